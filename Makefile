@@ -1,0 +1,57 @@
+# Sanxiang: `make run` serves a demo installation; `make test` runs every check and test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SANXIANG := $(BIN)/sanxiang
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install install-test system-deps run lint test test-sqlite test-postgres clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## install: create or update .venv and the `sanxiang` command (idempotent)
+install: $(VENV)/.installed
+
+## system-deps: Debian packages the tests need (chromium, fonts-noto-cjk, postgresql)
+system-deps:
+	bash scripts/install-system-deps
+
+install-test: $(VENV)/.installed-test system-deps
+
+## run: migrate, load demo data and serve on http://$(HOST):$(PORT)/ with gunicorn
+run: install
+	$(SANXIANG) migrate --noinput
+	$(SANXIANG) collectstatic --noinput -v0
+	$(SANXIANG) demo
+	$(SANXIANG) serve --host $(HOST) --port $(PORT)
+
+## lint: ruff, mypy, the import layering contract, missing migrations
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	SANXIANG_VAR=$$(mktemp -d) $(SANXIANG) makemigrations --check --dry-run
+
+## test: lint, then the whole suite on SQLite and on a throwaway PostgreSQL server
+test: install-test lint test-sqlite test-postgres
+
+test-sqlite: install-test
+	SANXIANG_VAR=$$(mktemp -d) $(BIN)/pytest
+
+test-postgres: install-test
+	SANXIANG_VAR=$$(mktemp -d) $(BIN)/python scripts/with-postgres.py -- $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

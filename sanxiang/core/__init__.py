@@ -1,0 +1,1 @@
+"""Domain-free foundations: working days, identifiers, errors, shared bases."""

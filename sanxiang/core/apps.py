@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "sanxiang.core"
+    verbose_name = "基础设置"

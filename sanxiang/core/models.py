@@ -1,0 +1,65 @@
+"""Administrator-maintained calendar data (DESIGN.md rule 7: legal data is data)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class CalendarYear(models.Model):
+    """A year whose official schedule an administrator has entered in full (节假日安排年度).
+
+    Declaring a year says: every holiday and every weekend working day (调休上班) of that year
+    is in ``CalendarDay``, so the remaining days follow Monday to Friday.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        "年度",
+        unique=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    source = models.CharField(
+        "依据",
+        max_length=200,
+        help_text="例如：国务院办公厅关于2027年部分节假日安排的通知（文号）",
+    )
+    note = models.TextField("备注", blank=True)
+    entered_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "节假日安排年度"
+        verbose_name_plural = "节假日安排年度"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年"
+
+    def clean(self) -> None:
+        from sanxiang.core.workdays import package_calendar
+
+        if self.year in package_calendar().years:
+            raise ValidationError(
+                {
+                    "year": f"{self.year} 年的国务院节假日安排已随系统提供，无需整年录入；"
+                    "个别日期需要更正时，请在“节假日调整”中逐日录入。"
+                }
+            )
+
+
+class CalendarDay(models.Model):
+    """One day whose status differs from the default (法定节假日 or 调休上班日)."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    note = models.CharField("说明", max_length=100, help_text="例如：春节、国庆节、调休上班")
+    source = models.CharField("依据", max_length=200)
+
+    class Meta:
+        verbose_name = "节假日调整"
+        verbose_name_plural = "节假日调整"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        kind = "工作日" if self.is_workday else "休息日"
+        return f"{self.date:%Y-%m-%d} {kind}（{self.note}）"

@@ -1,0 +1,151 @@
+"""Working days (工作日) for every legal deadline.
+
+行政处罚法第八十五条: "二日""三日""五日""七日" mean working days, excluding statutory holidays;
+the publication deadlines of 国办发〔2018〕118号 (7 and 20 working days) and the 3-working-day
+withdrawal (第四十八条) count the same way.
+
+A day is a working day according to, in order:
+
+1. an administrator's override (``CalendarDay``), for local corrections and new years;
+2. the State Council schedules shipped in the ``chinesecalendar`` package (holidays and the
+   weekend days declared working days, 调休上班);
+3. Monday to Friday, but only for a year that is *known*: covered by the package, or declared
+   complete by an administrator (``CalendarYear``).
+
+A date in any other year raises :class:`CalendarYearUnknownError`. Guessing "weekends only"
+would silently shorten or lengthen a statutory deadline, so the calendar fails closed.
+
+``WorkdayCalendar`` is the pure core (no database); the module functions build one from the
+package and the override tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+
+import chinese_calendar
+
+from sanxiang.core.errors import DomainError
+
+_ONE_DAY = timedelta(days=1)
+
+
+class CalendarYearUnknownError(DomainError):
+    """The official holiday schedule of ``year`` is not known to this installation."""
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        super().__init__(
+            f"{year} 年的法定节假日安排尚未录入，无法按工作日计算期限。"
+            f"请系统管理员按国务院办公厅公布的《关于{year}年部分节假日安排的通知》，"
+            f"在“管理后台 › 基础设置 › 节假日安排年度”中录入该年度（含调休上班日），"
+            f"或运行 sanxiang workdays import-year 导入后重试。",
+            log_message=(
+                f"no working-day schedule known for year {year}: enter the State Council "
+                f"schedule as CalendarYear {year} with its CalendarDay rows (admin, or "
+                f"`sanxiang workdays import-year FILE --year {year} --source ...`)"
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class WorkdayCalendar:
+    """Which days are working days, for a fixed set of known years.
+
+    ``exceptions`` maps the dates that differ from Monday-to-Friday (holidays that fall on
+    weekdays, weekend days that are working days) to whether they are working days.
+    """
+
+    years: frozenset[int]
+    exceptions: Mapping[date, bool] = field(default_factory=dict)
+
+    def is_workday(self, day: date) -> bool:
+        """Whether ``day`` is a working day; raises for a day in an unknown year."""
+        if day.year not in self.years:
+            raise CalendarYearUnknownError(day.year)
+        exception = self.exceptions.get(day)
+        if exception is not None:
+            return exception
+        return day.weekday() < 5
+
+    def add_workdays(self, start: date, n: int) -> date:
+        """The ``n``-th working day after ``start``; ``start`` itself is not counted.
+
+        行政处罚法第八十五条 counts a period of working days from the day after the event, so
+        "within 7 working days of the decision" ends on ``add_workdays(decided_on, 7)``.
+        """
+        if n < 1:
+            raise ValueError(f"n must be a positive number of working days, got {n}")
+        day = start
+        remaining = n
+        while remaining:
+            day += _ONE_DAY
+            if self.is_workday(day):
+                remaining -= 1
+        return day
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end``.
+
+        ``workdays_between(d, add_workdays(d, n)) == n``. When ``end`` is before ``start``
+        the count is negative: -workdays_between(end, start).
+        """
+        if end < start:
+            return -self.workdays_between(end, start)
+        count = 0
+        day = start
+        while day < end:
+            day += _ONE_DAY
+            if self.is_workday(day):
+                count += 1
+        return count
+
+
+@cache
+def package_calendar() -> WorkdayCalendar:
+    """The State Council schedules shipped in ``chinesecalendar`` (2004 to its last year)."""
+    exceptions: dict[date, bool] = {}
+    for day in chinese_calendar.holidays:
+        exceptions[day] = False
+    for day in chinese_calendar.workdays:
+        exceptions[day] = True
+    years = frozenset(day.year for day in exceptions)
+    return WorkdayCalendar(years=years, exceptions=exceptions)
+
+
+def merge_overrides(
+    base: WorkdayCalendar, *, years: Iterable[int], overrides: Mapping[date, bool]
+) -> WorkdayCalendar:
+    """``base`` plus administrator-declared years and day overrides (overrides win)."""
+    exceptions = dict(base.exceptions)
+    exceptions.update(overrides)
+    return WorkdayCalendar(years=base.years | frozenset(years), exceptions=exceptions)
+
+
+def get_calendar() -> WorkdayCalendar:
+    """The installation's calendar: the package's schedules and the override tables."""
+    from sanxiang.core.models import CalendarDay, CalendarYear
+
+    return merge_overrides(
+        package_calendar(),
+        years=CalendarYear.objects.values_list("year", flat=True),
+        overrides=dict(CalendarDay.objects.values_list("date", "is_workday")),
+    )
+
+
+def is_workday(day: date) -> bool:
+    """Whether ``day`` is a working day in this installation's calendar."""
+    return get_calendar().is_workday(day)
+
+
+def add_workdays(start: date, n: int) -> date:
+    """The ``n``-th working day after ``start`` (``start`` not counted)."""
+    return get_calendar().add_workdays(start, n)
+
+
+def workdays_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end``."""
+    return get_calendar().workdays_between(start, end)

@@ -1,0 +1,115 @@
+"""Demo data for ``sanxiang demo``: fictional agencies and people, real laws. Idempotent."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from sanxiang.org.models import Agency, Article, Certificate, Officer, RoleAssignment, Unit
+from sanxiang.org.services import categories_load, laws_load, officers_import
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+# Known to everyone who reads the README: a demo installation is not a production one.
+DEMO_PASSWORD = "sanxiang-demo"
+
+
+@dataclass
+class DemoSummary:
+    """What the demo holds, for printing the log-ins."""
+
+    accounts: list[tuple[str, str, str, str]] = field(default_factory=list)  # login, name, agency, roles
+
+
+@transaction.atomic
+def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
+    """Load categories, laws, two agencies with units, their staff and log-ins."""
+    categories_load(path=data_dir / "enforcement_categories.csv")
+    laws_load(index=data_dir / "laws" / "index.csv")
+    spec = json.loads((data_dir / "demo" / "agencies.json").read_text(encoding="utf-8"))
+    for item in spec["agencies"]:
+        agency, _ = Agency.objects.update_or_create(
+            credit_code=item["credit_code"],
+            defaults={
+                key: item[key]
+                for key in ("name", "level", "region", "address", "phone", "authority_basis")
+            },
+        )
+        agency.full_clean()
+        agency.authority_articles.set(
+            Article.objects.get(law__title=title, number=number)
+            for title, number in item["authority_articles"]
+        )
+        for unit in item["units"]:
+            Unit.objects.update_or_create(
+                agency=agency,
+                name=unit["name"],
+                defaults={"is_legal_review_body": unit["is_legal_review_body"]},
+            )
+
+    officers_file = data_dir / "demo" / "officers.csv"
+    with officers_file.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    known = set(Certificate.objects.values_list("number", flat=True))
+    missing = [row for row in rows if row["执法证号"] not in known]
+    if missing:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(missing)
+        content = buffer.getvalue().encode("utf-8")
+        officers_import(actor=None, filename="officers.csv", content=content, max_bytes=len(content))
+    logins = {row["执法证号"]: row["登录名"] for row in rows}
+    for certificate in Certificate.objects.filter(number__in=logins).select_related("officer"):
+        _ensure_login(certificate.officer, logins[certificate.number], superuser=False)
+
+    for person in spec["staff_without_certificate"]:
+        unit = Unit.objects.get(agency__name=person["agency"], name=person["unit"])
+        officer = Officer.objects.filter(user__username=person["login"]).first()
+        if officer is None:
+            officer = Officer.objects.create(
+                name=person["name"],
+                gender=person["gender"],
+                unit=unit,
+                post=person["post"],
+                has_legal_qualification=person.get("has_legal_qualification", False),
+            )
+            RoleAssignment.objects.bulk_create(
+                RoleAssignment(officer=officer, role=role) for role in person["roles"]
+            )
+        _ensure_login(officer, person["login"], superuser=person.get("superuser", False))
+
+    summary = DemoSummary()
+    for officer in (
+        Officer.objects.filter(user__isnull=False)
+        .select_related("user", "unit__agency")
+        .prefetch_related("roles")
+        .order_by("unit__agency__name", "pk")
+    ):
+        assert officer.user is not None  # noqa: S101 - filtered above
+        roles = "、".join(r.get_role_display() for r in officer.roles.all())
+        summary.accounts.append((officer.user.username, officer.name, officer.unit.agency.name, roles))
+    logger.info("demo data loaded: %d accounts", len(summary.accounts))
+    return summary
+
+
+def _ensure_login(officer: Officer, username: str, *, superuser: bool) -> None:
+    """Give ``officer`` the demo log-in ``username`` unless it already has one."""
+    if officer.user_id is not None:
+        return
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    if user is None:
+        user = user_model(username=username, is_staff=superuser, is_superuser=superuser)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    officer.user = user
+    officer.save(update_fields=["user"])

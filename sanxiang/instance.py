@@ -1,0 +1,50 @@
+"""The installation's own directory (``SANXIANG_VAR``) and the secrets kept in it.
+
+Everything an installation writes — the SQLite database, the secret key, signing keys,
+evidence blobs, logs, collected static files — lives under one directory, so two installations
+on one machine never collide and a backup is this folder plus the database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import string
+from pathlib import Path
+
+_SECRET_KEY_ALPHABET = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+
+
+def var_dir() -> Path:
+    """Return the installation directory, creating it (private to the owner) on first use."""
+    path = Path(os.environ.get("SANXIANG_VAR", "var")).resolve()
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def private_file(name: str, *, create: bytes | None = None) -> Path:
+    """Return ``var/<name>``; if absent and ``create`` is given, write it with mode 0600.
+
+    The file is created with O_EXCL so two processes starting at once cannot both write a
+    different secret: the loser reads the winner's file.
+    """
+    path = var_dir() / name
+    if create is not None and not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(create)
+    return path
+
+
+def secret_key() -> str:
+    """The Django secret key: ``SANXIANG_SECRET_KEY`` or one generated into ``var/secret_key``."""
+    from_env = os.environ.get("SANXIANG_SECRET_KEY", "").strip()
+    if from_env:
+        return from_env
+    generated = "".join(secrets.choice(_SECRET_KEY_ALPHABET) for _ in range(64))
+    path = private_file("secret_key", create=generated.encode())
+    return path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,18 @@
+"""Template context for every office page."""
+
+from django.http import HttpRequest
+
+# The areas of the office; those without a ``url`` are built by later work and shown disabled.
+AREAS = (
+    {"name": "我的案件", "url": None},
+    {"name": "证据与全过程记录", "url": None},
+    {"name": "法制审核", "url": None},
+    {"name": "执法公示", "url": "/gongshi/"},
+    {"name": "双随机抽查", "url": None},
+    {"name": "执法监督", "url": None},
+)
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """The office side navigation."""
+    return {"areas": AREAS}

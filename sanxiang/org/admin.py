@@ -1,0 +1,142 @@
+"""Chinese admin screens for master data (执法主体, 内设机构, 执法人员, 法律法规库)."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from sanxiang.core.errors import DomainError
+from sanxiang.org.forms import OfficerImportForm
+from sanxiang.org.importing import COLUMNS, OfficerImportRejected
+from sanxiang.org.models import (
+    Agency,
+    Article,
+    Certificate,
+    EnforcementCategory,
+    Law,
+    Officer,
+    RoleAssignment,
+    Unit,
+)
+from sanxiang.org.services import officers_import
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    extra = 0
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "credit_code", "level", "region", "phone")
+    list_filter = ("level",)
+    search_fields = ("name", "credit_code", "region")
+    filter_horizontal = ("authority_articles",)
+    inlines = [UnitInline]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "agency", "is_legal_review_body")
+    list_filter = ("agency", "is_legal_review_body")
+    search_fields = ("name",)
+
+
+class CertificateInline(admin.StackedInline):
+    model = Certificate
+    extra = 0
+    filter_horizontal = ("categories",)
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+
+
+@admin.register(Officer)
+class OfficerAdmin(admin.ModelAdmin):
+    list_display = ("name", "gender", "unit", "post", "has_legal_qualification", "is_active")
+    list_filter = ("unit__agency", "has_legal_qualification", "is_active", "roles__role")
+    search_fields = ("name", "certificates__number")
+    list_select_related = ("unit__agency",)
+    raw_id_fields = ("user",)
+    inlines = [CertificateInline, RoleInline]
+    change_list_template = "org/officer_changelist.html"
+
+    def get_urls(self):
+        custom = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="org_officer_import",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def import_view(self, request):
+        """Upload an officer list; show every bad row, or import all rows at once."""
+        if not self.has_add_permission(request):
+            return redirect("admin:org_officer_changelist")
+        errors = []
+        form = OfficerImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            limit = settings.SANXIANG_IMPORT_MAX_BYTES
+            content = upload.read(limit + 1)
+            try:
+                created = officers_import(
+                    actor=request.user, filename=upload.name, content=content, max_bytes=limit
+                )
+            except OfficerImportRejected as exc:
+                errors = exc.errors
+                messages.error(request, exc.message)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"已导入 {len(created)} 名执法人员。")
+                return redirect("admin:org_officer_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "从文件导入执法人员",
+            "form": form,
+            "errors": errors,
+            "columns": list(COLUMNS),
+        }
+        return TemplateResponse(request, "org/officer_import.html", context)
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ("number", "officer", "region", "valid_from", "valid_until", "revoked_on")
+    search_fields = ("number", "officer__name")
+    list_select_related = ("officer",)
+    filter_horizontal = ("categories",)
+
+
+@admin.register(EnforcementCategory)
+class EnforcementCategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+
+
+class ArticleInline(admin.StackedInline):
+    model = Article
+    extra = 0
+    fields = ("number", "label", "chapter", "text")
+
+
+@admin.register(Law)
+class LawAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "issuer", "effective_on", "is_in_force")
+    list_filter = ("kind", "is_in_force")
+    search_fields = ("title",)
+    inlines = [ArticleInline]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "chapter")
+    list_filter = ("law",)
+    search_fields = ("text", "label")
+    list_select_related = ("law",)

@@ -1,0 +1,106 @@
+"""Reads of org data. The ``*_public`` selectors are what the portal may show anyone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+
+from sanxiang.org.models import Agency, Certificate, CertificateStatus, Officer, Unit
+from sanxiang.org.validators import CERTIFICATE_NUMBER_HINT, normalize_certificate_number
+
+
+def agency_list_public() -> QuerySet[Agency]:
+    """Agencies with their units, for the 执法主体 and 执法人员清单 pages."""
+    return Agency.objects.prefetch_related(Prefetch("units", queryset=Unit.objects.order_by("name")))
+
+
+def officer_list_public(*, agency_id: int | None = None) -> QuerySet[Officer]:
+    """行政执法人员清单: officers on duty who hold a certificate, newest certificate first.
+
+    Each officer carries ``public_certificates`` (newest first) with their categories, so the
+    list renders in a fixed number of queries whatever its length.
+    """
+    officers = (
+        Officer.objects.filter(is_active=True, certificates__isnull=False)
+        .select_related("unit__agency")
+        .prefetch_related(
+            Prefetch(
+                "certificates",
+                queryset=Certificate.objects.order_by("-valid_until").prefetch_related("categories"),
+                to_attr="public_certificates",
+            )
+        )
+        .distinct()
+        .order_by("unit__agency__name", "unit__name", "name", "pk")
+    )
+    if agency_id is not None:
+        officers = officers.filter(unit__agency_id=agency_id)
+    return officers
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """The answer to "is this 执法证 valid today?" as the public sees it."""
+
+    query: str
+    status: CertificateStatus | None  # None: malformed or unknown number
+    message: str
+    certificate: Certificate | None = None
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == CertificateStatus.VALID
+
+
+def certificate_check_public(*, raw_number: str, on: date) -> CertificateCheck:
+    """Look a certificate up by number (事中公示: anyone may verify an officer's identity)."""
+    query = raw_number.strip()[:64]
+    number = normalize_certificate_number(raw_number)
+    if number is None:
+        return CertificateCheck(query, None, f"无法查询：{CERTIFICATE_NUMBER_HINT}")
+    certificate = (
+        Certificate.objects.select_related("officer__unit__agency")
+        .prefetch_related("categories")
+        .filter(number=number)
+        .first()
+    )
+    if certificate is None:
+        return CertificateCheck(
+            number,
+            None,
+            f"未查询到执法证号 {number}。该证件未在本平台登记，持证人不能以此证件执法；"
+            "请核对证号，或向执法主体电话核实。",
+        )
+    status = certificate.status_on(on)
+    officer = certificate.officer
+    messages = {
+        CertificateStatus.VALID: (
+            f"执法证 {number} 今日（{on:%Y年%m月%d日}）有效：持证人 {officer.name}，"
+            f"{officer.agency.name}，有效期至 {certificate.valid_until:%Y年%m月%d日}。"
+        ),
+        CertificateStatus.EXPIRED: (
+            f"执法证 {number} 已于 {certificate.valid_until:%Y年%m月%d日} 过期，"
+            "持证人不得以此证件从事执法活动。"
+        ),
+        CertificateStatus.NOT_YET_VALID: (
+            f"执法证 {number} 自 {certificate.valid_from:%Y年%m月%d日} 起生效，今日尚未生效，"
+            "持证人不得以此证件从事执法活动。"
+        ),
+        CertificateStatus.REVOKED: (
+            f"执法证 {number} 已于 {certificate.revoked_on:%Y年%m月%d日} 注销，"
+            "持证人不得以此证件从事执法活动。"
+        ),
+    }
+    return CertificateCheck(number, status, messages[status], certificate)
+
+
+def officer_for_user(user_id: int) -> Officer | None:
+    """The officer record behind a log-in, with what the office home shows."""
+    return (
+        Officer.objects.select_related("unit__agency")
+        .prefetch_related("roles", Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_until").prefetch_related("categories")))
+        .filter(user_id=user_id)
+        .first()
+    )

@@ -1,0 +1,251 @@
+"""Every write to org data outside the admin's master-data forms goes through here."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+
+from sanxiang.org.importing import OfficerImportRejected, RowError, parse_date, read_table, split_list
+from sanxiang.org.laws import parse_statute
+from sanxiang.org.models import (
+    Agency,
+    Article,
+    Certificate,
+    EnforcementCategory,
+    Gender,
+    Law,
+    Officer,
+    Role,
+    RoleAssignment,
+    Unit,
+)
+from sanxiang.org.validators import CERTIFICATE_NUMBER_HINT, normalize_certificate_number
+
+logger = logging.getLogger(__name__)
+
+_MAX_CERTIFICATE_YEARS = 10
+_YES = {"是", "有", "具有", "1", "Y", "YES", "TRUE"}
+_NO = {"否", "无", "", "0", "N", "NO", "FALSE"}
+_GENDERS = {label: value for value, label in Gender.choices}
+_ROLES = {str(label): value for value, label in Role.choices}
+
+
+@dataclass(frozen=True)
+class _CheckedOfficer:
+    name: str
+    gender: str
+    unit: Unit
+    post: str
+    number: str
+    categories: list[EnforcementCategory]
+    region: str
+    valid_from: date
+    valid_until: date
+    has_legal_qualification: bool
+    roles: list[str]
+
+
+def _actor_label(actor: AbstractBaseUser | AnonymousUser | None) -> str:
+    return actor.get_username() if actor is not None and actor.is_authenticated else "system"
+
+
+@transaction.atomic
+def officers_import(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    filename: str,
+    content: bytes,
+    max_bytes: int,
+) -> list[Officer]:
+    """Import an officer list (执法人员名册); every row is checked, any bad row imports nothing.
+
+    Raises ``ImportFileError`` for an unreadable file and ``OfficerImportRejected`` (with one
+    ``RowError`` per problem) for bad rows.
+    """
+    rows = read_table(filename, content, max_bytes=max_bytes)
+    units = {
+        (unit.agency.name, unit.name): unit
+        for unit in Unit.objects.select_related("agency").order_by()
+    }
+    agencies = {name for name, _ in units} | set(Agency.objects.values_list("name", flat=True))
+    categories = {category.name: category for category in EnforcementCategory.objects.all()}
+    numbers_in_file = [normalize_certificate_number(row.text("执法证号")) for row in rows]
+    taken = set(
+        Certificate.objects.filter(number__in=[n for n in numbers_in_file if n]).values_list(
+            "number", flat=True
+        )
+    )
+    first_row_of: dict[str, int] = {}
+    errors: list[RowError] = []
+    checked: list[_CheckedOfficer] = []
+    for row, number in zip(rows, numbers_in_file, strict=True):
+        problems: list[RowError] = []
+
+        def problem(column: str, message: str, row_number: int = row.row) -> None:
+            problems.append(RowError(row_number, column, message))
+
+        name = row.text("姓名")
+        if not name:
+            problem("姓名", "姓名不能为空。")
+        elif len(name) > 50:
+            problem("姓名", "姓名过长（最多 50 个字）。")
+        gender = _GENDERS.get(row.text("性别"))
+        if gender is None:
+            problem("性别", f"性别应填“男”或“女”，而不是“{row.text('性别')}”。")
+        agency_name, unit_name = row.text("执法主体"), row.text("内设机构")
+        unit = units.get((agency_name, unit_name))
+        if agency_name not in agencies:
+            problem("执法主体", f"执法主体“{agency_name}”不存在，请先在管理后台录入，或核对名称。")
+        elif unit is None:
+            problem("内设机构", f"“{agency_name}”下没有内设机构“{unit_name}”，请先录入或核对名称。")
+        if number is None:
+            problem("执法证号", CERTIFICATE_NUMBER_HINT)
+        elif number in taken:
+            problem("执法证号", f"执法证号 {number} 已登记在系统中，不能重复导入。")
+        elif number in first_row_of:
+            problem("执法证号", f"执法证号 {number} 与第 {first_row_of[number]} 行重复。")
+        else:
+            first_row_of[number] = row.row
+        wanted = split_list(row.text("执法类别"))
+        unknown = [item for item in wanted if item not in categories]
+        if not wanted:
+            problem("执法类别", "执法类别不能为空。")
+        elif unknown:
+            problem(
+                "执法类别",
+                f"未知的执法类别：{'、'.join(unknown)}。可选：{'、'.join(categories)}。",
+            )
+        region = row.text("执法区域")
+        if not region:
+            problem("执法区域", "执法区域不能为空。")
+        valid_from = parse_date(row.cells.get("有效期起"))
+        valid_until = parse_date(row.cells.get("有效期止"))
+        for column, value in (("有效期起", valid_from), ("有效期止", valid_until)):
+            if value is None:
+                problem(column, f"日期“{row.text(column)}”无法识别，请写成 2026-01-31 的形式。")
+            elif not 1990 <= value.year <= 2100:
+                problem(column, f"日期 {value} 不在合理范围内，请核对年份。")
+        if valid_from and valid_until:
+            if valid_until < valid_from:
+                problem("有效期止", "有效期止早于有效期起，请核对。")
+            elif (valid_until - valid_from).days > _MAX_CERTIFICATE_YEARS * 366:
+                problem("有效期止", f"有效期超过 {_MAX_CERTIFICATE_YEARS} 年，请核对。")
+        qualification = row.text("法律职业资格").upper()
+        if qualification not in _YES | _NO:
+            problem("法律职业资格", f"法律职业资格应填“是”或“否”，而不是“{row.text('法律职业资格')}”。")
+        role_names = split_list(row.text("角色")) or [str(Role.OFFICER.label)]
+        bad_roles = [item for item in role_names if item not in _ROLES]
+        if bad_roles:
+            problem(
+                "角色",
+                f"未知的角色：{'、'.join(bad_roles)}。可选：{'、'.join(_ROLES)}。",
+            )
+        if problems:
+            errors.extend(problems)
+            continue
+        assert unit and gender and number and valid_from and valid_until  # noqa: S101 - narrowed above
+        checked.append(
+            _CheckedOfficer(
+                name=name,
+                gender=gender,
+                unit=unit,
+                post=row.text("职务"),
+                number=number,
+                categories=[categories[item] for item in wanted],
+                region=region,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                has_legal_qualification=qualification in _YES,
+                roles=[_ROLES[item] for item in role_names],
+            )
+        )
+    if errors:
+        logger.info("officer import by %s refused: %d problems", _actor_label(actor), len(errors))
+        raise OfficerImportRejected(errors)
+    created = [_officer_create(item) for item in checked]
+    logger.info(
+        "officer import by %s from %r: %d officers created", _actor_label(actor), filename, len(created)
+    )
+    return created
+
+
+def _officer_create(item: _CheckedOfficer) -> Officer:
+    officer = Officer(
+        name=item.name,
+        gender=item.gender,
+        unit=item.unit,
+        post=item.post,
+        has_legal_qualification=item.has_legal_qualification,
+    )
+    officer.full_clean()
+    officer.save()
+    certificate = Certificate(
+        officer=officer,
+        number=item.number,
+        region=item.region,
+        valid_from=item.valid_from,
+        valid_until=item.valid_until,
+    )
+    certificate.full_clean()
+    certificate.save()
+    certificate.categories.set(item.categories)
+    RoleAssignment.objects.bulk_create(RoleAssignment(officer=officer, role=r) for r in item.roles)
+    return officer
+
+
+@transaction.atomic
+def categories_load(*, path: Path) -> int:
+    """Load 执法类别 from a ``code,name`` CSV; existing codes keep their row, names are updated."""
+    count = 0
+    with path.open(encoding="utf-8") as handle:
+        for line in csv.DictReader(handle):
+            EnforcementCategory.objects.update_or_create(
+                code=line["code"].strip(), defaults={"name": line["name"].strip()}
+            )
+            count += 1
+    return count
+
+
+@transaction.atomic
+def laws_load(*, index: Path) -> list[Law]:
+    """Load every statute listed in ``index`` (data/laws/index.csv); re-running changes nothing.
+
+    An article whose text differs from the loaded one is updated and the change logged, so a
+    corrected source file is picked up; articles are never deleted (other rows cite them).
+    """
+    loaded: list[Law] = []
+    with index.open(encoding="utf-8") as handle:
+        entries = list(csv.DictReader(handle))
+    for entry in entries:
+        parsed = parse_statute((index.parent / entry["file"]).read_text(encoding="utf-8"))
+        if parsed.title != entry["title"]:
+            raise ValueError(f"{entry['file']}: title {parsed.title!r} != index {entry['title']!r}")
+        law, _ = Law.objects.update_or_create(
+            title=entry["title"],
+            effective_on=date.fromisoformat(entry["effective_on"]),
+            defaults={
+                "kind": entry["kind"],
+                "issuer": entry["issuer"],
+                "promulgated_on": date.fromisoformat(entry["promulgated_on"]),
+                "source": entry["source"],
+            },
+        )
+        existing = {article.number: article for article in law.articles.all()}
+        for item in parsed.articles:
+            article = existing.get(item.number)
+            if article is None:
+                Article.objects.create(
+                    law=law, number=item.number, label=item.label, chapter=item.chapter, text=item.text
+                )
+            elif (article.text, article.chapter) != (item.text, item.chapter):
+                logger.info("law %s article %s text updated from source", law.pk, item.number)
+                article.text, article.chapter = item.text, item.chapter
+                article.save(update_fields=["text", "chapter"])
+        loaded.append(law)
+    return loaded

@@ -1,0 +1,44 @@
+"""The public portal (/gongshi/): no log-in, reads only public selectors."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+
+from sanxiang.org.selectors import agency_list_public, certificate_check_public, officer_list_public
+
+OFFICERS_PER_PAGE = 50
+
+
+def index(request):
+    """执法公示 home: the agencies and what can be checked here."""
+    return render(request, "portal/index.html", {"agencies": agency_list_public()})
+
+
+def officers(request):
+    """行政执法人员清单 (事中公示), optionally for one agency, paginated."""
+    agencies = list(agency_list_public())
+    try:
+        agency_id = int(request.GET.get("agency", ""))
+    except ValueError:
+        agency_id = None
+    selected = next((a for a in agencies if a.pk == agency_id), None)
+    page = Paginator(
+        officer_list_public(agency_id=selected.pk if selected else None), OFFICERS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = []
+    for officer in page.object_list:
+        certificate = officer.public_certificates[0]
+        rows.append({"officer": officer, "certificate": certificate, "status": certificate.status_on(today)})
+    return render(
+        request,
+        "portal/officers.html",
+        {"agencies": agencies, "selected": selected, "page": page, "rows": rows, "today": today},
+    )
+
+
+def certificate_check(request):
+    """Is this 执法证 valid today? Anyone may ask (行政处罚法第五十五条: officers show it)."""
+    raw = request.GET.get("number", "")
+    result = certificate_check_public(raw_number=raw, on=timezone.localdate()) if raw.strip() else None
+    return render(request, "portal/certificate_check.html", {"result": result, "query": raw[:64]})

@@ -1,0 +1,16 @@
+"""URL map: the staff office under /office/, the public portal under /gongshi/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "三项制度执法平台 · 管理后台"
+admin.site.site_title = "三项制度执法平台"
+admin.site.index_title = "基础数据管理"
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/gongshi/", permanent=False)),
+    path("office/admin/", admin.site.urls),
+    path("office/", include("sanxiang.office.urls")),
+    path("gongshi/", include("sanxiang.portal.urls")),
+]
