@@ -158,6 +158,7 @@ USE_TZ = True
 # --- Files --------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(mode=0o700, exist_ok=True)
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -191,7 +192,10 @@ LOGGING = {
             "formatter": "plain",
         },
     },
-    "root": {"handlers": ["console", "file"], "level": os.environ.get("SANXIANG_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console", "file"],
+        "level": os.environ.get("SANXIANG_LOG_LEVEL", "INFO"),
+    },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
     },

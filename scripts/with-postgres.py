@@ -22,7 +22,9 @@ def _pg_bin(name: str) -> str:
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
     found = candidates[0] if candidates else shutil.which(name)
     if not found:
-        sys.exit(f"with-postgres: {name} not found; install the postgresql package (make system-deps)")
+        sys.exit(
+            f"with-postgres: {name} not found; install the postgresql package (make system-deps)"
+        )
     return found
 
 
@@ -48,19 +50,51 @@ def main(argv: list[str]) -> int:
     started = False
     try:
         subprocess.run(
-            [*prefix, _pg_bin("initdb"), "-D", str(data), "-E", "UTF8", "--locale=C.UTF-8",
-             "-A", "trust", "-U", "postgres"],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                *prefix,
+                _pg_bin("initdb"),
+                "-D",
+                str(data),
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         subprocess.run(
-            [*prefix, _pg_bin("pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
-             f"-k {sock} -h 127.0.0.1 -p {port} -F", "start"],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                *prefix,
+                _pg_bin("pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(log),
+                "-w",
+                "-o",
+                f"-k {sock} -h 127.0.0.1 -p {port} -F",
+                "start",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         started = True
         subprocess.run(
-            [*prefix, _pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-             "sanxiang"],
+            [
+                *prefix,
+                _pg_bin("createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "sanxiang",
+            ],
             check=True,
         )
         env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/sanxiang"}
@@ -70,7 +104,8 @@ def main(argv: list[str]) -> int:
         if started:
             subprocess.run(
                 [*prefix, _pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                check=False, stdout=subprocess.DEVNULL,
+                check=False,
+                stdout=subprocess.DEVNULL,
             )
         shutil.rmtree(workdir, ignore_errors=True)
 

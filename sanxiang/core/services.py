@@ -27,7 +27,10 @@ class ScheduleDay:
 
 
 def parse_schedule_csv(text: str) -> list[ScheduleDay]:
-    """Parse ``日期,是否工作日,说明`` lines (header optional); refuses the whole file on any bad line."""
+    """Parse ``日期,是否工作日,说明`` lines (header optional).
+
+    Any bad line refuses the whole file, with every bad line named.
+    """
     rows: list[ScheduleDay] = []
     problems: list[str] = []
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
@@ -69,7 +72,9 @@ def calendar_year_import(*, year: int, source: str, days: list[ScheduleDay]) -> 
             log_message=f"year {year} is already in the chinesecalendar package",
         )
     if not source.strip():
-        raise DomainError("请注明依据（国务院办公厅通知名称及文号）。", log_message="source missing")
+        raise DomainError(
+            "请注明依据（国务院办公厅通知名称及文号）。", log_message="source missing"
+        )
     if CalendarYear.objects.filter(year=year).exists():
         raise DomainError(
             f"{year} 年已录入；如需更正，请在管理后台逐日修改。",

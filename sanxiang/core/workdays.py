@@ -120,13 +120,20 @@ def merge_overrides(
     base: WorkdayCalendar, *, years: Iterable[int], overrides: Mapping[date, bool]
 ) -> WorkdayCalendar:
     """``base`` plus administrator-declared years and day overrides (overrides win)."""
+    years = frozenset(years)
+    if not years and not overrides:
+        return base
     exceptions = dict(base.exceptions)
     exceptions.update(overrides)
-    return WorkdayCalendar(years=base.years | frozenset(years), exceptions=exceptions)
+    return WorkdayCalendar(years=base.years | years, exceptions=exceptions)
 
 
 def get_calendar() -> WorkdayCalendar:
-    """The installation's calendar: the package's schedules and the override tables."""
+    """The installation's calendar: the package's schedules and the override tables.
+
+    Two small queries per call; code computing many deadlines at once should call this once
+    and use the returned calendar's methods.
+    """
     from sanxiang.core.models import CalendarDay, CalendarYear
 
     return merge_overrides(

@@ -19,14 +19,16 @@ logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 # Known to everyone who reads the README: a demo installation is not a production one.
-DEMO_PASSWORD = "sanxiang-demo"
+DEMO_PASSWORD = "sanxiang-demo"  # noqa: S105 - printed by `sanxiang demo` on purpose
 
 
 @dataclass
 class DemoSummary:
     """What the demo holds, for printing the log-ins."""
 
-    accounts: list[tuple[str, str, str, str]] = field(default_factory=list)  # login, name, agency, roles
+    accounts: list[tuple[str, str, str, str]] = field(
+        default_factory=list
+    )  # login, name, agency, roles
 
 
 @transaction.atomic
@@ -66,7 +68,9 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
         writer.writeheader()
         writer.writerows(missing)
         content = buffer.getvalue().encode("utf-8")
-        officers_import(actor=None, filename="officers.csv", content=content, max_bytes=len(content))
+        officers_import(
+            actor=None, filename="officers.csv", content=content, max_bytes=len(content)
+        )
     logins = {row["执法证号"]: row["登录名"] for row in rows}
     for certificate in Certificate.objects.filter(number__in=logins).select_related("officer"):
         _ensure_login(certificate.officer, logins[certificate.number], superuser=False)
@@ -96,7 +100,9 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
     ):
         assert officer.user is not None  # noqa: S101 - filtered above
         roles = "、".join(r.get_role_display() for r in officer.roles.all())
-        summary.accounts.append((officer.user.username, officer.name, officer.unit.agency.name, roles))
+        summary.accounts.append(
+            (officer.user.username, officer.name, officer.unit.agency.name, roles)
+        )
     logger.info("demo data loaded: %d accounts", len(summary.accounts))
     return summary
 

@@ -32,7 +32,17 @@ COLUMNS: dict[str, str] = {
     "法律职业资格": "has_legal_qualification",
     "角色": "roles",
 }
-REQUIRED = ("姓名", "性别", "执法主体", "内设机构", "执法证号", "执法类别", "执法区域", "有效期起", "有效期止")
+REQUIRED = (
+    "姓名",
+    "性别",
+    "执法主体",
+    "内设机构",
+    "执法证号",
+    "执法类别",
+    "执法区域",
+    "有效期起",
+    "有效期止",
+)
 LIST_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
@@ -82,7 +92,8 @@ def read_table(filename: str, content: bytes, *, max_bytes: int) -> list[RawRow]
     """Rows of the first sheet of an .xlsx file, or of a UTF-8/GB18030 .csv file."""
     if len(content) > max_bytes:
         raise ImportFileError(
-            f"文件过大（{len(content) / 1024 / 1024:.1f} MB），上限为 {max_bytes / 1024 / 1024:.0f} MB。",
+            f"文件过大（{len(content) / 1024 / 1024:.1f} MB），"
+            f"上限为 {max_bytes / 1024 / 1024:.0f} MB。",
             log_message=f"import file {filename!r} too large: {len(content)} bytes",
         )
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
@@ -156,10 +167,14 @@ def _to_rows(matrix: list[list[Any]], filename: str) -> list[RawRow]:
     for offset, values in enumerate(matrix[1:], start=2):
         if all(value is None or str(value).strip() == "" for value in values):
             continue
-        cells = {name: values[i] if i < len(values) else None for i, name in enumerate(header) if name}
+        cells = {
+            name: values[i] if i < len(values) else None for i, name in enumerate(header) if name
+        }
         rows.append(RawRow(row=offset, cells=cells))
     if not rows:
-        raise ImportFileError("文件中没有数据行。", log_message=f"import file {filename!r} has no rows")
+        raise ImportFileError(
+            "文件中没有数据行。", log_message=f"import file {filename!r} has no rows"
+        )
     if len(rows) > MAX_ROWS:
         raise ImportFileError(
             f"一次最多导入 {MAX_ROWS} 行，请拆分文件。",

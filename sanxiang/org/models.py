@@ -181,7 +181,9 @@ class Officer(models.Model):
     )
     post = models.CharField("职务", max_length=50, blank=True)
     has_legal_qualification = models.BooleanField(
-        "具有法律职业资格", default=False, help_text="通过国家统一法律职业资格考试（行政处罚法第五十八条）"
+        "具有法律职业资格",
+        default=False,
+        help_text="通过国家统一法律职业资格考试（行政处罚法第五十八条）",
     )
     is_active = models.BooleanField("在岗", default=True)
 

@@ -13,7 +13,9 @@ from sanxiang.org.validators import CERTIFICATE_NUMBER_HINT, normalize_certifica
 
 def agency_list_public() -> QuerySet[Agency]:
     """Agencies with their units, for the 执法主体 and 执法人员清单 pages."""
-    return Agency.objects.prefetch_related(Prefetch("units", queryset=Unit.objects.order_by("name")))
+    return Agency.objects.prefetch_related(
+        Prefetch("units", queryset=Unit.objects.order_by("name"))
+    )
 
 
 def officer_list_public(*, agency_id: int | None = None) -> QuerySet[Officer]:
@@ -28,7 +30,9 @@ def officer_list_public(*, agency_id: int | None = None) -> QuerySet[Officer]:
         .prefetch_related(
             Prefetch(
                 "certificates",
-                queryset=Certificate.objects.order_by("-valid_until").prefetch_related("categories"),
+                queryset=Certificate.objects.order_by("-valid_until").prefetch_related(
+                    "categories"
+                ),
                 to_attr="public_certificates",
             )
         )
@@ -75,32 +79,36 @@ def certificate_check_public(*, raw_number: str, on: date) -> CertificateCheck:
         )
     status = certificate.status_on(on)
     officer = certificate.officer
-    messages = {
-        CertificateStatus.VALID: (
+    refused = "持证人不得以此证件从事执法活动。"
+    if status == CertificateStatus.VALID:
+        message = (
             f"执法证 {number} 今日（{on:%Y年%m月%d日}）有效：持证人 {officer.name}，"
             f"{officer.agency.name}，有效期至 {certificate.valid_until:%Y年%m月%d日}。"
-        ),
-        CertificateStatus.EXPIRED: (
-            f"执法证 {number} 已于 {certificate.valid_until:%Y年%m月%d日} 过期，"
-            "持证人不得以此证件从事执法活动。"
-        ),
-        CertificateStatus.NOT_YET_VALID: (
-            f"执法证 {number} 自 {certificate.valid_from:%Y年%m月%d日} 起生效，今日尚未生效，"
-            "持证人不得以此证件从事执法活动。"
-        ),
-        CertificateStatus.REVOKED: (
-            f"执法证 {number} 已于 {certificate.revoked_on:%Y年%m月%d日} 注销，"
-            "持证人不得以此证件从事执法活动。"
-        ),
-    }
-    return CertificateCheck(number, status, messages[status], certificate)
+        )
+    elif status == CertificateStatus.EXPIRED:
+        message = f"执法证 {number} 已于 {certificate.valid_until:%Y年%m月%d日} 过期，{refused}"
+    elif status == CertificateStatus.NOT_YET_VALID:
+        starts = f"{certificate.valid_from:%Y年%m月%d日}"
+        message = f"执法证 {number} 自 {starts} 起生效，今日尚未生效，{refused}"
+    else:
+        assert certificate.revoked_on is not None  # noqa: S101 - REVOKED implies a date
+        message = f"执法证 {number} 已于 {certificate.revoked_on:%Y年%m月%d日} 注销，{refused}"
+    return CertificateCheck(number, status, message, certificate)
 
 
 def officer_for_user(user_id: int) -> Officer | None:
     """The officer record behind a log-in, with what the office home shows."""
     return (
         Officer.objects.select_related("unit__agency")
-        .prefetch_related("roles", Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_until").prefetch_related("categories")))
+        .prefetch_related(
+            "roles",
+            Prefetch(
+                "certificates",
+                queryset=Certificate.objects.order_by("-valid_until").prefetch_related(
+                    "categories"
+                ),
+            ),
+        )
         .filter(user_id=user_id)
         .first()
     )

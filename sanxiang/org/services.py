@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import csv
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
-from sanxiang.org.importing import OfficerImportRejected, RowError, parse_date, read_table, split_list
+from sanxiang.org.importing import (
+    OfficerImportRejected,
+    RawRow,
+    RowError,
+    parse_date,
+    read_table,
+    split_list,
+)
 from sanxiang.org.laws import parse_statute
 from sanxiang.org.models import (
     Agency,
@@ -51,6 +58,94 @@ class _CheckedOfficer:
     roles: list[str]
 
 
+@dataclass
+class _RowChecker:
+    """Checks one row of an officer list against the database's master data."""
+
+    units: dict[tuple[str, str], Unit]
+    agencies: set[str]
+    categories: dict[str, EnforcementCategory]
+    taken: set[str]
+    first_row_of: dict[str, int] = field(default_factory=dict)
+
+    def check(
+        self, row: RawRow, number: str | None
+    ) -> tuple[list[RowError], _CheckedOfficer | None]:
+        """Every problem of ``row`` (with its column), or the officer it describes."""
+        problems: list[RowError] = []
+
+        def problem(column: str, message: str) -> None:
+            problems.append(RowError(row.row, column, message))
+
+        name = row.text("姓名")
+        if not name:
+            problem("姓名", "姓名不能为空。")
+        elif len(name) > 50:
+            problem("姓名", "姓名过长（最多 50 个字）。")
+        gender = _GENDERS.get(row.text("性别"))
+        if gender is None:
+            problem("性别", f"性别应填“男”或“女”，而不是“{row.text('性别')}”。")
+        agency_name, unit_name = row.text("执法主体"), row.text("内设机构")
+        unit = self.units.get((agency_name, unit_name))
+        if agency_name not in self.agencies:
+            problem("执法主体", f"执法主体“{agency_name}”不存在，请先在管理后台录入，或核对名称。")
+        elif unit is None:
+            problem("内设机构", f"“{agency_name}”下没有内设机构“{unit_name}”，请先录入或核对名称。")
+        if number is None:
+            problem("执法证号", CERTIFICATE_NUMBER_HINT)
+        elif number in self.taken:
+            problem("执法证号", f"执法证号 {number} 已登记在系统中，不能重复导入。")
+        elif number in self.first_row_of:
+            problem("执法证号", f"执法证号 {number} 与第 {self.first_row_of[number]} 行重复。")
+        else:
+            self.first_row_of[number] = row.row
+        wanted = split_list(row.text("执法类别"))
+        unknown = [item for item in wanted if item not in self.categories]
+        if not wanted:
+            problem("执法类别", "执法类别不能为空。")
+        elif unknown:
+            known = "、".join(self.categories)
+            problem("执法类别", f"未知的执法类别：{'、'.join(unknown)}。可选：{known}。")
+        region = row.text("执法区域")
+        if not region:
+            problem("执法区域", "执法区域不能为空。")
+        valid_from = parse_date(row.cells.get("有效期起"))
+        valid_until = parse_date(row.cells.get("有效期止"))
+        for column, value in (("有效期起", valid_from), ("有效期止", valid_until)):
+            if value is None:
+                problem(column, f"日期“{row.text(column)}”无法识别，请写成 2026-01-31 的形式。")
+            elif not 1990 <= value.year <= 2100:
+                problem(column, f"日期 {value} 不在合理范围内，请核对年份。")
+        if valid_from and valid_until:
+            if valid_until < valid_from:
+                problem("有效期止", "有效期止早于有效期起，请核对。")
+            elif (valid_until - valid_from).days > _MAX_CERTIFICATE_YEARS * 366:
+                problem("有效期止", f"有效期超过 {_MAX_CERTIFICATE_YEARS} 年，请核对。")
+        qualification = row.text("法律职业资格").upper()
+        if qualification not in _YES | _NO:
+            raw = row.text("法律职业资格")
+            problem("法律职业资格", f"法律职业资格应填“是”或“否”，而不是“{raw}”。")
+        role_names = split_list(row.text("角色")) or [str(Role.OFFICER.label)]
+        bad_roles = [item for item in role_names if item not in _ROLES]
+        if bad_roles:
+            problem("角色", f"未知的角色：{'、'.join(bad_roles)}。可选：{'、'.join(_ROLES)}。")
+        if problems or not (unit and gender and number and valid_from and valid_until):
+            return problems, None
+        return problems, _CheckedOfficer(
+            name=name,
+            gender=gender,
+            unit=unit,
+            post=row.text("职务"),
+            number=number,
+            categories=[self.categories[item] for item in wanted],
+            region=region,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            has_legal_qualification=qualification in _YES,
+            roles=[_ROLES[item] for item in role_names],
+        )
+
+
 def _actor_label(actor: AbstractBaseUser | AnonymousUser | None) -> str:
     return actor.get_username() if actor is not None and actor.is_authenticated else "system"
 
@@ -81,96 +176,23 @@ def officers_import(
             "number", flat=True
         )
     )
-    first_row_of: dict[str, int] = {}
+    checker = _RowChecker(units=units, agencies=agencies, categories=categories, taken=taken)
     errors: list[RowError] = []
     checked: list[_CheckedOfficer] = []
     for row, number in zip(rows, numbers_in_file, strict=True):
-        problems: list[RowError] = []
-
-        def problem(column: str, message: str, row_number: int = row.row) -> None:
-            problems.append(RowError(row_number, column, message))
-
-        name = row.text("姓名")
-        if not name:
-            problem("姓名", "姓名不能为空。")
-        elif len(name) > 50:
-            problem("姓名", "姓名过长（最多 50 个字）。")
-        gender = _GENDERS.get(row.text("性别"))
-        if gender is None:
-            problem("性别", f"性别应填“男”或“女”，而不是“{row.text('性别')}”。")
-        agency_name, unit_name = row.text("执法主体"), row.text("内设机构")
-        unit = units.get((agency_name, unit_name))
-        if agency_name not in agencies:
-            problem("执法主体", f"执法主体“{agency_name}”不存在，请先在管理后台录入，或核对名称。")
-        elif unit is None:
-            problem("内设机构", f"“{agency_name}”下没有内设机构“{unit_name}”，请先录入或核对名称。")
-        if number is None:
-            problem("执法证号", CERTIFICATE_NUMBER_HINT)
-        elif number in taken:
-            problem("执法证号", f"执法证号 {number} 已登记在系统中，不能重复导入。")
-        elif number in first_row_of:
-            problem("执法证号", f"执法证号 {number} 与第 {first_row_of[number]} 行重复。")
-        else:
-            first_row_of[number] = row.row
-        wanted = split_list(row.text("执法类别"))
-        unknown = [item for item in wanted if item not in categories]
-        if not wanted:
-            problem("执法类别", "执法类别不能为空。")
-        elif unknown:
-            problem(
-                "执法类别",
-                f"未知的执法类别：{'、'.join(unknown)}。可选：{'、'.join(categories)}。",
-            )
-        region = row.text("执法区域")
-        if not region:
-            problem("执法区域", "执法区域不能为空。")
-        valid_from = parse_date(row.cells.get("有效期起"))
-        valid_until = parse_date(row.cells.get("有效期止"))
-        for column, value in (("有效期起", valid_from), ("有效期止", valid_until)):
-            if value is None:
-                problem(column, f"日期“{row.text(column)}”无法识别，请写成 2026-01-31 的形式。")
-            elif not 1990 <= value.year <= 2100:
-                problem(column, f"日期 {value} 不在合理范围内，请核对年份。")
-        if valid_from and valid_until:
-            if valid_until < valid_from:
-                problem("有效期止", "有效期止早于有效期起，请核对。")
-            elif (valid_until - valid_from).days > _MAX_CERTIFICATE_YEARS * 366:
-                problem("有效期止", f"有效期超过 {_MAX_CERTIFICATE_YEARS} 年，请核对。")
-        qualification = row.text("法律职业资格").upper()
-        if qualification not in _YES | _NO:
-            problem("法律职业资格", f"法律职业资格应填“是”或“否”，而不是“{row.text('法律职业资格')}”。")
-        role_names = split_list(row.text("角色")) or [str(Role.OFFICER.label)]
-        bad_roles = [item for item in role_names if item not in _ROLES]
-        if bad_roles:
-            problem(
-                "角色",
-                f"未知的角色：{'、'.join(bad_roles)}。可选：{'、'.join(_ROLES)}。",
-            )
-        if problems:
-            errors.extend(problems)
-            continue
-        assert unit and gender and number and valid_from and valid_until  # noqa: S101 - narrowed above
-        checked.append(
-            _CheckedOfficer(
-                name=name,
-                gender=gender,
-                unit=unit,
-                post=row.text("职务"),
-                number=number,
-                categories=[categories[item] for item in wanted],
-                region=region,
-                valid_from=valid_from,
-                valid_until=valid_until,
-                has_legal_qualification=qualification in _YES,
-                roles=[_ROLES[item] for item in role_names],
-            )
-        )
+        problems, officer = checker.check(row, number)
+        errors.extend(problems)
+        if officer is not None:
+            checked.append(officer)
     if errors:
         logger.info("officer import by %s refused: %d problems", _actor_label(actor), len(errors))
         raise OfficerImportRejected(errors)
     created = [_officer_create(item) for item in checked]
     logger.info(
-        "officer import by %s from %r: %d officers created", _actor_label(actor), filename, len(created)
+        "officer import by %s from %r: %d officers created",
+        _actor_label(actor),
+        filename,
+        len(created),
     )
     return created
 
@@ -241,7 +263,11 @@ def laws_load(*, index: Path) -> list[Law]:
             article = existing.get(item.number)
             if article is None:
                 Article.objects.create(
-                    law=law, number=item.number, label=item.label, chapter=item.chapter, text=item.text
+                    law=law,
+                    number=item.number,
+                    label=item.label,
+                    chapter=item.chapter,
+                    text=item.text,
                 )
             elif (article.text, article.chapter) != (item.text, item.chapter):
                 logger.info("law %s article %s text updated from source", law.pk, item.number)

@@ -29,7 +29,9 @@ def officers(request):
     rows = []
     for officer in page.object_list:
         certificate = officer.public_certificates[0]
-        rows.append({"officer": officer, "certificate": certificate, "status": certificate.status_on(today)})
+        rows.append(
+            {"officer": officer, "certificate": certificate, "status": certificate.status_on(today)}
+        )
     return render(
         request,
         "portal/officers.html",
@@ -40,5 +42,7 @@ def officers(request):
 def certificate_check(request):
     """Is this 执法证 valid today? Anyone may ask (行政处罚法第五十五条: officers show it)."""
     raw = request.GET.get("number", "")
-    result = certificate_check_public(raw_number=raw, on=timezone.localdate()) if raw.strip() else None
+    result = (
+        certificate_check_public(raw_number=raw, on=timezone.localdate()) if raw.strip() else None
+    )
     return render(request, "portal/certificate_check.html", {"result": result, "query": raw[:64]})

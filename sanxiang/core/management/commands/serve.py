@@ -43,7 +43,9 @@ class Command(BaseCommand):
         host = options["host"]
         bind = f"[{host}]:{options['port']}" if ":" in host else f"{host}:{options['port']}"
         log_dir = settings.LOG_DIR
-        self.stdout.write(f"Sanxiang serving on http://{bind}/ (office: /office/, portal: /gongshi/)")
+        self.stdout.write(
+            f"Sanxiang serving on http://{bind}/ (office: /office/, portal: /gongshi/)"
+        )
         _Server(
             {
                 "bind": bind,

@@ -47,7 +47,9 @@ class Command(BaseCommand):
         try:
             self.stdout.write(self._run(options))
         except DomainError as exc:
-            raise CommandError(f"{exc.message}\n{exc.log_message}", returncode=EXIT_REFUSED) from exc
+            raise CommandError(
+                f"{exc.message}\n{exc.log_message}", returncode=EXIT_REFUSED
+            ) from exc
 
     def _run(self, options: dict[str, Any]) -> str:
         action = options["action"]

@@ -30,7 +30,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"无法读取文件 {path}：{exc.strerror}", returncode=2) from exc
         try:
-            created = officers_import(actor=None, filename=path.name, content=content, max_bytes=limit)
+            created = officers_import(
+                actor=None, filename=path.name, content=content, max_bytes=limit
+            )
         except OfficerImportRejected as exc:
             lines = [exc.message] + [f"第 {e.row} 行 [{e.column}] {e.message}" for e in exc.errors]
             raise CommandError("\n".join(lines), returncode=2) from exc

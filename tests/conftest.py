@@ -1,0 +1,162 @@
+"""Fixtures shared by the whole suite: small factories with realistic Chinese data."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sanxiang.core.identifiers import credit_code_check_char
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+SANXIANG = Path(sys.executable).with_name("sanxiang")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Tests render templates without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def credit_code(serial: int) -> str:
+    """A checksum-valid 统一社会信用代码 for a fictional 机关 (region code 990100)."""
+    first17 = f"11990100MB{serial:07d}"
+    return first17 + credit_code_check_char(first17)
+
+
+@pytest.fixture
+def categories(db):
+    from sanxiang.org.services import categories_load
+
+    categories_load(path=DATA / "enforcement_categories.csv")
+
+
+@pytest.fixture
+def agency(db, categories):
+    """示范市城市管理综合行政执法局 with 法制科 and 执法一大队."""
+    from sanxiang.org.models import Agency, Unit
+
+    agency = Agency.objects.create(
+        name="测试市城市管理综合行政执法局",
+        credit_code=credit_code(1),
+        level="municipal",
+        region="测试市",
+        address="测试市人民路 1 号",
+        phone="0999-1234567",
+        authority_basis="测试市机构编制文件",
+    )
+    Unit.objects.create(agency=agency, name="法制科", is_legal_review_body=True)
+    Unit.objects.create(agency=agency, name="执法一大队")
+    return agency
+
+
+def make_officer(
+    *,
+    unit,
+    name: str,
+    number: str | None,
+    valid_from: date = date(2024, 1, 1),
+    valid_until: date = date(2028, 12, 31),
+    roles: tuple[str, ...] = ("officer",),
+    category: str = "城市管理",
+    user=None,
+):
+    """An officer with (optionally) one certificate and the given roles."""
+    from sanxiang.org.models import Certificate, EnforcementCategory, Officer, RoleAssignment
+
+    officer = Officer.objects.create(name=name, gender="M", unit=unit, user=user)
+    if number:
+        certificate = Certificate.objects.create(
+            officer=officer,
+            number=number,
+            region="测试市",
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+        certificate.categories.set([EnforcementCategory.objects.get(name=category)])
+    for role in roles:
+        RoleAssignment.objects.create(officer=officer, role=role)
+    return officer
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A migrated installation with demo data, in its own SANXIANG_VAR, for subprocess tests."""
+
+    var: Path
+    env: dict[str, str]
+
+    def sanxiang(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(SANXIANG), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=300,
+        )
+
+
+@pytest.fixture(scope="session")
+def instance(tmp_path_factory) -> Instance:
+    """``make run``'s steps (migrate, collectstatic, demo) in a fresh directory.
+
+    Uses the suite's DATABASE_URL if one is set (the PostgreSQL run), else SQLite in the
+    instance's own directory.
+    """
+    var = tmp_path_factory.mktemp("instance")
+    env = {**os.environ, "SANXIANG_VAR": str(var)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = Instance(var=var, env=env)
+    result.sanxiang("migrate", "--noinput", "-v0")
+    result.sanxiang("collectstatic", "--noinput", "-v0")
+    result.sanxiang("demo")
+    return result
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(instance: Instance) -> Iterator[str]:
+    """``sanxiang serve`` (gunicorn) on a free loopback port; yields its base URL."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(SANXIANG), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        env=instance.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/gongshi/", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("sanxiang serve did not come up")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

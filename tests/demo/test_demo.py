@@ -1,0 +1,58 @@
+"""``sanxiang demo``: a believable installation, loadable again and again."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import authenticate
+from django.test import RequestFactory
+
+from sanxiang.core.identifiers import credit_code_problem
+from sanxiang.demo.services import DEMO_PASSWORD, demo_load
+from sanxiang.org.models import Agency, Article, Certificate, Officer, Role, RoleAssignment
+
+
+def counts():
+    return (
+        Agency.objects.count(),
+        Officer.objects.count(),
+        Certificate.objects.count(),
+        RoleAssignment.objects.count(),
+        Article.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+def test_demo_loads_two_agencies_officers_reviewers_and_an_adviser():
+    summary = demo_load()
+    assert Agency.objects.count() == 2
+    assert all(credit_code_problem(a.credit_code) is None for a in Agency.objects.all())
+    assert Officer.objects.count() >= 12
+    assert RoleAssignment.objects.filter(role=Role.REVIEWER).count() == 2
+    assert RoleAssignment.objects.filter(role=Role.LEGAL_ADVISER).count() == 1
+    assert Article.objects.filter(law__title="中华人民共和国行政处罚法").count() == 86
+    logins = {login for login, *_ in summary.accounts}
+    assert {"admin", "zhangwei", "zhouting", "wuhaitao"} <= logins
+
+
+@pytest.mark.django_db
+def test_demo_is_idempotent():
+    demo_load()
+    first = counts()
+    demo_load()
+    assert counts() == first
+
+
+@pytest.mark.django_db
+def test_demo_reviewers_do_not_also_hold_the_officer_role():
+    """办、审分离: the two demo reviewers are never handling officers."""
+    demo_load()
+    reviewers = Officer.objects.filter(roles__role=Role.REVIEWER)
+    assert not reviewers.filter(roles__role=Role.OFFICER).exists()
+    assert all(r.has_legal_qualification for r in reviewers)
+
+
+@pytest.mark.django_db
+def test_demo_accounts_log_in_with_the_printed_password():
+    demo_load()
+    request = RequestFactory().post("/office/login/")
+    assert authenticate(request, username="zhangwei", password=DEMO_PASSWORD) is not None

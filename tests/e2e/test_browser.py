@@ -1,0 +1,87 @@
+"""Real Chromium against the real production server (``sanxiang serve``) with demo data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_demo_officer_logs_in_and_sees_the_office_home(server: str, page: Page) -> None:
+    page.goto(f"{server}/office/")
+    expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
+    page.get_by_label("用户名").fill("zhangwei")
+    page.get_by_label("密码").fill("sanxiang-demo")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="您好，张伟")).to_be_visible()
+    expect(page.locator("#certificate")).to_contain_text("99010010002")
+    expect(page.locator("#certificate")).to_contain_text("有效")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "office-home.png"), full_page=True)
+    page.get_by_role("button", name="退出").click()
+    expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
+
+
+def test_public_checks_an_officers_certificate_on_a_phone(server: str, browser: Browser) -> None:
+    context = browser.new_context(
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+    )
+    page = context.new_page()
+    page.goto(f"{server}/gongshi/")
+    page.get_by_placeholder("请输入执法证号").fill("99010010002")
+    page.get_by_role("button", name="查询").click()
+    result = page.locator("#check-result")
+    expect(result).to_contain_text("证件有效")
+    expect(result).to_contain_text("张伟")
+    page.get_by_placeholder("请输入执法证号").fill("99010010006")
+    page.get_by_role("button", name="查询").click()
+    expect(result).to_contain_text("证件无效")
+    expect(result).to_contain_text("过期")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "portal-check-phone.png"), full_page=True)
+    context.close()
+
+
+def test_static_files_are_served_by_the_production_server(server: str, page: Page) -> None:
+    page.goto(f"{server}/gongshi/officers/")
+    background = page.evaluate(
+        "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    )
+    assert background == "rgb(164, 22, 26)", "site.css did not load"
+    expect(page.locator("#officer-list")).to_contain_text("林晓")
