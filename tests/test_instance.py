@@ -40,3 +40,14 @@ def test_check_deploy_is_clean_apart_from_https_on_loopback(instance):
     result = instance.sanxiang("check", "--deploy", check=False)
     found = set(re.findall(r"\((security\.\w+|\w+\.[EW]\d+)\)", result.stdout + result.stderr))
     assert found <= HTTPS_ONLY, found - HTTPS_ONLY
+
+
+def test_the_suite_runs_on_the_database_it_was_given(db):
+    """`make test` runs twice; the second run must really be on PostgreSQL."""
+    import os
+
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    assert connection.vendor == expected
