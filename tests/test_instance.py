@@ -51,3 +51,8 @@ def test_the_suite_runs_on_the_database_it_was_given(db):
     url = os.environ.get("DATABASE_URL", "")
     expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
     assert connection.vendor == expected
+
+
+def test_the_server_keeps_its_control_socket_inside_the_installation(server, instance):
+    """Two installations on one machine must not share gunicorn's control socket."""
+    assert (instance.var / "run" / "gunicorn.ctl").exists()

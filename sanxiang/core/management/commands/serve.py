@@ -43,6 +43,9 @@ class Command(BaseCommand):
         host = options["host"]
         bind = f"[{host}]:{options['port']}" if ":" in host else f"{host}:{options['port']}"
         log_dir = settings.LOG_DIR
+        run_dir = settings.VAR_DIR / "run"
+        run_dir.mkdir(mode=0o700, exist_ok=True)
+        control_socket = run_dir / "gunicorn.ctl"
         self.stdout.write(
             f"Sanxiang serving on http://{bind}/ (office: /office/, portal: /gongshi/)"
         )
@@ -59,5 +62,9 @@ class Command(BaseCommand):
                 "forwarded_allow_ips": os.environ.get("SANXIANG_FORWARDED_ALLOW_IPS", "127.0.0.1"),
                 "limit_request_line": 8190,
                 "proc_name": "sanxiang",
+                # gunicorn's control socket (for `gunicornc`) stays inside this installation;
+                # a Unix socket path must fit in 108 bytes, so a deep SANXIANG_VAR disables it.
+                "control_socket": str(control_socket),
+                "control_socket_disable": len(str(control_socket).encode()) > 100,
             }
         ).run()
