@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import string
+from collections.abc import Callable
 from pathlib import Path
 
 _SECRET_KEY_ALPHABET = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
@@ -22,8 +23,8 @@ def var_dir() -> Path:
     return path
 
 
-def private_file(name: str, *, create: bytes | None = None) -> Path:
-    """Return ``var/<name>``; if absent and ``create`` is given, write it with mode 0600.
+def private_file(name: str, *, create: Callable[[], bytes] | None = None) -> Path:
+    """Return ``var/<name>``; if absent and ``create`` is given, write ``create()`` (mode 0600).
 
     The file is created with O_EXCL so two processes starting at once cannot both write a
     different secret: the loser reads the winner's file.
@@ -36,7 +37,7 @@ def private_file(name: str, *, create: bytes | None = None) -> Path:
         except FileExistsError:
             return path
         with os.fdopen(fd, "wb") as handle:
-            handle.write(create)
+            handle.write(create())
     return path
 
 
@@ -45,6 +46,9 @@ def secret_key() -> str:
     from_env = os.environ.get("SANXIANG_SECRET_KEY", "").strip()
     if from_env:
         return from_env
-    generated = "".join(secrets.choice(_SECRET_KEY_ALPHABET) for _ in range(64))
-    path = private_file("secret_key", create=generated.encode())
+
+    def generate() -> bytes:
+        return "".join(secrets.choice(_SECRET_KEY_ALPHABET) for _ in range(64)).encode()
+
+    path = private_file("secret_key", create=generate)
     return path.read_text(encoding="utf-8").strip()

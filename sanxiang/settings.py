@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "sanxiang.ledger",
     "sanxiang.core",
     "sanxiang.org",
     "sanxiang.office",

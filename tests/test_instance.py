@@ -55,4 +55,10 @@ def test_the_suite_runs_on_the_database_it_was_given(db):
 
 def test_the_server_keeps_its_control_socket_inside_the_installation(server, instance):
     """Two installations on one machine must not share gunicorn's control socket."""
-    assert (instance.var / "run" / "gunicorn.ctl").exists()
+    import time
+
+    socket_path = instance.var / "run" / "gunicorn.ctl"
+    deadline = time.monotonic() + 15  # the arbiter opens it just after the workers start
+    while not socket_path.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert socket_path.is_socket()

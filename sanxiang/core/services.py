@@ -9,9 +9,11 @@ from datetime import date
 
 from django.db import transaction
 
-from sanxiang.core.errors import DomainError
 from sanxiang.core.models import CalendarDay, CalendarYear
 from sanxiang.core.workdays import package_calendar
+from sanxiang.errors import DomainError
+from sanxiang.ledger.canonical import canonical_json
+from sanxiang.ledger.services import SYSTEM, ledger_append, sha256_hex
 
 _TRUE = {"是", "工作日", "上班", "1", "true", "yes", "y"}
 _FALSE = {"否", "休息日", "放假", "0", "false", "no", "n"}
@@ -64,7 +66,9 @@ def parse_schedule_csv(text: str) -> list[ScheduleDay]:
 
 
 @transaction.atomic
-def calendar_year_import(*, year: int, source: str, days: list[ScheduleDay]) -> CalendarYear:
+def calendar_year_import(
+    *, year: int, source: str, days: list[ScheduleDay], actor: str = SYSTEM
+) -> CalendarYear:
     """Declare ``year`` known, with its holidays and weekend working days, all or nothing."""
     if year in package_calendar().years:
         raise DomainError(
@@ -105,6 +109,15 @@ def calendar_year_import(*, year: int, source: str, days: list[ScheduleDay]) -> 
     record = CalendarYear(year=year, source=source.strip())
     record.full_clean()
     record.save()
+    ordered = sorted(days, key=lambda entry: entry.day)
+    schedule = [[entry.day.isoformat(), entry.is_workday, entry.note] for entry in ordered]
+    ledger_append(
+        actor=actor,
+        action="core.calendaryear.imported",
+        object_type="core.calendaryear",
+        object_id=record.pk,
+        content_sha256=sha256_hex(canonical_json({"source": record.source, "days": schedule})),
+    )
     CalendarDay.objects.bulk_create(
         CalendarDay(date=e.day, is_workday=e.is_workday, note=e.note, source=source.strip())
         for e in days

@@ -28,7 +28,7 @@ from functools import cache
 
 import chinese_calendar
 
-from sanxiang.core.errors import DomainError
+from sanxiang.errors import DomainError
 
 _ONE_DAY = timedelta(days=1)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from sanxiang.ledger.admin_support import record_digest
+from sanxiang.ledger.services import SYSTEM, ledger_append
 from sanxiang.org.models import Agency, Article, Certificate, Officer, RoleAssignment, Unit
 from sanxiang.org.services import categories_load, laws_load, officers_import
 
@@ -38,7 +40,7 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
     laws_load(index=data_dir / "laws" / "index.csv")
     spec = json.loads((data_dir / "demo" / "agencies.json").read_text(encoding="utf-8"))
     for item in spec["agencies"]:
-        agency, _ = Agency.objects.update_or_create(
+        agency, created = Agency.objects.update_or_create(
             credit_code=item["credit_code"],
             defaults={
                 key: item[key]
@@ -46,16 +48,20 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
             },
         )
         agency.full_clean()
+        if created:
+            _record(agency, "org.agency.created")
         agency.authority_articles.set(
             Article.objects.get(law__title=title, number=number)
             for title, number in item["authority_articles"]
         )
-        for unit in item["units"]:
-            Unit.objects.update_or_create(
+        for spec_unit in item["units"]:
+            unit, created = Unit.objects.update_or_create(
                 agency=agency,
-                name=unit["name"],
-                defaults={"is_legal_review_body": unit["is_legal_review_body"]},
+                name=spec_unit["name"],
+                defaults={"is_legal_review_body": spec_unit["is_legal_review_body"]},
             )
+            if created:
+                _record(unit, "org.unit.created")
 
     officers_file = data_dir / "demo" / "officers.csv"
     with officers_file.open(encoding="utf-8") as handle:
@@ -89,6 +95,7 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
             RoleAssignment.objects.bulk_create(
                 RoleAssignment(officer=officer, role=role) for role in person["roles"]
             )
+            _record(officer, "org.officer.created")
         _ensure_login(officer, person["login"], superuser=person.get("superuser", False))
 
     summary = DemoSummary()
@@ -105,6 +112,17 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
         )
     logger.info("demo data loaded: %d accounts", len(summary.accounts))
     return summary
+
+
+def _record(obj: Agency | Unit | Officer, action: str) -> None:
+    ledger_append(
+        actor=SYSTEM,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        agency_id=obj.ledger_agency_id,
+        content_sha256=record_digest(obj),
+    )
 
 
 def _ensure_login(officer: Officer, username: str, *, superuser: bool) -> None:

@@ -6,7 +6,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from sanxiang.core.errors import DomainError
+from sanxiang.errors import DomainError
+from sanxiang.ledger.admin_support import LedgeredAdmin
 from sanxiang.org.forms import OfficerImportForm
 from sanxiang.org.importing import COLUMNS, OfficerImportRejected
 from sanxiang.org.models import (
@@ -28,7 +29,7 @@ class UnitInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(LedgeredAdmin):
     list_display = ("name", "credit_code", "level", "region", "phone")
     list_filter = ("level",)
     search_fields = ("name", "credit_code", "region")
@@ -37,7 +38,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(LedgeredAdmin):
     list_display = ("name", "agency", "is_legal_review_body")
     list_filter = ("agency", "is_legal_review_body")
     search_fields = ("name",)
@@ -55,7 +56,7 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(LedgeredAdmin):
     list_display = ("name", "gender", "unit", "post", "has_legal_qualification", "is_active")
     list_filter = ("unit__agency", "has_legal_qualification", "is_active", "roles__role")
     search_fields = ("name", "certificates__number")
@@ -108,7 +109,7 @@ class OfficerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(LedgeredAdmin):
     list_display = ("number", "officer", "region", "valid_from", "valid_until", "revoked_on")
     search_fields = ("number", "officer__name")
     list_select_related = ("officer",)
@@ -116,7 +117,7 @@ class CertificateAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnforcementCategory)
-class EnforcementCategoryAdmin(admin.ModelAdmin):
+class EnforcementCategoryAdmin(LedgeredAdmin):
     list_display = ("code", "name")
 
 
@@ -127,7 +128,7 @@ class ArticleInline(admin.StackedInline):
 
 
 @admin.register(Law)
-class LawAdmin(admin.ModelAdmin):
+class LawAdmin(LedgeredAdmin):
     list_display = ("title", "kind", "issuer", "effective_on", "is_in_force")
     list_filter = ("kind", "is_in_force")
     search_fields = ("title",)
@@ -135,7 +136,7 @@ class LawAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(LedgeredAdmin):
     list_display = ("__str__", "chapter")
     list_filter = ("law",)
     search_fields = ("text", "label")

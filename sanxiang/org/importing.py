@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sanxiang.core.errors import DomainError
+from sanxiang.errors import DomainError
 
 MAX_ROWS = 5000
 

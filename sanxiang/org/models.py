@@ -106,6 +106,10 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.pk
+
 
 class Unit(models.Model):
     """内设机构: a division of an agency (e.g. 法制科, 执法一大队)."""
@@ -130,6 +134,10 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.name} {self.name}"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id
 
 
 class EnforcementCategory(models.Model):
@@ -199,6 +207,10 @@ class Officer(models.Model):
     def agency(self) -> Agency:
         return self.unit.agency
 
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.unit.agency_id
+
 
 class RoleAssignment(models.Model):
     """One role held by one officer."""
@@ -219,6 +231,10 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer.name}：{self.get_role_display()}"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.officer.ledger_agency_id
 
 
 class CertificateStatus(models.TextChoices):
@@ -256,6 +272,10 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.officer.ledger_agency_id
 
     def status_on(self, day: date) -> CertificateStatus:
         """Whether the certificate authorises enforcement on ``day``."""

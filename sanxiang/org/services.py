@@ -11,6 +11,7 @@ from pathlib import Path
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
+from sanxiang.ledger.services import SYSTEM, actor_for, ledger_append, sha256_hex
 from sanxiang.org.importing import (
     OfficerImportRejected,
     RawRow,
@@ -180,14 +181,26 @@ def officers_import(
     errors: list[RowError] = []
     checked: list[_CheckedOfficer] = []
     for row, number in zip(rows, numbers_in_file, strict=True):
-        problems, officer = checker.check(row, number)
+        problems, good = checker.check(row, number)
         errors.extend(problems)
-        if officer is not None:
-            checked.append(officer)
+        if good is not None:
+            checked.append(good)
     if errors:
         logger.info("officer import by %s refused: %d problems", _actor_label(actor), len(errors))
         raise OfficerImportRejected(errors)
-    created = [_officer_create(item) for item in checked]
+    file_sha256 = sha256_hex(content)
+    created = []
+    for item in checked:
+        officer = _officer_create(item)
+        ledger_append(
+            actor=actor_for(actor),
+            action="org.officer.imported",
+            object_type="org.officer",
+            object_id=officer.pk,
+            agency_id=officer.ledger_agency_id,
+            content_sha256=file_sha256,
+        )
+        created.append(officer)
     logger.info(
         "officer import by %s from %r: %d officers created",
         _actor_label(actor),
@@ -223,12 +236,23 @@ def _officer_create(item: _CheckedOfficer) -> Officer:
 
 @transaction.atomic
 def categories_load(*, path: Path) -> int:
-    """Load 执法类别 from a ``code,name`` CSV; existing codes keep their row, names are updated."""
+    """Load 执法类别 from a ``code,name`` CSV; returns how many rows were created or renamed."""
     count = 0
     with path.open(encoding="utf-8") as handle:
         for line in csv.DictReader(handle):
-            EnforcementCategory.objects.update_or_create(
-                code=line["code"].strip(), defaults={"name": line["name"].strip()}
+            code, name = line["code"].strip(), line["name"].strip()
+            category = EnforcementCategory.objects.filter(code=code).first()
+            if category is not None and category.name == name:
+                continue
+            category, _ = EnforcementCategory.objects.update_or_create(
+                code=code, defaults={"name": name}
+            )
+            ledger_append(
+                actor=SYSTEM,
+                action="org.enforcementcategory.loaded",
+                object_type="org.enforcementcategory",
+                object_id=category.pk,
+                content_sha256=sha256_hex(f"{code},{name}".encode()),
             )
             count += 1
     return count
@@ -245,10 +269,11 @@ def laws_load(*, index: Path) -> list[Law]:
     with index.open(encoding="utf-8") as handle:
         entries = list(csv.DictReader(handle))
     for entry in entries:
-        parsed = parse_statute((index.parent / entry["file"]).read_text(encoding="utf-8"))
+        source = (index.parent / entry["file"]).read_bytes()
+        parsed = parse_statute(source.decode("utf-8"))
         if parsed.title != entry["title"]:
             raise ValueError(f"{entry['file']}: title {parsed.title!r} != index {entry['title']!r}")
-        law, _ = Law.objects.update_or_create(
+        law, changed = Law.objects.update_or_create(
             title=entry["title"],
             effective_on=date.fromisoformat(entry["effective_on"]),
             defaults={
@@ -269,9 +294,19 @@ def laws_load(*, index: Path) -> list[Law]:
                     chapter=item.chapter,
                     text=item.text,
                 )
+                changed = True
             elif (article.text, article.chapter) != (item.text, item.chapter):
                 logger.info("law %s article %s text updated from source", law.pk, item.number)
                 article.text, article.chapter = item.text, item.chapter
                 article.save(update_fields=["text", "chapter"])
+                changed = True
+        if changed:
+            ledger_append(
+                actor=SYSTEM,
+                action="org.law.loaded",
+                object_type="org.law",
+                object_id=law.pk,
+                content_sha256=sha256_hex(source),
+            )
         loaded.append(law)
     return loaded

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanxiang.portal import views
+from sanxiang.portal import ledger_views, views
 
 app_name = "portal"
 
@@ -8,4 +8,8 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("officers/", views.officers, name="officers"),
     path("officers/check/", views.certificate_check, name="certificate-check"),
+    path("ledger/", ledger_views.ledger_index, name="ledger"),
+    path("ledger/checkpoint", ledger_views.ledger_checkpoint, name="ledger-checkpoint"),
+    path("ledger/proof", ledger_views.ledger_proof, name="ledger-proof"),
+    path("ledger/consistency", ledger_views.ledger_consistency, name="ledger-consistency"),
 ]

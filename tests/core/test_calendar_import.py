@@ -9,10 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from sanxiang.core import workdays
-from sanxiang.core.errors import DomainError
 from sanxiang.core.models import CalendarDay, CalendarYear
 from sanxiang.core.services import calendar_year_import, parse_schedule_csv
 from sanxiang.core.workdays import package_calendar
+from sanxiang.errors import DomainError
 
 YEAR = max(package_calendar().years) + 1
 # Fictional schedule for the tests: one three-day break and one weekend working day.

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sanxiang.core import workdays
-from sanxiang.core.errors import DomainError
 from sanxiang.core.services import calendar_year_import, parse_schedule_csv
+from sanxiang.errors import DomainError
 
 EXIT_REFUSED = 2
 
@@ -68,5 +68,5 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取文件 {path}：{exc}", returncode=EXIT_REFUSED) from exc
         record = calendar_year_import(
             year=options["year"], source=options["source"], days=parse_schedule_csv(text)
-        )
+        )  # run by an operator on the server: recorded as the system
         return f"已录入 {record.year} 年节假日安排 / imported schedule for {record.year}"

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sanxiang.core.errors import DomainError
+from sanxiang.errors import DomainError
 from sanxiang.org.importing import OfficerImportRejected
 from sanxiang.org.services import officers_import
 

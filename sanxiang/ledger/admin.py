@@ -1,0 +1,41 @@
+"""Read-only views of the ledger for auditors; nothing here can change a row."""
+
+from django.contrib import admin
+
+from sanxiang.ledger.models import LedgerEntry, SigningKey, TreeHead
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = (
+        "sequence",
+        "recorded_at",
+        "actor",
+        "agency_id",
+        "action",
+        "object_type",
+        "object_id",
+    )
+    list_filter = ("action", "object_type")
+    search_fields = ("object_id", "actor", "content_sha256")
+
+
+@admin.register(TreeHead)
+class TreeHeadAdmin(ReadOnlyAdmin):
+    list_display = ("size", "root", "signed_at", "key")
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ReadOnlyAdmin):
+    list_display = ("key_id", "algorithm", "created_at")

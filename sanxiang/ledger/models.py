@@ -1,0 +1,97 @@
+"""The append-only log (全过程记录) as database rows.
+
+Triggers created by the migrations refuse UPDATE and DELETE on every table here (and TRUNCATE
+on PostgreSQL): rows are written once. ``sanxiang ledger verify`` recomputes everything from
+the leaves, so a change made behind the triggers' back is still found.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class LedgerEntry(models.Model):
+    """One event: a leaf of the Merkle tree. ``leaf`` holds the exact hashed bytes.
+
+    The other columns repeat the leaf's fields so that timelines and audits can be queried;
+    ``verify`` checks that they agree with the leaf.
+    """
+
+    sequence = models.BigIntegerField("序号", primary_key=True)
+    recorded_at = models.DateTimeField("记录时间")
+    actor = models.CharField("操作人", max_length=64, help_text="user:<id> 或 system")
+    agency_id = models.BigIntegerField("执法主体", null=True, blank=True)
+    action = models.CharField("动作", max_length=64)
+    object_type = models.CharField("对象类型", max_length=64)
+    object_id = models.CharField("对象标识", max_length=64)
+    content_sha256 = models.CharField("内容 SHA-256", max_length=64, blank=True)
+    leaf = models.TextField("叶子（规范 JSON）")
+
+    class Meta:
+        verbose_name = "记录事件"
+        verbose_name_plural = "全过程记录日志"
+        ordering = ["sequence"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "sequence"], name="ledger_by_object"),
+            models.Index(fields=["agency_id", "sequence"], name="ledger_by_agency"),
+            models.Index(fields=["actor", "sequence"], name="ledger_by_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
+
+class LedgerNode(models.Model):
+    """The hash of a perfect subtree, stored once it is complete (level 0: leaf hashes).
+
+    Rows are created in append order, so ordering by ``id`` replays the log's growth.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="ledger_node_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"({self.level}, {self.index})"
+
+
+class SigningKey(models.Model):
+    """A public key that has signed tree heads; the private half stays in SANXIANG_VAR."""
+
+    key_id = models.CharField("密钥标识", max_length=64, primary_key=True)
+    algorithm = models.CharField("算法", max_length=16)
+    public_key_pem = models.TextField("公钥")
+    created_at = models.DateTimeField("启用时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "签名公钥"
+        verbose_name_plural = "签名公钥"
+
+    def __str__(self) -> str:
+        return f"{self.algorithm} {self.key_id[:16]}"
+
+
+class TreeHead(models.Model):
+    """A signed tree head: the installation vouches for the root of the first ``size`` leaves."""
+
+    id = models.BigAutoField(primary_key=True)
+    size = models.BigIntegerField("树大小")
+    root = models.CharField("根哈希", max_length=64)
+    signed_at = models.DateTimeField("签名时间")
+    key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="tree_heads")
+    payload = models.TextField("签名内容（规范 JSON）")
+    signature = models.TextField("签名（Base64）")
+
+    class Meta:
+        verbose_name = "签名树头"
+        verbose_name_plural = "签名树头"
+        ordering = ["-size", "-id"]
+
+    def __str__(self) -> str:
+        return f"size={self.size} root={self.root[:16]}…"

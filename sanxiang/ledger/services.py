@@ -1,0 +1,148 @@
+"""Appending to the log and signing tree heads: the only writes to the ledger tables.
+
+``ledger_append`` runs inside the caller's transaction (DESIGN.md rule 1): if the service's
+change rolls back, so does its event, and if the event cannot be written, nothing is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from datetime import UTC, datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from sanxiang.ledger import merkle
+from sanxiang.ledger.canonical import canonical_json
+from sanxiang.ledger.models import LedgerEntry, LedgerNode, SigningKey, TreeHead
+from sanxiang.ledger.selectors import root_at, subtree_hashes
+from sanxiang.ledger.signing import ED25519, load_signer
+
+logger = logging.getLogger(__name__)
+
+LEAF_VERSION = 1
+# One PostgreSQL advisory lock serialises appends across all processes and machines.
+_APPEND_LOCK = 0x53414E58  # "SANX"
+SYSTEM = "system"
+
+
+def actor_for(user: AbstractBaseUser | AnonymousUser | None) -> str:
+    """The actor as recorded in leaves: ``user:<id>`` (no names: DESIGN.md rule 3) or system."""
+    if user is None or not user.is_authenticated:
+        return SYSTEM
+    return f"user:{user.pk}"
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def leaf_time(moment: datetime) -> str:
+    """UTC, microseconds, ``Z``: one textual form for one instant."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _lock_log() -> None:
+    # SQLite needs nothing here: Sanxiang opens every SQLite transaction with BEGIN IMMEDIATE
+    # (settings.py), so the transaction already holds the database's single write lock.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK])
+
+
+def _size() -> int:
+    last = LedgerEntry.objects.aggregate(last=Max("sequence"))["last"]
+    return 0 if last is None else int(last) + 1
+
+
+def ledger_append(
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    agency_id: int | None = None,
+    content_sha256: str = "",
+) -> LedgerEntry:
+    """Append one event and the subtree hashes it completes: O(log n) reads and writes."""
+    if content_sha256 and (len(content_sha256) != 64 or content_sha256.strip("0123456789abcdef")):
+        raise ValueError(f"content_sha256 must be 64 lower-case hex digits, got {content_sha256!r}")
+    with transaction.atomic():
+        _lock_log()
+        size = _size()
+        recorded_at = timezone.now()
+        leaf = canonical_json(
+            {
+                "v": LEAF_VERSION,
+                "sequence": size,
+                "previous_size": size,
+                "time": leaf_time(recorded_at),
+                "actor": actor,
+                "agency": agency_id,
+                "action": action,
+                "object_type": object_type,
+                "object_id": str(object_id),
+                "content_sha256": content_sha256 or None,
+            }
+        )
+        entry = LedgerEntry.objects.create(
+            sequence=size,
+            recorded_at=recorded_at,
+            actor=actor,
+            agency_id=agency_id,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            content_sha256=content_sha256,
+            leaf=leaf.decode("utf-8"),
+        )
+        frontier = subtree_hashes(merkle.perfect_subtrees(0, size))
+        level, index, value = 0, size, merkle.leaf_hash(leaf)
+        nodes = [LedgerNode(level=0, index=size, hash=value)]
+        while index & 1:
+            value = merkle.node_hash(frontier[(level, index - 1)], value)
+            level, index = level + 1, index >> 1
+            nodes.append(LedgerNode(level=level, index=index, hash=value))
+        LedgerNode.objects.bulk_create(nodes)
+        every = int(os.environ.get("SANXIANG_LEDGER_SIGN_EVERY", "100"))
+        if every > 0 and (size + 1) % every == 0:
+            tree_head_sign()
+    return entry
+
+
+def tree_head_sign(*, algorithm: str | None = None) -> TreeHead:
+    """Sign {algorithm, key id, size, root, time} for the log as it is now."""
+    algorithm = algorithm or os.environ.get("SANXIANG_LEDGER_ALGORITHM", ED25519)
+    signer = load_signer(algorithm)
+    with transaction.atomic():
+        _lock_log()
+        size = _size()
+        root = root_at(size).hex()
+        key, _ = SigningKey.objects.get_or_create(
+            key_id=signer.key_id,
+            defaults={"algorithm": signer.algorithm, "public_key_pem": signer.public_key_pem},
+        )
+        signed_at = timezone.now()
+        payload = canonical_json(
+            {
+                "algorithm": signer.algorithm,
+                "key_id": key.key_id,
+                "root": root,
+                "size": size,
+                "time": leaf_time(signed_at),
+            }
+        )
+        head = TreeHead.objects.create(
+            size=size,
+            root=root,
+            signed_at=signed_at,
+            key=key,
+            payload=payload.decode("utf-8"),
+            signature=signer.sign(payload),
+        )
+    logger.info("tree head %s signed: size=%d root=%s key=%s", head.pk, size, root, key.key_id)
+    return head

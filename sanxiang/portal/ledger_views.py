@@ -1,0 +1,124 @@
+"""The ledger's public face: signed tree heads, public keys and RFC 9162 proofs as JSON.
+
+An outside auditor can fetch heads, check their signatures with the published keys, and ask
+for inclusion and consistency proofs to check with any RFC 9162 implementation (hashes are
+Base64, as in the transparency-dev test vectors; leaf indexes start at 0).
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from sanxiang.errors import DomainError
+from sanxiang.ledger import selectors
+
+if TYPE_CHECKING:
+    from sanxiang.ledger.models import TreeHead
+
+
+def _b64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+def _int(request: HttpRequest, name: str) -> int:
+    raw = request.GET.get(name, "")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise DomainError(
+            f"参数 {name} 应为非负整数。", log_message=f"bad {name}={raw!r}"
+        ) from None
+    if value < 0:
+        raise DomainError(f"参数 {name} 应为非负整数。", log_message=f"negative {name}")
+    return value
+
+
+def _refusal(exc: DomainError) -> JsonResponse:
+    return JsonResponse(
+        {"error": exc.message}, status=400, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _head_json(head: TreeHead) -> dict[str, object]:
+    return {
+        "tree_size": head.size,
+        "root_hash": _b64(bytes.fromhex(head.root)),
+        "root_hex": head.root,
+        "signed_at": head.signed_at.isoformat(),
+        "algorithm": head.key.algorithm,
+        "key_id": head.key.key_id,
+        "payload": head.payload,
+        "signature": head.signature,
+    }
+
+
+@require_GET
+def ledger_index(request: HttpRequest) -> HttpResponse:
+    """签名树头 and public keys, with how to verify."""
+    return render(
+        request,
+        "portal/ledger.html",
+        {
+            "heads": selectors.tree_heads_public(),
+            "keys": selectors.signing_keys_public(),
+            "size": selectors.tree_size(),
+        },
+    )
+
+
+@require_GET
+def ledger_checkpoint(request: HttpRequest) -> HttpResponse:
+    """The newest signed tree head, with its public key, for witnesses and auditors."""
+    heads = selectors.tree_heads_public(limit=1)
+    if not heads:
+        return JsonResponse(
+            {"error": "尚无签名树头。"}, status=404, json_dumps_params={"ensure_ascii": False}
+        )
+    head = heads[0]
+    return JsonResponse({**_head_json(head), "public_key_pem": head.key.public_key_pem})
+
+
+@require_GET
+def ledger_proof(request: HttpRequest) -> HttpResponse:
+    """Inclusion proof: ``?index=I&size=N``."""
+    try:
+        index, size = _int(request, "index"), _int(request, "size")
+        proof = selectors.inclusion_proof(index=index, size=size)
+        leaf = selectors.leaf_hash_at(index)
+        root = selectors.root_at(size)
+    except DomainError as exc:
+        return _refusal(exc)
+    return JsonResponse(
+        {
+            "leaf_index": index,
+            "tree_size": size,
+            "leaf_hash": _b64(leaf),
+            "inclusion_path": [_b64(node) for node in proof],
+            "root_hash": _b64(root),
+        }
+    )
+
+
+@require_GET
+def ledger_consistency(request: HttpRequest) -> HttpResponse:
+    """Consistency proof: ``?first=M&second=N``."""
+    try:
+        first, second = _int(request, "first"), _int(request, "second")
+        proof = selectors.consistency_proof(first=first, second=second)
+        roots = (selectors.root_at(first), selectors.root_at(second))
+    except DomainError as exc:
+        return _refusal(exc)
+    return JsonResponse(
+        {
+            "first": first,
+            "second": second,
+            "first_root_hash": _b64(roots[0]),
+            "second_root_hash": _b64(roots[1]),
+            "consistency_path": [_b64(node) for node in proof],
+        }
+    )
