@@ -13,7 +13,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from sanxiang.ledger.admin_support import record_digest
-from sanxiang.ledger.services import SYSTEM, ledger_append
+from sanxiang.ledger.models import TreeHead
+from sanxiang.ledger.selectors import tree_size
+from sanxiang.ledger.services import SYSTEM, ledger_append, tree_head_sign
 from sanxiang.org.models import Agency, Article, Certificate, Officer, RoleAssignment, Unit
 from sanxiang.org.services import categories_load, laws_load, officers_import
 
@@ -98,6 +100,8 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
             _record(officer, "org.officer.created")
         _ensure_login(officer, person["login"], superuser=person.get("superuser", False))
 
+    if not TreeHead.objects.filter(size=tree_size()).exists():
+        tree_head_sign()
     summary = DemoSummary()
     for officer in (
         Officer.objects.filter(user__isnull=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
@@ -108,10 +108,21 @@ def ledger_append(
             level, index = level + 1, index >> 1
             nodes.append(LedgerNode(level=level, index=index, hash=value))
         LedgerNode.objects.bulk_create(nodes)
-        every = int(os.environ.get("SANXIANG_LEDGER_SIGN_EVERY", "100"))
-        if every > 0 and (size + 1) % every == 0:
+        if _head_due(size + 1, recorded_at):
             tree_head_sign()
     return entry
+
+
+def _head_due(size: int, now: datetime) -> bool:
+    """Sign every N events, and when the newest head is older than the signing interval."""
+    every = int(os.environ.get("SANXIANG_LEDGER_SIGN_EVERY", "100"))
+    if every > 0 and size % every == 0:
+        return True
+    minutes = int(os.environ.get("SANXIANG_LEDGER_SIGN_INTERVAL_MINUTES", "60"))
+    if minutes <= 0:
+        return False
+    newest = TreeHead.objects.order_by("-id").values_list("signed_at", flat=True).first()
+    return newest is not None and now - newest >= timedelta(minutes=minutes)
 
 
 def tree_head_sign(*, algorithm: str | None = None) -> TreeHead:

@@ -22,7 +22,8 @@ def create(apps, schema_editor):
     elif vendor == "postgresql":
         schema_editor.execute(
             "CREATE FUNCTION sanxiang_ledger_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            "BEGIN RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$"
+            "BEGIN RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$",
+            params=None,  # the % signs are PL/pgSQL's, not query parameters
         )
         for table in TABLES:
             schema_editor.execute(

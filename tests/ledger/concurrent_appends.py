@@ -1,0 +1,63 @@
+"""Many threads append at once, each on its own database connection (run by test_concurrency).
+
+Usage: python -m tests.ledger.concurrent_appends THREADS PER_THREAD
+Prints one JSON line: the log size before and after, and the sequences this run wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection
+
+from sanxiang.ledger.selectors import tree_size
+from sanxiang.ledger.services import ledger_append
+
+
+def main(threads: int, per_thread: int) -> None:
+    before = tree_size()
+    written: list[int] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(threads)
+    failures: list[str] = []
+
+    def work(worker: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(per_thread):
+                entry = ledger_append(
+                    actor="system",
+                    action="test.concurrent",
+                    object_type="test",
+                    object_id=f"{worker}-{i}",
+                )
+                with lock:
+                    written.append(entry.sequence)
+        except Exception as exc:  # reported to the test, which fails on any
+            failures.append(repr(exc))
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    print(
+        json.dumps(
+            {"before": before, "after": tree_size(), "written": written, "failures": failures}
+        )
+    )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), int(sys.argv[2]))

@@ -1,0 +1,122 @@
+"""``sanxiang ledger verify`` finds every kind of tampering, naming what it found."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from sanxiang.ledger import merkle
+from sanxiang.ledger.models import LedgerEntry, LedgerNode, TreeHead
+from sanxiang.ledger.services import tree_head_sign
+from sanxiang.ledger.verify import verify_ledger
+from tests.ledger.conftest import lift_triggers
+
+
+def sql(statement: str, params: list[str | int | bytes] | None = None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params or [])
+
+
+@pytest.fixture
+def signed_log(appended):
+    leaves = appended(13)
+    tree_head_sign()
+    return leaves
+
+
+def test_an_untouched_log_verifies(signed_log):
+    report = verify_ledger()
+    assert report.ok, report.problem
+    assert (report.size, report.root) == (13, merkle.root(signed_log))
+    assert report.heads_checked == 1
+
+
+def test_cli_prints_ok_with_size_and_root(signed_log):
+    out = StringIO()
+    call_command("ledger", "verify", stdout=out)
+    assert out.getvalue().splitlines()[0] == f"OK size=13 root={merkle.root(signed_log).hex()}"
+
+
+def test_cli_exits_1_and_names_the_first_bad_entry(signed_log, capsys):
+    lift_triggers()
+    sql("UPDATE ledger_ledgerentry SET action = 'test.forged' WHERE sequence = 6")
+    with pytest.raises(SystemExit) as caught:
+        call_command("ledger", "verify")
+    assert caught.value.code == 1
+    assert "entry 6: field 'action'" in capsys.readouterr().err
+
+
+def test_a_flipped_byte_in_a_leaf_is_found(signed_log):
+    lift_triggers()
+    leaf = LedgerEntry.objects.get(sequence=4).leaf
+    sql(
+        "UPDATE ledger_ledgerentry SET leaf = %s WHERE sequence = 4",
+        [leaf.replace("test.thing", "test.thinG")],
+    )
+    assert verify_ledger().problem.startswith("entry 4:")
+
+
+def test_a_consistently_rewritten_entry_is_found_by_its_hash(signed_log):
+    """Row and leaf changed together still disagree with the stored tree."""
+    lift_triggers()
+    leaf = LedgerEntry.objects.get(sequence=9).leaf.replace("test.recorded", "test.rewritten")
+    sql(
+        "UPDATE ledger_ledgerentry SET leaf = %s, action = 'test.rewritten' WHERE sequence = 9",
+        [leaf],
+    )
+    assert "entry 9: stored subtree hash" in verify_ledger().problem
+
+
+def test_a_rewritten_entry_with_recomputed_nodes_is_found_by_the_signed_head(signed_log):
+    """An attacker who also recomputes every stored hash cannot re-sign the tree head."""
+    lift_triggers()
+    leaf = LedgerEntry.objects.get(sequence=2).leaf.replace("test.recorded", "test.rewritten")
+    sql(
+        "UPDATE ledger_ledgerentry SET leaf = %s, action = 'test.rewritten' WHERE sequence = 2",
+        [leaf],
+    )
+    leaves = [e.leaf.encode() for e in LedgerEntry.objects.order_by("sequence")]
+    for node in LedgerNode.objects.all():
+        start, end = node.index << node.level, (node.index + 1) << node.level
+        sql(
+            "UPDATE ledger_ledgernode SET hash = %s WHERE id = %s",
+            [merkle.root(leaves[start:end]), node.id],
+        )
+    assert "signed root" in verify_ledger().problem
+
+
+def test_a_flipped_byte_in_a_stored_hash_is_found(signed_log):
+    lift_triggers()
+    node = LedgerNode.objects.get(level=1, index=3)
+    broken = bytearray(bytes(node.hash))
+    broken[0] ^= 1
+    sql("UPDATE ledger_ledgernode SET hash = %s WHERE id = %s", [bytes(broken), node.id])
+    assert "stored subtree hash (1, 3)" in verify_ledger().problem
+
+
+def test_a_deleted_entry_in_the_middle_is_found(signed_log):
+    lift_triggers()
+    sql("DELETE FROM ledger_ledgerentry WHERE sequence = 5")
+    assert verify_ledger().problem == "entry 5 is missing: the next stored entry is 6"
+
+
+def test_entries_removed_from_the_end_are_found_by_the_signed_head(signed_log):
+    lift_triggers()
+    sql("DELETE FROM ledger_ledgerentry WHERE sequence >= 11")
+    sql("DELETE FROM ledger_ledgernode WHERE id > (SELECT MAX(id) FROM ledger_ledgernode) - 4")
+    assert "signed for size 13 but the log has only 11 entries" in verify_ledger().problem
+
+
+def test_a_tampered_tree_head_is_found(signed_log):
+    lift_triggers()
+    head = TreeHead.objects.get()
+    sql("UPDATE ledger_treehead SET root = %s WHERE id = %s", ["0" * 64, head.id])
+    assert "row disagrees with its signed payload" in verify_ledger().problem
+    sql(
+        "UPDATE ledger_treehead SET payload = %s WHERE id = %s",
+        [head.payload.replace("13", "12"), head.id],
+    )
+    assert "signature is invalid" in verify_ledger().problem
