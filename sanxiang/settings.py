@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "sanxiang.ledger",
     "sanxiang.core",
     "sanxiang.org",
+    "sanxiang.evidence",
     "sanxiang.office",
     "sanxiang.portal",
     "sanxiang.demo",
@@ -166,11 +167,34 @@ STORAGES = {
         "OPTIONS": {"location": str(VAR_DIR / "files")},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Evidence blobs: a local folder by default; S3-compatible storage when a bucket is set.
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "evidence"), "file_permissions_mode": 0o600},
+    },
 }
+if os.environ.get("SANXIANG_EVIDENCE_S3_BUCKET"):
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["SANXIANG_EVIDENCE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("SANXIANG_EVIDENCE_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("SANXIANG_EVIDENCE_S3_REGION") or None,
+            "access_key": os.environ.get("SANXIANG_EVIDENCE_S3_ACCESS_KEY"),
+            "secret_key": os.environ.get("SANXIANG_EVIDENCE_S3_SECRET_KEY"),
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
 # Uploads larger than this are refused before they reach a form (officer imports are small).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SANXIANG_IMPORT_MAX_BYTES = int(os.environ.get("SANXIANG_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# Evidence uploads stream to a temporary file while being hashed; this is the largest accepted.
+SANXIANG_EVIDENCE_MAX_BYTES = int(os.environ.get("SANXIANG_EVIDENCE_MAX_BYTES", str(8 * 1024**3)))
+FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
+(VAR_DIR / "tmp").mkdir(mode=0o700, exist_ok=True)
 
 # --- Logging: English, with the ids needed to find the row --------------------------------
 LOG_DIR = VAR_DIR / "log"

@@ -11,6 +11,7 @@ admin.site.index_title = "基础数据管理"
 urlpatterns = [
     path("", RedirectView.as_view(url="/gongshi/", permanent=False)),
     path("office/admin/", admin.site.urls),
+    path("office/evidence/", include("sanxiang.evidence.urls")),
     path("office/", include("sanxiang.office.urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
 ]

@@ -39,3 +39,23 @@ def validate_credit_code(value: str) -> None:
     problem = credit_code_problem(value)
     if problem:
         raise ValidationError(problem, code="invalid_credit_code")
+
+
+# GB 11643-1999《公民身份号码》: 17 digits, then a check character over them (ISO 7064 MOD 11-2).
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_number_problem(number: str) -> str | None:
+    """Why ``number`` is not a valid 居民身份证号码 (18 digits with checksum, or the old
+    15-digit form), in Chinese; ``None`` when it is valid."""
+    if len(number) == 15:
+        return None if number.isdigit() else "15 位身份证号码应全部为数字。"
+    if len(number) != 18:
+        return f"身份证号码应为 18 位，当前为 {len(number)} 位。"
+    if not number[:17].isdigit() or number[17] not in "0123456789X":
+        return "身份证号码前 17 位应为数字，最后一位为数字或 X。"
+    total = sum(int(digit) * weight for digit, weight in zip(number[:17], _ID_WEIGHTS, strict=True))
+    if _ID_CHECK[total % 11] != number[17]:
+        return "身份证号码校验位不正确，请逐位核对（GB 11643-1999）。"
+    return None

@@ -211,6 +211,17 @@ class Officer(models.Model):
     def ledger_agency_id(self) -> int:
         return self.unit.agency_id
 
+    def has_role(self, role: str) -> bool:
+        """Whether the officer holds ``role`` (uses prefetched roles when present)."""
+        return any(assignment.role == role for assignment in self.roles.all())
+
+    def certificate_valid_on(self, day: date) -> Certificate | None:
+        """A certificate that authorises enforcement on ``day``, if the officer holds one."""
+        for certificate in self.certificates.all():
+            if certificate.status_on(day) == CertificateStatus.VALID:
+                return certificate
+        return None
+
 
 class RoleAssignment(models.Model):
     """One role held by one officer."""

@@ -1,0 +1,60 @@
+from django import forms
+from django.db.models import QuerySet
+
+from sanxiang.evidence.models import EvidenceKind, TargetKind
+from sanxiang.org.models import Officer
+
+
+class EvidenceUploadForm(forms.Form):
+    case_number = forms.CharField(label="案件编号", max_length=64)
+    kind = forms.ChoiceField(label="记录形式", choices=EvidenceKind.choices)
+    collected_at = forms.DateTimeField(
+        label="采集时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    location = forms.CharField(label="采集地点", max_length=200)
+    collector = forms.ModelChoiceField(label="采集人", queryset=Officer.objects.none())
+    proves = forms.CharField(label="证明对象", max_length=300, help_text="该记录用于证明的事实")
+    device = forms.CharField(
+        label="采集设备", max_length=100, help_text="例如：执法记录仪编号、手机型号"
+    )
+    description = forms.CharField(
+        label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    target_kind = forms.ChoiceField(
+        label="执法对象类型", choices=[("", "（不填）"), *TargetKind.choices], required=False
+    )
+    target_name = forms.CharField(label="执法对象名称或姓名", max_length=200, required=False)
+    target_identifier = forms.CharField(
+        label="统一社会信用代码或身份证号码", max_length=32, required=False
+    )
+    declared_sha256 = forms.CharField(
+        label="文件 SHA-256（可选）",
+        max_length=64,
+        required=False,
+        help_text="设备或导出工具给出的哈希值；填写后将核对上传内容是否一致",
+    )
+    file = forms.FileField(label="文件")
+
+    def __init__(self, *args: object, officers: QuerySet[Officer], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["collector"].queryset = officers  # type: ignore[attr-defined]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="调阅理由", max_length=300)
+
+
+class CorrectionForm(forms.Form):
+    location = forms.CharField(label="采集地点", max_length=200)
+    proves = forms.CharField(label="证明对象", max_length=300)
+    device = forms.CharField(label="采集设备", max_length=100)
+    reason = forms.CharField(label="更正原因", max_length=300)
+
+
+class HandOverForm(forms.Form):
+    to_officer = forms.ModelChoiceField(label="接收人", queryset=Officer.objects.none())
+    reason = forms.CharField(label="移交原因", max_length=300)
+
+    def __init__(self, *args: object, officers: QuerySet[Officer], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["to_officer"].queryset = officers  # type: ignore[attr-defined]

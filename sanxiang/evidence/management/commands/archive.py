@@ -1,0 +1,37 @@
+"""``sanxiang archive export CASE`` and ``sanxiang archive verify PACKAGE``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sanxiang.errors import DomainError
+from sanxiang.evidence.archive import ArchiveInvalid, archive_export, archive_verify
+
+
+class Command(BaseCommand):
+    help = "Export a case's records as a self-verifying package, or verify one offline."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        export = sub.add_parser("export")
+        export.add_argument("case_number")
+        export.add_argument("--out", type=Path, default=Path("."))
+        check = sub.add_parser("verify")
+        check.add_argument("package", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "export":
+            try:
+                bag = archive_export(case_number=options["case_number"], out_dir=options["out"])
+            except DomainError as exc:
+                raise CommandError(exc.message, returncode=2) from exc
+            self.stdout.write(str(bag))
+            return
+        try:
+            self.stdout.write(archive_verify(options["package"]))
+        except (ArchiveInvalid, OSError, ValueError, KeyError) as exc:
+            self.stderr.write(f"FAILED: {exc}")
+            raise SystemExit(1) from exc

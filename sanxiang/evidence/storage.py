@@ -1,0 +1,145 @@
+"""Content-addressed blob storage through Django's storage API (local folder or S3).
+
+Blobs are named by their SHA-256 (``sha256/ab/cd/abcd…``), so the same bytes are stored once.
+Reading and writing go in 1 MiB chunks; memory stays flat for a multi-gigabyte video.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import IO, Any, Protocol
+
+from django.core.files import File
+from django.core.files.storage import Storage, storages
+
+from sanxiang.ledger.content import register_content_check
+
+CHUNK = 1024 * 1024
+
+
+class _Hash(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+    def hexdigest(self) -> str: ...
+
+
+class _CryptographySM3:
+    """SM3 through ``cryptography`` where OpenSSL's hashlib lacks it (e.g. FIPS builds)."""
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives import hashes
+
+        self._hash = hashes.Hash(hashes.SM3())
+
+    def update(self, data: bytes, /) -> None:
+        self._hash.update(data)
+
+    def hexdigest(self) -> str:
+        return self._hash.finalize().hex()
+
+
+def new_sm3() -> _Hash:
+    """An SM3 hasher (GB/T 32905-2016)."""
+    if "sm3" in hashlib.algorithms_available:
+        return hashlib.new("sm3")
+    return _CryptographySM3()
+
+
+class Digests:
+    """SHA-256 and SM3 of a stream, fed chunk by chunk."""
+
+    def __init__(self) -> None:
+        self._sha256 = hashlib.sha256()
+        self._sm3 = new_sm3()
+        self.size = 0
+
+    def update(self, chunk: bytes) -> None:
+        self._sha256.update(chunk)
+        self._sm3.update(chunk)
+        self.size += len(chunk)
+
+    @property
+    def sha256(self) -> str:
+        return self._sha256.hexdigest()
+
+    @property
+    def sm3(self) -> str:
+        return self._sm3.hexdigest()
+
+
+def chunks(handle: IO[bytes]) -> Iterator[bytes]:
+    while True:
+        chunk = handle.read(CHUNK)
+        if not chunk:
+            return
+        yield chunk
+
+
+def digest_stream(handle: IO[bytes]) -> Digests:
+    digests = Digests()
+    for chunk in chunks(handle):
+        digests.update(chunk)
+    return digests
+
+
+def evidence_storage() -> Storage:
+    return storages["evidence"]
+
+
+def blob_name(sha256: str) -> str:
+    return f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def store_blob(handle: IO[bytes], sha256: str) -> tuple[str, bool]:
+    """Store the stream under its address; ``(name, created)``; existing content is reused."""
+    storage = evidence_storage()
+    name = blob_name(sha256)
+    if storage.exists(name):
+        return name, False
+    handle.seek(0)
+    saved = storage.save(name, File(handle, name=name))
+    if saved != name:  # another upload of the same bytes won the race: keep one copy
+        storage.delete(saved)
+        return name, False
+    return name, True
+
+
+def open_blob(name: str) -> Any:
+    return evidence_storage().open(name, "rb")
+
+
+def blob_problem(name: str, sha256: str) -> str | None:
+    """Why the stored blob does not match ``sha256`` (in English), or None."""
+    storage = evidence_storage()
+    if not storage.exists(name):
+        return f"blob {sha256} is missing from storage"
+    with open_blob(name) as handle:
+        actual = digest_stream(handle).sha256
+    if actual != sha256:
+        return f"blob {sha256} has been altered in storage (its bytes now hash to {actual})"
+    return None
+
+
+def register_blob_check() -> None:
+    """Teach ``sanxiang ledger verify`` to re-hash the blob behind every evidence event."""
+
+    def check(object_id: str, expected_sha256: str) -> str | None:
+        from sanxiang.evidence.models import Blob, EvidenceItem
+
+        item = EvidenceItem.objects.filter(pk=object_id).select_related("blob").first()
+        if item is None:
+            return f"evidence item {object_id} no longer exists"
+        blob: Blob = item.blob
+        if expected_sha256 not in (blob.sha256,) and not _is_metadata_hash(item, expected_sha256):
+            return f"ledger hash {expected_sha256} matches neither the blob nor the metadata"
+        if expected_sha256 != blob.sha256:
+            return None
+        return blob_problem(blob.storage_name, blob.sha256)
+
+    register_content_check("evidence.evidenceitem", check)
+
+
+def _is_metadata_hash(item: Any, expected_sha256: str) -> bool:
+    from sanxiang.evidence.services import metadata_sha256
+
+    return metadata_sha256(item) == expected_sha256
