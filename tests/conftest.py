@@ -31,6 +31,12 @@ def _plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Fixture users need no brute-force resistance; the password-storage test opts out."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def credit_code(serial: int) -> str:
     """A checksum-valid 统一社会信用代码 for a fictional 机关 (region code 990100)."""
     first17 = f"11990100MB{serial:07d}"

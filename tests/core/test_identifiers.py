@@ -51,3 +51,23 @@ def test_any_single_character_change_is_detected(body, position, replacement):
     changed = code[:position] + replacement + code[position + 1 :]
     if changed != code:
         assert credit_code_problem(changed) is not None
+
+
+# The two worked examples printed in GB 11643-1999 itself.
+STANDARD_ID_EXAMPLES = ("11010519491231002X", "440524188001010014")
+
+
+def test_the_standards_own_id_number_examples_are_valid():
+    from sanxiang.core.identifiers import id_number_problem
+
+    for number in STANDARD_ID_EXAMPLES:
+        assert id_number_problem(number) is None
+
+
+def test_id_numbers_with_a_wrong_check_digit_or_shape_are_refused():
+    from sanxiang.core.identifiers import id_number_problem
+
+    assert "校验位不正确" in (id_number_problem("110105194912310021") or "")
+    assert "18 位" in (id_number_problem("1101051949") or "")
+    assert "最后一位为数字或 X" in (id_number_problem("11010519491231002Y") or "")
+    assert id_number_problem("110105491231002") is None, "old 15-digit numbers have no check digit"

@@ -1,0 +1,142 @@
+"""Evidence pages as an officer uses them."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from sanxiang.evidence.models import AccessRecord, EvidenceItem
+from sanxiang.evidence.services import evidence_register
+from tests.evidence.conftest import JPEG, metadata, upload
+
+SHOP = {
+    "target_kind": "organisation",
+    "target_name": "某某餐饮有限公司",
+    "target_identifier": "91440300708461136T",
+}
+
+
+def post_upload(client, people, data=JPEG, **extra):
+    form = {
+        "case_number": "测城执罚〔2026〕1号",
+        "kind": "photo",
+        "collected_at": "2026-03-02T10:30",
+        "location": "人民路 100 号",
+        "collector": people.zhang.pk,
+        "proves": "占道经营",
+        "device": "DSJ-001",
+        "file": SimpleUploadedFile("现场.jpg", data, content_type="image/jpeg"),
+        **extra,
+    }
+    return client.post(reverse("evidence:upload"), form)
+
+
+@pytest.fixture
+def as_zhang(client, people):
+    client.force_login(people.zhang.user)
+    return client
+
+
+def test_upload_form_stores_the_record_with_digests_computed_on_arrival(as_zhang, people):
+    response = post_upload(as_zhang, people, **SHOP)
+    item = EvidenceItem.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "evidence:detail", args=[item.pk]
+    )
+    assert item.blob_id == hashlib.sha256(JPEG).hexdigest()
+    assert item.blob.sm3 == hashlib.new("sm3", JPEG).hexdigest()
+    assert item.target is not None and item.target.name == "某某餐饮有限公司"
+
+
+def test_upload_with_a_wrong_declared_hash_shows_why_and_stores_nothing(as_zhang, people):
+    response = post_upload(as_zhang, people, declared_sha256="0" * 64)
+    assert response.status_code == 200
+    assert "不一致" in response.content.decode()
+    assert not EvidenceItem.objects.exists()
+
+
+def test_upload_over_the_size_limit_is_cut_off(as_zhang, people, settings):
+    settings.SANXIANG_EVIDENCE_MAX_BYTES = 1000
+    response = post_upload(as_zhang, people)
+    assert response.status_code == 200
+    assert not EvidenceItem.objects.exists()
+
+
+def test_opening_a_record_records_the_look_and_serves_the_content_once_granted(as_zhang, people):
+    item = evidence_register(actor=people.zhang, upload=upload(), metadata=metadata(people))
+    page = as_zhang.get(reverse("evidence:detail", args=[item.pk]))
+    assert page.status_code == 200 and item.blob_id in page.content.decode()
+    assert AccessRecord.objects.filter(item=item, action="view").count() == 1
+    token = page.context["token"]
+    content = as_zhang.get(reverse("evidence:content", args=[item.pk]), {"t": token})
+    assert b"".join(content.streaming_content) == JPEG
+    assert content["Cache-Control"] == "private, no-store"
+    assert (
+        as_zhang.get(reverse("evidence:content", args=[item.pk]), {"t": "forged"}).status_code
+        == 404
+    )
+    assert AccessRecord.objects.filter(item=item).count() == 1, (
+        "inline content is part of the recorded look"
+    )
+
+
+def test_download_is_a_separate_recorded_look(as_zhang, people):
+    item = evidence_register(actor=people.zhang, upload=upload(), metadata=metadata(people))
+    response = as_zhang.get(reverse("evidence:download", args=[item.pk]))
+    assert b"".join(response.streaming_content) == JPEG
+    assert "attachment" in response["Content-Disposition"]
+    assert AccessRecord.objects.get(item=item).action == "download"
+
+
+def test_head_is_asked_for_a_reason_before_seeing_anything(client, people):
+    item = evidence_register(actor=people.zhang, upload=upload(), metadata=metadata(people))
+    client.force_login(people.head.user)
+    first = client.get(reverse("evidence:detail", args=[item.pk]))
+    assert "调阅理由" in first.content.decode() and item.blob_id not in first.content.decode()
+    assert not AccessRecord.objects.exists()
+    second = client.get(reverse("evidence:detail", args=[item.pk]), {"reason": "负责人审批前查阅"})
+    assert item.blob_id in second.content.decode()
+    assert AccessRecord.objects.get().reason == "负责人审批前查阅"
+
+
+def test_another_unit_gets_not_found(client, people):
+    item = evidence_register(actor=people.zhang, upload=upload(), metadata=metadata(people))
+    client.force_login(people.chen.user)
+    assert client.get(reverse("evidence:detail", args=[item.pk])).status_code == 404
+    assert client.get(reverse("evidence:download", args=[item.pk])).status_code == 404
+    assert item.case_number not in client.get(reverse("evidence:list")).content.decode()
+
+
+def test_correction_and_hand_over_through_the_page(as_zhang, people):
+    item = evidence_register(actor=people.zhang, upload=upload(), metadata=metadata(people))
+    response = as_zhang.post(
+        reverse("evidence:correct", args=[item.pk]),
+        {
+            "location": "人民路 102 号",
+            "proves": item.proves,
+            "device": item.device,
+            "reason": "门牌号笔误",
+        },
+    )
+    new = EvidenceItem.objects.get(version=2)
+    assert response["Location"] == reverse("evidence:detail", args=[new.pk])
+    as_zhang.post(
+        reverse("evidence:hand-over", args=[new.pk]), {"to_officer": people.li.pk, "reason": "调岗"}
+    )
+    page = as_zhang.get(reverse("evidence:detail", args=[new.pk])).content.decode()
+    assert "李娜" in page and "调岗" in page and "门牌号笔误" in page
+
+
+def test_case_access_history_and_target_pages(as_zhang, people):
+    post_upload(as_zhang, people, **SHOP)
+    item = EvidenceItem.objects.get()
+    as_zhang.get(reverse("evidence:detail", args=[item.pk]))
+    history = as_zhang.get(
+        reverse("evidence:case-access", args=[item.case_number])
+    ).content.decode()
+    assert "张伟" in history and "查看" in history
+    target = as_zhang.get(reverse("evidence:target", args=[item.target_id])).content.decode()
+    assert item.case_number in target
