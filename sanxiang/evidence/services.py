@@ -233,7 +233,12 @@ def evidence_register(
             )
     except BaseException:
         if created_blob:
-            evidence_storage().delete(name)
+            try:
+                evidence_storage().delete(name)
+            except Exception:  # e.g. a WORM bucket refuses; keep the original error
+                logger.warning(
+                    "could not remove blob %s after a failed registration", name, exc_info=True
+                )
         raise
     logger.info("evidence %s registered by officer %s: blob %s", item.pk, actor.pk, blob.sha256)
     return item
