@@ -6,6 +6,6 @@ class EvidenceConfig(AppConfig):
     verbose_name = "证据与音像记录"
 
     def ready(self) -> None:
-        from sanxiang.evidence.storage import register_blob_check
+        from sanxiang.evidence.storage import register_evidence_checks
 
-        register_blob_check()
+        register_evidence_checks()

@@ -134,6 +134,7 @@ class AccessAction(models.TextChoices):
     VIEW = "view", "查看"
     DOWNLOAD = "download", "下载"
     EXPORT = "export", "导出"
+    LIST = "list", "检索目录"
 
 
 class AccessRecord(models.Model):

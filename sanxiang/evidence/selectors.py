@@ -1,8 +1,10 @@
 """Who may see which record (调阅 scope), decided here and nowhere else (DESIGN.md rule 6).
 
-- an officer sees the records of his own unit (承办机构) without giving a reason;
-- a 负责人 sees every record of his agency, a 监督人员 every record of every agency, and
-  both must state a reason for each look, which is recorded;
+- an officer sees the records of his own unit (承办机构) without giving a reason; lists, target
+  pages and access histories show only these;
+- a 负责人 may look at every record of his agency, a 监督人员 at every record of every
+  agency, but only by stating a reason, and every such look (including listing a case's
+  records) is recorded;
 - anyone else is told the record does not exist, whether or not it does.
 """
 
@@ -56,12 +58,27 @@ def _scope(officer: Officer) -> Q:
     return scope
 
 
+def _own_unit(officer: Officer) -> Q:
+    return Q(unit_id=officer.unit_id) if officer.is_active else Q(pk__in=[])
+
+
+def evidence_list_visible(*, officer: Officer, case_number: str) -> QuerySet[EvidenceItem]:
+    """Current records of a case within ``officer``'s whole scope (for a reasoned case search,
+    which records each of them as looked at)."""
+    return evidence_list_for(officer=officer, case_number=case_number, _scope_q=_scope(officer))
+
+
 def evidence_list_for(
-    *, officer: Officer, case_number: str | None = None, target_id: int | None = None
+    *,
+    officer: Officer,
+    case_number: str | None = None,
+    target_id: int | None = None,
+    _scope_q: Q | None = None,
 ) -> QuerySet[EvidenceItem]:
-    """Current versions (not superseded) of the records ``officer`` may see."""
+    """Current versions (not superseded) of the records of ``officer``'s own unit."""
+    scope = _own_unit(officer) if _scope_q is None else _scope_q
     items = (
-        EvidenceItem.objects.filter(_scope(officer), superseded_by__isnull=True)
+        EvidenceItem.objects.filter(scope, superseded_by__isnull=True)
         .select_related("collector", "unit", "target", "blob")
         .order_by("-collected_at", "-pk")
     )
@@ -124,14 +141,14 @@ def access_history_of_record(*, officer: Officer, item: EvidenceItem) -> QuerySe
 
 
 def access_history_of_case(*, officer: Officer, case_number: str) -> QuerySet[AccessRecord]:
-    """Every look at any record of a case that ``officer`` may see."""
-    visible = EvidenceItem.objects.filter(_scope(officer), case_number=case_number)
+    """Every look at any record of a case, for records of ``officer``'s own unit."""
+    visible = EvidenceItem.objects.filter(_own_unit(officer), case_number=case_number)
     return AccessRecord.objects.filter(item__in=visible).select_related("officer", "item")
 
 
 def targets_for(*, officer: Officer) -> QuerySet[Target]:
-    """Targets with at least one record in ``officer``'s scope."""
-    visible = EvidenceItem.objects.filter(_scope(officer)).values("target_id")
+    """Targets with at least one record of ``officer``'s own unit."""
+    visible = EvidenceItem.objects.filter(_own_unit(officer)).values("target_id")
     return Target.objects.filter(pk__in=visible).order_by("name")
 
 
@@ -144,3 +161,8 @@ def target_get_for(*, officer: Officer, target_id: object) -> Target:
     if target is None:
         raise EvidenceNotFound(target_id)
     return target
+
+
+def is_current(item: EvidenceItem) -> bool:
+    """Whether no later version supersedes ``item``."""
+    return not EvidenceItem.objects.filter(supersedes=item).exists()

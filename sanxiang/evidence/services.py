@@ -1,22 +1,26 @@
 """Every write to evidence: register, correct, hand over, and open (a look is a write too).
 
 Each runs in one transaction that checks the actor's scope, checks the rules, writes, and
-appends its ledger event (DESIGN.md rule 1).
+appends its ledger event (DESIGN.md rule 1). Events about a version's metadata carry
+``metadata_sha256`` (which covers the file's SHA-256 too); looks, hand-overs and exports carry
+the file's SHA-256.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.errors import DomainError
+from sanxiang.evidence.digest import metadata_digest
 from sanxiang.evidence.filetypes import ALLOWED, KIND_HINT, sniff
 from sanxiang.evidence.models import (
     AccessAction,
@@ -33,10 +37,10 @@ from sanxiang.evidence.selectors import (
     access_decision,
     current_custodian,
     evidence_get_for,
+    evidence_list_visible,
 )
 from sanxiang.evidence.storage import Digests, evidence_storage, open_blob, store_blob
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex
+from sanxiang.ledger.services import SYSTEM, leaf_time, ledger_append
 from sanxiang.org.models import Officer, Role
 
 logger = logging.getLogger(__name__)
@@ -59,6 +63,12 @@ CORRECTABLE = (
     "description",
     "target",
 )
+ACCESS_EVENT = {
+    AccessAction.VIEW: "evidence.viewed",
+    AccessAction.DOWNLOAD: "evidence.downloaded",
+    AccessAction.EXPORT: "evidence.exported",
+    AccessAction.LIST: "evidence.listed",
+}
 
 
 class EvidenceRefused(DomainError):
@@ -74,50 +84,67 @@ class Upload:
     digests: Digests
 
 
+@dataclass(frozen=True)
+class TargetSpec:
+    """A 执法对象 to find or create together with the record that names it."""
+
+    kind: str
+    name: str
+    identifier: str
+    address: str = ""
+
+    def problem(self) -> str | None:
+        """Why this target cannot be registered, in Chinese; None if it can."""
+        if self.kind not in TargetKind.values:
+            return "执法对象类型不正确。"
+        if not self.name.strip():
+            return "请填写执法对象名称或姓名。"
+        check = credit_code_problem if self.kind == TargetKind.ORGANISATION else id_number_problem
+        return check(self.identifier.strip().upper())
+
+
 def actor_of(officer: Officer) -> str:
     return f"user:{officer.user_id}" if officer.user_id else f"officer:{officer.pk}"
 
 
+def metadata_fields(item: EvidenceItem) -> dict[str, Any]:
+    """A version's metadata as plain values, as hashed into the ledger and written to archives."""
+    return {
+        "id": item.pk,
+        "record_id": item.record_id,
+        "version": item.version,
+        "supersedes": item.supersedes_id,
+        "case_number": item.case_number,
+        "target": item.target_id,
+        "kind": item.kind,
+        "collected_at": leaf_time(item.collected_at),
+        "location": item.location,
+        "collector": item.collector_id,
+        "proves": item.proves,
+        "device": item.device,
+        "description": item.description,
+        "blob": item.blob_id,
+    }
+
+
 def metadata_sha256(item: EvidenceItem) -> str:
-    """SHA-256 of a version's metadata, as recorded in the ledger when it is corrected."""
-    return sha256_hex(
-        canonical_json(
-            {
-                "record_id": item.record_id,
-                "version": item.version,
-                "case_number": item.case_number,
-                "target": item.target_id,
-                "kind": item.kind,
-                "collected_at": item.collected_at.isoformat(),
-                "location": item.location,
-                "collector": item.collector_id,
-                "proves": item.proves,
-                "device": item.device,
-                "description": item.description,
-                "blob": item.blob_id,
-            }
-        )
-    )
+    """What ``evidence.created``/``evidence.corrected`` events carry for this version."""
+    return metadata_digest(metadata_fields(item))
 
 
-def target_register(
-    *, actor: Officer, kind: str, name: str, identifier: str, address: str = ""
-) -> Target:
+def target_register(*, actor: Officer, spec: TargetSpec) -> Target:
     """Find or create the 执法对象 with this credit code / ID number."""
-    identifier = identifier.strip().upper()
-    if kind not in TargetKind.values:
-        raise EvidenceRefused("执法对象类型不正确。", log_message=f"bad target kind {kind!r}")
-    problem = (credit_code_problem if kind == TargetKind.ORGANISATION else id_number_problem)(
-        identifier
-    )
+    problem = spec.problem()
     if problem:
-        raise EvidenceRefused(problem, log_message=f"bad target identifier for kind {kind}")
-    if not name.strip():
-        raise EvidenceRefused("请填写执法对象名称或姓名。", log_message="target name missing")
+        raise EvidenceRefused(problem, log_message=f"target refused ({spec.kind})")
     with transaction.atomic():
         target, created = Target.objects.get_or_create(
-            identifier=identifier,
-            defaults={"kind": kind, "name": name.strip(), "address": address.strip()},
+            identifier=spec.identifier.strip().upper(),
+            defaults={
+                "kind": spec.kind,
+                "name": spec.name.strip(),
+                "address": spec.address.strip(),
+            },
         )
         if created:
             ledger_append(
@@ -159,20 +186,51 @@ def _check_metadata(metadata: dict[str, Any], *, actor: Officer) -> None:
         )
 
 
+def _lock_blob(sha256: str) -> None:
+    """Serialise writers of one blob address: registrations and clean-ups of the same bytes.
+
+    On SQLite every transaction already holds the database's write lock (BEGIN IMMEDIATE).
+    """
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(
+            hashlib.sha256(b"blob:" + sha256.encode()).digest()[:8], "big", signed=True
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _discard_unreferenced(sha256: str, name: str) -> None:
+    """Remove a blob this request stored, unless another registration now uses it."""
+    try:
+        with transaction.atomic():
+            _lock_blob(sha256)
+            if not Blob.objects.filter(sha256=sha256).exists():
+                evidence_storage().delete(name)
+    except Exception:  # e.g. a WORM bucket refuses; keep the original error
+        logger.warning("could not remove blob %s after a failed registration", name, exc_info=True)
+
+
 def evidence_register(
-    *, actor: Officer, upload: Upload, metadata: dict[str, Any], declared_sha256: str = ""
+    *,
+    actor: Officer,
+    upload: Upload,
+    metadata: dict[str, Any],
+    declared_sha256: str = "",
+    new_target: TargetSpec | None = None,
 ) -> EvidenceItem:
     """Store an uploaded record with its metadata; refuse it whole if anything is wrong.
 
     A declared SHA-256 (from the device or the officer) must match the bytes received. The
-    blob is stored content-addressed; if the database write fails, a blob this call created
-    is removed again, so nothing is left behind.
+    blob is stored content-addressed; if the registration fails, a blob this call stored is
+    removed again unless a concurrent registration of the same bytes has claimed it.
     """
     if not (actor.has_role(Role.OFFICER) or actor.has_role(Role.HEAD)) or not actor.is_active:
         raise EvidenceRefused(
             "只有在岗的执法人员可以登记证据。", log_message=f"officer {actor.pk} may not register"
         )
     _check_metadata(metadata, actor=actor)
+    if new_target is not None and (problem := new_target.problem()):
+        raise EvidenceRefused(problem, log_message="target refused")
     digests = upload.digests
     if declared_sha256 and declared_sha256.strip().lower() != digests.sha256:
         raise EvidenceRefused(
@@ -190,9 +248,14 @@ def evidence_register(
             f"文件内容与记录形式“{EvidenceKind(kind).label}”不符，应为{KIND_HINT[kind]}。",
             log_message=f"content type {content_type} not allowed for {kind}",
         )
-    name, created_blob = store_blob(upload.handle, digests.sha256)
+    # The (possibly long) copy happens outside the transaction; inside it, under the blob's
+    # lock, the copy is checked again, in case a failed concurrent upload just removed it.
+    name, stored_here = store_blob(upload.handle, digests.sha256)
     try:
         with transaction.atomic():
+            _lock_blob(digests.sha256)
+            if not evidence_storage().exists(name):
+                name, stored_here = store_blob(upload.handle, digests.sha256)
             blob, _ = Blob.objects.get_or_create(
                 sha256=digests.sha256,
                 defaults={
@@ -202,11 +265,14 @@ def evidence_register(
                     "storage_name": name,
                 },
             )
+            target = metadata.get("target")
+            if new_target is not None:
+                target = target_register(actor=actor, spec=new_target)
             collector: Officer = metadata["collector"]
             item = EvidenceItem(
                 record_id=str(uuid.uuid4()),
                 case_number=metadata["case_number"].strip(),
-                target=metadata.get("target"),
+                target=target,
                 agency_id=actor.unit.agency_id,
                 unit_id=actor.unit_id,
                 kind=kind,
@@ -229,16 +295,11 @@ def evidence_register(
                 object_type="evidence.evidenceitem",
                 object_id=item.pk,
                 agency_id=item.agency_id,
-                content_sha256=blob.sha256,
+                content_sha256=metadata_sha256(item),
             )
     except BaseException:
-        if created_blob:
-            try:
-                evidence_storage().delete(name)
-            except Exception:  # e.g. a WORM bucket refuses; keep the original error
-                logger.warning(
-                    "could not remove blob %s after a failed registration", name, exc_info=True
-                )
+        if stored_here:
+            _discard_unreferenced(digests.sha256, name)
         raise
     logger.info("evidence %s registered by officer %s: blob %s", item.pk, actor.pk, blob.sha256)
     return item
@@ -305,10 +366,11 @@ def evidence_hand_over(
         raise EvidenceRefused("请填写移交原因。", log_message="hand-over without reason")
     with transaction.atomic():
         item = evidence_get_for(officer=actor, item_id=item_id)
+        # Lock the record's first version, so two hand-overs of one record run one by one.
+        EvidenceItem.objects.select_for_update().get(record_id=item.record_id, version=1)
         holder = current_custodian(item.record_id)
-        if holder.pk != actor.pk and not (
-            actor.has_role(Role.HEAD) and actor.unit.agency_id == item.agency_id
-        ):
+        is_head = actor.has_role(Role.HEAD) and actor.unit.agency_id == item.agency_id
+        if holder.pk != actor.pk and not is_head:
             raise EvidenceRefused(
                 f"只有当前保管人（{holder.name}）或负责人可以移交。",
                 log_message=f"officer {actor.pk} is not custodian {holder.pk}",
@@ -335,25 +397,30 @@ def evidence_hand_over(
 
 
 def evidence_open(
-    *, actor: Officer, item_id: int, action: str, reason: str = ""
+    *, actor: Officer | None, item_id: int, action: str, reason: str = ""
 ) -> tuple[EvidenceItem, AccessRecord]:
     """调阅: record who looks at a record, how and why, then allow the look.
 
-    Reads outside one's own unit's records need a reason. The record and the ledger event are
-    written before any content is returned.
+    Reads outside one's own unit's records need a reason. The access record and the ledger
+    event are written before any content is returned. ``actor=None`` is the system itself
+    (an archive export run on the server).
     """
-    if action not in AccessAction.values:
+    if action not in ACCESS_EVENT:
         raise ValueError(f"unknown access action {action!r}")
     with transaction.atomic():
-        item = evidence_get_for(officer=actor, item_id=item_id)
-        if access_decision(actor, item).reason_required and not reason.strip():
-            raise EvidenceRefused(
-                "调阅本单位以外的记录须填写调阅理由。",
-                log_message=f"officer {actor.pk} gave no reason",
-            )
+        if actor is None:
+            item = EvidenceItem.objects.select_related("blob").get(pk=item_id)
+        else:
+            item = evidence_get_for(officer=actor, item_id=item_id)
+            if access_decision(actor, item).reason_required and not reason.strip():
+                raise EvidenceRefused(
+                    "调阅本单位以外的记录须填写调阅理由。",
+                    log_message=f"officer {actor.pk} gave no reason",
+                )
+        who = actor_of(actor) if actor is not None else SYSTEM
         entry = ledger_append(
-            actor=actor_of(actor),
-            action=f"evidence.{'viewed' if action == AccessAction.VIEW else action + 'ed'}",
+            actor=who,
+            action=ACCESS_EVENT[AccessAction(action)],
             object_type="evidence.evidenceitem",
             object_id=item.pk,
             agency_id=item.agency_id,
@@ -362,12 +429,34 @@ def evidence_open(
         record = AccessRecord.objects.create(
             item=item,
             officer=actor,
-            actor=actor_of(actor),
+            actor=who,
             action=action,
             reason=reason.strip()[:300],
             ledger_sequence=entry.sequence,
         )
     return item, record
+
+
+def case_records_open(*, actor: Officer, case_number: str, reason: str) -> list[EvidenceItem]:
+    """调阅监督: a 负责人 or 监督人员 looks up another unit's case; each record listed is a look.
+
+    Returns the current records of the case within the actor's (wider) scope, after recording
+    one access record and ledger event per record, with the reason given.
+    """
+    if not reason.strip():
+        raise EvidenceRefused(
+            "检索其他机构的案件记录须填写调阅理由。", log_message="case search without reason"
+        )
+    if not (actor.has_role(Role.HEAD) or actor.has_role(Role.SUPERVISOR)):
+        raise EvidenceRefused(
+            "只有负责人和监督人员可以检索其他机构的案件记录。",
+            log_message=f"officer {actor.pk} may not search other units",
+        )
+    with transaction.atomic():
+        items = list(evidence_list_visible(officer=actor, case_number=case_number.strip()))
+        for item in items:
+            evidence_open(actor=actor, item_id=item.pk, action=AccessAction.LIST, reason=reason)
+    return items
 
 
 def blob_reader(item: EvidenceItem) -> Any:
@@ -378,8 +467,10 @@ def blob_reader(item: EvidenceItem) -> Any:
 __all__ = [
     "EvidenceNotFound",
     "EvidenceRefused",
+    "TargetSpec",
     "Upload",
     "blob_reader",
+    "case_records_open",
     "evidence_correct",
     "evidence_hand_over",
     "evidence_open",

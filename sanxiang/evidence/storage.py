@@ -13,7 +13,7 @@ from typing import IO, Any, Protocol
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 
-from sanxiang.ledger.content import register_content_check
+from sanxiang.ledger.content import register_event_check
 
 CHUNK = 1024 * 1024
 
@@ -120,26 +120,46 @@ def blob_problem(name: str, sha256: str) -> str | None:
     return None
 
 
-def register_blob_check() -> None:
-    """Teach ``sanxiang ledger verify`` to re-hash the blob behind every evidence event."""
+def register_evidence_checks() -> None:
+    """Teach ``sanxiang ledger verify`` what each evidence event promises, and check it.
 
-    def check(object_id: str, expected_sha256: str) -> str | None:
-        from sanxiang.evidence.models import Blob, EvidenceItem
+    - created/corrected: the version's metadata still hashes to what the event recorded;
+    - viewed/downloaded/exported/handed_over: the event names the record's file, and the
+      access record or custody row written with the event still exists unchanged;
+    - every event: the stored file still hashes to its SHA-256 (once per file per run).
+    """
 
-        item = EvidenceItem.objects.filter(pk=object_id).select_related("blob").first()
+    def check(entry: Any, cache: dict[Any, Any]) -> str | None:
+        from sanxiang.evidence.models import AccessRecord, CustodyTransfer, EvidenceItem
+        from sanxiang.evidence.services import ACCESS_EVENT, metadata_sha256
+
+        item = EvidenceItem.objects.filter(pk=entry.object_id).select_related("blob").first()
         if item is None:
-            return f"evidence item {object_id} no longer exists"
-        blob: Blob = item.blob
-        if expected_sha256 not in (blob.sha256,) and not _is_metadata_hash(item, expected_sha256):
-            return f"ledger hash {expected_sha256} matches neither the blob nor the metadata"
-        if expected_sha256 != blob.sha256:
-            return None
-        return blob_problem(blob.storage_name, blob.sha256)
+            return f"evidence item {entry.object_id} no longer exists"
+        if entry.action in ("evidence.created", "evidence.corrected"):
+            if metadata_sha256(item) != entry.content_sha256:
+                return (
+                    f"evidence item {item.pk}: metadata no longer matches its {entry.action} event"
+                )
+        elif entry.content_sha256 != item.blob_id:
+            return f"evidence item {item.pk}: the event names another file than the record"
+        elif entry.action in ACCESS_EVENT.values():
+            action = next(key for key, value in ACCESS_EVENT.items() if value == entry.action)
+            if not AccessRecord.objects.filter(
+                ledger_sequence=entry.sequence, item_id=item.pk, action=action
+            ).exists():
+                return f"the access record of event {entry.sequence} is missing or altered"
+        elif (
+            entry.action == "evidence.handed_over"
+            and not CustodyTransfer.objects.filter(
+                ledger_sequence=entry.sequence, record_id=item.record_id
+            ).exists()
+        ):
+            return f"the custody record of event {entry.sequence} is missing or altered"
+        key = ("blob", item.blob_id)
+        if key not in cache:
+            cache[key] = blob_problem(item.blob.storage_name, item.blob_id)
+        problem: str | None = cache[key]
+        return problem
 
-    register_content_check("evidence.evidenceitem", check)
-
-
-def _is_metadata_hash(item: Any, expected_sha256: str) -> bool:
-    from sanxiang.evidence.services import metadata_sha256
-
-    return metadata_sha256(item) == expected_sha256
+    register_event_check("evidence.evidenceitem", check)

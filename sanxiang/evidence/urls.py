@@ -7,6 +7,7 @@ app_name = "evidence"
 urlpatterns = [
     path("", views.evidence_list, name="list"),
     path("upload/", views.evidence_upload, name="upload"),
+    path("search/", views.case_search, name="case-search"),
     path("<int:pk>/", views.evidence_detail, name="detail"),
     path("<int:pk>/content", views.evidence_content, name="content"),
     path("<int:pk>/download", views.evidence_download, name="download"),

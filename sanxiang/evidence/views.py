@@ -1,9 +1,17 @@
-"""Office pages for evidence: thin adapters over selectors (reads) and services (writes)."""
+"""Office pages for evidence: thin adapters over selectors (reads) and services (writes).
+
+A look that needs a reason is made by POST (so a link cannot make someone record a look with
+a reason they never gave). The page that recorded a look hands out short-lived signed grants:
+one for the inline content, one for downloading, one per record listed by a case search.
+"""
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import FileResponse, Http404, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -14,26 +22,29 @@ from sanxiang.evidence.forms import CorrectionForm, EvidenceUploadForm, HandOver
 from sanxiang.evidence.models import AccessAction
 from sanxiang.evidence.services import (
     EvidenceRefused,
+    TargetSpec,
     Upload,
     blob_reader,
+    case_records_open,
     evidence_correct,
     evidence_hand_over,
     evidence_open,
     evidence_register,
-    target_register,
 )
 from sanxiang.evidence.uploads import HashingUploadHandler
-from sanxiang.org.models import Officer
+from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_user
 
-CONTENT_SALT = "sanxiang.evidence.content"
-CONTENT_TOKEN_SECONDS = 600
+GRANT_SALT = "sanxiang.evidence.grant"
+CONTENT_SECONDS = 600
+GRANT_SECONDS = 3600
+NOT_FOUND = "未找到该记录，或您无权调阅。"
 
 
-def _officer(request):
+def _officer(request) -> Officer:
     officer = officer_for_user(request.user.pk)
     if officer is None:
-        raise PermissionError
+        raise PermissionDenied("此账号尚未关联执法人员信息，请联系系统管理员。")
     return officer
 
 
@@ -48,20 +59,60 @@ def _agency_officers(officer):
     )
 
 
-def _no_officer(request):
-    return HttpResponseForbidden("此账号尚未关联执法人员信息，请联系系统管理员。")
+def _grant(kind: str, item_id: int, officer: Officer, reason: str = "") -> str:
+    payload = {"k": kind, "item": item_id, "officer": officer.pk, "reason": reason}
+    return signing.dumps(payload, salt=GRANT_SALT)
+
+
+def _read_grant(
+    request, kind: str, item_id: int, officer: Officer, max_age: int
+) -> dict[str, Any] | None:
+    raw = request.GET.get("g", "")
+    if not raw:
+        return None
+    try:
+        grant = signing.loads(raw, salt=GRANT_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    if not isinstance(grant, dict):
+        return None
+    if grant.get("k") != kind or grant.get("item") != item_id or grant.get("officer") != officer.pk:
+        return None
+    return grant
 
 
 @login_required
 def evidence_list(request):
-    """本单位（及职权范围内）的证据记录, optionally for one case."""
-    try:
-        officer = _officer(request)
-    except PermissionError:
-        return _no_officer(request)
+    """本单位的证据记录; 负责人 and 监督人员 can also search other units' cases with a reason."""
+    officer = _officer(request)
     case_number = request.GET.get("case", "").strip()[:64]
     items = selectors.evidence_list_for(officer=officer, case_number=case_number or None)[:200]
-    return render(request, "evidence/list.html", {"items": items, "case_number": case_number})
+    can_search = officer.has_role(Role.HEAD) or officer.has_role(Role.SUPERVISOR)
+    return render(
+        request,
+        "evidence/list.html",
+        {"items": items, "case_number": case_number, "can_search": can_search},
+    )
+
+
+@login_required
+@require_POST
+def case_search(request):
+    """调阅监督: another unit's case, listed after a reason; each record listed is a look."""
+    officer = _officer(request)
+    case_number = request.POST.get("case", "").strip()[:64]
+    reason = request.POST.get("reason", "").strip()[:300]
+    try:
+        items = case_records_open(actor=officer, case_number=case_number, reason=reason)
+    except EvidenceRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("evidence:list")
+    rows = [(item, _grant("open", item.pk, officer, reason)) for item in items]
+    return render(
+        request,
+        "evidence/case_search.html",
+        {"rows": rows, "case_number": case_number, "reason": reason},
+    )
 
 
 @csrf_exempt
@@ -74,29 +125,23 @@ def evidence_upload(request):
 @login_required
 @csrf_protect
 def _evidence_upload(request):
-    try:
-        officer = _officer(request)
-    except PermissionError:
-        return _no_officer(request)
-    officers = _agency_officers(officer)
-    form = EvidenceUploadForm(request.POST or None, request.FILES or None, officers=officers)
+    officer = _officer(request)
+    form = EvidenceUploadForm(
+        request.POST or None, request.FILES or None, officers=_agency_officers(officer)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]
+        spec = None
+        if data["target_identifier"]:
+            spec = TargetSpec(data["target_kind"], data["target_name"], data["target_identifier"])
         try:
-            target = None
-            if data["target_identifier"]:
-                target = target_register(
-                    actor=officer,
-                    kind=data["target_kind"],
-                    name=data["target_name"],
-                    identifier=data["target_identifier"],
-                )
             item = evidence_register(
                 actor=officer,
                 upload=Upload(handle=upload.file, filename=upload.name, digests=upload.digests),
-                metadata={**data, "target": target},
+                metadata=data,
                 declared_sha256=data["declared_sha256"],
+                new_target=spec,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -113,37 +158,36 @@ def _evidence_upload(request):
 @login_required
 def evidence_detail(request, pk):
     """Opening a record is a recorded look (调阅); outside one's unit it needs a reason."""
+    officer = _officer(request)
     try:
-        officer = _officer(request)
         item = selectors.evidence_get_for(officer=officer, item_id=pk)
-    except PermissionError:
-        return _no_officer(request)
     except DomainError as exc:
         raise Http404(exc.message) from exc
-    decision = selectors.access_decision(officer, item)
-    reason_form = ReasonForm(request.GET or None)
-    if decision.reason_required and not reason_form.is_valid():
-        return render(request, "evidence/reason.html", {"item": item, "form": reason_form})
-    reason = reason_form.cleaned_data["reason"] if decision.reason_required else ""
-    item, record = evidence_open(
-        actor=officer, item_id=item.pk, action=AccessAction.VIEW, reason=reason
-    )
-    token = signing.dumps(
-        {"item": item.pk, "officer": officer.pk, "access": record.pk}, salt=CONTENT_SALT
-    )
+    reason = ""
+    if selectors.access_decision(officer, item).reason_required:
+        grant = _read_grant(request, "open", item.pk, officer, GRANT_SECONDS)
+        form = ReasonForm(request.POST if request.method == "POST" else None)
+        if grant is not None:
+            reason = grant["reason"]
+        elif request.method == "POST" and form.is_valid():
+            reason = form.cleaned_data["reason"]
+        else:
+            return render(request, "evidence/reason.html", {"item": item, "form": form})
+    item, _ = evidence_open(actor=officer, item_id=item.pk, action=AccessAction.VIEW, reason=reason)
     return render(
         request,
         "evidence/detail.html",
         {
             "item": item,
-            "token": token,
+            "content_grant": _grant("content", item.pk, officer),
+            "download_grant": _grant("download", item.pk, officer, reason),
             "reason": reason,
             "versions": selectors.versions_of(item),
             "custodian": selectors.current_custodian(item.record_id),
             "custody": selectors.custody_history(item.record_id),
             "accesses": selectors.access_history_of_record(officer=officer, item=item)[:100],
-            "is_current": not hasattr(item, "superseded_by"),
-            "can_edit": not decision.reason_required,
+            "is_current": selectors.is_current(item),
+            "can_edit": not reason and item.unit_id == officer.unit_id,
             "correction_form": CorrectionForm(
                 initial={"location": item.location, "proves": item.proves, "device": item.device}
             ),
@@ -156,17 +200,14 @@ def evidence_detail(request, pk):
 
 @login_required
 def evidence_content(request, pk):
-    """Inline content for the page that recorded the look (signed, short-lived token)."""
+    """Inline content for the page that recorded the look (signed, short-lived grant)."""
+    officer = _officer(request)
+    if _read_grant(request, "content", pk, officer, CONTENT_SECONDS) is None:
+        raise Http404(NOT_FOUND)
     try:
-        officer = _officer(request)
-        grant = signing.loads(
-            request.GET.get("t", ""), salt=CONTENT_SALT, max_age=CONTENT_TOKEN_SECONDS
-        )
-        if grant["item"] != int(pk) or grant["officer"] != officer.pk:
-            raise signing.BadSignature
         item = selectors.evidence_get_for(officer=officer, item_id=pk)
-    except (PermissionError, signing.BadSignature, KeyError, ValueError, DomainError) as exc:
-        raise Http404("未找到该记录，或您无权调阅。") from exc
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
     response = FileResponse(blob_reader(item), content_type=item.blob.content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
@@ -175,17 +216,15 @@ def evidence_content(request, pk):
 
 @login_required
 def evidence_download(request, pk):
-    """Download is its own recorded look, with its own reason where one is needed."""
+    """Download is its own recorded look, with the reason given for the page it came from."""
+    officer = _officer(request)
+    grant = _read_grant(request, "download", pk, officer, GRANT_SECONDS)
+    if grant is None:
+        raise Http404(NOT_FOUND)
     try:
-        officer = _officer(request)
         item, _ = evidence_open(
-            actor=officer,
-            item_id=pk,
-            action=AccessAction.DOWNLOAD,
-            reason=request.GET.get("reason", ""),
+            actor=officer, item_id=pk, action=AccessAction.DOWNLOAD, reason=grant["reason"]
         )
-    except PermissionError:
-        return _no_officer(request)
     except EvidenceRefused as exc:
         messages.error(request, exc.message)
         return redirect("evidence:detail", pk=pk)
@@ -229,23 +268,21 @@ def evidence_hand_over_view(request, pk):
     if not form.is_valid():
         messages.error(request, "请选择接收人并填写移交原因。")
         return redirect("evidence:detail", pk=pk)
+    receiver = form.cleaned_data["to_officer"]
     try:
         evidence_hand_over(
-            actor=officer,
-            item_id=pk,
-            to_officer=form.cleaned_data["to_officer"],
-            reason=form.cleaned_data["reason"],
+            actor=officer, item_id=pk, to_officer=receiver, reason=form.cleaned_data["reason"]
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已移交给 {form.cleaned_data['to_officer'].name}。")
+        messages.success(request, f"已移交给 {receiver.name}。")
     return redirect("evidence:detail", pk=pk)
 
 
 @login_required
 def case_access_history(request, case_number):
-    """调阅记录 of every record of a case."""
+    """调阅记录 of every record of a case handled by one's unit."""
     officer = _officer(request)
     accesses = selectors.access_history_of_case(officer=officer, case_number=case_number)[:500]
     return render(
@@ -255,14 +292,13 @@ def case_access_history(request, case_number):
 
 @login_required
 def target_detail(request, pk):
-    """同一执法对象集中储存: every record about one target, across its cases, within scope."""
+    """同一执法对象集中储存: every record about one target, across its cases, in one's unit."""
     officer = _officer(request)
     try:
         target = selectors.target_get_for(officer=officer, target_id=pk)
     except DomainError as exc:
         raise Http404(exc.message) from exc
-    items = selectors.evidence_list_for(officer=officer, target_id=target.pk)
     cases: dict[str, list[object]] = {}
-    for item in items:
+    for item in selectors.evidence_list_for(officer=officer, target_id=target.pk):
         cases.setdefault(item.case_number, []).append(item)
     return render(request, "evidence/target.html", {"target": target, "cases": cases})

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.services import actor_for, ledger_append
@@ -70,10 +70,12 @@ class LedgeredAdmin(admin.ModelAdmin):
         record_admin_change(request, obj, "deleted", pk)
 
     def delete_queryset(self, request, queryset):
-        doomed = list(queryset)
-        super().delete_queryset(request, queryset)
-        for obj, pk in ((obj, obj.pk) for obj in doomed):
-            record_admin_change(request, obj, "deleted", pk)
+        # The "delete selected" action runs outside a transaction: make deletion and events one.
+        with transaction.atomic():
+            doomed = [(obj, obj.pk) for obj in queryset]
+            super().delete_queryset(request, queryset)
+            for obj, pk in doomed:
+                record_admin_change(request, obj, "deleted", pk)
 
     def save_formset(self, request, form, formset, change):
         # Deleting an object clears its pk; remember the ids of the rows about to go.

@@ -1,23 +1,27 @@
-"""Who can check the content a ledger entry's SHA-256 refers to (evidence blobs, documents …).
+"""How apps above the ledger let ``verify`` check what their events promise.
 
-Apps above the ledger register a check per object type; ``sanxiang ledger verify`` calls it for
-every entry that carries a content hash, so a blob altered in storage is found too.
+An app registers a check per object type. ``sanxiang ledger verify`` calls it for every event
+about such an object, so a stored file altered in storage, a record row changed behind the
+triggers' back, or an access record deleted after its event, is found too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-# (object_id, expected SHA-256 hex) -> a problem in English, or None when the content matches.
-ContentCheck = Callable[[str, str], str | None]
+from sanxiang.ledger.models import LedgerEntry
 
-_checks: dict[str, ContentCheck] = {}
+# (entry, a dict the check may use as a cache for one verify run) -> a problem, or None.
+EventCheck = Callable[[LedgerEntry, dict[Any, Any]], str | None]
+
+_checks: dict[str, EventCheck] = {}
 
 
-def register_content_check(object_type: str, check: ContentCheck) -> None:
-    """Let ``verify`` check content of ``object_type`` against the hashes in the ledger."""
+def register_event_check(object_type: str, check: EventCheck) -> None:
+    """Let ``verify`` check every event about ``object_type`` against the stored records."""
     _checks[object_type] = check
 
 
-def content_check_for(object_type: str) -> ContentCheck | None:
+def event_check_for(object_type: str) -> EventCheck | None:
     return _checks.get(object_type)

@@ -109,12 +109,17 @@ def ledger_append(
             nodes.append(LedgerNode(level=level, index=index, hash=value))
         LedgerNode.objects.bulk_create(nodes)
         if _head_due(size + 1, recorded_at):
-            tree_head_sign()
+            try:
+                with transaction.atomic():
+                    tree_head_sign()
+            except Exception:  # the business write must not fail because signing did
+                logger.exception("automatic tree head signing failed at size %d", size + 1)
     return entry
 
 
 def _head_due(size: int, now: datetime) -> bool:
-    """Sign every N events, and when the newest head is older than the signing interval."""
+    """Sign every N events, and when there is no head yet or the newest is older than the
+    signing interval (so a quiet log is not re-signed for nothing, nor a busy one left bare)."""
     every = int(os.environ.get("SANXIANG_LEDGER_SIGN_EVERY", "100"))
     if every > 0 and size % every == 0:
         return True
@@ -122,7 +127,7 @@ def _head_due(size: int, now: datetime) -> bool:
     if minutes <= 0:
         return False
     newest = TreeHead.objects.order_by("-id").values_list("signed_at", flat=True).first()
-    return newest is not None and now - newest >= timedelta(minutes=minutes)
+    return newest is None or now - newest >= timedelta(minutes=minutes)
 
 
 def tree_head_sign(*, algorithm: str | None = None) -> TreeHead:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from sanxiang.instance import private_file
+from sanxiang.instance import private_file, var_dir
 
 ED25519 = "ed25519"
 SM2 = "sm2-sm3"
@@ -94,12 +95,33 @@ def load_signer(algorithm: str) -> Signer:
     return Signer(algorithm=algorithm, private_key=private, public_key_pem=public.decode("ascii"))
 
 
+def trusted_key_ids() -> set[str]:
+    """Keys whose tree heads ``verify`` accepts: this installation's own (in SANXIANG_VAR/keys)
+    and any listed in ``SANXIANG_LEDGER_TRUSTED_KEYS`` (comma-separated key ids, e.g. the keys
+    of a previous server after a move)."""
+    trusted = {
+        item.strip() for item in os.environ.get("SANXIANG_LEDGER_TRUSTED_KEYS", "").split(",")
+    }
+    for algorithm in ALGORITHMS:
+        if (var_dir() / "keys" / f"ledger-{algorithm}.pem").exists():
+            trusted.add(load_signer(algorithm).key_id)
+    return trusted - {""}
+
+
 def verify_signature(algorithm: str, public_key_pem: str, payload: bytes, signature: str) -> bool:
-    """Whether ``signature`` (Base64) is a valid signature of ``payload`` under the key."""
+    """Whether ``signature`` (Base64) is a valid signature of ``payload`` under the key.
+
+    A malformed key or signature is simply not valid (never an exception).
+    """
     try:
-        raw = base64.b64decode(signature, validate=True)
-    except ValueError:
+        return _verify(
+            algorithm, public_key_pem, payload, base64.b64decode(signature, validate=True)
+        )
+    except (ValueError, TypeError):
         return False
+
+
+def _verify(algorithm: str, public_key_pem: str, payload: bytes, raw: bytes) -> bool:
     if algorithm == ED25519:
         public = serialization.load_pem_public_key(public_key_pem.encode("ascii"))
         if not isinstance(public, Ed25519PublicKey):

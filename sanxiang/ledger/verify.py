@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 from sanxiang.ledger import merkle
 from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.content import content_check_for
+from sanxiang.ledger.content import event_check_for
 from sanxiang.ledger.models import LedgerEntry, LedgerNode, TreeHead
 from sanxiang.ledger.services import leaf_time
-from sanxiang.ledger.signing import verify_signature
+from sanxiang.ledger.signing import key_id, trusted_key_ids, verify_signature
 
 CHUNK = 5000
 
@@ -37,9 +37,9 @@ class VerifyReport:
     size: int = 0
     root: bytes = merkle.EMPTY_ROOT
     heads_checked: int = 0
-    contents_checked: int = 0
+    events_checked: int = 0
     problem: str = ""
-    _content_cache: dict[tuple[str, str, str], str | None] = field(default_factory=dict)
+    _cache: dict[object, object] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -85,7 +85,14 @@ def _nodes() -> Iterator[tuple[int, int, bytes]]:
         yield level, index, bytes(value)
 
 
-def _check_head(head: TreeHead) -> None:
+def _check_head(head: TreeHead, trusted: set[str]) -> None:
+    if key_id(head.key.public_key_pem) != head.key.key_id:
+        raise VerificationFailed(f"tree head {head.pk}: its key's id does not match the key")
+    if head.key.key_id not in trusted:
+        raise VerificationFailed(
+            f"tree head {head.pk} is signed by key {head.key.key_id}, which is neither this "
+            "installation's key nor listed in SANXIANG_LEDGER_TRUSTED_KEYS"
+        )
     payload = head.payload.encode("utf-8")
     if not verify_signature(head.key.algorithm, head.key.public_key_pem, payload, head.signature):
         raise VerificationFailed(f"tree head {head.pk} (size {head.size}): signature is invalid")
@@ -110,8 +117,9 @@ def verify_ledger() -> VerifyReport:
 
 def _verify(report: VerifyReport) -> None:
     heads: dict[int, list[TreeHead]] = defaultdict(list)
+    trusted = trusted_key_ids()
     for head in TreeHead.objects.select_related("key").order_by("size", "id"):
-        _check_head(head)
+        _check_head(head, trusted)
         heads[head.size].append(head)
     for head in heads.pop(0, []):
         if head.root != merkle.EMPTY_ROOT.hex():
@@ -147,8 +155,7 @@ def _verify(report: VerifyReport) -> None:
                         f"log's root at that size is {root}"
                     )
                 report.heads_checked += 1
-        if row.content_sha256:
-            _check_content(report, row)
+        _check_event(report, row)
     extra = next(stored_nodes, None)
     if extra is not None:
         raise VerificationFailed(f"stored subtree hash {extra[:2]} belongs to no entry")
@@ -162,16 +169,11 @@ def _verify(report: VerifyReport) -> None:
     report.root = merkle.fold([h for _, h in stack])
 
 
-def _check_content(report: VerifyReport, row: LedgerEntry) -> None:
-    check = content_check_for(row.object_type)
+def _check_event(report: VerifyReport, row: LedgerEntry) -> None:
+    check = event_check_for(row.object_type)
     if check is None:
         return
-    key = (row.object_type, row.object_id, row.content_sha256)
-    if key not in report._content_cache:
-        report._content_cache[key] = check(row.object_id, row.content_sha256)
-        report.contents_checked += 1
-    problem = report._content_cache[key]
+    problem = check(row, report._cache)
+    report.events_checked += 1
     if problem:
-        raise VerificationFailed(
-            f"entry {row.sequence}: {row.object_type} {row.object_id}: {problem}"
-        )
+        raise VerificationFailed(f"entry {row.sequence}: {problem}")

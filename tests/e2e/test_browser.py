@@ -2,42 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import SHOTS
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SHOTS = Path(__file__).resolve().parents[2] / "test-results"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_demo_officer_logs_in_and_sees_the_office_home(server: str, page: Page) -> None:
@@ -73,6 +43,11 @@ def test_public_checks_an_officers_certificate_on_a_phone(server: str, browser: 
     page.get_by_role("button", name="查询").click()
     expect(result).to_contain_text("证件无效")
     expect(result).to_contain_text("过期")
+    too_wide = page.evaluate(
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length"
+    )
+    assert too_wide == 0, "the portal scrolls sideways on a phone"
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "portal-check-phone.png"), full_page=True)
     context.close()

@@ -9,6 +9,8 @@ from sanxiang.evidence.models import AccessRecord, EvidenceItem
 from sanxiang.evidence.services import (
     EvidenceNotFound,
     EvidenceRefused,
+    TargetSpec,
+    case_records_open,
     evidence_correct,
     evidence_hand_over,
     evidence_open,
@@ -125,9 +127,7 @@ def test_hand_over_moves_custody_and_is_recorded(people, item):
 def test_records_about_one_target_are_gathered_across_cases_within_scope(people):
     shop = target_register(
         actor=people.zhang,
-        kind="organisation",
-        name="测试市某某餐饮有限公司",
-        identifier="91440300708461136T",
+        spec=TargetSpec("organisation", "测试市某某餐饮有限公司", "91440300708461136T"),
     )
     for number, who in (("测城执罚〔2026〕1号", people.zhang), ("测城执罚〔2026〕5号", people.li)):
         evidence_register(
@@ -142,15 +142,31 @@ def test_records_about_one_target_are_gathered_across_cases_within_scope(people)
     )
     mine = selectors.evidence_list_for(officer=people.zhang, target_id=shop.pk)
     assert sorted(i.case_number for i in mine) == ["测城执罚〔2026〕1号", "测城执罚〔2026〕5号"]
-    everything = selectors.evidence_list_for(officer=people.head, target_id=shop.pk)
-    assert len(everything) == 3
+    assert not selectors.evidence_list_for(officer=people.head, target_id=shop.pk), (
+        "lists show one's own unit only; other units' records need a reasoned search"
+    )
+
+
+def test_a_reasoned_case_search_lists_other_units_records_and_records_each_look(people):
+    item = evidence_register(
+        actor=people.chen, upload=upload(), metadata=metadata(people, collector=people.chen)
+    )
+    with pytest.raises(EvidenceRefused, match="须填写调阅理由"):
+        case_records_open(actor=people.head, case_number=item.case_number, reason="")
+    with pytest.raises(EvidenceRefused, match="只有负责人和监督人员"):
+        case_records_open(actor=people.zhang, case_number=item.case_number, reason="好奇")
+    found = case_records_open(
+        actor=people.supervisor, case_number=item.case_number, reason="案卷评查"
+    )
+    assert found == [item]
+    record = AccessRecord.objects.get()
+    assert (record.officer, record.action, record.reason) == (people.supervisor, "list", "案卷评查")
+    assert LedgerEntry.objects.get(sequence=record.ledger_sequence).action == "evidence.listed"
 
 
 def test_a_target_needs_a_valid_identifier(people):
     with pytest.raises(EvidenceRefused, match="校验位"):
-        target_register(
-            actor=people.zhang, kind="person", name="张三", identifier="110101199003071234"
-        )
+        target_register(actor=people.zhang, spec=TargetSpec("person", "张三", "110101199003071234"))
     assert target_register(
-        actor=people.zhang, kind="person", name="张三", identifier="11010519491231002X"
+        actor=people.zhang, spec=TargetSpec("person", "张三", "11010519491231002X")
     ).pk

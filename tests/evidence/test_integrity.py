@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from io import StringIO
 
@@ -33,7 +34,7 @@ def case(people):
 def test_verify_rehashes_the_blob_behind_every_event(case):
     report = verify_ledger()
     assert report.ok, report.problem
-    assert report.contents_checked >= 2
+    assert report.events_checked == 4  # created ×2, corrected, viewed
 
 
 def test_an_altered_blob_in_storage_is_found(case, _evidence_storage):
@@ -56,8 +57,12 @@ def test_archive_exports_and_verifies_offline(case, tmp_path):
     bag = archive_export(case_number=photo.case_number, out_dir=tmp_path)
     summary = archive_verify(bag)
     assert summary.startswith("OK 3 files")
+    for path in bag.rglob("*"):
+        assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
     metadata_file = json.loads((bag / "data" / "metadata.json").read_text(encoding="utf-8"))
-    assert sorted((m["version"], m["kind"]) for m in metadata_file) == [
+    assert sorted(
+        (m["ledger_fields"]["version"], m["ledger_fields"]["kind"]) for m in metadata_file
+    ) == [
         (1, "full_video"),
         (1, "photo"),
         (2, "photo"),
@@ -69,10 +74,10 @@ def test_archive_exports_and_verifies_offline(case, tmp_path):
 @pytest.mark.parametrize(
     ("tamper", "message"),
     [
-        ("record", "does not match its SHA-256/SM3 manifest"),
+        ("record", "is not the file the ledger recorded"),
         ("manifest", "tag file manifest-sha256.txt is missing or altered"),
-        ("leaf", "tag file ledger/leaves.jsonl is missing or altered"),
-        ("head", "tag file ledger/tree-head.json is missing or altered"),
+        ("leaf", "is not in the signed tree"),
+        ("head", "signature is invalid"),
     ],
 )
 def test_a_tampered_archive_is_refused(case, tmp_path, tamper, message):
@@ -91,10 +96,9 @@ def test_a_tampered_archive_is_refused(case, tmp_path, tamper, message):
         )
     else:
         path = bag / "ledger" / "tree-head.json"
-        path.write_text(
-            path.read_text(encoding="utf-8").replace('"tree_size": ', '"tree_size": 1'),
-            encoding="utf-8",
-        )
+        head = json.loads(path.read_text(encoding="utf-8"))
+        head["payload"] = head["payload"].replace('"size":', '"size":1')
+        path.write_text(json.dumps(head), encoding="utf-8")
     with pytest.raises(ArchiveInvalid, match=message):
         archive_verify(bag)
 
@@ -131,3 +135,105 @@ def test_archive_cli_exports_and_verifies(case, tmp_path, capsys):
     with pytest.raises(SystemExit) as caught:
         call_command("archive", "verify", str(tmp_path / "nothing"))
     assert caught.value.code == 1
+
+
+def rehash_manifests(bag):
+    """What a forger would do after changing files: recompute every manifest."""
+    from sanxiang.evidence.archive import _digest_file
+
+    data = sorted(str(p.relative_to(bag)) for p in (bag / "data").rglob("*") if p.is_file())
+    for algorithm in ("sha256", "sm3"):
+        rows = [f"{getattr(_digest_file(bag / name), algorithm)}  {name}" for name in data]
+        (bag / f"manifest-{algorithm}.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    tags = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sm3.txt",
+            "ledger/leaves.jsonl", "ledger/proofs.json", "ledger/tree-head.json"]  # fmt: skip
+    rows = [f"{_digest_file(bag / tag).sha256}  {tag}" for tag in tags]
+    (bag / "tagmanifest-sha256.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_a_swapped_file_is_found_even_with_its_metadata_and_manifests_rewritten(case, tmp_path):
+    """Only the signature is trusted: the file must match metadata pinned by a signed leaf."""
+    photo, _ = case
+    bag = archive_export(case_number=photo.case_number, out_dir=tmp_path)
+    target = next((bag / "data" / "records").glob("*.jpg"))
+    forged = b"\xff\xd8\xff" + b"forged photo"
+    target.write_bytes(forged)
+    path = bag / "data" / "metadata.json"
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    for entry in metadata:
+        if entry["file"] == str(target.relative_to(bag)):
+            entry["ledger_fields"]["blob"] = hashlib.sha256(forged).hexdigest()
+            entry["ledger_fields"]["version"] = 2
+    path.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
+    rehash_manifests(bag)
+    with pytest.raises(ArchiveInvalid, match="is not what the ledger recorded"):
+        archive_verify(bag)
+
+
+def test_a_record_dropped_from_the_package_is_found(case, tmp_path):
+    _, video = case
+    bag = archive_export(case_number=video.case_number, out_dir=tmp_path)
+    next((bag / "data" / "records").glob("*.mp4")).unlink()
+    path = bag / "data" / "metadata.json"
+    kept = [
+        e
+        for e in json.loads(path.read_text(encoding="utf-8"))
+        if e["ledger_fields"]["kind"] != "full_video"
+    ]
+    path.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+    rehash_manifests(bag)
+    with pytest.raises(ArchiveInvalid, match="missing from the package"):
+        archive_verify(bag)
+
+
+def test_an_archive_signed_by_another_key_than_expected_is_refused(case, tmp_path):
+    photo, _ = case
+    bag = archive_export(case_number=photo.case_number, out_dir=tmp_path)
+    with pytest.raises(ArchiveInvalid, match="not the expected"):
+        archive_verify(bag, expected_key_id="0" * 64)
+
+
+def test_evidence_rows_cannot_be_changed_and_a_change_behind_the_triggers_is_found(case):
+    from django.db import DatabaseError, connection, transaction
+
+    from tests.ledger.conftest import lift_triggers
+
+    _, video = case
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE evidence_evidenceitem SET location = 'x' WHERE id = %s", [video.pk])
+    lift_triggers(EVIDENCE_TABLES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE evidence_evidenceitem SET location = '别处' WHERE id = %s", [video.pk]
+        )
+    assert (
+        f"evidence item {video.pk}: metadata no longer matches its evidence.created event"
+        in verify_ledger().problem
+    )
+
+
+def test_a_deleted_access_record_is_found(case):
+    from django.db import connection
+
+    from sanxiang.evidence.models import AccessRecord
+    from tests.ledger.conftest import lift_triggers
+
+    lift_triggers(EVIDENCE_TABLES)
+    record = AccessRecord.objects.get()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM evidence_accessrecord WHERE id = %s", [record.pk])
+    assert (
+        f"the access record of event {record.ledger_sequence} is missing" in verify_ledger().problem
+    )
+
+
+EVIDENCE_TABLES = (
+    "evidence_blob",
+    "evidence_evidenceitem",
+    "evidence_custodytransfer",
+    "evidence_accessrecord",
+)

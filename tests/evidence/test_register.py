@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 
 from sanxiang.evidence.models import Blob, EvidenceItem
-from sanxiang.evidence.services import EvidenceRefused, evidence_register
+from sanxiang.evidence.services import (
+    EvidenceRefused,
+    evidence_register,
+    metadata_fields,
+    metadata_sha256,
+)
 from sanxiang.evidence.storage import blob_name
 from sanxiang.ledger.models import LedgerEntry
 from tests.evidence.conftest import JPEG, MP4, metadata, upload
@@ -25,7 +31,8 @@ def test_a_photo_is_stored_by_its_hash_with_sha256_and_sm3(people, _evidence_sto
     path = _evidence_storage / blob_name(item.blob.sha256)
     assert path.read_bytes() == JPEG
     event = LedgerEntry.objects.get(action="evidence.created")
-    assert (event.object_id, event.content_sha256) == (str(item.pk), item.blob.sha256)
+    assert (event.object_id, event.content_sha256) == (str(item.pk), metadata_sha256(item))
+    assert item.blob.sha256 in json.dumps(metadata_fields(item)), "the metadata pins the file"
 
 
 def test_the_same_file_twice_is_stored_once(people, _evidence_storage):
@@ -128,3 +135,39 @@ def test_a_failure_after_storing_leaves_no_orphan_blob(people, _evidence_storage
         evidence_register(actor=people.zhang, upload=upload(), metadata=metadata(people))
     assert not EvidenceItem.objects.exists() and not Blob.objects.exists()
     assert stored_files(_evidence_storage) == []
+
+
+def test_a_failed_upload_never_removes_a_blob_another_registration_uses(people, _evidence_storage):
+    """Upload A stored the bytes first, upload B of the same bytes committed, then A failed:
+    A's clean-up must leave the file, because B's record points to it."""
+    from sanxiang.evidence.services import _discard_unreferenced
+    from sanxiang.evidence.storage import store_blob
+
+    handle = upload().handle
+    sha = hashlib.sha256(JPEG).hexdigest()
+    name, stored_by_a = store_blob(handle, sha)
+    assert stored_by_a
+    evidence_register(actor=people.li, upload=upload(), metadata=metadata(people))  # B
+    _discard_unreferenced(sha, name)  # A's failure path
+    assert (_evidence_storage / name).read_bytes() == JPEG
+
+
+def test_a_registration_restores_bytes_a_failed_concurrent_upload_removed(
+    people, _evidence_storage, monkeypatch
+):
+    """B found the file already stored (by A) and skipped copying; A failed and removed it
+    before B's transaction: B copies it again under the blob's lock."""
+    from sanxiang.evidence.storage import store_blob
+
+    calls = []
+
+    def store_then_lose(handle, sha256):
+        calls.append(sha256)
+        if len(calls) == 1:  # B's first attempt: "already there" (A's copy), which A then removes
+            return blob_name(sha256), False
+        return store_blob(handle, sha256)
+
+    monkeypatch.setattr("sanxiang.evidence.services.store_blob", store_then_lose)
+    item = evidence_register(actor=people.zhang, upload=upload(), metadata=metadata(people))
+    assert len(calls) == 2
+    assert (_evidence_storage / blob_name(item.blob_id)).read_bytes() == JPEG

@@ -70,8 +70,8 @@ def test_opening_a_record_records_the_look_and_serves_the_content_once_granted(a
     page = as_zhang.get(reverse("evidence:detail", args=[item.pk]))
     assert page.status_code == 200 and item.blob_id in page.content.decode()
     assert AccessRecord.objects.filter(item=item, action="view").count() == 1
-    token = page.context["token"]
-    content = as_zhang.get(reverse("evidence:content", args=[item.pk]), {"t": token})
+    grant = page.context["content_grant"]
+    content = as_zhang.get(reverse("evidence:content", args=[item.pk]), {"g": grant})
     assert b"".join(content.streaming_content) == JPEG
     assert content["Cache-Control"] == "private, no-store"
     assert (
@@ -85,10 +85,12 @@ def test_opening_a_record_records_the_look_and_serves_the_content_once_granted(a
 
 def test_download_is_a_separate_recorded_look(as_zhang, people):
     item = evidence_register(actor=people.zhang, upload=upload(), metadata=metadata(people))
-    response = as_zhang.get(reverse("evidence:download", args=[item.pk]))
+    assert as_zhang.get(reverse("evidence:download", args=[item.pk])).status_code == 404
+    grant = as_zhang.get(reverse("evidence:detail", args=[item.pk])).context["download_grant"]
+    response = as_zhang.get(reverse("evidence:download", args=[item.pk]), {"g": grant})
     assert b"".join(response.streaming_content) == JPEG
     assert "attachment" in response["Content-Disposition"]
-    assert AccessRecord.objects.get(item=item).action == "download"
+    assert [a.action for a in AccessRecord.objects.filter(item=item)] == ["download", "view"]
 
 
 def test_head_is_asked_for_a_reason_before_seeing_anything(client, people):
@@ -97,9 +99,15 @@ def test_head_is_asked_for_a_reason_before_seeing_anything(client, people):
     first = client.get(reverse("evidence:detail", args=[item.pk]))
     assert "调阅理由" in first.content.decode() and item.blob_id not in first.content.decode()
     assert not AccessRecord.objects.exists()
-    second = client.get(reverse("evidence:detail", args=[item.pk]), {"reason": "负责人审批前查阅"})
+    forged = client.get(reverse("evidence:detail", args=[item.pk]), {"reason": "别人替我写的理由"})
+    assert item.blob_id not in forged.content.decode(), "a reason in a link is not a reason given"
+    assert not AccessRecord.objects.exists()
+    second = client.post(reverse("evidence:detail", args=[item.pk]), {"reason": "负责人审批前查阅"})
     assert item.blob_id in second.content.decode()
     assert AccessRecord.objects.get().reason == "负责人审批前查阅"
+    grant = second.context["download_grant"]
+    client.get(reverse("evidence:download", args=[item.pk]), {"g": grant})
+    assert AccessRecord.objects.get(action="download").reason == "负责人审批前查阅"
 
 
 def test_another_unit_gets_not_found(client, people):
@@ -140,3 +148,40 @@ def test_case_access_history_and_target_pages(as_zhang, people):
     assert "张伟" in history and "查看" in history
     target = as_zhang.get(reverse("evidence:target", args=[item.target_id])).content.decode()
     assert item.case_number in target
+
+
+def test_a_refused_upload_does_not_leave_its_target_behind(as_zhang, people):
+    from sanxiang.evidence.models import Target
+
+    post_upload(as_zhang, people, declared_sha256="0" * 64, **SHOP)
+    assert not Target.objects.exists()
+
+
+def test_case_search_by_a_head_lists_another_units_case_with_links_that_carry_the_reason(
+    client, people
+):
+    item = evidence_register(
+        actor=people.chen, upload=upload(), metadata=metadata(people, collector=people.chen)
+    )
+    client.force_login(people.head.user)
+    assert item.case_number not in client.get(reverse("evidence:list")).content.decode()
+    page = client.post(
+        reverse("evidence:case-search"), {"case": item.case_number, "reason": "评查"}
+    )
+    (listed, grant) = page.context["rows"][0]
+    assert listed == item
+    detail = client.get(reverse("evidence:detail", args=[item.pk]), {"g": grant})
+    assert item.blob_id in detail.content.decode()
+    assert sorted(AccessRecord.objects.values_list("action", "reason")) == [
+        ("list", "评查"),
+        ("view", "评查"),
+    ]
+
+
+def test_an_account_without_an_officer_record_is_refused_not_crashed(
+    client, people, django_user_model
+):
+    user = django_user_model.objects.create_user("orphan", password="correct horse battery")
+    client.force_login(user)
+    assert client.get(reverse("evidence:list")).status_code == 403
+    assert client.post(reverse("evidence:correct", args=[1]), {}).status_code == 403

@@ -27,10 +27,12 @@ def appended(db):
     return append
 
 
-def lift_triggers() -> None:
+LEDGER_TABLES = ("ledger_ledgerentry", "ledger_ledgernode", "ledger_signingkey", "ledger_treehead")
+
+
+def lift_triggers(tables: tuple[str, ...] = LEDGER_TABLES) -> None:
     """Drop the append-only triggers inside the test's transaction (rolled back afterwards),
     the way an attacker with database rights would, to show verify still finds the change."""
-    tables = ("ledger_ledgerentry", "ledger_ledgernode", "ledger_signingkey", "ledger_treehead")
     with connection.cursor() as cursor:
         for table in tables:
             if connection.vendor == "sqlite":

@@ -141,7 +141,8 @@ def test_a_tree_head_is_signed_automatically_every_n_events(db, monkeypatch):
     monkeypatch.setenv("SANXIANG_LEDGER_SIGN_EVERY", "4")
     for i in range(9):
         ledger_append(actor="system", action="a", object_type="t", object_id=i)
-    assert list(TreeHead.objects.order_by("size").values_list("size", flat=True)) == [4, 8]
+    sizes = list(TreeHead.objects.order_by("size").values_list("size", flat=True))
+    assert sizes == [1, 4, 8], "the first event is signed at once, then every 4th"
 
 
 def test_an_append_after_the_signing_interval_signs_a_fresh_head(db, monkeypatch):
@@ -149,10 +150,23 @@ def test_an_append_after_the_signing_interval_signs_a_fresh_head(db, monkeypatch
     from django.utils import timezone
 
     monkeypatch.setenv("SANXIANG_LEDGER_SIGN_INTERVAL_MINUTES", "60")
+    monkeypatch.setenv("SANXIANG_LEDGER_SIGN_EVERY", "0")
     ledger_append(actor="system", action="a", object_type="t", object_id=1)
-    tree_head_sign()
+    assert TreeHead.objects.count() == 1, "a log with no head yet is signed at once"
     ledger_append(actor="system", action="a", object_type="t", object_id=2)
     assert TreeHead.objects.count() == 1, "a head younger than the interval is enough"
     with time_machine.travel(timezone.now() + timedelta(minutes=61)):
         ledger_append(actor="system", action="a", object_type="t", object_id=3)
     assert list(TreeHead.objects.order_by("id").values_list("size", flat=True)) == [1, 3]
+
+
+def test_a_signing_failure_does_not_lose_the_event(db, monkeypatch):
+    import sanxiang.ledger.services as services
+
+    def broken(**kwargs):
+        raise OSError("key folder not writable")
+
+    monkeypatch.setattr(services, "tree_head_sign", broken)
+    entry = ledger_append(actor="system", action="a", object_type="t", object_id=1)
+    assert LedgerEntry.objects.filter(sequence=entry.sequence).exists()
+    assert not TreeHead.objects.exists()

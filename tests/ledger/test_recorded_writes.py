@@ -84,3 +84,26 @@ def test_entering_a_calendar_year_is_an_event(db):
     entry = LedgerEntry.objects.get(action="core.calendaryear.imported")
     assert entry.object_id == str(record.pk)
     assert len(entry.content_sha256) == 64
+
+
+def test_admin_bulk_delete_and_its_events_are_one_transaction(
+    client, django_user_model, agency, monkeypatch
+):
+    """Django runs the "delete selected" action outside a transaction; ours makes it one."""
+    import sanxiang.ledger.admin_support as support
+    from sanxiang.org.models import Unit
+
+    admin = django_user_model.objects.create_superuser("root", password="correct horse battery")
+    client.force_login(admin)
+    unit = Unit.objects.create(agency=agency, name="临时机构")
+
+    def broken(**kwargs):
+        raise RuntimeError("ledger unavailable")
+
+    monkeypatch.setattr(support, "ledger_append", broken)
+    with pytest.raises(RuntimeError):
+        client.post(
+            reverse("admin:org_unit_changelist"),
+            {"action": "delete_selected", "_selected_action": [unit.pk], "post": "yes"},
+        )
+    assert Unit.objects.filter(pk=unit.pk).exists(), "no deletion without its event"

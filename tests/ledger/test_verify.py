@@ -31,7 +31,7 @@ def test_an_untouched_log_verifies(signed_log):
     report = verify_ledger()
     assert report.ok, report.problem
     assert (report.size, report.root) == (13, merkle.root(signed_log))
-    assert report.heads_checked == 1
+    assert report.heads_checked == 2  # the first event's automatic head and the test's
 
 
 def test_cli_prints_ok_with_size_and_root(signed_log):
@@ -112,7 +112,7 @@ def test_entries_removed_from_the_end_are_found_by_the_signed_head(signed_log):
 
 def test_a_tampered_tree_head_is_found(signed_log):
     lift_triggers()
-    head = TreeHead.objects.get()
+    head = TreeHead.objects.get(size=13)
     sql("UPDATE ledger_treehead SET root = %s WHERE id = %s", ["0" * 64, head.id])
     assert "row disagrees with its signed payload" in verify_ledger().problem
     sql(
@@ -120,3 +120,36 @@ def test_a_tampered_tree_head_is_found(signed_log):
         [head.payload.replace("13", "12"), head.id],
     )
     assert "signature is invalid" in verify_ledger().problem
+
+
+def test_a_head_re_signed_with_a_foreign_key_is_refused(signed_log, monkeypatch, tmp_path):
+    """An attacker who rewrites the log and re-signs with his own key is found: verify trusts
+    only this installation's keys (and ones named in SANXIANG_LEDGER_TRUSTED_KEYS)."""
+    from sanxiang.ledger.models import SigningKey
+    from sanxiang.ledger.signing import load_signer
+
+    monkeypatch.setenv("SANXIANG_VAR", str(tmp_path))  # keys generated elsewhere
+    foreign = load_signer("ed25519")
+    monkeypatch.undo()
+    key = SigningKey.objects.create(
+        key_id=foreign.key_id, algorithm="ed25519", public_key_pem=foreign.public_key_pem
+    )
+    head = TreeHead.objects.order_by("-id").first()
+    assert head is not None
+    payload = head.payload.replace(head.key.key_id, foreign.key_id)
+    TreeHead.objects.create(
+        size=head.size, root=head.root, signed_at=head.signed_at, key=key, payload=payload,
+        signature=foreign.sign(payload.encode()),
+    )  # fmt: skip
+    assert "which is neither this installation's key" in verify_ledger().problem
+    monkeypatch.setenv("SANXIANG_LEDGER_TRUSTED_KEYS", foreign.key_id)
+    assert verify_ledger().ok
+
+
+def test_a_stored_key_whose_id_does_not_match_is_refused(signed_log):
+    lift_triggers()
+    sql(
+        "UPDATE ledger_signingkey SET public_key_pem = %s",
+        ["-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"],
+    )
+    assert "its key's id does not match the key" in verify_ledger().problem

@@ -21,6 +21,9 @@ class Command(BaseCommand):
         export.add_argument("--out", type=Path, default=Path("."))
         check = sub.add_parser("verify")
         check.add_argument("package", type=Path)
+        check.add_argument(
+            "--key-id", default="", help="require this signing key (from the portal)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "export":
@@ -31,7 +34,7 @@ class Command(BaseCommand):
             self.stdout.write(str(bag))
             return
         try:
-            self.stdout.write(archive_verify(options["package"]))
+            self.stdout.write(archive_verify(options["package"], expected_key_id=options["key_id"]))
         except (ArchiveInvalid, OSError, ValueError, KeyError) as exc:
             self.stderr.write(f"FAILED: {exc}")
             raise SystemExit(1) from exc

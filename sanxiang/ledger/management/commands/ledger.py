@@ -33,7 +33,7 @@ class Command(BaseCommand):
             self.stdout.write(f"OK size={report.size} root={report.root.hex()}")
             self.stdout.write(
                 f"checked {report.heads_checked} signed tree heads, "
-                f"{report.contents_checked} content hashes"
+                f"{report.events_checked} events against their records"
             )
             return
         self.stderr.write(f"FAILED: {report.problem}")
