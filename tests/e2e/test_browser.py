@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import SHOTS
+from tests.e2e.conftest import SHOTS, log_in, phone
 
 pytestmark = pytest.mark.e2e
 
@@ -13,9 +13,7 @@ pytestmark = pytest.mark.e2e
 def test_demo_officer_logs_in_and_sees_the_office_home(server: str, page: Page) -> None:
     page.goto(f"{server}/office/")
     expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
-    page.get_by_label("用户名").fill("zhangwei")
-    page.get_by_label("密码").fill("sanxiang-demo")
-    page.get_by_role("button", name="登录").click()
+    log_in(page, server, "zhangwei")
     expect(page.get_by_role("heading", name="您好，张伟")).to_be_visible()
     expect(page.locator("#certificate")).to_contain_text("99010010002")
     expect(page.locator("#certificate")).to_contain_text("有效")
@@ -26,12 +24,7 @@ def test_demo_officer_logs_in_and_sees_the_office_home(server: str, page: Page) 
 
 
 def test_public_checks_an_officers_certificate_on_a_phone(server: str, browser: Browser) -> None:
-    context = browser.new_context(
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-    )
+    context = phone(browser)
     page = context.new_page()
     page.goto(f"{server}/gongshi/")
     page.get_by_placeholder("请输入执法证号").fill("99010010002")

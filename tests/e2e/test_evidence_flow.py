@@ -9,19 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import SHOTS
+from tests.e2e.conftest import SHOTS, log_in, phone
 
 pytestmark = pytest.mark.e2e
 
 PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(20_000)
-
-
-def log_in(page, server: str, username: str) -> None:
-    page.goto(f"{server}/office/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("sanxiang-demo")
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="您好", exact=False)).to_be_visible()
 
 
 def test_officer_registers_a_photo_on_a_phone_and_the_head_must_give_a_reason(
@@ -29,14 +21,10 @@ def test_officer_registers_a_photo_on_a_phone_and_the_head_must_give_a_reason(
 ) -> None:
     photo = tmp_path / "现场照片.jpg"
     photo.write_bytes(PHOTO)
-    phone = browser.new_context(
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-    )
-    page = phone.new_page()
+    mobile = phone(browser)
+    page = mobile.new_page()
     log_in(page, server, "zhangwei")
+    expect(page.get_by_role("heading", name="您好，张伟")).to_be_visible()
     page.get_by_role("link", name="证据与全过程记录").click()
     page.get_by_role("link", name="登记新记录").click()
     page.get_by_label("案件编号").fill("示城执罚〔2026〕7号")
@@ -61,11 +49,12 @@ def test_officer_registers_a_photo_on_a_phone_and_the_head_must_give_a_reason(
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "evidence-phone.png"), full_page=True)
     record_url = page.url
-    phone.close()
+    mobile.close()
 
     desk = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     page = desk.new_page()
     log_in(page, server, "liuzhiqiang")
+    expect(page.get_by_role("heading", name="您好，刘志强")).to_be_visible()
     page.goto(record_url)
     expect(page.get_by_role("heading", name="调阅", exact=False)).to_be_visible()
     page.get_by_label("调阅理由").fill("审批立案前查阅现场照片")
