@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,14 @@ from hypothesis import strategies as st
 
 from sanxiang.ledger import merkle
 
-VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "merkle" / "testdata"
+# The transparency-dev vectors live in the project's shared/ folder, beside the repository
+# (as CI lays it out); SANXIANG_MERKLE_VECTORS points elsewhere if needed.
+VECTORS = Path(
+    os.environ.get(
+        "SANXIANG_MERKLE_VECTORS",
+        Path(__file__).resolve().parents[3] / "shared" / "vectors" / "merkle" / "testdata",
+    )
+)
 
 # transparency-dev/merkle testonly/constants.go: leaf inputs and RFC 6962 roots for sizes 1..8.
 LEAVES = [
