@@ -107,3 +107,21 @@ def test_admin_bulk_delete_and_its_events_are_one_transaction(
             {"action": "delete_selected", "_selected_action": [unit.pk], "post": "yes"},
         )
     assert Unit.objects.filter(pk=unit.pk).exists(), "no deletion without its event"
+
+
+def test_creating_a_staff_account_in_the_admin_is_an_event(client, django_user_model, db):
+    admin = django_user_model.objects.create_superuser("root", password="correct horse battery")
+    client.force_login(admin)
+    secret = "a-long-passphrase-9"
+    form = {
+        "username": "newclerk",
+        "password1": secret,
+        "password2": secret,
+        "usable_password": "true",
+    }
+    response = client.post(reverse("admin:auth_user_add"), form)
+    assert response.status_code == 302
+    clerk = django_user_model.objects.get(username="newclerk")
+    entry = LedgerEntry.objects.get(action="auth.user.created")
+    assert (entry.object_id, entry.actor) == (str(clerk.pk), f"user:{admin.pk}")
+    assert secret not in entry.leaf
