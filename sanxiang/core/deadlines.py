@@ -1,0 +1,69 @@
+"""Legal time limits as typed values: a deadline always names its clock and its basis.
+
+行政处罚法第八十五条: 二日、三日、五日、七日 are working days; other periods (九十日 for deciding,
+十五日 for paying) are calendar days. Writing ``WorkingDays(7)`` or ``CalendarDays(90)`` — never a
+bare number — keeps that distinction in the code, where a reviewer can check it against the
+statute (DESIGN.md rule 2).
+
+A period runs from the day after its starting event ("期间开始的日，不计算在期间内"), so a
+decision made on day D must be served by ``WorkingDays(7).due(D)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sanxiang.core.workdays import WorkdayCalendar
+
+
+@dataclass(frozen=True)
+class WorkingDays:
+    """A period counted in working days (行政处罚法第八十五条)."""
+
+    days: int
+
+    def __post_init__(self) -> None:
+        if self.days < 1:
+            raise ValueError(f"a period needs at least one day, got {self.days}")
+
+    def due(self, start: date, calendar: WorkdayCalendar) -> date:
+        return calendar.add_workdays(start, self.days)
+
+    def __str__(self) -> str:
+        return f"{self.days}个工作日"
+
+
+@dataclass(frozen=True)
+class CalendarDays:
+    """A period counted in calendar days (自然日)."""
+
+    days: int
+
+    def __post_init__(self) -> None:
+        if self.days < 1:
+            raise ValueError(f"a period needs at least one day, got {self.days}")
+
+    def due(self, start: date, calendar: WorkdayCalendar | None = None) -> date:
+        return start + timedelta(days=self.days)
+
+    def __str__(self) -> str:
+        return f"{self.days}日"
+
+
+Period = WorkingDays | CalendarDays
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time limit of a step: its period, from which event, and the law that sets it."""
+
+    period: Period
+    starts: str  # the event the period runs from, e.g. "立案之日"
+    basis: str  # e.g. "行政处罚法第六十条"
+
+    def due(self, start: date, calendar: WorkdayCalendar) -> date:
+        return self.period.due(start, calendar)
+
+    def __str__(self) -> str:
+        return f"自{self.starts}起{self.period}（{self.basis}）"
