@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sanxiang.core",
     "sanxiang.org",
     "sanxiang.evidence",
+    "sanxiang.cases",
     "sanxiang.office",
     "sanxiang.portal",
     "sanxiang.demo",

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from sanxiang.cases.models import NumberingRule
 from sanxiang.ledger.admin_support import record_digest
 from sanxiang.ledger.models import TreeHead
 from sanxiang.ledger.selectors import tree_size
@@ -56,6 +57,10 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
             Article.objects.get(law__title=title, number=number)
             for title, number in item["authority_articles"]
         )
+        for kind, prefix in item.get("numbering", {}).items():
+            NumberingRule.objects.update_or_create(
+                agency=agency, kind=kind, defaults={"prefix": prefix}
+            )
         for spec_unit in item["units"]:
             unit, created = Unit.objects.update_or_create(
                 agency=agency,

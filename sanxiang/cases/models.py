@@ -1,0 +1,148 @@
+"""Cases (案件), their parties (当事人) and handling officers, and gap-free case numbers.
+
+A case's ``state`` is written only by ``services.case_transition``, following the procedure
+declared in ``cases/workflow`` (DESIGN.md rule 2); its history is the ledger filtered by the
+case. Due dates are stored when a step starts, so deadline queries are index lookups.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+
+from sanxiang.org.models import Agency, EnforcementCategory, Officer, Unit
+
+
+class Procedure(models.TextChoices):
+    PENALTY_GENERAL = "penalty_general", "行政处罚一般程序"
+    PENALTY_SIMPLE = "penalty_simple", "行政处罚简易程序（当场处罚）"
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", "自然人"
+    ORGANISATION = "organisation", "法人或其他组织"
+
+
+class Case(models.Model):
+    """One enforcement case, from 案源登记 to 归档."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name="承办机构"
+    )
+    procedure = models.CharField("程序", max_length=32, choices=Procedure.choices)
+    state = models.CharField("状态", max_length=32, db_index=True)
+    number = models.CharField("案件编号", max_length=64, unique=True, null=True, blank=True)
+    title = models.CharField("案由", max_length=200)
+    source = models.CharField("案件来源", max_length=100)
+    facts = models.TextField("违法事实", blank=True)
+    category = models.ForeignKey(
+        EnforcementCategory, on_delete=models.PROTECT, related_name="+", verbose_name="执法类别"
+    )
+    violation_on = models.DateField("违法行为发生日")
+    violation_ended_on = models.DateField(
+        "违法行为终了日",
+        null=True,
+        blank=True,
+        help_text="违法行为有连续或者继续状态的，填写终了之日",
+    )
+    endangers_life_health_or_finance = models.BooleanField(
+        "涉及公民生命健康安全或金融安全", default=False
+    )
+    caused_harm = models.BooleanField("有危害后果", default=False)
+    requires_legal_review = models.BooleanField(
+        "需要法制审核",
+        default=True,
+        help_text="一般程序行政处罚默认须经法制审核；审核目录清单规则将由法制审核模块判定",
+    )
+    fine_yuan = models.DecimalField(
+        "罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    warning_only = models.BooleanField("仅警告", default=False)
+    handlers = models.ManyToManyField(Officer, related_name="handled_cases", verbose_name="承办人")
+    clue_received_on = models.DateField("收到线索日期")
+    registered_on = models.DateField("立案日期", null=True, blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    decision_due_on = models.DateField("决定期限", null=True, blank=True, db_index=True)
+    step_due_on = models.DateField("当前环节期限", null=True, blank=True, db_index=True)
+    step_due_basis = models.CharField("当前环节期限依据", max_length=200, blank=True)
+    created_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "案件"
+        verbose_name_plural = "案件"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["agency", "state"], name="case_agency_state")]
+
+    def __str__(self) -> str:
+        return self.number or f"（未编号）{self.title}"
+
+    @property
+    def limitation_starts_on(self) -> date:
+        """行政处罚法第三十六条: from the act, or from its end if it continued."""
+        return self.violation_ended_on or self.violation_on
+
+
+class Party(models.Model):
+    """当事人 of a case: a person (身份证号码) or an organisation (统一社会信用代码)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="parties")
+    kind = models.CharField("类型", max_length=16, choices=PartyKind.choices)
+    name = models.CharField("姓名或名称", max_length=200)
+    identifier = models.CharField("身份证号码或统一社会信用代码", max_length=32)
+    address = models.CharField("住所或地址", max_length=200)
+    contact = models.CharField("联系方式", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "当事人"
+        verbose_name_plural = "当事人"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "identifier"],
+                name="party_once_per_case",
+                violation_error_message="该当事人已登记在本案中。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NumberSeries(models.Model):
+    """The last number used, per agency, year and kind of number: numbers never skip."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=32)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "kind", "year"], name="number_series_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.kind}/{self.year}: {self.last}"
+
+
+class NumberingRule(models.Model):
+    """How an agency writes a kind of number, e.g. 示城执罚〔2026〕12号 (GB/T 9704 文号 form)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(
+        "编号种类", max_length=32, help_text="penalty（立案）或 on_spot（当场处罚决定书）"
+    )
+    prefix = models.CharField("机关代字", max_length=20, help_text="例如：示城执罚")
+
+    class Meta:
+        verbose_name = "编号规则"
+        verbose_name_plural = "编号规则"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "kind"], name="numbering_rule_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}〔年份〕序号号"

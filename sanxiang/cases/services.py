@@ -1,0 +1,295 @@
+"""Every write to a case: open, parties, handlers, and each step of its procedure.
+
+``case_transition`` is the only code that changes ``Case.state``: it locks the case row, asks
+the declared procedure whether the step is allowed now (guards citing their articles), applies
+the step's effects (numbers, dates, due dates) and appends the ledger event, in one
+transaction (DESIGN.md rules 1 and 2).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sanxiang.cases.models import Case, NumberingRule, NumberSeries, Party, PartyKind, Procedure
+from sanxiang.cases.workflow.definitions import DECISION_DEADLINE, PROCEDURES
+from sanxiang.cases.workflow.engine import GuardContext, TransitionRefused
+from sanxiang.core.identifiers import credit_code_problem, id_number_problem
+from sanxiang.core.workdays import get_calendar
+from sanxiang.errors import DomainError
+from sanxiang.ledger.canonical import canonical_json
+from sanxiang.ledger.services import ledger_append, sha256_hex
+from sanxiang.org.models import EnforcementCategory, Officer, Role
+
+logger = logging.getLogger(__name__)
+
+
+class CaseRefused(DomainError):
+    """A change to a case that the rules do not allow; nothing was changed."""
+
+
+def _actor(officer: Officer) -> str:
+    return f"user:{officer.user_id}" if officer.user_id else f"officer:{officer.pk}"
+
+
+def _snapshot_sha256(case: Case) -> str:
+    """SHA-256 of the case's state as recorded with each event."""
+    return sha256_hex(
+        canonical_json(
+            {
+                "id": case.pk,
+                "procedure": case.procedure,
+                "state": case.state,
+                "number": case.number,
+                "title": case.title,
+                "facts": case.facts,
+                "fine_yuan": str(case.fine_yuan) if case.fine_yuan is not None else None,
+                "registered_on": case.registered_on.isoformat() if case.registered_on else None,
+                "decided_on": case.decided_on.isoformat() if case.decided_on else None,
+                "handlers": sorted(case.handlers.values_list("pk", flat=True)),
+                "parties": sorted(case.parties.values_list("pk", flat=True)),
+            }
+        )
+    )
+
+
+def _record(case: Case, actor: Officer, action: str) -> None:
+    ledger_append(
+        actor=_actor(actor),
+        action=f"cases.case.{action}",
+        object_type="cases.case",
+        object_id=case.pk,
+        agency_id=case.agency_id,
+        content_sha256=_snapshot_sha256(case),
+    )
+
+
+def number_allocate(*, agency_id: int, kind: str, year: int) -> str:
+    """The next number of ``kind`` for the agency and year, e.g. 示城执罚〔2026〕12号.
+
+    Numbers never skip or repeat: the series row is locked (a transaction holds it until it
+    commits, so an allocation in a transaction that rolls back is given out again).
+    """
+    rule = NumberingRule.objects.filter(agency_id=agency_id, kind=kind).first()
+    if rule is None:
+        raise CaseRefused(
+            "本执法主体尚未设置案件编号规则，请系统管理员在管理后台“编号规则”中设置机关代字。",
+            log_message=f"no numbering rule for agency {agency_id} kind {kind}",
+        )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                NumberSeries.objects.get_or_create(agency_id=agency_id, kind=kind, year=year)
+        except IntegrityError:
+            pass  # created concurrently; the row exists now
+        series = NumberSeries.objects.select_for_update().get(
+            agency_id=agency_id, kind=kind, year=year
+        )
+        series.last += 1
+        series.save(update_fields=["last"])
+    return f"{rule.prefix}〔{year}〕{series.last}号"
+
+
+def _check_party(kind: str, identifier: str) -> str | None:
+    if kind not in PartyKind.values:
+        return "当事人类型不正确。"
+    check = credit_code_problem if kind == PartyKind.ORGANISATION else id_number_problem
+    return check(identifier)
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What an officer records when a clue comes in (案源登记) or on the spot."""
+
+    procedure: str
+    title: str
+    source: str
+    category: EnforcementCategory
+    violation_on: date
+    clue_received_on: date
+    facts: str = ""
+    violation_ended_on: date | None = None
+    endangers_life_health_or_finance: bool = False
+    caused_harm: bool = False
+    fine_yuan: Decimal | None = None
+    warning_only: bool = False
+
+
+def case_open(*, actor: Officer, new: NewCase) -> Case:
+    """Register a clue (一般程序) or start an on-the-spot case (简易程序)."""
+    if not actor.is_active or not (actor.has_role(Role.OFFICER) or actor.has_role(Role.HEAD)):
+        raise CaseRefused(
+            "只有在岗的执法人员可以登记案件。", log_message=f"officer {actor.pk} may not open"
+        )
+    if new.procedure not in PROCEDURES:
+        raise CaseRefused("程序类型不正确。", log_message=f"unknown procedure {new.procedure!r}")
+    if not new.title.strip() or not new.source.strip():
+        raise CaseRefused("请填写案由和案件来源。", log_message="title or source missing")
+    if new.violation_on > timezone.localdate() or new.clue_received_on > timezone.localdate():
+        raise CaseRefused("违法行为发生日和收到线索日期不能晚于今天。", log_message="future dates")
+    if new.violation_ended_on and new.violation_ended_on < new.violation_on:
+        raise CaseRefused("违法行为终了日不能早于发生日。", log_message="ended before started")
+    if new.fine_yuan is not None and (
+        new.fine_yuan < 0 or new.fine_yuan != new.fine_yuan.quantize(Decimal("0.01"))
+    ):
+        raise CaseRefused(
+            "罚款金额应为不小于零、最多两位小数的金额（元）。", log_message="bad amount"
+        )
+    definition = PROCEDURES[new.procedure]
+    with transaction.atomic():
+        case = Case.objects.create(
+            agency_id=actor.unit.agency_id,
+            unit_id=actor.unit_id,
+            procedure=new.procedure,
+            state=definition.initial,
+            title=new.title.strip(),
+            source=new.source.strip(),
+            facts=new.facts.strip(),
+            category=new.category,
+            violation_on=new.violation_on,
+            violation_ended_on=new.violation_ended_on,
+            endangers_life_health_or_finance=new.endangers_life_health_or_finance,
+            caused_harm=new.caused_harm,
+            requires_legal_review=new.procedure == Procedure.PENALTY_GENERAL,
+            fine_yuan=new.fine_yuan,
+            warning_only=new.warning_only,
+            clue_received_on=new.clue_received_on,
+            created_by=actor,
+        )
+        if actor.has_role(Role.OFFICER) and not actor.has_role(Role.REVIEWER):
+            case.handlers.add(actor)
+        _record(case, actor, "opened")
+    return case
+
+
+def _case_for_update(case_id: int, actor: Officer) -> Case:
+    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    if case is None or case.agency_id != actor.unit.agency_id:
+        raise CaseRefused(
+            "未找到该案件，或您无权办理。", log_message=f"case {case_id} not for {actor.pk}"
+        )
+    return case
+
+
+def _may_edit(case: Case, actor: Officer) -> None:
+    is_head = actor.has_role(Role.HEAD)
+    if not is_head and not case.handlers.filter(pk=actor.pk).exists():
+        raise CaseRefused(
+            "只有本案承办人或负责人可以修改本案。", log_message=f"{actor.pk} not handler"
+        )
+    if case.state in PROCEDURES[case.procedure].terminal or case.decided_on:
+        raise CaseRefused(
+            "案件已作出决定或已归档，不能再修改。", log_message=f"case {case.pk} closed"
+        )
+
+
+def party_add(
+    *,
+    actor: Officer,
+    case_id: int,
+    kind: str,
+    name: str,
+    identifier: str,
+    address: str,
+    contact: str = "",
+) -> Party:
+    """登记当事人, with a checksum-valid ID number or credit code."""
+    identifier = identifier.strip().upper()
+    problem = _check_party(kind, identifier)
+    if problem:
+        raise CaseRefused(problem, log_message=f"party identifier refused ({kind})")
+    if not name.strip() or not address.strip():
+        raise CaseRefused(
+            "请填写当事人姓名或名称及住所（行政处罚法第五十九条）。", log_message="party incomplete"
+        )
+    with transaction.atomic():
+        case = _case_for_update(case_id, actor)
+        _may_edit(case, actor)
+        party = Party(
+            case=case,
+            kind=kind,
+            name=name.strip(),
+            identifier=identifier,
+            address=address.strip(),
+            contact=contact.strip(),
+        )
+        party.full_clean()
+        party.save()
+        _record(case, actor, "party_added")
+    return party
+
+
+def handlers_set(*, actor: Officer, case_id: int, officers: list[Officer]) -> Case:
+    """指定承办人: officers of the case's agency; never a 法制审核人员 (办、审分离)."""
+    with transaction.atomic():
+        case = _case_for_update(case_id, actor)
+        _may_edit(case, actor)
+        strangers = [
+            o.name for o in officers if o.unit.agency_id != case.agency_id or not o.is_active
+        ]
+        if strangers:
+            raise CaseRefused(
+                f"承办人须为本执法主体的在岗人员：{'、'.join(strangers)}。",
+                log_message="foreign handlers",
+            )
+        reviewers = [o.name for o in officers if o.has_role(Role.REVIEWER)]
+        if reviewers:
+            raise CaseRefused(
+                f"法制审核人员不得承办案件（{'、'.join(reviewers)}）（国办发〔2018〕118号：办、审分离）。",
+                log_message="reviewer as handler",
+            )
+        case.handlers.set(officers)
+        _record(case, actor, "handlers_set")
+    return case
+
+
+def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
+    """Take one step of the case's procedure, if the law allows it now."""
+    with transaction.atomic():
+        case = _case_for_update(case_id, actor)
+        definition = PROCEDURES[case.procedure]
+        try:
+            step = definition.transition(action)
+        except KeyError:
+            raise CaseRefused(
+                "没有这个办案步骤。", log_message=f"unknown action {action!r}"
+            ) from None
+        today = timezone.localdate()
+        calendar = get_calendar()
+        refusal = definition.refusal(
+            step, GuardContext(case=case, actor=actor, today=today, calendar=calendar)
+        )
+        if refusal is not None:
+            raise TransitionRefused(refusal, case_id=case.pk, action=action)
+        fields = ["state", "step_due_on", "step_due_basis", "updated_at"]
+        if action == "register":
+            case.number = number_allocate(agency_id=case.agency_id, kind="penalty", year=today.year)
+            case.registered_on = today
+            case.decision_due_on = DECISION_DEADLINE.due(today, calendar)
+            fields += ["number", "registered_on", "decision_due_on"]
+        elif action == "decide_on_spot":
+            case.number = number_allocate(agency_id=case.agency_id, kind="on_spot", year=today.year)
+            case.decided_on = today
+            fields += ["number", "decided_on"]
+        elif action == "decide":
+            case.decided_on = today
+            fields += ["decided_on"]
+        case.state = step.target
+        if step.deadline is None:
+            case.step_due_on, case.step_due_basis = None, ""
+        elif step.deadline == DECISION_DEADLINE:
+            case.step_due_on, case.step_due_basis = case.decision_due_on, str(step.deadline)
+        else:
+            case.step_due_on, case.step_due_basis = (
+                step.deadline.due(today, calendar),
+                str(step.deadline),
+            )
+        case.save(update_fields=fields)
+        _record(case, actor, action)
+    logger.info("case %s: %s by officer %s -> %s", case.pk, action, actor.pk, case.state)
+    return case

@@ -1,0 +1,234 @@
+"""The procedures, declared once (DESIGN.md rule 2). Edit here; everything else reads this.
+
+Declared so far: 行政处罚一般程序 up to 归档 with its outcome branches, and 行政处罚简易程序
+(当场处罚). Not yet declared: 听证 and 集体讨论 steps, 行政强制措施, 行政检查 (issue #4 goes on).
+"""
+
+from __future__ import annotations
+
+from sanxiang.cases.models import Procedure
+from sanxiang.cases.workflow.engine import ProcedureDefinition, Transition
+from sanxiang.cases.workflow.guards import (
+    DECISION_IN_TIME,
+    FACTS_RECORDED,
+    HANDLERS_ARE_NOT_REVIEWERS,
+    LEGAL_REVIEW_NOT_REQUIRED,
+    LEGAL_REVIEW_PASSED,
+    LEGAL_REVIEW_REQUIRED,
+    PARTY_RECORDED,
+    TWO_CERTIFIED_HANDLERS,
+    WITHIN_LIMITATION,
+    WITHIN_ON_SPOT_LIMITS,
+)
+from sanxiang.core.deadlines import CalendarDays, Deadline, WorkingDays
+from sanxiang.org.models import Role
+
+OFFICER = frozenset({Role.OFFICER.value})
+HEAD = frozenset({Role.HEAD.value})
+REVIEWER = frozenset({Role.REVIEWER.value})
+
+DECISION_DEADLINE = Deadline(CalendarDays(90), "立案之日", "行政处罚法第六十条")
+SERVICE_DEADLINE = Deadline(WorkingDays(7), "决定之日", "行政处罚法第六十一条、第八十五条")
+HEARING_REQUEST_DEADLINE = Deadline(WorkingDays(5), "告知之日", "行政处罚法第六十四条、第八十五条")
+PAYMENT_DEADLINE = Deadline(CalendarDays(15), "收到决定书之日", "行政处罚法第六十七条")
+
+GENERAL = ProcedureDefinition(
+    code=Procedure.PENALTY_GENERAL,
+    label="行政处罚一般程序",
+    initial="clue",
+    states={
+        "clue": "案源登记",
+        "investigating": "调查取证",
+        "investigated": "调查终结",
+        "under_review": "法制审核",
+        "reviewed": "审核通过",
+        "notified": "已事先告知",
+        "decided": "已作出决定",
+        "served": "已送达",
+        "executed": "执行完毕",
+        "not_registered": "不予立案",
+        "no_penalty": "不予处罚",
+        "transferred": "移送司法机关",
+        "withdrawn": "撤案",
+        "closed": "结案",
+        "archived": "归档",
+    },
+    terminal=frozenset({"not_registered", "archived"}),
+    transitions=(
+        Transition(
+            "register",
+            "立案",
+            frozenset({"clue"}),
+            "investigating",
+            HEAD,
+            guards=(
+                PARTY_RECORDED,
+                WITHIN_LIMITATION,
+                TWO_CERTIFIED_HANDLERS,
+                HANDLERS_ARE_NOT_REVIEWERS,
+            ),
+            deadline=DECISION_DEADLINE,
+            basis="行政处罚法第五十四条",
+        ),
+        Transition("decline", "不予立案", frozenset({"clue"}), "not_registered", HEAD),
+        Transition(
+            "conclude",
+            "调查终结",
+            frozenset({"investigating"}),
+            "investigated",
+            OFFICER,
+            guards=(FACTS_RECORDED, TWO_CERTIFIED_HANDLERS, HANDLERS_ARE_NOT_REVIEWERS),
+            deadline=DECISION_DEADLINE,
+            handlers_only=True,
+            basis="行政处罚法第五十七条",
+        ),
+        Transition(
+            "submit_review",
+            "提交法制审核",
+            frozenset({"investigated"}),
+            "under_review",
+            OFFICER,
+            guards=(LEGAL_REVIEW_REQUIRED,),
+            deadline=DECISION_DEADLINE,
+            handlers_only=True,
+            basis="行政处罚法第五十八条",
+        ),
+        Transition(
+            "pass_review",
+            "法制审核通过",
+            frozenset({"under_review"}),
+            "reviewed",
+            REVIEWER,
+            guards=(LEGAL_REVIEW_PASSED,),
+            deadline=DECISION_DEADLINE,
+            basis="行政处罚法第五十八条",
+        ),
+        Transition(
+            "notify",
+            "事先告知",
+            frozenset({"reviewed"}),
+            "notified",
+            OFFICER,
+            deadline=HEARING_REQUEST_DEADLINE,
+            handlers_only=True,
+            basis="行政处罚法第四十四条",
+        ),
+        Transition(
+            "notify_without_review",
+            "事先告知（无需法制审核）",
+            frozenset({"investigated"}),
+            "notified",
+            OFFICER,
+            guards=(LEGAL_REVIEW_NOT_REQUIRED,),
+            deadline=HEARING_REQUEST_DEADLINE,
+            handlers_only=True,
+            basis="行政处罚法第四十四条",
+        ),
+        Transition(
+            "decide",
+            "作出行政处罚决定",
+            frozenset({"notified"}),
+            "decided",
+            HEAD,
+            guards=(DECISION_IN_TIME,),
+            deadline=SERVICE_DEADLINE,
+            basis="行政处罚法第五十七条、第六十二条",
+        ),
+        Transition(
+            "no_penalty",
+            "不予行政处罚",
+            frozenset({"investigated", "notified"}),
+            "no_penalty",
+            HEAD,
+            basis="行政处罚法第三十三条、第五十七条",
+        ),
+        Transition(
+            "transfer",
+            "移送司法机关",
+            frozenset({"investigating", "investigated"}),
+            "transferred",
+            HEAD,
+            basis="行政处罚法第二十七条、第五十七条",
+        ),
+        Transition(
+            "withdraw", "撤案", frozenset({"investigating", "investigated"}), "withdrawn", HEAD
+        ),
+        Transition(
+            "serve",
+            "送达决定书",
+            frozenset({"decided"}),
+            "served",
+            OFFICER,
+            deadline=PAYMENT_DEADLINE,
+            handlers_only=True,
+            basis="行政处罚法第六十一条",
+        ),
+        Transition(
+            "execute",
+            "执行完毕",
+            frozenset({"served"}),
+            "executed",
+            OFFICER,
+            handlers_only=True,
+            basis="行政处罚法第六十六条、第六十七条",
+        ),
+        Transition(
+            "close",
+            "结案",
+            frozenset({"executed", "no_penalty", "transferred", "withdrawn"}),
+            "closed",
+            HEAD,
+        ),
+        Transition(
+            "archive",
+            "归档",
+            frozenset({"closed"}),
+            "archived",
+            OFFICER,
+            handlers_only=True,
+            basis="行政处罚法第四十七条",
+        ),
+    ),
+)
+
+SIMPLE = ProcedureDefinition(
+    code=Procedure.PENALTY_SIMPLE,
+    label="行政处罚简易程序（当场处罚）",
+    initial="on_site",
+    states={
+        "on_site": "现场处置",
+        "served": "当场处罚决定已交付",
+        "executed": "执行完毕",
+        "closed": "结案",
+        "archived": "归档",
+    },
+    terminal=frozenset({"archived"}),
+    transitions=(
+        Transition(
+            "decide_on_spot",
+            "当场作出处罚决定",
+            frozenset({"on_site"}),
+            "served",
+            OFFICER,
+            guards=(
+                PARTY_RECORDED,
+                WITHIN_ON_SPOT_LIMITS,
+                WITHIN_LIMITATION,
+                TWO_CERTIFIED_HANDLERS,
+                HANDLERS_ARE_NOT_REVIEWERS,
+            ),
+            deadline=PAYMENT_DEADLINE,
+            handlers_only=True,
+            basis="行政处罚法第五十一条、第五十二条",
+        ),
+        Transition(
+            "execute", "执行完毕", frozenset({"served"}), "executed", OFFICER, handlers_only=True
+        ),
+        Transition("close", "结案", frozenset({"executed"}), "closed", OFFICER, handlers_only=True),
+        Transition(
+            "archive", "归档", frozenset({"closed"}), "archived", OFFICER, handlers_only=True
+        ),
+    ),
+)
+
+PROCEDURES: dict[str, ProcedureDefinition] = {GENERAL.code: GENERAL, SIMPLE.code: SIMPLE}

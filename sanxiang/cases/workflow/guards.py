@@ -1,0 +1,141 @@
+"""Named legal conditions on case transitions, each with the article it enforces.
+
+A guard returns why a step may not happen (a Chinese sentence saying what to do; the engine
+appends the article), or None. Agency-set numbers are parameters here with their legal
+defaults, and are listed in docs/operations/cases.md.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from sanxiang.cases.models import PartyKind
+from sanxiang.cases.workflow.engine import Guard, GuardContext
+from sanxiang.org.models import Certificate, Officer, Role
+
+# 行政处罚法第五十一条: on-the-spot fines up to 200 yuan for a citizen, 3000 for an organisation.
+ON_SPOT_LIMIT = {PartyKind.PERSON: Decimal("200"), PartyKind.ORGANISATION: Decimal("3000")}
+# 行政处罚法第三十六条: two years; five where life/health or financial safety is involved
+# and harm resulted.
+LIMITATION_YEARS, LONG_LIMITATION_YEARS = 2, 5
+
+
+def _handlers(context: GuardContext) -> list[Officer]:
+    return list(
+        context.case.handlers.prefetch_related(
+            "roles",
+            Prefetch("certificates", queryset=Certificate.objects.prefetch_related("categories")),
+        )
+    )
+
+
+def _two_certified_handlers(context: GuardContext) -> str | None:
+    case = context.case
+    qualified = []
+    for officer in _handlers(context):
+        certificate = officer.certificate_valid_on(context.today)
+        if certificate and any(c.pk == case.category_id for c in certificate.categories.all()):
+            qualified.append(officer)
+    if len(qualified) < 2:
+        return (
+            f"本案须有两名以上持有今日有效、且执法类别为“{case.category.name}”的执法证的承办人，"
+            f"目前只有 {len(qualified)} 名，请先指定承办人"
+        )
+    return None
+
+
+def _handlers_are_not_reviewers(context: GuardContext) -> str | None:
+    reviewers = [o.name for o in _handlers(context) if o.has_role(Role.REVIEWER)]
+    if reviewers:
+        return f"法制审核人员不得承办案件（{'、'.join(reviewers)}），请更换承办人"
+    return None
+
+
+def _party_recorded(context: GuardContext) -> str | None:
+    return None if context.case.parties.exists() else "请先登记当事人"
+
+
+def _facts_recorded(context: GuardContext) -> str | None:
+    return (
+        None if context.case.facts.strip() else "请先写明违法事实；违法事实不清的，不得给予行政处罚"
+    )
+
+
+def _within_limitation(context: GuardContext) -> str | None:
+    case = context.case
+    years = (
+        LONG_LIMITATION_YEARS
+        if case.endangers_life_health_or_finance and case.caused_harm
+        else LIMITATION_YEARS
+    )
+    start = case.limitation_starts_on
+    try:
+        expires = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        expires = start.replace(year=start.year + years, day=28)
+    if context.today > expires:
+        return f"违法行为自 {start:%Y年%m月%d日} 起已超过 {years} 年未被发现，不再给予行政处罚"
+    return None
+
+
+def _within_on_spot_limits(context: GuardContext) -> str | None:
+    case = context.case
+    parties = list(case.parties.all())
+    if not parties:
+        return "请先登记当事人"
+    if case.warning_only:
+        return None
+    if case.fine_yuan is None:
+        return "当场处罚须写明罚款金额，或选择仅警告"
+    limit = min(ON_SPOT_LIMIT[PartyKind(p.kind)] for p in parties)
+    if case.fine_yuan > limit:
+        return (
+            f"罚款 {case.fine_yuan} 元超过当场处罚限额（公民二百元、法人或者其他组织三千元），"
+            "不能适用简易程序，请转为一般程序立案调查"
+        )
+    return None
+
+
+def _review_passed(context: GuardContext) -> str | None:
+    # The review gate (重大执法决定法制审核) is filled by the legal-review module; until it
+    # exists no review can pass, so a case that needs review cannot be decided.
+    return "法制审核尚未通过；未经法制审核或者审核未通过的，不得作出决定"
+
+
+def _review_not_required(context: GuardContext) -> str | None:
+    if context.case.requires_legal_review:
+        return "本案须经法制审核，请先提交法制审核"
+    return None
+
+
+def _review_required(context: GuardContext) -> str | None:
+    return None if context.case.requires_legal_review else "本案无需法制审核"
+
+
+def _decision_in_time(context: GuardContext) -> str | None:
+    due = context.case.decision_due_on
+    if due and context.today > due:
+        return f"已超过作出决定的期限（{due:%Y年%m月%d日}），须经批准延长期限后方可作出决定"
+    return None
+
+
+TWO_CERTIFIED_HANDLERS = Guard(
+    "two_certified_handlers", "行政处罚法第四十二条、第五十五条", _two_certified_handlers
+)
+HANDLERS_ARE_NOT_REVIEWERS = Guard(
+    "handlers_are_not_reviewers", "国办发〔2018〕118号：办、审分离", _handlers_are_not_reviewers
+)
+PARTY_RECORDED = Guard("party_recorded", "行政处罚法第五十九条", _party_recorded)
+FACTS_RECORDED = Guard("facts_recorded", "行政处罚法第四十条", _facts_recorded)
+WITHIN_LIMITATION = Guard("within_limitation", "行政处罚法第三十六条", _within_limitation)
+WITHIN_ON_SPOT_LIMITS = Guard(
+    "within_on_spot_limits", "行政处罚法第五十一条", _within_on_spot_limits
+)
+LEGAL_REVIEW_PASSED = Guard("legal_review_passed", "行政处罚法第五十八条", _review_passed)
+LEGAL_REVIEW_NOT_REQUIRED = Guard(
+    "legal_review_not_required", "行政处罚法第五十八条", _review_not_required
+)
+LEGAL_REVIEW_REQUIRED = Guard("legal_review_required", "行政处罚法第五十八条", _review_required)
+DECISION_IN_TIME = Guard("decision_in_time", "行政处罚法第六十条", _decision_in_time)

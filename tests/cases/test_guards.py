@@ -1,0 +1,234 @@
+"""Every guard: a case it lets through and a case it stops, named after the rule."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from sanxiang.cases.services import case_open, case_transition
+from sanxiang.cases.workflow.engine import TransitionRefused
+from tests.cases.conftest import new_case
+
+TODAY = date(2026, 5, 20)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def refused(staff_member, case, action) -> str:
+    with pytest.raises(TransitionRefused) as caught:
+        case_transition(actor=staff_member, case_id=case.pk, action=action)
+    return caught.value.message
+
+
+# 行政处罚法第四十二条、第五十五条 ------------------------------------------------------------
+
+
+def test_registering_needs_two_handlers_with_valid_certificates_for_the_category(
+    staff, general_case
+):
+    general_case.handlers.remove(staff.li)
+    assert "两名以上持有今日有效" in refused(staff.head, general_case, "register")
+    general_case.handlers.add(staff.wang)  # certified, but for 市场监管
+    assert "目前只有 1 名" in refused(staff.head, general_case, "register")
+    general_case.handlers.add(staff.li)
+    assert (
+        case_transition(actor=staff.head, case_id=general_case.pk, action="register").state
+        == "investigating"
+    )
+
+
+def test_an_expired_certificate_does_not_count(staff, general_case):
+    certificate = staff.li.certificates.get()
+    certificate.valid_until = date(2026, 5, 19)
+    certificate.save()
+    message = refused(staff.head, general_case, "register")
+    assert "行政处罚法第四十二条、第五十五条" in message
+
+
+# 办、审分离 ---------------------------------------------------------------------------------
+
+
+def test_a_legal_reviewer_cannot_be_a_handler(staff, general_case):
+    general_case.handlers.add(staff.zhou)
+    assert "法制审核人员不得承办案件（周婷）" in refused(staff.head, general_case, "register")
+
+
+# 行政处罚法第三十六条 ------------------------------------------------------------------------
+
+
+def test_a_violation_undiscovered_for_two_years_is_not_penalised(staff):
+    old = case_open(
+        actor=staff.zhang,
+        new=new_case(violation_on=date(2024, 5, 19), clue_received_on=date(2026, 5, 1)),
+    )
+    from sanxiang.cases.services import party_add
+    from tests.cases.conftest import PERSON_ID
+
+    party_add(
+        actor=staff.zhang,
+        case_id=old.pk,
+        kind="person",
+        name="王某",
+        identifier=PERSON_ID,
+        address="测试市",
+    )
+    old.handlers.add(staff.li)
+    assert "已超过 2 年未被发现" in refused(staff.head, old, "register")
+
+
+def test_five_years_when_life_or_health_is_endangered_and_harm_resulted(staff):
+    from sanxiang.cases.services import party_add
+    from tests.cases.conftest import PERSON_ID
+
+    case = case_open(
+        actor=staff.zhang,
+        new=new_case(violation_on=date(2023, 1, 10), clue_received_on=date(2026, 5, 1),
+                     endangers_life_health_or_finance=True, caused_harm=True),
+    )  # fmt: skip
+    party_add(
+        actor=staff.zhang,
+        case_id=case.pk,
+        kind="person",
+        name="王某",
+        identifier=PERSON_ID,
+        address="测试市",
+    )
+    case.handlers.add(staff.li)
+    assert (
+        case_transition(actor=staff.head, case_id=case.pk, action="register").state
+        == "investigating"
+    )
+
+
+def test_a_continuing_violation_counts_from_its_end(staff):
+    from sanxiang.cases.services import party_add
+    from tests.cases.conftest import PERSON_ID
+
+    case = case_open(
+        actor=staff.zhang,
+        new=new_case(
+            violation_on=date(2023, 1, 10),
+            violation_ended_on=date(2025, 1, 1),
+            clue_received_on=date(2026, 5, 1),
+        ),
+    )
+    party_add(
+        actor=staff.zhang,
+        case_id=case.pk,
+        kind="person",
+        name="王某",
+        identifier=PERSON_ID,
+        address="测试市",
+    )
+    case.handlers.add(staff.li)
+    assert (
+        case_transition(actor=staff.head, case_id=case.pk, action="register").state
+        == "investigating"
+    )
+
+
+# 行政处罚法第五十一条 -------------------------------------------------------------------------
+
+
+def test_penalty_up_to_200_yuan_for_a_citizen_can_be_decided_on_the_spot(staff, on_spot_case):
+    case = case_transition(
+        actor=staff.zhang,
+        case_id=on_spot_case("person", Decimal("200")).pk,
+        action="decide_on_spot",
+    )
+    assert case.state == "served" and case.number == "测城当罚〔2026〕1号"
+
+
+def test_penalty_over_200_yuan_for_a_citizen_cannot_use_simple_procedure(staff, on_spot_case):
+    message = refused(staff.zhang, on_spot_case("person", Decimal("200.01")), "decide_on_spot")
+    assert (
+        "超过当场处罚限额" in message
+        and "行政处罚法第五十一条" in message
+        and "一般程序" in message
+    )
+
+
+def test_penalty_over_3000_yuan_for_company_cannot_use_simple_procedure(staff, on_spot_case):
+    assert (
+        case_transition(
+            actor=staff.zhang,
+            case_id=on_spot_case("organisation", Decimal("3000")).pk,
+            action="decide_on_spot",
+        ).state
+        == "served"
+    )
+    assert "超过当场处罚限额" in refused(
+        staff.zhang, on_spot_case("organisation", Decimal("3000.50")), "decide_on_spot"
+    )
+
+
+def test_a_warning_can_always_be_given_on_the_spot(staff, on_spot_case):
+    case = on_spot_case("person", None, warning_only=True)
+    assert (
+        case_transition(actor=staff.zhang, case_id=case.pk, action="decide_on_spot").state
+        == "served"
+    )
+
+
+# 行政处罚法第四十条、第五十九条 ----------------------------------------------------------------
+
+
+def test_investigation_cannot_end_without_facts(staff, general_case):
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    general_case.refresh_from_db()
+    type(general_case).objects.filter(pk=general_case.pk).update(facts="")
+    assert "请先写明违法事实" in refused(staff.zhang, general_case, "conclude")
+
+
+def test_registering_needs_a_party(staff):
+    case = case_open(actor=staff.zhang, new=new_case())
+    case.handlers.add(staff.li)
+    assert refused(staff.head, case, "register") == "请先登记当事人（行政处罚法第五十九条）"
+
+
+# 行政处罚法第五十八条: the review gate --------------------------------------------------------
+
+
+def test_no_decision_path_exists_until_a_legal_review_passes(staff, general_case):
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    assert "本案须经法制审核" in refused(staff.zhang, general_case, "notify_without_review")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="submit_review")
+    assert "未经法制审核或者审核未通过的，不得作出决定" in refused(
+        staff.zhou, general_case, "pass_review"
+    )
+    assert "不能进行“作出行政处罚决定”" in refused(staff.head, general_case, "decide")
+
+
+def test_a_case_outside_the_review_catalogue_goes_straight_to_notice(staff, general_case):
+    type(general_case).objects.filter(pk=general_case.pk).update(requires_legal_review=False)
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    assert "本案无需法制审核" in refused(staff.zhang, general_case, "submit_review")
+    case = case_transition(
+        actor=staff.zhang, case_id=general_case.pk, action="notify_without_review"
+    )
+    assert case.state == "notified"
+
+
+# 行政处罚法第六十条 ---------------------------------------------------------------------------
+
+
+def test_a_decision_after_90_days_from_registration_is_refused(staff, general_case):
+    type(general_case).objects.filter(pk=general_case.pk).update(requires_legal_review=False)
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify_without_review")
+    with time_machine.travel(date(2026, 8, 19), tick=False):
+        assert "已超过作出决定的期限（2026年08月18日）" in refused(
+            staff.head, general_case, "decide"
+        )
+    case = case_transition(actor=staff.head, case_id=general_case.pk, action="decide")
+    assert case.state == "decided"
