@@ -12,6 +12,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/gongshi/", permanent=False)),
     path("office/admin/", admin.site.urls),
     path("office/evidence/", include("sanxiang.evidence.urls")),
+    path("office/cases/", include("sanxiang.cases.urls")),
     path("office/", include("sanxiang.office.urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
 ]

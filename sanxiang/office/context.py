@@ -4,7 +4,7 @@ from django.http import HttpRequest
 
 # The areas of the office; those without a ``url`` are built by later work and shown disabled.
 AREAS = (
-    {"name": "我的案件", "url": None},
+    {"name": "我的案件", "url": "/office/cases/"},
     {"name": "证据与全过程记录", "url": "/office/evidence/"},
     {"name": "法制审核", "url": None},
     {"name": "执法公示", "url": "/gongshi/"},

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from sanxiang.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.my_cases, name="mine"),
+    path("new/", views.case_new, name="new"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/act", views.case_act, name="act"),
+]

@@ -1,0 +1,123 @@
+"""Office pages for cases: thin adapters over selectors (reads) and services (writes)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from sanxiang.cases import selectors
+from sanxiang.cases.forms import CaseOpenForm
+from sanxiang.cases.services import NewCase, case_open, case_transition, party_add
+from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.engine import GuardContext
+from sanxiang.core.workdays import get_calendar
+from sanxiang.errors import DomainError
+from sanxiang.ledger.selectors import entries_for_object
+from sanxiang.org.selectors import officer_for_user
+
+
+def _officer(request):
+    officer = officer_for_user(request.user.pk)
+    if officer is None:
+        raise PermissionDenied("此账号尚未关联执法人员信息，请联系系统管理员。")
+    return officer
+
+
+@login_required
+def my_cases(request):
+    """我的案件: due dates first, overdue marked."""
+    officer = _officer(request)
+    today = timezone.localdate()
+    rows = [
+        {
+            "case": case,
+            "state": PROCEDURES[case.procedure].states.get(case.state, case.state),
+            "overdue": bool(case.step_due_on and case.step_due_on < today),
+        }
+        for case in selectors.cases_for(officer)[:200]
+    ]
+    return render(request, "cases/my_cases.html", {"rows": rows, "today": today})
+
+
+@login_required
+def case_new(request):
+    officer = _officer(request)
+    form = CaseOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                case = case_open(
+                    actor=officer,
+                    new=NewCase(
+                        procedure=data["procedure"], title=data["title"], source=data["source"],
+                        category=data["category"], violation_on=data["violation_on"],
+                        clue_received_on=data["clue_received_on"], facts=data["facts"],
+                        fine_yuan=data["fine_yuan"], warning_only=data["warning_only"],
+                    ),
+                )  # fmt: skip
+                party_add(
+                    actor=officer,
+                    case_id=case.pk,
+                    kind=data["party_kind"],
+                    name=data["party_name"],
+                    identifier=data["party_identifier"],
+                    address=data["party_address"],
+                )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已登记。")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/new.html", {"form": form})
+
+
+@login_required
+def case_detail(request, pk):
+    """The case, its parties and timeline, and only the actions the procedure allows now."""
+    officer = _officer(request)
+    try:
+        case = selectors.case_get_for(officer, pk)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    definition = PROCEDURES[case.procedure]
+    context = GuardContext(
+        case=case, actor=officer, today=timezone.localdate(), calendar=get_calendar()
+    )
+    options = [
+        {"transition": transition, "refusal": refusal}
+        for transition, refusal in definition.options(context)
+    ]
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "state": definition.states.get(case.state, case.state),
+            "procedure": definition,
+            "options": options,
+            "parties": case.parties.all(),
+            "handlers": case.handlers.all(),
+            "timeline": entries_for_object(object_type="cases.case", object_id=str(case.pk)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_act(request, pk):
+    officer = _officer(request)
+    try:
+        selectors.case_get_for(officer, pk)
+        case = case_transition(actor=officer, case_id=pk, action=request.POST.get("action", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"已办理，案件现处于“{PROCEDURES[case.procedure].states[case.state]}”。"
+        )
+    return redirect("cases:detail", pk=pk)

@@ -1,0 +1,116 @@
+"""The case pages as an officer uses them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from sanxiang.cases.models import Case
+from sanxiang.cases.services import case_transition
+from tests.cases.conftest import PERSON_ID
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(date(2026, 5, 20), tick=False):
+        yield
+
+
+def party(identifier: str) -> dict[str, str]:
+    return {
+        "party_kind": "person",
+        "party_name": "王某",
+        "party_identifier": identifier,
+        "party_address": "测试市",
+    }
+
+
+def test_an_officer_opens_a_case_with_its_first_party(client, staff):
+    client.force_login(staff.zhang.user)
+    response = client.post(
+        reverse("cases:new"),
+        {
+            "procedure": "penalty_general", "title": "占道经营", "source": "巡查发现",
+            "category": staff.zhang.certificates.get().categories.get().pk,
+            "violation_on": "2026-05-18", "clue_received_on": "2026-05-19", "facts": "占道摆摊",
+            **party(PERSON_ID),
+        },
+    )  # fmt: skip
+    case = Case.objects.get()
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert case.parties.get().name == "王某" and list(case.handlers.all()) == [staff.zhang]
+
+
+def test_a_bad_party_id_refuses_the_whole_case(client, staff):
+    client.force_login(staff.zhang.user)
+    response = client.post(
+        reverse("cases:new"),
+        {
+            "procedure": "penalty_general", "title": "占道经营", "source": "巡查发现",
+            "category": staff.zhang.certificates.get().categories.get().pk,
+            "violation_on": "2026-05-18", "clue_received_on": "2026-05-19",
+            **party("110105194912310021"),
+        },
+    )  # fmt: skip
+    assert "身份证号码校验位不正确" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_the_case_page_shows_allowed_actions_and_why_others_are_disabled(
+    client, staff, general_case
+):
+    client.force_login(staff.head.user)
+    page = client.get(reverse("cases:detail", args=[general_case.pk])).content.decode()
+    assert "立案" in page and "不予立案" in page
+    general_case.handlers.remove(staff.li)
+    page = client.get(reverse("cases:detail", args=[general_case.pk])).content.decode()
+    assert (
+        "disabled" in page
+        and "两名以上持有今日有效" in page
+        and "行政处罚法第四十二条、第五十五条" in page
+    )
+
+
+def test_acting_through_the_page_moves_the_case_and_a_refusal_is_shown(client, staff, general_case):
+    client.force_login(staff.zhang.user)
+    client.post(reverse("cases:act", args=[general_case.pk]), {"action": "register"})
+    general_case.refresh_from_db()
+    assert general_case.state == "clue"
+    page = client.get(reverse("cases:detail", args=[general_case.pk])).content.decode()
+    assert "须由负责人办理" in page
+    client.force_login(staff.head.user)
+    client.post(reverse("cases:act", args=[general_case.pk]), {"action": "register"})
+    general_case.refresh_from_db()
+    assert general_case.state == "investigating" and general_case.number == "测城执罚〔2026〕1号"
+
+
+def test_my_cases_lists_due_dates_and_marks_overdue_ones(client, staff, general_case):
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    client.force_login(staff.zhang.user)
+    page = client.get(reverse("cases:mine")).content.decode()
+    assert "2026-08-18" in page and "已逾期" not in page
+    with time_machine.travel(date(2026, 8, 19), tick=False):
+        client.force_login(staff.zhang.user)  # the earlier session has long expired
+        page = client.get(reverse("cases:mine")).content.decode()
+    assert "已逾期" in page
+
+
+def test_another_units_officer_cannot_see_the_case(client, staff, general_case, agency):
+    from sanxiang.org.models import Unit
+    from tests.conftest import make_officer
+
+    other = make_officer(
+        unit=Unit.objects.create(agency=agency, name="执法三大队"),
+        name="赵六",
+        number="99010012099",
+    )
+    other.user = type(staff.zhang.user).objects.create_user(
+        "zhao", password="correct horse battery"
+    )
+    other.save()
+    client.force_login(other.user)
+    assert client.get(reverse("cases:detail", args=[general_case.pk])).status_code == 404
+    assert general_case.title not in client.get(reverse("cases:mine")).content.decode()
