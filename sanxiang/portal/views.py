@@ -1,9 +1,12 @@
 """The public portal (/gongshi/): no log-in, reads only public selectors."""
 
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.flowchart import describe, main_line, render_svg
 from sanxiang.org.selectors import agency_list_public, certificate_check_public, officer_list_public
 
 OFFICERS_PER_PAGE = 50
@@ -46,3 +49,25 @@ def certificate_check(request):
         certificate_check_public(raw_number=raw, on=timezone.localdate()) if raw.strip() else None
     )
     return render(request, "portal/certificate_check.html", {"result": result, "query": raw[:64]})
+
+
+def procedures(request):
+    """执法流程图 (事前公开): each procedure with its steps, legal bases and time limits."""
+    charts = []
+    for definition in PROCEDURES.values():
+        steps = [
+            {
+                "state": definition.states[state],
+                "actions": [describe(t) for t in definition.transitions if state in t.source],
+            }
+            for state in main_line(definition)
+        ]
+        charts.append({"definition": definition, "steps": steps})
+    return render(request, "portal/procedures.html", {"charts": charts})
+
+
+def procedure_svg(request, code):
+    definition = PROCEDURES.get(code)
+    if definition is None:
+        raise Http404("没有这个程序。")
+    return HttpResponse(render_svg(definition), content_type="image/svg+xml; charset=utf-8")

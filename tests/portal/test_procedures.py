@@ -1,0 +1,38 @@
+"""The published 执法流程图 is drawn from the procedures the system enforces."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+from sanxiang.cases.workflow.definitions import GENERAL, PROCEDURES, SIMPLE
+from sanxiang.cases.workflow.flowchart import main_line, render_svg
+
+
+def test_the_general_procedure_runs_from_case_source_to_archive():
+    line = [GENERAL.states[s] for s in main_line(GENERAL)]
+    assert line[:5] == ["案源登记", "调查取证", "调查终结", "法制审核", "审核通过"]
+    assert line[-1] == "归档"
+
+
+@pytest.mark.parametrize("definition", [GENERAL, SIMPLE], ids=lambda d: d.code)
+def test_every_step_label_basis_and_deadline_is_on_the_chart(definition):
+    svg = render_svg(definition)
+    ET.fromstring(svg)  # noqa: S314 - our own output, checked to be well-formed
+    for transition in definition.transitions:
+        assert transition.label in svg
+        if transition.deadline:
+            assert str(transition.deadline) in svg
+    for label in definition.states.values():
+        assert label in svg
+
+
+def test_the_portal_publishes_each_procedure_without_login(client, db):
+    page = client.get(reverse("portal:procedures")).content.decode()
+    assert "行政处罚一般程序" in page and "自立案之日起90日（行政处罚法第六十条）" in page
+    for code in PROCEDURES:
+        response = client.get(reverse("portal:procedure-svg", args=[code]))
+        assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
+    assert client.get(reverse("portal:procedure-svg", args=["nothing"])).status_code == 404
