@@ -17,6 +17,7 @@ from sanxiang.org.models import Agency, EnforcementCategory, Officer, Unit
 class Procedure(models.TextChoices):
     PENALTY_GENERAL = "penalty_general", "行政处罚一般程序"
     PENALTY_SIMPLE = "penalty_simple", "行政处罚简易程序（当场处罚）"
+    COERCIVE_MEASURE = "coercive_measure", "行政强制措施（查封、扣押）"
 
 
 class PartyKind(models.TextChoices):
@@ -65,6 +66,9 @@ class Case(models.Model):
     registered_on = models.DateField("立案日期", null=True, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_due_on = models.DateField("决定期限", null=True, blank=True, db_index=True)
+    measure_due_on = models.DateField(
+        "查封扣押期限", null=True, blank=True, help_text="行政强制法第二十五条：三十日，可延长一次"
+    )
     step_due_on = models.DateField("当前环节期限", null=True, blank=True, db_index=True)
     step_due_basis = models.CharField("当前环节期限依据", max_length=200, blank=True)
     created_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")

@@ -17,7 +17,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sanxiang.cases.models import Case, NumberingRule, NumberSeries, Party, PartyKind, Procedure
-from sanxiang.cases.workflow.definitions import DECISION_DEADLINE, PROCEDURES
+from sanxiang.cases.workflow.definitions import (
+    DECISION_DEADLINE,
+    MEASURE_EXTENSION,
+    MEASURE_PERIOD,
+    PROCEDURES,
+)
 from sanxiang.cases.workflow.engine import GuardContext, TransitionRefused
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.core.workdays import get_calendar
@@ -155,12 +160,20 @@ def case_open(*, actor: Officer, new: NewCase) -> Case:
             violation_ended_on=new.violation_ended_on,
             endangers_life_health_or_finance=new.endangers_life_health_or_finance,
             caused_harm=new.caused_harm,
+            # Default of the Xiamen and Hebei plans for penalties; the review catalogue (issue #5)
+            # will decide instead, and add the gate to coercive measures too.
             requires_legal_review=new.procedure == Procedure.PENALTY_GENERAL,
             fine_yuan=new.fine_yuan,
             warning_only=new.warning_only,
             clue_received_on=new.clue_received_on,
             created_by=actor,
         )
+        if new.procedure == Procedure.COERCIVE_MEASURE:
+            # The full-process video is filed under the case number, so the number comes first.
+            case.number = number_allocate(
+                agency_id=case.agency_id, kind="coercive", year=timezone.localdate().year
+            )
+            case.save(update_fields=["number"])
         if actor.has_role(Role.OFFICER) and not actor.has_role(Role.REVIEWER):
             case.handlers.add(actor)
         _record(case, actor, "opened")
@@ -279,11 +292,19 @@ def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
         elif action == "decide":
             case.decided_on = today
             fields += ["decided_on"]
+        elif action in ("enforce", "approve_afterwards"):
+            case.measure_due_on = step.deadline.due(today, calendar) if step.deadline else None
+            fields += ["measure_due_on"]
+        elif action == "extend" and case.measure_due_on:
+            case.measure_due_on = MEASURE_EXTENSION.due(case.measure_due_on, calendar)
+            fields += ["measure_due_on"]
         case.state = step.target
         if step.deadline is None:
             case.step_due_on, case.step_due_basis = None, ""
         elif step.deadline == DECISION_DEADLINE:
             case.step_due_on, case.step_due_basis = case.decision_due_on, str(step.deadline)
+        elif step.deadline in (MEASURE_PERIOD, MEASURE_EXTENSION):
+            case.step_due_on, case.step_due_basis = case.measure_due_on, str(step.deadline)
         else:
             case.step_due_on, case.step_due_basis = (
                 step.deadline.due(today, calendar),

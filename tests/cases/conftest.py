@@ -103,3 +103,51 @@ def on_spot_case(staff):
         return case
 
     return make
+
+
+@pytest.fixture
+def coercive_case(staff):
+    from sanxiang.cases.models import NumberingRule
+
+    NumberingRule.objects.create(agency=staff.zhang.unit.agency, kind="coercive", prefix="测城强措")
+    case = case_open(
+        actor=staff.zhang,
+        new=new_case(procedure=Procedure.COERCIVE_MEASURE, title="扣押无照经营工具"),
+    )
+    party_add(
+        actor=staff.zhang,
+        case_id=case.pk,
+        kind="person",
+        name="王某",
+        identifier=PERSON_ID,
+        address="测试市",
+    )
+    case.handlers.add(staff.li)
+    return case
+
+
+def attach_full_video(staff, case):
+    """Register the 全程录像 of the case, as the officer does on his phone after the act."""
+    import io
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sanxiang.evidence.services import Upload, evidence_register
+    from sanxiang.evidence.storage import digest_stream
+
+    data = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + b"video" * 100
+    handle = io.BytesIO(data)
+    digests = digest_stream(handle)
+    return evidence_register(
+        actor=staff.zhang,
+        upload=Upload(handle=handle, filename="全程录像.mp4", digests=digests),
+        metadata={
+            "case_number": case.number,
+            "kind": "full_video",
+            "collected_at": datetime(2026, 5, 20, 7, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+            "location": "测试市人民路",
+            "collector": staff.zhang,
+            "proves": "扣押过程",
+            "device": "DSJ-001",
+        },
+    )

@@ -1,7 +1,7 @@
 """The procedures, declared once (DESIGN.md rule 2). Edit here; everything else reads this.
 
-Declared so far: 行政处罚一般程序 up to 归档 with its outcome branches, and 行政处罚简易程序
-(当场处罚). Not yet declared: 听证 and 集体讨论 steps, 行政强制措施, 行政检查 (issue #4 goes on).
+Declared so far: 行政处罚一般程序 up to 归档 with its outcome branches, 行政处罚简易程序
+(当场处罚), and 行政强制措施 (查封、扣押). Not yet declared: 听证 and 集体讨论 steps, 行政检查.
 """
 
 from __future__ import annotations
@@ -10,11 +10,14 @@ from sanxiang.cases.models import Procedure
 from sanxiang.cases.workflow.engine import ProcedureDefinition, Transition
 from sanxiang.cases.workflow.guards import (
     DECISION_IN_TIME,
+    EMERGENCY_APPROVAL_IN_TIME,
     FACTS_RECORDED,
+    FULL_VIDEO_ATTACHED,
     HANDLERS_ARE_NOT_REVIEWERS,
     LEGAL_REVIEW_NOT_REQUIRED,
     LEGAL_REVIEW_PASSED,
     LEGAL_REVIEW_REQUIRED,
+    MEASURE_NOT_EXPIRED,
     PARTY_RECORDED,
     TWO_CERTIFIED_HANDLERS,
     WITHIN_LIMITATION,
@@ -231,4 +234,120 @@ SIMPLE = ProcedureDefinition(
     ),
 )
 
-PROCEDURES: dict[str, ProcedureDefinition] = {GENERAL.code: GENERAL, SIMPLE.code: SIMPLE}
+MEASURE_PERIOD = Deadline(CalendarDays(30), "查封、扣押决定之日", "行政强制法第二十五条")
+MEASURE_EXTENSION = Deadline(CalendarDays(30), "原期限届满之日", "行政强制法第二十五条")
+# 行政强制法第十九条: twenty-four hours, kept here as the next calendar day.
+EMERGENCY_APPROVAL = Deadline(CalendarDays(1), "当场实施之时", "行政强制法第十九条：二十四小时内")
+
+COERCIVE_MEASURE = ProcedureDefinition(
+    code=Procedure.COERCIVE_MEASURE,
+    label="行政强制措施（查封、扣押）",
+    initial="proposed",
+    states={
+        "proposed": "拟实施",
+        "approved": "负责人已批准",
+        "pending_approval": "紧急实施待补批",
+        "in_force": "查封扣押中",
+        "extended": "已延长期限",
+        "released": "已解除",
+        "confiscated": "已没收",
+        "destroyed": "已销毁",
+        "closed": "结案",
+        "archived": "归档",
+    },
+    terminal=frozenset({"archived"}),
+    transitions=(
+        Transition(
+            "approve",
+            "批准实施",
+            frozenset({"proposed"}),
+            "approved",
+            HEAD,
+            guards=(PARTY_RECORDED, TWO_CERTIFIED_HANDLERS, HANDLERS_ARE_NOT_REVIEWERS),
+            basis="行政强制法第十八条",
+        ),
+        Transition(
+            "enforce",
+            "实施查封、扣押（决定书及清单当场交付）",
+            frozenset({"approved"}),
+            "in_force",
+            OFFICER,
+            guards=(TWO_CERTIFIED_HANDLERS, FULL_VIDEO_ATTACHED),
+            deadline=MEASURE_PERIOD,
+            handlers_only=True,
+            basis="行政强制法第十八条、第二十四条",
+        ),
+        Transition(
+            "enforce_urgently",
+            "情况紧急当场实施",
+            frozenset({"proposed"}),
+            "pending_approval",
+            OFFICER,
+            guards=(
+                PARTY_RECORDED,
+                TWO_CERTIFIED_HANDLERS,
+                HANDLERS_ARE_NOT_REVIEWERS,
+                FULL_VIDEO_ATTACHED,
+            ),
+            deadline=EMERGENCY_APPROVAL,
+            handlers_only=True,
+            basis="行政强制法第十九条",
+        ),
+        Transition(
+            "approve_afterwards",
+            "补办批准",
+            frozenset({"pending_approval"}),
+            "in_force",
+            HEAD,
+            guards=(EMERGENCY_APPROVAL_IN_TIME,),
+            deadline=MEASURE_PERIOD,
+            basis="行政强制法第十九条",
+        ),
+        Transition(
+            "extend",
+            "延长查封、扣押期限（一次，不超过三十日）",
+            frozenset({"in_force"}),
+            "extended",
+            HEAD,
+            guards=(MEASURE_NOT_EXPIRED,),
+            deadline=MEASURE_EXTENSION,
+            basis="行政强制法第二十五条",
+        ),
+        Transition(
+            "release",
+            "解除查封、扣押",
+            frozenset({"pending_approval", "in_force", "extended"}),
+            "released",
+            HEAD,
+            basis="行政强制法第十九条、第二十八条",
+        ),
+        Transition(
+            "confiscate",
+            "依法没收",
+            frozenset({"in_force", "extended"}),
+            "confiscated",
+            HEAD,
+            basis="行政强制法第二十七条",
+        ),
+        Transition(
+            "destroy",
+            "依法销毁",
+            frozenset({"in_force", "extended"}),
+            "destroyed",
+            HEAD,
+            basis="行政强制法第二十七条",
+        ),
+        Transition(
+            "close", "结案", frozenset({"released", "confiscated", "destroyed"}), "closed", HEAD
+        ),
+        Transition(
+            "archive", "归档", frozenset({"closed"}), "archived", OFFICER, handlers_only=True
+        ),
+    ),
+)
+
+PROCEDURES: dict[str, ProcedureDefinition] = {
+    GENERAL.code: GENERAL,
+    SIMPLE.code: SIMPLE,
+    COERCIVE_MEASURE.code: COERCIVE_MEASURE,
+}

@@ -121,6 +121,46 @@ def _decision_in_time(context: GuardContext) -> str | None:
     return None
 
 
+def _full_video_attached(context: GuardContext) -> str | None:
+    from sanxiang.evidence.models import EvidenceItem, EvidenceKind
+
+    case = context.case
+    if (
+        case.number
+        and EvidenceItem.objects.filter(
+            case_number=case.number, kind=EvidenceKind.FULL_VIDEO, agency_id=case.agency_id
+        ).exists()
+    ):
+        return None
+    return (
+        f"请先登记本案（{case.number or '未编号'}）的全程录像；查封、扣押、强制拆除等直接涉及"
+        "人身自由、生命健康、重大财产权益的现场执法活动应当全程音像记录"
+    )
+
+
+def _measure_not_expired(context: GuardContext) -> str | None:
+    due = context.case.measure_due_on
+    if due and context.today > due:
+        return f"查封、扣押期限已于 {due:%Y年%m月%d日} 届满，不能再延长，应当及时解除"
+    return None
+
+
+def _emergency_approval_in_time(context: GuardContext) -> str | None:
+    due = context.case.step_due_on
+    if due and context.today > due:
+        return "情况紧急当场实施后，未在二十四小时内补办批准手续，应当立即解除"
+    return None
+
+
+FULL_VIDEO_ATTACHED = Guard(
+    "full_video_attached",
+    "国办发〔2018〕118号：执法全过程记录；行政强制法第十八条",
+    _full_video_attached,
+)
+MEASURE_NOT_EXPIRED = Guard("measure_not_expired", "行政强制法第二十五条", _measure_not_expired)
+EMERGENCY_APPROVAL_IN_TIME = Guard(
+    "emergency_approval_in_time", "行政强制法第十九条", _emergency_approval_in_time
+)
 TWO_CERTIFIED_HANDLERS = Guard(
     "two_certified_handlers", "行政处罚法第四十二条、第五十五条", _two_certified_handlers
 )

@@ -1,0 +1,85 @@
+"""行政强制措施（查封、扣押）under 行政强制法, with its full-process video requirement."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+
+from sanxiang.cases.services import case_transition
+from sanxiang.cases.workflow.engine import TransitionRefused
+from tests.cases.conftest import attach_full_video
+
+TODAY = date(2026, 5, 20)
+
+
+@pytest.fixture(autouse=True)
+def _today(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def step(actor, case, action):
+    return case_transition(actor=actor, case_id=case.pk, action=action)
+
+
+def test_a_coercive_case_is_numbered_when_opened_so_its_video_can_be_filed(coercive_case):
+    assert coercive_case.number == "测城强措〔2026〕1号"
+
+
+def test_seizure_cannot_complete_without_a_full_process_video(staff, coercive_case):
+    """国办发〔2018〕118号: 查封扣押 is recorded on video from beginning to end."""
+    step(staff.head, coercive_case, "approve")
+    with pytest.raises(TransitionRefused, match="请先登记本案（测城强措〔2026〕1号）的全程录像"):
+        step(staff.zhang, coercive_case, "enforce")
+    attach_full_video(staff, coercive_case)
+    case = step(staff.zhang, coercive_case, "enforce")
+    assert (case.state, case.measure_due_on) == ("in_force", date(2026, 6, 19))
+    assert case.step_due_basis == "自查封、扣押决定之日起30日（行政强制法第二十五条）"
+
+
+def test_the_period_can_be_extended_once_by_thirty_days(staff, coercive_case):
+    step(staff.head, coercive_case, "approve")
+    attach_full_video(staff, coercive_case)
+    step(staff.zhang, coercive_case, "enforce")
+    case = step(staff.head, coercive_case, "extend")
+    assert case.measure_due_on == date(2026, 7, 19)
+    with pytest.raises(TransitionRefused, match="不能进行“延长查封、扣押期限"):
+        step(staff.head, coercive_case, "extend")
+
+
+def test_an_expired_seizure_cannot_be_extended(staff, coercive_case):
+    step(staff.head, coercive_case, "approve")
+    attach_full_video(staff, coercive_case)
+    step(staff.zhang, coercive_case, "enforce")
+    with (
+        time_machine.travel(date(2026, 6, 20), tick=False),
+        pytest.raises(TransitionRefused, match="期限已于"),
+    ):
+        step(staff.head, coercive_case, "extend")
+
+
+def test_an_emergency_seizure_must_be_approved_within_24_hours(staff, coercive_case):
+    """行政强制法第十九条."""
+    attach_full_video(staff, coercive_case)
+    case = step(staff.zhang, coercive_case, "enforce_urgently")
+    assert case.step_due_on == date(2026, 5, 21)
+    with (
+        time_machine.travel(date(2026, 5, 22), tick=False),
+        pytest.raises(TransitionRefused, match="二十四小时"),
+    ):
+        step(staff.head, coercive_case, "approve_afterwards")
+    assert step(staff.head, coercive_case, "release").state == "released"
+
+
+def test_only_a_head_approves_a_seizure(staff, coercive_case):
+    with pytest.raises(TransitionRefused, match="须由负责人办理"):
+        step(staff.zhang, coercive_case, "approve")
