@@ -24,6 +24,12 @@ class CaseOpenForm(forms.Form):
         label="罚款金额（元，当场处罚填写）", required=False, max_digits=14, decimal_places=2
     )
     warning_only = forms.BooleanField(label="仅警告", required=False)
+    hearing_right = forms.BooleanField(
+        label="拟作出的处罚属于听证范围（行政处罚法第六十三条）", required=False
+    )
+    complex_or_major = forms.BooleanField(
+        label="情节复杂或者重大违法行为（须集体讨论）", required=False
+    )
     party_kind = forms.ChoiceField(label="当事人类型", choices=PartyKind.choices)
     party_name = forms.CharField(label="当事人姓名或名称", max_length=200)
     party_identifier = forms.CharField(label="身份证号码或统一社会信用代码", max_length=32)

@@ -57,6 +57,16 @@ class Case(models.Model):
         default=True,
         help_text="一般程序行政处罚默认须经法制审核；审核目录清单规则将由法制审核模块判定",
     )
+    hearing_right = models.BooleanField(
+        "拟作出的处罚属于听证范围",
+        default=False,
+        help_text="较大数额罚款、没收较大数额违法所得、降低资质等级、吊销许可证件、责令停产停业等（行政处罚法第六十三条）",
+    )
+    complex_or_major = models.BooleanField(
+        "情节复杂或者重大违法行为",
+        default=False,
+        help_text="须经负责人集体讨论决定（行政处罚法第五十七条）",
+    )
     fine_yuan = models.DecimalField(
         "罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
     )

@@ -123,6 +123,8 @@ class NewCase:
     caused_harm: bool = False
     fine_yuan: Decimal | None = None
     warning_only: bool = False
+    hearing_right: bool = False
+    complex_or_major: bool = False
 
 
 def case_open(*, actor: Officer, new: NewCase) -> Case:
@@ -165,6 +167,8 @@ def case_open(*, actor: Officer, new: NewCase) -> Case:
             requires_legal_review=new.procedure == Procedure.PENALTY_GENERAL,
             fine_yuan=new.fine_yuan,
             warning_only=new.warning_only,
+            hearing_right=new.hearing_right,
+            complex_or_major=new.complex_or_major,
             clue_received_on=new.clue_received_on,
             created_by=actor,
         )

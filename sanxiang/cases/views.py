@@ -54,12 +54,19 @@ def case_new(request):
                 case = case_open(
                     actor=officer,
                     new=NewCase(
-                        procedure=data["procedure"], title=data["title"], source=data["source"],
-                        category=data["category"], violation_on=data["violation_on"],
-                        clue_received_on=data["clue_received_on"], facts=data["facts"],
-                        fine_yuan=data["fine_yuan"], warning_only=data["warning_only"],
+                        procedure=data["procedure"],
+                        title=data["title"],
+                        source=data["source"],
+                        category=data["category"],
+                        violation_on=data["violation_on"],
+                        clue_received_on=data["clue_received_on"],
+                        facts=data["facts"],
+                        fine_yuan=data["fine_yuan"],
+                        warning_only=data["warning_only"],
+                        hearing_right=data["hearing_right"],
+                        complex_or_major=data["complex_or_major"],
                     ),
-                )  # fmt: skip
+                )
                 party_add(
                     actor=officer,
                     case_id=case.pk,

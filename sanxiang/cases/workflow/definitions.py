@@ -1,7 +1,7 @@
 """The procedures, declared once (DESIGN.md rule 2). Edit here; everything else reads this.
 
-Declared so far: 行政处罚一般程序 up to 归档 with its outcome branches, 行政处罚简易程序
-(当场处罚), and 行政强制措施 (查封、扣押). Not yet declared: 听证 and 集体讨论 steps, 行政检查.
+Declared so far: 行政处罚一般程序 (with 听证 and 集体讨论) up to 归档 with its outcome branches,
+行政处罚简易程序 (当场处罚), and 行政强制措施 (查封、扣押). Not yet declared: 行政检查.
 """
 
 from __future__ import annotations
@@ -9,11 +9,17 @@ from __future__ import annotations
 from sanxiang.cases.models import Procedure
 from sanxiang.cases.workflow.engine import ProcedureDefinition, Transition
 from sanxiang.cases.workflow.guards import (
+    COLLECTIVE_DISCUSSION_HELD,
     DECISION_IN_TIME,
     EMERGENCY_APPROVAL_IN_TIME,
     FACTS_RECORDED,
     FULL_VIDEO_ATTACHED,
     HANDLERS_ARE_NOT_REVIEWERS,
+    HEARING_NOTICE_PERIOD_OVER,
+    HEARING_REQUEST_IN_TIME,
+    HEARING_RIGHT,
+    HEARING_WINDOW_CLOSED,
+    HOST_NOT_INVESTIGATOR,
     LEGAL_REVIEW_NOT_REQUIRED,
     LEGAL_REVIEW_PASSED,
     LEGAL_REVIEW_REQUIRED,
@@ -33,6 +39,10 @@ REVIEWER = frozenset({Role.REVIEWER.value})
 DECISION_DEADLINE = Deadline(CalendarDays(90), "立案之日", "行政处罚法第六十条")
 SERVICE_DEADLINE = Deadline(WorkingDays(7), "决定之日", "行政处罚法第六十一条、第八十五条")
 HEARING_REQUEST_DEADLINE = Deadline(WorkingDays(5), "告知之日", "行政处罚法第六十四条、第八十五条")
+# The hearing may be held once the parties have had seven working days' notice.
+HEARING_NOTICE_PERIOD = Deadline(
+    WorkingDays(7), "听证通知之日", "行政处罚法第六十四条第二项、第八十五条"
+)
 PAYMENT_DEADLINE = Deadline(CalendarDays(15), "收到决定书之日", "行政处罚法第六十七条")
 
 GENERAL = ProcedureDefinition(
@@ -46,6 +56,10 @@ GENERAL = ProcedureDefinition(
         "under_review": "法制审核",
         "reviewed": "审核通过",
         "notified": "已事先告知",
+        "hearing_requested": "当事人要求听证",
+        "hearing_noticed": "已通知听证",
+        "heard": "已举行听证",
+        "discussed": "已集体讨论",
         "decided": "已作出决定",
         "served": "已送达",
         "executed": "执行完毕",
@@ -128,19 +142,59 @@ GENERAL = ProcedureDefinition(
             basis="行政处罚法第四十四条",
         ),
         Transition(
+            "request_hearing",
+            "登记当事人听证要求",
+            frozenset({"notified"}),
+            "hearing_requested",
+            OFFICER,
+            guards=(HEARING_RIGHT, HEARING_REQUEST_IN_TIME),
+            handlers_only=True,
+            basis="行政处罚法第六十三条、第六十四条",
+        ),
+        Transition(
+            "notice_hearing",
+            "通知听证时间地点",
+            frozenset({"hearing_requested"}),
+            "hearing_noticed",
+            OFFICER,
+            deadline=HEARING_NOTICE_PERIOD,
+            handlers_only=True,
+            basis="行政处罚法第六十四条第二项",
+        ),
+        Transition(
+            "hold_hearing",
+            "举行听证（制作听证笔录）",
+            frozenset({"hearing_noticed"}),
+            "heard",
+            frozenset({Role.OFFICER.value, Role.HEAD.value}),
+            guards=(HOST_NOT_INVESTIGATOR, HEARING_NOTICE_PERIOD_OVER),
+            deadline=DECISION_DEADLINE,
+            basis="行政处罚法第六十四条、第六十五条",
+        ),
+        Transition(
+            "discuss",
+            "负责人集体讨论",
+            frozenset({"notified", "heard"}),
+            "discussed",
+            HEAD,
+            guards=(HEARING_WINDOW_CLOSED,),
+            deadline=DECISION_DEADLINE,
+            basis="行政处罚法第五十七条第二款",
+        ),
+        Transition(
             "decide",
             "作出行政处罚决定",
-            frozenset({"notified"}),
+            frozenset({"notified", "heard", "discussed"}),
             "decided",
             HEAD,
-            guards=(DECISION_IN_TIME,),
+            guards=(DECISION_IN_TIME, HEARING_WINDOW_CLOSED, COLLECTIVE_DISCUSSION_HELD),
             deadline=SERVICE_DEADLINE,
             basis="行政处罚法第五十七条、第六十二条",
         ),
         Transition(
             "no_penalty",
             "不予行政处罚",
-            frozenset({"investigated", "notified"}),
+            frozenset({"investigated", "notified", "heard", "discussed"}),
             "no_penalty",
             HEAD,
             basis="行政处罚法第三十三条、第五十七条",

@@ -161,6 +161,69 @@ MEASURE_NOT_EXPIRED = Guard("measure_not_expired", "行政强制法第二十五�
 EMERGENCY_APPROVAL_IN_TIME = Guard(
     "emergency_approval_in_time", "行政强制法第十九条", _emergency_approval_in_time
 )
+
+
+def _hearing_right(context: GuardContext) -> str | None:
+    return None if context.case.hearing_right else "拟作出的处罚不属于听证范围"
+
+
+def _hearing_request_in_time(context: GuardContext) -> str | None:
+    due = context.case.step_due_on
+    if due and context.today > due:
+        return f"当事人应在告知后五个工作日内（{due:%Y年%m月%d日}前）提出听证要求，已逾期"
+    return None
+
+
+def _host_not_investigator(context: GuardContext) -> str | None:
+    if context.case.handlers.filter(pk=context.actor.pk).exists():
+        return "听证应由行政机关指定的非本案调查人员主持"
+    return None
+
+
+def _hearing_notice_period_over(context: GuardContext) -> str | None:
+    due = context.case.step_due_on
+    if due and context.today < due:
+        return f"应在举行听证的七个工作日前通知当事人，最早可于 {due:%Y年%m月%d日} 举行"
+    return None
+
+
+def _hearing_window_closed(context: GuardContext) -> str | None:
+    case = context.case
+    if (
+        case.state == "notified"
+        and case.hearing_right
+        and case.step_due_on
+        and context.today <= case.step_due_on
+    ):
+        return f"当事人要求听证的期限至 {case.step_due_on:%Y年%m月%d日} 届满，届满前不得作出决定"
+    return None
+
+
+def _collective_discussion_held(context: GuardContext) -> str | None:
+    case = context.case
+    if case.complex_or_major and case.state != "discussed":
+        return "情节复杂或者重大违法行为给予行政处罚，负责人应当集体讨论决定，请先进行集体讨论"
+    return None
+
+
+HEARING_RIGHT = Guard("hearing_right", "行政处罚法第六十三条", _hearing_right)
+HEARING_REQUEST_IN_TIME = Guard(
+    "hearing_request_in_time", "行政处罚法第六十四条第一项、第八十五条", _hearing_request_in_time
+)
+HOST_NOT_INVESTIGATOR = Guard(
+    "host_not_investigator", "行政处罚法第六十四条第四项", _host_not_investigator
+)
+HEARING_NOTICE_PERIOD_OVER = Guard(
+    "hearing_notice_period_over",
+    "行政处罚法第六十四条第二项、第八十五条",
+    _hearing_notice_period_over,
+)
+HEARING_WINDOW_CLOSED = Guard(
+    "hearing_window_closed", "行政处罚法第六十四条", _hearing_window_closed
+)
+COLLECTIVE_DISCUSSION_HELD = Guard(
+    "collective_discussion_held", "行政处罚法第五十七条第二款", _collective_discussion_held
+)
 TWO_CERTIFIED_HANDLERS = Guard(
     "two_certified_handlers", "行政处罚法第四十二条、第五十五条", _two_certified_handlers
 )
