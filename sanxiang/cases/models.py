@@ -18,6 +18,7 @@ class Procedure(models.TextChoices):
     PENALTY_GENERAL = "penalty_general", "行政处罚一般程序"
     PENALTY_SIMPLE = "penalty_simple", "行政处罚简易程序（当场处罚）"
     COERCIVE_MEASURE = "coercive_measure", "行政强制措施（查封、扣押）"
+    INSPECTION = "inspection", "行政检查"
 
 
 class PartyKind(models.TextChoices):
@@ -81,6 +82,15 @@ class Case(models.Model):
     )
     step_due_on = models.DateField("当前环节期限", null=True, blank=True, db_index=True)
     step_due_basis = models.CharField("当前环节期限依据", max_length=200, blank=True)
+    origin = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name="源自",
+        help_text="由行政检查发现而立案的，指向该检查",
+    )
     created_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

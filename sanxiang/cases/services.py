@@ -127,6 +127,12 @@ class NewCase:
     complex_or_major: bool = False
 
 
+NUMBERED_AT_OPENING: dict[str, str] = {
+    Procedure.COERCIVE_MEASURE: "coercive",
+    Procedure.INSPECTION: "inspection",
+}
+
+
 def case_open(*, actor: Officer, new: NewCase) -> Case:
     """Register a clue (一般程序) or start an on-the-spot case (简易程序)."""
     if not actor.is_active or not (actor.has_role(Role.OFFICER) or actor.has_role(Role.HEAD)):
@@ -172,10 +178,12 @@ def case_open(*, actor: Officer, new: NewCase) -> Case:
             clue_received_on=new.clue_received_on,
             created_by=actor,
         )
-        if new.procedure == Procedure.COERCIVE_MEASURE:
-            # The full-process video is filed under the case number, so the number comes first.
+        if new.procedure in NUMBERED_AT_OPENING:
+            # Their records (全程录像, 检查笔录) are filed under the number, so it comes first.
             case.number = number_allocate(
-                agency_id=case.agency_id, kind="coercive", year=timezone.localdate().year
+                agency_id=case.agency_id,
+                kind=NUMBERED_AT_OPENING[new.procedure],
+                year=timezone.localdate().year,
             )
             case.save(update_fields=["number"])
         if actor.has_role(Role.OFFICER) and not actor.has_role(Role.REVIEWER):
@@ -265,6 +273,38 @@ def handlers_set(*, actor: Officer, case_id: int, officers: list[Officer]) -> Ca
     return case
 
 
+def _follow_up_case(inspection: Case, actor: Officer, today: date) -> Case:
+    """A finding of an inspection becomes a general-procedure case (案源登记), linked to it."""
+    case = Case.objects.create(
+        agency_id=inspection.agency_id,
+        unit_id=inspection.unit_id,
+        procedure=Procedure.PENALTY_GENERAL,
+        state=PROCEDURES[Procedure.PENALTY_GENERAL].initial,
+        title=inspection.title,
+        source=f"行政检查发现（{inspection.number}）",
+        facts=inspection.facts,
+        category_id=inspection.category_id,
+        violation_on=inspection.violation_on,
+        violation_ended_on=inspection.violation_ended_on,
+        clue_received_on=today,
+        requires_legal_review=True,
+        origin=inspection,
+        created_by=actor,
+    )
+    case.handlers.set(inspection.handlers.all())
+    for party in inspection.parties.all():
+        Party.objects.create(
+            case=case,
+            kind=party.kind,
+            name=party.name,
+            identifier=party.identifier,
+            address=party.address,
+            contact=party.contact,
+        )
+    _record(case, actor, "opened")
+    return case
+
+
 def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
     """Take one step of the case's procedure, if the law allows it now."""
     with transaction.atomic():
@@ -302,6 +342,8 @@ def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
         elif action == "extend" and case.measure_due_on:
             case.measure_due_on = MEASURE_EXTENSION.due(case.measure_due_on, calendar)
             fields += ["measure_due_on"]
+        if action == "find_violation":
+            _follow_up_case(case, actor, today)
         case.state = step.target
         if step.deadline is None:
             case.step_due_on, case.step_due_basis = None, ""

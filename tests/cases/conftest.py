@@ -151,3 +151,55 @@ def attach_full_video(staff, case):
             "device": "DSJ-001",
         },
     )
+
+
+@pytest.fixture
+def inspection(staff):
+    from sanxiang.cases.models import NumberingRule
+
+    NumberingRule.objects.create(agency=staff.zhang.unit.agency, kind="inspection", prefix="测城检")
+    case = case_open(
+        actor=staff.zhang,
+        new=new_case(procedure=Procedure.INSPECTION, title="餐饮门店油烟排放检查"),
+    )
+    party_add(
+        actor=staff.zhang,
+        case_id=case.pk,
+        kind="organisation",
+        name="某餐饮公司",
+        identifier=COMPANY_CODE,
+        address="测试市",
+    )
+    case.handlers.add(staff.li)
+    return case
+
+
+def attach_record(
+    staff,
+    case,
+    kind="text",
+    data=b"\\xe7\\x8e\\xb0\\xe5\\x9c\\xba\\xe6\\xa3\\x80\\xe6\\x9f\\xa5\\xe7\\xac\\x94\\xe5\\xbd\\x95",
+):
+    """Register a record of the case (by default the 现场检查笔录, as a text file)."""
+    import io
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sanxiang.evidence.services import Upload, evidence_register
+    from sanxiang.evidence.storage import digest_stream
+
+    handle = io.BytesIO(data)
+    digests = digest_stream(handle)
+    return evidence_register(
+        actor=staff.zhang,
+        upload=Upload(handle=handle, filename="现场检查笔录.txt", digests=digests),
+        metadata={
+            "case_number": case.number,
+            "kind": kind,
+            "collected_at": datetime(2026, 5, 20, 7, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+            "location": "测试市人民路",
+            "collector": staff.zhang,
+            "proves": "现场检查情况",
+            "device": "手写笔录扫描",
+        },
+    )

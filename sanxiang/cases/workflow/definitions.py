@@ -1,7 +1,7 @@
 """The procedures, declared once (DESIGN.md rule 2). Edit here; everything else reads this.
 
 Declared so far: 行政处罚一般程序 (with 听证 and 集体讨论) up to 归档 with its outcome branches,
-行政处罚简易程序 (当场处罚), and 行政强制措施 (查封、扣押). Not yet declared: 行政检查.
+行政处罚简易程序 (当场处罚), 行政强制措施 (查封、扣押) and 行政检查.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sanxiang.cases.workflow.guards import (
     HEARING_RIGHT,
     HEARING_WINDOW_CLOSED,
     HOST_NOT_INVESTIGATOR,
+    INSPECTION_RECORD_ATTACHED,
     LEGAL_REVIEW_NOT_REQUIRED,
     LEGAL_REVIEW_PASSED,
     LEGAL_REVIEW_REQUIRED,
@@ -400,8 +401,69 @@ COERCIVE_MEASURE = ProcedureDefinition(
     ),
 )
 
+INSPECTION = ProcedureDefinition(
+    code=Procedure.INSPECTION,
+    label="行政检查",
+    initial="planned",
+    states={
+        "planned": "已列入检查计划",
+        "checked": "已现场检查",
+        "no_violation": "未发现违法行为",
+        "violation_found": "发现违法行为，已转立案",
+        "closed": "结案",
+        "archived": "归档",
+    },
+    terminal=frozenset({"archived"}),
+    transitions=(
+        Transition(
+            "check",
+            "现场检查（出示证件、制作笔录）",
+            frozenset({"planned"}),
+            "checked",
+            OFFICER,
+            guards=(
+                PARTY_RECORDED,
+                TWO_CERTIFIED_HANDLERS,
+                HANDLERS_ARE_NOT_REVIEWERS,
+                INSPECTION_RECORD_ATTACHED,
+            ),
+            handlers_only=True,
+            basis="行政处罚法第五十四条、第五十五条",
+        ),
+        Transition(
+            "find_nothing",
+            "检查结果：未发现违法行为",
+            frozenset({"checked"}),
+            "no_violation",
+            OFFICER,
+            handlers_only=True,
+        ),
+        Transition(
+            "find_violation",
+            "检查结果：发现违法行为，转一般程序立案",
+            frozenset({"checked"}),
+            "violation_found",
+            OFFICER,
+            handlers_only=True,
+            basis="行政处罚法第五十四条",
+        ),
+        Transition(
+            "close",
+            "结案",
+            frozenset({"no_violation", "violation_found"}),
+            "closed",
+            OFFICER,
+            handlers_only=True,
+        ),
+        Transition(
+            "archive", "归档", frozenset({"closed"}), "archived", OFFICER, handlers_only=True
+        ),
+    ),
+)
+
 PROCEDURES: dict[str, ProcedureDefinition] = {
     GENERAL.code: GENERAL,
     SIMPLE.code: SIMPLE,
     COERCIVE_MEASURE.code: COERCIVE_MEASURE,
+    INSPECTION.code: INSPECTION,
 }

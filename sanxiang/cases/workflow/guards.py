@@ -152,6 +152,23 @@ def _emergency_approval_in_time(context: GuardContext) -> str | None:
     return None
 
 
+def _inspection_record_attached(context: GuardContext) -> str | None:
+    from sanxiang.evidence.models import EvidenceItem, EvidenceKind
+
+    case = context.case
+    if (
+        case.number
+        and EvidenceItem.objects.filter(
+            case_number=case.number, kind=EvidenceKind.TEXT, agency_id=case.agency_id
+        ).exists()
+    ):
+        return None
+    return f"请先登记本次检查（{case.number or '未编号'}）的现场检查笔录；询问或者检查应当制作笔录"
+
+
+INSPECTION_RECORD_ATTACHED = Guard(
+    "inspection_record_attached", "行政处罚法第五十五条", _inspection_record_attached
+)
 FULL_VIDEO_ATTACHED = Guard(
     "full_video_attached",
     "国办发〔2018〕118号：执法全过程记录；行政强制法第十八条",
