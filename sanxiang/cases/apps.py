@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "sanxiang.cases"
     verbose_name = "办案"
+
+    def ready(self) -> None:
+        from sanxiang.cases.checks import register_document_checks
+
+        register_document_checks()

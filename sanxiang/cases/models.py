@@ -170,3 +170,30 @@ class NumberingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}〔年份〕序号号"
+
+
+class CaseDocument(models.Model):
+    """One generated version of a document (文书): hashes of its Word and PDF forms, stored
+    content-addressed, and the code its QR links to. Versions are never overwritten."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField("文书种类", max_length=32)
+    version = models.PositiveIntegerField("版本")
+    docx_sha256 = models.CharField(max_length=64)
+    pdf_sha256 = models.CharField(max_length=64)
+    verification_code = models.CharField("核验码", max_length=16, unique=True)
+    created_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "案件文书"
+        verbose_name_plural = "案件文书"
+        ordering = ["case", "kind", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "version"], name="document_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind} v{self.version}"

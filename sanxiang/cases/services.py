@@ -8,7 +8,9 @@ transaction (DESIGN.md rules 1 and 2).
 
 from __future__ import annotations
 
+import io
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,7 +18,16 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sanxiang.cases.models import Case, NumberingRule, NumberSeries, Party, PartyKind, Procedure
+from sanxiang.cases.documents import AVAILABLE_IN, KINDS, context_for, convert_to_pdf, render_docx
+from sanxiang.cases.models import (
+    Case,
+    CaseDocument,
+    NumberingRule,
+    NumberSeries,
+    Party,
+    PartyKind,
+    Procedure,
+)
 from sanxiang.cases.workflow.definitions import (
     DECISION_DEADLINE,
     MEASURE_EXTENSION,
@@ -27,7 +38,9 @@ from sanxiang.cases.workflow.engine import GuardContext, TransitionRefused
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
+from sanxiang.evidence.storage import blob_name, open_blob, store_blob
 from sanxiang.ledger.canonical import canonical_json
+from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import ledger_append, sha256_hex
 from sanxiang.org.models import EnforcementCategory, Officer, Role
 
@@ -360,3 +373,84 @@ def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
         _record(case, actor, action)
     logger.info("case %s: %s by officer %s -> %s", case.pk, action, actor.pk, case.state)
     return case
+
+
+def document_generate(*, actor: Officer, case_id: int, kind: str) -> CaseDocument:
+    """Render a document from the case as it is now, store Word and PDF, record the version."""
+    if kind not in KINDS:
+        raise CaseRefused("没有这种文书。", log_message=f"unknown document kind {kind!r}")
+    with transaction.atomic():
+        case = _case_for_update(case_id, actor)
+        if not actor.has_role(Role.HEAD) and not case.handlers.filter(pk=actor.pk).exists():
+            raise CaseRefused(
+                "只有本案承办人或负责人可以制作文书。", log_message=f"{actor.pk} not handler"
+            )
+        if case.state not in AVAILABLE_IN[kind] or (kind == "on_spot_decision") != (
+            case.procedure == Procedure.PENALTY_SIMPLE
+        ):
+            state = PROCEDURES[case.procedure].states.get(case.state, case.state)
+            raise CaseRefused(
+                f"案件处于“{state}”，不能制作{KINDS[kind].label}。",
+                log_message=f"case {case.pk} state {case.state}: no {kind}",
+            )
+        code = secrets.token_hex(6)
+        registered_by = (
+            LedgerEntry.objects.filter(
+                object_type="cases.case", object_id=str(case.pk), action="cases.case.register"
+            )
+            .values_list("actor", flat=True)
+            .first()
+        )
+        approver = ""
+        if registered_by and registered_by.startswith("user:"):
+            head = Officer.objects.filter(user_id=int(registered_by[5:])).first()
+            approver = head.name if head else ""
+        docx = render_docx(
+            KINDS[kind], context_for(case, verification_code=code, approver=approver)
+        )
+        pdf = convert_to_pdf(docx)
+        hashes = []
+        for data in (docx, pdf):
+            digest = sha256_hex(data)
+            store_blob(io.BytesIO(data), digest)
+            hashes.append(digest)
+        version = CaseDocument.objects.filter(case=case, kind=kind).count() + 1
+        document = CaseDocument.objects.create(
+            case=case,
+            kind=kind,
+            version=version,
+            docx_sha256=hashes[0],
+            pdf_sha256=hashes[1],
+            verification_code=code,
+            created_by=actor,
+        )
+        ledger_append(
+            actor=_actor(actor),
+            action="cases.document.generated",
+            object_type="cases.casedocument",
+            object_id=document.pk,
+            agency_id=case.agency_id,
+            content_sha256=document.pdf_sha256,
+        )
+    return document
+
+
+def document_open(*, actor: Officer, document_id: int, form: str) -> tuple[CaseDocument, bytes]:
+    """The bytes of a stored document version; each download is recorded."""
+    document = CaseDocument.objects.select_related("case").filter(pk=document_id).first()
+    if document is None or document.case.agency_id != actor.unit.agency_id:
+        raise CaseRefused(
+            "未找到该文书，或您无权查看。", log_message=f"document {document_id} not for {actor.pk}"
+        )
+    digest = document.pdf_sha256 if form == "pdf" else document.docx_sha256
+    with transaction.atomic():
+        ledger_append(
+            actor=_actor(actor),
+            action="cases.document.downloaded",
+            object_type="cases.casedocument",
+            object_id=document.pk,
+            agency_id=document.case.agency_id,
+            content_sha256=digest,
+        )
+    with open_blob(blob_name(digest)) as handle:
+        return document, handle.read()

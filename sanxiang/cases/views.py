@@ -1,17 +1,27 @@
 """Office pages for cases: thin adapters over selectors (reads) and services (writes)."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sanxiang.cases import selectors
+from sanxiang.cases.documents import AVAILABLE_IN, KINDS
 from sanxiang.cases.forms import CaseOpenForm
-from sanxiang.cases.services import NewCase, case_open, case_transition, party_add
+from sanxiang.cases.services import (
+    NewCase,
+    case_open,
+    case_transition,
+    document_generate,
+    document_open,
+    party_add,
+)
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext
 from sanxiang.core.workdays import get_calendar
@@ -110,6 +120,13 @@ def case_detail(request, pk):
             "parties": case.parties.all(),
             "handlers": case.handlers.all(),
             "timeline": entries_for_object(object_type="cases.case", object_id=str(case.pk)),
+            "documents": case.documents.order_by("kind", "-version"),
+            "document_kinds": [
+                kind
+                for code, kind in KINDS.items()
+                if case.state in AVAILABLE_IN[code]
+                and (code == "on_spot_decision") == (case.procedure == "penalty_simple")
+            ],
         },
     )
 
@@ -128,3 +145,39 @@ def case_act(request, pk):
             request, f"已办理，案件现处于“{PROCEDURES[case.procedure].states[case.state]}”。"
         )
     return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def document_new(request, pk, kind):
+    officer = _officer(request)
+    try:
+        selectors.case_get_for(officer, pk)
+        document = document_generate(actor=officer, case_id=pk, kind=kind)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已生成{KINDS[document.kind].label}第 {document.version} 版。")
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+def document_download(request, document_id, form):
+    officer = _officer(request)
+    if form not in ("pdf", "docx"):
+        raise Http404("没有这种格式。")
+    try:
+        document, data = document_open(actor=officer, document_id=document_id, form=form)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    content_type = (
+        "application/pdf"
+        if form == "pdf"
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response = HttpResponse(data, content_type=content_type)
+    label = KINDS[document.kind].label
+    filename = f"{label}-{document.case.number or document.case_id}-v{document.version}.{form}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from sanxiang.cases.public import document_verification_public
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.flowchart import describe, main_line, render_svg
 from sanxiang.org.selectors import agency_list_public, certificate_check_public, officer_list_public
@@ -71,3 +72,12 @@ def procedure_svg(request, code):
     if definition is None:
         raise Http404("没有这个程序。")
     return HttpResponse(render_svg(definition), content_type="image/svg+xml; charset=utf-8")
+
+
+def document_verify(request, code):
+    """The page a document's QR code opens: is this a document we issued, and which version."""
+    result = document_verification_public(code)
+    status = 200 if result else 404
+    return render(
+        request, "portal/document_verify.html", {"result": result, "code": code[:16]}, status=status
+    )

@@ -1,0 +1,26 @@
+"""Teach ``sanxiang ledger verify`` to re-hash every stored document version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanxiang.ledger.content import register_event_check
+
+
+def register_document_checks() -> None:
+    def check(entry: Any, cache: dict[Any, Any]) -> str | None:
+        from sanxiang.cases.models import CaseDocument
+        from sanxiang.evidence.storage import blob_name, blob_problem
+
+        document = CaseDocument.objects.filter(pk=entry.object_id).first()
+        if document is None:
+            return f"document {entry.object_id} no longer exists"
+        if entry.content_sha256 not in (document.pdf_sha256, document.docx_sha256):
+            return f"document {document.pk} no longer has the file its event recorded"
+        key = ("blob", entry.content_sha256)
+        if key not in cache:
+            cache[key] = blob_problem(blob_name(entry.content_sha256), entry.content_sha256)
+        problem: str | None = cache[key]
+        return problem
+
+    register_event_check("cases.casedocument", check)

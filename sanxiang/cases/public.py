@@ -1,0 +1,55 @@
+"""What the public may learn about a document from its verification code (no personal data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sanxiang.cases.documents import KINDS
+from sanxiang.cases.models import CaseDocument
+from sanxiang.ledger.models import LedgerEntry
+
+
+@dataclass(frozen=True)
+class DocumentVerification:
+    kind: str
+    number: str
+    agency: str
+    issued_on: date
+    version: int
+    pdf_sha256: str
+    docx_sha256: str
+    ledger_index: int | None
+    is_latest: bool
+
+
+def document_verification_public(code: str) -> DocumentVerification | None:
+    document = (
+        CaseDocument.objects.select_related("case__agency")
+        .filter(verification_code=code[:16])
+        .first()
+    )
+    if document is None:
+        return None
+    entry = LedgerEntry.objects.filter(
+        object_type="cases.casedocument",
+        object_id=str(document.pk),
+        action="cases.document.generated",
+    ).first()
+    latest = (
+        CaseDocument.objects.filter(case_id=document.case_id, kind=document.kind)
+        .order_by("-version")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return DocumentVerification(
+        kind=KINDS[document.kind].label,
+        number=document.case.number or "",
+        agency=document.case.agency.name,
+        issued_on=document.created_at.date(),
+        version=document.version,
+        pdf_sha256=document.pdf_sha256,
+        docx_sha256=document.docx_sha256,
+        ledger_index=entry.sequence if entry else None,
+        is_latest=latest == document.pk,
+    )

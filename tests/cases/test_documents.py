@@ -1,0 +1,123 @@
+"""Documents: rendered from the case, PDF by LibreOffice, hashed into the ledger, verifiable."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import subprocess
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from docx import Document
+
+from sanxiang.cases.models import CaseDocument
+from sanxiang.cases.services import CaseRefused, case_transition, document_generate
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.ledger.verify import verify_ledger
+
+
+@pytest.fixture(autouse=True)
+def _setup(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    with time_machine.travel(date(2026, 5, 20), tick=False):
+        yield
+
+
+@pytest.fixture
+def decided_on_spot(staff, on_spot_case):
+    case = on_spot_case("person", Decimal("150"))
+    return case_transition(actor=staff.zhang, case_id=case.pk, action="decide_on_spot")
+
+
+def pdf_text(data: bytes) -> str:
+    """Text of a PDF, by poppler's pdftotext (an independent reader)."""
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_an_on_spot_decision_document_carries_what_article_52_requires(
+    staff, decided_on_spot, client
+):
+    document = document_generate(
+        actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
+    )
+    client.force_login(staff.zhang.user)
+    docx = client.get(reverse("cases:document", args=[document.pk, "docx"])).content
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)
+    assert "当场行政处罚决定书" in text and "测城当罚〔2026〕1号" in text
+    assert (
+        "罚款人民币150.00元" in text and "六十日内依法申请行政复议" in text and "六个月内" in text
+    )
+    assert "99010012001" in text, "the officers' certificate numbers are on the form"
+    assert f"/gongshi/documents/{document.verification_code}/" in text
+    assert hashlib.sha256(docx).hexdigest() == document.docx_sha256
+
+
+def test_the_pdf_is_real_chinese_text_and_its_hash_is_in_the_ledger(staff, decided_on_spot, client):
+    document = document_generate(
+        actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
+    )
+    client.force_login(staff.zhang.user)
+    pdf = client.get(reverse("cases:document", args=[document.pk, "pdf"])).content
+    assert pdf.startswith(b"%PDF")
+    assert hashlib.sha256(pdf).hexdigest() == document.pdf_sha256
+    if shutil.which("pdftotext"):
+        assert "当场行政处罚决定书" in pdf_text(pdf).replace(" ", "")
+    event = LedgerEntry.objects.get(action="cases.document.generated")
+    assert (event.object_id, event.content_sha256) == (str(document.pk), document.pdf_sha256)
+    assert LedgerEntry.objects.filter(action="cases.document.downloaded").count() == 1
+    assert verify_ledger().ok
+
+
+def test_regenerating_makes_a_new_version_and_keeps_the_old(staff, decided_on_spot):
+    first = document_generate(
+        actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
+    )
+    second = document_generate(
+        actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
+    )
+    assert (first.version, second.version) == (1, 2)
+    assert first.verification_code != second.verification_code
+    assert CaseDocument.objects.count() == 2
+
+
+def test_a_document_the_state_does_not_call_for_is_refused(staff, general_case):
+    with pytest.raises(CaseRefused, match="不能制作行政处罚决定书"):
+        document_generate(actor=staff.zhang, case_id=general_case.pk, kind="decision")
+
+
+def test_the_qr_page_confirms_the_document_without_personal_data(staff, decided_on_spot, client):
+    document = document_generate(
+        actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
+    )
+    page = client.get(
+        reverse("portal:document-verify", args=[document.verification_code])
+    ).content.decode()
+    assert (
+        "本平台出具的文书" in page and document.pdf_sha256 in page and "测城当罚〔2026〕1号" in page
+    )
+    assert "11010519491231002X" not in page and "当事人" not in page
+    missing = client.get(reverse("portal:document-verify", args=["deadbeef0000"]))
+    assert missing.status_code == 404 and "未找到该文书" in missing.content.decode()
+
+
+def test_an_altered_stored_pdf_is_found_by_ledger_verify(staff, decided_on_spot, tmp_path):
+    from sanxiang.evidence.storage import blob_name
+
+    document = document_generate(
+        actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
+    )
+    path = tmp_path / blob_name(document.pdf_sha256)
+    path.write_bytes(path.read_bytes() + b"%tampered")
+    assert f"blob {document.pdf_sha256} has been altered" in verify_ledger().problem
