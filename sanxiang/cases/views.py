@@ -20,6 +20,7 @@ from sanxiang.cases.services import (
     case_transition,
     document_generate,
     document_open,
+    handlers_set,
     party_add,
 )
 from sanxiang.cases.workflow.definitions import PROCEDURES
@@ -27,6 +28,7 @@ from sanxiang.cases.workflow.engine import GuardContext
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.ledger.selectors import entries_for_object
+from sanxiang.org.models import Officer
 from sanxiang.org.selectors import officer_for_user
 
 
@@ -93,6 +95,23 @@ def case_new(request):
     return render(request, "cases/new.html", {"form": form})
 
 
+EVENT_LABELS = {"opened": "登记", "party_added": "登记当事人", "handlers_set": "指定承办人"}
+
+
+def _timeline(case, definition) -> list[dict[str, object]]:
+    """The case's ledger events, with step names and officers' names instead of codes."""
+    entries = list(entries_for_object(object_type="cases.case", object_id=str(case.pk)))
+    user_ids = {int(e.actor[5:]) for e in entries if e.actor.startswith("user:")}
+    names = dict(Officer.objects.filter(user_id__in=user_ids).values_list("user_id", "name"))
+    labels = {t.action: t.label for t in definition.transitions} | EVENT_LABELS
+    rows = []
+    for entry in entries:
+        action = entry.action.removeprefix("cases.case.")
+        who = names.get(int(entry.actor[5:])) if entry.actor.startswith("user:") else None
+        rows.append({"entry": entry, "label": labels.get(action, action), "who": who or "系统"})
+    return rows
+
+
 @login_required
 def case_detail(request, pk):
     """The case, its parties and timeline, and only the actions the procedure allows now."""
@@ -119,8 +138,16 @@ def case_detail(request, pk):
             "options": options,
             "parties": case.parties.all(),
             "handlers": case.handlers.all(),
-            "timeline": entries_for_object(object_type="cases.case", object_id=str(case.pk)),
-            "documents": case.documents.order_by("kind", "-version"),
+            "timeline": _timeline(case, definition),
+            "documents": [
+                {"document": d, "label": KINDS[d.kind].label}
+                for d in case.documents.order_by("kind", "-version")
+            ],
+            "colleagues": Officer.objects.filter(
+                unit__agency_id=case.agency_id, is_active=True, certificates__isnull=False
+            )
+            .distinct()
+            .order_by("unit__name", "name"),
             "document_kinds": [
                 kind
                 for code, kind in KINDS.items()
@@ -181,3 +208,23 @@ def document_download(request, document_id, form):
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+def case_handlers(request, pk):
+    """指定承办人."""
+    officer = _officer(request)
+    try:
+        case = selectors.case_get_for(officer, pk)
+        chosen = list(
+            Officer.objects.filter(
+                pk__in=request.POST.getlist("handlers"), unit__agency_id=case.agency_id
+            )
+        )
+        handlers_set(actor=officer, case_id=case.pk, officers=chosen)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已指定承办人：" + "、".join(o.name for o in chosen))
+    return redirect("cases:detail", pk=pk)

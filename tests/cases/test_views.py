@@ -114,3 +114,12 @@ def test_another_units_officer_cannot_see_the_case(client, staff, general_case, 
     client.force_login(other.user)
     assert client.get(reverse("cases:detail", args=[general_case.pk])).status_code == 404
     assert general_case.title not in client.get(reverse("cases:mine")).content.decode()
+
+
+def test_the_timeline_names_steps_and_officers(client, staff, general_case):
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    client.force_login(staff.zhang.user)
+    page = client.get(reverse("cases:detail", args=[general_case.pk])).content.decode()
+    timeline = page[page.index('id="timeline"') :]
+    assert "登记当事人" in timeline and "立案" in timeline and "刘志强" in timeline
+    assert "cases.case." not in timeline and "user:" not in timeline
