@@ -123,3 +123,17 @@ def test_the_timeline_names_steps_and_officers(client, staff, general_case):
     timeline = page[page.index('id="timeline"') :]
     assert "登记当事人" in timeline and "立案" in timeline and "刘志强" in timeline
     assert "cases.case." not in timeline and "user:" not in timeline
+
+
+def test_my_cases_takes_the_same_number_of_queries_for_many_cases(
+    client, staff, django_assert_max_num_queries
+):
+    from sanxiang.cases.services import case_open
+    from tests.cases.conftest import new_case
+
+    for _ in range(25):
+        case_open(actor=staff.zhang, new=new_case())
+    client.force_login(staff.zhang.user)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("cases:mine")).content.decode()
+    assert page.count("擅自占用城市道路经营") == 25
