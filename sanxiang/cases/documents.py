@@ -105,7 +105,8 @@ def context_for(case: Case, *, verification_code: str, approver: str = "") -> di
         "place": case.unit.agency.region,
         "violation_on": f"{case.violation_on:%Y年%m月%d日}",
         "registered_on": f"{case.registered_on:%Y年%m月%d日}" if case.registered_on else "",
-        "issued_on": f"{today:%Y年%m月%d日}",
+        # A decision carries the day it was made (第五十九条), however late it is printed.
+        "issued_on": f"{case.decided_on or today:%Y年%m月%d日}",
         "verification_code": verification_code,
         "verify_url": verify_url(verification_code),
     }

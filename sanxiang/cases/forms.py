@@ -14,6 +14,15 @@ class CaseOpenForm(forms.Form):
     violation_on = forms.DateField(
         label="违法行为发生日", widget=forms.DateInput(attrs={"type": "date"})
     )
+    violation_ended_on = forms.DateField(
+        label="违法行为终了日（连续或继续状态的违法行为填写）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    endangers_life_health_or_finance = forms.BooleanField(
+        label="涉及公民生命健康安全或金融安全", required=False
+    )
+    caused_harm = forms.BooleanField(label="有危害后果", required=False)
     clue_received_on = forms.DateField(
         label="收到线索日期", widget=forms.DateInput(attrs={"type": "date"})
     )

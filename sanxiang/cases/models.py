@@ -77,6 +77,7 @@ class Case(models.Model):
     registered_on = models.DateField("立案日期", null=True, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_due_on = models.DateField("决定期限", null=True, blank=True, db_index=True)
+    measure_taken_at = models.DateTimeField("查封扣押实施时间", null=True, blank=True)
     measure_due_on = models.DateField(
         "查封扣押期限", null=True, blank=True, help_text="行政强制法第二十五条：三十日，可延长一次"
     )
@@ -159,7 +160,12 @@ class NumberingRule(models.Model):
     kind = models.CharField(
         "编号种类", max_length=32, help_text="penalty（立案）或 on_spot（当场处罚决定书）"
     )
-    prefix = models.CharField("机关代字", max_length=20, help_text="例如：示城执罚")
+    prefix = models.CharField(
+        "机关代字",
+        max_length=20,
+        unique=True,
+        help_text="例如：示城执罚；各执法主体、各种编号的机关代字不得相同，以免文号重复",
+    )
 
     class Meta:
         verbose_name = "编号规则"
@@ -170,6 +176,10 @@ class NumberingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}〔年份〕序号号"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id
 
 
 class CaseDocument(models.Model):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
 from sanxiang.cases.documents import KINDS
 from sanxiang.cases.models import CaseDocument
 from sanxiang.ledger.models import LedgerEntry
@@ -46,7 +48,7 @@ def document_verification_public(code: str) -> DocumentVerification | None:
         kind=KINDS[document.kind].label,
         number=document.case.number or "",
         agency=document.case.agency.name,
-        issued_on=document.created_at.date(),
+        issued_on=timezone.localdate(document.created_at),
         version=document.version,
         pdf_sha256=document.pdf_sha256,
         docx_sha256=document.docx_sha256,

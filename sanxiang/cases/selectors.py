@@ -3,7 +3,7 @@ agency's. Decided here only (DESIGN.md rule 6)."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from sanxiang.cases.models import Case
 from sanxiang.errors import DomainError
@@ -30,7 +30,7 @@ def cases_for(officer: Officer) -> QuerySet[Case]:
     return (
         Case.objects.filter(_scope(officer))
         .select_related("unit")
-        .order_by("step_due_on", "-created_at")
+        .order_by(F("step_due_on").asc(nulls_last=True), "-created_at")
     )
 
 

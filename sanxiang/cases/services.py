@@ -12,7 +12,7 @@ import io
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -69,6 +69,9 @@ def _snapshot_sha256(case: Case) -> str:
                 "fine_yuan": str(case.fine_yuan) if case.fine_yuan is not None else None,
                 "registered_on": case.registered_on.isoformat() if case.registered_on else None,
                 "decided_on": case.decided_on.isoformat() if case.decided_on else None,
+                "hearing_right": case.hearing_right,
+                "complex_or_major": case.complex_or_major,
+                "requires_legal_review": case.requires_legal_review,
                 "handlers": sorted(case.handlers.values_list("pk", flat=True)),
                 "parties": sorted(case.parties.values_list("pk", flat=True)),
             }
@@ -139,6 +142,9 @@ class NewCase:
     hearing_right: bool = False
     complex_or_major: bool = False
 
+
+# 指定承办人 is possible until the investigation ends (and on the spot, before the decision).
+HANDLERS_OPEN_IN = {"clue", "investigating", "on_site", "proposed", "approved", "planned"}
 
 NUMBERED_AT_OPENING: dict[str, str] = {
     Procedure.COERCIVE_MEASURE: "coercive",
@@ -267,6 +273,16 @@ def handlers_set(*, actor: Officer, case_id: int, officers: list[Officer]) -> Ca
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
         _may_edit(case, actor)
+        if case.state not in HANDLERS_OPEN_IN:
+            # Whoever investigated stays on record as investigator, so he can never host the
+            # hearing (行政处罚法第六十四条第四项) or be swapped out before the decision.
+            raise CaseRefused(
+                "调查终结后不能再更换承办人。", log_message=f"case {case.pk} handlers frozen"
+            )
+        if not actor.has_role(Role.HEAD) and any(o.unit_id != actor.unit_id for o in officers):
+            raise CaseRefused(
+                "从其他机构指定承办人须由负责人办理。", log_message="handler from another unit"
+            )
         strangers = [
             o.name for o in officers if o.unit.agency_id != case.agency_id or not o.is_active
         ]
@@ -299,6 +315,8 @@ def _follow_up_case(inspection: Case, actor: Officer, today: date) -> Case:
         category_id=inspection.category_id,
         violation_on=inspection.violation_on,
         violation_ended_on=inspection.violation_ended_on,
+        endangers_life_health_or_finance=inspection.endangers_life_health_or_finance,
+        caused_harm=inspection.caused_harm,
         clue_received_on=today,
         requires_legal_review=True,
         origin=inspection,
@@ -349,9 +367,12 @@ def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
         elif action == "decide":
             case.decided_on = today
             fields += ["decided_on"]
-        elif action in ("enforce", "approve_afterwards"):
-            case.measure_due_on = step.deadline.due(today, calendar) if step.deadline else None
-            fields += ["measure_due_on"]
+        elif action in ("enforce", "enforce_urgently"):
+            # 行政强制法第二十五条: the period runs from the day the measure was taken, also
+            # when it was taken in an emergency and approved afterwards (第十九条).
+            case.measure_taken_at = timezone.now()
+            case.measure_due_on = MEASURE_PERIOD.due(today, calendar)
+            fields += ["measure_taken_at", "measure_due_on"]
         elif action == "extend" and case.measure_due_on:
             case.measure_due_on = MEASURE_EXTENSION.due(case.measure_due_on, calendar)
             fields += ["measure_due_on"]
@@ -364,6 +385,9 @@ def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
             case.step_due_on, case.step_due_basis = case.decision_due_on, str(step.deadline)
         elif step.deadline in (MEASURE_PERIOD, MEASURE_EXTENSION):
             case.step_due_on, case.step_due_basis = case.measure_due_on, str(step.deadline)
+        elif action == "enforce_urgently" and case.measure_taken_at:
+            due = timezone.localtime(case.measure_taken_at + timedelta(hours=24)).date()
+            case.step_due_on, case.step_due_basis = due, str(step.deadline)
         else:
             case.step_due_on, case.step_due_basis = (
                 step.deadline.due(today, calendar),
@@ -375,45 +399,60 @@ def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
     return case
 
 
+def _document_checks(case: Case, actor: Officer, kind: str) -> None:
+    if not actor.has_role(Role.HEAD) and not case.handlers.filter(pk=actor.pk).exists():
+        raise CaseRefused(
+            "只有本案承办人或负责人可以制作文书。", log_message=f"{actor.pk} not handler"
+        )
+    wrong_procedure = (kind == "on_spot_decision") != (case.procedure == Procedure.PENALTY_SIMPLE)
+    if case.state not in AVAILABLE_IN[kind] or wrong_procedure:
+        state = PROCEDURES[case.procedure].states.get(case.state, case.state)
+        raise CaseRefused(
+            f"案件处于“{state}”，不能制作{KINDS[kind].label}。",
+            log_message=f"case {case.pk} state {case.state}: no {kind}",
+        )
+
+
 def document_generate(*, actor: Officer, case_id: int, kind: str) -> CaseDocument:
-    """Render a document from the case as it is now, store Word and PDF, record the version."""
+    """Render a document from the case as it is now, store Word and PDF, record the version.
+
+    Rendering and the PDF conversion (seconds) happen before the transaction, so the case row
+    is locked only briefly; inside it the case must still be as it was rendered.
+    """
+    from sanxiang.cases.selectors import case_get_for
+
     if kind not in KINDS:
         raise CaseRefused("没有这种文书。", log_message=f"unknown document kind {kind!r}")
+    case = case_get_for(actor, case_id)
+    _document_checks(case, actor, kind)
+    rendered_from = _snapshot_sha256(case)
+    code = secrets.token_hex(6)
+    registered_by = (
+        LedgerEntry.objects.filter(
+            object_type="cases.case", object_id=str(case.pk), action="cases.case.register"
+        )
+        .values_list("actor", flat=True)
+        .first()
+    )
+    approver = ""
+    if registered_by and registered_by.startswith("user:"):
+        head = Officer.objects.filter(user_id=int(registered_by[5:])).first()
+        approver = head.name if head else ""
+    docx = render_docx(KINDS[kind], context_for(case, verification_code=code, approver=approver))
+    pdf = convert_to_pdf(docx)
+    hashes = []
+    for data in (docx, pdf):
+        digest = sha256_hex(data)
+        store_blob(io.BytesIO(data), digest)
+        hashes.append(digest)
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
-        if not actor.has_role(Role.HEAD) and not case.handlers.filter(pk=actor.pk).exists():
+        _document_checks(case, actor, kind)
+        if _snapshot_sha256(case) != rendered_from:
             raise CaseRefused(
-                "只有本案承办人或负责人可以制作文书。", log_message=f"{actor.pk} not handler"
+                "生成文书期间案件信息发生了变化，请重新生成。",
+                log_message=f"case {case.pk} changed while rendering {kind}",
             )
-        if case.state not in AVAILABLE_IN[kind] or (kind == "on_spot_decision") != (
-            case.procedure == Procedure.PENALTY_SIMPLE
-        ):
-            state = PROCEDURES[case.procedure].states.get(case.state, case.state)
-            raise CaseRefused(
-                f"案件处于“{state}”，不能制作{KINDS[kind].label}。",
-                log_message=f"case {case.pk} state {case.state}: no {kind}",
-            )
-        code = secrets.token_hex(6)
-        registered_by = (
-            LedgerEntry.objects.filter(
-                object_type="cases.case", object_id=str(case.pk), action="cases.case.register"
-            )
-            .values_list("actor", flat=True)
-            .first()
-        )
-        approver = ""
-        if registered_by and registered_by.startswith("user:"):
-            head = Officer.objects.filter(user_id=int(registered_by[5:])).first()
-            approver = head.name if head else ""
-        docx = render_docx(
-            KINDS[kind], context_for(case, verification_code=code, approver=approver)
-        )
-        pdf = convert_to_pdf(docx)
-        hashes = []
-        for data in (docx, pdf):
-            digest = sha256_hex(data)
-            store_blob(io.BytesIO(data), digest)
-            hashes.append(digest)
         version = CaseDocument.objects.filter(case=case, kind=kind).count() + 1
         document = CaseDocument.objects.create(
             case=case,
@@ -437,8 +476,14 @@ def document_generate(*, actor: Officer, case_id: int, kind: str) -> CaseDocumen
 
 def document_open(*, actor: Officer, document_id: int, form: str) -> tuple[CaseDocument, bytes]:
     """The bytes of a stored document version; each download is recorded."""
+    from sanxiang.cases.selectors import case_get_for
+
     document = CaseDocument.objects.select_related("case").filter(pk=document_id).first()
-    if document is None or document.case.agency_id != actor.unit.agency_id:
+    try:
+        in_scope = document is not None and case_get_for(actor, document.case_id) is not None
+    except DomainError:
+        in_scope = False
+    if document is None or not in_scope:
         raise CaseRefused(
             "未找到该文书，或您无权查看。", log_message=f"document {document_id} not for {actor.pk}"
         )

@@ -83,3 +83,15 @@ def test_an_emergency_seizure_must_be_approved_within_24_hours(staff, coercive_c
 def test_only_a_head_approves_a_seizure(staff, coercive_case):
     with pytest.raises(TransitionRefused, match="须由负责人办理"):
         step(staff.zhang, coercive_case, "approve")
+
+
+def test_an_expired_seizure_cannot_be_confiscated_or_destroyed(staff, coercive_case):
+    """行政强制法第二十七条、第二十八条: decide within the period; release once it has expired."""
+    step(staff.head, coercive_case, "approve")
+    attach_full_video(staff, coercive_case)
+    step(staff.zhang, coercive_case, "enforce")
+    with time_machine.travel(date(2026, 6, 20), tick=False):
+        for action in ("confiscate", "destroy"):
+            with pytest.raises(TransitionRefused, match="期限已于"):
+                step(staff.head, coercive_case, action)
+        assert step(staff.head, coercive_case, "release").state == "released"

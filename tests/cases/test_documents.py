@@ -121,3 +121,45 @@ def test_an_altered_stored_pdf_is_found_by_ledger_verify(staff, decided_on_spot,
     path = tmp_path / blob_name(document.pdf_sha256)
     path.write_bytes(path.read_bytes() + b"%tampered")
     assert f"blob {document.pdf_sha256} has been altered" in verify_ledger().problem
+
+
+def test_another_units_officer_cannot_download_a_document(staff, decided_on_spot, client, agency):
+    from sanxiang.org.models import Unit
+    from tests.conftest import make_officer
+
+    document = document_generate(
+        actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
+    )
+    other = make_officer(
+        unit=Unit.objects.create(agency=agency, name="执法三大队"),
+        name="赵六",
+        number="99010012098",
+    )
+    other.user = type(staff.zhang.user).objects.create_user(
+        "zhao", password="correct horse battery"
+    )
+    other.save()
+    client.force_login(other.user)
+    assert client.get(reverse("cases:document", args=[document.pk, "pdf"])).status_code == 404
+
+
+def test_a_decision_is_served_only_after_its_document_is_made(staff, general_case):
+    from sanxiang.cases.models import Case
+    from sanxiang.cases.workflow.engine import TransitionRefused
+
+    Case.objects.filter(pk=general_case.pk).update(requires_legal_review=False)
+    steps = [
+        (staff.head, "register"),
+        (staff.zhang, "conclude"),
+        (staff.zhang, "notify_without_review"),
+        (staff.head, "decide"),
+    ]
+    for actor, action in steps:
+        case_transition(actor=actor, case_id=general_case.pk, action=action)
+    with pytest.raises(TransitionRefused, match="请先制作行政处罚决定书"):
+        case_transition(actor=staff.zhang, case_id=general_case.pk, action="serve")
+    document_generate(actor=staff.zhang, case_id=general_case.pk, kind="decision")
+    assert (
+        case_transition(actor=staff.zhang, case_id=general_case.pk, action="serve").state
+        == "served"
+    )

@@ -64,23 +64,48 @@ def test_a_legal_reviewer_cannot_be_a_handler(staff, general_case):
 
 
 def test_a_violation_undiscovered_for_two_years_is_not_penalised(staff):
-    old = case_open(
-        actor=staff.zhang,
-        new=new_case(violation_on=date(2024, 5, 19), clue_received_on=date(2026, 5, 1)),
-    )
+    """第三十六条: counted from the act to its discovery (the clue), not to 立案."""
     from sanxiang.cases.services import party_add
     from tests.cases.conftest import PERSON_ID
 
+    late = case_open(
+        actor=staff.zhang,
+        new=new_case(violation_on=date(2024, 5, 19), clue_received_on=date(2026, 5, 20)),
+    )
     party_add(
         actor=staff.zhang,
-        case_id=old.pk,
+        case_id=late.pk,
         kind="person",
         name="王某",
         identifier=PERSON_ID,
         address="测试市",
     )
-    old.handlers.add(staff.li)
-    assert "已超过 2 年未被发现" in refused(staff.head, old, "register")
+    late.handlers.add(staff.li)
+    assert "发现时已超过 2 年" in refused(staff.head, late, "register")
+
+
+def test_a_violation_discovered_in_time_may_be_registered_later(staff):
+    from sanxiang.cases.services import party_add
+    from tests.cases.conftest import PERSON_ID
+
+    with time_machine.travel(date(2026, 6, 10), tick=False):
+        case = case_open(
+            actor=staff.zhang,
+            new=new_case(violation_on=date(2024, 5, 19), clue_received_on=date(2026, 5, 18)),
+        )
+        party_add(
+            actor=staff.zhang,
+            case_id=case.pk,
+            kind="person",
+            name="王某",
+            identifier=PERSON_ID,
+            address="测试市",
+        )
+        case.handlers.add(staff.li)
+        assert (
+            case_transition(actor=staff.head, case_id=case.pk, action="register").state
+            == "investigating"
+        )
 
 
 def test_five_years_when_life_or_health_is_endangered_and_harm_resulted(staff):
@@ -232,3 +257,39 @@ def test_a_decision_after_90_days_from_registration_is_refused(staff, general_ca
         )
     case = case_transition(actor=staff.head, case_id=general_case.pk, action="decide")
     assert case.state == "decided"
+
+
+def test_a_warning_cannot_carry_a_fine(staff, on_spot_case):
+    case = on_spot_case("person", Decimal("5000"), warning_only=True)
+    assert "仅警告时不能同时罚款" in refused(staff.zhang, case, "decide_on_spot")
+
+
+def test_an_on_the_spot_decision_needs_stated_facts(staff, on_spot_case):
+    case = on_spot_case("person", Decimal("50"))
+    type(case).objects.filter(pk=case.pk).update(facts="")
+    assert "请先写明违法事实" in refused(staff.zhang, case, "decide_on_spot")
+
+
+def test_handlers_cannot_change_after_the_investigation(staff, general_case):
+    """A former investigator can never become the hearing's host (第六十四条第四项)."""
+    from sanxiang.cases.services import CaseRefused, handlers_set
+
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    with pytest.raises(CaseRefused, match="调查终结后不能再更换承办人"):
+        handlers_set(actor=staff.head, case_id=general_case.pk, officers=[staff.li, staff.wang])
+
+
+def test_only_a_head_appoints_handlers_from_another_unit(staff, general_case, agency):
+    from sanxiang.cases.services import CaseRefused, handlers_set
+    from sanxiang.org.models import Unit
+    from tests.conftest import make_officer
+
+    other = make_officer(
+        unit=Unit.objects.create(agency=agency, name="执法二大队"),
+        name="陈明",
+        number="99010012077",
+    )
+    with pytest.raises(CaseRefused, match="须由负责人办理"):
+        handlers_set(actor=staff.zhang, case_id=general_case.pk, officers=[staff.zhang, other])
+    handlers_set(actor=staff.head, case_id=general_case.pk, officers=[staff.zhang, other])

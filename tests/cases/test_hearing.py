@@ -83,3 +83,15 @@ def test_a_complex_case_is_decided_only_after_collective_discussion(staff, notif
             step(staff.head, notified, "decide")
         step(staff.head, notified, "discuss")
         assert step(staff.head, notified, "decide").state == "decided"
+
+
+def test_a_case_that_went_through_a_hearing_needs_legal_review_before_the_decision(staff, notified):
+    """第五十八条第一款第二项: reviewed after the hearing (blocks until the review module)."""
+    Case.objects.filter(pk=notified.pk).update(requires_legal_review=True)
+    with time_machine.travel(date(2026, 5, 22), tick=False):
+        step(staff.zhang, notified, "request_hearing")
+        step(staff.zhang, notified, "notice_hearing")
+    with time_machine.travel(date(2026, 6, 2), tick=False):
+        step(staff.head, notified, "hold_hearing")
+        with pytest.raises(TransitionRefused, match="经过听证程序的案件"):
+            step(staff.head, notified, "decide")

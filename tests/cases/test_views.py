@@ -137,3 +137,20 @@ def test_my_cases_takes_the_same_number_of_queries_for_many_cases(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("cases:mine")).content.decode()
     assert page.count("擅自占用城市道路经营") == 25
+
+
+def test_a_continuing_act_can_be_recorded_on_the_form(client, staff):
+    client.force_login(staff.zhang.user)
+    client.post(
+        reverse("cases:new"),
+        {
+            "procedure": "penalty_general", "title": "违法建设", "source": "举报",
+            "category": staff.zhang.certificates.get().categories.get().pk,
+            "violation_on": "2023-01-10", "violation_ended_on": "2026-05-01",
+            "clue_received_on": "2026-05-19",
+            "endangers_life_health_or_finance": "on", "caused_harm": "on", **party(PERSON_ID),
+        },
+    )  # fmt: skip
+    case = Case.objects.get()
+    assert case.limitation_starts_on == date(2026, 5, 1)
+    assert case.endangers_life_health_or_finance and case.caused_harm

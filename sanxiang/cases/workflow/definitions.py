@@ -10,6 +10,7 @@ from sanxiang.cases.models import Procedure
 from sanxiang.cases.workflow.engine import ProcedureDefinition, Transition
 from sanxiang.cases.workflow.guards import (
     COLLECTIVE_DISCUSSION_HELD,
+    DECISION_DOCUMENT_ISSUED,
     DECISION_IN_TIME,
     EMERGENCY_APPROVAL_IN_TIME,
     FACTS_RECORDED,
@@ -26,6 +27,7 @@ from sanxiang.cases.workflow.guards import (
     LEGAL_REVIEW_REQUIRED,
     MEASURE_NOT_EXPIRED,
     PARTY_RECORDED,
+    REVIEW_AFTER_HEARING,
     TWO_CERTIFIED_HANDLERS,
     WITHIN_LIMITATION,
     WITHIN_ON_SPOT_LIMITS,
@@ -188,7 +190,12 @@ GENERAL = ProcedureDefinition(
             frozenset({"notified", "heard", "discussed"}),
             "decided",
             HEAD,
-            guards=(DECISION_IN_TIME, HEARING_WINDOW_CLOSED, COLLECTIVE_DISCUSSION_HELD),
+            guards=(
+                DECISION_IN_TIME,
+                HEARING_WINDOW_CLOSED,
+                REVIEW_AFTER_HEARING,
+                COLLECTIVE_DISCUSSION_HELD,
+            ),
             deadline=SERVICE_DEADLINE,
             basis="行政处罚法第五十七条、第六十二条",
         ),
@@ -217,6 +224,7 @@ GENERAL = ProcedureDefinition(
             frozenset({"decided"}),
             "served",
             OFFICER,
+            guards=(DECISION_DOCUMENT_ISSUED,),
             deadline=PAYMENT_DEADLINE,
             handlers_only=True,
             basis="行政处罚法第六十一条",
@@ -270,6 +278,7 @@ SIMPLE = ProcedureDefinition(
             OFFICER,
             guards=(
                 PARTY_RECORDED,
+                FACTS_RECORDED,
                 WITHIN_ON_SPOT_LIMITS,
                 WITHIN_LIMITATION,
                 TWO_CERTIFIED_HANDLERS,
@@ -382,6 +391,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
             frozenset({"in_force", "extended"}),
             "confiscated",
             HEAD,
+            guards=(MEASURE_NOT_EXPIRED,),
             basis="行政强制法第二十七条",
         ),
         Transition(
@@ -390,6 +400,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
             frozenset({"in_force", "extended"}),
             "destroyed",
             HEAD,
+            guards=(MEASURE_NOT_EXPIRED,),
             basis="行政强制法第二十七条",
         ),
         Transition(

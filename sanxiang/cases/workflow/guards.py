@@ -7,6 +7,7 @@ defaults, and are listed in docs/operations/cases.md.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -75,8 +76,10 @@ def _within_limitation(context: GuardContext) -> str | None:
         expires = start.replace(year=start.year + years)
     except ValueError:  # 29 February
         expires = start.replace(year=start.year + years, day=28)
-    if context.today > expires:
-        return f"违法行为自 {start:%Y年%m月%d日} 起已超过 {years} 年未被发现，不再给予行政处罚"
+    # "二年内未被发现": the period runs to discovery, i.e. when the clue reached the agency.
+    if case.clue_received_on > expires:
+        began, found = f"{start:%Y年%m月%d日}", f"{case.clue_received_on:%Y年%m月%d日}"
+        return f"违法行为自 {began} 起至 {found} 发现时已超过 {years} 年，不再给予行政处罚"
     return None
 
 
@@ -86,6 +89,8 @@ def _within_on_spot_limits(context: GuardContext) -> str | None:
     if not parties:
         return "请先登记当事人"
     if case.warning_only:
+        if case.fine_yuan:
+            return "选择仅警告时不能同时罚款，请删去罚款金额或取消仅警告"
         return None
     if case.fine_yuan is None:
         return "当场处罚须写明罚款金额，或选择仅警告"
@@ -146,8 +151,10 @@ def _measure_not_expired(context: GuardContext) -> str | None:
 
 
 def _emergency_approval_in_time(context: GuardContext) -> str | None:
-    due = context.case.step_due_on
-    if due and context.today > due:
+    from django.utils import timezone
+
+    taken = context.case.measure_taken_at
+    if taken and timezone.now() - taken > timedelta(hours=24):
         return "情况紧急当场实施后，未在二十四小时内补办批准手续，应当立即解除"
     return None
 
@@ -223,6 +230,25 @@ def _collective_discussion_held(context: GuardContext) -> str | None:
     return None
 
 
+def _review_after_hearing(context: GuardContext) -> str | None:
+    # Like the review gate itself, this can only pass once the legal-review module exists.
+    if context.case.state == "heard" and context.case.requires_legal_review:
+        return "经过听证程序的案件，作出决定前应当进行法制审核，审核尚未通过"
+    return None
+
+
+def _decision_document_issued(context: GuardContext) -> str | None:
+    if context.case.documents.filter(kind="decision").exists():
+        return None
+    return "请先制作行政处罚决定书"
+
+
+REVIEW_AFTER_HEARING = Guard(
+    "review_after_hearing", "行政处罚法第五十八条第一款第二项", _review_after_hearing
+)
+DECISION_DOCUMENT_ISSUED = Guard(
+    "decision_document_issued", "行政处罚法第五十九条、第六十一条", _decision_document_issued
+)
 HEARING_RIGHT = Guard("hearing_right", "行政处罚法第六十三条", _hearing_right)
 HEARING_REQUEST_IN_TIME = Guard(
     "hearing_request_in_time", "行政处罚法第六十四条第一项、第八十五条", _hearing_request_in_time
