@@ -108,3 +108,21 @@ def test_account_without_officer_record_is_told_to_ask_the_administrator(
     django_user_model.objects.create_user("orphan", password=PASSWORD)
     login(client, username="orphan")
     assert "尚未关联执法人员信息" in client.get(reverse("office:home")).content.decode()
+
+
+def test_an_active_session_stays_alive_but_is_not_written_on_every_request(client, zhang):
+    from django.contrib.sessions.models import Session
+
+    login(client)
+    client.get(reverse("office:home"))
+    expiry = Session.objects.get().expire_date
+    client.get(reverse("office:home"))
+    assert Session.objects.get().expire_date == expiry, "no write within the same minute"
+    with time_machine.travel(timezone.now() + timedelta(minutes=20)):
+        assert client.get(reverse("office:home")).status_code == 200
+        renewed = Session.objects.get().expire_date
+    assert renewed > expiry
+    with time_machine.travel(timezone.now() + timedelta(minutes=45)):
+        assert client.get(reverse("office:home")).status_code == 200, (
+            "20 + 25 idle minutes < 30 each"
+        )
