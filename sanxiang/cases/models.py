@@ -100,7 +100,12 @@ class Case(models.Model):
         verbose_name = "案件"
         verbose_name_plural = "案件"
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["agency", "state"], name="case_agency_state")]
+        indexes = [
+            models.Index(fields=["agency", "state"], name="case_agency_state"),
+            # 我的案件 lists by due date within an agency (负责人) or a unit (officers).
+            models.Index(fields=["agency", "step_due_on"], name="case_agency_due"),
+            models.Index(fields=["unit", "step_due_on"], name="case_unit_due"),
+        ]
 
     def __str__(self) -> str:
         return self.number or f"（未编号）{self.title}"
