@@ -77,6 +77,13 @@ class Case(models.Model):
     registered_on = models.DateField("立案日期", null=True, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_due_on = models.DateField("决定期限", null=True, blank=True, db_index=True)
+    served_on = models.DateField("送达日期", null=True, blank=True)
+    payment_due_on = models.DateField(
+        "罚款缴纳期限",
+        null=True,
+        blank=True,
+        help_text="收到决定书之日起十五日（行政处罚法第六十七条）",
+    )
     measure_taken_at = models.DateTimeField("查封扣押实施时间", null=True, blank=True)
     measure_due_on = models.DateField(
         "查封扣押期限", null=True, blank=True, help_text="行政强制法第二十五条：三十日，可延长一次"

@@ -32,6 +32,7 @@ from sanxiang.cases.workflow.definitions import (
     DECISION_DEADLINE,
     MEASURE_EXTENSION,
     MEASURE_PERIOD,
+    PAYMENT_DEADLINE,
     PROCEDURES,
 )
 from sanxiang.cases.workflow.engine import GuardContext, TransitionRefused
@@ -367,6 +368,11 @@ def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
         elif action == "decide":
             case.decided_on = today
             fields += ["decided_on"]
+        if action in ("serve", "decide_on_spot"):
+            # 第六十七条: fifteen days from receiving the decision (on the spot, or when served).
+            case.served_on = today
+            case.payment_due_on = PAYMENT_DEADLINE.due(today, calendar)
+            fields += ["served_on", "payment_due_on"]
         elif action in ("enforce", "enforce_urgently"):
             # 行政强制法第二十五条: the period runs from the day the measure was taken, also
             # when it was taken in an emergency and approved afterwards (第十九条).

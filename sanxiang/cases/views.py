@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from sanxiang.cases import selectors
 from sanxiang.cases.documents import AVAILABLE_IN, KINDS
+from sanxiang.cases.fines import late_fee
 from sanxiang.cases.forms import CaseOpenForm
 from sanxiang.cases.services import (
     NewCase,
@@ -124,9 +125,11 @@ def case_detail(request, pk):
     except DomainError as exc:
         raise Http404(exc.message) from exc
     definition = PROCEDURES[case.procedure]
-    context = GuardContext(
-        case=case, actor=officer, today=timezone.localdate(), calendar=get_calendar()
-    )
+    today = timezone.localdate()
+    context = GuardContext(case=case, actor=officer, today=today, calendar=get_calendar())
+    fee = None
+    if case.payment_due_on and case.fine_yuan and case.state == "served":
+        fee = late_fee(fine=case.fine_yuan, due_on=case.payment_due_on, on=today)
     options = [
         {"transition": transition, "refusal": refusal}
         for transition, refusal in definition.options(context)
@@ -139,6 +142,7 @@ def case_detail(request, pk):
             "state": definition.states.get(case.state, case.state),
             "procedure": definition,
             "options": options,
+            "late_fee": fee,
             "parties": case.parties.all(),
             "handlers": case.handlers.all(),
             "timeline": _timeline(case, definition),

@@ -154,3 +154,21 @@ def test_a_continuing_act_can_be_recorded_on_the_form(client, staff):
     case = Case.objects.get()
     assert case.limitation_starts_on == date(2026, 5, 1)
     assert case.endangers_life_health_or_finance and case.caused_harm
+
+
+def test_an_unpaid_fine_shows_its_deadline_and_the_late_fee(client, staff, on_spot_case):
+    from decimal import Decimal
+
+    case = case_transition(
+        actor=staff.zhang,
+        case_id=on_spot_case("person", Decimal("200")).pk,
+        action="decide_on_spot",
+    )
+    assert (case.served_on, case.payment_due_on) == (date(2026, 5, 20), date(2026, 6, 4))
+    client.force_login(staff.zhang.user)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "2026-06-04" in page and "加处罚款" not in page
+    with time_machine.travel(date(2026, 6, 9), tick=False):
+        client.force_login(staff.zhang.user)
+        page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "逾期 5 日，加处罚款 30.00 元" in page
