@@ -66,15 +66,15 @@ def new_case(**changes) -> NewCase:
     return NewCase(**{**base, **changes})
 
 
-@pytest.fixture
-def general_case(staff):
-    case = case_open(actor=staff.zhang, new=new_case())
+def ready_case(staff, *, party_kind="person", party_name="王某", **changes):
+    """A case opened by 张伟 with one party and 李娜 as second handler: ready for 立案."""
+    case = case_open(actor=staff.zhang, new=new_case(**changes))
     party_add(
         actor=staff.zhang,
         case_id=case.pk,
-        kind="person",
-        name="王某",
-        identifier=PERSON_ID,
+        kind=party_kind,
+        name=party_name,
+        identifier=PERSON_ID if party_kind == "person" else COMPANY_CODE,
         address="测试市人民路 1 号",
     )
     case.handlers.add(staff.li)
@@ -82,25 +82,21 @@ def general_case(staff):
 
 
 @pytest.fixture
+def general_case(staff):
+    return ready_case(staff)
+
+
+@pytest.fixture
 def on_spot_case(staff):
     def make(kind="person", fine=Decimal("200"), warning_only=False):
-        case = case_open(
-            actor=staff.zhang,
-            new=new_case(
-                procedure=Procedure.PENALTY_SIMPLE, fine_yuan=fine, warning_only=warning_only
-            ),
+        return ready_case(
+            staff,
+            party_kind=kind,
+            party_name="当事人",
+            procedure=Procedure.PENALTY_SIMPLE,
+            fine_yuan=fine,
+            warning_only=warning_only,
         )
-        identifier = PERSON_ID if kind == "person" else COMPANY_CODE
-        party_add(
-            actor=staff.zhang,
-            case_id=case.pk,
-            kind=kind,
-            name="当事人",
-            identifier=identifier,
-            address="测试市",
-        )
-        case.handlers.add(staff.li)
-        return case
 
     return make
 
@@ -110,47 +106,7 @@ def coercive_case(staff):
     from sanxiang.cases.models import NumberingRule
 
     NumberingRule.objects.create(agency=staff.zhang.unit.agency, kind="coercive", prefix="测城强措")
-    case = case_open(
-        actor=staff.zhang,
-        new=new_case(procedure=Procedure.COERCIVE_MEASURE, title="扣押无照经营工具"),
-    )
-    party_add(
-        actor=staff.zhang,
-        case_id=case.pk,
-        kind="person",
-        name="王某",
-        identifier=PERSON_ID,
-        address="测试市",
-    )
-    case.handlers.add(staff.li)
-    return case
-
-
-def attach_full_video(staff, case):
-    """Register the 全程录像 of the case, as the officer does on his phone after the act."""
-    import io
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from sanxiang.evidence.services import Upload, evidence_register
-    from sanxiang.evidence.storage import digest_stream
-
-    data = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + b"video" * 100
-    handle = io.BytesIO(data)
-    digests = digest_stream(handle)
-    return evidence_register(
-        actor=staff.zhang,
-        upload=Upload(handle=handle, filename="全程录像.mp4", digests=digests),
-        metadata={
-            "case_number": case.number,
-            "kind": "full_video",
-            "collected_at": datetime(2026, 5, 20, 7, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
-            "location": "测试市人民路",
-            "collector": staff.zhang,
-            "proves": "扣押过程",
-            "device": "DSJ-001",
-        },
-    )
+    return ready_case(staff, procedure=Procedure.COERCIVE_MEASURE, title="扣押无照经营工具")
 
 
 @pytest.fixture
@@ -158,29 +114,26 @@ def inspection(staff):
     from sanxiang.cases.models import NumberingRule
 
     NumberingRule.objects.create(agency=staff.zhang.unit.agency, kind="inspection", prefix="测城检")
-    case = case_open(
-        actor=staff.zhang,
-        new=new_case(procedure=Procedure.INSPECTION, title="餐饮门店油烟排放检查"),
+    return ready_case(
+        staff,
+        party_kind="organisation",
+        party_name="某餐饮公司",
+        procedure=Procedure.INSPECTION,
+        title="餐饮门店油烟排放检查",
     )
-    party_add(
-        actor=staff.zhang,
-        case_id=case.pk,
-        kind="organisation",
-        name="某餐饮公司",
-        identifier=COMPANY_CODE,
-        address="测试市",
-    )
-    case.handlers.add(staff.li)
-    return case
+
+
+INSPECTION_NOTE = "现场检查笔录：经营者在场，门店油烟净化设施未运行。".encode()
 
 
 def attach_record(
     staff,
     case,
     kind="text",
-    data=b"\\xe7\\x8e\\xb0\\xe5\\x9c\\xba\\xe6\\xa3\\x80\\xe6\\x9f\\xa5\\xe7\\xac\\x94\\xe5\\xbd\\x95",
+    data=INSPECTION_NOTE,
+    filename="现场检查笔录.txt",
 ):
-    """Register a record of the case (by default the 现场检查笔录, as a text file)."""
+    """Register a record of the case, as the officer does on his phone (default: 检查笔录)."""
     import io
     from datetime import datetime
     from zoneinfo import ZoneInfo
@@ -192,14 +145,20 @@ def attach_record(
     digests = digest_stream(handle)
     return evidence_register(
         actor=staff.zhang,
-        upload=Upload(handle=handle, filename="现场检查笔录.txt", digests=digests),
+        upload=Upload(handle=handle, filename=filename, digests=digests),
         metadata={
             "case_number": case.number,
             "kind": kind,
             "collected_at": datetime(2026, 5, 20, 7, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
             "location": "测试市人民路",
             "collector": staff.zhang,
-            "proves": "现场检查情况",
-            "device": "手写笔录扫描",
+            "proves": "现场执法情况",
+            "device": "执法记录仪 DSJ-001",
         },
     )
+
+
+def attach_full_video(staff, case):
+    """The 全程录像 of the case."""
+    video = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + b"video" * 100
+    return attach_record(staff, case, kind="full_video", data=video, filename="全程录像.mp4")

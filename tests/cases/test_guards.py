@@ -10,7 +10,7 @@ import time_machine
 
 from sanxiang.cases.services import case_open, case_transition
 from sanxiang.cases.workflow.engine import TransitionRefused
-from tests.cases.conftest import new_case
+from tests.cases.conftest import new_case, ready_case
 
 TODAY = date(2026, 5, 20)
 
@@ -19,6 +19,13 @@ TODAY = date(2026, 5, 20)
 def _today():
     with time_machine.travel(TODAY, tick=False):
         yield
+
+
+def registered(staff, case) -> bool:
+    return (
+        case_transition(actor=staff.head, case_id=case.pk, action="register").state
+        == "investigating"
+    )
 
 
 def refused(staff_member, case, action) -> str:
@@ -65,98 +72,35 @@ def test_a_legal_reviewer_cannot_be_a_handler(staff, general_case):
 
 def test_a_violation_undiscovered_for_two_years_is_not_penalised(staff):
     """第三十六条: counted from the act to its discovery (the clue), not to 立案."""
-    from sanxiang.cases.services import party_add
-    from tests.cases.conftest import PERSON_ID
-
-    late = case_open(
-        actor=staff.zhang,
-        new=new_case(violation_on=date(2024, 5, 19), clue_received_on=date(2026, 5, 20)),
-    )
-    party_add(
-        actor=staff.zhang,
-        case_id=late.pk,
-        kind="person",
-        name="王某",
-        identifier=PERSON_ID,
-        address="测试市",
-    )
-    late.handlers.add(staff.li)
+    late = ready_case(staff, violation_on=date(2024, 5, 19), clue_received_on=date(2026, 5, 20))
     assert "发现时已超过 2 年" in refused(staff.head, late, "register")
 
 
 def test_a_violation_discovered_in_time_may_be_registered_later(staff):
-    from sanxiang.cases.services import party_add
-    from tests.cases.conftest import PERSON_ID
-
     with time_machine.travel(date(2026, 6, 10), tick=False):
-        case = case_open(
-            actor=staff.zhang,
-            new=new_case(violation_on=date(2024, 5, 19), clue_received_on=date(2026, 5, 18)),
-        )
-        party_add(
-            actor=staff.zhang,
-            case_id=case.pk,
-            kind="person",
-            name="王某",
-            identifier=PERSON_ID,
-            address="测试市",
-        )
-        case.handlers.add(staff.li)
-        assert (
-            case_transition(actor=staff.head, case_id=case.pk, action="register").state
-            == "investigating"
-        )
+        case = ready_case(staff, violation_on=date(2024, 5, 19), clue_received_on=date(2026, 5, 18))
+        assert registered(staff, case)
 
 
 def test_five_years_when_life_or_health_is_endangered_and_harm_resulted(staff):
-    from sanxiang.cases.services import party_add
-    from tests.cases.conftest import PERSON_ID
-
-    case = case_open(
-        actor=staff.zhang,
-        new=new_case(violation_on=date(2023, 1, 10), clue_received_on=date(2026, 5, 1),
-                     endangers_life_health_or_finance=True, caused_harm=True),
-    )  # fmt: skip
-    party_add(
-        actor=staff.zhang,
-        case_id=case.pk,
-        kind="person",
-        name="王某",
-        identifier=PERSON_ID,
-        address="测试市",
+    case = ready_case(
+        staff,
+        violation_on=date(2023, 1, 10),
+        clue_received_on=date(2026, 5, 1),
+        endangers_life_health_or_finance=True,
+        caused_harm=True,
     )
-    case.handlers.add(staff.li)
-    assert (
-        case_transition(actor=staff.head, case_id=case.pk, action="register").state
-        == "investigating"
-    )
+    assert registered(staff, case)
 
 
 def test_a_continuing_violation_counts_from_its_end(staff):
-    from sanxiang.cases.services import party_add
-    from tests.cases.conftest import PERSON_ID
-
-    case = case_open(
-        actor=staff.zhang,
-        new=new_case(
-            violation_on=date(2023, 1, 10),
-            violation_ended_on=date(2025, 1, 1),
-            clue_received_on=date(2026, 5, 1),
-        ),
+    case = ready_case(
+        staff,
+        violation_on=date(2023, 1, 10),
+        violation_ended_on=date(2025, 1, 1),
+        clue_received_on=date(2026, 5, 1),
     )
-    party_add(
-        actor=staff.zhang,
-        case_id=case.pk,
-        kind="person",
-        name="王某",
-        identifier=PERSON_ID,
-        address="测试市",
-    )
-    case.handlers.add(staff.li)
-    assert (
-        case_transition(actor=staff.head, case_id=case.pk, action="register").state
-        == "investigating"
-    )
+    assert registered(staff, case)
 
 
 # 行政处罚法第五十一条 -------------------------------------------------------------------------
