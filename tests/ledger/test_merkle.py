@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,14 +14,27 @@ from hypothesis import strategies as st
 
 from sanxiang.ledger import merkle
 
-# The transparency-dev vectors live in the project's shared/ folder, beside the repository
-# (as CI lays it out); SANXIANG_MERKLE_VECTORS points elsewhere if needed.
-VECTORS = Path(
-    os.environ.get(
-        "SANXIANG_MERKLE_VECTORS",
-        Path(__file__).resolve().parents[3] / "shared" / "vectors" / "merkle" / "testdata",
-    )
-)
+
+# The transparency-dev vectors live in the project's shared/ folder, beside the repository (as
+# CI lays it out) or beside the repository this one was cloned from; SANXIANG_MERKLE_VECTORS
+# points elsewhere if needed.
+def _vectors() -> Path:
+    override = os.environ.get("SANXIANG_MERKLE_VECTORS")
+    if override:
+        return Path(override)
+    repository = Path(__file__).resolve().parents[2]
+    roots = [repository.parent]
+    origin = subprocess.run(
+        ["git", "-C", str(repository), "config", "--get", "remote.origin.url"],
+        capture_output=True, text=True, check=False,
+    ).stdout.strip()  # fmt: skip
+    if origin and Path(origin).is_dir():
+        roots.append(Path(origin).resolve().parent)
+    candidates = [root / "shared" / "vectors" / "merkle" / "testdata" for root in roots]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+VECTORS = _vectors()
 
 # transparency-dev/merkle testonly/constants.go: leaf inputs and RFC 6962 roots for sizes 1..8.
 LEAVES = [
