@@ -86,7 +86,7 @@ def generate(count: int) -> list[int]:
                 number=None if state == "clue" else f"BENCH〔{opened.year}〕{index}号",
                 title="占道经营", source="巡查发现", facts="bench",
                 category=categories["城市管理" if agency_id == zhang.unit.agency_id else "市场监管"],
-                violation_on=opened, clue_received_on=opened, requires_legal_review=True,
+                violation_on=opened, clue_received_on=opened,
                 registered_on=None if state == "clue" else opened,
                 step_due_on=opened + timedelta(days=90), step_due_basis="自立案之日起90日（行政处罚法第六十条）",
                 created_by=first,

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "sanxiang.org",
     "sanxiang.evidence",
     "sanxiang.cases",
+    "sanxiang.review",
     "sanxiang.office",
     "sanxiang.portal",
     "sanxiang.demo",

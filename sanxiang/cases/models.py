@@ -21,6 +21,33 @@ class Procedure(models.TextChoices):
     INSPECTION = "inspection", "行政检查"
 
 
+class PenaltyKind(models.TextChoices):
+    """行政处罚的种类 (行政处罚法第九条)."""
+
+    WARNING = "warning", "警告"
+    PUBLIC_CRITICISM = "public_criticism", "通报批评"
+    FINE = "fine", "罚款"
+    CONFISCATE_GAINS = "confiscate_gains", "没收违法所得"
+    CONFISCATE_PROPERTY = "confiscate_property", "没收非法财物"
+    SUSPEND_LICENCE = "suspend_licence", "暂扣许可证件"
+    DOWNGRADE = "downgrade", "降低资质等级"
+    REVOKE_LICENCE = "revoke_licence", "吊销许可证件"
+    LIMIT_BUSINESS = "limit_business", "限制开展生产经营活动"
+    SUSPEND_BUSINESS = "suspend_business", "责令停产停业"
+    CLOSE_DOWN = "close_down", "责令关闭"
+    LIMIT_PRACTICE = "limit_practice", "限制从业"
+    OTHER = "other", "法律、行政法规规定的其他行政处罚"
+
+
+class ReviewFlag(models.TextChoices):
+    """What makes a decision 重大 (行政处罚法第五十八条第一款), set on the case by its handlers."""
+
+    PUBLIC_INTEREST = "public_interest", "涉及重大公共利益"
+    SOCIAL_RISK = "social_risk", "可能造成重大社会影响或者引发社会风险"
+    MAJOR_RIGHTS = "major_rights", "直接关系当事人或者第三人重大权益"
+    COMPLEX = "complex", "案件情况疑难复杂、涉及多个法律关系"
+
+
 class PartyKind(models.TextChoices):
     PERSON = "person", "自然人"
     ORGANISATION = "organisation", "法人或其他组织"
@@ -53,10 +80,17 @@ class Case(models.Model):
         "涉及公民生命健康安全或金融安全", default=False
     )
     caused_harm = models.BooleanField("有危害后果", default=False)
-    requires_legal_review = models.BooleanField(
-        "需要法制审核",
-        default=True,
-        help_text="一般程序行政处罚默认须经法制审核；审核目录清单规则将由法制审核模块判定",
+    penalty_kinds = models.JSONField(
+        "拟作出的处罚种类", default=list, blank=True, help_text="行政处罚法第九条所列种类的代码"
+    )
+    amount_involved_yuan = models.DecimalField(
+        "涉案金额（元）", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    review_flags = models.JSONField(
+        "重大执法决定情形",
+        default=list,
+        blank=True,
+        help_text="行政处罚法第五十八条第一款所列情形；法制审核目录清单据此判定是否须经审核",
     )
     hearing_right = models.BooleanField(
         "拟作出的处罚属于听证范围",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from sanxiang.cases.models import Case
+from sanxiang.cases.workflow.gate import review_gate
 from sanxiang.errors import DomainError
 from sanxiang.org.models import Officer, Role
 
@@ -22,7 +23,8 @@ def _scope(officer: Officer) -> Q:
         return Q(agency_id=officer.unit.agency_id)
     # EXISTS rather than a join, so the list needs no DISTINCT and stays an index walk.
     handled = Case.handlers.through.objects.filter(case_id=OuterRef("pk"), officer_id=officer.pk)
-    return Q(unit_id=officer.unit_id) | Q(Exists(handled))
+    # A 法制审核人员 reads the cases sent to him for review (DESIGN.md rule 6).
+    return Q(unit_id=officer.unit_id) | Q(Exists(handled)) | review_gate().scope(officer)
 
 
 def cases_for(officer: Officer) -> QuerySet[Case]:

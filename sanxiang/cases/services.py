@@ -26,7 +26,9 @@ from sanxiang.cases.models import (
     NumberSeries,
     Party,
     PartyKind,
+    PenaltyKind,
     Procedure,
+    ReviewFlag,
 )
 from sanxiang.cases.workflow.definitions import (
     DECISION_DEADLINE,
@@ -36,6 +38,7 @@ from sanxiang.cases.workflow.definitions import (
     PROCEDURES,
 )
 from sanxiang.cases.workflow.engine import GuardContext, TransitionRefused
+from sanxiang.cases.workflow.gate import review_gate
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
@@ -72,9 +75,42 @@ def _snapshot_sha256(case: Case) -> str:
                 "decided_on": case.decided_on.isoformat() if case.decided_on else None,
                 "hearing_right": case.hearing_right,
                 "complex_or_major": case.complex_or_major,
-                "requires_legal_review": case.requires_legal_review,
+                "penalty_kinds": sorted(case.penalty_kinds),
+                "amount_involved_yuan": (
+                    str(case.amount_involved_yuan)
+                    if case.amount_involved_yuan is not None
+                    else None
+                ),
+                "review_flags": sorted(case.review_flags),
                 "handlers": sorted(case.handlers.values_list("pk", flat=True)),
                 "parties": sorted(case.parties.values_list("pk", flat=True)),
+            }
+        )
+    )
+
+
+def proposal_sha256(case: Case) -> str:
+    """SHA-256 of what a case proposes to decide — facts, parties, penalty, circumstances —
+    without its state, so a reviewer can tell whether it changed since it was submitted."""
+    parties = sorted(case.parties.values_list("kind", "name", "identifier", "address"))
+    return sha256_hex(
+        canonical_json(
+            {
+                "id": case.pk,
+                "title": case.title,
+                "facts": case.facts,
+                "fine_yuan": str(case.fine_yuan) if case.fine_yuan is not None else None,
+                "penalty_kinds": sorted(case.penalty_kinds),
+                "amount_involved_yuan": (
+                    str(case.amount_involved_yuan)
+                    if case.amount_involved_yuan is not None
+                    else None
+                ),
+                "review_flags": sorted(case.review_flags),
+                "hearing_right": case.hearing_right,
+                "complex_or_major": case.complex_or_major,
+                "handlers": sorted(case.handlers.values_list("pk", flat=True)),
+                "parties": [list(p) for p in parties],
             }
         )
     )
@@ -188,11 +224,15 @@ def case_open(*, actor: Officer, new: NewCase) -> Case:
             violation_ended_on=new.violation_ended_on,
             endangers_life_health_or_finance=new.endangers_life_health_or_finance,
             caused_harm=new.caused_harm,
-            # Default of the Xiamen and Hebei plans for penalties; the review catalogue (issue #5)
-            # will decide instead, and add the gate to coercive measures too.
-            requires_legal_review=new.procedure == Procedure.PENALTY_GENERAL,
             fine_yuan=new.fine_yuan,
             warning_only=new.warning_only,
+            penalty_kinds=(
+                [PenaltyKind.FINE.value]
+                if new.fine_yuan is not None
+                else [PenaltyKind.WARNING.value]
+                if new.warning_only
+                else []
+            ),
             hearing_right=new.hearing_right,
             complex_or_major=new.complex_or_major,
             clue_received_on=new.clue_received_on,
@@ -303,6 +343,83 @@ def handlers_set(*, actor: Officer, case_id: int, officers: list[Officer]) -> Ca
     return case
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """What the handlers propose as the investigation goes on: facts, penalty, and the
+    circumstances the review catalogue and the hearing and discussion rules look at."""
+
+    facts: str
+    penalty_kinds: tuple[str, ...] = ()
+    fine_yuan: Decimal | None = None
+    amount_involved_yuan: Decimal | None = None
+    hearing_right: bool = False
+    complex_or_major: bool = False
+    review_flags: tuple[str, ...] = ()
+
+
+# The proposal can change until it goes to 法制审核 (or back to the handlers from it): what the
+# reviewer passed is what is decided.
+ASSESSMENT_OPEN_IN = {
+    "clue", "investigating", "investigated", "notified", "hearing_requested", "hearing_noticed",
+    "heard", "review_returned", "proposed", "on_site", "planned", "checked",
+}  # fmt: skip
+# Whether the penalty is within 听证 scope decides what the notice says (第四十四条、第六十四条).
+HEARING_RIGHT_OPEN_IN = {"clue", "investigating", "investigated", "proposed"}
+
+
+def _money(value: Decimal | None, label: str) -> None:
+    if value is not None and (value < 0 or value != value.quantize(Decimal("0.01"))):
+        raise CaseRefused(
+            f"{label}应为不小于零、最多两位小数的金额（元）。", log_message=f"bad amount {label}"
+        )
+
+
+def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case:
+    """Record the facts and proposed penalty and the circumstances of the case."""
+    unknown_kinds = set(assessment.penalty_kinds) - set(PenaltyKind.values)
+    unknown_flags = set(assessment.review_flags) - set(ReviewFlag.values)
+    if unknown_kinds or unknown_flags:
+        raise CaseRefused(
+            "处罚种类或重大执法决定情形不正确。",
+            log_message=f"unknown kinds {unknown_kinds} flags {unknown_flags}",
+        )
+    _money(assessment.fine_yuan, "罚款金额")
+    _money(assessment.amount_involved_yuan, "涉案金额")
+    if (PenaltyKind.FINE in assessment.penalty_kinds) != (assessment.fine_yuan is not None):
+        raise CaseRefused(
+            "拟处罚种类含罚款的，须填写罚款金额；不罚款的，请不要填写罚款金额。",
+            log_message="fine kind and amount disagree",
+        )
+    with transaction.atomic():
+        case = _case_for_update(case_id, actor)
+        _may_edit(case, actor)
+        if case.state not in ASSESSMENT_OPEN_IN:
+            raise CaseRefused(
+                "案件已提交法制审核或已作出决定，不能再修改拟处理意见；审核退回后可以修改。",
+                log_message=f"case {case.pk} assessment frozen in {case.state}",
+            )
+        if (
+            assessment.hearing_right != case.hearing_right
+            and case.state not in HEARING_RIGHT_OPEN_IN
+        ):
+            raise CaseRefused(
+                "已事先告知当事人，不能再更改是否属于听证范围；如须更改，应当重新告知"
+                "（行政处罚法第四十四条、第六十三条）。",
+                log_message=f"case {case.pk} hearing right frozen",
+            )
+        case.facts = assessment.facts.strip()
+        case.penalty_kinds = sorted(set(assessment.penalty_kinds))
+        case.warning_only = case.penalty_kinds == [PenaltyKind.WARNING.value]
+        case.fine_yuan = assessment.fine_yuan
+        case.amount_involved_yuan = assessment.amount_involved_yuan
+        case.hearing_right = assessment.hearing_right
+        case.complex_or_major = assessment.complex_or_major
+        case.review_flags = sorted(set(assessment.review_flags))
+        case.save()
+        _record(case, actor, "assessed")
+    return case
+
+
 def _follow_up_case(inspection: Case, actor: Officer, today: date) -> Case:
     """A finding of an inspection becomes a general-procedure case (案源登记), linked to it."""
     case = Case.objects.create(
@@ -319,7 +436,6 @@ def _follow_up_case(inspection: Case, actor: Officer, today: date) -> Case:
         endangers_life_health_or_finance=inspection.endangers_life_health_or_finance,
         caused_harm=inspection.caused_harm,
         clue_received_on=today,
-        requires_legal_review=True,
         origin=inspection,
         created_by=actor,
     )
@@ -400,6 +516,7 @@ def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
                 str(step.deadline),
             )
         case.save(update_fields=fields)
+        review_gate().on_transition(case, actor, action)
         _record(case, actor, action)
     logger.info("case %s: %s by officer %s -> %s", case.pk, action, actor.pk, case.state)
     return case

@@ -1,5 +1,6 @@
 """Office pages for cases: thin adapters over selectors (reads) and services (writes)."""
 
+from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -15,8 +16,12 @@ from sanxiang.cases import selectors
 from sanxiang.cases.documents import AVAILABLE_IN, KINDS
 from sanxiang.cases.fines import late_fee
 from sanxiang.cases.forms import CaseOpenForm
+from sanxiang.cases.models import PenaltyKind, ReviewFlag
 from sanxiang.cases.services import (
+    ASSESSMENT_OPEN_IN,
+    Assessment,
     NewCase,
+    case_assess,
     case_open,
     case_transition,
     document_generate,
@@ -29,7 +34,7 @@ from sanxiang.cases.workflow.engine import GuardContext
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.ledger.selectors import entries_for_object
-from sanxiang.org.models import Officer
+from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_user
 
 
@@ -99,7 +104,13 @@ def case_new(request):
     return render(request, "cases/new.html", {"form": form})
 
 
-EVENT_LABELS = {"opened": "登记", "party_added": "登记当事人", "handlers_set": "指定承办人"}
+EVENT_LABELS = {
+    "opened": "登记",
+    "party_added": "登记当事人",
+    "handlers_set": "指定承办人",
+    "assessed": "修改拟处理意见",
+    "review.determination.recorded": "判定是否须经法制审核",
+}
 
 
 def _timeline(case, definition) -> list[dict[str, object]]:
@@ -130,10 +141,18 @@ def case_detail(request, pk):
     fee = None
     if case.payment_due_on and case.fine_yuan and case.state == "served":
         fee = late_fee(fine=case.fine_yuan, due_on=case.payment_due_on, on=today)
-    options = [
-        {"transition": transition, "refusal": refusal}
-        for transition, refusal in definition.options(context)
-    ]
+    options, review_steps = [], []
+    for transition, refusal in definition.options(context):
+        if transition.via:
+            # Recorded on the review pages with what each step needs; one link leads there.
+            review_steps.append(transition.action)
+        else:
+            options.append({"transition": transition, "refusal": refusal})
+    review_link = (
+        ("提交法制审核" if "submit_review" in review_steps else "法制审核（查看、审核、答复）")
+        if review_steps
+        else None
+    )
     return render(
         request,
         "cases/detail.html",
@@ -142,6 +161,11 @@ def case_detail(request, pk):
             "state": definition.states.get(case.state, case.state),
             "procedure": definition,
             "options": options,
+            "review_link": review_link,
+            "may_assess": case.state in ASSESSMENT_OPEN_IN
+            and (officer.has_role(Role.HEAD) or case.handlers.filter(pk=officer.pk).exists()),
+            "penalty_kinds": PenaltyKind.choices,
+            "review_flags": ReviewFlag.choices,
             "late_fee": fee,
             "parties": case.parties.all(),
             "handlers": case.handlers.all(),
@@ -234,4 +258,43 @@ def case_handlers(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, "已指定承办人：" + "、".join(o.name for o in chosen))
+    return redirect("cases:detail", pk=pk)
+
+
+def _amount(value: str, label: str) -> Decimal | None:
+    value = value.strip().replace(",", "")
+    if not value:
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise DomainError(f"{label}不是有效的金额。", log_message=f"bad {label}") from None
+
+
+@login_required
+@require_POST
+def case_assess_view(request, pk):
+    """拟处理意见: facts, proposed penalty and the circumstances the rules look at."""
+    officer = _officer(request)
+    try:
+        case = selectors.case_get_for(officer, pk)
+        case_assess(
+            actor=officer,
+            case_id=case.pk,
+            assessment=Assessment(
+                facts=request.POST.get("facts", ""),
+                penalty_kinds=tuple(request.POST.getlist("penalty_kinds")),
+                fine_yuan=_amount(request.POST.get("fine_yuan", ""), "罚款金额"),
+                amount_involved_yuan=_amount(
+                    request.POST.get("amount_involved_yuan", ""), "涉案金额"
+                ),
+                hearing_right=request.POST.get("hearing_right") == "yes",
+                complex_or_major=request.POST.get("complex_or_major") == "yes",
+                review_flags=tuple(request.POST.getlist("review_flags")),
+            ),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已保存拟处理意见。")
     return redirect("cases:detail", pk=pk)

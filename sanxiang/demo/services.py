@@ -19,6 +19,7 @@ from sanxiang.ledger.selectors import tree_size
 from sanxiang.ledger.services import SYSTEM, ledger_append, tree_head_sign
 from sanxiang.org.models import Agency, Article, Certificate, Officer, RoleAssignment, Unit
 from sanxiang.org.services import categories_load, laws_load, officers_import
+from sanxiang.review.loading import review_defaults_load
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
             NumberingRule.objects.update_or_create(
                 agency=agency, kind=kind, defaults={"prefix": prefix}
             )
+        review_defaults_load(agency=agency)
         for spec_unit in item["units"]:
             unit, created = Unit.objects.update_or_create(
                 agency=agency,

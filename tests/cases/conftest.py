@@ -26,7 +26,7 @@ class Staff:
 
 
 @pytest.fixture
-def staff(agency, django_user_model) -> Staff:
+def staff(agency, django_user_model, statutory_catalogue) -> Staff:
     squad = agency.units.get(name="执法一大队")
     office = Unit.objects.create(agency=agency, name="办公室")
     NumberingRule.objects.create(agency=agency, kind="penalty", prefix="测城执罚")
@@ -162,3 +162,37 @@ def attach_full_video(staff, case):
     """The 全程录像 of the case."""
     video = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + b"video" * 100
     return attach_record(staff, case, kind="full_video", data=video, filename="全程录像.mp4")
+
+
+# The statutory minimum of a review catalogue (行政处罚法第五十八条第一款): the cases these tests
+# open carry none of its circumstances, so they need no 法制审核 unless a test says otherwise.
+STATUTORY_CATALOGUE: tuple[tuple[str, dict[str, object]], ...] = (
+    ("涉及重大公共利益的", {"case_flag": "public_interest"}),
+    ("可能造成重大社会影响或者引发社会风险的", {"case_flag": "social_risk"}),
+    ("直接关系当事人或者第三人重大权益，经过听证程序的",
+     {"case_flag": "major_rights", "hearing_held": True}),
+    ("案件情况疑难复杂、涉及多个法律关系的", {"case_flag": "complex"}),
+)  # fmt: skip
+
+
+@pytest.fixture
+def statutory_catalogue(agency):
+    from sanxiang.review.models import CatalogueRule
+
+    return [
+        CatalogueRule.objects.create(
+            agency=agency, position=i, title=title, basis="行政处罚法第五十八条第一款", **conditions
+        )
+        for i, (title, conditions) in enumerate(STATUTORY_CATALOGUE, start=1)
+    ]
+
+
+def catalogue_rule(agency, title="法定简易程序以外的行政处罚", **conditions):
+    """Add one rule to the agency's catalogue (厦城执法〔2019〕5号 by default: every penalty)."""
+    from sanxiang.review.models import CatalogueRule
+
+    conditions.setdefault("procedure", "" if conditions else "penalty_general")
+    position = CatalogueRule.objects.filter(agency=agency).count() + 1
+    return CatalogueRule.objects.create(
+        agency=agency, position=position, title=title, basis="测试", **conditions
+    )

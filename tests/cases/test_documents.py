@@ -144,14 +144,12 @@ def test_another_units_officer_cannot_download_a_document(staff, decided_on_spot
 
 
 def test_a_decision_is_served_only_after_its_document_is_made(staff, general_case):
-    from sanxiang.cases.models import Case
     from sanxiang.cases.workflow.engine import TransitionRefused
 
-    Case.objects.filter(pk=general_case.pk).update(requires_legal_review=False)
     steps = [
         (staff.head, "register"),
         (staff.zhang, "conclude"),
-        (staff.zhang, "notify_without_review"),
+        (staff.zhang, "notify"),
         (staff.head, "decide"),
     ]
     for actor, action in steps:

@@ -10,7 +10,7 @@ import time_machine
 
 from sanxiang.cases.services import case_open, case_transition
 from sanxiang.cases.workflow.engine import TransitionRefused
-from tests.cases.conftest import new_case, ready_case
+from tests.cases.conftest import catalogue_rule, new_case, ready_case
 
 TODAY = date(2026, 5, 20)
 
@@ -165,36 +165,49 @@ def test_registering_needs_a_party(staff):
 # 行政处罚法第五十八条: the review gate --------------------------------------------------------
 
 
-def test_no_decision_path_exists_until_a_legal_review_passes(staff, general_case):
+def test_a_case_in_the_review_catalogue_is_not_decided_without_a_passed_review(staff, general_case):
+    catalogue_rule(staff.zhang.unit.agency)  # 厦城执法〔2019〕5号: every general penalty
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
-    assert "本案须经法制审核" in refused(staff.zhang, general_case, "notify_without_review")
-    case_transition(actor=staff.zhang, case_id=general_case.pk, action="submit_review")
-    assert "未经法制审核或者审核未通过的，不得作出决定" in refused(
-        staff.zhou, general_case, "pass_review"
-    )
-    assert "不能进行“作出行政处罚决定”" in refused(staff.head, general_case, "decide")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    message = refused(staff.head, general_case, "decide")
+    assert "属于法制审核目录清单事项：第5项 法定简易程序以外的行政处罚" in message
+    assert message.endswith("未经法制审核的，不得作出决定（行政处罚法第五十八条）")
 
 
-def test_a_case_outside_the_review_catalogue_goes_straight_to_notice(staff, general_case):
-    type(general_case).objects.filter(pk=general_case.pk).update(requires_legal_review=False)
+def test_review_steps_cannot_be_taken_around_the_review_pages(staff, general_case):
+    catalogue_rule(staff.zhang.unit.agency)
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
-    assert "本案无需法制审核" in refused(staff.zhang, general_case, "submit_review")
-    case = case_transition(
-        actor=staff.zhang, case_id=general_case.pk, action="notify_without_review"
-    )
-    assert case.state == "notified"
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    assert "请在“提交法制审核”页面" in refused(staff.zhang, general_case, "submit_review")
+    assert "不能进行" in refused(staff.zhou, general_case, "pass_review")
+
+
+def test_a_case_outside_the_review_catalogue_is_decided_without_review(staff, general_case):
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    case = case_transition(actor=staff.head, case_id=general_case.pk, action="decide")
+    assert case.state == "decided"
+
+
+def test_an_agency_without_a_catalogue_reviews_everything(staff, general_case, statutory_catalogue):
+    for rule in statutory_catalogue:
+        rule.delete()
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    assert "尚未制定法制审核目录清单" in refused(staff.head, general_case, "decide")
 
 
 # 行政处罚法第六十条 ---------------------------------------------------------------------------
 
 
 def test_a_decision_after_90_days_from_registration_is_refused(staff, general_case):
-    type(general_case).objects.filter(pk=general_case.pk).update(requires_legal_review=False)
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
-    case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify_without_review")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
     with time_machine.travel(date(2026, 8, 19), tick=False):
         assert "已超过作出决定的期限（2026年08月18日）" in refused(
             staff.head, general_case, "decide"

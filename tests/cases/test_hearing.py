@@ -21,11 +21,11 @@ def step(actor, case, action):
 @pytest.fixture
 def notified(staff, general_case):
     """A case told of the intended penalty on NOTICE_DAY; it carries a hearing right."""
-    Case.objects.filter(pk=general_case.pk).update(requires_legal_review=False, hearing_right=True)
+    Case.objects.filter(pk=general_case.pk).update(hearing_right=True)
     with time_machine.travel(NOTICE_DAY, tick=False):
         step(staff.head, general_case, "register")
         step(staff.zhang, general_case, "conclude")
-        case = step(staff.zhang, general_case, "notify_without_review")
+        case = step(staff.zhang, general_case, "notify")
     assert case.step_due_on == date(2026, 5, 27)  # five working days: 21, 22, 25, 26, 27
     return case
 
@@ -86,12 +86,12 @@ def test_a_complex_case_is_decided_only_after_collective_discussion(staff, notif
 
 
 def test_a_case_that_went_through_a_hearing_needs_legal_review_before_the_decision(staff, notified):
-    """第五十八条第一款第二项: reviewed after the hearing (blocks until the review module)."""
-    Case.objects.filter(pk=notified.pk).update(requires_legal_review=True)
+    """第五十八条第一款第二项: 直接关系重大权益 and heard — the review comes after the hearing."""
+    Case.objects.filter(pk=notified.pk).update(review_flags=["major_rights"])
     with time_machine.travel(date(2026, 5, 22), tick=False):
         step(staff.zhang, notified, "request_hearing")
         step(staff.zhang, notified, "notice_hearing")
     with time_machine.travel(date(2026, 6, 2), tick=False):
         step(staff.head, notified, "hold_hearing")
-        with pytest.raises(TransitionRefused, match="经过听证程序的案件"):
+        with pytest.raises(TransitionRefused, match="经过听证程序的，未经法制审核的，不得作出决定"):
             step(staff.head, notified, "decide")

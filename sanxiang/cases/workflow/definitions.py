@@ -7,7 +7,7 @@ Declared so far: 行政处罚一般程序 (with 听证 and 集体讨论) up to �
 from __future__ import annotations
 
 from sanxiang.cases.models import Procedure
-from sanxiang.cases.workflow.engine import ProcedureDefinition, Transition
+from sanxiang.cases.workflow.engine import Guard, ProcedureDefinition, Transition
 from sanxiang.cases.workflow.guards import (
     COLLECTIVE_DISCUSSION_HELD,
     DECISION_DOCUMENT_ISSUED,
@@ -22,15 +22,14 @@ from sanxiang.cases.workflow.guards import (
     HEARING_WINDOW_CLOSED,
     HOST_NOT_INVESTIGATOR,
     INSPECTION_RECORD_ATTACHED,
-    LEGAL_REVIEW_NOT_REQUIRED,
-    LEGAL_REVIEW_PASSED,
-    LEGAL_REVIEW_REQUIRED,
+    LEGAL_REVIEW_DONE,
     MEASURE_NOT_EXPIRED,
+    MEASURE_REVIEW_DONE,
     PARTY_RECORDED,
-    REVIEW_AFTER_HEARING,
     TWO_CERTIFIED_HANDLERS,
     WITHIN_LIMITATION,
     WITHIN_ON_SPOT_LIMITS,
+    review_step,
 )
 from sanxiang.core.deadlines import CalendarDays, Deadline, WorkingDays
 from sanxiang.org.models import Role
@@ -48,6 +47,58 @@ HEARING_NOTICE_PERIOD = Deadline(
 )
 PAYMENT_DEADLINE = Deadline(CalendarDays(15), "收到决定书之日", "行政处罚法第六十七条")
 
+REVIEW_STATES = {
+    "under_review": "法制审核中",
+    "review_returned": "审核退回承办机构",
+    "committee": "法制审核委员会审议",
+    "reviewed": "法制审核通过",
+}
+COMMITTEE_BASIS = "法制审核机构与承办机构意见不一致的，提请法制审核委员会集体审议"
+
+
+def review_transitions(
+    submit_from: frozenset[str],
+    *,
+    basis: str,
+    deadline: Deadline | None,
+    extra_guards: tuple[Guard, ...] = (),
+) -> tuple[Transition, ...]:
+    """The 法制审核 loop, the same in every procedure that has a review gate.
+
+    Each step is recorded by the review app's pages (``via="review"``) with what the step
+    needs — materials and a signed statement, an opinion on every point, a written answer,
+    committee minutes — and its guard asks the review app that this was recorded, so the
+    step cannot be taken around those pages.
+    """
+    reviewers = frozenset({Role.REVIEWER.value})
+    secretariat = frozenset({Role.REVIEWER.value, Role.HEAD.value})
+
+    def step(action: str, label: str, source: set[str], target: str, roles: frozenset[str],
+             *, handlers_only: bool = False, step_basis: str = basis,
+             guards: tuple[Guard, ...] = ()) -> Transition:  # fmt: skip
+        return Transition(
+            action, label, frozenset(source), target, roles,
+            guards=(*guards, review_step(action, basis)), deadline=deadline,
+            handlers_only=handlers_only, basis=step_basis, via="review",
+        )  # fmt: skip
+
+    return (
+        step("submit_review", "提交法制审核", set(submit_from), "under_review", OFFICER,
+             handlers_only=True, guards=extra_guards),
+        step("return_review", "审核意见：存在问题，退回承办机构", {"under_review"},
+             "review_returned", reviewers),
+        step("resubmit_review", "书面答复审核意见后重新提交", {"review_returned"},
+             "under_review", OFFICER, handlers_only=True),
+        step("refer_committee", "提请法制审核委员会审议", {"under_review"}, "committee",
+             reviewers, step_basis=COMMITTEE_BASIS),
+        step("pass_review", "审核意见：同意", {"under_review"}, "reviewed", reviewers),
+        step("committee_proceed", "审核委员会结论：同意作出决定", {"committee"}, "reviewed",
+             secretariat, step_basis=COMMITTEE_BASIS),
+        step("committee_return", "审核委员会结论：退回承办机构", {"committee"},
+             "review_returned", secretariat, step_basis=COMMITTEE_BASIS),
+    )  # fmt: skip
+
+
 GENERAL = ProcedureDefinition(
     code=Procedure.PENALTY_GENERAL,
     label="行政处罚一般程序",
@@ -56,12 +107,11 @@ GENERAL = ProcedureDefinition(
         "clue": "案源登记",
         "investigating": "调查取证",
         "investigated": "调查终结",
-        "under_review": "法制审核",
-        "reviewed": "审核通过",
         "notified": "已事先告知",
         "hearing_requested": "当事人要求听证",
         "hearing_noticed": "已通知听证",
         "heard": "已举行听证",
+        **REVIEW_STATES,
         "discussed": "已集体讨论",
         "decided": "已作出决定",
         "served": "已送达",
@@ -103,43 +153,11 @@ GENERAL = ProcedureDefinition(
             basis="行政处罚法第五十七条",
         ),
         Transition(
-            "submit_review",
-            "提交法制审核",
-            frozenset({"investigated"}),
-            "under_review",
-            OFFICER,
-            guards=(LEGAL_REVIEW_REQUIRED,),
-            deadline=DECISION_DEADLINE,
-            handlers_only=True,
-            basis="行政处罚法第五十八条",
-        ),
-        Transition(
-            "pass_review",
-            "法制审核通过",
-            frozenset({"under_review"}),
-            "reviewed",
-            REVIEWER,
-            guards=(LEGAL_REVIEW_PASSED,),
-            deadline=DECISION_DEADLINE,
-            basis="行政处罚法第五十八条",
-        ),
-        Transition(
             "notify",
             "事先告知",
-            frozenset({"reviewed"}),
-            "notified",
-            OFFICER,
-            deadline=HEARING_REQUEST_DEADLINE,
-            handlers_only=True,
-            basis="行政处罚法第四十四条",
-        ),
-        Transition(
-            "notify_without_review",
-            "事先告知（无需法制审核）",
             frozenset({"investigated"}),
             "notified",
             OFFICER,
-            guards=(LEGAL_REVIEW_NOT_REQUIRED,),
             deadline=HEARING_REQUEST_DEADLINE,
             handlers_only=True,
             basis="行政处罚法第四十四条",
@@ -174,26 +192,34 @@ GENERAL = ProcedureDefinition(
             deadline=DECISION_DEADLINE,
             basis="行政处罚法第六十四条、第六十五条",
         ),
+        # 法制审核 comes last before the decision, so it also covers the notice, the party's
+        # statements and the hearing (行政处罚法第五十八条第一款第二项).
+        *review_transitions(
+            frozenset({"notified", "heard"}),
+            basis="行政处罚法第五十八条",
+            deadline=DECISION_DEADLINE,
+            extra_guards=(HEARING_WINDOW_CLOSED,),
+        ),
         Transition(
             "discuss",
             "负责人集体讨论",
-            frozenset({"notified", "heard"}),
+            frozenset({"notified", "heard", "reviewed"}),
             "discussed",
             HEAD,
-            guards=(HEARING_WINDOW_CLOSED,),
+            guards=(HEARING_WINDOW_CLOSED, LEGAL_REVIEW_DONE),
             deadline=DECISION_DEADLINE,
             basis="行政处罚法第五十七条第二款",
         ),
         Transition(
             "decide",
             "作出行政处罚决定",
-            frozenset({"notified", "heard", "discussed"}),
+            frozenset({"notified", "heard", "reviewed", "discussed"}),
             "decided",
             HEAD,
             guards=(
                 DECISION_IN_TIME,
                 HEARING_WINDOW_CLOSED,
-                REVIEW_AFTER_HEARING,
+                LEGAL_REVIEW_DONE,
                 COLLECTIVE_DISCUSSION_HELD,
             ),
             deadline=SERVICE_DEADLINE,
@@ -202,7 +228,7 @@ GENERAL = ProcedureDefinition(
         Transition(
             "no_penalty",
             "不予行政处罚",
-            frozenset({"investigated", "notified", "heard", "discussed"}),
+            frozenset({"investigated", "notified", "heard", "reviewed", "discussed"}),
             "no_penalty",
             HEAD,
             basis="行政处罚法第三十三条、第五十七条",
@@ -309,7 +335,9 @@ COERCIVE_MEASURE = ProcedureDefinition(
     initial="proposed",
     states={
         "proposed": "拟实施",
+        **REVIEW_STATES,
         "approved": "负责人已批准",
+        "dropped": "不予实施",
         "pending_approval": "紧急实施待补批",
         "in_force": "查封扣押中",
         "extended": "已延长期限",
@@ -321,13 +349,32 @@ COERCIVE_MEASURE = ProcedureDefinition(
     },
     terminal=frozenset({"archived"}),
     transitions=(
+        *review_transitions(
+            frozenset({"proposed"}),
+            basis="国办发〔2018〕118号：重大执法决定法制审核",
+            deadline=None,
+            extra_guards=(PARTY_RECORDED,),
+        ),
         Transition(
             "approve",
             "批准实施",
-            frozenset({"proposed"}),
+            frozenset({"proposed", "reviewed"}),
             "approved",
             HEAD,
-            guards=(PARTY_RECORDED, TWO_CERTIFIED_HANDLERS, HANDLERS_ARE_NOT_REVIEWERS),
+            guards=(
+                PARTY_RECORDED,
+                TWO_CERTIFIED_HANDLERS,
+                HANDLERS_ARE_NOT_REVIEWERS,
+                MEASURE_REVIEW_DONE,
+            ),
+            basis="行政强制法第十八条",
+        ),
+        Transition(
+            "drop",
+            "不予实施",
+            frozenset({"proposed", "review_returned", "reviewed"}),
+            "dropped",
+            HEAD,
             basis="行政强制法第十八条",
         ),
         Transition(
@@ -404,7 +451,11 @@ COERCIVE_MEASURE = ProcedureDefinition(
             basis="行政强制法第二十七条",
         ),
         Transition(
-            "close", "结案", frozenset({"released", "confiscated", "destroyed"}), "closed", HEAD
+            "close",
+            "结案",
+            frozenset({"released", "confiscated", "destroyed", "dropped"}),
+            "closed",
+            HEAD,
         ),
         Transition(
             "archive", "归档", frozenset({"closed"}), "archived", OFFICER, handlers_only=True

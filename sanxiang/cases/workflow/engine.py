@@ -66,6 +66,8 @@ class Transition:
     """One step a case can take: from which states, to which, by whom, under which guards.
 
     ``deadline`` is the time limit of the step the case enters (stored as its due date).
+    ``via`` names the module whose page records the step with what it needs (e.g. ``review``:
+    an opinion written point by point); the case page links there instead of offering a button.
     """
 
     action: str
@@ -77,6 +79,7 @@ class Transition:
     deadline: Deadline | None = None
     handlers_only: bool = False
     basis: str = ""
+    via: str = ""
 
 
 @dataclass(frozen=True)

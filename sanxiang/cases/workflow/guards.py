@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 
 from sanxiang.cases.models import PartyKind
 from sanxiang.cases.workflow.engine import Guard, GuardContext
+from sanxiang.cases.workflow.gate import review_gate
 from sanxiang.org.models import Certificate, Officer, Role
 
 # 行政处罚法第五十一条: on-the-spot fines up to 200 yuan for a citizen, 3000 for an organisation.
@@ -103,20 +104,20 @@ def _within_on_spot_limits(context: GuardContext) -> str | None:
     return None
 
 
-def _review_passed(context: GuardContext) -> str | None:
-    # The review gate (重大执法决定法制审核) is filled by the legal-review module; until it
-    # exists no review can pass, so a case that needs review cannot be decided.
-    return "法制审核尚未通过；未经法制审核或者审核未通过的，不得作出决定"
+def _review_done(context: GuardContext) -> str | None:
+    gate = review_gate()
+    if not gate.need(context.case).required:
+        return None
+    return gate.refusal(context.case, context.actor, "decision")
 
 
-def _review_not_required(context: GuardContext) -> str | None:
-    if context.case.requires_legal_review:
-        return "本案须经法制审核，请先提交法制审核"
-    return None
+def review_step(step: str, basis: str = "行政处罚法第五十八条") -> Guard:
+    """A guard that asks the review app whether review step ``step`` has been recorded."""
 
+    def check(context: GuardContext) -> str | None:
+        return review_gate().refusal(context.case, context.actor, step)
 
-def _review_required(context: GuardContext) -> str | None:
-    return None if context.case.requires_legal_review else "本案无需法制审核"
+    return Guard(f"review_{step}", basis, check)
 
 
 def _decision_in_time(context: GuardContext) -> str | None:
@@ -230,22 +231,12 @@ def _collective_discussion_held(context: GuardContext) -> str | None:
     return None
 
 
-def _review_after_hearing(context: GuardContext) -> str | None:
-    # Like the review gate itself, this can only pass once the legal-review module exists.
-    if context.case.state == "heard" and context.case.requires_legal_review:
-        return "经过听证程序的案件，作出决定前应当进行法制审核，审核尚未通过"
-    return None
-
-
 def _decision_document_issued(context: GuardContext) -> str | None:
     if context.case.documents.filter(kind="decision").exists():
         return None
     return "请先制作行政处罚决定书"
 
 
-REVIEW_AFTER_HEARING = Guard(
-    "review_after_hearing", "行政处罚法第五十八条第一款第二项", _review_after_hearing
-)
 DECISION_DOCUMENT_ISSUED = Guard(
     "decision_document_issued", "行政处罚法第五十九条、第六十一条", _decision_document_issued
 )
@@ -279,9 +270,11 @@ WITHIN_LIMITATION = Guard("within_limitation", "行政处罚法第三十六条",
 WITHIN_ON_SPOT_LIMITS = Guard(
     "within_on_spot_limits", "行政处罚法第五十一条", _within_on_spot_limits
 )
-LEGAL_REVIEW_PASSED = Guard("legal_review_passed", "行政处罚法第五十八条", _review_passed)
-LEGAL_REVIEW_NOT_REQUIRED = Guard(
-    "legal_review_not_required", "行政处罚法第五十八条", _review_not_required
+# 未经法制审核或者审核未通过的，不得作出决定: asked of the review app through the gate.
+LEGAL_REVIEW_DONE = Guard("legal_review_done", "行政处罚法第五十八条", _review_done)
+MEASURE_REVIEW_DONE = Guard(
+    "measure_review_done",
+    "国办发〔2018〕118号：重大执法决定法制审核；本机关法制审核目录清单",
+    _review_done,
 )
-LEGAL_REVIEW_REQUIRED = Guard("legal_review_required", "行政处罚法第五十八条", _review_required)
 DECISION_IN_TIME = Guard("decision_in_time", "行政处罚法第六十条", _decision_in_time)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ReviewConfig(AppConfig):
+    name = "sanxiang.review"
+    verbose_name = "法制审核"
+
+    def ready(self) -> None:
+        from sanxiang.cases.workflow.gate import install
+        from sanxiang.review.gate import CatalogueGate
+
+        install(CatalogueGate())

@@ -1,0 +1,178 @@
+"""法制审核 figures an oversight body asks for (陕西省指标体系; 厦城执法〔2019〕5号), computed from
+the records — never typed in."""
+
+from __future__ import annotations
+
+import io
+import statistics
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from openpyxl import Workbook
+
+from sanxiang.core.workdays import get_calendar
+from sanxiang.org.models import Officer, Role
+from sanxiang.review.models import (
+    OPINION_POINTS,
+    Capacity,
+    Determination,
+    Opinion,
+    OpinionPoint,
+    PointConclusion,
+    Review,
+    ReviewStatus,
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: str
+    target: str = ""
+    met: bool | None = None
+
+
+@dataclass
+class Figures:
+    agency_id: int
+    year: int
+    figures: list[Figure] = field(default_factory=list)
+    problems: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _pct(value: float | None) -> str:
+    return "—（无数据）" if value is None else f"{value:.1%}"
+
+
+def figures_for(*, agency_id: int, year: int) -> Figures:
+    result = Figures(agency_id=agency_id, year=year)
+    active = Officer.objects.filter(unit__agency_id=agency_id, is_active=True)
+    officers = active.filter(roles__role=Role.OFFICER).distinct().count()
+    reviewers = active.filter(roles__role=Role.REVIEWER).distinct()
+    reviewer_count = reviewers.count()
+    qualified = reviewers.filter(has_legal_qualification=True).count()
+    ratio = _share(reviewer_count, officers)
+    result.figures.append(
+        Figure(
+            "法制审核人员占执法人员比例",
+            f"{reviewer_count} / {officers} = {_pct(ratio)}",
+            "≥ 5%",
+            None if ratio is None else ratio >= 0.05,
+        )
+    )
+    share = _share(qualified, reviewer_count)
+    result.figures.append(
+        Figure(
+            "法制审核人员中具有法律职业资格的比例",
+            f"{qualified} / {reviewer_count} = {_pct(share)}",
+            "≥ 50%",
+            None if share is None else share >= 0.5,
+        )
+    )
+    opinions = Opinion.objects.filter(
+        round__review__agency_id=agency_id, created_at__year=year
+    ).select_related("reviewer__unit")
+    total = opinions.count()
+    full_time = opinions.filter(reviewer__unit__is_legal_review_body=True).count()
+    share = _share(full_time, total)
+    result.figures.append(
+        Figure(
+            "由专职法制审核人员（法制审核机构人员）完成的审核意见比例",
+            f"{full_time} / {total} = {_pct(share)}",
+            "≥ 50%",
+            None if share is None else share >= 0.5,
+        )
+    )
+    reviews = Review.objects.filter(agency_id=agency_id, submitted_at__year=year)
+    review_count = reviews.count()
+    assisted = (
+        reviews.filter(
+            Q(rounds__opinion__assisted_by__gt="")
+            | Q(meetings__participants__capacity__in=[Capacity.ADVISER, Capacity.LAWYER])
+        )
+        .distinct()
+        .count()
+    )
+    share = _share(assisted, review_count)
+    result.figures.append(
+        Figure(
+            "法律顾问、公职律师参与的审核比例",
+            f"{assisted} / {review_count} = {_pct(share)}",
+            "≥ 20%",
+            None if share is None else share >= 0.2,
+        )
+    )
+    required = Determination.objects.filter(
+        case__agency_id=agency_id, created_at__year=year, required=True
+    )
+    required_count = required.count()
+    passed_cases = set(
+        Review.objects.filter(
+            case_id__in=required.values("case_id"), status=ReviewStatus.PASSED
+        ).values_list("case_id", flat=True)
+    )
+    covered = sum(
+        1 for case_id in required.values_list("case_id", flat=True) if case_id in passed_cases
+    )
+    share = _share(covered, required_count)
+    result.figures.append(
+        Figure(
+            "目录清单内决定经法制审核通过的比例",
+            f"{covered} / {required_count} = {_pct(share)}",
+            "100%",
+            None if share is None else covered == required_count,
+        )
+    )
+    calendar = get_calendar()
+    turnaround = [
+        calendar.workdays_between(
+            timezone.localtime(r.submitted_at).date(), timezone.localtime(r.passed_at).date()
+        )
+        for r in reviews.filter(passed_at__isnull=False)
+    ]
+    result.figures.append(
+        Figure(
+            "审核用时（送审至通过，工作日）",
+            f"中位数 {statistics.median(turnaround):g}，最长 {max(turnaround)}"
+            if turnaround
+            else "—（无数据）",
+        )
+    )
+    rounds = [r["n"] for r in reviews.annotate(n=Count("rounds")).values("n")]
+    result.figures.append(
+        Figure(
+            "每案审核轮次",
+            f"平均 {statistics.mean(rounds):.2f}，最多 {max(rounds)}" if rounds else "—（无数据）",
+        )
+    )
+    counts = dict(
+        OpinionPoint.objects.filter(opinion__in=opinions, conclusion=PointConclusion.PROBLEM)
+        .values_list("point")
+        .annotate(n=Count("pk"))
+        .values_list("point", "n")
+    )
+    result.problems = [(label, counts.get(code, 0)) for code, label in OPINION_POINTS]
+    return result
+
+
+def figures_xlsx(figures: Figures) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # noqa: S101 - a new workbook has one sheet
+    sheet.title = f"法制审核{figures.year}"
+    sheet.append(["指标", "数值", "要求", "是否达到"])
+    for figure in figures.figures:
+        met = "" if figure.met is None else ("是" if figure.met else "否")
+        sheet.append([figure.label, figure.value, figure.target, met])
+    sheet.append([])
+    sheet.append(["存在问题的审核事项", "次数"])
+    for label, count in figures.problems:
+        sheet.append([label, count])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

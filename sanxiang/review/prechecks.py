@@ -1,0 +1,117 @@
+"""What the system can check for the reviewer from its own data, point by point.
+
+These are aids, shown beside the opinion form: the reviewer still writes every conclusion.
+Each check returns True (found in order), False (a problem found) or None (the system cannot
+tell; the reviewer must look).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+from sanxiang.cases.documents import KINDS
+from sanxiang.cases.models import Case, CaseDocument
+from sanxiang.core.identifiers import credit_code_problem
+from sanxiang.evidence.models import EvidenceItem, EvidenceKind
+from sanxiang.ledger.models import LedgerEntry
+
+
+@dataclass(frozen=True)
+class Precheck:
+    point: str
+    ok: bool | None
+    text: str
+
+
+def _certificates(case: Case, day: date, label: str) -> Precheck:
+    problems = []
+    count = 0
+    for officer in case.handlers.prefetch_related("certificates__categories"):
+        count += 1
+        certificate = officer.certificate_valid_on(day)
+        if certificate is None:
+            problems.append(f"{officer.name}于{label}（{day:%Y-%m-%d}）无有效执法证")
+        elif not any(c.pk == case.category_id for c in certificate.categories.all()):
+            problems.append(f"{officer.name}的执法证不含执法类别“{case.category.name}”")
+    if count < 2:
+        problems.append(f"承办人仅 {count} 名")
+    if problems:
+        return Precheck("qualification", False, "；".join(problems))
+    return Precheck("qualification", True, f"{count} 名承办人于{label}均持有有效执法证，类别相符")
+
+
+def prechecks(case: Case) -> list[Precheck]:
+    today = timezone.localdate()
+    checks = [
+        Precheck(
+            "subject",
+            credit_code_problem(case.agency.credit_code) is None,
+            f"执法主体：{case.agency.name}（统一社会信用代码 {case.agency.credit_code}）；"
+            "职权依据请对照本机关权责清单",
+        ),
+        _certificates(case, case.registered_on or case.clue_received_on, "立案日"),
+        _certificates(case, today, "今日"),
+    ]
+    steps = list(
+        LedgerEntry.objects.filter(object_type="cases.case", object_id=str(case.pk))
+        .order_by("sequence")
+        .values_list("action", flat=True)
+    )
+    done = [s.removeprefix("cases.case.") for s in steps]
+    procedure_problems = []
+    if case.decision_due_on and today > case.decision_due_on:
+        procedure_problems.append(f"已超过作出决定期限（{case.decision_due_on:%Y-%m-%d}）")
+    if case.procedure == "penalty_general" and "notify" not in done:
+        procedure_problems.append("未见事先告知记录")
+    if case.hearing_right and "notify" in done and "hold_hearing" not in done:
+        procedure_problems.append("属于听证范围，当事人未要求听证或听证尚未举行，请核对")
+    checks.append(
+        Precheck(
+            "procedure",
+            not procedure_problems,
+            "；".join(procedure_problems) or "已办理环节：" + "→".join(done),
+        )
+    )
+    checks.append(
+        Precheck(
+            "facts",
+            bool(case.facts.strip()) or None,
+            "已写明违法事实" if case.facts.strip() else "未写明违法事实",
+        )
+    )
+    evidence = (
+        EvidenceItem.objects.filter(case_number=case.number, agency_id=case.agency_id)
+        if case.number
+        else EvidenceItem.objects.none()
+    )
+    kinds = sorted({EvidenceKind(k).label for k in evidence.values_list("kind", flat=True)})
+    checks.append(
+        Precheck(
+            "evidence",
+            None if kinds else False,
+            f"已登记证据 {evidence.count()} 件（{'、'.join(kinds)}）；合法性和充分性须人工审查"
+            if kinds
+            else "系统中未登记任何证据",
+        )
+    )
+    checks.append(Precheck("law", None, "请核对违法依据和处罚依据的条款"))
+    checks.append(
+        Precheck("discretion", None, "裁量基准模块尚未启用，请对照本机关裁量基准人工核对")
+    )
+    documents = sorted(
+        {
+            KINDS[k].label if k in KINDS else k
+            for k in CaseDocument.objects.filter(case=case).values_list("kind", flat=True)
+        }
+    )
+    checks.append(
+        Precheck(
+            "documents",
+            None if documents else False,
+            f"系统中已生成文书：{'、'.join(documents)}" if documents else "系统中尚未生成任何文书",
+        )
+    )
+    return checks

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+# ruff: noqa: F811 - the fixtures imported from the case tests are used as fixture arguments
+import pytest
+
+from sanxiang.cases.services import case_transition, document_generate
+from sanxiang.review.loading import review_defaults_load
+from sanxiang.review.models import RequiredMaterial
+from tests.cases.conftest import (  # noqa: F401 - fixtures shared with the case tests
+    Staff,
+    attach_record,
+    general_case,
+    ready_case,
+    staff,
+    statutory_catalogue,
+)
+
+
+@pytest.fixture
+def defaults(staff):
+    """The agency's catalogue and materials from data/review/ (all general penalties reviewed)."""
+    agency = staff.zhang.unit.agency
+    for rule in agency_rules(agency):
+        rule.delete()
+    review_defaults_load(agency=agency)
+    return agency
+
+
+def agency_rules(agency):
+    from sanxiang.review.models import CatalogueRule
+
+    return list(CatalogueRule.objects.filter(agency=agency))
+
+
+def declared_all(agency) -> set[int]:
+    return set(
+        RequiredMaterial.objects.filter(agency=agency, source="declared").values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@pytest.fixture
+def notified_case(staff, general_case, defaults):
+    """立案, evidence and 立案审批表 on file, investigation ended, party notified."""
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    general_case.refresh_from_db()
+    attach_record(staff, general_case)
+    document_generate(actor=staff.zhang, case_id=general_case.pk, kind="registration")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    return case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
