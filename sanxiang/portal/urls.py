@@ -10,6 +10,7 @@ urlpatterns = [
     path("officers/check/", views.certificate_check, name="certificate-check"),
     path("procedures/", views.procedures, name="procedures"),
     path("procedures/<str:code>.svg", views.procedure_svg, name="procedure-svg"),
+    path("review-catalogue/", views.review_catalogue, name="review-catalogue"),
     path("documents/<str:code>/", views.document_verify, name="document-verify"),
     path("ledger/", ledger_views.ledger_index, name="ledger"),
     path("ledger/checkpoint", ledger_views.ledger_checkpoint, name="ledger-checkpoint"),

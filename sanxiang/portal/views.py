@@ -9,6 +9,7 @@ from sanxiang.cases.public import document_verification_public
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.flowchart import describe, main_line, render_svg
 from sanxiang.org.selectors import agency_list_public, certificate_check_public, officer_list_public
+from sanxiang.review.public import catalogues_public
 
 OFFICERS_PER_PAGE = 50
 
@@ -65,6 +66,11 @@ def procedures(request):
         ]
         charts.append({"definition": definition, "steps": steps})
     return render(request, "portal/procedures.html", {"charts": charts})
+
+
+def review_catalogue(request):
+    """重大执法决定法制审核目录清单 (事前公开), as each agency's administrator maintains it."""
+    return render(request, "portal/review_catalogue.html", {"catalogues": catalogues_public()})
 
 
 def procedure_svg(request, code):
