@@ -1,0 +1,131 @@
+"""法制审核 in the browser: a handler submits, the reviewer finds a problem, the handler answers,
+the reviewer passes, and only then may the 负责人 decide."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import SHOTS, log_in
+
+pytestmark = pytest.mark.e2e
+
+POINTS = (
+    "执法主体是否合法", "执法人员是否具备执法资格", "执法程序是否合法", "案件事实是否清楚",
+    "证据是否合法充分", "适用法律、法规、规章是否准确", "裁量基准运用是否适当",
+    "是否超越执法机关法定权限", "执法文书是否完备、规范", "违法行为是否涉嫌犯罪、需要移送司法机关",
+)  # fmt: skip
+
+
+def as_user(browser: Browser, server: str, login: str) -> Page:
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    log_in(page, server, login)
+    return page
+
+
+def act(page: Page, label: str) -> None:
+    page.get_by_role("button", name=label, exact=True).click()
+    expect(page.locator(".messages .error")).to_have_count(0)
+
+
+def write_opinion(page: Page, problem: str | None) -> None:
+    form = page.locator("#opinion-form")
+    for label in POINTS:
+        point = form.locator("fieldset", has_text=label)
+        point.get_by_label("存在问题" if label == problem else "符合", exact=True).check()
+        reason = (
+            "现场照片未载明拍摄时间，不足以证明违法行为持续时间"
+            if label == problem
+            else "经审查，符合规定"
+        )
+        point.get_by_role("textbox").fill(reason)
+    form.get_by_label("审核结论").select_option(label="存在问题" if problem else "同意")
+    form.get_by_label("审核意见", exact=True).fill("见逐项意见。")
+    form.get_by_role("button", name="提交审核意见").click()
+
+
+def test_review_with_one_problem_answered_then_passed_opens_the_decision(
+    server: str, browser: Browser, tmp_path: Path
+) -> None:
+    officer = as_user(browser, server, "zhangwei")
+    officer.goto(f"{server}/office/cases/new/")
+    officer.get_by_label("程序").select_option("penalty_general")
+    officer.get_by_label("案由").fill("擅自在人民路搭建临时棚屋")
+    officer.get_by_label("执法类别").select_option(label="城市管理")
+    officer.get_by_label("违法行为发生日").fill("2026-11-02")
+    officer.get_by_label("收到线索日期").fill("2026-11-03")
+    officer.get_by_label("违法事实").fill(
+        "当事人未经批准在人民路 8 号门前搭建临时棚屋约 12 平方米。"
+    )
+    officer.get_by_label("当事人姓名或名称").fill("王某某")
+    officer.get_by_label("身份证号码或统一社会信用代码").fill("11010519491231002X")
+    officer.get_by_label("住所或地址").fill("示范市人民路 8 号")
+    officer.get_by_role("button", name="登记").click()
+    officer.get_by_label("承办人").select_option(label=["张伟（执法一大队）", "李娜（执法一大队）"])
+    officer.get_by_role("button", name="保存承办人").click()
+    case_url = officer.url
+
+    head = as_user(browser, server, "liuzhiqiang")
+    head.goto(case_url)
+    act(head, "立案")
+    expect(head.locator("#case-state")).to_have_text("调查取证")
+
+    officer.goto(case_url)
+    number = officer.locator("h1").inner_text().split(" · ")[0]
+    officer.get_by_role("button", name="生成立案审批表").click()
+    photo = tmp_path / "现场照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(5000))
+    officer.goto(f"{server}/office/evidence/upload/")
+    officer.get_by_label("案件编号").fill(number)
+    officer.get_by_label("记录形式").select_option("photo")
+    officer.get_by_label("采集时间").fill("2026-11-03T10:30")
+    officer.get_by_label("采集地点").fill("示范市人民路 8 号门前")
+    officer.get_by_label("证明对象").fill("当事人搭建棚屋的事实")
+    officer.get_by_label("采集设备").fill("执法记录仪 DSJ-001")
+    officer.locator("#id_file").set_input_files(str(photo))
+    officer.get_by_role("button", name="上传并登记").click()
+    officer.goto(case_url)
+    act(officer, "调查终结")
+    act(officer, "事先告知")
+    officer.locator("#review-link").get_by_role("link").click()
+    expect(officer.locator("#matched-rules")).to_contain_text("法定简易程序以外的行政处罚")
+    for box in officer.locator("#materials input[type=checkbox]").all():
+        box.check()
+    officer.get_by_label("本人已阅读并确认以上承诺").check()
+    officer.get_by_role("button", name="提交法制审核").click()
+    expect(officer.locator("#review-status")).to_have_text("审核中")
+
+    reviewer = as_user(browser, server, "zhouting")
+    reviewer.get_by_role("link", name="法制审核").first.click()
+    reviewer.locator("#review-queue").get_by_role("link", name=number, exact=False).click()
+    expect(reviewer.locator("#prechecks")).to_contain_text("执法人员是否具备执法资格")
+    write_opinion(reviewer, problem="证据是否合法充分")
+    expect(reviewer.locator("#review-status")).to_have_text("退回承办机构")
+
+    head.goto(case_url)
+    expect(head.get_by_role("button", name="作出行政处罚决定")).to_have_count(0)
+
+    officer.reload()
+    expect(officer.locator("#round-1")).to_contain_text("现场照片未载明拍摄时间")
+    answer = officer.locator("#answer-form")
+    answer.get_by_label("采纳审核意见").check()
+    answer.get_by_label("研究意见").fill("同意审核意见。")
+    answer.get_by_label("处理情况").fill("已补充带时间水印的现场照片。")
+    answer.get_by_role("button", name="答复并重新提交").click()
+    expect(officer.locator("#review-status")).to_have_text("审核中")
+
+    reviewer.reload()
+    write_opinion(reviewer, problem=None)
+    expect(reviewer.locator("#review-status")).to_have_text("审核通过")
+    SHOTS.mkdir(exist_ok=True)
+    reviewer.screenshot(path=str(SHOTS / "review-passed.png"), full_page=True)
+
+    head.goto(case_url)
+    expect(head.locator("#case-state")).to_have_text("法制审核通过")
+    expect(head.get_by_role("button", name="作出行政处罚决定")).to_be_enabled()
+    act(head, "作出行政处罚决定")
+    expect(head.locator("#case-state")).to_have_text("已作出决定")
