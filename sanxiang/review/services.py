@@ -26,6 +26,13 @@ from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import ledger_append, sha256_hex
 from sanxiang.org.models import Officer, Role
+from sanxiang.review.content import (
+    answer_content,
+    digest,
+    meeting_content,
+    opinion_content,
+    round_content,
+)
 from sanxiang.review.gate import CatalogueGate, case_facts, matched_rules
 from sanxiang.review.models import (
     OPINION_POINTS,
@@ -59,14 +66,14 @@ def _actor(officer: Officer) -> str:
     return f"user:{officer.user_id}" if officer.user_id else f"officer:{officer.pk}"
 
 
-def _record(review: Review, actor: Officer, verb: str, content: object) -> None:
+def _record(review: Review, actor: Officer, verb: str, content: dict[str, object]) -> None:
     ledger_append(
         actor=_actor(actor),
         action=f"review.review.{verb}",
         object_type="review.review",
         object_id=review.pk,
         agency_id=review.agency_id,
-        content_sha256=sha256_hex(canonical_json(content)),
+        content_sha256=digest(content),
     )
 
 
@@ -288,20 +295,7 @@ def _new_round(
         statement=policy.statement,
         case_snapshot_sha256=proposal_sha256(case),
     )
-    _record(
-        review,
-        actor,
-        "submitted",
-        {
-            "review": review.pk,
-            "round": number,
-            "case_snapshot": round_.case_snapshot_sha256,
-            "materials": materials,
-            # The handlers' statement of responsibility, as they confirmed it.
-            "statement": policy.statement,
-            "need": review.need_reason,
-        },
-    )
+    _record(review, actor, "submitted", round_content(round_))
     return round_
 
 
@@ -418,19 +412,7 @@ def opinion_write(
         else:
             review.status, action = ReviewStatus.RETURNED, "return_review"
         review.save(update_fields=["status", "passed_at"])
-        _record(
-            review,
-            actor,
-            "opinion",
-            {
-                "review": review.pk,
-                "round": last.number,
-                "conclusion": conclusion,
-                "summary": opinion.summary,
-                "assisted_by": opinion.assisted_by,
-                "points": {c: [points[c].conclusion, points[c].reasoning.strip()] for c in points},
-            },
-        )
+        _record(review, actor, "opinion", opinion_content(opinion))
         case_transition(actor=actor, case_id=review.case_id, action=action)
     return opinion
 
@@ -473,22 +455,11 @@ def answer_write(
                 "送审材料不全，请补齐后再提交：" + "、".join(missing),
                 log_message=f"case {case.pk} materials missing on resubmission",
             )
-        Answer.objects.create(
+        answer = Answer.objects.create(
             round=last, answered_by=actor, accepted=accepted, study=study.strip(),
             action=action.strip(),
         )  # fmt: skip
-        _record(
-            review,
-            actor,
-            "answered",
-            {
-                "review": review.pk,
-                "round": last.number,
-                "accepted": accepted,
-                "study": study.strip(),
-                "action": action.strip(),
-            },
-        )
+        _record(review, actor, "answered", answer_content(answer))
         policy = policy_for(case.agency_id)
         review.status, review.due_on = ReviewStatus.UNDER_REVIEW, _due(policy)
         review.save(update_fields=["status", "due_on"])
@@ -589,19 +560,6 @@ def committee_record(
         else:
             review.status, step = ReviewStatus.RETURNED, "committee_return"
         review.save(update_fields=["status", "passed_at"])
-        _record(
-            review,
-            actor,
-            "committee",
-            {
-                "review": review.pk,
-                "held_on": held_on.isoformat(),
-                "place": meeting.place,
-                "chair": chair.pk,
-                "conclusion": conclusion,
-                "minutes": meeting.minutes,
-                "participants": [[p.name, p.capacity, p.view, p.vote] for p in participants],
-            },
-        )
+        _record(review, actor, "committee", meeting_content(meeting))
         case_transition(actor=actor, case_id=case.pk, action=step)
     return meeting

@@ -255,3 +255,29 @@ def test_an_opinion_is_never_edited(staff, notified_case):
     )
     with pytest.raises(DatabaseError), transaction.atomic():
         Opinion.objects.filter(pk=opinion.pk).update(summary="改过的意见")
+
+
+def test_ledger_verify_rechecks_every_opinion_and_finds_one_changed_behind_the_triggers(
+    staff, notified_case
+):
+    from django.db import connection
+
+    from sanxiang.ledger.verify import verify_ledger
+    from tests.ledger.conftest import lift_triggers
+
+    review = submit(staff, notified_case)
+    opinion = opinion_write(
+        actor=staff.zhou, review_id=review.pk, points=with_problem(), conclusion="problems",
+        summary="证据不充分。",
+    )  # fmt: skip
+    assert not verify_ledger().problem
+    lift_triggers(("review_opinionpoint",))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE review_opinionpoint SET conclusion = 'ok', reasoning = '符合'"
+            " WHERE opinion_id = %s AND point = 'evidence'",
+            [opinion.pk],
+        )
+    assert f"review {review.pk}: no stored opinion record matches its event" in (
+        verify_ledger().problem or ""
+    )

@@ -85,13 +85,13 @@ def review_transitions(
     return (
         step("submit_review", "提交法制审核", set(submit_from), "under_review", OFFICER,
              handlers_only=True, guards=extra_guards),
+        step("pass_review", "审核意见：同意", {"under_review"}, "reviewed", reviewers),
         step("return_review", "审核意见：存在问题，退回承办机构", {"under_review"},
              "review_returned", reviewers),
         step("resubmit_review", "书面答复审核意见后重新提交", {"review_returned"},
              "under_review", OFFICER, handlers_only=True),
         step("refer_committee", "提请法制审核委员会审议", {"under_review"}, "committee",
              reviewers, step_basis=COMMITTEE_BASIS),
-        step("pass_review", "审核意见：同意", {"under_review"}, "reviewed", reviewers),
         step("committee_proceed", "审核委员会结论：同意作出决定", {"committee"}, "reviewed",
              secretariat, step_basis=COMMITTEE_BASIS),
         step("committee_return", "审核委员会结论：退回承办机构", {"committee"},
@@ -162,6 +162,14 @@ GENERAL = ProcedureDefinition(
             handlers_only=True,
             basis="行政处罚法第四十四条",
         ),
+        # 法制审核 comes last before the decision, so it also covers the notice, the party's
+        # statements and the hearing (行政处罚法第五十八条第一款第二项).
+        *review_transitions(
+            frozenset({"notified", "heard"}),
+            basis="行政处罚法第五十八条",
+            deadline=DECISION_DEADLINE,
+            extra_guards=(HEARING_WINDOW_CLOSED,),
+        ),
         Transition(
             "request_hearing",
             "登记当事人听证要求",
@@ -191,14 +199,6 @@ GENERAL = ProcedureDefinition(
             guards=(HOST_NOT_INVESTIGATOR, HEARING_NOTICE_PERIOD_OVER),
             deadline=DECISION_DEADLINE,
             basis="行政处罚法第六十四条、第六十五条",
-        ),
-        # 法制审核 comes last before the decision, so it also covers the notice, the party's
-        # statements and the hearing (行政处罚法第五十八条第一款第二项).
-        *review_transitions(
-            frozenset({"notified", "heard"}),
-            basis="行政处罚法第五十八条",
-            deadline=DECISION_DEADLINE,
-            extra_guards=(HEARING_WINDOW_CLOSED,),
         ),
         Transition(
             "discuss",

@@ -1,0 +1,94 @@
+"""What each review event in the ledger stands for, computed from the stored rows.
+
+The services hash these when they record an event; ``sanxiang ledger verify`` hashes them again
+from the database, so an opinion, answer, submission or committee record changed behind the
+append-only triggers' back no longer matches its event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanxiang.ledger.canonical import canonical_json
+from sanxiang.ledger.content import register_event_check
+from sanxiang.ledger.services import sha256_hex
+
+
+def round_content(round_: Any) -> dict[str, object]:
+    return {
+        "review": round_.review_id,
+        "round": round_.number,
+        "case_snapshot": round_.case_snapshot_sha256,
+        "materials": round_.materials,
+        # The handlers' statement of responsibility, as they confirmed it.
+        "statement": round_.statement,
+        "submitted_by": round_.submitted_by_id,
+    }
+
+
+def opinion_content(opinion: Any) -> dict[str, object]:
+    return {
+        "review": opinion.round.review_id,
+        "round": opinion.round.number,
+        "conclusion": opinion.conclusion,
+        "summary": opinion.summary,
+        "assisted_by": opinion.assisted_by,
+        "points": {p.point: [p.conclusion, p.reasoning] for p in opinion.points.all()},
+    }
+
+
+def answer_content(answer: Any) -> dict[str, object]:
+    return {
+        "review": answer.round.review_id,
+        "round": answer.round.number,
+        "accepted": answer.accepted,
+        "study": answer.study,
+        "action": answer.action,
+    }
+
+
+def meeting_content(meeting: Any) -> dict[str, object]:
+    return {
+        "review": meeting.review_id,
+        "held_on": meeting.held_on.isoformat(),
+        "place": meeting.place,
+        "chair": meeting.chair_id,
+        "conclusion": meeting.conclusion,
+        "minutes": meeting.minutes,
+        "participants": [
+            [p.name, p.officer_id, p.capacity, p.view, p.vote]
+            for p in meeting.participants.order_by("pk")
+        ],
+    }
+
+
+def digest(content: dict[str, object]) -> str:
+    return sha256_hex(canonical_json(content))
+
+
+def _expected(review: Any, verb: str) -> set[str]:
+    rounds = list(review.rounds.order_by("number"))
+    if verb == "submitted":
+        return {digest(round_content(r)) for r in rounds}
+    if verb == "opinion":
+        return {digest(opinion_content(r.opinion)) for r in rounds if hasattr(r, "opinion")}
+    if verb == "answered":
+        return {digest(answer_content(r.answer)) for r in rounds if hasattr(r, "answer")}
+    if verb == "committee":
+        return {digest(meeting_content(m)) for m in review.meetings.all()}
+    return set()
+
+
+def register_review_checks() -> None:
+    def check(entry: Any, cache: dict[Any, Any]) -> str | None:
+        from sanxiang.review.models import Review
+
+        review = Review.objects.filter(pk=entry.object_id).first()
+        if review is None:
+            return f"review {entry.object_id} no longer exists"
+        verb = entry.action.rsplit(".", 1)[-1]
+        if entry.content_sha256 not in _expected(review, verb):
+            return f"review {review.pk}: no stored {verb} record matches its event"
+        return None
+
+    register_event_check("review.review", check)
