@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/act", views.case_act, name="act"),
     path("<int:pk>/handlers", views.case_handlers, name="handlers"),
+    path("<int:pk>/basis", views.case_basis, name="basis"),
     path("<int:pk>/documents/<str:kind>", views.document_new, name="document-new"),
     path("documents/<int:document_id>.<str:form>", views.document_download, name="document"),
 ]

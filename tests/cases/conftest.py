@@ -162,3 +162,33 @@ def attach_full_video(staff, case):
     """The 全程录像 of the case."""
     video = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + b"video" * 100
     return attach_record(staff, case, kind="full_video", data=video, filename="全程录像.mp4")
+
+
+@pytest.fixture
+def articles():
+    """A regulation in the 法律法规库 with the article violated and the one that fines it."""
+    from sanxiang.org.models import Article, Law
+
+    law = Law.objects.create(
+        title="城市市容和环境卫生管理条例",
+        kind="admin_regulation",
+        issuer="国务院",
+        promulgated_on=date(2017, 3, 1),
+        effective_on=date(2017, 3, 1),
+        source="测试",
+    )
+    return {
+        number: Article.objects.create(
+            law=law, number=number, label=label, text=f"{label}条文"
+        )
+        for number, label in ((14, "第十四条"), (36, "第三十六条"))
+    }
+
+
+def set_basis(staff, case, articles):
+    """违法依据 第十四条, 处罚依据 第三十六条, as a handler records them."""
+    from sanxiang.cases.services import case_basis_set
+
+    return case_basis_set(
+        actor=staff.zhang, case_id=case.pk, violated=[articles[14]], penalty=[articles[36]]
+    )
