@@ -20,7 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sanxiang.cases.document_inputs import inputs_clean
+from sanxiang.cases.document_inputs import InputError, inputs_clean
 from sanxiang.cases.documents import (
     KINDS,
     context_for,
@@ -477,7 +477,10 @@ def _document_fields(
     case: Case, kind: str, inputs: Mapping[str, str], today: date
 ) -> dict[str, Any]:
     """The validated inputs, with what the document copies from an earlier one."""
-    fields = inputs_clean(kind, inputs, today=today)
+    try:
+        fields = inputs_clean(kind, inputs, today=today)
+    except InputError as exc:
+        raise CaseRefused(exc.message, log_message=exc.log_message) from exc
     refusal = inputs_refusal(kind, case, fields, today=today, calendar=get_calendar())
     if refusal is not None:
         raise CaseRefused(f"{refusal}。", log_message=f"case {case.pk}: {kind} inputs refused")

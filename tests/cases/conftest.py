@@ -178,9 +178,7 @@ def articles():
         source="测试",
     )
     return {
-        number: Article.objects.create(
-            law=law, number=number, label=label, text=f"{label}条文"
-        )
+        number: Article.objects.create(law=law, number=number, label=label, text=f"{label}条文")
         for number, label in ((14, "第十四条"), (36, "第三十六条"))
     }
 
