@@ -196,7 +196,10 @@ def inputs_refusal(
             "（行政处罚法第六十四条第四项）"
         )
     if kind == "hearing_notice":
+        # Once 通知听证 is recorded the period runs from that day (a corrected notice keeps it).
         earliest = HEARING_NOTICE_PERIOD.due(today, calendar)
+        if case.state == "hearing_noticed" and case.step_due_on:
+            earliest = case.step_due_on
         if date.fromisoformat(values["hearing_at"][:10]) < earliest:
             return (
                 "应当在举行听证的七日前通知当事人，听证时间最早为 "

@@ -468,3 +468,15 @@ def test_the_case_page_sets_the_basis_and_keeps_what_was_typed_when_a_document_i
     assert "「改正期限」不能早于今天" in page and "拆除占道棚架" in page
     assert not CaseDocument.objects.exists()
     assert verify_ledger().ok
+
+
+def test_a_corrected_hearing_notice_counts_the_seven_days_from_the_notice_given(staff, articles):
+    case = steps(hearing_requested(staff, articles), (staff.zhang, "notice_hearing"))
+    with time_machine.travel(date(2026, 5, 25), tick=False):
+        document = document_generate(
+            actor=staff.zhang,
+            case_id=case.pk,
+            kind="hearing_notice",
+            inputs={**HEARING, "hearing_at": "2026-05-29T09:30"},
+        )
+    assert document.fields["hearing_at"] == "2026-05-29T09:30"
