@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.content import register_event_check
+from sanxiang.ledger.services import sha256_hex
 
 
 def register_document_checks() -> None:
@@ -15,6 +17,10 @@ def register_document_checks() -> None:
         document = CaseDocument.objects.filter(pk=entry.object_id).first()
         if document is None:
             return f"document {entry.object_id} no longer exists"
+        if entry.action == "cases.document.inputs":
+            if sha256_hex(canonical_json(document.fields)) != entry.content_sha256:
+                return f"document {document.pk} inputs differ from those its event recorded"
+            return None
         if entry.content_sha256 not in (document.pdf_sha256, document.docx_sha256):
             return f"document {document.pk} no longer has the file its event recorded"
         key = ("blob", entry.content_sha256)

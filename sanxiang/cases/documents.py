@@ -12,7 +12,9 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,12 @@ from django.utils import timezone
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from sanxiang.cases.models import Case, PartyKind
+from sanxiang.cases.document_inputs import INPUTS
+from sanxiang.cases.models import Case, PartyKind, Procedure
+from sanxiang.core.deadlines import CalendarDays
+from sanxiang.core.workdays import WorkdayCalendar, get_calendar
 from sanxiang.errors import DomainError
+from sanxiang.org.models import Article
 
 TEMPLATES = Path(__file__).resolve().parent / "document_templates"
 
@@ -40,6 +46,23 @@ KINDS = {
     kind.code: kind
     for kind in (
         DocumentKind("registration", "立案审批表", "registration.docx", "行政处罚法第五十四条"),
+        DocumentKind(
+            "inspection_record", "现场检查笔录", "inspection_record.docx", "行政处罚法第五十五条"
+        ),
+        DocumentKind("inquiry_record", "询问笔录", "inquiry_record.docx", "行政处罚法第五十五条"),
+        DocumentKind(
+            "correction_order", "责令改正通知书", "correction_order.docx", "行政处罚法第二十八条"
+        ),
+        DocumentKind(
+            "advance_notice",
+            "行政处罚事先告知书",
+            "advance_notice.docx",
+            "行政处罚法第四十四条、第六十三条、第六十四条",
+        ),
+        DocumentKind("hearing_notice", "听证通知书", "hearing_notice.docx", "行政处罚法第六十四条"),
+        DocumentKind(
+            "hearing_record", "听证笔录", "hearing_record.docx", "行政处罚法第六十四条第八项"
+        ),
         DocumentKind("decision", "行政处罚决定书", "decision.docx", "行政处罚法第五十九条"),
         DocumentKind(
             "on_spot_decision",
@@ -47,18 +70,148 @@ KINDS = {
             "on_spot_decision.docx",
             "行政处罚法第五十二条",
         ),
+        DocumentKind("service_proof", "送达回证", "service_proof.docx", "行政处罚法第六十一条"),
+        DocumentKind(
+            "seizure_decision",
+            "查封（扣押）决定书",
+            "seizure_decision.docx",
+            "行政强制法第十八条、第二十四条",
+        ),
+        DocumentKind(
+            "seizure_list", "查封（扣押）清单", "seizure_list.docx", "行政强制法第二十四条"
+        ),
+        DocumentKind(
+            "closing_approval", "结案审批表", "closing_approval.docx", "行政处罚法第四十七条"
+        ),
     )
 }
-# Which document each state calls for (the one a user may generate there).
-AVAILABLE_IN = {
-    "registration": {"investigating", "investigated", "under_review", "reviewed", "notified"},
-    "decision": {"decided", "served", "executed", "closed", "archived"},
-    "on_spot_decision": {"served", "executed", "closed", "archived"},
+
+_GENERAL, _SIMPLE = Procedure.PENALTY_GENERAL.value, Procedure.PENALTY_SIMPLE.value
+_COERCIVE, _INSPECTION = Procedure.COERCIVE_MEASURE.value, Procedure.INSPECTION.value
+# States of the general procedure from 立案 until the decision is served.
+_GENERAL_OPEN = frozenset(
+    {
+        "investigating",
+        "investigated",
+        "notified",
+        "hearing_requested",
+        "hearing_noticed",
+        "heard",
+        "under_review",
+        "review_returned",
+        "committee",
+        "reviewed",
+        "discussed",
+        "decided",
+        "served",
+    }
+)
+_SEIZURE = frozenset({"approved", "pending_approval", "in_force", "extended"})
+# Which documents each procedure calls for in each of its states (workflow/definitions.py):
+# kind -> procedure -> states in which a user may generate (or correct) it.
+AVAILABLE_IN: dict[str, dict[str, frozenset[str]]] = {
+    "registration": {
+        _GENERAL: frozenset({"investigating", "investigated", "notified", "review_returned"})
+    },
+    # 现场检查笔录 and 询问笔录 are made while checking (行政检查) or investigating (调查取证).
+    "inspection_record": {
+        _INSPECTION: frozenset({"planned", "checked"}),
+        _GENERAL: frozenset({"investigating"}),
+    },
+    "inquiry_record": {
+        _INSPECTION: frozenset({"planned", "checked"}),
+        _GENERAL: frozenset({"investigating"}),
+    },
+    # 第二十八条: whoever imposes a penalty orders the party to correct the act.
+    "correction_order": {
+        _GENERAL: _GENERAL_OPEN,
+        _SIMPLE: frozenset({"on_site", "served"}),
+        _INSPECTION: frozenset({"checked", "violation_found"}),
+    },
+    # Made at the end of the investigation and handed over with 事先告知 (法制审核 follows it,
+    # so the reviewer also sees what the party was told).
+    "advance_notice": {_GENERAL: frozenset({"investigated", "notified"})},
+    "hearing_notice": {_GENERAL: frozenset({"hearing_requested", "hearing_noticed"})},
+    "hearing_record": {_GENERAL: frozenset({"hearing_noticed", "heard"})},
+    "decision": {_GENERAL: frozenset({"decided", "served", "executed", "closed", "archived"})},
+    "on_spot_decision": {_SIMPLE: frozenset({"served", "executed", "closed", "archived"})},
+    "service_proof": {
+        _GENERAL: _GENERAL_OPEN | {"executed"},
+        _SIMPLE: frozenset({"served", "executed"}),
+        _COERCIVE: _SEIZURE | {"released", "confiscated", "destroyed"},
+        _INSPECTION: frozenset({"checked", "violation_found"}),
+    },
+    # 行政强制法第二十四条: made and handed over when the measure is taken (also in an emergency).
+    "seizure_decision": {_COERCIVE: _SEIZURE},
+    "seizure_list": {_COERCIVE: _SEIZURE},
+    "closing_approval": {
+        _GENERAL: frozenset({"executed", "no_penalty", "transferred", "withdrawn", "closed"}),
+        _SIMPLE: frozenset({"executed", "closed"}),
+        _COERCIVE: frozenset({"released", "confiscated", "destroyed", "dropped", "closed"}),
+        _INSPECTION: frozenset({"no_violation", "violation_found", "closed"}),
+    },
+}
+NEEDS_PENALTY_BASIS = {
+    "decision": "行政处罚决定书应当载明行政处罚的依据（行政处罚法第五十九条）",
+    "advance_notice": "事先告知书应当告知拟作出行政处罚的依据（行政处罚法第四十四条）",
+    "seizure_decision": "查封（扣押）决定书应当载明查封、扣押的依据（行政强制法第二十四条）",
+}
+NEEDS_VIOLATED_BASIS = {
+    "correction_order": "责令改正通知书应当写明当事人违反的法律、法规、规章条款",
 }
 
 
 class DocumentError(DomainError):
     """A document that cannot be produced now."""
+
+
+def is_available(kind: str, case: Case) -> bool:
+    """Whether the case's procedure and state call for this kind of document."""
+    return case.state in AVAILABLE_IN.get(kind, {}).get(case.procedure, frozenset())
+
+
+def document_refusal(kind: str, case: Case) -> str | None:
+    """Why a document the state calls for cannot be made yet (the case lacks what it states)."""
+    if kind in NEEDS_PENALTY_BASIS and not case.penalty_articles.exists():
+        what = "查封、扣押的依据" if kind == "seizure_decision" else "处罚依据"
+        return f"请先在案件中登记{what}；{NEEDS_PENALTY_BASIS[kind]}"
+    if kind in NEEDS_VIOLATED_BASIS and not case.violated_articles.exists():
+        return f"请先在案件中登记违法依据；{NEEDS_VIOLATED_BASIS[kind]}"
+    if kind == "seizure_list" and not case.documents.filter(kind="seizure_decision").exists():
+        return "请先制作查封（扣押）决定书；清单列明决定书中的场所、设施或者财物"
+    return None
+
+
+def inputs_refusal(
+    kind: str, case: Case, values: dict[str, Any], *, today: date, calendar: WorkdayCalendar
+) -> str | None:
+    """Checks of typed inputs against the case (after ``inputs_clean``)."""
+    from sanxiang.cases.workflow.definitions import HEARING_NOTICE_PERIOD
+
+    handler_names = set(case.handlers.values_list("name", flat=True))
+    if kind in ("hearing_notice", "hearing_record") and values["host"] in handler_names:
+        return (
+            "听证应由行政机关指定的非本案调查人员主持，请更换听证主持人"
+            "（行政处罚法第六十四条第四项）"
+        )
+    if kind == "hearing_notice":
+        # Once 通知听证 is recorded the period runs from that day (a corrected notice keeps it).
+        earliest = HEARING_NOTICE_PERIOD.due(today, calendar)
+        if case.state == "hearing_noticed" and case.step_due_on:
+            earliest = case.step_due_on
+        if date.fromisoformat(values["hearing_at"][:10]) < earliest:
+            return (
+                "应当在举行听证的七日前通知当事人，听证时间最早为 "
+                f"{earliest:%Y年%m月%d日}（行政处罚法第六十四条第二项、第八十五条）"
+            )
+    if kind == "service_proof":
+        served = case.documents.filter(kind=values["served_document"]).order_by("-version").first()
+        label = KINDS[values["served_document"]].label
+        if served is None:
+            return f"本案尚未制作{label}，不能制作其送达回证"
+        if values["served_at"][:10] < timezone.localdate(served.created_at).isoformat():
+            return f"送达时间不能早于{label}的制作时间"
+    return None
 
 
 def _penalty(case: Case) -> str:
@@ -69,8 +222,63 @@ def _penalty(case: Case) -> str:
     return "（见处罚决定）"
 
 
-def context_for(case: Case, *, verification_code: str, approver: str = "") -> dict[str, Any]:
-    """The placeholders of every template, from the case as it is now."""
+def articles_text(articles: Iterable[Article]) -> str:
+    """《法律名称》第X条、第Y条、《另一法律》第Z条, grouped by law in the order given."""
+    groups: dict[str, list[str]] = {}
+    for article in articles:
+        groups.setdefault(article.law.title, []).append(article.label)
+    return "、".join(f"《{title}》{'、'.join(labels)}" for title, labels in groups.items())
+
+
+def _articles(case: Case, relation: str) -> str:
+    manager = getattr(case, relation)
+    return articles_text(manager.select_related("law").order_by("law__title", "number"))
+
+
+def _when(value: str) -> str:
+    """2026-05-20T09:30 → 2026年05月20日09时30分; 2026-05-20 → 2026年05月20日."""
+    if "T" in value:
+        moment = datetime.fromisoformat(value)
+        return f"{moment:%Y年%m月%d日%H时%M分}"
+    return f"{date.fromisoformat(value):%Y年%m月%d日}" if value else ""
+
+
+def _shown(kind: str, fields: dict[str, Any], calendar: WorkdayCalendar) -> dict[str, Any]:
+    """The inputs as the template shows them: dates in Chinese, labels instead of codes."""
+    shown: dict[str, Any] = {}
+    for field in INPUTS.get(kind, ()):
+        value = fields.get(field.name, "")
+        if field.kind in ("date", "datetime") and value:
+            value = _when(value)
+        shown[field.name] = value
+    if kind == "service_proof":
+        shown["served_document"] = KINDS[fields["served_document"]].label
+    if kind == "seizure_decision":
+        starts = date.fromisoformat(fields["starts_on"])
+        # Counted like the case's own period: from the day after it starts (行政强制法第二十五条).
+        shown["ends_on"] = f"{CalendarDays(int(fields['days'])).due(starts):%Y年%m月%d日}"
+    for key, value in fields.items():
+        shown.setdefault(key, value)  # what the service copied in, e.g. a seizure's items
+    if kind == "advance_notice":
+        parts = []
+        if fields.get("intended_fine"):
+            parts.append(f"罚款人民币{fields['intended_fine']}元")
+        if fields.get("intended_other"):
+            parts.append(fields["intended_other"])
+        shown["penalty"] = "；".join(parts)
+    return shown
+
+
+def context_for(
+    case: Case,
+    *,
+    verification_code: str,
+    approver: str = "",
+    kind: str = "",
+    fields: dict[str, Any] | None = None,
+    calendar: WorkdayCalendar | None = None,
+) -> dict[str, Any]:
+    """The placeholders of every template, from the case as it is now and the typed inputs."""
     today = timezone.localdate()
     handlers = []
     for officer in case.handlers.prefetch_related("certificates"):
@@ -90,15 +298,22 @@ def context_for(case: Case, *, verification_code: str, approver: str = "") -> di
         }
         for party in case.parties.all()
     ]
+    violated = _articles(case, "violated_articles")
+    penalty_basis = _articles(case, "penalty_articles")
     return {
         "agency_name": case.agency.name,
+        "agency_address": case.agency.address,
         "number": case.number or "（未编号）",
         "title": case.title,
         "source": case.source,
         "facts": case.facts,
         "evidence_summary": "现场检查笔录、询问笔录、现场照片及音像记录",
-        "basis": "相关法律、法规、规章的规定",
+        "violated_basis": violated,
+        "penalty_basis": penalty_basis,
+        # Kept for agencies' own templates written against the first placeholder set.
+        "basis": penalty_basis or "相关法律、法规、规章的规定",
         "penalty": _penalty(case),
+        "hearing_right": case.hearing_right,
         "parties": parties,
         "handlers": handlers,
         "approver": approver,
@@ -106,7 +321,10 @@ def context_for(case: Case, *, verification_code: str, approver: str = "") -> di
         "violation_on": f"{case.violation_on:%Y年%m月%d日}",
         "registered_on": f"{case.registered_on:%Y年%m月%d日}" if case.registered_on else "",
         # A decision carries the day it was made (第五十九条), however late it is printed.
-        "issued_on": f"{case.decided_on or today:%Y年%m月%d日}",
+        "issued_on": f"{case.decided_on or today:%Y年%m月%d日}"
+        if kind in ("decision", "on_spot_decision", "")
+        else f"{today:%Y年%m月%d日}",
+        "f": _shown(kind, fields or {}, calendar or get_calendar()),
         "verification_code": verification_code,
         "verify_url": verify_url(verification_code),
     }

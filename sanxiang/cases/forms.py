@@ -1,7 +1,13 @@
+from collections.abc import Mapping
+from itertools import groupby
+from typing import Any, cast
+
 from django import forms
 
+from sanxiang.cases.document_inputs import INPUTS, Input
+from sanxiang.cases.documents import KINDS
 from sanxiang.cases.models import PartyKind, Procedure
-from sanxiang.org.models import EnforcementCategory
+from sanxiang.org.models import Article, EnforcementCategory
 
 
 class CaseOpenForm(forms.Form):
@@ -43,3 +49,69 @@ class CaseOpenForm(forms.Form):
     party_name = forms.CharField(label="当事人姓名或名称", max_length=200)
     party_identifier = forms.CharField(label="身份证号码或统一社会信用代码", max_length=32)
     party_address = forms.CharField(label="住所或地址", max_length=200)
+
+
+class BasisForm(forms.Form):
+    """违法依据和处罚依据: articles of laws in force in the 法律法规库."""
+
+    violated = forms.ModelMultipleChoiceField(
+        label="违法依据（违反的条款）",
+        queryset=Article.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    penalty = forms.ModelMultipleChoiceField(
+        label="处罚依据（查封、扣押案件为实施依据）",
+        queryset=Article.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        articles = Article.objects.filter(law__is_in_force=True).select_related("law")
+        choices = [
+            (f"《{law}》", [(a.pk, f"《{law}》{a.label}") for a in group])
+            for law, group in groupby(
+                articles.order_by("law__title", "number"), lambda a: a.law.title
+            )
+        ]
+        for name in ("violated", "penalty"):
+            field = cast("forms.ModelMultipleChoiceField[Article]", self.fields[name])
+            field.queryset = articles
+            field.choices = choices
+
+
+def _as_text(field: Input, value: object) -> str:
+    """A stored input back into what the form shows (to correct and regenerate a version)."""
+    if field.kind == "qa" and isinstance(value, list):
+        return "\n".join(f"{line['speaker']}：{line['text']}" for line in value)
+    if field.kind == "items" and isinstance(value, list):
+        return "\n".join(f"{i['name']}|{i['spec']}|{i['quantity']}|{i['unit']}" for i in value)
+    return str(value or "")
+
+
+def document_inputs_form(
+    kind: str, *, data: Mapping[str, Any] | None = None, initial: dict[str, Any] | None = None
+) -> forms.Form:
+    """The form of a document's inputs (``document_inputs.INPUTS``); the service validates."""
+    form = forms.Form(data=data, prefix=kind)
+    for field in INPUTS.get(kind, ()):
+        widget: forms.Widget
+        if field.kind in ("long_text", "qa", "items"):
+            widget = forms.Textarea(attrs={"rows": 6 if field.kind == "long_text" else 10})
+        elif field.kind == "date":
+            widget = forms.DateInput(attrs={"type": "date"})
+        elif field.kind == "datetime":
+            widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
+        elif field.kind == "choice":
+            labels = {code: KINDS[code].label for code in field.choices if code in KINDS}
+            widget = forms.Select(choices=[(c, labels.get(c, c)) for c in field.choices])
+        else:
+            widget = forms.TextInput()
+        form.fields[field.name] = forms.CharField(
+            label=field.label, required=field.required, widget=widget, help_text=field.help
+        )
+        if initial and field.name in initial:
+            form.fields[field.name].initial = _as_text(field, initial[field.name])
+    return form

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.db import models
 
-from sanxiang.org.models import Agency, EnforcementCategory, Officer, Unit
+from sanxiang.org.models import Agency, Article, EnforcementCategory, Officer, Unit
 
 
 class Procedure(models.TextChoices):
@@ -107,6 +107,18 @@ class Case(models.Model):
     )
     warning_only = models.BooleanField("仅警告", default=False)
     handlers = models.ManyToManyField(Officer, related_name="handled_cases", verbose_name="承办人")
+    # 行政处罚法第五十九条第一款第二、三项: the rules violated and the rules the penalty applies,
+    # cited on the documents as 《法律名称》第X条.
+    violated_articles = models.ManyToManyField(
+        Article, related_name="+", blank=True, verbose_name="违法依据"
+    )
+    penalty_articles = models.ManyToManyField(
+        Article,
+        related_name="+",
+        blank=True,
+        verbose_name="处罚依据",
+        help_text="查封、扣押案件填写实施查封、扣押的依据",
+    )
     clue_received_on = models.DateField("收到线索日期")
     registered_on = models.DateField("立案日期", null=True, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
@@ -238,6 +250,9 @@ class CaseDocument(models.Model):
     docx_sha256 = models.CharField(max_length=64)
     pdf_sha256 = models.CharField(max_length=64)
     verification_code = models.CharField("核验码", max_length=16, unique=True)
+    # What the officer typed when generating (问答、听证陈述、查封财物、送达方式 …), validated
+    # per kind; with the case it makes the version reproducible. Hashed into the ledger.
+    fields = models.JSONField("填写内容", default=dict, blank=True)
     created_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -11,14 +11,25 @@ from __future__ import annotations
 import io
 import logging
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sanxiang.cases.documents import AVAILABLE_IN, KINDS, context_for, convert_to_pdf, render_docx
+from sanxiang.cases.document_inputs import InputError, inputs_clean
+from sanxiang.cases.documents import (
+    KINDS,
+    context_for,
+    convert_to_pdf,
+    document_refusal,
+    inputs_refusal,
+    is_available,
+    render_docx,
+)
 from sanxiang.cases.models import (
     Case,
     CaseDocument,
@@ -46,7 +57,7 @@ from sanxiang.evidence.storage import blob_name, open_blob, store_blob
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import ledger_append, sha256_hex
-from sanxiang.org.models import EnforcementCategory, Officer, Role
+from sanxiang.org.models import Article, EnforcementCategory, Officer, Role
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +95,8 @@ def _snapshot_sha256(case: Case) -> str:
                 "review_flags": sorted(case.review_flags),
                 "handlers": sorted(case.handlers.values_list("pk", flat=True)),
                 "parties": sorted(case.parties.values_list("pk", flat=True)),
+                "violated_articles": sorted(case.violated_articles.values_list("pk", flat=True)),
+                "penalty_articles": sorted(case.penalty_articles.values_list("pk", flat=True)),
             }
         )
     )
@@ -111,6 +124,8 @@ def proposal_sha256(case: Case) -> str:
                 "complex_or_major": case.complex_or_major,
                 "handlers": sorted(case.handlers.values_list("pk", flat=True)),
                 "parties": [list(p) for p in parties],
+                "violated_articles": sorted(case.violated_articles.values_list("pk", flat=True)),
+                "penalty_articles": sorted(case.penalty_articles.values_list("pk", flat=True)),
             }
         )
     )
@@ -420,6 +435,45 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
     return case
 
 
+# 违法依据 and 处罚依据 are set while the facts are being established; after the investigation
+# they are what the review, the notice and the decision rely on.
+BASIS_OPEN_IN: dict[str, frozenset[str]] = {
+    Procedure.PENALTY_GENERAL: frozenset({"clue", "investigating"}),
+    Procedure.PENALTY_SIMPLE: frozenset({"on_site"}),
+    Procedure.COERCIVE_MEASURE: frozenset({"proposed", "approved"}),
+    Procedure.INSPECTION: frozenset({"planned", "checked"}),
+}
+
+
+def case_basis_set(
+    *, actor: Officer, case_id: int, violated: list[Article], penalty: list[Article]
+) -> Case:
+    """登记违法依据和处罚依据: articles of laws in force in the 法律法规库, set by a handler."""
+    with transaction.atomic():
+        case = _case_for_update(case_id, actor)
+        if not case.handlers.filter(pk=actor.pk).exists():
+            raise CaseRefused(
+                "只有本案承办人可以登记违法依据和处罚依据。",
+                log_message=f"{actor.pk} not handler of {case.pk}",
+            )
+        if case.state not in BASIS_OPEN_IN[case.procedure]:
+            state = PROCEDURES[case.procedure].states.get(case.state, case.state)
+            raise CaseRefused(
+                f"案件处于“{state}”，违法依据和处罚依据已不能修改（调查终结后以审核、告知和决定时的依据为准）。",
+                log_message=f"case {case.pk} basis frozen in {case.state}",
+            )
+        repealed = sorted({str(a) for a in [*violated, *penalty] if not a.law.is_in_force})
+        if repealed:
+            raise CaseRefused(
+                f"{'、'.join(repealed)}所在的法律法规已失效，不能作为依据。",
+                log_message="repealed article as basis",
+            )
+        case.violated_articles.set(violated)
+        case.penalty_articles.set(penalty)
+        _record(case, actor, "basis_set")
+    return case
+
+
 def _follow_up_case(inspection: Case, actor: Officer, today: date) -> Case:
     """A finding of an inspection becomes a general-procedure case (案源登记), linked to it."""
     case = Case.objects.create(
@@ -527,17 +581,47 @@ def _document_checks(case: Case, actor: Officer, kind: str) -> None:
         raise CaseRefused(
             "只有本案承办人或负责人可以制作文书。", log_message=f"{actor.pk} not handler"
         )
-    wrong_procedure = (kind == "on_spot_decision") != (case.procedure == Procedure.PENALTY_SIMPLE)
-    if case.state not in AVAILABLE_IN[kind] or wrong_procedure:
+    if not is_available(kind, case):
         state = PROCEDURES[case.procedure].states.get(case.state, case.state)
         raise CaseRefused(
             f"案件处于“{state}”，不能制作{KINDS[kind].label}。",
             log_message=f"case {case.pk} state {case.state}: no {kind}",
         )
+    refusal = document_refusal(kind, case)
+    if refusal is not None:
+        raise CaseRefused(f"{refusal}。", log_message=f"case {case.pk}: {kind} refused")
 
 
-def document_generate(*, actor: Officer, case_id: int, kind: str) -> CaseDocument:
-    """Render a document from the case as it is now, store Word and PDF, record the version.
+def _document_fields(
+    case: Case, kind: str, inputs: Mapping[str, str], today: date
+) -> dict[str, Any]:
+    """The validated inputs, with what the document copies from an earlier one."""
+    try:
+        fields = inputs_clean(kind, inputs, today=today)
+    except InputError as exc:
+        raise CaseRefused(exc.message, log_message=exc.log_message) from exc
+    refusal = inputs_refusal(kind, case, fields, today=today, calendar=get_calendar())
+    if refusal is not None:
+        raise CaseRefused(f"{refusal}。", log_message=f"case {case.pk}: {kind} inputs refused")
+    if kind == "seizure_list":
+        # 行政强制法第二十四条: the list names what the decision (latest version) names.
+        decision = (
+            CaseDocument.objects.filter(case=case, kind="seizure_decision")
+            .order_by("-version")
+            .first()
+        )
+        if decision is not None:
+            fields["items"] = decision.fields.get("items", [])
+            fields["measure"] = decision.fields.get("measure", "")
+            fields["decision_code"] = decision.verification_code
+    return fields
+
+
+def document_generate(
+    *, actor: Officer, case_id: int, kind: str, inputs: Mapping[str, str] | None = None
+) -> CaseDocument:
+    """Render a document from the case as it is now and the inputs typed for it (validated per
+    kind, ``document_inputs``), store Word and PDF, record the version and its inputs' hash.
 
     Rendering and the PDF conversion (seconds) happen before the transaction, so the case row
     is locked only briefly; inside it the case must still be as it was rendered.
@@ -548,20 +632,25 @@ def document_generate(*, actor: Officer, case_id: int, kind: str) -> CaseDocumen
         raise CaseRefused("没有这种文书。", log_message=f"unknown document kind {kind!r}")
     case = case_get_for(actor, case_id)
     _document_checks(case, actor, kind)
+    fields = _document_fields(case, kind, inputs or {}, timezone.localdate())
     rendered_from = _snapshot_sha256(case)
     code = secrets.token_hex(6)
-    registered_by = (
+    # The 负责人 who approved: who took 立案 (立案审批表) or 结案 (结案审批表).
+    approved_by = (
         LedgerEntry.objects.filter(
-            object_type="cases.case", object_id=str(case.pk), action="cases.case.register"
+            object_type="cases.case",
+            object_id=str(case.pk),
+            action="cases.case.close" if kind == "closing_approval" else "cases.case.register",
         )
         .values_list("actor", flat=True)
         .first()
     )
     approver = ""
-    if registered_by and registered_by.startswith("user:"):
-        head = Officer.objects.filter(user_id=int(registered_by[5:])).first()
+    if approved_by and approved_by.startswith("user:"):
+        head = Officer.objects.filter(user_id=int(approved_by[5:])).first()
         approver = head.name if head else ""
-    docx = render_docx(KINDS[kind], context_for(case, verification_code=code, approver=approver))
+    context = context_for(case, verification_code=code, approver=approver, kind=kind, fields=fields)
+    docx = render_docx(KINDS[kind], context)
     pdf = convert_to_pdf(docx)
     hashes = []
     for data in (docx, pdf):
@@ -584,6 +673,7 @@ def document_generate(*, actor: Officer, case_id: int, kind: str) -> CaseDocumen
             docx_sha256=hashes[0],
             pdf_sha256=hashes[1],
             verification_code=code,
+            fields=fields,
             created_by=actor,
         )
         ledger_append(
@@ -594,7 +684,21 @@ def document_generate(*, actor: Officer, case_id: int, kind: str) -> CaseDocumen
             agency_id=case.agency_id,
             content_sha256=document.pdf_sha256,
         )
+        if fields:
+            # What was typed (笔录内容、送达方式 …) is recorded too, so it cannot change unseen.
+            ledger_append(
+                actor=_actor(actor),
+                action="cases.document.inputs",
+                object_type="cases.casedocument",
+                object_id=document.pk,
+                agency_id=case.agency_id,
+                content_sha256=document_fields_sha256(fields),
+            )
     return document
+
+
+def document_fields_sha256(fields: dict[str, Any]) -> str:
+    return sha256_hex(canonical_json(fields))
 
 
 def document_open(*, actor: Officer, document_id: int, form: str) -> tuple[CaseDocument, bytes]:

@@ -13,15 +13,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sanxiang.cases import selectors
-from sanxiang.cases.documents import AVAILABLE_IN, KINDS
+from sanxiang.cases.document_inputs import INPUTS
+from sanxiang.cases.documents import KINDS, document_refusal, is_available
 from sanxiang.cases.fines import late_fee
-from sanxiang.cases.forms import CaseOpenForm
-from sanxiang.cases.models import PenaltyKind, ReviewFlag
+from sanxiang.cases.forms import BasisForm, CaseOpenForm, document_inputs_form
+from sanxiang.cases.models import CaseDocument, PenaltyKind, ReviewFlag
 from sanxiang.cases.services import (
     ASSESSMENT_OPEN_IN,
+    BASIS_OPEN_IN,
     Assessment,
     NewCase,
     case_assess,
+    case_basis_set,
     case_open,
     case_transition,
     document_generate,
@@ -110,6 +113,7 @@ EVENT_LABELS = {
     "handlers_set": "指定承办人",
     "assessed": "修改拟处理意见",
     "review.determination.recorded": "判定是否须经法制审核",
+    "basis_set": "登记违法依据和处罚依据",
 }
 
 
@@ -127,14 +131,46 @@ def _timeline(case, definition) -> list[dict[str, object]]:
     return rows
 
 
-@login_required
-def case_detail(request, pk):
-    """The case, its parties and timeline, and only the actions the procedure allows now."""
-    officer = _officer(request)
-    try:
-        case = selectors.case_get_for(officer, pk)
-    except DomainError as exc:
-        raise Http404(exc.message) from exc
+def _initial_inputs(case, kind: str) -> dict[str, object]:
+    """What the form starts with: the latest version's inputs, else what the case suggests."""
+    latest = CaseDocument.objects.filter(case=case, kind=kind).order_by("-version").first()
+    if latest is not None:
+        return dict(latest.fields)
+    initial: dict[str, object] = {}
+    if kind == "advance_notice" and case.fine_yuan is not None:
+        initial["intended_fine"] = case.fine_yuan
+    if kind == "advance_notice" and case.warning_only:
+        initial["intended_other"] = "警告"
+    if kind == "hearing_record":
+        notice = case.documents.filter(kind="hearing_notice").order_by("-version").first()
+        if notice is not None:
+            for name in ("place", "host", "recorder"):
+                initial[name] = notice.fields.get(name, "")
+            initial["started_at"] = notice.fields.get("hearing_at", "")
+    if kind in ("service_proof", "inquiry_record"):
+        party = case.parties.first()
+        initial["recipient" if kind == "service_proof" else "person"] = party.name if party else ""
+    if kind == "seizure_decision":
+        initial.update(starts_on=timezone.localdate().isoformat(), days="30")
+    return initial
+
+
+def _document_kinds(case, officer, bound=None) -> list[dict[str, object]]:
+    rows = []
+    for code, kind in KINDS.items():
+        if not is_available(code, case):
+            continue
+        form = None
+        if INPUTS.get(code):
+            if bound is not None and bound.prefix == code:
+                form = bound
+            else:
+                form = document_inputs_form(code, initial=_initial_inputs(case, code))
+        rows.append({"kind": kind, "refusal": document_refusal(code, case), "form": form})
+    return rows
+
+
+def _render_detail(request, officer, case, *, bound=None, status=200):
     definition = PROCEDURES[case.procedure]
     today = timezone.localdate()
     context = GuardContext(case=case, actor=officer, today=today, calendar=get_calendar())
@@ -153,6 +189,11 @@ def case_detail(request, pk):
         if review_steps
         else None
     )
+    basis_open = (
+        case.state in BASIS_OPEN_IN[case.procedure] and case.handlers.filter(pk=officer.pk).exists()
+    )
+    violated = list(case.violated_articles.select_related("law").order_by("law__title", "number"))
+    penalty = list(case.penalty_articles.select_related("law").order_by("law__title", "number"))
     return render(
         request,
         "cases/detail.html",
@@ -179,14 +220,26 @@ def case_detail(request, pk):
             )
             .distinct()
             .order_by("unit__name", "name"),
-            "document_kinds": [
-                kind
-                for code, kind in KINDS.items()
-                if case.state in AVAILABLE_IN[code]
-                and (code == "on_spot_decision") == (case.procedure == "penalty_simple")
-            ],
+            "violated_articles": violated,
+            "penalty_articles": penalty,
+            "basis_form": BasisForm(initial={"violated": violated, "penalty": penalty})
+            if basis_open
+            else None,
+            "document_kinds": _document_kinds(case, officer, bound),
         },
+        status=status,
     )
+
+
+@login_required
+def case_detail(request, pk):
+    """The case, its parties and timeline, and only the actions the procedure allows now."""
+    officer = _officer(request)
+    try:
+        case = selectors.case_get_for(officer, pk)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    return _render_detail(request, officer, case)
 
 
 @login_required
@@ -208,14 +261,49 @@ def case_act(request, pk):
 @login_required
 @require_POST
 def document_new(request, pk, kind):
+    """Generate a document; a form with refused inputs comes back with what was typed."""
     officer = _officer(request)
     try:
+        case = selectors.case_get_for(officer, pk)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    form = document_inputs_form(kind, data=request.POST) if INPUTS.get(kind) else None
+    inputs = {
+        name: request.POST.get(f"{kind}-{name}", "") for name in (form.fields if form else ())
+    }
+    try:
+        document = document_generate(actor=officer, case_id=pk, kind=kind, inputs=inputs)
+    except DomainError as exc:
+        if form is None:
+            messages.error(request, exc.message)
+            return redirect("cases:detail", pk=pk)
+        form.add_error(None, exc.message)
+        return _render_detail(request, officer, case, bound=form, status=400)
+    messages.success(request, f"已生成{KINDS[document.kind].label}第 {document.version} 版。")
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_basis(request, pk):
+    """登记违法依据和处罚依据."""
+    officer = _officer(request)
+    form = BasisForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请从法律法规库中选择条款。")
+        return redirect("cases:detail", pk=pk)
+    try:
         selectors.case_get_for(officer, pk)
-        document = document_generate(actor=officer, case_id=pk, kind=kind)
+        case_basis_set(
+            actor=officer,
+            case_id=pk,
+            violated=list(form.cleaned_data["violated"]),
+            penalty=list(form.cleaned_data["penalty"]),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已生成{KINDS[document.kind].label}第 {document.version} 版。")
+        messages.success(request, "已登记违法依据和处罚依据。")
     return redirect("cases:detail", pk=pk)
 
 

@@ -196,3 +196,31 @@ def catalogue_rule(agency, title="法定简易程序以外的行政处罚", **co
     return CatalogueRule.objects.create(
         agency=agency, position=position, title=title, basis="测试", **conditions
     )
+
+
+@pytest.fixture
+def articles():
+    """A regulation in the 法律法规库 with the article violated and the one that fines it."""
+    from sanxiang.org.models import Article, Law
+
+    law = Law.objects.create(
+        title="城市市容和环境卫生管理条例",
+        kind="admin_regulation",
+        issuer="国务院",
+        promulgated_on=date(2017, 3, 1),
+        effective_on=date(2017, 3, 1),
+        source="测试",
+    )
+    return {
+        number: Article.objects.create(law=law, number=number, label=label, text=f"{label}条文")
+        for number, label in ((14, "第十四条"), (36, "第三十六条"))
+    }
+
+
+def set_basis(staff, case, articles):
+    """违法依据 第十四条, 处罚依据 第三十六条, as a handler records them."""
+    from sanxiang.cases.services import case_basis_set
+
+    return case_basis_set(
+        actor=staff.zhang, case_id=case.pk, violated=[articles[14]], penalty=[articles[36]]
+    )

@@ -143,9 +143,11 @@ def test_another_units_officer_cannot_download_a_document(staff, decided_on_spot
     assert client.get(reverse("cases:document", args=[document.pk, "pdf"])).status_code == 404
 
 
-def test_a_decision_is_served_only_after_its_document_is_made(staff, general_case):
+def test_a_decision_is_served_only_after_its_document_is_made(staff, general_case, articles):
     from sanxiang.cases.workflow.engine import TransitionRefused
+    from tests.cases.conftest import set_basis
 
+    set_basis(staff, general_case, articles)
     steps = [
         (staff.head, "register"),
         (staff.zhang, "conclude"),

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0009_review_inputs'),
+        ('cases', '0010_review_inputs'),
         ('org', '0001_initial'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_payment'),
+        ('cases', '0009_document_fields_and_basis'),
     ]
 
     operations = [
