@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 OUT = Path(__file__).resolve().parents[1] / "sanxiang" / "cases" / "document_templates"
+REVIEW_OUT = OUT.parents[1] / "review" / "document_templates"
 FONT = "Noto Serif CJK SC"
 
 
@@ -355,6 +356,58 @@ def closing_approval() -> DocxDocument:
     return document
 
 
+def review_header(title: str) -> DocxDocument:
+    document = new_document(title)
+    add(
+        document,
+        "案件：{{ case_number }}　{{ case_title }}",
+        "承办机构：{{ unit }}　承办人：{{ handlers }}",
+        "纳入审核的理由：{{ need_reason }}",
+    )
+    return document
+
+
+def review_opinion() -> DocxDocument:
+    """书面审核意见 (国办发〔2018〕118号; 行政处罚法第五十八条), one per round."""
+    document = review_header("重大执法决定法制审核意见书")
+    add(document, "第 {{ round }} 轮送审，送审人：{{ submitted_by }}，送审时间：{{ submitted_at }}")
+    repeated(
+        document,
+        "p in points",
+        "{{ p.number }}. {{ p.label }}：{{ p.conclusion }}。{{ p.reasoning }}",
+    )
+    add(
+        document,
+        "审核结论：{{ conclusion }}",
+        "审核意见：{{ summary }}",
+        "{% if assisted_by %}协助审核：{{ assisted_by }}{% endif %}",
+        "",
+        "法制审核人员：{{ reviewer }}　　日期：{{ written_on }}",
+        "{{ agency_name }}法制审核机构（{{ review_body }}）",
+    )
+    return document
+
+
+def committee_minutes() -> DocxDocument:
+    """法制审核委员会会议纪要: each member's view and the collective conclusion."""
+    document = review_header("重大执法决定法制审核委员会会议纪要")
+    add(document, "会议时间：{{ held_on }}　地点：{{ place }}　主持人：{{ chair }}")
+    repeated(
+        document,
+        "p in participants",
+        "{{ p.name }}（{{ p.capacity }}）：{{ p.view }}　表决：{{ p.vote }}",
+    )
+    add(
+        document,
+        "集体审议结论：{{ conclusion }}",
+        "会议纪要：{{ minutes }}",
+        "",
+        "记录人：{{ recorded_by }}",
+        "{{ agency_name }}重大执法决定法制审核委员会",
+    )
+    return document
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for name, build in (
@@ -374,6 +427,10 @@ def main() -> None:
     ):
         build().save(str(OUT / f"{name}.docx"))
         print(OUT / f"{name}.docx")
+    REVIEW_OUT.mkdir(parents=True, exist_ok=True)
+    for name, build in (("opinion", review_opinion), ("minutes", committee_minutes)):
+        build().save(str(REVIEW_OUT / f"{name}.docx"))
+        print(REVIEW_OUT / f"{name}.docx")
 
 
 if __name__ == "__main__":

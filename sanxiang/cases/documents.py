@@ -336,11 +336,19 @@ def verify_url(code: str) -> str:
 
 
 def render_docx(kind: DocumentKind, context: dict[str, Any]) -> bytes:
-    template = DocxTemplate(str(TEMPLATES / kind.template))
-    qr = io.BytesIO()
-    segno.make(context["verify_url"], error="m").save(qr, kind="png", scale=4, border=2)
-    qr.seek(0)
-    template.render({**context, "qr_code": InlineImage(template, qr, width=Mm(25))})
+    return render_template(TEMPLATES / kind.template, context)
+
+
+def render_template(path: Path, context: dict[str, Any]) -> bytes:
+    """A Word template filled from ``context``; with a QR code when it carries ``verify_url``."""
+    template = DocxTemplate(str(path))
+    extra: dict[str, Any] = {}
+    if "verify_url" in context:
+        qr = io.BytesIO()
+        segno.make(context["verify_url"], error="m").save(qr, kind="png", scale=4, border=2)
+        qr.seek(0)
+        extra["qr_code"] = InlineImage(template, qr, width=Mm(25))
+    template.render({**context, **extra})
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

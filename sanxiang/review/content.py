@@ -91,4 +91,20 @@ def register_review_checks() -> None:
             return f"review {review.pk}: no stored {verb} record matches its event"
         return None
 
+    def document_check(entry: Any, cache: dict[Any, Any]) -> str | None:
+        from sanxiang.evidence.storage import blob_name, blob_problem
+        from sanxiang.review.models import ReviewDocument
+
+        document = ReviewDocument.objects.filter(pk=entry.object_id).first()
+        if document is None:
+            return f"review document {entry.object_id} no longer exists"
+        if entry.content_sha256 not in (document.pdf_sha256, document.docx_sha256):
+            return f"review document {document.pk} no longer has the file its event recorded"
+        key = ("blob", entry.content_sha256)
+        if key not in cache:
+            cache[key] = blob_problem(blob_name(entry.content_sha256), entry.content_sha256)
+        problem: str | None = cache[key]
+        return problem
+
     register_event_check("review.review", check)
+    register_event_check("review.reviewdocument", document_check)

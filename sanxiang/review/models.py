@@ -324,3 +324,29 @@ class Determination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.action}：{'须' if self.required else '无需'}法制审核"
+
+
+class ReviewDocumentKind(models.TextChoices):
+    OPINION = "opinion", "法制审核意见书"
+    MINUTES = "minutes", "法制审核委员会会议纪要"
+
+
+class ReviewDocument(models.Model):
+    """The rendered 审核意见书 of a round, or the minutes of a meeting: Word and PDF, hashed."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField("文书种类", max_length=16, choices=ReviewDocumentKind.choices)
+    source_id = models.PositiveIntegerField("对应的审核意见或会议")
+    docx_sha256 = models.CharField(max_length=64)
+    pdf_sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "source_id"], name="review_document_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} {self.get_kind_display()}"

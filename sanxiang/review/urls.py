@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/opinion", views.opinion, name="opinion"),
     path("<int:pk>/answer", views.answer, name="answer"),
     path("<int:pk>/committee", views.committee, name="committee"),
+    path("<int:pk>/documents/<str:kind>/<int:source_id>", views.document_new, name="document-new"),
+    path("documents/<int:document_id>.<str:form>", views.document_download, name="document"),
 ]

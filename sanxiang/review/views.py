@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from sanxiang.errors import DomainError
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_user
 from sanxiang.review import selectors
+from sanxiang.review.documents import review_document_make, review_document_open
 from sanxiang.review.figures import figures_for, figures_xlsx
 from sanxiang.review.gate import matched_rules
 from sanxiang.review.models import (
@@ -28,6 +30,7 @@ from sanxiang.review.models import (
     MeetingConclusion,
     PointConclusion,
     Review,
+    ReviewDocumentKind,
     ReviewStatus,
 )
 from sanxiang.review.prechecks import prechecks
@@ -137,6 +140,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     rounds = list(
         review.rounds.select_related("opinion", "answer", "submitted_by").order_by("number")
     )
+    documents = {(d.kind, d.source_id): d for d in review.documents.all()}
     history = []
     for round_ in rounds:
         opinion = getattr(round_, "opinion", None)
@@ -149,6 +153,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     for p in (opinion.points.order_by("pk") if opinion else [])
                 ],
                 "answer": getattr(round_, "answer", None),
+                "document": documents.get((ReviewDocumentKind.OPINION, opinion.pk))
+                if opinion
+                else None,
             }
         )
     is_handler = case.handlers.filter(pk=officer.pk).exists()
@@ -162,7 +169,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review": review,
             "case": case,
             "history": history,
-            "meetings": review.meetings.prefetch_related("participants").select_related("chair"),
+            "meetings": [
+                {"meeting": m, "document": documents.get((ReviewDocumentKind.MINUTES, m.pk))}
+                for m in review.meetings.prefetch_related("participants").select_related("chair")
+            ],
             "prechecks": [{"label": POINT_LABELS[c.point], "check": c} for c in prechecks(case)],
             "points": OPINION_POINTS,
             "point_conclusions": PointConclusion.choices,
@@ -190,7 +200,7 @@ def opinion(request: HttpRequest, pk: int) -> HttpResponse:
     officer = _officer(request)
     try:
         review = selectors.review_get_for(officer, pk)
-        opinion_write(
+        written = opinion_write(
             actor=officer,
             review_id=review.pk,
             points={
@@ -208,6 +218,7 @@ def opinion(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, "审核意见已提交。")
+        _make_document(request, officer, pk, ReviewDocumentKind.OPINION, written.pk)
     return redirect("review:detail", pk=pk)
 
 
@@ -272,7 +283,7 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
             held_on = date.fromisoformat(request.POST.get("held_on", ""))
         except ValueError:
             raise DomainError("请填写会议日期。", log_message="bad meeting date") from None
-        committee_record(
+        meeting = committee_record(
             actor=officer,
             review_id=review.pk,
             held_on=held_on,
@@ -288,7 +299,52 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.success(request, "已记录审核委员会会议。")
+        _make_document(request, officer, pk, ReviewDocumentKind.MINUTES, meeting.pk)
     return redirect("review:detail", pk=pk)
+
+
+def _make_document(
+    request: HttpRequest, officer: Officer, review_id: int, kind: str, source_id: int
+) -> None:
+    """The document of what was just recorded; if it cannot be made now, it can be later."""
+    try:
+        review_document_make(actor=officer, review_id=review_id, kind=kind, source_id=source_id)
+    except DomainError as exc:
+        messages.warning(request, f"文书暂未生成：{exc.message}可稍后在本页重新生成。")
+
+
+@login_required
+@require_POST
+def document_new(request: HttpRequest, pk: int, kind: str, source_id: int) -> HttpResponse:
+    officer = _officer(request)
+    try:
+        review_document_make(actor=officer, review_id=pk, kind=kind, source_id=source_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("review:detail", pk=pk)
+
+
+@login_required
+def document_download(request: HttpRequest, document_id: int, form: str) -> HttpResponse:
+    officer = _officer(request)
+    if form not in ("pdf", "docx"):
+        raise Http404("没有这种格式。")
+    try:
+        document, data = review_document_open(actor=officer, document_id=document_id, form=form)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    content_type = (
+        "application/pdf"
+        if form == "pdf"
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response = HttpResponse(data, content_type=content_type)
+    name = (
+        f"{document.get_kind_display()}-{document.review.case.number or document.review_id}.{form}"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _may_see_figures(officer: Officer) -> bool:
