@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from sanxiang.cases.models import NumberingRule
+from sanxiang.cases.models import CaseRules, NumberingRule
 from sanxiang.ledger.admin_support import LedgeredAdmin
 
 
@@ -10,3 +10,8 @@ from sanxiang.ledger.admin_support import LedgeredAdmin
 class NumberingRuleAdmin(LedgeredAdmin):
     list_display = ("agency", "kind", "prefix")
     list_filter = ("agency", "kind")
+
+
+@admin.register(CaseRules)
+class CaseRulesAdmin(LedgeredAdmin):
+    list_display = ("agency", "extension_days", "extensions_by_head")

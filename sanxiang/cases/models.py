@@ -268,3 +268,56 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.kind} v{self.version}"
+
+
+class CaseRules(models.Model):
+    """Rule parameters an agency sets for its own cases, with their defaults."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="+")
+    extension_days = models.PositiveSmallIntegerField(
+        "每次延长办案期限不超过（日）",
+        default=30,
+        help_text="行政处罚法第六十条：法律、法规、规章对办案期限另有规定的，从其规定",
+    )
+    extensions_by_head = models.PositiveSmallIntegerField(
+        "负责人可批准延长的次数",
+        default=1,
+        help_text="超过此次数的延长须经负责人集体讨论决定",
+    )
+    extension_basis = models.CharField(
+        "延长办案期限的依据",
+        max_length=300,
+        default="行政处罚法第六十条；本机关适用的规章关于办案期限的规定",
+    )
+
+    class Meta:
+        verbose_name = "办案规则"
+        verbose_name_plural = "办案规则"
+
+    def __str__(self) -> str:
+        return f"{self.agency} 办案规则"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id
+
+
+class DecisionExtension(models.Model):
+    """延长办案期限: approved by a 负责人 (or by collective discussion), never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="extensions")
+    days = models.PositiveSmallIntegerField("延长日数")
+    reason = models.TextField("理由")
+    collective = models.BooleanField("经负责人集体讨论决定", default=False)
+    previous_due_on = models.DateField("原期限")
+    new_due_on = models.DateField("延长后期限")
+    approved_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "延长办案期限"
+        verbose_name_plural = "延长办案期限"
+        ordering = ["case", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} 延长至 {self.new_due_on}"

@@ -33,6 +33,8 @@ from sanxiang.cases.documents import (
 from sanxiang.cases.models import (
     Case,
     CaseDocument,
+    CaseRules,
+    DecisionExtension,
     NumberingRule,
     NumberSeries,
     Party,
@@ -472,6 +474,78 @@ def case_basis_set(
         case.penalty_articles.set(penalty)
         _record(case, actor, "basis_set")
     return case
+
+
+# Before the decision, a registered general-procedure case may have its 90 days extended.
+EXTENSION_OPEN_IN = {
+    "investigating", "investigated", "notified", "hearing_requested", "hearing_noticed", "heard",
+    "under_review", "review_returned", "committee", "reviewed", "discussed",
+}  # fmt: skip
+
+
+def decision_extend(
+    *, actor: Officer, case_id: int, days: int, reason: str, collective: bool = False
+) -> DecisionExtension:
+    """延长办案期限 of 行政处罚法第六十条, within the agency's rules, before the limit runs out."""
+    if not reason.strip():
+        raise CaseRefused("请写明延长办案期限的理由。", log_message="extension without reason")
+    with transaction.atomic():
+        case = _case_for_update(case_id, actor)
+        if not actor.has_role(Role.HEAD) or not actor.is_active:
+            raise CaseRefused("延长办案期限须经负责人批准。", log_message=f"{actor.pk} not head")
+        if case.state not in EXTENSION_OPEN_IN or case.decision_due_on is None:
+            raise CaseRefused(
+                "只有已立案、尚未作出决定的案件可以延长办案期限。",
+                log_message=f"case {case.pk} in {case.state}",
+            )
+        rules = CaseRules.objects.filter(agency_id=case.agency_id).first() or CaseRules()
+        if not 1 <= days <= rules.extension_days:
+            raise CaseRefused(
+                f"每次延长不得超过 {rules.extension_days} 日（{rules.extension_basis}）。",
+                log_message=f"extension of {days} days",
+            )
+        today = timezone.localdate()
+        if today > case.decision_due_on:
+            raise CaseRefused(
+                f"办案期限已于 {case.decision_due_on:%Y年%m月%d日} 届满，应当在届满前批准延长。",
+                log_message=f"case {case.pk} already overdue",
+            )
+        earlier = case.extensions.count()
+        if earlier >= rules.extensions_by_head and not collective:
+            raise CaseRefused(
+                f"本案已延长 {earlier} 次；继续延长须经负责人集体讨论决定，"
+                "请在集体讨论后勾选并填写讨论情况。",
+                log_message=f"case {case.pk}: extension {earlier + 1} needs collective decision",
+            )
+        previous = case.decision_due_on
+        case.decision_due_on = previous + timedelta(days=days)
+        fields = ["decision_due_on", "updated_at"]
+        if case.step_due_on == previous:
+            case.step_due_on = case.decision_due_on
+            case.step_due_basis = f"经批准延长办案期限{days}日（{rules.extension_basis}）"[:200]
+            fields += ["step_due_on", "step_due_basis"]
+        case.save(update_fields=fields)
+        extension = DecisionExtension.objects.create(
+            case=case, days=days, reason=reason.strip(), collective=collective,
+            previous_due_on=previous, new_due_on=case.decision_due_on, approved_by=actor,
+        )  # fmt: skip
+        ledger_append(
+            actor=_actor(actor),
+            action="cases.case.decision_extended",
+            object_type="cases.case",
+            object_id=case.pk,
+            agency_id=case.agency_id,
+            content_sha256=sha256_hex(
+                canonical_json(
+                    {
+                        "case": case.pk, "days": days, "reason": extension.reason,
+                        "collective": collective, "previous": previous.isoformat(),
+                        "new": case.decision_due_on.isoformat(), "approved_by": actor.pk,
+                    }
+                )
+            ),
+        )  # fmt: skip
+    return extension
 
 
 def _follow_up_case(inspection: Case, actor: Officer, today: date) -> Case:

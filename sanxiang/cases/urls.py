@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/act", views.case_act, name="act"),
     path("<int:pk>/handlers", views.case_handlers, name="handlers"),
     path("<int:pk>/assess", views.case_assess_view, name="assess"),
+    path("<int:pk>/extend", views.case_extend, name="extend"),
     path("<int:pk>/basis", views.case_basis, name="basis"),
     path("<int:pk>/documents/<str:kind>", views.document_new, name="document-new"),
     path("documents/<int:document_id>.<str:form>", views.document_download, name="document"),

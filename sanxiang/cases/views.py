@@ -21,12 +21,14 @@ from sanxiang.cases.models import CaseDocument, PenaltyKind, ReviewFlag
 from sanxiang.cases.services import (
     ASSESSMENT_OPEN_IN,
     BASIS_OPEN_IN,
+    EXTENSION_OPEN_IN,
     Assessment,
     NewCase,
     case_assess,
     case_basis_set,
     case_open,
     case_transition,
+    decision_extend,
     document_generate,
     document_open,
     handlers_set,
@@ -114,6 +116,7 @@ EVENT_LABELS = {
     "assessed": "修改拟处理意见",
     "review.determination.recorded": "判定是否须经法制审核",
     "basis_set": "登记违法依据和处罚依据",
+    "decision_extended": "延长办案期限",
 }
 
 
@@ -207,6 +210,8 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             and (officer.has_role(Role.HEAD) or case.handlers.filter(pk=officer.pk).exists()),
             "penalty_kinds": PenaltyKind.choices,
             "review_flags": ReviewFlag.choices,
+            "may_extend": case.state in EXTENSION_OPEN_IN and officer.has_role(Role.HEAD),
+            "extensions": case.extensions.select_related("approved_by"),
             "late_fee": fee,
             "parties": case.parties.all(),
             "handlers": case.handlers.all(),
@@ -385,4 +390,29 @@ def case_assess_view(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, "已保存拟处理意见。")
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_extend(request, pk):
+    """延长办案期限 (负责人)."""
+    officer = _officer(request)
+    try:
+        case = selectors.case_get_for(officer, pk)
+        try:
+            days = int(request.POST.get("days", ""))
+        except ValueError:
+            raise DomainError("请填写延长的日数。", log_message="bad extension days") from None
+        extension = decision_extend(
+            actor=officer,
+            case_id=case.pk,
+            days=days,
+            reason=request.POST.get("reason", ""),
+            collective=request.POST.get("collective") == "yes",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"办案期限已延长至 {extension.new_due_on:%Y-%m-%d}。")
     return redirect("cases:detail", pk=pk)
