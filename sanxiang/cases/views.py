@@ -50,20 +50,46 @@ def _officer(request):
     return officer
 
 
+# Cases no one has to act on any more; 我的案件 hides them unless asked (?all=1).
+FINISHED_STATES = sorted(set().union(*(d.terminal for d in PROCEDURES.values())))
+CASES_PER_PAGE = 50
+
+
 @login_required
 def my_cases(request):
-    """我的案件: due dates first, overdue marked."""
+    """我的案件: open cases, the most urgent first, overdue marked; 50 a page."""
     officer = _officer(request)
     today = timezone.localdate()
+    show_all = request.GET.get("all") == "1"
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    cases = selectors.cases_for(officer)
+    if not show_all:
+        cases = cases.exclude(state__in=FINISHED_STATES)
+    start = (page - 1) * CASES_PER_PAGE
+    # One row more than a page tells whether there is a next page, without counting them all.
+    window = list(cases[start : start + CASES_PER_PAGE + 1])
     rows = [
         {
             "case": case,
             "state": PROCEDURES[case.procedure].states.get(case.state, case.state),
             "overdue": bool(case.step_due_on and case.step_due_on < today),
         }
-        for case in selectors.cases_for(officer)[:200]
+        for case in window[:CASES_PER_PAGE]
     ]
-    return render(request, "cases/my_cases.html", {"rows": rows, "today": today})
+    return render(
+        request,
+        "cases/my_cases.html",
+        {
+            "rows": rows,
+            "today": today,
+            "show_all": show_all,
+            "page": page,
+            "has_next": len(window) > CASES_PER_PAGE,
+        },
+    )
 
 
 @login_required

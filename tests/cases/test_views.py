@@ -172,3 +172,24 @@ def test_an_unpaid_fine_shows_its_deadline_and_the_late_fee(client, staff, on_sp
         client.force_login(staff.zhang.user)
         page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "逾期 5 日，加处罚款 30.00 元" in page
+
+
+def test_my_cases_hides_finished_cases_unless_asked_and_pages_through_the_rest(
+    client, staff, general_case
+):
+    from sanxiang.cases.services import case_open
+    from sanxiang.cases.views import CASES_PER_PAGE
+    from tests.cases.conftest import new_case
+
+    case_transition(actor=staff.head, case_id=general_case.pk, action="decline")
+    for index in range(CASES_PER_PAGE):
+        case_open(actor=staff.zhang, new=new_case(title=f"占道经营第{index:02d}号"))
+    client.force_login(staff.zhang.user)
+    first = client.get(reverse("cases:mine")).content.decode()
+    assert general_case.title not in first  # 不予立案: nothing left to do
+    assert first.count("占道经营第") == CASES_PER_PAGE and "下一页" not in first
+    everything = client.get(reverse("cases:mine"), {"all": "1"}).content.decode()
+    assert general_case.title in everything and "下一页" in everything
+    second = client.get(reverse("cases:mine"), {"all": "1", "page": "2"}).content.decode()
+    assert second.count("<tr") - 1 == 1 and "上一页" in second
+    assert client.get(reverse("cases:mine"), {"page": "x"}).status_code == 200
