@@ -76,6 +76,15 @@ def test_review_with_one_problem_answered_then_passed_opens_the_decision(
 
     officer.goto(case_url)
     number = officer.locator("h1").inner_text().split(" · ")[0]
+    basis = officer.locator("#basis")
+    basis.get_by_label("违法依据").select_option(label="《城市市容和环境卫生管理条例》第十四条")
+    basis.get_by_label("处罚依据").select_option(label="《城市市容和环境卫生管理条例》第三十六条")
+    basis.get_by_role("button", name="保存依据").click()
+    expect(officer.locator("#penalty-articles")).to_contain_text("第三十六条")
+    proposal = officer.locator("#assessment")
+    proposal.get_by_label("罚款", exact=True).check()
+    proposal.get_by_label("罚款金额（元）").fill("500")
+    proposal.get_by_role("button", name="保存拟处理意见").click()
     officer.get_by_role("button", name="生成立案审批表").click()
     photo = tmp_path / "现场照片.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(5000))
@@ -129,3 +138,10 @@ def test_review_with_one_problem_answered_then_passed_opens_the_decision(
     expect(head.get_by_role("button", name="作出行政处罚决定")).to_be_enabled()
     act(head, "作出行政处罚决定")
     expect(head.locator("#case-state")).to_have_text("已作出决定")
+
+    officer.goto(case_url)
+    officer.get_by_role("button", name="生成行政处罚决定书").click()
+    decision = officer.locator("#documents tbody tr", has_text="行政处罚决定书")
+    with officer.expect_download() as download:
+        decision.get_by_role("link", name="PDF").click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")
