@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "sanxiang.evidence",
     "sanxiang.cases",
     "sanxiang.review",
+    "sanxiang.disclosure",
     "sanxiang.office",
     "sanxiang.portal",
     "sanxiang.demo",
