@@ -348,7 +348,8 @@ def render_template(path: Path, context: dict[str, Any]) -> bytes:
         segno.make(context["verify_url"], error="m").save(qr, kind="png", scale=4, border=2)
         qr.seek(0)
         extra["qr_code"] = InlineImage(template, qr, width=Mm(25))
-    template.render({**context, **extra})
+    # Escaped: typed text such as "罚款<5000元 & 没收" must reach the document as written.
+    template.render({**context, **extra}, autoescape=True)
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

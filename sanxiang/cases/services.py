@@ -312,6 +312,12 @@ def party_add(
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
         _may_edit(case, actor)
+        if case.state not in ASSESSMENT_OPEN_IN:
+            # The parties are part of what was reviewed and is decided (第五十八条).
+            raise CaseRefused(
+                "案件已提交法制审核、已批准或已作出决定，不能再登记当事人；审核退回后可以登记。",
+                log_message=f"case {case.pk} parties frozen in {case.state}",
+            )
         party = Party(
             case=case,
             kind=kind,
@@ -442,7 +448,8 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
 BASIS_OPEN_IN: dict[str, frozenset[str]] = {
     Procedure.PENALTY_GENERAL: frozenset({"clue", "investigating"}),
     Procedure.PENALTY_SIMPLE: frozenset({"on_site"}),
-    Procedure.COERCIVE_MEASURE: frozenset({"proposed", "approved"}),
+    # What the 负责人 approves (and a reviewer passed) is what is enforced.
+    Procedure.COERCIVE_MEASURE: frozenset({"proposed", "review_returned"}),
     Procedure.INSPECTION: frozenset({"planned", "checked"}),
 }
 

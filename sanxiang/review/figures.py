@@ -7,12 +7,13 @@ import io
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from openpyxl import Workbook
 
 from sanxiang.core.workdays import get_calendar
-from sanxiang.org.models import Officer, Role
+from sanxiang.org.models import Officer, Role, RoleAssignment
+from sanxiang.review.gate import DECISION_ACTIONS
 from sanxiang.review.models import (
     OPINION_POINTS,
     Capacity,
@@ -21,7 +22,6 @@ from sanxiang.review.models import (
     OpinionPoint,
     PointConclusion,
     Review,
-    ReviewStatus,
 )
 
 
@@ -78,11 +78,15 @@ def figures_for(*, agency_id: int, year: int) -> Figures:
         round__review__agency_id=agency_id, created_at__year=year
     ).select_related("reviewer__unit")
     total = opinions.count()
-    full_time = opinions.filter(reviewer__unit__is_legal_review_body=True).count()
+    # 专职: a reviewer who holds no other role (兼职 reviewers also handle or lead).
+    part_time = RoleAssignment.objects.filter(
+        officer_id=OuterRef("reviewer_id"), role__in=[Role.OFFICER, Role.HEAD]
+    )
+    full_time = opinions.filter(~Exists(part_time)).count()
     share = _share(full_time, total)
     result.figures.append(
         Figure(
-            "由专职法制审核人员（法制审核机构人员）完成的审核意见比例",
+            "由专职法制审核人员（不兼任执法、负责人职务）出具的审核意见比例",
             f"{full_time} / {total} = {_pct(share)}",
             "≥ 50%",
             None if share is None else share >= 0.5,
@@ -107,37 +111,43 @@ def figures_for(*, agency_id: int, year: int) -> Figures:
             None if share is None else share >= 0.2,
         )
     )
-    required = Determination.objects.filter(
-        case__agency_id=agency_id, created_at__year=year, required=True
+    # Every decision (and approval of a measure) this year whose finding was "须经法制审核":
+    # covered when the case's review had passed by then.
+    decisions = Determination.objects.filter(
+        case__agency_id=agency_id, created_at__year=year, action__in=sorted(DECISION_ACTIONS)
     )
+    required = decisions.filter(required=True)
     required_count = required.count()
-    passed_cases = set(
+    passed_at = dict(
         Review.objects.filter(
-            case_id__in=required.values("case_id"), status=ReviewStatus.PASSED
-        ).values_list("case_id", flat=True)
+            case_id__in=required.values("case_id"), passed_at__isnull=False
+        ).values_list("case_id", "passed_at")
     )
     covered = sum(
-        1 for case_id in required.values_list("case_id", flat=True) if case_id in passed_cases
+        1
+        for case_id, made_at in required.values_list("case_id", "created_at")
+        if (passed := passed_at.get(case_id)) is not None and passed <= made_at
     )
     share = _share(covered, required_count)
     result.figures.append(
         Figure(
-            "目录清单内决定经法制审核通过的比例",
+            "目录清单内决定（含批准查封、扣押）经法制审核通过的比例",
             f"{covered} / {required_count} = {_pct(share)}",
             "100%",
             None if share is None else covered == required_count,
         )
     )
     calendar = get_calendar()
+    # The reviewer's time: each round from submission to the opinion (not the handlers' answers).
     turnaround = [
         calendar.workdays_between(
-            timezone.localtime(r.submitted_at).date(), timezone.localtime(r.passed_at).date()
+            timezone.localtime(o.round.submitted_at).date(), timezone.localtime(o.created_at).date()
         )
-        for r in reviews.filter(passed_at__isnull=False)
+        for o in opinions.select_related("round")
     ]
     result.figures.append(
         Figure(
-            "审核用时（送审至通过，工作日）",
+            "审核人员用时（每轮送审至出具审核意见，工作日）",
             f"中位数 {statistics.median(turnaround):g}，最长 {max(turnaround)}"
             if turnaround
             else "—（无数据）",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from sanxiang.cases.models import Case
+from sanxiang.cases.services import proposal_sha256
 from sanxiang.cases.workflow.gate import ReviewNeed
 from sanxiang.ledger.selectors import entries_for_object
 from sanxiang.org.models import Officer, Role
@@ -12,14 +13,18 @@ from sanxiang.review.catalogue import CaseFacts, matching
 from sanxiang.review.models import (
     CatalogueRule,
     Conclusion,
+    Determination,
     MeetingConclusion,
     Review,
     ReviewStatus,
 )
 
-# The case steps at which the law requires the review to have passed, and at which the
-# finding "needs review or not" is recorded.
-DECISION_ACTIONS = frozenset({"decide", "approve"})
+# The case steps that decide (or approve a measure): the finding "needs review or not" is
+# recorded at each, and they count in the coverage figure.
+DECISION_ACTIONS = frozenset({"decide", "approve", "approve_afterwards"})
+# Also recorded when the party is notified, so that a catalogue edited (or a circumstance
+# un-ticked) between the notice and the decision cannot take a case out of review.
+PINNING_ACTIONS = DECISION_ACTIONS | {"notify"}
 
 
 def case_facts(case: Case) -> CaseFacts:
@@ -64,6 +69,11 @@ VIA_PAGE = {
 
 class CatalogueGate:
     def need(self, case: Case) -> ReviewNeed:
+        pinned = Determination.objects.filter(case_id=case.pk, required=True).order_by("pk").first()
+        if pinned is not None:
+            # Found at the notice (or an earlier decision): later edits of the catalogue or of
+            # the case's circumstances do not take the case out of review.
+            return ReviewNeed(True, pinned.reason)
         if not CatalogueRule.objects.filter(agency_id=case.agency_id, is_active=True).exists():
             # Without a catalogue nobody can say a decision is not 重大: review it.
             return ReviewNeed(True, "本机关尚未制定法制审核目录清单，按须经法制审核处理")
@@ -78,11 +88,18 @@ class CatalogueGate:
 
     def refusal(self, case: Case, actor: Officer, step: str) -> str | None:
         review = review_of(case)
+        if step == "decider":
+            if review is not None and review.reviewer_id == actor.pk:
+                return "本案的法制审核人员不得作出本案的决定，请由其他负责人办理"
+            return None
         if step == "decision":
             if review is None:
                 return f"{self.need(case).reason}，未经法制审核的，不得作出决定"
             if review.status != ReviewStatus.PASSED:
                 return f"法制审核尚未通过（{review.get_status_display()}），不得作出决定"
+            last = review.rounds.order_by("-number").first()
+            if last is None or last.case_snapshot_sha256 != proposal_sha256(case):
+                return "案件内容与通过法制审核时不一致，不得作出决定"
             return None
         recorded = review is not None and self._recorded(review, actor, step)
         return None if recorded else VIA_PAGE.get(step, "请在法制审核页面办理")
@@ -136,7 +153,7 @@ class CatalogueGate:
         return Q(pk__in=Review.objects.filter(reviewer_id=officer.pk).values("case_id"))
 
     def on_transition(self, case: Case, actor: Officer, action: str) -> None:
-        if action in DECISION_ACTIONS:
+        if action in PINNING_ACTIONS:
             from sanxiang.review.services import determination_record
 
             determination_record(case=case, actor=actor, action=action)

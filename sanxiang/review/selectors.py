@@ -1,5 +1,5 @@
-"""Who sees which review (DESIGN.md rule 6): the assigned reviewer, the case's handlers, the
-agency's 负责人, and — while a case is before the committee — the review body that records it."""
+"""Who sees which review (DESIGN.md rule 6): the assigned reviewer, the case's handlers and the
+agency's 负责人."""
 
 from __future__ import annotations
 
@@ -26,10 +26,7 @@ def _scope(officer: Officer) -> Q:
     handled = Case.handlers.through.objects.filter(
         case_id=OuterRef("case_id"), officer_id=officer.pk
     )
-    scope = Q(reviewer_id=officer.pk) | Q(Exists(handled))
-    if officer.has_role(Role.REVIEWER) and officer.unit.is_legal_review_body:
-        scope |= Q(agency_id=officer.unit.agency_id, status=ReviewStatus.COMMITTEE)
-    return scope
+    return Q(reviewer_id=officer.pk) | Q(Exists(handled))
 
 
 def reviews_for(officer: Officer) -> QuerySet[Review]:
@@ -44,6 +41,7 @@ def queue_for(officer: Officer) -> QuerySet[Review]:
     """审核待办: what waits for this officer, the most urgent first."""
     waiting = Q(reviewer_id=officer.pk, status=ReviewStatus.UNDER_REVIEW)
     if officer.has_role(Role.REVIEWER) or officer.has_role(Role.HEAD):
+        # The reviewer (the committee's secretariat) and the 负责人 record the meeting.
         waiting |= Q(status=ReviewStatus.COMMITTEE)
     handled = Case.handlers.through.objects.filter(
         case_id=OuterRef("case_id"), officer_id=officer.pk

@@ -57,6 +57,10 @@ from sanxiang.review.models import (
 
 logger = logging.getLogger(__name__)
 
+REVIEW_STEPS = (
+    "return_review", "pass_review", "refer_committee", "committee_proceed", "committee_return",
+)  # fmt: skip
+
 
 class ReviewRefused(DomainError):
     """A review action the rules do not allow; nothing was changed."""
@@ -183,9 +187,19 @@ def _eligible_reviewers(case: Case, policy: ReviewPolicy) -> list[Officer]:
         int(actor[5:])
         for actor in LedgerEntry.objects.filter(
             object_type="cases.case", object_id=str(case.pk), actor__startswith="user:"
-        ).values_list("actor", flat=True)
+        )
+        # The review's own steps are the reviewer's work, not handling the case.
+        .exclude(action__in=[f"cases.case.{step}" for step in REVIEW_STEPS])
+        .values_list("actor", flat=True)
     }
     handlers = set(case.handlers.values_list("pk", flat=True))
+    # Whoever collected or registered the case's records, or made its documents, took part too.
+    if case.number:
+        for collector, creator in EvidenceItem.objects.filter(
+            case_number=case.number, agency_id=case.agency_id
+        ).values_list("collector_id", "created_by_id"):
+            handlers |= {collector, creator}
+    handlers |= set(CaseDocument.objects.filter(case=case).values_list("created_by_id", flat=True))
     candidates = (
         Officer.objects.filter(
             unit__agency_id=case.agency_id,
@@ -374,10 +388,15 @@ def opinion_write(
         if hasattr(last, "opinion"):
             raise ReviewRefused("本轮已出具审核意见。", log_message="opinion exists")
         case = Case.objects.select_for_update().get(pk=review.case_id)
-        if proposal_sha256(case) != last.case_snapshot_sha256:
+        if conclusion == Conclusion.AGREE and proposal_sha256(case) != last.case_snapshot_sha256:
             raise ReviewRefused(
-                "送审后案件内容已发生变化，请退回承办机构重新送审。",
+                "送审后案件内容已发生变化，不能同意；请写明“存在问题”退回承办机构重新送审。",
                 log_message=f"case {case.pk} changed since round {last.number}",
+            )
+        if actor not in _eligible_reviewers(case, policy_for(case.agency_id)):
+            raise ReviewRefused(
+                "您已不符合审核本案的条件（须在岗、属于法制审核机构、未参与办理本案），请联系负责人。",
+                log_message=f"reviewer {actor.pk} no longer eligible for case {case.pk}",
             )
         opinion = Opinion.objects.create(
             round=last,
@@ -526,20 +545,33 @@ def committee_record(
         )
     with transaction.atomic():
         review = _review_for_update(review_id, actor)
-        if not actor.has_role(Role.REVIEWER) and not actor.has_role(Role.HEAD):
-            raise ReviewRefused(
-                "审核委员会会议由法制审核机构或负责人记录。", log_message=f"{actor.pk} may not"
-            )
         if review.status != ReviewStatus.COMMITTEE:
             raise ReviewRefused(
                 "本案未提请审核委员会审议。", log_message=f"review {review.pk} not in committee"
             )
         case = Case.objects.select_for_update().get(pk=review.case_id)
         handlers = set(case.handlers.values_list("pk", flat=True))
-        if chair.pk in handlers or any(p.officer_id in handlers for p in participants):
+        if actor.pk in handlers or not (
+            actor.pk == review.reviewer_id or actor.has_role(Role.HEAD)
+        ):
             raise ReviewRefused(
-                "本案承办人不得作为委员参加本案的集体审议。", log_message="handler on committee"
+                "审核委员会会议由本案的法制审核人员或非承办人的负责人记录。",
+                log_message=f"{actor.pk} may not record the meeting",
             )
+        # The two sides of the disagreement state their views but do not sit as members.
+        parties_to_it = handlers | {review.reviewer_id}
+        members_ids = [p.officer_id for p in members]
+        if any(officer_id is None for officer_id in members_ids):
+            raise ReviewRefused(
+                "委员须为本机关人员，请在“本机关人员”中选择。", log_message="member not an officer"
+            )
+        if chair.pk in parties_to_it or any(i in parties_to_it for i in members_ids):
+            raise ReviewRefused(
+                "本案承办人和法制审核人员不得作为委员或主持人参加本案的集体审议。",
+                log_message="party to the disagreement on committee",
+            )
+        if len(set(members_ids)) != len(members_ids):
+            raise ReviewRefused("同一委员不能重复记录。", log_message="duplicate member")
         meeting = CommitteeMeeting.objects.create(
             review=review, held_on=held_on, place=place.strip(), chair=chair,
             conclusion=conclusion, minutes=minutes.strip(), recorded_by=actor,

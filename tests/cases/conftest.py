@@ -102,11 +102,18 @@ def on_spot_case(staff):
 
 
 @pytest.fixture
-def coercive_case(staff):
+def coercive_case(staff, articles):
+    """A proposed 查封、扣押 with its party, two handlers and the articles it relies on."""
     from sanxiang.cases.models import NumberingRule
 
     NumberingRule.objects.create(agency=staff.zhang.unit.agency, kind="coercive", prefix="测城强措")
     return ready_case(staff, procedure=Procedure.COERCIVE_MEASURE, title="扣押无照经营工具")
+
+
+@pytest.fixture
+def coercive_with_basis(staff, coercive_case, articles):
+    set_basis(staff, coercive_case, articles)
+    return coercive_case
 
 
 @pytest.fixture

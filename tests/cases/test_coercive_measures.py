@@ -31,6 +31,15 @@ def step(actor, case, action):
     return case_transition(actor=actor, case_id=case.pk, action=action)
 
 
+@pytest.fixture
+def coercive_case(staff, coercive_case, articles):
+    """The shared proposed seizure, with its legal basis recorded (行政强制法第十八条)."""
+    from tests.cases.conftest import set_basis
+
+    set_basis(staff, coercive_case, articles)
+    return coercive_case
+
+
 def test_a_coercive_case_is_numbered_when_opened_so_its_video_can_be_filed(coercive_case):
     assert coercive_case.number == "测城强措〔2026〕1号"
 

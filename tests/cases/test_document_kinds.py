@@ -16,6 +16,7 @@ from sanxiang.cases.services import (
     document_fields_sha256,
     document_generate,
 )
+from sanxiang.cases.workflow.engine import TransitionRefused
 from sanxiang.evidence.storage import open_blob
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verify import verify_ledger
@@ -276,11 +277,10 @@ SEIZURE = {
 def test_the_seizure_decision_and_its_list_name_the_items_period_and_remedies(
     staff, coercive_case, articles
 ):
+    with pytest.raises(TransitionRefused, match="请先在案件中登记实施查封、扣押的法律、法规依据"):
+        steps(coercive_case, (staff.head, "approve"))
+    set_basis(staff, coercive_case, articles)
     case = steps(coercive_case, (staff.head, "approve"))
-    with pytest.raises(CaseRefused, match="请先在案件中登记查封、扣押的依据"):
-        document_generate(
-            actor=staff.zhang, case_id=case.pk, kind="seizure_decision", inputs=SEIZURE
-        )
     with pytest.raises(CaseRefused, match="请先制作查封（扣押）决定书"):
         document_generate(
             actor=staff.zhang,
@@ -288,7 +288,6 @@ def test_the_seizure_decision_and_its_list_name_the_items_period_and_remedies(
             kind="seizure_list",
             inputs={"storage_place": "仓库"},
         )
-    set_basis(staff, case, articles)
     decision = document_generate(
         actor=staff.zhang, case_id=case.pk, kind="seizure_decision", inputs=SEIZURE
     )

@@ -8,6 +8,7 @@ from sanxiang.review.loading import review_defaults_load
 from sanxiang.review.models import RequiredMaterial
 from tests.cases.conftest import (  # noqa: F401 - fixtures shared with the case tests
     Staff,
+    articles,
     attach_record,
     general_case,
     ready_case,
@@ -40,12 +41,18 @@ def declared_all(agency) -> set[int]:
     )
 
 
+def registered_with_file(staff, case):
+    """立案, with a record in the evidence store and the 立案审批表 made."""
+    case_transition(actor=staff.head, case_id=case.pk, action="register")
+    case.refresh_from_db()
+    attach_record(staff, case)
+    document_generate(actor=staff.zhang, case_id=case.pk, kind="registration")
+    return case
+
+
 @pytest.fixture
 def notified_case(staff, general_case, defaults):
     """立案, evidence and 立案审批表 on file, investigation ended, party notified."""
-    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
-    general_case.refresh_from_db()
-    attach_record(staff, general_case)
-    document_generate(actor=staff.zhang, case_id=general_case.pk, kind="registration")
+    registered_with_file(staff, general_case)
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
     return case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")

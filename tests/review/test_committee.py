@@ -80,7 +80,7 @@ def test_the_committee_records_each_view_and_a_majority_conclusion(
         rows = participants(people)
         rows[-1] = ParticipantInput("孙律师", "lawyer", "意见", "proceed")
         committee_record(**common, participants=rows, conclusion="proceed")
-    with pytest.raises(ReviewRefused, match="承办人不得作为委员"):
+    with pytest.raises(ReviewRefused, match="承办人和法制审核人员不得作为委员"):
         committee_record(
             **{**common, "chair": staff.zhang}, participants=participants(people),
             conclusion="proceed",

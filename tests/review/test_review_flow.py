@@ -204,17 +204,22 @@ def test_problems_go_back_to_the_handlers_who_answer_and_resubmit_until_it_passe
     ).exists()
 
 
-def test_a_case_changed_after_submission_cannot_be_passed_as_it_was(staff, notified_case):
+def test_what_was_reviewed_is_what_is_decided(staff, notified_case):
+    from sanxiang.cases.services import CaseRefused
+
     review = submit(staff, notified_case)
-    party_add(
-        actor=staff.zhang, case_id=notified_case.pk, kind="person", name="另一当事人",
-        identifier="110105198001010016", address="测试市人民路 2 号",
-    )  # fmt: skip
-    with pytest.raises(ReviewRefused, match="送审后案件内容已发生变化"):
-        opinion_write(
-            actor=staff.zhou, review_id=review.pk, points=ALL_OK, conclusion="agree",
-            summary="同意",
+    with pytest.raises(CaseRefused, match="不能再登记当事人"):
+        party_add(
+            actor=staff.zhang, case_id=notified_case.pk, kind="person", name="另一当事人",
+            identifier="110105198001010016", address="测试市人民路 2 号",
         )  # fmt: skip
+    opinion_write(
+        actor=staff.zhou, review_id=review.pk, points=ALL_OK, conclusion="agree", summary="同意"
+    )
+    # Changed behind the services' back after the pass: the decision is still refused.
+    Case.objects.filter(pk=notified_case.pk).update(facts="改过的事实")
+    with pytest.raises(TransitionRefused, match="与通过法制审核时不一致"):
+        case_transition(actor=staff.head, case_id=notified_case.pk, action="decide")
 
 
 def test_no_way_around_the_gate_at_service_level(staff, notified_case):

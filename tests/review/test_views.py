@@ -113,6 +113,13 @@ def test_figures_are_computed_from_the_records_and_export_to_excel(client, staff
     )
     rows = {row[0]: row[1:] for row in workbook.active.iter_rows(values_only=True) if row}
     assert rows["法律顾问、公职律师参与的审核比例"][0] == "1 / 1 = 100.0%"
-    assert rows["由专职法制审核人员（法制审核机构人员）完成的审核意见比例"][2] == "是"
+    # 周婷 holds only the reviewer role: a full-time reviewer.
+    assert (
+        rows["由专职法制审核人员（不兼任执法、负责人职务）出具的审核意见比例"][0]
+        == "1 / 1 = 100.0%"
+    )
+    assert (
+        rows["目录清单内决定（含批准查封、扣押）经法制审核通过的比例"][0] == "0 / 0 = —（无数据）"
+    )
     client.force_login(staff.zhang.user)
     assert client.get(reverse("review:figures")).status_code == 403

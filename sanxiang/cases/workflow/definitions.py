@@ -10,6 +10,7 @@ from sanxiang.cases.models import Procedure
 from sanxiang.cases.workflow.engine import Guard, ProcedureDefinition, Transition
 from sanxiang.cases.workflow.guards import (
     COLLECTIVE_DISCUSSION_HELD,
+    DECIDER_SEPARATE,
     DECISION_DOCUMENT_ISSUED,
     DECISION_IN_TIME,
     EMERGENCY_APPROVAL_IN_TIME,
@@ -23,6 +24,7 @@ from sanxiang.cases.workflow.guards import (
     HOST_NOT_INVESTIGATOR,
     INSPECTION_RECORD_ATTACHED,
     LEGAL_REVIEW_DONE,
+    MEASURE_BASIS_RECORDED,
     MEASURE_NOT_EXPIRED,
     MEASURE_REVIEW_DONE,
     PARTY_RECORDED,
@@ -221,6 +223,7 @@ GENERAL = ProcedureDefinition(
                 HEARING_WINDOW_CLOSED,
                 LEGAL_REVIEW_DONE,
                 COLLECTIVE_DISCUSSION_HELD,
+                DECIDER_SEPARATE,
             ),
             deadline=SERVICE_DEADLINE,
             basis="行政处罚法第五十七条、第六十二条",
@@ -365,7 +368,9 @@ COERCIVE_MEASURE = ProcedureDefinition(
                 PARTY_RECORDED,
                 TWO_CERTIFIED_HANDLERS,
                 HANDLERS_ARE_NOT_REVIEWERS,
+                MEASURE_BASIS_RECORDED,
                 MEASURE_REVIEW_DONE,
+                DECIDER_SEPARATE,
             ),
             basis="行政强制法第十八条",
         ),
@@ -410,7 +415,9 @@ COERCIVE_MEASURE = ProcedureDefinition(
             frozenset({"pending_approval"}),
             "in_force",
             HEAD,
-            guards=(EMERGENCY_APPROVAL_IN_TIME,),
+            # Not held for 法制审核: the measure is already taken and 行政强制法第十九条 allows
+            # twenty-four hours; the finding is recorded, and counts against review coverage.
+            guards=(EMERGENCY_APPROVAL_IN_TIME, DECIDER_SEPARATE),
             deadline=MEASURE_PERIOD,
             basis="行政强制法第十九条",
         ),

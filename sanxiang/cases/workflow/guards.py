@@ -111,6 +111,19 @@ def _review_done(context: GuardContext) -> str | None:
     return gate.refusal(context.case, context.actor, "decision")
 
 
+def _decider_separate(context: GuardContext) -> str | None:
+    """办、审、定分离: whoever handled or reviewed the case does not also decide it."""
+    if context.case.handlers.filter(pk=context.actor.pk).exists():
+        return "本案承办人不得批准或者作出本案的决定，请由其他负责人办理"
+    return review_gate().refusal(context.case, context.actor, "decider")
+
+
+def _measure_basis_recorded(context: GuardContext) -> str | None:
+    if context.case.penalty_articles.exists():
+        return None
+    return "请先在案件中登记实施查封、扣押的法律、法规依据"
+
+
 def review_step(step: str, basis: str = "行政处罚法第五十八条") -> Guard:
     """A guard that asks the review app whether review step ``step`` has been recorded."""
 
@@ -269,6 +282,12 @@ FACTS_RECORDED = Guard("facts_recorded", "行政处罚法第四十条", _facts_r
 WITHIN_LIMITATION = Guard("within_limitation", "行政处罚法第三十六条", _within_limitation)
 WITHIN_ON_SPOT_LIMITS = Guard(
     "within_on_spot_limits", "行政处罚法第五十一条", _within_on_spot_limits
+)
+MEASURE_BASIS_RECORDED = Guard(
+    "measure_basis_recorded", "行政强制法第十条、第十八条、第二十四条", _measure_basis_recorded
+)
+DECIDER_SEPARATE = Guard(
+    "decider_separate", "国办发〔2018〕118号：办、审、定分离", _decider_separate
 )
 # 未经法制审核或者审核未通过的，不得作出决定: asked of the review app through the gate.
 LEGAL_REVIEW_DONE = Guard("legal_review_done", "行政处罚法第五十八条", _review_done)
