@@ -163,3 +163,17 @@ def test_a_decision_is_served_only_after_its_document_is_made(staff, general_cas
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="serve").state
         == "served"
     )
+
+
+def test_typed_text_reaches_the_document_as_written(staff, general_case):
+    """Characters that mean something in Word's XML (<, &) are text, not markup."""
+    from sanxiang.cases.models import Case
+    from sanxiang.evidence.storage import blob_name, open_blob
+
+    facts = "当事人称罚款<5000元 & 没收</w:t></w:r><w:r><w:t>注入"
+    Case.objects.filter(pk=general_case.pk).update(facts=facts)
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    document = document_generate(actor=staff.zhang, case_id=general_case.pk, kind="registration")
+    with open_blob(blob_name(document.pdf_sha256)) as handle:
+        text = "".join(pdf_text(handle.read()).split())
+    assert "当事人称罚款<5000元&没收</w:t></w:r><w:r><w:t>注入" in text
