@@ -14,6 +14,7 @@ urlpatterns = [
     path("office/evidence/", include("sanxiang.evidence.urls")),
     path("office/cases/", include("sanxiang.cases.urls")),
     path("office/review/", include("sanxiang.review.urls")),
+    path("office/disclosure/", include("sanxiang.disclosure.urls")),
     path("office/", include("sanxiang.office.urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
 ]

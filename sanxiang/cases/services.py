@@ -43,6 +43,7 @@ from sanxiang.cases.models import (
     Procedure,
     ReviewFlag,
 )
+from sanxiang.cases.workflow import observers
 from sanxiang.cases.workflow.definitions import (
     DECISION_DEADLINE,
     MEASURE_EXTENSION,
@@ -652,6 +653,7 @@ def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
             )
         case.save(update_fields=fields)
         review_gate().on_transition(case, actor, action)
+        observers.notify(case, actor, action)
         _record(case, actor, action)
     logger.info("case %s: %s by officer %s -> %s", case.pk, action, actor.pk, case.state)
     return case

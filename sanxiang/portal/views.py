@@ -1,13 +1,23 @@
 """The public portal (/gongshi/): no log-in, reads only public selectors."""
 
+from datetime import date
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.cases.public import document_verification_public
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.flowchart import describe, main_line, render_svg
+from sanxiang.disclosure.public import (
+    kinds_public,
+    leaf_content_sha256,
+    publication_public,
+    publications_public,
+)
 from sanxiang.org.selectors import agency_list_public, certificate_check_public, officer_list_public
 from sanxiang.review.public import catalogues_public
 
@@ -87,3 +97,80 @@ def document_verify(request, code):
     return render(
         request, "portal/document_verify.html", {"result": result, "code": code[:16]}, status=status
     )
+
+
+DECISIONS_PER_PAGE = 20
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def decisions(request):
+    """执法决定公示 (事后公开): search and filters, newest first, 20 a page."""
+    agencies = list(agency_list_public())
+    q = request.GET.get("q", "").strip()[:100]
+    try:
+        agency_id = int(request.GET.get("agency", "")) or None
+    except ValueError:
+        agency_id = None
+    kind = request.GET.get("kind", "")
+    if kind not in dict(kinds_public()):
+        kind = ""
+    since, until = _date(request.GET.get("since", "")), _date(request.GET.get("until", ""))
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    rows = publications_public(
+        query=q, agency_id=agency_id, kind=kind, since=since, until=until,
+        offset=(page - 1) * DECISIONS_PER_PAGE, limit=DECISIONS_PER_PAGE + 1,
+    )  # fmt: skip
+    base = {
+        "q": q,
+        "agency": agency_id or "",
+        "kind": kind,
+        "since": since or "",
+        "until": until or "",
+    }
+    return render(
+        request,
+        "portal/decisions.html",
+        {
+            "rows": rows[:DECISIONS_PER_PAGE],
+            "has_next": len(rows) > DECISIONS_PER_PAGE,
+            "page": page,
+            "q": q,
+            "agencies": agencies,
+            "agency_id": agency_id,
+            "kinds": kinds_public(),
+            "kind": kind,
+            "since": since,
+            "until": until,
+            "base_query": urlencode(base),
+        },
+    )
+
+
+def decision(request, pk):
+    """One decision as published, or the notice that replaced it; with its proof."""
+    found = publication_public(pk)
+    if found is None:
+        raise Http404("没有该公示，或尚未公示。")
+    verify_data = None
+    if found.ledger_index is not None and found.head_size:
+        verify_data = {
+            "index": found.ledger_index,
+            "size": found.head_size,
+            "root": found.head_root,
+            "signed_at": found.head_signed_at,
+            "key_id": found.head_key_id,
+            "leaf": found.leaf,
+            "content_sha256": leaf_content_sha256(found.leaf),
+            "proof_url": f"{reverse('portal:ledger-proof')}?index={found.ledger_index}"
+            f"&size={found.head_size}",
+        }
+    return render(request, "portal/decision.html", {"decision": found, "verify_data": verify_data})

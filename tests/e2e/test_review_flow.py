@@ -1,5 +1,6 @@
-"""法制审核 in the browser: a handler submits, the reviewer finds a problem, the handler answers,
-the reviewer passes, and only then may the 负责人 decide."""
+"""From 立案 to 公示 in the browser: a handler submits for 法制审核, the reviewer finds a problem,
+the handler answers, the reviewer passes, only then may the 负责人 decide; the decision is
+published redacted, and a member of the public finds it by a two-character word and verifies it."""
 
 from __future__ import annotations
 
@@ -145,3 +146,25 @@ def test_review_with_one_problem_answered_then_passed_opens_the_decision(
     with officer.expect_download() as download:
         decision.get_by_role("link", name="PDF").click()
     assert download.value.path().read_bytes().startswith(b"%PDF")
+
+    # 公示审核 by the 负责人, then a member of the public finds, reads and verifies it.
+    head.goto(f"{server}/office/disclosure/")
+    head.locator("#publication-queue").get_by_role("link", name="擅自在人民路搭建临时棚屋").click()
+    expect(head.locator("#draft-text")).to_contain_text("王某")
+    expect(head.locator("#draft-text")).not_to_contain_text("11010519491231002X")
+    head.get_by_role("button", name="审核无误，公示").click()
+    expect(head.locator("#publication-status")).to_have_text("已公示")
+
+    public = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+    public.goto(f"{server}/gongshi/")
+    public.get_by_role("link", name="执法决定公示").click()
+    public.get_by_label("关键词").fill("搭建")
+    public.get_by_role("button", name="查询").click()
+    public.locator("#decision-list").get_by_role("link", name="擅自在人民路搭建临时棚屋").click()
+    expect(public.locator("#public-text")).to_contain_text(
+        "违反了《城市市容和环境卫生管理条例》第十四条"
+    )
+    expect(public.locator("#public-text")).not_to_contain_text("王某某")
+    public.get_by_role("button", name="在本机核验").click()
+    expect(public.locator("#verify-result")).to_contain_text("核验通过")
+    public.screenshot(path=str(SHOTS / "decision-verified.png"), full_page=True)

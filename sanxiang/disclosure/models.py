@@ -1,0 +1,127 @@
+"""执法公示 after a decision (事后公开): one publication record per decision, opened with its
+due date when the decision is made, published only as a redacted text a person confirmed, and
+withdrawn with a public statement when the decision falls.
+
+A publication's text is never edited: each confirmed text (the first and each correction) is a
+``PublicationVersion`` row, append-only, whose SHA-256 is a ledger event anyone can check.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from sanxiang.cases.models import Case, CaseDocument
+from sanxiang.org.models import Agency, Officer
+
+
+class ActKind(models.TextChoices):
+    """执法行为类别, for the publication period and the portal's filter."""
+
+    PENALTY = "penalty", "行政处罚"
+    PERMIT = "permit", "行政许可"
+    COERCIVE = "coercive", "行政强制"
+    INSPECTION = "inspection", "行政检查"
+    OTHER = "other", "其他"
+
+
+class PublicationPeriod(models.Model):
+    """How many working days after the decision it must be public (data/disclosure/periods.csv)."""
+
+    kind = models.CharField("执法行为类别", max_length=16, choices=ActKind.choices, unique=True)
+    working_days = models.PositiveSmallIntegerField("公示期限（工作日）")
+    basis = models.CharField("依据", max_length=300)
+
+    class Meta:
+        verbose_name = "公示期限"
+        verbose_name_plural = "公示期限"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.working_days} 个工作日"
+
+
+class PublicationStatus(models.TextChoices):
+    PENDING = "pending", "待公示"
+    PUBLISHED = "published", "已公示"
+    WITHDRAWN = "withdrawn", "已撤下"
+    EXEMPT = "exempt", "依法不予公示"
+
+
+class WithdrawalReason(models.TextChoices):
+    """行政处罚法第四十八条第二款."""
+
+    REVOKED = "revoked", "行政处罚决定被依法撤销"
+    CHANGED = "changed", "行政处罚决定被依法变更"
+    ILLEGAL = "illegal", "行政处罚决定被确认违法"
+    VOID = "void", "行政处罚决定被确认无效"
+
+
+class Publication(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("执法行为类别", max_length=16, choices=ActKind.choices)
+    title = models.CharField("标题", max_length=300)
+    decided_on = models.DateField("决定日期", db_index=True)
+    due_on = models.DateField("应公示期限", db_index=True)
+    due_basis = models.CharField("期限依据", max_length=300)
+    full_text = models.BooleanField("全文公示", default=False)
+    status = models.CharField(
+        "状态", max_length=16, choices=PublicationStatus.choices, default=PublicationStatus.PENDING
+    )
+    published_at = models.DateTimeField("首次公示时间", null=True, blank=True)
+    # The 双公示 fields that may be shown (never ID numbers), fixed when the record opens.
+    fields = models.JSONField("公示字段")
+    # The current confirmed public text; its history is in the versions.
+    public_text = models.TextField("公示内容", blank=True)
+    public_sha256 = models.CharField(max_length=64, blank=True)
+    withdrawal_reason = models.CharField(
+        "撤下原因", max_length=16, choices=WithdrawalReason.choices, blank=True
+    )
+    withdrawal_statement = models.TextField("撤下说明", blank=True)
+    withdrawal_occurred_on = models.DateField("决定被撤销、变更或确认之日", null=True, blank=True)
+    withdrawal_due_on = models.DateField("应撤下期限", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("撤下时间", null=True, blank=True)
+    exempt_reason = models.CharField("不予公示的理由", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "公示"
+        verbose_name_plural = "公示"
+        ordering = ["-decided_on", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-decided_on"], name="publication_portal"),
+            models.Index(fields=["agency", "status", "due_on"], name="publication_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id
+
+
+class PublicationVersion(models.Model):
+    """A confirmed public text (公示审核), never changed: corrections are new versions."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField("版本")
+    text = models.TextField("公示内容")
+    sha256 = models.CharField(max_length=64)
+    source_document = models.ForeignKey(
+        CaseDocument, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    findings = models.JSONField("已隐去的内容（类别和位置，不含原文）")
+    reason = models.CharField("说明", max_length=300, blank=True)
+    confirmed_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["publication", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "number"], name="publication_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication} v{self.number}"

@@ -1,0 +1,146 @@
+"""What the public reads of 事后公开 (the portal imports only this module of the app)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from sanxiang.disclosure.models import ActKind, Publication, PublicationStatus
+from sanxiang.ledger.models import LedgerEntry, TreeHead
+
+LIVE = (PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class PublicRow:
+    id: int
+    title: str
+    agency: str
+    kind: str
+    decided_on: date
+    withdrawn: bool
+
+
+@dataclass(frozen=True)
+class PublicDecision:
+    id: int
+    title: str
+    agency: str
+    kind: str
+    decided_on: date
+    full_text: bool
+    text: str
+    sha256: str
+    fields: dict[str, str]
+    withdrawn: bool
+    withdrawal_reason: str
+    withdrawal_statement: str
+    ledger_index: int | None
+    leaf: str
+    head_size: int | None
+    head_root: str
+    head_signed_at: str
+    head_key_id: str
+
+
+def kinds_public() -> list[tuple[str, str]]:
+    return list(ActKind.choices)
+
+
+def publications_public(
+    *,
+    query: str = "",
+    agency_id: int | None = None,
+    kind: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    offset: int = 0,
+    limit: int = 20,
+) -> list[PublicRow]:
+    """Published (and withdrawn) decisions, newest first. ``query`` matches any run of
+    characters of the title or the public text — two-character words such as 违建 included."""
+    rows = Publication.objects.filter(status__in=LIVE)
+    if agency_id:
+        rows = rows.filter(agency_id=agency_id)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if since:
+        rows = rows.filter(decided_on__gte=since)
+    if until:
+        rows = rows.filter(decided_on__lte=until)
+    for word in query.split()[:5]:
+        word = word[:50]
+        # A withdrawn decision's text is no longer public: only its title is searched.
+        rows = rows.filter(
+            Q(title__icontains=word)
+            | Q(status=PublicationStatus.PUBLISHED, public_text__icontains=word)
+        )
+    rows = rows.select_related("agency").order_by("-decided_on", "-pk")
+    return [
+        PublicRow(
+            r.pk,
+            r.title,
+            r.agency.name,
+            r.get_kind_display(),
+            r.decided_on,
+            r.status == PublicationStatus.WITHDRAWN,
+        )
+        for r in rows[offset : offset + limit]
+    ]
+
+
+def publication_public(publication_id: int) -> PublicDecision | None:
+    publication = (
+        Publication.objects.filter(pk=publication_id, status__in=LIVE)
+        .select_related("agency")
+        .first()
+    )
+    if publication is None:
+        return None
+    withdrawn = publication.status == PublicationStatus.WITHDRAWN
+    entry = (
+        LedgerEntry.objects.filter(
+            object_type="disclosure.publication",
+            object_id=str(publication.pk),
+            content_sha256=publication.public_sha256,
+        )
+        .order_by("-sequence")
+        .first()
+    )
+    head = (
+        TreeHead.objects.filter(size__gt=entry.sequence)
+        .select_related("key")
+        .order_by("size")
+        .first()
+        if entry is not None
+        else None
+    )
+    shown_fields = {k: str(v) for k, v in publication.fields.items() if v}
+    return PublicDecision(
+        id=publication.pk,
+        title=publication.title,
+        agency=publication.agency.name,
+        kind=publication.get_kind_display(),
+        decided_on=publication.decided_on,
+        full_text=publication.full_text,
+        text="" if withdrawn else publication.public_text,
+        sha256="" if withdrawn else publication.public_sha256,
+        fields={} if withdrawn else shown_fields,
+        withdrawn=withdrawn,
+        withdrawal_reason=publication.get_withdrawal_reason_display() if withdrawn else "",
+        withdrawal_statement=publication.withdrawal_statement if withdrawn else "",
+        ledger_index=entry.sequence if entry is not None and not withdrawn else None,
+        leaf=entry.leaf if entry is not None and not withdrawn else "",
+        head_size=head.size if head is not None else None,
+        head_root=head.root if head is not None else "",
+        head_signed_at=head.signed_at.isoformat() if head is not None else "",
+        head_key_id=head.key.key_id if head is not None else "",
+    )
+
+
+def leaf_content_sha256(leaf: str) -> str:
+    value = json.loads(leaf).get("content_sha256") if leaf else None
+    return str(value or "")

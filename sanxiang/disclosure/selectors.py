@@ -1,0 +1,52 @@
+"""Who sees which publication record in the office, and what is overdue (DESIGN.md rule 6)."""
+
+from __future__ import annotations
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from sanxiang.disclosure.models import Publication, PublicationStatus
+from sanxiang.errors import DomainError
+from sanxiang.org.models import Officer, Role
+
+
+class PublicationNotFound(DomainError):
+    def __init__(self, publication_id: object) -> None:
+        super().__init__(
+            "未找到该公示，或您无权查看。", log_message=f"publication {publication_id} not in scope"
+        )
+
+
+def publications_for(officer: Officer) -> QuerySet[Publication]:
+    """The agency's records for 负责人, 法制审核人员 and 监督人员; others see their unit's."""
+    if not officer.is_active:
+        return Publication.objects.none()
+    scope = Q(agency_id=officer.unit.agency_id)
+    if not any(officer.has_role(r) for r in (Role.HEAD, Role.REVIEWER, Role.SUPERVISOR)):
+        scope &= Q(case__unit_id=officer.unit_id)
+    return (
+        Publication.objects.filter(scope)
+        .select_related("case", "agency")
+        .order_by(F("status").desc(), "due_on", "-pk")
+    )
+
+
+def publication_get_for(officer: Officer, publication_id: object) -> Publication:
+    try:
+        pk = int(str(publication_id))
+    except ValueError:
+        raise PublicationNotFound(publication_id) from None
+    publication = publications_for(officer).filter(pk=pk).first()
+    if publication is None:
+        raise PublicationNotFound(publication_id)
+    return publication
+
+
+def overdue_for(officer: Officer) -> QuerySet[Publication]:
+    """预警: records not published by their due date, and withdrawals made late."""
+    today = timezone.localdate()
+    late_publication = Q(status=PublicationStatus.PENDING, due_on__lt=today)
+    late_withdrawal = Q(
+        status=PublicationStatus.WITHDRAWN, withdrawn_at__date__gt=F("withdrawal_due_on")
+    )
+    return publications_for(officer).filter(late_publication | late_withdrawal)

@@ -1,0 +1,380 @@
+"""Every write of 事后公开: open a publication when a decision is made, confirm its redacted
+text (公示审核), correct it, withdraw it, or record why it is not published.
+
+Each write is one transaction with a ledger event; the confirmed public text's SHA-256 is the
+event's content, so anyone can check a page against the signed log (DESIGN.md rules 1, 3, 5).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from docx import Document
+
+from sanxiang.cases.models import Case, CaseDocument, PartyKind, PenaltyKind, Procedure
+from sanxiang.core.workdays import get_calendar
+from sanxiang.disclosure.models import (
+    ActKind,
+    Publication,
+    PublicationPeriod,
+    PublicationStatus,
+    PublicationVersion,
+    WithdrawalReason,
+)
+from sanxiang.disclosure.redaction import Redaction, redact
+from sanxiang.errors import DomainError
+from sanxiang.evidence.storage import blob_name, open_blob
+from sanxiang.ledger.canonical import canonical_json
+from sanxiang.ledger.services import ledger_append, sha256_hex, tree_head_sign
+from sanxiang.org.models import Officer, Role
+
+logger = logging.getLogger(__name__)
+
+PERIODS_FILE = Path(__file__).resolve().parents[2] / "data" / "disclosure" / "periods.csv"
+
+# The case steps that make a decision to publish, and what kind of act each is.
+DECISION_STEPS: dict[str, ActKind] = {
+    "decide": ActKind.PENALTY,
+    "decide_on_spot": ActKind.PENALTY,
+    "approve": ActKind.COERCIVE,
+    "approve_afterwards": ActKind.COERCIVE,
+    "find_nothing": ActKind.INSPECTION,
+    "find_violation": ActKind.INSPECTION,
+}
+DECISION_DOCUMENTS = ("decision", "on_spot_decision")
+
+
+class PublicationRefused(DomainError):
+    """A publication step the rules do not allow; nothing was changed."""
+
+
+def _actor(officer: Officer) -> str:
+    return f"user:{officer.user_id}" if officer.user_id else f"officer:{officer.pk}"
+
+
+def _record(publication: Publication, actor: str, verb: str, content: object) -> None:
+    ledger_append(
+        actor=actor,
+        action=f"disclosure.publication.{verb}",
+        object_type="disclosure.publication",
+        object_id=publication.pk,
+        agency_id=publication.agency_id,
+        content_sha256=sha256_hex(canonical_json(content)),
+    )
+
+
+def period_for(kind: str) -> tuple[int, str]:
+    """Working days and their basis: the table an administrator edits, else the cited file."""
+    row = PublicationPeriod.objects.filter(kind=kind).first()
+    if row is not None:
+        return row.working_days, row.basis
+    with PERIODS_FILE.open(encoding="utf-8") as handle:
+        for line in csv.DictReader(handle):
+            if line["kind"] == kind:
+                return int(line["working_days"]), line["basis"]
+    raise PublicationRefused("未设置该类执法决定的公示期限。", log_message=f"no period for {kind}")
+
+
+# --- opening a record when a decision is made ---------------------------------------------------
+
+
+def _fields(case: Case, kind: str, decided_on: date) -> dict[str, object]:
+    """The 双公示 fields that may be shown. ID numbers are never among them; a natural
+    person's name is shown as 某 (redacted like the text)."""
+    parties = list(case.parties.all())
+    people = [p.name for p in parties if p.kind == PartyKind.PERSON]
+    organisations = [p for p in parties if p.kind == PartyKind.ORGANISATION]
+    names = [
+        redact(p.name, persons=people).text if p.kind == PartyKind.PERSON else p.name
+        for p in parties
+    ]
+    kinds = [PenaltyKind(k).label for k in case.penalty_kinds if k in PenaltyKind.values]
+    articles = [f"《{a.law.title}》{a.label}" for a in case.penalty_articles.select_related("law")]
+    return {
+        "执法机关": case.agency.name,
+        "执法机关统一社会信用代码": case.agency.credit_code,
+        "执法对象": "、".join(names),
+        "执法对象类别": "、".join(sorted({p.get_kind_display() for p in parties})),
+        "统一社会信用代码": "、".join(p.identifier for p in organisations),
+        "执法类别": ActKind(kind).label,
+        "执法领域": case.category.name,
+        "决定书文号": case.number or "",
+        "违法行为类型": case.title,
+        "处罚依据": "、".join(articles),
+        "处罚类别": "、".join(kinds),
+        "罚款金额（元）": str(case.fine_yuan) if case.fine_yuan is not None else "",
+        "决定日期": decided_on.isoformat(),
+    }
+
+
+def publication_open(case: Case, actor: Officer, action: str) -> Publication | None:
+    """A case step that decides opens the record that must be published by its due date."""
+    kind = DECISION_STEPS.get(action)
+    if kind is None or Publication.objects.filter(case_id=case.pk).exists():
+        return None
+    decided_on = timezone.localdate()
+    days, basis = period_for(kind)
+    due_on = get_calendar().add_workdays(decided_on, days)
+    fields = _fields(case, kind, decided_on)
+    conclusion = {
+        "find_nothing": "未发现违法行为",
+        "find_violation": "发现违法行为，已立案调查",
+        "approve": "实施查封、扣押",
+        "approve_afterwards": "实施查封、扣押",
+    }.get(action, fields["处罚类别"] or "行政处罚")
+    fields["执法结论"] = conclusion
+    publication = Publication.objects.create(
+        case=case,
+        agency_id=case.agency_id,
+        kind=kind,
+        title=f"{case.number or ''} {case.title}".strip(),
+        decided_on=decided_on,
+        due_on=due_on,
+        due_basis=f"自决定之日起{days}个工作日（{basis}）"[:300],
+        # 河北方案: general-procedure penalty decisions are published in full text.
+        full_text=case.procedure == Procedure.PENALTY_GENERAL,
+        fields=fields,
+    )
+    _record(publication, _actor(actor), "opened", {"case": case.pk, "due_on": due_on.isoformat()})
+    logger.info("publication %s opened for case %s, due %s", publication.pk, case.pk, due_on)
+    return publication
+
+
+# --- the redacted rendering and 公示审核 --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draft:
+    text: str
+    sha256: str
+    redaction: Redaction
+    source: CaseDocument | None
+
+
+def _docx_text(document: CaseDocument) -> str:
+    with open_blob(blob_name(document.docx_sha256)) as handle:
+        word = Document(io.BytesIO(handle.read()))
+    lines = [p.text.strip() for p in word.paragraphs]
+    lines += [
+        "　".join(cell.text.strip() for cell in row.cells)
+        for table in word.tables
+        for row in table.rows
+    ]
+    # The verification footer is about the paper copy, not the public text.
+    return "\n".join(
+        line for line in lines if line and not line.startswith(("扫码核验", "文书核验码"))
+    )
+
+
+def _people(case: Case) -> tuple[list[str], list[str], list[str]]:
+    parties = list(case.parties.all())
+    persons = [p.name for p in parties if p.kind == PartyKind.PERSON]
+    addresses = [p.address for p in parties if p.kind == PartyKind.PERSON]
+    organisations = [p.name for p in parties if p.kind == PartyKind.ORGANISATION]
+    return persons, addresses, [*organisations, case.agency.name]
+
+
+def publication_draft(publication: Publication) -> Draft:
+    """The text the public would see: the decision's full text (一般程序) or the structured
+    fields, with natural persons' data taken out (DESIGN.md rule 5)."""
+    case = publication.case
+    source = None
+    if publication.full_text:
+        source = (
+            CaseDocument.objects.filter(case_id=case.pk, kind__in=DECISION_DOCUMENTS)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if source is None:
+            raise PublicationRefused(
+                "本案须全文公示行政处罚决定书，请先制作决定书。",
+                log_message=f"publication {publication.pk}: no decision document",
+            )
+        original = _docx_text(source)
+    else:
+        original = "\n".join(f"{k}：{v}" for k, v in publication.fields.items() if v)
+    persons, addresses, organisations = _people(case)
+    result = redact(original, persons=persons, addresses=addresses, organisations=organisations)
+    return Draft(result.text, sha256_hex(result.text.encode("utf-8")), result, source)
+
+
+def _may_confirm(actor: Officer, publication: Publication) -> None:
+    if publication.agency_id != actor.unit.agency_id or not actor.is_active:
+        raise PublicationRefused("未找到该公示，或您无权办理。", log_message="other agency")
+    if not (actor.has_role(Role.HEAD) or actor.has_role(Role.REVIEWER)):
+        raise PublicationRefused(
+            "公示审核由负责人或法制审核人员办理。", log_message=f"{actor.pk} may not confirm"
+        )
+    if publication.case.handlers.filter(pk=actor.pk).exists():
+        raise PublicationRefused(
+            "本案承办人不得审核本案的公示内容。", log_message=f"{actor.pk} handled the case"
+        )
+
+
+def _findings_json(redaction: Redaction) -> list[dict[str, object]]:
+    # Where and what kind — never the personal data itself.
+    return [
+        {"kind": f.kind, "start": f.start, "end": f.end, "replacement": f.replacement}
+        for f in redaction.findings
+    ]
+
+
+def _publish_version(
+    publication: Publication, actor: Officer, text: str, findings: list[dict[str, object]],
+    source: CaseDocument | None, reason: str, verb: str,
+) -> PublicationVersion:  # fmt: skip
+    number = publication.versions.count() + 1
+    digest = sha256_hex(text.encode("utf-8"))
+    version = PublicationVersion.objects.create(
+        publication=publication, number=number, text=text, sha256=digest,
+        source_document=source, findings=findings, reason=reason, confirmed_by=actor,
+    )  # fmt: skip
+    now = timezone.now()
+    publication.public_text, publication.public_sha256 = text, digest
+    publication.status = PublicationStatus.PUBLISHED
+    publication.published_at = publication.published_at or now
+    publication.save(update_fields=["public_text", "public_sha256", "status", "published_at"])
+    ledger_append(
+        actor=_actor(actor),
+        action=f"disclosure.publication.{verb}",
+        object_type="disclosure.publication",
+        object_id=publication.pk,
+        agency_id=publication.agency_id,
+        content_sha256=digest,  # the SHA-256 of the public text itself: anyone can recompute it
+    )
+    return version
+
+
+def publication_confirm(*, actor: Officer, publication_id: int, draft_sha256: str) -> Publication:
+    """公示审核: the person confirms the redacted rendering they saw; it is published."""
+    with transaction.atomic():
+        publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
+        if publication is None:
+            raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
+        _may_confirm(actor, publication)
+        if publication.status != PublicationStatus.PENDING:
+            raise PublicationRefused(
+                f"该公示当前为“{publication.get_status_display()}”，不能再次发布；如有错误请更正。",
+                log_message=f"publication {publication.pk} is {publication.status}",
+            )
+        draft = publication_draft(publication)
+        if draft.sha256 != draft_sha256:
+            raise PublicationRefused(
+                "公示内容在您核对后发生了变化，请重新核对后再发布。",
+                log_message=f"publication {publication.pk}: draft changed",
+            )
+        _publish_version(
+            publication, actor, draft.text, _findings_json(draft.redaction), draft.source, "",
+            "published",
+        )  # fmt: skip
+    # Anchor the public text in a signed tree head now, so its proof can be checked at once.
+    tree_head_sign()
+    logger.info("publication %s published by officer %s", publication.pk, actor.pk)
+    return publication
+
+
+def publication_correct(
+    *, actor: Officer, publication_id: int, text: str, reason: str
+) -> Publication:
+    """更正: published information found wrong is replaced by a corrected text (a new version)."""
+    if not reason.strip() or not text.strip():
+        raise PublicationRefused("请填写更正后的内容和更正理由。", log_message="correction empty")
+    with transaction.atomic():
+        publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
+        if publication is None:
+            raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
+        _may_confirm(actor, publication)
+        if publication.status != PublicationStatus.PUBLISHED:
+            raise PublicationRefused(
+                "只有已公示的内容可以更正。", log_message=f"publication {publication.pk} not live"
+            )
+        persons, addresses, organisations = _people(publication.case)
+        leftover = [
+            f
+            for f in redact(
+                text, persons=persons, addresses=addresses, organisations=organisations
+            ).findings
+            if f.original != f.replacement  # e.g. a name already written as 王某
+        ]
+        if leftover:
+            kinds = "、".join(sorted({f.kind for f in leftover}))
+            raise PublicationRefused(
+                f"更正后的内容仍含有应当隐去的个人信息（{kinds}），请删除后再提交。",
+                log_message=f"publication {publication.pk}: correction not redacted",
+            )
+        _publish_version(publication, actor, text.strip(), [], None, reason.strip(), "corrected")
+    tree_head_sign()
+    return publication
+
+
+def publication_withdraw(
+    *,
+    actor: Officer,
+    publication_id: int,
+    reason: str,
+    statement: str,
+    occurred_on: date,
+) -> Publication:
+    """撤下 (行政处罚法第四十八条第二款): within three working days of the decision's fall,
+    leaving a public statement of why in place of the content."""
+    if reason not in WithdrawalReason.values:
+        raise PublicationRefused("请选择撤下原因。", log_message=f"bad reason {reason!r}")
+    if not statement.strip():
+        raise PublicationRefused("请填写向社会公开的撤下说明。", log_message="no statement")
+    today = timezone.localdate()
+    if occurred_on > today:
+        raise PublicationRefused("决定被撤销、变更或确认的日期不能晚于今天。", log_message="future")
+    with transaction.atomic():
+        publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
+        if publication is None:
+            raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
+        _may_confirm(actor, publication)
+        if publication.status != PublicationStatus.PUBLISHED:
+            raise PublicationRefused(
+                "只有已公示的内容可以撤下。", log_message=f"publication {publication.pk} not live"
+            )
+        publication.status = PublicationStatus.WITHDRAWN
+        publication.withdrawal_reason = reason
+        publication.withdrawal_statement = statement.strip()
+        publication.withdrawal_occurred_on = occurred_on
+        publication.withdrawal_due_on = get_calendar().add_workdays(occurred_on, 3)
+        publication.withdrawn_at = timezone.now()
+        publication.save()
+        _record(
+            publication,
+            _actor(actor),
+            "withdrawn",
+            {
+                "reason": reason,
+                "statement": publication.withdrawal_statement,
+                "occurred_on": occurred_on.isoformat(),
+            },
+        )
+    return publication
+
+
+def publication_exempt(*, actor: Officer, publication_id: int, reason: str) -> Publication:
+    """依法不予公示 (e.g. the party is a minor, or state or trade secrets), with the reason."""
+    if not reason.strip():
+        raise PublicationRefused("请写明不予公示的理由和依据。", log_message="no exempt reason")
+    with transaction.atomic():
+        publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
+        if publication is None:
+            raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
+        _may_confirm(actor, publication)
+        if not actor.has_role(Role.HEAD):
+            raise PublicationRefused("不予公示须经负责人决定。", log_message="exempt not head")
+        if publication.status != PublicationStatus.PENDING:
+            raise PublicationRefused("该公示已处理。", log_message="exempt after publishing")
+        publication.status = PublicationStatus.EXEMPT
+        publication.exempt_reason = reason.strip()[:300]
+        publication.save(update_fields=["status", "exempt_reason"])
+        _record(publication, _actor(actor), "exempted", {"reason": publication.exempt_reason})
+    return publication

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from sanxiang.disclosure import views
+
+app_name = "disclosure"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/confirm", views.confirm, name="confirm"),
+    path("<int:pk>/correct", views.correct, name="correct"),
+    path("<int:pk>/withdraw", views.withdraw, name="withdraw"),
+    path("<int:pk>/exempt", views.exempt, name="exempt"),
+]

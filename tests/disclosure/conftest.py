@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from tests.cases.conftest import (  # noqa: F401 - fixtures shared with the case tests
+    articles,
+    general_case,
+    on_spot_case,
+    staff,
+    statutory_catalogue,
+)
