@@ -243,7 +243,7 @@ def _plates(text: str, scan: str) -> Iterator[Finding]:
 # --- addresses -----------------------------------------------------------------------------
 
 # A place name: no digits, punctuation, or the words of street addresses (路, 号, 村, 楼 …).
-_PLACE = r"[^\s0-9A-Za-z*，,。；;：:、()（）路街巷弄号村组栋幢楼室单元道]"
+_PLACE = r"[^\s0-9A-Za-z*，,。；;：:、()（）路街巷弄号村组栋幢楼室道]"
 _ADMIN_LEVELS = re.compile(
     rf"(?:{_PLACE}{{2,7}}?(?:省|自治区|特别行政区))?"
     rf"(?:{_PLACE}{{2,7}}?(?:自治州|地区|盟|市))?"
