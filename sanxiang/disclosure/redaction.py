@@ -23,7 +23,7 @@ one ``*`` and separators (spaces, hyphens, parentheses, ``·``) are kept as writ
   any 15- or 18-character number right after 身份证/身份号码/证件号码, even if its check fails.
   Keeps the first 4 and last 4: ``1101**********1234``.
 - ``bank_card``: 16–19 digits passing the Luhn check, contiguous or in groups of 4. Keeps the last
-  4 digits: ``6222 0212 3456 7890 123`` → ``**** **** **** ***7 0123``.
+  4 digits: ``6222 0212 3456 7890 123`` → ``**** **** **** ***0 123``.
 - ``phone``: mobiles 1[3-9]x xxxx xxxx, keeping the first 3 and last 4 (``138****5678``) and a
   +86/0086/86 prefix; landlines with an area code (``0592-1234567``, ``(010)12345678``,
   ``059212345678``: 010 and 02x are 3-digit codes, the others 4) and 400/800 numbers, keeping
