@@ -1,0 +1,438 @@
+"""Remove natural persons' personal data from a decision's text before it is published.
+
+Pure functions: no database, no settings, no clock; the same input always gives the same output.
+
+Why and what (sources in ``shared/law/publication.md``):
+
+- 《政府信息公开条例》(2019) 第十五条: personal privacy is not disclosed unless the person consents
+  or the public interest requires it. 《个人信息保护法》第三十四条: a state organ processes personal
+  information only as far as its statutory duties need; publishing a decision (行政处罚法第四十八条)
+  needs the decision, not the party's ID number, phone or home.
+- 《行政处罚结果信息网上公示暂行办法》 (partly verified) hides natural persons' home address,
+  contact details, ID number and bank account, and the names of natural persons other than the
+  penalised party; 《市场监督管理行政处罚信息公示规定》(2021) hides personal data in published
+  decisions (unverified in detail). Issue #6 masks the named natural-person parties too.
+- Organisations stay public: 行政相对人名称 and 统一社会信用代码 are fields of the national
+  "双公示" exchange format, so an organisation's name and credit code are never masked.
+
+What is found (``Finding.kind``) and what its replacement keeps; every hidden character becomes
+one ``*`` and separators (spaces, hyphens, parentheses, ``·``) are kept as written:
+
+- ``id_number``: 18 digits (the last may be X) with the GB 11643-1999 check character, a GB/T
+  2260 province prefix and a real birth date; the 15-digit form (province prefix, real YYMMDD);
+  any 15- or 18-character number right after 身份证/身份号码/证件号码, even if its check fails.
+  Keeps the first 4 and last 4: ``1101**********1234``.
+- ``bank_card``: 16–19 digits passing the Luhn check, contiguous or in groups of 4. Keeps the last
+  4 digits: ``6222 0212 3456 7890 123`` → ``**** **** **** ***0 123``.
+- ``phone``: mobiles 1[3-9]x xxxx xxxx, keeping the first 3 and last 4 (``138****5678``) and a
+  +86/0086/86 prefix; landlines with an area code (``0592-1234567``, ``(010)12345678``,
+  ``059212345678``: 010 and 02x are 3-digit codes, the others 4) and 400/800 numbers, keeping
+  the area code (or 400/800) and the last 2 (``0592-*****67``); 7–8 digits right after
+  电话/联系方式/座机/固话/手机, keeping the last 2.
+- ``plate``: a province abbreviation, a letter, an optional ``·`` or space, then 5 or 6 letters
+  and digits (new-energy plates), at least one a digit (GA 36-2018). Keeps the abbreviation and
+  the letter: ``闽D12345`` → ``闽D*****``.
+- ``address``: each of ``addresses`` wherever it appears, and its part after the administrative
+  levels alone; the text after 住址/住所/家庭住址/现住/户籍地/联系地址 … up to the next comma,
+  full stop, semicolon, line end or "label：", unless the nearest subject named before the label
+  is an organisation (a name in ``organisations``, 公司, 厂, 统一社会信用代码 …) rather than a
+  person (a name in ``persons``, 身份证, 性别, 法定代表人, 证人 …); with no subject it is masked.
+  Keeps the administrative levels it starts with, down to the county (区/县/县级市/旗) and a
+  following 街道/镇/乡: ``福建省厦门市思明区湖滨南路88号`` → ``福建省厦门市思明区*******``;
+  nothing when none is found, and never a kept part containing a name in ``persons``.
+- ``person_name``: each of ``persons`` wherever it appears, also inside longer words. Becomes
+  the surname and 某: ``王小明`` → ``王某``, ``欧阳娜娜`` → ``欧阳某``.
+
+Nothing inside an occurrence of one of ``organisations`` is masked (``厦门张三餐饮有限公司`` keeps
+its 张三). A number right after 统一社会信用代码/注册号/组织机构代码/营业执照 is an organisation's
+and is left alone. Findings that overlap: the longest wins (ties: the order of the table above);
+the parts of a losing finding outside every winner are masked entirely, so nothing leaks at the
+edges. Offsets are indices into the original ``str`` (code points). Full-width digits and letters
+are recognised like ASCII ones.
+
+Civic data (复姓, provincial codes and plate abbreviations) is read from ``data/disclosure/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from sanxiang.core.identifiers import id_number_problem
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "disclosure"
+
+# The order breaks ties between overlapping findings of equal length.
+KINDS = ("id_number", "bank_card", "phone", "plate", "address", "person_name")
+_PRIORITY = {kind: rank for rank, kind in enumerate(KINDS)}
+
+# Full-width digits, letters and separators are read as their ASCII forms; lengths are unchanged,
+# so offsets found in the translated copy are offsets in the original text.
+_HALF_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
+
+# "*" counts as part of a number so that text already masked is never read as a new number.
+_NOT_AFTER = r"(?<![0-9A-Za-z*])"
+_NOT_BEFORE = r"(?![0-9A-Za-z*])"
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # one of KINDS
+    start: int  # offsets in the original text
+    end: int
+    original: str
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Redaction:
+    text: str  # the redacted text
+    findings: tuple[Finding, ...]  # sorted by start, not overlapping
+
+
+@dataclass(frozen=True)
+class _Tables:
+    compound_surnames: tuple[str, ...]
+    id_prefixes: frozenset[str]
+    plate_provinces: str
+
+
+@cache
+def _tables() -> _Tables:
+    surnames = [
+        line.strip()
+        for line in (DATA / "compound_surnames.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    with (DATA / "provinces.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return _Tables(
+        compound_surnames=tuple(sorted(surnames, key=lambda s: (-len(s), s))),
+        id_prefixes=frozenset(row["gb2260"] for row in rows),
+        plate_provinces="".join(row["plate"] for row in rows if row["plate"]),
+    )
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+_ID18 = re.compile(_NOT_AFTER + r"[0-9]{17}[0-9Xx]" + _NOT_BEFORE)
+_ID15 = re.compile(_NOT_AFTER + r"[0-9]{15}" + _NOT_BEFORE)
+_CARD = re.compile(
+    _NOT_AFTER + r"(?:[0-9]{16,19}|[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,3})?)" + _NOT_BEFORE
+)
+_MOBILE = re.compile(
+    _NOT_AFTER + r"((?:\+86|0086|86)[ -]?)?(1[3-9][0-9](?:[ -]?[0-9]{4}){2})" + _NOT_BEFORE
+)
+_LANDLINE_SEPARATED = re.compile(
+    _NOT_AFTER + r"(\(0[0-9]{2,3}\)[ -]?|0[0-9]{2,3}[ -])([0-9]{7,8})" + _NOT_BEFORE
+)
+_LANDLINE_CONTIGUOUS = re.compile(_NOT_AFTER + r"0[0-9]{9,11}" + _NOT_BEFORE)
+_SERVICE_NUMBER = re.compile(_NOT_AFTER + r"([48]00)([ -]?[0-9]{3}[ -]?[0-9]{4})" + _NOT_BEFORE)
+_LABELLED_LOCAL = re.compile(
+    r"(?:电话|联系方式|座机|固话|手机)(?:号码)?[:：]?[ ]*(?<![0-9])([0-9]{7,8})" + _NOT_BEFORE
+)
+# A label right before a number, in the same clause and at most a few characters away.
+_PERSON_ID_LABEL = re.compile(r"(?:身份证|身份号码|证件号码)[^0-9，,。；;\n]{0,6}$")
+_ORG_ID_LABEL = re.compile(
+    r"(?:信用代码|注册号|组织机构代码|营业执照|登记证号|税务登记号)[^0-9，,。；;\n]{0,6}$"
+)
+
+
+def _labelled(scan: str, start: int, label: re.Pattern[str]) -> bool:
+    return label.search(scan, max(0, start - 24), start) is not None
+
+
+def _real_date(yyyymmdd: str) -> bool:
+    try:
+        day = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
+    except ValueError:
+        return False
+    return day.year >= 1900
+
+
+def is_id_number(number: str) -> bool:
+    """A 公民身份号码 as issued: GB/T 2260 province prefix, real birth date and, for 18 digits,
+    the GB 11643-1999 check character (``x`` is read as ``X``)."""
+    number = number.upper()
+    if number[:2] not in _tables().id_prefixes:
+        return False
+    if len(number) == 18:
+        return id_number_problem(number) is None and _real_date(number[6:14])
+    return len(number) == 15 and number.isdigit() and _real_date("19" + number[6:12])
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn (ISO/IEC 7812-1) check that bank card numbers carry in their last digit."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _mask(original: str, scan: str, keep_first: int, keep_last: int) -> str:
+    """Stars for the letters and digits of ``original`` except the first and last few."""
+    positions = [i for i, char in enumerate(scan) if char.isascii() and char.isalnum()]
+    hidden = set(positions[keep_first : len(positions) - keep_last])
+    return "".join("*" if i in hidden else char for i, char in enumerate(original))
+
+
+def _finding(
+    kind: str, text: str, scan: str, start: int, end: int, first: int, last: int
+) -> Finding:
+    original = text[start:end]
+    return Finding(kind, start, end, original, _mask(original, scan[start:end], first, last))
+
+
+def _id_numbers(text: str, scan: str) -> Iterator[Finding]:
+    for pattern in (_ID18, _ID15):
+        for match in pattern.finditer(scan):
+            if _labelled(scan, match.start(), _ORG_ID_LABEL):
+                continue
+            if is_id_number(match.group()) or _labelled(scan, match.start(), _PERSON_ID_LABEL):
+                yield _finding("id_number", text, scan, *match.span(), 4, 4)
+
+
+def _bank_cards(text: str, scan: str) -> Iterator[Finding]:
+    for match in _CARD.finditer(scan):
+        digits = re.sub(r"[^0-9]", "", match.group())
+        if (
+            16 <= len(digits) <= 19
+            and luhn_valid(digits)
+            and not _labelled(scan, match.start(), _ORG_ID_LABEL)
+        ):
+            yield _finding("bank_card", text, scan, *match.span(), 0, 4)
+
+
+def _phones(text: str, scan: str) -> Iterator[Finding]:
+    for match in _MOBILE.finditer(scan):
+        kept = len(re.sub(r"[^0-9]", "", match.group(1) or ""))
+        yield _finding("phone", text, scan, *match.span(), kept + 3, 4)
+    for match in _LANDLINE_SEPARATED.finditer(scan):
+        kept = len(re.sub(r"[^0-9]", "", match.group(1)))
+        yield _finding("phone", text, scan, *match.span(), kept, 2)
+    for match in _LANDLINE_CONTIGUOUS.finditer(scan):
+        area = 3 if match.group()[1] in "12" else 4  # 010 and 02x are the 3-digit area codes
+        if len(match.group()) - area in (7, 8):
+            yield _finding("phone", text, scan, *match.span(), area, 2)
+    for match in _SERVICE_NUMBER.finditer(scan):
+        yield _finding("phone", text, scan, *match.span(), 3, 2)
+    for match in _LABELLED_LOCAL.finditer(scan):
+        yield _finding("phone", text, scan, *match.span(1), 0, 2)
+
+
+@cache
+def _plate_pattern() -> re.Pattern[str]:
+    return re.compile(
+        rf"([{_tables().plate_provinces}][A-HJ-NP-Z])([·・•. ]?)([A-HJ-NP-Z0-9]{{5,6}})"
+        + _NOT_BEFORE
+    )
+
+
+def _plates(text: str, scan: str) -> Iterator[Finding]:
+    for match in _plate_pattern().finditer(scan):
+        if any(char.isdigit() for char in match.group(3)):
+            yield _finding("plate", text, scan, *match.span(), 1, 0)  # the letter
+
+
+# --- addresses -----------------------------------------------------------------------------
+
+# A place name: no digits, punctuation, or the words of street addresses (路, 号, 村, 楼 …).
+_PLACE = r"[^\s0-9A-Za-z*，,。；;：:、()（）路街巷弄号村组栋幢楼室道]"
+_ADMIN_LEVELS = re.compile(
+    rf"(?:{_PLACE}{{2,7}}?(?:省|自治区|特别行政区))?"
+    rf"(?:{_PLACE}{{2,7}}?(?:自治州|地区|盟|市))?"
+    rf"(?:{_PLACE}{{1,7}}?(?<![小社园校景厂片营])(?:自治县|自治旗|区|县|市|旗))?"
+    rf"(?:{_PLACE}{{1,7}}?(?:街道|镇|乡))?"
+)
+_ADDRESS_LABEL = re.compile(
+    r"(?:家庭住址|家庭地址|现住址|现住所|经常居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地"
+    r"|暂住地|联系地址|通讯地址|住址|住所地|住所|现住|暂住)(?:[:：]|为|在|于)?[ ]*"
+    # up to the next comma, full stop, semicolon or line end, or the next "label：" in the line
+    r"((?:(?![ \t]+[^\s:：]{1,8}[:：])[^，,。；;\n\r\t])+)"
+)
+_ADDRESS_HINT = re.compile(r"[0-9省市区县镇乡村路街巷弄号楼室栋幢组]")
+_PERSON_MARKER = re.compile(
+    r"身份证|身份号码|性别|出生|民族|法定代表人|负责人|经营者|代理人|证人|户主"
+    r"|(?<=[，,、:：\s(（])[男女](?=[，,、。；;\s)）])"
+)
+_ORG_MARKER = re.compile(
+    r"信用代码|注册号|公司|厂|合作社|商行|经营部|门市部|事务所|集团|协会|商会|医院|学校"
+)
+
+
+def kept_admin_levels(address: str) -> str:
+    """The administrative levels an address starts with, down to the county (区/县/县级市/旗)
+    and a following 街道/镇/乡: what an address's replacement keeps."""
+    match = _ADMIN_LEVELS.match(address)
+    return match.group() if match else ""
+
+
+def _address_finding(
+    text: str, start: int, end: int, persons: Sequence[str], kind: str = "address"
+) -> Finding:
+    original = text[start:end]
+    kept = kept_admin_levels(original)
+    for name in persons:  # a kept place name must not carry a person's name
+        if name in kept:
+            kept = kept[: kept.index(name)]
+    return Finding(kind, start, end, original, kept + "*" * (len(original) - len(kept)))
+
+
+def _occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
+    start = text.find(needle)
+    while start != -1:
+        yield start, start + len(needle)
+        start = text.find(needle, start + 1)
+
+
+def _given_addresses(text: str, addresses: Sequence[str], persons: Sequence[str]) -> list[Finding]:
+    found = []
+    for address in addresses:
+        detail = address[len(kept_admin_levels(address)) :]
+        for needle in (address, detail) if len(detail) >= 3 else (address,):
+            for start, end in _occurrences(text, needle):
+                found.append(_address_finding(text, start, end, persons))
+    return found
+
+
+def _labelled_addresses(
+    text: str,
+    scan: str,
+    persons: Sequence[str],
+    organisations: Sequence[str],
+    known: list[Finding],
+) -> Iterator[Finding]:
+    """Addresses after a label, when the nearest subject named before it is not an organisation
+    (an organisation's 住所 is public; a person's, or an unclear one, is masked)."""
+    values = [m.span(1) for m in _ADDRESS_LABEL.finditer(scan)]
+    inside = [(f.start, f.end) for f in known] + values
+    markers: list[tuple[int, bool]] = []  # (end, is_person)
+    for pattern, is_person in ((_PERSON_MARKER, True), (_ORG_MARKER, False)):
+        markers += [(m.end(), is_person) for m in pattern.finditer(scan)]
+    for needles, is_person in ((persons, True), (organisations, False)):
+        markers += [(end, is_person) for n in needles for _, end in _occurrences(text, n)]
+    markers = [
+        (end, is_person)
+        for end, is_person in markers
+        if not any(start < end <= stop for start, stop in inside)
+    ]
+    for start, end in values:
+        value = text[start:end].rstrip()
+        if not _ADDRESS_HINT.search(scan, start, start + len(value)):
+            continue
+        before = [marker for marker in markers if marker[0] <= start]
+        if before:
+            nearest = max(before, key=lambda marker: (marker[0], marker[1]))
+            if not nearest[1]:
+                continue
+        yield _address_finding(text, start, start + len(value), persons)
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def name_replacement(name: str) -> str:
+    """Surname + 某: 张三 → 张某, 欧阳娜娜 → 欧阳某 (复姓 from data/disclosure/)."""
+    for surname in _tables().compound_surnames:
+        if name.startswith(surname) and len(name) > len(surname):
+            return surname + "某"
+    return name[0] + "某"
+
+
+# --- putting it together -------------------------------------------------------------------
+
+
+def _resolve(
+    candidates: list[Finding], text: str, protected: list[tuple[int, int]]
+) -> list[Finding]:
+    """Drop findings inside an organisation's name and no-ops; the longest of overlapping
+    findings wins and what a loser covers outside every winner is masked entirely."""
+    pending = sorted(
+        {
+            f
+            for f in candidates
+            if f.original != f.replacement
+            and not any(start <= f.start and f.end <= end for start, end in protected)
+        },
+        key=lambda f: (-(f.end - f.start), _PRIORITY[f.kind], f.start, f.replacement),
+    )
+    chosen: list[Finding] = []
+    losers: list[Finding] = []
+    for finding in pending:
+        if all(finding.end <= c.start or c.end <= finding.start for c in chosen):
+            chosen.append(finding)
+        else:
+            losers.append(finding)
+    covered = {i for c in chosen for i in range(c.start, c.end)}
+    leftover: dict[int, str] = {}
+    for loser in losers:  # longest first, so a position takes the longest loser's kind
+        for i in range(loser.start, loser.end):
+            if i not in covered and text[i] != "*":
+                leftover.setdefault(i, loser.kind)
+    for i in sorted(leftover):
+        if i - 1 in leftover and leftover[i - 1] == leftover[i]:
+            continue
+        end = i
+        while end in leftover and leftover[end] == leftover[i]:
+            end += 1
+        chosen.append(Finding(leftover[i], i, end, text[i:end], "*" * (end - i)))
+    return sorted(chosen, key=lambda f: f.start)
+
+
+def _cleaned(values: Sequence[str]) -> list[str]:
+    return sorted({value.strip() for value in values if value.strip()})
+
+
+def redact(
+    text: str,
+    *,
+    persons: Sequence[str] = (),
+    addresses: Sequence[str] = (),
+    organisations: Sequence[str] = (),
+) -> Redaction:
+    """Mask natural persons' personal data in ``text`` (see the module docstring for what).
+
+    ``persons``: names of the natural-person parties and witnesses of the case;
+    ``addresses``: their addresses as registered in the case; ``organisations``: names that
+    stay public even where they contain a person's name or a number.
+    Raises ``ValueError`` (message in Chinese) for a name of one character, which cannot be
+    masked without destroying the text.
+    """
+    persons = _cleaned(persons)
+    short = [name for name in persons if len(name) < 2]
+    if short:
+        raise ValueError(f"姓名“{short[0]}”只有一个字，无法可靠地去除，请填写全名。")
+    addresses = _cleaned(addresses)
+    organisations = _cleaned(organisations)
+    scan = text.translate(_HALF_WIDTH)
+
+    candidates = [
+        *_id_numbers(text, scan),
+        *_bank_cards(text, scan),
+        *_phones(text, scan),
+        *_plates(text, scan),
+        *_given_addresses(text, addresses, persons),
+    ]
+    candidates += _labelled_addresses(text, scan, persons, organisations, list(candidates))
+    candidates += [
+        Finding("person_name", start, end, name, name_replacement(name))
+        for name in persons
+        for start, end in _occurrences(text, name)
+    ]
+    protected = [span for name in organisations for span in _occurrences(text, name)]
+    findings = _resolve(candidates, text, protected)
+
+    parts = []
+    position = len(text)
+    for finding in reversed(findings):  # from the end, so earlier offsets stay valid
+        parts.append(text[finding.end : position])
+        parts.append(finding.replacement)
+        position = finding.start
+    parts.append(text[:position])
+    return Redaction(text="".join(reversed(parts)), findings=tuple(findings))
