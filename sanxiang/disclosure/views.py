@@ -92,7 +92,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _act(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
     officer = _officer(request)
     try:
         selectors.publication_get_for(officer, pk)

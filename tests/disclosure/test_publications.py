@@ -164,7 +164,7 @@ def test_the_office_confirms_from_the_page(client, staff, general_case, articles
     publication = decided(staff, general_case, articles)
     client.force_login(staff.head.user)
     page = client.get(reverse("disclosure:detail", args=[publication.pk])).content.decode()
-    assert "自然人姓名 → 王某" in page
+    assert "身份证号码 → 1101" in page and "11010519491231002X" not in page
     draft = publication_draft(publication)
     client.post(
         reverse("disclosure:confirm", args=[publication.pk]), {"draft_sha256": draft.sha256}
