@@ -123,6 +123,13 @@ class Case(models.Model):
     registered_on = models.DateField("立案日期", null=True, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_due_on = models.DateField("决定期限", null=True, blank=True, db_index=True)
+    notified_on = models.DateField("事先告知日期", null=True, blank=True)
+    statement_closed_on = models.DateField(
+        "陈述申辩结束日期",
+        null=True,
+        blank=True,
+        help_text="当事人已陈述、申辩（或听证），或者明确放弃的日期",
+    )
     served_on = models.DateField("送达日期", null=True, blank=True)
     payment_due_on = models.DateField(
         "罚款缴纳期限",
@@ -283,6 +290,11 @@ class CaseRules(models.Model):
         "负责人可批准延长的次数",
         default=1,
         help_text="超过此次数的延长须经负责人集体讨论决定",
+    )
+    statement_days = models.PositiveSmallIntegerField(
+        "陈述、申辩期限（工作日）",
+        default=5,
+        help_text="自事先告知之日起；行政处罚法第四十四条、第四十五条未规定期限，由本机关规定",
     )
     extension_basis = models.CharField(
         "延长办案期限的依据",

@@ -634,10 +634,20 @@ def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
         elif action == "extend" and case.measure_due_on:
             case.measure_due_on = MEASURE_EXTENSION.due(case.measure_due_on, calendar)
             fields += ["measure_due_on"]
+        if action == "notify":
+            case.notified_on, case.statement_closed_on = today, None
+            fields += ["notified_on", "statement_closed_on"]
+        elif action in ("record_statement", "hold_hearing") and case.statement_closed_on is None:
+            # Heard at the hearing, or stated (or waived) and recorded: 第四十五条 is satisfied.
+            case.statement_closed_on = today
+            fields += ["statement_closed_on"]
         if action == "find_violation":
             _follow_up_case(case, actor, today)
+        keeps_state = case.state == step.target
         case.state = step.target
-        if step.deadline is None:
+        if keeps_state:
+            pass  # a record within the step (e.g. 陈述申辩): the step's time limit stands
+        elif step.deadline is None:
             case.step_due_on, case.step_due_basis = None, ""
         elif step.deadline == DECISION_DEADLINE:
             case.step_due_on, case.step_due_basis = case.decision_due_on, str(step.deadline)

@@ -59,7 +59,9 @@ def investigating(staff, **changes) -> Case:
 def notified(staff, articles, **changes) -> Case:
     case = investigating(staff, **changes)
     set_basis(staff, case, articles)
-    return steps(case, (staff.zhang, "conclude"), (staff.zhang, "notify"))
+    return steps(
+        case, (staff.zhang, "conclude"), (staff.zhang, "notify"), (staff.zhang, "record_statement")
+    )
 
 
 NOTICE = {"intended_fine": "2000", "contact": "张伟 0591-12345678"}
@@ -422,7 +424,9 @@ def test_the_decision_is_refused_without_penalty_basis_and_cites_the_articles_wi
         (staff.zhang, "conclude"),
     )
     Case.objects.filter(pk=case.pk).update(fine_yuan=2000)
-    case = steps(case, (staff.zhang, "notify"), (staff.head, "decide"))
+    case = steps(
+        case, (staff.zhang, "notify"), (staff.zhang, "record_statement"), (staff.head, "decide")
+    )
     with pytest.raises(CaseRefused, match="请先在案件中登记处罚依据；行政处罚决定书应当载明"):
         document_generate(actor=staff.zhang, case_id=case.pk, kind="decision")
     assert not CaseDocument.objects.exists()

@@ -152,6 +152,7 @@ def test_a_decision_is_served_only_after_its_document_is_made(staff, general_cas
         (staff.head, "register"),
         (staff.zhang, "conclude"),
         (staff.zhang, "notify"),
+        (staff.zhang, "record_statement"),
         (staff.head, "decide"),
     ]
     for actor, action in steps:

@@ -37,6 +37,7 @@ def test_a_head_extends_the_limit_once_and_the_decision_may_follow(staff, regist
     with time_machine.travel(date(2026, 8, 25), tick=False):
         case_transition(actor=staff.zhang, case_id=registered.pk, action="conclude")
         case_transition(actor=staff.zhang, case_id=registered.pk, action="notify")
+        case_transition(actor=staff.zhang, case_id=registered.pk, action="record_statement")
         assert (
             case_transition(actor=staff.head, case_id=registered.pk, action="decide").state
             == "decided"

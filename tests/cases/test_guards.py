@@ -170,6 +170,7 @@ def test_a_case_in_the_review_catalogue_is_not_decided_without_a_passed_review(s
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     message = refused(staff.head, general_case, "decide")
     assert "属于法制审核目录清单事项：第5项 法定简易程序以外的行政处罚" in message
     assert message.endswith("未经法制审核的，不得作出决定（行政处罚法第五十八条）")
@@ -180,6 +181,7 @@ def test_review_steps_cannot_be_taken_around_the_review_pages(staff, general_cas
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     assert "请在“提交法制审核”页面" in refused(staff.zhang, general_case, "submit_review")
     assert "不能进行" in refused(staff.zhou, general_case, "pass_review")
 
@@ -188,6 +190,7 @@ def test_a_case_outside_the_review_catalogue_is_decided_without_review(staff, ge
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     case = case_transition(actor=staff.head, case_id=general_case.pk, action="decide")
     assert case.state == "decided"
 
@@ -198,6 +201,7 @@ def test_an_agency_without_a_catalogue_reviews_everything(staff, general_case, s
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     assert "尚未制定法制审核目录清单" in refused(staff.head, general_case, "decide")
 
 
@@ -208,6 +212,7 @@ def test_a_decision_after_90_days_from_registration_is_refused(staff, general_ca
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     with time_machine.travel(date(2026, 8, 19), tick=False):
         assert "已超过作出决定的期限（2026年08月18日）" in refused(
             staff.head, general_case, "decide"
@@ -250,3 +255,35 @@ def test_only_a_head_appoints_handlers_from_another_unit(staff, general_case, ag
     with pytest.raises(CaseRefused, match="须由负责人办理"):
         handlers_set(actor=staff.zhang, case_id=general_case.pk, officers=[staff.zhang, other])
     handlers_set(actor=staff.head, case_id=general_case.pk, officers=[staff.zhang, other])
+
+
+# 行政处罚法第四十五条: the party is heard before the decision -------------------------------------
+
+
+def test_no_decision_while_the_party_may_still_state_his_case(staff, general_case):
+    with time_machine.travel(date(2026, 5, 20), tick=False):
+        case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+        case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+        case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+        assert "当事人陈述、申辩的期限至 2026年05月27日 届满" in refused(
+            staff.head, general_case, "decide"
+        )
+    with time_machine.travel(date(2026, 5, 28), tick=False):
+        assert case_transition(actor=staff.head, case_id=general_case.pk, action="decide").state
+    assert type(general_case).objects.get(pk=general_case.pk).state == "decided"
+
+
+def test_a_recorded_statement_or_waiver_ends_the_wait_and_keeps_the_hearing_window(
+    staff, general_case
+):
+    type(general_case).objects.filter(pk=general_case.pk).update(hearing_right=True)
+    with time_machine.travel(date(2026, 5, 20), tick=False):
+        case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+        case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+        case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+        case = case_transition(
+            actor=staff.zhang, case_id=general_case.pk, action="record_statement"
+        )
+        assert case.state == "notified" and case.step_due_on == date(2026, 5, 27)
+        # Stated, but the five days to ask for a hearing still run (第六十四条).
+        assert "届满前不得作出决定" in refused(staff.head, general_case, "decide")

@@ -33,7 +33,8 @@ def decided(staff, case, articles, on=BEFORE_NATIONAL_DAY):
     set_basis(staff, case, articles)
     with time_machine.travel(on, tick=False):
         for actor, action in ((staff.head, "register"), (staff.zhang, "conclude"),
-                              (staff.zhang, "notify"), (staff.head, "decide")):  # fmt: skip
+                              (staff.zhang, "notify"), (staff.zhang, "record_statement"),
+                              (staff.head, "decide")):  # fmt: skip
             case_transition(actor=actor, case_id=case.pk, action=action)
         document_generate(actor=staff.zhang, case_id=case.pk, kind="decision")
     return Publication.objects.get(case=case)

@@ -101,6 +101,7 @@ def test_review_with_one_problem_answered_then_passed_opens_the_decision(
     officer.goto(case_url)
     act(officer, "调查终结")
     act(officer, "事先告知")
+    act(officer, "记录当事人已陈述、申辩或明确放弃")
     officer.locator("#review-link").get_by_role("link").click()
     expect(officer.locator("#matched-rules")).to_contain_text("法定简易程序以外的行政处罚")
     for box in officer.locator("#materials input[type=checkbox]").all():

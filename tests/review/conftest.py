@@ -55,4 +55,6 @@ def notified_case(staff, general_case, defaults):
     """立案, evidence and 立案审批表 on file, investigation ended, party notified."""
     registered_with_file(staff, general_case)
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
-    return case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    # The party stated his case (行政处罚法第四十五条), so review need not wait for the period.
+    return case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")

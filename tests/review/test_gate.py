@@ -67,6 +67,7 @@ def test_a_heard_case_is_reviewed_after_the_hearing_and_then_decided(staff, gene
         registered_with_file(staff, general_case)
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+        case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     with time_machine.travel(date(2026, 5, 22), tick=False):
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="request_hearing")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="notice_hearing")
@@ -110,6 +111,7 @@ def test_a_disputed_case_outside_the_catalogue_is_reviewed_and_must_then_pass(
     registered_with_file(staff, general_case)
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     review = review_submit(
         actor=staff.zhang, case_id=general_case.pk, declared=declared_all(defaults),
         confirmed=True, disputed=True,

@@ -109,6 +109,7 @@ def test_a_reviewer_who_once_acted_on_the_case_is_never_assigned_to_it(
     document_generate(actor=staff.zhang, case_id=general_case.pk, kind="registration")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     with pytest.raises(ReviewRefused, match="未参与办理本案"):
         submit(staff, general_case)
     staff.zhou.is_active = True
@@ -246,6 +247,7 @@ def test_a_case_outside_the_catalogue_goes_to_review_only_when_disputed(
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     Case.objects.filter(pk=general_case.pk).update(number=None)  # no materials to find
     with pytest.raises(ReviewRefused, match="不属于本机关法制审核目录清单事项"):
         review_submit(actor=staff.zhang, case_id=general_case.pk, declared=set(), confirmed=True)

@@ -118,6 +118,23 @@ def _decider_separate(context: GuardContext) -> str | None:
     return review_gate().refusal(context.case, context.actor, "decider")
 
 
+def _statement_heard(context: GuardContext) -> str | None:
+    """行政处罚法第四十五条: the party's 陈述、申辩 come before the decision."""
+    from sanxiang.cases.models import CaseRules
+
+    case = context.case
+    if case.notified_on is None or case.statement_closed_on is not None:
+        return None
+    rules = CaseRules.objects.filter(agency_id=case.agency_id).first() or CaseRules()
+    due = context.calendar.add_workdays(case.notified_on, rules.statement_days)
+    if context.today <= due:
+        return (
+            f"当事人陈述、申辩的期限至 {due:%Y年%m月%d日} 届满；"
+            "当事人已经陈述、申辩或者明确放弃的，请先记录"
+        )
+    return None
+
+
 def _measure_basis_recorded(context: GuardContext) -> str | None:
     if context.case.penalty_articles.exists():
         return None
@@ -283,6 +300,7 @@ WITHIN_LIMITATION = Guard("within_limitation", "行政处罚法第三十六条",
 WITHIN_ON_SPOT_LIMITS = Guard(
     "within_on_spot_limits", "行政处罚法第五十一条", _within_on_spot_limits
 )
+STATEMENT_HEARD = Guard("statement_heard", "行政处罚法第四十四条、第四十五条", _statement_heard)
 MEASURE_BASIS_RECORDED = Guard(
     "measure_basis_recorded", "行政强制法第十条、第十八条、第二十四条", _measure_basis_recorded
 )
