@@ -69,10 +69,6 @@ class CaseRefused(DomainError):
     """A change to a case that the rules do not allow; nothing was changed."""
 
 
-def _actor(officer: Officer) -> str:
-    return f"user:{officer.user_id}" if officer.user_id else f"officer:{officer.pk}"
-
-
 def _snapshot_sha256(case: Case) -> str:
     """SHA-256 of the case's state as recorded with each event."""
     return sha256_hex(
@@ -136,7 +132,7 @@ def proposal_sha256(case: Case) -> str:
 
 def _record(case: Case, actor: Officer, action: str) -> None:
     ledger_append(
-        actor=_actor(actor),
+        actor=actor.ledger_actor,
         action=f"cases.case.{action}",
         object_type="cases.case",
         object_id=case.pk,
@@ -538,7 +534,7 @@ def decision_extend(
             previous_due_on=previous, new_due_on=case.decision_due_on, approved_by=actor,
         )  # fmt: skip
         ledger_append(
-            actor=_actor(actor),
+            actor=actor.ledger_actor,
             action="cases.case.decision_extended",
             object_type="cases.case",
             object_id=case.pk,
@@ -770,7 +766,7 @@ def document_generate(
             created_by=actor,
         )
         ledger_append(
-            actor=_actor(actor),
+            actor=actor.ledger_actor,
             action="cases.document.generated",
             object_type="cases.casedocument",
             object_id=document.pk,
@@ -780,7 +776,7 @@ def document_generate(
         if fields:
             # What was typed (笔录内容、送达方式 …) is recorded too, so it cannot change unseen.
             ledger_append(
-                actor=_actor(actor),
+                actor=actor.ledger_actor,
                 action="cases.document.inputs",
                 object_type="cases.casedocument",
                 object_id=document.pk,
@@ -810,7 +806,7 @@ def document_open(*, actor: Officer, document_id: int, form: str) -> tuple[CaseD
     digest = document.pdf_sha256 if form == "pdf" else document.docx_sha256
     with transaction.atomic():
         ledger_append(
-            actor=_actor(actor),
+            actor=actor.ledger_actor,
             action="cases.document.downloaded",
             object_type="cases.casedocument",
             object_id=document.pk,

@@ -5,7 +5,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -40,15 +39,7 @@ from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.ledger.selectors import entries_for_object
 from sanxiang.org.models import Officer, Role
-from sanxiang.org.selectors import officer_for_user
-
-
-def _officer(request):
-    officer = officer_for_user(request.user.pk)
-    if officer is None:
-        raise PermissionDenied("此账号尚未关联执法人员信息，请联系系统管理员。")
-    return officer
-
+from sanxiang.org.selectors import officer_for_request
 
 # Cases no one has to act on any more; 我的案件 hides them unless asked (?all=1).
 FINISHED_STATES = sorted(set().union(*(d.terminal for d in PROCEDURES.values())))
@@ -58,7 +49,7 @@ CASES_PER_PAGE = 50
 @login_required
 def my_cases(request):
     """我的案件: open cases, the most urgent first, overdue marked; 50 a page."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     today = timezone.localdate()
     show_all = request.GET.get("all") == "1"
     try:
@@ -94,7 +85,7 @@ def my_cases(request):
 
 @login_required
 def case_new(request):
-    officer = _officer(request)
+    officer = officer_for_request(request)
     form = CaseOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -265,7 +256,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
 @login_required
 def case_detail(request, pk):
     """The case, its parties and timeline, and only the actions the procedure allows now."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         case = selectors.case_get_for(officer, pk)
     except DomainError as exc:
@@ -276,7 +267,7 @@ def case_detail(request, pk):
 @login_required
 @require_POST
 def case_act(request, pk):
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         selectors.case_get_for(officer, pk)
         case = case_transition(actor=officer, case_id=pk, action=request.POST.get("action", ""))
@@ -293,7 +284,7 @@ def case_act(request, pk):
 @require_POST
 def document_new(request, pk, kind):
     """Generate a document; a form with refused inputs comes back with what was typed."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         case = selectors.case_get_for(officer, pk)
     except DomainError as exc:
@@ -318,7 +309,7 @@ def document_new(request, pk, kind):
 @require_POST
 def case_basis(request, pk):
     """登记违法依据和处罚依据."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     form = BasisForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请从法律法规库中选择条款。")
@@ -340,7 +331,7 @@ def case_basis(request, pk):
 
 @login_required
 def document_download(request, document_id, form):
-    officer = _officer(request)
+    officer = officer_for_request(request)
     if form not in ("pdf", "docx"):
         raise Http404("没有这种格式。")
     try:
@@ -364,7 +355,7 @@ def document_download(request, document_id, form):
 @require_POST
 def case_handlers(request, pk):
     """指定承办人."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         case = selectors.case_get_for(officer, pk)
         chosen = list(
@@ -394,7 +385,7 @@ def _amount(value: str, label: str) -> Decimal | None:
 @require_POST
 def case_assess_view(request, pk):
     """拟处理意见: facts, proposed penalty and the circumstances the rules look at."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         case = selectors.case_get_for(officer, pk)
         case_assess(
@@ -423,7 +414,7 @@ def case_assess_view(request, pk):
 @require_POST
 def case_extend(request, pk):
     """延长办案期限 (负责人)."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         case = selectors.case_get_for(officer, pk)
         try:

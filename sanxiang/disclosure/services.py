@@ -55,10 +55,6 @@ class PublicationRefused(DomainError):
     """A publication step the rules do not allow; nothing was changed."""
 
 
-def _actor(officer: Officer) -> str:
-    return f"user:{officer.user_id}" if officer.user_id else f"officer:{officer.pk}"
-
-
 def _record(publication: Publication, actor: str, verb: str, content: object) -> None:
     ledger_append(
         actor=actor,
@@ -142,7 +138,9 @@ def publication_open(case: Case, actor: Officer, action: str) -> Publication | N
         full_text=case.procedure == Procedure.PENALTY_GENERAL,
         fields=fields,
     )
-    _record(publication, _actor(actor), "opened", {"case": case.pk, "due_on": due_on.isoformat()})
+    _record(
+        publication, actor.ledger_actor, "opened", {"case": case.pk, "due_on": due_on.isoformat()}
+    )
     logger.info("publication %s opened for case %s, due %s", publication.pk, case.pk, due_on)
     return publication
 
@@ -242,7 +240,7 @@ def _publish_version(
     publication.published_at = publication.published_at or now
     publication.save(update_fields=["public_text", "public_sha256", "status", "published_at"])
     ledger_append(
-        actor=_actor(actor),
+        actor=actor.ledger_actor,
         action=f"disclosure.publication.{verb}",
         object_type="disclosure.publication",
         object_id=publication.pk,
@@ -349,7 +347,7 @@ def publication_withdraw(
         publication.save()
         _record(
             publication,
-            _actor(actor),
+            actor.ledger_actor,
             "withdrawn",
             {
                 "reason": reason,
@@ -376,5 +374,5 @@ def publication_exempt(*, actor: Officer, publication_id: int, reason: str) -> P
         publication.status = PublicationStatus.EXEMPT
         publication.exempt_reason = reason.strip()[:300]
         publication.save(update_fields=["status", "exempt_reason"])
-        _record(publication, _actor(actor), "exempted", {"reason": publication.exempt_reason})
+        _record(publication, actor.ledger_actor, "exempted", {"reason": publication.exempt_reason})
     return publication

@@ -6,7 +6,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,8 +21,7 @@ from sanxiang.disclosure.services import (
     publication_withdraw,
 )
 from sanxiang.errors import DomainError
-from sanxiang.org.models import Officer
-from sanxiang.org.selectors import officer_for_user
+from sanxiang.org.selectors import officer_for_request
 
 KIND_LABELS = {
     "id_number": "身份证号码",
@@ -35,16 +33,9 @@ KIND_LABELS = {
 }
 
 
-def _officer(request: HttpRequest) -> Officer:
-    officer = officer_for_user(request.user.pk) if request.user.pk is not None else None
-    if officer is None:
-        raise PermissionDenied("此账号尚未关联执法人员信息，请联系系统管理员。")
-    return officer
-
-
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    officer = _officer(request)
+    officer = officer_for_request(request)
     today = timezone.localdate()
     rows = [
         {
@@ -62,7 +53,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         publication = selectors.publication_get_for(officer, pk)
     except DomainError as exc:
@@ -93,7 +84,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         selectors.publication_get_for(officer, pk)
         action(officer)

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -33,19 +32,12 @@ from sanxiang.evidence.services import (
 )
 from sanxiang.evidence.uploads import HashingUploadHandler
 from sanxiang.org.models import Officer, Role
-from sanxiang.org.selectors import officer_for_user
+from sanxiang.org.selectors import officer_for_request
 
 GRANT_SALT = "sanxiang.evidence.grant"
 CONTENT_SECONDS = 600
 GRANT_SECONDS = 3600
 NOT_FOUND = "未找到该记录，或您无权调阅。"
-
-
-def _officer(request) -> Officer:
-    officer = officer_for_user(request.user.pk)
-    if officer is None:
-        raise PermissionDenied("此账号尚未关联执法人员信息，请联系系统管理员。")
-    return officer
 
 
 def _agency_officers(officer):
@@ -84,7 +76,7 @@ def _read_grant(
 @login_required
 def evidence_list(request):
     """本单位的证据记录; 负责人 and 监督人员 can also search other units' cases with a reason."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     case_number = request.GET.get("case", "").strip()[:64]
     items = selectors.evidence_list_for(officer=officer, case_number=case_number or None)[:200]
     can_search = officer.has_role(Role.HEAD) or officer.has_role(Role.SUPERVISOR)
@@ -99,7 +91,7 @@ def evidence_list(request):
 @require_POST
 def case_search(request):
     """调阅监督: another unit's case, listed after a reason; each record listed is a look."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     case_number = request.POST.get("case", "").strip()[:64]
     reason = request.POST.get("reason", "").strip()[:300]
     try:
@@ -125,7 +117,7 @@ def evidence_upload(request):
 @login_required
 @csrf_protect
 def _evidence_upload(request):
-    officer = _officer(request)
+    officer = officer_for_request(request)
     form = EvidenceUploadForm(
         request.POST or None, request.FILES or None, officers=_agency_officers(officer)
     )
@@ -158,7 +150,7 @@ def _evidence_upload(request):
 @login_required
 def evidence_detail(request, pk):
     """Opening a record is a recorded look (调阅); outside one's unit it needs a reason."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         item = selectors.evidence_get_for(officer=officer, item_id=pk)
     except DomainError as exc:
@@ -201,7 +193,7 @@ def evidence_detail(request, pk):
 @login_required
 def evidence_content(request, pk):
     """Inline content for the page that recorded the look (signed, short-lived grant)."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     if _read_grant(request, "content", pk, officer, CONTENT_SECONDS) is None:
         raise Http404(NOT_FOUND)
     try:
@@ -217,7 +209,7 @@ def evidence_content(request, pk):
 @login_required
 def evidence_download(request, pk):
     """Download is its own recorded look, with the reason given for the page it came from."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     grant = _read_grant(request, "download", pk, officer, GRANT_SECONDS)
     if grant is None:
         raise Http404(NOT_FOUND)
@@ -243,7 +235,7 @@ def evidence_download(request, pk):
 @login_required
 @require_POST
 def evidence_correct_view(request, pk):
-    officer = _officer(request)
+    officer = officer_for_request(request)
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请完整填写更正内容和原因。")
@@ -263,7 +255,7 @@ def evidence_correct_view(request, pk):
 @login_required
 @require_POST
 def evidence_hand_over_view(request, pk):
-    officer = _officer(request)
+    officer = officer_for_request(request)
     form = HandOverForm(request.POST, officers=_agency_officers(officer))
     if not form.is_valid():
         messages.error(request, "请选择接收人并填写移交原因。")
@@ -283,7 +275,7 @@ def evidence_hand_over_view(request, pk):
 @login_required
 def case_access_history(request, case_number):
     """调阅记录 of every record of a case handled by one's unit."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     accesses = selectors.access_history_of_case(officer=officer, case_number=case_number)[:500]
     return render(
         request, "evidence/case_access.html", {"case_number": case_number, "accesses": accesses}
@@ -293,7 +285,7 @@ def case_access_history(request, case_number):
 @login_required
 def target_detail(request, pk):
     """同一执法对象集中储存: every record about one target, across its cases, in one's unit."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         target = selectors.target_get_for(officer=officer, target_id=pk)
     except DomainError as exc:

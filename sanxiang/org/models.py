@@ -211,6 +211,11 @@ class Officer(models.Model):
     def ledger_agency_id(self) -> int:
         return self.unit.agency_id
 
+    @property
+    def ledger_actor(self) -> str:
+        """Who acted, as a ledger leaf names him: the log-in, or the officer record."""
+        return f"user:{self.user_id}" if self.user_id else f"officer:{self.pk}"
+
     def has_role(self, role: str) -> bool:
         """Whether the officer holds ``role`` (uses prefetched roles when present)."""
         return any(assignment.role == role for assignment in self.roles.all())

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
 
 from sanxiang.org.models import Agency, Certificate, CertificateStatus, Officer, Unit
 from sanxiang.org.validators import CERTIFICATE_NUMBER_HINT, normalize_certificate_number
@@ -112,3 +114,11 @@ def officer_for_user(user_id: int) -> Officer | None:
         .filter(user_id=user_id)
         .first()
     )
+
+
+def officer_for_request(request: HttpRequest) -> Officer:
+    """The officer behind an office request; 403 for a log-in with no officer record."""
+    officer = officer_for_user(request.user.pk) if request.user.pk is not None else None
+    if officer is None:
+        raise PermissionDenied("此账号尚未关联执法人员信息，请联系系统管理员。")
+    return officer

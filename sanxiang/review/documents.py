@@ -26,7 +26,7 @@ from sanxiang.review.models import (
     ReviewDocumentKind,
 )
 from sanxiang.review.selectors import review_get_for
-from sanxiang.review.services import ReviewRefused, actor_label
+from sanxiang.review.services import ReviewRefused
 
 TEMPLATES = Path(__file__).resolve().parent / "document_templates"
 
@@ -124,7 +124,7 @@ def review_document_make(
                 pdf_sha256=hashes[1], created_by=actor,
             )  # fmt: skip
             ledger_append(
-                actor=actor_label(actor),
+                actor=actor.ledger_actor,
                 action="review.document.generated",
                 object_type="review.reviewdocument",
                 object_id=document.pk,
@@ -146,7 +146,7 @@ def review_document_open(
     review_get_for(actor, document.review_id)  # raises when out of scope
     digest = document.pdf_sha256 if form == "pdf" else document.docx_sha256
     ledger_append(
-        actor=actor_label(actor),
+        actor=actor.ledger_actor,
         action="review.document.downloaded",
         object_type="review.reviewdocument",
         object_id=document.pk,

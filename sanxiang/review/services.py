@@ -66,13 +66,9 @@ class ReviewRefused(DomainError):
     """A review action the rules do not allow; nothing was changed."""
 
 
-def actor_label(officer: Officer) -> str:
-    return f"user:{officer.user_id}" if officer.user_id else f"officer:{officer.pk}"
-
-
 def _record(review: Review, actor: Officer, verb: str, content: dict[str, object]) -> None:
     ledger_append(
-        actor=actor_label(actor),
+        actor=actor.ledger_actor,
         action=f"review.review.{verb}",
         object_type="review.review",
         object_id=review.pk,
@@ -103,7 +99,7 @@ def determination_record(*, case: Case, actor: Officer, action: str) -> Determin
         actor=actor,
     )
     ledger_append(
-        actor=actor_label(actor),
+        actor=actor.ledger_actor,
         action="review.determination.recorded",
         object_type="cases.case",
         object_id=case.pk,

@@ -17,7 +17,7 @@ from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases.models import Case, PenaltyKind, ReviewFlag
 from sanxiang.errors import DomainError
 from sanxiang.org.models import Officer, Role
-from sanxiang.org.selectors import officer_for_user
+from sanxiang.org.selectors import officer_for_request
 from sanxiang.review import selectors
 from sanxiang.review.documents import review_document_make, review_document_open
 from sanxiang.review.figures import figures_for, figures_xlsx
@@ -46,13 +46,6 @@ from sanxiang.review.services import (
 )
 
 
-def _officer(request: HttpRequest) -> Officer:
-    officer = officer_for_user(request.user.pk) if request.user.pk is not None else None
-    if officer is None:
-        raise PermissionDenied("此账号尚未关联执法人员信息，请联系系统管理员。")
-    return officer
-
-
 def _declared(request: HttpRequest) -> set[int]:
     return {int(v) for v in request.POST.getlist("declared") if v.isdigit()}
 
@@ -60,7 +53,7 @@ def _declared(request: HttpRequest) -> set[int]:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """审核待办 and every review the officer may see."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     today = timezone.localdate()
     return render(
         request,
@@ -80,7 +73,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_entry(request: HttpRequest, case_id: int) -> HttpResponse:
     """From the case page: the review if there is one, else the submission form."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     case = _case(officer, case_id)
     review = Review.objects.filter(case_id=case.pk).first()
     if review is not None:
@@ -98,7 +91,7 @@ def _case(officer: Officer, case_id: int) -> Case:
 @login_required
 def submit(request: HttpRequest, case_id: int) -> HttpResponse:
     """送审: the catalogue's finding, the materials, the statement."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     case = _case(officer, case_id)
     if request.method == "POST":
         try:
@@ -131,7 +124,7 @@ def submit(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         review = selectors.review_get_for(officer, pk)
     except DomainError as exc:
@@ -197,7 +190,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def opinion(request: HttpRequest, pk: int) -> HttpResponse:
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         review = selectors.review_get_for(officer, pk)
         written = opinion_write(
@@ -225,7 +218,7 @@ def opinion(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         review = selectors.review_get_for(officer, pk)
         answer_write(
@@ -271,7 +264,7 @@ def _participants(request: HttpRequest, agency_id: int) -> list[ParticipantInput
 @login_required
 @require_POST
 def committee(request: HttpRequest, pk: int) -> HttpResponse:
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         review = selectors.review_get_for(officer, pk)
         chair = Officer.objects.filter(
@@ -316,7 +309,7 @@ def _make_document(
 @login_required
 @require_POST
 def document_new(request: HttpRequest, pk: int, kind: str, source_id: int) -> HttpResponse:
-    officer = _officer(request)
+    officer = officer_for_request(request)
     try:
         review_document_make(actor=officer, review_id=pk, kind=kind, source_id=source_id)
     except DomainError as exc:
@@ -326,7 +319,7 @@ def document_new(request: HttpRequest, pk: int, kind: str, source_id: int) -> Ht
 
 @login_required
 def document_download(request: HttpRequest, document_id: int, form: str) -> HttpResponse:
-    officer = _officer(request)
+    officer = officer_for_request(request)
     if form not in ("pdf", "docx"):
         raise Http404("没有这种格式。")
     try:
@@ -354,7 +347,7 @@ def _may_see_figures(officer: Officer) -> bool:
 @login_required
 def figures(request: HttpRequest) -> HttpResponse:
     """法制审核 oversight figures for the officer's agency, on screen or as Excel."""
-    officer = _officer(request)
+    officer = officer_for_request(request)
     if not _may_see_figures(officer):
         raise PermissionDenied("只有负责人、监督人员和法制审核人员可以查看审核统计。")
     year = request.GET.get("year", "")
