@@ -81,6 +81,9 @@ class Publication(models.Model):
     withdrawal_due_on = models.DateField("应撤下期限", null=True, blank=True)
     withdrawn_at = models.DateTimeField("撤下时间", null=True, blank=True)
     exempt_reason = models.CharField("不予公示的理由", max_length=300, blank=True)
+    # The searchable public content as tokens (search.py); kept in step with title, status and
+    # public_text by the services, indexed by the database (tsvector / FTS5).
+    search_tokens = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,6 +93,8 @@ class Publication(models.Model):
         indexes = [
             models.Index(fields=["status", "-decided_on"], name="publication_portal"),
             models.Index(fields=["agency", "status", "due_on"], name="publication_due"),
+            # Newest first with a stable order, and keyset paging on (decided_on, id).
+            models.Index(fields=["-decided_on", "-id"], name="publication_newest"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Q
 
 from sanxiang.disclosure.models import ActKind, Publication, PublicationStatus
+from sanxiang.disclosure.search import search_filter
 from sanxiang.ledger.models import LedgerEntry, TreeHead
 
 LIVE = (PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN)
@@ -59,9 +60,19 @@ def publications_public(
     until: date | None = None,
     offset: int = 0,
     limit: int = 20,
+    before: tuple[date, int] | None = None,
+    after: tuple[date, int] | None = None,
 ) -> list[PublicRow]:
-    """Published (and withdrawn) decisions, newest first. ``query`` matches any run of
-    characters of the title or the public text — two-character words such as 违建 included."""
+    """Published (and withdrawn) decisions, newest first (decision date, then id).
+
+    ``query``: words that must all occur in the title or the public text — any run of two or
+    more Chinese characters (违建, 占道), a single character, or a word of letters or digits; a
+    withdrawn decision's text is no longer public, so only its title is searched (search.py).
+
+    Paging: ``offset`` counts rows; ``before``/``after`` are keyset cursors, the (decided_on, id)
+    of a row already shown: the rows after it in the list (older), or the ``limit`` rows just
+    before it (newer), still newest first. A cursor stays fast on any page and stable while
+    decisions are published."""
     rows = Publication.objects.filter(status__in=LIVE)
     if agency_id:
         rows = rows.filter(agency_id=agency_id)
@@ -71,14 +82,24 @@ def publications_public(
         rows = rows.filter(decided_on__gte=since)
     if until:
         rows = rows.filter(decided_on__lte=until)
-    for word in query.split()[:5]:
-        word = word[:50]
-        # A withdrawn decision's text is no longer public: only its title is searched.
-        rows = rows.filter(
-            Q(title__icontains=word)
-            | Q(status=PublicationStatus.PUBLISHED, public_text__icontains=word)
+    rows = search_filter(rows, query)
+    newest_first = True
+    if before is not None:
+        day, pk = before
+        rows = rows.filter(decided_on__lte=day).filter(
+            Q(decided_on__lt=day) | Q(decided_on=day, pk__lt=pk)
         )
-    rows = rows.select_related("agency").order_by("-decided_on", "-pk")
+    elif after is not None:
+        day, pk = after
+        rows = rows.filter(decided_on__gte=day).filter(
+            Q(decided_on__gt=day) | Q(decided_on=day, pk__gt=pk)
+        )
+        newest_first = False
+    order = ("-decided_on", "-pk") if newest_first else ("decided_on", "pk")
+    rows = rows.select_related("agency").order_by(*order)
+    found = list(rows[offset : offset + limit])
+    if not newest_first:
+        found.reverse()
     return [
         PublicRow(
             r.pk,
@@ -88,7 +109,7 @@ def publications_public(
             r.decided_on,
             r.status == PublicationStatus.WITHDRAWN,
         )
-        for r in rows[offset : offset + limit]
+        for r in found
     ]
 
 

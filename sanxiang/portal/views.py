@@ -109,6 +109,13 @@ def _date(value: str) -> date | None:
         return None
 
 
+def _cursor(value: str) -> tuple[date, int] | None:
+    """A paging cursor ``YYYY-MM-DD_id``; anything else is no cursor."""
+    day, _, pk = value.partition("_")
+    found = _date(day)
+    return (found, int(pk)) if found and pk.isdigit() and len(pk) < 19 else None
+
+
 def decisions(request):
     """执法决定公示 (事后公开): search and filters, newest first, 20 a page."""
     agencies = list(agency_list_public())
@@ -125,10 +132,22 @@ def decisions(request):
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
+    # Paging by cursor (the last or first row shown), so every page is as fast as the first and
+    # stays put while decisions are published; a bare ?page=N (old links) still counts rows.
+    before, after = _cursor(request.GET.get("before", "")), _cursor(request.GET.get("after", ""))
     rows = publications_public(
         query=q, agency_id=agency_id, kind=kind, since=since, until=until,
-        offset=(page - 1) * DECISIONS_PER_PAGE, limit=DECISIONS_PER_PAGE + 1,
+        offset=0 if before or after else (page - 1) * DECISIONS_PER_PAGE,
+        limit=DECISIONS_PER_PAGE + 1, before=before, after=None if before else after,
     )  # fmt: skip
+    if after and not before:
+        has_prev, has_next = len(rows) > DECISIONS_PER_PAGE, True
+        rows = rows[-DECISIONS_PER_PAGE:]
+    else:
+        has_prev, has_next = page > 1, len(rows) > DECISIONS_PER_PAGE
+        rows = rows[:DECISIONS_PER_PAGE]
+    if not rows:
+        has_next = False
     base = {
         "q": q,
         "agency": agency_id or "",
@@ -140,8 +159,11 @@ def decisions(request):
         request,
         "portal/decisions.html",
         {
-            "rows": rows[:DECISIONS_PER_PAGE],
-            "has_next": len(rows) > DECISIONS_PER_PAGE,
+            "rows": rows,
+            "has_next": has_next,
+            "has_prev": has_prev and page > 1,
+            "next_cursor": f"{rows[-1].decided_on.isoformat()}_{rows[-1].id}" if rows else "",
+            "prev_cursor": f"{rows[0].decided_on.isoformat()}_{rows[0].id}" if rows else "",
             "page": page,
             "q": q,
             "agencies": agencies,
