@@ -9,10 +9,11 @@ from datetime import date
 from django.db.models import Q
 
 from sanxiang.disclosure.models import ActKind, Publication, PublicationStatus
-from sanxiang.disclosure.search import search_filter
+from sanxiang.disclosure.search import recent_matches, search_filter
 from sanxiang.ledger.models import LedgerEntry, TreeHead
 
 LIVE = (PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN)
+NOT_PUBLIC = (PublicationStatus.PENDING, PublicationStatus.EXEMPT)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,10 @@ def publications_public(
     of a row already shown: the rows after it in the list (older), or the ``limit`` rows just
     before it (newer), still newest first. A cursor stays fast on any page and stable while
     decisions are published."""
-    rows = Publication.objects.filter(status__in=LIVE)
+    # Published or withdrawn, said as "not pending or exempt": a negation no index serves, so
+    # the database walks the (decided_on, id) index newest first and stops after a page
+    # instead of sorting every live row (SQLite's planner would otherwise pick the status index).
+    rows = Publication.objects.exclude(status__in=NOT_PUBLIC)
     if agency_id:
         rows = rows.filter(agency_id=agency_id)
     if kind:
@@ -82,7 +86,6 @@ def publications_public(
         rows = rows.filter(decided_on__gte=since)
     if until:
         rows = rows.filter(decided_on__lte=until)
-    rows = search_filter(rows, query)
     newest_first = True
     if before is not None:
         day, pk = before
@@ -96,7 +99,16 @@ def publications_public(
         )
         newest_first = False
     order = ("-decided_on", "-pk") if newest_first else ("decided_on", "pk")
-    rows = rows.select_related("agency").order_by(*order)
+    rows = rows.order_by(*order)
+    recent = recent_matches(rows, query, offset + limit) if query else None
+    if recent is not None:
+        rows, offset = rows.filter(pk__in=recent[offset:]), 0
+    else:
+        rows = search_filter(rows, query)
+    # Only what a row shows: the texts and tokens stay on disk (a page of 20 must not read them).
+    rows = rows.select_related("agency").only(
+        "pk", "title", "kind", "decided_on", "status", "agency__name"
+    )
     found = list(rows[offset : offset + limit])
     if not newest_first:
         found.reverse()

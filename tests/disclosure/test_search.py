@@ -207,3 +207,11 @@ def test_sqlite_index_survives_a_table_rebuild(decisions):
     assert titles(query="违建") == ["违法建设案"]
     Publication.objects.filter(pk=decisions[0].pk).update(search_tokens="")
     assert titles(query="违建") == []  # the update trigger is back
+
+
+def test_every_status_is_either_public_or_not():
+    from sanxiang.disclosure.models import PublicationStatus
+    from sanxiang.disclosure.public import LIVE, NOT_PUBLIC
+
+    assert set(LIVE) | set(NOT_PUBLIC) == set(PublicationStatus.values)
+    assert not set(LIVE) & set(NOT_PUBLIC)
