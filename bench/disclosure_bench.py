@@ -27,6 +27,7 @@ Results, 2026-11-23, this 2-CPU machine shared with other jobs, PostgreSQL 15 de
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import multiprocessing
 import os
@@ -292,7 +293,17 @@ def generate(count: int, seed: int = 7) -> None:
     ]
     # Text generation and tokenising are the slow part: two processes do it, in order.
     pool = multiprocessing.get_context("fork").Pool(2)
-    rows = (row for chunk in pool.imap(_rows, chunks) for row in chunk)
+
+    def generated():  # type: ignore[no-untyped-def]
+        pending: collections.deque = collections.deque()  # type: ignore[type-arg]
+        for chunk in chunks:  # at most four chunks ahead: memory stays flat
+            pending.append(pool.apply_async(_rows, (chunk,)))
+            if len(pending) == 4:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+    rows = generated()
 
     columns = (
         "case_id, agency_id, kind, title, decided_on, due_on, due_basis, full_text, status, "

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
 from sanxiang.disclosure.models import Publication, PublicationStatus
@@ -159,9 +159,21 @@ def recent_matches(ordered: QuerySet, query: str, wanted: int) -> list[int] | No
     terms = query_terms(query)
     if connection.vendor != "postgresql" or not terms or wanted > RECENT_WINDOW // 4:
         return None
-    window = ordered.annotate(hit=_condition(terms)).values_list("pk", "hit")[:RECENT_WINDOW]
-    ids = [pk for pk, hit in window if hit]
-    return ids[:wanted] if len(ids) >= wanted else None
+    window = ordered.annotate(
+        vector=RawSQL("disclosure_publication.search_vector", [], output_field=TextField())
+    ).values("pk", "decided_on", "vector")[:RECENT_WINDOW]
+    sql, params = window.query.sql_with_params()
+    direction = "DESC" if str(ordered.query.order_by[0]).startswith("-") else "ASC"
+    # The window's LIMIT keeps the planner from reordering; scanning it in its own order, the
+    # database stops at the ``wanted``-th match (usually within a few dozen rows).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w.pk FROM ({sql}) w WHERE w.vector @@ to_tsquery('simple', %s) "  # noqa: S608 - Django's own SQL, values bound
+            f"ORDER BY w.decided_on {direction}, w.pk {direction} LIMIT %s",
+            [*params, pg_tsquery(terms), wanted],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) >= wanted else None
 
 
 # --- the database side (migration, post_migrate, reindex) --------------------------------------
