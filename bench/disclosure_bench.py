@@ -40,9 +40,10 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("SANXIANG_VAR", tempfile.mkdtemp(prefix="sanxiang-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
@@ -294,7 +295,7 @@ def generate(count: int, seed: int = 7) -> None:
     # Text generation and tokenising are the slow part: two processes do it, in order.
     pool = multiprocessing.get_context("fork").Pool(2)
 
-    def generated():  # type: ignore[no-untyped-def]
+    def generated() -> Iterator[tuple]:  # type: ignore[type-arg]
         pending: collections.deque = collections.deque()  # type: ignore[type-arg]
         for chunk in chunks:  # at most four chunks ahead: memory stays flat
             pending.append(pool.apply_async(_rows, (chunk,)))
@@ -534,7 +535,7 @@ def explain(middle, agency: int) -> None:  # type: ignore[no-untyped-def]
     from sanxiang.disclosure.public import publications_public
 
     print("\nportal queries in the database (EXPLAIN ANALYZE, second run)")
-    queries = {
+    queries: dict[str, dict[str, Any]] = {
         "list": {},
         "search 违建": {"query": "违建"},
         "search 占道 + agency": {"query": "占道", "agency_id": agency},

@@ -146,8 +146,9 @@ def test_the_portal_pages_by_cursor_and_old_page_links_still_work(client, staff)
         page = client.get(url + "?" + link.group(1).replace("&amp;", "&")).content.decode()
     assert shown == [f"{n:02d}" for n in range(44, -1, -1)]
     assert "下一页" not in page and "第 3 页" in page
-    previous = re.search(r'href="\?([^"]*after=[^"]*)">上一页', page).group(1)
-    back = client.get(url + "?" + previous.replace("&amp;", "&")).content.decode()
+    previous = re.search(r'href="\?([^"]*after=[^"]*)">上一页', page)
+    assert previous is not None
+    back = client.get(url + "?" + previous.group(1).replace("&amp;", "&")).content.decode()
     assert re.findall(r"第(\d\d)号违建", back) == [f"{n:02d}" for n in range(24, 4, -1)]
     old = client.get(url, {"q": "违建", "page": "2"}).content.decode()
     assert re.findall(r"第(\d\d)号违建", old) == [f"{n:02d}" for n in range(24, 4, -1)]
