@@ -38,6 +38,9 @@ from sanxiang.disclosure.models import Publication, PublicationStatus
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _RUNS = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+)")
 MAX_TOKEN = 60  # characters; longer runs of letters or digits are cut (PostgreSQL limits lexemes)
+# PostgreSQL keeps word positions up to 16,383 (and a tsvector under 1 MB): the text after about
+# 16,000 characters is not searchable, on either database alike.
+MAX_TOKENS = 16_000
 MAX_WORDS = 5
 MAX_WORD_LENGTH = 50
 
@@ -70,14 +73,15 @@ def _run_tokens(han: bool, run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
 
 
-def tokens(text: str) -> str:
-    """The indexed token stream of ``text``."""
-    return " ".join(token for han, run in _runs(text) for token in _run_tokens(han, run))
+def tokens(text: str, *, limit: int | None = None) -> str:
+    """The indexed token stream of ``text`` (its first ``limit`` tokens)."""
+    stream = [token for han, run in _runs(text) for token in _run_tokens(han, run)]
+    return " ".join(stream[:limit])
 
 
 def index_text(title: str, public_text: str, *, text_public: bool) -> str:
     """What of a publication is searchable: the title, and the text while it is public."""
-    return tokens(f"{title}\n{public_text}" if text_public else title)
+    return tokens(f"{title}\n{public_text}" if text_public else title, limit=MAX_TOKENS)
 
 
 # A query is a list of terms, all of which must match; a term is (phrase tokens, prefix).

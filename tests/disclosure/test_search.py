@@ -216,3 +216,10 @@ def test_every_status_is_either_public_or_not():
 
     assert set(LIVE) | set(NOT_PUBLIC) == set(PublicationStatus.values)
     assert not set(LIVE) & set(NOT_PUBLIC)
+
+
+def test_a_very_long_text_is_indexed_up_to_a_limit(staff):
+    long = publish(staff, "长文书", "违法建设" * 50_000 + "油烟")  # 200,000 characters
+    assert titles(query="违建") == [] and titles(query="违法") == ["长文书"]
+    assert titles(query="油烟") == []  # past the limit
+    assert len(long.search_tokens.split()) == 16_000
