@@ -21,7 +21,17 @@ Run: ``.venv/bin/python scripts/with-postgres.py -- .venv/bin/python bench/discl
 size of the bigram stream against jieba search-mode tokens on a sample (needs ``rjieba``).
 
 Results, 2026-11-23, this 2-CPU machine shared with other jobs, PostgreSQL 15 default settings
-(fsync off), 1,000,000 decisions: see docs/operations/disclosure.md ("Search").
+(fsync off), 1,000,000 decisions (full table in docs/operations/disclosure.md, "Search"):
+
+  load 605 s (COPY) + 123 s (GIN, 576 MB)           p50 / p95 (p50 ÷ baseline)
+  baseline /gongshi/ledger/checkpoint                18.0 /   35.7 ms  (1.0)
+  search ?q=<2-char word>                            71.4 /  134.0 ms  (4.0)
+  search + agency filter                             83.7 /  153.9 ms  (4.7)
+  list (no query)                                    53.9 /  104.3 ms  (3.0)
+  deep page by cursor                                56.5 /  110.3 ms  (3.1)
+  deep page ?page=25000 (OFFSET, now capped at 500)  2239 /   4569 ms  (124.7)
+  detail                                             29.8 /   67.0 ms  (1.7)
+  export csv 75,239 rows/s, peak RSS 464 MiB; PostgreSQL COPY TO STDOUT 427,434 rows/s
 """
 
 from __future__ import annotations
@@ -447,7 +457,7 @@ def client(base: str, plan_file: str, threads: int, seconds: float) -> None:
         ),
         "list (no query)": lambda n, i: "/gongshi/decisions/",
         "deep page by cursor": lambda n, i: f"/gongshi/decisions/?page=25001&before={deep_cursor}",
-        f"deep page ?page={deep_page} (OFFSET)": lambda n, i: (
+        f"deep page ?page={deep_page} (OFFSET, capped)": lambda n, i: (
             f"/gongshi/decisions/?page={deep_page}"
         ),
         "detail /gongshi/decisions/<id>/": lambda n, i: f"/gongshi/decisions/{rng.choice(ids)}/",

@@ -153,6 +153,8 @@ def test_the_portal_pages_by_cursor_and_old_page_links_still_work(client, staff)
     old = client.get(url, {"q": "违建", "page": "2"}).content.decode()
     assert re.findall(r"第(\d\d)号违建", old) == [f"{n:02d}" for n in range(24, 4, -1)]
     assert client.get(url, {"before": "x_y", "after": "2026-13-01_1"}).status_code == 200
+    deep = client.get(url, {"q": "违建", "page": "10000000"}).content.decode()
+    assert "第 500 页" in deep and "没有符合条件的公示" in deep  # no deeper than 10,000 rows
 
 
 def test_correction_reindexes_and_withdrawal_leaves_only_the_title(staff, general_case, articles):
