@@ -55,7 +55,12 @@ class WithdrawalReason(models.TextChoices):
     VOID = "void", "行政处罚决定被确认无效"
 
 
+CREDIT_SEVERITIES = [("minor", "轻微失信"), ("general", "一般失信"), ("serious", "严重失信")]
+
+
 class Publication(models.Model):
+    CREDIT_SEVERITIES = CREDIT_SEVERITIES
+
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("执法行为类别", max_length=16, choices=ActKind.choices)
@@ -81,6 +86,15 @@ class Publication(models.Model):
     withdrawal_due_on = models.DateField("应撤下期限", null=True, blank=True)
     withdrawn_at = models.DateTimeField("撤下时间", null=True, blank=True)
     exempt_reason = models.CharField("不予公示的理由", max_length=300, blank=True)
+    # 信用公示 (行政处罚 only): the class of 失信 and the 公示截止期 that follows (credit.py).
+    credit_severity = models.CharField(
+        "失信程度",
+        max_length=16,
+        blank=True,
+        choices=CREDIT_SEVERITIES,
+    )
+    credit_until = models.DateField("公示截止期", null=True, blank=True)
+    credit_basis = models.CharField("公示截止期依据", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

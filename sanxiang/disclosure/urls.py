@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/correct", views.correct, name="correct"),
     path("<int:pk>/withdraw", views.withdraw, name="withdraw"),
     path("<int:pk>/exempt", views.exempt, name="exempt"),
+    path("<int:pk>/credit", views.credit, name="credit"),
 ]

@@ -17,6 +17,7 @@ from sanxiang.disclosure.models import ListingKind, PublicationStatus, Withdrawa
 from sanxiang.disclosure.services import (
     publication_confirm,
     publication_correct,
+    publication_credit_set,
     publication_draft,
     publication_exempt,
     publication_withdraw,
@@ -156,6 +157,19 @@ def exempt(request: HttpRequest, pk: int) -> HttpResponse:
             actor=officer, publication_id=pk, reason=request.POST.get("reason", "")
         ),
         "已记录不予公示的理由。",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def credit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request, pk,
+        lambda officer: publication_credit_set(
+            actor=officer, publication_id=pk, severity=request.POST.get("severity", ""),
+            reason=request.POST.get("reason", ""),
+        ),
+        "已更新失信程度和公示截止期。",
     )  # fmt: skip
 
 
