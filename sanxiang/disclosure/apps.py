@@ -13,3 +13,11 @@ class DisclosureConfig(AppConfig):
             publication_open(case, actor, action)
 
         observers.register("disclosure", open_publication)
+
+        from sanxiang.disclosure import signals
+
+        signals.connect()
+
+        from sanxiang.disclosure.listings import register_listing_check
+
+        register_listing_check()

@@ -20,6 +20,7 @@ from docx import Document
 
 from sanxiang.cases.models import Case, CaseDocument, PartyKind, PenaltyKind, Procedure
 from sanxiang.core.workdays import get_calendar
+from sanxiang.disclosure.credit import SEVERITY_LABELS, credit_term, severity_for
 from sanxiang.disclosure.models import (
     ActKind,
     Publication,
@@ -126,7 +127,15 @@ def publication_open(case: Case, actor: Officer, action: str) -> Publication | N
         "approve_afterwards": "实施查封、扣押",
     }.get(action, fields["处罚类别"] or "行政处罚")
     fields["执法结论"] = conclusion
+    credit = (
+        credit_term(decided_on, severity_for(list(case.penalty_kinds)))
+        if kind == ActKind.PENALTY
+        else None
+    )
     publication = Publication.objects.create(
+        credit_severity=credit.severity if credit else "",
+        credit_until=credit.until if credit else None,
+        credit_basis=credit.basis[:300] if credit else "",
         case=case,
         agency_id=case.agency_id,
         kind=kind,
@@ -375,4 +384,41 @@ def publication_exempt(*, actor: Officer, publication_id: int, reason: str) -> P
         publication.exempt_reason = reason.strip()[:300]
         publication.save(update_fields=["status", "exempt_reason"])
         _record(publication, actor.ledger_actor, "exempted", {"reason": publication.exempt_reason})
+    return publication
+
+
+def publication_credit_set(
+    *, actor: Officer, publication_id: int, severity: str, reason: str
+) -> Publication:
+    """Change a penalty's 失信程度 and so its 公示截止期 (a head or reviewer, with reasons)."""
+    if severity not in SEVERITY_LABELS:
+        raise PublicationRefused("请选择失信程度。", log_message=f"severity {severity!r}")
+    reason = reason.strip()
+    if not reason:
+        raise PublicationRefused("请写明认定失信程度的理由。", log_message="no reason")
+    with transaction.atomic():
+        publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
+        if publication is None:
+            raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
+        _may_confirm(actor, publication)
+        if publication.kind != ActKind.PENALTY:
+            raise PublicationRefused(
+                "只有行政处罚信息有信用公示期限。", log_message=f"{publication.pk} not a penalty"
+            )
+        term = credit_term(publication.decided_on, severity)
+        publication.credit_severity = term.severity
+        publication.credit_until = term.until
+        publication.credit_basis = term.basis[:300]
+        publication.save(update_fields=["credit_severity", "credit_until", "credit_basis"])
+        _record(
+            publication,
+            actor.ledger_actor,
+            "credit_set",
+            {
+                "severity": term.severity,
+                "until": term.until.isoformat() if term.until else None,
+                "reason": reason,
+            },
+        )
+    logger.info("publication %s credit severity set to %s", publication.pk, severity)
     return publication

@@ -15,6 +15,8 @@ from sanxiang.cases.workflow.flowchart import describe, main_line, render_svg
 from sanxiang.disclosure.public import (
     kinds_public,
     leaf_content_sha256,
+    listing_kinds_public,
+    listings_public,
     publication_public,
     publications_public,
 )
@@ -174,3 +176,22 @@ def decision(request, pk):
             f"&size={found.head_size}",
         }
     return render(request, "portal/decision.html", {"decision": found, "verify_data": verify_data})
+
+
+def lists(request, kind):
+    """事前公开: each agency's newest published list of one kind, with its proof."""
+    labels = dict(listing_kinds_public())
+    if kind not in labels:
+        raise Http404("没有这种公示清单。")
+    found = listings_public(kind)
+    return render(
+        request,
+        "portal/lists.html",
+        {
+            "kind": kind,
+            "label": labels[kind],
+            "kinds": listing_kinds_public(),
+            "listings": found,
+            "procedure_url": reverse("portal:procedures"),
+        },
+    )
