@@ -108,6 +108,9 @@ def report_docx(figures: AnnualFigures) -> bytes:
     document.add_heading("图表", level=2)
     for chart in figures.charts:
         document.add_paragraph(chart.title).runs[0].bold = True
+        if not chart.bars:
+            document.add_paragraph("本年度无数据。")
+            continue
         largest = max((b.value for b in chart.bars), default=0) or 1
         _table(
             document,
