@@ -8,7 +8,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -58,7 +58,7 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
     agency = officer.unit.agency
     today = timezone.localdate()
     if not FIRST_YEAR <= year <= today.year:
-        raise PermissionDenied("没有该年度的统计数据。")
+        raise Http404("没有该年度的统计数据。")
     figures = annual_figures(agency=agency, year=year, today=today)
     name = report_title(figures)
     fmt = request.GET.get("format", "")

@@ -277,6 +277,9 @@ def test_the_office_page_is_for_heads_reviewers_and_supervisors_only(client, sta
         assert client.post(reverse("report:annual-publish", args=[2025])).status_code == 403
     client.force_login(staff.zhou.user)  # 法制审核人员: sees, may not publish
     with at(2026, 1, 20):
+        latest = client.get(reverse("report:annual-latest"))
+        assert latest.url == reverse("report:annual", args=[2025])
+        assert client.get(reverse("report:annual", args=[2027])).status_code == 404
         page = client.get(reverse("report:annual", args=[2025]))
     assert page.status_code == 200
     assert "<svg" in page.content.decode() and "确认数据无误" not in page.content.decode()
@@ -287,7 +290,7 @@ def test_the_office_page_is_for_heads_reviewers_and_supervisors_only(client, sta
 
 
 def test_a_head_publishes_the_report_and_the_portal_shows_the_frozen_snapshot(
-    client, staff, year_2025
+    client, staff, year_2025, django_assert_max_num_queries
 ):
     client.force_login(staff.head.user)
     with at(2026, 1, 20):
@@ -316,7 +319,9 @@ def test_a_head_publishes_the_report_and_the_portal_shows_the_frozen_snapshot(
     # Later records do not change what was published.
     Case.objects.filter(procedure=Procedure.PENALTY_SIMPLE).update(fine_yuan=Decimal("1"))
 
-    listing = client.get(reverse("portal:reports")).content.decode()
+    client.logout()
+    with django_assert_max_num_queries(3):  # one query for the list, however long
+        listing = client.get(reverse("portal:reports")).content.decode()
     assert "测试市城市管理综合行政执法局" in listing and "2025" in listing
     shown = client.get(reverse("portal:report", args=[report.pk])).content.decode()
     assert report.sha256 in shown and "<svg" in shown
