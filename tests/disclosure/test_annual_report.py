@@ -337,3 +337,12 @@ def test_the_snapshot_hash_is_what_the_head_saw(year_2025):
     assert annual_snapshot(annual_figures(agency=year_2025, year=2025, today=REPORT_DAY))[1] == (
         digest
     )
+
+
+def test_chart_labels_are_escaped_and_bars_are_proportional():
+    from sanxiang.disclosure.charts import bar_chart_svg
+
+    svg = bar_chart_svg("按执法类别", [("<script>alert(1)</script>", 4), ("城市管理", 1)])
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert 'width="350"' in svg and 'width="88"' in svg  # 350 px for the largest, a quarter
+    assert "无数据" in bar_chart_svg("空", [])
