@@ -231,3 +231,30 @@ class ListingChange(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+
+class AnnualReport(models.Model):
+    """A published 行政执法统计年报: the figures as a head confirmed them, frozen as canonical
+    JSON whose SHA-256 is in the ledger. Written once (append-only table); never recomputed."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    snapshot = models.TextField("统计数据（规范 JSON）")
+    sha256 = models.CharField(max_length=64)
+    published_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField("公开时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "行政执法统计年报"
+        verbose_name_plural = "行政执法统计年报"
+        ordering = ["-year", "agency"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="annual_report_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.year}年度行政执法统计年报"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id

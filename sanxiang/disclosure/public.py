@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from sanxiang.disclosure.annual import AnnualFigures, report_context
 from sanxiang.disclosure.models import (
     ActKind,
+    AnnualReport,
     ListingKind,
     ListingSnapshot,
     Publication,
@@ -224,3 +226,58 @@ def listings_public(kind: str) -> list[PublicListing]:
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class PublicAnnualReportRow:
+    id: int
+    agency: str
+    year: int
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class PublicAnnualReport:
+    id: int
+    agency: str
+    year: int
+    published_at: datetime
+    figures: AnnualFigures
+    snapshot: str  # the exact published JSON, which hashes to ``sha256``
+    sha256: str
+    ledger_index: int | None
+
+
+def annual_reports_public() -> list[PublicAnnualReportRow]:
+    """Published 行政执法统计年报, newest year first."""
+    return [
+        PublicAnnualReportRow(r.pk, r.agency.name, r.year, r.published_at)
+        for r in AnnualReport.objects.select_related("agency").order_by("-year", "agency__name")
+    ]
+
+
+def annual_report_public(report_id: int) -> PublicAnnualReport | None:
+    """One published report as it was frozen — never recomputed from today's records."""
+    report = AnnualReport.objects.filter(pk=report_id).select_related("agency").first()
+    if report is None:
+        return None
+    entry = LedgerEntry.objects.filter(
+        object_type="disclosure.annualreport",
+        object_id=str(report.pk),
+        content_sha256=report.sha256,
+    ).first()
+    return PublicAnnualReport(
+        id=report.pk,
+        agency=report.agency.name,
+        year=report.year,
+        published_at=report.published_at,
+        figures=AnnualFigures.from_json(json.loads(report.snapshot)),
+        snapshot=report.snapshot,
+        sha256=report.sha256,
+        ledger_index=entry.sequence if entry is not None else None,
+    )
+
+
+def annual_report_context_public(report: PublicAnnualReport) -> dict[str, object]:
+    """The published figures laid out for the page: sections and the charts as inline SVG."""
+    return report_context(report.figures)

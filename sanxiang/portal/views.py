@@ -13,6 +13,9 @@ from sanxiang.cases.public import document_verification_public
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.flowchart import describe, main_line, render_svg
 from sanxiang.disclosure.public import (
+    annual_report_context_public,
+    annual_report_public,
+    annual_reports_public,
     kinds_public,
     leaf_content_sha256,
     listing_kinds_public,
@@ -194,4 +197,21 @@ def lists(request, kind):
             "listings": found,
             "procedure_url": reverse("portal:procedures"),
         },
+    )
+
+
+def reports(request):
+    """行政执法统计年报 the agencies have published (by 31 January each year)."""
+    return render(request, "portal/reports.html", {"reports": annual_reports_public()})
+
+
+def report(request, pk):
+    """One published annual report, as it was frozen, with the proof of its snapshot."""
+    found = annual_report_public(pk)
+    if found is None:
+        raise Http404("没有该年报。")
+    return render(
+        request,
+        "portal/report.html",
+        {"published": found, **annual_report_context_public(found)},
     )
