@@ -29,14 +29,7 @@ from sanxiang.cases.services import case_transition, document_generate
 from sanxiang.evidence.storage import blob_name, open_blob
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verify import verify_ledger
-from tests.cases.conftest import (  # noqa: F401 - fixtures shared with the case tests
-    articles,
-    on_spot_case,
-    ready_case,
-    set_basis,
-    staff,
-    statutory_catalogue,
-)
+from tests.cases.conftest import ready_case, set_basis
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MORNING = datetime(2026, 5, 20, 9, 0, tzinfo=SHANGHAI)
@@ -84,6 +77,12 @@ def served(staff, articles):
     return steps(case, (staff.zhang, "serve"))
 
 
+def current_code(case) -> str:
+    row = party_code_current(case.pk)
+    assert row is not None
+    return row.code
+
+
 def ask(client, number, code, **extra):
     return client.post(reverse("portal:party-query"), {"number": number, "code": code}, **extra)
 
@@ -96,7 +95,7 @@ def docx_text(document: CaseDocument) -> str:
 def test_the_party_sees_state_dates_and_the_documents_served_on_him_and_downloads_them(
     client, staff, served
 ):
-    code = party_code_current(served.pk).code
+    code = current_code(served)
     # As typed from paper: other brackets, small letters, no hyphen.
     typed_number = served.number.replace("〔", "[").replace("〕", "]")
     response = ask(client, typed_number, code.lower())
@@ -126,14 +125,18 @@ def test_the_party_sees_state_dates_and_the_documents_served_on_him_and_download
     )
     assert PartyQueryAttempt.objects.get().outcome == "succeeded"
     assert verify_ledger().ok
+    client.force_login(staff.zhang.user)
+    timeline = client.get(reverse("cases:detail", args=[served.pk])).content.decode()
+    assert "当事人在公示平台查询本案" in timeline and "当事人（凭查询码）" in timeline
 
 
 def test_the_code_is_printed_on_documents_for_the_party_and_nowhere_public(staff, served):
     from sanxiang.disclosure.models import Publication
     from sanxiang.disclosure.services import publication_draft
 
-    code = code_display(party_code_current(served.pk).code)
-    line = f"案件查询：http://127.0.0.1:8000/gongshi/query/　案件编号：{served.number}　查询码：{code}"
+    code = code_display(current_code(served))
+    url = "http://127.0.0.1:8000/gongshi/query/"
+    line = f"案件查询：{url}　案件编号：{served.number}　查询码：{code}"
     for kind in ("decision", "advance_notice"):
         assert line in docx_text(CaseDocument.objects.get(case=served, kind=kind))
     assert code not in docx_text(CaseDocument.objects.get(case=served, kind="registration"))
@@ -145,9 +148,7 @@ def test_the_code_is_printed_on_documents_for_the_party_and_nowhere_public(staff
         assert raw not in leaf and code not in leaf and digest not in leaf
 
 
-def test_a_wrong_code_and_an_unknown_case_get_the_same_answer_and_no_grant(
-    client, staff, caplog
-):
+def test_a_wrong_code_and_an_unknown_case_get_the_same_answer_and_no_grant(client, staff, caplog):
     case = registered(staff)
     code = party_code_ensure(actor=staff.zhang, case_id=case.pk).code
     caplog.set_level(logging.WARNING, logger="sanxiang.cases.party_access")
@@ -192,7 +193,8 @@ def test_twenty_failures_from_one_address_stop_it_but_not_others(client, staff, 
     settings.FORWARDED_ALLOW_IPS = ["127.0.0.1"]  # a proxy on the same machine
     guesser = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}
     for n in range(20):
-        assert ask(client, f"测城执罚〔2026〕{100 + n}号", "2222222222", **guesser).status_code == 403
+        guess = ask(client, f"测城执罚〔2026〕{100 + n}号", "2222222222", **guesser)
+        assert guess.status_code == 403
     refused = ask(client, case.number, code, **guesser)
     assert "查询失败次数过多" in refused.content.decode()
     assert ask(client, case.number, code, HTTP_X_FORWARDED_FOR="203.0.113.10").status_code == 302
@@ -204,13 +206,11 @@ def test_twenty_failures_from_one_address_stop_it_but_not_others(client, staff, 
 
 def test_the_grant_ends_after_thirty_minutes(client, staff, served):
     decision = CaseDocument.objects.get(case=served, kind="decision")
-    ask(client, served.number, party_code_current(served.pk).code)
+    ask(client, served.number, current_code(served))
     with time_machine.travel(MORNING + timedelta(minutes=29), tick=False):
         assert client.get(reverse("portal:party-case")).status_code == 200
     with time_machine.travel(MORNING + timedelta(minutes=31), tick=False):
-        assert client.get(reverse("portal:party-case"))["Location"] == reverse(
-            "portal:party-query"
-        )
+        assert client.get(reverse("portal:party-case"))["Location"] == reverse("portal:party-query")
         download = client.get(reverse("portal:party-document", args=[decision.pk]))
         assert download.status_code == 302
     assert not LedgerEntry.objects.filter(action="cases.document.party_downloaded").exists()
@@ -220,9 +220,9 @@ def test_a_grant_opens_only_the_documents_handed_to_that_party(client, staff, se
     other = on_spot_case("person", Decimal("100"))
     other = steps(other, (staff.zhang, "decide_on_spot"))
     theirs = document_generate(actor=staff.zhang, case_id=other.pk, kind="on_spot_decision")
-    assert code_display(party_code_current(other.pk).code) in docx_text(theirs)
+    assert code_display(current_code(other)) in docx_text(theirs)
     internal = CaseDocument.objects.get(case=served, kind="registration")
-    ask(client, served.number, party_code_current(served.pk).code)
+    ask(client, served.number, current_code(served))
     for document in (theirs, internal):
         assert client.get(reverse("portal:party-document", args=[document.pk])).status_code == 404
     assert not LedgerEntry.objects.filter(action="cases.document.party_downloaded").exists()
@@ -237,7 +237,7 @@ def test_reissuing_the_code_invalidates_the_old_one_and_is_recorded(client, staf
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert code_display(old) in page and "重新签发查询码" in page
     client.post(reverse("cases:party-code", args=[case.pk]))
-    new = party_code_current(case.pk).code
+    new = current_code(case)
     assert new != old and PartyQueryCode.objects.filter(case=case).count() == 2
     client.logout()
     assert ask(client, case.number, old).status_code == 403
