@@ -175,7 +175,11 @@ def party_code_reissue(*, actor: Officer, case_id: int) -> PartyQueryCode:
 
 @dataclass(frozen=True)
 class PartyGrant:
+    """What a match allows until ``expires_at``: the case, while the code matched stays current
+    (a re-issue ends the grants of the old code too)."""
+
     case_id: int
+    code_id: int
     expires_at: datetime
 
 
@@ -227,14 +231,14 @@ def party_query_verify(*, number: str, code: str, client_ip: str) -> PartyGrant:
         case=case,
         outcome=QueryOutcome.SUCCEEDED if matched else QueryOutcome.FAILED,
     )
-    if not matched or case is None:
+    if not matched or case is None or current is None:
         logger.warning(
             "party query failed: number %r (%s) from %s", number,
             f"case {case.pk}" if case else "no such case", client_ip,
         )  # fmt: skip
         raise PartyQueryRefused(NO_MATCH, log_message=f"party query failed for {number!r}")
     logger.info("party query succeeded: case %s from %s", case.pk, client_ip)
-    return PartyGrant(case_id=case.pk, expires_at=now + GRANT)
+    return PartyGrant(case_id=case.pk, code_id=current.pk, expires_at=now + GRANT)
 
 
 # --- what the party sees ----------------------------------------------------------------------
@@ -337,8 +341,17 @@ def _dates(case: Case) -> list[PartyDate]:
     return dates
 
 
-def party_case_view(*, case_id: int) -> PartyCase:
-    """What a verified party sees of his case; the view is a ledger event."""
+def _grant_holds(case_id: int, code_id: int) -> bool:
+    current = party_code_current(case_id)
+    return current is not None and current.pk == code_id
+
+
+def party_case_view(*, case_id: int, code_id: int) -> PartyCase | None:
+    """What a verified party sees of his case, or None once the code he used was re-issued;
+    the view is a ledger event."""
+    if not _grant_holds(case_id, code_id):
+        logger.info("party grant for case %s ended: code %s re-issued", case_id, code_id)
+        return None
     case = Case.objects.select_related("agency").get(pk=case_id)
     definition = PROCEDURES[case.procedure]
     shown = PartyCase(
@@ -384,11 +397,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def party_document_open(*, case_id: int, document_id: int) -> tuple[str, bytes] | None:
+def party_document_open(
+    *, case_id: int, code_id: int, document_id: int
+) -> tuple[str, bytes] | None:
     """The PDF of a document handed to the party of ``case_id`` (file name and bytes), or None
-    for any other document; each download is a ledger event."""
+    for any other document or once the code was re-issued; each download is a ledger event."""
     case = Case.objects.filter(pk=case_id).first()
-    if case is None:
+    if case is None or not _grant_holds(case_id, code_id):
         return None
     document = next((d for d in _party_documents(case) if d.pk == document_id), None)
     if document is None:

@@ -85,11 +85,14 @@ def party_query_public(*, number: str, code: str, client_ip: str) -> PartyGrant:
     return party_query_verify(number=number, code=code, client_ip=client_ip)
 
 
-def party_case_public(case_id: int) -> PartyCase:
-    """The case as its verified party sees it (recorded in the ledger)."""
-    return party_case_view(case_id=case_id)
+def party_case_public(grant: PartyGrant) -> PartyCase | None:
+    """The case as its verified party sees it (recorded in the ledger), or None if the code
+    the grant came from has been re-issued since."""
+    return party_case_view(case_id=grant.case_id, code_id=grant.code_id)
 
 
-def party_document_public(*, case_id: int, document_id: int) -> tuple[str, bytes] | None:
-    """A PDF handed to the party of ``case_id``, or None (recorded in the ledger)."""
-    return party_document_open(case_id=case_id, document_id=document_id)
+def party_document_public(grant: PartyGrant, document_id: int) -> tuple[str, bytes] | None:
+    """A PDF handed to the party of the grant's case, or None (recorded in the ledger)."""
+    return party_document_open(
+        case_id=grant.case_id, code_id=grant.code_id, document_id=document_id
+    )

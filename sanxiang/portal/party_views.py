@@ -5,7 +5,7 @@ while sees his case and the documents handed to him. Thin: the rules live in
 from __future__ import annotations
 
 import logging
-import time
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from django import forms
@@ -13,10 +13,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sanxiang.cases.public import (
+    PartyGrant,
     PartyQueryRefused,
     party_case_public,
     party_document_public,
@@ -50,15 +52,26 @@ def client_ip(request: HttpRequest) -> str:
     return remote or "unknown"
 
 
-def _granted_case(request: HttpRequest) -> int | None:
-    """The case this browser verified for, while the grant lasts."""
-    grant = request.session.get(SESSION_KEY)
-    if not isinstance(grant, dict):
+def _grant(request: HttpRequest) -> PartyGrant | None:
+    """The grant this browser holds, while it lasts."""
+    stored = request.session.get(SESSION_KEY)
+    if not isinstance(stored, dict):
         return None
-    if time.time() >= float(grant.get("until", 0)):
+    grant = PartyGrant(
+        case_id=int(stored["case"]),
+        code_id=int(stored["code"]),
+        expires_at=datetime.fromtimestamp(float(stored["until"]), tz=UTC),
+    )
+    if timezone.now() >= grant.expires_at:
         request.session.pop(SESSION_KEY, None)
         return None
-    return int(grant["case"])
+    return grant
+
+
+def _ask_again(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_KEY, None)
+    messages.info(request, "查询已超时、查询码已重新签发或尚未验证，请输入案件编号和查询码。")
+    return redirect("portal:party-query")
 
 
 @never_cache
@@ -81,6 +94,7 @@ def party_query(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()
             request.session[SESSION_KEY] = {
                 "case": grant.case_id,
+                "code": grant.code_id,
                 "until": grant.expires_at.timestamp(),
             }
             return redirect("portal:party-case")
@@ -89,26 +103,25 @@ def party_query(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def party_case(request: HttpRequest) -> HttpResponse:
-    case_id = _granted_case(request)
-    if case_id is None:
-        messages.info(request, "查询已超时或尚未验证，请输入案件编号和查询码。")
-        return redirect("portal:party-query")
-    left = float(request.session[SESSION_KEY]["until"]) - time.time()
+    grant = _grant(request)
+    case = party_case_public(grant) if grant is not None else None
+    if grant is None or case is None:
+        return _ask_again(request)
+    left = (grant.expires_at - timezone.now()).total_seconds()
     return render(
         request,
         "portal/party_case.html",
-        {"case": party_case_public(case_id), "minutes_left": max(1, int(left // 60))},
+        {"case": case, "minutes_left": max(1, int(left // 60))},
     )
 
 
 @never_cache
 def party_document(request: HttpRequest, document_id: int) -> HttpResponse:
     """A PDF of a document handed to the party of the granted case, and nothing else."""
-    case_id = _granted_case(request)
-    if case_id is None:
-        messages.info(request, "查询已超时或尚未验证，请输入案件编号和查询码。")
-        return redirect("portal:party-query")
-    found = party_document_public(case_id=case_id, document_id=document_id)
+    grant = _grant(request)
+    if grant is None:
+        return _ask_again(request)
+    found = party_document_public(grant, document_id)
     if found is None:
         raise Http404("没有该文书。")
     filename, data = found

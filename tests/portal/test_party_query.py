@@ -228,20 +228,24 @@ def test_a_grant_opens_only_the_documents_handed_to_that_party(client, staff, se
     assert not LedgerEntry.objects.filter(action="cases.document.party_downloaded").exists()
 
 
-def test_reissuing_the_code_invalidates_the_old_one_and_is_recorded(client, staff):
+def test_reissuing_the_code_invalidates_the_old_one_and_its_grants_and_is_recorded(client, staff):
     case = registered(staff)
     old = party_code_ensure(actor=staff.zhang, case_id=case.pk).code
     with pytest.raises(PartyCodeRefused, match="承办人或负责人"):
         party_code_reissue(actor=staff.wang, case_id=case.pk)
+    finder = Client()  # whoever found the lost paper, verified with it
+    assert ask(finder, case.number, old).status_code == 302
     client.force_login(staff.zhang.user)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert code_display(old) in page and "重新签发查询码" in page
     client.post(reverse("cases:party-code", args=[case.pk]))
     new = current_code(case)
     assert new != old and PartyQueryCode.objects.filter(case=case).count() == 2
-    client.logout()
-    assert ask(client, case.number, old).status_code == 403
-    assert ask(client, case.number, new).status_code == 302
+    assert finder.get(reverse("portal:party-case"))["Location"] == reverse("portal:party-query")
+    party = Client()
+    assert ask(party, case.number, old).status_code == 403
+    assert ask(party, case.number, new).status_code == 302
+    assert party.get(reverse("portal:party-case")).status_code == 200
     events = list(
         LedgerEntry.objects.filter(action__startswith="cases.case.party_code_").values_list(
             "action", "actor"
