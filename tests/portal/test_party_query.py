@@ -148,7 +148,9 @@ def test_the_code_is_printed_on_documents_for_the_party_and_nowhere_public(staff
         assert raw not in leaf and code not in leaf and digest not in leaf
 
 
-def test_a_wrong_code_and_an_unknown_case_get_the_same_answer_and_no_grant(client, staff, caplog):
+def test_a_wrong_code_and_an_unknown_case_get_the_same_answer_and_no_grant(
+    client, staff, caplog, django_user_model
+):
     case = registered(staff)
     code = party_code_ensure(actor=staff.zhang, case_id=case.pk).code
     caplog.set_level(logging.WARNING, logger="sanxiang.cases.party_access")
@@ -161,6 +163,10 @@ def test_a_wrong_code_and_an_unknown_case_get_the_same_answer_and_no_grant(clien
     assert outcomes == [("failed", case.pk), ("failed", None)]
     assert "party query failed" in caplog.text and code not in caplog.text
     assert not LedgerEntry.objects.filter(action__startswith="cases.case.party_viewed").exists()
+    admin = django_user_model.objects.create_superuser("admin", password="correct horse battery")
+    client.force_login(admin)
+    listing = client.get(reverse("admin:cases_partyqueryattempt_changelist")).content.decode()
+    assert "测城执罚〔2026〕999号" in listing and "案件编号或查询码不正确" in listing
 
 
 def test_the_form_needs_its_csrf_token(staff):
