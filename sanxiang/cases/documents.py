@@ -151,6 +151,22 @@ AVAILABLE_IN: dict[str, dict[str, frozenset[str]]] = {
         _INSPECTION: frozenset({"no_violation", "violation_found", "closed"}),
     },
 }
+# Documents handed to the party (served under 行政处罚法第六十一条, or handed over on the spot
+# under 第五十二条 and 行政强制法第二十四条): they print his 查询码 for the portal's 当事人查询.
+PARTY_KINDS = frozenset(
+    {
+        "advance_notice",
+        "hearing_notice",
+        "correction_order",
+        "decision",
+        "on_spot_decision",
+        "seizure_decision",
+        "seizure_list",
+    }
+)
+# Lines of the footer that concern the paper copy only; a publication leaves them out.
+PAPER_ONLY_PREFIXES = ("扫码核验", "文书核验码", "案件查询")
+
 NEEDS_PENALTY_BASIS = {
     "decision": "行政处罚决定书应当载明行政处罚的依据（行政处罚法第五十九条）",
     "advance_notice": "事先告知书应当告知拟作出行政处罚的依据（行政处罚法第四十四条）",
@@ -278,8 +294,12 @@ def context_for(
     kind: str = "",
     fields: dict[str, Any] | None = None,
     calendar: WorkdayCalendar | None = None,
+    party_code: str = "",
 ) -> dict[str, Any]:
-    """The placeholders of every template, from the case as it is now and the typed inputs."""
+    """The placeholders of every template, from the case as it is now and the typed inputs.
+
+    ``party_code`` is the case's 查询码 (formatted), printed only on documents for the party.
+    """
     today = timezone.localdate()
     handlers = []
     for officer in case.handlers.prefetch_related("certificates"):
@@ -328,12 +348,22 @@ def context_for(
         "f": _shown(kind, fields or {}, calendar or get_calendar()),
         "verification_code": verification_code,
         "verify_url": verify_url(verification_code),
+        "party_code": party_code,
+        "party_query_url": party_query_url() if party_code else "",
     }
 
 
+def _public_base() -> str:
+    return os.environ.get("SANXIANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
 def verify_url(code: str) -> str:
-    base = os.environ.get("SANXIANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
-    return f"{base}/gongshi/documents/{code}/"
+    return f"{_public_base()}/gongshi/documents/{code}/"
+
+
+def party_query_url() -> str:
+    """The portal page where a party types his case number and 查询码."""
+    return f"{_public_base()}/gongshi/query/"
 
 
 def render_docx(kind: DocumentKind, context: dict[str, Any]) -> bytes:

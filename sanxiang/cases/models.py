@@ -333,3 +333,71 @@ class DecisionExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} 延长至 {self.new_due_on}"
+
+
+class PartyQueryCode(models.Model):
+    """查询码: what a party types, with the case number, to see his case on the portal.
+
+    Printed on the documents handed to the party, so it is kept in plain text: a document can
+    be (re)generated at any time and must print the code then, and a hash would only allow a
+    new code per document, each invalidating the ones on the papers the party already holds.
+    Deriving it from ``SECRET_KEY`` instead would tie every printed code to a key that may
+    have to be rotated. Holding it is no greater exposure than the rest of the row: whoever can
+    read this table can read the case itself. It never reaches the ledger (events carry no
+    hash of it either, as 50 bits could be searched), the logs or any public page; officers
+    with the case in scope see it on the case page. A re-issue revokes the current code and
+    keeps the row, so a later publication can still strip an old code from a document's text.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="party_codes")
+    code = models.CharField("查询码", max_length=16)
+    issued_at = models.DateTimeField("签发时间", auto_now_add=True)
+    issued_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField("作废时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "当事人查询码"
+        verbose_name_plural = "当事人查询码"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="party_code_one_current",
+                violation_error_message="本案已有有效的查询码。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} 查询码（{'已作废' if self.revoked_at else '有效'}）"
+
+
+class QueryOutcome(models.TextChoices):
+    SUCCEEDED = "succeeded", "查询成功"
+    FAILED = "failed", "案件编号或查询码不正确"
+    THROTTLED = "throttled", "失败次数过多，拒绝查询"
+
+
+class PartyQueryAttempt(models.Model):
+    """One try at 当事人查询 on the portal. Failures within the last hour, counted per typed case
+    number and per client address, decide whether the next try is refused (so every server
+    process agrees). The typed code is never stored."""
+
+    at = models.DateTimeField("时间", auto_now_add=True)
+    client_ip = models.CharField("来源地址", max_length=45)
+    case_number = models.CharField("输入的案件编号", max_length=64)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField("结果", max_length=16, choices=QueryOutcome.choices)
+
+    class Meta:
+        verbose_name = "当事人查询记录"
+        verbose_name_plural = "当事人查询记录"
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["case_number", "outcome", "at"], name="party_query_by_number"),
+            models.Index(fields=["client_ip", "outcome", "at"], name="party_query_by_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.case_number} {self.get_outcome_display()}"

@@ -1,4 +1,5 @@
-"""What the public may learn about a document from its verification code (no personal data)."""
+"""What the public may learn about a document from its verification code (no personal data),
+and what a party sees of his own case after verification (当事人查询, ``party_access``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,27 @@ from django.utils import timezone
 
 from sanxiang.cases.documents import KINDS
 from sanxiang.cases.models import CaseDocument
+from sanxiang.cases.party_access import (
+    GRANT,
+    PartyCase,
+    PartyGrant,
+    PartyQueryRefused,
+    party_case_view,
+    party_document_open,
+    party_query_verify,
+)
+
+__all__ = [
+    "GRANT",
+    "DocumentVerification",
+    "PartyCase",
+    "PartyGrant",
+    "PartyQueryRefused",
+    "document_verification_public",
+    "party_case_public",
+    "party_document_public",
+    "party_query_public",
+]
 from sanxiang.ledger.models import LedgerEntry
 
 
@@ -54,4 +76,23 @@ def document_verification_public(code: str) -> DocumentVerification | None:
         docx_sha256=document.docx_sha256,
         ledger_index=entry.sequence if entry else None,
         is_latest=latest == document.pk,
+    )
+
+
+def party_query_public(*, number: str, code: str, client_ip: str) -> PartyGrant:
+    """A grant to see the case, or ``PartyQueryRefused`` (the same words for an unknown case
+    and a wrong code; a time to retry after too many failures)."""
+    return party_query_verify(number=number, code=code, client_ip=client_ip)
+
+
+def party_case_public(grant: PartyGrant) -> PartyCase | None:
+    """The case as its verified party sees it (recorded in the ledger), or None if the code
+    the grant came from has been re-issued since."""
+    return party_case_view(case_id=grant.case_id, code_id=grant.code_id)
+
+
+def party_document_public(grant: PartyGrant, document_id: int) -> tuple[str, bytes] | None:
+    """A PDF handed to the party of the grant's case, or None (recorded in the ledger)."""
+    return party_document_open(
+        case_id=grant.case_id, code_id=grant.code_id, document_id=document_id
     )

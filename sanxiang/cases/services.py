@@ -23,6 +23,7 @@ from django.utils import timezone
 from sanxiang.cases.document_inputs import InputError, inputs_clean
 from sanxiang.cases.documents import (
     KINDS,
+    PARTY_KINDS,
     context_for,
     convert_to_pdf,
     document_refusal,
@@ -43,6 +44,7 @@ from sanxiang.cases.models import (
     Procedure,
     ReviewFlag,
 )
+from sanxiang.cases.party_access import code_display, party_code_current, party_code_ensure
 from sanxiang.cases.workflow import observers
 from sanxiang.cases.workflow.definitions import (
     DECISION_DEADLINE,
@@ -739,7 +741,20 @@ def document_generate(
     if approved_by and approved_by.startswith("user:"):
         head = Officer.objects.filter(user_id=int(approved_by[5:])).first()
         approver = head.name if head else ""
-    context = context_for(case, verification_code=code, approver=approver, kind=kind, fields=fields)
+    # Documents for the party print his 查询码 (issued with the first of them).
+    party_code = (
+        party_code_ensure(actor=actor, case_id=case.pk).code
+        if kind in PARTY_KINDS and case.number
+        else ""
+    )
+    context = context_for(
+        case,
+        verification_code=code,
+        approver=approver,
+        kind=kind,
+        fields=fields,
+        party_code=code_display(party_code) if party_code else "",
+    )
     docx = render_docx(KINDS[kind], context)
     pdf = convert_to_pdf(docx)
     hashes = []
@@ -754,6 +769,12 @@ def document_generate(
             raise CaseRefused(
                 "生成文书期间案件信息发生了变化，请重新生成。",
                 log_message=f"case {case.pk} changed while rendering {kind}",
+            )
+        current = party_code_current(case.pk) if party_code else None
+        if party_code and (current is None or current.code != party_code):
+            raise CaseRefused(
+                "生成文书期间查询码已重新签发，请重新生成。",
+                log_message=f"case {case.pk}: party code reissued while rendering {kind}",
             )
         version = CaseDocument.objects.filter(case=case, kind=kind).count() + 1
         document = CaseDocument.objects.create(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/assess", views.case_assess_view, name="assess"),
     path("<int:pk>/extend", views.case_extend, name="extend"),
     path("<int:pk>/basis", views.case_basis, name="basis"),
+    path("<int:pk>/party-code", views.case_party_code, name="party-code"),
     path("<int:pk>/documents/<str:kind>", views.document_new, name="document-new"),
     path("documents/<int:document_id>.<str:form>", views.document_download, name="document"),
 ]

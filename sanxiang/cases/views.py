@@ -17,6 +17,7 @@ from sanxiang.cases.documents import KINDS, document_refusal, is_available
 from sanxiang.cases.fines import late_fee
 from sanxiang.cases.forms import BasisForm, CaseOpenForm, document_inputs_form
 from sanxiang.cases.models import CaseDocument, PenaltyKind, ReviewFlag
+from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
 from sanxiang.cases.services import (
     ASSESSMENT_OPEN_IN,
     BASIS_OPEN_IN,
@@ -134,6 +135,9 @@ EVENT_LABELS = {
     "review.determination.recorded": "判定是否须经法制审核",
     "basis_set": "登记违法依据和处罚依据",
     "decision_extended": "延长办案期限",
+    "party_code_issued": "签发当事人查询码",
+    "party_code_reissued": "重新签发当事人查询码（原查询码作废）",
+    "party_viewed": "当事人在公示平台查询本案",
 }
 
 
@@ -147,6 +151,8 @@ def _timeline(case, definition) -> list[dict[str, object]]:
     for entry in entries:
         action = entry.action.removeprefix("cases.case.")
         who = names.get(int(entry.actor[5:])) if entry.actor.startswith("user:") else None
+        if entry.actor.startswith("party:"):
+            who = "当事人（凭查询码）"
         rows.append({"entry": entry, "label": labels.get(action, action), "who": who or "系统"})
     return rows
 
@@ -214,6 +220,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
     )
     violated = list(case.violated_articles.select_related("law").order_by("law__title", "number"))
     penalty = list(case.penalty_articles.select_related("law").order_by("law__title", "number"))
+    party_code = party_code_current(case.pk)
     return render(
         request,
         "cases/detail.html",
@@ -248,6 +255,10 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             if basis_open
             else None,
             "document_kinds": _document_kinds(case, officer, bound),
+            "party_code": code_display(party_code.code) if party_code else "",
+            "party_code_issued_at": party_code.issued_at if party_code else None,
+            "may_issue_party_code": bool(case.number)
+            and (officer.has_role(Role.HEAD) or case.handlers.filter(pk=officer.pk).exists()),
         },
         status=status,
     )
@@ -432,4 +443,25 @@ def case_extend(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"办案期限已延长至 {extension.new_due_on:%Y-%m-%d}。")
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_party_code(request, pk):
+    """签发 or 重新签发 the party's 查询码 (the old one stops working)."""
+    officer = officer_for_request(request)
+    try:
+        selectors.case_get_for(officer, pk)
+        had_code = party_code_current(pk) is not None
+        party_code_reissue(actor=officer, case_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "已重新签发查询码，原查询码已作废；请核实当事人身份后书面告知新查询码。"
+            if had_code
+            else "已签发查询码。",
+        )
     return redirect("cases:detail", pk=pk)

@@ -18,7 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 from docx import Document
 
-from sanxiang.cases.models import Case, CaseDocument, PartyKind, PenaltyKind, Procedure
+from sanxiang.cases.documents import PAPER_ONLY_PREFIXES
+from sanxiang.cases.models import (
+    Case,
+    CaseDocument,
+    PartyKind,
+    PartyQueryCode,
+    PenaltyKind,
+    Procedure,
+)
+from sanxiang.cases.party_access import code_display
 from sanxiang.core.workdays import get_calendar
 from sanxiang.disclosure.annual import AnnualFigures, annual_figures
 from sanxiang.disclosure.credit import SEVERITY_LABELS, credit_term, severity_for
@@ -176,9 +185,16 @@ def _docx_text(document: CaseDocument) -> str:
         for table in word.tables
         for row in table.rows
     ]
-    # The verification footer is about the paper copy, not the public text.
+    # The verification footer and the party's 查询码 are about the paper copy, not the public
+    # text; a line carrying any code ever issued for the case goes too, whatever the template.
+    codes = PartyQueryCode.objects.filter(case_id=document.case_id).values_list("code", flat=True)
+    printed = [form for code in codes for form in (code, code_display(code))]
     return "\n".join(
-        line for line in lines if line and not line.startswith(("扫码核验", "文书核验码"))
+        line
+        for line in lines
+        if line
+        and not line.startswith(PAPER_ONLY_PREFIXES)
+        and not any(code in line for code in printed)
     )
 
 
