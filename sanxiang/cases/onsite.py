@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +48,7 @@ from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext, Refusal
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
+from sanxiang.evidence.models import EvidenceItem
 from sanxiang.evidence.selectors import evidence_list_for
 from sanxiang.evidence.services import Upload
 from sanxiang.evidence.uploads import HashingUploadHandler
@@ -322,25 +323,47 @@ def _onsite_photos(request: HttpRequest, pk: int) -> HttpResponse:
                 results.append({"name": upload.name, "ok": True, "item": item})
             finally:
                 upload.close()
+    failed = any(not r["ok"] for r in results) or bool(errors)
+    if "application/json" in request.headers.get("Accept", ""):
+        # The page's script sends one photo a request, so a dropped connection costs one photo.
+        return JsonResponse(
+            {
+                "errors": errors,
+                "results": [
+                    {"name": r["name"], "ok": True, "line": _photo_line(r["item"])}
+                    if r["ok"]
+                    else {"name": r["name"], "ok": False, "message": r["message"]}
+                    for r in results
+                ],
+            },
+            status=400 if failed else 200,
+        )
     photos = list(evidence_list_for(officer=officer, case_number=evidence_reference(case)))
     next_step = (
         "cases:onsite-penalty"
         if case.procedure == Procedure.PENALTY_SIMPLE
         else "cases:onsite-record"
     )
-    failed = any(not r["ok"] for r in results) or bool(errors)
     return render(
         request,
         "cases/onsite/photos.html",
         {
             **_step_context(case, "photos"),
-            "photos": photos,
+            "photos": [_photo_line(p) for p in photos],
             "results": results,
             "errors": errors,
             "data": data or {"device": "手机"},
             "next_url": reverse(next_step, args=[case.pk]),
         },
         status=400 if failed else 200,
+    )
+
+
+def _photo_line(item: EvidenceItem) -> str:
+    """How a registered photo is listed on the phone (the same with and without the script)."""
+    return (
+        f"{item.original_filename} · {timezone.localtime(item.collected_at):%H:%M:%S}"
+        f" · {item.location}"
     )
 
 

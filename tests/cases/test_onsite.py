@@ -41,7 +41,7 @@ def officer(client, staff):
 
 
 def category_pk(staff) -> int:
-    return staff.zhang.certificates.get().categories.get().pk
+    return int(staff.zhang.certificates.get().categories.get().pk)
 
 
 def start(client, staff, kind="penalty_simple", second=True):
@@ -209,7 +209,11 @@ def test_converting_carries_party_facts_and_photos_into_a_general_case(
     assert response["Location"] == reverse("cases:detail", args=[general.pk])
     case.refresh_from_db()
     assert case.state == "converted"
-    assert (general.procedure, general.state, general.facts) == ("penalty_general", "clue", "占道摆摊")
+    assert (general.procedure, general.state, general.facts) == (
+        "penalty_general",
+        "clue",
+        "占道摆摊",
+    )
     assert general.fine_yuan == Decimal("500")
     assert [p.identifier for p in general.parties.all()] == [PERSON_ID]
     assert set(general.handlers.all()) == {staff.zhang, staff.li}
@@ -287,3 +291,25 @@ def test_someone_elses_case_is_not_found(client, staff, officer):
     case = open_case(client, staff)
     client.force_login(staff.zhou.user)
     assert client.get(reverse("cases:onsite-photos", args=[case.pk])).status_code == 404
+
+
+def test_the_phone_script_gets_an_answer_for_each_photo(client, staff, officer):
+    """The page's script sends one photo a request and is answered in JSON."""
+    case = open_case(client, staff)
+    url = reverse("cases:onsite-photos", args=[case.pk])
+    answer = client.post(
+        url,
+        {"place": "人民路", "proves": "", "device": "手机", "photos": [photo()]},
+        headers={"accept": "application/json"},
+    )
+    assert answer.status_code == 200
+    assert answer.json()["results"][0]["ok"] is True
+    assert answer.json()["results"][0]["line"] == "现场.jpg · 10:00:00 · 人民路"
+    refused = client.post(
+        url,
+        {"place": "人民路", "photos": [photo("a.pdf", b"%PDF-1.4 x")]},
+        headers={"accept": "application/json"},
+    )
+    assert refused.status_code == 400
+    assert "JPEG、PNG 或 HEIC 照片" in refused.json()["results"][0]["message"]
+    assert EvidenceItem.objects.count() == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, FilePayload, expect
 
 from tests.e2e.conftest import SHOTS, log_in
 
@@ -56,7 +56,7 @@ def test_officer_fines_on_the_spot_from_a_phone(server: str, browser: Browser) -
     jpeg = base64.b64decode(page.evaluate(DRAW_JPEG))
     assert jpeg.startswith(b"\xff\xd8\xff")
     page.locator("#photos").set_input_files(
-        files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": jpeg}]
+        files=[FilePayload(name="现场.jpg", mimeType="image/jpeg", buffer=jpeg)]
     )
     page.get_by_label("地点").fill("人民路 100 号门前")
     page.get_by_role("button", name="上传照片").click()

@@ -33,6 +33,77 @@
     });
   }
 
+  // One request a photo: a photo that fails (refused, or the connection dropped) stays in the
+  // file field to try again, and neither the others nor what was typed are lost.
+  function uploadEach() {
+    var form = document.getElementById("photo-form");
+    var input = document.getElementById("photos");
+    var results = document.getElementById("upload-results");
+    if (!form || !input || !results || !window.fetch || !window.FormData) { return; }
+    form.addEventListener("submit", function (event) {
+      if (!input.files.length) { return; }  // the server says what is missing
+      event.preventDefault();
+      var button = form.querySelector("button[type=submit]");
+      var files = Array.prototype.slice.call(input.files);
+      var failed = [];
+      var chain = Promise.resolve();
+      button.disabled = true;
+      results.textContent = "";
+      files.forEach(function (file) {
+        var line = document.createElement("li");
+        line.textContent = file.name + "：上传中……";
+        results.appendChild(line);
+        chain = chain.then(function () {
+          var data = new FormData(form);
+          data.delete("photos");
+          data.set("times", file.lastModified ? String(file.lastModified) : "");
+          data.append("photos", file, file.name);
+          return fetch(form.action || window.location.href, {
+            method: "POST", body: data, credentials: "same-origin",
+            headers: { "Accept": "application/json" }
+          }).then(function (response) {
+            return response.json();
+          }).then(function (answer) {
+            var result = answer.results[0] ||
+              { ok: false, message: (answer.errors || []).join("") };
+            if (result.ok) {
+              line.textContent = file.name + "：已登记";
+              line.className = "ok";
+              var item = document.createElement("li");
+              item.textContent = result.line;
+              document.getElementById("photo-list").appendChild(item);
+              var count = document.getElementById("photo-count");
+              count.textContent = String(Number(count.textContent) + 1);
+              var none = document.getElementById("no-photos");
+              if (none) { none.hidden = true; }
+            } else {
+              line.textContent = file.name + "：未保存。" + result.message;
+              line.className = "bad";
+              failed.push(file);
+            }
+          }).catch(function () {
+            line.textContent = file.name + "：网络中断，未上传，请重试。";
+            line.className = "bad";
+            failed.push(file);
+          });
+        });
+      });
+      chain.then(function () {
+        button.disabled = false;
+        try {
+          var keep = new DataTransfer();
+          failed.forEach(function (file) { keep.items.add(file); });
+          input.files = keep.files;
+        } catch (e) {
+          if (!failed.length) { input.value = ""; }
+        }
+        document.getElementById("times").value = failed.map(function (file) {
+          return file.lastModified ? String(file.lastModified) : "";
+        }).join(",");
+      });
+    });
+  }
+
   function limitHint() {
     var form = document.getElementById("penalty-form");
     var fine = document.getElementById("fine");
@@ -57,6 +128,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     positionFields();
     photoTimes();
+    uploadEach();
     limitHint();
   });
 })();
