@@ -98,6 +98,13 @@ def _colleagues(officer: Officer, category_id: int | None = None) -> list[Office
     return chosen
 
 
+def _usual_category(officer: Officer) -> str:
+    """The 执法类别 of the officer's certificate, to start with."""
+    certificate = officer.certificate_valid_on(timezone.localdate())
+    category = certificate.categories.order_by("pk").first() if certificate else None
+    return str(category.pk) if category else ""
+
+
 def _onsite_cases(officer: Officer) -> list[Case]:
     """The officer's unfinished on-site cases, to come back to."""
     cases = selectors.cases_for(officer).filter(handlers=officer)
@@ -176,7 +183,7 @@ def onsite_start(request: HttpRequest) -> HttpResponse:
             "kinds": KINDS,
             "categories": categories,
             "colleagues": _colleagues(officer),
-            "data": data or {},
+            "data": data or {"category": _usual_category(officer)},
             "errors": errors,
             "unfinished": _onsite_cases(officer),
         },
@@ -478,7 +485,7 @@ def onsite_penalty(request: HttpRequest, pk: int) -> HttpResponse:
             "limit_organisation": "3000",
             "party_kind": case.parties.values_list("kind", flat=True).first(),
         },
-        status=400 if errors or refusal else 200,
+        status=400 if data is not None and (errors or refusal) else 200,
     )
 
 
@@ -586,6 +593,8 @@ def onsite_record(request: HttpRequest, pk: int) -> HttpResponse:
 def onsite_done(request: HttpRequest, pk: int) -> HttpResponse:
     """The end: the decision (or record) to download and hand over; an inspection's result."""
     officer, case = _case(request, pk)
+    if case.procedure == Procedure.PENALTY_SIMPLE and case.state == "on_site":
+        return redirect("cases:onsite-confirm", pk=case.pk)
     kind = "on_spot_decision" if case.procedure == Procedure.PENALTY_SIMPLE else "inspection_record"
     document = CaseDocument.objects.filter(case=case, kind=kind).order_by("-version").first()
     results = []

@@ -56,9 +56,9 @@ from sanxiang.cases.workflow.gate import review_gate
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
-from sanxiang.evidence.models import EvidenceItem
-from sanxiang.evidence.services import Upload
-from sanxiang.evidence.storage import blob_name, open_blob, store_blob
+from sanxiang.evidence.models import EvidenceItem, EvidenceKind
+from sanxiang.evidence.services import Upload, evidence_correct, evidence_register
+from sanxiang.evidence.storage import blob_name, digest_stream, open_blob, store_blob
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import ledger_append, sha256_hex
@@ -946,9 +946,6 @@ def onsite_photo_add(
         if position.accuracy_m is not None:
             description += f"，精度 {position.accuracy_m} 米"
         description += "。"
-    from sanxiang.evidence.models import EvidenceKind
-    from sanxiang.evidence.services import evidence_register
-
     return evidence_register(
         actor=actor,
         upload=upload,
@@ -967,9 +964,6 @@ def onsite_photo_add(
 
 def _refile_evidence(actor: Officer, case: Case, old_reference: str, new_reference: str) -> int:
     """Re-file the current records filed under ``old_reference`` (a recorded correction)."""
-    from sanxiang.evidence.models import EvidenceItem
-    from sanxiang.evidence.services import evidence_correct
-
     if old_reference == new_reference:
         return 0
     items = EvidenceItem.objects.filter(
@@ -1012,10 +1006,6 @@ def inspection_record_on_site(
 ) -> CaseDocument:
     """现场检查笔录 made on the phone: the document is generated, and its PDF is registered as
     the check's written record (文字记录) through the evidence app, so 检查 can be recorded."""
-    from sanxiang.evidence.models import EvidenceKind
-    from sanxiang.evidence.services import evidence_register
-    from sanxiang.evidence.storage import digest_stream
-
     with transaction.atomic():
         case = _onsite_case(actor, case_id)
     document = document_generate(

@@ -313,3 +313,26 @@ def test_the_phone_script_gets_an_answer_for_each_photo(client, staff, officer):
     assert refused.status_code == 400
     assert "JPEG、PNG 或 HEIC 照片" in refused.json()["results"][0]["message"]
     assert EvidenceItem.objects.count() == 1
+
+
+def test_a_second_officer_without_a_certificate_for_the_category_cannot_decide(
+    client, staff, officer, articles
+):
+    """王强's certificate covers 市场监管 only: two officers went out, but one is not certified for
+    城市管理, so the decision is refused with the article and nothing is decided."""
+    data = {"kind": "penalty_simple", "title": "占道经营", "category": category_pk(staff)}
+    client.post(reverse("cases:onsite"), {**data, "second": staff.wang.pk})
+    client.post(reverse("cases:onsite-party"), PERSON)
+    case = Case.objects.get()
+    client.post(
+        reverse("cases:onsite-penalty", args=[case.pk]),
+        {"facts": "占道摆摊", "violated": articles[14].pk, "penalty": articles[36].pk,
+         "penalty_kind": "fine", "fine_yuan": "50"},
+    )  # fmt: skip
+    page = client.get(reverse("cases:onsite-confirm", args=[case.pk])).content.decode()
+    assert "目前只有 1 名" in page and "行政处罚法第四十二条" in page
+    response = client.post(reverse("cases:onsite-confirm", args=[case.pk]))
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.state == "on_site" and case.decided_on is None
+    assert not CaseDocument.objects.exists()

@@ -62,6 +62,8 @@ def test_officer_fines_on_the_spot_from_a_phone(server: str, browser: Browser) -
     page.get_by_role("button", name="上传照片").click()
     expect(page.locator("#upload-results")).to_contain_text("现场.jpg：已登记")
     expect(page.locator("#photo-list")).to_contain_text("定位 26.074500,119.296500")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "onsite-photos-phone.png"), full_page=True)
     page.get_by_role("link", name="下一步").click()
 
     # d. Facts, articles (from the agency's 行政执法事项) and the fine; first above the limit.
@@ -78,6 +80,8 @@ def test_officer_fines_on_the_spot_from_a_phone(server: str, browser: Browser) -
     page.get_by_role("button", name="保存并核对").click()
     expect(page.locator("#limits-refusal")).to_contain_text("超过当场处罚限额")
     expect(page.locator("#limits-refusal")).to_contain_text("行政处罚法第五十一条")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "onsite-limit-phone.png"), full_page=True)
     page.get_by_label("罚款金额（元）").fill("100")
     page.get_by_role("button", name="保存并核对").click()
 
@@ -86,7 +90,6 @@ def test_officer_fines_on_the_spot_from_a_phone(server: str, browser: Browser) -
     page.get_by_role("button", name="当场作出处罚决定").click()
     expect(page.locator("#case-state")).to_contain_text("当场处罚决定已交付")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "onsite-decision-phone.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="下载 PDF").click()
