@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanxiang.cases import views
+from sanxiang.cases import onsite, views
 
 app_name = "cases"
 
@@ -16,4 +16,15 @@ urlpatterns = [
     path("<int:pk>/party-code", views.case_party_code, name="party-code"),
     path("<int:pk>/documents/<str:kind>", views.document_new, name="document-new"),
     path("documents/<int:document_id>.<str:form>", views.document_download, name="document"),
+    # 现场执法 on a phone (onsite.py).
+    path("onsite/", onsite.onsite_start, name="onsite"),
+    path("onsite/party", onsite.onsite_party, name="onsite-party"),
+    path("onsite/<int:pk>/photos", onsite.onsite_photos, name="onsite-photos"),
+    path("onsite/<int:pk>/penalty", onsite.onsite_penalty, name="onsite-penalty"),
+    path("onsite/<int:pk>/confirm", onsite.onsite_confirm, name="onsite-confirm"),
+    path("onsite/<int:pk>/convert", onsite.onsite_convert, name="onsite-convert"),
+    path("onsite/<int:pk>/record", onsite.onsite_record, name="onsite-record"),
+    path("onsite/<int:pk>/done", onsite.onsite_done, name="onsite-done"),
+    path("onsite/<int:pk>/document", onsite.onsite_document, name="onsite-document"),
+    path("onsite/<int:pk>/result", onsite.onsite_result, name="onsite-result"),
 ]

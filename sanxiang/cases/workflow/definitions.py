@@ -307,8 +307,10 @@ SIMPLE = ProcedureDefinition(
         "executed": "执行完毕",
         "closed": "结案",
         "archived": "归档",
+        "converted": "已转一般程序",
     },
-    terminal=frozenset({"archived"}),
+    # A converted case lives on as the general-procedure case it opened (``origin``).
+    terminal=frozenset({"archived", "converted"}),
     transitions=(
         Transition(
             "decide_on_spot",
@@ -327,6 +329,16 @@ SIMPLE = ProcedureDefinition(
             deadline=PAYMENT_DEADLINE,
             handlers_only=True,
             basis="行政处罚法第五十一条、第五十二条",
+        ),
+        Transition(
+            "convert",
+            "不适用当场处罚，转为一般程序",
+            frozenset({"on_site"}),
+            "converted",
+            OFFICER,
+            guards=(PARTY_RECORDED,),
+            handlers_only=True,
+            basis="行政处罚法第五十一条、第五十四条",
         ),
         Transition(
             "execute", "执行完毕", frozenset({"served"}), "executed", OFFICER, handlers_only=True
