@@ -301,6 +301,11 @@ class CaseRules(models.Model):
         max_length=300,
         default="行政处罚法第六十条；本机关适用的规章关于办案期限的规定",
     )
+    approvals_signed = models.BooleanField(
+        "负责人审批须电子签名",
+        default=False,
+        help_text="开启后，立案、决定、批准等负责人审批环节须用本人登记的电子签名密钥签名",
+    )
 
     class Meta:
         verbose_name = "办案规则"
@@ -401,3 +406,23 @@ class PartyQueryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.case_number} {self.get_outcome_display()}"
+
+
+class ApprovalSignature(models.Model):
+    """A 负责人's electronic signature on one approval step of a case (never changed)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="signatures")
+    action = models.CharField("环节", max_length=40)
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    key = models.ForeignKey("org.SigningKey", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("签名内容")
+    signature = models.CharField("签名（Base64）", max_length=100)
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "审批电子签名"
+        verbose_name_plural = "审批电子签名"
+        ordering = ["case", "signed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.action} {self.officer.name}"

@@ -45,6 +45,7 @@ from sanxiang.cases.models import (
     ReviewFlag,
 )
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_ensure
+from sanxiang.cases.signing import Signed, approval_sign_check, is_approval, signatures_required
 from sanxiang.cases.workflow import observers
 from sanxiang.cases.workflow.definitions import (
     DECISION_DEADLINE,
@@ -603,8 +604,14 @@ def _follow_up_case(inspection: Case, actor: Officer, today: date, *, source: st
     return case
 
 
-def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
-    """Take one step of the case's procedure, if the law allows it now."""
+def case_transition(
+    *, actor: Officer, case_id: int, action: str, signed: Signed | None = None
+) -> Case:
+    """Take one step of the case's procedure, if the law allows it now.
+
+    A 负责人's approval carries his electronic signature (``signed``) where the agency requires
+    it (办案规则), and is checked and kept whenever one is given.
+    """
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
         definition = PROCEDURES[case.procedure]
@@ -621,6 +628,9 @@ def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
         )
         if refusal is not None:
             raise TransitionRefused(refusal, case_id=case.pk, action=action)
+        if is_approval(step) and (signed is not None or signatures_required(case)):
+            # Before anything changes: the signature is over the case as it stands.
+            approval_sign_check(case, action, actor, signed)
         fields = ["state", "step_due_on", "step_due_basis", "updated_at"]
         if action == "register":
             case.number = number_allocate(agency_id=case.agency_id, kind="penalty", year=today.year)

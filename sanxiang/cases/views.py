@@ -34,6 +34,7 @@ from sanxiang.cases.services import (
     handlers_set,
     party_add,
 )
+from sanxiang.cases.signing import Signed, approval_text, is_approval, signatures_required
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext
 from sanxiang.core.workdays import get_calendar
@@ -209,7 +210,12 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             # Recorded on the review pages with what each step needs; one link leads there.
             review_steps.append(transition.action)
         else:
-            options.append({"transition": transition, "refusal": refusal})
+            sign_text = (
+                approval_text(case, transition.action, officer)
+                if refusal is None and is_approval(transition) and officer.has_role(Role.HEAD)
+                else ""
+            )
+            options.append({"transition": transition, "refusal": refusal, "sign_text": sign_text})
     review_link = (
         ("提交法制审核" if "submit_review" in review_steps else "法制审核（查看、审核、答复）")
         if review_steps
@@ -226,6 +232,9 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
         "cases/detail.html",
         {
             "case": case,
+            "signatures_required": signatures_required(case),
+            "officer_id": officer.pk,
+            "signatures": case.signatures.select_related("officer", "key").order_by("signed_at"),
             "state": definition.states.get(case.state, case.state),
             "procedure": definition,
             "options": options,
@@ -281,7 +290,14 @@ def case_act(request, pk):
     officer = officer_for_request(request)
     try:
         selectors.case_get_for(officer, pk)
-        case = case_transition(actor=officer, case_id=pk, action=request.POST.get("action", ""))
+        signed = (
+            Signed(request.POST["signed_text"], request.POST.get("signature", ""))
+            if request.POST.get("signed_text")
+            else None
+        )
+        case = case_transition(
+            actor=officer, case_id=pk, action=request.POST.get("action", ""), signed=signed
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
