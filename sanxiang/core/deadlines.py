@@ -11,6 +11,7 @@ decision made on day D must be served by ``WorkingDays(7).due(D)``.
 
 from __future__ import annotations
 
+import calendar as calendar_module
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -51,7 +52,28 @@ class CalendarDays:
         return f"{self.days}日"
 
 
-Period = WorkingDays | CalendarDays
+@dataclass(frozen=True)
+class Months:
+    """A period counted in months (e.g. 行政诉讼法第四十六条 六个月): it ends on the same day of
+    the month ``months`` later, or on that month's last day if it is shorter."""
+
+    months: int
+
+    def __post_init__(self) -> None:
+        if self.months < 1:
+            raise ValueError(f"a period needs at least one month, got {self.months}")
+
+    def due(self, start: date, calendar: WorkdayCalendar | None = None) -> date:
+        index = start.month - 1 + self.months
+        year, month = start.year + index // 12, index % 12 + 1
+        day = min(start.day, calendar_module.monthrange(year, month)[1])
+        return date(year, month, day)
+
+    def __str__(self) -> str:
+        return f"{self.months}个月"
+
+
+Period = WorkingDays | CalendarDays | Months
 
 
 @dataclass(frozen=True)
