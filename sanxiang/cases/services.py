@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -58,16 +58,18 @@ from sanxiang.cases.models import (
 )
 from sanxiang.cases.workflow import observers
 from sanxiang.cases.workflow.definitions import (
-    COURT_APPLICATION_DEADLINE,
     DECISION_DEADLINE,
     MEASURE_EXTENSION,
     MEASURE_PERIOD,
-    PAYMENT_DEADLINE,
     PROCEDURES,
 )
 from sanxiang.cases.workflow.engine import GuardContext, TransitionRefused
 from sanxiang.cases.workflow.gate import review_gate
-from sanxiang.cases.workflow.periods import INSTALMENT_DEADLINE_BASIS
+from sanxiang.cases.workflow.periods import (
+    COURT_APPLICATION_DEADLINE,
+    INSTALMENT_DEADLINE_BASIS,
+    PAYMENT_DEADLINE,
+)
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
@@ -600,8 +602,12 @@ def _follow_up_case(inspection: Case, actor: Officer, today: date) -> Case:
     return case
 
 
-def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
-    """Take one step of the case's procedure, if the law allows it now."""
+def case_transition(*, actor: Officer, case_id: int, action: str, via: str = "") -> Case:
+    """Take one step of the case's procedure, if the law allows it now.
+
+    A step recorded with what it needs on its own form (``via="execution"``: the court
+    applied to) is taken only through that form's service, which passes ``via``.
+    """
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
         definition = PROCEDURES[case.procedure]
@@ -611,6 +617,11 @@ def case_transition(*, actor: Officer, case_id: int, action: str) -> Case:
             raise CaseRefused(
                 "没有这个办案步骤。", log_message=f"unknown action {action!r}"
             ) from None
+        if step.via == "execution" and via != step.via:
+            raise CaseRefused(
+                f"“{step.label}”请在案件页面“执行”部分填写后办理。",
+                log_message=f"case {case.pk}: {action} outside its form",
+            )
         today = timezone.localdate()
         calendar = get_calendar()
         refusal = definition.refusal(
@@ -988,7 +999,7 @@ def schedule_approve(
     kind: str,
     applied_on: date,
     reason: str,
-    instalments: list[tuple[date, object]],
+    instalments: Sequence[tuple[date, object]],
 ) -> PaymentSchedule:
     """批准暂缓或者分期缴纳 (行政处罚法第六十六条第二款) on the party's application, made within
     the time to pay; the instalments add up to the fine and become its due dates."""
@@ -1191,7 +1202,7 @@ def court_application_record(
     if not court.strip():
         raise CaseRefused("请填写受理申请的人民法院。", log_message="no court")
     with transaction.atomic():
-        case = case_transition(actor=actor, case_id=case_id, action="apply_court")
+        case = case_transition(actor=actor, case_id=case_id, action="apply_court", via="execution")
         step = ExecutionStep.objects.create(
             case=case, kind=ExecutionStepKind.COURT_APPLIED, occurred_on=timezone.localdate(),
             court=court.strip()[:200], reference=reference.strip()[:100], recorded_by=actor,
