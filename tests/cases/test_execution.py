@@ -452,3 +452,23 @@ def test_remedy_outcomes_count_by_year_for_the_annual_report(staff, general_case
     assert (counts["filed"], counts["pending"]) == (2, 1)
     assert (remedy_outcomes(case.agency_id, 2025) or {}).get("filed") == 0
     assert remedy_outcomes(999999, 2026) is None
+
+
+def test_the_case_page_records_a_remedy_and_offers_the_court_application_by_form(
+    client, staff, general_case, articles
+):
+    case = served(staff, general_case, articles)
+    step(staff.zhang, case, "demand", date(2026, 6, 10))
+    with time_machine.travel(date(2026, 6, 12), tick=False):
+        client.force_login(staff.head.user)
+        page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+        assert 'id="court-apply"' in page and "最早于 2026年06月26日" in page
+        assert "2026-11-21 至 2027-02-20" in page
+        response = client.post(
+            reverse("cases:remedy-new", args=[case.pk]),
+            {"kind": "litigation", "filed_on": "2026-06-12", "body": "测试区人民法院"},
+            follow=True,
+        )
+    page = response.content.decode()
+    assert "测试区人民法院" in page and "审理中" in page
+    assert LedgerEntry.objects.filter(action="cases.case.remedy_filed").count() == 1
