@@ -64,7 +64,11 @@ def test_instalments_paid_on_time_add_nothing_and_a_late_one_grows_by_itself():
         payments=((DUE, Decimal("300")), (DUE + timedelta(days=30), Decimal("700"))),
         on=DUE + timedelta(days=60),
     )
-    assert (on_time.late_fee, on_time.outstanding, on_time.next_due_on) == (0, 0, None)
+    assert (on_time.late_fee, on_time.outstanding, on_time.next_due_on) == (
+        Decimal("0.00"),
+        Decimal("0.00"),
+        None,
+    )
     late = account(
         installments=parts, payments=((DUE, Decimal("300")),), on=DUE + timedelta(days=32)
     )
