@@ -15,6 +15,7 @@ urlpatterns = [
     path("office/cases/", include("sanxiang.cases.urls")),
     path("office/review/", include("sanxiang.review.urls")),
     path("office/disclosure/", include("sanxiang.disclosure.urls")),
+    path("office/report/", include("sanxiang.disclosure.report_urls")),
     path("office/", include("sanxiang.office.urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
 ]

@@ -260,7 +260,8 @@ def _shown(kind: str, fields: dict[str, Any], calendar: WorkdayCalendar) -> dict
     if kind == "seizure_decision":
         starts = date.fromisoformat(fields["starts_on"])
         # Counted like the case's own period: from the day after it starts (行政强制法第二十五条).
-        shown["ends_on"] = f"{CalendarDays(int(fields['days'])).due(starts):%Y年%m月%d日}"
+        ends_on = CalendarDays(int(fields["days"])).due(starts, calendar)
+        shown["ends_on"] = f"{ends_on:%Y年%m月%d日}"
     for key, value in fields.items():
         shown.setdefault(key, value)  # what the service copied in, e.g. a seizure's items
     if kind == "advance_notice":

@@ -70,6 +70,7 @@ from sanxiang.cases.workflow.periods import (
     INSTALMENT_DEADLINE_BASIS,
     PAYMENT_DEADLINE,
 )
+from sanxiang.core.deadlines import CalendarDays
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
@@ -539,7 +540,7 @@ def decision_extend(
                 log_message=f"case {case.pk}: extension {earlier + 1} needs collective decision",
             )
         previous = case.decision_due_on
-        case.decision_due_on = previous + timedelta(days=days)
+        case.decision_due_on = CalendarDays(days).due(previous, get_calendar())
         fields = ["decision_due_on", "updated_at"]
         if case.step_due_on == previous:
             case.step_due_on = case.decision_due_on

@@ -17,3 +17,11 @@ class DisclosureConfig(AppConfig):
 
         observers.register("disclosure", open_publication)
         observers.register("disclosure_withdrawal", withdrawal_due)
+
+        from sanxiang.disclosure import signals
+
+        signals.connect()
+
+        from sanxiang.disclosure.listings import register_listing_check
+
+        register_listing_check()

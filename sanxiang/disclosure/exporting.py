@@ -18,7 +18,7 @@ from sanxiang.disclosure.models import Publication, PublicationStatus
 COLUMNS = (
     "公示编号", "行政相对人名称", "行政相对人类别", "统一社会信用代码", "行政处罚决定书文号",
     "违法行为类型", "处罚依据", "处罚类别", "处罚内容", "罚款金额（万元）", "处罚决定日期",
-    "处罚机关", "处罚机关统一社会信用代码", "执法类别", "公示状态", "公示内容SHA-256",
+    "公示截止期", "处罚机关", "处罚机关统一社会信用代码", "执法类别", "公示状态", "公示内容SHA-256",
 )  # fmt: skip
 
 
@@ -37,10 +37,9 @@ def rows(*, since: date | None = None) -> Iterator[list[str]]:
     ).order_by("pk")
     if since is not None:
         published = published.filter(decided_on__gte=since)
-    for p in published.values_list("pk", "fields", "status", "public_sha256", "kind").iterator(
-        chunk_size=2000
-    ):
-        pk, fields, status, digest, kind = p
+    columns = ("pk", "fields", "status", "public_sha256", "kind", "credit_until")
+    for p in published.values_list(*columns).iterator(chunk_size=2000):
+        pk, fields, status, digest, kind, credit_until = p
         f = fields or {}
         withdrawn = status == PublicationStatus.WITHDRAWN
         yield [
@@ -48,7 +47,8 @@ def rows(*, since: date | None = None) -> Iterator[list[str]]:
             f.get("统一社会信用代码", ""),
             f.get("决定书文号", ""), f.get("违法行为类型", ""), f.get("处罚依据", ""),
             f.get("处罚类别", ""), f.get("执法结论", ""), _wan(f.get("罚款金额（元）")),
-            f.get("决定日期", ""), f.get("执法机关", ""), f.get("执法机关统一社会信用代码", ""),
+            f.get("决定日期", ""), credit_until.isoformat() if credit_until else "",
+            f.get("执法机关", ""), f.get("执法机关统一社会信用代码", ""),
             kind, "已撤下" if withdrawn else "公示中", "" if withdrawn else digest,
         ]  # fmt: skip
 

@@ -55,7 +55,12 @@ class WithdrawalReason(models.TextChoices):
     VOID = "void", "行政处罚决定被确认无效"
 
 
+CREDIT_SEVERITIES = [("minor", "轻微失信"), ("general", "一般失信"), ("serious", "严重失信")]
+
+
 class Publication(models.Model):
+    CREDIT_SEVERITIES = CREDIT_SEVERITIES
+
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("执法行为类别", max_length=16, choices=ActKind.choices)
@@ -81,6 +86,15 @@ class Publication(models.Model):
     withdrawal_due_on = models.DateField("应撤下期限", null=True, blank=True)
     withdrawn_at = models.DateTimeField("撤下时间", null=True, blank=True)
     exempt_reason = models.CharField("不予公示的理由", max_length=300, blank=True)
+    # 信用公示 (行政处罚 only): the class of 失信 and the 公示截止期 that follows (credit.py).
+    credit_severity = models.CharField(
+        "失信程度",
+        max_length=16,
+        blank=True,
+        choices=CREDIT_SEVERITIES,
+    )
+    credit_until = models.DateField("公示截止期", null=True, blank=True)
+    credit_basis = models.CharField("公示截止期依据", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -125,3 +139,122 @@ class PublicationVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication} v{self.number}"
+
+
+# 事前公开 (before acting): the lists an agency publishes about itself, built from the master data
+# the system enforces with. A head publishes a list as a snapshot; the portal shows the newest.
+
+
+class ListingKind(models.TextChoices):
+    SUBJECT = "subject", "执法主体"
+    ITEMS = "items", "行政执法事项清单"
+    RANDOM_CHECKS = "random_checks", "随机抽查事项清单"
+    GUIDES = "guides", "服务指南"
+    REMEDIES = "remedies", "救济渠道"
+
+
+class RepublicationCause(models.TextChoices):
+    LAW = "law", "法律法规规章立改废释"
+    DUTY = "duty", "机构职能、执法职权变化"
+
+
+class RepublicationPeriod(models.Model):
+    """Working days to adjust published lists after a change (data/disclosure/republication.csv)."""
+
+    cause = models.CharField(
+        "变化原因", max_length=16, choices=RepublicationCause.choices, unique=True
+    )
+    working_days = models.PositiveSmallIntegerField("调整期限（工作日）")
+    basis = models.CharField("依据", max_length=300)
+
+    class Meta:
+        verbose_name = "公示调整期限"
+        verbose_name_plural = "公示调整期限"
+
+    def __str__(self) -> str:
+        return f"{self.get_cause_display()}：{self.working_days} 个工作日"
+
+
+class ListingSnapshot(models.Model):
+    """One published version of one list of one agency; never changed (DB trigger)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("清单", max_length=16, choices=ListingKind.choices)
+    number = models.PositiveIntegerField("版本")
+    content = models.JSONField("公示内容")
+    sha256 = models.CharField(max_length=64)
+    published_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField("公示时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "事前公开清单"
+        verbose_name_plural = "事前公开清单"
+        ordering = ["agency", "kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "kind", "number"], name="listing_snapshot_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.get_kind_display()} 第{self.number}版"
+
+
+class ListingChange(models.Model):
+    """A change that makes a published list out of date, with the date it must be adjusted by."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("清单", max_length=16, choices=ListingKind.choices)
+    cause = models.CharField("变化原因", max_length=16, choices=RepublicationCause.choices)
+    subject = models.CharField("变化对象", max_length=64)
+    what = models.CharField("说明", max_length=300)
+    occurred_on = models.DateField("变化发生之日")
+    due_on = models.DateField("应调整期限", null=True, blank=True, db_index=True)
+    due_basis = models.CharField("期限依据", max_length=300)
+    noticed_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        ListingSnapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "待调整的公示信息"
+        verbose_name_plural = "待调整的公示信息"
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "kind", "cause", "subject"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="listing_change_open_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class AnnualReport(models.Model):
+    """A published 行政执法统计年报: the figures as a head confirmed them, frozen as canonical
+    JSON whose SHA-256 is in the ledger. Written once (append-only table); never recomputed."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    snapshot = models.TextField("统计数据（规范 JSON）")
+    sha256 = models.CharField(max_length=64)
+    published_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField("公开时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "行政执法统计年报"
+        verbose_name_plural = "行政执法统计年报"
+        ordering = ["-year", "agency"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="annual_report_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.year}年度行政执法统计年报"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id

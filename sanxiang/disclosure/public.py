@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 
-from sanxiang.disclosure.models import ActKind, Publication, PublicationStatus
+from sanxiang.disclosure.annual import AnnualFigures, report_context
+from sanxiang.disclosure.models import (
+    ActKind,
+    AnnualReport,
+    ListingKind,
+    ListingSnapshot,
+    Publication,
+    PublicationStatus,
+)
+from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.models import LedgerEntry, TreeHead
 
 LIVE = (PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN)
@@ -92,20 +103,13 @@ def publications_public(
     ]
 
 
-def publication_public(publication_id: int) -> PublicDecision | None:
-    publication = (
-        Publication.objects.filter(pk=publication_id, status__in=LIVE)
-        .select_related("agency")
-        .first()
-    )
-    if publication is None:
-        return None
-    withdrawn = publication.status == PublicationStatus.WITHDRAWN
+def _anchor(
+    object_type: str, object_id: int, content_sha256: str
+) -> tuple[LedgerEntry | None, TreeHead | None]:
+    """The newest ledger event recording this content, and the first signed head holding it."""
     entry = (
         LedgerEntry.objects.filter(
-            object_type="disclosure.publication",
-            object_id=str(publication.pk),
-            content_sha256=publication.public_sha256,
+            object_type=object_type, object_id=str(object_id), content_sha256=content_sha256
         )
         .order_by("-sequence")
         .first()
@@ -118,6 +122,19 @@ def publication_public(publication_id: int) -> PublicDecision | None:
         if entry is not None
         else None
     )
+    return entry, head
+
+
+def publication_public(publication_id: int) -> PublicDecision | None:
+    publication = (
+        Publication.objects.filter(pk=publication_id, status__in=LIVE)
+        .select_related("agency")
+        .first()
+    )
+    if publication is None:
+        return None
+    withdrawn = publication.status == PublicationStatus.WITHDRAWN
+    entry, head = _anchor("disclosure.publication", publication.pk, publication.public_sha256)
     shown_fields = {k: str(v) for k, v in publication.fields.items() if v}
     return PublicDecision(
         id=publication.pk,
@@ -144,3 +161,123 @@ def publication_public(publication_id: int) -> PublicDecision | None:
 def leaf_content_sha256(leaf: str) -> str:
     value = json.loads(leaf).get("content_sha256") if leaf else None
     return str(value or "")
+
+
+# --- 事前公开 ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicListing:
+    """The newest published version of one agency's list, with what proves it unaltered."""
+
+    agency: str
+    kind: str
+    label: str
+    number: int
+    published_on: date
+    content: dict[str, Any]
+    canonical: str
+    sha256: str
+    ledger_index: int | None
+    leaf: str
+    head_size: int | None
+    head_root: str
+    head_signed_at: str
+    head_key_id: str
+
+
+def listing_kinds_public() -> list[tuple[str, str]]:
+    return list(ListingKind.choices)
+
+
+def listings_public(kind: str) -> list[PublicListing]:
+    """Each agency's newest published version of list ``kind`` (an unknown kind: none)."""
+    if kind not in ListingKind.values:
+        return []
+    newest = (
+        ListingSnapshot.objects.filter(kind=kind, agency=OuterRef("agency"))
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    snapshots = (
+        ListingSnapshot.objects.filter(kind=kind, pk=Subquery(newest))
+        .select_related("agency")
+        .order_by("agency__name")
+    )
+    found = []
+    for snapshot in snapshots:
+        entry, head = _anchor("disclosure.listing", snapshot.pk, snapshot.sha256)
+        found.append(
+            PublicListing(
+                agency=snapshot.agency.name,
+                kind=snapshot.kind,
+                label=snapshot.get_kind_display(),
+                number=snapshot.number,
+                published_on=timezone.localtime(snapshot.published_at).date(),
+                content=snapshot.content,
+                canonical=canonical_json(snapshot.content).decode("utf-8"),
+                sha256=snapshot.sha256,
+                ledger_index=entry.sequence if entry is not None else None,
+                leaf=entry.leaf if entry is not None else "",
+                head_size=head.size if head is not None else None,
+                head_root=head.root if head is not None else "",
+                head_signed_at=head.signed_at.isoformat() if head is not None else "",
+                head_key_id=head.key.key_id if head is not None else "",
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class PublicAnnualReportRow:
+    id: int
+    agency: str
+    year: int
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class PublicAnnualReport:
+    id: int
+    agency: str
+    year: int
+    published_at: datetime
+    figures: AnnualFigures
+    snapshot: str  # the exact published JSON, which hashes to ``sha256``
+    sha256: str
+    ledger_index: int | None
+
+
+def annual_reports_public() -> list[PublicAnnualReportRow]:
+    """Published 行政执法统计年报, newest year first."""
+    return [
+        PublicAnnualReportRow(r.pk, r.agency.name, r.year, r.published_at)
+        for r in AnnualReport.objects.select_related("agency").order_by("-year", "agency__name")
+    ]
+
+
+def annual_report_public(report_id: int) -> PublicAnnualReport | None:
+    """One published report as it was frozen — never recomputed from today's records."""
+    report = AnnualReport.objects.filter(pk=report_id).select_related("agency").first()
+    if report is None:
+        return None
+    entry = LedgerEntry.objects.filter(
+        object_type="disclosure.annualreport",
+        object_id=str(report.pk),
+        content_sha256=report.sha256,
+    ).first()
+    return PublicAnnualReport(
+        id=report.pk,
+        agency=report.agency.name,
+        year=report.year,
+        published_at=report.published_at,
+        figures=AnnualFigures.from_json(json.loads(report.snapshot)),
+        snapshot=report.snapshot,
+        sha256=report.sha256,
+        ledger_index=entry.sequence if entry is not None else None,
+    )
+
+
+def annual_report_context_public(report: PublicAnnualReport) -> dict[str, object]:
+    """The published figures laid out for the page: sections and the charts as inline SVG."""
+    return report_context(report.figures)

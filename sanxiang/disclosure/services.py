@@ -29,8 +29,11 @@ from sanxiang.cases.models import (
     RemedyStepKind,
 )
 from sanxiang.core.workdays import get_calendar
+from sanxiang.disclosure.annual import AnnualFigures, annual_figures
+from sanxiang.disclosure.credit import SEVERITY_LABELS, credit_term, severity_for
 from sanxiang.disclosure.models import (
     ActKind,
+    AnnualReport,
     Publication,
     PublicationPeriod,
     PublicationStatus,
@@ -42,7 +45,7 @@ from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.services import ledger_append, sha256_hex, tree_head_sign
-from sanxiang.org.models import Officer, Role
+from sanxiang.org.models import Agency, Officer, Role
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +138,15 @@ def publication_open(case: Case, actor: Officer, action: str) -> Publication | N
         "approve_afterwards": "实施查封、扣押",
     }.get(action, fields["处罚类别"] or "行政处罚")
     fields["执法结论"] = conclusion
+    credit = (
+        credit_term(decided_on, severity_for(list(case.penalty_kinds)))
+        if kind == ActKind.PENALTY
+        else None
+    )
     publication = Publication.objects.create(
+        credit_severity=credit.severity if credit else "",
+        credit_until=credit.until if credit else None,
+        credit_basis=credit.basis[:300] if credit else "",
         case=case,
         agency_id=case.agency_id,
         kind=kind,
@@ -459,3 +470,92 @@ def publication_exempt(*, actor: Officer, publication_id: int, reason: str) -> P
         publication.save(update_fields=["status", "exempt_reason"])
         _record(publication, actor.ledger_actor, "exempted", {"reason": publication.exempt_reason})
     return publication
+
+
+def publication_credit_set(
+    *, actor: Officer, publication_id: int, severity: str, reason: str
+) -> Publication:
+    """Change a penalty's 失信程度 and so its 公示截止期 (a head or reviewer, with reasons)."""
+    if severity not in SEVERITY_LABELS:
+        raise PublicationRefused("请选择失信程度。", log_message=f"severity {severity!r}")
+    reason = reason.strip()
+    if not reason:
+        raise PublicationRefused("请写明认定失信程度的理由。", log_message="no reason")
+    with transaction.atomic():
+        publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
+        if publication is None:
+            raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
+        _may_confirm(actor, publication)
+        if publication.kind != ActKind.PENALTY:
+            raise PublicationRefused(
+                "只有行政处罚信息有信用公示期限。", log_message=f"{publication.pk} not a penalty"
+            )
+        term = credit_term(publication.decided_on, severity)
+        publication.credit_severity = term.severity
+        publication.credit_until = term.until
+        publication.credit_basis = term.basis[:300]
+        publication.save(update_fields=["credit_severity", "credit_until", "credit_basis"])
+        _record(
+            publication,
+            actor.ledger_actor,
+            "credit_set",
+            {
+                "severity": term.severity,
+                "until": term.until.isoformat() if term.until else None,
+                "reason": reason,
+            },
+        )
+    logger.info("publication %s credit severity set to %s", publication.pk, severity)
+    return publication
+
+
+# --- 行政执法统计年报 -------------------------------------------------------------------------
+
+
+def annual_snapshot(figures: AnnualFigures) -> tuple[str, str]:
+    """The figures as canonical JSON text and its SHA-256: what a head confirms and publishes."""
+    data = canonical_json(figures.to_json())
+    return data.decode("utf-8"), sha256_hex(data)
+
+
+def report_publish(*, actor: Officer, agency: Agency, year: int, seen_sha256: str) -> AnnualReport:
+    """公开上年度行政执法总体情况 (by 31 January; 陕西省指标体系第（43）项): a 负责人 of the agency
+    confirms the figures he saw; they are frozen as a snapshot whose SHA-256 is in the ledger."""
+    if not actor.is_active or actor.unit.agency_id != agency.pk or not actor.has_role(Role.HEAD):
+        raise PublicationRefused(
+            "统计年报须经本机关负责人确认后公开。",
+            log_message=f"officer {actor.pk} may not publish the report of agency {agency.pk}",
+        )
+    today = timezone.localdate()
+    if year >= today.year:
+        raise PublicationRefused(
+            f"{year}年度尚未结束，年报只能在次年公开。", log_message=f"report {year} not over"
+        )
+    figures = annual_figures(agency=agency, year=year, today=today)
+    text, digest = annual_snapshot(figures)
+    if digest != seen_sha256:
+        raise PublicationRefused(
+            "统计数据在您核对后发生了变化，请重新核对后再公开。",
+            log_message=f"annual report {agency.pk}/{year}: figures changed",
+        )
+    with transaction.atomic():
+        Agency.objects.select_for_update().filter(pk=agency.pk).first()
+        if AnnualReport.objects.filter(agency=agency, year=year).exists():
+            raise PublicationRefused(
+                f"{year}年度统计年报已经公开，不能再次公开。",
+                log_message=f"annual report {agency.pk}/{year} exists",
+            )
+        report = AnnualReport.objects.create(
+            agency=agency, year=year, snapshot=text, sha256=digest, published_by=actor
+        )
+        ledger_append(
+            actor=actor.ledger_actor,
+            action="disclosure.annual_report.published",
+            object_type="disclosure.annualreport",
+            object_id=report.pk,
+            agency_id=agency.pk,
+            content_sha256=digest,  # anyone can hash the published JSON and find it in the log
+        )
+    tree_head_sign()
+    logger.info("annual report %s/%s published by officer %s", agency.pk, year, actor.pk)
+    return report

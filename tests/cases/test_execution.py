@@ -28,12 +28,18 @@ from sanxiang.cases.services import (
     schedule_approve,
 )
 from sanxiang.cases.workflow.engine import TransitionRefused
+from sanxiang.core.deadlines import Months
 from sanxiang.core.workdays import get_calendar
 from sanxiang.ledger.models import LedgerEntry
 from tests.cases.conftest import set_basis
 
 SERVED = date(2026, 5, 20)  # 收到决定书; 第六十七条: pay by 2026-06-04
 DUE = date(2026, 6, 4)
+
+
+# 行政强制法第五十三条: three months after the six months of 行政诉讼法第四十六条 lapse (11-20).
+def court_until() -> date:
+    return Months(3).due(date(2026, 11, 20), get_calendar())
 
 
 def served(staff, case, articles, *, fine="1000", kinds=("fine",)):
@@ -296,8 +302,9 @@ def test_a_demand_waits_for_the_payment_deadline_and_sets_the_court_deadline(
     assert "缴纳期限（2026年06月04日）尚未届满" in refused(staff.zhang, case, "demand", DUE)
     case = step(staff.zhang, case, "demand", date(2026, 6, 10))
     assert case.demand_served_on == date(2026, 6, 10)
-    # 六个月 from service lapse on 11-20; three months more: 2027-02-20.
-    assert case.step_due_on == date(2027, 2, 20)
+    # 六个月 from service lapse on 11-20 (a Friday); three months more: 2027-02-20, a Saturday,
+    # which moves to the next working day once 2027's holidays are entered.
+    assert case.step_due_on == court_until()
     assert "行政强制法第五十三条" in case.step_due_basis
     found = periods(case, get_calendar())
     # Ten working days, 端午 (6-19) skipped: the court may be asked from 6-26.
@@ -305,7 +312,7 @@ def test_a_demand_waits_for_the_payment_deadline_and_sets_the_court_deadline(
     with time_machine.travel(date(2026, 6, 11), tick=False):
         client.force_login(staff.zhang.user)
         mine = client.get(reverse("cases:mine")).content.decode()
-    assert "2027-02-20" in mine and "行政强制法第五十三条" in mine
+    assert f"{court_until():%Y-%m-%d}" in mine and "行政强制法第五十三条" in mine
 
 
 def test_a_paid_fine_needs_no_demand(staff, general_case, articles):
@@ -359,9 +366,9 @@ def test_the_court_application_period_runs_out(staff, general_case, articles):
     step(staff.zhang, case, "demand", date(2026, 6, 10))
     with time_machine.travel(date(2026, 11, 23), tick=False):
         found = periods(case, get_calendar())
-    assert found.court_until == date(2027, 2, 20)
-    message = refused(staff.head, case, "apply_court", date(2027, 2, 22))
-    assert "已于 2027年02月20日 届满" in message
+    assert found.court_until == court_until()
+    message = refused(staff.head, case, "apply_court", date(2027, 3, 1))
+    assert f"已于 {court_until():%Y年%m月%d日} 届满" in message
 
 
 def test_a_party_who_pays_after_the_demand_is_not_taken_to_court(staff, general_case, articles):
@@ -463,7 +470,7 @@ def test_the_case_page_records_a_remedy_and_offers_the_court_application_by_form
         client.force_login(staff.head.user)
         page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
         assert 'id="court-apply"' in page and "最早于 2026年06月26日" in page
-        assert "2026-11-21 至 2027-02-20" in page
+        assert f"2026-11-21 至 {court_until():%Y-%m-%d}" in page
         response = client.post(
             reverse("cases:remedy-new", args=[case.pk]),
             {"kind": "litigation", "filed_on": "2026-06-12", "body": "测试区人民法院"},

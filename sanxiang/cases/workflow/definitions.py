@@ -418,7 +418,9 @@ SIMPLE = ProcedureDefinition(
 MEASURE_PERIOD = Deadline(CalendarDays(30), "查封、扣押决定之日", "行政强制法第二十五条")
 MEASURE_EXTENSION = Deadline(CalendarDays(30), "原期限届满之日", "行政强制法第二十五条")
 # 行政强制法第十九条: twenty-four hours, kept here as the next calendar day.
-EMERGENCY_APPROVAL = Deadline(CalendarDays(1), "当场实施之时", "行政强制法第十九条：二十四小时内")
+EMERGENCY_APPROVAL = Deadline(
+    CalendarDays(1, rolls=False), "当场实施之时", "行政强制法第十九条：二十四小时内"
+)
 
 COERCIVE_MEASURE = ProcedureDefinition(
     code=Procedure.COERCIVE_MEASURE,
