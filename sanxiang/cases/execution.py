@@ -87,7 +87,11 @@ def pending_remedies(case: Case) -> list[Remedy]:
 def execution_suspended(case: Case) -> Remedy | None:
     """A pending 复议/诉讼 in which 停止执行 was ordered, if any."""
     return next(
-        (r for r in pending_remedies(case) if r.steps.filter(kind=RemedyStepKind.SUSPENSION)),
+        (
+            r
+            for r in pending_remedies(case)
+            if r.steps.filter(kind=RemedyStepKind.SUSPENSION).exists()
+        ),
         None,
     )
 

@@ -24,6 +24,7 @@ from sanxiang.cases.models import (
     PenaltyKind,
     RemedyKind,
     RemedyOutcome,
+    RemedyStepKind,
     ReviewFlag,
     ScheduleKind,
 )
@@ -222,8 +223,13 @@ def _execution_context(case, officer, context: GuardContext) -> dict[str, object
         "payments": case.payments.select_related("recorded_by"),
         "schedules": case.schedules.select_related("approved_by"),
         "remedies": [
-            {"remedy": r, "steps": list(r.steps.all()), "ended": r.steps.filter(kind="outcome")}
-            for r in case.remedies.all()
+            {
+                "remedy": r,
+                "steps": steps,
+                "ended": any(st.kind == RemedyStepKind.OUTCOME for st in steps),
+            }
+            for r in case.remedies.prefetch_related("steps")
+            for steps in [list(r.steps.all())]
         ],
         "steps": case.execution_steps.all(),
         "non_monetary": [PenaltyKind(k).label for k in execution.non_monetary_kinds(case)],
