@@ -107,6 +107,8 @@ _GENERAL_OPEN = frozenset(
     }
 )
 _SEIZURE = frozenset({"approved", "pending_approval", "in_force", "extended"})
+# 执行 (workflow/definitions.py execution_transitions): awaiting payment, 催告, the court.
+_EXECUTING = frozenset({"served", "demanded", "court_applied"})
 # Which documents each procedure calls for in each of its states (workflow/definitions.py):
 # kind -> procedure -> states in which a user may generate (or correct) it.
 AVAILABLE_IN: dict[str, dict[str, frozenset[str]]] = {
@@ -133,11 +135,11 @@ AVAILABLE_IN: dict[str, dict[str, frozenset[str]]] = {
     "advance_notice": {_GENERAL: frozenset({"investigated", "notified"})},
     "hearing_notice": {_GENERAL: frozenset({"hearing_requested", "hearing_noticed"})},
     "hearing_record": {_GENERAL: frozenset({"hearing_noticed", "heard"})},
-    "decision": {_GENERAL: frozenset({"decided", "served", "executed", "closed", "archived"})},
-    "on_spot_decision": {_SIMPLE: frozenset({"served", "executed", "closed", "archived"})},
+    "decision": {_GENERAL: _EXECUTING | {"decided", "executed", "ended", "closed", "archived"}},
+    "on_spot_decision": {_SIMPLE: _EXECUTING | {"executed", "ended", "closed", "archived"}},
     "service_proof": {
-        _GENERAL: _GENERAL_OPEN | {"executed"},
-        _SIMPLE: frozenset({"served", "executed"}),
+        _GENERAL: _GENERAL_OPEN | _EXECUTING | {"executed"},
+        _SIMPLE: _EXECUTING | {"executed"},
         _COERCIVE: _SEIZURE | {"released", "confiscated", "destroyed"},
         _INSPECTION: frozenset({"checked", "violation_found"}),
     },
@@ -145,8 +147,10 @@ AVAILABLE_IN: dict[str, dict[str, frozenset[str]]] = {
     "seizure_decision": {_COERCIVE: _SEIZURE},
     "seizure_list": {_COERCIVE: _SEIZURE},
     "closing_approval": {
-        _GENERAL: frozenset({"executed", "no_penalty", "transferred", "withdrawn", "closed"}),
-        _SIMPLE: frozenset({"executed", "closed"}),
+        _GENERAL: frozenset(
+            {"executed", "ended", "no_penalty", "transferred", "withdrawn", "closed"}
+        ),
+        _SIMPLE: frozenset({"executed", "ended", "closed"}),
         _COERCIVE: frozenset({"released", "confiscated", "destroyed", "dropped", "closed"}),
         _INSPECTION: frozenset({"no_violation", "violation_found", "closed"}),
     },

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from sanxiang.cases.documents import KINDS
@@ -96,3 +97,44 @@ def party_document_public(grant: PartyGrant, document_id: int) -> tuple[str, byt
     return party_document_open(
         case_id=grant.case_id, code_id=grant.code_id, document_id=document_id
     )
+
+
+def remedy_outcomes(agency_id: int, year: int) -> dict[str, int] | None:
+    """行政复议、行政诉讼 against the agency's decisions, for its annual report: how many ended
+    in the year with each outcome (keys are ``RemedyOutcome`` codes: upheld, revoked, changed,
+    illegal, void, dismissed, withdrawn), plus ``filed`` (brought in the year) and ``pending``
+    (brought in or before the year, not ended by its last day). None if there is no such
+    agency. Aggregate counts only: no case or person is named."""
+    from sanxiang.cases.models import Remedy, RemedyOutcome, RemedyStep, RemedyStepKind
+    from sanxiang.org.models import Agency
+
+    if not Agency.objects.filter(pk=agency_id).exists():
+        return None
+    counts = dict.fromkeys(RemedyOutcome.values, 0)
+    ended = (
+        RemedyStep.objects.filter(
+            kind=RemedyStepKind.OUTCOME,
+            remedy__case__agency_id=agency_id,
+            decided_on__year=year,
+        )
+        .values("outcome")
+        .annotate(n=Count("pk"))
+    )
+    for row in ended:
+        counts[row["outcome"]] = row["n"]
+    remedies = Remedy.objects.filter(case__agency_id=agency_id)
+    counts["filed"] = remedies.filter(filed_on__year=year).count()
+    counts["pending"] = (
+        remedies.filter(filed_on__year__lte=year)
+        .exclude(
+            Exists(
+                RemedyStep.objects.filter(
+                    remedy=OuterRef("pk"),
+                    kind=RemedyStepKind.OUTCOME,
+                    decided_on__year__lte=year,
+                )
+            )
+        )
+        .count()
+    )
+    return counts

@@ -14,6 +14,12 @@ urlpatterns = [
     path("<int:pk>/extend", views.case_extend, name="extend"),
     path("<int:pk>/basis", views.case_basis, name="basis"),
     path("<int:pk>/party-code", views.case_party_code, name="party-code"),
+    path("<int:pk>/payments", views.payment_new, name="payment-new"),
+    path("<int:pk>/schedule", views.schedule_new, name="schedule-new"),
+    path("<int:pk>/remedies", views.remedy_new, name="remedy-new"),
+    path("<int:pk>/remedies/<int:remedy_id>", views.remedy_step_new, name="remedy-step-new"),
+    path("<int:pk>/execution", views.execution_step_new, name="execution-step-new"),
+    path("<int:pk>/court", views.court_apply, name="court-apply"),
     path("<int:pk>/documents/<str:kind>", views.document_new, name="document-new"),
     path("documents/<int:document_id>.<str:form>", views.document_download, name="document"),
     # 现场执法 on a phone (onsite.py).

@@ -26,6 +26,9 @@ from sanxiang.cases.models import (
     PartyQueryCode,
     PenaltyKind,
     Procedure,
+    RemedyOutcome,
+    RemedyStep,
+    RemedyStepKind,
 )
 from sanxiang.cases.party_access import code_display
 from sanxiang.core.workdays import get_calendar
@@ -165,6 +168,70 @@ def publication_open(case: Case, actor: Officer, action: str) -> Publication | N
     return publication
 
 
+# --- a 复议/诉讼 outcome that brings the decision down ----------------------------------------
+
+# 行政处罚法第四十八条第二款 names the four outcomes; each has its withdrawal reason.
+WITHDRAWAL_FOR_OUTCOME = {
+    RemedyOutcome.REVOKED: WithdrawalReason.REVOKED,
+    RemedyOutcome.CHANGED: WithdrawalReason.CHANGED,
+    RemedyOutcome.ILLEGAL: WithdrawalReason.ILLEGAL,
+    RemedyOutcome.VOID: WithdrawalReason.VOID,
+}
+WITHDRAWAL_PERIOD_DAYS = 3  # working days: 行政处罚法第四十八条第二款、第八十五条
+
+
+def publication_withdrawal_due(case: Case, actor: Officer, action: str) -> Publication | None:
+    """When a 复议决定 or judgment changes, revokes, or finds the decision illegal or void, the
+    withdrawal becomes due three working days from that day. Withdrawing needs a public
+    statement a person writes, so it is not done here: the record shows the due date, and the
+    warning fires if it passes (``selectors.overdue_for``). A decision not yet published is
+    held back instead (``publication_confirm`` refuses it)."""
+    if action != "remedy_outcome":
+        return None
+    step = (
+        RemedyStep.objects.filter(remedy__case=case, kind=RemedyStepKind.OUTCOME)
+        .order_by("-pk")
+        .first()
+    )
+    if step is None or step.outcome not in WITHDRAWAL_FOR_OUTCOME:
+        return None
+    publication = Publication.objects.select_for_update().filter(case_id=case.pk).first()
+    if publication is None or publication.status not in (
+        PublicationStatus.PENDING,
+        PublicationStatus.PUBLISHED,
+    ):
+        return None
+    if publication.withdrawal_occurred_on is not None:
+        return publication  # an earlier outcome already made it due
+    publication.withdrawal_reason = WITHDRAWAL_FOR_OUTCOME[RemedyOutcome(step.outcome)]
+    publication.withdrawal_occurred_on = step.decided_on
+    publication.withdrawal_due_on = get_calendar().add_workdays(
+        step.decided_on, WITHDRAWAL_PERIOD_DAYS
+    )
+    publication.save(
+        update_fields=["withdrawal_reason", "withdrawal_occurred_on", "withdrawal_due_on"]
+    )
+    _record(
+        publication,
+        actor.ledger_actor,
+        "withdrawal_due",
+        {
+            "case": case.pk,
+            "remedy_step": step.pk,
+            "reason": publication.withdrawal_reason,
+            "occurred_on": step.decided_on.isoformat(),
+            "due_on": publication.withdrawal_due_on.isoformat(),
+        },
+    )
+    logger.info(
+        "publication %s: withdrawal due %s after remedy outcome %s",
+        publication.pk,
+        publication.withdrawal_due_on,
+        step.pk,
+    )
+    return publication
+
+
 # --- the redacted rendering and 公示审核 --------------------------------------------------------
 
 
@@ -289,6 +356,13 @@ def publication_confirm(*, actor: Officer, publication_id: int, draft_sha256: st
                 f"该公示当前为“{publication.get_status_display()}”，不能再次发布；如有错误请更正。",
                 log_message=f"publication {publication.pk} is {publication.status}",
             )
+        if publication.withdrawal_occurred_on is not None:
+            raise PublicationRefused(
+                f"该决定已于 {publication.withdrawal_occurred_on:%Y年%m月%d日} "
+                f"{publication.get_withdrawal_reason_display()}，不能再公示原决定；"
+                "如依法不予公示，请由负责人写明理由。",
+                log_message=f"publication {publication.pk}: decision fell before publishing",
+            )
         draft = publication_draft(publication)
         if draft.sha256 != draft_sha256:
             raise PublicationRefused(
@@ -365,6 +439,9 @@ def publication_withdraw(
             raise PublicationRefused(
                 "只有已公示的内容可以撤下。", log_message=f"publication {publication.pk} not live"
             )
+        if publication.withdrawal_occurred_on is not None:
+            # Recorded from the 复议决定 or judgment: the three days run from that day.
+            occurred_on = min(occurred_on, publication.withdrawal_occurred_on)
         publication.status = PublicationStatus.WITHDRAWN
         publication.withdrawal_reason = reason
         publication.withdrawal_statement = statement.strip()

@@ -74,3 +74,13 @@ def test_a_limit_in_hours_never_rolls():
 def test_an_unknown_year_leaves_the_end_unrolled_rather_than_guessing():
     # 2027's schedule is not entered: 2027-01-03 is a Sunday, but no holiday rule is assumed.
     assert CalendarDays(15).due(date(2026, 12, 19), CAL) == date(2027, 1, 3)
+
+
+def test_months_end_on_the_same_day_or_the_month_end_and_roll_past_holidays():
+    from sanxiang.core.deadlines import Months
+
+    assert Months(6).due(date(2026, 5, 20)) == date(2026, 11, 20)
+    assert Months(3).due(date(2026, 11, 30)) == date(2027, 2, 28)  # February is shorter
+    assert str(Months(6)) == "6个月"
+    # 2026-04-04 is a Saturday in the 清明 holiday (4–6 April): the period ends on 7 April.
+    assert Months(6).due(date(2025, 10, 4), CAL) == date(2026, 4, 7)
