@@ -20,9 +20,11 @@ from docx import Document
 
 from sanxiang.cases.models import Case, CaseDocument, PartyKind, PenaltyKind, Procedure
 from sanxiang.core.workdays import get_calendar
+from sanxiang.disclosure import push
 from sanxiang.disclosure.credit import SEVERITY_LABELS, credit_term, severity_for
 from sanxiang.disclosure.models import (
     ActKind,
+    DeliveryEvent,
     Publication,
     PublicationPeriod,
     PublicationStatus,
@@ -256,6 +258,8 @@ def _publish_version(
         agency_id=publication.agency_id,
         content_sha256=digest,  # the SHA-256 of the public text itself: anyone can recompute it
     )
+    event = DeliveryEvent.PUBLISH if verb == "published" else DeliveryEvent.CORRECT
+    push.enqueue(publication, event, version)  # the outbox, in this same transaction
     return version
 
 
@@ -364,6 +368,7 @@ def publication_withdraw(
                 "occurred_on": occurred_on.isoformat(),
             },
         )
+        push.enqueue(publication, DeliveryEvent.WITHDRAW)
     return publication
 
 
