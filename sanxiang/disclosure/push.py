@@ -236,33 +236,44 @@ def _claimable(now: datetime) -> Q:
     )
 
 
-def claim_due(*, limit: int, runner: str) -> list[Delivery]:
-    """Take up to ``limit`` due deliveries for ``runner``. Each is claimed by a conditional
-    UPDATE that only one runner can win (on PostgreSQL the second waits for the first's row
-    lock, re-checks the condition and updates nothing; on SQLite writes are serialised), so
-    two runners never send the same delivery. A delivery waits while an earlier one for the
-    same publication and target is still pending, so a receiver sees publish before withdraw."""
-    now = timezone.now()
+def due(*, now: datetime, limit: int) -> list[tuple[int, int]]:
+    """(pk, timeout) of deliveries due at ``now``, oldest first. A delivery waits while an
+    earlier one for the same publication and target is still pending, so a receiver sees
+    publish before correct before withdraw."""
     earlier = Delivery.objects.filter(
         target_id=OuterRef("target_id"),
         publication_id=OuterRef("publication_id"),
         pk__lt=OuterRef("pk"),
         status=DeliveryStatus.PENDING,
     )
-    candidates = list(
+    return list(
         Delivery.objects.filter(_claimable(now), target__enabled=True)
         .exclude(Exists(earlier))
         .order_by("next_attempt_at", "pk")
         .values_list("pk", "target__timeout_seconds")[:limit]
     )
-    claimed = []
-    for pk, timeout in candidates:
-        lease = now + timedelta(seconds=timeout) + LEASE_MARGIN
-        won = Delivery.objects.filter(_claimable(now), pk=pk).update(
-            claimed_by=runner, claimed_until=lease
-        )
-        if won:
-            claimed.append(pk)
+
+
+def claim(*, pk: int, runner: str, now: datetime, timeout: int) -> bool:
+    """Whether ``runner`` won ``pk``: a conditional UPDATE that only one runner can win. Two
+    runners may both have seen it due; on PostgreSQL the second UPDATE waits for the first's
+    row lock, re-checks the condition and changes nothing; on SQLite writes are serialised.
+    The claim is a lease: a runner that dies mid-send is replaced once it runs out."""
+    lease = now + timedelta(seconds=timeout) + LEASE_MARGIN
+    won = Delivery.objects.filter(_claimable(now), pk=pk).update(
+        claimed_by=runner, claimed_until=lease
+    )
+    return won == 1
+
+
+def claim_due(*, limit: int, runner: str) -> list[Delivery]:
+    """Take up to ``limit`` due deliveries for ``runner``; no two runners get the same one."""
+    now = timezone.now()
+    claimed = [
+        pk
+        for pk, timeout in due(now=now, limit=limit)
+        if claim(pk=pk, runner=runner, now=now, timeout=timeout)
+    ]
     return list(
         Delivery.objects.filter(pk__in=claimed)
         .select_related("target", "publication")

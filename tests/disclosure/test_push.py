@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from datetime import timedelta
@@ -28,8 +30,10 @@ from sanxiang.disclosure.models import (
 )
 from sanxiang.disclosure.push import (
     DeliveryRefused,
+    claim,
     claim_due,
     delivery_retry,
+    due,
     headers_for,
     push_run,
     send_claimed,
@@ -44,6 +48,7 @@ from sanxiang.disclosure.services import (
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import tree_head_sign
 from tests.cases.conftest import PERSON_ID
+from tests.conftest import REPO
 from tests.disclosure.receiver import Receiver
 from tests.disclosure.test_publications import decided
 
@@ -289,8 +294,14 @@ def test_the_outbox_row_is_part_of_the_publication_transaction(
 def test_two_runners_never_send_the_same_delivery(staff, general_case, articles, receiver):
     target_for(receiver)
     publish(staff, general_case, articles)
-    first = claim_due(limit=10, runner="runner-a")
-    assert len(first) == 1
+    # Both runners look for due work at the same moment and see the same delivery...
+    now = timezone.now()
+    [(pk, timeout)] = due(now=now, limit=10)
+    assert due(now=now, limit=10) == [(pk, timeout)]
+    # ...but only the first to claim it gets it.
+    assert claim(pk=pk, runner="runner-a", now=now, timeout=timeout)
+    assert not claim(pk=pk, runner="runner-b", now=now, timeout=timeout)
+    first = list(Delivery.objects.filter(pk=pk).select_related("target", "publication"))
     # A second runner starting while the first is sending finds nothing to take.
     assert claim_due(limit=10, runner="runner-b") == []
     assert push_run(runner="runner-b")["sent"] == 0
@@ -311,3 +322,16 @@ def test_a_runner_that_died_mid_send_is_taken_over_after_its_lease(
     assert Delivery.objects.get().status == "sent"
     assert DeliveryAttempt.objects.count() == 1
     assert len(receiver.received) == 1
+
+
+def test_runners_started_together_send_each_delivery_exactly_once(instance):
+    """Four runner threads, each on its own connection, against a real database file (or
+    the suite's PostgreSQL) and one receiver: twelve deliveries, twelve arrivals."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.disclosure.concurrent_push", "4"],
+        env=instance.env, cwd=REPO, capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    run = json.loads(result.stdout.strip().splitlines()[-1])
+    assert run["failures"] == [] and run["invalid"] == []
+    assert run["deliveries"] == 12 and run["statuses"] == ["sent"] * 12
+    assert run["arrivals"] == [1] * 12 and run["attempts"] == 12
