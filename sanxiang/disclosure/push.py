@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.disclosure.exporting import record
@@ -66,6 +67,12 @@ class DeliveryRefused(DomainError):
 # --- the outbox --------------------------------------------------------------------------------
 
 
+def portal_url(publication_id: int) -> str:
+    """The decision's page on the portal (SANXIANG_PUBLIC_URL, as in documents' QR codes)."""
+    base = os.environ.get("SANXIANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+    return base + reverse("portal:decision", args=[publication_id])
+
+
 def payload_for(
     publication: Publication, event: str, key: uuid.UUID, version: PublicationVersion | None
 ) -> dict[str, object]:
@@ -79,6 +86,7 @@ def payload_for(
         "created_at": leaf_time(timezone.now()),
         "publication": {
             "id": publication.pk,
+            "url": portal_url(publication.pk),
             "kind": publication.kind,
             "status": publication.status,
             "version": version.number if version is not None else None,

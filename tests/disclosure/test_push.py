@@ -102,6 +102,7 @@ def test_a_publication_reaches_the_platform_signed_with_the_published_key(
     assert message["event"] == "publish" and message["delivery"] == str(delivery.key)
     assert message["publication"]["text_sha256"] == publication.public_sha256
     assert message["publication"]["version"] == 1
+    assert message["publication"]["url"].endswith(f"/gongshi/decisions/{publication.pk}/")
     assert (
         message["record"]["行政处罚决定书文号"]
         == general_case.__class__.objects.get(pk=general_case.pk).number
