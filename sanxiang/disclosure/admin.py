@@ -1,6 +1,7 @@
 """管理后台 for 执法公示: the periods an agency sets (each edit a ledger event)."""
 
 from django.contrib import admin
+from django.db import models
 
 from sanxiang.disclosure.models import (
     Delivery,
@@ -31,6 +32,7 @@ class PushTargetAdmin(LedgeredAdmin):
     """Where published decisions are pushed (docs/operations/push.md); none by default."""
 
     list_display = ("name", "agency", "url", "enabled", "max_attempts")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class DeliveryAttemptInline(admin.TabularInline):

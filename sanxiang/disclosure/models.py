@@ -8,6 +8,7 @@ A publication's text is never edited: each confirmed text (the first and each co
 
 from __future__ import annotations
 
+from django.core.validators import URLValidator
 from django.db import models
 
 from sanxiang.cases.models import Case, CaseDocument
@@ -250,7 +251,12 @@ class PushTarget(models.Model):
         verbose_name="执法机关",
         help_text="留空则推送本系统所有执法机关的公示。",
     )
-    url = models.URLField("接收地址", max_length=500, help_text="http:// 或 https:// 地址。")
+    url = models.URLField(
+        "接收地址",
+        max_length=500,
+        help_text="http:// 或 https:// 地址。",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
     enabled = models.BooleanField("启用", default=True)
     algorithm = models.CharField(
         "签名算法",

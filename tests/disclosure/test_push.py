@@ -120,6 +120,10 @@ def test_a_publication_reaches_the_platform_signed_with_the_published_key(
     ).exists()
     # Sent once: another pass sends nothing.
     assert push_run()["sent"] == 0 and len(receiver.received) == 1
+    # The key an operator hands to the platform is the one it verified with.
+    out = io.StringIO()
+    call_command("push", "key", stdout=out)
+    assert receiver.key_id() in out.getvalue() and "BEGIN PUBLIC KEY" in out.getvalue()
 
 
 def test_a_platform_answering_500_is_retried_later_with_the_same_key_and_body(
@@ -336,3 +340,22 @@ def test_runners_started_together_send_each_delivery_exactly_once(instance):
     assert run["failures"] == [] and run["invalid"] == []
     assert run["deliveries"] == 12 and run["statuses"] == ["sent"] * 12
     assert run["arrivals"] == [1] * 12 and run["attempts"] == 12
+
+
+def test_adding_a_target_in_the_admin_is_a_ledger_event(client, django_user_model, db):
+    client.force_login(django_user_model.objects.create_superuser("root", password="x" * 12))
+    form = {
+        "name": "省平台", "url": "ftp://platform.example/receive", "enabled": "on",
+        "algorithm": "", "app_key": "", "secret_env": "", "timeout_seconds": "10",
+        "max_attempts": "8", "backoff_seconds": "60", "backoff_cap_seconds": "21600",
+    }  # fmt: skip
+    refused = client.post(reverse("admin:disclosure_pushtarget_add"), form)
+    assert refused.status_code == 200 and not PushTarget.objects.exists()
+    client.post(
+        reverse("admin:disclosure_pushtarget_add"),
+        {**form, "url": "https://platform.example/receive"},
+    )
+    target = PushTarget.objects.get()
+    assert LedgerEntry.objects.filter(
+        action="disclosure.pushtarget.created", object_id=str(target.pk)
+    ).exists()
