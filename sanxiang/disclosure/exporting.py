@@ -31,6 +31,33 @@ def _wan(yuan: object) -> str:
     return f"{value / 1_000_000:.6f}".rstrip("0").rstrip(".")
 
 
+def row(
+    pk: int, fields: dict[str, str] | None, status: str, digest: str, kind: str,
+    credit_until: date | None,
+) -> list[str]:  # fmt: skip
+    """One publication in the exchange columns: the one mapping used by exports and pushes."""
+    f = fields or {}
+    withdrawn = status == PublicationStatus.WITHDRAWN
+    return [
+        str(pk), f.get("执法对象", ""), f.get("执法对象类别", ""),
+        f.get("统一社会信用代码", ""),
+        f.get("决定书文号", ""), f.get("违法行为类型", ""), f.get("处罚依据", ""),
+        f.get("处罚类别", ""), f.get("执法结论", ""), _wan(f.get("罚款金额（元）")),
+        f.get("决定日期", ""), credit_until.isoformat() if credit_until else "",
+        f.get("执法机关", ""), f.get("执法机关统一社会信用代码", ""),
+        kind, "已撤下" if withdrawn else "公示中", "" if withdrawn else digest,
+    ]  # fmt: skip
+
+
+def record(publication: Publication) -> dict[str, str]:
+    """The exchange columns of one publication as a mapping (column name to value)."""
+    values = row(
+        publication.pk, publication.fields, publication.status, publication.public_sha256,
+        publication.kind, publication.credit_until,
+    )  # fmt: skip
+    return dict(zip(COLUMNS, values, strict=True))
+
+
 def rows(*, since: date | None = None) -> Iterator[list[str]]:
     published = Publication.objects.filter(
         status__in=[PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN]
@@ -38,19 +65,8 @@ def rows(*, since: date | None = None) -> Iterator[list[str]]:
     if since is not None:
         published = published.filter(decided_on__gte=since)
     columns = ("pk", "fields", "status", "public_sha256", "kind", "credit_until")
-    for p in published.values_list(*columns).iterator(chunk_size=2000):
-        pk, fields, status, digest, kind, credit_until = p
-        f = fields or {}
-        withdrawn = status == PublicationStatus.WITHDRAWN
-        yield [
-            str(pk), f.get("执法对象", ""), f.get("执法对象类别", ""),
-            f.get("统一社会信用代码", ""),
-            f.get("决定书文号", ""), f.get("违法行为类型", ""), f.get("处罚依据", ""),
-            f.get("处罚类别", ""), f.get("执法结论", ""), _wan(f.get("罚款金额（元）")),
-            f.get("决定日期", ""), credit_until.isoformat() if credit_until else "",
-            f.get("执法机关", ""), f.get("执法机关统一社会信用代码", ""),
-            kind, "已撤下" if withdrawn else "公示中", "" if withdrawn else digest,
-        ]  # fmt: skip
+    for values in published.values_list(*columns).iterator(chunk_size=2000):
+        yield row(*values)
 
 
 def write_csv(out: IO[str], *, since: date | None = None) -> int:

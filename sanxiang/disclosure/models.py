@@ -8,6 +8,7 @@ A publication's text is never edited: each confirmed text (the first and each co
 
 from __future__ import annotations
 
+from django.core.validators import URLValidator
 from django.db import models
 
 from sanxiang.cases.models import Case, CaseDocument
@@ -258,3 +259,131 @@ class AnnualReport(models.Model):
     @property
     def ledger_agency_id(self) -> int:
         return self.agency_id
+
+
+# 推送: published, corrected and withdrawn decisions sent to a provincial platform (push.py).
+
+
+class PushTarget(models.Model):
+    """A receiving platform (e.g. the provincial 行政执法信息公示平台). None exist by default, so
+    nothing is pushed until an administrator adds one; each edit is a ledger event."""
+
+    name = models.CharField("名称", max_length=100)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="执法机关",
+        help_text="留空则推送本系统所有执法机关的公示。",
+    )
+    url = models.URLField(
+        "接收地址",
+        max_length=500,
+        help_text="http:// 或 https:// 地址。",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    enabled = models.BooleanField("启用", default=True)
+    algorithm = models.CharField(
+        "签名算法",
+        max_length=16,
+        blank=True,
+        choices=[("ed25519", "Ed25519"), ("sm2-sm3", "SM2（SM3 摘要）")],
+        help_text="留空则与日志树头签名相同（SANXIANG_LEDGER_ALGORITHM，默认 Ed25519）。",
+    )
+    app_key = models.CharField("appKey", max_length=100, blank=True)
+    secret_env = models.CharField(
+        "HMAC 密钥所在环境变量",
+        max_length=100,
+        blank=True,
+        help_text="填写保存 appKey 对应 secret 的环境变量名；secret 本身不存入数据库。",
+    )
+    timeout_seconds = models.PositiveSmallIntegerField("超时（秒）", default=10)
+    max_attempts = models.PositiveSmallIntegerField("最多尝试次数", default=8)
+    backoff_seconds = models.PositiveIntegerField("首次重试间隔（秒）", default=60)
+    backoff_cap_seconds = models.PositiveIntegerField("最长重试间隔（秒）", default=6 * 3600)
+
+    class Meta:
+        verbose_name = "推送目标"
+        verbose_name_plural = "推送目标"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ledger_agency_id(self) -> int | None:
+        return self.agency_id
+
+
+class DeliveryEvent(models.TextChoices):
+    PUBLISH = "publish", "公示"
+    CORRECT = "correct", "更正"
+    WITHDRAW = "withdraw", "撤下"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "待推送"
+    SENT = "sent", "已推送"
+    DEAD = "dead", "推送失败"
+
+
+class Delivery(models.Model):
+    """One message to one target (the outbox): written in the same transaction as the
+    publication event, sent later by ``sanxiang push run``; its payload never changes."""
+
+    key = models.UUIDField("幂等键", unique=True)
+    target = models.ForeignKey(PushTarget, on_delete=models.PROTECT, related_name="deliveries")
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        PublicationVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    event = models.CharField("事项", max_length=16, choices=DeliveryEvent.choices)
+    payload = models.TextField("报文（规范 JSON）")
+    payload_sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        "状态", max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField("已尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试时间")
+    claimed_by = models.CharField(max_length=100, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+    sent_at = models.DateTimeField("推送成功时间", null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField("响应状态码", null=True, blank=True)
+    response_sha256 = models.CharField("响应内容 SHA-256", max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "推送"
+        verbose_name_plural = "推送"
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} {self.publication_id} → {self.target_id}"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.publication.agency_id
+
+
+class DeliveryAttempt(models.Model):
+    """One try at sending a delivery, never changed (the delivery log)."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="log")
+    number = models.PositiveIntegerField("次序")
+    runner = models.CharField("执行进程", max_length=100)
+    started_at = models.DateTimeField("开始时间")
+    duration_ms = models.PositiveIntegerField("耗时（毫秒）")
+    http_status = models.PositiveSmallIntegerField("HTTP 状态码", null=True, blank=True)
+    error = models.CharField("错误", max_length=500, blank=True)
+    response_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "推送记录"
+        verbose_name_plural = "推送记录"
+        ordering = ["delivery", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} #{self.number}"

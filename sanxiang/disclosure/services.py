@@ -32,11 +32,13 @@ from sanxiang.cases.models import (
 )
 from sanxiang.cases.party_access import code_display
 from sanxiang.core.workdays import get_calendar
+from sanxiang.disclosure import push
 from sanxiang.disclosure.annual import AnnualFigures, annual_figures
 from sanxiang.disclosure.credit import SEVERITY_LABELS, credit_term, severity_for
 from sanxiang.disclosure.models import (
     ActKind,
     AnnualReport,
+    DeliveryEvent,
     Publication,
     PublicationPeriod,
     PublicationStatus,
@@ -341,6 +343,8 @@ def _publish_version(
         agency_id=publication.agency_id,
         content_sha256=digest,  # the SHA-256 of the public text itself: anyone can recompute it
     )
+    event = DeliveryEvent.PUBLISH if verb == "published" else DeliveryEvent.CORRECT
+    push.enqueue(publication, event, version)  # the outbox, in this same transaction
     return version
 
 
@@ -459,6 +463,7 @@ def publication_withdraw(
                 "occurred_on": occurred_on.isoformat(),
             },
         )
+        push.enqueue(publication, DeliveryEvent.WITHDRAW)
     return publication
 
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/withdraw", views.withdraw, name="withdraw"),
     path("<int:pk>/exempt", views.exempt, name="exempt"),
     path("<int:pk>/credit", views.credit, name="credit"),
+    path("push/<int:pk>/retry", views.delivery_retry, name="delivery-retry"),
 ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sanxiang.disclosure import listings as lists
-from sanxiang.disclosure import selectors
+from sanxiang.disclosure import push, selectors
 from sanxiang.disclosure.models import ListingKind, PublicationStatus, WithdrawalReason
 from sanxiang.disclosure.services import (
     publication_confirm,
@@ -54,6 +54,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "warnings": selectors.overdue_for(officer)[:50],
             "listing_warnings": lists.overdue_changes(officer.unit.agency_id),
+            "push_failures": push.failed_for(officer)[:50],
+            "may_retry": officer.has_role(Role.HEAD) or officer.has_role(Role.REVIEWER),
             "today": today,
         },
     )
@@ -171,6 +173,18 @@ def credit(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "已更新失信程度和公示截止期。",
     )  # fmt: skip
+
+
+@login_required
+@require_POST
+def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        push.delivery_retry(actor=officer_for_request(request), delivery_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已重新排入推送队列。")
+    return redirect("disclosure:queue")
 
 
 # --- 事前公开 ---------------------------------------------------------------------------------
