@@ -1,8 +1,11 @@
-"""URL map: the staff office under /office/, the public portal under /gongshi/."""
+"""URL map: the staff office under /office/, the public portal under /gongshi/, its data as
+JSON under /api/v1/."""
 
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+from sanxiang.api.api import api
 
 admin.site.site_header = "三项制度执法平台 · 管理后台"
 admin.site.site_title = "三项制度执法平台"
@@ -17,4 +20,5 @@ urlpatterns = [
     path("office/disclosure/", include("sanxiang.disclosure.urls")),
     path("office/", include("sanxiang.office.urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
+    path("api/v1/", api.urls),
 ]

@@ -31,26 +31,35 @@ def _wan(yuan: object) -> str:
     return f"{value / 1_000_000:.6f}".rstrip("0").rstrip(".")
 
 
+def exchange_row(
+    pk: int, fields: dict[str, object] | None, status: str, digest: str, kind: str
+) -> list[str]:
+    """One publication in the order of ``COLUMNS`` (the exports and the JSON API share it)."""
+    f = fields or {}
+    withdrawn = status == PublicationStatus.WITHDRAWN
+
+    def get(key: str) -> str:
+        return str(f.get(key, ""))
+
+    return [
+        str(pk), get("执法对象"), get("执法对象类别"), get("统一社会信用代码"),
+        get("决定书文号"), get("违法行为类型"), get("处罚依据"),
+        get("处罚类别"), get("执法结论"), _wan(f.get("罚款金额（元）")),
+        get("决定日期"), get("执法机关"), get("执法机关统一社会信用代码"),
+        kind, "已撤下" if withdrawn else "公示中", "" if withdrawn else digest,
+    ]  # fmt: skip
+
+
 def rows(*, since: date | None = None) -> Iterator[list[str]]:
     published = Publication.objects.filter(
         status__in=[PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN]
     ).order_by("pk")
     if since is not None:
         published = published.filter(decided_on__gte=since)
-    for p in published.values_list("pk", "fields", "status", "public_sha256", "kind").iterator(
-        chunk_size=2000
-    ):
-        pk, fields, status, digest, kind = p
-        f = fields or {}
-        withdrawn = status == PublicationStatus.WITHDRAWN
-        yield [
-            str(pk), f.get("执法对象", ""), f.get("执法对象类别", ""),
-            f.get("统一社会信用代码", ""),
-            f.get("决定书文号", ""), f.get("违法行为类型", ""), f.get("处罚依据", ""),
-            f.get("处罚类别", ""), f.get("执法结论", ""), _wan(f.get("罚款金额（元）")),
-            f.get("决定日期", ""), f.get("执法机关", ""), f.get("执法机关统一社会信用代码", ""),
-            kind, "已撤下" if withdrawn else "公示中", "" if withdrawn else digest,
-        ]  # fmt: skip
+    for pk, fields, status, digest, kind in published.values_list(
+        "pk", "fields", "status", "public_sha256", "kind"
+    ).iterator(chunk_size=2000):
+        yield exchange_row(pk, fields, status, digest, kind)
 
 
 def write_csv(out: IO[str], *, since: date | None = None) -> int:
