@@ -21,9 +21,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from ninja import NinjaAPI, Path, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
+from ninja.params import P, PathEx
 from ninja.renderers import JSONRenderer
 
 from sanxiang.api import schemas
@@ -92,7 +93,7 @@ def _cached(max_age: int) -> Callable[[Callable[..., HttpResponse]], Callable[..
             etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             response["ETag"] = etag
             patch_cache_control(response, public=True, max_age=max_age)
-            return get_conditional_response(request, etag=etag, response=response)
+            return get_conditional_response(request, etag=etag, response=response) or response
 
         return wrapper
 
@@ -162,7 +163,7 @@ def _publication(record: PublicRecord) -> dict[str, Any]:
 @decorate_view(_cached(60))
 def publications(
     request: HttpRequest, filters: Query[schemas.PublicationQuery]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Newest decision first (by 决定日期, then id). Page with ``next_cursor``; never by
     offset, so page 50,000 costs what page 1 costs."""
     after = None
@@ -173,7 +174,7 @@ def publications(
         except ValueError:
             after = None
         if after is None:
-            return 400, {"code": "invalid_cursor", "message": BAD_CURSOR}
+            return Status(400, {"code": "invalid_cursor", "message": BAD_CURSOR})
     rows = publication_records_public(
         query=filters.q.replace("\x00", ""),
         agency_id=filters.agency,
@@ -187,11 +188,14 @@ def publications(
     cursor = None
     if len(rows) > filters.limit:
         cursor = _encode(f"p:{page[-1].decided_on.isoformat()}:{page[-1].id}")
-    return 200, {
-        "items": [_publication(r) for r in page],
-        "next_cursor": cursor,
-        "next_url": _next_url(request, cursor) if cursor else None,
-    }
+    return Status(
+        200,
+        {
+            "items": [_publication(r) for r in page],
+            "next_cursor": cursor,
+            "next_url": _next_url(request, cursor) if cursor else None,
+        },
+    )
 
 
 @api.get(
@@ -204,8 +208,8 @@ def publications(
 )
 @decorate_view(_cached(60))
 def publication(
-    request: HttpRequest, id: int = Path(..., ge=1, le=schemas.MAX_ID)
-) -> tuple[int, dict[str, Any]]:
+    request: HttpRequest, id: PathEx[int, P(ge=1, le=schemas.MAX_ID)]
+) -> Status[dict[str, Any]]:
     """The public text, its versions and what a third party needs to verify it; a withdrawn
     decision only as its notice."""
     record = publication_record_public(id)
@@ -231,13 +235,16 @@ def publication(
             "proof_url": proof_url,
             "checkpoint_url": reverse("portal:ledger-checkpoint"),
         }
-    return 200, {
-        **_publication(record),
-        "full_text": shown.full_text,
-        "text": None if shown.withdrawn else shown.text,
-        "versions": publication_versions_public(id),
-        "verification": verification,
-    }
+    return Status(
+        200,
+        {
+            **_publication(record),
+            "full_text": shown.full_text,
+            "text": None if shown.withdrawn else shown.text,
+            "versions": publication_versions_public(id),
+            "verification": verification,
+        },
+    )
 
 
 @api.get(
@@ -248,16 +255,14 @@ def publication(
     tags=["执法人员"],
 )
 @decorate_view(_cached(300))
-def officers(
-    request: HttpRequest, filters: Query[schemas.OfficerQuery]
-) -> tuple[int, dict[str, Any]]:
+def officers(request: HttpRequest, filters: Query[schemas.OfficerQuery]) -> Status[dict[str, Any]]:
     """Officers on duty who hold a certificate, with their newest certificate and its status
     today, as the portal's 执法人员清单 shows them."""
     after = None
     if filters.cursor:
         match = _decode(filters.cursor, _OFFICER_KEY)
         if match is None:
-            return 400, {"code": "invalid_cursor", "message": BAD_CURSOR}
+            return Status(400, {"code": "invalid_cursor", "message": BAD_CURSOR})
         after = int(match[1])
     rows = officer_page_public(agency_id=filters.agency, after=after, limit=filters.limit + 1)
     page = rows[: filters.limit]
@@ -284,12 +289,15 @@ def officers(
             }
         )
     cursor = _encode(f"o:{page[-1].pk}") if len(rows) > filters.limit else None
-    return 200, {
-        "items": items,
-        "next_cursor": cursor,
-        "next_url": _next_url(request, cursor) if cursor else None,
-        "as_of": today,
-    }
+    return Status(
+        200,
+        {
+            "items": items,
+            "next_cursor": cursor,
+            "next_url": _next_url(request, cursor) if cursor else None,
+            "as_of": today,
+        },
+    )
 
 
 @api.get(

@@ -50,13 +50,13 @@ class PublicationOut(Schema):
     title: str
     agency_id: int
     agency: str = Field(description="执法主体")
-    kind: Kind = Field(description="执法行为类别代码")  # type: ignore[valid-type]
+    kind: Kind = Field(description="执法行为类别代码")
     kind_label: str = Field(description="执法行为类别")
     decided_on: date = Field(description="决定日期")
     published_at: datetime | None = Field(description="首次公示时间")
     status: Literal["published", "withdrawn"]
     sha256: str | None = Field(description="当前公示内容（UTF-8）的 SHA-256；撤下后为 null")
-    fields: ExchangeFields | None = Field(  # type: ignore[valid-type]
+    fields: ExchangeFields | None = Field(
         description="双公示字段（与导出文件同名同序）；撤下后为 null"
     )
     ledger_index: int | None = Field(
@@ -102,7 +102,7 @@ class PublicationQuery(Schema):
     since: date | None = Field(None, description="决定日期不早于（YYYY-MM-DD）")
     until: date | None = Field(None, description="决定日期不晚于（YYYY-MM-DD）")
     agency: int | None = Field(None, ge=1, le=MAX_ID, description="执法主体 id（见 /agencies）")
-    kind: Kind | None = Field(None, description="执法行为类别代码")  # type: ignore[valid-type]
+    kind: Kind | None = Field(None, description="执法行为类别代码")
     q: str = Field("", max_length=100, description="在标题和公示内容中检索，空格分隔多个词")
     cursor: str | None = Field(
         None, max_length=100, description="上一页返回的 next_cursor；第一页不传"
