@@ -12,7 +12,7 @@ import binascii
 import hashlib
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -126,6 +126,11 @@ def _next_url(request: HttpRequest, cursor: str) -> str:
     return f"{request.path}?{urlencode({**params, 'cursor': cursor})}"
 
 
+def _local(moment: datetime | None) -> datetime | None:
+    """Times as the agencies read them (TIME_ZONE, +08:00), not in UTC."""
+    return timezone.localtime(moment) if moment is not None else None
+
+
 def _publication(record: PublicRecord) -> dict[str, Any]:
     return {
         "id": record.id,
@@ -137,7 +142,7 @@ def _publication(record: PublicRecord) -> dict[str, Any]:
         "kind": record.kind,
         "kind_label": record.kind_label,
         "decided_on": record.decided_on,
-        "published_at": record.published_at,
+        "published_at": _local(record.published_at),
         "status": "withdrawn" if record.withdrawn else "published",
         "sha256": record.sha256 or None,
         "fields": record.exchange,
@@ -145,7 +150,7 @@ def _publication(record: PublicRecord) -> dict[str, Any]:
         "withdrawal": {
             "reason": record.withdrawal_reason,
             "statement": record.withdrawal_statement,
-            "withdrawn_at": record.withdrawn_at,
+            "withdrawn_at": _local(record.withdrawn_at),
         }
         if record.withdrawn
         else None,
@@ -241,7 +246,10 @@ def publication(
             **_publication(record),
             "full_text": shown.full_text,
             "text": None if shown.withdrawn else shown.text,
-            "versions": publication_versions_public(id),
+            "versions": [
+                {"number": v.number, "sha256": v.sha256, "confirmed_at": _local(v.confirmed_at)}
+                for v in publication_versions_public(id)
+            ],
             "verification": verification,
         },
     )

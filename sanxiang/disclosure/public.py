@@ -248,7 +248,9 @@ def publication_records_public(
     rows = _live(query=query, agency_id=agency_id, kind=kind, since=since, until=until)
     if after is not None:
         day, pk = after
-        rows = rows.filter(Q(decided_on__lt=day) | Q(decided_on=day, pk__lt=pk))
+        # decided_on <= day is what an index on decided_on can seek to; the OR alone is only
+        # a filter, and PostgreSQL would read every newer row first (1 s at 1,000,000 rows).
+        rows = rows.filter(decided_on__lte=day).filter(Q(decided_on__lt=day) | Q(pk__lt=pk))
     page = list(rows.select_related("agency").order_by("-decided_on", "-pk")[:limit])
     indexes = _ledger_indexes(page)
     return [_record(p, indexes.get(p.pk)) for p in page]

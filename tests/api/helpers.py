@@ -17,4 +17,7 @@ def publish(staff, publication: Publication) -> Publication:
 
 def decide_another(staff, articles, on: date, title: str, **case) -> Publication:
     """Another case decided on ``on`` (its publication still pending)."""
-    return decided(staff, ready_case(staff, title=title, **case), articles, on=on)
+    publication: Publication = decided(
+        staff, ready_case(staff, title=title, **case), articles, on=on
+    )
+    return publication

@@ -42,6 +42,9 @@ def test_a_published_decision_is_listed_with_the_exchange_fields_digest_and_ledg
     assert item["fields"]["公示内容SHA-256"] == item["sha256"] == published.public_sha256
     assert item["kind"] == "penalty" and item["kind_label"] == "行政处罚"
     assert item["decided_on"] == "2026-09-30"
+    assert item["published_at"].startswith("2026-10-09T") and item["published_at"].endswith(
+        "+08:00"
+    )
     assert item["ledger_index"] is not None and item["withdrawal"] is None
     assert item["url"] == detail_url(published.pk)
     assert item["portal_url"] == reverse("portal:decision", args=[published.pk])
