@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from sanxiang.api.api import api
+from sanxiang.api import urls as api_urls
 
 admin.site.site_header = "三项制度执法平台 · 管理后台"
 admin.site.site_title = "三项制度执法平台"
@@ -20,5 +20,5 @@ urlpatterns = [
     path("office/disclosure/", include("sanxiang.disclosure.urls")),
     path("office/", include("sanxiang.office.urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls.urls),
 ]

@@ -46,40 +46,6 @@ class _Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
-    title="三项制度执法平台 · 执法公示数据接口",
-    version="1.0.0",
-    description=(
-        "只读的公开数据接口：执法决定公示（双公示字段、公示内容及其全过程记录核验信息）、"
-        "行政执法人员清单、执法主体和重大执法决定法制审核目录。内容与门户网站公示的一致，"
-        "不含身份证号码等个人信息。说明见 docs/operations/api.md。"
-    ),
-    urls_namespace="api-v1",
-    docs_url=None,  # ninja's docs page loads Swagger UI from a CDN; the schema is enough
-    renderer=_Renderer(),
-)
-
-ERRORS = {400: schemas.ErrorOut, 422: schemas.ErrorOut}
-NOT_FOUND = {404: schemas.ErrorOut, 422: schemas.ErrorOut}
-
-
-def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
-    return api.create_response(request, {"code": code, "message": message}, status=status)
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    names = sorted({str(e["loc"][-1]) for e in exc.errors if e.get("loc")})
-    return _error(
-        request, 422, "invalid_parameter", f"请求参数不符合要求：{'、'.join(names) or '请求'}。"
-    )
-
-
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "not_found", "没有这个条目。")
-
-
 def _cached(max_age: int) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """ETag from the body and a short public max-age: a client polling an unchanged page gets
     304 and no body; a withdrawal shows within ``max_age`` seconds."""
@@ -98,6 +64,41 @@ def _cached(max_age: int) -> Callable[[Callable[..., HttpResponse]], Callable[..
         return wrapper
 
     return decorator
+
+
+api = NinjaAPI(
+    title="三项制度执法平台 · 执法公示数据接口",
+    version="1.0.0",
+    description=(
+        "只读的公开数据接口：执法决定公示（双公示字段、公示内容及其全过程记录核验信息）、"
+        "行政执法人员清单、执法主体和重大执法决定法制审核目录。内容与门户网站公示的一致，"
+        "不含身份证号码等个人信息。说明见 docs/operations/api.md。"
+    ),
+    urls_namespace="api-v1",
+    docs_url=None,  # ninja's docs page loads Swagger UI from a CDN; the schema is enough
+    docs_decorator=_cached(300),  # for openapi.json
+    renderer=_Renderer(),
+)
+
+ERRORS = {400: schemas.ErrorOut, 422: schemas.ErrorOut}
+NOT_FOUND = {404: schemas.ErrorOut, 422: schemas.ErrorOut}
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    names = sorted({str(e["loc"][-1]) for e in exc.errors if e.get("loc")})
+    return error_response(
+        request, 422, "invalid_parameter", f"请求参数不符合要求：{'、'.join(names) or '请求'}。"
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "没有这个条目。")
 
 
 # Cursors are opaque to clients: base64 of the last row's sort key, with a tag per list.

@@ -107,3 +107,15 @@ def test_the_schema_is_openapi_3_1_from_the_code_and_there_is_no_cdn_docs_page(c
     assert list(exchange["properties"]) == list(COLUMNS)
     assert client.get("/api/v1/docs").status_code == 404
     assert "cdn" not in response.content.decode().lower()
+
+
+def test_wrong_methods_and_unknown_paths_answer_in_json(client, db):
+    response = client.post("/api/v1/publications", {})
+    assert response.status_code == 405 and response["Allow"] == "GET"
+    assert response.json()["code"] == "method_not_allowed"
+    for path in ("/api/v1/", "/api/v1/decisions", "/api/v1/publications/1/text"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.json() == {"code": "not_found", "message": "没有这个接口。"}
+    schema = client.get("/api/v1/openapi.json")
+    assert schema["Cache-Control"] == "public, max-age=300" and schema["ETag"]
