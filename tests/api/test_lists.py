@@ -119,3 +119,13 @@ def test_wrong_methods_and_unknown_paths_answer_in_json(client, db):
         assert response.json() == {"code": "not_found", "message": "没有这个接口。"}
     schema = client.get("/api/v1/openapi.json")
     assert schema["Cache-Control"] == "public, max-age=300" and schema["ETag"]
+
+
+def test_an_officer_page_costs_the_same_number_of_queries_however_many_rows(
+    client, officers, django_assert_num_queries
+):
+    with django_assert_num_queries(3):  # officers with units, certificates, categories
+        assert len(client.get("/api/v1/officers").json()["items"]) == 3
+    make_officer(unit=officers.units.get(name="法制科"), name="冯刚", number="99010010010")
+    with django_assert_num_queries(3):
+        assert len(client.get("/api/v1/officers").json()["items"]) == 4

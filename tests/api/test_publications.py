@@ -203,3 +203,13 @@ def test_unchanged_pages_are_not_sent_again(client, published):
     assert again.status_code == 304 and again.content == b""
     listing = client.get(LIST)
     assert client.get(LIST, headers={"if-none-match": listing["ETag"]}).status_code == 304
+
+
+def test_a_page_costs_the_same_number_of_queries_however_many_rows(
+    client, staff, articles, published, django_assert_num_queries
+):
+    with django_assert_num_queries(2):  # the publications, their ledger entries
+        assert len(client.get(LIST).json()["items"]) == 1
+    publish(staff, decide_another(staff, articles, date(2026, 10, 12), "违规设置广告"))
+    with django_assert_num_queries(2):
+        assert len(client.get(LIST).json()["items"]) == 2
