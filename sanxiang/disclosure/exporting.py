@@ -32,19 +32,23 @@ def _wan(yuan: object) -> str:
 
 
 def row(
-    pk: int, fields: dict[str, str] | None, status: str, digest: str, kind: str,
-    credit_until: date | None,
+    pk: int, fields: dict[str, object] | None, status: str, digest: str, kind: str,
+    credit_until: date | None = None,
 ) -> list[str]:  # fmt: skip
-    """One publication in the exchange columns: the one mapping used by exports and pushes."""
+    """One publication in the order of ``COLUMNS``: the one mapping the exports, the pushes and
+    the JSON API share."""
     f = fields or {}
     withdrawn = status == PublicationStatus.WITHDRAWN
+
+    def get(key: str) -> str:
+        return str(f.get(key, ""))
+
     return [
-        str(pk), f.get("执法对象", ""), f.get("执法对象类别", ""),
-        f.get("统一社会信用代码", ""),
-        f.get("决定书文号", ""), f.get("违法行为类型", ""), f.get("处罚依据", ""),
-        f.get("处罚类别", ""), f.get("执法结论", ""), _wan(f.get("罚款金额（元）")),
-        f.get("决定日期", ""), credit_until.isoformat() if credit_until else "",
-        f.get("执法机关", ""), f.get("执法机关统一社会信用代码", ""),
+        str(pk), get("执法对象"), get("执法对象类别"), get("统一社会信用代码"),
+        get("决定书文号"), get("违法行为类型"), get("处罚依据"),
+        get("处罚类别"), get("执法结论"), _wan(f.get("罚款金额（元）")),
+        get("决定日期"), credit_until.isoformat() if credit_until else "",
+        get("执法机关"), get("执法机关统一社会信用代码"),
         kind, "已撤下" if withdrawn else "公示中", "" if withdrawn else digest,
     ]  # fmt: skip
 
@@ -100,3 +104,7 @@ def write_xlsx(path: str, *, since: date | None = None) -> int:
         count += 1
     workbook.save(path)
     return count
+
+
+# The JSON API's name for the same mapping.
+exchange_row = row

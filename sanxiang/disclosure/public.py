@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from sanxiang.disclosure.annual import AnnualFigures, report_context
+from sanxiang.disclosure.exporting import COLUMNS, exchange_row
 from sanxiang.disclosure.models import (
     ActKind,
     AnnualReport,
@@ -18,6 +19,7 @@ from sanxiang.disclosure.models import (
     ListingSnapshot,
     Publication,
     PublicationStatus,
+    PublicationVersion,
 )
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.models import LedgerEntry, TreeHead
@@ -61,18 +63,9 @@ def kinds_public() -> list[tuple[str, str]]:
     return list(ActKind.choices)
 
 
-def publications_public(
-    *,
-    query: str = "",
-    agency_id: int | None = None,
-    kind: str = "",
-    since: date | None = None,
-    until: date | None = None,
-    offset: int = 0,
-    limit: int = 20,
-) -> list[PublicRow]:
-    """Published (and withdrawn) decisions, newest first. ``query`` matches any run of
-    characters of the title or the public text — two-character words such as 违建 included."""
+def _live(
+    *, query: str, agency_id: int | None, kind: str, since: date | None, until: date | None
+) -> QuerySet[Publication]:
     rows = Publication.objects.filter(status__in=LIVE)
     if agency_id:
         rows = rows.filter(agency_id=agency_id)
@@ -89,6 +82,22 @@ def publications_public(
             Q(title__icontains=word)
             | Q(status=PublicationStatus.PUBLISHED, public_text__icontains=word)
         )
+    return rows
+
+
+def publications_public(
+    *,
+    query: str = "",
+    agency_id: int | None = None,
+    kind: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    offset: int = 0,
+    limit: int = 20,
+) -> list[PublicRow]:
+    """Published (and withdrawn) decisions, newest first. ``query`` matches any run of
+    characters of the title or the public text — two-character words such as 违建 included."""
+    rows = _live(query=query, agency_id=agency_id, kind=kind, since=since, until=until)
     rows = rows.select_related("agency").order_by("-decided_on", "-pk")
     return [
         PublicRow(
@@ -281,3 +290,124 @@ def annual_report_public(report_id: int) -> PublicAnnualReport | None:
 def annual_report_context_public(report: PublicAnnualReport) -> dict[str, object]:
     """The published figures laid out for the page: sections and the charts as inline SVG."""
     return report_context(report.figures)
+
+
+# Data exchange (the JSON API): the same publications, with the 双公示 fields of the exports.
+
+
+@dataclass(frozen=True)
+class PublicVersion:
+    number: int
+    sha256: str
+    confirmed_at: datetime
+
+
+@dataclass(frozen=True)
+class PublicRecord:
+    """One publication for exchange with other platforms. A withdrawn one keeps only what its
+    notice shows: no fields, no text digest, no ledger reference."""
+
+    id: int
+    title: str
+    agency_id: int
+    agency: str
+    kind: str
+    kind_label: str
+    decided_on: date
+    published_at: datetime | None
+    withdrawn: bool
+    withdrawn_at: datetime | None
+    withdrawal_reason: str
+    withdrawal_statement: str
+    sha256: str
+    exchange: dict[str, str] | None  # exporting.COLUMNS → value
+    ledger_index: int | None
+
+
+def _record(publication: Publication, ledger_index: int | None) -> PublicRecord:
+    withdrawn = publication.status == PublicationStatus.WITHDRAWN
+    row = exchange_row(
+        publication.pk,
+        publication.fields,
+        publication.status,
+        publication.public_sha256,
+        publication.kind,
+        publication.credit_until,
+    )
+    return PublicRecord(
+        id=publication.pk,
+        title=publication.title,
+        agency_id=publication.agency_id,
+        agency=publication.agency.name,
+        kind=publication.kind,
+        kind_label=publication.get_kind_display(),
+        decided_on=publication.decided_on,
+        published_at=publication.published_at,
+        withdrawn=withdrawn,
+        withdrawn_at=publication.withdrawn_at if withdrawn else None,
+        withdrawal_reason=publication.get_withdrawal_reason_display() if withdrawn else "",
+        withdrawal_statement=publication.withdrawal_statement if withdrawn else "",
+        sha256="" if withdrawn else publication.public_sha256,
+        exchange=None if withdrawn else dict(zip(COLUMNS, row, strict=True)),
+        ledger_index=None if withdrawn else ledger_index,
+    )
+
+
+def _ledger_indexes(publications: list[Publication]) -> dict[int, int]:
+    """The newest ledger entry recording each publication's current public text, in one query."""
+    wanted = {str(p.pk): p.public_sha256 for p in publications if p.public_sha256}
+    found: dict[int, int] = {}
+    entries = LedgerEntry.objects.filter(
+        object_type="disclosure.publication", object_id__in=list(wanted)
+    ).values_list("object_id", "content_sha256", "sequence")
+    for object_id, digest, sequence in entries:
+        if digest == wanted[object_id]:
+            found[int(object_id)] = max(sequence, found.get(int(object_id), -1))
+    return found
+
+
+def publication_records_public(
+    *,
+    query: str = "",
+    agency_id: int | None = None,
+    kind: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    after: tuple[date, int] | None = None,
+    limit: int = 20,
+) -> list[PublicRecord]:
+    """Like ``publications_public``, newest first, but paged by key: ``after`` is the
+    (decided_on, id) of the last row already seen, so a page costs the same at row 1,000,000
+    as at row 1 and rows published meanwhile neither repeat nor shift the pages."""
+    rows = _live(query=query, agency_id=agency_id, kind=kind, since=since, until=until)
+    if after is not None:
+        day, pk = after
+        # decided_on <= day is what an index on decided_on can seek to; the OR alone is only
+        # a filter, and PostgreSQL would read every newer row first (1 s at 1,000,000 rows).
+        rows = rows.filter(decided_on__lte=day).filter(Q(decided_on__lt=day) | Q(pk__lt=pk))
+    page = list(rows.select_related("agency").order_by("-decided_on", "-pk")[:limit])
+    indexes = _ledger_indexes(page)
+    return [_record(p, indexes.get(p.pk)) for p in page]
+
+
+def publication_record_public(publication_id: int) -> PublicRecord | None:
+    publication = (
+        Publication.objects.filter(pk=publication_id, status__in=LIVE)
+        .select_related("agency")
+        .first()
+    )
+    if publication is None:
+        return None
+    return _record(publication, _ledger_indexes([publication]).get(publication.pk))
+
+
+def publication_versions_public(publication_id: int) -> list[PublicVersion]:
+    """Each confirmed public text's number, digest and time; none once withdrawn."""
+    return [
+        PublicVersion(number, digest, confirmed_at)
+        for number, digest, confirmed_at in PublicationVersion.objects.filter(
+            publication_id=publication_id, publication__status=PublicationStatus.PUBLISHED
+        )
+        .order_by("number")
+        .values_list("number", "sha256", "confirmed_at")
+    ]
