@@ -192,13 +192,12 @@ def _steps(agency_id: int, year: int, actions: set[str]) -> list[tuple[int, str]
     return [(int(object_id), action.removeprefix("cases.case.")) for object_id, action in rows]
 
 
-def reconsideration_litigation_figures(*, agency_id: int, year: int) -> int | None:
-    """行政复议、行政诉讼 cases about the agency's decisions in the year, with their outcomes.
+def reconsideration_litigation_figures(*, agency_id: int, year: int) -> dict[str, int] | None:
+    """行政复议、行政诉讼 against the agency's decisions, as recorded on its cases (执行 section):
+    brought in the year, ended in the year by outcome, and still pending at its end."""
+    from sanxiang.cases.public import remedy_outcomes
 
-    No record of them is kept yet, so there is no data source: None (shown 未记录, never 0).
-    The records of 复议/诉讼, when they exist, answer here and the report shows them.
-    """
-    return None
+    return remedy_outcomes(agency_id, year)
 
 
 def _rate(part: int, whole: int) -> str:
@@ -282,9 +281,17 @@ def annual_figures(*, agency: Agency, year: int, today: date | None = None) -> A
     staff = Officer.objects.filter(unit__agency=agency).prefetch_related("certificates", "roles")
     values["officers_total"] = sum(1 for o in staff if o.is_active and o.has_role(Role.OFFICER))
     values["officers_certified"] = sum(1 for o in staff if o.certificate_valid_on(last) is not None)
-    values["reconsideration_litigation"] = reconsideration_litigation_figures(
-        agency_id=agency.pk, year=year
+    remedies = reconsideration_litigation_figures(agency_id=agency.pk, year=year) or {}
+    values["reconsideration_litigation"] = remedies.get("filed")
+    values["remedies_upheld"] = (
+        remedies.get("upheld", 0) + remedies.get("dismissed", 0) if remedies else None
     )
+    values["remedies_corrected"] = (
+        sum(remedies.get(k, 0) for k in ("revoked", "changed", "illegal", "void"))
+        if remedies
+        else None
+    )
+    values["remedies_pending"] = remedies.get("pending")
 
     result = AnnualFigures(
         agency_name=agency.name,

@@ -222,9 +222,11 @@ def test_publications_late_pending_and_withdrawn_are_counted(year_2025):
 def test_what_the_system_does_not_record_is_shown_as_not_recorded_not_zero(year_2025):
     figures = annual_figures(agency=year_2025, year=2025, today=REPORT_DAY)
     v = values(figures)
-    assert v["reconsideration_litigation"] is None and v["acts_permit"] is None
-    row = next(f for f in figures.figures if f.key == "reconsideration_litigation")
+    assert v["acts_permit"] is None
+    row = next(f for f in figures.figures if f.key == "acts_permit")
     assert row.display == "未记录"
+    # 复议/诉讼 are recorded on the cases now: none were brought in this year.
+    assert (v["reconsideration_litigation"], v["remedies_pending"]) == (0, 0)
 
 
 def test_every_figure_cites_its_definition_and_source():
@@ -265,7 +267,7 @@ def test_the_command_writes_the_page_the_workbook_and_the_pdf(year_2025, tmp_pat
     assert rows["行政处罚决定"] == 4
     assert rows["罚款金额合计"] == 1550
     assert rows["撤下"] == 2 and rows["按时撤下"] == 1
-    assert rows["行政复议、行政诉讼案件及结果"] == "未记录"
+    assert rows["被申请行政复议、被提起行政诉讼"] == 0
     review = load_workbook(io.BytesIO(files["xlsx"]))["法制审核"]
     assert review["A2"].value == "法制审核人员占执法人员比例"
 
@@ -346,3 +348,28 @@ def test_chart_labels_are_escaped_and_bars_are_proportional():
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert 'width="350"' in svg and 'width="88"' in svg  # 350 px for the largest, a quarter
     assert "无数据" in bar_chart_svg("空", [])
+
+
+def test_reconsideration_and_litigation_recorded_on_cases_are_counted(year_2025, staff):
+    from sanxiang.cases.services import remedy_record, remedy_step_record
+
+    decided = Case.objects.filter(
+        agency=year_2025, decided_on__year=2025, state__in=("decided", "served", "executed")
+    ).order_by("pk")
+    first, second = decided[0], decided[1]
+    with time_machine.travel(date(2025, 12, 30), tick=False):
+        revoked = remedy_record(
+            actor=staff.head, case_id=first.pk, kind="reconsideration",
+            filed_on=date(2025, 11, 3), body="测试市人民政府",
+        )  # fmt: skip
+        remedy_step_record(
+            actor=staff.head, case_id=first.pk, remedy_id=revoked.pk, kind="outcome",
+            decided_on=date(2025, 12, 29), outcome="revoked",
+        )  # fmt: skip
+        remedy_record(
+            actor=staff.head, case_id=second.pk, kind="litigation",
+            filed_on=date(2025, 12, 1), body="测试市测试区人民法院",
+        )  # fmt: skip
+    v = values(annual_figures(agency=year_2025, year=2025, today=REPORT_DAY))
+    assert v["reconsideration_litigation"] == 2
+    assert (v["remedies_corrected"], v["remedies_upheld"], v["remedies_pending"]) == (1, 0, 1)
