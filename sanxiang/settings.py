@@ -145,6 +145,13 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies whose X-Forwarded-For names the client (当事人查询 counts failures per client address);
+# gunicorn trusts the same addresses for its forwarded headers (sanxiang serve).
+FORWARDED_ALLOW_IPS = [
+    address.strip()
+    for address in os.environ.get("SANXIANG_FORWARDED_ALLOW_IPS", "127.0.0.1").split(",")
+    if address.strip()
+]
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("SANXIANG_CSRF_TRUSTED_ORIGINS", "").split(",")

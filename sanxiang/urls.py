@@ -1,8 +1,11 @@
-"""URL map: the staff office under /office/, the public portal under /gongshi/."""
+"""URL map: the staff office under /office/, the public portal under /gongshi/, its data as
+JSON under /api/v1/."""
 
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+from sanxiang.api import urls as api_urls
 
 admin.site.site_header = "三项制度执法平台 · 管理后台"
 admin.site.site_title = "三项制度执法平台"
@@ -15,6 +18,8 @@ urlpatterns = [
     path("office/cases/", include("sanxiang.cases.urls")),
     path("office/review/", include("sanxiang.review.urls")),
     path("office/disclosure/", include("sanxiang.disclosure.urls")),
+    path("office/report/", include("sanxiang.disclosure.report_urls")),
     path("office/", include("sanxiang.office.urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
+    path("api/v1/", api_urls.urls),
 ]

@@ -10,6 +10,7 @@ Placeholders: the case (``agency_name``, ``number``, ``title``, ``facts``, ``par
 ``handlers``, ``violated_basis``, ``penalty_basis``, ``penalty``, ``hearing_right`` …) and, under
 ``f``, what the officer typed for this document (``f.place``, ``f.qa``, ``f.items`` …; see
 ``sanxiang/cases/document_inputs.py``). ``{%p …%}`` and ``{%tr …%}`` repeat paragraphs and rows.
+Documents handed to the party also print ``party_query_url`` and ``party_code`` (当事人查询).
 """
 
 from __future__ import annotations
@@ -86,7 +87,9 @@ def table(document: DocxDocument, loop: str, columns: dict[str, str]) -> None:
     grid.rows[3].cells[0].text = "{%tr endfor %}"
 
 
-def footer(document: DocxDocument) -> None:
+def footer(document: DocxDocument, *, party: bool = False) -> None:
+    """Seal, date, QR and 核验码; on documents handed to the party also his 查询码, on a line
+    that starts 案件查询 (a publication leaves such lines out: documents.PAPER_ONLY_PREFIXES)."""
     add(document, "", "{{ agency_name }}（印章）", "{{ issued_on }}")
     add(
         document,
@@ -94,6 +97,13 @@ def footer(document: DocxDocument) -> None:
         "扫码核验本文书：{{ verify_url }}",
         "文书核验码：{{ verification_code }}",
     )
+    if party:
+        add(
+            document,
+            "{%p if party_code %}",
+            "案件查询：{{ party_query_url }}　案件编号：{{ number }}　查询码：{{ party_code }}",
+            "{%p endif %}",
+        )
 
 
 def decision() -> DocxDocument:
@@ -110,7 +120,7 @@ def decision() -> DocxDocument:
         "到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超过罚款数额。",
         REMEDIES,
     )
-    footer(document)
+    footer(document, party=True)
     return document
 
 
@@ -128,7 +138,7 @@ def on_spot_decision() -> DocxDocument:
         "如不服本决定，可以在六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。",
         "执法人员：{% for h in handlers %}{{ h.name }}（执法证号 {{ h.certificate }}）{% endfor %}",
     )
-    footer(document)
+    footer(document, party=True)
     return document
 
 
@@ -203,7 +213,7 @@ def correction_order() -> DocxDocument:
         "改正要求：{{ f.requirement }}",
         "逾期不改正的，本机关将依法处理。",
     )
-    footer(document)
+    footer(document, party=True)
     return document
 
 
@@ -224,7 +234,7 @@ def advance_notice() -> DocxDocument:
         "逾期未提出的，视为放弃听证权利。{% endif %}",
         "联系人及联系电话：{{ f.contact }}　联系地址：{{ agency_address }}",
     )
-    footer(document)
+    footer(document, party=True)
     return document
 
 
@@ -243,7 +253,7 @@ def hearing_notice() -> DocxDocument:
         "视为放弃听证权利，本机关终止听证。",
         "依据：《中华人民共和国行政处罚法》第六十四条。",
     )
-    footer(document)
+    footer(document, party=True)
     return document
 
 
@@ -315,7 +325,7 @@ def seizure_decision() -> DocxDocument:
         OFFICERS,
         REMEDIES,
     )
-    footer(document)
+    footer(document, party=True)
     return document
 
 
@@ -334,7 +344,7 @@ def seizure_list() -> DocxDocument:
         "本清单一式二份，由当事人和行政机关分别保存（《中华人民共和国行政强制法》第二十四条）。",
     )
     signatures(document, "当事人（或见证人）", "执法人员", "执法人员")
-    footer(document)
+    footer(document, party=True)
     return document
 
 

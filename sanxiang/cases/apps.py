@@ -9,3 +9,7 @@ class CasesConfig(AppConfig):
         from sanxiang.cases.checks import register_document_checks
 
         register_document_checks()
+
+        from sanxiang.cases.signing import register_signature_check
+
+        register_signature_check()

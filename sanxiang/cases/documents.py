@@ -107,6 +107,8 @@ _GENERAL_OPEN = frozenset(
     }
 )
 _SEIZURE = frozenset({"approved", "pending_approval", "in_force", "extended"})
+# 执行 (workflow/definitions.py execution_transitions): awaiting payment, 催告, the court.
+_EXECUTING = frozenset({"served", "demanded", "court_applied"})
 # Which documents each procedure calls for in each of its states (workflow/definitions.py):
 # kind -> procedure -> states in which a user may generate (or correct) it.
 AVAILABLE_IN: dict[str, dict[str, frozenset[str]]] = {
@@ -133,11 +135,11 @@ AVAILABLE_IN: dict[str, dict[str, frozenset[str]]] = {
     "advance_notice": {_GENERAL: frozenset({"investigated", "notified"})},
     "hearing_notice": {_GENERAL: frozenset({"hearing_requested", "hearing_noticed"})},
     "hearing_record": {_GENERAL: frozenset({"hearing_noticed", "heard"})},
-    "decision": {_GENERAL: frozenset({"decided", "served", "executed", "closed", "archived"})},
-    "on_spot_decision": {_SIMPLE: frozenset({"served", "executed", "closed", "archived"})},
+    "decision": {_GENERAL: _EXECUTING | {"decided", "executed", "ended", "closed", "archived"}},
+    "on_spot_decision": {_SIMPLE: _EXECUTING | {"executed", "ended", "closed", "archived"}},
     "service_proof": {
-        _GENERAL: _GENERAL_OPEN | {"executed"},
-        _SIMPLE: frozenset({"served", "executed"}),
+        _GENERAL: _GENERAL_OPEN | _EXECUTING | {"executed"},
+        _SIMPLE: _EXECUTING | {"executed"},
         _COERCIVE: _SEIZURE | {"released", "confiscated", "destroyed"},
         _INSPECTION: frozenset({"checked", "violation_found"}),
     },
@@ -145,12 +147,30 @@ AVAILABLE_IN: dict[str, dict[str, frozenset[str]]] = {
     "seizure_decision": {_COERCIVE: _SEIZURE},
     "seizure_list": {_COERCIVE: _SEIZURE},
     "closing_approval": {
-        _GENERAL: frozenset({"executed", "no_penalty", "transferred", "withdrawn", "closed"}),
-        _SIMPLE: frozenset({"executed", "closed"}),
+        _GENERAL: frozenset(
+            {"executed", "ended", "no_penalty", "transferred", "withdrawn", "closed"}
+        ),
+        _SIMPLE: frozenset({"executed", "ended", "closed"}),
         _COERCIVE: frozenset({"released", "confiscated", "destroyed", "dropped", "closed"}),
         _INSPECTION: frozenset({"no_violation", "violation_found", "closed"}),
     },
 }
+# Documents handed to the party (served under 行政处罚法第六十一条, or handed over on the spot
+# under 第五十二条 and 行政强制法第二十四条): they print his 查询码 for the portal's 当事人查询.
+PARTY_KINDS = frozenset(
+    {
+        "advance_notice",
+        "hearing_notice",
+        "correction_order",
+        "decision",
+        "on_spot_decision",
+        "seizure_decision",
+        "seizure_list",
+    }
+)
+# Lines of the footer that concern the paper copy only; a publication leaves them out.
+PAPER_ONLY_PREFIXES = ("扫码核验", "文书核验码", "案件查询")
+
 NEEDS_PENALTY_BASIS = {
     "decision": "行政处罚决定书应当载明行政处罚的依据（行政处罚法第五十九条）",
     "advance_notice": "事先告知书应当告知拟作出行政处罚的依据（行政处罚法第四十四条）",
@@ -256,7 +276,8 @@ def _shown(kind: str, fields: dict[str, Any], calendar: WorkdayCalendar) -> dict
     if kind == "seizure_decision":
         starts = date.fromisoformat(fields["starts_on"])
         # Counted like the case's own period: from the day after it starts (行政强制法第二十五条).
-        shown["ends_on"] = f"{CalendarDays(int(fields['days'])).due(starts):%Y年%m月%d日}"
+        ends_on = CalendarDays(int(fields["days"])).due(starts, calendar)
+        shown["ends_on"] = f"{ends_on:%Y年%m月%d日}"
     for key, value in fields.items():
         shown.setdefault(key, value)  # what the service copied in, e.g. a seizure's items
     if kind == "advance_notice":
@@ -277,8 +298,12 @@ def context_for(
     kind: str = "",
     fields: dict[str, Any] | None = None,
     calendar: WorkdayCalendar | None = None,
+    party_code: str = "",
 ) -> dict[str, Any]:
-    """The placeholders of every template, from the case as it is now and the typed inputs."""
+    """The placeholders of every template, from the case as it is now and the typed inputs.
+
+    ``party_code`` is the case's 查询码 (formatted), printed only on documents for the party.
+    """
     today = timezone.localdate()
     handlers = []
     for officer in case.handlers.prefetch_related("certificates"):
@@ -327,12 +352,22 @@ def context_for(
         "f": _shown(kind, fields or {}, calendar or get_calendar()),
         "verification_code": verification_code,
         "verify_url": verify_url(verification_code),
+        "party_code": party_code,
+        "party_query_url": party_query_url() if party_code else "",
     }
 
 
+def _public_base() -> str:
+    return os.environ.get("SANXIANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
 def verify_url(code: str) -> str:
-    base = os.environ.get("SANXIANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
-    return f"{base}/gongshi/documents/{code}/"
+    return f"{_public_base()}/gongshi/documents/{code}/"
+
+
+def party_query_url() -> str:
+    """The portal page where a party types his case number and 查询码."""
+    return f"{_public_base()}/gongshi/query/"
 
 
 def render_docx(kind: DocumentKind, context: dict[str, Any]) -> bytes:

@@ -40,3 +40,98 @@ def late_fee(
         day += timedelta(days=1)
     raw = (fine * DAILY_RATE * days).quantize(CENT, rounding=ROUND_HALF_UP)
     return LateFee(days=days, amount=min(raw, fine), capped=raw >= fine and days > 0)
+
+
+@dataclass(frozen=True)
+class Installment:
+    """One amount due on one day: the whole fine (第六十七条), or a part of an approved
+    暂缓或者分期缴纳 schedule (第六十六条第二款)."""
+
+    due_on: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class InstallmentState:
+    due_on: date
+    amount: Decimal
+    settled_on: date | None  # the day payments covered it in full
+    late: LateFee
+
+
+@dataclass(frozen=True)
+class Account:
+    """What a party owes and has paid on a day."""
+
+    principal: Decimal
+    late_fee: Decimal
+    paid: Decimal
+    installments: tuple[InstallmentState, ...]
+
+    @property
+    def owed(self) -> Decimal:
+        return self.principal + self.late_fee
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.owed - self.paid, Decimal("0.00"))
+
+    @property
+    def late_days(self) -> int:
+        return max((i.late.days for i in self.installments), default=0)
+
+    @property
+    def next_due_on(self) -> date | None:
+        """The due date of the first installment not yet covered."""
+        return next((i.due_on for i in self.installments if i.settled_on is None), None)
+
+
+def account(
+    *,
+    installments: tuple[Installment, ...],
+    payments: tuple[tuple[date, Decimal], ...],
+    on: date,
+    paused: tuple[tuple[date, date], ...] = (),
+) -> Account:
+    """The account on ``on``: payments (up to that day) cover the installments in due order;
+    each installment's late fee runs from its own due date until the day it is covered.
+
+    Reading of 第六十六条第二款 with 第七十二条第一项 (the law does not say it in words): once
+    instalments are approved, each instalment is a fine "due" on its own date, so the 3% a day
+    is of the overdue instalment and is capped at that instalment; instalments paid on time
+    add nothing. Money paid beyond all instalments goes to the late fee.
+    """
+    ordered = sorted(installments, key=lambda i: i.due_on)
+    paid_so_far = [(day, amount) for day, amount in sorted(payments) if day <= on]
+    states = []
+    remaining = list(paid_so_far)
+    carried = Decimal("0.00")  # paid but not yet applied to an installment
+    carried_day: date | None = None
+    for item in ordered:
+        need = item.amount
+        settled_on = None
+        while need > 0:
+            if carried <= 0:
+                if not remaining:
+                    break
+                carried_day, carried = remaining.pop(0)
+            used = min(carried, need)
+            need -= used
+            carried -= used
+            if need <= 0:
+                settled_on = carried_day
+        stop = settled_on if settled_on is not None else on
+        states.append(
+            InstallmentState(
+                due_on=item.due_on,
+                amount=item.amount,
+                settled_on=settled_on,
+                late=late_fee(fine=item.amount, due_on=item.due_on, on=stop, paused=paused),
+            )
+        )
+    return Account(
+        principal=sum((i.amount for i in ordered), Decimal("0.00")),
+        late_fee=sum((s.late.amount for s in states), Decimal("0.00")),
+        paid=sum((amount for _, amount in paid_so_far), Decimal("0.00")),
+        installments=tuple(states),
+    )

@@ -137,6 +137,12 @@ class Case(models.Model):
         blank=True,
         help_text="收到决定书之日起十五日（行政处罚法第六十七条）",
     )
+    demand_served_on = models.DateField(
+        "催告书送达日期",
+        null=True,
+        blank=True,
+        help_text="行政强制法第五十四条：催告书送达十日后当事人仍未履行的，可以申请人民法院强制执行",
+    )
     measure_taken_at = models.DateTimeField("查封扣押实施时间", null=True, blank=True)
     measure_due_on = models.DateField(
         "查封扣押期限", null=True, blank=True, help_text="行政强制法第二十五条：三十日，可延长一次"
@@ -301,6 +307,11 @@ class CaseRules(models.Model):
         max_length=300,
         default="行政处罚法第六十条；本机关适用的规章关于办案期限的规定",
     )
+    approvals_signed = models.BooleanField(
+        "负责人审批须电子签名",
+        default=False,
+        help_text="开启后，立案、决定、批准等负责人审批环节须用本人登记的电子签名密钥签名",
+    )
 
     class Meta:
         verbose_name = "办案规则"
@@ -333,3 +344,265 @@ class DecisionExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} 延长至 {self.new_due_on}"
+
+
+class PartyQueryCode(models.Model):
+    """查询码: what a party types, with the case number, to see his case on the portal.
+
+    Printed on the documents handed to the party, so it is kept in plain text: a document can
+    be (re)generated at any time and must print the code then, and a hash would only allow a
+    new code per document, each invalidating the ones on the papers the party already holds.
+    Deriving it from ``SECRET_KEY`` instead would tie every printed code to a key that may
+    have to be rotated. Holding it is no greater exposure than the rest of the row: whoever can
+    read this table can read the case itself. It never reaches the ledger (events carry no
+    hash of it either, as 50 bits could be searched), the logs or any public page; officers
+    with the case in scope see it on the case page. A re-issue revokes the current code and
+    keeps the row, so a later publication can still strip an old code from a document's text.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="party_codes")
+    code = models.CharField("查询码", max_length=16)
+    issued_at = models.DateTimeField("签发时间", auto_now_add=True)
+    issued_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField("作废时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "当事人查询码"
+        verbose_name_plural = "当事人查询码"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="party_code_one_current",
+                violation_error_message="本案已有有效的查询码。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} 查询码（{'已作废' if self.revoked_at else '有效'}）"
+
+
+class QueryOutcome(models.TextChoices):
+    SUCCEEDED = "succeeded", "查询成功"
+    FAILED = "failed", "案件编号或查询码不正确"
+    THROTTLED = "throttled", "失败次数过多，拒绝查询"
+
+
+class PartyQueryAttempt(models.Model):
+    """One try at 当事人查询 on the portal. Failures within the last hour, counted per typed case
+    number and per client address, decide whether the next try is refused (so every server
+    process agrees). The typed code is never stored."""
+
+    at = models.DateTimeField("时间", auto_now_add=True)
+    client_ip = models.CharField("来源地址", max_length=45)
+    case_number = models.CharField("输入的案件编号", max_length=64)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField("结果", max_length=16, choices=QueryOutcome.choices)
+
+    class Meta:
+        verbose_name = "当事人查询记录"
+        verbose_name_plural = "当事人查询记录"
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["case_number", "outcome", "at"], name="party_query_by_number"),
+            models.Index(fields=["client_ip", "outcome", "at"], name="party_query_by_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.case_number} {self.get_outcome_display()}"
+
+
+class ApprovalSignature(models.Model):
+    """A 负责人's electronic signature on one approval step of a case (never changed)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="signatures")
+    action = models.CharField("环节", max_length=40)
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    key = models.ForeignKey("org.SigningKey", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("签名内容")
+    signature = models.CharField("签名（Base64）", max_length=100)
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "审批电子签名"
+        verbose_name_plural = "审批电子签名"
+        ordering = ["case", "signed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.action} {self.officer.name}"
+
+
+# --- 执行: payments, 暂缓或者分期缴纳, 行政复议/行政诉讼, 强制执行 ------------------------------
+# Every row below is evidence of what happened and is append-only (triggers in the migration):
+# a mistake is answered by a new row, never by editing an old one.
+
+
+class PaymentChannel(models.TextChoices):
+    BANK = "bank", "指定银行"
+    ELECTRONIC = "electronic", "电子支付系统"
+    NON_TAX = "non_tax", "非税收入收缴系统"
+    ON_SPOT = "on_spot", "当场收缴（财政部门统一制发的专用票据）"
+
+
+class Payment(models.Model):
+    """罚款（含加处罚款）缴纳记录, from the bank's or the 非税收入 system's receipt."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payments")
+    paid_on = models.DateField("缴款日期")
+    amount_yuan = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    channel = models.CharField("缴款渠道", max_length=16, choices=PaymentChannel.choices)
+    receipt_number = models.CharField("缴款凭证或票据号码", max_length=64)
+    recorded_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "缴款记录"
+        verbose_name_plural = "缴款记录"
+        ordering = ["case", "paid_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "receipt_number"],
+                name="payment_receipt_once",
+                violation_error_message="该缴款凭证已登记。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.paid_on} {self.amount_yuan}"
+
+
+class ScheduleKind(models.TextChoices):
+    DEFERRAL = "deferral", "暂缓缴纳"
+    INSTALMENTS = "instalments", "分期缴纳"
+
+
+class PaymentSchedule(models.Model):
+    """暂缓或者分期缴纳 (行政处罚法第六十六条第二款), approved by a 负责人 on the party's
+    application; the latest approved schedule replaces the 十五日 of 第六十七条."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="schedules")
+    kind = models.CharField("方式", max_length=16, choices=ScheduleKind.choices)
+    applied_on = models.DateField("当事人申请日期")
+    reason = models.TextField("经济困难情况")
+    # [{"due_on": "YYYY-MM-DD", "amount": "123.45"}, …] in due order; amounts add up to the fine.
+    instalments = models.JSONField("缴纳期限和金额")
+    approved_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "暂缓或者分期缴纳"
+        verbose_name_plural = "暂缓或者分期缴纳"
+        ordering = ["case", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()}"
+
+
+class RemedyKind(models.TextChoices):
+    RECONSIDERATION = "reconsideration", "行政复议"
+    LITIGATION = "litigation", "行政诉讼"
+
+
+class RemedyOutcome(models.TextChoices):
+    UPHELD = "upheld", "维持"
+    REVOKED = "revoked", "撤销"
+    CHANGED = "changed", "变更"
+    ILLEGAL = "illegal", "确认违法"
+    VOID = "void", "确认无效"
+    DISMISSED = "dismissed", "驳回"
+    WITHDRAWN = "withdrawn", "撤回申请或者起诉"
+
+
+# 行政处罚法第四十八条第二款: a published decision so changed is withdrawn within three days.
+OUTCOMES_BRINGING_DOWN_PUBLICATION = frozenset(
+    {RemedyOutcome.REVOKED, RemedyOutcome.CHANGED, RemedyOutcome.ILLEGAL, RemedyOutcome.VOID}
+)
+# The decision no longer stands, so there is nothing left to execute.
+OUTCOMES_ENDING_EXECUTION = frozenset({RemedyOutcome.REVOKED, RemedyOutcome.VOID})
+
+
+class Remedy(models.Model):
+    """The party applied for 行政复议 or filed 行政诉讼 against the decision."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="remedies")
+    kind = models.CharField("救济途径", max_length=16, choices=RemedyKind.choices)
+    filed_on = models.DateField("申请或者起诉日期")
+    body = models.CharField("复议机关或者人民法院", max_length=200)
+    reference = models.CharField("案号", max_length=100, blank=True)
+    recorded_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "行政复议、行政诉讼"
+        verbose_name_plural = "行政复议、行政诉讼"
+        ordering = ["case", "filed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()} {self.reference}"
+
+
+class RemedyStepKind(models.TextChoices):
+    SUSPENSION = "suspension", "决定停止执行"
+    OUTCOME = "outcome", "作出复议决定或者裁判"
+
+
+class RemedyStep(models.Model):
+    """What the 复议机关 or court decided: 停止执行 (行政处罚法第七十三条第一款 exceptions), or
+    the outcome that ends the proceeding (one per proceeding)."""
+
+    remedy = models.ForeignKey(Remedy, on_delete=models.PROTECT, related_name="steps")
+    kind = models.CharField("事项", max_length=16, choices=RemedyStepKind.choices)
+    decided_on = models.DateField("日期")
+    outcome = models.CharField("结果", max_length=16, choices=RemedyOutcome.choices, blank=True)
+    changed_fine_yuan = models.DecimalField(
+        "变更后的罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "复议、诉讼结果"
+        verbose_name_plural = "复议、诉讼结果"
+        ordering = ["remedy", "decided_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["remedy"],
+                condition=models.Q(kind="outcome"),
+                name="remedy_outcome_once",
+                violation_error_message="该复议或诉讼的结果已登记。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.remedy} {self.get_kind_display()} {self.outcome}"
+
+
+class ExecutionStepKind(models.TextChoices):
+    PERFORMED = "performed", "当事人已履行罚款以外的处罚"
+    COURT_APPLIED = "court_applied", "申请人民法院强制执行"
+    COURT_GRANTED = "court_granted", "人民法院裁定准予执行"
+    COURT_REFUSED = "court_refused", "人民法院裁定不准予执行"
+    COURT_ENFORCED = "court_enforced", "人民法院强制执行完毕"
+
+
+class ExecutionStep(models.Model):
+    """履行 of a non-monetary penalty, and the steps of 申请人民法院强制执行."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="execution_steps")
+    kind = models.CharField("事项", max_length=16, choices=ExecutionStepKind.choices)
+    occurred_on = models.DateField("日期")
+    court = models.CharField("人民法院", max_length=200, blank=True)
+    reference = models.CharField("案号或者文书号", max_length=100, blank=True)
+    note = models.TextField("情况", blank=True)
+    recorded_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "执行记录"
+        verbose_name_plural = "执行记录"
+        ordering = ["case", "occurred_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()} {self.occurred_on}"

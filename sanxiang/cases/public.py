@@ -1,14 +1,37 @@
-"""What the public may learn about a document from its verification code (no personal data)."""
+"""What the public may learn about a document from its verification code (no personal data),
+and what a party sees of his own case after verification (当事人查询, ``party_access``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from sanxiang.cases.documents import KINDS
 from sanxiang.cases.models import CaseDocument
+from sanxiang.cases.party_access import (
+    GRANT,
+    PartyCase,
+    PartyGrant,
+    PartyQueryRefused,
+    party_case_view,
+    party_document_open,
+    party_query_verify,
+)
+
+__all__ = [
+    "GRANT",
+    "DocumentVerification",
+    "PartyCase",
+    "PartyGrant",
+    "PartyQueryRefused",
+    "document_verification_public",
+    "party_case_public",
+    "party_document_public",
+    "party_query_public",
+]
 from sanxiang.ledger.models import LedgerEntry
 
 
@@ -55,3 +78,63 @@ def document_verification_public(code: str) -> DocumentVerification | None:
         ledger_index=entry.sequence if entry else None,
         is_latest=latest == document.pk,
     )
+
+
+def party_query_public(*, number: str, code: str, client_ip: str) -> PartyGrant:
+    """A grant to see the case, or ``PartyQueryRefused`` (the same words for an unknown case
+    and a wrong code; a time to retry after too many failures)."""
+    return party_query_verify(number=number, code=code, client_ip=client_ip)
+
+
+def party_case_public(grant: PartyGrant) -> PartyCase | None:
+    """The case as its verified party sees it (recorded in the ledger), or None if the code
+    the grant came from has been re-issued since."""
+    return party_case_view(case_id=grant.case_id, code_id=grant.code_id)
+
+
+def party_document_public(grant: PartyGrant, document_id: int) -> tuple[str, bytes] | None:
+    """A PDF handed to the party of the grant's case, or None (recorded in the ledger)."""
+    return party_document_open(
+        case_id=grant.case_id, code_id=grant.code_id, document_id=document_id
+    )
+
+
+def remedy_outcomes(agency_id: int, year: int) -> dict[str, int] | None:
+    """行政复议、行政诉讼 against the agency's decisions, for its annual report: how many ended
+    in the year with each outcome (keys are ``RemedyOutcome`` codes: upheld, revoked, changed,
+    illegal, void, dismissed, withdrawn), plus ``filed`` (brought in the year) and ``pending``
+    (brought in or before the year, not ended by its last day). None if there is no such
+    agency. Aggregate counts only: no case or person is named."""
+    from sanxiang.cases.models import Remedy, RemedyOutcome, RemedyStep, RemedyStepKind
+    from sanxiang.org.models import Agency
+
+    if not Agency.objects.filter(pk=agency_id).exists():
+        return None
+    counts = dict.fromkeys(RemedyOutcome.values, 0)
+    ended = (
+        RemedyStep.objects.filter(
+            kind=RemedyStepKind.OUTCOME,
+            remedy__case__agency_id=agency_id,
+            decided_on__year=year,
+        )
+        .values("outcome")
+        .annotate(n=Count("pk"))
+    )
+    for row in ended:
+        counts[row["outcome"]] = row["n"]
+    remedies = Remedy.objects.filter(case__agency_id=agency_id)
+    counts["filed"] = remedies.filter(filed_on__year=year).count()
+    counts["pending"] = (
+        remedies.filter(filed_on__year__lte=year)
+        .exclude(
+            Exists(
+                RemedyStep.objects.filter(
+                    remedy=OuterRef("pk"),
+                    kind=RemedyStepKind.OUTCOME,
+                    decided_on__year__lte=year,
+                )
+            )
+        )
+        .count()
+    )
+    return counts

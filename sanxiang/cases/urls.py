@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanxiang.cases import views
+from sanxiang.cases import onsite, views
 
 app_name = "cases"
 
@@ -13,6 +13,24 @@ urlpatterns = [
     path("<int:pk>/assess", views.case_assess_view, name="assess"),
     path("<int:pk>/extend", views.case_extend, name="extend"),
     path("<int:pk>/basis", views.case_basis, name="basis"),
+    path("<int:pk>/party-code", views.case_party_code, name="party-code"),
+    path("<int:pk>/payments", views.payment_new, name="payment-new"),
+    path("<int:pk>/schedule", views.schedule_new, name="schedule-new"),
+    path("<int:pk>/remedies", views.remedy_new, name="remedy-new"),
+    path("<int:pk>/remedies/<int:remedy_id>", views.remedy_step_new, name="remedy-step-new"),
+    path("<int:pk>/execution", views.execution_step_new, name="execution-step-new"),
+    path("<int:pk>/court", views.court_apply, name="court-apply"),
     path("<int:pk>/documents/<str:kind>", views.document_new, name="document-new"),
     path("documents/<int:document_id>.<str:form>", views.document_download, name="document"),
+    # 现场执法 on a phone (onsite.py).
+    path("onsite/", onsite.onsite_start, name="onsite"),
+    path("onsite/party", onsite.onsite_party, name="onsite-party"),
+    path("onsite/<int:pk>/photos", onsite.onsite_photos, name="onsite-photos"),
+    path("onsite/<int:pk>/penalty", onsite.onsite_penalty, name="onsite-penalty"),
+    path("onsite/<int:pk>/confirm", onsite.onsite_confirm, name="onsite-confirm"),
+    path("onsite/<int:pk>/convert", onsite.onsite_convert, name="onsite-convert"),
+    path("onsite/<int:pk>/record", onsite.onsite_record, name="onsite-record"),
+    path("onsite/<int:pk>/done", onsite.onsite_done, name="onsite-done"),
+    path("onsite/<int:pk>/document", onsite.onsite_document, name="onsite-document"),
+    path("onsite/<int:pk>/result", onsite.onsite_result, name="onsite-result"),
 ]

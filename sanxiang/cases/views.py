@@ -1,5 +1,6 @@
 """Office pages for cases: thin adapters over selectors (reads) and services (writes)."""
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
@@ -8,31 +9,51 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sanxiang.cases import selectors
+from sanxiang.cases import execution, selectors
 from sanxiang.cases.document_inputs import INPUTS
 from sanxiang.cases.documents import KINDS, document_refusal, is_available
-from sanxiang.cases.fines import late_fee
 from sanxiang.cases.forms import BasisForm, CaseOpenForm, document_inputs_form
-from sanxiang.cases.models import CaseDocument, PenaltyKind, ReviewFlag
+from sanxiang.cases.models import (
+    CaseDocument,
+    ExecutionStepKind,
+    PaymentChannel,
+    PenaltyKind,
+    RemedyKind,
+    RemedyOutcome,
+    RemedyStepKind,
+    ReviewFlag,
+    ScheduleKind,
+)
+from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
 from sanxiang.cases.services import (
     ASSESSMENT_OPEN_IN,
     BASIS_OPEN_IN,
     EXTENSION_OPEN_IN,
+    PAYMENT_OPEN_IN,
+    REMEDY_OPEN_IN,
     Assessment,
     NewCase,
     case_assess,
     case_basis_set,
     case_open,
     case_transition,
+    court_application_record,
     decision_extend,
     document_generate,
     document_open,
+    execution_step_record,
     handlers_set,
     party_add,
+    payment_record,
+    remedy_record,
+    remedy_step_record,
+    schedule_approve,
 )
+from sanxiang.cases.signing import Signed, approval_text, is_approval, signatures_required
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext
 from sanxiang.core.workdays import get_calendar
@@ -134,6 +155,9 @@ EVENT_LABELS = {
     "review.determination.recorded": "判定是否须经法制审核",
     "basis_set": "登记违法依据和处罚依据",
     "decision_extended": "延长办案期限",
+    "party_code_issued": "签发当事人查询码",
+    "party_code_reissued": "重新签发当事人查询码（原查询码作废）",
+    "party_viewed": "当事人在公示平台查询本案",
 }
 
 
@@ -147,6 +171,8 @@ def _timeline(case, definition) -> list[dict[str, object]]:
     for entry in entries:
         action = entry.action.removeprefix("cases.case.")
         who = names.get(int(entry.actor[5:])) if entry.actor.startswith("user:") else None
+        if entry.actor.startswith("party:"):
+            who = "当事人（凭查询码）"
         rows.append({"entry": entry, "label": labels.get(action, action), "who": who or "系统"})
     return rows
 
@@ -190,20 +216,67 @@ def _document_kinds(case, officer, bound=None) -> list[dict[str, object]]:
     return rows
 
 
+def _execution_context(case, officer, context: GuardContext) -> dict[str, object] | None:
+    """The 执行 section: what is owed and paid, schedules, remedies, court steps, and which
+    records the officer may add now."""
+    if case.decided_on is None:
+        return None
+    may_record = officer.has_role(Role.HEAD) or case.handlers.filter(pk=officer.pk).exists()
+    today = context.today
+    return {
+        "account": execution.case_account(case, today),
+        "fine": execution.effective_fine(case),
+        "periods": execution.periods(case, context.calendar),
+        "payments": case.payments.select_related("recorded_by"),
+        "schedules": case.schedules.select_related("approved_by"),
+        "remedies": [
+            {
+                "remedy": r,
+                "steps": steps,
+                "ended": any(st.kind == RemedyStepKind.OUTCOME for st in steps),
+            }
+            for r in case.remedies.prefetch_related("steps")
+            for steps in [list(r.steps.all())]
+        ],
+        "steps": case.execution_steps.all(),
+        "non_monetary": [PenaltyKind(k).label for k in execution.non_monetary_kinds(case)],
+        "may_pay": may_record and case.state in PAYMENT_OPEN_IN and case.fine_yuan,
+        "may_schedule": officer.has_role(Role.HEAD) and case.state == "served" and case.fine_yuan,
+        "may_remedy": may_record and case.state in REMEDY_OPEN_IN,
+        "may_perform": may_record and case.state in PAYMENT_OPEN_IN,
+        "may_court": may_record and case.state == "court_applied",
+        "channels": PaymentChannel.choices,
+        "schedule_kinds": ScheduleKind.choices,
+        "remedy_kinds": RemedyKind.choices,
+        "outcomes": RemedyOutcome.choices,
+        "court_steps": [
+            (k.value, k.label)
+            for k in (
+                ExecutionStepKind.COURT_GRANTED,
+                ExecutionStepKind.COURT_REFUSED,
+                ExecutionStepKind.COURT_ENFORCED,
+            )
+        ],
+        "today": today,
+    }
+
+
 def _render_detail(request, officer, case, *, bound=None, status=200):
     definition = PROCEDURES[case.procedure]
     today = timezone.localdate()
     context = GuardContext(case=case, actor=officer, today=today, calendar=get_calendar())
-    fee = None
-    if case.payment_due_on and case.fine_yuan and case.state == "served":
-        fee = late_fee(fine=case.fine_yuan, due_on=case.payment_due_on, on=today)
     options, review_steps = [], []
     for transition, refusal in definition.options(context):
-        if transition.via:
+        if transition.via == "review":
             # Recorded on the review pages with what each step needs; one link leads there.
             review_steps.append(transition.action)
         else:
-            options.append({"transition": transition, "refusal": refusal})
+            sign_text = (
+                approval_text(case, transition.action, officer)
+                if refusal is None and is_approval(transition) and officer.has_role(Role.HEAD)
+                else ""
+            )
+            options.append({"transition": transition, "refusal": refusal, "sign_text": sign_text})
     review_link = (
         ("提交法制审核" if "submit_review" in review_steps else "法制审核（查看、审核、答复）")
         if review_steps
@@ -214,11 +287,15 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
     )
     violated = list(case.violated_articles.select_related("law").order_by("law__title", "number"))
     penalty = list(case.penalty_articles.select_related("law").order_by("law__title", "number"))
+    party_code = party_code_current(case.pk)
     return render(
         request,
         "cases/detail.html",
         {
             "case": case,
+            "signatures_required": signatures_required(case),
+            "officer_id": officer.pk,
+            "signatures": case.signatures.select_related("officer", "key").order_by("signed_at"),
             "state": definition.states.get(case.state, case.state),
             "procedure": definition,
             "options": options,
@@ -229,7 +306,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "review_flags": ReviewFlag.choices,
             "may_extend": case.state in EXTENSION_OPEN_IN and officer.has_role(Role.HEAD),
             "extensions": case.extensions.select_related("approved_by"),
-            "late_fee": fee,
+            "execution": _execution_context(case, officer, context),
             "parties": case.parties.all(),
             "handlers": case.handlers.all(),
             "timeline": _timeline(case, definition),
@@ -248,6 +325,10 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             if basis_open
             else None,
             "document_kinds": _document_kinds(case, officer, bound),
+            "party_code": code_display(party_code.code) if party_code else "",
+            "party_code_issued_at": party_code.issued_at if party_code else None,
+            "may_issue_party_code": bool(case.number)
+            and (officer.has_role(Role.HEAD) or case.handlers.filter(pk=officer.pk).exists()),
         },
         status=status,
     )
@@ -270,7 +351,14 @@ def case_act(request, pk):
     officer = officer_for_request(request)
     try:
         selectors.case_get_for(officer, pk)
-        case = case_transition(actor=officer, case_id=pk, action=request.POST.get("action", ""))
+        signed = (
+            Signed(request.POST["signed_text"], request.POST.get("signature", ""))
+            if request.POST.get("signed_text")
+            else None
+        )
+        case = case_transition(
+            actor=officer, case_id=pk, action=request.POST.get("action", ""), signed=signed
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -433,3 +521,159 @@ def case_extend(request, pk):
     else:
         messages.success(request, f"办案期限已延长至 {extension.new_due_on:%Y-%m-%d}。")
     return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_party_code(request, pk):
+    """签发 or 重新签发 the party's 查询码 (the old one stops working)."""
+    officer = officer_for_request(request)
+    try:
+        selectors.case_get_for(officer, pk)
+        had_code = party_code_current(pk) is not None
+        party_code_reissue(actor=officer, case_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "已重新签发查询码，原查询码已作废；请核实当事人身份后书面告知新查询码。"
+            if had_code
+            else "已签发查询码。",
+        )
+    return redirect("cases:detail", pk=pk)
+
+
+# --- 执行 records ---------------------------------------------------------------------------------
+
+
+def _date(value: str, label: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise DomainError(f"请填写{label}（年-月-日）。", log_message=f"bad date {label}") from None
+
+
+def _execution_write(request, pk, write, done: str):
+    """Check the case is in scope, call the service, and come back to the case page."""
+    officer = officer_for_request(request)
+    try:
+        selectors.case_get_for(officer, pk)
+        write(officer)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(f"{reverse('cases:detail', args=[pk])}#execution")
+
+
+@login_required
+@require_POST
+def payment_new(request, pk):
+    """登记缴款."""
+    post = request.POST
+    return _execution_write(
+        request, pk,
+        lambda officer: payment_record(
+            actor=officer, case_id=pk, paid_on=_date(post.get("paid_on", ""), "缴款日期"),
+            amount=post.get("amount", ""), channel=post.get("channel", ""),
+            receipt_number=post.get("receipt_number", ""),
+            on_spot_reason=post.get("on_spot_reason", ""),
+        ),
+        "已登记缴款。",
+    )  # fmt: skip
+
+
+def _instalments(text: str) -> list[tuple[date, str]]:
+    """Lines of "YYYY-MM-DD 金额"."""
+    parts = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        fields = line.replace("，", " ").replace(",", " ").split()
+        if len(fields) != 2:
+            raise DomainError(
+                "每行填写一期：缴纳期限和金额，例如 2026-07-01 500.00。",
+                log_message="bad instalment line",
+            )
+        parts.append((_date(fields[0], "缴纳期限"), fields[1]))
+    return parts
+
+
+@login_required
+@require_POST
+def schedule_new(request, pk):
+    """批准暂缓或者分期缴纳 (负责人)."""
+    post = request.POST
+    return _execution_write(
+        request, pk,
+        lambda officer: schedule_approve(
+            actor=officer, case_id=pk, kind=post.get("kind", ""),
+            applied_on=_date(post.get("applied_on", ""), "申请日期"),
+            reason=post.get("reason", ""), instalments=_instalments(post.get("instalments", "")),
+        ),
+        "已批准，缴纳期限按批准的期限计算。",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def remedy_new(request, pk):
+    """登记行政复议、行政诉讼."""
+    post = request.POST
+    return _execution_write(
+        request, pk,
+        lambda officer: remedy_record(
+            actor=officer, case_id=pk, kind=post.get("kind", ""),
+            filed_on=_date(post.get("filed_on", ""), "申请或者起诉日期"),
+            body=post.get("body", ""), reference=post.get("reference", ""),
+        ),
+        "已登记。复议、诉讼期间不停止执行，加处罚款不予计算。",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def remedy_step_new(request, pk, remedy_id):
+    """登记停止执行, or the 复议决定 or judgment."""
+    post = request.POST
+    return _execution_write(
+        request, pk,
+        lambda officer: remedy_step_record(
+            actor=officer, case_id=pk, remedy_id=remedy_id, kind=post.get("kind", ""),
+            decided_on=_date(post.get("decided_on", ""), "日期"),
+            outcome=post.get("outcome", ""), changed_fine=post.get("changed_fine", "").strip(),
+        ),
+        "已登记。",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def execution_step_new(request, pk):
+    """登记履行情况, or the court's ruling and its execution."""
+    post = request.POST
+    return _execution_write(
+        request, pk,
+        lambda officer: execution_step_record(
+            actor=officer, case_id=pk, kind=post.get("kind", ""),
+            occurred_on=_date(post.get("occurred_on", ""), "日期"),
+            note=post.get("note", ""), reference=post.get("reference", ""),
+        ),
+        "已登记。",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def court_apply(request, pk):
+    """申请人民法院强制执行 (负责人)."""
+    post = request.POST
+    return _execution_write(
+        request, pk,
+        lambda officer: court_application_record(
+            actor=officer, case_id=pk, court=post.get("court", ""),
+            reference=post.get("reference", ""),
+        ),
+        "已申请人民法院强制执行。",
+    )  # fmt: skip

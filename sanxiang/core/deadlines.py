@@ -11,10 +11,14 @@ decision made on day D must be served by ``WorkingDays(7).due(D)``.
 
 from __future__ import annotations
 
+import calendar as calendar_module
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sanxiang.core.workdays import WorkdayCalendar
+from sanxiang.core.workdays import CalendarYearUnknownError, WorkdayCalendar
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -36,22 +40,77 @@ class WorkingDays:
 
 @dataclass(frozen=True)
 class CalendarDays:
-    """A period counted in calendar days (自然日)."""
+    """A period counted in calendar days (自然日).
+
+    Holidays inside the period count, but a period whose last day is a 法定休假日 (a weekend or
+    holiday that is not an adjusted working day) ends on the next working day: 民事诉讼法第八十五条
+    第三款, which 行政诉讼法第一百零一条 applies to administrative cases and which practice borrows
+    for the 行政处罚法's own periods (it has no counting rule of its own). ``rolls=False`` is for a
+    limit that is really counted in hours (行政强制法第十九条: 二十四小时).
+
+    The roll needs the holiday schedule of the last day's year. Where that year is not entered
+    yet, the unrolled date is returned — never later than the true end, so a deadline is at worst
+    shown early, not missed — and a warning is logged; enter the year (``sanxiang workdays
+    import-year``) to get the exact date.
+    """
 
     days: int
+    rolls: bool = True
 
     def __post_init__(self) -> None:
         if self.days < 1:
             raise ValueError(f"a period needs at least one day, got {self.days}")
 
     def due(self, start: date, calendar: WorkdayCalendar | None = None) -> date:
-        return start + timedelta(days=self.days)
+        end = start + timedelta(days=self.days)
+        if not self.rolls or calendar is None:
+            return end
+        try:
+            while not calendar.is_workday(end):
+                end += timedelta(days=1)
+        except CalendarYearUnknownError as exc:
+            logger.warning("period end not rolled past holidays: %s", exc.log_message)
+            return start + timedelta(days=self.days)
+        return end
 
     def __str__(self) -> str:
         return f"{self.days}日"
 
 
-Period = WorkingDays | CalendarDays
+@dataclass(frozen=True)
+class Months:
+    """A period counted in months (行政诉讼法第四十六条 六个月, 行政强制法第五十三条 三个月): it
+    ends on the same day of the month ``months`` later, or on that month's last day if it is
+    shorter, and, like ``CalendarDays``, a last day that is a 法定休假日 moves to the next
+    working day (民事诉讼法第八十五条第三款 via 行政诉讼法第一百零一条); unrolled, with a
+    warning, where that year's holiday schedule is not entered yet."""
+
+    months: int
+
+    def __post_init__(self) -> None:
+        if self.months < 1:
+            raise ValueError(f"a period needs at least one month, got {self.months}")
+
+    def due(self, start: date, calendar: WorkdayCalendar | None = None) -> date:
+        index = start.month - 1 + self.months
+        year, month = start.year + index // 12, index % 12 + 1
+        end = date(year, month, min(start.day, calendar_module.monthrange(year, month)[1]))
+        if calendar is None:
+            return end
+        rolled = end
+        try:
+            while not calendar.is_workday(rolled):
+                rolled += timedelta(days=1)
+        except CalendarYearUnknownError as exc:
+            logger.warning("period end not rolled past holidays: %s", exc.log_message)
+            return end
+        return rolled
+
+    def __str__(self) -> str:
+        return f"{self.months}个月"
+
+
+Period = WorkingDays | CalendarDays | Months
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,40 @@ import io
 import json
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from sanxiang.cases.models import NumberingRule
+from sanxiang.disclosure.listings import (
+    content_sha256,
+    latest_snapshot,
+    listing_content,
+    listing_publish,
+)
+from sanxiang.disclosure.models import ListingKind
 from sanxiang.ledger.admin_support import record_digest
 from sanxiang.ledger.models import TreeHead
 from sanxiang.ledger.selectors import tree_size
 from sanxiang.ledger.services import SYSTEM, ledger_append, tree_head_sign
-from sanxiang.org.models import Agency, Article, Certificate, Officer, RoleAssignment, Unit
+from sanxiang.org.models import (
+    Agency,
+    Article,
+    Certificate,
+    EnforcementCategory,
+    EnforcementItem,
+    Officer,
+    RandomCheckItem,
+    RemedyChannel,
+    Role,
+    RoleAssignment,
+    ServiceGuide,
+    Unit,
+)
+from sanxiang.org.remedies import remedy_defaults
 from sanxiang.org.services import categories_load, laws_load, officers_import
 from sanxiang.review.loading import review_defaults_load
 
@@ -107,6 +130,8 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
             _record(officer, "org.officer.created")
         _ensure_login(officer, person["login"], superuser=person.get("superuser", False))
 
+    _public_lists_load(data_dir / "demo" / "public_lists.json")
+
     if not TreeHead.objects.filter(size=tree_size()).exists():
         tree_head_sign()
     summary = DemoSummary()
@@ -123,6 +148,79 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
         )
     logger.info("demo data loaded: %d accounts", len(summary.accounts))
     return summary
+
+
+def _articles(cited: list[list[Any]]) -> list[Article]:
+    return [Article.objects.get(law__title=title, number=number) for title, number in cited]
+
+
+def _public_lists_load(path: Path) -> None:
+    """The demo agency's 事前公开 data, published once by its head (as a real agency would)."""
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    for entry in spec["agencies"]:
+        agency = Agency.objects.get(credit_code=entry["credit_code"])
+        if agency.functions != entry["functions"]:
+            agency.functions = entry["functions"]
+            agency.save(update_fields=["functions"])
+        for name, fields in entry["units"].items():
+            Unit.objects.filter(agency=agency, name=name).update(**fields)
+        units = {unit.name: unit for unit in agency.units.all()}
+        for row in entry["items"]:
+            item, _ = EnforcementItem.objects.update_or_create(
+                agency=agency,
+                code=row["code"],
+                defaults={
+                    "name": row["name"],
+                    "kind": row["kind"],
+                    "category": EnforcementCategory.objects.get(name=row["category"]),
+                    "unit": units[row["unit"]],
+                    "authority": row["authority"],
+                    "duty": row["duty"],
+                    "discretion_basis": row["discretion_basis"],
+                },
+            )
+            item.basis_articles.set(_articles(row["basis"]))
+            guide = entry["guides"].get(row["code"])
+            if guide is not None:
+                ServiceGuide.objects.update_or_create(item=item, defaults=guide)
+        for row in entry["random_checks"]:
+            check, _ = RandomCheckItem.objects.update_or_create(
+                agency=agency,
+                code=row["code"],
+                defaults={
+                    **{k: row[k] for k in ("name", "targets", "population", "cycle", "method")},
+                    "content": row["content"],
+                    "ratio_percent": Decimal(row["ratio_percent"]),
+                    "unit": units[row["unit"]],
+                },
+            )
+            check.basis_articles.set(_articles(row["basis"]))
+        defaults = remedy_defaults()
+        for row in entry["remedies"]:
+            statutory = defaults[row["kind"]]
+            RemedyChannel.objects.update_or_create(
+                agency=agency,
+                kind=row["kind"],
+                body=row["body"],
+                defaults={
+                    "address": row["address"],
+                    "phone": row["phone"],
+                    "period": statutory.period,
+                    "basis": statutory.basis,
+                    "how": statutory.how,
+                },
+            )
+        head = (
+            Officer.objects.filter(unit__agency=agency, roles__role=Role.HEAD, is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        if head is None:
+            continue
+        for kind in ListingKind:
+            if latest_snapshot(agency.pk, kind) is None:
+                content = listing_content(agency, kind)
+                listing_publish(actor=head, kind=kind, expected_sha256=content_sha256(content))
 
 
 def _record(obj: Agency | Unit | Officer, action: str) -> None:

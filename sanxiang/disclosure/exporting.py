@@ -18,7 +18,7 @@ from sanxiang.disclosure.models import Publication, PublicationStatus
 COLUMNS = (
     "公示编号", "行政相对人名称", "行政相对人类别", "统一社会信用代码", "行政处罚决定书文号",
     "违法行为类型", "处罚依据", "处罚类别", "处罚内容", "罚款金额（万元）", "处罚决定日期",
-    "处罚机关", "处罚机关统一社会信用代码", "执法类别", "公示状态", "公示内容SHA-256",
+    "公示截止期", "处罚机关", "处罚机关统一社会信用代码", "执法类别", "公示状态", "公示内容SHA-256",
 )  # fmt: skip
 
 
@@ -31,26 +31,46 @@ def _wan(yuan: object) -> str:
     return f"{value / 1_000_000:.6f}".rstrip("0").rstrip(".")
 
 
+def row(
+    pk: int, fields: dict[str, object] | None, status: str, digest: str, kind: str,
+    credit_until: date | None = None,
+) -> list[str]:  # fmt: skip
+    """One publication in the order of ``COLUMNS``: the one mapping the exports, the pushes and
+    the JSON API share."""
+    f = fields or {}
+    withdrawn = status == PublicationStatus.WITHDRAWN
+
+    def get(key: str) -> str:
+        return str(f.get(key, ""))
+
+    return [
+        str(pk), get("执法对象"), get("执法对象类别"), get("统一社会信用代码"),
+        get("决定书文号"), get("违法行为类型"), get("处罚依据"),
+        get("处罚类别"), get("执法结论"), _wan(f.get("罚款金额（元）")),
+        get("决定日期"), credit_until.isoformat() if credit_until else "",
+        get("执法机关"), get("执法机关统一社会信用代码"),
+        kind, "已撤下" if withdrawn else "公示中", "" if withdrawn else digest,
+    ]  # fmt: skip
+
+
+def record(publication: Publication) -> dict[str, str]:
+    """The exchange columns of one publication as a mapping (column name to value)."""
+    values = row(
+        publication.pk, publication.fields, publication.status, publication.public_sha256,
+        publication.kind, publication.credit_until,
+    )  # fmt: skip
+    return dict(zip(COLUMNS, values, strict=True))
+
+
 def rows(*, since: date | None = None) -> Iterator[list[str]]:
     published = Publication.objects.filter(
         status__in=[PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN]
     ).order_by("pk")
     if since is not None:
         published = published.filter(decided_on__gte=since)
-    for p in published.values_list("pk", "fields", "status", "public_sha256", "kind").iterator(
-        chunk_size=2000
-    ):
-        pk, fields, status, digest, kind = p
-        f = fields or {}
-        withdrawn = status == PublicationStatus.WITHDRAWN
-        yield [
-            str(pk), f.get("执法对象", ""), f.get("执法对象类别", ""),
-            f.get("统一社会信用代码", ""),
-            f.get("决定书文号", ""), f.get("违法行为类型", ""), f.get("处罚依据", ""),
-            f.get("处罚类别", ""), f.get("执法结论", ""), _wan(f.get("罚款金额（元）")),
-            f.get("决定日期", ""), f.get("执法机关", ""), f.get("执法机关统一社会信用代码", ""),
-            kind, "已撤下" if withdrawn else "公示中", "" if withdrawn else digest,
-        ]  # fmt: skip
+    columns = ("pk", "fields", "status", "public_sha256", "kind", "credit_until")
+    for values in published.values_list(*columns).iterator(chunk_size=2000):
+        yield row(*values)
 
 
 def write_csv(out: IO[str], *, since: date | None = None) -> int:
@@ -84,3 +104,7 @@ def write_xlsx(path: str, *, since: date | None = None) -> int:
         count += 1
     workbook.save(path)
     return count
+
+
+# The JSON API's name for the same mapping.
+exchange_row = row

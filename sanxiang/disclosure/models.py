@@ -8,6 +8,7 @@ A publication's text is never edited: each confirmed text (the first and each co
 
 from __future__ import annotations
 
+from django.core.validators import URLValidator
 from django.db import models
 
 from sanxiang.cases.models import Case, CaseDocument
@@ -55,7 +56,12 @@ class WithdrawalReason(models.TextChoices):
     VOID = "void", "行政处罚决定被确认无效"
 
 
+CREDIT_SEVERITIES = [("minor", "轻微失信"), ("general", "一般失信"), ("serious", "严重失信")]
+
+
 class Publication(models.Model):
+    CREDIT_SEVERITIES = CREDIT_SEVERITIES
+
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("执法行为类别", max_length=16, choices=ActKind.choices)
@@ -81,6 +87,15 @@ class Publication(models.Model):
     withdrawal_due_on = models.DateField("应撤下期限", null=True, blank=True)
     withdrawn_at = models.DateTimeField("撤下时间", null=True, blank=True)
     exempt_reason = models.CharField("不予公示的理由", max_length=300, blank=True)
+    # 信用公示 (行政处罚 only): the class of 失信 and the 公示截止期 that follows (credit.py).
+    credit_severity = models.CharField(
+        "失信程度",
+        max_length=16,
+        blank=True,
+        choices=CREDIT_SEVERITIES,
+    )
+    credit_until = models.DateField("公示截止期", null=True, blank=True)
+    credit_basis = models.CharField("公示截止期依据", max_length=300, blank=True)
     # The searchable public content as tokens (search.py); kept in step with title, status and
     # public_text by the services, indexed by the database (tsvector / FTS5).
     search_tokens = models.TextField(blank=True, default="", editable=False)
@@ -130,3 +145,250 @@ class PublicationVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication} v{self.number}"
+
+
+# 事前公开 (before acting): the lists an agency publishes about itself, built from the master data
+# the system enforces with. A head publishes a list as a snapshot; the portal shows the newest.
+
+
+class ListingKind(models.TextChoices):
+    SUBJECT = "subject", "执法主体"
+    ITEMS = "items", "行政执法事项清单"
+    RANDOM_CHECKS = "random_checks", "随机抽查事项清单"
+    GUIDES = "guides", "服务指南"
+    REMEDIES = "remedies", "救济渠道"
+
+
+class RepublicationCause(models.TextChoices):
+    LAW = "law", "法律法规规章立改废释"
+    DUTY = "duty", "机构职能、执法职权变化"
+
+
+class RepublicationPeriod(models.Model):
+    """Working days to adjust published lists after a change (data/disclosure/republication.csv)."""
+
+    cause = models.CharField(
+        "变化原因", max_length=16, choices=RepublicationCause.choices, unique=True
+    )
+    working_days = models.PositiveSmallIntegerField("调整期限（工作日）")
+    basis = models.CharField("依据", max_length=300)
+
+    class Meta:
+        verbose_name = "公示调整期限"
+        verbose_name_plural = "公示调整期限"
+
+    def __str__(self) -> str:
+        return f"{self.get_cause_display()}：{self.working_days} 个工作日"
+
+
+class ListingSnapshot(models.Model):
+    """One published version of one list of one agency; never changed (DB trigger)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("清单", max_length=16, choices=ListingKind.choices)
+    number = models.PositiveIntegerField("版本")
+    content = models.JSONField("公示内容")
+    sha256 = models.CharField(max_length=64)
+    published_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField("公示时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "事前公开清单"
+        verbose_name_plural = "事前公开清单"
+        ordering = ["agency", "kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "kind", "number"], name="listing_snapshot_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.get_kind_display()} 第{self.number}版"
+
+
+class ListingChange(models.Model):
+    """A change that makes a published list out of date, with the date it must be adjusted by."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("清单", max_length=16, choices=ListingKind.choices)
+    cause = models.CharField("变化原因", max_length=16, choices=RepublicationCause.choices)
+    subject = models.CharField("变化对象", max_length=64)
+    what = models.CharField("说明", max_length=300)
+    occurred_on = models.DateField("变化发生之日")
+    due_on = models.DateField("应调整期限", null=True, blank=True, db_index=True)
+    due_basis = models.CharField("期限依据", max_length=300)
+    noticed_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        ListingSnapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "待调整的公示信息"
+        verbose_name_plural = "待调整的公示信息"
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "kind", "cause", "subject"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="listing_change_open_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class AnnualReport(models.Model):
+    """A published 行政执法统计年报: the figures as a head confirmed them, frozen as canonical
+    JSON whose SHA-256 is in the ledger. Written once (append-only table); never recomputed."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    snapshot = models.TextField("统计数据（规范 JSON）")
+    sha256 = models.CharField(max_length=64)
+    published_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField("公开时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "行政执法统计年报"
+        verbose_name_plural = "行政执法统计年报"
+        ordering = ["-year", "agency"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="annual_report_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.year}年度行政执法统计年报"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id
+
+
+# 推送: published, corrected and withdrawn decisions sent to a provincial platform (push.py).
+
+
+class PushTarget(models.Model):
+    """A receiving platform (e.g. the provincial 行政执法信息公示平台). None exist by default, so
+    nothing is pushed until an administrator adds one; each edit is a ledger event."""
+
+    name = models.CharField("名称", max_length=100)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="执法机关",
+        help_text="留空则推送本系统所有执法机关的公示。",
+    )
+    url = models.URLField(
+        "接收地址",
+        max_length=500,
+        help_text="http:// 或 https:// 地址。",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    enabled = models.BooleanField("启用", default=True)
+    algorithm = models.CharField(
+        "签名算法",
+        max_length=16,
+        blank=True,
+        choices=[("ed25519", "Ed25519"), ("sm2-sm3", "SM2（SM3 摘要）")],
+        help_text="留空则与日志树头签名相同（SANXIANG_LEDGER_ALGORITHM，默认 Ed25519）。",
+    )
+    app_key = models.CharField("appKey", max_length=100, blank=True)
+    secret_env = models.CharField(
+        "HMAC 密钥所在环境变量",
+        max_length=100,
+        blank=True,
+        help_text="填写保存 appKey 对应 secret 的环境变量名；secret 本身不存入数据库。",
+    )
+    timeout_seconds = models.PositiveSmallIntegerField("超时（秒）", default=10)
+    max_attempts = models.PositiveSmallIntegerField("最多尝试次数", default=8)
+    backoff_seconds = models.PositiveIntegerField("首次重试间隔（秒）", default=60)
+    backoff_cap_seconds = models.PositiveIntegerField("最长重试间隔（秒）", default=6 * 3600)
+
+    class Meta:
+        verbose_name = "推送目标"
+        verbose_name_plural = "推送目标"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ledger_agency_id(self) -> int | None:
+        return self.agency_id
+
+
+class DeliveryEvent(models.TextChoices):
+    PUBLISH = "publish", "公示"
+    CORRECT = "correct", "更正"
+    WITHDRAW = "withdraw", "撤下"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "待推送"
+    SENT = "sent", "已推送"
+    DEAD = "dead", "推送失败"
+
+
+class Delivery(models.Model):
+    """One message to one target (the outbox): written in the same transaction as the
+    publication event, sent later by ``sanxiang push run``; its payload never changes."""
+
+    key = models.UUIDField("幂等键", unique=True)
+    target = models.ForeignKey(PushTarget, on_delete=models.PROTECT, related_name="deliveries")
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        PublicationVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    event = models.CharField("事项", max_length=16, choices=DeliveryEvent.choices)
+    payload = models.TextField("报文（规范 JSON）")
+    payload_sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        "状态", max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField("已尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试时间")
+    claimed_by = models.CharField(max_length=100, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+    sent_at = models.DateTimeField("推送成功时间", null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField("响应状态码", null=True, blank=True)
+    response_sha256 = models.CharField("响应内容 SHA-256", max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "推送"
+        verbose_name_plural = "推送"
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} {self.publication_id} → {self.target_id}"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.publication.agency_id
+
+
+class DeliveryAttempt(models.Model):
+    """One try at sending a delivery, never changed (the delivery log)."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="log")
+    number = models.PositiveIntegerField("次序")
+    runner = models.CharField("执行进程", max_length=100)
+    started_at = models.DateTimeField("开始时间")
+    duration_ms = models.PositiveIntegerField("耗时（毫秒）")
+    http_status = models.PositiveSmallIntegerField("HTTP 状态码", null=True, blank=True)
+    error = models.CharField("错误", max_length=500, blank=True)
+    response_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "推送记录"
+        verbose_name_plural = "推送记录"
+        ordering = ["delivery", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} #{self.number}"

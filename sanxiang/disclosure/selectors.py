@@ -43,10 +43,13 @@ def publication_get_for(officer: Officer, publication_id: object) -> Publication
 
 
 def overdue_for(officer: Officer) -> QuerySet[Publication]:
-    """预警: records not published by their due date, and withdrawals made late."""
+    """预警: records not published by their due date, withdrawals made late, and decisions
+    that fell and are still public after their withdrawal was due."""
     today = timezone.localdate()
     late_publication = Q(status=PublicationStatus.PENDING, due_on__lt=today)
     late_withdrawal = Q(
         status=PublicationStatus.WITHDRAWN, withdrawn_at__date__gt=F("withdrawal_due_on")
     )
-    return publications_for(officer).filter(late_publication | late_withdrawal)
+    # The decision fell (复议/诉讼, recorded on the case) and it is still up after 3 working days.
+    withdrawal_overdue = Q(status=PublicationStatus.PUBLISHED, withdrawal_due_on__lt=today)
+    return publications_for(officer).filter(late_publication | late_withdrawal | withdrawal_overdue)

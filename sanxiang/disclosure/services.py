@@ -18,10 +18,27 @@ from django.db import transaction
 from django.utils import timezone
 from docx import Document
 
-from sanxiang.cases.models import Case, CaseDocument, PartyKind, PenaltyKind, Procedure
+from sanxiang.cases.documents import PAPER_ONLY_PREFIXES
+from sanxiang.cases.models import (
+    Case,
+    CaseDocument,
+    PartyKind,
+    PartyQueryCode,
+    PenaltyKind,
+    Procedure,
+    RemedyOutcome,
+    RemedyStep,
+    RemedyStepKind,
+)
+from sanxiang.cases.party_access import code_display
 from sanxiang.core.workdays import get_calendar
+from sanxiang.disclosure import push
+from sanxiang.disclosure.annual import AnnualFigures, annual_figures
+from sanxiang.disclosure.credit import SEVERITY_LABELS, credit_term, severity_for
 from sanxiang.disclosure.models import (
     ActKind,
+    AnnualReport,
+    DeliveryEvent,
     Publication,
     PublicationPeriod,
     PublicationStatus,
@@ -34,7 +51,7 @@ from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.services import ledger_append, sha256_hex, tree_head_sign
-from sanxiang.org.models import Officer, Role
+from sanxiang.org.models import Agency, Officer, Role
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +144,15 @@ def publication_open(case: Case, actor: Officer, action: str) -> Publication | N
         "approve_afterwards": "实施查封、扣押",
     }.get(action, fields["处罚类别"] or "行政处罚")
     fields["执法结论"] = conclusion
+    credit = (
+        credit_term(decided_on, severity_for(list(case.penalty_kinds)))
+        if kind == ActKind.PENALTY
+        else None
+    )
     publication = Publication.objects.create(
+        credit_severity=credit.severity if credit else "",
+        credit_until=credit.until if credit else None,
+        credit_basis=credit.basis[:300] if credit else "",
         case=case,
         agency_id=case.agency_id,
         kind=kind,
@@ -143,6 +168,70 @@ def publication_open(case: Case, actor: Officer, action: str) -> Publication | N
         publication, actor.ledger_actor, "opened", {"case": case.pk, "due_on": due_on.isoformat()}
     )
     logger.info("publication %s opened for case %s, due %s", publication.pk, case.pk, due_on)
+    return publication
+
+
+# --- a 复议/诉讼 outcome that brings the decision down ----------------------------------------
+
+# 行政处罚法第四十八条第二款 names the four outcomes; each has its withdrawal reason.
+WITHDRAWAL_FOR_OUTCOME = {
+    RemedyOutcome.REVOKED: WithdrawalReason.REVOKED,
+    RemedyOutcome.CHANGED: WithdrawalReason.CHANGED,
+    RemedyOutcome.ILLEGAL: WithdrawalReason.ILLEGAL,
+    RemedyOutcome.VOID: WithdrawalReason.VOID,
+}
+WITHDRAWAL_PERIOD_DAYS = 3  # working days: 行政处罚法第四十八条第二款、第八十五条
+
+
+def publication_withdrawal_due(case: Case, actor: Officer, action: str) -> Publication | None:
+    """When a 复议决定 or judgment changes, revokes, or finds the decision illegal or void, the
+    withdrawal becomes due three working days from that day. Withdrawing needs a public
+    statement a person writes, so it is not done here: the record shows the due date, and the
+    warning fires if it passes (``selectors.overdue_for``). A decision not yet published is
+    held back instead (``publication_confirm`` refuses it)."""
+    if action != "remedy_outcome":
+        return None
+    step = (
+        RemedyStep.objects.filter(remedy__case=case, kind=RemedyStepKind.OUTCOME)
+        .order_by("-pk")
+        .first()
+    )
+    if step is None or step.outcome not in WITHDRAWAL_FOR_OUTCOME:
+        return None
+    publication = Publication.objects.select_for_update().filter(case_id=case.pk).first()
+    if publication is None or publication.status not in (
+        PublicationStatus.PENDING,
+        PublicationStatus.PUBLISHED,
+    ):
+        return None
+    if publication.withdrawal_occurred_on is not None:
+        return publication  # an earlier outcome already made it due
+    publication.withdrawal_reason = WITHDRAWAL_FOR_OUTCOME[RemedyOutcome(step.outcome)]
+    publication.withdrawal_occurred_on = step.decided_on
+    publication.withdrawal_due_on = get_calendar().add_workdays(
+        step.decided_on, WITHDRAWAL_PERIOD_DAYS
+    )
+    publication.save(
+        update_fields=["withdrawal_reason", "withdrawal_occurred_on", "withdrawal_due_on"]
+    )
+    _record(
+        publication,
+        actor.ledger_actor,
+        "withdrawal_due",
+        {
+            "case": case.pk,
+            "remedy_step": step.pk,
+            "reason": publication.withdrawal_reason,
+            "occurred_on": step.decided_on.isoformat(),
+            "due_on": publication.withdrawal_due_on.isoformat(),
+        },
+    )
+    logger.info(
+        "publication %s: withdrawal due %s after remedy outcome %s",
+        publication.pk,
+        publication.withdrawal_due_on,
+        step.pk,
+    )
     return publication
 
 
@@ -166,9 +255,16 @@ def _docx_text(document: CaseDocument) -> str:
         for table in word.tables
         for row in table.rows
     ]
-    # The verification footer is about the paper copy, not the public text.
+    # The verification footer and the party's 查询码 are about the paper copy, not the public
+    # text; a line carrying any code ever issued for the case goes too, whatever the template.
+    codes = PartyQueryCode.objects.filter(case_id=document.case_id).values_list("code", flat=True)
+    printed = [form for code in codes for form in (code, code_display(code))]
     return "\n".join(
-        line for line in lines if line and not line.startswith(("扫码核验", "文书核验码"))
+        line
+        for line in lines
+        if line
+        and not line.startswith(PAPER_ONLY_PREFIXES)
+        and not any(code in line for code in printed)
     )
 
 
@@ -251,6 +347,8 @@ def _publish_version(
         agency_id=publication.agency_id,
         content_sha256=digest,  # the SHA-256 of the public text itself: anyone can recompute it
     )
+    event = DeliveryEvent.PUBLISH if verb == "published" else DeliveryEvent.CORRECT
+    push.enqueue(publication, event, version)  # the outbox, in this same transaction
     return version
 
 
@@ -265,6 +363,13 @@ def publication_confirm(*, actor: Officer, publication_id: int, draft_sha256: st
             raise PublicationRefused(
                 f"该公示当前为“{publication.get_status_display()}”，不能再次发布；如有错误请更正。",
                 log_message=f"publication {publication.pk} is {publication.status}",
+            )
+        if publication.withdrawal_occurred_on is not None:
+            raise PublicationRefused(
+                f"该决定已于 {publication.withdrawal_occurred_on:%Y年%m月%d日} "
+                f"{publication.get_withdrawal_reason_display()}，不能再公示原决定；"
+                "如依法不予公示，请由负责人写明理由。",
+                log_message=f"publication {publication.pk}: decision fell before publishing",
             )
         draft = publication_draft(publication)
         if draft.sha256 != draft_sha256:
@@ -342,6 +447,9 @@ def publication_withdraw(
             raise PublicationRefused(
                 "只有已公示的内容可以撤下。", log_message=f"publication {publication.pk} not live"
             )
+        if publication.withdrawal_occurred_on is not None:
+            # Recorded from the 复议决定 or judgment: the three days run from that day.
+            occurred_on = min(occurred_on, publication.withdrawal_occurred_on)
         publication.status = PublicationStatus.WITHDRAWN
         publication.withdrawal_reason = reason
         publication.withdrawal_statement = statement.strip()
@@ -360,6 +468,7 @@ def publication_withdraw(
                 "occurred_on": occurred_on.isoformat(),
             },
         )
+        push.enqueue(publication, DeliveryEvent.WITHDRAW)
     return publication
 
 
@@ -381,3 +490,92 @@ def publication_exempt(*, actor: Officer, publication_id: int, reason: str) -> P
         publication.save(update_fields=["status", "exempt_reason"])
         _record(publication, actor.ledger_actor, "exempted", {"reason": publication.exempt_reason})
     return publication
+
+
+def publication_credit_set(
+    *, actor: Officer, publication_id: int, severity: str, reason: str
+) -> Publication:
+    """Change a penalty's 失信程度 and so its 公示截止期 (a head or reviewer, with reasons)."""
+    if severity not in SEVERITY_LABELS:
+        raise PublicationRefused("请选择失信程度。", log_message=f"severity {severity!r}")
+    reason = reason.strip()
+    if not reason:
+        raise PublicationRefused("请写明认定失信程度的理由。", log_message="no reason")
+    with transaction.atomic():
+        publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
+        if publication is None:
+            raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
+        _may_confirm(actor, publication)
+        if publication.kind != ActKind.PENALTY:
+            raise PublicationRefused(
+                "只有行政处罚信息有信用公示期限。", log_message=f"{publication.pk} not a penalty"
+            )
+        term = credit_term(publication.decided_on, severity)
+        publication.credit_severity = term.severity
+        publication.credit_until = term.until
+        publication.credit_basis = term.basis[:300]
+        publication.save(update_fields=["credit_severity", "credit_until", "credit_basis"])
+        _record(
+            publication,
+            actor.ledger_actor,
+            "credit_set",
+            {
+                "severity": term.severity,
+                "until": term.until.isoformat() if term.until else None,
+                "reason": reason,
+            },
+        )
+    logger.info("publication %s credit severity set to %s", publication.pk, severity)
+    return publication
+
+
+# --- 行政执法统计年报 -------------------------------------------------------------------------
+
+
+def annual_snapshot(figures: AnnualFigures) -> tuple[str, str]:
+    """The figures as canonical JSON text and its SHA-256: what a head confirms and publishes."""
+    data = canonical_json(figures.to_json())
+    return data.decode("utf-8"), sha256_hex(data)
+
+
+def report_publish(*, actor: Officer, agency: Agency, year: int, seen_sha256: str) -> AnnualReport:
+    """公开上年度行政执法总体情况 (by 31 January; 陕西省指标体系第（43）项): a 负责人 of the agency
+    confirms the figures he saw; they are frozen as a snapshot whose SHA-256 is in the ledger."""
+    if not actor.is_active or actor.unit.agency_id != agency.pk or not actor.has_role(Role.HEAD):
+        raise PublicationRefused(
+            "统计年报须经本机关负责人确认后公开。",
+            log_message=f"officer {actor.pk} may not publish the report of agency {agency.pk}",
+        )
+    today = timezone.localdate()
+    if year >= today.year:
+        raise PublicationRefused(
+            f"{year}年度尚未结束，年报只能在次年公开。", log_message=f"report {year} not over"
+        )
+    figures = annual_figures(agency=agency, year=year, today=today)
+    text, digest = annual_snapshot(figures)
+    if digest != seen_sha256:
+        raise PublicationRefused(
+            "统计数据在您核对后发生了变化，请重新核对后再公开。",
+            log_message=f"annual report {agency.pk}/{year}: figures changed",
+        )
+    with transaction.atomic():
+        Agency.objects.select_for_update().filter(pk=agency.pk).first()
+        if AnnualReport.objects.filter(agency=agency, year=year).exists():
+            raise PublicationRefused(
+                f"{year}年度统计年报已经公开，不能再次公开。",
+                log_message=f"annual report {agency.pk}/{year} exists",
+            )
+        report = AnnualReport.objects.create(
+            agency=agency, year=year, snapshot=text, sha256=digest, published_by=actor
+        )
+        ledger_append(
+            actor=actor.ledger_actor,
+            action="disclosure.annual_report.published",
+            object_type="disclosure.annualreport",
+            object_id=report.pk,
+            agency_id=agency.pk,
+            content_sha256=digest,  # anyone can hash the published JSON and find it in the log
+        )
+    tree_head_sign()
+    logger.info("annual report %s/%s published by officer %s", agency.pk, year, actor.pk)
+    return report

@@ -11,16 +11,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sanxiang.disclosure import selectors
-from sanxiang.disclosure.models import PublicationStatus, WithdrawalReason
+from sanxiang.disclosure import listings as lists
+from sanxiang.disclosure import push, selectors
+from sanxiang.disclosure.models import ListingKind, PublicationStatus, WithdrawalReason
 from sanxiang.disclosure.services import (
     publication_confirm,
     publication_correct,
+    publication_credit_set,
     publication_draft,
     publication_exempt,
     publication_withdraw,
 )
 from sanxiang.errors import DomainError
+from sanxiang.org.models import Role
 from sanxiang.org.selectors import officer_for_request
 
 KIND_LABELS = {
@@ -47,7 +50,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "disclosure/queue.html",
-        {"rows": rows, "warnings": selectors.overdue_for(officer)[:50], "today": today},
+        {
+            "rows": rows,
+            "warnings": selectors.overdue_for(officer)[:50],
+            "listing_warnings": lists.overdue_changes(officer.unit.agency_id),
+            "push_failures": push.failed_for(officer)[:50],
+            "may_retry": officer.has_role(Role.HEAD) or officer.has_role(Role.REVIEWER),
+            "today": today,
+        },
     )
 
 
@@ -150,3 +160,105 @@ def exempt(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "已记录不予公示的理由。",
     )  # fmt: skip
+
+
+@login_required
+@require_POST
+def credit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request, pk,
+        lambda officer: publication_credit_set(
+            actor=officer, publication_id=pk, severity=request.POST.get("severity", ""),
+            reason=request.POST.get("reason", ""),
+        ),
+        "已更新失信程度和公示截止期。",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        push.delivery_retry(actor=officer_for_request(request), delivery_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已重新排入推送队列。")
+    return redirect("disclosure:queue")
+
+
+# --- 事前公开 ---------------------------------------------------------------------------------
+
+
+def _kind_or_404(kind: str) -> ListingKind:
+    if kind not in ListingKind.values:
+        raise Http404("没有这种公示清单。")
+    return ListingKind(kind)
+
+
+@login_required
+def listings(request: HttpRequest) -> HttpResponse:
+    """Each list: what is published, whether the data now says something else, what is due."""
+    officer = officer_for_request(request)
+    agency = officer.unit.agency
+    today = timezone.localdate()
+    changes = list(lists.open_changes(agency.pk))
+    rows = []
+    for kind in ListingKind:
+        snapshot = lists.latest_snapshot(agency.pk, kind)
+        current = lists.content_sha256(lists.listing_content(agency, kind))
+        rows.append(
+            {
+                "kind": kind,
+                "snapshot": snapshot,
+                "stale": snapshot is not None and snapshot.sha256 != current,
+                "changes": [c for c in changes if c.kind == kind],
+            }
+        )
+    return render(
+        request,
+        "disclosure/listings.html",
+        {"rows": rows, "today": today, "is_head": officer.has_role(Role.HEAD)},
+    )
+
+
+@login_required
+def listing(request: HttpRequest, kind: str) -> HttpResponse:
+    """The list as the data says it today, beside what the public sees now."""
+    officer = officer_for_request(request)
+    listing_kind = _kind_or_404(kind)
+    agency = officer.unit.agency
+    content = lists.listing_content(agency, listing_kind)
+    snapshot = lists.latest_snapshot(agency.pk, listing_kind)
+    digest = lists.content_sha256(content)
+    return render(
+        request,
+        "disclosure/listing.html",
+        {
+            "kind": listing_kind,
+            "content": content,
+            "sha256": digest,
+            "snapshot": snapshot,
+            "unchanged": snapshot is not None and snapshot.sha256 == digest,
+            "problems": lists.listing_problems(agency, listing_kind, content),
+            "changes": lists.open_changes(agency.pk).filter(kind=listing_kind),
+            "is_head": officer.has_role(Role.HEAD),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def listing_publish_view(request: HttpRequest, kind: str) -> HttpResponse:
+    officer = officer_for_request(request)
+    listing_kind = _kind_or_404(kind)
+    try:
+        snapshot = lists.listing_publish(
+            actor=officer, kind=listing_kind, expected_sha256=request.POST.get("sha256", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{listing_kind.label}已公示（第 {snapshot.number} 版）。")
+    return redirect("disclosure:listing", kind=listing_kind.value)

@@ -8,6 +8,7 @@ AREAS = (
     {"name": "证据与全过程记录", "url": "/office/evidence/"},
     {"name": "法制审核", "url": "/office/review/"},
     {"name": "执法公示", "url": "/office/disclosure/"},
+    {"name": "统计年报", "url": "/office/report/annual/"},
     {"name": "双随机抽查", "url": None},
     {"name": "执法监督", "url": None},
 )

@@ -2,11 +2,15 @@
 
 from datetime import timedelta
 
+from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from sanxiang.org.selectors import officer_for_user
+from sanxiang.errors import DomainError
+from sanxiang.org.selectors import officer_for_request, officer_for_user
+from sanxiang.org.signatures import active_key, signing_key_register
 
 CERTIFICATE_WARNING_DAYS = 30
 
@@ -33,5 +37,39 @@ def home(request):
             "certificate_status": status,
             "certificate_expiring": expiring,
             "today": today,
+        },
+    )
+
+
+@login_required
+def signing_key(request):
+    """电子签名密钥: make a key pair in this browser and register its public key.
+
+    Registering needs the log-in password again, so an unattended session cannot swap the key.
+    """
+    officer = officer_for_request(request)
+    if request.method == "POST":
+        user = authenticate(
+            request, username=request.user.get_username(), password=request.POST.get("password", "")
+        )
+        if user is None or user.pk != request.user.pk:
+            messages.error(request, "登录密码不正确，密钥未登记。")
+        else:
+            try:
+                key = signing_key_register(
+                    officer=officer, public_key_b64=request.POST.get("public_key", "")
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"已登记新的电子签名密钥（{key.key_id[:16]}）。")
+        return redirect("office:signing-key")
+    return render(
+        request,
+        "office/signing_key.html",
+        {
+            "officer": officer,
+            "key": active_key(officer),
+            "previous": officer.signing_keys.filter(revoked_at__isnull=False)[:10],
         },
     )

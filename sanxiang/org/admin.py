@@ -15,11 +15,16 @@ from sanxiang.org.models import (
     Article,
     Certificate,
     EnforcementCategory,
+    EnforcementItem,
     Law,
     Officer,
+    RandomCheckItem,
+    RemedyChannel,
     RoleAssignment,
+    ServiceGuide,
     Unit,
 )
+from sanxiang.org.remedies import remedy_defaults
 from sanxiang.org.services import officers_import
 
 
@@ -39,7 +44,7 @@ class AgencyAdmin(LedgeredAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(LedgeredAdmin):
-    list_display = ("name", "agency", "is_legal_review_body")
+    list_display = ("name", "agency", "is_legal_review_body", "phone")
     list_filter = ("agency", "is_legal_review_body")
     search_fields = ("name",)
 
@@ -129,7 +134,7 @@ class ArticleInline(admin.StackedInline):
 
 @admin.register(Law)
 class LawAdmin(LedgeredAdmin):
-    list_display = ("title", "kind", "issuer", "effective_on", "is_in_force")
+    list_display = ("title", "kind", "issuer", "effective_on", "is_in_force", "ceased_on")
     list_filter = ("kind", "is_in_force")
     search_fields = ("title",)
     inlines = [ArticleInline]
@@ -141,3 +146,43 @@ class ArticleAdmin(LedgeredAdmin):
     list_filter = ("law",)
     search_fields = ("text", "label")
     list_select_related = ("law",)
+
+
+class ServiceGuideInline(admin.StackedInline):
+    model = ServiceGuide
+    extra = 0
+
+
+@admin.register(EnforcementItem)
+class EnforcementItemAdmin(LedgeredAdmin):
+    list_display = ("code", "name", "kind", "category", "agency", "is_active")
+    list_filter = ("agency", "kind", "category", "is_active")
+    search_fields = ("code", "name")
+    list_select_related = ("agency", "category")
+    filter_horizontal = ("basis_articles",)
+    inlines = [ServiceGuideInline]
+
+
+@admin.register(RandomCheckItem)
+class RandomCheckItemAdmin(LedgeredAdmin):
+    list_display = ("code", "name", "targets", "ratio_percent", "cycle", "agency", "is_active")
+    list_filter = ("agency", "is_active")
+    search_fields = ("code", "name")
+    filter_horizontal = ("basis_articles",)
+
+
+@admin.register(RemedyChannel)
+class RemedyChannelAdmin(LedgeredAdmin):
+    list_display = ("kind", "body", "period", "agency")
+    list_filter = ("agency", "kind")
+
+    def get_changeform_initial_data(self, request):
+        """Offer the statutory period and basis of the chosen kind (data/remedies.csv)."""
+        initial = super().get_changeform_initial_data(request)
+        kind = initial.get("kind") or request.GET.get("kind")
+        defaults = remedy_defaults().get(str(kind)) if kind else None
+        if defaults is not None:
+            initial.setdefault("period", defaults.period)
+            initial.setdefault("basis", defaults.basis)
+            initial.setdefault("how", defaults.how)
+        return initial

@@ -37,6 +37,12 @@ class Law(models.Model):
     promulgated_on = models.DateField("公布（修订）日期")
     effective_on = models.DateField("施行日期")
     is_in_force = models.BooleanField("现行有效", default=True)
+    ceased_on = models.DateField(
+        "废止或失效日期",
+        null=True,
+        blank=True,
+        help_text="被废止、被新版本取代或失效之日；据此提示依据该法的公示信息在规定期限内调整",
+    )
     source = models.CharField("文本来源", max_length=300)
 
     class Meta:
@@ -97,6 +103,9 @@ class Agency(models.Model):
     authority_articles = models.ManyToManyField(
         Article, verbose_name="依据法条", blank=True, related_name="+"
     )
+    functions = models.TextField(
+        "单位职能", blank=True, help_text="依三定方案载明的主要职责，事前公开（执法主体）"
+    )
 
     class Meta:
         verbose_name = "执法主体"
@@ -119,6 +128,9 @@ class Unit(models.Model):
     is_legal_review_body = models.BooleanField(
         "法制审核机构", default=False, help_text="本机构承担重大执法决定法制审核"
     )
+    address = models.CharField("办公地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=40, blank=True)
+    duties = models.TextField("岗位职责", blank=True, help_text="本机构及其执法人员的岗位职责")
 
     class Meta:
         verbose_name = "内设机构"
@@ -302,3 +314,234 @@ class Certificate(models.Model):
         if day > self.valid_until:
             return CertificateStatus.EXPIRED
         return CertificateStatus.VALID
+
+
+# 事前公开: what an agency enforces and how a person can challenge it. These are master data an
+# administrator edits (each edit a ledger event); the disclosure app publishes them as snapshots.
+
+
+class PowerKind(models.TextChoices):
+    """行政执法事项的类别 (权力类型), as 权责清单 usually divide them."""
+
+    PENALTY = "penalty", "行政处罚"
+    COERCIVE = "coercive", "行政强制"
+    INSPECTION = "inspection", "行政检查"
+    PERMIT = "permit", "行政许可"
+    LEVY = "levy", "行政征收"
+    CONFIRMATION = "confirmation", "行政确认"
+    OTHER = "other", "其他行政权力"
+
+
+class EnforcementItem(models.Model):
+    """行政执法事项: one power of an agency with its basis articles (行政执法事项清单)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="items")
+    code = models.CharField("事项编码", max_length=40)
+    name = models.CharField("事项名称", max_length=200, help_text="与法律规定的名称保持一致")
+    kind = models.CharField("事项类别", max_length=16, choices=PowerKind.choices)
+    category = models.ForeignKey(
+        EnforcementCategory, on_delete=models.PROTECT, related_name="+", verbose_name="执法类别"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name="承办机构",
+    )
+    basis_articles = models.ManyToManyField(
+        Article, verbose_name="依据法条", related_name="+", blank=True
+    )
+    basis_note = models.TextField(
+        "其他依据", blank=True, help_text="法律法规库以外的依据，如规范性文件名称、文号、条款"
+    )
+    authority = models.CharField(
+        "权限", max_length=300, help_text="例如：调查取证权、行政处罚决定权、查封扣押权"
+    )
+    duty = models.TextField("责任事项", blank=True)
+    discretion_basis = models.TextField(
+        "裁量依据", blank=True, help_text="涉及裁量权的，载明所适用的裁量基准及其条款"
+    )
+    is_active = models.BooleanField("有效", default=True)
+
+    class Meta:
+        verbose_name = "行政执法事项"
+        verbose_name_plural = "行政执法事项清单"
+        ordering = ["agency", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "code"],
+                name="item_unique_code_in_agency",
+                violation_error_message="本执法主体已有此事项编码。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id
+
+
+class ServiceGuide(models.Model):
+    """服务指南 of one 执法事项 (seed 004: 依据、受理机构、审批机构、条件、材料、流程、时限…)."""
+
+    item = models.OneToOneField(
+        EnforcementItem, on_delete=models.CASCADE, related_name="guide", verbose_name="执法事项"
+    )
+    accepting_body = models.CharField("受理机构", max_length=200)
+    approving_body = models.CharField("审批机构", max_length=200)
+    conditions = models.TextField("受理条件", help_text="严格依法确定，不增加或删改")
+    materials = models.TextField("申请材料", blank=True)
+    procedure = models.CharField(
+        "办理流程",
+        max_length=32,
+        blank=True,
+        help_text="执法流程图的代码（见执法流程图页面）；留空则按文字说明",
+    )
+    process_note = models.TextField("流程说明", blank=True)
+    time_limit = models.CharField("办理时限", max_length=200)
+    fees = models.CharField("收费", max_length=200, default="不收费")
+    supervision = models.CharField("监督投诉", max_length=300)
+    office_hours = models.CharField("办公时间", max_length=200)
+    address = models.CharField("办公地址", max_length=200)
+    phone = models.CharField("办公电话", max_length=40)
+
+    class Meta:
+        verbose_name = "服务指南"
+        verbose_name_plural = "服务指南"
+        ordering = ["item"]
+
+    def __str__(self) -> str:
+        return f"{self.item.name} 服务指南"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.item.agency_id
+
+
+class RandomCheckItem(models.Model):
+    """随机抽查事项 (Shaanxi indicator (10): 事项、依据、对象、基数、比例、周期、方式、主体)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="random_checks")
+    code = models.CharField("事项编码", max_length=40)
+    name = models.CharField("抽查事项", max_length=200)
+    basis_articles = models.ManyToManyField(
+        Article, verbose_name="抽查依据", related_name="+", blank=True
+    )
+    basis_note = models.TextField("其他依据", blank=True)
+    targets = models.CharField("抽查对象", max_length=300)
+    population = models.PositiveIntegerField("抽查对象基数")
+    ratio_percent = models.DecimalField("抽查比例（%）", max_digits=5, decimal_places=2)
+    cycle = models.CharField("抽查周期", max_length=100, help_text="例如：每年一次、每季度一次")
+    method = models.CharField("抽查方式", max_length=200, help_text="例如：现场检查、书面检查")
+    content = models.TextField("抽查内容", blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="抽查主体（承办机构）",
+    )
+    is_active = models.BooleanField("有效", default=True)
+
+    class Meta:
+        verbose_name = "随机抽查事项"
+        verbose_name_plural = "随机抽查事项清单"
+        ordering = ["agency", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "code"],
+                name="random_check_unique_code_in_agency",
+                violation_error_message="本执法主体已有此抽查事项编码。",
+            ),
+            models.CheckConstraint(
+                condition=Q(ratio_percent__gt=0) & Q(ratio_percent__lte=100),
+                name="random_check_ratio_range",
+                violation_error_message="抽查比例应大于 0 且不超过 100。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id
+
+
+class RemedyKind(models.TextChoices):
+    RECONSIDERATION = "reconsideration", "行政复议"
+    LITIGATION = "litigation", "行政诉讼"
+
+
+class RemedyChannel(models.Model):
+    """救济渠道: where and within what time a party challenges the agency's decisions."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="remedies")
+    kind = models.CharField("救济方式", max_length=16, choices=RemedyKind.choices)
+    body = models.CharField("受理机关", max_length=200, help_text="复议机关或有管辖权的人民法院")
+    address = models.CharField("地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=40, blank=True)
+    period = models.CharField("期限", max_length=200)
+    basis = models.CharField("依据", max_length=300)
+    how = models.TextField("方式", blank=True, help_text="如何申请或起诉，例如书面或口头、网上申请")
+
+    class Meta:
+        verbose_name = "救济渠道"
+        verbose_name_plural = "救济渠道"
+        ordering = ["agency", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "kind", "body"],
+                name="remedy_unique_body",
+                violation_error_message="本执法主体已登记此救济渠道。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.body}"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id
+
+
+class SigningKey(models.Model):
+    """个人电子签名密钥: the public half of a key pair an officer made in his own browser.
+
+    The private key is generated by the browser (WebCrypto Ed25519, not extractable) and never
+    leaves it; the server keeps only the public key, so a signature on an approval shows that the
+    holder of that browser key approved exactly the signed text — the server cannot make one.
+    An officer has at most one active key; registering a new one (new device, lost key) revokes
+    the old, whose past signatures still verify.
+    """
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="signing_keys")
+    algorithm = models.CharField("算法", max_length=16, default="Ed25519")
+    public_key = models.CharField("公钥（Base64）", max_length=64)
+    key_id = models.CharField("密钥标识", max_length=64, unique=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("停用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "电子签名密钥"
+        verbose_name_plural = "电子签名密钥"
+        ordering = ["officer", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_signing_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer.name} {self.key_id[:16]}"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.officer.ledger_agency_id

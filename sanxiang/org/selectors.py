@@ -46,6 +46,17 @@ def officer_list_public(*, agency_id: int | None = None) -> QuerySet[Officer]:
     return officers
 
 
+def officer_page_public(
+    *, agency_id: int | None = None, after: int | None = None, limit: int = 50
+) -> list[Officer]:
+    """The same list ordered by id and paged by key (the JSON API): ``after`` is the last id
+    already seen, so officers added meanwhile neither repeat nor shift the pages."""
+    officers = officer_list_public(agency_id=agency_id).order_by("pk")
+    if after is not None:
+        officers = officers.filter(pk__gt=after)
+    return list(officers[:limit])
+
+
 @dataclass(frozen=True)
 class CertificateCheck:
     """The answer to "is this 执法证 valid today?" as the public sees it."""

@@ -13,8 +13,13 @@ from sanxiang.cases.public import document_verification_public
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.flowchart import describe, main_line, render_svg
 from sanxiang.disclosure.public import (
+    annual_report_context_public,
+    annual_report_public,
+    annual_reports_public,
     kinds_public,
     leaf_content_sha256,
+    listing_kinds_public,
+    listings_public,
     publication_public,
     publications_public,
 )
@@ -201,3 +206,39 @@ def decision(request, pk):
             f"&size={found.head_size}",
         }
     return render(request, "portal/decision.html", {"decision": found, "verify_data": verify_data})
+
+
+def lists(request, kind):
+    """事前公开: each agency's newest published list of one kind, with its proof."""
+    labels = dict(listing_kinds_public())
+    if kind not in labels:
+        raise Http404("没有这种公示清单。")
+    found = listings_public(kind)
+    return render(
+        request,
+        "portal/lists.html",
+        {
+            "kind": kind,
+            "label": labels[kind],
+            "kinds": listing_kinds_public(),
+            "listings": found,
+            "procedure_url": reverse("portal:procedures"),
+        },
+    )
+
+
+def reports(request):
+    """行政执法统计年报 the agencies have published (by 31 January each year)."""
+    return render(request, "portal/reports.html", {"reports": annual_reports_public()})
+
+
+def report(request, pk):
+    """One published annual report, as it was frozen, with the proof of its snapshot."""
+    found = annual_report_public(pk)
+    if found is None:
+        raise Http404("没有该年报。")
+    return render(
+        request,
+        "portal/report.html",
+        {"published": found, **annual_report_context_public(found)},
+    )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from sanxiang.core.workdays import get_calendar
 from sanxiang.org.models import Officer, Role, RoleAssignment
@@ -175,6 +176,14 @@ def figures_xlsx(figures: Figures) -> bytes:
     sheet = workbook.active
     assert sheet is not None  # noqa: S101 - a new workbook has one sheet
     sheet.title = f"法制审核{figures.year}"
+    figures_write(sheet, figures)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def figures_write(sheet: Worksheet, figures: Figures) -> None:
+    """The figures as rows of ``sheet`` (also a sheet of the annual report's workbook)."""
     sheet.append(["指标", "数值", "要求", "是否达到"])
     for figure in figures.figures:
         met = "" if figure.met is None else ("是" if figure.met else "否")
@@ -183,6 +192,3 @@ def figures_xlsx(figures: Figures) -> bytes:
     sheet.append(["存在问题的审核事项", "次数"])
     for label, count in figures.problems:
         sheet.append([label, count])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

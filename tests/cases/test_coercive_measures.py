@@ -51,7 +51,9 @@ def test_seizure_cannot_complete_without_a_full_process_video(staff, coercive_ca
         step(staff.zhang, coercive_case, "enforce")
     attach_full_video(staff, coercive_case)
     case = step(staff.zhang, coercive_case, "enforce")
-    assert (case.state, case.measure_due_on) == ("in_force", date(2026, 6, 19))
+    # The 30th day, 2026-06-19, is 端午节 and a weekend follows: the period ends on Monday the
+    # 22nd (民事诉讼法第八十五条 as applied to administrative periods).
+    assert (case.state, case.measure_due_on) == ("in_force", date(2026, 6, 22))
     assert case.step_due_basis == "自查封、扣押决定之日起30日（行政强制法第二十五条）"
 
 
@@ -60,7 +62,7 @@ def test_the_period_can_be_extended_once_by_thirty_days(staff, coercive_case):
     attach_full_video(staff, coercive_case)
     step(staff.zhang, coercive_case, "enforce")
     case = step(staff.head, coercive_case, "extend")
-    assert case.measure_due_on == date(2026, 7, 19)
+    assert case.measure_due_on == date(2026, 7, 22)  # 30 days after the rolled end, 6-22
     with pytest.raises(TransitionRefused, match="不能进行“延长查封、扣押期限"):
         step(staff.head, coercive_case, "extend")
 
@@ -70,7 +72,7 @@ def test_an_expired_seizure_cannot_be_extended(staff, coercive_case):
     attach_full_video(staff, coercive_case)
     step(staff.zhang, coercive_case, "enforce")
     with (
-        time_machine.travel(date(2026, 6, 20), tick=False),
+        time_machine.travel(date(2026, 6, 23), tick=False),
         pytest.raises(TransitionRefused, match="期限已于"),
     ):
         step(staff.head, coercive_case, "extend")
@@ -99,7 +101,7 @@ def test_an_expired_seizure_cannot_be_confiscated_or_destroyed(staff, coercive_c
     step(staff.head, coercive_case, "approve")
     attach_full_video(staff, coercive_case)
     step(staff.zhang, coercive_case, "enforce")
-    with time_machine.travel(date(2026, 6, 20), tick=False):
+    with time_machine.travel(date(2026, 6, 23), tick=False):
         for action in ("confiscate", "destroy"):
             with pytest.raises(TransitionRefused, match="期限已于"):
                 step(staff.head, coercive_case, action)

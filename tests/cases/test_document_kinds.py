@@ -296,7 +296,7 @@ def test_the_seizure_decision_and_its_list_name_the_items_period_and_remedies(
     text = text_of(decision)
     assert "查封（扣押）决定书" in text and "王某" in text and "测试市人民路1号" in text
     assert "三轮车" in text and "遮阳伞" in text and "当事人无照经营" in text
-    assert "自2026年05月20日起30日，至2026年06月19日止" in text
+    assert "自2026年05月20日起30日，至2026年06月22日止" in text
     assert "六十日内依法申请行政复议" in text and "《城市市容和环境卫生管理条例》第三十六条" in text
     listing = document_generate(
         actor=staff.zhang,

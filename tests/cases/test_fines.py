@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanxiang.cases.fines import late_fee
+from sanxiang.cases.fines import Installment, account, late_fee
 
 DUE = date(2026, 6, 4)
 
@@ -47,3 +47,50 @@ def test_never_more_than_the_fine(fine, after):
 def test_never_shrinks_as_days_pass(fine, after):
     today = late_fee(fine=fine, due_on=DUE, on=DUE + timedelta(days=after)).amount
     assert late_fee(fine=fine, due_on=DUE, on=DUE + timedelta(days=after + 1)).amount >= today
+
+
+# The account: instalments (第六十六条第二款) and payments --------------------------------------
+
+amounts = st.decimals(min_value=Decimal("0.01"), max_value=10**6, places=2)
+
+
+def test_instalments_paid_on_time_add_nothing_and_a_late_one_grows_by_itself():
+    parts = (
+        Installment(DUE, Decimal("300")),
+        Installment(DUE + timedelta(days=30), Decimal("700")),
+    )
+    on_time = account(
+        installments=parts,
+        payments=((DUE, Decimal("300")), (DUE + timedelta(days=30), Decimal("700"))),
+        on=DUE + timedelta(days=60),
+    )
+    assert (on_time.late_fee, on_time.outstanding, on_time.next_due_on) == (
+        Decimal("0.00"),
+        Decimal("0.00"),
+        None,
+    )
+    late = account(
+        installments=parts, payments=((DUE, Decimal("300")),), on=DUE + timedelta(days=32)
+    )
+    # Two days late on the 700: 42.00; the 300 was on time.
+    assert (late.late_fee, late.outstanding) == (Decimal("42.00"), Decimal("742.00"))
+    assert late.next_due_on == DUE + timedelta(days=30)
+
+
+@given(
+    parts=st.lists(st.tuples(st.integers(0, 90), amounts), min_size=1, max_size=4),
+    payments=st.lists(st.tuples(st.integers(0, 200), amounts), max_size=5),
+    after=days,
+)
+def test_the_account_never_owes_more_than_twice_the_fine_nor_less_than_nothing(
+    parts, payments, after
+):
+    instalments = tuple(Installment(DUE + timedelta(days=d), a) for d, a in parts)
+    money = account(
+        installments=instalments,
+        payments=tuple((DUE + timedelta(days=d), a) for d, a in payments),
+        on=DUE + timedelta(days=after),
+    )
+    fine = sum(a for _, a in parts)
+    assert 0 <= money.late_fee <= fine
+    assert money.principal == fine and money.outstanding >= 0

@@ -167,7 +167,7 @@ def test_an_unpaid_fine_shows_its_deadline_and_the_late_fee(client, staff, on_sp
     assert (case.served_on, case.payment_due_on) == (date(2026, 5, 20), date(2026, 6, 4))
     client.force_login(staff.zhang.user)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "2026-06-04" in page and "加处罚款" not in page
+    assert "2026-06-04" in page and 'id="late-fee"' not in page
     with time_machine.travel(date(2026, 6, 9), tick=False):
         client.force_login(staff.zhang.user)
         page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()

@@ -56,3 +56,20 @@ def test_demo_accounts_log_in_with_the_printed_password():
     demo_load()
     request = RequestFactory().post("/office/login/")
     assert authenticate(request, username="zhangwei", password=DEMO_PASSWORD) is not None
+
+
+@pytest.mark.django_db
+def test_demo_publishes_the_lists_before_acting_and_reloading_changes_nothing(client):
+    from sanxiang.disclosure.models import ListingChange, ListingSnapshot
+
+    demo_load()
+    demo_load()
+    # Five lists of the 城管 demo agency, each published once; reloading is not a change.
+    assert ListingSnapshot.objects.count() == 5
+    assert not ListingChange.objects.exists()
+    page = client.get("/gongshi/lists/items/").content.decode()
+    assert "擅自设置大型户外广告" in page
+    assert "《城市市容和环境卫生管理条例》第三十六条" in page
+    remedies = client.get("/gongshi/lists/remedies/").content.decode()
+    assert "六十日" in remedies
+    assert "示范市人民政府" in remedies

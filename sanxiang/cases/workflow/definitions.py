@@ -10,12 +10,17 @@ from sanxiang.cases.models import Procedure
 from sanxiang.cases.workflow.engine import Guard, ProcedureDefinition, Transition
 from sanxiang.cases.workflow.guards import (
     COLLECTIVE_DISCUSSION_HELD,
+    COURT_WINDOW_OPEN,
     DECIDER_SEPARATE,
     DECISION_DOCUMENT_ISSUED,
+    DECISION_FALLEN,
     DECISION_IN_TIME,
+    DECISION_STANDS,
+    DEMAND_PERIOD_OVER,
     EMERGENCY_APPROVAL_IN_TIME,
     FACTS_RECORDED,
     FULL_VIDEO_ATTACHED,
+    FULLY_EXECUTED,
     HANDLERS_ARE_NOT_REVIEWERS,
     HEARING_NOTICE_PERIOD_OVER,
     HEARING_REQUEST_IN_TIME,
@@ -27,12 +32,20 @@ from sanxiang.cases.workflow.guards import (
     MEASURE_BASIS_RECORDED,
     MEASURE_NOT_EXPIRED,
     MEASURE_REVIEW_DONE,
+    NO_REMEDY_PENDING,
+    NOT_SUSPENDED,
     PARTY_RECORDED,
+    PAYMENT_OVERDUE,
     STATEMENT_HEARD,
+    STILL_UNPERFORMED,
     TWO_CERTIFIED_HANDLERS,
     WITHIN_LIMITATION,
     WITHIN_ON_SPOT_LIMITS,
     review_step,
+)
+from sanxiang.cases.workflow.periods import (
+    COURT_APPLICATION_DEADLINE,
+    PAYMENT_DEADLINE,
 )
 from sanxiang.core.deadlines import CalendarDays, Deadline, WorkingDays
 from sanxiang.org.models import Role
@@ -48,7 +61,6 @@ HEARING_REQUEST_DEADLINE = Deadline(WorkingDays(5), "告知之日", "行政处�
 HEARING_NOTICE_PERIOD = Deadline(
     WorkingDays(7), "听证通知之日", "行政处罚法第六十四条第二项、第八十五条"
 )
-PAYMENT_DEADLINE = Deadline(CalendarDays(15), "收到决定书之日", "行政处罚法第六十七条")
 
 REVIEW_STATES = {
     "under_review": "法制审核中",
@@ -102,6 +114,72 @@ def review_transitions(
     )  # fmt: skip
 
 
+EXECUTION_STATES = {
+    "demanded": "已催告",
+    "court_applied": "已申请人民法院强制执行",
+    "executed": "执行完毕",
+    "ended": "终结执行",
+}
+
+
+def execution_transitions(served: str) -> tuple[Transition, ...]:
+    """执行: the party pays (or performs); if he does not, 催告 and then 申请人民法院强制执行
+    once the remedy periods have lapsed; a decision that falls ends execution. Payments,
+    暂缓或者分期缴纳, 复议/诉讼 and court rulings are records on the case page; the steps
+    below read them. 复议/诉讼 do not stop execution (行政处罚法第七十三条第一款) unless the
+    body ordered it."""
+    unpaid = frozenset({served, "demanded", "court_applied"})
+    return (
+        Transition(
+            "demand",
+            "送达催告书",
+            frozenset({served}),
+            "demanded",
+            OFFICER,
+            guards=(PAYMENT_OVERDUE, DECISION_STANDS, NOT_SUSPENDED),
+            deadline=COURT_APPLICATION_DEADLINE,
+            handlers_only=True,
+            basis="行政处罚法第七十二条；行政强制法第三十五条、第五十四条",
+        ),
+        Transition(
+            "apply_court",
+            "申请人民法院强制执行",
+            frozenset({"demanded"}),
+            "court_applied",
+            HEAD,
+            guards=(
+                STILL_UNPERFORMED,
+                DECISION_STANDS,
+                NOT_SUSPENDED,
+                NO_REMEDY_PENDING,
+                DEMAND_PERIOD_OVER,
+                COURT_WINDOW_OPEN,
+            ),
+            basis="行政处罚法第七十二条第一款第四项；行政强制法第五十三条、第五十四条、第五十五条",
+            via="execution",
+        ),
+        Transition(
+            "execute",
+            "执行完毕",
+            unpaid,
+            "executed",
+            OFFICER,
+            guards=(DECISION_STANDS, FULLY_EXECUTED),
+            handlers_only=True,
+            basis="行政处罚法第六十六条、第六十七条、第七十二条",
+        ),
+        Transition(
+            "terminate",
+            "终结执行（决定被撤销或者确认无效）",
+            unpaid,
+            "ended",
+            HEAD,
+            guards=(DECISION_FALLEN,),
+            basis="行政强制法第四十条第四项、第四十一条",
+        ),
+    )
+
+
 GENERAL = ProcedureDefinition(
     code=Procedure.PENALTY_GENERAL,
     label="行政处罚一般程序",
@@ -118,7 +196,7 @@ GENERAL = ProcedureDefinition(
         "discussed": "已集体讨论",
         "decided": "已作出决定",
         "served": "已送达",
-        "executed": "执行完毕",
+        **EXECUTION_STATES,
         "not_registered": "不予立案",
         "no_penalty": "不予处罚",
         "transferred": "移送司法机关",
@@ -269,21 +347,14 @@ GENERAL = ProcedureDefinition(
             handlers_only=True,
             basis="行政处罚法第六十一条",
         ),
-        Transition(
-            "execute",
-            "执行完毕",
-            frozenset({"served"}),
-            "executed",
-            OFFICER,
-            handlers_only=True,
-            basis="行政处罚法第六十六条、第六十七条",
-        ),
+        *execution_transitions("served"),
         Transition(
             "close",
             "结案",
-            frozenset({"executed", "no_penalty", "transferred", "withdrawn"}),
+            frozenset({"executed", "ended", "no_penalty", "transferred", "withdrawn"}),
             "closed",
             HEAD,
+            guards=(NO_REMEDY_PENDING,),
         ),
         Transition(
             "archive",
@@ -304,11 +375,13 @@ SIMPLE = ProcedureDefinition(
     states={
         "on_site": "现场处置",
         "served": "当场处罚决定已交付",
-        "executed": "执行完毕",
+        **EXECUTION_STATES,
         "closed": "结案",
         "archived": "归档",
+        "converted": "已转一般程序",
     },
-    terminal=frozenset({"archived"}),
+    # A converted case lives on as the general-procedure case it opened (``origin``).
+    terminal=frozenset({"archived", "converted"}),
     transitions=(
         Transition(
             "decide_on_spot",
@@ -328,10 +401,26 @@ SIMPLE = ProcedureDefinition(
             handlers_only=True,
             basis="行政处罚法第五十一条、第五十二条",
         ),
+        *execution_transitions("served"),
         Transition(
-            "execute", "执行完毕", frozenset({"served"}), "executed", OFFICER, handlers_only=True
+            "convert",
+            "不适用当场处罚，转为一般程序",
+            frozenset({"on_site"}),
+            "converted",
+            OFFICER,
+            guards=(PARTY_RECORDED,),
+            handlers_only=True,
+            basis="行政处罚法第五十一条、第五十四条",
         ),
-        Transition("close", "结案", frozenset({"executed"}), "closed", OFFICER, handlers_only=True),
+        Transition(
+            "close",
+            "结案",
+            frozenset({"executed", "ended"}),
+            "closed",
+            OFFICER,
+            guards=(NO_REMEDY_PENDING,),
+            handlers_only=True,
+        ),
         Transition(
             "archive", "归档", frozenset({"closed"}), "archived", OFFICER, handlers_only=True
         ),
@@ -341,7 +430,9 @@ SIMPLE = ProcedureDefinition(
 MEASURE_PERIOD = Deadline(CalendarDays(30), "查封、扣押决定之日", "行政强制法第二十五条")
 MEASURE_EXTENSION = Deadline(CalendarDays(30), "原期限届满之日", "行政强制法第二十五条")
 # 行政强制法第十九条: twenty-four hours, kept here as the next calendar day.
-EMERGENCY_APPROVAL = Deadline(CalendarDays(1), "当场实施之时", "行政强制法第十九条：二十四小时内")
+EMERGENCY_APPROVAL = Deadline(
+    CalendarDays(1, rolls=False), "当场实施之时", "行政强制法第十九条：二十四小时内"
+)
 
 COERCIVE_MEASURE = ProcedureDefinition(
     code=Procedure.COERCIVE_MEASURE,

@@ -315,3 +315,126 @@ MEASURE_REVIEW_DONE = Guard(
     _review_done,
 )
 DECISION_IN_TIME = Guard("decision_in_time", "行政处罚法第六十条", _decision_in_time)
+
+
+# --- 执行 ------------------------------------------------------------------------------------
+
+
+def _fully_executed(context: GuardContext) -> str | None:
+    from sanxiang.cases.execution import fully_executed
+
+    return fully_executed(context.case, context.today)
+
+
+def _no_remedy_pending(context: GuardContext) -> str | None:
+    from sanxiang.cases.execution import pending_remedies
+
+    pending = pending_remedies(context.case)
+    if pending:
+        names = "、".join(f"{r.get_kind_display()}（{r.body}）" for r in pending)
+        return f"当事人提起的{names}尚未终结，请先登记复议决定或者裁判结果"
+    return None
+
+
+def _decision_stands(context: GuardContext) -> str | None:
+    from sanxiang.cases.execution import decision_fallen
+
+    fallen = decision_fallen(context.case)
+    if fallen is not None:
+        return (
+            f"行政处罚决定已于 {fallen.decided_on:%Y年%m月%d日} 被{fallen.get_outcome_display()}，"
+            "不能再执行，应当终结执行"
+        )
+    return None
+
+
+def _decision_fallen(context: GuardContext) -> str | None:
+    from sanxiang.cases.execution import decision_fallen
+
+    if decision_fallen(context.case) is None:
+        return "只有行政处罚决定被撤销或者确认无效的，才终结执行"
+    return None
+
+
+def _not_suspended(context: GuardContext) -> str | None:
+    from sanxiang.cases.execution import execution_suspended
+
+    remedy = execution_suspended(context.case)
+    if remedy is not None:
+        return f"{remedy.body}已决定停止执行，{remedy.get_kind_display()}终结前不能强制执行"
+    return None
+
+
+def _payment_overdue(context: GuardContext) -> str | None:
+    from sanxiang.cases.execution import case_account, fully_executed
+
+    money = case_account(context.case, context.today)
+    if money is not None and money.outstanding > 0:
+        due = money.next_due_on
+        if due is None or due < context.today:
+            return None  # an instalment, or the 加处罚款, is overdue
+        return f"缴纳期限（{due:%Y年%m月%d日}）尚未届满，届满仍不缴纳的方可催告"
+    if fully_executed(context.case, context.today) is None:
+        return "当事人已经履行，无须催告"
+    return None  # a penalty other than a fine is not carried out
+
+
+def _demand_period_over(context: GuardContext) -> str | None:
+    from sanxiang.cases.execution import periods
+
+    found = periods(context.case, context.calendar)
+    if found is None or found.demand_over_on is None:
+        return "请先送达催告书"
+    if context.today < found.demand_over_on:
+        return (
+            "催告书送达十日后当事人仍未履行的，方可申请，"
+            f"最早于 {found.demand_over_on:%Y年%m月%d日}"
+        )
+    return None
+
+
+def _court_window_open(context: GuardContext) -> str | None:
+    from sanxiang.cases.execution import periods
+
+    found = periods(context.case, context.calendar)
+    if found is None:
+        return "决定书尚未送达"
+    if context.today < found.court_opens_on:
+        return (
+            f"当事人申请行政复议、提起行政诉讼的期限（至 {found.litigation_until:%Y年%m月%d日}）"
+            f"届满后方可申请人民法院强制执行，最早于 {found.court_opens_on:%Y年%m月%d日}"
+        )
+    if context.today > found.court_until:
+        return f"申请人民法院强制执行的期限已于 {found.court_until:%Y年%m月%d日} 届满"
+    return None
+
+
+def _still_unperformed(context: GuardContext) -> str | None:
+    from sanxiang.cases.execution import fully_executed
+
+    if fully_executed(context.case, context.today) is None:
+        return "当事人已经履行，无须申请强制执行"
+    return None
+
+
+FULLY_EXECUTED = Guard(
+    "fully_executed",
+    "行政处罚法第六十六条、第六十七条、第七十二条；行政强制法第五十三条",
+    _fully_executed,
+)
+NO_REMEDY_PENDING = Guard(
+    "no_remedy_pending", "行政处罚法第七十三条；行政复议法；行政诉讼法", _no_remedy_pending
+)
+DECISION_STANDS = Guard("decision_stands", "行政强制法第四十条第四项", _decision_stands)
+DECISION_FALLEN = Guard("decision_fallen", "行政强制法第四十条第四项", _decision_fallen)
+NOT_SUSPENDED = Guard("not_suspended", "行政处罚法第七十三条第一款", _not_suspended)
+PAYMENT_OVERDUE = Guard(
+    "payment_overdue", "行政处罚法第七十二条；行政强制法第三十五条、第五十四条", _payment_overdue
+)
+DEMAND_PERIOD_OVER = Guard(
+    "demand_period_over", "行政强制法第五十四条、第六十九条", _demand_period_over
+)
+COURT_WINDOW_OPEN = Guard(
+    "court_window_open", "行政强制法第五十三条；行政处罚法第七十二条第二款", _court_window_open
+)
+STILL_UNPERFORMED = Guard("still_unperformed", "行政强制法第五十三条", _still_unperformed)

@@ -1,0 +1,1 @@
+"""Read-only public JSON API (/api/v1/) for data exchange, with its OpenAPI schema."""

@@ -1,0 +1,64 @@
+"""管理后台 for 执法公示: the periods an agency sets (each edit a ledger event)."""
+
+from django.contrib import admin
+from django.db import models
+
+from sanxiang.disclosure.models import (
+    Delivery,
+    DeliveryAttempt,
+    PublicationPeriod,
+    PushTarget,
+    RepublicationPeriod,
+)
+from sanxiang.ledger.admin_support import LedgeredAdmin
+
+
+@admin.register(PublicationPeriod)
+class PublicationPeriodAdmin(LedgeredAdmin):
+    """Rows here override data/disclosure/periods.csv for new decisions."""
+
+    list_display = ("kind", "working_days", "basis")
+
+
+@admin.register(RepublicationPeriod)
+class RepublicationPeriodAdmin(LedgeredAdmin):
+    """Rows here override data/disclosure/republication.csv for changes noticed from now on."""
+
+    list_display = ("cause", "working_days", "basis")
+
+
+@admin.register(PushTarget)
+class PushTargetAdmin(LedgeredAdmin):
+    """Where published decisions are pushed (docs/operations/push.md); none by default."""
+
+    list_display = ("name", "agency", "url", "enabled", "max_attempts")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    fields = ("number", "started_at", "duration_ms", "http_status", "error", "runner")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The outbox and its log, read-only: a failed delivery is retried from the office."""
+
+    list_display = ("pk", "event", "publication", "target", "status", "attempts", "sent_at")
+    list_filter = ("status", "event", "target")
+    inlines = [DeliveryAttemptInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
