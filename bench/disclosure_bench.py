@@ -316,12 +316,17 @@ def generate(count: int, seed: int = 7) -> None:
 
     rows = generated()
 
-    columns = (
-        "case_id, agency_id, kind, title, decided_on, due_on, due_basis, full_text, status, "
-        "published_at, fields, public_text, public_sha256, withdrawal_reason, "
-        "withdrawal_statement, exempt_reason, withdrawal_occurred_on, withdrawal_due_on, "
-        "withdrawn_at, created_at, search_tokens"
-    )
+    from sanxiang.disclosure.models import Publication
+
+    # Columns the generator does not set get the model's default (e.g. fields added later).
+    others = [
+        f
+        for f in Publication._meta.concrete_fields
+        if f.column not in GENERATED and f.column != "id"
+    ]
+    columns = ", ".join([*GENERATED, *(f.column for f in others)])
+    defaults = tuple(f.get_default() for f in others)
+    rows = (row + defaults for row in rows)
     began = time.perf_counter()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -349,7 +354,7 @@ def generate(count: int, seed: int = 7) -> None:
             flush=True,
         )
     else:
-        placeholders = ", ".join(["%s"] * 21)
+        placeholders = ", ".join(["%s"] * (len(GENERATED) + len(others)))
         with connection.cursor() as cursor:
             batch = []
             for row in rows:
@@ -370,6 +375,12 @@ def generate(count: int, seed: int = 7) -> None:
     pool.join()
 
 
+GENERATED = (
+    "case_id", "agency_id", "kind", "title", "decided_on", "due_on", "due_basis", "full_text",
+    "status", "published_at", "fields", "public_text", "public_sha256", "withdrawal_reason",
+    "withdrawal_statement", "exempt_reason", "withdrawal_occurred_on", "withdrawal_due_on",
+    "withdrawn_at", "created_at", "search_tokens",
+)  # fmt: skip
 KINDS = ["penalty"] * 7 + ["inspection", "coercive", "permit"]
 
 
