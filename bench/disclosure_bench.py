@@ -18,7 +18,8 @@ RSS, against PostgreSQL's own ``COPY (SELECT …) TO STDOUT`` of the same column
 
 Run: ``.venv/bin/python scripts/with-postgres.py -- .venv/bin/python bench/disclosure_bench.py``
 (``--count 20000`` while developing); without it, SQLite. ``--tokens`` also prints the index
-size of the bigram stream against jieba search-mode tokens on a sample (needs ``rjieba``).
+size of the bigram stream against jieba search-mode tokens on a sample (``rjieba``, in the
+``bench`` extra).
 
 Results, 2026-11-23, this 2-CPU machine shared with other jobs, PostgreSQL 15 default settings
 (fsync off), 1,000,000 decisions (full table in docs/operations/disclosure.md, "Search"):
