@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class DisclosureConfig(AppConfig):
@@ -25,3 +26,18 @@ class DisclosureConfig(AppConfig):
         from sanxiang.disclosure.listings import register_listing_check
 
         register_listing_check()
+        post_migrate.connect(_ensure_search_index, sender=self)
+
+
+def _ensure_search_index(using: str = "default", plan=None, **kwargs):  # type: ignore[no-untyped-def]
+    """Re-create the SQLite search triggers if a later migration rebuilt the table (search.py)."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from sanxiang.disclosure.search import ensure_index
+
+    connection = connections[using]
+    applied = MigrationRecorder(connection).applied_migrations()
+    if not any(app == "disclosure" and "search_index" in name for app, name in applied):
+        return
+    ensure_index(connection)

@@ -96,6 +96,9 @@ class Publication(models.Model):
     )
     credit_until = models.DateField("公示截止期", null=True, blank=True)
     credit_basis = models.CharField("公示截止期依据", max_length=300, blank=True)
+    # The searchable public content as tokens (search.py); kept in step with title, status and
+    # public_text by the services, indexed by the database (tsvector / FTS5).
+    search_tokens = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -105,6 +108,8 @@ class Publication(models.Model):
         indexes = [
             models.Index(fields=["status", "-decided_on"], name="publication_portal"),
             models.Index(fields=["agency", "status", "due_on"], name="publication_due"),
+            # Newest first with a stable order, and keyset paging on (decided_on, id).
+            models.Index(fields=["-decided_on", "-id"], name="publication_newest"),
         ]
 
     def __str__(self) -> str:

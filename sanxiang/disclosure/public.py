@@ -21,10 +21,12 @@ from sanxiang.disclosure.models import (
     PublicationStatus,
     PublicationVersion,
 )
+from sanxiang.disclosure.search import recent_matches, search_filter
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.models import LedgerEntry, TreeHead
 
 LIVE = (PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN)
+NOT_PUBLIC = (PublicationStatus.PENDING, PublicationStatus.EXEMPT)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,10 @@ def kinds_public() -> list[tuple[str, str]]:
 def _live(
     *, query: str, agency_id: int | None, kind: str, since: date | None, until: date | None
 ) -> QuerySet[Publication]:
-    rows = Publication.objects.filter(status__in=LIVE)
+    # Published or withdrawn, said as "not pending or exempt": a negation no index serves, so
+    # the database walks the (decided_on, id) index newest first and stops after a page
+    # instead of sorting every live row (SQLite's planner would otherwise pick the status index).
+    rows = Publication.objects.exclude(status__in=NOT_PUBLIC)
     if agency_id:
         rows = rows.filter(agency_id=agency_id)
     if kind:
@@ -75,14 +80,8 @@ def _live(
         rows = rows.filter(decided_on__gte=since)
     if until:
         rows = rows.filter(decided_on__lte=until)
-    for word in query.split()[:5]:
-        word = word[:50]
-        # A withdrawn decision's text is no longer public: only its title is searched.
-        rows = rows.filter(
-            Q(title__icontains=word)
-            | Q(status=PublicationStatus.PUBLISHED, public_text__icontains=word)
-        )
-    return rows
+    # A withdrawn decision's text is no longer public: only its title is searched (search.py).
+    return search_filter(rows, query)
 
 
 def publications_public(
@@ -94,11 +93,46 @@ def publications_public(
     until: date | None = None,
     offset: int = 0,
     limit: int = 20,
+    before: tuple[date, int] | None = None,
+    after: tuple[date, int] | None = None,
 ) -> list[PublicRow]:
-    """Published (and withdrawn) decisions, newest first. ``query`` matches any run of
-    characters of the title or the public text — two-character words such as 违建 included."""
-    rows = _live(query=query, agency_id=agency_id, kind=kind, since=since, until=until)
-    rows = rows.select_related("agency").order_by("-decided_on", "-pk")
+    """Published (and withdrawn) decisions, newest first (decision date, then id).
+
+    ``query``: words that must all occur in the title or the public text — any run of two or
+    more Chinese characters (违建, 占道), a single character, or a word of letters or digits; a
+    withdrawn decision's text is no longer public, so only its title is searched (search.py).
+
+    Paging: ``offset`` counts rows; ``before``/``after`` are keyset cursors, the (decided_on, id)
+    of a row already shown: the rows after it in the list (older), or the ``limit`` rows just
+    before it (newer), still newest first. A cursor stays fast on any page and stable while
+    decisions are published."""
+    rows = _live(query="", agency_id=agency_id, kind=kind, since=since, until=until)
+    newest_first = True
+    if before is not None:
+        day, pk = before
+        rows = rows.filter(decided_on__lte=day).filter(
+            Q(decided_on__lt=day) | Q(decided_on=day, pk__lt=pk)
+        )
+    elif after is not None:
+        day, pk = after
+        rows = rows.filter(decided_on__gte=day).filter(
+            Q(decided_on__gt=day) | Q(decided_on=day, pk__gt=pk)
+        )
+        newest_first = False
+    order = ("-decided_on", "-pk") if newest_first else ("decided_on", "pk")
+    rows = rows.order_by(*order)
+    recent = recent_matches(rows, query, offset + limit) if query else None
+    if recent is not None:
+        rows, offset = rows.filter(pk__in=recent[offset:]), 0
+    else:
+        rows = search_filter(rows, query)
+    # Only what a row shows: the texts and tokens stay on disk (a page of 20 must not read them).
+    rows = rows.select_related("agency").only(
+        "pk", "title", "kind", "decided_on", "status", "agency__name"
+    )
+    found = list(rows[offset : offset + limit])
+    if not newest_first:
+        found.reverse()
     return [
         PublicRow(
             r.pk,
@@ -108,7 +142,7 @@ def publications_public(
             r.decided_on,
             r.status == PublicationStatus.WITHDRAWN,
         )
-        for r in rows[offset : offset + limit]
+        for r in found
     ]
 
 

@@ -46,6 +46,7 @@ from sanxiang.disclosure.models import (
     WithdrawalReason,
 )
 from sanxiang.disclosure.redaction import Redaction, redact
+from sanxiang.disclosure.search import publication_tokens
 from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob
 from sanxiang.ledger.canonical import canonical_json
@@ -334,7 +335,10 @@ def _publish_version(
     publication.public_text, publication.public_sha256 = text, digest
     publication.status = PublicationStatus.PUBLISHED
     publication.published_at = publication.published_at or now
-    publication.save(update_fields=["public_text", "public_sha256", "status", "published_at"])
+    publication.search_tokens = publication_tokens(publication)
+    publication.save(
+        update_fields=["public_text", "public_sha256", "status", "published_at", "search_tokens"]
+    )
     ledger_append(
         actor=actor.ledger_actor,
         action=f"disclosure.publication.{verb}",
@@ -452,6 +456,7 @@ def publication_withdraw(
         publication.withdrawal_occurred_on = occurred_on
         publication.withdrawal_due_on = get_calendar().add_workdays(occurred_on, 3)
         publication.withdrawn_at = timezone.now()
+        publication.search_tokens = publication_tokens(publication)  # the title only
         publication.save()
         _record(
             publication,
