@@ -313,6 +313,15 @@ def _may_confirm(actor: Officer, publication: Publication) -> None:
         )
 
 
+def _locked_for(actor: Officer, publication_id: int) -> Publication:
+    """The publication, locked for this transaction, if ``actor`` may act on it."""
+    publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
+    if publication is None:
+        raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
+    _may_confirm(actor, publication)
+    return publication
+
+
 def _findings_json(redaction: Redaction) -> list[dict[str, object]]:
     # Where and what kind — never the personal data itself.
     return [
@@ -355,10 +364,7 @@ def _publish_version(
 def publication_confirm(*, actor: Officer, publication_id: int, draft_sha256: str) -> Publication:
     """公示审核: the person confirms the redacted rendering they saw; it is published."""
     with transaction.atomic():
-        publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
-        if publication is None:
-            raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
-        _may_confirm(actor, publication)
+        publication = _locked_for(actor, publication_id)
         if publication.status != PublicationStatus.PENDING:
             raise PublicationRefused(
                 f"该公示当前为“{publication.get_status_display()}”，不能再次发布；如有错误请更正。",
@@ -394,10 +400,7 @@ def publication_correct(
     if not reason.strip() or not text.strip():
         raise PublicationRefused("请填写更正后的内容和更正理由。", log_message="correction empty")
     with transaction.atomic():
-        publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
-        if publication is None:
-            raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
-        _may_confirm(actor, publication)
+        publication = _locked_for(actor, publication_id)
         if publication.status != PublicationStatus.PUBLISHED:
             raise PublicationRefused(
                 "只有已公示的内容可以更正。", log_message=f"publication {publication.pk} not live"
@@ -439,10 +442,7 @@ def publication_withdraw(
     if occurred_on > today:
         raise PublicationRefused("决定被撤销、变更或确认的日期不能晚于今天。", log_message="future")
     with transaction.atomic():
-        publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
-        if publication is None:
-            raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
-        _may_confirm(actor, publication)
+        publication = _locked_for(actor, publication_id)
         if publication.status != PublicationStatus.PUBLISHED:
             raise PublicationRefused(
                 "只有已公示的内容可以撤下。", log_message=f"publication {publication.pk} not live"
@@ -477,10 +477,7 @@ def publication_exempt(*, actor: Officer, publication_id: int, reason: str) -> P
     if not reason.strip():
         raise PublicationRefused("请写明不予公示的理由和依据。", log_message="no exempt reason")
     with transaction.atomic():
-        publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
-        if publication is None:
-            raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
-        _may_confirm(actor, publication)
+        publication = _locked_for(actor, publication_id)
         if not actor.has_role(Role.HEAD):
             raise PublicationRefused("不予公示须经负责人决定。", log_message="exempt not head")
         if publication.status != PublicationStatus.PENDING:
@@ -502,10 +499,7 @@ def publication_credit_set(
     if not reason:
         raise PublicationRefused("请写明认定失信程度的理由。", log_message="no reason")
     with transaction.atomic():
-        publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
-        if publication is None:
-            raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
-        _may_confirm(actor, publication)
+        publication = _locked_for(actor, publication_id)
         if publication.kind != ActKind.PENALTY:
             raise PublicationRefused(
                 "只有行政处罚信息有信用公示期限。", log_message=f"{publication.pk} not a penalty"
