@@ -37,8 +37,11 @@ def row(
 ) -> list[str]:  # fmt: skip
     """One publication in the order of ``COLUMNS``: the one mapping the exports, the pushes and
     the JSON API share."""
-    f = fields or {}
     withdrawn = status == PublicationStatus.WITHDRAWN
+    # 行政处罚法第四十八条第二款: once withdrawn, the decision's content is no longer public;
+    # what identifies the record (number, 文号, date, agency) stays so a receiver can take it down.
+    kept = ("决定书文号", "决定日期", "执法机关", "执法机关统一社会信用代码")
+    f = {k: v for k, v in (fields or {}).items() if k in kept} if withdrawn else (fields or {})
 
     def get(key: str) -> str:
         return str(f.get(key, ""))
@@ -47,7 +50,7 @@ def row(
         str(pk), get("执法对象"), get("执法对象类别"), get("统一社会信用代码"),
         get("决定书文号"), get("违法行为类型"), get("处罚依据"),
         get("处罚类别"), get("执法结论"), _wan(f.get("罚款金额（元）")),
-        get("决定日期"), credit_until.isoformat() if credit_until else "",
+        get("决定日期"), credit_until.isoformat() if credit_until and not withdrawn else "",
         get("执法机关"), get("执法机关统一社会信用代码"),
         kind, "已撤下" if withdrawn else "公示中", "" if withdrawn else digest,
     ]  # fmt: skip

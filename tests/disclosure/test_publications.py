@@ -201,3 +201,26 @@ def test_exports_stream_the_fields_without_id_numbers(staff, general_case, artic
         "export", "publications", "--since", "2026-10-01", stdout=out, stderr=io.StringIO()
     )
     assert len(out.getvalue().splitlines()) == 1
+
+
+def test_a_withdrawn_decision_is_exported_as_a_notice_without_its_content(
+    staff, general_case, articles
+):
+    """行政处罚法第四十八条第二款: the fields come down with the text; the 文号 stays to match."""
+    publication = decided(staff, general_case, articles)
+    draft = publication_draft(publication)
+    with time_machine.travel(date(2026, 10, 9), tick=False):
+        publication_confirm(
+            actor=staff.head, publication_id=publication.pk, draft_sha256=draft.sha256
+        )
+        publication_withdraw(
+            actor=staff.head, publication_id=publication.pk, reason="revoked",
+            statement="该处罚决定已被行政复议机关撤销。", occurred_on=date(2026, 10, 9),
+        )  # fmt: skip
+    out = io.StringIO()
+    call_command("export", "publications", "--format", "json", stdout=out, stderr=io.StringIO())
+    [row] = json.loads(out.getvalue())
+    assert row["公示状态"] == "已撤下"
+    assert row["行政处罚决定书文号"] and row["处罚机关"]
+    assert row["行政相对人名称"] == row["处罚依据"] == row["罚款金额（万元）"] == ""
+    assert "王某" not in out.getvalue()
