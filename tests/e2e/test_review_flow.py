@@ -33,6 +33,28 @@ def act(page: Page, label: str) -> None:
     expect(page.locator(".messages .error")).to_have_count(0)
 
 
+def open_general_case(
+    officer: Page, server: str, *, title: str, facts: str, party: tuple[str, str, str, str]
+) -> str:
+    """案源登记 of a 一般程序 case through the form, with 张伟 and 李娜 as handlers; its URL."""
+    kind, name, identifier, address = party
+    officer.goto(f"{server}/office/cases/new/")
+    officer.get_by_label("程序").select_option("penalty_general")
+    officer.get_by_label("案由").fill(title)
+    officer.get_by_label("执法类别").select_option(label="城市管理")
+    officer.get_by_label("违法行为发生日").fill("2026-11-02")
+    officer.get_by_label("收到线索日期").fill("2026-11-03")
+    officer.get_by_label("违法事实").fill(facts)
+    officer.get_by_label("当事人类型").select_option(kind)
+    officer.get_by_label("当事人姓名或名称").fill(name)
+    officer.get_by_label("身份证号码或统一社会信用代码").fill(identifier)
+    officer.get_by_label("住所或地址").fill(address)
+    officer.get_by_role("button", name="登记").click()
+    officer.get_by_label("承办人").select_option(label=["张伟（执法一大队）", "李娜（执法一大队）"])
+    officer.get_by_role("button", name="保存承办人").click()
+    return officer.url
+
+
 def write_opinion(page: Page, problem: str | None) -> None:
     form = page.locator("#opinion-form")
     for label in POINTS:
@@ -53,22 +75,11 @@ def test_review_with_one_problem_answered_then_passed_opens_the_decision(
     server: str, browser: Browser, tmp_path: Path
 ) -> None:
     officer = as_user(browser, server, "zhangwei")
-    officer.goto(f"{server}/office/cases/new/")
-    officer.get_by_label("程序").select_option("penalty_general")
-    officer.get_by_label("案由").fill("擅自在人民路搭建临时棚屋")
-    officer.get_by_label("执法类别").select_option(label="城市管理")
-    officer.get_by_label("违法行为发生日").fill("2026-11-02")
-    officer.get_by_label("收到线索日期").fill("2026-11-03")
-    officer.get_by_label("违法事实").fill(
-        "当事人未经批准在人民路 8 号门前搭建临时棚屋约 12 平方米。"
-    )
-    officer.get_by_label("当事人姓名或名称").fill("王某某")
-    officer.get_by_label("身份证号码或统一社会信用代码").fill("11010519491231002X")
-    officer.get_by_label("住所或地址").fill("示范市人民路 8 号")
-    officer.get_by_role("button", name="登记").click()
-    officer.get_by_label("承办人").select_option(label=["张伟（执法一大队）", "李娜（执法一大队）"])
-    officer.get_by_role("button", name="保存承办人").click()
-    case_url = officer.url
+    case_url = open_general_case(
+        officer, server, title="擅自在人民路搭建临时棚屋",
+        facts="当事人未经批准在人民路 8 号门前搭建临时棚屋约 12 平方米。",
+        party=("person", "王某某", "11010519491231002X", "示范市人民路 8 号"),
+    )  # fmt: skip
 
     head = as_user(browser, server, "liuzhiqiang")
     head.goto(case_url)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.test_review_flow import act, as_user
+from tests.e2e.test_review_flow import act, as_user, open_general_case
 
 pytestmark = pytest.mark.e2e
 
@@ -15,21 +15,11 @@ def test_head_registers_a_browser_key_and_signs_the_registration_of_a_case(
     server: str, browser: Browser
 ) -> None:
     officer = as_user(browser, server, "zhangwei")
-    officer.goto(f"{server}/office/cases/new/")
-    officer.get_by_label("程序").select_option("penalty_general")
-    officer.get_by_label("案由").fill("擅自占用人行道堆放建材")
-    officer.get_by_label("执法类别").select_option(label="城市管理")
-    officer.get_by_label("违法行为发生日").fill("2026-11-02")
-    officer.get_by_label("收到线索日期").fill("2026-11-03")
-    officer.get_by_label("违法事实").fill("当事人在解放路 3 号人行道堆放建材约 20 平方米。")
-    officer.get_by_label("当事人类型").select_option("organisation")
-    officer.get_by_label("当事人姓名或名称").fill("示范建材有限公司")
-    officer.get_by_label("身份证号码或统一社会信用代码").fill("91350200MA2Y8K3L1K")
-    officer.get_by_label("住所或地址").fill("示范市解放路 3 号")
-    officer.get_by_role("button", name="登记").click()
-    officer.get_by_label("承办人").select_option(label=["张伟（执法一大队）", "李娜（执法一大队）"])
-    officer.get_by_role("button", name="保存承办人").click()
-    case_url = officer.url
+    case_url = open_general_case(
+        officer, server, title="擅自占用人行道堆放建材",
+        facts="当事人在解放路 3 号人行道堆放建材约 20 平方米。",
+        party=("organisation", "示范建材有限公司", "91350200MA2Y8K3L1K", "示范市解放路 3 号"),
+    )  # fmt: skip
 
     head = as_user(browser, server, "liuzhiqiang")
     head.goto(f"{server}/office/signing-key/")
