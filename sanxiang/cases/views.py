@@ -317,6 +317,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "colleagues": Officer.objects.filter(
                 unit__agency_id=case.agency_id, is_active=True, certificates__isnull=False
             )
+            .select_related("unit")
             .distinct()
             .order_by("unit__name", "name"),
             "violated_articles": violated,
