@@ -657,7 +657,7 @@ def case_transition(
         )
         if refusal is not None:
             raise TransitionRefused(refusal, case_id=case.pk, action=action)
-        if is_approval(step) and not step.via and (signed is not None or signatures_required(case)):
+        if is_approval(step) and (signed is not None or signatures_required(case)):
             # Before anything changes: the signature is over the case as it stands.
             approval_sign_check(case, action, actor, signed)
         fields = ["state", "step_due_on", "step_due_basis", "updated_at"]
@@ -1457,13 +1457,21 @@ def execution_step_record(
 
 
 def court_application_record(
-    *, actor: Officer, case_id: int, court: str, reference: str = ""
+    *,
+    actor: Officer,
+    case_id: int,
+    court: str,
+    reference: str = "",
+    signed: Signed | None = None,
 ) -> ExecutionStep:
-    """申请人民法院强制执行 (行政强制法第五十三条至第五十五条): the step, with its court."""
+    """申请人民法院强制执行 (行政强制法第五十三条至第五十五条): the step, with its court; a
+    负责人's approval, signed like any other where the agency requires it."""
     if not court.strip():
         raise CaseRefused("请填写受理申请的人民法院。", log_message="no court")
     with transaction.atomic():
-        case = case_transition(actor=actor, case_id=case_id, action="apply_court", via="execution")
+        case = case_transition(
+            actor=actor, case_id=case_id, action="apply_court", via="execution", signed=signed
+        )
         step = ExecutionStep.objects.create(
             case=case, kind=ExecutionStepKind.COURT_APPLIED, occurred_on=timezone.localdate(),
             court=court.strip()[:200], reference=reference.strip()[:100], recorded_by=actor,

@@ -61,6 +61,7 @@ from sanxiang.errors import DomainError
 from sanxiang.ledger.selectors import entries_for_object
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_request
+from sanxiang.org.signatures import active_key
 
 # Cases no one has to act on any more; 我的案件 hides them unless asked (?all=1).
 FINISHED_STATES = sorted(set().union(*(d.terminal for d in PROCEDURES.values())))
@@ -295,6 +296,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "case": case,
             "signatures_required": signatures_required(case),
             "officer_id": officer.pk,
+            "active_key_id": key.key_id if (key := active_key(officer)) else "",
             "signatures": case.signatures.select_related("officer", "key").order_by("signed_at"),
             "state": definition.states.get(case.state, case.state),
             "procedure": definition,
@@ -346,20 +348,23 @@ def case_detail(request, pk):
     return _render_detail(request, officer, case)
 
 
+def _signed(post) -> Signed | None:
+    """The signed approval text and its signature, when the browser signed one."""
+    if not post.get("signed_text"):
+        return None
+    return Signed(post["signed_text"], post.get("signature", ""))
+
+
 @login_required
 @require_POST
 def case_act(request, pk):
     officer = officer_for_request(request)
     try:
         selectors.case_get_for(officer, pk)
-        signed = (
-            Signed(request.POST["signed_text"], request.POST.get("signature", ""))
-            if request.POST.get("signed_text")
-            else None
-        )
         case = case_transition(
-            actor=officer, case_id=pk, action=request.POST.get("action", ""), signed=signed
-        )
+            actor=officer, case_id=pk, action=request.POST.get("action", ""),
+            signed=_signed(request.POST),
+        )  # fmt: skip
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -674,7 +679,7 @@ def court_apply(request, pk):
         request, pk,
         lambda officer: court_application_record(
             actor=officer, case_id=pk, court=post.get("court", ""),
-            reference=post.get("reference", ""),
+            reference=post.get("reference", ""), signed=_signed(post),
         ),
         "已申请人民法院强制执行。",
     )  # fmt: skip

@@ -412,6 +412,18 @@ def delivery_retry(*, actor: Officer, delivery_id: int) -> Delivery:
                 f"该推送当前为“{delivery.get_status_display()}”，无需重新推送。",
                 log_message=f"delivery {delivery.pk} is {delivery.status}",
             )
+        # A message's content is frozen when queued: once a later message about the same
+        # publication was queued for this target (a correction, a withdrawal), sending the old one
+        # again would put back what the later one replaced — e.g. a withdrawn decision's text
+        # (行政处罚法第四十八条第二款). The later message carries the current state.
+        if Delivery.objects.filter(
+            target_id=delivery.target_id, publication_id=delivery.publication_id, pk__gt=delivery.pk
+        ).exists():
+            raise DeliveryRefused(
+                "该公示此后已有更新的推送（更正或撤下），重新推送这条旧消息会覆盖新的内容，"
+                "因此不予重新推送。",
+                log_message=f"delivery {delivery.pk} superseded",
+            )
         delivery.status = DeliveryStatus.PENDING
         delivery.attempts = 0
         delivery.next_attempt_at = timezone.now()

@@ -479,3 +479,26 @@ def test_the_case_page_records_a_remedy_and_offers_the_court_application_by_form
     page = response.content.decode()
     assert "测试区人民法院" in page and "审理中" in page
     assert LedgerEntry.objects.filter(action="cases.case.remedy_filed").count() == 1
+
+
+def test_where_signatures_are_required_the_court_application_is_signed_too(
+    staff, general_case, articles
+):
+    """The court application is a 负责人's approval like 立案 or 决定 (办案规则)."""
+    from sanxiang.cases.models import ApprovalSignature, CaseRules
+    from sanxiang.cases.signing import ApprovalSignatureRefused, approval_text
+    from tests.cases.test_signatures import new_key, sign
+
+    case = served(staff, general_case, articles)
+    step(staff.zhang, case, "demand", date(2026, 6, 10))
+    CaseRules.objects.create(agency=case.agency, approvals_signed=True)
+    private = new_key(staff.head)
+    with time_machine.travel(date(2026, 11, 23), tick=False):
+        with pytest.raises(ApprovalSignatureRefused, match="须电子签名"):
+            court_application_record(actor=staff.head, case_id=case.pk, court="测试区人民法院")
+        case.refresh_from_db()
+        signed = sign(private, approval_text(case, "apply_court", staff.head))
+        court_application_record(
+            actor=staff.head, case_id=case.pk, court="测试区人民法院", signed=signed
+        )
+    assert ApprovalSignature.objects.get(case=case).action == "apply_court"

@@ -168,3 +168,25 @@ def test_the_case_page_offers_the_text_to_sign_to_a_head_only(client, staff, gen
     client.force_login(staff.zhang.user)
     handler_page = client.get(f"/office/cases/{general_case.pk}/").content.decode()
     assert 'name="signed_text"' not in handler_page
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        bytes([1]) + bytes(31),  # the identity point: one signature would "verify" every text
+        bytes.fromhex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+        bytes([0xFF] * 31 + [0x7F]),  # y >= p: not a canonical encoding
+    ],
+)
+def test_a_weak_or_malformed_public_key_is_refused(staff, raw):
+    with pytest.raises(SignatureRefused, match="公钥无效"):
+        signing_key_register(officer=staff.head, public_key_b64=base64.b64encode(raw).decode())
+    assert not staff.head.signing_keys.exists()
+
+
+def test_real_keys_from_many_generations_are_accepted(staff):
+    from sanxiang.org.signatures import _is_sound_key
+
+    for _ in range(20):
+        raw = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        assert _is_sound_key(raw)

@@ -240,6 +240,26 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
         return exc.code
 
 
+def test_a_dead_publish_is_not_sent_again_after_the_withdrawal_went_out(
+    staff, general_case, articles, receiver
+):
+    """Re-sending the old message would put a withdrawn decision back on the platform."""
+    target_for(receiver, max_attempts=1)
+    publication = publish(staff, general_case, articles)
+    receiver.fail_next = 1
+    assert push_run()["dead"] == 1
+    publication_withdraw(
+        actor=staff.head, publication_id=publication.pk, reason="revoked",
+        statement="该处罚决定已被行政复议机关撤销。", occurred_on=timezone.localdate(),
+    )  # fmt: skip
+    assert push_run()["sent"] == 1
+    dead = Delivery.objects.get(event="publish")
+    with pytest.raises(DeliveryRefused, match="更新的推送"):
+        delivery_retry(actor=staff.head, delivery_id=dead.pk)
+    assert push_run()["sent"] == 0
+    assert [r.payload["event"] for r in receiver.received if r.valid] == ["withdraw"]
+
+
 def test_the_platform_detects_a_tampered_message(staff, general_case, articles, receiver):
     target_for(receiver)
     publish(staff, general_case, articles)

@@ -24,6 +24,11 @@ def test_head_registers_a_browser_key_and_signs_the_registration_of_a_case(
     head = as_user(browser, server, "liuzhiqiang")
     head.goto(f"{server}/office/signing-key/")
     expect(head.locator("#browser-key")).to_contain_text("尚未登记")
+    # A mistyped password registers nothing, and leaves no key in the browser to sign with.
+    head.get_by_label("登录密码").fill("not-my-password")
+    head.get_by_role("button", name="在本浏览器生成签名密钥").click()
+    expect(head.locator(".messages")).to_contain_text("登录密码不正确")
+    expect(head.locator("#browser-key")).to_contain_text("尚未登记")
     head.get_by_label("登录密码").fill("sanxiang-demo")
     head.get_by_role("button", name="在本浏览器生成签名密钥").click()
     expect(head.locator(".messages")).to_contain_text("已登记新的电子签名密钥")

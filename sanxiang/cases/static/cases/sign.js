@@ -5,6 +5,7 @@
   const problem = document.getElementById("sign-problem");
   if (!section || !window.SanxiangKeys) { return; }
   const officer = section.dataset.officer;
+  const active = section.dataset.activeKey;
   function refuse(text) {
     problem.textContent = text;
     problem.hidden = false;
@@ -13,10 +14,12 @@
     form.addEventListener("submit", async function (event) {
       if (form.elements.signature.value) { return; }
       event.preventDefault();
-      const record = await SanxiangKeys.load(officer).catch(function () { return undefined; });
+      const stored = await SanxiangKeys.load(officer).catch(function () { return undefined; });
+      // Only the key the server holds as active can sign (a key replaced elsewhere cannot).
+      const record = stored && stored.keyId === active ? stored : undefined;
       if (!record) {
         if (form.hasAttribute("data-sign-required")) {
-          refuse("本浏览器没有您的电子签名密钥，请先在“电子签名密钥”页面生成，再办理审批。");
+          refuse("本浏览器没有您当前的电子签名密钥，请先在“电子签名密钥”页面生成，再办理审批。");
           return;
         }
         form.elements.signed_text.remove();

@@ -26,6 +26,11 @@ window.SanxiangKeys = (function () {
     b64: b64,
     load: function (officer) { return run("readonly", function (s) { return s.get("officer:" + officer); }); },
     save: function (officer, record) { return run("readwrite", function (s) { return s.put(record, "officer:" + officer); }); },
+    // A key made but not yet accepted by the server (password not yet checked) waits here, so a
+    // refused registration never replaces the key the server knows.
+    loadPending: function (officer) { return run("readonly", function (s) { return s.get("pending:" + officer); }); },
+    savePending: function (officer, record) { return run("readwrite", function (s) { return s.put(record, "pending:" + officer); }); },
+    dropPending: function (officer) { return run("readwrite", function (s) { return s.delete("pending:" + officer); }); },
     create: async function () {
       const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"]);
       const raw = await crypto.subtle.exportKey("raw", pair.publicKey);

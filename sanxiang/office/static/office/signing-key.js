@@ -6,7 +6,14 @@
   const active = page.dataset.activeKey;
   const status = document.getElementById("browser-key");
   const form = document.getElementById("register-key");
-  SanxiangKeys.load(officer).then(function (record) {
+  // A key registered on the last visit becomes this browser's key once the server has it.
+  SanxiangKeys.loadPending(officer).then(async function (pending) {
+    if (pending && pending.keyId === active) {
+      await SanxiangKeys.save(officer, pending);
+      await SanxiangKeys.dropPending(officer);
+    }
+    return SanxiangKeys.load(officer);
+  }).then(function (record) {
     if (record && record.keyId === active) {
       status.textContent = "本浏览器保存着您当前的签名密钥，可在本浏览器签名审批。";
     } else if (active) {
@@ -20,7 +27,7 @@
     event.preventDefault();
     try {
       const made = await SanxiangKeys.create();
-      await SanxiangKeys.save(officer, { pair: made.pair, keyId: made.keyId });
+      await SanxiangKeys.savePending(officer, { pair: made.pair, keyId: made.keyId });
       form.elements.public_key.value = made.publicKey;
       form.submit();
     } catch (error) {
