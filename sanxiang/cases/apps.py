@@ -13,3 +13,11 @@ class CasesConfig(AppConfig):
         from sanxiang.cases.signing import register_signature_check
 
         register_signature_check()
+
+        from sanxiang.cases.services import payment_deadlines_recompute
+        from sanxiang.core.signals import calendar_year_entered
+
+        def recompute(sender, year, actor, **kwargs):  # type: ignore[no-untyped-def]
+            payment_deadlines_recompute(year=year, actor=actor)
+
+        calendar_year_entered.connect(recompute, dispatch_uid="cases-payment-deadlines", weak=False)

@@ -1481,3 +1481,50 @@ def court_application_record(
             {"step": step.pk, "court": step.court, "reference": step.reference},
         )  # fmt: skip
     return step
+
+
+def payment_deadlines_recompute(*, year: int, actor: str) -> list[int]:
+    """Once ``year``'s holiday schedule is entered, move each 缴款期限 that ended in that year on
+    a day not known to be a holiday (民事诉讼法第八十五条: it ends on the next working day).
+
+    Without the schedule the period's end was kept unrolled (``CalendarDays``), which is early
+    for the party: 加处罚款 and 催告 count from it. Only later dates are written (the period
+    can only grow), for cases still awaiting payment without an approved schedule; each move is
+    a ledger event. Returns the ids of the cases changed.
+    """
+    calendar = get_calendar()
+    moved = []
+    candidates = (
+        Case.objects.select_for_update()
+        .filter(
+            served_on__isnull=False,
+            payment_due_on__year=year,
+            state__in=PAYMENT_OPEN_IN,
+            schedules__isnull=True,
+        )
+        .distinct()
+    )
+    for case in candidates:
+        if case.served_on is None or case.payment_due_on is None:
+            continue
+        exact = PAYMENT_DEADLINE.due(case.served_on, calendar)
+        if exact <= case.payment_due_on:
+            continue
+        fields = ["payment_due_on", "updated_at"]
+        if case.step_due_on == case.payment_due_on:
+            case.step_due_on = exact
+            fields.append("step_due_on")
+        case.payment_due_on = exact
+        case.save(update_fields=fields)
+        ledger_append(
+            actor=actor,
+            action="cases.case.payment_due_recomputed",
+            object_type="cases.case",
+            object_id=case.pk,
+            agency_id=case.agency_id,
+            content_sha256=_snapshot_sha256(case),
+        )
+        moved.append(case.pk)
+    if moved:
+        logger.info("payment deadlines of %d cases moved after %s was entered", len(moved), year)
+    return moved

@@ -49,9 +49,10 @@ class CalendarDays:
     limit that is really counted in hours (行政强制法第十九条: 二十四小时).
 
     The roll needs the holiday schedule of the last day's year. Where that year is not entered
-    yet, the unrolled date is returned — never later than the true end, so a deadline is at worst
-    shown early, not missed — and a warning is logged; enter the year (``sanxiang workdays
-    import-year``) to get the exact date.
+    yet, the unrolled date is returned — never later than the true end, so the agency's own
+    limits are at worst shown early, not missed — and a warning is logged. For the party's
+    periods early is against him, so entering the year (``sanxiang workdays import-year``) moves
+    the stored 缴款期限 that end in it (``cases.services.payment_deadlines_recompute``).
     """
 
     days: int

@@ -10,6 +10,7 @@ from datetime import date
 from django.db import transaction
 
 from sanxiang.core.models import CalendarDay, CalendarYear
+from sanxiang.core.signals import calendar_year_entered
 from sanxiang.core.workdays import package_calendar
 from sanxiang.errors import DomainError
 from sanxiang.ledger.canonical import canonical_json
@@ -122,4 +123,5 @@ def calendar_year_import(
         CalendarDay(date=e.day, is_workday=e.is_workday, note=e.note, source=source.strip())
         for e in days
     )
+    calendar_year_entered.send(sender=CalendarYear, year=year, actor=actor)
     return record

@@ -502,3 +502,31 @@ def test_where_signatures_are_required_the_court_application_is_signed_too(
             actor=staff.head, case_id=case.pk, court="测试区人民法院", signed=signed
         )
     assert ApprovalSignature.objects.get(case=case).action == "apply_court"
+
+
+def test_a_payment_period_ending_in_a_year_not_yet_entered_moves_when_it_is(
+    staff, general_case, articles
+):
+    """Served 2026-12-17: the 15th day is 2027-01-01, 元旦 — but 2027's schedule is not entered,
+    so the end cannot be moved yet; once it is, the period ends on the next working day and
+    加处罚款 counts from there (民事诉讼法第八十五条)."""
+    from sanxiang.core.services import ScheduleDay, calendar_year_import
+
+    set_basis(staff, general_case, articles)
+    with time_machine.travel(date(2026, 12, 17), tick=False):
+        for actor, action in ((staff.head, "register"), (staff.zhang, "conclude"),
+                              (staff.zhang, "notify"), (staff.zhang, "record_statement"),
+                              (staff.head, "decide")):  # fmt: skip
+            case_transition(actor=actor, case_id=general_case.pk, action=action)
+        document_generate(actor=staff.zhang, case_id=general_case.pk, kind="decision")
+        case = case_transition(actor=staff.zhang, case_id=general_case.pk, action="serve")
+    assert case.payment_due_on == date(2027, 1, 1)
+    calendar_year_import(
+        year=2027,
+        source="测试用节假日安排",
+        days=[ScheduleDay(date(2027, 1, 1), False, "元旦")],
+    )
+    case.refresh_from_db()
+    assert case.payment_due_on == date(2027, 1, 4)  # 1 January off, then a weekend
+    assert case.step_due_on == date(2027, 1, 4)
+    assert LedgerEntry.objects.filter(action="cases.case.payment_due_recomputed").count() == 1
