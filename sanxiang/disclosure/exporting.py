@@ -11,6 +11,7 @@ from typing import IO
 
 from openpyxl import Workbook
 
+from sanxiang.disclosure.credit import SEVERITY_LABELS
 from sanxiang.disclosure.models import Publication, PublicationStatus
 
 # Column order of the exchange files (shared/law/publication.md, 双公示 行政处罚 fields that may
@@ -18,7 +19,8 @@ from sanxiang.disclosure.models import Publication, PublicationStatus
 COLUMNS = (
     "公示编号", "行政相对人名称", "行政相对人类别", "统一社会信用代码", "行政处罚决定书文号",
     "违法行为类型", "处罚依据", "处罚类别", "处罚内容", "罚款金额（万元）", "处罚决定日期",
-    "公示截止期", "处罚机关", "处罚机关统一社会信用代码", "执法类别", "公示状态", "公示内容SHA-256",
+    "公示截止期", "失信程度", "处罚机关", "处罚机关统一社会信用代码", "执法类别", "公示状态",
+    "公示内容SHA-256",
 )  # fmt: skip
 
 
@@ -33,7 +35,7 @@ def _wan(yuan: object) -> str:
 
 def row(
     pk: int, fields: dict[str, object] | None, status: str, digest: str, kind: str,
-    credit_until: date | None = None,
+    credit_until: date | None = None, credit_severity: str = "",
 ) -> list[str]:  # fmt: skip
     """One publication in the order of ``COLUMNS``: the one mapping the exports, the pushes and
     the JSON API share."""
@@ -51,6 +53,9 @@ def row(
         get("决定书文号"), get("违法行为类型"), get("处罚依据"),
         get("处罚类别"), get("执法结论"), _wan(f.get("罚款金额（元）")),
         get("决定日期"), credit_until.isoformat() if credit_until and not withdrawn else "",
+        # 轻微失信 has no end date because credit sites do not publish it (36号令), not because
+        # it never ends: the class says which.
+        "" if withdrawn else SEVERITY_LABELS.get(credit_severity, ""),
         get("执法机关"), get("执法机关统一社会信用代码"),
         kind, "已撤下" if withdrawn else "公示中", "" if withdrawn else digest,
     ]  # fmt: skip
@@ -60,7 +65,7 @@ def record(publication: Publication) -> dict[str, str]:
     """The exchange columns of one publication as a mapping (column name to value)."""
     values = row(
         publication.pk, publication.fields, publication.status, publication.public_sha256,
-        publication.kind, publication.credit_until,
+        publication.kind, publication.credit_until, publication.credit_severity,
     )  # fmt: skip
     return dict(zip(COLUMNS, values, strict=True))
 
@@ -71,7 +76,9 @@ def rows(*, since: date | None = None) -> Iterator[list[str]]:
     ).order_by("pk")
     if since is not None:
         published = published.filter(decided_on__gte=since)
-    columns = ("pk", "fields", "status", "public_sha256", "kind", "credit_until")
+    columns = (
+        "pk", "fields", "status", "public_sha256", "kind", "credit_until", "credit_severity",
+    )  # fmt: skip
     for values in published.values_list(*columns).iterator(chunk_size=2000):
         yield row(*values)
 

@@ -325,6 +325,7 @@ class DeliveryEvent(models.TextChoices):
     PUBLISH = "publish", "公示"
     CORRECT = "correct", "更正"
     WITHDRAW = "withdraw", "撤下"
+    UPDATE = "update", "信息更新"  # e.g. the 失信程度 and 公示截止期 changed; the text did not
 
 
 class DeliveryStatus(models.TextChoices):

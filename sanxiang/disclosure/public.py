@@ -367,6 +367,7 @@ def _record(publication: Publication, ledger_index: int | None) -> PublicRecord:
         publication.public_sha256,
         publication.kind,
         publication.credit_until,
+        publication.credit_severity,
     )
     return PublicRecord(
         id=publication.pk,

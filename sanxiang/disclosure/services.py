@@ -509,6 +509,9 @@ def publication_credit_set(
         publication.credit_until = term.until
         publication.credit_basis = term.basis[:300]
         publication.save(update_fields=["credit_severity", "credit_until", "credit_basis"])
+        if publication.status == PublicationStatus.PUBLISHED:
+            # Platforms hold the old 公示截止期: tell them (outbox, same transaction).
+            push.enqueue(publication, DeliveryEvent.UPDATE, publication.versions.last())
         _record(
             publication,
             actor.ledger_actor,

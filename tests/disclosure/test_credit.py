@@ -86,3 +86,24 @@ def test_a_reviewer_changes_the_class_with_reasons_and_it_is_recorded(
     assert publication.credit_severity == "serious"
     assert publication.credit_until == date(2029, 9, 30)
     assert LedgerEntry.objects.filter(action="disclosure.publication.credit_set").count() == 1
+
+
+def test_the_class_is_exported_and_a_change_is_pushed_to_platforms(
+    staff, general_case, articles
+):
+    from sanxiang.disclosure.models import Delivery, PushTarget
+    from sanxiang.disclosure.services import publication_confirm, publication_draft
+
+    PushTarget.objects.create(name="省平台", url="http://127.0.0.1:9/receive")
+    publication = decided(staff, general_case, articles)
+    draft = publication_draft(publication)
+    publication_confirm(actor=staff.head, publication_id=publication.pk, draft_sha256=draft.sha256)
+    publication_credit_set(
+        actor=staff.zhou, publication_id=publication.pk, severity="serious", reason="罚款数额巨大"
+    )
+    update = Delivery.objects.get(event="update")
+    record = json.loads(update.payload)["record"]
+    assert (record["失信程度"], record["公示截止期"]) == ("严重失信", "2029-09-30")
+    out = io.StringIO()
+    call_command("export", "publications", "--format", "json", stdout=out)
+    assert json.loads(out.getvalue())[0]["失信程度"] == "严重失信"
