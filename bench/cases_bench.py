@@ -22,8 +22,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -33,6 +31,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from http.cookiejar import CookieJar
 from pathlib import Path
+
+from serving import serve_and_load
 
 os.environ.setdefault("SANXIANG_VAR", tempfile.mkdtemp(prefix="sanxiang-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
@@ -243,28 +243,7 @@ def main() -> None:
     )
     ready_file = Path(os.environ["SANXIANG_VAR"]) / "ready.json"
     ready_file.write_text(json.dumps(ready))
-    port = 18000 + os.getpid() % 1000
-    sanxiang = str(Path(sys.executable).with_name("sanxiang"))
-    subprocess.run([sanxiang, "collectstatic", "--noinput", "-v0"], check=True)
-    server = subprocess.Popen([sanxiang, "serve", "--port", str(port), "--workers", "2"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/gongshi/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.3)
-        out = subprocess.run(
-            [sys.executable, __file__, "--client", base, str(ready_file), "--threads", str(args.threads),
-             "--seconds", str(args.seconds)],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    results = json.loads(out.strip().splitlines()[-1])
+    results = serve_and_load(__file__, ready_file, threads=args.threads, seconds=args.seconds)
     baseline = statistics.median(results["baseline /gongshi/"])
     for name, values in results.items():
         p50, p95 = percentile(values, 0.5), percentile(values, 0.95)

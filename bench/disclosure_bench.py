@@ -56,6 +56,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from serving import serve_and_load
+
 os.environ.setdefault("SANXIANG_VAR", tempfile.mkdtemp(prefix="sanxiang-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
 os.environ["SANXIANG_LEDGER_SIGN_EVERY"] = "0"
@@ -635,28 +637,7 @@ def main() -> None:
     explain(middle, agency)
     plan_file = Path(os.environ["SANXIANG_VAR"]) / "plan.json"
     plan_file.write_text(json.dumps(plan))
-    port = 18000 + os.getpid() % 1000
-    sanxiang = str(Path(sys.executable).with_name("sanxiang"))
-    subprocess.run([sanxiang, "collectstatic", "--noinput", "-v0"], check=True)
-    server = subprocess.Popen([sanxiang, "serve", "--port", str(port), "--workers", "2"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/gongshi/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.3)
-        out = subprocess.run(
-            [sys.executable, __file__, "--client", base, str(plan_file), "--threads",
-             str(args.threads), "--seconds", str(args.seconds)],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    results = json.loads(out.strip().splitlines()[-1])
+    results = serve_and_load(__file__, plan_file, threads=args.threads, seconds=args.seconds)
     baseline = statistics.median(results["baseline /gongshi/ledger/checkpoint"])
     print(f"\nportal, {args.threads} concurrent clients, 2 gunicorn workers × 4 threads")
     for name, values in results.items():
