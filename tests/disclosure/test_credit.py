@@ -88,9 +88,7 @@ def test_a_reviewer_changes_the_class_with_reasons_and_it_is_recorded(
     assert LedgerEntry.objects.filter(action="disclosure.publication.credit_set").count() == 1
 
 
-def test_the_class_is_exported_and_a_change_is_pushed_to_platforms(
-    staff, general_case, articles
-):
+def test_the_class_is_exported_and_a_change_is_pushed_to_platforms(staff, general_case, articles):
     from sanxiang.disclosure.models import Delivery, PushTarget
     from sanxiang.disclosure.services import publication_confirm, publication_draft
 
