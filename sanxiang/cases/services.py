@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from sanxiang.cases.document_inputs import InputError, inputs_clean
@@ -1494,15 +1495,12 @@ def payment_deadlines_recompute(*, year: int, actor: str) -> list[int]:
     """
     calendar = get_calendar()
     moved = []
+    # No join to the schedules (an approved schedule sets its own dates), so the rows can be
+    # locked on PostgreSQL too.
     candidates = (
         Case.objects.select_for_update()
-        .filter(
-            served_on__isnull=False,
-            payment_due_on__year=year,
-            state__in=PAYMENT_OPEN_IN,
-            schedules__isnull=True,
-        )
-        .distinct()
+        .filter(served_on__isnull=False, payment_due_on__year=year, state__in=PAYMENT_OPEN_IN)
+        .exclude(Exists(PaymentSchedule.objects.filter(case=OuterRef("pk"))))
     )
     for case in candidates:
         if case.served_on is None or case.payment_due_on is None:
