@@ -6,11 +6,13 @@ for its retention period, not even by Sanxiang's own credentials.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,7 +49,16 @@ def client():
 
 @pytest.fixture(scope="module")
 def seaweedfs(tmp_path_factory) -> Iterator[None]:
-    """``weed mini`` (master, volume, filer and S3 in one process) on loopback only."""
+    """``weed mini`` (master, volume, filer and S3 in one process) on loopback only.
+
+    Its ports are fixed, so a test run that finds another run's server (``make test`` runs the
+    SQLite and PostgreSQL suites side by side) waits for it to finish first."""
+    with (Path(tempfile.gettempdir()) / "sanxiang-seaweedfs.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield from _seaweedfs(tmp_path_factory)
+
+
+def _seaweedfs(tmp_path_factory) -> Iterator[None]:
     data = tmp_path_factory.mktemp("seaweedfs")
     process = subprocess.Popen(
         [
@@ -57,6 +68,7 @@ def seaweedfs(tmp_path_factory) -> Iterator[None]:
             "-ip=127.0.0.1",
             "-ip.bind=127.0.0.1",
             "-admin.ui=false",
+            "-master.telemetry=false",  # no statistics sent anywhere
         ],
         env={**os.environ, "AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET},
         stdout=subprocess.DEVNULL,
