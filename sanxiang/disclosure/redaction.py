@@ -532,9 +532,10 @@ def redact(
     candidates += _given_addresses(text, plain, addresses, persons)
     candidates += _labelled_addresses(text, plain, persons, organisations, list(candidates))
     candidates += _names(text, plain, persons)
-    protected = [
-        span for name in [*organisations, *_cleaned(public)] for span in _occurrences(plain, name)
-    ]
+    # Personal data wins: a "public" value that is also a party's name or address is not public.
+    personal = {*persons, *(plain_term(address) for address in addresses)}
+    public = [value for value in _cleaned(public) if value not in personal]
+    protected = [span for name in [*organisations, *public] for span in _occurrences(plain, name)]
     findings = _resolve(candidates, text, protected)
 
     parts = []
