@@ -15,6 +15,16 @@ Why and what (sources in ``shared/law/publication.md``):
 - Organisations stay public: 行政相对人名称 and 统一社会信用代码 are fields of the national
   "双公示" exchange format, so an organisation's name and credit code are never masked.
 
+How text is read: the matchers run on a normalised view of the text (``normalise.view``:
+NFKC, so full-width digits and letters read as ASCII; zero-width, soft-hyphen and
+bidirectional control characters dropped; ``• ・ ･ ‧`` read as ``·``; ``陝/陜/粵…`` read as
+``陕/粤…``) and a second time on the same view with spaces and hyphens between letters and
+digits removed (``3502 0319-8503…`` reads as one number). Every finding is mapped back to the
+original characters it came from and replaced there, so the text outside the findings is
+unchanged byte for byte; invisible characters inside a finding are dropped with it. Names,
+addresses and public data given by the caller are compared the same way, also with spaces or
+a missing ``·`` between their characters.
+
 What is found (``Finding.kind``) and what its replacement keeps; every hidden character becomes
 one ``*`` and separators (spaces, hyphens, parentheses, ``·``) are kept as written:
 
@@ -29,26 +39,39 @@ one ``*`` and separators (spaces, hyphens, parentheses, ``·``) are kept as writ
   ``059212345678``: 010 and 02x are 3-digit codes, the others 4) and 400/800 numbers, keeping
   the area code (or 400/800) and the last 2 (``0592-*****67``); 7–8 digits right after
   电话/联系方式/座机/固话/手机, keeping the last 2.
+- numbers the agency already masked, but only partly: 15 or 18 characters of digits and ``*``
+  (with a province prefix or after an ID label) that still show more than the first and last 4
+  (a birth date), and mobiles that show more than the first 3 and last 4 (``1385901****``),
+  are masked again the same way; stars stay stars.
 - ``plate``: a province abbreviation, a letter, an optional ``·`` or space, then 5 or 6 letters
-  and digits (new-energy plates), at least one a digit (GA 36-2018). Keeps the abbreviation and
-  the letter: ``闽D12345`` → ``闽D*****``.
+  and digits (new-energy plates), at least one a digit (GA 36-2018), or 4 and a 学/挂/警/港/澳/
+  领/试/超/使 suffix. Keeps the abbreviation, the letter and the suffix: ``闽D12345`` →
+  ``闽D*****``, ``闽D1234学`` → ``闽D****学``.
 - ``address``: each of ``addresses`` wherever it appears, and its part after the administrative
-  levels alone; the text after 住址/住所/家庭住址/现住/户籍地/联系地址 … up to the next comma,
-  full stop, semicolon, line end or "label：", unless the nearest subject named before the label
-  is an organisation (a name in ``organisations``, 公司, 厂, 统一社会信用代码 …) rather than a
-  person (a name in ``persons``, 身份证, 性别, 法定代表人, 证人 …); with no subject it is masked.
-  Keeps the administrative levels it starts with, down to the county (区/县/县级市/旗) and a
-  following 街道/镇/乡: ``福建省厦门市思明区湖滨南路88号`` → ``福建省厦门市思明区*******``;
-  nothing when none is found, and never a kept part containing a name in ``persons``.
-- ``person_name``: each of ``persons`` wherever it appears, also inside longer words. Becomes
-  the surname and 某: ``王小明`` → ``王某``, ``欧阳娜娜`` → ``欧阳某``.
+  levels alone; the text after 住址/住所/家庭住址/现住/户籍地/联系地址 … (also written with
+  spaces, ``住    址：``), or after a bare 住 following a comma or colon when it starts with
+  administrative levels or names a street, up to the next comma, full stop, semicolon, line end
+  or "label：", unless the nearest subject named before the label is an organisation (a name in
+  ``organisations``, 公司, 厂, 统一社会信用代码 …) rather than a person (a name in ``persons``,
+  身份证, 性别, 法定代表人, 证人 …); with no subject it is masked. For 住所/住所地, an
+  organisation's seat, a 法定代表人/负责人/经营者 and the name right after it are not taken for
+  the subject. Keeps the administrative levels it starts with, down to the county
+  (区/县/县级市/旗) and a following 街道/镇/乡:
+  ``福建省厦门市思明区湖滨南路88号`` → ``福建省厦门市思明区*******``; nothing when none
+  is found, and never a kept part containing a name in ``persons``.
+- ``person_name``: each of ``persons`` wherever it appears, also inside longer words, except
+  right before 省/市/县/镇/乡/街道 (a place: 金华 in 浙江省金华市). Becomes the surname and 某:
+  ``王小明`` → ``王某``, ``欧阳娜娜`` → ``欧阳某``.
 
-Nothing inside an occurrence of one of ``organisations`` is masked (``厦门张三餐饮有限公司`` keeps
-its 张三). A number right after 统一社会信用代码/注册号/组织机构代码/营业执照 is an organisation's
-and is left alone. Findings that overlap: the longest wins (ties: the order of the table above);
-the parts of a losing finding outside every winner are masked entirely, so nothing leaks at the
-edges. Offsets are indices into the original ``str`` (code points). Full-width digits and letters
-are recognised like ASCII ones.
+Nothing inside an occurrence of one of ``organisations`` or ``public`` is masked
+(``厦门张三餐饮有限公司`` keeps its 张三; an officer's 执法证 number or the agency's telephone given
+as public stays); a public value that is also a person's name or address is not public. A
+number right after 统一社会信用代码/注册号/组织机构代码/营业执照 is an organisation's, and one
+after 执法证/检查证/工作证 in the same clause (also the second of ``执法证号：…、…``) an
+officer's, and is left alone, unless a personal label (身份证, 电话 …) comes between. Findings that
+overlap: the longest wins (ties: the order of the table above); the parts of a losing finding
+outside every winner are masked entirely, so nothing leaks at the edges. Offsets are indices
+into the original ``str`` (code points).
 
 Civic data (复姓, provincial codes and plate abbreviations) is read from ``data/disclosure/``.
 """
