@@ -30,6 +30,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 INVISIBLE = frozenset(
@@ -71,6 +72,18 @@ def strip_bidi(text: str) -> str:
     U+2066–U+2069, U+200E, U+200F, U+061C): in published text they can make a fine or a number
     read differently from what is stored."""
     return "".join(char for char in text if ord(char) not in BIDI_CONTROLS)
+
+
+def strip_bidi_deep(value: Any) -> Any:
+    """``value`` (JSON-like: dicts, lists, strings, numbers) with ``strip_bidi`` applied to every
+    string in it, keys included."""
+    if isinstance(value, str):
+        return strip_bidi(value)
+    if isinstance(value, dict):
+        return {strip_bidi_deep(k): strip_bidi_deep(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strip_bidi_deep(v) for v in value]
+    return value
 
 
 @cache

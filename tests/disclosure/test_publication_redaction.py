@@ -3,6 +3,8 @@ written in disguise goes, and no bidirectional control character reaches the pub
 
 from __future__ import annotations
 
+import json
+
 import time_machine
 
 from sanxiang.cases.models import Case
@@ -51,3 +53,14 @@ def test_officers_certificates_and_agency_phone_stay_while_disguised_party_data_
     assert "本机关0999-1234567" in text
     assert "138 **** 2345" in text
     assert "王\u200b某" not in text and "王某（联系方式" in text
+
+
+def test_published_list_with_rlo_in_an_item_name_shows_none(staff, agency, articles):
+    from tests.disclosure.test_listings import add_item, publish
+
+    add_item(agency, articles, name=f"擅自占用城市道路{RLO}营经{PDF}的处罚")
+    with time_machine.travel(BEFORE_NATIONAL_DAY, tick=False):
+        snapshot = publish(staff, "items")
+    [row] = snapshot.content["items"]
+    assert row["name"] == "擅自占用城市道路营经的处罚"
+    assert not has_bidi(json.dumps(snapshot.content, ensure_ascii=False))
