@@ -60,8 +60,8 @@ one ``*`` and separators (spaces, hyphens, parentheses, ``·``) are kept as writ
   ``福建省厦门市思明区湖滨南路88号`` → ``福建省厦门市思明区*******``; nothing when none
   is found, and never a kept part containing a name in ``persons``.
 - ``person_name``: each of ``persons`` wherever it appears, also inside longer words, except
-  right before 省/市/县/镇/乡/街道 (a place: 金华 in 浙江省金华市). Becomes the surname and 某:
-  ``王小明`` → ``王某``, ``欧阳娜娜`` → ``欧阳某``.
+  right before 省/市/县/自治州 (a place: 金华 in 浙江省金华市; not before 市场, 市民, 县城).
+  Becomes the surname and 某: ``王小明`` → ``王某``, ``欧阳娜娜`` → ``欧阳某``.
 
 Nothing inside an occurrence of one of ``organisations`` or ``public`` is masked
 (``厦门张三餐饮有限公司`` keeps its 张三; an officer's 执法证 number or the agency's telephone given
@@ -347,6 +347,7 @@ _ADDRESS_LABEL = re.compile(
     r"(?P<value>(?:(?![ \t]+[^\s:：]{1,8}[:：])[^，,。；;\n\r\t])+)"
 )
 _ADDRESS_HINT = re.compile(r"[0-9省市区县镇乡村路街巷弄号楼室栋幢组]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _STREET = re.compile(r"[路街巷弄号村组栋幢楼室]")
 _ROLE_MARKER = re.compile(r"法定代表人|负责人|经营者")
 _PERSON_MARKER = re.compile(
@@ -428,8 +429,8 @@ def _labelled_addresses(
     ]
     for label in labels:
         value = label.group("value").rstrip()
-        if not _ADDRESS_HINT.search(value):
-            continue
+        if not _ADDRESS_HINT.search(value) or not _HAN.search(value):
+            continue  # a bare number after 居住地 is no address (and was masked as a number)
         word = re.sub(r"[ \t]", "", label.group("label"))
         if word == "住" and not (kept_admin_levels(value) or _STREET.search(value)):
             continue
@@ -449,7 +450,7 @@ def _labelled_addresses(
 # --- names ---------------------------------------------------------------------------------
 
 # A name right before these is part of a place name (金华市, 张家镇), not the person.
-_PLACE_AFTER = re.compile(r"省|市(?!场)|县|自治[州县旗]|镇|乡|街道")
+_PLACE_AFTER = re.compile(r"省|市(?![场民])|县(?!城)|自治[州县旗]")
 
 
 def name_replacement(name: str) -> str:
