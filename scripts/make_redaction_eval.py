@@ -27,6 +27,7 @@ from typing import Any
 from sanxiang.core.identifiers import credit_code_check_char
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "redaction-eval" / "cases.jsonl"
+HANDWRITTEN_OUT = OUT.with_name("handwritten.jsonl")
 SEED = 20261205
 COUNT = 64
 
@@ -397,6 +398,72 @@ TEMPLATES: list[Callable[[Maker], Case]] = [
     minority_party,
 ]
 
+# Written by hand (invented people, numbers and places), mostly traps for false positives:
+# dates, amounts, article and document numbers, hotlines, certificates in other formats.
+HANDWRITTEN: list[Case] = [
+    {
+        "text": "执法人员：⟪public:林志远⟫（闽执字第⟪public:35020012345⟫号）、⟪public:黄丽⟫"
+        "（闽执字第⟪public:35020012346⟫号）对当事人⟦person_name:陈晓东⟧的摊点进行检查。",
+        "persons": ["陈晓东"],
+    },
+    {
+        "text": "检查时间：2026年3月2日9时30分至10时15分；罚款金额：人民币10000.00元；"
+        "如有疑问可拨打⟪public:12345⟫市民热线、⟪public:12315⟫投诉举报热线。",
+    },
+    {
+        "text": "依据《中华人民共和国道路运输条例》第六十三条、《湖南省道路运输条例》第58条，"
+        "决定书文号：湘交执罚〔2026〕0301号，案件编号2026-0301-017。",
+    },
+    {
+        "text": "当事人：⟪public:长沙市芙蓉区王记米粉店⟫（经营者：⟦person_name:王建军⟧），"
+        "统一社会信用代码：⟪public:92430102MA4L123456⟫，"
+        "经营场所：长沙市芙蓉区五一大道100号。",
+        "persons": ["王建军"],
+        "organisations": ["长沙市芙蓉区王记米粉店"],
+    },
+    {
+        "text": "当事人⟦person_name:王建军⟧，公民身份号码为⟦id_number:430102 1980 0101 1234⟧，"
+        "联系电话为⟦phone:0731-8888 6666⟧。",
+        "persons": ["王建军"],
+    },
+    {
+        "text": "车牌号码：⟦plate:湘A·D12345⟧（新能源），挂车⟦plate:湘A1234挂⟧，"
+        "车辆所有人⟪public:长沙顺达物流有限公司⟫。",
+        "organisations": ["长沙顺达物流有限公司"],
+    },
+    {
+        "text": "当事人：⟦person_name:刘晓燕⟧，女，汉族，"
+        "住⟦address:湖南省长沙市岳麓区麓山南路932号⟧。",
+        "persons": ["刘晓燕"],
+    },
+    {
+        "text": "执法人员出示了执法证件（证号：⟪public:43010012345⟫、⟪public:43010012346⟫），"
+        "告知当事人⟦person_name:刘晓燕⟧享有陈述、申辩的权利。",
+        "persons": ["刘晓燕"],
+    },
+    {
+        "text": "当事人联系电话：⟦phone:0731-88886666⟧；本局地址：⟪public:长沙市天心区书院路1号⟫，"
+        "联系电话：⟪public:0731-85558888⟫。",
+        "public": ["0731-85558888", "长沙市天心区书院路1号"],
+    },
+    {
+        "text": "驾驶人⟦person_name:刘​晓燕⟧驾驶⟦plate:湘AB1234⟧号小型轿车，"
+        "同行人⟦person_name:欧阳•明⟧（手机⟦phone:１３９ ０７３１ ２２３３⟧）在场。",
+        "persons": ["刘晓燕", "欧阳·明"],
+    },
+    {
+        "text": "当事人⟦person_name:赵敏⟧提供的身份证复印件显示号码为"
+        "⟦id_number:43010219800101****⟧，联系电话⟦phone:1397310****⟧。",
+        "persons": ["赵敏"],
+    },
+    {
+        "text": "当事人⟪public:湖南赵敏文化传媒有限公司⟫，"
+        "住所：⟪public:湖南省长沙市开福区湘江中路8号⟫，法定代表人：⟦person_name:赵敏⟧。",
+        "persons": ["赵敏"],
+        "organisations": ["湖南赵敏文化传媒有限公司"],
+    },
+]
+
 _MARK = re.compile(r"⟦([a-z_]+):(.*?)⟧|⟪public:(.*?)⟫", re.DOTALL)
 
 
@@ -444,14 +511,36 @@ def cases() -> list[dict[str, object]]:
     return out
 
 
-def render() -> str:
-    return "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases())
+def handwritten() -> list[dict[str, object]]:
+    out = []
+    for number, case in enumerate(HANDWRITTEN, start=1):
+        text, spans = unmark(case["text"])
+        out.append(
+            {
+                "id": f"h{number:02d}",
+                "synthetic": True,
+                "adversarial": False,
+                "text": text,
+                "persons": case.get("persons", []),
+                "addresses": case.get("addresses", []),
+                "organisations": case.get("organisations", []),
+                "public": case.get("public", []),
+                "spans": spans,
+            }
+        )
+    return out
+
+
+def render(generated: bool = True) -> str:
+    rows = cases() if generated else handwritten()
+    return "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in rows)
 
 
 def main() -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(render(), encoding="utf-8")
-    print(f"wrote {COUNT} synthetic texts to {OUT}")
+    HANDWRITTEN_OUT.write_text(render(generated=False), encoding="utf-8")
+    print(f"wrote {COUNT} generated and {len(HANDWRITTEN)} hand-written synthetic texts")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ MIN_PRECISION = 0.95
 
 def test_the_evaluation_set_is_what_its_generator_writes_and_has_at_least_50_texts():
     assert generator.OUT.read_text(encoding="utf-8") == generator.render()
+    assert generator.HANDWRITTEN_OUT.read_text(encoding="utf-8") == generator.render(False)
     assert generator.COUNT >= 50 and len(load(EVAL_DIR)) >= 50
 
 
