@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
@@ -150,6 +150,7 @@ def plain_term(term: str) -> str:
     return "".join(c for c in "".join(read_char(char) for char in term) if c not in SEPARATORS)
 
 
+@lru_cache(maxsize=4096)
 def term_pattern(term: str) -> re.Pattern[str]:
     """A pattern for ``plain_term(term)`` in a view that allows separators between any two of
     its characters and a missing ``·`` (``阿依·买买提`` also finds ``阿依 买买提``)."""

@@ -52,7 +52,7 @@ from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.services import ledger_append, sha256_hex, tree_head_sign
-from sanxiang.org.models import Agency, Officer, Role
+from sanxiang.org.models import Agency, Certificate, Officer, Role
 
 logger = logging.getLogger(__name__)
 
@@ -278,7 +278,7 @@ class KnownData:
     persons: list[str]  # natural-person parties: masked
     addresses: list[str]  # their addresses: masked
     organisations: list[str]  # organisation parties and the agency: public
-    public: list[str]  # the handlers' names and 执法证 numbers, the agency's address and phone
+    public: list[str]  # handlers' names, officers' 执法证 numbers, the agency's address, phone
 
     def redact(self, text: str) -> Redaction:
         return redact(
@@ -293,13 +293,17 @@ class KnownData:
 def _people(case: Case) -> KnownData:
     parties = list(case.parties.all())
     agency = case.agency
-    handlers = list(case.handlers.prefetch_related("certificates"))
+    handlers = list(case.handlers.select_related("unit"))
     units = {officer.unit for officer in handlers}
+    # Any officer of the agency may be named in a decision (送达人, 记录人 …) with his 执法证号.
+    certificates = Certificate.objects.filter(officer__unit__agency_id=agency.pk).values_list(
+        "number", flat=True
+    )
     public = [
         agency.address,
         agency.phone,
         *(officer.name for officer in handlers),
-        *(certificate.number for officer in handlers for certificate in officer.certificates.all()),
+        *certificates,
         *(value for unit in units for value in (unit.address, unit.phone)),
     ]
     return KnownData(

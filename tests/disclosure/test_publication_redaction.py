@@ -45,12 +45,13 @@ def test_officers_certificates_and_agency_phone_stay_while_disguised_party_data_
     Case.objects.filter(pk=general_case.pk).update(
         facts="执法人员张伟（99010012001）、李娜（99010012002）到场，"
         "当事人王\u200b某（联系方式 138 5901 2345）在人民路100号门前占道，"
-        "咨询请致电本机关0999-1234567",
+        "咨询请致电本机关0999-1234567，送达人王强（99010012003）",
     )
     publication = decided(staff, general_case, articles)
     text = publication_draft(publication).text
     assert "张伟（99010012001）、李娜（99010012002）" in text
     assert "本机关0999-1234567" in text
+    assert "王强（99010012003）" in text  # an officer of the agency who is not a handler
     assert "138 **** 2345" in text
     assert "王\u200b某" not in text and "王某（联系方式" in text
 
