@@ -39,6 +39,7 @@ from sanxiang.disclosure.models import (
     RepublicationCause,
     RepublicationPeriod,
 )
+from sanxiang.disclosure.normalise import strip_bidi_deep
 from sanxiang.errors import DomainError
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.services import ledger_append, sha256_hex, tree_head_sign
@@ -220,8 +221,10 @@ BUILDERS = {
 
 
 def listing_content(agency: Agency, kind: str) -> dict[str, Any]:
-    """What list ``kind`` of ``agency`` says today, as canonical-JSON-able data."""
-    return BUILDERS[ListingKind(kind)](agency)
+    """What list ``kind`` of ``agency`` says today, as canonical-JSON-able data, without
+    bidirectional control characters (they could make published text read otherwise)."""
+    content: dict[str, Any] = strip_bidi_deep(BUILDERS[ListingKind(kind)](agency))
+    return content
 
 
 def content_sha256(content: dict[str, Any]) -> str:
