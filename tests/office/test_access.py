@@ -260,3 +260,22 @@ def test_office_pages_are_never_stored_by_browsers_or_proxies(client, zhang, adm
     ]:
         assert "no-store" in who.get(url)["Cache-Control"], url
     assert "no-store" not in Client().get("/gongshi/").get("Cache-Control", "")
+
+
+def test_no_page_template_needs_inline_script_or_style_that_the_policy_would_block():
+    """The policy forbids inline code: templates load scripts and styles from static files."""
+    import re
+    from pathlib import Path
+
+    import sanxiang
+
+    # A file handed out for download, opened from disk: no response header applies to it.
+    downloaded = {"annual_standalone.html"}
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=", re.I)
+    offenders = [
+        f"{path.name}: {match.group(0)}"
+        for path in Path(sanxiang.__file__).parent.rglob("templates/**/*.html")
+        if path.name not in downloaded
+        for match in inline.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
