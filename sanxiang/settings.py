@@ -131,7 +131,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SANXIANG_LOGIN_COOLOFF
 # One name from one address: a stranger elsewhere cannot lock an officer out. The address is
 # the client's (sanxiang.core.http.client_ip), not a proxy's, or everybody would share one.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "sanxiang.core.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "sanxiang.core.http.client_address"
 # Besides, one address that fails this often (over any names) within the cool-off is refused
 # too (office log-in view); high enough for an office whose officers share one NAT address.
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SANXIANG_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))

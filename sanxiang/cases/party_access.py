@@ -259,7 +259,7 @@ def party_query_lockout_clear(*, actor: AbstractBaseUser, attempt_ids: list[int]
     cleared = 0
     with transaction.atomic():
         chosen = list(
-            PartyQueryAttempt.objects.select_for_update()
+            PartyQueryAttempt.objects.select_for_update(of=("self",))
             .filter(pk__in=attempt_ids)
             .select_related("case")
             .order_by("pk")

@@ -1,7 +1,7 @@
 """Who is on the other end of a request, and the headers every response carries.
 
-``client_ip`` is the one place that decides a client's address; the login lockout
-(django-axes, ``AXES_CLIENT_IP_CALLABLE``) and the 当事人查询 limiter both key on it.
+``client_address`` is the one place that decides a client's address; the login lockout
+(django-axes, ``AXES_CLIENT_IP_CALLABLE``) and the 当事人查询 limiter (``client_ip``) key on it.
 """
 
 from __future__ import annotations
@@ -55,18 +55,21 @@ def _trusted(address: Address, nets: Sequence[Network]) -> bool:
     return any(address.version == net.version and address in net for net in nets)
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_address(request: HttpRequest) -> str | None:
     """The client's address.
 
     ``REMOTE_ADDR`` (the peer of the connection), unless that peer is one of
     ``settings.TRUSTED_PROXIES``: then ``X-Forwarded-For`` is read from right to left, skipping
     trusted proxies, and the first address that is not one is the client. What a client writes
     into the header himself sits to the left of what the proxies appended, so it is never
-    reached. A malformed hop ends the walk at the last trusted address.
+    reached. A malformed hop ends the walk at the last trusted address. None when the request
+    has no usable peer address (e.g. a test client's ``force_login``).
+
+    This is django-axes' ``AXES_CLIENT_IP_CALLABLE``: its address column takes only addresses.
     """
     remote = _address(str(request.META.get("REMOTE_ADDR", "")))
     if remote is None:
-        return "unknown"
+        return None
     nets = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
     client = remote
     if nets and _trusted(remote, nets):
@@ -79,6 +82,11 @@ def client_ip(request: HttpRequest) -> str:
             if not _trusted(address, nets):
                 break
     return str(client)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """``client_address`` as text for records and limits: ``unknown`` when there is none."""
+    return client_address(request) or "unknown"
 
 
 # Scripts and styles only from this site's own files (static/), no inline code, no plugins,

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from sanxiang.core.http import client_ip
+from sanxiang.core.http import client_address
 from sanxiang.errors import DomainError
 from sanxiang.org.selectors import officer_for_request, officer_for_user
 from sanxiang.org.services import password_change
@@ -27,8 +27,10 @@ from sanxiang.org.signatures import active_key, signing_key_register
 CERTIFICATE_WARNING_DAYS = 30
 
 
-def address_failures(address: str) -> int:
+def address_failures(address: str | None) -> int:
     """Failed log-ins from one client address, over all names, within the cool-off."""
+    if address is None:
+        return 0
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     total = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
         failures=Sum("failures_since_start")
@@ -47,7 +49,7 @@ class OfficeLoginView(LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if address_failures(client_ip(request)) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+        if address_failures(client_address(request)) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
             return render(request, "office/locked_out.html", status=429)
         return super().post(request, *args, **kwargs)
 

@@ -90,6 +90,7 @@ def test_behind_a_trusted_proxy_the_real_client_is_used(behind_proxy):
     # A garbled hop ends the walk at the last address we can vouch for.
     assert client_ip(request_from("10.0.0.2", "203.0.113.9, not-an-ip")) == "10.0.0.2"
     assert client_ip(request_from("10.0.0.2")) == "10.0.0.2"
+    assert client_ip(request_from("")) == "unknown"
 
 
 def test_a_bad_trusted_proxies_setting_stops_the_start_with_its_name():
