@@ -3,8 +3,6 @@
 from datetime import timedelta
 from typing import cast
 
-from axes.models import AccessAttempt
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -12,30 +10,18 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.models import User
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from sanxiang.core.http import client_address
 from sanxiang.errors import DomainError
+from sanxiang.org.backends import address_locked_out
 from sanxiang.org.selectors import officer_for_request, officer_for_user
 from sanxiang.org.services import password_change
 from sanxiang.org.signatures import active_key, signing_key_register
 
 CERTIFICATE_WARNING_DAYS = 30
-
-
-def address_failures(address: str | None) -> int:
-    """Failed log-ins from one client address, over all names, within the cool-off."""
-    if address is None:
-        return 0
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    total = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
-        failures=Sum("failures_since_start")
-    )["failures"]
-    return int(total or 0)
 
 
 class OfficeLoginView(LoginView):
@@ -49,7 +35,7 @@ class OfficeLoginView(LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if address_failures(client_address(request)) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+        if address_locked_out(request):
             return render(request, "office/locked_out.html", status=429)
         return super().post(request, *args, **kwargs)
 

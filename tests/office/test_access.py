@@ -130,6 +130,22 @@ def test_one_address_trying_many_names_is_refused_there_only(zhang, behind_proxy
     assert login(Client(), forwarded_for="198.51.100.20").status_code == 302
 
 
+def test_the_admin_log_in_is_refused_to_an_address_past_its_limit(
+    zhang, administrator, behind_proxy, settings
+):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    for n in range(8):
+        login(Client(), username=f"user{n}", password="wrong password", forwarded_for="203.0.113.5")
+    form = {"username": "admin", "password": PASSWORD, "next": "/office/admin/"}
+    there, elsewhere = Client(), Client()
+    there.post(
+        "/office/admin/login/", form, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.5"
+    )
+    assert there.get("/office/admin/").status_code == 302
+    elsewhere.post("/office/admin/login/", form, REMOTE_ADDR="10.0.0.2")
+    assert elsewhere.get("/office/admin/").status_code == 200
+
+
 # --- officers taken off duty ------------------------------------------------------------------
 
 
