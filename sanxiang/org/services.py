@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 
 from sanxiang.errors import DomainError
+from sanxiang.ledger.admin_support import record_digest
 from sanxiang.ledger.services import SYSTEM, actor_for, ledger_append, sha256_hex
 from sanxiang.org.importing import (
     OfficerImportRejected,
@@ -332,17 +333,29 @@ def password_change(*, user: User, new_password: str) -> None:
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        officer = Officer.objects.filter(user_id=user.pk).first()
-        if officer is not None and officer.password_must_change:
-            officer.password_must_change = False
-            officer.save(update_fields=["password_must_change"])
+        officer = Officer.objects.filter(user_id=user.pk).select_related("unit").first()
+        agency_id = officer.unit.agency_id if officer is not None else None
+        # The digests are of the rows as saved (as the admin records them): the password's
+        # salted hash is in the user row, the password itself nowhere.
         ledger_append(
             actor=actor_for(user),
             action="auth.user.password_changed",
             object_type="auth.user",
             object_id=user.pk,
-            agency_id=officer.unit.agency_id if officer is not None else None,
+            agency_id=agency_id,
+            content_sha256=record_digest(user),
         )
+        if officer is not None and officer.password_must_change:
+            officer.password_must_change = False
+            officer.save(update_fields=["password_must_change"])
+            ledger_append(
+                actor=actor_for(user),
+                action="org.officer.password_set_after_reset",
+                object_type="org.officer",
+                object_id=officer.pk,
+                agency_id=agency_id,
+                content_sha256=record_digest(officer),
+            )
     logger.info("user %s changed his password", user.pk)
 
 
@@ -380,6 +393,7 @@ def password_reset(*, actor: AbstractBaseUser, officer_id: int) -> str:
             object_type="org.officer",
             object_id=officer.pk,
             agency_id=officer.unit.agency_id,
+            content_sha256=record_digest(officer),
         )
     from axes.utils import reset as axes_reset
 

@@ -237,6 +237,9 @@ def test_an_administrator_reset_gives_a_one_time_password_that_must_be_changed(
     assert "管理员已重置您的密码" in client.get(reverse("office:password")).content.decode()
     assert change(client, temporary, NEW_PASSWORD).status_code == 302
     assert client.get(reverse("office:home")).status_code == 200
+    assert LedgerEntry.objects.filter(
+        action="org.officer.password_set_after_reset", actor=f"user:{zhang.pk}"
+    ).exists()
     assert login(Client(), password=temporary).status_code == 200, "used once"
 
 
