@@ -178,7 +178,12 @@ def materials_check(case: Case, declared: set[int]) -> list[MaterialCheck]:
 
 
 def _eligible_reviewers(case: Case, policy: ReviewPolicy) -> list[Officer]:
-    """法制审核人员 of the agency's review body who never acted on the case (办、审分离)."""
+    """法制审核人员 of the agency's review body who never acted on the case (办、审分离).
+
+    Only acts the reviewer did himself count: being a handler of the case, a ledger event on the
+    case with him as actor (other than the review's own steps), a record he registered or a
+    document he generated. What others typed about him (采集人 on a record) does not.
+    """
     acted = {
         int(actor[5:])
         for actor in LedgerEntry.objects.filter(
@@ -189,12 +194,15 @@ def _eligible_reviewers(case: Case, policy: ReviewPolicy) -> list[Officer]:
         .values_list("actor", flat=True)
     }
     handlers = set(case.handlers.values_list("pk", flat=True))
-    # Whoever collected or registered the case's records, or made its documents, took part too.
+    # Whoever registered the case's records himself, or made its documents, took part too. The
+    # 采集人 field is not counted: the registering officer types it, so counting it would let a
+    # handler strike out (or pick among) reviewers by naming them on a photo.
     if case.number:
-        for collector, creator in EvidenceItem.objects.filter(
-            case_number=case.number, agency_id=case.agency_id
-        ).values_list("collector_id", "created_by_id"):
-            handlers |= {collector, creator}
+        handlers |= set(
+            EvidenceItem.objects.filter(
+                case_number=case.number, agency_id=case.agency_id
+            ).values_list("created_by_id", flat=True)
+        )
     handlers |= set(CaseDocument.objects.filter(case=case).values_list("created_by_id", flat=True))
     candidates = (
         Officer.objects.filter(
