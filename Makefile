@@ -44,10 +44,12 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 	SANXIANG_VAR=$$(mktemp -d) $(SANXIANG) makemigrations --check --dry-run
 
-## test: lint, then the whole suite on SQLite and on a throwaway PostgreSQL server, then the
+## test: lint, then the whole suite on SQLite and on a throwaway PostgreSQL server, and the
 ## date-sensitive tests again with the clock at 20 December of this year (next year's holiday
-## schedule not yet known)
-test: install-test lint test-sqlite test-postgres test-year-end
+## schedule not yet known). Two at a time, one per core; each run's output is printed whole
+## when it ends.
+test: install-test lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres test-year-end
 
 test-sqlite: install-test
 	SANXIANG_VAR=$$(mktemp -d) $(BIN)/pytest
