@@ -226,4 +226,8 @@ def next_year_missing(today: date) -> int | None:
     if today.month < 11:
         return None
     year = today.year + 1
-    return None if year in get_calendar().years else year
+    if year in package_calendar().years:
+        return None
+    from sanxiang.core.models import CalendarYear
+
+    return None if CalendarYear.objects.filter(year=year).exists() else year
