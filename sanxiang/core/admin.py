@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -15,8 +16,30 @@ def _schedule_entered(request: HttpRequest, year: int) -> None:
         calendar_schedule_entered(year=year, actor=actor_for(request.user))
 
 
+class CalendarYearForm(forms.ModelForm):
+    """Declaring a year complete recomputes every provisional due date that reaches it, so
+    its holidays must be entered (节假日调整) before the year itself, as the import does."""
+
+    class Meta:
+        model = CalendarYear
+        fields = ("year", "source", "note")
+
+    def clean_year(self) -> int:
+        year: int = self.cleaned_data["year"]
+        if (
+            self.instance.pk is None
+            and not CalendarDay.objects.filter(date__year=year, is_workday=False).exists()
+        ):
+            raise forms.ValidationError(
+                f"请先在“节假日调整”中逐日录入 {year} 年的放假日期和调休上班日，再录入年度："
+                "录入年度后，跨入该年度的暂定期限将立即按该年度安排重新计算。"
+            )
+        return year
+
+
 @admin.register(CalendarYear)
 class CalendarYearAdmin(LedgeredAdmin):
+    form = CalendarYearForm
     list_display = ("year", "source", "entered_at")
     search_fields = ("source",)
 

@@ -127,11 +127,16 @@ def _statement_heard(context: GuardContext) -> str | None:
     if case.notified_on is None or case.statement_closed_on is not None:
         return None
     rules = CaseRules.objects.filter(agency_id=case.agency_id).first() or CaseRules()
-    due = context.calendar.add_workdays(case.notified_on, rules.statement_days)
-    if context.today <= due:
+    due = context.calendar.add_workdays_provisional(case.notified_on, rules.statement_days)
+    if context.today <= due.on:
         return (
-            f"当事人陈述、申辩的期限至 {due:%Y年%m月%d日} 届满；"
-            "当事人已经陈述、申辩或者明确放弃的，请先记录"
+            f"当事人陈述、申辩的期限至 {due.on:%Y年%m月%d日}{'（暂定）' if due.provisional else ''}"
+            " 届满；当事人已经陈述、申辩或者明确放弃的，请先记录"
+        )
+    if due.provisional:
+        return (
+            _provisional_refusal(due.on, "当事人陈述、申辩的期限")
+            + "；当事人已经陈述、申辩或者明确放弃的，请先记录"
         )
     return None
 
@@ -425,7 +430,10 @@ def _demand_period_over(context: GuardContext) -> str | None:
         return (
             "催告书送达十日后当事人仍未履行的，方可申请，"
             f"最早于 {found.demand_over_on:%Y年%m月%d日}"
+            + ("（暂定）" if found.demand_over_provisional else "")
         )
+    if found.demand_over_provisional:
+        return _provisional_refusal(found.demand_over_on, "催告期满后可申请的最早日期")
     return None
 
 
