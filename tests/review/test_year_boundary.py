@@ -201,3 +201,17 @@ def test_entering_the_year_in_the_admin_recomputes_provisional_dates(
     assert LedgerEntry.objects.filter(
         action="core.provisionaldeadline.recomputed", object_id=str(review.pk)
     ).exists()
+
+
+def test_the_party_sees_his_statement_and_hearing_deadlines_marked_zanding(
+    client, staff, hearing_case
+):
+    from sanxiang.cases.party_access import party_code_ensure
+    from tests.portal.test_party_query import ask
+
+    with time_machine.travel(at(UNKNOWN - 1, 12, 29), tick=False):
+        code = party_code_ensure(actor=staff.zhang, case_id=hearing_case.pk).code
+        assert ask(client, hearing_case.number, code).status_code == 302
+        page = client.get(reverse("portal:party-case")).content.decode()
+    assert "陈述、申辩期限" in page and "要求听证期限" in page
+    assert page.count(">暂定<") == 2
