@@ -295,6 +295,7 @@ class PartyDate:
     label: str
     day: date
     note: str = ""
+    provisional: bool = False  # 暂定: counted weekends only into a year not yet entered
 
 
 @dataclass(frozen=True)
@@ -353,25 +354,28 @@ def _dates(case: Case) -> list[PartyDate]:
     if case.notified_on:
         dates.append(PartyDate("事先告知日期", case.notified_on))
         calendar = get_calendar()
-        try:
-            rules = CaseRules.objects.filter(agency_id=case.agency_id).first() or CaseRules()
+        rules = CaseRules.objects.filter(agency_id=case.agency_id).first() or CaseRules()
+        # Provisional (暂定) where the period runs into a year whose schedule is not entered:
+        # shown marked, never hidden; it is never later than the real date but for 调休上班.
+        statement = calendar.add_workdays_provisional(case.notified_on, rules.statement_days)
+        dates.append(
+            PartyDate(
+                "陈述、申辩期限",
+                statement.on,
+                f"自告知之日起{rules.statement_days}个工作日（行政处罚法第四十五条）",
+                statement.provisional,
+            )
+        )
+        if case.hearing_right:
+            hearing = HEARING_REQUEST_DEADLINE.due_provisional(case.notified_on, calendar)
             dates.append(
                 PartyDate(
-                    "陈述、申辩期限",
-                    calendar.add_workdays(case.notified_on, rules.statement_days),
-                    f"自告知之日起{rules.statement_days}个工作日（行政处罚法第四十五条）",
+                    "要求听证期限",
+                    hearing.on,
+                    "自告知之日起5个工作日（行政处罚法第六十四条）",
+                    hearing.provisional,
                 )
             )
-            if case.hearing_right:
-                dates.append(
-                    PartyDate(
-                        "要求听证期限",
-                        HEARING_REQUEST_DEADLINE.due(case.notified_on, calendar),
-                        "自告知之日起5个工作日（行政处罚法第六十四条）",
-                    )
-                )
-        except DomainError:
-            logger.warning("case %s: no calendar for the statement period", case.pk)
     if case.decided_on:
         dates.append(PartyDate("决定日期", case.decided_on))
     if case.served_on:

@@ -31,6 +31,7 @@ from sanxiang.cases.models import (
     RemedyStepKind,
 )
 from sanxiang.cases.party_access import code_display
+from sanxiang.core.services import provisional_deadline_note
 from sanxiang.core.workdays import get_calendar
 from sanxiang.disclosure import push
 from sanxiang.disclosure.annual import AnnualFigures, annual_figures
@@ -138,7 +139,10 @@ def publication_open(case: Case, actor: Officer, action: str) -> Publication | N
         return None
     decided_on = timezone.localdate()
     days, basis = period_for(kind)
-    due_on = get_calendar().add_workdays(decided_on, days)
+    # Provisional (暂定) where the period runs into a year whose schedule is not entered yet:
+    # the decision must not wait for it; the date is recomputed when the year is entered.
+    due = get_calendar().add_workdays_provisional(decided_on, days)
+    due_on = due.on
     fields = _fields(case, kind, decided_on)
     conclusion = {
         "find_nothing": "未发现违法行为",
@@ -167,6 +171,10 @@ def publication_open(case: Case, actor: Officer, action: str) -> Publication | N
         full_text=case.procedure == Procedure.PENALTY_GENERAL,
         fields=fields,
     )
+    provisional_deadline_note(
+        instance=publication, field="due_on", start=decided_on, workdays=days, due=due,
+        actor=actor.ledger_actor, agency_id=case.agency_id,
+    )  # fmt: skip
     _record(
         publication, actor.ledger_actor, "opened", {"case": case.pk, "due_on": due_on.isoformat()}
     )
@@ -211,12 +219,18 @@ def publication_withdrawal_due(case: Case, actor: Officer, action: str) -> Publi
         return publication  # an earlier outcome already made it due
     publication.withdrawal_reason = WITHDRAWAL_FOR_OUTCOME[RemedyOutcome(step.outcome)]
     publication.withdrawal_occurred_on = step.decided_on
-    publication.withdrawal_due_on = get_calendar().add_workdays(
+    withdrawal_due = get_calendar().add_workdays_provisional(
         step.decided_on, WITHDRAWAL_PERIOD_DAYS
     )
+    publication.withdrawal_due_on = withdrawal_due.on
     publication.save(
         update_fields=["withdrawal_reason", "withdrawal_occurred_on", "withdrawal_due_on"]
     )
+    provisional_deadline_note(
+        instance=publication, field="withdrawal_due_on", start=step.decided_on,
+        workdays=WITHDRAWAL_PERIOD_DAYS, due=withdrawal_due, actor=actor.ledger_actor,
+        agency_id=case.agency_id,
+    )  # fmt: skip
     _record(
         publication,
         actor.ledger_actor,
@@ -494,10 +508,18 @@ def publication_withdraw(
         publication.withdrawal_reason = reason
         publication.withdrawal_statement = strip_bidi(statement.strip())
         publication.withdrawal_occurred_on = occurred_on
-        publication.withdrawal_due_on = get_calendar().add_workdays(occurred_on, 3)
+        withdrawal_due = get_calendar().add_workdays_provisional(
+            occurred_on, WITHDRAWAL_PERIOD_DAYS
+        )
+        publication.withdrawal_due_on = withdrawal_due.on
         publication.withdrawn_at = timezone.now()
         publication.search_tokens = publication_tokens(publication)  # the title only
         publication.save()
+        provisional_deadline_note(
+            instance=publication, field="withdrawal_due_on", start=occurred_on,
+            workdays=WITHDRAWAL_PERIOD_DAYS, due=withdrawal_due, actor=actor.ledger_actor,
+            agency_id=publication.agency_id,
+        )  # fmt: skip
         _record(
             publication,
             actor.ledger_actor,

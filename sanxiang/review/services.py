@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from sanxiang.cases.models import Case, CaseDocument
 from sanxiang.cases.services import case_transition, proposal_sha256
-from sanxiang.core.workdays import get_calendar
+from sanxiang.core.services import provisional_deadline_note
+from sanxiang.core.workdays import Due, get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.models import EvidenceItem
 from sanxiang.ledger.canonical import canonical_json
@@ -271,6 +272,7 @@ def review_submit(
                 log_message=f"case {case.pk}: no eligible reviewer",
             )
         now = timezone.now()
+        due = _due(policy)
         review = Review.objects.create(
             case=case,
             agency_id=case.agency_id,
@@ -284,17 +286,28 @@ def review_submit(
                 else "对是否属于重大执法决定存在争议"
             )[:500],
             disputed=disputed and not rules,
-            due_on=_due(policy),
+            due_on=due.on,
             submitted_at=now,
         )
+        _note_due(review, policy, due, actor)
         _new_round(review, case, actor, declared, policy)
         case_transition(actor=actor, case_id=case.pk, action="submit_review")
     logger.info("review %s: case %s submitted, reviewer %s", review.pk, case.pk, review.reviewer_id)
     return review
 
 
-def _due(policy: ReviewPolicy) -> date:
-    return get_calendar().add_workdays(timezone.localdate(), policy.review_days)
+def _due(policy: ReviewPolicy) -> Due:
+    """审核期限: provisional (暂定, weekends only) where it runs into a year whose holiday
+    schedule is not entered yet, so a review can start in late December."""
+    return get_calendar().add_workdays_provisional(timezone.localdate(), policy.review_days)
+
+
+def _note_due(review: Review, policy: ReviewPolicy, due: Due, actor: Officer) -> None:
+    provisional_deadline_note(
+        instance=review, field="due_on", start=timezone.localdate(),
+        workdays=policy.review_days, due=due, actor=actor.ledger_actor,
+        agency_id=review.agency_id,
+    )  # fmt: skip
 
 
 def _new_round(
@@ -484,8 +497,10 @@ def answer_write(
         )  # fmt: skip
         _record(review, actor, "answered", answer_content(answer))
         policy = policy_for(case.agency_id)
-        review.status, review.due_on = ReviewStatus.UNDER_REVIEW, _due(policy)
+        due = _due(policy)
+        review.status, review.due_on = ReviewStatus.UNDER_REVIEW, due.on
         review.save(update_fields=["status", "due_on"])
+        _note_due(review, policy, due, actor)
         round_ = _new_round(review, case, actor, declared, policy)
         case_transition(actor=actor, case_id=case.pk, action="resubmit_review")
     return round_
