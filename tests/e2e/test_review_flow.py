@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import SHOTS, days_before_today, log_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.dates]  # due dates counted from today
 
 POINTS = (
     "执法主体是否合法", "执法人员是否具备执法资格", "执法程序是否合法", "案件事实是否清楚",

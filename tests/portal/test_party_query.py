@@ -31,6 +31,9 @@ from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verify import verify_ledger
 from tests.cases.conftest import ready_case, set_basis
 
+pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
+
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MORNING = datetime(2026, 5, 20, 9, 0, tzinfo=SHANGHAI)
 
