@@ -34,7 +34,7 @@ Results, 2026-11-23, this 2-CPU machine shared with other jobs, PostgreSQL 15 de
   detail                                             29.8 /   67.0 ms  (1.7)
   export csv 75,239 rows/s; PostgreSQL COPY TO STDOUT 427,434 rows/s
   (the peak RSS printed then, 464 MiB, was this bench's own memory, not the export's: see
-  export_memory_bench.py, which measures the export at 104 MiB flat from 20k to 300k rows)
+  export_memory_bench.py, which measures the export at 104 MiB flat from 20k to 1M rows)
 """
 
 from __future__ import annotations
