@@ -1,13 +1,56 @@
-"""``sanxiang serve``: the production WSGI server (gunicorn), as ``make run`` uses it."""
+"""``sanxiang serve``: the production WSGI server (gunicorn), as ``make run`` uses it.
+
+Pages name their CSS and scripts through the collected files' manifest, so serving without it
+would answer every page with 500. Before starting, serve therefore collects the static files
+into SANXIANG_VAR/static when they are missing or older than the installed code (after an
+upgrade), or, with ``--no-collectstatic``, refuses to start and says what to run.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.contrib.staticfiles.finders import get_finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gunicorn.app.base import BaseApplication
+
+logger = logging.getLogger(__name__)
+
+
+def static_files_problem() -> str | None:
+    """Why the collected static files cannot serve this version (in English), or None.
+
+    Only a manifest-based storage (the default) needs collecting before pages render.
+    """
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return None
+    manifest = Path(staticfiles_storage.path(staticfiles_storage.manifest_name))
+    try:
+        collected = set(json.loads(manifest.read_text(encoding="utf-8"))["paths"])
+        collected_at = manifest.stat().st_mtime
+    except FileNotFoundError:
+        return "not collected yet"
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"manifest {manifest.name} unreadable"
+    ignore = apps.get_app_config("staticfiles").ignore_patterns
+    for finder in get_finders():
+        for path, storage in finder.list(ignore):
+            if path not in collected:
+                return f"{path} is new since the last collection"
+            try:
+                if os.stat(storage.path(path)).st_mtime > collected_at:
+                    return f"{path} changed since the last collection"
+            except (NotImplementedError, OSError):
+                return f"{path} cannot be compared with the collection"
+    return None
 
 
 class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type information
@@ -38,8 +81,27 @@ class Command(BaseCommand):
             help="worker processes (default: SANXIANG_WORKERS or 2)",
         )
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="refuse to start when static files are missing or stale instead of collecting",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        problem = static_files_problem()
+        if problem and options["no_collectstatic"]:
+            raise CommandError(
+                "静态文件尚未收集或已过期，请先运行 sanxiang collectstatic --noinput / "
+                f"static files are not collected or stale ({problem}): "
+                "run `sanxiang collectstatic --noinput` first",
+                returncode=2,
+            )
+        if problem:
+            logger.info("collecting static files into %s: %s", settings.STATIC_ROOT, problem)
+            self.stdout.write(
+                f"正在收集静态文件到 {settings.STATIC_ROOT} / collecting static files ({problem})"
+            )
+            call_command("collectstatic", interactive=False, verbosity=0)
         host = options["host"]
         bind = f"[{host}]:{options['port']}" if ":" in host else f"{host}:{options['port']}"
         log_dir = settings.LOG_DIR
