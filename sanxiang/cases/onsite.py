@@ -254,15 +254,20 @@ def onsite_party(request: HttpRequest) -> HttpResponse:
     )
 
 
+COORDINATE_LIMIT = Decimal(10**7)
+
+
 def _decimal(value: str) -> Decimal | None:
-    value = value.strip()
+    """A coordinate or an accuracy in metres from the browser (JavaScript may write ``1e-7``);
+    None for anything else, or for a magnitude no position has (it could not be quantized)."""
+    value = value.strip()[:40]
     if not value:
         return None
     try:
         number = Decimal(value)
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+    return number if number.is_finite() and abs(number) < COORDINATE_LIMIT else None
 
 
 def _position(data: Any) -> Position | None:
