@@ -1,6 +1,6 @@
 """Amounts of money in yuan: one parser for every amount typed in, and the bounds the columns keep.
 
-Every amount (罚款、没收违法所得、涉案金额、货值、缴款、分期金额、变更后的罚款) is written by an
+Every amount (罚款、涉案金额、缴款、分期金额、变更后的罚款、文书中的拟罚款金额) is written by an
 officer as a plain decimal: digits, at most two decimal places, optionally grouped by commas in
 threes (``12,500.00``). Full-width digits, point and comma, as a Chinese input method types
 them (``１２５００．５０``), are read as their ASCII forms; nothing else is: no sign, no exponent

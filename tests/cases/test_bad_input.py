@@ -280,3 +280,15 @@ def test_a_negative_fine_cannot_be_stored_even_past_the_services(world):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Case.objects.filter(pk=world["clue"].pk).update(fine_yuan=Decimal("-1"))
+
+
+def test_payments_stay_append_only_after_their_amounts_were_constrained(world):
+    """The CHECK constraints rebuilt the tables on SQLite; the triggers were put back."""
+    from django.db import DatabaseError, transaction
+
+    from tests.cases.test_execution import pay
+
+    case = world["served"]
+    payment = pay(world["staff"], case, "100", case.served_on, "非税-2026-0100")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Payment.objects.filter(pk=payment.pk).update(amount_yuan=Decimal("1"))

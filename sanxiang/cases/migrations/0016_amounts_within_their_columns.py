@@ -11,6 +11,29 @@ from sanxiang.ledger.triggers import create_append_only, drop_append_only
 TABLES = ("cases_payment", "cases_remedystep")
 
 
+def _refuse_out_of_range(apps, schema_editor):
+    """An amount stored before the bound (SQLite took a 20-digit fine) would stop the table
+    rebuild with a bare CHECK failure: name the rows instead, for the operator to correct."""
+    checks = [
+        ("cases_case", "fine_yuan", 10**12),
+        ("cases_case", "amount_involved_yuan", 10**14),
+        ("cases_payment", "amount_yuan", 10**12),
+        ("cases_remedystep", "changed_fine_yuan", 10**12),
+    ]
+    found = []
+    with schema_editor.connection.cursor() as cursor:
+        for table, column, limit in checks:
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE {column} < 0 OR {column} >= %s", [limit]
+            )
+            found += [f"{table}.{column} id={row[0]}" for row in cursor.fetchall()]
+    if found:
+        raise RuntimeError(
+            "These rows hold an amount out of range (negative, or too large for the column); "
+            "correct them and run migrate again: " + ", ".join(found)
+        )
+
+
 def _create(apps, schema_editor):
     create_append_only(schema_editor, TABLES)
 
@@ -27,6 +50,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(_refuse_out_of_range, migrations.RunPython.noop),
         migrations.RunPython(_drop, _create),
         migrations.AlterField(
             model_name='case',
