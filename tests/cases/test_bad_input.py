@@ -229,15 +229,15 @@ def test_every_query_parameter_of_every_page_survives_generated_input(client, wo
                 _ok(client.get(url), url)
 
 
-def test_every_office_form_survives_generated_input_and_refused_amounts_store_nothing(
-    client, world
-):
-    staff = world["staff"]
+def _forms_shown(client, world, prefix, users):
+    """The POST forms on every page under ``prefix`` that ``users`` (None: anonymous) see."""
     forms: dict[tuple[str, tuple[str, ...]], tuple[str, dict[str, str]]] = {}
-    for officer in (staff.zhang, staff.head):
-        client.force_login(officer.user)
+    for user in users:
+        client.logout()
+        if user is not None:
+            client.force_login(user.user)
         for route in _routes():
-            if not route.startswith("office/"):
+            if not route.startswith(prefix):
                 continue
             for case in (world["clue"], world["served"], world["on_spot"]):
                 url = _url(route, case.pk)
@@ -252,8 +252,22 @@ def test_every_office_form_survives_generated_input_and_refused_amounts_store_no
                     if "logout" in target or "admin" in target or not fields:
                         continue
                     forms.setdefault((target, tuple(sorted(fields))), (target, fields))
-    assert len(forms) > 10
-    assert {"fine_yuan", "amount", "changed_fine"} <= {n for _, f in forms.values() for n in f}
+    return forms
+
+
+def test_every_form_survives_generated_input_and_refused_amounts_store_nothing(client, world):
+    staff = world["staff"]
+    office = _forms_shown(client, world, "office/", (staff.zhang, staff.head))
+    assert len(office) > 10
+    assert {"fine_yuan", "amount", "changed_fine"} <= {n for _, f in office.values() for n in f}
+    public = _forms_shown(client, world, "gongshi/", (None,))
+    assert any("query" in target for target, _ in public.values())
+    client.logout()
+    for target, fields in public.values():
+        names = sorted(name for name in fields if name != "csrfmiddlewaretoken")
+        if names:
+            _post_with_generated_fields(client, target, fields, names)
+    forms = office
     client.force_login(staff.head.user)
     for target, fields in forms.values():
         names = sorted(name for name in fields if name != "csrfmiddlewaretoken")
