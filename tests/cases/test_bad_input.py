@@ -306,3 +306,16 @@ def test_payments_stay_append_only_after_their_amounts_were_constrained(world):
     payment = pay(world["staff"], case, "100", case.served_on, "非税-2026-0100")
     with pytest.raises(DatabaseError), transaction.atomic():
         Payment.objects.filter(pk=payment.pk).update(amount_yuan=Decimal("1"))
+
+
+@pytest.mark.parametrize(
+    ("url", "json"), [("/gongshi/decisions/", False), ("/api/v1/publications", True)]
+)
+def test_a_request_django_itself_refuses_is_a_chinese_400_too(client, world, url, json):
+    """More query fields than DATA_UPLOAD_MAX_NUMBER_FIELDS: Django's own 400, in Chinese."""
+    response = client.get(url + "?" + "&".join(f"f{i}=1" for i in range(1100)))
+    assert response.status_code == 400
+    if json:
+        assert response.json()["message"].startswith("请求无效")
+    else:
+        assert "请求有误" in response.content.decode()
