@@ -6,7 +6,7 @@ SANXIANG := $(BIN)/sanxiang
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test system-deps run lint test test-sqlite test-postgres clean
+.PHONY: install install-test system-deps run lint test test-sqlite test-postgres test-year-end clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,14 +44,21 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 	SANXIANG_VAR=$$(mktemp -d) $(SANXIANG) makemigrations --check --dry-run
 
-## test: lint, then the whole suite on SQLite and on a throwaway PostgreSQL server
-test: install-test lint test-sqlite test-postgres
+## test: lint, then the whole suite on SQLite and on a throwaway PostgreSQL server, and the
+## date-sensitive tests again with the clock at 20 December of this year (next year's holiday
+## schedule not yet known). Two at a time, one per core; each run's output is printed whole
+## when it ends.
+test: install-test lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres test-year-end
 
 test-sqlite: install-test
 	SANXIANG_VAR=$$(mktemp -d) $(BIN)/pytest
 
 test-postgres: install-test
 	SANXIANG_VAR=$$(mktemp -d) $(BIN)/python scripts/with-postgres.py -- $(BIN)/pytest
+
+test-year-end: install-test
+	SANXIANG_VAR=$$(mktemp -d) SANXIANG_TEST_NOW=$$(date +%Y)-12-20T10:00:00+08:00 $(BIN)/pytest -m dates
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

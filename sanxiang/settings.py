@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import dj_database_url
 
+from sanxiang.core.http import parse_trusted_proxies
 from sanxiang.instance import secret_key, var_dir
 
 
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response (static files and error pages too) carries CSP and no-store.
+    "sanxiang.core.http.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -55,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sanxiang.office.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A malformed id, page or year in a request: a Chinese 400, never a 500.
     "sanxiang.core.params.BadParameterMiddleware",
@@ -106,7 +110,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Authentication -----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords, refusing officers who are no longer 在岗 (at log-in and on every request).
+    "sanxiang.org.backends.ActiveOfficerBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -125,7 +130,13 @@ LOGOUT_REDIRECT_URL = "office:login"
 # out for 15 minutes. Attempts are stored in the database, so all server workers agree.
 AXES_FAILURE_LIMIT = int(os.environ.get("SANXIANG_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SANXIANG_LOGIN_COOLOFF_MINUTES", "15")))
+# One name from one address: a stranger elsewhere cannot lock an officer out. The address is
+# the client's (sanxiang.core.http.client_ip), not a proxy's, or everybody would share one.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "sanxiang.core.http.client_address"
+# Besides, one address that fails this often (over any names) within the cool-off is refused
+# too (office log-in view); high enough for an office whose officers share one NAT address.
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SANXIANG_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_LOCKOUT_TEMPLATE = "office/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -147,13 +158,12 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Proxies whose X-Forwarded-For names the client (当事人查询 counts failures per client address);
-# gunicorn trusts the same addresses for its forwarded headers (sanxiang serve).
-FORWARDED_ALLOW_IPS = [
-    address.strip()
-    for address in os.environ.get("SANXIANG_FORWARDED_ALLOW_IPS", "127.0.0.1").split(",")
-    if address.strip()
-]
+# Addresses (or CIDR blocks) of the reverse proxies in front of Sanxiang. Only when a request
+# comes from one of them is X-Forwarded-For read for the client's address (right to left,
+# skipping these proxies); empty: the connection's peer is the client. The login lockout and the
+# 当事人查询 limiter key on that address. gunicorn's forwarded_allow_ips (sanxiang serve) is a
+# separate setting, SANXIANG_FORWARDED_ALLOW_IPS, used for X-Forwarded-Proto only.
+TRUSTED_PROXIES = parse_trusted_proxies(os.environ.get("SANXIANG_TRUSTED_PROXIES", ""))
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("SANXIANG_CSRF_TRUSTED_ORIGINS", "").split(",")
@@ -162,6 +172,9 @@ CSRF_TRUSTED_ORIGINS = [
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every response (sanxiang.core.http.SecurityHeadersMiddleware);
+# empty: the built-in policy (scripts and styles from this site's static files only).
+CONTENT_SECURITY_POLICY = os.environ.get("SANXIANG_CONTENT_SECURITY_POLICY", "").strip()
 
 # --- Language, time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

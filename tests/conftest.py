@@ -10,16 +10,55 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from sanxiang.core.identifiers import credit_code_check_char
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 SANXIANG = Path(sys.executable).with_name("sanxiang")
+
+#: The instant every test starts at, unless it travels elsewhere itself. A Wednesday in a year
+#: whose holiday schedule is known, away from holidays, so that results never depend on the day
+#: the suite runs. CI runs the date-sensitive tests (marker ``dates``) again with
+#: ``SANXIANG_TEST_NOW`` set to 20 December of the current year (``make test-year-end``).
+TEST_NOW = datetime.fromisoformat(
+    os.environ.get("SANXIANG_TEST_NOW") or "2026-06-10T10:00:00+08:00"
+)
+if TEST_NOW.tzinfo is None:
+    raise pytest.UsageError("SANXIANG_TEST_NOW needs a UTC offset, e.g. 2026-12-20T10:00:00+08:00")
+LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
+_CLOCK_OFFSET = int(TEST_NOW.timestamp() - time.time())  # read before any test travels
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(request):
+    """Every test starts at TEST_NOW and the clock ticks on from there (nothing reads the wall
+    clock unpinned). Tests that need another moment travel there themselves; a test that talks
+    to a server with its own clock (S3 request signing) opts out with ``real_clock``."""
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
+
+
+def pinned_clock_env() -> dict[str, str]:
+    """Environment that starts a subprocess's clock at about TEST_NOW (libfaketime, Debian's
+    ``faketime`` package; installed by ``make system-deps``). Applied as an offset from the
+    real clock, so every subprocess of the session shares one clock that moves forward."""
+    if not LIBFAKETIME.exists():
+        raise RuntimeError(
+            f"{LIBFAKETIME} is missing: install Debian's faketime package (make system-deps)"
+        )
+    return {
+        "LD_PRELOAD": str(LIBFAKETIME),
+        "FAKETIME": f"{_CLOCK_OFFSET:+d}",
+    }  # FAKETIME_DONT_FAKE_MONOTONIC would make time.sleep() fail with EINVAL (libfaketime 0.9.10)
 
 
 @pytest.fixture(autouse=True)
@@ -74,23 +113,29 @@ def make_officer(
     unit,
     name: str,
     number: str | None,
-    valid_from: date = date(2024, 1, 1),
-    valid_until: date = date(2028, 12, 31),
+    valid_from: date | None = None,
+    valid_until: date | None = None,
     roles: tuple[str, ...] = ("officer",),
     category: str = "城市管理",
     user=None,
 ):
-    """An officer with (optionally) one certificate and the given roles."""
+    """An officer with (optionally) one certificate and the given roles.
+
+    The certificate runs from two years before to two years after the test's (pinned) today
+    unless dates are given, so fixtures never expire."""
     from sanxiang.org.models import Certificate, EnforcementCategory, Officer, RoleAssignment
 
     officer = Officer.objects.create(name=name, gender="M", unit=unit, user=user)
     if number:
+        from django.utils import timezone
+
+        today = timezone.localdate()
         certificate = Certificate.objects.create(
             officer=officer,
             number=number,
             region="测试市",
-            valid_from=valid_from,
-            valid_until=valid_until,
+            valid_from=valid_from or today.replace(year=today.year - 2, day=1),
+            valid_until=valid_until or today.replace(year=today.year + 2, day=28),
         )
         certificate.categories.set([EnforcementCategory.objects.get(name=category)])
     for role in roles:
@@ -124,7 +169,7 @@ def instance(tmp_path_factory) -> Instance:
     instance's own directory.
     """
     var = tmp_path_factory.mktemp("instance")
-    env = {**os.environ, "SANXIANG_VAR": str(var)}
+    env = {**os.environ, "SANXIANG_VAR": str(var), **pinned_clock_env()}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     result = Instance(var=var, env=env)
     result.sanxiang("migrate", "--noinput", "-v0")

@@ -116,6 +116,9 @@ class Periods:
     court_opens_on: date  # the first day a court application may be made (第五十三条)
     court_until: date
     demand_over_on: date | None  # the first day after the ten working days of the 催告
+    # 暂定: the ten working days run into a year whose schedule is not entered; the day shown
+    # may be earlier than the real one, so the court may not be asked on it (guards).
+    demand_over_provisional: bool = False
 
 
 def periods(case: Case, calendar: WorkdayCalendar) -> Periods | None:
@@ -127,17 +130,19 @@ def periods(case: Case, calendar: WorkdayCalendar) -> Periods | None:
     parts = instalments(case)
     if case.schedules.exists() and parts:
         lapse = max(lapse, parts[-1].due_on)  # 行政处罚法第七十二条第二款
-    demand_over = (
-        DEMAND_PERIOD.due(case.demand_served_on, calendar) + timedelta(days=1)
+    demand_due = (
+        DEMAND_PERIOD.due_provisional(case.demand_served_on, calendar)
         if case.demand_served_on
         else None
     )
+    demand_over = demand_due.on + timedelta(days=1) if demand_due else None
     return Periods(
         reconsideration_until=RECONSIDERATION_PERIOD.due(case.served_on, calendar),
         litigation_until=litigation,
         court_opens_on=lapse + timedelta(days=1),
         court_until=COURT_APPLICATION_DEADLINE.due(lapse, calendar),
         demand_over_on=demand_over,
+        demand_over_provisional=bool(demand_due and demand_due.provisional),
     )
 
 

@@ -399,7 +399,8 @@ class QueryOutcome(models.TextChoices):
 class PartyQueryAttempt(models.Model):
     """One try at 当事人查询 on the portal. Failures within the last hour, counted per typed case
     number and per client address, decide whether the next try is refused (so every server
-    process agrees). The typed code is never stored."""
+    process agrees), unless an administrator cleared them (``cleared_at``). The typed code is
+    never stored."""
 
     at = models.DateTimeField("时间", auto_now_add=True)
     client_ip = models.CharField("来源地址", max_length=45)
@@ -408,6 +409,12 @@ class PartyQueryAttempt(models.Model):
         Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     outcome = models.CharField("结果", max_length=16, choices=QueryOutcome.choices)
+    cleared_at = models.DateTimeField(
+        "限制解除时间",
+        null=True,
+        blank=True,
+        help_text="管理员解除查询限制后，这次失败不再计入次数限制",
+    )
 
     class Meta:
         verbose_name = "当事人查询记录"

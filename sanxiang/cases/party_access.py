@@ -23,7 +23,9 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sanxiang.cases.documents import KINDS, PARTY_KINDS
@@ -40,7 +42,7 @@ from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob
 from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex
+from sanxiang.ledger.services import actor_for, ledger_append, sha256_hex
 from sanxiang.org.models import Officer, Role
 
 logger = logging.getLogger(__name__)
@@ -195,7 +197,9 @@ def party_query_verify(*, number: str, code: str, client_ip: str) -> PartyGrant:
     number, typed = number_normalise(number), code_normalise(code)
     client_ip = (client_ip or "unknown")[:45]
     now = timezone.now()
-    failures = PartyQueryAttempt.objects.filter(outcome=QueryOutcome.FAILED, at__gt=now - WINDOW)
+    failures = PartyQueryAttempt.objects.filter(
+        outcome=QueryOutcome.FAILED, at__gt=now - WINDOW, cleared_at__isnull=True
+    )
     waits = [
         _retry_at(
             list(failures.filter(case_number=number).values_list("at", flat=True)),
@@ -221,9 +225,12 @@ def party_query_verify(*, number: str, code: str, client_ip: str) -> PartyGrant:
             f"查询失败次数过多，请于 {when} 后再试。",
             log_message=f"party query throttled for {number!r} from {client_ip}",
         )
-    current = party_code_current(case.pk) if case is not None else None
-    # The same comparison whether or not the case and its code exist.
-    expected = current.code if current is not None else code_generate()
+    # The same work whether or not the case and its code exist, so the answer's timing does
+    # not tell which numbers exist: the same code query (for no case, an id no row has), a
+    # decoy code drawn every time, the same constant-time comparison, the same insert.
+    current = party_code_current(case.pk if case is not None else 0)
+    decoy = code_generate()
+    expected = current.code if current is not None else decoy
     matched = hmac.compare_digest(expected.encode(), typed.encode()) and current is not None
     PartyQueryAttempt.objects.create(
         client_ip=client_ip,
@@ -241,6 +248,45 @@ def party_query_verify(*, number: str, code: str, client_ip: str) -> PartyGrant:
     return PartyGrant(case_id=case.pk, code_id=current.pk, expires_at=now + GRANT)
 
 
+def party_query_lockout_clear(*, actor: AbstractBaseUser, attempt_ids: list[int]) -> int:
+    """An administrator lifts the 当事人查询 limits behind the chosen tries.
+
+    The failures of the last hour for each chosen try's case number and client address stop
+    counting (``cleared_at``; the rows stay as the record of the tries). One ledger event per
+    chosen try, naming the attempts it cleared. Returns how many failures were cleared.
+    """
+    now = timezone.now()
+    cleared = 0
+    with transaction.atomic():
+        chosen = list(
+            PartyQueryAttempt.objects.select_for_update(of=("self",))
+            .filter(pk__in=attempt_ids)
+            .select_related("case")
+            .order_by("pk")
+        )
+        for attempt in chosen:
+            failures = PartyQueryAttempt.objects.filter(
+                Q(case_number=attempt.case_number) | Q(client_ip=attempt.client_ip),
+                outcome=QueryOutcome.FAILED,
+                at__gt=now - WINDOW,
+                cleared_at__isnull=True,
+            )
+            ids = sorted(failures.values_list("pk", flat=True))
+            failures.filter(pk__in=ids).update(cleared_at=now)
+            cleared += len(ids)
+            ledger_append(
+                actor=actor_for(actor),
+                action="cases.partyqueryattempt.lockout_cleared",
+                object_type="cases.partyqueryattempt",
+                object_id=attempt.pk,
+                agency_id=attempt.case.agency_id if attempt.case is not None else None,
+                content_sha256=sha256_hex(canonical_json({"attempt": attempt.pk, "cleared": ids})),
+            )
+    logger.info("party query limits cleared by user %s: attempts %s, %s failures", actor.pk,
+                attempt_ids, cleared)  # fmt: skip
+    return cleared
+
+
 # --- what the party sees ----------------------------------------------------------------------
 
 
@@ -249,6 +295,7 @@ class PartyDate:
     label: str
     day: date
     note: str = ""
+    provisional: bool = False  # 暂定: counted weekends only into a year not yet entered
 
 
 @dataclass(frozen=True)
@@ -307,25 +354,28 @@ def _dates(case: Case) -> list[PartyDate]:
     if case.notified_on:
         dates.append(PartyDate("事先告知日期", case.notified_on))
         calendar = get_calendar()
-        try:
-            rules = CaseRules.objects.filter(agency_id=case.agency_id).first() or CaseRules()
+        rules = CaseRules.objects.filter(agency_id=case.agency_id).first() or CaseRules()
+        # Provisional (暂定) where the period runs into a year whose schedule is not entered:
+        # shown marked, never hidden; it is never later than the real date but for 调休上班.
+        statement = calendar.add_workdays_provisional(case.notified_on, rules.statement_days)
+        dates.append(
+            PartyDate(
+                "陈述、申辩期限",
+                statement.on,
+                f"自告知之日起{rules.statement_days}个工作日（行政处罚法第四十五条）",
+                statement.provisional,
+            )
+        )
+        if case.hearing_right:
+            hearing = HEARING_REQUEST_DEADLINE.due_provisional(case.notified_on, calendar)
             dates.append(
                 PartyDate(
-                    "陈述、申辩期限",
-                    calendar.add_workdays(case.notified_on, rules.statement_days),
-                    f"自告知之日起{rules.statement_days}个工作日（行政处罚法第四十五条）",
+                    "要求听证期限",
+                    hearing.on,
+                    "自告知之日起5个工作日（行政处罚法第六十四条）",
+                    hearing.provisional,
                 )
             )
-            if case.hearing_right:
-                dates.append(
-                    PartyDate(
-                        "要求听证期限",
-                        HEARING_REQUEST_DEADLINE.due(case.notified_on, calendar),
-                        "自告知之日起5个工作日（行政处罚法第六十四条）",
-                    )
-                )
-        except DomainError:
-            logger.warning("case %s: no calendar for the statement period", case.pk)
     if case.decided_on:
         dates.append(PartyDate("决定日期", case.decided_on))
     if case.served_on:

@@ -69,15 +69,17 @@ from sanxiang.cases.workflow.definitions import (
 )
 from sanxiang.cases.workflow.engine import GuardContext, TransitionRefused
 from sanxiang.cases.workflow.gate import review_gate
+from sanxiang.cases.workflow.guards import party_act_past_provisional
 from sanxiang.cases.workflow.periods import (
     COURT_APPLICATION_DEADLINE,
     INSTALMENT_DEADLINE_BASIS,
     PAYMENT_DEADLINE,
 )
-from sanxiang.core.deadlines import CalendarDays
+from sanxiang.core.deadlines import CalendarDays, WorkingDays
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.core.money import MoneyRefused, money_parse
-from sanxiang.core.workdays import get_calendar
+from sanxiang.core.services import provisional_deadline_clear, provisional_deadline_note
+from sanxiang.core.workdays import Due, get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
 from sanxiang.evidence.services import Upload, evidence_correct, evidence_register
@@ -704,6 +706,8 @@ def case_transition(
             _follow_up_case(
                 case, actor, today, source=f"当场处罚转一般程序（{evidence_reference(case)}）"
             )
+        late = party_act_past_provisional(case, action, today)
+        step_due: Due | None = None
         keeps_state = case.state == step.target
         case.state = step.target
         if keeps_state:
@@ -722,16 +726,57 @@ def case_transition(
             due = timezone.localtime(case.measure_taken_at + timedelta(hours=24)).date()
             case.step_due_on, case.step_due_basis = due, str(step.deadline)
         else:
-            case.step_due_on, case.step_due_basis = (
-                step.deadline.due(today, calendar),
-                str(step.deadline),
-            )
+            # A working-day limit is provisional (暂定) where it runs into a year whose holiday
+            # schedule is not entered yet; recomputed when the year is entered.
+            step_due = step.deadline.due_provisional(today, calendar)
+            case.step_due_on, case.step_due_basis = step_due.on, str(step.deadline)
         case.save(update_fields=fields)
+        if (
+            step_due is not None
+            and step.deadline is not None
+            and isinstance(step.deadline.period, WorkingDays)
+        ):
+            provisional_deadline_note(
+                instance=case, field="step_due_on", start=today,
+                workdays=step.deadline.period.days, due=step_due, actor=actor.ledger_actor,
+                agency_id=case.agency_id,
+            )  # fmt: skip
+        elif not keeps_state:
+            provisional_deadline_clear(instance=case, field="step_due_on")
+        if late is not None:
+            _flag_past_provisional(case, actor, action, late, today)
         review_gate().on_transition(case, actor, action)
         observers.notify(case, actor, action)
         _record(case, actor, action)
     logger.info("case %s: %s by officer %s -> %s", case.pk, action, actor.pk, case.state)
     return case
+
+
+def _flag_past_provisional(case: Case, actor: Officer, action: str, due: date, today: date) -> None:
+    """A party's act after a provisional (暂定) limit is accepted, never refused (the real limit
+    may be later); it is flagged in the ledger so the office can look at it once the year's
+    schedule is entered."""
+    ledger_append(
+        actor=actor.ledger_actor,
+        action="cases.case.provisional_deadline_passed",
+        object_type="cases.case",
+        object_id=case.pk,
+        agency_id=case.agency_id,
+        content_sha256=sha256_hex(
+            canonical_json(
+                {
+                    "case": case.pk,
+                    "action": action,
+                    "due_on": due.isoformat(),
+                    "on": today.isoformat(),
+                }
+            )
+        ),
+    )
+    logger.warning(
+        "case %s: %s on %s after the provisional limit %s; accepted and flagged",
+        case.pk, action, today, due,
+    )  # fmt: skip
 
 
 def _document_checks(case: Case, actor: Officer, kind: str) -> None:

@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sanxiang.core.workdays import CalendarYearUnknownError, WorkdayCalendar
+from sanxiang.core.workdays import CalendarYearUnknownError, Due, WorkdayCalendar
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,10 @@ class WorkingDays:
 
     def due(self, start: date, calendar: WorkdayCalendar) -> date:
         return calendar.add_workdays(start, self.days)
+
+    def due_provisional(self, start: date, calendar: WorkdayCalendar) -> Due:
+        """The end, counted Monday to Friday where a year's schedule is unknown (暂定)."""
+        return calendar.add_workdays_provisional(start, self.days)
 
     def __str__(self) -> str:
         return f"{self.days}个工作日"
@@ -124,6 +128,13 @@ class Deadline:
 
     def due(self, start: date, calendar: WorkdayCalendar) -> date:
         return self.period.due(start, calendar)
+
+    def due_provisional(self, start: date, calendar: WorkdayCalendar) -> Due:
+        """Working-day periods: possibly provisional (see ``WorkingDays.due_provisional``);
+        other periods are never provisional here (they fall back on their own)."""
+        if isinstance(self.period, WorkingDays):
+            return self.period.due_provisional(start, calendar)
+        return Due(on=self.period.due(start, calendar))
 
     def __str__(self) -> str:
         return f"自{self.starts}起{self.period}（{self.basis}）"

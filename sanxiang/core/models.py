@@ -63,3 +63,37 @@ class CalendarDay(models.Model):
     def __str__(self) -> str:
         kind = "工作日" if self.is_workday else "休息日"
         return f"{self.date:%Y-%m-%d} {kind}（{self.note}）"
+
+
+class ProvisionalDeadline(models.Model):
+    """A stored working-day due date that was counted Monday to Friday into a year whose
+    schedule was not entered yet (暂定), with what it was computed from.
+
+    One table for every such date rather than a flag column next to each ``due_on``: the
+    recompute needs the start and the number of working days, which the owning rows do not
+    keep uniformly (a case's step limit does not store the day its step began), and one table
+    gives one recompute and one 暂定 lookup for all of them. The table is empty for most of
+    the year and holds, around New Year, only the deadlines opened in the last weeks before
+    the schedule is entered. ``object_type`` is the owner's ``app_label.model``; the row goes
+    when the owner's field is recomputed, or overwritten with an exact date.
+    """
+
+    object_type = models.CharField("对象类型", max_length=60)
+    object_id = models.PositiveBigIntegerField("对象编号")
+    field = models.CharField("期限字段", max_length=60)
+    start = models.DateField("起算日")
+    workdays = models.PositiveSmallIntegerField("工作日数")
+    due_on = models.DateField("暂定期限")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "暂定期限"
+        verbose_name_plural = "暂定期限"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "object_id", "field"], name="provisional_deadline_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}#{self.object_id}.{self.field} {self.due_on:%Y-%m-%d}（暂定）"

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.apps import apps
+from django.db import models, transaction
 
-from sanxiang.core.models import CalendarDay, CalendarYear
+from sanxiang.core.models import CalendarDay, CalendarYear, ProvisionalDeadline
 from sanxiang.core.signals import calendar_year_entered
-from sanxiang.core.workdays import package_calendar
+from sanxiang.core.workdays import CalendarYearUnknownError, Due, get_calendar, package_calendar
 from sanxiang.errors import DomainError
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.services import SYSTEM, ledger_append, sha256_hex
+
+logger = logging.getLogger(__name__)
 
 _TRUE = {"是", "工作日", "上班", "1", "true", "yes", "y"}
 _FALSE = {"否", "休息日", "放假", "0", "false", "no", "n"}
@@ -123,5 +127,133 @@ def calendar_year_import(
         CalendarDay(date=e.day, is_workday=e.is_workday, note=e.note, source=source.strip())
         for e in days
     )
-    calendar_year_entered.send(sender=CalendarYear, year=year, actor=actor)
+    calendar_schedule_entered(year=year, actor=actor)
     return record
+
+
+def calendar_schedule_entered(*, year: int, actor: str) -> None:
+    """After ``year``'s schedule was entered (``workdays import-year`` or the 管理后台): tell
+    the apps above (``calendar_year_entered``: the 缴款期限) and recompute every stored
+    provisional working-day due date (``provisional_deadlines_recompute``), in the caller's
+    transaction."""
+    with transaction.atomic():
+        calendar_year_entered.send(sender=CalendarYear, year=year, actor=actor)
+        provisional_deadlines_recompute(actor=actor)
+
+
+# --- provisional (暂定) working-day due dates -----------------------------------------------
+
+
+def _provisional_content(row: ProvisionalDeadline, due_on: date, provisional: bool) -> str:
+    return sha256_hex(
+        canonical_json(
+            {
+                "object_type": row.object_type,
+                "object_id": row.object_id,
+                "field": row.field,
+                "start": row.start.isoformat(),
+                "workdays": row.workdays,
+                "due_on": due_on.isoformat(),
+                "provisional": provisional,
+            }
+        )
+    )
+
+
+def provisional_deadline_note(
+    *,
+    instance: models.Model,
+    field: str,
+    start: date,
+    workdays: int,
+    due: Due,
+    actor: str,
+    agency_id: int | None = None,
+) -> None:
+    """Record whether ``instance.<field>``, just set to ``due.on``, is provisional.
+
+    Call it in the transaction that saves the date, after the save. A provisional date gets
+    (or replaces) its row, a ledger event ``core.provisionaldeadline.recorded``; an exact date
+    removes a row left from an earlier provisional value of the same field.
+    """
+    object_type = instance._meta.label_lower
+    if not due.provisional:
+        provisional_deadline_clear(instance=instance, field=field)
+        return
+    with transaction.atomic():
+        row, _ = ProvisionalDeadline.objects.update_or_create(
+            object_type=object_type,
+            object_id=instance.pk,
+            field=field,
+            defaults={"start": start, "workdays": workdays, "due_on": due.on},
+        )
+        ledger_append(
+            actor=actor,
+            action="core.provisionaldeadline.recorded",
+            object_type=object_type,
+            object_id=instance.pk,
+            agency_id=agency_id,
+            content_sha256=_provisional_content(row, due.on, True),
+        )
+    logger.info(
+        "%s %s: %s=%s is provisional (%s working days from %s, a year's schedule unknown)",
+        object_type, instance.pk, field, due.on, workdays, start,
+    )  # fmt: skip
+
+
+def provisional_deadline_clear(*, instance: models.Model, field: str) -> None:
+    """``instance.<field>`` now holds an exact date (or none): drop its 暂定 mark, if any."""
+    ProvisionalDeadline.objects.filter(
+        object_type=instance._meta.label_lower, object_id=instance.pk, field=field
+    ).delete()
+
+
+def provisional_deadlines_recompute(*, actor: str) -> list[tuple[str, int, str, date, date]]:
+    """Recompute every stored provisional due date that the calendar can now count exactly,
+    write it to its owner and drop the 暂定 mark, each change a ledger event
+    (``core.provisionaldeadline.recomputed``), all in one transaction.
+
+    A date whose owner no longer holds the provisional value (the step moved on and a new date
+    was written) is only unmarked. A date that comes out *earlier* than the provisional one
+    (调休上班 weekend days in its window, see ``core.workdays``) is logged as a warning so the
+    office can check it. Returns ``(object_type, object_id, field, old, new)`` per change.
+    """
+    calendar = get_calendar()
+    changed: list[tuple[str, int, str, date, date]] = []
+    with transaction.atomic():
+        rows = ProvisionalDeadline.objects.select_for_update().order_by("pk")
+        for row in rows:
+            try:
+                exact = calendar.add_workdays(row.start, row.workdays)
+            except CalendarYearUnknownError:
+                continue  # still reaches a year nobody has entered
+            model = apps.get_model(row.object_type)
+            owner = model._default_manager.filter(pk=row.object_id).first()
+            row.delete()
+            if owner is None or getattr(owner, row.field) != row.due_on:
+                logger.info(
+                    "%s %s: %s no longer holds the provisional %s; mark dropped",
+                    row.object_type, row.object_id, row.field, row.due_on,
+                )  # fmt: skip
+                continue
+            if exact != row.due_on:
+                model._default_manager.filter(pk=row.object_id).update(**{row.field: exact})
+            agency = getattr(owner, "agency_id", None)
+            ledger_append(
+                actor=actor,
+                action="core.provisionaldeadline.recomputed",
+                object_type=row.object_type,
+                object_id=row.object_id,
+                agency_id=agency,
+                content_sha256=_provisional_content(row, exact, False),
+            )
+            if exact < row.due_on:
+                logger.warning(
+                    "%s %s: %s moved EARLIER from provisional %s to %s (调休上班 in the window);"
+                    " check this deadline",
+                    row.object_type, row.object_id, row.field, row.due_on, exact,
+                )  # fmt: skip
+            changed.append((row.object_type, row.object_id, row.field, row.due_on, exact))
+    if changed:
+        logger.info("%d provisional due dates recomputed", len(changed))
+    return changed

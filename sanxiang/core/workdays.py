@@ -13,7 +13,26 @@ A day is a working day according to, in order:
    complete by an administrator (``CalendarYear``).
 
 A date in any other year raises :class:`CalendarYearUnknownError`. Guessing "weekends only"
-would silently shorten or lengthen a statutory deadline, so the calendar fails closed.
+would silently shorten or lengthen a statutory deadline, so the strict methods fail closed.
+
+At the year boundary (from mid-December, before next year's schedule is entered) the work must
+not stop, so :meth:`WorkdayCalendar.add_workdays_provisional` counts the unknown part Monday to
+Friday and says so: it returns a :class:`Due` whose ``provisional`` flag is set. Callers that
+store such a date record it (``core.services.provisional_deadline_note``), show it as 暂定 and
+have it recomputed when the year is entered. Callers that must not guess keep
+:meth:`WorkdayCalendar.add_workdays`.
+
+The provisional date is never later than the real one, with one exception. The real schedule
+of the unknown part removes working days (holidays on weekdays: 元旦, 春节 ...), which only
+moves the real date later, and adds working days (调休上班: a Saturday or Sunday declared a
+working day), which moves it earlier. A window that holds more 调休上班 weekend days than
+weekday holidays therefore ends earlier in reality than provisionally — e.g. a window that
+reaches the working Sunday before 春节 but stops before the festival, in a year whose 1 January
+falls on a weekend. The State Council pairs every 调休上班 day with a longer holiday around it,
+so the difference is at most the one or two working days of that pairing. We did not make the
+guess more pessimistic (that would be a guess of a different kind); instead the recompute
+on entering the year logs a warning, and records in the ledger, every date that moved
+*earlier*, so the office can check those few deadlines at once (docs/operations/calendar.md).
 
 ``WorkdayCalendar`` is the pure core (no database); the module functions build one from the
 package and the override tables.
@@ -52,6 +71,15 @@ class CalendarYearUnknownError(DomainError):
 
 
 @dataclass(frozen=True)
+class Due:
+    """A computed due date; ``provisional`` when part of the count fell in a year whose
+    schedule is not known and was counted Monday to Friday (暂定)."""
+
+    on: date
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
 class WorkdayCalendar:
     """Which days are working days, for a fixed set of known years.
 
@@ -86,6 +114,35 @@ class WorkdayCalendar:
             if self.is_workday(day):
                 remaining -= 1
         return day
+
+    def is_workday_provisional(self, day: date) -> bool:
+        """Like :meth:`is_workday`, but a day of an unknown year is a working day when it is a
+        Monday to Friday (an administrator's override for that day, if any, still wins)."""
+        exception = self.exceptions.get(day)
+        if exception is not None:
+            return exception
+        return day.weekday() < 5
+
+    def add_workdays_provisional(self, start: date, n: int) -> Due:
+        """The ``n``-th working day after ``start``, counting the days of unknown years Monday
+        to Friday; ``provisional`` says whether any counted day needed that guess.
+
+        Equal to :meth:`add_workdays` (and not provisional) whenever every day counted lies in
+        a known year. See the module docstring for when the guess can be later than the real
+        date.
+        """
+        if n < 1:
+            raise ValueError(f"n must be a positive number of working days, got {n}")
+        day = start
+        remaining = n
+        guessed = False
+        while remaining:
+            day += _ONE_DAY
+            if day.year not in self.years:
+                guessed = True
+            if self.is_workday_provisional(day):
+                remaining -= 1
+        return Due(on=day, provisional=guessed)
 
     def workdays_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end``.
@@ -156,3 +213,21 @@ def add_workdays(start: date, n: int) -> date:
 def workdays_between(start: date, end: date) -> int:
     """Working days after ``start`` up to and including ``end``."""
     return get_calendar().workdays_between(start, end)
+
+
+def add_workdays_provisional(start: date, n: int) -> Due:
+    """The ``n``-th working day after ``start``, provisional where a year is not known."""
+    return get_calendar().add_workdays_provisional(start, n)
+
+
+def next_year_missing(today: date) -> int | None:
+    """Next year, when ``today`` is on or after 1 November and next year's schedule is not
+    known yet (the office then reminds administrators to enter it); else None."""
+    if today.month < 11:
+        return None
+    year = today.year + 1
+    if year in package_calendar().years:
+        return None
+    from sanxiang.core.models import CalendarYear
+
+    return None if CalendarYear.objects.filter(year=year).exists() else year

@@ -7,12 +7,14 @@ import io
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from sanxiang.cases.models import NumberingRule
 from sanxiang.disclosure.listings import (
@@ -60,6 +62,30 @@ class DemoSummary:
     )  # login, name, agency, roles
 
 
+#: The year the demo's certificate dates are written for (data/demo/officers.csv).
+DEMO_DATES_YEAR = 2026
+
+
+def _shift_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def _as_of_this_year(row: dict[str, str]) -> dict[str, str]:
+    """The demo row with its certificate dates moved by whole years to the year it is loaded,
+    so that a demo loaded in any year has the same valid and expired certificates (孙磊's
+    expired one included) as one loaded in 2026."""
+    years = timezone.localdate().year - DEMO_DATES_YEAR
+    if not years:
+        return row
+    moved = dict(row)
+    for column in ("有效期起", "有效期止"):
+        moved[column] = _shift_years(date.fromisoformat(row[column]), years).isoformat()
+    return moved
+
+
 @transaction.atomic
 def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
     """Load categories, laws, two agencies with units, their staff and log-ins."""
@@ -99,7 +125,7 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
     with officers_file.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     known = set(Certificate.objects.values_list("number", flat=True))
-    missing = [row for row in rows if row["执法证号"] not in known]
+    missing = [_as_of_this_year(row) for row in rows if row["执法证号"] not in known]
     if missing:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))

@@ -26,7 +26,7 @@ def bar_chart_svg(title: str, bars: Sequence[tuple[str, int]]) -> SafeString:
     height = ROW * len(bars) + 8
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" style="max-width:{WIDTH}px" '
+        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
     ]
     for index, (label, value) in enumerate(bars):

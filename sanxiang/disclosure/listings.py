@@ -31,7 +31,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from sanxiang.core.workdays import get_calendar
+from sanxiang.core.services import provisional_deadline_note
+from sanxiang.core.workdays import Due, get_calendar
 from sanxiang.disclosure.models import (
     ListingChange,
     ListingKind,
@@ -39,9 +40,10 @@ from sanxiang.disclosure.models import (
     RepublicationCause,
     RepublicationPeriod,
 )
+from sanxiang.disclosure.normalise import strip_bidi_deep
 from sanxiang.errors import DomainError
 from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex, tree_head_sign
+from sanxiang.ledger.services import SYSTEM, ledger_append, sha256_hex, tree_head_sign
 from sanxiang.org.models import (
     Agency,
     Article,
@@ -220,8 +222,10 @@ BUILDERS = {
 
 
 def listing_content(agency: Agency, kind: str) -> dict[str, Any]:
-    """What list ``kind`` of ``agency`` says today, as canonical-JSON-able data."""
-    return BUILDERS[ListingKind(kind)](agency)
+    """What list ``kind`` of ``agency`` says today, as canonical-JSON-able data, without
+    bidirectional control characters (they could make published text read otherwise)."""
+    content: dict[str, Any] = strip_bidi_deep(BUILDERS[ListingKind(kind)](agency))
+    return content
 
 
 def content_sha256(content: dict[str, Any]) -> str:
@@ -269,15 +273,12 @@ def period_for(cause: str) -> Period:
     raise ListingRefused("未设置公示信息调整期限。", log_message=f"no republication period {cause}")
 
 
-def _due(occurred_on: date, cause: str) -> tuple[date | None, str]:
+def _due(occurred_on: date, cause: str) -> tuple[Due, int, str]:
+    """The re-publication due date: provisional (暂定, weekends only) where the period runs
+    into a year whose holiday schedule is not entered yet; recomputed when it is."""
     period = period_for(cause)
-    try:
-        return get_calendar().add_workdays(occurred_on, period.working_days), period.basis
-    except DomainError as exc:
-        # The year's holiday schedule is not entered yet: the change is still recorded and shown,
-        # with no due date, rather than blocking the edit that caused it.
-        logger.warning("republication due date unknown: %s", exc.log_message)
-        return None, f"{period.basis}（{exc.message}）"
+    due = get_calendar().add_workdays_provisional(occurred_on, period.working_days)
+    return due, period.working_days, period.basis
 
 
 def _note(
@@ -287,7 +288,8 @@ def _note(
         agency_id=agency_id, kind=kind, cause=cause, subject=subject, resolved_at__isnull=True
     ).exists():
         return None
-    due_on, basis = _due(occurred_on, cause)
+    due, working_days, basis = _due(occurred_on, cause)
+    due_on = due.on
     change = ListingChange.objects.create(
         agency_id=agency_id,
         kind=kind,
@@ -298,6 +300,10 @@ def _note(
         due_on=due_on,
         due_basis=basis[:300],
     )
+    provisional_deadline_note(
+        instance=change, field="due_on", start=occurred_on, workdays=working_days, due=due,
+        actor=SYSTEM, agency_id=agency_id,
+    )  # fmt: skip
     logger.info("listing %s of agency %s out of date: %s", kind, agency_id, subject)
     return change
 

@@ -15,6 +15,16 @@ Why and what (sources in ``shared/law/publication.md``):
 - Organisations stay public: 行政相对人名称 and 统一社会信用代码 are fields of the national
   "双公示" exchange format, so an organisation's name and credit code are never masked.
 
+How text is read: the matchers run on a normalised view of the text (``normalise.view``:
+NFKC, so full-width digits and letters read as ASCII; zero-width, soft-hyphen and
+bidirectional control characters dropped; ``• ・ ･ ‧`` read as ``·``; ``陝/陜/粵…`` read as
+``陕/粤…``) and a second time on the same view with spaces and hyphens between letters and
+digits removed (``3502 0319-8503…`` reads as one number). Every finding is mapped back to the
+original characters it came from and replaced there, so the text outside the findings is
+unchanged byte for byte; invisible characters inside a finding are dropped with it. Names,
+addresses and public data given by the caller are compared the same way, also with spaces or
+a missing ``·`` between their characters.
+
 What is found (``Finding.kind``) and what its replacement keeps; every hidden character becomes
 one ``*`` and separators (spaces, hyphens, parentheses, ``·``) are kept as written:
 
@@ -29,26 +39,39 @@ one ``*`` and separators (spaces, hyphens, parentheses, ``·``) are kept as writ
   ``059212345678``: 010 and 02x are 3-digit codes, the others 4) and 400/800 numbers, keeping
   the area code (or 400/800) and the last 2 (``0592-*****67``); 7–8 digits right after
   电话/联系方式/座机/固话/手机, keeping the last 2.
+- numbers the agency already masked, but only partly: 15 or 18 characters of digits and ``*``
+  (with a province prefix or after an ID label) that still show more than the first and last 4
+  (a birth date), and mobiles that show more than the first 3 and last 4 (``1385901****``),
+  are masked again the same way; stars stay stars.
 - ``plate``: a province abbreviation, a letter, an optional ``·`` or space, then 5 or 6 letters
-  and digits (new-energy plates), at least one a digit (GA 36-2018). Keeps the abbreviation and
-  the letter: ``闽D12345`` → ``闽D*****``.
+  and digits (new-energy plates), at least one a digit (GA 36-2018), or 4 and a 学/挂/警/港/澳/
+  领/试/超/使 suffix. Keeps the abbreviation, the letter and the suffix: ``闽D12345`` →
+  ``闽D*****``, ``闽D1234学`` → ``闽D****学``.
 - ``address``: each of ``addresses`` wherever it appears, and its part after the administrative
-  levels alone; the text after 住址/住所/家庭住址/现住/户籍地/联系地址 … up to the next comma,
-  full stop, semicolon, line end or "label：", unless the nearest subject named before the label
-  is an organisation (a name in ``organisations``, 公司, 厂, 统一社会信用代码 …) rather than a
-  person (a name in ``persons``, 身份证, 性别, 法定代表人, 证人 …); with no subject it is masked.
-  Keeps the administrative levels it starts with, down to the county (区/县/县级市/旗) and a
-  following 街道/镇/乡: ``福建省厦门市思明区湖滨南路88号`` → ``福建省厦门市思明区*******``;
-  nothing when none is found, and never a kept part containing a name in ``persons``.
-- ``person_name``: each of ``persons`` wherever it appears, also inside longer words. Becomes
-  the surname and 某: ``王小明`` → ``王某``, ``欧阳娜娜`` → ``欧阳某``.
+  levels alone; the text after 住址/住所/家庭住址/现住/户籍地/联系地址 … (also written with
+  spaces, ``住    址：``), or after a bare 住 following a comma or colon when it starts with
+  administrative levels or names a street, up to the next comma, full stop, semicolon, line end
+  or "label：", unless the nearest subject named before the label is an organisation (a name in
+  ``organisations``, 公司, 厂, 统一社会信用代码 …) rather than a person (a name in ``persons``,
+  身份证, 性别, 法定代表人, 证人 …); with no subject it is masked. For 住所/住所地, an
+  organisation's seat, a 法定代表人/负责人/经营者 and the name right after it are not taken for
+  the subject. Keeps the administrative levels it starts with, down to the county
+  (区/县/县级市/旗) and a following 街道/镇/乡:
+  ``福建省厦门市思明区湖滨南路88号`` → ``福建省厦门市思明区*******``; nothing when none
+  is found, and never a kept part containing a name in ``persons``.
+- ``person_name``: each of ``persons`` wherever it appears, also inside longer words, except
+  right before 省/市/县/自治州 (a place: 金华 in 浙江省金华市; not before 市场, 市民, 县城).
+  Becomes the surname and 某: ``王小明`` → ``王某``, ``欧阳娜娜`` → ``欧阳某``.
 
-Nothing inside an occurrence of one of ``organisations`` is masked (``厦门张三餐饮有限公司`` keeps
-its 张三). A number right after 统一社会信用代码/注册号/组织机构代码/营业执照 is an organisation's
-and is left alone. Findings that overlap: the longest wins (ties: the order of the table above);
-the parts of a losing finding outside every winner are masked entirely, so nothing leaks at the
-edges. Offsets are indices into the original ``str`` (code points). Full-width digits and letters
-are recognised like ASCII ones.
+Nothing inside an occurrence of one of ``organisations`` or ``public`` is masked
+(``厦门张三餐饮有限公司`` keeps its 张三; an officer's 执法证 number or the agency's telephone given
+as public stays); a public value that is also a person's name or address is not public. A
+number right after 统一社会信用代码/注册号/组织机构代码/营业执照 is an organisation's, and one
+after 执法证/检查证/工作证 in the same clause (also the second of ``执法证号：…、…``) an
+officer's, and is left alone, unless a personal label (身份证, 电话 …) comes between. Findings that
+overlap: the longest wins (ties: the order of the table above); the parts of a losing finding
+outside every winner are masked entirely, so nothing leaks at the edges. Offsets are indices
+into the original ``str`` (code points).
 
 Civic data (复姓, provincial codes and plate abbreviations) is read from ``data/disclosure/``.
 """
@@ -64,16 +87,13 @@ from functools import cache
 from pathlib import Path
 
 from sanxiang.core.identifiers import id_number_problem
+from sanxiang.disclosure.normalise import View, plain_term, read_char, term_pattern, view
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "disclosure"
 
 # The order breaks ties between overlapping findings of equal length.
 KINDS = ("id_number", "bank_card", "phone", "plate", "address", "person_name")
 _PRIORITY = {kind: rank for rank, kind in enumerate(KINDS)}
-
-# Full-width digits, letters and separators are read as their ASCII forms; lengths are unchanged,
-# so offsets found in the translated copy are offsets in the original text.
-_HALF_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
 
 # "*" counts as part of a number so that text already masked is never read as a new number.
 _NOT_AFTER = r"(?<![0-9A-Za-z*])"
@@ -122,6 +142,9 @@ def _tables() -> _Tables:
 
 _ID18 = re.compile(_NOT_AFTER + r"[0-9]{17}[0-9Xx]" + _NOT_BEFORE)
 _ID15 = re.compile(_NOT_AFTER + r"[0-9]{15}" + _NOT_BEFORE)
+# Numbers an agency masked only partly: "*" among the digits (see _partly_masked).
+_PARTIAL_ID = re.compile(_NOT_AFTER + r"(?:[0-9*]{17}[0-9Xx*]|[0-9*]{15})" + _NOT_BEFORE)
+_PARTIAL_MOBILE = re.compile(_NOT_AFTER + r"1[3-9*][0-9*]{9}" + _NOT_BEFORE)
 _CARD = re.compile(
     _NOT_AFTER + r"(?:[0-9]{16,19}|[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,3})?)" + _NOT_BEFORE
 )
@@ -141,10 +164,29 @@ _PERSON_ID_LABEL = re.compile(r"(?:身份证|身份号码|证件号码)[^0-9，,
 _ORG_ID_LABEL = re.compile(
     r"(?:信用代码|注册号|组织机构代码|营业执照|登记证号|税务登记号)[^0-9，,。；;\n]{0,6}$"
 )
+# Officers' certificates (执法证号 …) are public: a number after such a label, in the same
+# clause, is theirs, also the second of "执法证号：…、…"; unless a personal label comes between.
+_PUBLIC_NUMBER_LABEL = re.compile(r"执法证|检查证|工作证")
+_PERSONAL_NUMBER_LABEL = re.compile(r"身份|居民|电话|手机|联系|卡号|账号|号牌|车牌|当事人")
+_CLAUSE_END = re.compile(r"[，,。；;\n]")
 
 
 def _labelled(scan: str, start: int, label: re.Pattern[str]) -> bool:
     return label.search(scan, max(0, start - 24), start) is not None
+
+
+def _public_number(scan: str, start: int) -> bool:
+    """A number an organisation's or officer's label names (credit code, 执法证号 …)."""
+    if _labelled(scan, start, _ORG_ID_LABEL):
+        return True
+    clause = scan[max(0, start - 60) : start]
+    ends = list(_CLAUSE_END.finditer(clause))
+    if ends:
+        clause = clause[ends[-1].end() :]
+    labels = list(_PUBLIC_NUMBER_LABEL.finditer(clause))
+    if not labels or (_labelled(scan, start, _PERSON_ID_LABEL) and "执法" not in clause):
+        return False
+    return _PERSONAL_NUMBER_LABEL.search(clause, labels[-1].end()) is None
 
 
 def _real_date(yyyymmdd: str) -> bool:
@@ -175,68 +217,106 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _mask(original: str, scan: str, keep_first: int, keep_last: int) -> str:
-    """Stars for the letters and digits of ``original`` except the first and last few."""
-    positions = [i for i, char in enumerate(scan) if char.isascii() and char.isalnum()]
+def _mask(original: str, keep_first: int, keep_last: int) -> str:
+    """Stars for the letters, digits and stars of ``original`` except the first and last few
+    (read like the view: full-width ``１`` is a digit); invisible characters are dropped."""
+    reads = [read_char(char) for char in original]
+    positions = [
+        i
+        for i, read in enumerate(reads)
+        if len(read) == 1 and read.isascii() and (read.isalnum() or read == "*")
+    ]
     hidden = set(positions[keep_first : len(positions) - keep_last])
-    return "".join("*" if i in hidden else char for i, char in enumerate(original))
+    return "".join(
+        "*" if i in hidden else char if reads[i] else "" for i, char in enumerate(original)
+    )
 
 
 def _finding(
-    kind: str, text: str, scan: str, start: int, end: int, first: int, last: int
+    kind: str, text: str, scan: View, start: int, end: int, first: int, last: int
 ) -> Finding:
+    """A finding of view characters ``start:end``, masked in the original text."""
+    start, end = scan.original_span(start, end)
     original = text[start:end]
-    return Finding(kind, start, end, original, _mask(original, scan[start:end], first, last))
+    return Finding(kind, start, end, original, _mask(original, first, last))
 
 
-def _id_numbers(text: str, scan: str) -> Iterator[Finding]:
+def _id_numbers(text: str, scan: View) -> Iterator[Finding]:
     for pattern in (_ID18, _ID15):
-        for match in pattern.finditer(scan):
-            if _labelled(scan, match.start(), _ORG_ID_LABEL):
+        for match in pattern.finditer(scan.text):
+            if _public_number(scan.text, match.start()):
                 continue
-            if is_id_number(match.group()) or _labelled(scan, match.start(), _PERSON_ID_LABEL):
+            if is_id_number(match.group()) or _labelled(scan.text, match.start(), _PERSON_ID_LABEL):
                 yield _finding("id_number", text, scan, *match.span(), 4, 4)
 
 
-def _bank_cards(text: str, scan: str) -> Iterator[Finding]:
-    for match in _CARD.finditer(scan):
+def _partly_masked(text: str, scan: View) -> Iterator[Finding]:
+    """Numbers an agency masked itself, but so that they still show more than the first and
+    last 4 of an ID number (a birth date) or the first 3 and last 4 of a mobile: masked again
+    the usual way. Stars already there stay stars."""
+    for match in _PARTIAL_ID.finditer(scan.text):
+        number = match.group()
+        if "*" not in number or not any(c.isdigit() for c in number[4:-4]):
+            continue
+        if _public_number(scan.text, match.start()):
+            continue
+        if number[:2] in _tables().id_prefixes or _labelled(
+            scan.text, match.start(), _PERSON_ID_LABEL
+        ):
+            yield _finding("id_number", text, scan, *match.span(), 4, 4)
+    for match in _PARTIAL_MOBILE.finditer(scan.text):
+        number = match.group()
+        if (
+            "*" in number
+            and any(c.isdigit() for c in number[3:-4])
+            and not _public_number(scan.text, match.start())
+        ):
+            yield _finding("phone", text, scan, *match.span(), 3, 4)
+
+
+def _bank_cards(text: str, scan: View) -> Iterator[Finding]:
+    for match in _CARD.finditer(scan.text):
         digits = re.sub(r"[^0-9]", "", match.group())
         if (
             16 <= len(digits) <= 19
             and luhn_valid(digits)
-            and not _labelled(scan, match.start(), _ORG_ID_LABEL)
+            and not _public_number(scan.text, match.start())
         ):
             yield _finding("bank_card", text, scan, *match.span(), 0, 4)
 
 
-def _phones(text: str, scan: str) -> Iterator[Finding]:
-    for match in _MOBILE.finditer(scan):
+def _phones(text: str, scan: View) -> Iterator[Finding]:
+    found: list[tuple[re.Match[str], int, int]] = []
+    for match in _MOBILE.finditer(scan.text):
         kept = len(re.sub(r"[^0-9]", "", match.group(1) or ""))
-        yield _finding("phone", text, scan, *match.span(), kept + 3, 4)
-    for match in _LANDLINE_SEPARATED.finditer(scan):
+        found.append((match, kept + 3, 4))
+    for match in _LANDLINE_SEPARATED.finditer(scan.text):
         kept = len(re.sub(r"[^0-9]", "", match.group(1)))
-        yield _finding("phone", text, scan, *match.span(), kept, 2)
-    for match in _LANDLINE_CONTIGUOUS.finditer(scan):
+        found.append((match, kept, 2))
+    for match in _LANDLINE_CONTIGUOUS.finditer(scan.text):
         area = 3 if match.group()[1] in "12" else 4  # 010 and 02x are the 3-digit area codes
         if len(match.group()) - area in (7, 8):
-            yield _finding("phone", text, scan, *match.span(), area, 2)
-    for match in _SERVICE_NUMBER.finditer(scan):
-        yield _finding("phone", text, scan, *match.span(), 3, 2)
-    for match in _LABELLED_LOCAL.finditer(scan):
+            found.append((match, area, 2))
+    found += [(match, 3, 2) for match in _SERVICE_NUMBER.finditer(scan.text)]
+    for match, first, last in found:
+        if not _public_number(scan.text, match.start()):
+            yield _finding("phone", text, scan, *match.span(), first, last)
+    for match in _LABELLED_LOCAL.finditer(scan.text):
         yield _finding("phone", text, scan, *match.span(1), 0, 2)
 
 
 @cache
 def _plate_pattern() -> re.Pattern[str]:
+    # 5 or 6 letters and digits (new-energy plates have 6), or 4 and a 学/挂/警 … suffix.
     return re.compile(
-        rf"([{_tables().plate_provinces}][A-HJ-NP-Z])([·・•. ]?)([A-HJ-NP-Z0-9]{{5,6}})"
-        + _NOT_BEFORE
+        rf"([{_tables().plate_provinces}]) ?([A-HJ-NP-Z])([·. ]?)"
+        r"([A-HJ-NP-Z0-9]{5,6}|[A-HJ-NP-Z0-9]{4}[学挂警港澳领试超使])" + _NOT_BEFORE
     )
 
 
-def _plates(text: str, scan: str) -> Iterator[Finding]:
-    for match in _plate_pattern().finditer(scan):
-        if any(char.isdigit() for char in match.group(3)):
+def _plates(text: str, scan: View) -> Iterator[Finding]:
+    for match in _plate_pattern().finditer(scan.text):
+        if any(char.isdigit() for char in match.group(4)):
             yield _finding("plate", text, scan, *match.span(), 1, 0)  # the letter
 
 
@@ -250,13 +330,26 @@ _ADMIN_LEVELS = re.compile(
     rf"(?:{_PLACE}{{1,7}}?(?<![小社园校景厂片营])(?:自治县|自治旗|区|县|市|旗))?"
     rf"(?:{_PLACE}{{1,7}}?(?:街道|镇|乡))?"
 )
+_LABEL_WORDS = (
+    *("家庭住址", "家庭地址", "现住址", "现住所", "经常居住地", "居住地址", "居住地"),
+    *("户籍地址", "户籍所在地", "户籍地", "暂住地", "联系地址", "通讯地址", "住址"),
+    *("住所地", "住所", "现住", "暂住"),
+)
+_ORG_LABELS = ("住所", "住所地")  # an organisation's domicile (民法典第六十三条) as often
 _ADDRESS_LABEL = re.compile(
-    r"(?:家庭住址|家庭地址|现住址|现住所|经常居住地|居住地址|居住地|户籍地址|户籍所在地|户籍地"
-    r"|暂住地|联系地址|通讯地址|住址|住所地|住所|现住|暂住)(?:[:：]|为|在|于)?[ ]*"
+    "(?P<label>"
+    # the label words, also written with spaces between their characters (住    址：)
+    + "|".join("[ \t]*".join(word) for word in _LABEL_WORDS)
+    # a bare 住 after a comma or colon: "男，住厦门市…"
+    + r"|(?<=[,，、;；:：\s(（])住(?![宿户房院所址])"
+    + r")[ \t]*(?:[:：]|为|在|于)?[ \t]*"
     # up to the next comma, full stop, semicolon or line end, or the next "label：" in the line
-    r"((?:(?![ \t]+[^\s:：]{1,8}[:：])[^，,。；;\n\r\t])+)"
+    r"(?P<value>(?:(?![ \t]+[^\s:：]{1,8}[:：])[^，,。；;\n\r\t])+)"
 )
 _ADDRESS_HINT = re.compile(r"[0-9省市区县镇乡村路街巷弄号楼室栋幢组]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_STREET = re.compile(r"[路街巷弄号村组栋幢楼室]")
+_ROLE_MARKER = re.compile(r"法定代表人|负责人|经营者")
 _PERSON_MARKER = re.compile(
     r"身份证|身份号码|性别|出生|民族|法定代表人|负责人|经营者|代理人|证人|户主"
     r"|(?<=[，,、:：\s(（])[男女](?=[，,、。；;\s)）])"
@@ -284,57 +377,80 @@ def _address_finding(
     return Finding(kind, start, end, original, kept + "*" * (len(original) - len(kept)))
 
 
-def _occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
-    start = text.find(needle)
-    while start != -1:
-        yield start, start + len(needle)
-        start = text.find(needle, start + 1)
+def _occurrences(scan: View, term: str) -> Iterator[tuple[int, int]]:
+    """Where ``term`` (a name, an address, a number) occurs in the original text, however it
+    is written (see ``normalise.term_pattern``)."""
+    if not plain_term(term):
+        return
+    for match in term_pattern(term).finditer(scan.text):
+        if match.end() > match.start():
+            yield scan.original_span(*match.span())
 
 
-def _given_addresses(text: str, addresses: Sequence[str], persons: Sequence[str]) -> list[Finding]:
+def _given_addresses(
+    text: str, scan: View, addresses: Sequence[str], persons: Sequence[str]
+) -> list[Finding]:
     found = []
     for address in addresses:
         detail = address[len(kept_admin_levels(address)) :]
         for needle in (address, detail) if len(detail) >= 3 else (address,):
-            for start, end in _occurrences(text, needle):
+            for start, end in _occurrences(scan, needle):
                 found.append(_address_finding(text, start, end, persons))
     return found
 
 
 def _labelled_addresses(
     text: str,
-    scan: str,
+    scan: View,
     persons: Sequence[str],
     organisations: Sequence[str],
     known: list[Finding],
 ) -> Iterator[Finding]:
     """Addresses after a label, when the nearest subject named before it is not an organisation
-    (an organisation's 住所 is public; a person's, or an unclear one, is masked)."""
-    values = [m.span(1) for m in _ADDRESS_LABEL.finditer(scan)]
+    (an organisation's 住所 is public; a person's, or an unclear one, is masked). For 住所 and
+    住所地, which name an organisation's seat, a 法定代表人/负责人 and the name after it are no
+    subject: the address is still the organisation's."""
+    labels = list(_ADDRESS_LABEL.finditer(scan.text))
+    values = [scan.original_span(*m.span("value")) for m in labels]
     inside = [(f.start, f.end) for f in known] + values
-    markers: list[tuple[int, bool]] = []  # (end, is_person)
+    markers: list[tuple[int, bool, bool]] = []  # (end in the original, is_person, is_role)
     for pattern, is_person in ((_PERSON_MARKER, True), (_ORG_MARKER, False)):
-        markers += [(m.end(), is_person) for m in pattern.finditer(scan)]
+        for m in pattern.finditer(scan.text):
+            role = _ROLE_MARKER.fullmatch(m.group()) is not None
+            markers.append((scan.original_span(*m.span())[1], is_person, role))
+    roles = [scan.original_span(*m.span()) for m in _ROLE_MARKER.finditer(scan.text)]
     for needles, is_person in ((persons, True), (organisations, False)):
-        markers += [(end, is_person) for n in needles for _, end in _occurrences(text, n)]
+        for needle in needles:
+            for start, end in _occurrences(scan, needle):
+                role = is_person and any(0 <= start - stop <= 8 for _, stop in roles)
+                markers.append((end, is_person, role))
     markers = [
-        (end, is_person)
-        for end, is_person in markers
-        if not any(start < end <= stop for start, stop in inside)
+        marker for marker in markers if not any(start < marker[0] <= stop for start, stop in inside)
     ]
-    for start, end in values:
-        value = text[start:end].rstrip()
-        if not _ADDRESS_HINT.search(scan, start, start + len(value)):
+    for label in labels:
+        value = label.group("value").rstrip()
+        if not _ADDRESS_HINT.search(value) or not _HAN.search(value):
+            continue  # a bare number after 居住地 is no address (and was masked as a number)
+        word = re.sub(r"[ \t]", "", label.group("label"))
+        if word == "住" and not (kept_admin_levels(value) or _STREET.search(value)):
             continue
-        before = [marker for marker in markers if marker[0] <= start]
+        start, end = scan.original_span(label.start("value"), label.start("value") + len(value))
+        before = [
+            marker
+            for marker in markers
+            if marker[0] <= start and not (word in _ORG_LABELS and marker[2])
+        ]
         if before:
             nearest = max(before, key=lambda marker: (marker[0], marker[1]))
             if not nearest[1]:
                 continue
-        yield _address_finding(text, start, start + len(value), persons)
+        yield _address_finding(text, start, end, persons)
 
 
 # --- names ---------------------------------------------------------------------------------
+
+# A name right before these is part of a place name (金华市, 张家镇), not the person.
+_PLACE_AFTER = re.compile(r"省|市(?![场民])|县(?!城)|自治[州县旗]")
 
 
 def name_replacement(name: str) -> str:
@@ -345,14 +461,24 @@ def name_replacement(name: str) -> str:
     return name[0] + "某"
 
 
+def _names(text: str, scan: View, persons: Sequence[str]) -> Iterator[Finding]:
+    for name in persons:
+        for match in term_pattern(name).finditer(scan.text):
+            if _PLACE_AFTER.match(scan.text, match.end()):
+                continue
+            start, end = scan.original_span(*match.span())
+            yield Finding("person_name", start, end, text[start:end], name_replacement(name))
+
+
 # --- putting it together -------------------------------------------------------------------
 
 
 def _resolve(
     candidates: list[Finding], text: str, protected: list[tuple[int, int]]
 ) -> list[Finding]:
-    """Drop findings inside an organisation's name and no-ops; the longest of overlapping
-    findings wins and what a loser covers outside every winner is masked entirely."""
+    """Drop findings inside an organisation's name or other public data, and no-ops; the
+    longest of overlapping findings wins and what a loser covers outside every winner is
+    masked entirely."""
     pending = sorted(
         {
             f
@@ -386,7 +512,9 @@ def _resolve(
 
 
 def _cleaned(values: Sequence[str]) -> list[str]:
-    return sorted({value.strip() for value in values if value.strip()})
+    """The names or values as the matchers compare them: read like the view (NFKC, without
+    invisible characters, ``•`` as ``·``) and without spaces or hyphens."""
+    return sorted({plain_term(value) for value in values if plain_term(value)})
 
 
 def redact(
@@ -395,37 +523,43 @@ def redact(
     persons: Sequence[str] = (),
     addresses: Sequence[str] = (),
     organisations: Sequence[str] = (),
+    public: Sequence[str] = (),
 ) -> Redaction:
     """Mask natural persons' personal data in ``text`` (see the module docstring for what).
 
     ``persons``: names of the natural-person parties and witnesses of the case;
     ``addresses``: their addresses as registered in the case; ``organisations``: names that
-    stay public even where they contain a person's name or a number.
+    stay public even where they contain a person's name or a number; ``public``: other data
+    known to be public (officers' names and 执法证 numbers, the agency's name, address and
+    telephone), never masked wherever they occur, however they are written.
     Raises ``ValueError`` (message in Chinese) for a name of one character, which cannot be
     masked without destroying the text.
     """
     persons = _cleaned(persons)
-    short = [name for name in persons if len(name) < 2]
+    short = [name for name in persons if len(name.replace("·", "")) < 2]
     if short:
         raise ValueError(f"姓名“{short[0]}”只有一个字，无法可靠地去除，请填写全名。")
-    addresses = _cleaned(addresses)
+    addresses = [a for a in (value.strip() for value in addresses) if a]
     organisations = _cleaned(organisations)
-    scan = text.translate(_HALF_WIDTH)
+    plain = view(text)
+    joined = view(text, joined=True)
 
-    candidates = [
-        *_id_numbers(text, scan),
-        *_bank_cards(text, scan),
-        *_phones(text, scan),
-        *_plates(text, scan),
-        *_given_addresses(text, addresses, persons),
-    ]
-    candidates += _labelled_addresses(text, scan, persons, organisations, list(candidates))
-    candidates += [
-        Finding("person_name", start, end, name, name_replacement(name))
-        for name in persons
-        for start, end in _occurrences(text, name)
-    ]
-    protected = [span for name in organisations for span in _occurrences(text, name)]
+    candidates: list[Finding] = []
+    for scan in (plain, joined):
+        candidates += [
+            *_id_numbers(text, scan),
+            *_bank_cards(text, scan),
+            *_phones(text, scan),
+            *_plates(text, scan),
+        ]
+    candidates += _partly_masked(text, joined)
+    candidates += _given_addresses(text, plain, addresses, persons)
+    candidates += _labelled_addresses(text, plain, persons, organisations, list(candidates))
+    candidates += _names(text, plain, persons)
+    # Personal data wins: a "public" value that is also a party's name or address is not public.
+    personal = {*persons, *(plain_term(address) for address in addresses)}
+    public = [value for value in _cleaned(public) if value not in personal]
+    protected = [span for name in [*organisations, *public] for span in _occurrences(plain, name)]
     findings = _resolve(candidates, text, protected)
 
     parts = []

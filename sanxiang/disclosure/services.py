@@ -31,6 +31,7 @@ from sanxiang.cases.models import (
     RemedyStepKind,
 )
 from sanxiang.cases.party_access import code_display
+from sanxiang.core.services import provisional_deadline_note
 from sanxiang.core.workdays import get_calendar
 from sanxiang.disclosure import push
 from sanxiang.disclosure.annual import AnnualFigures, annual_figures
@@ -45,13 +46,14 @@ from sanxiang.disclosure.models import (
     PublicationVersion,
     WithdrawalReason,
 )
+from sanxiang.disclosure.normalise import strip_bidi
 from sanxiang.disclosure.redaction import Redaction, redact
 from sanxiang.disclosure.search import publication_tokens
 from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.services import ledger_append, sha256_hex, tree_head_sign
-from sanxiang.org.models import Agency, Officer, Role
+from sanxiang.org.models import Agency, Certificate, Officer, Role
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +113,7 @@ def _fields(case: Case, kind: str, decided_on: date) -> dict[str, object]:
     ]
     kinds = [PenaltyKind(k).label for k in case.penalty_kinds if k in PenaltyKind.values]
     articles = [f"《{a.law.title}》{a.label}" for a in case.penalty_articles.select_related("law")]
-    return {
+    fields: dict[str, object] = {
         "执法机关": case.agency.name,
         "执法机关统一社会信用代码": case.agency.credit_code,
         "执法对象": "、".join(names),
@@ -126,6 +128,8 @@ def _fields(case: Case, kind: str, decided_on: date) -> dict[str, object]:
         "罚款金额（元）": str(case.fine_yuan) if case.fine_yuan is not None else "",
         "决定日期": decided_on.isoformat(),
     }
+    # Bidirectional overrides would make a published value read differently from the stored one.
+    return {k: strip_bidi(v) if isinstance(v, str) else v for k, v in fields.items()}
 
 
 def publication_open(case: Case, actor: Officer, action: str) -> Publication | None:
@@ -135,7 +139,10 @@ def publication_open(case: Case, actor: Officer, action: str) -> Publication | N
         return None
     decided_on = timezone.localdate()
     days, basis = period_for(kind)
-    due_on = get_calendar().add_workdays(decided_on, days)
+    # Provisional (暂定) where the period runs into a year whose schedule is not entered yet:
+    # the decision must not wait for it; the date is recomputed when the year is entered.
+    due = get_calendar().add_workdays_provisional(decided_on, days)
+    due_on = due.on
     fields = _fields(case, kind, decided_on)
     conclusion = {
         "find_nothing": "未发现违法行为",
@@ -156,7 +163,7 @@ def publication_open(case: Case, actor: Officer, action: str) -> Publication | N
         case=case,
         agency_id=case.agency_id,
         kind=kind,
-        title=f"{case.number or ''} {case.title}".strip(),
+        title=strip_bidi(f"{case.number or ''} {case.title}".strip()),
         decided_on=decided_on,
         due_on=due_on,
         due_basis=f"自决定之日起{days}个工作日（{basis}）"[:300],
@@ -164,6 +171,10 @@ def publication_open(case: Case, actor: Officer, action: str) -> Publication | N
         full_text=case.procedure == Procedure.PENALTY_GENERAL,
         fields=fields,
     )
+    provisional_deadline_note(
+        instance=publication, field="due_on", start=decided_on, workdays=days, due=due,
+        actor=actor.ledger_actor, agency_id=case.agency_id,
+    )  # fmt: skip
     _record(
         publication, actor.ledger_actor, "opened", {"case": case.pk, "due_on": due_on.isoformat()}
     )
@@ -208,12 +219,18 @@ def publication_withdrawal_due(case: Case, actor: Officer, action: str) -> Publi
         return publication  # an earlier outcome already made it due
     publication.withdrawal_reason = WITHDRAWAL_FOR_OUTCOME[RemedyOutcome(step.outcome)]
     publication.withdrawal_occurred_on = step.decided_on
-    publication.withdrawal_due_on = get_calendar().add_workdays(
+    withdrawal_due = get_calendar().add_workdays_provisional(
         step.decided_on, WITHDRAWAL_PERIOD_DAYS
     )
+    publication.withdrawal_due_on = withdrawal_due.on
     publication.save(
         update_fields=["withdrawal_reason", "withdrawal_occurred_on", "withdrawal_due_on"]
     )
+    provisional_deadline_note(
+        instance=publication, field="withdrawal_due_on", start=step.decided_on,
+        workdays=WITHDRAWAL_PERIOD_DAYS, due=withdrawal_due, actor=actor.ledger_actor,
+        agency_id=case.agency_id,
+    )  # fmt: skip
     _record(
         publication,
         actor.ledger_actor,
@@ -268,12 +285,50 @@ def _docx_text(document: CaseDocument) -> str:
     )
 
 
-def _people(case: Case) -> tuple[list[str], list[str], list[str]]:
+@dataclass(frozen=True)
+class KnownData:
+    """What the case says about the people and bodies a decision names, for ``redact``."""
+
+    persons: list[str]  # natural-person parties: masked
+    addresses: list[str]  # their addresses: masked
+    organisations: list[str]  # organisation parties and the agency: public
+    public: list[str]  # handlers' names, officers' 执法证 numbers, the agency's address, phone
+
+    def redact(self, text: str) -> Redaction:
+        return redact(
+            text,
+            persons=self.persons,
+            addresses=self.addresses,
+            organisations=self.organisations,
+            public=self.public,
+        )
+
+
+def _people(case: Case) -> KnownData:
     parties = list(case.parties.all())
-    persons = [p.name for p in parties if p.kind == PartyKind.PERSON]
-    addresses = [p.address for p in parties if p.kind == PartyKind.PERSON]
-    organisations = [p.name for p in parties if p.kind == PartyKind.ORGANISATION]
-    return persons, addresses, [*organisations, case.agency.name]
+    agency = case.agency
+    handlers = list(case.handlers.select_related("unit"))
+    units = {officer.unit for officer in handlers}
+    # Any officer of the agency may be named in a decision (送达人, 记录人 …) with his 执法证号.
+    certificates = Certificate.objects.filter(officer__unit__agency_id=agency.pk).values_list(
+        "number", flat=True
+    )
+    public = [
+        agency.address,
+        agency.phone,
+        *(officer.name for officer in handlers),
+        *certificates,
+        *(value for unit in units for value in (unit.address, unit.phone)),
+    ]
+    return KnownData(
+        persons=[p.name for p in parties if p.kind == PartyKind.PERSON],
+        addresses=[p.address for p in parties if p.kind == PartyKind.PERSON],
+        organisations=[
+            *(p.name for p in parties if p.kind == PartyKind.ORGANISATION),
+            agency.name,
+        ],
+        public=[value for value in public if value],
+    )
 
 
 def publication_draft(publication: Publication) -> Draft:
@@ -295,9 +350,9 @@ def publication_draft(publication: Publication) -> Draft:
         original = _docx_text(source)
     else:
         original = "\n".join(f"{k}：{v}" for k, v in publication.fields.items() if v)
-    persons, addresses, organisations = _people(case)
-    result = redact(original, persons=persons, addresses=addresses, organisations=organisations)
-    return Draft(result.text, sha256_hex(result.text.encode("utf-8")), result, source)
+    result = _people(case).redact(original)
+    text = strip_bidi(result.text)  # no bidirectional override reaches the public
+    return Draft(text, sha256_hex(text.encode("utf-8")), result, source)
 
 
 def _may_confirm(actor: Officer, publication: Publication) -> None:
@@ -405,12 +460,9 @@ def publication_correct(
             raise PublicationRefused(
                 "只有已公示的内容可以更正。", log_message=f"publication {publication.pk} not live"
             )
-        persons, addresses, organisations = _people(publication.case)
         leftover = [
             f
-            for f in redact(
-                text, persons=persons, addresses=addresses, organisations=organisations
-            ).findings
+            for f in _people(publication.case).redact(text).findings
             if f.original != f.replacement  # e.g. a name already written as 王某
         ]
         if leftover:
@@ -419,7 +471,9 @@ def publication_correct(
                 f"更正后的内容仍含有应当隐去的个人信息（{kinds}），请删除后再提交。",
                 log_message=f"publication {publication.pk}: correction not redacted",
             )
-        _publish_version(publication, actor, text.strip(), [], None, reason.strip(), "corrected")
+        _publish_version(
+            publication, actor, strip_bidi(text.strip()), [], None, reason.strip(), "corrected"
+        )
     tree_head_sign()
     return publication
 
@@ -452,12 +506,20 @@ def publication_withdraw(
             occurred_on = min(occurred_on, publication.withdrawal_occurred_on)
         publication.status = PublicationStatus.WITHDRAWN
         publication.withdrawal_reason = reason
-        publication.withdrawal_statement = statement.strip()
+        publication.withdrawal_statement = strip_bidi(statement.strip())
         publication.withdrawal_occurred_on = occurred_on
-        publication.withdrawal_due_on = get_calendar().add_workdays(occurred_on, 3)
+        withdrawal_due = get_calendar().add_workdays_provisional(
+            occurred_on, WITHDRAWAL_PERIOD_DAYS
+        )
+        publication.withdrawal_due_on = withdrawal_due.on
         publication.withdrawn_at = timezone.now()
         publication.search_tokens = publication_tokens(publication)  # the title only
         publication.save()
+        provisional_deadline_note(
+            instance=publication, field="withdrawal_due_on", start=occurred_on,
+            workdays=WITHDRAWAL_PERIOD_DAYS, due=withdrawal_due, actor=actor.ledger_actor,
+            agency_id=publication.agency_id,
+        )  # fmt: skip
         _record(
             publication,
             actor.ledger_actor,

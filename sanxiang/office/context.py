@@ -1,6 +1,9 @@
 """Template context for every office page."""
 
 from django.http import HttpRequest
+from django.utils import timezone
+
+from sanxiang.core.workdays import next_year_missing
 
 # The areas of the office; those without a ``url`` are built by later work and shown disabled.
 AREAS = (
@@ -15,5 +18,14 @@ AREAS = (
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """The office side navigation."""
-    return {"areas": AREAS}
+    """The office side navigation, and for administrators the reminder to enter next year's
+    holiday schedule (``calendar_missing_year``: evaluated only where a page shows it)."""
+    user = getattr(request, "user", None)
+
+    def calendar_missing_year() -> int | None:
+        # Only those who can enter it (管理后台) are reminded; everyone else sees 暂定 dates.
+        if user is None or not (user.is_staff or user.is_superuser):
+            return None
+        return next_year_missing(timezone.localdate())
+
+    return {"areas": AREAS, "calendar_missing_year": calendar_missing_year}

@@ -29,3 +29,29 @@ class SessionActivityMiddleware:
             if now - int(session.get("_seen", 0)) >= REFRESH_SECONDS:
                 session["_seen"] = now
         return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """After an administrator's reset, the office shows only the password form until the
+    officer has set his own (``Officer.password_must_change``). Log-out stays open; the admin
+    and the public pages are not affected, the office is. Must sit after
+    ``AuthenticationMiddleware``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.core.exceptions import ObjectDoesNotExist
+        from django.shortcuts import redirect
+        from django.urls import reverse
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and request.path.startswith("/office/"):
+            try:
+                must_change = bool(user.officer.password_must_change)
+            except ObjectDoesNotExist:
+                must_change = False
+            allowed = {reverse("office:password"), reverse("office:logout")}
+            if must_change and request.path not in allowed:
+                return redirect("office:password")
+        return self.get_response(request)

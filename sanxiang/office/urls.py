@@ -7,13 +7,8 @@ app_name = "office"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="office/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", views.OfficeLoginView.as_view(), name="login"),
+    path("password/", views.password, name="password"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signing-key/", views.signing_key, name="signing-key"),
 ]

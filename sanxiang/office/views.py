@@ -1,18 +1,62 @@
 """The staff office shell: log-in and the home page."""
 
 from datetime import timedelta
+from typing import cast
 
 from django.contrib import messages
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.models import User
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from sanxiang.errors import DomainError
+from sanxiang.org.backends import address_locked_out
 from sanxiang.org.selectors import officer_for_request, officer_for_user
+from sanxiang.org.services import password_change
 from sanxiang.org.signatures import active_key, signing_key_register
 
 CERTIFICATE_WARNING_DAYS = 30
+
+
+class OfficeLoginView(LoginView):
+    """Django's log-in, plus a limit per client address over all names.
+
+    django-axes locks one name from one address (``AXES_LOCKOUT_PARAMETERS``), so failures from
+    elsewhere never lock an officer out; this stops one address from trying many names.
+    """
+
+    template_name = "office/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if address_locked_out(request):
+            return render(request, "office/locked_out.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+
+@never_cache
+@login_required
+def password(request: HttpRequest) -> HttpResponse:
+    """修改密码: the old password, then a new one twice; Django's validators apply."""
+    user = cast(User, request.user)  # login_required
+    form = PasswordChangeForm(user, request.POST or None)
+    forced = bool((officer := officer_for_user(user.pk)) and officer.password_must_change)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_change(user=user, new_password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            form.add_error("new_password1", exc)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, "密码已修改。")
+            return redirect("office:home")
+    return render(request, "office/password.html", {"form": form, "forced": forced})
 
 
 @login_required

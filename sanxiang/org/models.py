@@ -206,6 +206,11 @@ class Officer(models.Model):
         help_text="通过国家统一法律职业资格考试（行政处罚法第五十八条）",
     )
     is_active = models.BooleanField("在岗", default=True)
+    password_must_change = models.BooleanField(
+        "下次登录须修改密码",
+        default=False,
+        help_text="管理员重置密码后设置；本人修改密码后清除",
+    )
 
     class Meta:
         verbose_name = "执法人员"

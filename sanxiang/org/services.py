@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 
+from sanxiang.errors import DomainError
+from sanxiang.ledger.admin_support import record_digest
 from sanxiang.ledger.services import SYSTEM, actor_for, ledger_append, sha256_hex
 from sanxiang.org.importing import (
     OfficerImportRejected,
@@ -310,3 +312,91 @@ def laws_load(*, index: Path) -> list[Law]:
             )
         loaded.append(law)
     return loaded
+
+
+# --- passwords ----------------------------------------------------------------------------------
+
+# Temporary passwords are read out or handed over on paper: no 0/O or 1/I/l to misread.
+_TEMPORARY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+TEMPORARY_PASSWORD_LENGTH = 14
+
+
+def password_change(*, user: User, new_password: str) -> None:
+    """An officer sets his own password (the view has checked the old one).
+
+    Django's validators apply; the ledger records that it changed, never the password or a
+    hash of it. A reset's "must change at next log-in" ends here.
+    """
+    from django.contrib.auth.password_validation import validate_password
+
+    validate_password(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        officer = Officer.objects.filter(user_id=user.pk).select_related("unit").first()
+        agency_id = officer.unit.agency_id if officer is not None else None
+        # The digests are of the rows as saved (as the admin records them): the password's
+        # salted hash is in the user row, the password itself nowhere.
+        ledger_append(
+            actor=actor_for(user),
+            action="auth.user.password_changed",
+            object_type="auth.user",
+            object_id=user.pk,
+            agency_id=agency_id,
+            content_sha256=record_digest(user),
+        )
+        if officer is not None and officer.password_must_change:
+            officer.password_must_change = False
+            officer.save(update_fields=["password_must_change"])
+            ledger_append(
+                actor=actor_for(user),
+                action="org.officer.password_set_after_reset",
+                object_type="org.officer",
+                object_id=officer.pk,
+                agency_id=agency_id,
+                content_sha256=record_digest(officer),
+            )
+    logger.info("user %s changed his password", user.pk)
+
+
+class PasswordResetRefused(DomainError):
+    """An administrator may not reset this officer's password."""
+
+
+def password_reset(*, actor: AbstractBaseUser, officer_id: int) -> str:
+    """An administrator gives an officer a one-time temporary password, returned once.
+
+    The officer must set his own password at the next log-in (``password_must_change``);
+    sessions open with the old password end (Django checks the password hash per session),
+    and a log-in lockout of the name is lifted. The ledger records who reset whose password.
+    """
+    import secrets
+
+    with transaction.atomic():
+        officer = Officer.objects.select_for_update().filter(pk=officer_id).first()
+        user = officer.user if officer is not None else None
+        if officer is None or user is None:
+            raise PasswordResetRefused(
+                "该执法人员没有登录账号，无法重置密码；请先在“登录账号”中关联账号。",
+                log_message=f"officer {officer_id} has no account",
+            )
+        temporary = "".join(
+            secrets.choice(_TEMPORARY_ALPHABET) for _ in range(TEMPORARY_PASSWORD_LENGTH)
+        )
+        user.set_password(temporary)
+        user.save(update_fields=["password"])
+        officer.password_must_change = True
+        officer.save(update_fields=["password_must_change"])
+        ledger_append(
+            actor=actor_for(actor),
+            action="org.officer.password_reset",
+            object_type="org.officer",
+            object_id=officer.pk,
+            agency_id=officer.unit.agency_id,
+            content_sha256=record_digest(officer),
+        )
+    from axes.utils import reset as axes_reset
+
+    axes_reset(username=user.get_username())
+    logger.info("officer %s: password reset by user %s", officer.pk, actor.pk)
+    return temporary

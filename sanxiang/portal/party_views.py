@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from sanxiang.cases.public import (
     party_document_public,
     party_query_public,
 )
+from sanxiang.core.http import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -37,19 +37,6 @@ class PartyQueryForm(forms.Form):
         help_text="例如：示城执罚〔2026〕12号；括号可输入 [ ] 或 ( )",
     )
     code = forms.CharField(label="查询码", max_length=32, help_text="文书上印的十位查询码")
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: ``REMOTE_ADDR``, or behind a trusted proxy the nearest address in
-    X-Forwarded-For that is not itself a trusted proxy."""
-    remote = str(request.META.get("REMOTE_ADDR", ""))
-    trusted = settings.FORWARDED_ALLOW_IPS
-    if "*" in trusted or remote in trusted:
-        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-        for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
-            if hop not in trusted:
-                return hop[:45]
-    return remote or "unknown"
 
 
 def _grant(request: HttpRequest) -> PartyGrant | None:

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from sanxiang.cases.models import Case, CaseDocument
 from sanxiang.cases.services import case_transition, proposal_sha256
-from sanxiang.core.workdays import get_calendar
+from sanxiang.core.services import provisional_deadline_note
+from sanxiang.core.workdays import Due, get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.models import EvidenceItem
 from sanxiang.ledger.canonical import canonical_json
@@ -178,7 +179,12 @@ def materials_check(case: Case, declared: set[int]) -> list[MaterialCheck]:
 
 
 def _eligible_reviewers(case: Case, policy: ReviewPolicy) -> list[Officer]:
-    """法制审核人员 of the agency's review body who never acted on the case (办、审分离)."""
+    """法制审核人员 of the agency's review body who never acted on the case (办、审分离).
+
+    Only acts the reviewer did himself count: being a handler of the case, a ledger event on the
+    case with him as actor (other than the review's own steps), a record he registered or a
+    document he generated. What others typed about him (采集人 on a record) does not.
+    """
     acted = {
         int(actor[5:])
         for actor in LedgerEntry.objects.filter(
@@ -189,12 +195,15 @@ def _eligible_reviewers(case: Case, policy: ReviewPolicy) -> list[Officer]:
         .values_list("actor", flat=True)
     }
     handlers = set(case.handlers.values_list("pk", flat=True))
-    # Whoever collected or registered the case's records, or made its documents, took part too.
+    # Whoever registered the case's records himself, or made its documents, took part too. The
+    # 采集人 field is not counted: the registering officer types it, so counting it would let a
+    # handler strike out (or pick among) reviewers by naming them on a photo.
     if case.number:
-        for collector, creator in EvidenceItem.objects.filter(
-            case_number=case.number, agency_id=case.agency_id
-        ).values_list("collector_id", "created_by_id"):
-            handlers |= {collector, creator}
+        handlers |= set(
+            EvidenceItem.objects.filter(
+                case_number=case.number, agency_id=case.agency_id
+            ).values_list("created_by_id", flat=True)
+        )
     handlers |= set(CaseDocument.objects.filter(case=case).values_list("created_by_id", flat=True))
     candidates = (
         Officer.objects.filter(
@@ -263,6 +272,7 @@ def review_submit(
                 log_message=f"case {case.pk}: no eligible reviewer",
             )
         now = timezone.now()
+        due = _due(policy)
         review = Review.objects.create(
             case=case,
             agency_id=case.agency_id,
@@ -276,17 +286,28 @@ def review_submit(
                 else "对是否属于重大执法决定存在争议"
             )[:500],
             disputed=disputed and not rules,
-            due_on=_due(policy),
+            due_on=due.on,
             submitted_at=now,
         )
+        _note_due(review, policy, due, actor)
         _new_round(review, case, actor, declared, policy)
         case_transition(actor=actor, case_id=case.pk, action="submit_review")
     logger.info("review %s: case %s submitted, reviewer %s", review.pk, case.pk, review.reviewer_id)
     return review
 
 
-def _due(policy: ReviewPolicy) -> date:
-    return get_calendar().add_workdays(timezone.localdate(), policy.review_days)
+def _due(policy: ReviewPolicy) -> Due:
+    """审核期限: provisional (暂定, weekends only) where it runs into a year whose holiday
+    schedule is not entered yet, so a review can start in late December."""
+    return get_calendar().add_workdays_provisional(timezone.localdate(), policy.review_days)
+
+
+def _note_due(review: Review, policy: ReviewPolicy, due: Due, actor: Officer) -> None:
+    provisional_deadline_note(
+        instance=review, field="due_on", start=timezone.localdate(),
+        workdays=policy.review_days, due=due, actor=actor.ledger_actor,
+        agency_id=review.agency_id,
+    )  # fmt: skip
 
 
 def _new_round(
@@ -476,8 +497,10 @@ def answer_write(
         )  # fmt: skip
         _record(review, actor, "answered", answer_content(answer))
         policy = policy_for(case.agency_id)
-        review.status, review.due_on = ReviewStatus.UNDER_REVIEW, _due(policy)
+        due = _due(policy)
+        review.status, review.due_on = ReviewStatus.UNDER_REVIEW, due.on
         review.save(update_fields=["status", "due_on"])
+        _note_due(review, policy, due, actor)
         round_ = _new_round(review, case, actor, declared, policy)
         case_transition(actor=actor, case_id=case.pk, action="resubmit_review")
     return round_

@@ -11,6 +11,9 @@ from sanxiang.cases.services import case_transition
 from sanxiang.cases.workflow.engine import TransitionRefused
 from tests.cases.conftest import attach_full_video
 
+pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
+
+
 TODAY = date(2026, 5, 20)
 
 

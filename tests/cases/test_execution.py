@@ -33,6 +33,9 @@ from sanxiang.core.workdays import get_calendar
 from sanxiang.ledger.models import LedgerEntry
 from tests.cases.conftest import set_basis
 
+pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
+
+
 SERVED = date(2026, 5, 20)  # 收到决定书; 第六十七条: pay by 2026-06-04
 DUE = date(2026, 6, 4)
 

@@ -12,6 +12,8 @@ from sanxiang.cases.services import case_open, case_transition
 from sanxiang.cases.workflow.engine import TransitionRefused
 from tests.cases.conftest import catalogue_rule, new_case, ready_case
 
+pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
+
 TODAY = date(2026, 5, 20)
 
 
@@ -40,6 +42,7 @@ def refused(staff_member, case, action) -> str:
 def test_registering_needs_two_handlers_with_valid_certificates_for_the_category(
     staff, general_case
 ):
+
     general_case.handlers.remove(staff.li)
     assert "两名以上持有今日有效" in refused(staff.head, general_case, "register")
     general_case.handlers.add(staff.wang)  # certified, but for 市场监管

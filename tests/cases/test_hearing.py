@@ -11,6 +11,9 @@ from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_transition
 from sanxiang.cases.workflow.engine import TransitionRefused
 
+pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
+
+
 NOTICE_DAY = date(2026, 5, 20)  # Wednesday
 
 

@@ -21,6 +21,9 @@ from sanxiang.cases.workflow.engine import TransitionRefused
 from sanxiang.ledger.models import LedgerEntry
 from tests.cases.conftest import new_case
 
+pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
+
+
 TODAY = date(2026, 5, 20)
 
 

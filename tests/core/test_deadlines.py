@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 from sanxiang.core.deadlines import CalendarDays, Deadline, WorkingDays
 from sanxiang.core.workdays import package_calendar
 
+pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
+
+
 CAL = package_calendar()
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
@@ -73,3 +77,17 @@ def test_demo_publishes_the_lists_before_acting_and_reloading_changes_nothing(cl
     remedies = client.get("/gongshi/lists/remedies/").content.decode()
     assert "六十日" in remedies
     assert "示范市人民政府" in remedies
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", [2026, 2031, 2040])
+def test_demo_certificates_are_valid_or_expired_as_written_in_whatever_year_it_is_loaded(year):
+    """The demo's officers can act and 孙磊's certificate is expired, in any year."""
+    with time_machine.travel(datetime(year, 3, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        demo_load()
+        today = date(year, 3, 1)
+        valid = Certificate.objects.get(number="99010010002")  # 张伟
+        expired = Certificate.objects.get(number="99010010006")  # 孙磊
+        assert valid.valid_from <= today <= valid.valid_until
+        assert expired.valid_until < today
+        assert valid.valid_until.year - valid.valid_from.year == 2029 - 2024

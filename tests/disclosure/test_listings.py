@@ -29,7 +29,7 @@ from sanxiang.org.models import (
     ServiceGuide,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]  # due dates counted from today
 
 
 def add_item(agency, articles, code="CG-001", name="擅自占用城市道路经营的处罚"):

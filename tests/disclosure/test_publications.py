@@ -25,6 +25,8 @@ from sanxiang.disclosure.services import (
 from sanxiang.ledger.models import LedgerEntry
 from tests.cases.conftest import PERSON_ID, set_basis
 
+pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
+
 # 2026 国庆: 10月1日至7日放假, 10月10日（星期六）上班 (国办发明电〔2025〕… as in chinesecalendar).
 BEFORE_NATIONAL_DAY = date(2026, 9, 30)
 
@@ -43,6 +45,7 @@ def decided(staff, case, articles, on=BEFORE_NATIONAL_DAY):
 def test_a_penalty_decision_is_due_seven_working_days_later_across_national_day(
     staff, general_case, articles
 ):
+
     publication = decided(staff, general_case, articles)
     assert publication.kind == "penalty" and publication.full_text
     assert publication.due_on == date(2026, 10, 15)  # 10-8, 9, 10 (Sat, worked), 12–15

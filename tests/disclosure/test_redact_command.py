@@ -118,3 +118,42 @@ def test_installed_command_exits_2_for_a_missing_file_and_for_bad_bytes(tmp_path
     bad = run("-", stdin=b"\x80\xff")
     assert bad.returncode == 2
     assert bad.stdout == b""
+
+
+def test_public_data_given_on_the_command_line_is_not_masked(tmp_path):
+    path = tmp_path / "决定书.txt"
+    path.write_text("执法人员张强（13502001234），本机关电话0592-2123456。\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command(
+        "redact", str(path), "--public", "13502001234", "--public", "0592 2123456", stdout=out
+    )
+    assert out.getvalue() == "执法人员张强（13502001234），本机关电话0592-2123456。\n"
+
+
+def test_evaluate_prints_recall_and_precision_per_category(tmp_path):
+    case = {
+        "id": "1",
+        "text": "当事人王小明，电话13859012345。",
+        "persons": ["王小明"],
+        "spans": [
+            {"category": "person_name", "start": 3, "end": 6},
+            {"category": "phone", "start": 9, "end": 20},
+        ],
+    }
+    (tmp_path / "set.jsonl").write_text(json.dumps(case, ensure_ascii=False) + "\n")
+    out = io.StringIO()
+    call_command("redact", "--evaluate", str(tmp_path), stdout=out)
+    assert "| phone | 1 | 1 | 100.0% | 1 | 1 | 100.0% |" in out.getvalue()
+    assert "| person_name | 1 | 1 | 100.0% |" in out.getvalue()
+
+
+def test_evaluate_refuses_a_folder_without_labelled_files(tmp_path):
+    with pytest.raises(CommandError, match="不是含有") as refused:
+        call_command("redact", "--evaluate", str(tmp_path))
+    assert refused.value.returncode == 2
+
+
+def test_no_file_and_no_evaluate_is_refused_in_chinese():
+    with pytest.raises(CommandError, match="请指定决定书文件") as refused:
+        call_command("redact")
+    assert refused.value.returncode == 2

@@ -21,6 +21,8 @@ from sanxiang.disclosure.services import (
 from sanxiang.ledger.models import LedgerEntry
 from tests.disclosure.test_publications import decided
 
+pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
+
 DECIDED = date(2026, 5, 20)
 
 
@@ -50,6 +52,7 @@ def _outcome(staff, case, result, on):
 def test_a_revoked_decision_is_due_to_come_down_in_three_working_days(
     staff, general_case, articles
 ):
+
     publication = _published(staff, general_case, articles)
     # 2026-06-18 (Thu); 端午 6-19 … 6-21 off: 6-22, 6-23, 6-24.
     _outcome(staff, general_case, "revoked", date(2026, 6, 18))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.conftest import TEST_NOW
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -18,6 +21,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def days_before_today(days: int, *, at: str | None = None) -> str:
+    """A date (or, with ``at="10:30"``, a date and time) ``days`` before the server's pinned
+    today (tests/conftest.py TEST_NOW), as a date field takes it."""
+    day = (TEST_NOW.date() - timedelta(days=days)).isoformat()
+    return f"{day}T{at}" if at else day
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import SHOTS, log_in, phone
+from tests.e2e.conftest import SHOTS, days_before_today, log_in, phone
 
 pytestmark = pytest.mark.e2e
 
@@ -15,8 +15,8 @@ def open_on_spot_case(page, server: str, fine: str) -> None:
     page.get_by_label("程序").select_option("penalty_simple")
     page.get_by_label("案由").fill("擅自占用城市道路摆摊经营")
     page.get_by_label("执法类别").select_option(label="城市管理")
-    page.get_by_label("违法行为发生日").fill("2026-11-20")
-    page.get_by_label("收到线索日期").fill("2026-11-20")
+    page.get_by_label("违法行为发生日").fill(days_before_today(15))
+    page.get_by_label("收到线索日期").fill(days_before_today(15))
     page.get_by_label("违法事实").fill("当事人在人民路 100 号门前占道摆摊，经劝阻仍未改正。")
     page.get_by_label("罚款金额（元，当场处罚填写）").fill(fine)
     page.get_by_label("当事人姓名或名称").fill("王某某")

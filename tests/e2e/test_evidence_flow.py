@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import SHOTS, log_in, phone
+from tests.e2e.conftest import SHOTS, days_before_today, log_in, phone
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ def test_officer_registers_a_photo_on_a_phone_and_the_head_must_give_a_reason(
     page.get_by_role("link", name="登记新记录").click()
     page.get_by_label("案件编号").fill("示城执罚〔2026〕7号")
     page.get_by_label("记录形式").select_option("photo")
-    page.get_by_label("采集时间").fill("2026-03-02T10:30")
+    page.get_by_label("采集时间").fill(days_before_today(100, at="10:30"))
     page.get_by_label("采集地点").fill("示范市人民路 100 号门前")
     page.get_by_label("证明对象").fill("当事人占道经营的事实")
     page.get_by_label("采集设备").fill("执法记录仪 DSJ-001")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import SHOTS, log_in
+from tests.e2e.conftest import SHOTS, days_before_today, log_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.dates]  # due dates counted from today
 
 POINTS = (
     "执法主体是否合法", "执法人员是否具备执法资格", "执法程序是否合法", "案件事实是否清楚",
@@ -42,8 +42,8 @@ def open_general_case(
     officer.get_by_label("程序").select_option("penalty_general")
     officer.get_by_label("案由").fill(title)
     officer.get_by_label("执法类别").select_option(label="城市管理")
-    officer.get_by_label("违法行为发生日").fill("2026-11-02")
-    officer.get_by_label("收到线索日期").fill("2026-11-03")
+    officer.get_by_label("违法行为发生日").fill(days_before_today(30))
+    officer.get_by_label("收到线索日期").fill(days_before_today(29))
     officer.get_by_label("违法事实").fill(facts)
     officer.get_by_label("当事人类型").select_option(kind)
     officer.get_by_label("当事人姓名或名称").fill(name)
@@ -103,7 +103,7 @@ def test_review_with_one_problem_answered_then_passed_opens_the_decision(
     officer.goto(f"{server}/office/evidence/upload/")
     officer.get_by_label("案件编号").fill(number)
     officer.get_by_label("记录形式").select_option("photo")
-    officer.get_by_label("采集时间").fill("2026-11-03T10:30")
+    officer.get_by_label("采集时间").fill(days_before_today(29, at="10:30"))
     officer.get_by_label("采集地点").fill("示范市人民路 8 号门前")
     officer.get_by_label("证明对象").fill("当事人搭建棚屋的事实")
     officer.get_by_label("采集设备").fill("执法记录仪 DSJ-001")

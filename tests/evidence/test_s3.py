@@ -6,11 +6,13 @@ for its retention period, not even by Sanxiang's own credentials.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +29,11 @@ from tests.evidence.conftest import MP4, metadata, upload
 KEY, SECRET = "sanxiang-test", "sanxiang-test-secret"
 ENDPOINT = "http://127.0.0.1:8333"
 BUCKET = "evidence"
+
+# S3 requests are signed with the client's clock and SeaweedFS refuses a signature more than 15
+# minutes off its own (a Go binary: libfaketime cannot move its clock), so these tests run on the
+# real clock. Nothing they assert depends on the date.
+pytestmark = pytest.mark.real_clock
 WEED = Path(sys.executable).with_name("weed")
 
 
@@ -42,7 +49,16 @@ def client():
 
 @pytest.fixture(scope="module")
 def seaweedfs(tmp_path_factory) -> Iterator[None]:
-    """``weed mini`` (master, volume, filer and S3 in one process) on loopback only."""
+    """``weed mini`` (master, volume, filer and S3 in one process) on loopback only.
+
+    Its ports are fixed, so a test run that finds another run's server (``make test`` runs the
+    SQLite and PostgreSQL suites side by side) waits for it to finish first."""
+    with (Path(tempfile.gettempdir()) / "sanxiang-seaweedfs.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield from _seaweedfs(tmp_path_factory)
+
+
+def _seaweedfs(tmp_path_factory) -> Iterator[None]:
     data = tmp_path_factory.mktemp("seaweedfs")
     process = subprocess.Popen(
         [
@@ -52,6 +68,7 @@ def seaweedfs(tmp_path_factory) -> Iterator[None]:
             "-ip=127.0.0.1",
             "-ip.bind=127.0.0.1",
             "-admin.ui=false",
+            "-master.telemetry=false",  # no statistics sent anywhere
         ],
         env={**os.environ, "AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET},
         stdout=subprocess.DEVNULL,

@@ -20,10 +20,13 @@ from tests.cases.conftest import attach_full_video, ready_case, set_basis
 from tests.review.conftest import declared_all, registered_with_file
 from tests.review.test_review_flow import ALL_OK, submit
 
+pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
+
 
 def test_the_finding_at_the_notice_holds_when_the_catalogue_changes_before_the_decision(
     client, staff, notified_case, django_user_model
 ):
+
     assert Determination.objects.get(case=notified_case, action="notify").required
     admin = django_user_model.objects.create_superuser("root", password="x" * 12)
     client.force_login(admin)

@@ -25,6 +25,9 @@ from sanxiang.review.services import (
 from tests.conftest import make_officer
 from tests.review.conftest import declared_all
 
+pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
+
+
 ALL_OK = {code: PointInput("ok", f"经审查，{label}：符合规定。") for code, label in OPINION_POINTS}
 
 

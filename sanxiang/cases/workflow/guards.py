@@ -7,14 +7,15 @@ defaults, and are listed in docs/operations/cases.md.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from sanxiang.cases.models import PartyKind
+from sanxiang.cases.models import Case, PartyKind
 from sanxiang.cases.workflow.engine import Guard, GuardContext
 from sanxiang.cases.workflow.gate import review_gate
+from sanxiang.core.selectors import is_provisional
 from sanxiang.org.models import Certificate, Officer, Role
 
 # 行政处罚法第五十一条: on-the-spot fines up to 200 yuan for a citizen, 3000 for an organisation.
@@ -126,11 +127,16 @@ def _statement_heard(context: GuardContext) -> str | None:
     if case.notified_on is None or case.statement_closed_on is not None:
         return None
     rules = CaseRules.objects.filter(agency_id=case.agency_id).first() or CaseRules()
-    due = context.calendar.add_workdays(case.notified_on, rules.statement_days)
-    if context.today <= due:
+    due = context.calendar.add_workdays_provisional(case.notified_on, rules.statement_days)
+    if context.today <= due.on:
         return (
-            f"当事人陈述、申辩的期限至 {due:%Y年%m月%d日} 届满；"
-            "当事人已经陈述、申辩或者明确放弃的，请先记录"
+            f"当事人陈述、申辩的期限至 {due.on:%Y年%m月%d日}{'（暂定）' if due.provisional else ''}"
+            " 届满；当事人已经陈述、申辩或者明确放弃的，请先记录"
+        )
+    if due.provisional:
+        return (
+            _provisional_refusal(due.on, "当事人陈述、申辩的期限")
+            + "；当事人已经陈述、申辩或者明确放弃的，请先记录"
         )
     return None
 
@@ -222,9 +228,35 @@ def _hearing_right(context: GuardContext) -> str | None:
     return None if context.case.hearing_right else "拟作出的处罚不属于听证范围"
 
 
+# The party's acts bounded by a working-day limit stored on the case, by action. Such an act
+# is refused when late, unless the limit is provisional (暂定: counted weekends only into a year
+# whose schedule is not entered): the real limit may be later, so the act passes and
+# ``case_transition`` flags it (``cases.case.provisional_deadline_passed``).
+PARTY_ACT_LIMITS = {"request_hearing": "step_due_on"}
+
+
+def party_act_past_provisional(case: Case, action: str, today: date) -> date | None:
+    """The provisional limit a party's act comes after, or None."""
+    field = PARTY_ACT_LIMITS.get(action)
+    due = getattr(case, field) if field else None
+    if field and due and today > due and is_provisional(case, field):
+        return due  # type: ignore[no-any-return]
+    return None
+
+
+def _provisional_refusal(due: date, what: str) -> str:
+    return (
+        f"{what}（{due:%Y年%m月%d日}）是暂定日期：期间跨入尚未录入法定节假日安排的 {due.year} 年，"
+        "实际届满日可能更晚。为不缩短当事人的期间，请系统管理员录入该年度节假日安排后再办理"
+        "（行政处罚法第八十五条）"
+    )
+
+
 def _hearing_request_in_time(context: GuardContext) -> str | None:
     due = context.case.step_due_on
     if due and context.today > due:
+        if is_provisional(context.case, "step_due_on"):
+            return None  # passes; flagged by case_transition
         return f"当事人应在告知后五个工作日内（{due:%Y年%m月%d日}前）提出听证要求，已逾期"
     return None
 
@@ -239,6 +271,8 @@ def _hearing_notice_period_over(context: GuardContext) -> str | None:
     due = context.case.step_due_on
     if due and context.today < due:
         return f"应在举行听证的七个工作日前通知当事人，最早可于 {due:%Y年%m月%d日} 举行"
+    if due and is_provisional(context.case, "step_due_on"):
+        return _provisional_refusal(due, "举行听证的最早日期")
     return None
 
 
@@ -251,6 +285,13 @@ def _hearing_window_closed(context: GuardContext) -> str | None:
         and context.today <= case.step_due_on
     ):
         return f"当事人要求听证的期限至 {case.step_due_on:%Y年%m月%d日} 届满，届满前不得作出决定"
+    if (
+        case.state == "notified"
+        and case.hearing_right
+        and case.step_due_on
+        and is_provisional(case, "step_due_on")
+    ):
+        return _provisional_refusal(case.step_due_on, "当事人要求听证的期限")
     return None
 
 
@@ -389,7 +430,10 @@ def _demand_period_over(context: GuardContext) -> str | None:
         return (
             "催告书送达十日后当事人仍未履行的，方可申请，"
             f"最早于 {found.demand_over_on:%Y年%m月%d日}"
+            + ("（暂定）" if found.demand_over_provisional else "")
         )
+    if found.demand_over_provisional:
+        return _provisional_refusal(found.demand_over_on, "催告期满后可申请的最早日期")
     return None
 
 
