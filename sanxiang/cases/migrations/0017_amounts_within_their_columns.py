@@ -45,7 +45,7 @@ def _drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0015_execution'),
+        ('cases', '0016_party_query_attempt_cleared'),
         ('org', '0003_signing_keys'),
     ]
 
