@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sanxiang.office.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A malformed id, page or year in a request: a Chinese 400, never a 500.
+    "sanxiang.core.params.BadParameterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-axes must come last: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",

@@ -7,6 +7,8 @@ from django.views.generic import RedirectView
 
 from sanxiang.api import urls as api_urls
 
+handler400 = "sanxiang.core.params.handler400"
+
 admin.site.site_header = "三项制度执法平台 · 管理后台"
 admin.site.site_title = "三项制度执法平台"
 admin.site.index_title = "基础数据管理"

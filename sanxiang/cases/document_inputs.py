@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from sanxiang.core.money import MoneyRefused, money_parse
 from sanxiang.errors import DomainError
 
 TEXT_MAX, LONG_TEXT_MAX = 200, 20000
-AMOUNT_MAX = Decimal("1000000000000")
 # 行政强制法第二十五条: a seizure lasts at most thirty days (an extension is a separate decision).
 SEIZURE_DAYS_MAX = 30
 
@@ -160,15 +160,11 @@ def _datetime(value: str) -> datetime | None:
 
 
 def _amount(value: str) -> Decimal | None:
+    """A positive amount (yuan, or a quantity) with at most two decimals, else None."""
     try:
-        amount = Decimal(value.replace(",", "").replace("，", ""))
-    except InvalidOperation:
+        return money_parse(value, label="金额", positive=True)
+    except MoneyRefused:
         return None
-    if not amount.is_finite() or amount <= 0 or amount >= AMOUNT_MAX:
-        return None
-    if amount != amount.quantize(Decimal("0.01")):
-        return None
-    return amount
 
 
 def _qa(value: str, label: str, problems: list[str]) -> list[dict[str, str]]:
@@ -235,7 +231,7 @@ def _clean_one(field: Input, raw: str, problems: list[str]) -> Any:
             return raw
         return str(amount)
     if field.kind == "days":
-        if not raw.isdigit() or not 1 <= int(raw) <= SEIZURE_DAYS_MAX:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= SEIZURE_DAYS_MAX:
             problems.append(f"「{label}」应为 1 至 {SEIZURE_DAYS_MAX} 之间的整数")
             return raw
         return str(int(raw))

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.utils import timezone
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -27,6 +26,7 @@ from docxtpl import DocxTemplate, InlineImage
 from sanxiang.cases.document_inputs import INPUTS
 from sanxiang.cases.models import Case, PartyKind, Procedure
 from sanxiang.core.deadlines import CalendarDays
+from sanxiang.core.scratch import CONVERSION_PREFIX, conversion_dir
 from sanxiang.core.workdays import WorkdayCalendar, get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.org.models import Article
@@ -402,7 +402,8 @@ def convert_to_pdf(docx: bytes) -> bytes:
             "服务器未安装 LibreOffice，无法生成 PDF；请系统管理员安装 libreoffice-writer-nogui。",
             log_message="soffice not found",
         )
-    work = Path(tempfile.mkdtemp(prefix="sanxiang-pdf-", dir=settings.VAR_DIR / "tmp"))
+    # A private folder (0700) that `sanxiang serve` clears of what a crash left behind.
+    work = Path(tempfile.mkdtemp(prefix=CONVERSION_PREFIX, dir=conversion_dir()))
     try:
         source = work / "document.docx"
         source.write_bytes(docx)

@@ -7,6 +7,8 @@ from django import forms
 from sanxiang.cases.document_inputs import INPUTS, Input
 from sanxiang.cases.documents import KINDS
 from sanxiang.cases.models import PartyKind, Procedure
+from sanxiang.core.money import MoneyFormField
+from sanxiang.core.params import is_id
 from sanxiang.org.models import Article, EnforcementCategory
 
 
@@ -35,9 +37,7 @@ class CaseOpenForm(forms.Form):
     facts = forms.CharField(
         label="违法事实", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    fine_yuan = forms.DecimalField(
-        label="罚款金额（元，当场处罚填写）", required=False, max_digits=14, decimal_places=2
-    )
+    fine_yuan = MoneyFormField(label="罚款金额（元，当场处罚填写）", required=False)
     warning_only = forms.BooleanField(label="仅警告", required=False)
     hearing_right = forms.BooleanField(
         label="拟作出的处罚属于听证范围（行政处罚法第六十三条）", required=False
@@ -51,16 +51,26 @@ class CaseOpenForm(forms.Form):
     party_address = forms.CharField(label="住所或地址", max_length=200)
 
 
+class _ArticlesField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Refuses a value that is no database id before it reaches an IN query (a 30-digit
+    number there overflows SQLite's and PostgreSQL's integers instead of matching nothing)."""
+
+    def clean(self, value: Any) -> Any:
+        if value and any(not is_id(str(v)) for v in value):
+            raise forms.ValidationError("请从法律法规库中选择条款。", code="invalid_pk_value")
+        return super().clean(value)
+
+
 class BasisForm(forms.Form):
     """违法依据和处罚依据: articles of laws in force in the 法律法规库."""
 
-    violated = forms.ModelMultipleChoiceField(
+    violated = _ArticlesField(
         label="违法依据（违反的条款）",
         queryset=Article.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    penalty = forms.ModelMultipleChoiceField(
+    penalty = _ArticlesField(
         label="处罚依据（查封、扣押案件为实施依据）",
         queryset=Article.objects.none(),
         required=False,

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import models
 
+from sanxiang.core.money import money_constraint, money_validators
 from sanxiang.org.models import Agency, Article, EnforcementCategory, Officer, Unit
 
 
@@ -84,8 +85,9 @@ class Case(models.Model):
         "拟作出的处罚种类", default=list, blank=True, help_text="行政处罚法第九条所列种类的代码"
     )
     amount_involved_yuan = models.DecimalField(
-        "涉案金额（元）", max_digits=16, decimal_places=2, null=True, blank=True
-    )
+        "涉案金额（元）", max_digits=16, decimal_places=2, null=True, blank=True,
+        validators=money_validators(16),
+    )  # fmt: skip
     review_flags = models.JSONField(
         "重大执法决定情形",
         default=list,
@@ -103,8 +105,9 @@ class Case(models.Model):
         help_text="须经负责人集体讨论决定（行政处罚法第五十七条）",
     )
     fine_yuan = models.DecimalField(
-        "罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
-    )
+        "罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=money_validators(),
+    )  # fmt: skip
     warning_only = models.BooleanField("仅警告", default=False)
     handlers = models.ManyToManyField(Officer, related_name="handled_cases", verbose_name="承办人")
     # 行政处罚法第五十九条第一款第二、三项: the rules violated and the rules the penalty applies,
@@ -171,6 +174,11 @@ class Case(models.Model):
             # 我的案件 lists by due date within an agency (负责人) or a unit (officers).
             models.Index(fields=["agency", "step_due_on"], name="case_agency_due"),
             models.Index(fields=["unit", "step_due_on"], name="case_unit_due"),
+        ]
+        # An amount the column cannot hold would fail every page that reads the case.
+        constraints = [
+            money_constraint("fine_yuan", name="case_fine_in_range"),
+            money_constraint("amount_involved_yuan", max_digits=16, name="case_amount_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -458,7 +466,9 @@ class Payment(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payments")
     paid_on = models.DateField("缴款日期")
-    amount_yuan = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    amount_yuan = models.DecimalField(
+        "金额（元）", max_digits=14, decimal_places=2, validators=money_validators()
+    )
     channel = models.CharField("缴款渠道", max_length=16, choices=PaymentChannel.choices)
     receipt_number = models.CharField("缴款凭证或票据号码", max_length=64)
     recorded_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
@@ -473,7 +483,8 @@ class Payment(models.Model):
                 fields=["case", "receipt_number"],
                 name="payment_receipt_once",
                 violation_error_message="该缴款凭证已登记。",
-            )
+            ),
+            money_constraint("amount_yuan", name="payment_amount_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -564,8 +575,9 @@ class RemedyStep(models.Model):
     decided_on = models.DateField("日期")
     outcome = models.CharField("结果", max_length=16, choices=RemedyOutcome.choices, blank=True)
     changed_fine_yuan = models.DecimalField(
-        "变更后的罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
-    )
+        "变更后的罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=money_validators(),
+    )  # fmt: skip
     recorded_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -579,7 +591,8 @@ class RemedyStep(models.Model):
                 condition=models.Q(kind="outcome"),
                 name="remedy_outcome_once",
                 violation_error_message="该复议或诉讼的结果已登记。",
-            )
+            ),
+            money_constraint("changed_fine_yuan", name="remedy_fine_in_range"),
         ]
 
     def __str__(self) -> str:

@@ -46,6 +46,8 @@ from sanxiang.cases.services import (
 )
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext, Refusal
+from sanxiang.core.money import MoneyRefused, money_parse
+from sanxiang.core.params import is_id
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.models import EvidenceItem
@@ -252,15 +254,20 @@ def onsite_party(request: HttpRequest) -> HttpResponse:
     )
 
 
+COORDINATE_LIMIT = Decimal(10**7)
+
+
 def _decimal(value: str) -> Decimal | None:
-    value = value.strip()
+    """A coordinate or an accuracy in metres from the browser (JavaScript may write ``1e-7``);
+    None for anything else, or for a magnitude no position has (it could not be quantized)."""
+    value = value.strip()[:40]
     if not value:
         return None
     try:
         number = Decimal(value)
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+    return number if number.is_finite() and abs(number) < COORDINATE_LIMIT else None
 
 
 def _position(data: Any) -> Position | None:
@@ -414,17 +421,23 @@ def onsite_penalty(request: HttpRequest, pk: int) -> HttpResponse:
     if data is not None:
         allowed = {a.pk: a for _, group in groups for a in group}
         violated = [
-            allowed[int(v)] for v in data.getlist("violated") if v.isdigit() and int(v) in allowed
+            allowed[int(v)] for v in data.getlist("violated") if is_id(v) and int(v) in allowed
         ]
         penalty = [
-            allowed[int(v)] for v in data.getlist("penalty") if v.isdigit() and int(v) in allowed
+            allowed[int(v)] for v in data.getlist("penalty") if is_id(v) and int(v) in allowed
         ]
         warning = data.get("penalty_kind") == "warning"
-        fine = _decimal(data.get("fine_yuan", ""))
+        fine, fine_problem = None, ""
+        try:
+            fine = money_parse(data.get("fine_yuan", ""), label="罚款金额")
+        except MoneyRefused as exc:
+            fine_problem = exc.message
         if allowed and (not violated or not penalty):
             errors.append(
                 "请选择违法依据和处罚依据（当场处罚决定书应当载明，行政处罚法第五十二条）。"
             )
+        elif fine_problem and not warning:
+            errors.append(fine_problem)
         elif not warning and fine is None:
             errors.append("请填写罚款金额，或选择警告。")
         else:
@@ -455,12 +468,12 @@ def onsite_penalty(request: HttpRequest, pk: int) -> HttpResponse:
         refused = _decide_refusal(case, officer) if case.fine_yuan is not None else None
         refusal = refused if refused and refused.guard == LIMITS_GUARD else None
     chosen_violated = (
-        {int(v) for v in data.getlist("violated") if v.isdigit()}
+        {int(v) for v in data.getlist("violated") if is_id(v)}
         if data is not None
         else set(case.violated_articles.values_list("pk", flat=True))
     )
     chosen_penalty = (
-        {int(v) for v in data.getlist("penalty") if v.isdigit()}
+        {int(v) for v in data.getlist("penalty") if is_id(v)}
         if data is not None
         else set(case.penalty_articles.values_list("pk", flat=True))
     )

@@ -77,6 +77,7 @@ from sanxiang.cases.workflow.periods import (
 )
 from sanxiang.core.deadlines import CalendarDays, WorkingDays
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
+from sanxiang.core.money import MoneyRefused, money_parse
 from sanxiang.core.services import provisional_deadline_clear, provisional_deadline_note
 from sanxiang.core.workdays import Due, get_calendar
 from sanxiang.errors import DomainError
@@ -243,12 +244,7 @@ def case_open(*, actor: Officer, new: NewCase) -> Case:
         raise CaseRefused("违法行为发生日和收到线索日期不能晚于今天。", log_message="future dates")
     if new.violation_ended_on and new.violation_ended_on < new.violation_on:
         raise CaseRefused("违法行为终了日不能早于发生日。", log_message="ended before started")
-    if new.fine_yuan is not None and (
-        new.fine_yuan < 0 or new.fine_yuan != new.fine_yuan.quantize(Decimal("0.01"))
-    ):
-        raise CaseRefused(
-            "罚款金额应为不小于零、最多两位小数的金额（元）。", log_message="bad amount"
-        )
+    _money(new.fine_yuan, "罚款金额")
     definition = PROCEDURES[new.procedure]
     with transaction.atomic():
         case = Case.objects.create(
@@ -413,11 +409,14 @@ ASSESSMENT_OPEN_IN = {
 HEARING_RIGHT_OPEN_IN = {"clue", "investigating", "investigated", "proposed"}
 
 
-def _money(value: Decimal | None, label: str) -> None:
-    if value is not None and (value < 0 or value != value.quantize(Decimal("0.01"))):
-        raise CaseRefused(
-            f"{label}应为不小于零、最多两位小数的金额（元）。", log_message=f"bad amount {label}"
-        )
+def _money(
+    value: object, label: str, *, max_digits: int = 14, positive: bool = False
+) -> Decimal | None:
+    """``core.money.money_parse``, refusing with ``CaseRefused``."""
+    try:
+        return money_parse(value, label=label, max_digits=max_digits, positive=positive)
+    except MoneyRefused as exc:
+        raise CaseRefused(exc.message, log_message=exc.log_message) from None
 
 
 def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case:
@@ -430,7 +429,7 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
             log_message=f"unknown kinds {unknown_kinds} flags {unknown_flags}",
         )
     _money(assessment.fine_yuan, "罚款金额")
-    _money(assessment.amount_involved_yuan, "涉案金额")
+    _money(assessment.amount_involved_yuan, "涉案金额", max_digits=16)
     if (PenaltyKind.FINE in assessment.penalty_kinds) != (assessment.fine_yuan is not None):
         raise CaseRefused(
             "拟处罚种类含罚款的，须填写罚款金额；不罚款的，请不要填写罚款金额。",
@@ -1190,18 +1189,11 @@ def _execution_case(case_id: int, actor: Officer, states: frozenset[str], what: 
 
 
 def _positive_money(value: object, label: str) -> Decimal:
-    """An amount in yuan: a Decimal above zero with at most two decimal places."""
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise CaseRefused(f"{label}不是有效的金额。", log_message=f"bad {label}: {value!r}")
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except ArithmeticError:
-        raise CaseRefused(f"{label}不是有效的金额。", log_message=f"bad {label}") from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
-        raise CaseRefused(
-            f"{label}应为大于零、最多两位小数的金额（元）。", log_message=f"bad {label} {amount}"
-        )
-    return amount.quantize(CENT)
+    """An amount in yuan above zero with at most two decimal places (``core.money``)."""
+    amount = _money(value, label, positive=True)
+    if amount is None:
+        raise CaseRefused(f"请填写{label}。", log_message=f"{label} missing")
+    return amount
 
 
 def _past_date(value: date, label: str, case: Case) -> None:

@@ -1,7 +1,7 @@
 """Office pages for cases: thin adapters over selectors (reads) and services (writes)."""
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -56,6 +56,8 @@ from sanxiang.cases.services import (
 from sanxiang.cases.signing import Signed, approval_text, is_approval, signatures_required
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext
+from sanxiang.core.money import money_parse
+from sanxiang.core.params import id_list_param, int_param, page_param
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.ledger.selectors import entries_for_object
@@ -74,10 +76,7 @@ def my_cases(request):
     officer = officer_for_request(request)
     today = timezone.localdate()
     show_all = request.GET.get("all") == "1"
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_param(request.GET)
     cases = selectors.cases_for(officer)
     if not show_all:
         cases = cases.exclude(state__in=FINISHED_STATES)
@@ -454,7 +453,8 @@ def case_handlers(request, pk):
         case = selectors.case_get_for(officer, pk)
         chosen = list(
             Officer.objects.filter(
-                pk__in=request.POST.getlist("handlers"), unit__agency_id=case.agency_id
+                pk__in=id_list_param(request.POST, "handlers", label="承办人"),
+                unit__agency_id=case.agency_id,
             )
         )
         handlers_set(actor=officer, case_id=case.pk, officers=chosen)
@@ -465,14 +465,8 @@ def case_handlers(request, pk):
     return redirect("cases:detail", pk=pk)
 
 
-def _amount(value: str, label: str) -> Decimal | None:
-    value = value.strip().replace(",", "")
-    if not value:
-        return None
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise DomainError(f"{label}不是有效的金额。", log_message=f"bad {label}") from None
+def _amount(value: str, label: str, max_digits: int = 14) -> Decimal | None:
+    return money_parse(value, label=label, max_digits=max_digits)
 
 
 @login_required
@@ -490,7 +484,7 @@ def case_assess_view(request, pk):
                 penalty_kinds=tuple(request.POST.getlist("penalty_kinds")),
                 fine_yuan=_amount(request.POST.get("fine_yuan", ""), "罚款金额"),
                 amount_involved_yuan=_amount(
-                    request.POST.get("amount_involved_yuan", ""), "涉案金额"
+                    request.POST.get("amount_involved_yuan", ""), "涉案金额", max_digits=16
                 ),
                 hearing_right=request.POST.get("hearing_right") == "yes",
                 complex_or_major=request.POST.get("complex_or_major") == "yes",
@@ -511,10 +505,9 @@ def case_extend(request, pk):
     officer = officer_for_request(request)
     try:
         case = selectors.case_get_for(officer, pk)
-        try:
-            days = int(request.POST.get("days", ""))
-        except ValueError:
-            raise DomainError("请填写延长的日数。", log_message="bad extension days") from None
+        days = int_param(request.POST, "days", label="延长的日数", minimum=1, maximum=3650)
+        if days is None:
+            raise DomainError("请填写延长的日数。", log_message="no extension days")
         extension = decision_extend(
             actor=officer,
             case_id=case.pk,

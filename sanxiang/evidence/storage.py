@@ -7,15 +7,21 @@ Reading and writing go in 1 MiB chunks; memory stays flat for a multi-gigabyte v
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import secrets
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 from django.core.files import File
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
+from sanxiang.core.scratch import EVIDENCE_PARTIAL_DIR
 from sanxiang.ledger.content import register_event_check
 
 CHUNK = 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 class _Hash(Protocol):
@@ -91,17 +97,84 @@ def blob_name(sha256: str) -> str:
 
 
 def store_blob(handle: IO[bytes], sha256: str) -> tuple[str, bool]:
-    """Store the stream under its address; ``(name, created)``; existing content is reused."""
+    """Store the stream under its address; ``(name, created)``.
+
+    A blob already at the address is reused only if it is whole: the right size and, on a
+    local store, the right SHA-256. A truncated or altered one (left by a crash, say) is
+    replaced by these bytes, and the replacement is logged.
+    """
     storage = evidence_storage()
     name = blob_name(sha256)
+    size = handle.seek(0, os.SEEK_END)
     if storage.exists(name):
-        return name, False
+        problem = _existing_blob_problem(storage, name, sha256, size)
+        if problem is None:
+            return name, False
+        logger.warning("replacing the stored blob %s: %s", sha256, problem)
+        if not isinstance(storage, FileSystemStorage):
+            storage.delete(name)
     handle.seek(0)
+    if isinstance(storage, FileSystemStorage):
+        _write_atomically(storage, name, handle)
+        return name, True
     saved = storage.save(name, File(handle, name=name))
     if saved != name:  # another upload of the same bytes won the race: keep one copy
         storage.delete(saved)
         return name, False
     return name, True
+
+
+def _existing_blob_problem(storage: Storage, name: str, sha256: str, size: int) -> str | None:
+    """Why the blob at ``name`` cannot be trusted to hold these bytes (English), or None.
+
+    An object store writes an object whole or not at all, so there the size is checked; a
+    local file may have been cut short by a crash, so its bytes are hashed again.
+    """
+    stored_size = storage.size(name)
+    if stored_size != size:
+        return f"it has {stored_size} bytes, the upload {size}"
+    if isinstance(storage, FileSystemStorage):
+        with storage.open(name, "rb") as existing:
+            actual = digest_stream(existing).sha256
+        if actual != sha256:
+            return f"its bytes hash to {actual}"
+    return None
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomically(storage: FileSystemStorage, name: str, handle: IO[bytes]) -> None:
+    """Write to a temporary name (mode 0600), fsync, rename into place, fsync the folder.
+
+    A crash at any point leaves either no blob at ``name`` or the whole blob, never part of
+    one; a leftover temporary file is removed by ``sanxiang serve`` at start.
+    """
+    final = Path(storage.path(name))
+    # Same file system as the final path, so the rename is atomic; one folder, so what a crash
+    # leaves is found at start without walking the whole store.
+    partial_dir = Path(storage.location) / EVIDENCE_PARTIAL_DIR
+    partial_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = partial_dir / f"{final.name}.{secrets.token_hex(8)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks(handle):
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o600)  # whatever the umask
+        os.replace(temporary, final)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_dir(final.parent)
 
 
 def open_blob(name: str) -> Any:

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from sanxiang.core.params import BadParameter, int_param
 from sanxiang.errors import DomainError
 from sanxiang.ledger import selectors
 
@@ -26,15 +27,9 @@ def _b64(value: bytes) -> str:
 
 
 def _int(request: HttpRequest, name: str) -> int:
-    raw = request.GET.get(name, "")
-    try:
-        value = int(raw)
-    except ValueError:
-        raise DomainError(
-            f"参数 {name} 应为非负整数。", log_message=f"bad {name}={raw!r}"
-        ) from None
-    if value < 0:
-        raise DomainError(f"参数 {name} 应为非负整数。", log_message=f"negative {name}")
+    value = int_param(request.GET, name, label=name)
+    if value is None:
+        raise BadParameter(f"请提供参数 {name}（非负整数）。", log_message=f"no {name}")
     return value
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from sanxiang.cases.public import document_verification_public
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.flowchart import describe, main_line, render_svg
+from sanxiang.core.params import id_param, page_param
 from sanxiang.disclosure.public import (
     annual_report_context_public,
     annual_report_public,
@@ -37,14 +38,11 @@ def index(request):
 def officers(request):
     """行政执法人员清单 (事中公示), optionally for one agency, paginated."""
     agencies = list(agency_list_public())
-    try:
-        agency_id = int(request.GET.get("agency", ""))
-    except ValueError:
-        agency_id = None
+    agency_id = id_param(request.GET, "agency", label="执法主体")
     selected = next((a for a in agencies if a.pk == agency_id), None)
     page = Paginator(
         officer_list_public(agency_id=selected.pk if selected else None), OFFICERS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    ).get_page(page_param(request.GET))
     today = timezone.localdate()
     rows = []
     for officer in page.object_list:
@@ -126,18 +124,12 @@ def decisions(request):
     """执法决定公示 (事后公开): search and filters, newest first, 20 a page."""
     agencies = list(agency_list_public())
     q = request.GET.get("q", "").strip()[:100]
-    try:
-        agency_id = int(request.GET.get("agency", "")) or None
-    except ValueError:
-        agency_id = None
+    agency_id = id_param(request.GET, "agency", label="执法主体")
     kind = request.GET.get("kind", "")
     if kind not in dict(kinds_public()):
         kind = ""
     since, until = _date(request.GET.get("since", "")), _date(request.GET.get("until", ""))
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_param(request.GET)
     # Paging by cursor (the last or first row shown), so every page is as fast as the first and
     # stays put while decisions are published; a bare ?page=N (old links) still counts rows.
     before, after = _cursor(request.GET.get("before", "")), _cursor(request.GET.get("after", ""))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases.models import Case, PenaltyKind, ReviewFlag
+from sanxiang.core.params import is_id, year_param
 from sanxiang.errors import DomainError
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_request
@@ -47,7 +48,7 @@ from sanxiang.review.services import (
 
 
 def _declared(request: HttpRequest) -> set[int]:
-    return {int(v) for v in request.POST.getlist("declared") if v.isdigit()}
+    return {int(v) for v in request.POST.getlist("declared") if is_id(v)}
 
 
 @login_required
@@ -239,22 +240,26 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 def _participants(request: HttpRequest, agency_id: int) -> list[ParticipantInput]:
     rows = []
     names = request.POST.getlist("p_name")
+
+    def column(key: str, i: int) -> str:  # a row the browser sent short reads as blank
+        values = request.POST.getlist(key)
+        return values[i] if i < len(values) else ""
+
     for i, name in enumerate(names):
         if not name.strip():
             continue
-        officers = request.POST.getlist("p_officer")
-        officer_id = officers[i] if i < len(officers) else ""
+        officer_id = column("p_officer", i)
         officer = (
             Officer.objects.filter(pk=officer_id, unit__agency_id=agency_id).first()
-            if officer_id.isdigit()
+            if is_id(officer_id)
             else None
         )
         rows.append(
             ParticipantInput(
                 name=name,
-                capacity=request.POST.getlist("p_capacity")[i],
-                view=request.POST.getlist("p_view")[i],
-                vote=request.POST.getlist("p_vote")[i],
+                capacity=column("p_capacity", i),
+                view=column("p_view", i),
+                vote=column("p_vote", i),
                 officer_id=officer.pk if officer else None,
             )
         )
@@ -350,8 +355,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     officer = officer_for_request(request)
     if not _may_see_figures(officer):
         raise PermissionDenied("只有负责人、监督人员和法制审核人员可以查看审核统计。")
-    year = request.GET.get("year", "")
-    year_value = int(year) if year.isdigit() else timezone.localdate().year
+    year_value = year_param(request.GET, default=timezone.localdate().year)
     data = figures_for(agency_id=officer.unit.agency_id, year=year_value)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(

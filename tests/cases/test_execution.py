@@ -144,8 +144,10 @@ def test_the_late_fee_stops_while_reconsideration_is_pending_and_payment_settles
         ("-5", "大于零"),
         ("0", "大于零"),
         ("10.001", "最多两位小数"),
-        ("NaN", "大于零"),
-        (None, "不是有效的金额"),
+        ("NaN", "不是有效的金额"),
+        ("1e3", "不是有效的金额"),
+        ("9" * 20, "不能达到或超过"),
+        (None, "请填写缴款金额"),
         ("1000.01", "超过"),
     ],
 )

@@ -336,3 +336,14 @@ def test_a_second_officer_without_a_certificate_for_the_category_cannot_decide(
     case.refresh_from_db()
     assert case.state == "on_site" and case.decided_on is None
     assert not CaseDocument.objects.exists()
+
+
+@pytest.mark.parametrize("latitude", ["1e999999", "9" * 40, "NaN", "-Infinity"])
+def test_a_position_no_phone_reports_is_ignored_not_a_server_error(
+    client, staff, officer, latitude
+):
+    case = open_case(client, staff)
+    response = upload(client, case, [photo()], latitude=latitude, longitude="119.2965")
+    assert response.status_code == 400
+    assert "请填写拍摄地点" in response.content.decode()
+    assert not EvidenceItem.objects.exists()

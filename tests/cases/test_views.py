@@ -192,4 +192,4 @@ def test_my_cases_hides_finished_cases_unless_asked_and_pages_through_the_rest(
     assert general_case.title in everything and "下一页" in everything
     second = client.get(reverse("cases:mine"), {"all": "1", "page": "2"}).content.decode()
     assert second.count("<tr") - 1 == 1 and "上一页" in second
-    assert client.get(reverse("cases:mine"), {"page": "x"}).status_code == 200
+    assert client.get(reverse("cases:mine"), {"page": "x"}).status_code == 400

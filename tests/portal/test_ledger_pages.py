@@ -63,7 +63,7 @@ def test_consistency_proof_verifies(client, log):
 @pytest.mark.parametrize(
     ("name", "params", "message"),
     [
-        ("portal:ledger-proof", {"index": "x", "size": 3}, "index 应为非负整数"),
+        ("portal:ledger-proof", {"index": "x", "size": 3}, "“index”应为非负整数"),
         ("portal:ledger-proof", {"index": 0, "size": 99}, "超出范围"),
         ("portal:ledger-proof", {"index": -1, "size": 3}, "非负整数"),
         ("portal:ledger-consistency", {"first": 9, "second": 3}, "一致性"),

@@ -22,6 +22,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gunicorn.app.base import BaseApplication
 
+from sanxiang.core.scratch import leftovers_remove
+
 logger = logging.getLogger(__name__)
 
 
@@ -108,6 +110,10 @@ class Command(BaseCommand):
         run_dir = settings.VAR_DIR / "run"
         run_dir.mkdir(mode=0o700, exist_ok=True)
         control_socket = run_dir / "gunicorn.ctl"
+        # Uploads, half-written blobs and conversions a crash left behind hold personal data.
+        removed = leftovers_remove()
+        if removed:
+            self.stdout.write(f"Removed {len(removed)} leftover temporary file(s) of a crash.")
         self.stdout.write(
             f"Sanxiang serving on http://{bind}/ (office: /office/, portal: /gongshi/)"
         )
