@@ -15,7 +15,8 @@ import sys
 WITHOUT_SCHEMA = frozenset({
     "check", "collectstatic", "compilemessages", "createcachetable", "dbshell", "diffsettings",
     "findstatic", "help", "inspectdb", "makemessages", "makemigrations", "migrate",
-    "optimizemigration", "sendtestemail", "shell", "showmigrations", "sqlflush", "sqlmigrate",
+    "optimizemigration", "redact", "sendtestemail", "shell", "showmigrations", "sqlflush",
+    "sqlmigrate",
     "sqlsequencereset", "squashmigrations", "startapp", "startproject", "test", "testserver",
     "version",
 })  # fmt: skip
