@@ -35,6 +35,17 @@ SCHEDULE = f"日期,是否工作日,说明\n{UNKNOWN}-01-01,否,元旦\n{UNKNOWN
 REAL_FIVE = date(UNKNOWN, 1, 5)
 
 
+@pytest.fixture
+def notified_case(staff, general_case, defaults):
+    """The review tests' notified case, opened early in December (so its decision period of
+    行政处罚法第六十条 still runs at the end of the month)."""
+    with time_machine.travel(at(UNKNOWN - 1, 12, 1), tick=False):
+        registered_with_file(staff, general_case)
+        for action in ("conclude", "notify", "record_statement"):
+            case_transition(actor=staff.zhang, case_id=general_case.pk, action=action)
+    return Case.objects.get(pk=general_case.pk)
+
+
 def marks() -> set[tuple[str, str]]:
     return set(ProvisionalDeadline.objects.values_list("object_type", "field"))
 
