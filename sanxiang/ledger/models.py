@@ -25,6 +25,9 @@ class LedgerEntry(models.Model):
     object_type = models.CharField("对象类型", max_length=64)
     object_id = models.CharField("对象标识", max_length=64)
     content_sha256 = models.CharField("内容 SHA-256", max_length=64, blank=True)
+    # The digest of the object's state after the event (``sanxiang.ledger.state``); blank for
+    # object types without a state recipe and for events recorded before digests existed.
+    state_sha256 = models.CharField("状态 SHA-256", max_length=64, blank=True, default="")
     leaf = models.TextField("叶子（规范 JSON）")
 
     class Meta:
