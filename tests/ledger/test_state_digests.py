@@ -38,7 +38,7 @@ from tests.ledger.conftest import lift_triggers
 NOON = datetime(2026, 10, 9, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-def sql(statement: str, params: list[object] | None = None) -> None:
+def sql(statement: str, params: list[str | int] | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(statement, params or [])
 
