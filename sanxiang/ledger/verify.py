@@ -53,6 +53,7 @@ class VerifyReport:
     heads_checked: int = 0
     events_checked: int = 0
     rows_checked: int = 0
+    witnesses_checked: int = 0
     problems: list[str] = field(default_factory=list)
     problem_count: int = 0
     _cache: dict[object, object] = field(default_factory=dict)

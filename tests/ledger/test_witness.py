@@ -1,0 +1,135 @@
+"""Witnessed checkpoints: a witness outside the database catches a truncated or forked log.
+
+The witness runs as a real HTTP server on loopback (tests/ledger/witness_server.py: the view a
+supervising body's installation serves at /gongshi/ledger/witness), with its own co-signing
+key. It shares the test database only for convenience: the insider below removes ledger rows,
+heads and all, but not what the witness co-signed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+
+from sanxiang.ledger.models import Checkpoint, Cosignature, LedgerEntry, LedgerNode, TreeHead
+from sanxiang.ledger.services import ledger_append, tree_head_sign
+from sanxiang.ledger.signing import load_signer
+from sanxiang.ledger.verify import verify_ledger
+from sanxiang.ledger.witness import (
+    WitnessFailed,
+    watched_log_add,
+    witness_add,
+    witness_public_key_pem,
+    witness_push,
+    witnesses_check,
+)
+from tests.ledger.conftest import lift_triggers
+from tests.ledger.witness_server import witness_server
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(
+        datetime(2026, 6, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ):
+        yield
+
+
+@pytest.fixture
+def witness_url(db):
+    with witness_server() as url:
+        yield url
+
+
+def append(count: int, action: str = "test.recorded") -> None:
+    for i in range(count):
+        ledger_append(actor="user:1", action=action, object_type="test.thing", object_id=i)
+
+
+@pytest.fixture
+def witnessed(witness_url):
+    """13 events co-signed, then 3 more co-signed through a consistency proof 13 → 16."""
+    watched_log_add(name="测试区执法局", public_key_pem=load_signer("ed25519").public_key_pem)
+    witness = witness_add(
+        name="市司法局",
+        url=witness_url,
+        public_key_pem=witness_public_key_pem(),
+    )
+    append(13)
+    tree_head_sign()
+    assert witness_push(witness).size == 13
+    append(3)
+    tree_head_sign()
+    assert witness_push(witness).size == 16
+    return witness
+
+
+def remove_from(size: int) -> None:
+    """What an insider does to hide the last entries: entries, their subtree hashes and every
+    head that covered them, so that the log alone looks whole."""
+    lift_triggers()
+    doomed = [node.pk for node in LedgerNode.objects.all() if (node.index + 1) << node.level > size]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ledger_ledgerentry WHERE sequence >= %s", [size])
+        cursor.execute("DELETE FROM ledger_treehead WHERE size > %s", [size])
+        for pk in doomed:
+            cursor.execute("DELETE FROM ledger_ledgernode WHERE id = %s", [pk])
+
+
+def witness_problems() -> list[str]:
+    report = verify_ledger()
+    witnesses_check(report)
+    return report.problems
+
+
+def test_an_untouched_log_agrees_with_its_witness(witnessed):
+    assert Checkpoint.objects.count() == 2 and Cosignature.objects.count() == 2
+    out = StringIO()
+    call_command("ledger", "verify", "--witness", stdout=out)
+    assert "1 witnesses" in out.getvalue()
+
+
+def test_verify_witness_detects_truncation(witnessed, capsys):
+    remove_from(14)
+    assert verify_ledger().ok  # the log alone no longer shows it
+    assert witness_problems() == [
+        "witness 市司法局 co-signed a head of size 16 but the log has only 14 entries: "
+        "the log was truncated"
+    ]
+    with pytest.raises(SystemExit):
+        call_command("ledger", "verify", "--witness")
+    assert "the log was truncated" in capsys.readouterr().err
+    with pytest.raises(WitnessFailed, match="HTTP 409"):
+        witness_push(witnessed)  # and the witness will not co-sign the smaller tree
+
+
+def test_verify_witness_detects_fork(witnessed):
+    remove_from(10)
+    append(6, action="test.rewritten")  # back to 16 entries, but different ones
+    tree_head_sign()
+    assert verify_ledger().ok
+    assert TreeHead.objects.order_by("-size").first().size == 16  # type: ignore[union-attr]
+    [problem] = witness_problems()
+    assert problem.startswith("witness 市司法局 co-signed root ")
+    assert problem.endswith("the log was forked (rewritten)")
+    with pytest.raises(WitnessFailed, match="HTTP 409"):
+        witness_push(witnessed)
+    assert LedgerEntry.objects.count() == 16
+
+
+def test_a_witness_refuses_a_log_it_does_not_watch(witness_url):
+    witness = witness_add(
+        name="市司法局",
+        url=witness_url,
+        public_key_pem=witness_public_key_pem(),
+    )
+    append(2)
+    tree_head_sign()
+    with pytest.raises(WitnessFailed, match="HTTP 403"):
+        witness_push(witness)
