@@ -133,3 +133,25 @@ def test_a_witness_refuses_a_log_it_does_not_watch(witness_url):
     tree_head_sign()
     with pytest.raises(WitnessFailed, match="HTTP 403"):
         witness_push(witness)
+
+
+def test_the_commands_set_up_both_ends_and_push(witness_url, tmp_path):
+    append(3)
+    tree_head_sign()
+    log_key = tmp_path / "log.pem"
+    log_key.write_text(load_signer("ed25519").public_key_pem, encoding="ascii")
+    out = StringIO()
+    call_command(
+        "ledger", "witness", "watch", "--name", "测试区执法局", "--public-key", str(log_key),
+        stdout=out,
+    )  # fmt: skip
+    witness_key = tmp_path / "witness.pem"
+    witness_key.write_text(out.getvalue().split("key:\n", 1)[1], encoding="ascii")
+    call_command(
+        "ledger", "witness", "add", "--name", "市司法局", "--url", witness_url,
+        "--public-key", str(witness_key), stdout=StringIO(),
+    )  # fmt: skip
+    pushed = StringIO()
+    call_command("ledger", "witness", "push", stdout=pushed)
+    assert pushed.getvalue().startswith("市司法局: co-signed size=3 ")
+    assert Checkpoint.objects.get().size == 3
