@@ -39,6 +39,7 @@ from sanxiang.ledger import merkle
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.models import Checkpoint, Cosignature, TreeHead, WatchedLog, Witness
 from sanxiang.ledger.selectors import consistency_proof, root_at
+from sanxiang.ledger.services import SYSTEM, ledger_append, sha256_hex
 from sanxiang.ledger.signing import ED25519, key_id, load_signer, verify_signature
 
 if TYPE_CHECKING:
@@ -67,10 +68,19 @@ class WitnessRefused(DomainError):
 
 def watched_log_add(*, name: str, public_key_pem: str, algorithm: str = ED25519) -> WatchedLog:
     """Start witnessing the log whose tree heads are signed with ``public_key_pem``."""
-    log, _ = WatchedLog.objects.get_or_create(
-        key_id=key_id(public_key_pem),
-        defaults={"name": name, "algorithm": algorithm, "public_key_pem": public_key_pem},
-    )
+    with transaction.atomic():
+        log, created = WatchedLog.objects.get_or_create(
+            key_id=key_id(public_key_pem),
+            defaults={"name": name, "algorithm": algorithm, "public_key_pem": public_key_pem},
+        )
+        if created:
+            ledger_append(
+                actor=SYSTEM,
+                action="ledger.witness.watch",
+                object_type="ledger.watchedlog",
+                object_id=log.key_id[:64],
+                content_sha256=sha256_hex(public_key_pem.encode("ascii")),
+            )
     logger.info("witnessing log %s (%s)", log.key_id, name)
     return log
 
@@ -168,6 +178,13 @@ def checkpoint_add(
             cosignature_payload=payload,
             cosignature=signature,
             cosigned_at=timezone.now(),
+        )
+        ledger_append(
+            actor=SYSTEM,
+            action="ledger.witness.cosigned",
+            object_type="ledger.checkpoint",
+            object_id=checkpoint.pk,
+            content_sha256=sha256_hex(payload.encode("utf-8")),
         )
     logger.info("log %s: co-signed size=%d root=%s", log.key_id, size, root)
     return checkpoint
@@ -267,13 +284,21 @@ def witness_push(witness: Witness) -> Cosignature:
     problem = _valid_cosignature(witness, answer.body, head.key.key_id)
     if problem:
         raise WitnessFailed(problem)
-    cosignature = Cosignature.objects.create(
-        witness=witness,
-        size=answer.body["size"],
-        root=answer.body["root"],
-        payload=answer.body["cosignature_payload"],
-        signature=answer.body["cosignature"],
-    )
+    with transaction.atomic():
+        cosignature = Cosignature.objects.create(
+            witness=witness,
+            size=answer.body["size"],
+            root=answer.body["root"],
+            payload=answer.body["cosignature_payload"],
+            signature=answer.body["cosignature"],
+        )
+        ledger_append(
+            actor=SYSTEM,
+            action="ledger.witness.received",
+            object_type="ledger.cosignature",
+            object_id=cosignature.pk,
+            content_sha256=sha256_hex(cosignature.payload.encode("utf-8")),
+        )
     logger.info("witness %s co-signed size=%d", witness.name, cosignature.size)
     return cosignature
 
@@ -286,9 +311,19 @@ def witness_add(*, name: str, url: str, public_key_pem: str) -> Witness:
         public = None
     if not isinstance(public, Ed25519PublicKey):
         raise WitnessFailed("the witness's public key must be an Ed25519 key in PEM form")
-    added, _ = Witness.objects.update_or_create(
-        name=name, defaults={"url": url, "public_key_pem": public_key_pem, "enabled": True}
-    )
+    with transaction.atomic():
+        added, _ = Witness.objects.update_or_create(
+            name=name, defaults={"url": url, "public_key_pem": public_key_pem, "enabled": True}
+        )
+        ledger_append(
+            actor=SYSTEM,
+            action="ledger.witness.configured",
+            object_type="ledger.witness",
+            object_id=added.pk,
+            content_sha256=sha256_hex(
+                canonical_json({"name": name, "url": url, "public_key_pem": public_key_pem})
+            ),
+        )
     logger.info("witness %s added at %s", name, url)
     return added
 
