@@ -14,6 +14,10 @@ class CasesConfig(AppConfig):
 
         register_signature_check()
 
+        from sanxiang.cases.state import register_case_state
+
+        register_case_state()
+
         from sanxiang.cases.services import payment_deadlines_recompute
         from sanxiang.core.signals import calendar_year_entered
 

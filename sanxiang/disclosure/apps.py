@@ -26,6 +26,10 @@ class DisclosureConfig(AppConfig):
         from sanxiang.disclosure.listings import register_listing_check
 
         register_listing_check()
+
+        from sanxiang.disclosure.state import register_publication_state
+
+        register_publication_state()
         post_migrate.connect(_ensure_search_index, sender=self)
 
 

@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from sanxiang.ledger.models import LedgerEntry, SigningKey, TreeHead
+from sanxiang.ledger.models import (
+    Checkpoint,
+    Cosignature,
+    LedgerEntry,
+    SigningKey,
+    TreeHead,
+    WatchedLog,
+    Witness,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -39,3 +47,24 @@ class TreeHeadAdmin(ReadOnlyAdmin):
 @admin.register(SigningKey)
 class SigningKeyAdmin(ReadOnlyAdmin):
     list_display = ("key_id", "algorithm", "created_at")
+
+
+# Witnesses are configured with `sanxiang ledger witness add|watch` (each an event); shown here.
+@admin.register(Witness)
+class WitnessAdmin(ReadOnlyAdmin):
+    list_display = ("name", "url", "enabled")
+
+
+@admin.register(Cosignature)
+class CosignatureAdmin(ReadOnlyAdmin):
+    list_display = ("witness", "size", "root", "received_at")
+
+
+@admin.register(WatchedLog)
+class WatchedLogAdmin(ReadOnlyAdmin):
+    list_display = ("name", "key_id", "algorithm", "created_at")
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(ReadOnlyAdmin):
+    list_display = ("log", "size", "root", "cosigned_at")

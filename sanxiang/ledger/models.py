@@ -25,6 +25,9 @@ class LedgerEntry(models.Model):
     object_type = models.CharField("对象类型", max_length=64)
     object_id = models.CharField("对象标识", max_length=64)
     content_sha256 = models.CharField("内容 SHA-256", max_length=64, blank=True)
+    # The digest of the object's state after the event (``sanxiang.ledger.state``); blank for
+    # object types without a state recipe and for events recorded before digests existed.
+    state_sha256 = models.CharField("状态 SHA-256", max_length=64, blank=True, default="")
     leaf = models.TextField("叶子（规范 JSON）")
 
     class Meta:
@@ -95,3 +98,84 @@ class TreeHead(models.Model):
 
     def __str__(self) -> str:
         return f"size={self.size} root={self.root[:16]}…"
+
+
+class Witness(models.Model):
+    """Someone outside this database who co-signs our tree heads (e.g. the supervising body's
+    Sanxiang installation): ``sanxiang ledger witness push`` sends each new head with a
+    consistency proof, ``sanxiang ledger verify --witness`` compares the log with what it
+    co-signed."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    url = models.URLField(
+        "见证地址", max_length=300, help_text="见证方的 /gongshi/ledger/witness 地址"
+    )
+    public_key_pem = models.TextField("见证方公钥", help_text="见证方公布的 Ed25519 公钥（PEM）")
+    enabled = models.BooleanField("启用", default=True)
+    timeout_seconds = models.PositiveSmallIntegerField("超时（秒）", default=10)
+
+    class Meta:
+        verbose_name = "见证方"
+        verbose_name_plural = "见证方"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cosignature(models.Model):
+    """A witness's signature over one of our tree heads (append-only)."""
+
+    id = models.BigAutoField(primary_key=True)
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="cosignatures")
+    size = models.BigIntegerField("树大小")
+    root = models.CharField("根哈希", max_length=64)
+    payload = models.TextField("见证内容（规范 JSON）")
+    signature = models.TextField("见证签名（Base64）")
+    received_at = models.DateTimeField("收到时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "见证签名"
+        verbose_name_plural = "见证签名"
+
+    def __str__(self) -> str:
+        return f"{self.witness} size={self.size}"
+
+
+class WatchedLog(models.Model):
+    """Witness side: another installation's log this installation witnesses, by its key."""
+
+    key_id = models.CharField("日志公钥标识", max_length=64, primary_key=True)
+    name = models.CharField("名称", max_length=100)
+    algorithm = models.CharField("算法", max_length=16)
+    public_key_pem = models.TextField("日志公钥")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "被见证的日志"
+        verbose_name_plural = "被见证的日志"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_id[:16]})"
+
+
+class Checkpoint(models.Model):
+    """Witness side: each head of a watched log that this installation checked and co-signed
+    (append-only; the latest is the largest size)."""
+
+    id = models.BigAutoField(primary_key=True)
+    log = models.ForeignKey(WatchedLog, on_delete=models.PROTECT, related_name="checkpoints")
+    size = models.BigIntegerField("树大小")
+    root = models.CharField("根哈希", max_length=64)
+    head_payload = models.TextField("日志签名内容")
+    head_signature = models.TextField("日志签名")
+    cosignature_payload = models.TextField("见证内容")
+    cosignature = models.TextField("见证签名")
+    cosigned_at = models.DateTimeField("见证时间")
+
+    class Meta:
+        verbose_name = "见证记录"
+        verbose_name_plural = "见证记录"
+        indexes = [models.Index(fields=["log", "size"], name="checkpoint_by_log")]
+
+    def __str__(self) -> str:
+        return f"{self.log} size={self.size}"

@@ -21,6 +21,7 @@ from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.models import LedgerEntry, LedgerNode, SigningKey, TreeHead
 from sanxiang.ledger.selectors import root_at, subtree_hashes
 from sanxiang.ledger.signing import ED25519, load_signer
+from sanxiang.ledger.state import state_recipe_for
 
 logger = logging.getLogger(__name__)
 
@@ -68,15 +69,24 @@ def ledger_append(
     agency_id: int | None = None,
     content_sha256: str = "",
 ) -> LedgerEntry:
-    """Append one event and the subtree hashes it completes: O(log n) reads and writes."""
+    """Append one event and the subtree hashes it completes: O(log n) reads and writes.
+
+    When ``object_type`` has a state recipe (``sanxiang.ledger.state``), the event also carries
+    the digest of the object's state as it is now, in the caller's transaction: call this after
+    the change it records.
+    """
     if content_sha256 and (len(content_sha256) != 64 or content_sha256.strip("0123456789abcdef")):
         raise ValueError(f"content_sha256 must be 64 lower-case hex digits, got {content_sha256!r}")
+    recipe = state_recipe_for(object_type)
+    state_sha256 = recipe.digest_of(str(object_id)) if recipe is not None else ""
     with transaction.atomic():
         _lock_log()
         size = _size()
         recorded_at = timezone.now()
+        fields: dict[str, object] = {"state_sha256": state_sha256} if state_sha256 else {}
         leaf = canonical_json(
             {
+                **fields,
                 "v": LEAF_VERSION,
                 "sequence": size,
                 "previous_size": size,
@@ -98,6 +108,7 @@ def ledger_append(
             object_type=object_type,
             object_id=str(object_id),
             content_sha256=content_sha256,
+            state_sha256=state_sha256,
             leaf=leaf.decode("utf-8"),
         )
         frontier = subtree_hashes(merkle.perfect_subtrees(0, size))
@@ -162,3 +173,38 @@ def tree_head_sign(*, algorithm: str | None = None) -> TreeHead:
         )
     logger.info("tree head %s signed: size=%d root=%s key=%s", head.pk, size, root, key.key_id)
     return head
+
+
+def state_anchor(*, actor: str = SYSTEM) -> dict[str, int]:
+    """Record ``ledger.state.anchored`` for every row that no event describes yet.
+
+    For installations upgraded from before state digests: the event says, openly and once,
+    "from here on this row is checked", with who ran it and when. Rows that already have a
+    state event are left alone, so a row changed behind the services' back is never blessed.
+    Run ``sanxiang ledger verify`` first and look into anything else it reports.
+    """
+    from sanxiang.ledger.state import state_recipes
+
+    counts: dict[str, int] = {}
+    for recipe in state_recipes():
+        described = LedgerEntry.objects.filter(object_type=recipe.object_type).exclude(
+            state_sha256=""
+        )
+        count = 0
+        rows = recipe.rows().order_by("pk").values_list("pk", flat=True).iterator(1000)
+        for pk in rows:
+            if described.filter(object_id=str(pk)).exists():
+                continue
+            with transaction.atomic():
+                row = recipe.rows().filter(pk=pk).first()
+                ledger_append(
+                    actor=actor,
+                    action="ledger.state.anchored",
+                    object_type=recipe.object_type,
+                    object_id=pk,
+                    agency_id=getattr(row, "agency_id", None),
+                )
+            count += 1
+        counts[recipe.object_type] = count
+        logger.info("state anchored for %d %s rows", count, recipe.object_type)
+    return counts

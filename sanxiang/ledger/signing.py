@@ -74,11 +74,14 @@ def _new_private_pem(algorithm: str) -> bytes:
     )
 
 
-def load_signer(algorithm: str) -> Signer:
-    """The installation's key for ``algorithm``, created on first use."""
+def load_signer(algorithm: str, *, role: str = "ledger") -> Signer:
+    """The installation's key for ``algorithm``, created on first use.
+
+    ``role="witness"`` is the separate key this installation co-signs other logs' heads with.
+    """
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown signature algorithm {algorithm!r}; use one of {ALGORITHMS}")
-    path = private_file(f"keys/ledger-{algorithm}.pem", create=lambda: _new_private_pem(algorithm))
+    path = private_file(f"keys/{role}-{algorithm}.pem", create=lambda: _new_private_pem(algorithm))
     pem = path.read_bytes()
     if algorithm == ED25519:
         private = serialization.load_pem_private_key(pem, password=None)

@@ -8,11 +8,14 @@ Base64, as in the transparency-dev test vectors; leaf indexes start at 0).
 from __future__ import annotations
 
 import base64
+import binascii
+import json
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
 from sanxiang.core.params import BadParameter, int_param
 from sanxiang.errors import DomainError
@@ -117,3 +120,46 @@ def ledger_consistency(request: HttpRequest) -> HttpResponse:
             "consistency_path": [_b64(node) for node in proof],
         }
     )
+
+
+def _json(body: dict[str, object], status: int = 200) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt  # the request is authenticated by the log's own signature, not by a session
+@require_http_methods(["GET", "POST"])
+def ledger_witness(request: HttpRequest) -> HttpResponse:
+    """This installation as a witness of other installations' logs (docs/operations/ledger.md).
+
+    ``GET ?log=<key id>``: the latest head of that log this installation co-signed.
+    ``POST`` ``{head_payload, head_signature, old_size, proof}`` (proof nodes in Base64): check
+    the head and the consistency proof from ``old_size`` (the size last co-signed), co-sign.
+    """
+    from sanxiang.ledger import witness
+
+    if request.method == "GET":
+        checkpoint = witness.latest_checkpoint(request.GET.get("log", "")[:64])
+        if checkpoint is None:
+            return _json({"error": "本见证方尚未见证该日志的任何树头。"}, status=404)
+        return _json(witness.checkpoint_json(checkpoint))
+    try:
+        body = json.loads(request.body)
+        old_size = body["old_size"]
+        if not isinstance(old_size, int) or isinstance(old_size, bool) or old_size < 0:
+            raise ValueError("old_size")
+        proof = [base64.b64decode(node, validate=True) for node in body["proof"]]
+        head_payload, head_signature = str(body["head_payload"]), str(body["head_signature"])
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        return _json(
+            {"error": "请求应为 JSON：head_payload、head_signature、old_size、proof。"}, 400
+        )
+    try:
+        checkpoint = witness.checkpoint_add(
+            head_payload=head_payload,
+            head_signature=head_signature,
+            old_size=old_size,
+            proof=proof,
+        )
+    except witness.WitnessRefused as exc:
+        return _json({"error": exc.message, "log": exc.log_message, "size": exc.size}, exc.status)
+    return _json(witness.checkpoint_json(checkpoint))

@@ -29,4 +29,5 @@ urlpatterns = [
     path("ledger/checkpoint", ledger_views.ledger_checkpoint, name="ledger-checkpoint"),
     path("ledger/proof", ledger_views.ledger_proof, name="ledger-proof"),
     path("ledger/consistency", ledger_views.ledger_consistency, name="ledger-consistency"),
+    path("ledger/witness", ledger_views.ledger_witness, name="ledger-witness"),
 ]

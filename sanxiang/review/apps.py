@@ -7,8 +7,9 @@ class ReviewConfig(AppConfig):
 
     def ready(self) -> None:
         from sanxiang.cases.workflow.gate import install
-        from sanxiang.review.content import register_review_checks
+        from sanxiang.review.content import register_review_checks, register_review_states
         from sanxiang.review.gate import CatalogueGate
 
         install(CatalogueGate())
         register_review_checks()
+        register_review_states()

@@ -12,6 +12,7 @@ from typing import Any
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.content import register_event_check
 from sanxiang.ledger.services import sha256_hex
+from sanxiang.ledger.state import columns, register_state_part, register_state_recipe
 
 
 def round_content(round_: Any) -> dict[str, object]:
@@ -108,3 +109,23 @@ def register_review_checks() -> None:
 
     register_event_check("review.review", check)
     register_event_check("review.reviewdocument", document_check)
+
+
+def determinations_state(case: Any) -> list[object]:
+    """A case's findings "needs review or not", as part of the case's recorded state: a
+    determination deleted in the database changes the case's digest."""
+    from sanxiang.review.models import Determination
+
+    return [columns(d) for d in Determination.objects.filter(case_id=case.pk).order_by("pk")]
+
+
+def review_state(review: Any) -> dict[str, object]:
+    """A review's own columns (status, reviewer, due date …) as its events record them."""
+    return columns(review)
+
+
+def register_review_states() -> None:
+    from sanxiang.review.models import Review
+
+    register_state_part("cases.case", "determinations", determinations_state)
+    register_state_recipe("review.review", rows=lambda: Review.objects.all(), document=review_state)

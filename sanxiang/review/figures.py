@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import statistics
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -18,7 +20,10 @@ from sanxiang.review.gate import DECISION_ACTIONS
 from sanxiang.review.models import (
     OPINION_POINTS,
     Capacity,
+    CommitteeMeeting,
+    Conclusion,
     Determination,
+    MeetingConclusion,
     Opinion,
     OpinionPoint,
     PointConclusion,
@@ -113,17 +118,14 @@ def figures_for(*, agency_id: int, year: int) -> Figures:
         )
     )
     # Every decision (and approval of a measure) this year whose finding was "须经法制审核":
-    # covered when the case's review had passed by then.
+    # covered when the case's review had passed by then — by a recorded 同意 opinion or a
+    # committee's 同意作出决定 (append-only rows), never by the mutable ``Review.passed_at``.
     decisions = Determination.objects.filter(
         case__agency_id=agency_id, created_at__year=year, action__in=sorted(DECISION_ACTIONS)
     )
     required = decisions.filter(required=True)
     required_count = required.count()
-    passed_at = dict(
-        Review.objects.filter(
-            case_id__in=required.values("case_id"), passed_at__isnull=False
-        ).values_list("case_id", "passed_at")
-    )
+    passed_at = _passed_on_record(required.values("case_id"))
     covered = sum(
         1
         for case_id, made_at in required.values_list("case_id", "created_at")
@@ -169,6 +171,28 @@ def figures_for(*, agency_id: int, year: int) -> Figures:
     )
     result.problems = [(label, counts.get(code, 0)) for code, label in OPINION_POINTS]
     return result
+
+
+def _passed_on_record(case_ids: QuerySet[Any, Any]) -> dict[int, datetime]:
+    """When each case's review first passed, as the opinions and minutes record it."""
+    agreed = (
+        Opinion.objects.filter(round__review__case_id__in=case_ids, conclusion=Conclusion.AGREE)
+        .values("round__review__case_id")
+        .annotate(at=Min("created_at"))
+        .values_list("round__review__case_id", "at")
+    )
+    proceeded = (
+        CommitteeMeeting.objects.filter(
+            review__case_id__in=case_ids, conclusion=MeetingConclusion.PROCEED
+        )
+        .values("review__case_id")
+        .annotate(at=Min("created_at"))
+        .values_list("review__case_id", "at")
+    )
+    passed: dict[int, datetime] = {}
+    for case_id, at in [*agreed, *proceeded]:
+        passed[case_id] = min(at, passed.get(case_id, at))
+    return passed
 
 
 def figures_xlsx(figures: Figures) -> bytes:

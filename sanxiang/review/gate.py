@@ -15,6 +15,7 @@ from sanxiang.review.models import (
     Conclusion,
     Determination,
     MeetingConclusion,
+    Opinion,
     Review,
     ReviewStatus,
 )
@@ -51,6 +52,27 @@ def matched_rules(case: Case) -> list[CatalogueRule]:
 
 def review_of(case: Case) -> Review | None:
     return Review.objects.filter(case_id=case.pk).select_related("reviewer").first()
+
+
+def passed_on_record(review: Review) -> bool:
+    """Whether the written record says the review passed: the last round's opinion is 同意, or
+    the committee, meeting after that round's opinion (存在问题), concluded 同意作出决定.
+
+    Decided from the opinions and minutes, which are append-only (triggers) and hashed into the
+    ledger — never from ``Review.status``, a column an UPDATE could set to 审核通过.
+    """
+    last = review.rounds.order_by("-number").first()
+    opinion = Opinion.objects.filter(round=last).first() if last is not None else None
+    if opinion is None:
+        return False
+    if opinion.conclusion == Conclusion.AGREE:
+        return True
+    meeting = review.meetings.order_by("-pk").first()
+    return (
+        meeting is not None
+        and meeting.conclusion == MeetingConclusion.PROCEED
+        and meeting.created_at >= opinion.created_at
+    )
 
 
 # Why each review step is refused when the review app's page did not record it.
@@ -95,8 +117,11 @@ class CatalogueGate:
         if step == "decision":
             if review is None:
                 return f"{self.need(case).reason}，未经法制审核的，不得作出决定"
-            if review.status != ReviewStatus.PASSED:
-                return f"法制审核尚未通过（{review.get_status_display()}），不得作出决定"
+            if not passed_on_record(review):
+                return (
+                    "法制审核尚未通过（没有同意的书面审核意见，也没有审核委员会同意作出决定的"
+                    "会议纪要），不得作出决定"
+                )
             last = review.rounds.order_by("-number").first()
             if last is None or last.case_snapshot_sha256 != proposal_sha256(case):
                 return "案件内容与通过法制审核时不一致，不得作出决定"
@@ -127,9 +152,9 @@ class CatalogueGate:
         if step == "pass_review":
             return (
                 is_reviewer
-                and review.status == ReviewStatus.PASSED
                 and opinion is not None
                 and opinion.conclusion == Conclusion.AGREE
+                and passed_on_record(review)
             )
         if step == "refer_committee":
             return is_reviewer and review.status == ReviewStatus.COMMITTEE
@@ -144,6 +169,7 @@ class CatalogueGate:
                 and meeting.conclusion == wanted
                 and review.status == status
                 and meeting.recorded_by_id == actor.pk
+                and (passed_on_record(review) == (step == "committee_proceed"))
             )
         return False
 

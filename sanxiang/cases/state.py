@@ -1,0 +1,38 @@
+"""A case's state as the ledger records it with every event about the case.
+
+One recipe, used by ``ledger_append`` when a service records an event and by ``sanxiang ledger
+verify`` when it recomputes the digest from the database: the case's columns, its handlers and
+articles, and its parties with all their columns. An edit made in the database — the state, the
+fine, the facts, a party's name — no longer matches the case's latest event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanxiang.ledger.state import columns, register_state_recipe
+
+# Left out: ``updated_at`` changes with every save, and the current step's due date is derived
+# from the recorded dates and the calendar (and moved without an event when a payment follows).
+DERIVED = ("updated_at", "step_due_on", "step_due_basis")
+
+
+def case_state(case: Any) -> dict[str, object]:
+    """The canonical state of ``case`` and of the rows that belong to it (JSON-ready)."""
+    from sanxiang.cases.models import Party
+
+    return {
+        **columns(case, exclude=DERIVED),
+        "handlers": sorted(case.handlers.values_list("pk", flat=True)),
+        "violated_articles": sorted(case.violated_articles.values_list("pk", flat=True)),
+        "penalty_articles": sorted(case.penalty_articles.values_list("pk", flat=True)),
+        "parties": [
+            columns(party) for party in Party.objects.filter(case_id=case.pk).order_by("pk")
+        ],
+    }
+
+
+def register_case_state() -> None:
+    from sanxiang.cases.models import Case
+
+    register_state_recipe("cases.case", rows=lambda: Case.objects.all(), document=case_state)
