@@ -324,11 +324,20 @@ TEMPORARY_PASSWORD_LENGTH = 14
 def password_change(*, user: User, new_password: str) -> None:
     """An officer sets his own password (the view has checked the old one).
 
-    Django's validators apply; the ledger records that it changed, never the password or a
-    hash of it. A reset's "must change at next log-in" ends here.
+    Django's validators apply and the new password must differ from the current one; the
+    ledger records that it changed, never the password or a hash of it. A reset's "must change
+    at next log-in" ends here.
     """
     from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
 
+    if user.check_password(new_password):
+        # Else the temporary password an administrator read out after a reset would stay the
+        # officer's password, known to the administrator.
+        raise ValidationError(
+            "新密码不能与当前密码相同（管理员重置后发给您的临时密码也不能继续使用），请另设一个。",
+            code="password_unchanged",
+        )
     validate_password(new_password, user)
     with transaction.atomic():
         user.set_password(new_password)

@@ -93,3 +93,27 @@ def test_an_officer_administrator_resets_an_ordinary_officer_s_password(agency, 
 
     assert "<code>" in page.content.decode()
     assert not _password_still_works(target)
+
+
+def test_the_temporary_password_cannot_be_kept_as_the_officer_s_own(agency, django_user_model):
+    """The administrator read it: it must not stay the officer's password."""
+    import re
+
+    officer = _officer_with_account(agency, django_user_model, "zhangwei", "99010010002")
+    admin = _staff(django_user_model, "editor", "view_officer", "change_officer")
+    shown = re.search(r"<code>([^<]+)</code>", _reset(admin, officer).content.decode())
+    assert shown is not None
+    temporary = shown.group(1)
+    client = Client()
+    client.post(reverse("office:login"), {"username": "zhangwei", "password": temporary})
+
+    page = client.post(
+        reverse("office:password"),
+        {"old_password": temporary, "new_password1": temporary, "new_password2": temporary},
+    )
+
+    assert page.status_code == 200
+    assert "新密码不能与当前密码相同" in page.content.decode()
+    officer.refresh_from_db()
+    assert officer.password_must_change
+    assert client.get(reverse("office:home"))["Location"] == reverse("office:password")
