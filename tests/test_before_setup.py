@@ -101,6 +101,15 @@ def test_migrate_check_and_help_still_work_before_migrate(fresh):
     assert fresh.sanxiang("workdays", "between", "2026-01-05", "2026-01-09").returncode == 0
 
 
+def test_redact_works_on_a_machine_that_has_no_database(fresh, tmp_path):
+    """``sanxiang redact`` needs no table (a clerk redacts a 决定书 before any case exists)."""
+    text = tmp_path / "决定书.txt"
+    text.write_text("当事人：王小明，身份证号码：110101199003071234。", encoding="utf-8")
+    result = fresh.sanxiang("redact", str(text), "--party", "王小明")
+    assert result.returncode == 0, result.stderr
+    assert "王小明" not in result.stdout and "110101199003071234" not in result.stdout
+
+
 def test_a_database_behind_this_version_says_to_run_migrate(migrated):
     assert migrated.sanxiang("migrate", "sessions", "zero", "-v0").returncode == 0
     line = _one_clear_line(migrated.sanxiang("workdays", "between", "2026-01-05", "2026-01-09"))

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest
 
 from sanxiang.core.models import CalendarDay, CalendarYear
@@ -16,6 +17,14 @@ def _schedule_entered(request: HttpRequest, year: int) -> None:
         calendar_schedule_entered(year=year, actor=actor_for(request.user))
 
 
+def _year_bounds() -> tuple[int, int]:
+    """The years ``CalendarYear.year`` accepts, from its validators."""
+    validators = CalendarYear._meta.get_field("year").validators
+    low = max(v.limit_value for v in validators if isinstance(v, MinValueValidator))
+    high = min(v.limit_value for v in validators if isinstance(v, MaxValueValidator))
+    return int(low), int(high)
+
+
 class CalendarYearForm(forms.ModelForm):
     """Declaring a year complete recomputes every provisional due date that reaches it, so
     its holidays must be entered (节假日调整) before the year itself, as the import does."""
@@ -26,6 +35,11 @@ class CalendarYearForm(forms.ModelForm):
 
     def clean_year(self) -> int:
         year: int = self.cleaned_data["year"]
+        low, high = _year_bounds()
+        if not low <= year <= high:
+            # The model's own validator words the error; a date lookup on such a year would
+            # raise (a server error) before it is reached.
+            return year
         if (
             self.instance.pk is None
             and not CalendarDay.objects.filter(date__year=year, is_workday=False).exists()

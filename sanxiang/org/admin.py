@@ -71,10 +71,14 @@ class OfficerAdmin(LedgeredAdmin):
     change_list_template = "org/officer_changelist.html"
     actions = ["reset_password"]
 
-    @admin.action(description="重置登录密码（生成一次性临时密码，下次登录须修改）")
+    @admin.action(
+        description="重置登录密码（生成一次性临时密码，下次登录须修改）", permissions=["change"]
+    )
     def reset_password(self, request, queryset):
         """A one-time temporary password per selected officer, shown once on this page only
-        (never in a message cookie or a log); each reset is a ledger event."""
+        (never in a message cookie or a log); each reset is a ledger event. Needs the 'change'
+        permission on officers (an action without ``permissions`` is offered to anyone who may
+        merely view the list); whose accounts may be reset is the service's rule."""
         done, refused = [], []
         for officer in queryset.select_related("user"):
             try:

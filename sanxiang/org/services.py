@@ -324,11 +324,20 @@ TEMPORARY_PASSWORD_LENGTH = 14
 def password_change(*, user: User, new_password: str) -> None:
     """An officer sets his own password (the view has checked the old one).
 
-    Django's validators apply; the ledger records that it changed, never the password or a
-    hash of it. A reset's "must change at next log-in" ends here.
+    Django's validators apply and the new password must differ from the current one; the
+    ledger records that it changed, never the password or a hash of it. A reset's "must change
+    at next log-in" ends here.
     """
     from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
 
+    if user.check_password(new_password):
+        # Else the temporary password an administrator read out after a reset would stay the
+        # officer's password, known to the administrator.
+        raise ValidationError(
+            "新密码不能与当前密码相同（管理员重置后发给您的临时密码也不能继续使用），请另设一个。",
+            code="password_unchanged",
+        )
     validate_password(new_password, user)
     with transaction.atomic():
         user.set_password(new_password)
@@ -363,6 +372,20 @@ class PasswordResetRefused(DomainError):
     """An administrator may not reset this officer's password."""
 
 
+def _password_reset_refusal(actor: AbstractBaseUser, user: User) -> str | None:
+    """Why ``actor`` may not reset ``user``'s password, or None. A reset hands the actor the
+    account, so it may not reach an account with more power than the actor's own: a superuser's
+    only by a superuser, another administrator's (管理后台) only by one who may change user
+    accounts (as Django's own password form for users requires)."""
+    if getattr(actor, "is_superuser", False):
+        return None
+    if user.is_superuser:
+        return "该账号是超级管理员，只有超级管理员可以重置其密码。"
+    if user.is_staff and not actor.has_perm("auth.change_user"):  # type: ignore[attr-defined]
+        return "该账号可以登录管理后台；重置其密码需要“修改用户”权限，请联系超级管理员。"
+    return None
+
+
 def password_reset(*, actor: AbstractBaseUser, officer_id: int) -> str:
     """An administrator gives an officer a one-time temporary password, returned once.
 
@@ -379,6 +402,12 @@ def password_reset(*, actor: AbstractBaseUser, officer_id: int) -> str:
             raise PasswordResetRefused(
                 "该执法人员没有登录账号，无法重置密码；请先在“登录账号”中关联账号。",
                 log_message=f"officer {officer_id} has no account",
+            )
+        refusal = _password_reset_refusal(actor, user)
+        if refusal is not None:
+            raise PasswordResetRefused(
+                refusal,
+                log_message=f"user {actor.pk} may not reset the password of user {user.pk}",
             )
         temporary = "".join(
             secrets.choice(_TEMPORARY_ALPHABET) for _ in range(TEMPORARY_PASSWORD_LENGTH)
