@@ -16,9 +16,8 @@ WITHOUT_SCHEMA = frozenset({
     "check", "collectstatic", "compilemessages", "createcachetable", "dbshell", "diffsettings",
     "findstatic", "help", "inspectdb", "makemessages", "makemigrations", "migrate",
     "optimizemigration", "redact", "sendtestemail", "shell", "showmigrations", "sqlflush",
-    "sqlmigrate",
-    "sqlsequencereset", "squashmigrations", "startapp", "startproject", "test", "testserver",
-    "version",
+    "sqlmigrate", "sqlsequencereset", "squashmigrations", "startapp", "startproject", "test",
+    "testserver", "version",
 })  # fmt: skip
 HELP_FLAGS = frozenset({"-h", "--help", "--version"})
 

@@ -42,6 +42,9 @@ def _address(text: str) -> Address | None:
         text = text[1 : text.index("]")]
     elif text.count(":") == 1:  # 203.0.113.9:51234
         text = text.split(":", 1)[0]
+    # fe80::1%eth0: the zone names the proxy's interface, not the client, and no address
+    # column (django-axes' included) takes it.
+    text = text.split("%", 1)[0]
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
@@ -106,7 +109,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy on every response; ``Cache-Control: no-store`` on the office.
+    """Content-Security-Policy on every response but PDFs; ``Cache-Control: no-store`` on the
+    office.
 
     Office pages show personal data of parties and officers: no browser or proxy may keep a
     copy (a shared PC's back button, a caching proxy). The policy can be replaced with
@@ -120,7 +124,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
+        # A PDF shown in the browser is drawn by its built-in viewer, an embedded plugin that
+        # ``object-src 'none'`` would block; the policy is for pages, so PDFs go without it.
+        if not response.headers.get("Content-Type", "").startswith("application/pdf"):
+            response.headers.setdefault("Content-Security-Policy", self.policy)
         if request.path.startswith("/office/"):
             cache = response.headers.get("Cache-Control", "")
             if "no-store" not in cache:
