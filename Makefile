@@ -6,7 +6,8 @@ SANXIANG := $(BIN)/sanxiang
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test system-deps run lint test test-sqlite test-postgres test-year-end clean
+.PHONY: install install-test system-deps run lint test test-sqlite test-postgres test-year-end \
+	suite-sqlite suite-postgres suite-year-end clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,15 +50,25 @@ lint: $(VENV)/.installed-test
 ## schedule not yet known). Two at a time, one per core; each run's output is printed whole
 ## when it ends.
 test: install-test lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres test-year-end
+	$(MAKE) --no-print-directory -j2 --output-sync=target suite-sqlite suite-postgres suite-year-end
 
 test-sqlite: install-test
-	SANXIANG_VAR=$$(mktemp -d) $(BIN)/pytest
+	$(MAKE) --no-print-directory suite-sqlite
 
 test-postgres: install-test
-	SANXIANG_VAR=$$(mktemp -d) $(BIN)/python scripts/with-postgres.py -- $(BIN)/pytest
+	$(MAKE) --no-print-directory suite-postgres
 
 test-year-end: install-test
+	$(MAKE) --no-print-directory suite-year-end
+
+# The runs themselves, without the install step (run once, before them, by the targets above).
+suite-sqlite:
+	SANXIANG_VAR=$$(mktemp -d) $(BIN)/pytest
+
+suite-postgres:
+	SANXIANG_VAR=$$(mktemp -d) $(BIN)/python scripts/with-postgres.py -- $(BIN)/pytest
+
+suite-year-end:
 	SANXIANG_VAR=$$(mktemp -d) SANXIANG_TEST_NOW=$$(date +%Y)-12-20T10:00:00+08:00 $(BIN)/pytest -m dates
 
 clean:
