@@ -229,7 +229,8 @@ def _clean_one(field: Input, raw: str, problems: list[str]) -> Any:
         if amount is None:
             problems.append(f"「{label}」应为大于零、最多两位小数的金额（元）")
             return raw
-        return str(amount)
+        # Whole yuan as 2000, not 2000.00: what the documents print and the inputs hash covers.
+        return str(int(amount)) if amount == amount.to_integral_value() else str(amount)
     if field.kind == "days":
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= SEIZURE_DAYS_MAX:
             problems.append(f"「{label}」应为 1 至 {SEIZURE_DAYS_MAX} 之间的整数")

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 # BigAutoField (DEFAULT_AUTO_FIELD): a signed 64-bit key.
 MAX_ID = 2**63 - 1
-MAX_PAGE = 100_000
+MAX_PAGE = 10**9  # an old link's deep page is clamped by the view, not refused
 # Years an agency's records can concern: the 行政处罚法 of 1996 to well beyond any case today.
 MIN_YEAR, MAX_YEAR = 1990, 2100
 _DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)

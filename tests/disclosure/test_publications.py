@@ -116,7 +116,8 @@ def test_search_finds_two_character_words_and_filters(client, staff, general_cas
     assert publication.title not in missing
     later = client.get(reverse("portal:decisions"), {"since": "2026-10-01"}).content.decode()
     assert publication.title not in later
-    assert client.get(reverse("portal:decisions"), {"since": "bad", "page": "x"}).status_code == 200
+    refused = client.get(reverse("portal:decisions"), {"since": "bad", "page": "x"})
+    assert refused.status_code == 400 and "页码" in refused.content.decode()
 
 
 def test_a_correction_may_not_bring_personal_data_back(staff, general_case, articles):
