@@ -121,8 +121,8 @@ def make_officer(
 ):
     """An officer with (optionally) one certificate and the given roles.
 
-    The certificate runs from two years before to two years after the test's (pinned) today
-    unless dates are given, so fixtures never expire."""
+    The certificate runs from 2020 (or two years before the test's pinned today) to 2030 (or
+    two years after it) unless dates are given, so fixtures never expire."""
     from sanxiang.org.models import Certificate, EnforcementCategory, Officer, RoleAssignment
 
     officer = Officer.objects.create(name=name, gender="M", unit=unit, user=user)
@@ -134,8 +134,12 @@ def make_officer(
             officer=officer,
             number=number,
             region="测试市",
-            valid_from=valid_from or today.replace(year=today.year - 2, day=1),
-            valid_until=valid_until or today.replace(year=today.year + 2, day=28),
+            # Wide enough for both the pinned today and the fixed days (2024–2028) that
+            # tests travel to, whatever SANXIANG_TEST_NOW is.
+            valid_from=valid_from
+            or min(date(2020, 1, 1), today.replace(year=today.year - 2, day=1)),
+            valid_until=valid_until
+            or max(date(2030, 12, 31), today.replace(year=today.year + 2, day=28)),
         )
         certificate.categories.set([EnforcementCategory.objects.get(name=category)])
     for role in roles:

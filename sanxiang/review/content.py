@@ -84,6 +84,10 @@ def register_review_checks() -> None:
     def check(entry: Any, cache: dict[Any, Any]) -> str | None:
         from sanxiang.review.models import Review
 
+        if not entry.action.startswith("review.review."):
+            # Another app's event about a review (core.provisionaldeadline.recorded: its due
+            # date is 暂定) carries that app's content, not a review record's.
+            return None
         review = Review.objects.filter(pk=entry.object_id).first()
         if review is None:
             return f"review {entry.object_id} no longer exists"
