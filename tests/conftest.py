@@ -31,7 +31,11 @@ TEST_NOW = datetime.fromisoformat(
 )
 if TEST_NOW.tzinfo is None:
     raise pytest.UsageError("SANXIANG_TEST_NOW needs a UTC offset, e.g. 2026-12-20T10:00:00+08:00")
-LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
+# Debian's faketime package, under the machine's multiarch directory (x86_64-linux-gnu, …).
+LIBFAKETIME = next(
+    iter(sorted(Path("/usr/lib").glob("*/faketime/libfaketime.so.1"))),
+    Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"),
+)
 _CLOCK_OFFSET = int(TEST_NOW.timestamp() - time.time())  # read before any test travels
 
 
