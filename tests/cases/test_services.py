@@ -140,12 +140,12 @@ def test_numbers_run_without_gaps_per_agency_kind_and_year(staff, agency):
 def test_a_number_taken_by_a_step_that_rolls_back_is_given_out_again(
     staff, general_case, agency, monkeypatch
 ):
-    import sanxiang.cases.services as services
+    import sanxiang.cases.services.transition as transition
 
     def broken(*args, **kwargs):
         raise RuntimeError("ledger unavailable")
 
-    monkeypatch.setattr(services, "_record", broken)
+    monkeypatch.setattr(transition, "_record", broken)
     with pytest.raises(RuntimeError):
         case_transition(actor=staff.head, case_id=general_case.pk, action="register")
     monkeypatch.undo()

@@ -1,0 +1,96 @@
+"""Every write to a case: open, parties, handlers, and each step of its procedure.
+
+One module per subdomain; this package re-exports the names the rest of the code imports, so
+``from sanxiang.cases.services import case_transition`` keeps working:
+
+- ``opening``: numbering, ``case_open``, ``party_add``, ``handlers_set``;
+- ``assessment``: the proposal (``case_assess``), the legal basis, ``decision_extend``;
+- ``transition``: ``case_transition``, the only code that changes ``Case.state``;
+- ``documents``: ``document_generate``, ``document_open``;
+- ``onsite``: photos on the spot, 当场处罚, on-site inspection records;
+- ``execution``: payments, schedules, remedies, execution steps, deadline recomputation;
+- ``_common``: ``CaseRefused``, the case snapshot and its ledger record, shared helpers.
+
+A test that replaces a module-level name must patch it in the submodule that uses it
+(e.g. ``sanxiang.cases.services.transition._record``), not on this package.
+"""
+
+from sanxiang.cases.services._common import CaseRefused, evidence_reference, proposal_sha256
+from sanxiang.cases.services.assessment import (
+    ASSESSMENT_OPEN_IN,
+    BASIS_OPEN_IN,
+    EXTENSION_OPEN_IN,
+    Assessment,
+    case_assess,
+    case_basis_set,
+    decision_extend,
+)
+from sanxiang.cases.services.documents import (
+    document_fields_sha256,
+    document_generate,
+    document_open,
+)
+from sanxiang.cases.services.execution import (
+    PAYMENT_OPEN_IN,
+    REMEDY_OPEN_IN,
+    court_application_record,
+    execution_step_record,
+    payment_deadlines_recompute,
+    payment_record,
+    remedy_record,
+    remedy_step_record,
+    schedule_approve,
+)
+from sanxiang.cases.services.onsite import (
+    ONSITE_STATES,
+    Position,
+    inspection_record_on_site,
+    on_spot_convert,
+    on_spot_decide,
+    onsite_photo_add,
+)
+from sanxiang.cases.services.opening import (
+    NewCase,
+    case_open,
+    handlers_set,
+    number_allocate,
+    party_add,
+)
+from sanxiang.cases.services.transition import case_transition
+
+__all__ = [
+    "ASSESSMENT_OPEN_IN",
+    "BASIS_OPEN_IN",
+    "EXTENSION_OPEN_IN",
+    "ONSITE_STATES",
+    "PAYMENT_OPEN_IN",
+    "REMEDY_OPEN_IN",
+    "Assessment",
+    "CaseRefused",
+    "NewCase",
+    "Position",
+    "case_assess",
+    "case_basis_set",
+    "case_open",
+    "case_transition",
+    "court_application_record",
+    "decision_extend",
+    "document_fields_sha256",
+    "document_generate",
+    "document_open",
+    "evidence_reference",
+    "execution_step_record",
+    "handlers_set",
+    "inspection_record_on_site",
+    "number_allocate",
+    "on_spot_convert",
+    "on_spot_decide",
+    "onsite_photo_add",
+    "party_add",
+    "payment_deadlines_recompute",
+    "payment_record",
+    "proposal_sha256",
+    "remedy_record",
+    "remedy_step_record",
+    "schedule_approve",
+]

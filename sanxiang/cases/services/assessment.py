@@ -1,0 +1,217 @@
+"""Before the decision: the proposal (拟处理意见), the legal basis, and the extension of the
+decision deadline (行政处罚法第六十条).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.cases.models import (
+    Case,
+    CaseRules,
+    DecisionExtension,
+    PenaltyKind,
+    Procedure,
+    ReviewFlag,
+)
+from sanxiang.cases.services._common import (
+    CaseRefused,
+    _case_for_update,
+    _may_edit,
+    _money,
+    _record,
+)
+from sanxiang.cases.workflow.definitions import (
+    PROCEDURES,
+)
+from sanxiang.core.deadlines import CalendarDays
+from sanxiang.core.workdays import get_calendar
+from sanxiang.ledger.canonical import canonical_json
+from sanxiang.ledger.services import ledger_append, sha256_hex
+from sanxiang.org.models import Article, Officer, Role
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the handlers propose as the investigation goes on: facts, penalty, and the
+    circumstances the review catalogue and the hearing and discussion rules look at."""
+
+    facts: str
+    penalty_kinds: tuple[str, ...] = ()
+    fine_yuan: Decimal | None = None
+    amount_involved_yuan: Decimal | None = None
+    hearing_right: bool = False
+    complex_or_major: bool = False
+    review_flags: tuple[str, ...] = ()
+
+
+# The proposal can change until it goes to 法制审核 (or back to the handlers from it): what the
+# reviewer passed is what is decided.
+ASSESSMENT_OPEN_IN = {
+    "clue", "investigating", "investigated", "notified", "hearing_requested", "hearing_noticed",
+    "heard", "review_returned", "proposed", "on_site", "planned", "checked",
+}  # fmt: skip
+# Whether the penalty is within 听证 scope decides what the notice says (第四十四条、第六十四条).
+HEARING_RIGHT_OPEN_IN = {"clue", "investigating", "investigated", "proposed"}
+
+
+def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case:
+    """Record the facts and proposed penalty and the circumstances of the case."""
+    unknown_kinds = set(assessment.penalty_kinds) - set(PenaltyKind.values)
+    unknown_flags = set(assessment.review_flags) - set(ReviewFlag.values)
+    if unknown_kinds or unknown_flags:
+        raise CaseRefused(
+            "处罚种类或重大执法决定情形不正确。",
+            log_message=f"unknown kinds {unknown_kinds} flags {unknown_flags}",
+        )
+    _money(assessment.fine_yuan, "罚款金额")
+    _money(assessment.amount_involved_yuan, "涉案金额", max_digits=16)
+    if (PenaltyKind.FINE in assessment.penalty_kinds) != (assessment.fine_yuan is not None):
+        raise CaseRefused(
+            "拟处罚种类含罚款的，须填写罚款金额；不罚款的，请不要填写罚款金额。",
+            log_message="fine kind and amount disagree",
+        )
+    with transaction.atomic():
+        case = _case_for_update(case_id, actor)
+        _may_edit(case, actor)
+        if case.state not in ASSESSMENT_OPEN_IN:
+            raise CaseRefused(
+                "案件已提交法制审核或已作出决定，不能再修改拟处理意见；审核退回后可以修改。",
+                log_message=f"case {case.pk} assessment frozen in {case.state}",
+            )
+        if (
+            assessment.hearing_right != case.hearing_right
+            and case.state not in HEARING_RIGHT_OPEN_IN
+        ):
+            raise CaseRefused(
+                "已事先告知当事人，不能再更改是否属于听证范围；如须更改，应当重新告知"
+                "（行政处罚法第四十四条、第六十三条）。",
+                log_message=f"case {case.pk} hearing right frozen",
+            )
+        case.facts = assessment.facts.strip()
+        case.penalty_kinds = sorted(set(assessment.penalty_kinds))
+        case.warning_only = case.penalty_kinds == [PenaltyKind.WARNING.value]
+        case.fine_yuan = assessment.fine_yuan
+        case.amount_involved_yuan = assessment.amount_involved_yuan
+        case.hearing_right = assessment.hearing_right
+        case.complex_or_major = assessment.complex_or_major
+        case.review_flags = sorted(set(assessment.review_flags))
+        case.save()
+        _record(case, actor, "assessed")
+    return case
+
+
+# 违法依据 and 处罚依据 are set while the facts are being established; after the investigation
+# they are what the review, the notice and the decision rely on.
+BASIS_OPEN_IN: dict[str, frozenset[str]] = {
+    Procedure.PENALTY_GENERAL: frozenset({"clue", "investigating"}),
+    Procedure.PENALTY_SIMPLE: frozenset({"on_site"}),
+    # What the 负责人 approves (and a reviewer passed) is what is enforced.
+    Procedure.COERCIVE_MEASURE: frozenset({"proposed", "review_returned"}),
+    Procedure.INSPECTION: frozenset({"planned", "checked"}),
+}
+
+
+def case_basis_set(
+    *, actor: Officer, case_id: int, violated: list[Article], penalty: list[Article]
+) -> Case:
+    """登记违法依据和处罚依据: articles of laws in force in the 法律法规库, set by a handler."""
+    with transaction.atomic():
+        case = _case_for_update(case_id, actor)
+        if not case.handlers.filter(pk=actor.pk).exists():
+            raise CaseRefused(
+                "只有本案承办人可以登记违法依据和处罚依据。",
+                log_message=f"{actor.pk} not handler of {case.pk}",
+            )
+        if case.state not in BASIS_OPEN_IN[case.procedure]:
+            state = PROCEDURES[case.procedure].states.get(case.state, case.state)
+            raise CaseRefused(
+                f"案件处于“{state}”，违法依据和处罚依据已不能修改（调查终结后以审核、告知和决定时的依据为准）。",
+                log_message=f"case {case.pk} basis frozen in {case.state}",
+            )
+        repealed = sorted({str(a) for a in [*violated, *penalty] if not a.law.is_in_force})
+        if repealed:
+            raise CaseRefused(
+                f"{'、'.join(repealed)}所在的法律法规已失效，不能作为依据。",
+                log_message="repealed article as basis",
+            )
+        case.violated_articles.set(violated)
+        case.penalty_articles.set(penalty)
+        _record(case, actor, "basis_set")
+    return case
+
+
+# Before the decision, a registered general-procedure case may have its 90 days extended.
+EXTENSION_OPEN_IN = {
+    "investigating", "investigated", "notified", "hearing_requested", "hearing_noticed", "heard",
+    "under_review", "review_returned", "committee", "reviewed", "discussed",
+}  # fmt: skip
+
+
+def decision_extend(
+    *, actor: Officer, case_id: int, days: int, reason: str, collective: bool = False
+) -> DecisionExtension:
+    """延长办案期限 of 行政处罚法第六十条, within the agency's rules, before the limit runs out."""
+    if not reason.strip():
+        raise CaseRefused("请写明延长办案期限的理由。", log_message="extension without reason")
+    with transaction.atomic():
+        case = _case_for_update(case_id, actor)
+        if not actor.has_role(Role.HEAD) or not actor.is_active:
+            raise CaseRefused("延长办案期限须经负责人批准。", log_message=f"{actor.pk} not head")
+        if case.state not in EXTENSION_OPEN_IN or case.decision_due_on is None:
+            raise CaseRefused(
+                "只有已立案、尚未作出决定的案件可以延长办案期限。",
+                log_message=f"case {case.pk} in {case.state}",
+            )
+        rules = CaseRules.objects.filter(agency_id=case.agency_id).first() or CaseRules()
+        if not 1 <= days <= rules.extension_days:
+            raise CaseRefused(
+                f"每次延长不得超过 {rules.extension_days} 日（{rules.extension_basis}）。",
+                log_message=f"extension of {days} days",
+            )
+        today = timezone.localdate()
+        if today > case.decision_due_on:
+            raise CaseRefused(
+                f"办案期限已于 {case.decision_due_on:%Y年%m月%d日} 届满，应当在届满前批准延长。",
+                log_message=f"case {case.pk} already overdue",
+            )
+        earlier = case.extensions.count()
+        if earlier >= rules.extensions_by_head and not collective:
+            raise CaseRefused(
+                f"本案已延长 {earlier} 次；继续延长须经负责人集体讨论决定，"
+                "请在集体讨论后勾选并填写讨论情况。",
+                log_message=f"case {case.pk}: extension {earlier + 1} needs collective decision",
+            )
+        previous = case.decision_due_on
+        case.decision_due_on = CalendarDays(days).due(previous, get_calendar())
+        fields = ["decision_due_on", "updated_at"]
+        if case.step_due_on == previous:
+            case.step_due_on = case.decision_due_on
+            case.step_due_basis = f"经批准延长办案期限{days}日（{rules.extension_basis}）"[:200]
+            fields += ["step_due_on", "step_due_basis"]
+        case.save(update_fields=fields)
+        extension = DecisionExtension.objects.create(
+            case=case, days=days, reason=reason.strip(), collective=collective,
+            previous_due_on=previous, new_due_on=case.decision_due_on, approved_by=actor,
+        )  # fmt: skip
+        ledger_append(
+            actor=actor.ledger_actor,
+            action="cases.case.decision_extended",
+            object_type="cases.case",
+            object_id=case.pk,
+            agency_id=case.agency_id,
+            content_sha256=sha256_hex(
+                canonical_json(
+                    {
+                        "case": case.pk, "days": days, "reason": extension.reason,
+                        "collective": collective, "previous": previous.isoformat(),
+                        "new": case.decision_due_on.isoformat(), "approved_by": actor.pk,
+                    }
+                )
+            ),
+        )  # fmt: skip
+    return extension

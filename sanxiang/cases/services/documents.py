@@ -1,0 +1,211 @@
+"""Generating a case's documents (文书) and opening them again, each recorded in the ledger."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.cases.document_inputs import InputError, inputs_clean
+from sanxiang.cases.documents import (
+    KINDS,
+    PARTY_KINDS,
+    context_for,
+    convert_to_pdf,
+    document_refusal,
+    inputs_refusal,
+    is_available,
+    render_docx,
+)
+from sanxiang.cases.models import (
+    Case,
+    CaseDocument,
+)
+from sanxiang.cases.party_access import code_display, party_code_current, party_code_ensure
+from sanxiang.cases.services._common import CaseRefused, _case_for_update, _snapshot_sha256
+from sanxiang.cases.workflow.definitions import (
+    PROCEDURES,
+)
+from sanxiang.core.workdays import get_calendar
+from sanxiang.errors import DomainError
+from sanxiang.evidence.storage import blob_name, open_blob, store_blob
+from sanxiang.ledger.canonical import canonical_json
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.ledger.services import ledger_append, sha256_hex
+from sanxiang.org.models import Officer, Role
+
+
+def _document_checks(case: Case, actor: Officer, kind: str) -> None:
+    if not actor.has_role(Role.HEAD) and not case.handlers.filter(pk=actor.pk).exists():
+        raise CaseRefused(
+            "只有本案承办人或负责人可以制作文书。", log_message=f"{actor.pk} not handler"
+        )
+    if not is_available(kind, case):
+        state = PROCEDURES[case.procedure].states.get(case.state, case.state)
+        raise CaseRefused(
+            f"案件处于“{state}”，不能制作{KINDS[kind].label}。",
+            log_message=f"case {case.pk} state {case.state}: no {kind}",
+        )
+    refusal = document_refusal(kind, case)
+    if refusal is not None:
+        raise CaseRefused(f"{refusal}。", log_message=f"case {case.pk}: {kind} refused")
+
+
+def _document_fields(
+    case: Case, kind: str, inputs: Mapping[str, str], today: date
+) -> dict[str, Any]:
+    """The validated inputs, with what the document copies from an earlier one."""
+    try:
+        fields = inputs_clean(kind, inputs, today=today)
+    except InputError as exc:
+        raise CaseRefused(exc.message, log_message=exc.log_message) from exc
+    refusal = inputs_refusal(kind, case, fields, today=today, calendar=get_calendar())
+    if refusal is not None:
+        raise CaseRefused(f"{refusal}。", log_message=f"case {case.pk}: {kind} inputs refused")
+    if kind == "seizure_list":
+        # 行政强制法第二十四条: the list names what the decision (latest version) names.
+        decision = (
+            CaseDocument.objects.filter(case=case, kind="seizure_decision")
+            .order_by("-version")
+            .first()
+        )
+        if decision is not None:
+            fields["items"] = decision.fields.get("items", [])
+            fields["measure"] = decision.fields.get("measure", "")
+            fields["decision_code"] = decision.verification_code
+    return fields
+
+
+def document_generate(
+    *, actor: Officer, case_id: int, kind: str, inputs: Mapping[str, str] | None = None
+) -> CaseDocument:
+    """Render a document from the case as it is now and the inputs typed for it (validated per
+    kind, ``document_inputs``), store Word and PDF, record the version and its inputs' hash.
+
+    Rendering and the PDF conversion (seconds) happen before the transaction, so the case row
+    is locked only briefly; inside it the case must still be as it was rendered.
+    """
+    from sanxiang.cases.selectors import case_get_for
+
+    if kind not in KINDS:
+        raise CaseRefused("没有这种文书。", log_message=f"unknown document kind {kind!r}")
+    case = case_get_for(actor, case_id)
+    _document_checks(case, actor, kind)
+    fields = _document_fields(case, kind, inputs or {}, timezone.localdate())
+    rendered_from = _snapshot_sha256(case)
+    code = secrets.token_hex(6)
+    # The 负责人 who approved: who took 立案 (立案审批表) or 结案 (结案审批表).
+    approved_by = (
+        LedgerEntry.objects.filter(
+            object_type="cases.case",
+            object_id=str(case.pk),
+            action="cases.case.close" if kind == "closing_approval" else "cases.case.register",
+        )
+        .values_list("actor", flat=True)
+        .first()
+    )
+    approver = ""
+    if approved_by and approved_by.startswith("user:"):
+        head = Officer.objects.filter(user_id=int(approved_by[5:])).first()
+        approver = head.name if head else ""
+    # Documents for the party print his 查询码 (issued with the first of them).
+    party_code = (
+        party_code_ensure(actor=actor, case_id=case.pk).code
+        if kind in PARTY_KINDS and case.number
+        else ""
+    )
+    context = context_for(
+        case,
+        verification_code=code,
+        approver=approver,
+        kind=kind,
+        fields=fields,
+        party_code=code_display(party_code) if party_code else "",
+    )
+    docx = render_docx(KINDS[kind], context)
+    pdf = convert_to_pdf(docx)
+    hashes = []
+    for data in (docx, pdf):
+        digest = sha256_hex(data)
+        store_blob(io.BytesIO(data), digest)
+        hashes.append(digest)
+    with transaction.atomic():
+        case = _case_for_update(case_id, actor)
+        _document_checks(case, actor, kind)
+        if _snapshot_sha256(case) != rendered_from:
+            raise CaseRefused(
+                "生成文书期间案件信息发生了变化，请重新生成。",
+                log_message=f"case {case.pk} changed while rendering {kind}",
+            )
+        current = party_code_current(case.pk) if party_code else None
+        if party_code and (current is None or current.code != party_code):
+            raise CaseRefused(
+                "生成文书期间查询码已重新签发，请重新生成。",
+                log_message=f"case {case.pk}: party code reissued while rendering {kind}",
+            )
+        version = CaseDocument.objects.filter(case=case, kind=kind).count() + 1
+        document = CaseDocument.objects.create(
+            case=case,
+            kind=kind,
+            version=version,
+            docx_sha256=hashes[0],
+            pdf_sha256=hashes[1],
+            verification_code=code,
+            fields=fields,
+            created_by=actor,
+        )
+        ledger_append(
+            actor=actor.ledger_actor,
+            action="cases.document.generated",
+            object_type="cases.casedocument",
+            object_id=document.pk,
+            agency_id=case.agency_id,
+            content_sha256=document.pdf_sha256,
+        )
+        if fields:
+            # What was typed (笔录内容、送达方式 …) is recorded too, so it cannot change unseen.
+            ledger_append(
+                actor=actor.ledger_actor,
+                action="cases.document.inputs",
+                object_type="cases.casedocument",
+                object_id=document.pk,
+                agency_id=case.agency_id,
+                content_sha256=document_fields_sha256(fields),
+            )
+    return document
+
+
+def document_fields_sha256(fields: dict[str, Any]) -> str:
+    return sha256_hex(canonical_json(fields))
+
+
+def document_open(*, actor: Officer, document_id: int, form: str) -> tuple[CaseDocument, bytes]:
+    """The bytes of a stored document version; each download is recorded."""
+    from sanxiang.cases.selectors import case_get_for
+
+    document = CaseDocument.objects.select_related("case").filter(pk=document_id).first()
+    try:
+        in_scope = document is not None and case_get_for(actor, document.case_id) is not None
+    except DomainError:
+        in_scope = False
+    if document is None or not in_scope:
+        raise CaseRefused(
+            "未找到该文书，或您无权查看。", log_message=f"document {document_id} not for {actor.pk}"
+        )
+    digest = document.pdf_sha256 if form == "pdf" else document.docx_sha256
+    with transaction.atomic():
+        ledger_append(
+            actor=actor.ledger_actor,
+            action="cases.document.downloaded",
+            object_type="cases.casedocument",
+            object_id=document.pk,
+            agency_id=document.case.agency_id,
+            content_sha256=digest,
+        )
+    with open_blob(blob_name(digest)) as handle:
+        return document, handle.read()

@@ -1,0 +1,230 @@
+"""On the spot (现场执法, on a phone): photos, 当场处罚 and on-site inspection records."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.cases.models import (
+    Case,
+    CaseDocument,
+    Procedure,
+)
+from sanxiang.cases.services._common import CaseRefused, _case_for_update, evidence_reference
+from sanxiang.cases.services.assessment import Assessment, case_assess
+from sanxiang.cases.services.documents import document_generate
+from sanxiang.cases.services.transition import case_transition
+from sanxiang.cases.workflow.definitions import (
+    PROCEDURES,
+)
+from sanxiang.evidence.models import EvidenceItem, EvidenceKind
+from sanxiang.evidence.services import Upload, evidence_correct, evidence_register
+from sanxiang.evidence.storage import blob_name, digest_stream, open_blob
+from sanxiang.org.models import Officer
+
+# --- On the spot (现场执法, on a phone) --------------------------------------------------------
+# A case on the spot has no number until its decision (当场处罚决定书编号), but its photos are
+# registered as they are taken: they are filed under a provisional reference and re-filed
+# (a recorded correction of their 案件编号) under the number when the case gets it.
+
+ONSITE_STATES: dict[str, frozenset[str]] = {
+    Procedure.PENALTY_SIMPLE: frozenset({"on_site"}),
+    Procedure.INSPECTION: frozenset({"planned", "checked"}),
+}
+# A phone's clock and the file's time may disagree a little with the server's.
+CLIENT_TIME_SLACK = timedelta(minutes=5)
+CLIENT_TIME_MAX_AGE = timedelta(hours=24)
+
+
+def _onsite_case(actor: Officer, case_id: int) -> Case:
+    case = _case_for_update(case_id, actor)
+    if not case.handlers.filter(pk=actor.pk).exists():
+        raise CaseRefused(
+            "只有本案承办人可以在现场办理本案。", log_message=f"{actor.pk} not handler"
+        )
+    if case.state not in ONSITE_STATES.get(case.procedure, frozenset()):
+        state = PROCEDURES[case.procedure].states.get(case.state, case.state)
+        raise CaseRefused(
+            f"案件处于“{state}”，不能再在现场添加记录。",
+            log_message=f"case {case.pk} not on site ({case.procedure}/{case.state})",
+        )
+    return case
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the browser's Geolocation API put the phone (WGS 84 degrees, metres)."""
+
+    latitude: Decimal
+    longitude: Decimal
+    accuracy_m: Decimal | None = None
+
+    def problem(self) -> str | None:
+        if not (-90 <= self.latitude <= 90 and -180 <= self.longitude <= 180):
+            return "定位数据不正确。"
+        if self.accuracy_m is not None and self.accuracy_m < 0:
+            return "定位精度不正确。"
+        return None
+
+    def text(self) -> str:
+        accuracy = f"，精度约 {self.accuracy_m:.0f} 米" if self.accuracy_m is not None else ""
+        return f"定位 {self.latitude:.6f},{self.longitude:.6f}{accuracy}"
+
+
+def onsite_photo_location(place: str, position: Position | None) -> str:
+    """采集地点: what the officer typed, with the position when the phone gave one."""
+    place = " ".join(place.split())
+    if position is None:
+        if not place:
+            raise CaseRefused(
+                "未取得定位，请填写拍摄地点（采集地点为必填信息）。",
+                log_message="photo without place or position",
+            )
+        return place[:200]
+    if position.problem():
+        raise CaseRefused(position.problem() or "", log_message="bad position")
+    suffix = position.text()
+    if not place:
+        return suffix
+    return f"{place[: 200 - len(suffix) - 2]}（{suffix}）"
+
+
+def onsite_photo_add(
+    *,
+    actor: Officer,
+    case_id: int,
+    upload: Upload,
+    place: str,
+    position: Position | None,
+    client_time: datetime | None,
+    proves: str,
+    device: str,
+) -> EvidenceItem:
+    """Register one photo taken on the spot as evidence of the case (the evidence app's own
+    service: checks of type and metadata, hashing, custody, ledger).
+
+    采集时间 is the file's time as the browser reported it when plausible (not in the future,
+    not older than a day); otherwise the time the server received it. The server's receipt time
+    is recorded either way (the record's 登记时间), and the description says which was used.
+    """
+    with transaction.atomic():
+        case = _onsite_case(actor, case_id)
+    location = onsite_photo_location(place, position)
+    received = timezone.now()
+    source = "服务器接收时间（浏览器未提供文件时间）"
+    collected_at = received
+    if client_time is not None:
+        if received - CLIENT_TIME_MAX_AGE <= client_time <= received + CLIENT_TIME_SLACK:
+            collected_at, source = min(client_time, received), "浏览器提供的文件时间"
+        else:
+            source = "服务器接收时间（浏览器提供的文件时间不可信）"
+    description = (
+        f"现场执法手机拍摄。采集时间取自{source}；"
+        f"服务器接收时间 {timezone.localtime(received):%Y-%m-%d %H:%M:%S}。"
+    )
+    if position is not None:
+        description += f"浏览器定位：纬度 {position.latitude}，经度 {position.longitude}"
+        if position.accuracy_m is not None:
+            description += f"，精度 {position.accuracy_m} 米"
+        description += "。"
+    return evidence_register(
+        actor=actor,
+        upload=upload,
+        metadata={
+            "case_number": evidence_reference(case),
+            "kind": EvidenceKind.PHOTO,
+            "collected_at": collected_at,
+            "location": location,
+            "collector": actor,
+            "proves": proves.strip() or case.title,
+            "device": device.strip()[:100] or "手机",
+            "description": description,
+        },
+    )
+
+
+def _refile_evidence(actor: Officer, case: Case, old_reference: str, new_reference: str) -> int:
+    """Re-file the current records filed under ``old_reference`` (a recorded correction)."""
+    if old_reference == new_reference:
+        return 0
+    items = EvidenceItem.objects.filter(
+        agency_id=case.agency_id, case_number=old_reference, superseded_by__isnull=True
+    ).order_by("pk")
+    count = 0
+    for item in items:
+        evidence_correct(
+            actor=actor,
+            item_id=item.pk,
+            changes={"case_number": new_reference},
+            reason=f"案件编号由“{old_reference}”改为“{new_reference}”",
+        )
+        count += 1
+    return count
+
+
+def on_spot_decide(*, actor: Officer, case_id: int) -> Case:
+    """当场作出处罚决定 (the declared step with all its guards), and the photos taken before it
+    re-filed under the decision's number, in one transaction."""
+    with transaction.atomic():
+        provisional = evidence_reference(_case_for_update(case_id, actor))
+        case = case_transition(actor=actor, case_id=case_id, action="decide_on_spot")
+        _refile_evidence(actor, case, provisional, evidence_reference(case))
+    return case
+
+
+def on_spot_convert(*, actor: Officer, case_id: int) -> Case:
+    """转为一般程序: the on-the-spot case closes as converted and a general-procedure case (案源
+    登记) carries over its parties, handlers, facts, proposal, articles and photos."""
+    with transaction.atomic():
+        case = case_transition(actor=actor, case_id=case_id, action="convert")
+        follow_up = Case.objects.get(origin=case)
+        _refile_evidence(actor, case, evidence_reference(case), evidence_reference(follow_up))
+    return follow_up
+
+
+def inspection_record_on_site(
+    *, actor: Officer, case_id: int, inputs: Mapping[str, str], device: str = "手机"
+) -> CaseDocument:
+    """现场检查笔录 made on the phone: the document is generated, and its PDF is registered as
+    the check's written record (文字记录) through the evidence app, so 检查 can be recorded."""
+    with transaction.atomic():
+        case = _onsite_case(actor, case_id)
+    document = document_generate(
+        actor=actor, case_id=case.pk, kind="inspection_record", inputs=inputs
+    )
+    if document.fields.get("findings") and not case.facts:
+        case_assess(
+            actor=actor, case_id=case.pk, assessment=Assessment(facts=document.fields["findings"])
+        )
+    with open_blob(blob_name(document.pdf_sha256)) as handle:
+        data = io.BytesIO(handle.read())
+    started = datetime.fromisoformat(document.fields["started_at"])
+    if timezone.is_naive(started):
+        started = timezone.make_aware(started)
+    evidence_register(
+        actor=actor,
+        upload=Upload(
+            handle=data,
+            filename=f"现场检查笔录-v{document.version}.pdf",
+            digests=digest_stream(data),
+        ),
+        metadata={
+            "case_number": evidence_reference(case),
+            "kind": EvidenceKind.TEXT,
+            "collected_at": min(started, timezone.now()),
+            "location": document.fields["place"],
+            "collector": actor,
+            "proves": "现场检查情况（现场检查笔录）",
+            "device": device,
+            "description": (
+                f"现场检查笔录第 {document.version} 版，核验码 {document.verification_code}。"
+            ),
+        },
+    )
+    return document

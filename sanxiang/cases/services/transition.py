@@ -1,0 +1,254 @@
+"""Each step of a case's procedure.
+
+``case_transition`` is the only code that changes ``Case.state``: it locks the case row, asks
+the declared procedure whether the step is allowed now (guards citing their articles), applies
+the step's effects (numbers, dates, due dates) and appends the ledger event, in one
+transaction (DESIGN.md rules 1 and 2).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.cases.execution import periods as execution_periods
+from sanxiang.cases.models import (
+    Case,
+    Party,
+    Procedure,
+)
+from sanxiang.cases.services._common import (
+    CaseRefused,
+    _case_for_update,
+    _record,
+    evidence_reference,
+)
+from sanxiang.cases.services.opening import number_allocate
+from sanxiang.cases.signing import Signed, approval_sign_check, is_approval, signatures_required
+from sanxiang.cases.workflow import observers
+from sanxiang.cases.workflow.definitions import (
+    DECISION_DEADLINE,
+    MEASURE_EXTENSION,
+    MEASURE_PERIOD,
+    PROCEDURES,
+)
+from sanxiang.cases.workflow.engine import GuardContext, TransitionRefused
+from sanxiang.cases.workflow.gate import review_gate
+from sanxiang.cases.workflow.guards import party_act_past_provisional
+from sanxiang.cases.workflow.periods import (
+    COURT_APPLICATION_DEADLINE,
+    PAYMENT_DEADLINE,
+)
+from sanxiang.core.deadlines import WorkingDays
+from sanxiang.core.services import provisional_deadline_clear, provisional_deadline_note
+from sanxiang.core.workdays import Due, get_calendar
+from sanxiang.ledger.canonical import canonical_json
+from sanxiang.ledger.services import ledger_append, sha256_hex
+from sanxiang.org.models import Officer
+
+logger = logging.getLogger(__name__)
+
+
+def _follow_up_case(inspection: Case, actor: Officer, today: date, *, source: str = "") -> Case:
+    """A finding of an inspection (or an on-the-spot case beyond 第五十一条) becomes a
+    general-procedure case (案源登记), linked to it, with its parties, handlers and facts."""
+    carried = {}
+    if inspection.procedure == Procedure.PENALTY_SIMPLE:
+        # What the officers proposed on the spot stays the proposal until they change it.
+        carried = {
+            "fine_yuan": inspection.fine_yuan,
+            "warning_only": inspection.warning_only,
+            "penalty_kinds": list(inspection.penalty_kinds),
+        }
+    case = Case.objects.create(
+        agency_id=inspection.agency_id,
+        unit_id=inspection.unit_id,
+        procedure=Procedure.PENALTY_GENERAL,
+        state=PROCEDURES[Procedure.PENALTY_GENERAL].initial,
+        title=inspection.title,
+        source=source or f"行政检查发现（{inspection.number}）",
+        facts=inspection.facts,
+        **carried,
+        category_id=inspection.category_id,
+        violation_on=inspection.violation_on,
+        violation_ended_on=inspection.violation_ended_on,
+        endangers_life_health_or_finance=inspection.endangers_life_health_or_finance,
+        caused_harm=inspection.caused_harm,
+        clue_received_on=today,
+        origin=inspection,
+        created_by=actor,
+    )
+    case.handlers.set(inspection.handlers.all())
+    if inspection.procedure == Procedure.PENALTY_SIMPLE:
+        case.violated_articles.set(inspection.violated_articles.all())
+        case.penalty_articles.set(inspection.penalty_articles.all())
+    for party in inspection.parties.all():
+        Party.objects.create(
+            case=case,
+            kind=party.kind,
+            name=party.name,
+            identifier=party.identifier,
+            address=party.address,
+            contact=party.contact,
+        )
+    _record(case, actor, "opened")
+    return case
+
+
+def case_transition(
+    *,
+    actor: Officer,
+    case_id: int,
+    action: str,
+    signed: Signed | None = None,
+    via: str = "",
+) -> Case:
+    """Take one step of the case's procedure, if the law allows it now.
+
+    A 负责人's approval carries his electronic signature (``signed``) where the agency requires
+    it (办案规则), and is checked and kept whenever one is given. A step recorded with what it
+    needs on its own form (``via="execution"``: the court applied to) is taken only through that
+    form's service, which passes ``via``.
+    """
+    with transaction.atomic():
+        case = _case_for_update(case_id, actor)
+        definition = PROCEDURES[case.procedure]
+        try:
+            step = definition.transition(action)
+        except KeyError:
+            raise CaseRefused(
+                "没有这个办案步骤。", log_message=f"unknown action {action!r}"
+            ) from None
+        if step.via == "execution" and via != step.via:
+            raise CaseRefused(
+                f"“{step.label}”请在案件页面“执行”部分填写后办理。",
+                log_message=f"case {case.pk}: {action} outside its form",
+            )
+        today = timezone.localdate()
+        calendar = get_calendar()
+        refusal = definition.refusal(
+            step, GuardContext(case=case, actor=actor, today=today, calendar=calendar)
+        )
+        if refusal is not None:
+            raise TransitionRefused(refusal, case_id=case.pk, action=action)
+        if is_approval(step) and (signed is not None or signatures_required(case)):
+            # Before anything changes: the signature is over the case as it stands.
+            approval_sign_check(case, action, actor, signed)
+        fields = ["state", "step_due_on", "step_due_basis", "updated_at"]
+        if action == "register":
+            case.number = number_allocate(agency_id=case.agency_id, kind="penalty", year=today.year)
+            case.registered_on = today
+            case.decision_due_on = DECISION_DEADLINE.due(today, calendar)
+            fields += ["number", "registered_on", "decision_due_on"]
+        elif action == "decide_on_spot":
+            case.number = number_allocate(agency_id=case.agency_id, kind="on_spot", year=today.year)
+            case.decided_on = today
+            fields += ["number", "decided_on"]
+        elif action == "decide":
+            case.decided_on = today
+            fields += ["decided_on"]
+        if action in ("serve", "decide_on_spot"):
+            # 第六十七条: fifteen days from receiving the decision (on the spot, or when served).
+            case.served_on = today
+            case.payment_due_on = PAYMENT_DEADLINE.due(today, calendar)
+            fields += ["served_on", "payment_due_on"]
+        elif action == "demand":
+            # 行政强制法第三十八条: the 催告书 is handed to the party directly.
+            case.demand_served_on = today
+            fields += ["demand_served_on"]
+        elif action in ("enforce", "enforce_urgently"):
+            # 行政强制法第二十五条: the period runs from the day the measure was taken, also
+            # when it was taken in an emergency and approved afterwards (第十九条).
+            case.measure_taken_at = timezone.now()
+            case.measure_due_on = MEASURE_PERIOD.due(today, calendar)
+            fields += ["measure_taken_at", "measure_due_on"]
+        elif action == "extend" and case.measure_due_on:
+            case.measure_due_on = MEASURE_EXTENSION.due(case.measure_due_on, calendar)
+            fields += ["measure_due_on"]
+        if action == "notify":
+            case.notified_on, case.statement_closed_on = today, None
+            fields += ["notified_on", "statement_closed_on"]
+        elif action in ("record_statement", "hold_hearing") and case.statement_closed_on is None:
+            # Heard at the hearing, or stated (or waived) and recorded: 第四十五条 is satisfied.
+            case.statement_closed_on = today
+            fields += ["statement_closed_on"]
+        if action == "find_violation":
+            _follow_up_case(case, actor, today)
+        elif action == "convert":
+            _follow_up_case(
+                case, actor, today, source=f"当场处罚转一般程序（{evidence_reference(case)}）"
+            )
+        late = party_act_past_provisional(case, action, today)
+        step_due: Due | None = None
+        keeps_state = case.state == step.target
+        case.state = step.target
+        if keeps_state:
+            pass  # a record within the step (e.g. 陈述申辩): the step's time limit stands
+        elif step.deadline is None:
+            case.step_due_on, case.step_due_basis = None, ""
+        elif step.deadline == DECISION_DEADLINE:
+            case.step_due_on, case.step_due_basis = case.decision_due_on, str(step.deadline)
+        elif step.deadline == COURT_APPLICATION_DEADLINE:
+            window = execution_periods(case, calendar)
+            case.step_due_on = window.court_until if window else None
+            case.step_due_basis = str(step.deadline)
+        elif step.deadline in (MEASURE_PERIOD, MEASURE_EXTENSION):
+            case.step_due_on, case.step_due_basis = case.measure_due_on, str(step.deadline)
+        elif action == "enforce_urgently" and case.measure_taken_at:
+            due = timezone.localtime(case.measure_taken_at + timedelta(hours=24)).date()
+            case.step_due_on, case.step_due_basis = due, str(step.deadline)
+        else:
+            # A working-day limit is provisional (暂定) where it runs into a year whose holiday
+            # schedule is not entered yet; recomputed when the year is entered.
+            step_due = step.deadline.due_provisional(today, calendar)
+            case.step_due_on, case.step_due_basis = step_due.on, str(step.deadline)
+        case.save(update_fields=fields)
+        if (
+            step_due is not None
+            and step.deadline is not None
+            and isinstance(step.deadline.period, WorkingDays)
+        ):
+            provisional_deadline_note(
+                instance=case, field="step_due_on", start=today,
+                workdays=step.deadline.period.days, due=step_due, actor=actor.ledger_actor,
+                agency_id=case.agency_id,
+            )  # fmt: skip
+        elif not keeps_state:
+            provisional_deadline_clear(instance=case, field="step_due_on")
+        if late is not None:
+            _flag_past_provisional(case, actor, action, late, today)
+        review_gate().on_transition(case, actor, action)
+        observers.notify(case, actor, action)
+        _record(case, actor, action)
+    logger.info("case %s: %s by officer %s -> %s", case.pk, action, actor.pk, case.state)
+    return case
+
+
+def _flag_past_provisional(case: Case, actor: Officer, action: str, due: date, today: date) -> None:
+    """A party's act after a provisional (暂定) limit is accepted, never refused (the real limit
+    may be later); it is flagged in the ledger so the office can look at it once the year's
+    schedule is entered."""
+    ledger_append(
+        actor=actor.ledger_actor,
+        action="cases.case.provisional_deadline_passed",
+        object_type="cases.case",
+        object_id=case.pk,
+        agency_id=case.agency_id,
+        content_sha256=sha256_hex(
+            canonical_json(
+                {
+                    "case": case.pk,
+                    "action": action,
+                    "due_on": due.isoformat(),
+                    "on": today.isoformat(),
+                }
+            )
+        ),
+    )
+    logger.warning(
+        "case %s: %s on %s after the provisional limit %s; accepted and flagged",
+        case.pk, action, today, due,
+    )  # fmt: skip
