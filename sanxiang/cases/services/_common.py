@@ -8,12 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sanxiang.cases.models import (
-    Case,
-)
-from sanxiang.cases.workflow.definitions import (
-    PROCEDURES,
-)
+from sanxiang.cases.models import Case
+from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.money import MoneyRefused, money_parse
 from sanxiang.errors import DomainError
 from sanxiang.ledger.canonical import canonical_json

@@ -25,9 +25,7 @@ from sanxiang.cases.services._common import (
     _money,
     _record,
 )
-from sanxiang.cases.workflow.definitions import (
-    PROCEDURES,
-)
+from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.deadlines import CalendarDays
 from sanxiang.core.workdays import get_calendar
 from sanxiang.ledger.canonical import canonical_json

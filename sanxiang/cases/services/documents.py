@@ -22,15 +22,10 @@ from sanxiang.cases.documents import (
     is_available,
     render_docx,
 )
-from sanxiang.cases.models import (
-    Case,
-    CaseDocument,
-)
+from sanxiang.cases.models import Case, CaseDocument
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_ensure
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, _snapshot_sha256
-from sanxiang.cases.workflow.definitions import (
-    PROCEDURES,
-)
+from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob, store_blob

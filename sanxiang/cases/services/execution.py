@@ -34,13 +34,8 @@ from sanxiang.cases.services._common import CaseRefused, _case_for_update, _mone
 from sanxiang.cases.services.transition import case_transition
 from sanxiang.cases.signing import Signed
 from sanxiang.cases.workflow import observers
-from sanxiang.cases.workflow.definitions import (
-    PROCEDURES,
-)
-from sanxiang.cases.workflow.periods import (
-    INSTALMENT_DEADLINE_BASIS,
-    PAYMENT_DEADLINE,
-)
+from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.periods import INSTALMENT_DEADLINE_BASIS, PAYMENT_DEADLINE
 from sanxiang.core.workdays import get_calendar
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.services import ledger_append, sha256_hex

@@ -11,18 +11,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.cases.models import (
-    Case,
-    CaseDocument,
-    Procedure,
-)
+from sanxiang.cases.models import Case, CaseDocument, Procedure
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, evidence_reference
 from sanxiang.cases.services.assessment import Assessment, case_assess
 from sanxiang.cases.services.documents import document_generate
 from sanxiang.cases.services.transition import case_transition
-from sanxiang.cases.workflow.definitions import (
-    PROCEDURES,
-)
+from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
 from sanxiang.evidence.services import Upload, evidence_correct, evidence_register
 from sanxiang.evidence.storage import blob_name, digest_stream, open_blob

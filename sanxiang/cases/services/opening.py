@@ -26,9 +26,7 @@ from sanxiang.cases.services._common import (
     _record,
 )
 from sanxiang.cases.services.assessment import ASSESSMENT_OPEN_IN
-from sanxiang.cases.workflow.definitions import (
-    PROCEDURES,
-)
+from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.org.models import EnforcementCategory, Officer, Role
 

@@ -15,11 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.cases.execution import periods as execution_periods
-from sanxiang.cases.models import (
-    Case,
-    Party,
-    Procedure,
-)
+from sanxiang.cases.models import Case, Party, Procedure
 from sanxiang.cases.services._common import (
     CaseRefused,
     _case_for_update,
@@ -38,10 +34,7 @@ from sanxiang.cases.workflow.definitions import (
 from sanxiang.cases.workflow.engine import GuardContext, TransitionRefused
 from sanxiang.cases.workflow.gate import review_gate
 from sanxiang.cases.workflow.guards import party_act_past_provisional
-from sanxiang.cases.workflow.periods import (
-    COURT_APPLICATION_DEADLINE,
-    PAYMENT_DEADLINE,
-)
+from sanxiang.cases.workflow.periods import COURT_APPLICATION_DEADLINE, PAYMENT_DEADLINE
 from sanxiang.core.deadlines import WorkingDays
 from sanxiang.core.services import provisional_deadline_clear, provisional_deadline_note
 from sanxiang.core.workdays import Due, get_calendar
