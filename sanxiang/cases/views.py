@@ -1,7 +1,6 @@
 """Office pages for cases: thin adapters over selectors (reads) and services (writes)."""
 
 from datetime import date
-from decimal import Decimal
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -465,10 +464,6 @@ def case_handlers(request, pk):
     return redirect("cases:detail", pk=pk)
 
 
-def _amount(value: str, label: str, max_digits: int = 14) -> Decimal | None:
-    return money_parse(value, label=label, max_digits=max_digits)
-
-
 @login_required
 @require_POST
 def case_assess_view(request, pk):
@@ -482,9 +477,9 @@ def case_assess_view(request, pk):
             assessment=Assessment(
                 facts=request.POST.get("facts", ""),
                 penalty_kinds=tuple(request.POST.getlist("penalty_kinds")),
-                fine_yuan=_amount(request.POST.get("fine_yuan", ""), "罚款金额"),
-                amount_involved_yuan=_amount(
-                    request.POST.get("amount_involved_yuan", ""), "涉案金额", max_digits=16
+                fine_yuan=money_parse(request.POST.get("fine_yuan", ""), label="罚款金额"),
+                amount_involved_yuan=money_parse(
+                    request.POST.get("amount_involved_yuan", ""), label="涉案金额", max_digits=16
                 ),
                 hearing_right=request.POST.get("hearing_right") == "yes",
                 complex_or_major=request.POST.get("complex_or_major") == "yes",
