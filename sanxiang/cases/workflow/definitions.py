@@ -285,57 +285,52 @@ def execution_transitions(served: str) -> tuple[Transition, ...]:
 
 # --- What is open within the states (not steps: records on the case page) ----------------------
 
-HANDLERS = frozenset({Role.OFFICER.value})  # the case's handlers (``handlers_only``)
-HANDLERS_OR_HEAD = frozenset({Role.OFFICER.value, Role.HEAD.value})
-
 
 def assessment(*states: str) -> Activity:
     # The proposal (and the parties) can change until it goes to 法制审核 (or back to the
     # handlers from it): what the reviewer passed is what is decided (第五十八条).
-    return Activity("assessment", "拟处理意见及当事人", frozenset(states), HANDLERS,
-                    handlers_only=True, basis="行政处罚法第五十八条")  # fmt: skip
+    return Activity("assessment", "拟处理意见及当事人", frozenset(states), HEAD, handlers=True,
+                    basis="行政处罚法第五十八条")  # fmt: skip
 
 
 def hearing_right(*states: str) -> Activity:
     # Whether the penalty is within 听证 scope decides what the notice says.
-    return Activity("hearing_right", "是否属于听证范围", frozenset(states), HANDLERS,
-                    handlers_only=True, basis="行政处罚法第四十四条、第六十三条")  # fmt: skip
+    return Activity("hearing_right", "是否属于听证范围", frozenset(states), HEAD, handlers=True,
+                    basis="行政处罚法第四十四条、第六十三条")  # fmt: skip
 
 
 def basis(*states: str) -> Activity:
     # 违法依据 and 处罚依据 are set while the facts are being established; afterwards they are
     # what the review, the notice and the decision rely on.
-    return Activity("basis", "违法依据和处罚依据", frozenset(states), HANDLERS,
-                    handlers_only=True)  # fmt: skip
+    return Activity("basis", "违法依据和处罚依据", frozenset(states), handlers=True)
 
 
 def handlers(*states: str) -> Activity:
     # 指定承办人 until the investigation ends (on the spot, before the decision): whoever
     # investigated stays on record, so he can never host the hearing (第六十四条第四项).
-    return Activity("handlers", "指定承办人", frozenset(states), HANDLERS_OR_HEAD)
+    return Activity("handlers", "指定承办人", frozenset(states), HEAD, handlers=True)
 
 
 def onsite(*states: str) -> Activity:
-    return Activity(
-        "onsite", "现场执法记录（手机）", frozenset(states), HANDLERS, handlers_only=True
-    )
+    return Activity("onsite", "现场执法记录（手机）", frozenset(states), handlers=True)
 
 
 def execution_activities(served: str, *, decided: tuple[str, ...] = ()) -> tuple[Activity, ...]:
     """执行 records: 缴款 and performance while the decision awaits execution; 暂缓或者分期
-    after service; 复议/诉讼 once there is a decision, also after it was executed (the periods
-    run from service, 行政复议法第二十条、行政诉讼法第四十六条); the court's rulings once
-    it was applied to."""
+    after service, before 催告; 复议/诉讼 once there is a decision, also after it was executed
+    (the periods run from service, 行政复议法第二十条、行政诉讼法第四十六条); the court's
+    rulings once it was applied to."""
     unpaid = frozenset({served, "demanded", "court_applied"})
     return (
-        Activity("payment", "缴款、履行", unpaid, HANDLERS_OR_HEAD, basis="行政处罚法第六十七条"),
+        Activity("payment", "缴款、履行", unpaid, HEAD, handlers=True,
+                 basis="行政处罚法第六十七条"),
         Activity("schedule", "暂缓或者分期缴纳", frozenset({served}), HEAD,
                  basis="行政处罚法第六十六条第二款"),
         Activity("remedy", "行政复议、行政诉讼",
-                 unpaid | {*decided, "executed", "ended", "closed"}, HANDLERS_OR_HEAD,
+                 unpaid | {*decided, "executed", "ended", "closed"}, HEAD, handlers=True,
                  basis="行政处罚法第七十三条"),
-        Activity("court", "人民法院裁定及执行", frozenset({"court_applied"}), HANDLERS_OR_HEAD,
-                 basis="行政强制法第五十七条、第五十八条"),
+        Activity("court", "人民法院裁定及执行", frozenset({"court_applied"}), HEAD,
+                 handlers=True, basis="行政强制法第五十七条、第五十八条"),
     )  # fmt: skip
 
 

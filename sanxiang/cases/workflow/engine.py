@@ -98,17 +98,26 @@ class Transition:
 @dataclass(frozen=True)
 class Activity:
     """Work done within a step, not a step itself (拟处理意见, 违法依据, 缴款 …): the states in
-    which it is open and who may do it. Services refuse it elsewhere; pages offer it there."""
+    which it is open and who may do it — officers with one of ``roles``, and the case's own
+    handlers if ``handlers``. Services refuse it elsewhere; pages offer it there."""
 
     name: str
     label: str
     states: frozenset[str]
     roles: frozenset[str] = frozenset()
-    handlers_only: bool = False
+    handlers: bool = False
     basis: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "states", _values(self.states))
+
+    def open_to(self, case: Case, actor: Officer) -> bool:
+        """Whether ``actor`` may do this on ``case`` now (its state, his roles or handling)."""
+        if case.state not in self.states:
+            return False
+        if any(actor.has_role(role) for role in self.roles):
+            return True
+        return self.handlers and case.handlers.filter(pk=actor.pk).exists()
 
 
 def _values(states: Iterable[str]) -> frozenset[str]:
@@ -155,6 +164,11 @@ class ProcedureDefinition:
         """The states in which activity ``name`` is open (none if the procedure lacks it)."""
         activity = self.activity(name)
         return activity.states if activity else frozenset()
+
+    def open_to(self, name: str, case: Case, actor: Officer) -> bool:
+        """Whether activity ``name`` is open to ``actor`` on ``case`` now."""
+        activity = self.activity(name)
+        return activity is not None and activity.open_to(case, actor)
 
     def transition(self, action: str) -> Transition:
         for transition in self.transitions:
