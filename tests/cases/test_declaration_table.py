@@ -225,3 +225,30 @@ def test_a_step_refused_by_its_state_is_refused_by_the_service_with_the_declared
     assert str(refused.value.refusal.message) == "案件当前处于“案源登记”，不能进行“送达决定书”。"
     case.refresh_from_db()
     assert case.state == "clue" and case.served_on is None
+
+
+def test_the_operations_guide_tables_are_the_declarations():
+    from pathlib import Path
+
+    from sanxiang.cases.workflow.tables import procedures_markdown, replace_block
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "operations" / "cases.md"
+    text = doc.read_text(encoding="utf-8")
+    assert replace_block(text, procedures_markdown(list(PROCEDURES.values()))) == text, (
+        "run scripts/procedure_tables.py"
+    )
+
+
+@pytest.mark.parametrize("code", list(PROCEDURES))
+def test_the_flowchart_shows_what_each_step_records(code):
+    import xml.etree.ElementTree as ET
+
+    from sanxiang.cases.workflow.flowchart import render_svg
+
+    root = ET.fromstring(render_svg(PROCEDURES[code]))  # noqa: S314 - our own output
+    svg = "".join(
+        (node.text or "").strip() for node in root.iter("{http://www.w3.org/2000/svg}text")
+    )
+    for transition in PROCEDURES[code].transitions:
+        for effect in transition.effects:
+            assert effect.describe() in svg, (transition.action, effect)

@@ -43,7 +43,7 @@ class AllocateNumber:
     kind: str
 
     def describe(self) -> str:
-        return f"编号：{NUMBER_KINDS.get(self.kind, self.kind)}"
+        return f"分配{NUMBER_KINDS.get(self.kind, self.kind)}"
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class ClearDate:
     field: str
 
     def describe(self) -> str:
-        return f"重新计算{_label(self.field)}"
+        return f"清除{_label(self.field)}"
 
 
 @dataclass(frozen=True)
