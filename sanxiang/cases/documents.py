@@ -26,6 +26,7 @@ from docxtpl import DocxTemplate, InlineImage
 from sanxiang.cases.document_inputs import INPUTS
 from sanxiang.cases.models import Case, PartyKind
 from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.states import GeneralState
 from sanxiang.core.deadlines import CalendarDays
 from sanxiang.core.scratch import CONVERSION_PREFIX, conversion_dir
 from sanxiang.core.workdays import WorkdayCalendar, get_calendar
@@ -156,7 +157,7 @@ def inputs_refusal(
     if kind == "hearing_notice":
         # Once 通知听证 is recorded the period runs from that day (a corrected notice keeps it).
         earliest = HEARING_NOTICE_PERIOD.due(today, calendar)
-        if case.state == "hearing_noticed" and case.step_due_on:
+        if case.state == GeneralState.HEARING_NOTICED and case.step_due_on:
             earliest = case.step_due_on
         if date.fromisoformat(values["hearing_at"][:10]) < earliest:
             return (
