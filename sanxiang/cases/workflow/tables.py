@@ -80,8 +80,8 @@ def procedure_markdown(definition: ProcedureDefinition) -> str:
         "| document | basis | may be made in |",
         "| --- | --- | --- |",
         *(
-            f"| {KINDS[kind].label} | {KINDS[kind].basis} | {_states(definition, states)} |"
-            for kind, states in definition.documents.items()
+            f"| {KINDS[kind].label} (`{kind}`) | {KINDS[kind].basis} | {_states(definition, s)} |"
+            for kind, s in definition.documents.items()
         ),
     ]
     return "\n".join(lines)
