@@ -635,16 +635,17 @@ class ExecutionStep(models.Model):
 class CaseAccess(models.Model):
     """案件调阅记录: an officer opened the case page (who, when, which case).
 
-    Written once, like evidence's ``AccessRecord`` (append-only triggers), each with its ledger
-    event ``cases.case_page.opened``. A refused open (a case out of scope) leaves no row: the
-    officer is told the case does not exist, as for evidence.
+    Written once, like evidence's ``AccessRecord`` (append-only triggers). Unlike a look at
+    evidence it appends no ledger event: a page view is not a change to anything, and an event
+    per view would make every GET of a case page a write under the log's lock. A refused open
+    (a case out of scope) leaves no row: the officer is told the case does not exist, as for
+    evidence.
     """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="accesses")
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
     actor = models.CharField("操作人", max_length=64)
     accessed_at = models.DateTimeField("时间", auto_now_add=True)
-    ledger_sequence = models.BigIntegerField()
 
     class Meta:
         verbose_name = "案件调阅记录"

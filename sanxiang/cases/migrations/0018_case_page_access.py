@@ -32,7 +32,6 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('actor', models.CharField(max_length=64, verbose_name='操作人')),
                 ('accessed_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('ledger_sequence', models.BigIntegerField()),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accesses', to='cases.case')),
                 ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.officer')),
             ],
