@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sanxiang.cases import execution, selectors
+from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.document_inputs import INPUTS
 from sanxiang.cases.documents import KINDS, document_refusal, is_available
 from sanxiang.cases.forms import BasisForm, CaseOpenForm, document_inputs_form
@@ -34,6 +35,7 @@ from sanxiang.cases.services import (
     case_assess,
     case_basis_set,
     case_open,
+    case_page_open,
     case_transition,
     court_application_record,
     decision_extend,
@@ -54,6 +56,7 @@ from sanxiang.core.money import money_parse
 from sanxiang.core.params import id_list_param, int_param, page_param
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
+from sanxiang.evidence.selectors import access_history_of_case
 from sanxiang.ledger.selectors import entries_for_object
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_request
@@ -325,6 +328,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "document_kinds": _document_kinds(case, officer, bound),
             "party_code": code_display(party_code.code) if party_code else "",
             "party_code_issued_at": party_code.issued_at if party_code else None,
+            "may_audit": case_allows(officer, CaseAction.AUDIT, case),
             "may_issue_party_code": bool(case.number)
             and (officer.has_role(Role.HEAD) or case.handlers.filter(pk=officer.pk).exists()),
         },
@@ -334,13 +338,39 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
 
 @login_required
 def case_detail(request, pk):
-    """The case, its parties and timeline, and only the actions the procedure allows now."""
+    """The case, its parties and timeline, and only the actions the procedure allows now.
+    Opening the page is recorded (案件调阅记录), as opening evidence is."""
     officer = officer_for_request(request)
     try:
-        case = selectors.case_get_for(officer, pk)
+        case = case_page_open(actor=officer, case_id=pk)
     except DomainError as exc:
         raise Http404(exc.message) from exc
     return _render_detail(request, officer, case)
+
+
+@login_required
+def case_access_history(request, pk):
+    """案件调阅记录: who opened the case page, and the looks at the case's evidence records
+    (those of one's own unit, as the evidence pages list them)."""
+    officer = officer_for_request(request)
+    try:
+        case = selectors.case_get_for(officer, pk, CaseAction.AUDIT)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    evidence_looks = (
+        access_history_of_case(officer=officer, case_number=case.number)[:500]
+        if case.number
+        else []
+    )
+    return render(
+        request,
+        "cases/access.html",
+        {
+            "case": case,
+            "accesses": selectors.case_accesses_for(officer, case)[:500],
+            "evidence_accesses": evidence_looks,
+        },
+    )
 
 
 def _signed(post) -> Signed | None:

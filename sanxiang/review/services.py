@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from sanxiang.cases.access import CaseAction
 from sanxiang.cases.models import Case, CaseDocument
 from sanxiang.cases.services import case_transition, proposal_sha256
 from sanxiang.core.services import provisional_deadline_note
@@ -27,6 +28,7 @@ from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import ledger_append, sha256_hex
 from sanxiang.org.models import Officer, Role
+from sanxiang.review.access import ReviewAction
 from sanxiang.review.content import (
     answer_content,
     digest,
@@ -232,8 +234,9 @@ def review_submit(
 ) -> Review:
     """送审: check the materials, take the handlers' statement, assign a reviewer."""
     with transaction.atomic():
-        case = Case.objects.select_for_update().filter(pk=case_id).first()
-        if case is None or case.agency_id != actor.unit.agency_id:
+        in_reach = Case.objects.visible_to(actor, CaseAction.ACT)
+        case = in_reach.select_for_update().filter(pk=case_id).first()
+        if case is None:
             raise ReviewRefused("未找到该案件，或您无权办理。", log_message=f"case {case_id}")
         if not case.handlers.filter(pk=actor.pk).exists():
             raise ReviewRefused(
@@ -347,8 +350,9 @@ class PointInput:
 
 
 def _review_for_update(review_id: int, actor: Officer) -> Review:
-    review = Review.objects.select_for_update().filter(pk=review_id).first()
-    if review is None or review.agency_id != actor.unit.agency_id:
+    in_reach = Review.objects.visible_to(actor, ReviewAction.ACT)
+    review = in_reach.select_for_update().filter(pk=review_id).first()
+    if review is None:
         raise ReviewRefused("未找到该审核，或您无权办理。", log_message=f"review {review_id}")
     return review
 

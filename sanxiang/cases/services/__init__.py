@@ -9,6 +9,7 @@ One module per subdomain; this package re-exports the names the rest of the code
 - ``documents``: ``document_generate``, ``document_open``;
 - ``onsite``: photos on the spot, 当场处罚, on-site inspection records;
 - ``execution``: payments, schedules, remedies, execution steps, deadline recomputation;
+- ``page_access``: ``case_page_open``, the recorded look at a case page (案件调阅记录);
 - ``_common``: ``CaseRefused``, the case snapshot and its ledger record, shared helpers.
 
 A test that replaces a module-level name must patch it in the submodule that uses it
@@ -56,6 +57,7 @@ from sanxiang.cases.services.opening import (
     number_allocate,
     party_add,
 )
+from sanxiang.cases.services.page_access import case_page_open
 from sanxiang.cases.services.transition import case_transition
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "case_assess",
     "case_basis_set",
     "case_open",
+    "case_page_open",
     "case_transition",
     "court_application_record",
     "decision_extend",

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.execution import case_account
 from sanxiang.cases.models import (
     Case,
@@ -58,9 +59,7 @@ ON_SPOT_COLLECTION_LIMIT = Decimal("100")
 
 def _execution_case(case_id: int, actor: Officer, states: frozenset[str], what: str) -> Case:
     case = _case_for_update(case_id, actor)
-    if not actor.is_active or (
-        not actor.has_role(Role.HEAD) and not case.handlers.filter(pk=actor.pk).exists()
-    ):
+    if not case_allows(actor, CaseAction.CHANGE, case):
         raise CaseRefused(
             f"只有本案承办人或负责人可以登记{what}。", log_message=f"{actor.pk} not handler"
         )
