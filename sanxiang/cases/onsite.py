@@ -247,14 +247,7 @@ def onsite_penalty(request: HttpRequest, pk: int) -> HttpResponse:
             errors.append(problem)
         else:
             try:
-                on_spot_penalty_set(
-                    actor=officer,
-                    case_id=case.pk,
-                    facts=choice.facts,
-                    fine=choice.fine,
-                    violated=choice.violated,
-                    penalty=choice.penalty,
-                )
+                on_spot_penalty_set(actor=officer, case_id=case.pk, choice=choice)
             except DomainError as exc:
                 errors.append(exc.message)
             else:

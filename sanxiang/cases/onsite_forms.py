@@ -8,13 +8,18 @@ officers, the party's ID number) is checked by the services and the workflow gua
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sanxiang.cases.models import Procedure
-from sanxiang.cases.services import TWO_OFFICERS, OnsiteParty, OnsiteStart, Position
+from sanxiang.cases.services import (
+    TWO_OFFICERS,
+    OnsiteParty,
+    OnsiteStart,
+    OnSpotPenalty,
+    Position,
+)
 from sanxiang.core.money import MoneyRefused, money_parse
 from sanxiang.core.params import is_id
 from sanxiang.org.models import Article, EnforcementCategory, Officer
@@ -127,23 +132,12 @@ def client_times_clean(data: Any) -> list[datetime | None]:
     return times
 
 
-@dataclass(frozen=True)
-class PenaltyChoice:
-    """Step d as the officer chose it: facts, articles, and a fine or a warning."""
-
-    facts: str
-    violated: list[Article]
-    penalty: list[Article]
-    warning: bool
-    fine: Decimal | None
-
-
 def chosen_ids(data: Any, name: str) -> set[int]:
     """The article ids ticked in ``name`` ("violated" or "penalty"), to show the form again."""
     return {int(v) for v in data.getlist(name) if is_id(v)}
 
 
-def penalty_clean(data: Any, allowed: dict[int, Article]) -> tuple[PenaltyChoice | None, str]:
+def penalty_clean(data: Any, allowed: dict[int, Article]) -> tuple[OnSpotPenalty | None, str]:
     """Step d: the articles among ``allowed`` and a fine or a warning; the 第五十一条 limits are
     the workflow guard's (it runs when the choice is saved)."""
     violated = [allowed[int(v)] for v in data.getlist("violated") if is_id(v) and int(v) in allowed]
@@ -160,11 +154,10 @@ def penalty_clean(data: Any, allowed: dict[int, Article]) -> tuple[PenaltyChoice
         return None, fine_problem
     if not warning and fine is None:
         return None, "请填写罚款金额，或选择警告。"
-    choice = PenaltyChoice(
+    choice = OnSpotPenalty(
         facts=data.get("facts", ""),
         violated=violated,
         penalty=penalty,
-        warning=warning,
         fine=None if warning else fine,
     )
     return choice, ""

@@ -222,29 +222,35 @@ def _refile_evidence(actor: Officer, case: Case, old_reference: str, new_referen
     return count
 
 
-def on_spot_penalty_set(
-    *,
-    actor: Officer,
-    case_id: int,
-    facts: str,
-    fine: Decimal | None,
-    violated: list[Article],
-    penalty: list[Article],
-) -> None:
-    """The 当场处罚 as the officer chose it: facts and a fine (``None``: a warning), with the
-    violated and penalty articles, in one transaction. The 第五十一条 limits are not checked
-    here but by the ``decide_on_spot`` step's guard, so the choice can be saved and converted."""
+@dataclass(frozen=True)
+class OnSpotPenalty:
+    """The 当场处罚 as the officer chose it: facts, articles, and a fine (``None``: a warning)."""
+
+    facts: str
+    violated: list[Article]
+    penalty: list[Article]
+    fine: Decimal | None
+
+
+def on_spot_penalty_set(*, actor: Officer, case_id: int, choice: OnSpotPenalty) -> None:
+    """Record the chosen 当场处罚 (the proposal and the violated and penalty articles) in one
+    transaction. The 第五十一条 limits are not checked here but by the ``decide_on_spot``
+    step's guard, so an amount beyond them is saved and the case can be converted."""
     with transaction.atomic():
         case_assess(
             actor=actor,
             case_id=case_id,
             assessment=Assessment(
-                facts=facts,
-                penalty_kinds=(PenaltyKind.WARNING,) if fine is None else (PenaltyKind.FINE,),
-                fine_yuan=fine,
+                facts=choice.facts,
+                penalty_kinds=(PenaltyKind.WARNING,)
+                if choice.fine is None
+                else (PenaltyKind.FINE,),
+                fine_yuan=choice.fine,
             ),
         )
-        case_basis_set(actor=actor, case_id=case_id, violated=violated, penalty=penalty)
+        case_basis_set(
+            actor=actor, case_id=case_id, violated=choice.violated, penalty=choice.penalty
+        )
 
 
 def on_spot_decision_document(*, actor: Officer, case_id: int) -> CaseDocument:
