@@ -54,7 +54,7 @@ from sanxiang.cases.services import (
 from sanxiang.cases.signing import Signed, approval_text, is_approval, signatures_required
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext
-from sanxiang.core.downloads import document_download as serve_document
+from sanxiang.core.downloads import serve_document
 from sanxiang.core.money import money_parse
 from sanxiang.core.params import id_list_param, int_param, page_param
 from sanxiang.core.workdays import get_calendar

@@ -4,7 +4,7 @@ Every generated document an officer downloads (a case's 文书, a review's 审�
 a report) is served by these two functions, so each is named the same way, is saved rather than
 shown, and is never kept by a browser or a proxy. Reading the bytes, checking the officer may
 have them and recording the access stay with the app's service (``document_open`` and the
-like), which ``document_download`` calls.
+like), which ``serve_document`` calls.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def attachment(data: bytes, *, filename: str, content_type: str) -> HttpResponse
     return response
 
 
-def document_download(
+def serve_document(
     *,
     form: str,
     open_document: Callable[[str], tuple[DocumentT, bytes]],

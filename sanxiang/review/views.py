@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases.models import Case, PenaltyKind, ReviewFlag
-from sanxiang.core.downloads import document_download as serve_document
+from sanxiang.core.downloads import attachment, serve_document
 from sanxiang.core.params import is_id, year_param
 from sanxiang.errors import DomainError
 from sanxiang.org.models import Officer, Role
@@ -349,10 +349,9 @@ def figures(request: HttpRequest) -> HttpResponse:
     year_value = year_param(request.GET, default=timezone.localdate().year)
     data = figures_for(agency_id=officer.unit.agency_id, year=year_value)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
+        return attachment(
             figures_xlsx(data),
+            filename=f"review-figures-{year_value}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="review-figures-{year_value}.xlsx"'
-        return response
     return render(request, "review/figures.html", {"figures": data, "year": year_value})

@@ -10,9 +10,7 @@ from sanxiang.core.workdays import Due, get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.ledger.services import ledger_append
 from sanxiang.org.models import Officer
-from sanxiang.review.content import (
-    digest,
-)
+from sanxiang.review.content import digest
 from sanxiang.review.models import (
     Review,
     ReviewPolicy,

@@ -7,9 +7,7 @@ from django.db import transaction
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_transition
 from sanxiang.org.models import Officer
-from sanxiang.review.content import (
-    answer_content,
-)
+from sanxiang.review.content import answer_content
 from sanxiang.review.models import (
     Answer,
     ReviewStatus,

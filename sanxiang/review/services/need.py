@@ -8,9 +8,7 @@ from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.services import ledger_append, sha256_hex
 from sanxiang.org.models import Officer
 from sanxiang.review.gate import CatalogueGate, case_facts, matched_rules
-from sanxiang.review.models import (
-    Determination,
-)
+from sanxiang.review.models import Determination
 
 
 def determination_record(*, case: Case, actor: Officer, action: str) -> Determination:

@@ -14,9 +14,7 @@ from sanxiang.cases.services import case_transition, proposal_sha256
 from sanxiang.evidence.models import EvidenceItem
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.org.models import Officer, Role
-from sanxiang.review.content import (
-    round_content,
-)
+from sanxiang.review.content import round_content
 from sanxiang.review.gate import matched_rules
 from sanxiang.review.models import (
     CatalogueRule,
