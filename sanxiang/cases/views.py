@@ -28,11 +28,6 @@ from sanxiang.cases.models import (
 )
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
 from sanxiang.cases.services import (
-    ASSESSMENT_OPEN_IN,
-    BASIS_OPEN_IN,
-    EXTENSION_OPEN_IN,
-    PAYMENT_OPEN_IN,
-    REMEDY_OPEN_IN,
     Assessment,
     NewCase,
     case_assess,
@@ -222,6 +217,11 @@ def _execution_context(case, officer, context: GuardContext) -> dict[str, object
         return None
     may_record = officer.has_role(Role.HEAD) or case.handlers.filter(pk=officer.pk).exists()
     today = context.today
+    declared = PROCEDURES[case.procedure]
+
+    def is_open(activity: str) -> bool:
+        return case.state in declared.open_in(activity)
+
     return {
         "account": execution.case_account(case, today),
         "fine": execution.effective_fine(case),
@@ -239,11 +239,11 @@ def _execution_context(case, officer, context: GuardContext) -> dict[str, object
         ],
         "steps": case.execution_steps.all(),
         "non_monetary": [PenaltyKind(k).label for k in execution.non_monetary_kinds(case)],
-        "may_pay": may_record and case.state in PAYMENT_OPEN_IN and case.fine_yuan,
-        "may_schedule": officer.has_role(Role.HEAD) and case.state == "served" and case.fine_yuan,
-        "may_remedy": may_record and case.state in REMEDY_OPEN_IN,
-        "may_perform": may_record and case.state in PAYMENT_OPEN_IN,
-        "may_court": may_record and case.state == "court_applied",
+        "may_pay": may_record and is_open("payment") and case.fine_yuan,
+        "may_schedule": officer.has_role(Role.HEAD) and is_open("schedule") and case.fine_yuan,
+        "may_remedy": may_record and is_open("remedy"),
+        "may_perform": may_record and is_open("payment"),
+        "may_court": may_record and is_open("court"),
         "channels": PaymentChannel.choices,
         "schedule_kinds": ScheduleKind.choices,
         "remedy_kinds": RemedyKind.choices,
@@ -281,9 +281,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
         if review_steps
         else None
     )
-    basis_open = (
-        case.state in BASIS_OPEN_IN[case.procedure] and case.handlers.filter(pk=officer.pk).exists()
-    )
+    basis_open = definition.open_to("basis", case, officer)
     violated = list(case.violated_articles.select_related("law").order_by("law__title", "number"))
     penalty = list(case.penalty_articles.select_related("law").order_by("law__title", "number"))
     party_code = party_code_current(case.pk)
@@ -300,11 +298,10 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "procedure": definition,
             "options": options,
             "review_link": review_link,
-            "may_assess": case.state in ASSESSMENT_OPEN_IN
-            and (officer.has_role(Role.HEAD) or case.handlers.filter(pk=officer.pk).exists()),
+            "may_assess": definition.open_to("assessment", case, officer),
             "penalty_kinds": PenaltyKind.choices,
             "review_flags": ReviewFlag.choices,
-            "may_extend": case.state in EXTENSION_OPEN_IN and officer.has_role(Role.HEAD),
+            "may_extend": definition.open_to("extension", case, officer),
             "extensions": case.extensions.select_related("approved_by"),
             "execution": _execution_context(case, officer, context),
             "parties": case.parties.all(),

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.cases.models import Case, CaseDocument, PenaltyKind, Procedure
+from sanxiang.cases.models import Case, CaseDocument, PenaltyKind
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, evidence_reference
 from sanxiang.cases.services.assessment import Assessment, case_assess, case_basis_set
 from sanxiang.cases.services.documents import document_generate
@@ -32,9 +32,9 @@ from sanxiang.org.models import Article, EnforcementCategory, Officer
 # registered as they are taken: they are filed under a provisional reference and re-filed
 # (a recorded correction of their 案件编号) under the number when the case gets it.
 
+# Declared on the procedures (their ``onsite`` activity).
 ONSITE_STATES: dict[str, frozenset[str]] = {
-    Procedure.PENALTY_SIMPLE: frozenset({"on_site"}),
-    Procedure.INSPECTION: frozenset({"planned", "checked"}),
+    code: states for code, d in PROCEDURES.items() if (states := d.open_in("onsite"))
 }
 # A phone's clock and the file's time may disagree a little with the server's.
 CLIENT_TIME_SLACK = timedelta(minutes=5)

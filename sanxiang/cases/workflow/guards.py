@@ -15,6 +15,7 @@ from sanxiang.cases.fines import ON_SPOT_LIMITS
 from sanxiang.cases.models import Case
 from sanxiang.cases.workflow.engine import Guard, GuardContext
 from sanxiang.cases.workflow.gate import review_gate
+from sanxiang.cases.workflow.states import GeneralState
 from sanxiang.core.selectors import is_provisional
 from sanxiang.org.models import Certificate, Officer, Role
 
@@ -277,14 +278,14 @@ def _hearing_notice_period_over(context: GuardContext) -> str | None:
 def _hearing_window_closed(context: GuardContext) -> str | None:
     case = context.case
     if (
-        case.state == "notified"
+        case.state == GeneralState.NOTIFIED
         and case.hearing_right
         and case.step_due_on
         and context.today <= case.step_due_on
     ):
         return f"当事人要求听证的期限至 {case.step_due_on:%Y年%m月%d日} 届满，届满前不得作出决定"
     if (
-        case.state == "notified"
+        case.state == GeneralState.NOTIFIED
         and case.hearing_right
         and case.step_due_on
         and is_provisional(case, "step_due_on")
@@ -295,7 +296,7 @@ def _hearing_window_closed(context: GuardContext) -> str | None:
 
 def _collective_discussion_held(context: GuardContext) -> str | None:
     case = context.case
-    if case.complex_or_major and case.state != "discussed":
+    if case.complex_or_major and case.state != GeneralState.DISCUSSED:
         return "情节复杂或者重大违法行为给予行政处罚，负责人应当集体讨论决定，请先进行集体讨论"
     return None
 
