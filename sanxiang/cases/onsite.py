@@ -37,6 +37,7 @@ from sanxiang.cases.services import (
     onsite_photo_add,
 )
 from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.states import InspectionState, SimpleState
 from sanxiang.errors import DomainError
 from sanxiang.evidence.models import EvidenceItem
 from sanxiang.evidence.selectors import evidence_list_for
@@ -294,7 +295,7 @@ def onsite_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     officer, case = _case(request, pk)
     if case.procedure != Procedure.PENALTY_SIMPLE:
         raise Http404("现场检查没有这一步。")
-    if case.state != "on_site":
+    if case.state != SimpleState.ON_SITE:
         return redirect("cases:onsite-done", pk=case.pk)
     error = ""
     if request.method == "POST":
@@ -353,7 +354,7 @@ def onsite_record(request: HttpRequest, pk: int) -> HttpResponse:
     officer, case = _case(request, pk)
     if case.procedure != Procedure.INSPECTION:
         raise Http404("当场处罚没有这一步。")
-    if case.state != "planned":
+    if case.state != InspectionState.PLANNED:
         return redirect("cases:onsite-done", pk=case.pk)
     errors: list[str] = []
     now = timezone.localtime()
@@ -390,7 +391,7 @@ def onsite_done(request: HttpRequest, pk: int) -> HttpResponse:
     """The end: the decision (or record) to download and hand over; an inspection's result."""
     officer, case = _case(request, pk)
     penalty = case.procedure == Procedure.PENALTY_SIMPLE
-    if penalty and case.state == "on_site":
+    if penalty and case.state == SimpleState.ON_SITE:
         return redirect("cases:onsite-confirm", pk=case.pk)
     kind = "on_spot_decision" if penalty else "inspection_record"
     return render(

@@ -12,6 +12,7 @@ from sanxiang.cases.services import ONSITE_STATES
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext, Refusal, Transition
 from sanxiang.cases.workflow.guards import WITHIN_ON_SPOT_LIMITS
+from sanxiang.cases.workflow.states import InspectionState
 from sanxiang.core.workdays import get_calendar
 from sanxiang.org.models import Article, EnforcementItem, Officer, PowerKind, Role
 
@@ -100,7 +101,7 @@ def limits_refusal(case: Case, officer: Officer) -> Refusal | None:
 
 def inspection_results(case: Case, officer: Officer) -> list[tuple[Transition, Refusal | None]]:
     """The 检查结果 steps of a checked inspection, each with why it may not happen now."""
-    if case.procedure != Procedure.INSPECTION or case.state != "checked":
+    if case.procedure != Procedure.INSPECTION or case.state != InspectionState.CHECKED:
         return []
     definition = PROCEDURES[case.procedure]
     return [
