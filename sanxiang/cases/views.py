@@ -1,12 +1,11 @@
 """Office pages for cases: thin adapters over selectors (reads) and services (writes)."""
 
 from datetime import date
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +51,7 @@ from sanxiang.cases.services import (
 from sanxiang.cases.signing import Signed, approval_text, is_approval, signatures_required
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext
+from sanxiang.core.downloads import serve_document
 from sanxiang.core.money import money_parse
 from sanxiang.core.params import id_list_param, int_param, page_param
 from sanxiang.core.workdays import get_calendar
@@ -451,23 +451,14 @@ def case_basis(request, pk):
 @login_required
 def document_download(request, document_id, form):
     officer = officer_for_request(request)
-    if form not in ("pdf", "docx"):
-        raise Http404("没有这种格式。")
-    try:
-        document, data = document_open(actor=officer, document_id=document_id, form=form)
-    except DomainError as exc:
-        raise Http404(exc.message) from exc
-    content_type = (
-        "application/pdf"
-        if form == "pdf"
-        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return serve_document(
+        form=form,
+        open_document=lambda form: document_open(actor=officer, document_id=document_id, form=form),
+        filename=lambda document: (
+            f"{KINDS[document.kind].label}-{document.case.number or document.case_id}"
+            f"-v{document.version}"
+        ),
     )
-    response = HttpResponse(data, content_type=content_type)
-    label = KINDS[document.kind].label
-    filename = f"{label}-{document.case.number or document.case_id}-v{document.version}.{form}"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
