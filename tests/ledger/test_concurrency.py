@@ -25,4 +25,5 @@ def test_many_threads_appending_at_once_produce_one_consistent_tree(instance):
     assert run["after"] - run["before"] == threads * per_thread
     assert sorted(run["written"]) == list(range(run["before"], run["after"]))
     verify = instance.sanxiang("ledger", "verify")
-    assert verify.stdout.startswith(f"OK size={run['after']} root=")
+    assert verify.stdout.startswith(f"OK size={run['total']} root=")
+    assert f"log installation size={run['after']} root=" in verify.stdout
