@@ -25,7 +25,8 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from datetime import datetime
+from typing import NamedTuple, NoReturn, TypeVar
 
 from django.db.models import Max, Subquery
 
@@ -77,15 +78,54 @@ class VerifyReport:
             self.problems.append(problem)
 
 
-def _check_leaf(row: LedgerEntry, log: LedgerLog) -> bytes:
+class EntryRow(NamedTuple):
+    """The columns of one entry, read without building a model instance (verify reads every
+    entry: a tuple costs a fraction of a ``LedgerEntry``)."""
+
+    sequence: int
+    position: int  # LedgerEntry.index (a NamedTuple cannot have a field named index)
+    recorded_at: datetime
+    actor: str
+    agency_id: int | None
+    action: str
+    object_type: str
+    object_id: str
+    content_sha256: str
+    state_sha256: str
+    leaf: str
+
+
+COLUMNS = [("index" if name == "position" else name) for name in EntryRow._fields]
+
+
+class _Float(ValueError):
+    pass
+
+
+def _refuse_float(text: str) -> NoReturn:
+    raise _Float(text)
+
+
+# Made once: json.loads/dumps with options build a new decoder/encoder on every call.
+_DECODER = json.JSONDecoder(parse_float=_refuse_float, parse_constant=_refuse_float)
+# ``canonical_json`` for a value parsed from JSON without floats gives the same bytes, without
+# its type walk (JSON gives only str keys and str, int, bool, None, lists and dicts).
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
+def _check_leaf(row: EntryRow, log: LedgerLog) -> bytes:
     """The leaf's bytes; raises when the leaf disagrees with its row, its log or position."""
     raw = row.leaf.encode("utf-8")
-    name = f"{log.key} entry {row.index}"
+    name = f"{log.key} entry {row.position}"
     try:
-        leaf = json.loads(raw)
+        leaf = _DECODER.decode(row.leaf)
+    except _Float as exc:
+        raise VerificationFailed(f"{name}: leaf is not in canonical form ({exc})") from exc
     except ValueError as exc:
         raise VerificationFailed(f"{name}: leaf is not JSON ({exc})") from exc
-    if canonical_json(leaf) != raw:
+    if not isinstance(leaf, dict) or _ENCODER.encode(leaf) != row.leaf:
         raise VerificationFailed(f"{name}: leaf is not in canonical form")
     if log.key != log_key_for(row.agency_id) or log.agency_id != row.agency_id:
         raise VerificationFailed(f"{name}: agency {row.agency_id} belongs in another log")
@@ -102,7 +142,7 @@ def _check_leaf(row: LedgerEntry, log: LedgerLog) -> bytes:
     if leaf.get("v") == 1:  # the one global log: positioned by sequence alone
         columns |= {"sequence": row.sequence, "previous_size": row.sequence}
     else:
-        columns |= {"v": LEAF_VERSION, "log": log.key, "index": row.index}
+        columns |= {"v": LEAF_VERSION, "log": log.key, "index": row.position}
         columns |= {"sequence": row.sequence}
     for field_name, value in columns.items():
         if leaf.get(field_name) != value:
@@ -204,21 +244,24 @@ def _verify_one_log(report: VerifyReport, log: LedgerLog, heads: Heads) -> tuple
     # Once an entry is missing or a stored hash is, positions no longer line up: the rest of
     # the tree cannot be compared, but every remaining entry's leaf and event still are.
     tree_intact = True
-    for row in LedgerEntry.objects.filter(log=log).order_by("index").iterator(CHUNK):
-        if row.index != size and tree_intact:
-            report.add(f"{log.key} entry {size} is missing: the next stored entry is {row.index}")
+    rows = LedgerEntry.objects.filter(log=log).order_by("index").values_list(*COLUMNS)
+    for row in map(EntryRow._make, rows.iterator(CHUNK)):
+        if row.position != size and tree_intact:
+            report.add(
+                f"{log.key} entry {size} is missing: the next stored entry is {row.position}"
+            )
             tree_intact = False
         try:
             raw = _check_leaf(row, log)
         except VerificationFailed as exc:
             report.add(str(exc))
             raw = row.leaf.encode("utf-8")
-        size = row.index + 1
+        size = row.position + 1
         _check_event(report, row)
         if not tree_intact:
             continue
-        level, index, value = 0, row.index, merkle.leaf_hash(raw)
-        expected = [(0, row.index, value)]
+        level, index, value = 0, row.position, merkle.leaf_hash(raw)
+        expected = [(0, row.position, value)]
         while index & 1:
             _, left = stack.pop()
             value = merkle.node_hash(left, value)
@@ -229,13 +272,13 @@ def _verify_one_log(report: VerifyReport, log: LedgerLog, heads: Heads) -> tuple
             stored = next(stored_nodes, None)
             if stored is None:
                 report.add(
-                    f"{log.key} entry {row.index}: stored subtree hash {node[:2]} is missing"
+                    f"{log.key} entry {row.position}: stored subtree hash {node[:2]} is missing"
                 )
                 tree_intact = False
                 break
             if stored != node:
                 report.add(
-                    f"{log.key} entry {row.index}: stored subtree hash {stored[:2]} "
+                    f"{log.key} entry {row.position}: stored subtree hash {stored[:2]} "
                     f"does not match the recomputed {node[:2]}"
                 )
                 break  # the rest of this entry's path differs for the same reason
@@ -287,11 +330,12 @@ def _verify_legacy_heads(report: VerifyReport, heads: Heads) -> None:
         )
 
 
-def _check_event(report: VerifyReport, row: LedgerEntry) -> None:
+def _check_event(report: VerifyReport, row: EntryRow) -> None:
     check = event_check_for(row.object_type)
     if check is None:
         return
-    problem = check(row, report._cache)
+    fields = dict(zip(COLUMNS, row, strict=True))
+    problem = check(LedgerEntry(**fields), report._cache)
     report.events_checked += 1
     if problem:
         report.add(f"entry {row.sequence}: {problem}")
