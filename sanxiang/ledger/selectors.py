@@ -10,6 +10,7 @@ from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
 from sanxiang.errors import DomainError
 from sanxiang.ledger import merkle
+from sanxiang.ledger.models import INSTALLATION_LOG as INSTALLATION_LOG  # for the portal
 from sanxiang.ledger.models import (
     LedgerEntry,
     LedgerLog,

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sanxiang.core.params import BadParameter, int_param
 from sanxiang.errors import DomainError
 from sanxiang.ledger import selectors
-from sanxiang.ledger.models import INSTALLATION_LOG
 
 if TYPE_CHECKING:
     from sanxiang.ledger.models import LedgerLog, TreeHead
@@ -45,7 +44,7 @@ def _log(request: HttpRequest) -> LedgerLog | None:
     """The log asked for: ``?log=<执法主体 id>``, or the installation's own log by default
     (``?log=installation``). None when that log has no entry yet."""
     raw = request.GET.get("log", "").strip()
-    if raw in ("", INSTALLATION_LOG):
+    if raw in ("", selectors.INSTALLATION_LOG):
         return selectors.log_for(agency_id=None)
     if not raw.isdigit() or len(raw) > 18:
         raise UnknownLog(
@@ -132,7 +131,7 @@ def ledger_proof(request: HttpRequest) -> HttpResponse:
         return _refusal(exc)
     return JsonResponse(
         {
-            "log": log.key if log is not None else INSTALLATION_LOG,
+            "log": log.key if log is not None else selectors.INSTALLATION_LOG,
             "leaf_index": index,
             "tree_size": size,
             "leaf_hash": _b64(leaf),
@@ -154,7 +153,7 @@ def ledger_consistency(request: HttpRequest) -> HttpResponse:
         return _refusal(exc)
     return JsonResponse(
         {
-            "log": log.key if log is not None else INSTALLATION_LOG,
+            "log": log.key if log is not None else selectors.INSTALLATION_LOG,
             "first": first,
             "second": second,
             "first_root_hash": _b64(roots[0]),
