@@ -38,6 +38,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
         "object_type",
         "object_id",
     )
+    list_select_related = ("log",)
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor", "content_sha256")
 
@@ -45,6 +46,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 @admin.register(TreeHead)
 class TreeHeadAdmin(ReadOnlyAdmin):
     list_display = ("log", "size", "root", "signed_at", "key")
+    list_select_related = ("log", "key")
 
 
 @admin.register(LedgerLog)

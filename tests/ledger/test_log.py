@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 
 from sanxiang.ledger import merkle, selectors
 from sanxiang.ledger.canonical import canonical_json
@@ -178,3 +179,12 @@ def test_a_signing_failure_does_not_lose_the_event(db, monkeypatch):
     entry = ledger_append(actor="system", action="a", object_type="t", object_id=1)
     assert LedgerEntry.objects.filter(sequence=entry.sequence).exists()
     assert not TreeHead.objects.exists()
+
+
+def test_admin_lists_logs_entries_and_heads_with_their_log(appended, admin_client):
+    appended(3)
+    tree_head_sign()
+    for name in ("ledgerlog", "ledgerentry", "treehead"):
+        page = admin_client.get(reverse(f"admin:ledger_{name}_changelist"))
+        assert page.status_code == 200, name
+        assert "agency:7" in page.content.decode(), name
