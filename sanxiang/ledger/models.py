@@ -53,8 +53,13 @@ class LedgerEntry(models.Model):
     """
 
     sequence = models.BigIntegerField("序号", primary_key=True)
+    # No index of its own: the (log, index) unique constraint serves every lookup by log.
     log = models.ForeignKey(
-        LedgerLog, on_delete=models.PROTECT, related_name="entries", verbose_name="日志"
+        LedgerLog,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name="日志",
+        db_index=False,
     )
     index = models.BigIntegerField("日志内位置")
     recorded_at = models.DateTimeField("记录时间")
@@ -92,7 +97,10 @@ class LedgerNode(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    log = models.ForeignKey(LedgerLog, on_delete=models.PROTECT, related_name="nodes")
+    # No index of its own: the (log, level, index) unique constraint serves lookups by log.
+    log = models.ForeignKey(
+        LedgerLog, on_delete=models.PROTECT, related_name="nodes", db_index=False
+    )
     level = models.PositiveSmallIntegerField()
     index = models.BigIntegerField()
     hash = models.BinaryField(max_length=32)

@@ -158,6 +158,7 @@ class Migration(migrations.Migration):
                 related_name="entries",
                 to="ledger.ledgerlog",
                 verbose_name="日志",
+                db_index=False,
             ),
         ),
         migrations.AddField(
@@ -173,6 +174,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="nodes",
                 to="ledger.ledgerlog",
+                db_index=False,
             ),
         ),
         migrations.AddField(
@@ -216,6 +218,7 @@ class Migration(migrations.Migration):
                 related_name="entries",
                 to="ledger.ledgerlog",
                 verbose_name="日志",
+                db_index=False,
             ),
         ),
         migrations.AlterField(
@@ -230,6 +233,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="nodes",
                 to="ledger.ledgerlog",
+                db_index=False,
             ),
         ),
         migrations.AddConstraint(
