@@ -37,9 +37,14 @@ from django.utils import timezone
 from sanxiang.errors import DomainError
 from sanxiang.ledger import merkle
 from sanxiang.ledger.canonical import canonical_json
+from sanxiang.ledger.events import (
+    LedgerEvent,
+    witness_configured,
+    witness_signature_recorded,
+    witness_watched,
+)
 from sanxiang.ledger.models import Checkpoint, Cosignature, TreeHead, WatchedLog, Witness
 from sanxiang.ledger.selectors import consistency_proof, root_at
-from sanxiang.ledger.services import SYSTEM, ledger_append, sha256_hex
 from sanxiang.ledger.signing import ED25519, key_id, load_signer, verify_signature
 
 if TYPE_CHECKING:
@@ -74,13 +79,7 @@ def watched_log_add(*, name: str, public_key_pem: str, algorithm: str = ED25519)
             defaults={"name": name, "algorithm": algorithm, "public_key_pem": public_key_pem},
         )
         if created:
-            ledger_append(
-                actor=SYSTEM,
-                action="ledger.witness.watch",
-                object_type="ledger.watchedlog",
-                object_id=log.key_id[:64],
-                content_sha256=sha256_hex(public_key_pem.encode("ascii")),
-            )
+            witness_watched(key_id=log.key_id, public_key_pem=public_key_pem)
     logger.info("witnessing log %s (%s)", log.key_id, name)
     return log
 
@@ -179,13 +178,7 @@ def checkpoint_add(
             cosignature=signature,
             cosigned_at=timezone.now(),
         )
-        ledger_append(
-            actor=SYSTEM,
-            action="ledger.witness.cosigned",
-            object_type="ledger.checkpoint",
-            object_id=checkpoint.pk,
-            content_sha256=sha256_hex(payload.encode("utf-8")),
-        )
+        witness_signature_recorded(LedgerEvent.WITNESS_COSIGNED, checkpoint.pk, payload)
     logger.info("log %s: co-signed size=%d root=%s", log.key_id, size, root)
     return checkpoint
 
@@ -292,12 +285,8 @@ def witness_push(witness: Witness) -> Cosignature:
             payload=answer.body["cosignature_payload"],
             signature=answer.body["cosignature"],
         )
-        ledger_append(
-            actor=SYSTEM,
-            action="ledger.witness.received",
-            object_type="ledger.cosignature",
-            object_id=cosignature.pk,
-            content_sha256=sha256_hex(cosignature.payload.encode("utf-8")),
+        witness_signature_recorded(
+            LedgerEvent.WITNESS_RECEIVED, cosignature.pk, cosignature.payload
         )
     logger.info("witness %s co-signed size=%d", witness.name, cosignature.size)
     return cosignature
@@ -315,15 +304,7 @@ def witness_add(*, name: str, url: str, public_key_pem: str) -> Witness:
         added, _ = Witness.objects.update_or_create(
             name=name, defaults={"url": url, "public_key_pem": public_key_pem, "enabled": True}
         )
-        ledger_append(
-            actor=SYSTEM,
-            action="ledger.witness.configured",
-            object_type="ledger.witness",
-            object_id=added.pk,
-            content_sha256=sha256_hex(
-                canonical_json({"name": name, "url": url, "public_key_pem": public_key_pem})
-            ),
-        )
+        witness_configured(witness_id=added.pk, name=name, url=url, public_key_pem=public_key_pem)
     logger.info("witness %s added at %s", name, url)
     return added
 

@@ -23,17 +23,15 @@ from sanxiang.core.services import provisional_deadline_note
 from sanxiang.core.workdays import Due, get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.models import EvidenceItem
-from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.models import LedgerEntry
-from sanxiang.ledger.services import ledger_append, sha256_hex
 from sanxiang.org.models import Officer, Role
 from sanxiang.review.content import (
     answer_content,
-    digest,
     meeting_content,
     opinion_content,
     round_content,
 )
+from sanxiang.review.events import ReviewEvent, determination_recorded, review_recorded
 from sanxiang.review.gate import CatalogueGate, case_facts, matched_rules
 from sanxiang.review.models import (
     OPINION_POINTS,
@@ -68,14 +66,7 @@ class ReviewRefused(DomainError):
 
 
 def _record(review: Review, actor: Officer, verb: str, content: dict[str, object]) -> None:
-    ledger_append(
-        actor=actor.ledger_actor,
-        action=f"review.review.{verb}",
-        object_type="review.review",
-        object_id=review.pk,
-        agency_id=review.agency_id,
-        content_sha256=digest(content),
-    )
+    review_recorded(review, actor, ReviewEvent.named(f"review.review.{verb}"), content)
 
 
 def policy_for(agency_id: int) -> ReviewPolicy:
@@ -99,24 +90,7 @@ def determination_record(*, case: Case, actor: Officer, action: str) -> Determin
         reason=reason,
         actor=actor,
     )
-    ledger_append(
-        actor=actor.ledger_actor,
-        action="review.determination.recorded",
-        object_type="cases.case",
-        object_id=case.pk,
-        agency_id=case.agency_id,
-        content_sha256=sha256_hex(
-            canonical_json(
-                {
-                    "case": case.pk,
-                    "action": action,
-                    "required": required,
-                    "rules": determination.rules,
-                    "facts": _facts_json(case),
-                }
-            )
-        ),
-    )
+    determination_recorded(determination, _facts_json(case))
     return determination
 
 

@@ -22,6 +22,12 @@ from sanxiang.cases.documents import (
     is_available,
     render_docx,
 )
+from sanxiang.cases.events import (
+    CaseEvent,
+    document_downloaded,
+    document_generated,
+    document_inputs_sha256,
+)
 from sanxiang.cases.models import Case, CaseDocument
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_ensure
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, _snapshot_sha256
@@ -29,9 +35,8 @@ from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob, store_blob
-from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.models import LedgerEntry
-from sanxiang.ledger.services import ledger_append, sha256_hex
+from sanxiang.ledger.services import sha256_hex
 from sanxiang.org.models import Officer, Role
 
 
@@ -154,29 +159,12 @@ def document_generate(
             fields=fields,
             created_by=actor,
         )
-        ledger_append(
-            actor=actor.ledger_actor,
-            action="cases.document.generated",
-            object_type="cases.casedocument",
-            object_id=document.pk,
-            agency_id=case.agency_id,
-            content_sha256=document.pdf_sha256,
-        )
-        if fields:
-            # What was typed (笔录内容、送达方式 …) is recorded too, so it cannot change unseen.
-            ledger_append(
-                actor=actor.ledger_actor,
-                action="cases.document.inputs",
-                object_type="cases.casedocument",
-                object_id=document.pk,
-                agency_id=case.agency_id,
-                content_sha256=document_fields_sha256(fields),
-            )
+        document_generated(document, actor)
     return document
 
 
 def document_fields_sha256(fields: dict[str, Any]) -> str:
-    return sha256_hex(canonical_json(fields))
+    return document_inputs_sha256(fields)
 
 
 def document_open(*, actor: Officer, document_id: int, form: str) -> tuple[CaseDocument, bytes]:
@@ -194,13 +182,6 @@ def document_open(*, actor: Officer, document_id: int, form: str) -> tuple[CaseD
         )
     digest = document.pdf_sha256 if form == "pdf" else document.docx_sha256
     with transaction.atomic():
-        ledger_append(
-            actor=actor.ledger_actor,
-            action="cases.document.downloaded",
-            object_type="cases.casedocument",
-            object_id=document.pk,
-            agency_id=document.case.agency_id,
-            content_sha256=digest,
-        )
+        document_downloaded(document, actor.ledger_actor, CaseEvent.DOCUMENT_DOWNLOADED, digest)
     with open_blob(blob_name(digest)) as handle:
         return document, handle.read()

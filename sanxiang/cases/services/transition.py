@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.cases.events import provisional_deadline_passed
 from sanxiang.cases.execution import periods as execution_periods
 from sanxiang.cases.models import Case, Party, Procedure
 from sanxiang.cases.services._common import (
@@ -38,8 +39,6 @@ from sanxiang.cases.workflow.periods import COURT_APPLICATION_DEADLINE, PAYMENT_
 from sanxiang.core.deadlines import WorkingDays
 from sanxiang.core.services import provisional_deadline_clear, provisional_deadline_note
 from sanxiang.core.workdays import Due, get_calendar
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex
 from sanxiang.org.models import Officer
 
 logger = logging.getLogger(__name__)
@@ -224,23 +223,7 @@ def _flag_past_provisional(case: Case, actor: Officer, action: str, due: date, t
     """A party's act after a provisional (暂定) limit is accepted, never refused (the real limit
     may be later); it is flagged in the ledger so the office can look at it once the year's
     schedule is entered."""
-    ledger_append(
-        actor=actor.ledger_actor,
-        action="cases.case.provisional_deadline_passed",
-        object_type="cases.case",
-        object_id=case.pk,
-        agency_id=case.agency_id,
-        content_sha256=sha256_hex(
-            canonical_json(
-                {
-                    "case": case.pk,
-                    "action": action,
-                    "due_on": due.isoformat(),
-                    "on": today.isoformat(),
-                }
-            )
-        ),
-    )
+    provisional_deadline_passed(case, actor, action=action, due=due, today=today)
     logger.warning(
         "case %s: %s on %s after the provisional limit %s; accepted and flagged",
         case.pk, action, today, due,
