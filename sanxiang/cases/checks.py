@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sanxiang.cases.events import document_inputs_sha256
+from sanxiang.cases.facts import facts_problem
 from sanxiang.ledger.content import register_event_check
 
 
@@ -29,3 +30,4 @@ def register_document_checks() -> None:
         return problem
 
     register_event_check("cases.casedocument", check)
+    register_event_check("cases.case", facts_problem)

@@ -35,7 +35,6 @@ from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob, store_blob
-from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import sha256_hex
 from sanxiang.org.models import Officer, Role
 
@@ -100,19 +99,8 @@ def document_generate(
     rendered_from = _snapshot_sha256(case)
     code = secrets.token_hex(6)
     # The 负责人 who approved: who took 立案 (立案审批表) or 结案 (结案审批表).
-    approved_by = (
-        LedgerEntry.objects.filter(
-            object_type="cases.case",
-            object_id=str(case.pk),
-            action="cases.case.close" if kind == "closing_approval" else "cases.case.register",
-        )
-        .values_list("actor", flat=True)
-        .first()
-    )
-    approver = ""
-    if approved_by and approved_by.startswith("user:"):
-        head = Officer.objects.filter(user_id=int(approved_by[5:])).first()
-        approver = head.name if head else ""
+    head = case.closed_by if kind == "closing_approval" else case.registered_by
+    approver = head.name if head else ""
     # Documents for the party print his 查询码 (issued with the first of them).
     party_code = (
         party_code_ensure(actor=actor, case_id=case.pk).code

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from sanxiang.cases.events import provisional_deadline_passed
 from sanxiang.cases.execution import periods as execution_periods
+from sanxiang.cases.facts import step_facts_stamp
 from sanxiang.cases.models import Case, Party, Procedure
 from sanxiang.cases.services._common import (
     CaseRefused,
@@ -197,6 +198,7 @@ def case_transition(
             # schedule is not entered yet; recomputed when the year is entered.
             step_due = step.deadline.due_provisional(today, calendar)
             case.step_due_on, case.step_due_basis = step_due.on, str(step.deadline)
+        fields += step_facts_stamp(case, actor, action, today)
         case.save(update_fields=fields)
         if (
             step_due is not None
