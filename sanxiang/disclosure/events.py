@@ -49,18 +49,21 @@ def _check(event: DisclosureEvent, family: tuple[DisclosureEvent, ...]) -> None:
         raise ValueError(f"{event} is not one of {[e.value for e in family]}")
 
 
+def _about_publication(
+    publication: Publication, actor: str, event: Event, digest: str
+) -> LedgerEntry:
+    return event.append(
+        publication.pk, actor=actor, agency_id=publication.agency_id, content_sha256=digest
+    )
+
+
 @builds(*STEPS)
 def publication_recorded(
     publication: Publication, actor: str, event: DisclosureEvent, content: object
 ) -> LedgerEntry:
     """A step around a publication (opened, withdrawal due …) with what it recorded."""
     _check(event, STEPS)
-    return event.append(
-        publication.pk,
-        actor=actor,
-        agency_id=publication.agency_id,
-        content_sha256=content_digest(content),
-    )
+    return _about_publication(publication, actor, event, content_digest(content))
 
 
 @builds(*TEXTS)
@@ -69,12 +72,7 @@ def publication_text_published(
 ) -> LedgerEntry:
     """The public text as now published (first or corrected): its own SHA-256."""
     _check(event, TEXTS)
-    return event.append(
-        publication.pk,
-        actor=actor,
-        agency_id=publication.agency_id,
-        content_sha256=publication.public_sha256,
-    )
+    return _about_publication(publication, actor, event, publication.public_sha256)
 
 
 @builds(*DELIVERIES)
