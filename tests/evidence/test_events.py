@@ -48,3 +48,13 @@ def test_every_record_event_carries_the_digest_verify_recomputes(written, event)
 def test_a_file_event_is_not_taken_for_a_metadata_event(written):
     with pytest.raises(ValueError, match="not about the record's file"):
         evidence_file_event(written, EvidenceEvent.CREATED, actor="system")
+
+
+def test_a_new_target_is_recorded_once_without_content(people):
+    from sanxiang.evidence.services import TargetSpec, target_register
+
+    spec = TargetSpec(kind="person", name="王某", identifier="11010519491231002X")
+    target = target_register(actor=people.zhang, spec=spec)
+    assert target_register(actor=people.zhang, spec=spec) == target
+    entries = LedgerEntry.objects.filter(action=EvidenceEvent.TARGET_CREATED.value)
+    assert [(e.object_id, e.content_sha256) for e in entries] == [(str(target.pk), "")]
