@@ -162,6 +162,17 @@ class Case(models.Model):
         verbose_name="源自",
         help_text="由行政检查发现而立案的，指向该检查",
     )
+    # Facts of the steps taken, set by the step (``cases.facts``) and checked by ``ledger verify``
+    # against the step's event; read here, never looked up in the ledger.
+    hearing_held_on = models.DateField("听证举行日期", null=True, blank=True)
+    registered_by = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="批准立案的负责人",
+    )  # fmt: skip
+    closed_by = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="批准结案的负责人",
+    )  # fmt: skip
     created_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

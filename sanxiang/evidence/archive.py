@@ -31,8 +31,9 @@ from django.utils import timezone
 
 from sanxiang.errors import DomainError
 from sanxiang.evidence.digest import metadata_digest
+from sanxiang.evidence.events import metadata_fields
 from sanxiang.evidence.models import AccessAction, EvidenceItem
-from sanxiang.evidence.services import evidence_open, metadata_fields
+from sanxiang.evidence.services import evidence_open
 from sanxiang.evidence.storage import CHUNK, Digests, open_blob
 from sanxiang.ledger import merkle
 from sanxiang.ledger.models import LedgerEntry

@@ -38,6 +38,12 @@ from django.utils import timezone
 from sanxiang.errors import DomainError
 from sanxiang.ledger import merkle
 from sanxiang.ledger.canonical import canonical_json
+from sanxiang.ledger.events import (
+    LedgerEvent,
+    witness_configured,
+    witness_signature_recorded,
+    witness_watched,
+)
 from sanxiang.ledger.models import (
     INSTALLATION_LOG,
     Checkpoint,
@@ -48,7 +54,6 @@ from sanxiang.ledger.models import (
     Witness,
 )
 from sanxiang.ledger.selectors import consistency_proof, log_for, root_at, tree_size
-from sanxiang.ledger.services import SYSTEM, ledger_append, sha256_hex
 from sanxiang.ledger.signing import ED25519, key_id, load_signer, verify_signature
 
 if TYPE_CHECKING:
@@ -83,13 +88,7 @@ def watched_log_add(*, name: str, public_key_pem: str, algorithm: str = ED25519)
             defaults={"name": name, "algorithm": algorithm, "public_key_pem": public_key_pem},
         )
         if created:
-            ledger_append(
-                actor=SYSTEM,
-                action="ledger.witness.watch",
-                object_type="ledger.watchedlog",
-                object_id=log.key_id[:64],
-                content_sha256=sha256_hex(public_key_pem.encode("ascii")),
-            )
+            witness_watched(key_id=log.key_id, public_key_pem=public_key_pem)
     logger.info("witnessing log %s (%s)", log.key_id, name)
     return log
 
@@ -197,13 +196,7 @@ def checkpoint_add(
             cosignature=signature,
             cosigned_at=timezone.now(),
         )
-        ledger_append(
-            actor=SYSTEM,
-            action="ledger.witness.cosigned",
-            object_type="ledger.checkpoint",
-            object_id=checkpoint.pk,
-            content_sha256=sha256_hex(payload.encode("utf-8")),
-        )
+        witness_signature_recorded(LedgerEvent.WITNESS_COSIGNED, checkpoint.pk, payload)
     logger.info("log %s: co-signed size=%d root=%s", log.key_id, size, root)
     return checkpoint
 
@@ -326,12 +319,8 @@ def witness_push(witness: Witness, *, log: LedgerLog | None = None) -> Cosignatu
             payload=answer.body["cosignature_payload"],
             signature=answer.body["cosignature"],
         )
-        ledger_append(
-            actor=SYSTEM,
-            action="ledger.witness.received",
-            object_type="ledger.cosignature",
-            object_id=cosignature.pk,
-            content_sha256=sha256_hex(cosignature.payload.encode("utf-8")),
+        witness_signature_recorded(
+            LedgerEvent.WITNESS_RECEIVED, cosignature.pk, cosignature.payload
         )
     logger.info("witness %s co-signed %s size=%d", witness.name, log.key, cosignature.size)
     return cosignature
@@ -349,15 +338,7 @@ def witness_add(*, name: str, url: str, public_key_pem: str) -> Witness:
         added, _ = Witness.objects.update_or_create(
             name=name, defaults={"url": url, "public_key_pem": public_key_pem, "enabled": True}
         )
-        ledger_append(
-            actor=SYSTEM,
-            action="ledger.witness.configured",
-            object_type="ledger.witness",
-            object_id=added.pk,
-            content_sha256=sha256_hex(
-                canonical_json({"name": name, "url": url, "public_key_pem": public_key_pem})
-            ),
-        )
+        witness_configured(witness_id=added.pk, name=name, url=url, public_key_pem=public_key_pem)
     logger.info("witness %s added at %s", name, url)
     return added
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.cases.events import decision_extended
 from sanxiang.cases.models import (
     Case,
     CaseRules,
@@ -27,8 +28,6 @@ from sanxiang.cases.services._common import (
 from sanxiang.cases.workflow.definitions import PROCEDURES, open_in_any
 from sanxiang.core.deadlines import CalendarDays
 from sanxiang.core.workdays import get_calendar
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex
 from sanxiang.org.models import Article, Officer, Role
 
 
@@ -184,20 +183,5 @@ def decision_extend(
             case=case, days=days, reason=reason.strip(), collective=collective,
             previous_due_on=previous, new_due_on=case.decision_due_on, approved_by=actor,
         )  # fmt: skip
-        ledger_append(
-            actor=actor.ledger_actor,
-            action="cases.case.decision_extended",
-            object_type="cases.case",
-            object_id=case.pk,
-            agency_id=case.agency_id,
-            content_sha256=sha256_hex(
-                canonical_json(
-                    {
-                        "case": case.pk, "days": days, "reason": extension.reason,
-                        "collective": collective, "previous": previous.isoformat(),
-                        "new": case.decision_due_on.isoformat(), "approved_by": actor.pk,
-                    }
-                )
-            ),
-        )  # fmt: skip
+        decision_extended(extension)
     return extension

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from sanxiang.cases.access import CaseAction, case_allows
+from sanxiang.cases.events import CaseEvent, case_execution_recorded, case_recorded
 from sanxiang.cases.execution import case_account
 from sanxiang.cases.models import (
     Case,
@@ -31,15 +32,13 @@ from sanxiang.cases.models import (
     RemedyStepKind,
     ScheduleKind,
 )
-from sanxiang.cases.services._common import CaseRefused, _case_for_update, _money, _snapshot_sha256
+from sanxiang.cases.services._common import CaseRefused, _case_for_update, _money
 from sanxiang.cases.services.transition import case_transition
 from sanxiang.cases.signing import Signed
 from sanxiang.cases.workflow import observers
 from sanxiang.cases.workflow.definitions import PROCEDURES, is_open, open_in_any
 from sanxiang.cases.workflow.periods import INSTALMENT_DEADLINE_BASIS, PAYMENT_DEADLINE
 from sanxiang.core.workdays import get_calendar
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex
 from sanxiang.org.models import Officer, Role
 
 logger = logging.getLogger(__name__)
@@ -88,14 +87,7 @@ def _past_date(value: date, label: str, case: Case) -> None:
 
 
 def _record_execution(case: Case, actor: Officer, verb: str, content: dict[str, Any]) -> None:
-    ledger_append(
-        actor=actor.ledger_actor,
-        action=f"cases.case.{verb}",
-        object_type="cases.case",
-        object_id=case.pk,
-        agency_id=case.agency_id,
-        content_sha256=sha256_hex(canonical_json({"case": case.pk, **content})),
-    )
+    case_execution_recorded(case, actor, CaseEvent.named(f"cases.case.{verb}"), content)
 
 
 def _follow_payment_due(case: Case, today: date) -> None:
@@ -435,14 +427,7 @@ def payment_deadlines_recompute(*, year: int, actor: str) -> list[int]:
             fields.append("step_due_on")
         case.payment_due_on = exact
         case.save(update_fields=fields)
-        ledger_append(
-            actor=actor,
-            action="cases.case.payment_due_recomputed",
-            object_type="cases.case",
-            object_id=case.pk,
-            agency_id=case.agency_id,
-            content_sha256=_snapshot_sha256(case),
-        )
+        case_recorded(case, actor, CaseEvent.PAYMENT_DUE_RECOMPUTED)
         moved.append(case.pk)
     if moved:
         logger.info("payment deadlines of %d cases moved after %s was entered", len(moved), year)

@@ -15,7 +15,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.cases.events import provisional_deadline_passed
 from sanxiang.cases.execution import periods as execution_periods
+from sanxiang.cases.facts import step_facts_stamp
 from sanxiang.cases.models import Case, Party, Procedure
 from sanxiang.cases.services._common import (
     CaseRefused,
@@ -47,8 +49,6 @@ from sanxiang.cases.workflow.guards import party_act_past_provisional
 from sanxiang.core.deadlines import Deadline, WorkingDays
 from sanxiang.core.services import provisional_deadline_clear, provisional_deadline_note
 from sanxiang.core.workdays import Due, WorkdayCalendar, get_calendar
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex
 from sanxiang.org.models import Officer
 
 logger = logging.getLogger(__name__)
@@ -153,6 +153,7 @@ def case_transition(
         else:
             case.step_due_on, step_due = _step_due(step.due, step.deadline, case, today, calendar)
             case.step_due_basis = str(step.deadline)
+        fields += step_facts_stamp(case, actor, action, today)
         case.save(update_fields=fields)
         if (
             step_due is not None
@@ -235,23 +236,7 @@ def _flag_past_provisional(case: Case, actor: Officer, action: str, due: date, t
     """A party's act after a provisional (暂定) limit is accepted, never refused (the real limit
     may be later); it is flagged in the ledger so the office can look at it once the year's
     schedule is entered."""
-    ledger_append(
-        actor=actor.ledger_actor,
-        action="cases.case.provisional_deadline_passed",
-        object_type="cases.case",
-        object_id=case.pk,
-        agency_id=case.agency_id,
-        content_sha256=sha256_hex(
-            canonical_json(
-                {
-                    "case": case.pk,
-                    "action": action,
-                    "due_on": due.isoformat(),
-                    "on": today.isoformat(),
-                }
-            )
-        ),
-    )
+    provisional_deadline_passed(case, actor, action=action, due=due, today=today)
     logger.warning(
         "case %s: %s on %s after the provisional limit %s; accepted and flagged",
         case.pk, action, today, due,

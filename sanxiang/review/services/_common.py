@@ -8,10 +8,9 @@ from django.utils import timezone
 from sanxiang.core.services import provisional_deadline_note
 from sanxiang.core.workdays import Due, get_calendar
 from sanxiang.errors import DomainError
-from sanxiang.ledger.services import ledger_append
 from sanxiang.org.models import Officer
 from sanxiang.review.access import ReviewAction
-from sanxiang.review.content import digest
+from sanxiang.review.events import ReviewEvent, review_recorded
 from sanxiang.review.models import (
     Review,
     ReviewPolicy,
@@ -28,14 +27,7 @@ class ReviewRefused(DomainError):
 
 
 def _record(review: Review, actor: Officer, verb: str, content: dict[str, object]) -> None:
-    ledger_append(
-        actor=actor.ledger_actor,
-        action=f"review.review.{verb}",
-        object_type="review.review",
-        object_id=review.pk,
-        agency_id=review.agency_id,
-        content_sha256=digest(content),
-    )
+    review_recorded(review, actor, ReviewEvent.named(f"review.review.{verb}"), content)
 
 
 def policy_for(agency_id: int) -> ReviewPolicy:

@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 from sanxiang.cases.models import Case
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex
 from sanxiang.org.models import Officer
+from sanxiang.review.events import determination_recorded
 from sanxiang.review.gate import CatalogueGate, case_facts, matched_rules
 from sanxiang.review.models import Determination
 
@@ -24,24 +23,7 @@ def determination_record(*, case: Case, actor: Officer, action: str) -> Determin
         reason=reason,
         actor=actor,
     )
-    ledger_append(
-        actor=actor.ledger_actor,
-        action="review.determination.recorded",
-        object_type="cases.case",
-        object_id=case.pk,
-        agency_id=case.agency_id,
-        content_sha256=sha256_hex(
-            canonical_json(
-                {
-                    "case": case.pk,
-                    "action": action,
-                    "required": required,
-                    "rules": determination.rules,
-                    "facts": _facts_json(case),
-                }
-            )
-        ),
-    )
+    determination_recorded(determination, _facts_json(case))
     return determination
 
 

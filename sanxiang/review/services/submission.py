@@ -46,9 +46,7 @@ class MaterialCheck:
 
 
 def _heard(case: Case) -> bool:
-    return LedgerEntry.objects.filter(
-        object_type="cases.case", object_id=str(case.pk), action="cases.case.hold_hearing"
-    ).exists()
+    return case.hearing_held_on is not None
 
 
 def materials_check(case: Case, declared: set[int]) -> list[MaterialCheck]:
