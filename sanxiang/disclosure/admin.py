@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db import models
 
 from sanxiang.disclosure.models import (
+    AnnualFigureDefinition,
     Delivery,
     DeliveryAttempt,
     PublicationPeriod,
@@ -58,6 +59,26 @@ class DeliveryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnnualFigureDefinition)
+class AnnualFigureDefinitionAdmin(LedgeredAdmin):
+    """统计年报指标: labels, 统计口径, 依据 and order (data/disclosure/annual_report.csv is where
+    they start). The code computes one value per 代码, so figures are edited, never added or
+    deleted; ``sanxiang report definitions`` reports rows that differ from the file."""
+
+    list_display = ("position", "section", "label", "unit", "key")
+    list_display_links = ("label",)
+    list_filter = ("section",)
+    search_fields = ("label", "definition", "source", "key")
+    fields = ("key", "position", "section", "label", "unit", "definition", "source")
+    readonly_fields = ("key",)
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -393,3 +393,26 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} #{self.number}"
+
+
+class AnnualFigureDefinition(models.Model):
+    """One figure of the 行政执法统计年报: what it is called, what exactly it counts and the plan
+    or article that asks for it. Loaded from data/disclosure/annual_report.csv (migration, or
+    ``sanxiang report definitions``); edited in 管理后台. The code computes the value of each
+    ``key``; the row says how the report shows it and in which order."""
+
+    key = models.CharField("代码", max_length=64, unique=True, editable=False)
+    position = models.PositiveSmallIntegerField("顺序")
+    section = models.CharField("类别", max_length=32)
+    label = models.CharField("指标", max_length=100)
+    unit = models.CharField("单位", max_length=8, blank=True)
+    definition = models.TextField("统计口径")
+    source = models.TextField("依据")
+
+    class Meta:
+        verbose_name = "统计年报指标"
+        verbose_name_plural = "统计年报指标"
+        ordering = ["position", "key"]
+
+    def __str__(self) -> str:
+        return f"{self.section}：{self.label}"

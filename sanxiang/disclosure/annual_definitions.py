@@ -1,0 +1,198 @@
+"""The figures of the 行政执法统计年报 as rows: loaded from the cited file, edited in 管理后台.
+
+``data/disclosure/annual_report.csv`` lists every figure with its label, definition (统计口径)
+and source (依据). Migration ``disclosure.0009`` loads it into ``AnnualFigureDefinition`` on a
+fresh database; ``sanxiang report definitions`` loads it again (``annual_definitions_load``):
+it adds the figures that have no row, leaves rows that match the file alone, and reports rows
+an administrator edited without overwriting them (``replace=True`` overwrites them, one ledger
+event each). A file with any bad row loads nothing and names every bad row.
+
+The report reads the rows through ``annual_definitions``; the code decides only the value of each
+figure (``COMPUTED_KEYS``), the rows decide how it is labelled, defined, sourced and ordered.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from sanxiang.disclosure.models import AnnualFigureDefinition
+from sanxiang.errors import DomainError
+from sanxiang.ledger.admin_support import record_digest
+from sanxiang.ledger.services import SYSTEM, ledger_append
+
+DEFINITIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "disclosure" / "annual_report.csv"
+
+#: The figures ``annual.annual_figures`` computes (tests check that the two agree).
+COMPUTED_KEYS = frozenset(
+    {
+        "acts_penalty", "acts_coercive", "acts_inspection", "acts_permit",
+        "outcome_penalty", "outcome_no_penalty", "outcome_withdrawn", "outcome_transferred",
+        "procedure_general", "procedure_simple",
+        "fine_decisions", "fines_total_yuan", "confiscation_decisions",
+        "hearings_held", "collective_discussions",
+        "coercive_urgent", "coercive_extended", "coercive_released", "coercive_confiscated",
+        "coercive_destroyed", "coercive_dropped",
+        "publications_due", "publications_published", "publications_on_time",
+        "publications_on_time_rate", "publications_overdue", "publications_exempt",
+        "withdrawals", "withdrawals_on_time",
+        "officers_total", "officers_certified",
+        "reconsideration_litigation", "remedies_upheld", "remedies_corrected", "remedies_pending",
+    }
+)  # fmt: skip
+
+#: The file's columns, each with the name an administrator sees for it.
+COLUMNS = {
+    "key": "代码",
+    "section": "类别",
+    "label": "指标",
+    "unit": "单位",
+    "definition": "统计口径",
+    "source": "依据",
+}
+REQUIRED = ("key", "section", "label", "definition", "source")
+#: The fields compared when the file is loaded again (``position`` is the row's order).
+COMPARED = ("position", "section", "label", "unit", "definition", "source")
+NAMES = {"position": "顺序", **COLUMNS}
+
+
+#: Longest text each column may hold (the model's field lengths).
+MAX_LENGTHS = {"key": 64, "section": 32, "label": 100, "unit": 8}
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    section: str
+    label: str
+    unit: str
+    definition: str
+    source: str
+
+
+class DefinitionsFileError(DomainError):
+    """The file cannot be loaded; ``problems`` names each bad row (Chinese)."""
+
+    def __init__(self, name: str, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            f"{name} 有 {len(problems)} 处错误，未载入任何指标：\n" + "\n".join(problems),
+            log_message=f"{name}: {len(problems)} problem(s), nothing loaded",
+        )
+
+
+def definitions_read(path: Path = DEFINITIONS_FILE) -> dict[str, Definition]:
+    """The figures ``path`` lists, in its order; refuses the whole file if any row is bad."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = "文件不是 UTF-8 编码，请另存为 UTF-8 后再载入。"
+        raise DefinitionsFileError(name, [problem]) from exc
+    reader = csv.DictReader(text.splitlines())
+    header = reader.fieldnames or []
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise DefinitionsFileError(
+            name, [f"第1行（表头）：缺少列 {'、'.join(missing)}（应为 {','.join(COLUMNS)}）。"]
+        )
+    problems: list[str] = []
+    found: dict[str, Definition] = {}
+    first_line: dict[str, int] = {}
+    for line, row in enumerate(reader, start=2):
+        where = f"第{line}行"
+        if None in row:
+            problems.append(f"{where}：列数多于表头（含逗号的内容请用英文双引号括起）。")
+            continue
+        values = {c: (row.get(c) or "").strip() for c in COLUMNS}
+        empty = [COLUMNS[c] for c in REQUIRED if not values[c]]
+        if empty:
+            problems.append(f"{where}：{'、'.join(empty)}不能为空。")
+        too_long = [
+            f"{COLUMNS[c]}超过{n}个字" for c, n in MAX_LENGTHS.items() if len(values[c]) > n
+        ]
+        if too_long:
+            problems.append(f"{where}：{'、'.join(too_long)}。")
+        key = values["key"]
+        if key and key not in COMPUTED_KEYS:
+            problems.append(f"{where}：代码“{key}”不是统计年报计算的指标，请核对拼写。")
+        elif key in first_line:
+            problems.append(f"{where}：代码“{key}”与第{first_line[key]}行重复。")
+        elif key:
+            first_line[key] = line
+            found[key] = Definition(**values)
+    absent = sorted(COMPUTED_KEYS - set(first_line))
+    if absent:
+        problems.append(f"缺少指标：{'、'.join(absent)}（年报计算这些指标，每项都要有一行）。")
+    if problems:
+        raise DefinitionsFileError(name, problems)
+    return found
+
+
+def annual_definitions() -> dict[str, Definition]:
+    """The figures the report shows, in the order shown: the rows as administrators left them."""
+    rows = AnnualFigureDefinition.objects.filter(key__in=COMPUTED_KEYS).order_by("position", "key")
+    return {
+        r.key: Definition(r.key, r.section, r.label, r.unit, r.definition, r.source) for r in rows
+    }
+
+
+@dataclass
+class LoadReport:
+    added: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    #: key -> the names of the fields whose row differs from the file (left as they are).
+    differing: dict[str, list[str]] = field(default_factory=dict)
+    replaced: list[str] = field(default_factory=list)
+
+
+def _record(row: AnnualFigureDefinition, verb: str) -> None:
+    ledger_append(
+        actor=SYSTEM,
+        action=f"{row._meta.label_lower}.{verb}",
+        object_type=row._meta.label_lower,
+        object_id=row.pk,
+        content_sha256=record_digest(row),
+    )
+
+
+def annual_definitions_load(*, path: Path = DEFINITIONS_FILE, replace: bool = False) -> LoadReport:
+    """Load the figures of ``path``: add missing rows; keep (and report) rows that differ from
+    the file unless ``replace``. Loading the same file twice changes nothing the second time."""
+    wanted = definitions_read(path)  # refuses the whole file before anything is written
+    report = LoadReport()
+    with transaction.atomic():
+        existing = {r.key: r for r in AnnualFigureDefinition.objects.select_for_update()}
+        for position, (key, d) in enumerate(wanted.items(), start=1):
+            values = {
+                "position": position,
+                "section": d.section,
+                "label": d.label,
+                "unit": d.unit,
+                "definition": d.definition,
+                "source": d.source,
+            }
+            row = existing.get(key)
+            if row is None:
+                row = AnnualFigureDefinition(key=key, **values)
+                row.full_clean()
+                row.save()
+                _record(row, "created")
+                report.added.append(key)
+                continue
+            differs = [f for f in COMPARED if getattr(row, f) != values[f]]
+            if not differs:
+                report.unchanged += 1
+            elif replace:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.full_clean()
+                row.save()
+                _record(row, "changed")
+                report.replaced.append(key)
+            else:
+                report.differing[key] = [NAMES[f] for f in differs]
+    return report
