@@ -14,15 +14,11 @@ figure (``COMPUTED_KEYS``), the rows decide how it is labelled, defined, sourced
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
-
+from sanxiang.disclosure.legal_rows import DataFileError, LoadReport, rows_sync
 from sanxiang.disclosure.models import AnnualFigureDefinition
-from sanxiang.errors import DomainError
-from sanxiang.ledger.admin_support import record_digest
-from sanxiang.ledger.services import SYSTEM, ledger_append
 
 DEFINITIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "disclosure" / "annual_report.csv"
 
@@ -54,9 +50,6 @@ COLUMNS = {
     "source": "依据",
 }
 REQUIRED = ("key", "section", "label", "definition", "source")
-#: The fields compared when the file is loaded again (``position`` is the row's order).
-COMPARED = ("position", "section", "label", "unit", "definition", "source")
-NAMES = {"position": "顺序", **COLUMNS}
 
 
 #: Longest text each column may hold (the model's field lengths).
@@ -73,15 +66,8 @@ class Definition:
     source: str
 
 
-class DefinitionsFileError(DomainError):
-    """The file cannot be loaded; ``problems`` names each bad row (Chinese)."""
-
-    def __init__(self, name: str, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__(
-            f"{name} 有 {len(problems)} 处错误，未载入任何指标：\n" + "\n".join(problems),
-            log_message=f"{name}: {len(problems)} problem(s), nothing loaded",
-        )
+class DefinitionsFileError(DataFileError):
+    """The figures' file cannot be loaded; ``problems`` names each bad row."""
 
 
 def definitions_read(path: Path = DEFINITIONS_FILE) -> dict[str, Definition]:
@@ -140,34 +126,14 @@ def annual_definitions() -> dict[str, Definition]:
     }
 
 
-@dataclass
-class LoadReport:
-    added: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    #: key -> the names of the fields whose row differs from the file (left as they are).
-    differing: dict[str, list[str]] = field(default_factory=dict)
-    replaced: list[str] = field(default_factory=list)
-
-
-def _record(row: AnnualFigureDefinition, verb: str) -> None:
-    ledger_append(
-        actor=SYSTEM,
-        action=f"{row._meta.label_lower}.{verb}",
-        object_type=row._meta.label_lower,
-        object_id=row.pk,
-        content_sha256=record_digest(row),
-    )
-
-
 def annual_definitions_load(*, path: Path = DEFINITIONS_FILE, replace: bool = False) -> LoadReport:
     """Load the figures of ``path``: add missing rows; keep (and report) rows that differ from
     the file unless ``replace``. Loading the same file twice changes nothing the second time."""
     wanted = definitions_read(path)  # refuses the whole file before anything is written
-    report = LoadReport()
-    with transaction.atomic():
-        existing = {r.key: r for r in AnnualFigureDefinition.objects.select_for_update()}
-        for position, (key, d) in enumerate(wanted.items(), start=1):
-            values = {
+    return rows_sync(
+        AnnualFigureDefinition,
+        {
+            (key,): {
                 "position": position,
                 "section": d.section,
                 "label": d.label,
@@ -175,24 +141,8 @@ def annual_definitions_load(*, path: Path = DEFINITIONS_FILE, replace: bool = Fa
                 "definition": d.definition,
                 "source": d.source,
             }
-            row = existing.get(key)
-            if row is None:
-                row = AnnualFigureDefinition(key=key, **values)
-                row.full_clean()
-                row.save()
-                _record(row, "created")
-                report.added.append(key)
-                continue
-            differs = [f for f in COMPARED if getattr(row, f) != values[f]]
-            if not differs:
-                report.unchanged += 1
-            elif replace:
-                for name, value in values.items():
-                    setattr(row, name, value)
-                row.full_clean()
-                row.save()
-                _record(row, "changed")
-                report.replaced.append(key)
-            else:
-                report.differing[key] = [NAMES[f] for f in differs]
-    return report
+            for position, (key, d) in enumerate(wanted.items(), start=1)
+        },
+        identity=("key",),
+        replace=replace,
+    )

@@ -144,7 +144,7 @@ def test_a_bad_file_is_refused_whole_with_its_row_numbers(db, tmp_path):
     assert not AnnualFigureDefinition.objects.exists()
     assert not LedgerEntry.objects.filter(object_type=TYPE).exists()
 
-    with pytest.raises(CommandError, match="未载入任何指标") as failed:
+    with pytest.raises(CommandError, match="未载入任何数据") as failed:
         call_command("report", "definitions", "--file", str(path))
     assert "第5行" in str(failed.value)
     assert not AnnualFigureDefinition.objects.exists()

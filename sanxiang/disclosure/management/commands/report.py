@@ -18,6 +18,7 @@ from sanxiang.disclosure.annual_definitions import (
     annual_definitions_load,
 )
 from sanxiang.disclosure.annual_files import report_html, report_pdf, report_xlsx
+from sanxiang.disclosure.legal_rows import report_lines
 from sanxiang.errors import DomainError
 from sanxiang.ledger.services import sha256_hex
 from sanxiang.org.models import Agency
@@ -76,17 +77,8 @@ class Command(BaseCommand):
             report = annual_definitions_load(path=path, replace=replace)
         except DefinitionsFileError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write(
-            f"统计年报指标：新增 {len(report.added)} 项，与文件一致 {report.unchanged} 项，"
-            f"按文件覆盖 {len(report.replaced)} 项。"
-        )
-        for key, fields in report.differing.items():
-            self.stdout.write(f"  {key}：{'、'.join(fields)}在管理后台改过，与文件不同，未覆盖。")
-        if report.differing:
-            self.stdout.write(
-                f"共 {len(report.differing)} 项与文件不同、保持原样；"
-                "如需以文件为准，加 --replace 再运行一次。"
-            )
+        for line in report_lines("统计年报指标", report):
+            self.stdout.write(line)
 
     def _agency(self, credit_code: str | None) -> Agency:
         if credit_code:
