@@ -5,6 +5,8 @@ from django.db import models
 
 from sanxiang.disclosure.models import (
     AnnualFigureDefinition,
+    CreditPeriodRule,
+    CreditSeverityDefault,
     Delivery,
     DeliveryAttempt,
     PublicationPeriod,
@@ -83,3 +85,21 @@ class AnnualFigureDefinitionAdmin(LedgeredAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CreditPeriodRule)
+class CreditPeriodRuleAdmin(LedgeredAdmin):
+    """信用公示期限 by the rule in force on the decision date (data/disclosure/credit_periods.csv
+    is where they start; ``sanxiang credit load`` reports rows that differ from it). A new rule
+    is a new set of rows from its 施行日期; decisions made before it keep the earlier rows."""
+
+    list_display = ("in_force_from", "regime", "severity", "min_months", "max_months", "basis")
+    list_filter = ("regime", "severity")
+
+
+@admin.register(CreditSeverityDefault)
+class CreditSeverityDefaultAdmin(LedgeredAdmin):
+    """The 失信程度 a decision of each penalty kind gets unless a 负责人 or 法制审核人员 changes it
+    (data/disclosure/credit_severity.csv; a kind without a row counts as 一般失信)."""
+
+    list_display = ("penalty_kind", "severity", "note")

@@ -13,11 +13,10 @@ figure (``COMPUTED_KEYS``), the rows decide how it is labelled, defined, sourced
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from sanxiang.disclosure.legal_rows import DataFileError, LoadReport, rows_sync
+from sanxiang.disclosure.legal_rows import DataFileError, LoadReport, rows_sync, table_read
 from sanxiang.disclosure.models import AnnualFigureDefinition
 
 DEFINITIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "disclosure" / "annual_report.csv"
@@ -72,49 +71,26 @@ class DefinitionsFileError(DataFileError):
 
 def definitions_read(path: Path = DEFINITIONS_FILE) -> dict[str, Definition]:
     """The figures ``path`` lists, in its order; refuses the whole file if any row is bad."""
-    name = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problem = "文件不是 UTF-8 编码，请另存为 UTF-8 后再载入。"
-        raise DefinitionsFileError(name, [problem]) from exc
-    reader = csv.DictReader(text.splitlines())
-    header = reader.fieldnames or []
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise DefinitionsFileError(
-            name, [f"第1行（表头）：缺少列 {'、'.join(missing)}（应为 {','.join(COLUMNS)}）。"]
-        )
-    problems: list[str] = []
+    table = table_read(
+        path, COLUMNS, required=REQUIRED, max_lengths=MAX_LENGTHS, error=DefinitionsFileError
+    )
     found: dict[str, Definition] = {}
     first_line: dict[str, int] = {}
-    for line, row in enumerate(reader, start=2):
-        where = f"第{line}行"
-        if None in row:
-            problems.append(f"{where}：列数多于表头（含逗号的内容请用英文双引号括起）。")
-            continue
-        values = {c: (row.get(c) or "").strip() for c in COLUMNS}
-        empty = [COLUMNS[c] for c in REQUIRED if not values[c]]
-        if empty:
-            problems.append(f"{where}：{'、'.join(empty)}不能为空。")
-        too_long = [
-            f"{COLUMNS[c]}超过{n}个字" for c, n in MAX_LENGTHS.items() if len(values[c]) > n
-        ]
-        if too_long:
-            problems.append(f"{where}：{'、'.join(too_long)}。")
+    for line, values in table.rows:
         key = values["key"]
         if key and key not in COMPUTED_KEYS:
-            problems.append(f"{where}：代码“{key}”不是统计年报计算的指标，请核对拼写。")
+            table.problems.append(f"第{line}行：代码“{key}”不是统计年报计算的指标，请核对拼写。")
         elif key in first_line:
-            problems.append(f"{where}：代码“{key}”与第{first_line[key]}行重复。")
+            table.problems.append(f"第{line}行：代码“{key}”与第{first_line[key]}行重复。")
         elif key:
             first_line[key] = line
             found[key] = Definition(**values)
     absent = sorted(COMPUTED_KEYS - set(first_line))
     if absent:
-        problems.append(f"缺少指标：{'、'.join(absent)}（年报计算这些指标，每项都要有一行）。")
-    if problems:
-        raise DefinitionsFileError(name, problems)
+        table.problems.append(
+            f"缺少指标：{'、'.join(absent)}（年报计算这些指标，每项都要有一行）。"
+        )
+    table.refuse(DefinitionsFileError)
     return found
 
 

@@ -10,8 +10,10 @@ bad row, so a bad file writes nothing.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
@@ -30,6 +32,58 @@ class DataFileError(DomainError):
             f"{name} 有 {len(problems)} 处错误，未载入任何数据：\n" + "\n".join(problems),
             log_message=f"{name}: {len(problems)} problem(s), nothing loaded",
         )
+
+
+@dataclass
+class Table:
+    """A data file's rows as text (stripped), each with its line number, and what is wrong."""
+
+    name: str
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def refuse(self, error: type[DataFileError] = DataFileError) -> None:
+        """Raise ``error`` naming every problem found, if any (nothing is written then)."""
+        if self.problems:
+            raise error(self.name, self.problems)
+
+
+def table_read(
+    path: Path,
+    columns: Mapping[str, str],
+    *,
+    required: tuple[str, ...],
+    max_lengths: Mapping[str, int],
+    error: type[DataFileError] = DataFileError,
+) -> Table:
+    """Read a UTF-8 CSV whose header names ``columns`` (column -> name shown to people); every
+    row with a missing required value, an over-long value or too many cells is a problem."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(path.name, ["文件不是 UTF-8 编码，请另存为 UTF-8 后再载入。"]) from exc
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        problem = f"第1行（表头）：缺少列 {'、'.join(missing)}（应为 {','.join(columns)}）。"
+        raise error(path.name, [problem])
+    table = Table(path.name)
+    for line, row in enumerate(reader, start=2):
+        where = f"第{line}行"
+        if None in row:
+            table.problems.append(f"{where}：列数多于表头（含逗号的内容请用英文双引号括起）。")
+            continue
+        values = {c: (row.get(c) or "").strip() for c in columns}
+        empty = [columns[c] for c in required if not values[c]]
+        if empty:
+            table.problems.append(f"{where}：{'、'.join(empty)}不能为空。")
+        too_long = [
+            f"{columns[c]}超过{n}个字" for c, n in max_lengths.items() if len(values[c]) > n
+        ]
+        if too_long:
+            table.problems.append(f"{where}：{'、'.join(too_long)}。")
+        table.rows.append((line, values))
+    return table
 
 
 @dataclass
