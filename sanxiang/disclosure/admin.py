@@ -18,14 +18,16 @@ from sanxiang.ledger.admin_support import LedgeredAdmin
 
 @admin.register(PublicationPeriod)
 class PublicationPeriodAdmin(LedgeredAdmin):
-    """Rows here override data/disclosure/periods.csv for new decisions."""
+    """Loaded from data/disclosure/periods.csv (``sanxiang periods load``); an edit applies to
+    decisions made from then on."""
 
     list_display = ("kind", "working_days", "basis")
 
 
 @admin.register(RepublicationPeriod)
 class RepublicationPeriodAdmin(LedgeredAdmin):
-    """Rows here override data/disclosure/republication.csv for changes noticed from now on."""
+    """Loaded from data/disclosure/republication.csv (``sanxiang periods load``); an edit
+    applies to changes noticed from then on."""
 
     list_display = ("cause", "working_days", "basis")
 
