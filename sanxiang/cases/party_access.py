@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.documents import KINDS, PARTY_KINDS
 from sanxiang.cases.models import (
     Case,
@@ -43,7 +44,7 @@ from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.services import actor_for, ledger_append, sha256_hex
-from sanxiang.org.models import Officer, Role
+from sanxiang.org.models import Officer
 
 logger = logging.getLogger(__name__)
 
@@ -109,12 +110,13 @@ def number_normalise(raw: str) -> str:
 
 
 def _case_for_code(case_id: int, actor: Officer) -> Case:
-    case = Case.objects.select_for_update().filter(pk=case_id).first()
-    if case is None or case.agency_id != actor.unit.agency_id or not actor.is_active:
+    in_reach = Case.objects.visible_to(actor, CaseAction.ACT)
+    case = in_reach.select_for_update().filter(pk=case_id).first()
+    if case is None or not actor.is_active:
         raise PartyCodeRefused(
             "未找到该案件，或您无权办理。", log_message=f"case {case_id} not for {actor.pk}"
         )
-    if not actor.has_role(Role.HEAD) and not case.handlers.filter(pk=actor.pk).exists():
+    if not case_allows(actor, CaseAction.CHANGE, case):
         raise PartyCodeRefused(
             "只有本案承办人或负责人可以签发查询码。", log_message=f"{actor.pk} not handler"
         )

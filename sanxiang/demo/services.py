@@ -25,9 +25,7 @@ from sanxiang.disclosure.listings import (
 )
 from sanxiang.disclosure.models import ListingKind
 from sanxiang.ledger.admin_support import record_digest
-from sanxiang.ledger.models import TreeHead
-from sanxiang.ledger.selectors import tree_size
-from sanxiang.ledger.services import SYSTEM, ledger_append, tree_head_sign
+from sanxiang.ledger.services import SYSTEM, ledger_append, tree_heads_sign
 from sanxiang.org.models import (
     Agency,
     Article,
@@ -158,8 +156,7 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
 
     _public_lists_load(data_dir / "demo" / "public_lists.json")
 
-    if not TreeHead.objects.filter(size=tree_size()).exists():
-        tree_head_sign()
+    tree_heads_sign()  # every log that grew
     summary = DemoSummary()
     for officer in (
         Officer.objects.filter(user__isnull=False)

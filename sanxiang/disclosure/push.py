@@ -31,6 +31,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from sanxiang.disclosure.access import PublicationAction
 from sanxiang.disclosure.exporting import record
 from sanxiang.disclosure.models import (
     Delivery,
@@ -389,17 +390,14 @@ def failed_for(officer: Officer) -> QuerySet[Delivery]:
 def delivery_retry(*, actor: Officer, delivery_id: int) -> Delivery:
     """Send a failed delivery again (负责人 or 法制审核人员 of the publication's agency)."""
     with transaction.atomic():
+        in_reach = Publication.objects.visible_to(actor, PublicationAction.ACT)
         delivery = (
             Delivery.objects.select_for_update()
             .select_related("publication", "target")
-            .filter(pk=delivery_id)
+            .filter(pk=delivery_id, publication__in=in_reach)
             .first()
         )
-        if (
-            delivery is None
-            or not actor.is_active
-            or delivery.publication.agency_id != actor.unit.agency_id
-        ):
+        if delivery is None:
             raise DeliveryRefused(
                 "未找到该推送，或您无权办理。", log_message=f"delivery {delivery_id}"
             )

@@ -32,6 +32,7 @@ from sanxiang.cases.party_access import code_display
 from sanxiang.core.services import provisional_deadline_note
 from sanxiang.core.workdays import get_calendar
 from sanxiang.disclosure import push
+from sanxiang.disclosure.access import PublicationAction
 from sanxiang.disclosure.annual import AnnualFigures, annual_figures
 from sanxiang.disclosure.credit import SEVERITY_LABELS, credit_term, severity_for
 from sanxiang.disclosure.models import (
@@ -349,8 +350,6 @@ def publication_draft(publication: Publication) -> Draft:
 
 
 def _may_confirm(actor: Officer, publication: Publication) -> None:
-    if publication.agency_id != actor.unit.agency_id or not actor.is_active:
-        raise PublicationRefused("未找到该公示，或您无权办理。", log_message="other agency")
     if not (actor.has_role(Role.HEAD) or actor.has_role(Role.REVIEWER)):
         raise PublicationRefused(
             "公示审核由负责人或法制审核人员办理。", log_message=f"{actor.pk} may not confirm"
@@ -363,9 +362,12 @@ def _may_confirm(actor: Officer, publication: Publication) -> None:
 
 def _locked_for(actor: Officer, publication_id: int) -> Publication:
     """The publication, locked for this transaction, if ``actor`` may act on it."""
-    publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
-    if publication is None:
-        raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
+    in_reach = Publication.objects.visible_to(actor, PublicationAction.ACT)
+    publication = in_reach.select_for_update().filter(pk=publication_id).first()
+    if publication is None:  # the same answer for a record of another agency as for none
+        raise PublicationRefused(
+            "未找到该公示，或您无权办理。", log_message=f"publication {publication_id} not in reach"
+        )
     _may_confirm(actor, publication)
     return publication
 

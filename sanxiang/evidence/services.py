@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.errors import DomainError
+from sanxiang.evidence.access import access_decision
 from sanxiang.evidence.digest import metadata_digest
 from sanxiang.evidence.filetypes import ALLOWED, KIND_HINT, sniff
 from sanxiang.evidence.models import (
@@ -34,7 +35,6 @@ from sanxiang.evidence.models import (
 )
 from sanxiang.evidence.selectors import (
     EvidenceNotFound,
-    access_decision,
     current_custodian,
     evidence_get_for,
     evidence_list_visible,

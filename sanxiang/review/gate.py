@@ -8,7 +8,8 @@ from sanxiang.cases.models import Case
 from sanxiang.cases.services import proposal_sha256
 from sanxiang.cases.workflow.gate import ReviewNeed
 from sanxiang.ledger.selectors import entries_for_object
-from sanxiang.org.models import Officer, Role
+from sanxiang.org.models import Officer
+from sanxiang.review.access import cases_under_review_by
 from sanxiang.review.catalogue import CaseFacts, matching
 from sanxiang.review.models import (
     CatalogueRule,
@@ -174,9 +175,7 @@ class CatalogueGate:
         return False
 
     def scope(self, officer: Officer) -> Q:
-        if not officer.has_role(Role.REVIEWER):
-            return Q(pk__in=[])
-        return Q(pk__in=Review.objects.filter(reviewer_id=officer.pk).values("case_id"))
+        return cases_under_review_by(officer, Review.objects.all())
 
     def on_transition(self, case: Case, actor: Officer, action: str) -> None:
         if action in PINNING_ACTIONS:

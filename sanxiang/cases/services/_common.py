@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.models import Case
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.money import MoneyRefused, money_parse
 from sanxiang.errors import DomainError
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.services import ledger_append, sha256_hex
-from sanxiang.org.models import Officer, Role
+from sanxiang.org.models import Officer
 
 
 class CaseRefused(DomainError):
@@ -94,8 +95,9 @@ def _record(case: Case, actor: Officer, action: str) -> None:
 
 
 def _case_for_update(case_id: int, actor: Officer) -> Case:
-    case = Case.objects.select_for_update().filter(pk=case_id).first()
-    if case is None or case.agency_id != actor.unit.agency_id:
+    in_reach = Case.objects.visible_to(actor, CaseAction.ACT)
+    case = in_reach.select_for_update().filter(pk=case_id).first()
+    if case is None:
         raise CaseRefused(
             "未找到该案件，或您无权办理。", log_message=f"case {case_id} not for {actor.pk}"
         )
@@ -103,8 +105,7 @@ def _case_for_update(case_id: int, actor: Officer) -> Case:
 
 
 def _may_edit(case: Case, actor: Officer) -> None:
-    is_head = actor.has_role(Role.HEAD)
-    if not is_head and not case.handlers.filter(pk=actor.pk).exists():
+    if not case_allows(actor, CaseAction.CHANGE, case):
         raise CaseRefused(
             "只有本案承办人或负责人可以修改本案。", log_message=f"{actor.pk} not handler"
         )

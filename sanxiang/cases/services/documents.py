@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.document_inputs import InputError, inputs_clean
 from sanxiang.cases.documents import (
     KINDS,
@@ -24,19 +25,19 @@ from sanxiang.cases.documents import (
 )
 from sanxiang.cases.models import Case, CaseDocument
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_ensure
+from sanxiang.cases.selectors import case_get_for
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, _snapshot_sha256
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.workdays import get_calendar
-from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob, store_blob
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import ledger_append, sha256_hex
-from sanxiang.org.models import Officer, Role
+from sanxiang.org.models import Officer
 
 
 def _document_checks(case: Case, actor: Officer, kind: str) -> None:
-    if not actor.has_role(Role.HEAD) and not case.handlers.filter(pk=actor.pk).exists():
+    if not case_allows(actor, CaseAction.CHANGE, case):
         raise CaseRefused(
             "只有本案承办人或负责人可以制作文书。", log_message=f"{actor.pk} not handler"
         )
@@ -85,8 +86,6 @@ def document_generate(
     Rendering and the PDF conversion (seconds) happen before the transaction, so the case row
     is locked only briefly; inside it the case must still be as it was rendered.
     """
-    from sanxiang.cases.selectors import case_get_for
-
     if kind not in KINDS:
         raise CaseRefused("没有这种文书。", log_message=f"unknown document kind {kind!r}")
     case = case_get_for(actor, case_id)
@@ -181,14 +180,12 @@ def document_fields_sha256(fields: dict[str, Any]) -> str:
 
 def document_open(*, actor: Officer, document_id: int, form: str) -> tuple[CaseDocument, bytes]:
     """The bytes of a stored document version; each download is recorded."""
-    from sanxiang.cases.selectors import case_get_for
-
-    document = CaseDocument.objects.select_related("case").filter(pk=document_id).first()
-    try:
-        in_scope = document is not None and case_get_for(actor, document.case_id) is not None
-    except DomainError:
-        in_scope = False
-    if document is None or not in_scope:
+    document = (
+        CaseDocument.objects.select_related("case")
+        .filter(pk=document_id, case__in=Case.objects.visible_to(actor, CaseAction.VIEW))
+        .first()
+    )
+    if document is None:
         raise CaseRefused(
             "未找到该文书，或您无权查看。", log_message=f"document {document_id} not for {actor.pk}"
         )
