@@ -2,9 +2,10 @@
 
 Every executive agency publishes its previous year's 行政执法总体情况 by 31 January (国办发〔2018〕
 118号; seeds 001, 002, 003: 陕西省指标体系第（42）–（44）项). What each figure counts, and why,
-is listed in ``data/disclosure/annual_report.csv``; the code here computes exactly the keys that
-file lists. A year runs from 1 January 00:00 to 31 December 24:00 in Asia/Shanghai: a decision
-recorded at 23:30 on 31 December belongs to that year, one at 00:30 on 1 January to the next.
+is listed in ``data/disclosure/annual_report.csv``, loaded as rows that administrators may edit
+(``annual_definitions.py``); the code here computes exactly the keys those rows list. A year
+runs from 1 January 00:00 to 31 December 24:00 in Asia/Shanghai: a decision recorded at 23:30
+on 31 December belongs to that year, one at 00:30 on 1 January to the next.
 
 Counts of steps (不予处罚, 撤案, 听证, 集体讨论, 查封扣押 …) are read from the ledger, which
 records each step of each case once, with its time (DESIGN.md rule 2: the history of a case is the
@@ -13,27 +14,29 @@ ledger filtered by the case).
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from sanxiang.cases.models import Case, PenaltyKind, Procedure
+from sanxiang.disclosure.annual_definitions import DEFINITIONS_FILE as DEFINITIONS_FILE
+from sanxiang.disclosure.annual_definitions import (
+    Definition,
+    annual_definitions,
+    definitions_read,
+)
 from sanxiang.disclosure.charts import bar_chart_svg
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.org.models import Agency, Officer, Role
 from sanxiang.review.figures import figures_for
 
-DEFINITIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "disclosure" / "annual_report.csv"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOT_RECORDED = "未记录"
 NO_DATA = "—（无数据）"
@@ -58,21 +61,9 @@ STEP_FIGURES = {
 }
 
 
-@dataclass(frozen=True)
-class Definition:
-    key: str
-    section: str
-    label: str
-    unit: str
-    definition: str
-    source: str
-
-
-@cache
 def definitions() -> dict[str, Definition]:
-    """The figures of the report, in order, from the cited data file."""
-    with DEFINITIONS_FILE.open(encoding="utf-8") as handle:
-        return {row["key"]: Definition(**row) for row in csv.DictReader(handle)}
+    """The figures the shipped file lists, in order (the report itself reads the loaded rows)."""
+    return definitions_read(DEFINITIONS_FILE)
 
 
 @dataclass(frozen=True)
@@ -299,18 +290,20 @@ def annual_figures(*, agency: Agency, year: int, today: date | None = None) -> A
         year=year,
         as_of=today.isoformat(),
     )
-    for key, d in definitions().items():
+    shown = annual_definitions()
+    for key, d in shown.items():
         result.figures.append(
             Figure(key, d.section, d.label, d.unit, values[key], d.definition, d.source)
         )
-    result.charts = _charts(result, decisions, measures, inspections, len(pending_late))
+    result.charts = _charts(shown, values, decisions, measures, inspections, len(pending_late))
     review = figures_for(agency_id=agency.pk, year=year)
     result.review = [ReviewFigure(f.label, f.value, f.target, f.met) for f in review.figures]
     return result
 
 
 def _charts(
-    result: AnnualFigures,
+    shown: dict[str, Definition],
+    values: dict[str, int | str | None],
     decisions: list[Case],
     measures: list[int],
     inspections: list[int],
@@ -318,9 +311,9 @@ def _charts(
 ) -> list[Chart]:
     def bars(*keys: str) -> tuple[Bar, ...]:
         return tuple(
-            Bar(definitions()[k].label, int(v))
+            Bar(shown[k].label, int(v))
             for k in keys
-            if isinstance(v := result.value(k), int)
+            if k in shown and isinstance(v := values[k], int)
         )
 
     categories: Counter[str] = Counter(c.category.name for c in decisions)
@@ -329,8 +322,8 @@ def _charts(
     )
     categories.update(others[pk] for pk in [*measures, *inspections] if pk in others)
     kinds: Counter[str] = Counter(k for c in decisions for k in c.penalty_kinds)
-    on_time = int(result.value("publications_on_time") or 0)
-    published = int(result.value("publications_published") or 0)
+    on_time = int(values["publications_on_time"] or 0)
+    published = int(values["publications_published"] or 0)
     return [
         Chart("acts", "按执法行为类别", bars("acts_penalty", "acts_coercive", "acts_inspection")),
         Chart(

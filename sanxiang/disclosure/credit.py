@@ -5,23 +5,31 @@ the decision date: 发改办财金〔2019〕527号, then 国家发展改革委�
 《信用修复管理办法》国家发展改革委令第36号 (2026-04-01), which publishes 轻微 information not at
 all in principle. The periods are data (``data/disclosure/credit_periods.csv``); so is the
 default severity of each penalty kind (``credit_severity.csv``), which a 负责人 or 法制审核人员
-may change per decision. The end date counts from the decision date and uses the longest period:
-at its end the information stops being published automatically (36号令); earlier removal after
-信用修复 is the credit site's business.
+may change per decision. Both are loaded as rows (migration, then ``sanxiang credit load``, which
+keeps rows edited in 管理后台 and refuses a file with any bad row) and read from the rows. The
+end date counts from the decision date and uses the longest period: at its end the information
+stops being published automatically (36号令); earlier removal after 信用修复 is the credit
+site's business.
 """
 
 from __future__ import annotations
 
 import calendar
-import csv
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "disclosure"
+from django.db import transaction
 
-SEVERITY_LABELS = {"minor": "轻微失信", "general": "一般失信", "serious": "严重失信"}
+from sanxiang.cases.models import PenaltyKind
+from sanxiang.disclosure.legal_rows import LoadReport, rows_sync, table_read
+from sanxiang.disclosure.models import CREDIT_SEVERITIES, CreditPeriodRule, CreditSeverityDefault
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "disclosure"
+PERIODS_FILE = DATA / "credit_periods.csv"
+SEVERITIES_FILE = DATA / "credit_severity.csv"
+
+SEVERITY_LABELS = dict(CREDIT_SEVERITIES)
 # The most serious kind decides when one decision has several (a common local rule, e.g.
 # Shenzhen: "同一行政处罚决定涉及多种处罚类型的，其公示期限以期限最长的类型为准").
 ORDER = ("minor", "general", "serious")
@@ -37,26 +45,17 @@ class CreditPeriod:
     basis: str
 
 
-@cache
 def periods() -> tuple[CreditPeriod, ...]:
-    with (DATA / "credit_periods.csv").open(encoding="utf-8", newline="") as handle:
-        return tuple(
-            CreditPeriod(
-                row["regime"],
-                date.fromisoformat(row["in_force_from"]),
-                row["severity"],
-                int(row["min_months"]),
-                int(row["max_months"]),
-                row["basis"],
-            )
-            for row in csv.DictReader(handle)
-        )
+    """The credit publication rules as administrators left them (管理后台 › 信用公示期限)."""
+    return tuple(
+        CreditPeriod(r.regime, r.in_force_from, r.severity, r.min_months, r.max_months, r.basis)
+        for r in CreditPeriodRule.objects.order_by("in_force_from", "pk")
+    )
 
 
-@cache
 def default_severities() -> dict[str, str]:
-    with (DATA / "credit_severity.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["penalty_kind"]: row["severity"] for row in csv.DictReader(handle)}
+    """Penalty kind -> its default 失信程度 (管理后台 › 处罚种类默认失信程度)."""
+    return dict(CreditSeverityDefault.objects.values_list("penalty_kind", "severity"))
 
 
 def severity_for(penalty_kinds: list[str]) -> str:
@@ -89,3 +88,120 @@ def credit_term(decided_on: date, severity: str) -> CreditTerm:
     rule = max(in_force, key=lambda p: p.in_force_from)
     until = add_months(decided_on, rule.max_months) if rule.max_months else None
     return CreditTerm(severity, until, rule.basis)
+
+
+# --- loading the cited files --------------------------------------------------------------------
+
+PERIOD_COLUMNS = {
+    "regime": "规定",
+    "in_force_from": "施行日期",
+    "severity": "失信程度",
+    "min_months": "最短公示期",
+    "max_months": "最长公示期",
+    "basis": "依据",
+}
+SEVERITY_COLUMNS = {"penalty_kind": "处罚种类", "severity": "失信程度", "note": "说明"}
+
+
+def _months(value: str, where: str, name: str, problems: list[str]) -> int:
+    if not value.isascii() or not value.isdigit() or int(value) > 600:
+        problems.append(f"{where}：{name}应为 0–600 的整数（月），不是“{value}”。")
+        return 0
+    return int(value)
+
+
+def credit_periods_read(path: Path = PERIODS_FILE) -> dict[tuple[date, str], dict[str, object]]:
+    """(施行日期, 失信程度) -> the rule's fields, from ``path``; any bad row refuses the file."""
+    table = table_read(
+        path,
+        PERIOD_COLUMNS,
+        required=("regime", "in_force_from", "severity", "min_months", "max_months", "basis"),
+        max_lengths={"regime": 16, "basis": 300},
+    )
+    found: dict[tuple[date, str], dict[str, object]] = {}
+    first_line: dict[tuple[date, str], int] = {}
+    for line, values in table.rows:
+        where = f"第{line}行"
+        severity = values["severity"]
+        if severity and severity not in SEVERITY_LABELS:
+            table.problems.append(
+                f"{where}：失信程度应为 {'、'.join(SEVERITY_LABELS)} 之一，不是“{severity}”。"
+            )
+        try:
+            in_force_from = date.fromisoformat(values["in_force_from"])
+        except ValueError:
+            table.problems.append(
+                f"{where}：施行日期应写成 2026-04-01 的形式，不是“{values['in_force_from']}”。"
+            )
+            continue
+        least = _months(values["min_months"], where, "最短公示期", table.problems)
+        most = _months(values["max_months"], where, "最长公示期", table.problems)
+        if most and least > most:
+            table.problems.append(f"{where}：最短公示期不能长于最长公示期。")
+        key = (in_force_from, values["severity"])
+        if key in first_line:
+            table.problems.append(f"{where}：与第{first_line[key]}行的施行日期和失信程度相同。")
+            continue
+        first_line[key] = line
+        found[key] = {
+            "regime": values["regime"],
+            "min_months": least,
+            "max_months": most,
+            "basis": values["basis"],
+        }
+    table.refuse()
+    return found
+
+
+def credit_severities_read(path: Path = SEVERITIES_FILE) -> dict[tuple[str], dict[str, object]]:
+    """(处罚种类,) -> its default 失信程度 and note, from ``path``; any bad row refuses the file."""
+    table = table_read(
+        path,
+        SEVERITY_COLUMNS,
+        required=("penalty_kind", "severity"),
+        max_lengths={"note": 200},
+    )
+    found: dict[tuple[str], dict[str, object]] = {}
+    first_line: dict[str, int] = {}
+    for line, values in table.rows:
+        where = f"第{line}行"
+        kind, severity = values["penalty_kind"], values["severity"]
+        if kind and kind not in PenaltyKind.values:
+            table.problems.append(f"{where}：处罚种类“{kind}”不是可用的代码，请核对拼写。")
+        elif kind in first_line:
+            table.problems.append(f"{where}：处罚种类“{kind}”与第{first_line[kind]}行重复。")
+        if severity and severity not in SEVERITY_LABELS:
+            table.problems.append(
+                f"{where}：失信程度应为 {'、'.join(SEVERITY_LABELS)} 之一，不是“{severity}”。"
+            )
+        first_line.setdefault(kind, line)
+        found[(kind,)] = {"severity": severity, "note": values["note"]}
+    table.refuse()
+    return found
+
+
+def credit_rules_load(
+    *,
+    periods_file: Path = PERIODS_FILE,
+    severities_file: Path = SEVERITIES_FILE,
+    replace: bool = False,
+) -> tuple[LoadReport, LoadReport]:
+    """Load both files (both are checked before either is written): add missing rows, keep and
+    report rows edited in 管理后台 unless ``replace``. Loading twice changes nothing."""
+    wanted_periods = credit_periods_read(periods_file)
+    wanted_severities = credit_severities_read(severities_file)
+    with transaction.atomic():
+        return (
+            rows_sync(
+                CreditPeriodRule,
+                wanted_periods,
+                identity=("in_force_from", "severity"),
+                replace=replace,
+            ),
+            rows_sync(
+                CreditSeverityDefault,
+                wanted_severities,
+                identity=("penalty_kind",),
+                replace=replace,
+            ),
+        )

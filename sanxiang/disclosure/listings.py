@@ -19,12 +19,10 @@ in force cannot be published at all.
 
 from __future__ import annotations
 
-import csv
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -59,8 +57,6 @@ from sanxiang.org.models import (
 )
 
 logger = logging.getLogger(__name__)
-
-PERIODS_FILE = Path(__file__).resolve().parents[2] / "data" / "disclosure" / "republication.csv"
 
 
 class ListingRefused(DomainError):
@@ -263,14 +259,11 @@ class Period:
 
 
 def period_for(cause: str) -> Period:
-    """The administrator's table first, then the cited file."""
+    """The table administrators edit (loaded from data/disclosure/republication.csv,
+    ``disclosure.periods``)."""
     row = RepublicationPeriod.objects.filter(cause=cause).first()
     if row is not None:
         return Period(row.working_days, row.basis)
-    with PERIODS_FILE.open(encoding="utf-8", newline="") as handle:
-        for line in csv.DictReader(handle):
-            if line["cause"] == cause:
-                return Period(int(line["working_days"]), line["basis"])
     raise ListingRefused("未设置公示信息调整期限。", log_message=f"no republication period {cause}")
 
 

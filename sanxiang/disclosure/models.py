@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.validators import URLValidator
 from django.db import models
 
-from sanxiang.cases.models import Case, CaseDocument
+from sanxiang.cases.models import Case, CaseDocument, PenaltyKind
 from sanxiang.disclosure.access import PublicationQuerySet
 from sanxiang.org.models import Agency, Officer
 
@@ -398,3 +398,82 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} #{self.number}"
+
+
+class AnnualFigureDefinition(models.Model):
+    """One figure of the 行政执法统计年报: what it is called, what exactly it counts and the plan
+    or article that asks for it. Loaded from data/disclosure/annual_report.csv (migration, or
+    ``sanxiang report definitions``); edited in 管理后台. The code computes the value of each
+    ``key``; the row says how the report shows it and in which order."""
+
+    key = models.CharField("代码", max_length=64, unique=True, editable=False)
+    position = models.PositiveSmallIntegerField("顺序")
+    section = models.CharField("类别", max_length=32)
+    label = models.CharField("指标", max_length=100)
+    unit = models.CharField("单位", max_length=8, blank=True)
+    definition = models.TextField("统计口径")
+    source = models.TextField("依据")
+
+    class Meta:
+        verbose_name = "统计年报指标"
+        verbose_name_plural = "统计年报指标"
+        ordering = ["position", "key"]
+
+    def __str__(self) -> str:
+        return f"{self.section}：{self.label}"
+
+
+CREDIT_SEVERITIES = [("minor", "轻微失信"), ("general", "一般失信"), ("serious", "严重失信")]
+
+
+class CreditPeriodRule(models.Model):
+    """How long a penalty of one 失信程度 stays on credit websites under the rule in force from a
+    date (data/disclosure/credit_periods.csv; ``sanxiang credit load``), edited in 管理后台."""
+
+    regime = models.CharField("规定", max_length=16, help_text="例如 2026（36号令）")
+    in_force_from = models.DateField("施行日期")
+    severity = models.CharField("失信程度", max_length=16, choices=CREDIT_SEVERITIES)
+    min_months = models.PositiveSmallIntegerField("最短公示期（月）")
+    max_months = models.PositiveSmallIntegerField(
+        "最长公示期（月）", help_text="0 表示原则上不在信用网站公示"
+    )
+    basis = models.CharField("依据", max_length=300)
+
+    class Meta:
+        verbose_name = "信用公示期限"
+        verbose_name_plural = "信用公示期限"
+        ordering = ["in_force_from", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["in_force_from", "severity"],
+                name="credit_period_one_per_day_and_severity",
+                violation_error_message="同一施行日期、同一失信程度只能有一条期限。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_months=0) | models.Q(min_months__lte=models.F("max_months")),
+                name="credit_period_min_not_above_max",
+                violation_error_message="最短公示期不能长于最长公示期。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.in_force_from} 起 {self.get_severity_display()}"
+
+
+class CreditSeverityDefault(models.Model):
+    """The default 失信程度 of one 行政处罚种类 (data/disclosure/credit_severity.csv), which a
+    负责人 or 法制审核人员 may change per decision; edited in 管理后台."""
+
+    penalty_kind = models.CharField(
+        "处罚种类", max_length=32, choices=PenaltyKind.choices, unique=True
+    )
+    severity = models.CharField("默认失信程度", max_length=16, choices=CREDIT_SEVERITIES)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "处罚种类默认失信程度"
+        verbose_name_plural = "处罚种类默认失信程度"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_penalty_kind_display()}：{self.get_severity_display()}"

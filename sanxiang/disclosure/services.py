@@ -7,12 +7,10 @@ event's content, so anyone can check a page against the signed log (DESIGN.md ru
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -64,8 +62,6 @@ from sanxiang.org.models import Agency, Certificate, Officer, Role
 
 logger = logging.getLogger(__name__)
 
-PERIODS_FILE = Path(__file__).resolve().parents[2] / "data" / "disclosure" / "periods.csv"
-
 # The case steps that make a decision to publish, and what kind of act each is.
 DECISION_STEPS: dict[str, ActKind] = {
     "decide": ActKind.PENALTY,
@@ -89,14 +85,11 @@ def _record(publication: Publication, actor: str, verb: str, content: object) ->
 
 
 def period_for(kind: str) -> tuple[int, str]:
-    """Working days and their basis: the table an administrator edits, else the cited file."""
+    """Working days and their basis: the table administrators edit (loaded from
+    data/disclosure/periods.csv, ``disclosure.periods``)."""
     row = PublicationPeriod.objects.filter(kind=kind).first()
     if row is not None:
         return row.working_days, row.basis
-    with PERIODS_FILE.open(encoding="utf-8") as handle:
-        for line in csv.DictReader(handle):
-            if line["kind"] == kind:
-                return int(line["working_days"]), line["basis"]
     raise PublicationRefused("未设置该类执法决定的公示期限。", log_message=f"no period for {kind}")
 
 

@@ -1,5 +1,8 @@
 """``sanxiang report annual YEAR [--agency CREDIT_CODE] [--out DIR]``: the 行政执法统计年报 as
-a page with charts, an Excel workbook and a PDF; prints each file's path and SHA-256."""
+a page with charts, an Excel workbook and a PDF; prints each file's path and SHA-256.
+
+``sanxiang report definitions [--file CSV] [--replace]``: load the report's figures (统计年报指标)
+from data/disclosure/annual_report.csv; keeps, and lists, rows edited in 管理后台."""
 
 from __future__ import annotations
 
@@ -9,14 +12,23 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sanxiang.disclosure.annual import annual_figures
+from sanxiang.disclosure.annual_definitions import (
+    DEFINITIONS_FILE,
+    DefinitionsFileError,
+    annual_definitions_load,
+)
 from sanxiang.disclosure.annual_files import report_html, report_pdf, report_xlsx
+from sanxiang.disclosure.legal_rows import report_lines
 from sanxiang.errors import DomainError
 from sanxiang.ledger.services import sha256_hex
 from sanxiang.org.models import Agency
 
 
 class Command(BaseCommand):
-    help = "Write an agency's annual enforcement statistics (行政执法统计年报) as HTML, XLSX, PDF."
+    help = (
+        "Write an agency's annual enforcement statistics (行政执法统计年报) as HTML, XLSX, PDF; "
+        "or load the report's figure definitions from their cited file."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)
@@ -26,8 +38,20 @@ class Command(BaseCommand):
             "--agency", help="执法主体的统一社会信用代码（只有一个执法主体时可省略）"
         )
         annual.add_argument("--out", default=".", help="output directory (default: current)")
+        load = sub.add_parser("definitions")
+        load.add_argument(
+            "--file", default=str(DEFINITIONS_FILE), help="指标文件（默认 data/disclosure/…）"
+        )
+        load.add_argument(
+            "--replace",
+            action="store_true",
+            help="以文件为准覆盖在管理后台改过的指标（每项记入台账）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "definitions":
+            self._definitions(Path(options["file"]), replace=options["replace"])
+            return
         agency = self._agency(options["agency"])
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
@@ -45,6 +69,16 @@ class Command(BaseCommand):
             path = out / name
             path.write_bytes(data)
             self.stdout.write(f"{path}  sha256={sha256_hex(data)}")
+
+    def _definitions(self, path: Path, *, replace: bool) -> None:
+        if not path.is_file():
+            raise CommandError(f"找不到指标文件 {path} (no such file)")
+        try:
+            report = annual_definitions_load(path=path, replace=replace)
+        except DefinitionsFileError as exc:
+            raise CommandError(exc.message) from exc
+        for line in report_lines("统计年报指标", report):
+            self.stdout.write(line)
 
     def _agency(self, credit_code: str | None) -> Agency:
         if credit_code:
