@@ -19,8 +19,8 @@ from typing import Any
 from django.db import models, transaction
 
 from sanxiang.errors import DomainError
-from sanxiang.ledger.admin_support import record_digest
-from sanxiang.ledger.services import SYSTEM, ledger_append
+from sanxiang.ledger.events import row_recorded
+from sanxiang.ledger.services import SYSTEM
 
 
 class DataFileError(DomainError):
@@ -96,13 +96,7 @@ class LoadReport:
 
 
 def _record(row: models.Model, verb: str) -> None:
-    ledger_append(
-        actor=SYSTEM,
-        action=f"{row._meta.label_lower}.{verb}",
-        object_type=row._meta.label_lower,
-        object_id=row.pk,
-        content_sha256=record_digest(row),
-    )
+    row_recorded(row, f"{row._meta.label_lower}.{verb}", actor=SYSTEM)
 
 
 def _name(model: type[models.Model], field_name: str) -> str:
