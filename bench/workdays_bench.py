@@ -27,7 +27,7 @@ django.setup()
 
 from django.core.management import call_command
 
-from sanxiang.core import workdays
+from sanxiang.core import selectors, workdays
 
 CALLS = 20_000
 
@@ -66,9 +66,9 @@ def main() -> None:
     db_cases = cases[: CALLS // 20]
     began = time.perf_counter()
     for start, n in db_cases:
-        workdays.add_workdays(start, n)
+        selectors.add_workdays(start, n)
     per_call_db = (time.perf_counter() - began) / len(db_cases)
-    label = "workdays.add_workdays (loads overrides per call)"
+    label = "selectors.add_workdays (loads overrides per call)"
     print(f"{label:<46} {1 / per_call_db:>12,.0f} calls/s")
     print(f"ratio pure core / baseline: {baseline / pure:.2f}x faster")
     print(f"ratio DB-backed / baseline: {(baseline / CALLS) / per_call_db:.2f}x")

@@ -16,8 +16,8 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
 django.setup()
 
+from sanxiang.cases.procedure_tables import procedures_markdown, replace_block  # noqa: E402
 from sanxiang.cases.workflow.definitions import PROCEDURES  # noqa: E402
-from sanxiang.cases.workflow.tables import procedures_markdown, replace_block  # noqa: E402
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "operations" / "cases.md"
 text = DOC.read_text(encoding="utf-8")

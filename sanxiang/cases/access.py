@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from sanxiang.cases.workflow.gate import review_gate
+from sanxiang.cases.gate import review_gate
 from sanxiang.org.models import Officer, Role
 
 if TYPE_CHECKING:

@@ -29,7 +29,8 @@ from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.states import GeneralState
 from sanxiang.core.deadlines import CalendarDays
 from sanxiang.core.scratch import CONVERSION_PREFIX, conversion_dir
-from sanxiang.core.workdays import WorkdayCalendar, get_calendar
+from sanxiang.core.selectors import get_calendar
+from sanxiang.core.workdays import WorkdayCalendar
 from sanxiang.errors import DomainError
 from sanxiang.org.models import Article
 

@@ -20,6 +20,7 @@ from sanxiang.cases.models import (
     PartyQueryAttempt,
 )
 from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.ledger.canonical import canonical_json, sha256_hex
 from sanxiang.ledger.events import Event, builds, content_digest
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.org.models import Officer
@@ -269,3 +270,32 @@ def approval_signed(record: ApprovalSignature, actor: Officer) -> LedgerEntry:
         record.pk, actor=actor.ledger_actor, agency_id=record.case.agency_id,
         content_sha256=signature_digest(record),
     )  # fmt: skip
+
+
+def proposal_sha256(case: Case) -> str:
+    """SHA-256 of what a case proposes to decide — facts, parties, penalty, circumstances —
+    without its state, so a reviewer can tell whether it changed since it was submitted."""
+    parties = sorted(case.parties.values_list("kind", "name", "identifier", "address"))
+    return sha256_hex(
+        canonical_json(
+            {
+                "id": case.pk,
+                "title": case.title,
+                "facts": case.facts,
+                "fine_yuan": str(case.fine_yuan) if case.fine_yuan is not None else None,
+                "penalty_kinds": sorted(case.penalty_kinds),
+                "amount_involved_yuan": (
+                    str(case.amount_involved_yuan)
+                    if case.amount_involved_yuan is not None
+                    else None
+                ),
+                "review_flags": sorted(case.review_flags),
+                "hearing_right": case.hearing_right,
+                "complex_or_major": case.complex_or_major,
+                "handlers": sorted(case.handlers.values_list("pk", flat=True)),
+                "parties": [list(p) for p in parties],
+                "violated_articles": sorted(case.violated_articles.values_list("pk", flat=True)),
+                "penalty_articles": sorted(case.penalty_articles.values_list("pk", flat=True)),
+            }
+        )
+    )

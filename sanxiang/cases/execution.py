@@ -20,7 +20,7 @@ from sanxiang.cases.models import (
     RemedyStep,
     RemedyStepKind,
 )
-from sanxiang.cases.workflow.periods import (
+from sanxiang.cases.periods import (
     COURT_APPLICATION_DEADLINE,
     DEMAND_PERIOD,
     LITIGATION_PERIOD,

@@ -13,7 +13,7 @@ from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext, Refusal, Transition
 from sanxiang.cases.workflow.guards import WITHIN_ON_SPOT_LIMITS
 from sanxiang.cases.workflow.states import InspectionState
-from sanxiang.core.workdays import get_calendar
+from sanxiang.core.selectors import get_calendar
 from sanxiang.org.models import Article, EnforcementItem, Officer, PowerKind, Role
 
 ArticleGroups = list[tuple[str, list[Article]]]

@@ -46,7 +46,7 @@ from sanxiang.cases.models import (
     QueryOutcome,
 )
 from sanxiang.cases.workflow.definitions import HEARING_REQUEST_DEADLINE, PROCEDURES
-from sanxiang.core.workdays import get_calendar
+from sanxiang.core.selectors import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob
 from sanxiang.ledger.services import actor_for

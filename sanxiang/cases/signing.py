@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from sanxiang.cases.events import approval_signed, signature_digest
+from sanxiang.cases.events import approval_signed, proposal_sha256, signature_digest
 from sanxiang.cases.models import ApprovalSignature, Case, CaseRules
 from sanxiang.cases.workflow.definitions import HEAD, PROCEDURES
 from sanxiang.cases.workflow.engine import Transition
@@ -53,8 +53,6 @@ def signatures_required(case: Case) -> bool:
 
 
 def _facts(case: Case, action: str, actor: Officer) -> dict[str, object]:
-    from sanxiang.cases.services import proposal_sha256  # services import this module
-
     definition = PROCEDURES[case.procedure]
     return {
         "执法主体": case.agency.name,

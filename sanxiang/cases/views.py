@@ -54,7 +54,7 @@ from sanxiang.cases.workflow.engine import GuardContext
 from sanxiang.core.downloads import serve_document
 from sanxiang.core.money import money_parse
 from sanxiang.core.params import id_list_param, int_param, page_param
-from sanxiang.core.workdays import get_calendar
+from sanxiang.core.selectors import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.selectors import access_history_of_case
 from sanxiang.ledger.selectors import entries_for_object

@@ -4,8 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest
 
 from sanxiang.core.models import CalendarDay, CalendarYear
+from sanxiang.core.selectors import get_calendar
 from sanxiang.core.services import calendar_schedule_entered
-from sanxiang.core.workdays import get_calendar
 from sanxiang.ledger.admin_support import LedgeredAdmin
 from sanxiang.ledger.services import actor_for
 

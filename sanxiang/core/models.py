@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from sanxiang.core.workdays import package_calendar
+
 
 class CalendarYear(models.Model):
     """A year whose official schedule an administrator has entered in full (节假日安排年度).
@@ -36,8 +38,6 @@ class CalendarYear(models.Model):
         return f"{self.year} 年"
 
     def clean(self) -> None:
-        from sanxiang.core.workdays import package_calendar
-
         if self.year in package_calendar().years:
             raise ValidationError(
                 {

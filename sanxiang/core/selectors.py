@@ -1,10 +1,17 @@
-"""Reads of the calendar tables."""
+"""Reads of the calendar tables: the installation's working-day calendar (the package's
+schedules merged with what administrators entered) and the provisional (暂定) marks.
+
+``core.workdays`` is the pure calendar arithmetic; it reads no table.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 
-from sanxiang.core.models import ProvisionalDeadline
+from sanxiang.core.models import CalendarDay, CalendarYear, ProvisionalDeadline
+from sanxiang.core.workdays import Due, WorkdayCalendar, merge_overrides, package_calendar
 
 
 def provisional_marks(object_type: str) -> set[tuple[int, str]]:
@@ -22,3 +29,47 @@ def is_provisional(instance: models.Model, field: str) -> bool:
     return ProvisionalDeadline.objects.filter(
         object_type=instance._meta.label_lower, object_id=instance.pk, field=field
     ).exists()
+
+
+def get_calendar() -> WorkdayCalendar:
+    """The installation's calendar: the package's schedules and the override tables.
+
+    Two small queries per call; code computing many deadlines at once should call this once
+    and use the returned calendar's methods.
+    """
+    return merge_overrides(
+        package_calendar(),
+        years=CalendarYear.objects.values_list("year", flat=True),
+        overrides=dict(CalendarDay.objects.values_list("date", "is_workday")),
+    )
+
+
+def is_workday(day: date) -> bool:
+    """Whether ``day`` is a working day in this installation's calendar."""
+    return get_calendar().is_workday(day)
+
+
+def add_workdays(start: date, n: int) -> date:
+    """The ``n``-th working day after ``start`` (``start`` not counted)."""
+    return get_calendar().add_workdays(start, n)
+
+
+def workdays_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end``."""
+    return get_calendar().workdays_between(start, end)
+
+
+def add_workdays_provisional(start: date, n: int) -> Due:
+    """The ``n``-th working day after ``start``, provisional where a year is not known."""
+    return get_calendar().add_workdays_provisional(start, n)
+
+
+def next_year_missing(today: date) -> int | None:
+    """Next year, when ``today`` is on or after 1 November and next year's schedule is not
+    known yet (the office then reminds administrators to enter it); else None."""
+    if today.month < 11:
+        return None
+    year = today.year + 1
+    if year in package_calendar().years:
+        return None
+    return None if CalendarYear.objects.filter(year=year).exists() else year

@@ -13,8 +13,9 @@ from django.db import models, transaction
 
 from sanxiang.core.events import CoreEvent, calendar_year_imported, provisional_deadline_event
 from sanxiang.core.models import CalendarDay, CalendarYear, ProvisionalDeadline
+from sanxiang.core.selectors import get_calendar
 from sanxiang.core.signals import calendar_year_entered
-from sanxiang.core.workdays import CalendarYearUnknownError, Due, get_calendar, package_calendar
+from sanxiang.core.workdays import CalendarYearUnknownError, Due, package_calendar
 from sanxiang.errors import DomainError
 from sanxiang.ledger.services import SYSTEM
 

@@ -29,8 +29,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from sanxiang.core.selectors import get_calendar
 from sanxiang.core.services import provisional_deadline_note
-from sanxiang.core.workdays import Due, get_calendar
+from sanxiang.core.workdays import Due
 from sanxiang.disclosure.events import listing_published
 from sanxiang.disclosure.models import (
     ListingChange,

@@ -29,8 +29,8 @@ from sanxiang.cases.models import (
     RemedyStepKind,
 )
 from sanxiang.cases.party_access import code_display
+from sanxiang.core.selectors import get_calendar
 from sanxiang.core.services import provisional_deadline_note
-from sanxiang.core.workdays import get_calendar
 from sanxiang.disclosure import push
 from sanxiang.disclosure.access import PublicationAction
 from sanxiang.disclosure.annual import AnnualFigures, annual_figures

@@ -6,7 +6,6 @@ change rolls back, so does its event, and if the event cannot be written, nothin
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from datetime import UTC, datetime, timedelta
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from sanxiang.ledger import merkle
 from sanxiang.ledger.canonical import canonical_json
+from sanxiang.ledger.canonical import sha256_hex as sha256_hex  # callers import it from here
 from sanxiang.ledger.models import (
     LedgerEntry,
     LedgerLog,
@@ -45,10 +45,6 @@ def actor_for(user: AbstractBaseUser | AnonymousUser | None) -> str:
     if user is None or not user.is_authenticated:
         return SYSTEM
     return f"user:{user.pk}"
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def leaf_time(moment: datetime) -> str:

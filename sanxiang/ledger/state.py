@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db import models
 
-from sanxiang.ledger.canonical import canonical_json
+from sanxiang.ledger.canonical import canonical_json, sha256_hex
 
 # The digest an event carries when its object no longer exists (a recorded deletion).
 DELETED = "0" * 64
@@ -46,8 +46,6 @@ class StateRecipe:
         return state
 
     def digest(self, row: Any) -> str:
-        from sanxiang.ledger.services import sha256_hex
-
         return sha256_hex(canonical_json(self.state(row)))
 
     def digest_of(self, object_id: str) -> str:

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.utils import timezone
 
-from sanxiang.core.workdays import next_year_missing
+from sanxiang.core.selectors import next_year_missing
 
 # The areas of the office; those without a ``url`` are built by later work and shown disabled.
 AREAS = (

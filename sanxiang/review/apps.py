@@ -6,7 +6,7 @@ class ReviewConfig(AppConfig):
     verbose_name = "法制审核"
 
     def ready(self) -> None:
-        from sanxiang.cases.workflow.gate import install
+        from sanxiang.cases.gate import install
         from sanxiang.review.content import register_review_checks, register_review_states
         from sanxiang.review.gate import CatalogueGate
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sanxiang.core.workdays import get_calendar
+from sanxiang.core.selectors import get_calendar
 from sanxiang.org.models import Officer, Role, RoleAssignment
-from sanxiang.review.gate import DECISION_ACTIONS
+from sanxiang.review.facts import DECISION_ACTIONS
 from sanxiang.review.models import (
     OPINION_POINTS,
     Capacity,

@@ -1,74 +1,22 @@
-"""The review app's answers to the case workflow's 法制审核 gate (``cases.workflow.gate``)."""
+"""The review app's answers to the case workflow's 法制审核 gate (``cases.gate``)."""
 
 from __future__ import annotations
 
 from django.db.models import Q
 
+from sanxiang.cases.gate import ReviewNeed
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import proposal_sha256
-from sanxiang.cases.workflow.gate import ReviewNeed
 from sanxiang.org.models import Officer
 from sanxiang.review.access import cases_under_review_by
-from sanxiang.review.catalogue import CaseFacts, matching
+from sanxiang.review.facts import PINNING_ACTIONS, passed_on_record, review_need, review_of
 from sanxiang.review.models import (
-    CatalogueRule,
     Conclusion,
-    Determination,
     MeetingConclusion,
-    Opinion,
     Review,
     ReviewStatus,
 )
-
-# The case steps that decide (or approve a measure): the finding "needs review or not" is
-# recorded at each, and they count in the coverage figure.
-DECISION_ACTIONS = frozenset({"decide", "approve", "approve_afterwards"})
-# Also recorded when the party is notified, so that a catalogue edited (or a circumstance
-# un-ticked) between the notice and the decision cannot take a case out of review.
-PINNING_ACTIONS = DECISION_ACTIONS | {"notify"}
-
-
-def case_facts(case: Case) -> CaseFacts:
-    amounts = [a for a in (case.amount_involved_yuan, case.fine_yuan) if a is not None]
-    return CaseFacts(
-        procedure=case.procedure,
-        category_id=case.category_id,
-        amount_yuan=max(amounts) if amounts else None,
-        penalty_kinds=frozenset(case.penalty_kinds),
-        hearing_held=case.hearing_held_on is not None,
-        flags=frozenset(case.review_flags),
-    )
-
-
-def matched_rules(case: Case) -> list[CatalogueRule]:
-    rules = CatalogueRule.objects.filter(agency_id=case.agency_id, is_active=True)
-    return matching(rules, case_facts(case))
-
-
-def review_of(case: Case) -> Review | None:
-    return Review.objects.filter(case_id=case.pk).select_related("reviewer").first()
-
-
-def passed_on_record(review: Review) -> bool:
-    """Whether the written record says the review passed: the last round's opinion is 同意, or
-    the committee, meeting after that round's opinion (存在问题), concluded 同意作出决定.
-
-    Decided from the opinions and minutes, which are append-only (triggers) and hashed into the
-    ledger — never from ``Review.status``, a column an UPDATE could set to 审核通过.
-    """
-    last = review.rounds.order_by("-number").first()
-    opinion = Opinion.objects.filter(round=last).first() if last is not None else None
-    if opinion is None:
-        return False
-    if opinion.conclusion == Conclusion.AGREE:
-        return True
-    meeting = review.meetings.order_by("-pk").first()
-    return (
-        meeting is not None
-        and meeting.conclusion == MeetingConclusion.PROCEED
-        and meeting.created_at >= opinion.created_at
-    )
-
+from sanxiang.review.services import determination_record
 
 # Why each review step is refused when the review app's page did not record it.
 VIA_PAGE = {
@@ -86,22 +34,7 @@ VIA_PAGE = {
 
 class CatalogueGate:
     def need(self, case: Case) -> ReviewNeed:
-        pinned = Determination.objects.filter(case_id=case.pk, required=True).order_by("pk").first()
-        if pinned is not None:
-            # Found at the notice (or an earlier decision): later edits of the catalogue or of
-            # the case's circumstances do not take the case out of review.
-            return ReviewNeed(True, pinned.reason)
-        if not CatalogueRule.objects.filter(agency_id=case.agency_id, is_active=True).exists():
-            # Without a catalogue nobody can say a decision is not 重大: review it.
-            return ReviewNeed(True, "本机关尚未制定法制审核目录清单，按须经法制审核处理")
-        rules = matched_rules(case)
-        if rules:
-            titles = "；".join(f"第{r.position}项 {r.title}" for r in rules)
-            return ReviewNeed(True, f"属于法制审核目录清单事项：{titles}")
-        if Review.objects.filter(case_id=case.pk).exists():
-            # Sent to review (e.g. because it was disputed): it must now pass.
-            return ReviewNeed(True, "已提交法制审核")
-        return ReviewNeed(False, "不属于本机关法制审核目录清单事项")
+        return review_need(case)
 
     def refusal(self, case: Case, actor: Officer, step: str) -> str | None:
         review = review_of(case)
@@ -173,6 +106,4 @@ class CatalogueGate:
 
     def on_transition(self, case: Case, actor: Officer, action: str) -> None:
         if action in PINNING_ACTIONS:
-            from sanxiang.review.services import determination_record
-
             determination_record(case=case, actor=actor, action=action)

@@ -21,8 +21,8 @@ from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_request
 from sanxiang.review import selectors
 from sanxiang.review.documents import review_document_make, review_document_open
+from sanxiang.review.facts import matched_rules
 from sanxiang.review.figures import figures_for, figures_xlsx
-from sanxiang.review.gate import matched_rules
 from sanxiang.review.models import (
     OPINION_POINTS,
     POINT_LABELS,

@@ -33,7 +33,7 @@ from sanxiang.cases.workflow.effects import (
     StartClock,
 )
 from sanxiang.cases.workflow.engine import Guard, GuardContext, TransitionRefused
-from sanxiang.core.workdays import get_calendar
+from sanxiang.core.selectors import get_calendar
 from sanxiang.org.models import Role
 from tests.cases.conftest import ready_case
 from tests.conftest import make_officer
@@ -230,7 +230,7 @@ def test_a_step_refused_by_its_state_is_refused_by_the_service_with_the_declared
 def test_the_operations_guide_tables_are_the_declarations():
     from pathlib import Path
 
-    from sanxiang.cases.workflow.tables import procedures_markdown, replace_block
+    from sanxiang.cases.procedure_tables import procedures_markdown, replace_block
 
     doc = Path(__file__).resolve().parents[2] / "docs" / "operations" / "cases.md"
     text = doc.read_text(encoding="utf-8")

@@ -29,7 +29,7 @@ from sanxiang.cases.services import (
 )
 from sanxiang.cases.workflow.engine import TransitionRefused
 from sanxiang.core.deadlines import Months
-from sanxiang.core.workdays import get_calendar
+from sanxiang.core.selectors import get_calendar
 from sanxiang.ledger.models import LedgerEntry
 from tests.cases.conftest import set_basis
 

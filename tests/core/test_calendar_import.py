@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from sanxiang.core import workdays
+from sanxiang.core import selectors as workdays
 from sanxiang.core.models import CalendarDay, CalendarYear
 from sanxiang.core.services import calendar_year_import, parse_schedule_csv
 from sanxiang.core.workdays import package_calendar

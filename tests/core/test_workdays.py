@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanxiang.core import workdays
+from sanxiang.core import selectors
 from sanxiang.core.models import CalendarDay, CalendarYear
 from sanxiang.core.workdays import CalendarYearUnknownError, package_calendar
 
@@ -109,12 +109,12 @@ def test_administrator_declared_year_becomes_computable():
     year = LAST_PACKAGE_YEAR + 1
     first_monday = next(date(year, 1, d) for d in range(1, 8) if date(year, 1, d).weekday() == 0)
     with pytest.raises(CalendarYearUnknownError):
-        workdays.is_workday(first_monday)
+        selectors.is_workday(first_monday)
     CalendarYear.objects.create(year=year, source="测试用通知（虚构）")
     CalendarDay.objects.create(date=first_monday, is_workday=False, note="测试假日", source="测试")
-    assert workdays.is_workday(first_monday) is False
-    assert workdays.is_workday(first_monday + timedelta(days=1)) is True
-    assert workdays.add_workdays(first_monday - timedelta(days=1), 1) == first_monday + timedelta(
+    assert selectors.is_workday(first_monday) is False
+    assert selectors.is_workday(first_monday + timedelta(days=1)) is True
+    assert selectors.add_workdays(first_monday - timedelta(days=1), 1) == first_monday + timedelta(
         days=1
     )
 
@@ -123,9 +123,9 @@ def test_administrator_declared_year_becomes_computable():
 def test_override_of_a_package_day_wins():
     """A local correction (e.g. an announced change) replaces the package's answer."""
     day = date(2026, 3, 2)  # an ordinary Monday
-    assert workdays.is_workday(day)
+    assert selectors.is_workday(day)
     CalendarDay.objects.create(date=day, is_workday=False, note="临时调整", source="测试")
-    assert not workdays.is_workday(day)
+    assert not selectors.is_workday(day)
 
 
 @pytest.mark.django_db
@@ -133,4 +133,4 @@ def test_override_days_alone_do_not_make_a_year_known():
     year = LAST_PACKAGE_YEAR + 1
     CalendarDay.objects.create(date=date(year, 1, 1), is_workday=False, note="元旦", source="测试")
     with pytest.raises(CalendarYearUnknownError):
-        workdays.is_workday(date(year, 1, 4))
+        selectors.is_workday(date(year, 1, 4))

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from sanxiang.cases.gate import review_gate
 from sanxiang.cases.models import Case, Procedure
 from sanxiang.cases.services import case_transition
-from sanxiang.cases.workflow.gate import review_gate
 from sanxiang.review.catalogue import CaseFacts, rule_matches
 from sanxiang.review.loading import DATA, review_defaults_load
 from sanxiang.review.models import CatalogueRule, RequiredMaterial

@@ -55,7 +55,7 @@ def test_a_review_record_is_not_taken_for_another_event(reviewed, staff):
 
 
 def test_the_determination_is_written_with_its_rules_and_facts(reviewed, staff):
-    from sanxiang.review.gate import case_facts
+    from sanxiang.review.facts import case_facts
     from sanxiang.review.services import determination_record
     from sanxiang.review.services.need import _facts_json
 

@@ -10,12 +10,11 @@ from decimal import Decimal
 
 from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.events import case_event_named, case_recorded, case_snapshot_sha256
+from sanxiang.cases.events import proposal_sha256 as proposal_sha256  # re-exported
 from sanxiang.cases.models import Case
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.money import MoneyRefused, money_parse
 from sanxiang.errors import DomainError
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import sha256_hex
 from sanxiang.org.models import Officer
 
 
@@ -25,35 +24,6 @@ class CaseRefused(DomainError):
 
 # The case snapshot each step and edit records: computed in ``cases.events``.
 _snapshot_sha256 = case_snapshot_sha256
-
-
-def proposal_sha256(case: Case) -> str:
-    """SHA-256 of what a case proposes to decide — facts, parties, penalty, circumstances —
-    without its state, so a reviewer can tell whether it changed since it was submitted."""
-    parties = sorted(case.parties.values_list("kind", "name", "identifier", "address"))
-    return sha256_hex(
-        canonical_json(
-            {
-                "id": case.pk,
-                "title": case.title,
-                "facts": case.facts,
-                "fine_yuan": str(case.fine_yuan) if case.fine_yuan is not None else None,
-                "penalty_kinds": sorted(case.penalty_kinds),
-                "amount_involved_yuan": (
-                    str(case.amount_involved_yuan)
-                    if case.amount_involved_yuan is not None
-                    else None
-                ),
-                "review_flags": sorted(case.review_flags),
-                "hearing_right": case.hearing_right,
-                "complex_or_major": case.complex_or_major,
-                "handlers": sorted(case.handlers.values_list("pk", flat=True)),
-                "parties": [list(p) for p in parties],
-                "violated_articles": sorted(case.violated_articles.values_list("pk", flat=True)),
-                "penalty_articles": sorted(case.penalty_articles.values_list("pk", flat=True)),
-            }
-        )
-    )
 
 
 def _record(case: Case, actor: Officer, action: str) -> None:

@@ -27,7 +27,7 @@ from sanxiang.cases.services._common import (
 )
 from sanxiang.cases.workflow.definitions import PROCEDURES, open_in_any
 from sanxiang.core.deadlines import CalendarDays
-from sanxiang.core.workdays import get_calendar
+from sanxiang.core.selectors import get_calendar
 from sanxiang.org.models import Article, Officer, Role
 
 

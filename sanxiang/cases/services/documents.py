@@ -34,7 +34,7 @@ from sanxiang.cases.party_access import code_display, party_code_current, party_
 from sanxiang.cases.selectors import case_get_for
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, _snapshot_sha256
 from sanxiang.cases.workflow.definitions import PROCEDURES
-from sanxiang.core.workdays import get_calendar
+from sanxiang.core.selectors import get_calendar
 from sanxiang.evidence.storage import blob_name, open_blob, store_blob
 from sanxiang.ledger.services import sha256_hex
 from sanxiang.org.models import Officer

@@ -32,13 +32,13 @@ from sanxiang.cases.models import (
     RemedyStepKind,
     ScheduleKind,
 )
+from sanxiang.cases.periods import INSTALMENT_DEADLINE_BASIS, PAYMENT_DEADLINE
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, _money
 from sanxiang.cases.services.transition import case_transition
 from sanxiang.cases.signing import Signed
 from sanxiang.cases.workflow import observers
 from sanxiang.cases.workflow.definitions import PROCEDURES, is_open, open_in_any
-from sanxiang.cases.workflow.periods import INSTALMENT_DEADLINE_BASIS, PAYMENT_DEADLINE
-from sanxiang.core.workdays import get_calendar
+from sanxiang.core.selectors import get_calendar
 from sanxiang.org.models import Officer, Role
 
 logger = logging.getLogger(__name__)

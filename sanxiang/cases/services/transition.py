@@ -18,6 +18,7 @@ from django.utils import timezone
 from sanxiang.cases.events import provisional_deadline_passed
 from sanxiang.cases.execution import periods as execution_periods
 from sanxiang.cases.facts import step_facts_stamp
+from sanxiang.cases.gate import review_gate
 from sanxiang.cases.models import Case, Party, Procedure
 from sanxiang.cases.services._common import (
     CaseRefused,
@@ -44,11 +45,11 @@ from sanxiang.cases.workflow.effects import (
 )
 from sanxiang.cases.workflow.effects import Due as StepDue
 from sanxiang.cases.workflow.engine import GuardContext, TransitionRefused
-from sanxiang.cases.workflow.gate import review_gate
 from sanxiang.cases.workflow.guards import party_act_past_provisional
 from sanxiang.core.deadlines import Deadline, WorkingDays
+from sanxiang.core.selectors import get_calendar
 from sanxiang.core.services import provisional_deadline_clear, provisional_deadline_note
-from sanxiang.core.workdays import Due, WorkdayCalendar, get_calendar
+from sanxiang.core.workdays import Due, WorkdayCalendar
 from sanxiang.org.models import Officer
 
 logger = logging.getLogger(__name__)

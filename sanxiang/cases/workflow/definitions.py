@@ -14,6 +14,10 @@ step's ``guards`` (docs/architecture.md).
 from __future__ import annotations
 
 from sanxiang.cases.models import Procedure
+from sanxiang.cases.periods import (
+    COURT_APPLICATION_DEADLINE,
+    PAYMENT_DEADLINE,
+)
 from sanxiang.cases.workflow.effects import (
     COUNT_FROM_TODAY,
     AllocateNumber,
@@ -68,10 +72,6 @@ from sanxiang.cases.workflow.guards import (
     WITHIN_LIMITATION,
     WITHIN_ON_SPOT_LIMITS,
     review_step,
-)
-from sanxiang.cases.workflow.periods import (
-    COURT_APPLICATION_DEADLINE,
-    PAYMENT_DEADLINE,
 )
 from sanxiang.cases.workflow.states import (
     GeneralState,

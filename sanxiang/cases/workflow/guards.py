@@ -11,12 +11,21 @@ from datetime import date, timedelta
 
 from django.db.models import Prefetch
 
+from sanxiang.cases.execution import (
+    case_account,
+    decision_fallen,
+    execution_suspended,
+    fully_executed,
+    pending_remedies,
+    periods,
+)
 from sanxiang.cases.fines import ON_SPOT_LIMITS
-from sanxiang.cases.models import Case
+from sanxiang.cases.gate import review_gate
+from sanxiang.cases.models import Case, CaseRules
 from sanxiang.cases.workflow.engine import Guard, GuardContext
-from sanxiang.cases.workflow.gate import review_gate
 from sanxiang.cases.workflow.states import GeneralState
 from sanxiang.core.selectors import is_provisional
+from sanxiang.evidence.models import EvidenceItem, EvidenceKind
 from sanxiang.org.models import Certificate, Officer, Role
 
 # 行政处罚法第三十六条: two years; five where life/health or financial safety is involved
@@ -120,8 +129,6 @@ def _decider_separate(context: GuardContext) -> str | None:
 
 def _statement_heard(context: GuardContext) -> str | None:
     """行政处罚法第四十五条: the party's 陈述、申辩 come before the decision."""
-    from sanxiang.cases.models import CaseRules
-
     case = context.case
     if case.notified_on is None or case.statement_closed_on is not None:
         return None
@@ -163,8 +170,6 @@ def _decision_in_time(context: GuardContext) -> str | None:
 
 
 def _full_video_attached(context: GuardContext) -> str | None:
-    from sanxiang.evidence.models import EvidenceItem, EvidenceKind
-
     case = context.case
     if (
         case.number
@@ -196,8 +201,6 @@ def _emergency_approval_in_time(context: GuardContext) -> str | None:
 
 
 def _inspection_record_attached(context: GuardContext) -> str | None:
-    from sanxiang.evidence.models import EvidenceItem, EvidenceKind
-
     case = context.case
     if (
         case.number
@@ -361,14 +364,10 @@ DECISION_IN_TIME = Guard("decision_in_time", "行政处罚法第六十条", _dec
 
 
 def _fully_executed(context: GuardContext) -> str | None:
-    from sanxiang.cases.execution import fully_executed
-
     return fully_executed(context.case, context.today)
 
 
 def _no_remedy_pending(context: GuardContext) -> str | None:
-    from sanxiang.cases.execution import pending_remedies
-
     pending = pending_remedies(context.case)
     if pending:
         names = "、".join(f"{r.get_kind_display()}（{r.body}）" for r in pending)
@@ -377,8 +376,6 @@ def _no_remedy_pending(context: GuardContext) -> str | None:
 
 
 def _decision_stands(context: GuardContext) -> str | None:
-    from sanxiang.cases.execution import decision_fallen
-
     fallen = decision_fallen(context.case)
     if fallen is not None:
         return (
@@ -389,16 +386,12 @@ def _decision_stands(context: GuardContext) -> str | None:
 
 
 def _decision_fallen(context: GuardContext) -> str | None:
-    from sanxiang.cases.execution import decision_fallen
-
     if decision_fallen(context.case) is None:
         return "只有行政处罚决定被撤销或者确认无效的，才终结执行"
     return None
 
 
 def _not_suspended(context: GuardContext) -> str | None:
-    from sanxiang.cases.execution import execution_suspended
-
     remedy = execution_suspended(context.case)
     if remedy is not None:
         return f"{remedy.body}已决定停止执行，{remedy.get_kind_display()}终结前不能强制执行"
@@ -406,8 +399,6 @@ def _not_suspended(context: GuardContext) -> str | None:
 
 
 def _payment_overdue(context: GuardContext) -> str | None:
-    from sanxiang.cases.execution import case_account, fully_executed
-
     money = case_account(context.case, context.today)
     if money is not None and money.outstanding > 0:
         due = money.next_due_on
@@ -420,8 +411,6 @@ def _payment_overdue(context: GuardContext) -> str | None:
 
 
 def _demand_period_over(context: GuardContext) -> str | None:
-    from sanxiang.cases.execution import periods
-
     found = periods(context.case, context.calendar)
     if found is None or found.demand_over_on is None:
         return "请先送达催告书"
@@ -437,8 +426,6 @@ def _demand_period_over(context: GuardContext) -> str | None:
 
 
 def _court_window_open(context: GuardContext) -> str | None:
-    from sanxiang.cases.execution import periods
-
     found = periods(context.case, context.calendar)
     if found is None:
         return "决定书尚未送达"
@@ -453,8 +440,6 @@ def _court_window_open(context: GuardContext) -> str | None:
 
 
 def _still_unperformed(context: GuardContext) -> str | None:
-    from sanxiang.cases.execution import fully_executed
-
     if fully_executed(context.case, context.today) is None:
         return "当事人已经履行，无须申请强制执行"
     return None

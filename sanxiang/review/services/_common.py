@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from sanxiang.core.selectors import get_calendar
 from sanxiang.core.services import provisional_deadline_note
-from sanxiang.core.workdays import Due, get_calendar
+from sanxiang.core.workdays import Due
 from sanxiang.errors import DomainError
 from sanxiang.org.models import Officer
 from sanxiang.review.access import ReviewAction

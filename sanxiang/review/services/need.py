@@ -6,13 +6,13 @@ from __future__ import annotations
 from sanxiang.cases.models import Case
 from sanxiang.org.models import Officer
 from sanxiang.review.events import determination_recorded
-from sanxiang.review.gate import CatalogueGate, case_facts, matched_rules
+from sanxiang.review.facts import case_facts, matched_rules, review_need
 from sanxiang.review.models import Determination
 
 
 def determination_record(*, case: Case, actor: Officer, action: str) -> Determination:
     """Record whether the case needed review at ``action``, with the rules that matched."""
-    need = CatalogueGate().need(case)
+    need = review_need(case)
     rules = matched_rules(case)
     required, reason = need.required, need.reason[:500]
     determination = Determination.objects.create(

@@ -16,7 +16,7 @@ from sanxiang.evidence.models import EvidenceItem
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.org.models import Officer, Role
 from sanxiang.review.content import round_content
-from sanxiang.review.gate import matched_rules
+from sanxiang.review.facts import matched_rules
 from sanxiang.review.models import (
     CatalogueRule,
     MaterialSource,

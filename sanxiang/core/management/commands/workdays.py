@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sanxiang.core import workdays
+from sanxiang.core import selectors as cal
 from sanxiang.core.services import calendar_year_import, parse_schedule_csv
 from sanxiang.errors import DomainError
 
@@ -56,11 +56,11 @@ class Command(BaseCommand):
         if action == "add":
             if options["n"] < 1:
                 raise CommandError("N 应为正整数 / N must be positive", returncode=EXIT_REFUSED)
-            return workdays.add_workdays(_date(options["start"]), options["n"]).isoformat()
+            return cal.add_workdays(_date(options["start"]), options["n"]).isoformat()
         if action == "is-workday":
-            return "yes" if workdays.is_workday(_date(options["day"])) else "no"
+            return "yes" if cal.is_workday(_date(options["day"])) else "no"
         if action == "between":
-            return str(workdays.workdays_between(_date(options["start"]), _date(options["end"])))
+            return str(cal.workdays_between(_date(options["start"]), _date(options["end"])))
         path: Path = options["file"]
         try:
             text = path.read_text(encoding="utf-8-sig")

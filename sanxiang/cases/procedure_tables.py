@@ -6,6 +6,7 @@ when the file and the declarations disagree, so the operations guide says what t
 
 from __future__ import annotations
 
+from sanxiang.cases.documents import KINDS
 from sanxiang.cases.workflow.effects import CountFromToday
 from sanxiang.cases.workflow.engine import Activity, ProcedureDefinition, Transition
 from sanxiang.cases.workflow.flowchart import _ROLE_NAMES, effects_text
@@ -64,8 +65,6 @@ def _activity_row(definition: ProcedureDefinition, activity: Activity) -> str:
 def procedure_markdown(definition: ProcedureDefinition) -> str:
     """One procedure: its steps with what they record and their due dates, the activities open
     within its states, and the documents each state calls for."""
-    from sanxiang.cases.documents import KINDS
-
     lines = [
         f"### {definition.label} (`{definition.code}`)",
         "",
