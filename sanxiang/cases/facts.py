@@ -1,6 +1,8 @@
 """Facts of the steps a case took, kept as columns of the case: when the hearing was held, which
-负责人 approved the 立案 and the 结案. Pages, guards and documents read the columns, never the
-ledger; ``sanxiang ledger verify`` compares them with the steps' events (``facts_problem``).
+负责人 approved the 立案, who closed the case. The steps set them through their declared effects
+(``StampDate``, ``StampActor`` in ``workflow/definitions.py``); pages, guards and documents read
+the columns, never the ledger; ``sanxiang ledger verify`` compares them with the steps' events
+(``facts_problem``).
 """
 
 from __future__ import annotations
@@ -11,25 +13,27 @@ from typing import Any
 from django.utils import timezone
 
 from sanxiang.cases.models import Case
-from sanxiang.org.models import Officer
+from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.effects import StampActor, StampDate
 
-# step -> (the column it sets the first time it is taken, what it sets it to)
-STEP_FACTS: dict[str, tuple[str, str]] = {
-    "hold_hearing": ("hearing_held_on", "day"),
-    "register": ("registered_by", "actor"),
-    "close": ("closed_by", "actor"),
-}
+# The columns that record a fact of a step (who approved the 立案, when the hearing was held),
+# as the procedures declare them (``StampActor`` / ``StampDate`` effects): step -> (column, kind).
+FACT_COLUMNS = ("hearing_held_on", "registered_by", "closed_by")
 
 
-def step_facts_stamp(case: Case, actor: Officer, action: str, today: date) -> list[str]:
-    """Set the columns ``action`` records on ``case`` (not saved); returns the fields set."""
-    if action not in STEP_FACTS:
-        return []
-    field, kind = STEP_FACTS[action]
-    if getattr(case, f"{field}_id" if kind == "actor" else field) is not None:
-        return []
-    setattr(case, field, actor if kind == "actor" else today)
-    return [field]
+def _step_facts() -> dict[str, tuple[str, str]]:
+    facts: dict[str, tuple[str, str]] = {}
+    for definition in PROCEDURES.values():
+        for transition in definition.transitions:
+            for effect in transition.effects:
+                if isinstance(effect, StampActor) and effect.field in FACT_COLUMNS:
+                    facts[transition.action] = (effect.field, "actor")
+                elif isinstance(effect, StampDate) and effect.field in FACT_COLUMNS:
+                    facts[transition.action] = (effect.field, "day")
+    return facts
+
+
+STEP_FACTS: dict[str, tuple[str, str]] = _step_facts()
 
 
 def _actor(user_id: int | None, officer_id: int | None) -> str | None:

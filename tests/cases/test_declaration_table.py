@@ -28,6 +28,7 @@ from sanxiang.cases.workflow.effects import (
     HoursAfter,
     MirrorClock,
     OpenFollowUpCase,
+    StampActor,
     StampDate,
     StampTime,
     StartClock,
@@ -173,6 +174,11 @@ def test_each_step_with_its_guards_passing_does_what_it_declares(
     case.handlers.add(actor)
     expected = _expected_fields(transition, case, today, calendar)
     before_number, before_reference = case.number, evidence_reference(case)
+    before_actors = {
+        e.field: getattr(case, f"{e.field}_id")
+        for e in transition.effects
+        if isinstance(e, StampActor)
+    }
 
     after = case_transition(actor=actor, case_id=case.pk, action=action, via=transition.via)
 
@@ -190,6 +196,9 @@ def test_each_step_with_its_guards_passing_does_what_it_declares(
     else:
         assert after.number == before_number
     for effect in transition.effects:
+        if isinstance(effect, StampActor):
+            # Who took the step is kept the first time, as a column of the case.
+            assert getattr(after, f"{effect.field}_id") == (before_actors[effect.field] or actor.pk)
         if isinstance(effect, OpenFollowUpCase):
             follow_up = Case.objects.get(origin=after)
             assert follow_up.state == PROCEDURES[follow_up.procedure].initial

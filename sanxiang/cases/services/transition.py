@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from sanxiang.cases.events import provisional_deadline_passed
 from sanxiang.cases.execution import periods as execution_periods
-from sanxiang.cases.facts import step_facts_stamp
 from sanxiang.cases.gate import review_gate
 from sanxiang.cases.models import Case, Party, Procedure
 from sanxiang.cases.services._common import (
@@ -39,6 +38,7 @@ from sanxiang.cases.workflow.effects import (
     HoursAfter,
     MirrorClock,
     OpenFollowUpCase,
+    StampActor,
     StampDate,
     StampTime,
     StartClock,
@@ -154,7 +154,6 @@ def case_transition(
         else:
             case.step_due_on, step_due = _step_due(step.due, step.deadline, case, today, calendar)
             case.step_due_basis = str(step.deadline)
-        fields += step_facts_stamp(case, actor, action, today)
         case.save(update_fields=fields)
         if (
             step_due is not None
@@ -189,6 +188,11 @@ def _apply(
             if once and getattr(case, field) is not None:
                 return []
             setattr(case, field, today)
+            return [field]
+        case StampActor(field=field):
+            if getattr(case, f"{field}_id") is not None:
+                return []
+            setattr(case, field, actor)
             return [field]
         case StampTime(field=field):
             setattr(case, field, timezone.now())

@@ -28,6 +28,7 @@ from sanxiang.cases.workflow.effects import (
     HoursAfter,
     MirrorClock,
     OpenFollowUpCase,
+    StampActor,
     StampDate,
     StampTime,
     StartClock,
@@ -381,6 +382,7 @@ GENERAL = ProcedureDefinition(
             effects=(
                 AllocateNumber("penalty"),
                 StampDate("registered_on"),
+                StampActor("registered_by"),
                 StartClock("decision_due_on", DECISION_DEADLINE),
             ),
             due=UNTIL_DECISION_DUE,
@@ -463,7 +465,10 @@ GENERAL = ProcedureDefinition(
             due=UNTIL_DECISION_DUE,
             basis="行政处罚法第六十四条、第六十五条",
             # Heard at the hearing: 第四十五条 is satisfied.
-            effects=(StampDate("statement_closed_on", once=True),),
+            effects=(
+                StampDate("statement_closed_on", once=True),
+                StampDate("hearing_held_on", once=True),
+            ),
         ),
         Transition(
             "discuss",
@@ -561,6 +566,7 @@ GENERAL = ProcedureDefinition(
             GeneralState.CLOSED,
             HEAD,
             guards=(NO_REMEDY_PENDING,),
+            effects=(StampActor("closed_by"),),
         ),
         Transition(
             "archive",
@@ -629,6 +635,7 @@ SIMPLE = ProcedureDefinition(
             OFFICER,
             guards=(NO_REMEDY_PENDING,),
             handlers_only=True,
+            effects=(StampActor("closed_by"),),
         ),
         Transition(
             "archive",
@@ -788,6 +795,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
             ),
             MeasureState.CLOSED,
             HEAD,
+            effects=(StampActor("closed_by"),),
         ),
         Transition(
             "archive",
@@ -849,6 +857,7 @@ INSPECTION = ProcedureDefinition(
             InspectionState.CLOSED,
             OFFICER,
             handlers_only=True,
+            effects=(StampActor("closed_by"),),
         ),
         Transition(
             "archive",

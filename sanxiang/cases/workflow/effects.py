@@ -25,6 +25,9 @@ FIELD_LABELS = {
     "demand_served_on": "催告书送达日期",
     "measure_taken_at": "查封扣押实施时间",
     "measure_due_on": "查封扣押期限",
+    "hearing_held_on": "听证日期",
+    "registered_by": "立案批准人",
+    "closed_by": "结案人",
 }
 NUMBER_KINDS = {"penalty": "行政处罚案件编号", "on_spot": "当场处罚决定书编号"}
 
@@ -55,6 +58,17 @@ class StampDate:
 
     def describe(self) -> str:
         return f"记录{_label(self.field)}" + ("（首次）" if self.once else "")
+
+
+@dataclass(frozen=True)
+class StampActor:
+    """``field`` (an officer) becomes who took the step, the first time only: e.g. the 负责人
+    who approved the 立案. A fact kept as a column, so nobody searches the ledger for it."""
+
+    field: str
+
+    def describe(self) -> str:
+        return f"记录{_label(self.field)}（首次）"
 
 
 @dataclass(frozen=True)
@@ -114,7 +128,14 @@ class OpenFollowUpCase:
 
 
 Effect = (
-    AllocateNumber | StampDate | StampTime | ClearDate | StartClock | ExtendClock | OpenFollowUpCase
+    AllocateNumber
+    | StampDate
+    | StampActor
+    | StampTime
+    | ClearDate
+    | StartClock
+    | ExtendClock
+    | OpenFollowUpCase
 )
 
 
