@@ -3,12 +3,14 @@ agency's. Decided here only (DESIGN.md rule 6)."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from typing import Any
 
-from sanxiang.cases.models import Case
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+
+from sanxiang.cases.models import Case, CaseDocument, Payment, PaymentSchedule
 from sanxiang.cases.workflow.gate import review_gate
 from sanxiang.errors import DomainError
-from sanxiang.org.models import Officer, Role
+from sanxiang.org.models import Article, Officer, Role
 
 
 class CaseNotFound(DomainError):
@@ -44,4 +46,30 @@ def case_get_for(officer: Officer, case_id: object) -> Case:
     case = cases_for(officer).filter(pk=pk).select_related("category", "agency").first()
     if case is None:
         raise CaseNotFound(case_id)
+    return case
+
+
+def case_page_prefetch(case: Case) -> Case:
+    """Load, one query per relation, what the case page lists and what its guards and document
+    checks look through again and again (parties, documents, legal basis, and once decided the
+    执行 records), so the page costs the same however many rows each holds.
+
+    Guards and ``execution`` read these through ``.all()`` and ``.exists()``, which use the
+    loaded rows; on a case without them (inside a service) they query as before.
+    """
+    articles = Article.objects.select_related("law").order_by("law__title", "number")
+    lookups: list[Any] = [
+        "parties",
+        Prefetch("documents", queryset=CaseDocument.objects.order_by("kind", "-version")),
+        Prefetch("violated_articles", queryset=articles),
+        Prefetch("penalty_articles", queryset=articles),
+    ]
+    if case.decided_on is not None:
+        lookups += [
+            Prefetch("payments", queryset=Payment.objects.select_related("recorded_by")),
+            Prefetch("schedules", queryset=PaymentSchedule.objects.select_related("approved_by")),
+            "remedies__steps",
+            "execution_steps",
+        ]
+    prefetch_related_objects([case], *lookups)
     return case

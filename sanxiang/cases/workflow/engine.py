@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sanxiang.core.deadlines import Deadline
@@ -29,6 +30,25 @@ class GuardContext:
     actor: Officer
     today: date
     calendar: WorkdayCalendar
+
+    @cached_property
+    def handlers(self) -> list[Officer]:
+        """The case's handlers with their roles and certificates, read once per context: the
+        engine, several guards and the case page all ask."""
+        from django.db.models import Prefetch
+
+        from sanxiang.org.models import Certificate
+
+        certificates = Certificate.objects.prefetch_related("categories")
+        return list(
+            self.case.handlers.prefetch_related(
+                "roles", Prefetch("certificates", queryset=certificates)
+            )
+        )
+
+    @cached_property
+    def handler_ids(self) -> frozenset[int]:
+        return frozenset(officer.pk for officer in self.handlers)
 
 
 @dataclass(frozen=True)
@@ -118,7 +138,7 @@ class ProcedureDefinition:
 
             names = "、".join(str(Role(role).label) for role in sorted(transition.roles))
             return Refusal("role", f"“{transition.label}”须由{names}办理。")
-        if transition.handlers_only and not case.handlers.filter(pk=actor.pk).exists():
+        if transition.handlers_only and actor.pk not in context.handler_ids:
             return Refusal("handler", f"只有本案承办人可以进行“{transition.label}”。")
         for guard in transition.guards:
             refused = guard.refusal(context)

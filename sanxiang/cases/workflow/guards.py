@@ -10,13 +10,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch
-
 from sanxiang.cases.models import Case, PartyKind
 from sanxiang.cases.workflow.engine import Guard, GuardContext
 from sanxiang.cases.workflow.gate import review_gate
 from sanxiang.core.selectors import is_provisional
-from sanxiang.org.models import Certificate, Officer, Role
+from sanxiang.org.models import Officer, Role
 
 # 行政处罚法第五十一条: on-the-spot fines up to 200 yuan for a citizen, 3000 for an organisation.
 ON_SPOT_LIMIT = {PartyKind.PERSON: Decimal("200"), PartyKind.ORGANISATION: Decimal("3000")}
@@ -26,12 +24,7 @@ LIMITATION_YEARS, LONG_LIMITATION_YEARS = 2, 5
 
 
 def _handlers(context: GuardContext) -> list[Officer]:
-    return list(
-        context.case.handlers.prefetch_related(
-            "roles",
-            Prefetch("certificates", queryset=Certificate.objects.prefetch_related("categories")),
-        )
-    )
+    return context.handlers
 
 
 def _two_certified_handlers(context: GuardContext) -> str | None:
@@ -114,7 +107,7 @@ def _review_done(context: GuardContext) -> str | None:
 
 def _decider_separate(context: GuardContext) -> str | None:
     """办、审、定分离: whoever handled or reviewed the case does not also decide it."""
-    if context.case.handlers.filter(pk=context.actor.pk).exists():
+    if context.actor.pk in context.handler_ids:
         return "本案承办人不得批准或者作出本案的决定，请由其他负责人办理"
     return review_gate().refusal(context.case, context.actor, "decider")
 
@@ -262,7 +255,7 @@ def _hearing_request_in_time(context: GuardContext) -> str | None:
 
 
 def _host_not_investigator(context: GuardContext) -> str | None:
-    if context.case.handlers.filter(pk=context.actor.pk).exists():
+    if context.actor.pk in context.handler_ids:
         return "听证应由行政机关指定的非本案调查人员主持"
     return None
 
