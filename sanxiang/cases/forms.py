@@ -61,6 +61,13 @@ class _ArticlesField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
         return super().clean(value)
 
 
+class _ArticlesSelect(forms.SelectMultiple):
+    """The same HTML as Django's, with the options written inline rather than one template
+    include each: a library of hundreds of articles renders in about half the time."""
+
+    template_name = "cases/widgets/articles_select.html"
+
+
 class BasisForm(forms.Form):
     """违法依据和处罚依据: articles of laws in force in the 法律法规库."""
 
@@ -68,13 +75,13 @@ class BasisForm(forms.Form):
         label="违法依据（违反的条款）",
         queryset=Article.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=_ArticlesSelect(attrs={"size": 8}),
     )
     penalty = _ArticlesField(
         label="处罚依据（查封、扣押案件为实施依据）",
         queryset=Article.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=_ArticlesSelect(attrs={"size": 8}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
