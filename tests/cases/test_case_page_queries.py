@@ -96,3 +96,23 @@ def test_the_case_page_costs_the_same_with_one_party_or_ten(
     after = page_queries(client, case)
     assert len(after) == len(before), "\n".join(after)
     assert len(after) <= CEILING, "\n".join(after)
+
+
+def test_the_article_selects_write_the_same_html_as_djangos(db, articles):
+    from django import forms
+
+    from sanxiang.cases.forms import BasisForm
+
+    def html(widget_class, **data):
+        form = BasisForm(**data)
+        for name in ("violated", "penalty"):
+            form.fields[name].widget.__class__ = widget_class
+        return str(form.as_p())
+
+    for data in (
+        {"initial": {"violated": [articles[14]], "penalty": [articles[36]]}},
+        {"data": {"violated": [str(articles[14].pk), "x"], "penalty": []}},
+    ):
+        fast = html(type(BasisForm().fields["violated"].widget), **data)
+        assert fast == html(forms.SelectMultiple, **data)
+        assert " selected" in fast
