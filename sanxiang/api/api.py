@@ -225,10 +225,12 @@ def publication(
     verification = None
     if shown.ledger_index is not None:
         proof_url = None
+        # Each agency has its own log: the proof and checkpoint are that log's.
+        log = f"&log={shown.ledger_log}" if shown.ledger_log is not None else ""
         if shown.head_size:
             proof_url = (
                 f"{reverse('portal:ledger-proof')}?index={shown.ledger_index}"
-                f"&size={shown.head_size}"
+                f"&size={shown.head_size}{log}"
             )
         verification = {
             "ledger_index": shown.ledger_index,
@@ -239,7 +241,7 @@ def publication(
             "signed_at": shown.head_signed_at or None,
             "key_id": shown.head_key_id or None,
             "proof_url": proof_url,
-            "checkpoint_url": reverse("portal:ledger-checkpoint"),
+            "checkpoint_url": reverse("portal:ledger-checkpoint") + log.replace("&", "?", 1),
         }
     return Status(
         200,

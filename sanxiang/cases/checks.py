@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sanxiang.ledger.canonical import canonical_json
+from sanxiang.cases.events import document_inputs_sha256
+from sanxiang.cases.facts import facts_problem
 from sanxiang.ledger.content import register_event_check
-from sanxiang.ledger.services import sha256_hex
 
 
 def register_document_checks() -> None:
@@ -18,7 +18,7 @@ def register_document_checks() -> None:
         if document is None:
             return f"document {entry.object_id} no longer exists"
         if entry.action == "cases.document.inputs":
-            if sha256_hex(canonical_json(document.fields)) != entry.content_sha256:
+            if document_inputs_sha256(document.fields) != entry.content_sha256:
                 return f"document {document.pk} inputs differ from those its event recorded"
             return None
         if entry.content_sha256 not in (document.pdf_sha256, document.docx_sha256):
@@ -30,3 +30,4 @@ def register_document_checks() -> None:
         return problem
 
     register_event_check("cases.casedocument", check)
+    register_event_check("cases.case", facts_problem)

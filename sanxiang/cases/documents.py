@@ -24,7 +24,9 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from sanxiang.cases.document_inputs import INPUTS
-from sanxiang.cases.models import Case, PartyKind, Procedure
+from sanxiang.cases.models import Case, PartyKind
+from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.states import GeneralState
 from sanxiang.core.deadlines import CalendarDays
 from sanxiang.core.scratch import CONVERSION_PREFIX, conversion_dir
 from sanxiang.core.workdays import WorkdayCalendar, get_calendar
@@ -86,75 +88,13 @@ KINDS = {
     )
 }
 
-_GENERAL, _SIMPLE = Procedure.PENALTY_GENERAL.value, Procedure.PENALTY_SIMPLE.value
-_COERCIVE, _INSPECTION = Procedure.COERCIVE_MEASURE.value, Procedure.INSPECTION.value
-# States of the general procedure from 立案 until the decision is served.
-_GENERAL_OPEN = frozenset(
-    {
-        "investigating",
-        "investigated",
-        "notified",
-        "hearing_requested",
-        "hearing_noticed",
-        "heard",
-        "under_review",
-        "review_returned",
-        "committee",
-        "reviewed",
-        "discussed",
-        "decided",
-        "served",
-    }
-)
-_SEIZURE = frozenset({"approved", "pending_approval", "in_force", "extended"})
-# 执行 (workflow/definitions.py execution_transitions): awaiting payment, 催告, the court.
-_EXECUTING = frozenset({"served", "demanded", "court_applied"})
-# Which documents each procedure calls for in each of its states (workflow/definitions.py):
-# kind -> procedure -> states in which a user may generate (or correct) it.
-AVAILABLE_IN: dict[str, dict[str, frozenset[str]]] = {
-    "registration": {
-        _GENERAL: frozenset({"investigating", "investigated", "notified", "review_returned"})
-    },
-    # 现场检查笔录 and 询问笔录 are made while checking (行政检查) or investigating (调查取证).
-    "inspection_record": {
-        _INSPECTION: frozenset({"planned", "checked"}),
-        _GENERAL: frozenset({"investigating"}),
-    },
-    "inquiry_record": {
-        _INSPECTION: frozenset({"planned", "checked"}),
-        _GENERAL: frozenset({"investigating"}),
-    },
-    # 第二十八条: whoever imposes a penalty orders the party to correct the act.
-    "correction_order": {
-        _GENERAL: _GENERAL_OPEN,
-        _SIMPLE: frozenset({"on_site", "served"}),
-        _INSPECTION: frozenset({"checked", "violation_found"}),
-    },
-    # Made at the end of the investigation and handed over with 事先告知 (法制审核 follows it,
-    # so the reviewer also sees what the party was told).
-    "advance_notice": {_GENERAL: frozenset({"investigated", "notified"})},
-    "hearing_notice": {_GENERAL: frozenset({"hearing_requested", "hearing_noticed"})},
-    "hearing_record": {_GENERAL: frozenset({"hearing_noticed", "heard"})},
-    "decision": {_GENERAL: _EXECUTING | {"decided", "executed", "ended", "closed", "archived"}},
-    "on_spot_decision": {_SIMPLE: _EXECUTING | {"executed", "ended", "closed", "archived"}},
-    "service_proof": {
-        _GENERAL: _GENERAL_OPEN | _EXECUTING | {"executed"},
-        _SIMPLE: _EXECUTING | {"executed"},
-        _COERCIVE: _SEIZURE | {"released", "confiscated", "destroyed"},
-        _INSPECTION: frozenset({"checked", "violation_found"}),
-    },
-    # 行政强制法第二十四条: made and handed over when the measure is taken (also in an emergency).
-    "seizure_decision": {_COERCIVE: _SEIZURE},
-    "seizure_list": {_COERCIVE: _SEIZURE},
-    "closing_approval": {
-        _GENERAL: frozenset(
-            {"executed", "ended", "no_penalty", "transferred", "withdrawn", "closed"}
-        ),
-        _SIMPLE: frozenset({"executed", "ended", "closed"}),
-        _COERCIVE: frozenset({"released", "confiscated", "destroyed", "dropped", "closed"}),
-        _INSPECTION: frozenset({"no_violation", "violation_found", "closed"}),
-    },
-}
+# Which documents each procedure calls for in each of its states, as the procedures declare
+# them (workflow/definitions.py, their ``documents``): kind -> procedure -> states in which a
+# user may generate (or correct) it.
+AVAILABLE_IN: dict[str, dict[str, frozenset[str]]] = {}
+for _code, _definition in PROCEDURES.items():
+    for _kind, _states in _definition.documents.items():
+        AVAILABLE_IN.setdefault(_kind, {})[_code] = _states
 # Documents handed to the party (served under 行政处罚法第六十一条, or handed over on the spot
 # under 第五十二条 and 行政强制法第二十四条): they print his 查询码 for the portal's 当事人查询.
 PARTY_KINDS = frozenset(
@@ -217,7 +157,7 @@ def inputs_refusal(
     if kind == "hearing_notice":
         # Once 通知听证 is recorded the period runs from that day (a corrected notice keeps it).
         earliest = HEARING_NOTICE_PERIOD.due(today, calendar)
-        if case.state == "hearing_noticed" and case.step_due_on:
+        if case.state == GeneralState.HEARING_NOTICED and case.step_due_on:
             earliest = case.step_due_on
         if date.fromisoformat(values["hearing_at"][:10]) < earliest:
             return (

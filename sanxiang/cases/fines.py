@@ -1,4 +1,8 @@
-"""Late payment of fines (加处罚款), as a pure function.
+"""Amounts the law sets for fines, as pure functions: the 当场处罚 limits and late payment.
+
+行政处罚法第五十一条: a fine may be imposed on the spot only up to 200 yuan for a citizen and
+3000 yuan for a legal person or other organisation. ``ON_SPOT_LIMITS`` is the one place these
+amounts are written; the workflow guard, the phone form and its page all read it.
 
 行政处罚法第七十二条第一项: a fine not paid when due grows by 3% of the fine for each day, and
 the addition never exceeds the fine itself. 第七十三条第三款: days while 行政复议 or 行政诉讼
@@ -13,6 +17,56 @@ from decimal import ROUND_HALF_UP, Decimal
 
 DAILY_RATE = Decimal("0.03")
 CENT = Decimal("0.01")
+ON_SPOT_ARTICLE = "行政处罚法第五十一条"
+
+
+@dataclass(frozen=True)
+class OnSpotLimits:
+    """The highest fine 当场处罚 may impose, by kind of party (``PartyKind`` values)."""
+
+    person: Decimal
+    organisation: Decimal
+
+    def for_party(self, kind: str) -> Decimal:
+        """The limit for a party of ``kind`` ("person" or "organisation")."""
+        if kind == "person":
+            return self.person
+        if kind == "organisation":
+            return self.organisation
+        raise ValueError(f"no on-the-spot limit for party kind {kind!r}")
+
+    def text(self, upto: str = "") -> str:
+        """The limits as the law words them: 公民二百元、法人或者其他组织三千元 (with
+        ``upto="以下"``: 公民二百元以下、法人或者其他组织三千元以下)."""
+        return (
+            f"公民{chinese_number(self.person)}元{upto}、"
+            f"法人或者其他组织{chinese_number(self.organisation)}元{upto}"
+        )
+
+
+ON_SPOT_LIMITS = OnSpotLimits(person=Decimal("200"), organisation=Decimal("3000"))
+
+_DIGITS = "零一二三四五六七八九"
+_UNITS = ("", "十", "百", "千")
+
+
+def chinese_number(amount: Decimal) -> str:
+    """A whole amount from 1 to 9999 in Chinese numerals, as statutes write it (二百, 三千)."""
+    if amount != amount.to_integral_value() or not 0 < amount < 10000:
+        raise ValueError(f"not a whole number from 1 to 9999: {amount}")
+    digits = [int(d) for d in str(int(amount))]
+    words: list[str] = []
+    zero = False
+    for place, digit in zip(range(len(digits) - 1, -1, -1), digits, strict=True):
+        if digit == 0:
+            zero = True
+            continue
+        if zero and words:
+            words.append(_DIGITS[0])
+        zero = False
+        leading_ten = place == 1 and digit == 1 and not words  # 十五, not 一十五
+        words.append(("" if leading_ten else _DIGITS[digit]) + _UNITS[place])
+    return "".join(words)
 
 
 @dataclass(frozen=True)

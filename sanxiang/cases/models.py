@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import models
 
+from sanxiang.cases.access import CaseQuerySet
 from sanxiang.core.money import money_constraint, money_validators
 from sanxiang.org.models import Agency, Article, EnforcementCategory, Officer, Unit
 
@@ -161,9 +162,23 @@ class Case(models.Model):
         verbose_name="源自",
         help_text="由行政检查发现而立案的，指向该检查",
     )
+    # Facts of the steps taken, set by the step (``cases.facts``) and checked by ``ledger verify``
+    # against the step's event; read here, never looked up in the ledger.
+    hearing_held_on = models.DateField("听证举行日期", null=True, blank=True)
+    registered_by = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="批准立案的负责人",
+    )  # fmt: skip
+    closed_by = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="批准结案的负责人",
+    )  # fmt: skip
     created_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # ``Case.objects.visible_to(actor, action)``: the access rules live in ``cases/access.py``.
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = "案件"
@@ -626,3 +641,27 @@ class ExecutionStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_kind_display()} {self.occurred_on}"
+
+
+class CaseAccess(models.Model):
+    """案件调阅记录: an officer opened the case page (who, when, which case).
+
+    Written once, like evidence's ``AccessRecord`` (append-only triggers). Unlike a look at
+    evidence it appends no ledger event: a page view is not a change to anything, and an event
+    per view would make every GET of a case page a write under the log's lock. A refused open
+    (a case out of scope) leaves no row: the officer is told the case does not exist, as for
+    evidence.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="accesses")
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    actor = models.CharField("操作人", max_length=64)
+    accessed_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "案件调阅记录"
+        verbose_name_plural = "案件调阅记录"
+        ordering = ["-accessed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} opened case {self.case_id}"

@@ -28,7 +28,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.documents import KINDS, PARTY_KINDS
+from sanxiang.cases.events import (
+    CaseEvent,
+    document_downloaded,
+    lockout_cleared,
+    party_code_issued,
+    party_viewed,
+)
 from sanxiang.cases.models import (
     Case,
     CaseDocument,
@@ -41,9 +49,8 @@ from sanxiang.cases.workflow.definitions import HEARING_REQUEST_DEADLINE, PROCED
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import actor_for, ledger_append, sha256_hex
-from sanxiang.org.models import Officer, Role
+from sanxiang.ledger.services import actor_for
+from sanxiang.org.models import Officer
 
 logger = logging.getLogger(__name__)
 
@@ -109,12 +116,13 @@ def number_normalise(raw: str) -> str:
 
 
 def _case_for_code(case_id: int, actor: Officer) -> Case:
-    case = Case.objects.select_for_update().filter(pk=case_id).first()
-    if case is None or case.agency_id != actor.unit.agency_id or not actor.is_active:
+    in_reach = Case.objects.visible_to(actor, CaseAction.ACT)
+    case = in_reach.select_for_update().filter(pk=case_id).first()
+    if case is None or not actor.is_active:
         raise PartyCodeRefused(
             "未找到该案件，或您无权办理。", log_message=f"case {case_id} not for {actor.pk}"
         )
-    if not actor.has_role(Role.HEAD) and not case.handlers.filter(pk=actor.pk).exists():
+    if not case_allows(actor, CaseAction.CHANGE, case):
         raise PartyCodeRefused(
             "只有本案承办人或负责人可以签发查询码。", log_message=f"{actor.pk} not handler"
         )
@@ -128,17 +136,7 @@ def _case_for_code(case_id: int, actor: Officer) -> Case:
 
 def _issue(case: Case, actor: Officer, action: str) -> PartyQueryCode:
     issued = PartyQueryCode.objects.create(case=case, code=code_generate(), issued_by=actor)
-    ledger_append(
-        actor=actor.ledger_actor,
-        action=f"cases.case.{action}",
-        object_type="cases.case",
-        object_id=case.pk,
-        agency_id=case.agency_id,
-        # Which issue this was, never the code or a hash of it (50 bits can be searched).
-        content_sha256=sha256_hex(
-            canonical_json({"case": case.pk, "party_code": issued.pk, "issued_by": actor.pk})
-        ),
-    )
+    party_code_issued(case, actor, CaseEvent.named(f"cases.case.{action}"), issued.pk)
     logger.info("case %s: party query code %s %s by officer %s", case.pk, issued.pk, action,
                 actor.pk)  # fmt: skip
     return issued
@@ -274,14 +272,7 @@ def party_query_lockout_clear(*, actor: AbstractBaseUser, attempt_ids: list[int]
             ids = sorted(failures.values_list("pk", flat=True))
             failures.filter(pk__in=ids).update(cleared_at=now)
             cleared += len(ids)
-            ledger_append(
-                actor=actor_for(actor),
-                action="cases.partyqueryattempt.lockout_cleared",
-                object_type="cases.partyqueryattempt",
-                object_id=attempt.pk,
-                agency_id=attempt.case.agency_id if attempt.case is not None else None,
-                content_sha256=sha256_hex(canonical_json({"attempt": attempt.pk, "cleared": ids})),
-            )
+            lockout_cleared(attempt, actor_for(actor), ids)
     logger.info("party query limits cleared by user %s: attempts %s, %s failures", actor.pk,
                 attempt_ids, cleared)  # fmt: skip
     return cleared
@@ -425,14 +416,7 @@ def party_case_view(*, case_id: int, code_id: int) -> PartyCase | None:
         ),
     )
     with transaction.atomic():
-        ledger_append(
-            actor=party_actor(case.pk),
-            action="cases.case.party_viewed",
-            object_type="cases.case",
-            object_id=case.pk,
-            agency_id=case.agency_id,
-            content_sha256=sha256_hex(canonical_json(_plain(asdict(shown)))),
-        )
+        party_viewed(case, party_actor(case.pk), _plain(asdict(shown)))
     return shown
 
 
@@ -460,13 +444,8 @@ def party_document_open(
         logger.warning("party of case %s asked for document %s: refused", case_id, document_id)
         return None
     with transaction.atomic():
-        ledger_append(
-            actor=party_actor(case.pk),
-            action="cases.document.party_downloaded",
-            object_type="cases.casedocument",
-            object_id=document.pk,
-            agency_id=case.agency_id,
-            content_sha256=document.pdf_sha256,
+        document_downloaded(
+            document, party_actor(case.pk), CaseEvent.DOCUMENT_PARTY_DOWNLOADED, document.pdf_sha256
         )
     with open_blob(blob_name(document.pdf_sha256)) as handle:
         data = handle.read()

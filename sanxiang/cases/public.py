@@ -75,7 +75,7 @@ def document_verification_public(code: str) -> DocumentVerification | None:
         version=document.version,
         pdf_sha256=document.pdf_sha256,
         docx_sha256=document.docx_sha256,
-        ledger_index=entry.sequence if entry else None,
+        ledger_index=entry.index if entry else None,
         is_latest=latest == document.pk,
     )
 

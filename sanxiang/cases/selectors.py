@@ -1,16 +1,15 @@
-"""Which cases an officer may see: his own (as handler), his unit's, and — for a 负责人 — his
-agency's. Decided here only (DESIGN.md rule 6)."""
+"""Reads of cases, through the one access gate (``cases/access.py``, DESIGN.md rule 6)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 
-from sanxiang.cases.models import Case, CaseDocument, Payment, PaymentSchedule
-from sanxiang.cases.workflow.gate import review_gate
+from sanxiang.cases.access import CaseAction
+from sanxiang.cases.models import Case, CaseAccess, CaseDocument, Payment, PaymentSchedule
 from sanxiang.errors import DomainError
-from sanxiang.org.models import Article, Officer, Role
+from sanxiang.org.models import Article, Certificate, Officer
 
 
 class CaseNotFound(DomainError):
@@ -18,32 +17,28 @@ class CaseNotFound(DomainError):
         super().__init__("未找到该案件，或您无权查看。", log_message=f"case {case_id} not in scope")
 
 
-def _scope(officer: Officer) -> Q:
-    if not officer.is_active:
-        return Q(pk__in=[])
-    if officer.has_role(Role.HEAD):
-        return Q(agency_id=officer.unit.agency_id)
-    # EXISTS rather than a join, so the list needs no DISTINCT and stays an index walk.
-    handled = Case.handlers.through.objects.filter(case_id=OuterRef("pk"), officer_id=officer.pk)
-    # A 法制审核人员 reads the cases sent to him for review (DESIGN.md rule 6).
-    return Q(unit_id=officer.unit_id) | Q(Exists(handled)) | review_gate().scope(officer)
-
-
 def cases_for(officer: Officer) -> QuerySet[Case]:
     """我的案件: cases in scope, the most urgent first (cases with no due date last)."""
     return (
-        Case.objects.filter(_scope(officer))
+        Case.objects.visible_to(officer, CaseAction.VIEW)
         .select_related("unit")
         .order_by(F("step_due_on").asc(nulls_last=True), "-created_at")
     )
 
 
-def case_get_for(officer: Officer, case_id: object) -> Case:
+def case_get_for(officer: Officer, case_id: object, action: str = CaseAction.VIEW) -> Case:
+    """The case, if ``officer`` may perform ``action`` on it; else ``CaseNotFound`` (the same
+    answer for a case that does not exist)."""
     try:
         pk = int(str(case_id))
     except ValueError:
         raise CaseNotFound(case_id) from None
-    case = cases_for(officer).filter(pk=pk).select_related("category", "agency").first()
+    case = (
+        Case.objects.visible_to(officer, action)
+        .filter(pk=pk)
+        .select_related("unit", "category", "agency")
+        .first()
+    )
     if case is None:
         raise CaseNotFound(case_id)
     return case
@@ -58,8 +53,13 @@ def case_page_prefetch(case: Case) -> Case:
     loaded rows; on a case without them (inside a service) they query as before.
     """
     articles = Article.objects.select_related("law").order_by("law__title", "number")
+    certificates = Prefetch(
+        "certificates", queryset=Certificate.objects.prefetch_related("categories")
+    )
     lookups: list[Any] = [
         "parties",
+        # With what the guards read (``GuardContext.handlers`` takes them from here).
+        Prefetch("handlers", queryset=Officer.objects.prefetch_related("roles", certificates)),
         Prefetch("documents", queryset=CaseDocument.objects.order_by("kind", "-version")),
         Prefetch("violated_articles", queryset=articles),
         Prefetch("penalty_articles", queryset=articles),
@@ -73,3 +73,9 @@ def case_page_prefetch(case: Case) -> Case:
         ]
     prefetch_related_objects([case], *lookups)
     return case
+
+
+def case_accesses_for(officer: Officer, case: Case) -> QuerySet[CaseAccess]:
+    """Who opened the case page, the latest first (for those who may audit the case)."""
+    case_get_for(officer, case.pk, CaseAction.AUDIT)
+    return CaseAccess.objects.filter(case_id=case.pk).select_related("officer__unit")

@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from sanxiang.cases.events import approval_signed, signature_digest
 from sanxiang.cases.models import ApprovalSignature, Case, CaseRules
 from sanxiang.cases.workflow.definitions import HEAD, PROCEDURES
 from sanxiang.cases.workflow.engine import Transition
 from sanxiang.errors import DomainError
 from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex
 from sanxiang.org.models import Officer
 from sanxiang.org.signatures import signature_check, signature_valid
 
@@ -112,22 +112,7 @@ def approval_sign_check(case: Case, action: str, actor: Officer, signed: Signed 
         text=signed.text,
         signature=signed.signature.strip(),
     )
-    ledger_append(
-        actor=actor.ledger_actor,
-        action="cases.approval.signed",
-        object_type="cases.approvalsignature",
-        object_id=record.pk,
-        agency_id=case.agency_id,
-        content_sha256=signature_digest(record),
-    )
-
-
-def signature_digest(record: ApprovalSignature) -> str:
-    return sha256_hex(
-        canonical_json(
-            {"text": record.text, "signature": record.signature, "key": record.key.key_id}
-        )
-    )
+    approval_signed(record, actor)
 
 
 def register_signature_check() -> None:

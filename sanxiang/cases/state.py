@@ -15,6 +15,9 @@ from sanxiang.ledger.state import columns, register_state_recipe
 # Left out: ``updated_at`` changes with every save, and the current step's due date is derived
 # from the recorded dates and the calendar (and moved without an event when a payment follows).
 DERIVED = ("updated_at", "step_due_on", "step_due_basis")
+# Facts of the steps (``cases.facts``): each is what a step's event records, and ``verify`` checks
+# it against that event; left out so that the cases recorded before the columns still match.
+STEP_FACT_COLUMNS = ("hearing_held_on", "registered_by", "closed_by")
 
 
 def case_state(case: Any) -> dict[str, object]:
@@ -22,7 +25,7 @@ def case_state(case: Any) -> dict[str, object]:
     from sanxiang.cases.models import Party
 
     return {
-        **columns(case, exclude=DERIVED),
+        **columns(case, exclude=DERIVED + STEP_FACT_COLUMNS),
         "handlers": sorted(case.handlers.values_list("pk", flat=True)),
         "violated_articles": sorted(case.violated_articles.values_list("pk", flat=True)),
         "penalty_articles": sorted(case.penalty_articles.values_list("pk", flat=True)),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.case_new, name="new"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/act", views.case_act, name="act"),
+    path("<int:pk>/access/", views.case_access_history, name="access"),
     path("<int:pk>/handlers", views.case_handlers, name="handlers"),
     path("<int:pk>/assess", views.case_assess_view, name="assess"),
     path("<int:pk>/extend", views.case_extend, name="extend"),

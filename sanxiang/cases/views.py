@@ -1,18 +1,18 @@
 """Office pages for cases: thin adapters over selectors (reads) and services (writes)."""
 
 from datetime import date
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sanxiang.cases import execution, selectors
+from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.document_inputs import INPUTS
 from sanxiang.cases.documents import KINDS, document_refusal, is_available
 from sanxiang.cases.forms import BasisForm, CaseOpenForm, document_inputs_form
@@ -29,16 +29,12 @@ from sanxiang.cases.models import (
 )
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
 from sanxiang.cases.services import (
-    ASSESSMENT_OPEN_IN,
-    BASIS_OPEN_IN,
-    EXTENSION_OPEN_IN,
-    PAYMENT_OPEN_IN,
-    REMEDY_OPEN_IN,
     Assessment,
     NewCase,
     case_assess,
     case_basis_set,
     case_open,
+    case_page_open,
     case_transition,
     court_application_record,
     decision_extend,
@@ -55,10 +51,12 @@ from sanxiang.cases.services import (
 from sanxiang.cases.signing import Signed, approval_text, is_approval, signatures_required
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext
+from sanxiang.core.downloads import serve_document
 from sanxiang.core.money import money_parse
 from sanxiang.core.params import id_list_param, int_param, page_param
 from sanxiang.core.workdays import get_calendar
 from sanxiang.errors import DomainError
+from sanxiang.evidence.selectors import access_history_of_case
 from sanxiang.ledger.selectors import entries_for_object
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_request
@@ -229,6 +227,11 @@ def _execution_context(case, officer, context: GuardContext) -> dict[str, object
         return None
     may_record = officer.has_role(Role.HEAD) or officer.pk in context.handler_ids
     today = context.today
+    declared = PROCEDURES[case.procedure]
+
+    def is_open(activity: str) -> bool:
+        return case.state in declared.open_in(activity)
+
     return {
         "account": execution.case_account(case, today),
         "fine": execution.effective_fine(case),
@@ -246,11 +249,11 @@ def _execution_context(case, officer, context: GuardContext) -> dict[str, object
         ],
         "steps": case.execution_steps.all(),
         "non_monetary": [PenaltyKind(k).label for k in execution.non_monetary_kinds(case)],
-        "may_pay": may_record and case.state in PAYMENT_OPEN_IN and case.fine_yuan,
-        "may_schedule": officer.has_role(Role.HEAD) and case.state == "served" and case.fine_yuan,
-        "may_remedy": may_record and case.state in REMEDY_OPEN_IN,
-        "may_perform": may_record and case.state in PAYMENT_OPEN_IN,
-        "may_court": may_record and case.state == "court_applied",
+        "may_pay": may_record and is_open("payment") and case.fine_yuan,
+        "may_schedule": officer.has_role(Role.HEAD) and is_open("schedule") and case.fine_yuan,
+        "may_remedy": may_record and is_open("remedy"),
+        "may_perform": may_record and is_open("payment"),
+        "may_court": may_record and is_open("court"),
         "channels": PaymentChannel.choices,
         "schedule_kinds": ScheduleKind.choices,
         "remedy_kinds": RemedyKind.choices,
@@ -290,7 +293,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
         if review_steps
         else None
     )
-    basis_open = case.state in BASIS_OPEN_IN[case.procedure] and is_handler
+    basis_open = definition.open_to("basis", case, officer)
     violated = list(case.violated_articles.all())
     penalty = list(case.penalty_articles.all())
     party_code = party_code_current(case.pk)
@@ -307,11 +310,10 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "procedure": definition,
             "options": options,
             "review_link": review_link,
-            "may_assess": case.state in ASSESSMENT_OPEN_IN
-            and (officer.has_role(Role.HEAD) or is_handler),
+            "may_assess": definition.open_to("assessment", case, officer),
             "penalty_kinds": PenaltyKind.choices,
             "review_flags": ReviewFlag.choices,
-            "may_extend": case.state in EXTENSION_OPEN_IN and officer.has_role(Role.HEAD),
+            "may_extend": definition.open_to("extension", case, officer),
             "extensions": case.extensions.select_related("approved_by"),
             "execution": _execution_context(case, officer, context),
             "parties": case.parties.all(),
@@ -334,6 +336,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "document_kinds": _document_kinds(case, officer, bound),
             "party_code": code_display(party_code.code) if party_code else "",
             "party_code_issued_at": party_code.issued_at if party_code else None,
+            "may_audit": case_allows(officer, CaseAction.AUDIT, case),
             "may_issue_party_code": bool(case.number)
             and (officer.has_role(Role.HEAD) or is_handler),
         },
@@ -343,13 +346,39 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
 
 @login_required
 def case_detail(request, pk):
-    """The case, its parties and timeline, and only the actions the procedure allows now."""
+    """The case, its parties and timeline, and only the actions the procedure allows now.
+    Opening the page is recorded (案件调阅记录), as opening evidence is."""
     officer = officer_for_request(request)
     try:
-        case = selectors.case_get_for(officer, pk)
+        case = case_page_open(actor=officer, case_id=pk)
     except DomainError as exc:
         raise Http404(exc.message) from exc
     return _render_detail(request, officer, case)
+
+
+@login_required
+def case_access_history(request, pk):
+    """案件调阅记录: who opened the case page, and the looks at the case's evidence records
+    (those of one's own unit, as the evidence pages list them)."""
+    officer = officer_for_request(request)
+    try:
+        case = selectors.case_get_for(officer, pk, CaseAction.AUDIT)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    evidence_looks = (
+        access_history_of_case(officer=officer, case_number=case.number)[:500]
+        if case.number
+        else []
+    )
+    return render(
+        request,
+        "cases/access.html",
+        {
+            "case": case,
+            "accesses": selectors.case_accesses_for(officer, case)[:500],
+            "evidence_accesses": evidence_looks,
+        },
+    )
 
 
 def _signed(post) -> Signed | None:
@@ -430,23 +459,14 @@ def case_basis(request, pk):
 @login_required
 def document_download(request, document_id, form):
     officer = officer_for_request(request)
-    if form not in ("pdf", "docx"):
-        raise Http404("没有这种格式。")
-    try:
-        document, data = document_open(actor=officer, document_id=document_id, form=form)
-    except DomainError as exc:
-        raise Http404(exc.message) from exc
-    content_type = (
-        "application/pdf"
-        if form == "pdf"
-        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return serve_document(
+        form=form,
+        open_document=lambda form: document_open(actor=officer, document_id=document_id, form=form),
+        filename=lambda document: (
+            f"{KINDS[document.kind].label}-{document.case.number or document.case_id}"
+            f"-v{document.version}"
+        ),
     )
-    response = HttpResponse(data, content_type=content_type)
-    label = KINDS[document.kind].label
-    filename = f"{label}-{document.case.number or document.case_id}-v{document.version}.{form}"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

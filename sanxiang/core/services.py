@@ -11,12 +11,12 @@ from datetime import date
 from django.apps import apps
 from django.db import models, transaction
 
+from sanxiang.core.events import CoreEvent, calendar_year_imported, provisional_deadline_event
 from sanxiang.core.models import CalendarDay, CalendarYear, ProvisionalDeadline
 from sanxiang.core.signals import calendar_year_entered
 from sanxiang.core.workdays import CalendarYearUnknownError, Due, get_calendar, package_calendar
 from sanxiang.errors import DomainError
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import SYSTEM, ledger_append, sha256_hex
+from sanxiang.ledger.services import SYSTEM
 
 logger = logging.getLogger(__name__)
 
@@ -116,13 +116,7 @@ def calendar_year_import(
     record.save()
     ordered = sorted(days, key=lambda entry: entry.day)
     schedule = [[entry.day.isoformat(), entry.is_workday, entry.note] for entry in ordered]
-    ledger_append(
-        actor=actor,
-        action="core.calendaryear.imported",
-        object_type="core.calendaryear",
-        object_id=record.pk,
-        content_sha256=sha256_hex(canonical_json({"source": record.source, "days": schedule})),
-    )
+    calendar_year_imported(record, actor=actor, schedule=schedule)
     CalendarDay.objects.bulk_create(
         CalendarDay(date=e.day, is_workday=e.is_workday, note=e.note, source=source.strip())
         for e in days
@@ -142,22 +136,6 @@ def calendar_schedule_entered(*, year: int, actor: str) -> None:
 
 
 # --- provisional (暂定) working-day due dates -----------------------------------------------
-
-
-def _provisional_content(row: ProvisionalDeadline, due_on: date, provisional: bool) -> str:
-    return sha256_hex(
-        canonical_json(
-            {
-                "object_type": row.object_type,
-                "object_id": row.object_id,
-                "field": row.field,
-                "start": row.start.isoformat(),
-                "workdays": row.workdays,
-                "due_on": due_on.isoformat(),
-                "provisional": provisional,
-            }
-        )
-    )
 
 
 def provisional_deadline_note(
@@ -187,13 +165,8 @@ def provisional_deadline_note(
             field=field,
             defaults={"start": start, "workdays": workdays, "due_on": due.on},
         )
-        ledger_append(
-            actor=actor,
-            action="core.provisionaldeadline.recorded",
-            object_type=object_type,
-            object_id=instance.pk,
-            agency_id=agency_id,
-            content_sha256=_provisional_content(row, due.on, True),
+        provisional_deadline_event(
+            row, CoreEvent.PROVISIONAL_RECORDED, due_on=due.on, actor=actor, agency_id=agency_id
         )
     logger.info(
         "%s %s: %s=%s is provisional (%s working days from %s, a year's schedule unknown)",
@@ -239,13 +212,8 @@ def provisional_deadlines_recompute(*, actor: str) -> list[tuple[str, int, str, 
             if exact != row.due_on:
                 model._default_manager.filter(pk=row.object_id).update(**{row.field: exact})
             agency = getattr(owner, "agency_id", None)
-            ledger_append(
-                actor=actor,
-                action="core.provisionaldeadline.recomputed",
-                object_type=row.object_type,
-                object_id=row.object_id,
-                agency_id=agency,
-                content_sha256=_provisional_content(row, exact, False),
+            provisional_deadline_event(
+                row, CoreEvent.PROVISIONAL_RECOMPUTED, due_on=exact, actor=actor, agency_id=agency
             )
             if exact < row.due_on:
                 logger.warning(

@@ -24,10 +24,8 @@ from sanxiang.disclosure.listings import (
     listing_publish,
 )
 from sanxiang.disclosure.models import ListingKind
-from sanxiang.ledger.admin_support import record_digest
-from sanxiang.ledger.models import TreeHead
-from sanxiang.ledger.selectors import tree_size
-from sanxiang.ledger.services import SYSTEM, ledger_append, tree_head_sign
+from sanxiang.ledger.services import tree_heads_sign
+from sanxiang.org.events import org_row_created
 from sanxiang.org.models import (
     Agency,
     Article,
@@ -102,7 +100,7 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
         )
         agency.full_clean()
         if created:
-            _record(agency, "org.agency.created")
+            org_row_created(agency)
         agency.authority_articles.set(
             Article.objects.get(law__title=title, number=number)
             for title, number in item["authority_articles"]
@@ -119,7 +117,7 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
                 defaults={"is_legal_review_body": spec_unit["is_legal_review_body"]},
             )
             if created:
-                _record(unit, "org.unit.created")
+                org_row_created(unit)
 
     officers_file = data_dir / "demo" / "officers.csv"
     with officers_file.open(encoding="utf-8") as handle:
@@ -153,13 +151,12 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
             RoleAssignment.objects.bulk_create(
                 RoleAssignment(officer=officer, role=role) for role in person["roles"]
             )
-            _record(officer, "org.officer.created")
+            org_row_created(officer)
         _ensure_login(officer, person["login"], superuser=person.get("superuser", False))
 
     _public_lists_load(data_dir / "demo" / "public_lists.json")
 
-    if not TreeHead.objects.filter(size=tree_size()).exists():
-        tree_head_sign()
+    tree_heads_sign()  # every log that grew
     summary = DemoSummary()
     for officer in (
         Officer.objects.filter(user__isnull=False)
@@ -247,17 +244,6 @@ def _public_lists_load(path: Path) -> None:
             if latest_snapshot(agency.pk, kind) is None:
                 content = listing_content(agency, kind)
                 listing_publish(actor=head, kind=kind, expected_sha256=content_sha256(content))
-
-
-def _record(obj: Agency | Unit | Officer, action: str) -> None:
-    ledger_append(
-        actor=SYSTEM,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=obj.pk,
-        agency_id=obj.ledger_agency_id,
-        content_sha256=record_digest(obj),
-    )
 
 
 def _ensure_login(officer: Officer, username: str, *, superuser: bool) -> None:

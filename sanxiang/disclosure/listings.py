@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from sanxiang.core.services import provisional_deadline_note
 from sanxiang.core.workdays import Due, get_calendar
+from sanxiang.disclosure.events import listing_published
 from sanxiang.disclosure.models import (
     ListingChange,
     ListingKind,
@@ -43,7 +44,7 @@ from sanxiang.disclosure.models import (
 from sanxiang.disclosure.normalise import strip_bidi_deep
 from sanxiang.errors import DomainError
 from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import SYSTEM, ledger_append, sha256_hex, tree_head_sign
+from sanxiang.ledger.services import SYSTEM, sha256_hex, tree_head_sign
 from sanxiang.org.models import (
     Agency,
     Article,
@@ -460,14 +461,7 @@ def listing_publish(*, actor: Officer, kind: str, expected_sha256: str) -> Listi
         ListingChange.objects.filter(agency=agency, kind=kind, resolved_at__isnull=True).update(
             resolved_by=snapshot, resolved_at=timezone.now()
         )
-        ledger_append(
-            actor=actor.ledger_actor,
-            action="disclosure.listing.published",
-            object_type="disclosure.listing",
-            object_id=snapshot.pk,
-            agency_id=agency.pk,
-            content_sha256=digest,
-        )
+        listing_published(snapshot, actor.ledger_actor)
     # Anchor it in a signed tree head now, so the portal's proof can be checked at once.
     tree_head_sign()
     logger.info("listing %s of agency %s published as v%s", kind, agency.pk, snapshot.number)

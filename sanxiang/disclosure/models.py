@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.db import models
 
 from sanxiang.cases.models import Case, CaseDocument
+from sanxiang.disclosure.access import PublicationQuerySet
 from sanxiang.org.models import Agency, Officer
 
 
@@ -100,6 +101,10 @@ class Publication(models.Model):
     # public_text by the services, indexed by the database (tsvector / FTS5).
     search_tokens = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # ``Publication.objects.visible_to(actor, action)``: the office's access rules live in
+    # ``disclosure/access.py``.
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "公示"

@@ -53,7 +53,8 @@ class PublicDecision:
     withdrawn: bool
     withdrawal_reason: str
     withdrawal_statement: str
-    ledger_index: int | None
+    ledger_index: int | None  # the position in its agency's log (``ledger_log``)
+    ledger_log: int | None
     leaf: str
     head_size: int | None
     head_root: str
@@ -158,7 +159,7 @@ def _anchor(
         .first()
     )
     head = (
-        TreeHead.objects.filter(size__gt=entry.sequence)
+        TreeHead.objects.filter(log_id=entry.log_id, size__gt=entry.index)
         .select_related("key")
         .order_by("size")
         .first()
@@ -192,7 +193,8 @@ def publication_public(publication_id: int) -> PublicDecision | None:
         withdrawn=withdrawn,
         withdrawal_reason=publication.get_withdrawal_reason_display() if withdrawn else "",
         withdrawal_statement=publication.withdrawal_statement if withdrawn else "",
-        ledger_index=entry.sequence if entry is not None and not withdrawn else None,
+        ledger_index=entry.index if entry is not None and not withdrawn else None,
+        ledger_log=entry.agency_id if entry is not None else None,
         leaf=entry.leaf if entry is not None and not withdrawn else "",
         head_size=head.size if head is not None else None,
         head_root=head.root if head is not None else "",
@@ -221,7 +223,8 @@ class PublicListing:
     content: dict[str, Any]
     canonical: str
     sha256: str
-    ledger_index: int | None
+    ledger_index: int | None  # the position in its agency's log (``ledger_log``)
+    ledger_log: int | None
     leaf: str
     head_size: int | None
     head_root: str
@@ -260,7 +263,8 @@ def listings_public(kind: str) -> list[PublicListing]:
                 content=snapshot.content,
                 canonical=canonical_json(snapshot.content).decode("utf-8"),
                 sha256=snapshot.sha256,
-                ledger_index=entry.sequence if entry is not None else None,
+                ledger_index=entry.index if entry is not None else None,
+                ledger_log=entry.agency_id if entry is not None else None,
                 leaf=entry.leaf if entry is not None else "",
                 head_size=head.size if head is not None else None,
                 head_root=head.root if head is not None else "",
@@ -317,7 +321,7 @@ def annual_report_public(report_id: int) -> PublicAnnualReport | None:
         figures=AnnualFigures.from_json(json.loads(report.snapshot)),
         snapshot=report.snapshot,
         sha256=report.sha256,
-        ledger_index=entry.sequence if entry is not None else None,
+        ledger_index=entry.index if entry is not None else None,
     )
 
 
@@ -394,10 +398,10 @@ def _ledger_indexes(publications: list[Publication]) -> dict[int, int]:
     found: dict[int, int] = {}
     entries = LedgerEntry.objects.filter(
         object_type="disclosure.publication", object_id__in=list(wanted)
-    ).values_list("object_id", "content_sha256", "sequence")
-    for object_id, digest, sequence in entries:
+    ).values_list("object_id", "content_sha256", "index")
+    for object_id, digest, index in entries:  # one publication's events: one agency's log
         if digest == wanted[object_id]:
-            found[int(object_id)] = max(sequence, found.get(int(object_id), -1))
+            found[int(object_id)] = max(index, found.get(int(object_id), -1))
     return found
 
 

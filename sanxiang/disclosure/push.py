@@ -31,6 +31,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from sanxiang.disclosure.access import PublicationAction
+from sanxiang.disclosure.events import DisclosureEvent, delivery_recorded
 from sanxiang.disclosure.exporting import record
 from sanxiang.disclosure.models import (
     Delivery,
@@ -45,7 +47,7 @@ from sanxiang.disclosure.models import (
 from sanxiang.disclosure.selectors import publications_for
 from sanxiang.errors import DomainError
 from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import SYSTEM, leaf_time, ledger_append, sha256_hex
+from sanxiang.ledger.services import SYSTEM, leaf_time, sha256_hex
 from sanxiang.ledger.signing import ED25519, Signer, load_signer
 from sanxiang.org.models import Officer, Role
 
@@ -326,14 +328,7 @@ def _record_outcome(delivery: Delivery, runner: str, started_at: datetime, outco
                 verb = "retry"
         current.save()
         if verb != "retry":
-            ledger_append(
-                actor=SYSTEM,
-                action=f"disclosure.delivery.{verb}",
-                object_type="disclosure.delivery",
-                object_id=current.pk,
-                agency_id=current.publication.agency_id,
-                content_sha256=current.payload_sha256,
-            )
+            delivery_recorded(current, SYSTEM, DisclosureEvent.named(f"disclosure.delivery.{verb}"))
     log = logger.info if verb == "sent" else logger.warning
     log("delivery %s to %s: %s (%s)", current.pk, current.target.url, verb, outcome.error or "ok")
     return verb
@@ -389,17 +384,14 @@ def failed_for(officer: Officer) -> QuerySet[Delivery]:
 def delivery_retry(*, actor: Officer, delivery_id: int) -> Delivery:
     """Send a failed delivery again (负责人 or 法制审核人员 of the publication's agency)."""
     with transaction.atomic():
+        in_reach = Publication.objects.visible_to(actor, PublicationAction.ACT)
         delivery = (
             Delivery.objects.select_for_update()
             .select_related("publication", "target")
-            .filter(pk=delivery_id)
+            .filter(pk=delivery_id, publication__in=in_reach)
             .first()
         )
-        if (
-            delivery is None
-            or not actor.is_active
-            or delivery.publication.agency_id != actor.unit.agency_id
-        ):
+        if delivery is None:
             raise DeliveryRefused(
                 "未找到该推送，或您无权办理。", log_message=f"delivery {delivery_id}"
             )
@@ -431,13 +423,6 @@ def delivery_retry(*, actor: Officer, delivery_id: int) -> Delivery:
         delivery.save(
             update_fields=["status", "attempts", "next_attempt_at", "claimed_by", "claimed_until"]
         )
-        ledger_append(
-            actor=actor.ledger_actor,
-            action="disclosure.delivery.retried",
-            object_type="disclosure.delivery",
-            object_id=delivery.pk,
-            agency_id=delivery.publication.agency_id,
-            content_sha256=delivery.payload_sha256,
-        )
+        delivery_recorded(delivery, actor.ledger_actor, DisclosureEvent.DELIVERY_RETRIED)
     logger.info("delivery %s queued again by officer %s", delivery.pk, actor.pk)
     return delivery

@@ -3,8 +3,6 @@ head's confirmation that publishes it on the portal."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from sanxiang.core.downloads import attachment
 from sanxiang.disclosure.annual import annual_figures, report_context, report_title
 from sanxiang.disclosure.annual_files import report_pdf, report_xlsx
 from sanxiang.disclosure.models import AnnualReport
@@ -37,13 +36,6 @@ def _officer(request: HttpRequest) -> Officer:
     return officer
 
 
-def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def annual_latest(request: HttpRequest) -> HttpResponse:
     """The report due now: last year's."""
@@ -63,10 +55,10 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
     name = report_title(figures)
     fmt = request.GET.get("format", "")
     if fmt == "xlsx":
-        return _download(
+        return attachment(
             report_xlsx(figures),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            f"{name}.xlsx",
+            filename=f"{name}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     if fmt == "pdf":
         try:
@@ -74,7 +66,7 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("report:annual", year=year)
-        return _download(pdf, "application/pdf", f"{name}.pdf")
+        return attachment(pdf, filename=f"{name}.pdf", content_type="application/pdf")
     published = AnnualReport.objects.filter(agency=agency, year=year).first()
     return render(
         request,

@@ -1,13 +1,15 @@
-"""Who sees which publication record in the office, and what is overdue (DESIGN.md rule 6)."""
+"""Reads of publication records in the office, through the one access gate
+(``disclosure/access.py``, DESIGN.md rule 6), and what is overdue."""
 
 from __future__ import annotations
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from sanxiang.disclosure.access import PublicationAction
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.errors import DomainError
-from sanxiang.org.models import Officer, Role
+from sanxiang.org.models import Officer
 
 
 class PublicationNotFound(DomainError):
@@ -19,13 +21,8 @@ class PublicationNotFound(DomainError):
 
 def publications_for(officer: Officer) -> QuerySet[Publication]:
     """The agency's records for 负责人, 法制审核人员 and 监督人员; others see their unit's."""
-    if not officer.is_active:
-        return Publication.objects.none()
-    scope = Q(agency_id=officer.unit.agency_id)
-    if not any(officer.has_role(r) for r in (Role.HEAD, Role.REVIEWER, Role.SUPERVISOR)):
-        scope &= Q(case__unit_id=officer.unit_id)
     return (
-        Publication.objects.filter(scope)
+        Publication.objects.visible_to(officer, PublicationAction.VIEW)
         .select_related("case", "agency")
         .order_by(F("status").desc(), "due_on", "-pk")
     )

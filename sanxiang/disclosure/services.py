@@ -34,8 +34,15 @@ from sanxiang.cases.party_access import code_display
 from sanxiang.core.services import provisional_deadline_note
 from sanxiang.core.workdays import get_calendar
 from sanxiang.disclosure import push
+from sanxiang.disclosure.access import PublicationAction
 from sanxiang.disclosure.annual import AnnualFigures, annual_figures
 from sanxiang.disclosure.credit import SEVERITY_LABELS, credit_term, severity_for
+from sanxiang.disclosure.events import (
+    DisclosureEvent,
+    annual_report_published,
+    publication_recorded,
+    publication_text_published,
+)
 from sanxiang.disclosure.models import (
     ActKind,
     AnnualReport,
@@ -52,7 +59,7 @@ from sanxiang.disclosure.search import publication_tokens
 from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob
 from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex, tree_head_sign
+from sanxiang.ledger.services import sha256_hex, tree_head_sign
 from sanxiang.org.models import Agency, Certificate, Officer, Role
 
 logger = logging.getLogger(__name__)
@@ -76,13 +83,8 @@ class PublicationRefused(DomainError):
 
 
 def _record(publication: Publication, actor: str, verb: str, content: object) -> None:
-    ledger_append(
-        actor=actor,
-        action=f"disclosure.publication.{verb}",
-        object_type="disclosure.publication",
-        object_id=publication.pk,
-        agency_id=publication.agency_id,
-        content_sha256=sha256_hex(canonical_json(content)),
+    publication_recorded(
+        publication, actor, DisclosureEvent.named(f"disclosure.publication.{verb}"), content
     )
 
 
@@ -356,8 +358,6 @@ def publication_draft(publication: Publication) -> Draft:
 
 
 def _may_confirm(actor: Officer, publication: Publication) -> None:
-    if publication.agency_id != actor.unit.agency_id or not actor.is_active:
-        raise PublicationRefused("未找到该公示，或您无权办理。", log_message="other agency")
     if not (actor.has_role(Role.HEAD) or actor.has_role(Role.REVIEWER)):
         raise PublicationRefused(
             "公示审核由负责人或法制审核人员办理。", log_message=f"{actor.pk} may not confirm"
@@ -370,9 +370,12 @@ def _may_confirm(actor: Officer, publication: Publication) -> None:
 
 def _locked_for(actor: Officer, publication_id: int) -> Publication:
     """The publication, locked for this transaction, if ``actor`` may act on it."""
-    publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
-    if publication is None:
-        raise PublicationRefused("未找到该公示。", log_message=f"publication {publication_id}")
+    in_reach = Publication.objects.visible_to(actor, PublicationAction.ACT)
+    publication = in_reach.select_for_update().filter(pk=publication_id).first()
+    if publication is None:  # the same answer for a record of another agency as for none
+        raise PublicationRefused(
+            "未找到该公示，或您无权办理。", log_message=f"publication {publication_id} not in reach"
+        )
     _may_confirm(actor, publication)
     return publication
 
@@ -403,13 +406,8 @@ def _publish_version(
     publication.save(
         update_fields=["public_text", "public_sha256", "status", "published_at", "search_tokens"]
     )
-    ledger_append(
-        actor=actor.ledger_actor,
-        action=f"disclosure.publication.{verb}",
-        object_type="disclosure.publication",
-        object_id=publication.pk,
-        agency_id=publication.agency_id,
-        content_sha256=digest,  # the SHA-256 of the public text itself: anyone can recompute it
+    publication_text_published(
+        publication, actor.ledger_actor, DisclosureEvent.named(f"disclosure.publication.{verb}")
     )
     event = DeliveryEvent.PUBLISH if verb == "published" else DeliveryEvent.CORRECT
     push.enqueue(publication, event, version)  # the outbox, in this same transaction
@@ -627,14 +625,7 @@ def report_publish(*, actor: Officer, agency: Agency, year: int, seen_sha256: st
         report = AnnualReport.objects.create(
             agency=agency, year=year, snapshot=text, sha256=digest, published_by=actor
         )
-        ledger_append(
-            actor=actor.ledger_actor,
-            action="disclosure.annual_report.published",
-            object_type="disclosure.annualreport",
-            object_id=report.pk,
-            agency_id=agency.pk,
-            content_sha256=digest,  # anyone can hash the published JSON and find it in the log
-        )
+        annual_report_published(report, actor.ledger_actor)
     tree_head_sign()
     logger.info("annual report %s/%s published by officer %s", agency.pk, year, actor.pk)
     return report

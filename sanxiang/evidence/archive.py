@@ -31,12 +31,13 @@ from django.utils import timezone
 
 from sanxiang.errors import DomainError
 from sanxiang.evidence.digest import metadata_digest
+from sanxiang.evidence.events import metadata_fields
 from sanxiang.evidence.models import AccessAction, EvidenceItem
-from sanxiang.evidence.services import evidence_open, metadata_fields
+from sanxiang.evidence.services import evidence_open
 from sanxiang.evidence.storage import CHUNK, Digests, open_blob
 from sanxiang.ledger import merkle
 from sanxiang.ledger.models import LedgerEntry
-from sanxiang.ledger.selectors import inclusion_proof
+from sanxiang.ledger.selectors import inclusion_proof, log_for
 from sanxiang.ledger.services import tree_head_sign
 from sanxiang.ledger.signing import key_id, verify_signature
 
@@ -82,7 +83,8 @@ def archive_export(*, case_number: str, out_dir: Path) -> Path:
                 evidence_open(
                     actor=None, item_id=item.pk, action=AccessAction.EXPORT, reason="归档导出"
                 )
-        head = tree_head_sign()
+        # One case's records are one agency's: its log holds all their events.
+        head = tree_head_sign(log=log_for(agency_id=items[0].agency_id))
     for folder in (bag, bag / "data", bag / "data" / "records", bag / "ledger"):
         folder.mkdir(mode=0o700, parents=True)
     metadata = []
@@ -114,13 +116,14 @@ def archive_export(*, case_number: str, out_dir: Path) -> Path:
     entries = LedgerEntry.objects.filter(
         object_type="evidence.evidenceitem",
         object_id__in=[str(item.pk) for item in items],
-        sequence__lt=head.size,
-    ).order_by("sequence")
+        log_id=head.log_id,
+        index__lt=head.size,
+    ).order_by("index")
     lines, proofs = [], {}
     for entry in entries:
-        lines.append(json.dumps({"index": entry.sequence, "leaf": entry.leaf}, ensure_ascii=False))
-        path = inclusion_proof(index=entry.sequence, size=head.size)
-        proofs[str(entry.sequence)] = [base64.b64encode(node).decode() for node in path]
+        lines.append(json.dumps({"index": entry.index, "leaf": entry.leaf}, ensure_ascii=False))
+        path = inclusion_proof(index=entry.index, size=head.size, log=head.log)
+        proofs[str(entry.index)] = [base64.b64encode(node).decode() for node in path]
     _write_private(bag / "ledger" / "leaves.jsonl", "\n".join(lines) + "\n")
     _write_private(
         bag / "ledger" / "proofs.json", json.dumps({"tree_size": head.size, "proofs": proofs})

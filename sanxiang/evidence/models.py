@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from sanxiang.evidence.access import EvidenceQuerySet
 from sanxiang.org.models import Agency, Officer, Unit
 
 
@@ -100,6 +101,10 @@ class EvidenceItem(models.Model):
     )
     created_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    # ``EvidenceItem.objects.visible_to(actor, action)``: the 调阅 scope lives in
+    # ``evidence/access.py``.
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "证据记录"

@@ -1,22 +1,15 @@
-"""Who may see which record (调阅 scope), decided here and nowhere else (DESIGN.md rule 6).
-
-- an officer sees the records of his own unit (承办机构) without giving a reason; lists, target
-  pages and access histories show only these;
-- a 负责人 may look at every record of his agency, a 监督人员 at every record of every
-  agency, but only by stating a reason, and every such look (including listing a case's
-  records) is recorded;
-- anyone else is told the record does not exist, whether or not it does.
-"""
+"""Reads of evidence, through the one access gate (``evidence/access.py``, DESIGN.md rule 6):
+records of one's own unit without a reason; a 负责人's or 监督人员's wider scope only by
+stating a reason, every such look recorded."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from sanxiang.errors import DomainError
+from sanxiang.evidence.access import EvidenceAction
 from sanxiang.evidence.models import AccessRecord, CustodyTransfer, EvidenceItem, Target
-from sanxiang.org.models import Officer, Role
+from sanxiang.org.models import Officer
 
 
 class EvidenceNotFound(DomainError):
@@ -28,44 +21,10 @@ class EvidenceNotFound(DomainError):
         )
 
 
-@dataclass(frozen=True)
-class AccessDecision:
-    allowed: bool
-    reason_required: bool
-
-
-def access_decision(officer: Officer, item: EvidenceItem) -> AccessDecision:
-    """Whether ``officer`` may look at ``item``, and whether he must say why."""
-    if not officer.is_active:
-        return AccessDecision(False, False)
-    if item.unit_id == officer.unit_id:
-        return AccessDecision(True, False)
-    if officer.has_role(Role.HEAD) and item.agency_id == officer.unit.agency_id:
-        return AccessDecision(True, True)
-    if officer.has_role(Role.SUPERVISOR):
-        return AccessDecision(True, True)
-    return AccessDecision(False, False)
-
-
-def _scope(officer: Officer) -> Q:
-    if not officer.is_active:
-        return Q(pk__in=[])
-    if officer.has_role(Role.SUPERVISOR):
-        return Q()
-    scope = Q(unit_id=officer.unit_id)
-    if officer.has_role(Role.HEAD):
-        scope |= Q(agency_id=officer.unit.agency_id)
-    return scope
-
-
-def _own_unit(officer: Officer) -> Q:
-    return Q(unit_id=officer.unit_id) if officer.is_active else Q(pk__in=[])
-
-
 def evidence_list_visible(*, officer: Officer, case_number: str) -> QuerySet[EvidenceItem]:
     """Current records of a case within ``officer``'s whole scope (for a reasoned case search,
     which records each of them as looked at)."""
-    return evidence_list_for(officer=officer, case_number=case_number, _scope_q=_scope(officer))
+    return evidence_list_for(officer=officer, case_number=case_number, action=EvidenceAction.VIEW)
 
 
 def evidence_list_for(
@@ -73,12 +32,13 @@ def evidence_list_for(
     officer: Officer,
     case_number: str | None = None,
     target_id: int | None = None,
-    _scope_q: Q | None = None,
+    action: EvidenceAction = EvidenceAction.BROWSE,
 ) -> QuerySet[EvidenceItem]:
-    """Current versions (not superseded) of the records of ``officer``'s own unit."""
-    scope = _own_unit(officer) if _scope_q is None else _scope_q
+    """Current versions (not superseded) of the records of ``officer``'s own unit (or of his
+    whole scope, for ``VIEW``)."""
     items = (
-        EvidenceItem.objects.filter(scope, superseded_by__isnull=True)
+        EvidenceItem.objects.visible_to(officer, action)
+        .filter(superseded_by__isnull=True)
         .select_related("collector", "unit", "target", "blob")
         .order_by("-collected_at", "-pk")
     )
@@ -96,13 +56,12 @@ def evidence_get_for(*, officer: Officer, item_id: object) -> EvidenceItem:
     except ValueError:
         raise EvidenceNotFound(item_id) from None
     item = (
-        EvidenceItem.objects.select_related(
-            "collector", "unit__agency", "target", "blob", "custodian"
-        )
+        EvidenceItem.objects.visible_to(officer, EvidenceAction.VIEW)
+        .select_related("collector", "unit__agency", "target", "blob", "custodian")
         .filter(pk=pk)
         .first()
     )
-    if item is None or not access_decision(officer, item).allowed:
+    if item is None:
         raise EvidenceNotFound(item_id)
     return item
 
@@ -142,13 +101,15 @@ def access_history_of_record(*, officer: Officer, item: EvidenceItem) -> QuerySe
 
 def access_history_of_case(*, officer: Officer, case_number: str) -> QuerySet[AccessRecord]:
     """Every look at any record of a case, for records of ``officer``'s own unit."""
-    visible = EvidenceItem.objects.filter(_own_unit(officer), case_number=case_number)
+    visible = EvidenceItem.objects.visible_to(officer, EvidenceAction.BROWSE).filter(
+        case_number=case_number
+    )
     return AccessRecord.objects.filter(item__in=visible).select_related("officer", "item")
 
 
 def targets_for(*, officer: Officer) -> QuerySet[Target]:
     """Targets with at least one record of ``officer``'s own unit."""
-    visible = EvidenceItem.objects.filter(_own_unit(officer)).values("target_id")
+    visible = EvidenceItem.objects.visible_to(officer, EvidenceAction.BROWSE).values("target_id")
     return Target.objects.filter(pk__in=visible).order_by("name")
 
 

@@ -20,7 +20,16 @@ from django.utils import timezone
 
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.errors import DomainError
-from sanxiang.evidence.digest import metadata_digest
+from sanxiang.evidence.access import access_decision
+from sanxiang.evidence.events import (
+    ACCESS_EVENT,
+    EvidenceEvent,
+    evidence_file_event,
+    evidence_stored,
+    target_created,
+)
+from sanxiang.evidence.events import metadata_fields as metadata_fields  # re-exported
+from sanxiang.evidence.events import metadata_sha256 as metadata_sha256  # re-exported
 from sanxiang.evidence.filetypes import ALLOWED, KIND_HINT, sniff
 from sanxiang.evidence.models import (
     AccessAction,
@@ -34,13 +43,12 @@ from sanxiang.evidence.models import (
 )
 from sanxiang.evidence.selectors import (
     EvidenceNotFound,
-    access_decision,
     current_custodian,
     evidence_get_for,
     evidence_list_visible,
 )
 from sanxiang.evidence.storage import Digests, evidence_storage, open_blob, store_blob
-from sanxiang.ledger.services import SYSTEM, leaf_time, ledger_append
+from sanxiang.ledger.services import SYSTEM
 from sanxiang.org.models import Officer, Role
 
 logger = logging.getLogger(__name__)
@@ -63,12 +71,6 @@ CORRECTABLE = (
     "description",
     "target",
 )
-ACCESS_EVENT = {
-    AccessAction.VIEW: "evidence.viewed",
-    AccessAction.DOWNLOAD: "evidence.downloaded",
-    AccessAction.EXPORT: "evidence.exported",
-    AccessAction.LIST: "evidence.listed",
-}
 
 
 class EvidenceRefused(DomainError):
@@ -107,31 +109,6 @@ def actor_of(officer: Officer) -> str:
     return f"user:{officer.user_id}" if officer.user_id else f"officer:{officer.pk}"
 
 
-def metadata_fields(item: EvidenceItem) -> dict[str, Any]:
-    """A version's metadata as plain values, as hashed into the ledger and written to archives."""
-    return {
-        "id": item.pk,
-        "record_id": item.record_id,
-        "version": item.version,
-        "supersedes": item.supersedes_id,
-        "case_number": item.case_number,
-        "target": item.target_id,
-        "kind": item.kind,
-        "collected_at": leaf_time(item.collected_at),
-        "location": item.location,
-        "collector": item.collector_id,
-        "proves": item.proves,
-        "device": item.device,
-        "description": item.description,
-        "blob": item.blob_id,
-    }
-
-
-def metadata_sha256(item: EvidenceItem) -> str:
-    """What ``evidence.created``/``evidence.corrected`` events carry for this version."""
-    return metadata_digest(metadata_fields(item))
-
-
 def target_register(*, actor: Officer, spec: TargetSpec) -> Target:
     """Find or create the 执法对象 with this credit code / ID number."""
     problem = spec.problem()
@@ -147,13 +124,7 @@ def target_register(*, actor: Officer, spec: TargetSpec) -> Target:
             },
         )
         if created:
-            ledger_append(
-                actor=actor_of(actor),
-                action="evidence.target.created",
-                object_type="evidence.target",
-                object_id=target.pk,
-                agency_id=actor.unit.agency_id,
-            )
+            target_created(target, actor=actor_of(actor), agency_id=actor.unit.agency_id)
     return target
 
 
@@ -289,14 +260,7 @@ def evidence_register(
             )
             item.full_clean()
             item.save()
-            ledger_append(
-                actor=actor_of(actor),
-                action="evidence.created",
-                object_type="evidence.evidenceitem",
-                object_id=item.pk,
-                agency_id=item.agency_id,
-                content_sha256=metadata_sha256(item),
-            )
+            evidence_stored(item, actor=actor_of(actor))
     except BaseException:
         if stored_here:
             _discard_unreferenced(digests.sha256, name)
@@ -347,14 +311,7 @@ def evidence_correct(
                 "该记录刚被他人更正，请刷新后重试。",
                 log_message=f"concurrent correction of {old.pk}",
             ) from exc
-        ledger_append(
-            actor=actor_of(actor),
-            action="evidence.corrected",
-            object_type="evidence.evidenceitem",
-            object_id=new.pk,
-            agency_id=new.agency_id,
-            content_sha256=metadata_sha256(new),
-        )
+        evidence_stored(new, actor=actor_of(actor))
     return new
 
 
@@ -379,14 +336,7 @@ def evidence_hand_over(
             raise EvidenceRefused(
                 "接收人应为本执法主体的其他人员。", log_message=f"bad receiver {to_officer.pk}"
             )
-        entry = ledger_append(
-            actor=actor_of(actor),
-            action="evidence.handed_over",
-            object_type="evidence.evidenceitem",
-            object_id=item.pk,
-            agency_id=item.agency_id,
-            content_sha256=item.blob_id,
-        )
+        entry = evidence_file_event(item, EvidenceEvent.HANDED_OVER, actor=actor_of(actor))
         return CustodyTransfer.objects.create(
             record_id=item.record_id,
             from_officer=holder,
@@ -418,14 +368,7 @@ def evidence_open(
                     log_message=f"officer {actor.pk} gave no reason",
                 )
         who = actor_of(actor) if actor is not None else SYSTEM
-        entry = ledger_append(
-            actor=who,
-            action=ACCESS_EVENT[AccessAction(action)],
-            object_type="evidence.evidenceitem",
-            object_id=item.pk,
-            agency_id=item.agency_id,
-            content_sha256=item.blob_id,
-        )
+        entry = evidence_file_event(item, ACCESS_EVENT[AccessAction(action)], actor=who)
         record = AccessRecord.objects.create(
             item=item,
             officer=actor,

@@ -203,8 +203,8 @@ def register_evidence_checks() -> None:
     """
 
     def check(entry: Any, cache: dict[Any, Any]) -> str | None:
+        from sanxiang.evidence.events import ACCESS_EVENT, metadata_sha256
         from sanxiang.evidence.models import AccessRecord, CustodyTransfer, EvidenceItem
-        from sanxiang.evidence.services import ACCESS_EVENT, metadata_sha256
 
         item = EvidenceItem.objects.filter(pk=entry.object_id).select_related("blob").first()
         if item is None:

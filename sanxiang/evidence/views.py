@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sanxiang.errors import DomainError
 from sanxiang.evidence import selectors
+from sanxiang.evidence.access import access_decision
 from sanxiang.evidence.forms import CorrectionForm, EvidenceUploadForm, HandOverForm, ReasonForm
 from sanxiang.evidence.models import AccessAction
 from sanxiang.evidence.services import (
@@ -156,7 +157,7 @@ def evidence_detail(request, pk):
     except DomainError as exc:
         raise Http404(exc.message) from exc
     reason = ""
-    if selectors.access_decision(officer, item).reason_required:
+    if access_decision(officer, item).reason_required:
         grant = _read_grant(request, "open", item.pk, officer, GRANT_SECONDS)
         form = ReasonForm(request.POST if request.method == "POST" else None)
         if grant is not None:

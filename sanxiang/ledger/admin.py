@@ -6,6 +6,7 @@ from sanxiang.ledger.models import (
     Checkpoint,
     Cosignature,
     LedgerEntry,
+    LedgerLog,
     SigningKey,
     TreeHead,
     WatchedLog,
@@ -28,6 +29,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class LedgerEntryAdmin(ReadOnlyAdmin):
     list_display = (
         "sequence",
+        "log",
+        "index",
         "recorded_at",
         "actor",
         "agency_id",
@@ -35,13 +38,20 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
         "object_type",
         "object_id",
     )
+    list_select_related = ("log",)
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor", "content_sha256")
 
 
 @admin.register(TreeHead)
 class TreeHeadAdmin(ReadOnlyAdmin):
-    list_display = ("size", "root", "signed_at", "key")
+    list_display = ("log", "size", "root", "signed_at", "key")
+    list_select_related = ("log", "key")
+
+
+@admin.register(LedgerLog)
+class LedgerLogAdmin(ReadOnlyAdmin):
+    list_display = ("key", "agency_id", "created_at")
 
 
 @admin.register(SigningKey)
@@ -57,7 +67,7 @@ class WitnessAdmin(ReadOnlyAdmin):
 
 @admin.register(Cosignature)
 class CosignatureAdmin(ReadOnlyAdmin):
-    list_display = ("witness", "size", "root", "received_at")
+    list_display = ("witness", "log", "size", "root", "received_at")
 
 
 @admin.register(WatchedLog)
@@ -67,4 +77,4 @@ class WatchedLogAdmin(ReadOnlyAdmin):
 
 @admin.register(Checkpoint)
 class CheckpointAdmin(ReadOnlyAdmin):
-    list_display = ("log", "size", "root", "cosigned_at")
+    list_display = ("log", "log_name", "size", "root", "cosigned_at")

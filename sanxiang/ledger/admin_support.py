@@ -7,54 +7,22 @@ the SHA-256 of the object's field values as saved.
 
 from __future__ import annotations
 
-import hashlib
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
 from django.db import models, transaction
 
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import actor_for, ledger_append
+from sanxiang.ledger.events import AdminVerb, admin_change_recorded, record_digest
 
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, bytes | memoryview):
-        return bytes(value).hex()
-    return value
-
-
-def record_digest(obj: models.Model) -> str:
-    """SHA-256 of the canonical JSON of ``obj``'s concrete field values."""
-    values = {
-        field.attname: _plain(getattr(obj, field.attname)) for field in obj._meta.concrete_fields
-    }
-    return hashlib.sha256(canonical_json(values)).hexdigest()
+__all__ = ["LedgeredAdmin", "object_type", "record_admin_change", "record_digest"]
 
 
 def object_type(obj: models.Model) -> str:
     return obj._meta.label_lower
 
 
-def _agency_of(obj: models.Model) -> int | None:
-    agency = getattr(obj, "ledger_agency_id", None)
-    return agency() if callable(agency) else agency
-
-
 def record_admin_change(request: Any, obj: models.Model, verb: str, object_id: Any = None) -> None:
-    ledger_append(
-        actor=actor_for(request.user),
-        action=f"{object_type(obj)}.{verb}",
-        object_type=object_type(obj),
-        object_id=str(object_id if object_id is not None else obj.pk),
-        agency_id=_agency_of(obj),
-        content_sha256=record_digest(obj),
-    )
+    admin_change_recorded(request, obj, AdminVerb(verb), object_id)
 
 
 class LedgeredAdmin(admin.ModelAdmin):

@@ -9,15 +9,59 @@ from __future__ import annotations
 
 from django.db import models
 
+INSTALLATION_LOG = "installation"
+
+
+def log_key_for(agency_id: int | None) -> str:
+    """The key of the log that records an agency's events (``None``: installation-wide)."""
+    return INSTALLATION_LOG if agency_id is None else f"agency:{agency_id}"
+
+
+class LedgerLog(models.Model):
+    """One Merkle log: one per agency, plus the installation's own for events of no agency.
+
+    The row is written once and never changed (append-only like every ledger table): appends
+    lock it with SELECT … FOR UPDATE, so that appends to one log are serialised while appends to
+    two agencies' logs never wait on each other. The size is the largest ``LedgerEntry.index``
+    of the log plus one, read through the (log, index) unique index.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    key = models.CharField("日志标识", max_length=32, unique=True)
+    agency_id = models.BigIntegerField("执法主体", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间")
+
+    class Meta:
+        verbose_name = "记录日志"
+        verbose_name_plural = "记录日志"
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
+
 
 class LedgerEntry(models.Model):
-    """One event: a leaf of the Merkle tree. ``leaf`` holds the exact hashed bytes.
+    """One event: a leaf of its log's Merkle tree. ``leaf`` holds the exact hashed bytes.
+
+    ``index`` is the entry's position in its log (the leaf index of proofs); ``sequence`` is an
+    installation-wide id, increasing in the order appends began, for timelines and references
+    (evidence records). Entries from before per-agency logs keep the sequence they had as
+    positions of the one global log, and their leaves say so (leaf version 1).
 
     The other columns repeat the leaf's fields so that timelines and audits can be queried;
     ``verify`` checks that they agree with the leaf.
     """
 
     sequence = models.BigIntegerField("序号", primary_key=True)
+    # No index of its own: the (log, index) unique constraint serves every lookup by log.
+    log = models.ForeignKey(
+        LedgerLog,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name="日志",
+        db_index=False,
+    )
+    index = models.BigIntegerField("日志内位置")
     recorded_at = models.DateTimeField("记录时间")
     actor = models.CharField("操作人", max_length=64, help_text="user:<id> 或 system")
     agency_id = models.BigIntegerField("执法主体", null=True, blank=True)
@@ -39,25 +83,33 @@ class LedgerEntry(models.Model):
             models.Index(fields=["agency_id", "sequence"], name="ledger_by_agency"),
             models.Index(fields=["actor", "sequence"], name="ledger_by_actor"),
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["log", "index"], name="ledger_entry_position")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
 
 
 class LedgerNode(models.Model):
-    """The hash of a perfect subtree, stored once it is complete (level 0: leaf hashes).
-
-    Rows are created in append order, so ordering by ``id`` replays the log's growth.
+    """The hash of a perfect subtree of one log, stored once it is complete (level 0: leaf
+    hashes). Rows are created in append order, so ordering by ``id`` replays each log's growth.
     """
 
     id = models.BigAutoField(primary_key=True)
+    # No index of its own: the (log, level, index) unique constraint serves lookups by log.
+    log = models.ForeignKey(
+        LedgerLog, on_delete=models.PROTECT, related_name="nodes", db_index=False
+    )
     level = models.PositiveSmallIntegerField()
     index = models.BigIntegerField()
     hash = models.BinaryField(max_length=32)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["level", "index"], name="ledger_node_unique_position")
+            models.UniqueConstraint(
+                fields=["log", "level", "index"], name="ledger_node_unique_position"
+            )
         ]
 
     def __str__(self) -> str:
@@ -81,9 +133,14 @@ class SigningKey(models.Model):
 
 
 class TreeHead(models.Model):
-    """A signed tree head: the installation vouches for the root of the first ``size`` leaves."""
+    """A signed tree head: the installation vouches for the root of the first ``size`` leaves
+    of one log. ``log`` is empty for heads signed before per-agency logs: they were signed over
+    the one global log, which ``verify`` recomputes from the leaves in sequence order."""
 
     id = models.BigAutoField(primary_key=True)
+    log = models.ForeignKey(
+        LedgerLog, on_delete=models.PROTECT, related_name="tree_heads", null=True, blank=True
+    )
     size = models.BigIntegerField("树大小")
     root = models.CharField("根哈希", max_length=64)
     signed_at = models.DateTimeField("签名时间")
@@ -127,6 +184,10 @@ class Cosignature(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="cosignatures")
+    # Empty for co-signatures of the one global log that preceded per-agency logs.
+    log = models.ForeignKey(
+        LedgerLog, on_delete=models.PROTECT, related_name="cosignatures", null=True, blank=True
+    )
     size = models.BigIntegerField("树大小")
     root = models.CharField("根哈希", max_length=64)
     payload = models.TextField("见证内容（规范 JSON）")
@@ -164,6 +225,9 @@ class Checkpoint(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     log = models.ForeignKey(WatchedLog, on_delete=models.PROTECT, related_name="checkpoints")
+    # Which of the watched installation's logs (the ``log`` of its signed heads; empty for
+    # heads signed before it had one log per agency): each is append-only on its own.
+    log_name = models.CharField("日志名", max_length=32, blank=True, default="")
     size = models.BigIntegerField("树大小")
     root = models.CharField("根哈希", max_length=64)
     head_payload = models.TextField("日志签名内容")
@@ -175,7 +239,7 @@ class Checkpoint(models.Model):
     class Meta:
         verbose_name = "见证记录"
         verbose_name_plural = "见证记录"
-        indexes = [models.Index(fields=["log", "size"], name="checkpoint_by_log")]
+        indexes = [models.Index(fields=["log", "log_name", "size"], name="checkpoint_by_log_name")]
 
     def __str__(self) -> str:
         return f"{self.log} size={self.size}"

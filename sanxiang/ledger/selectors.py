@@ -6,45 +6,77 @@ from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
 from sanxiang.errors import DomainError
 from sanxiang.ledger import merkle
-from sanxiang.ledger.models import LedgerEntry, LedgerNode, SigningKey, TreeHead
+from sanxiang.ledger.models import INSTALLATION_LOG as INSTALLATION_LOG  # for the portal
+from sanxiang.ledger.models import (
+    LedgerEntry,
+    LedgerLog,
+    LedgerNode,
+    SigningKey,
+    TreeHead,
+    log_key_for,
+)
 
 
 class ProofRequestError(DomainError):
     """A proof was asked for sizes or indexes the log does not have."""
 
 
-def tree_size() -> int:
-    """How many entries the log holds."""
-    last = LedgerEntry.objects.aggregate(last=Max("sequence"))["last"]
+def log_for(*, agency_id: int | None) -> LedgerLog | None:
+    """The log of an agency (``None``: the installation's), or None when it has no entry yet."""
+    return LedgerLog.objects.filter(key=log_key_for(agency_id)).first()
+
+
+def log_by_key(key: str) -> LedgerLog | None:
+    return LedgerLog.objects.filter(key=key).first()
+
+
+def logs_public() -> list[LedgerLog]:
+    return list(LedgerLog.objects.order_by("key"))
+
+
+def tree_size(*, log: LedgerLog | None) -> int:
+    """How many entries ``log`` holds (a log not created yet holds none)."""
+    if log is None:
+        return 0
+    last = LedgerEntry.objects.filter(log=log).aggregate(last=Max("index"))["last"]
     return 0 if last is None else int(last) + 1
 
 
-def subtree_hashes(nodes: Iterable[merkle.Subtree]) -> dict[merkle.Subtree, bytes]:
-    """Stored hashes of the given perfect subtrees, in one query."""
+def entries_total() -> int:
+    """How many entries all logs hold together."""
+    return LedgerEntry.objects.count()
+
+
+def subtree_hashes(
+    log: LedgerLog | None, nodes: Iterable[merkle.Subtree]
+) -> dict[merkle.Subtree, bytes]:
+    """Stored hashes of the given perfect subtrees of ``log``, in one query."""
     wanted = set(nodes)
     if not wanted:
         return {}
+    if log is None:
+        raise LookupError(f"ledger nodes missing: {sorted(wanted)[:5]}")
     query = reduce(or_, (Q(level=level, index=index) for level, index in wanted))
     found = {
         (level, index): bytes(value)
-        for level, index, value in LedgerNode.objects.filter(query).values_list(
+        for level, index, value in LedgerNode.objects.filter(query, log=log).values_list(
             "level", "index", "hash"
         )
     }
     missing = wanted - found.keys()
     if missing:
-        raise LookupError(f"ledger nodes missing: {sorted(missing)[:5]}")
+        raise LookupError(f"ledger nodes of {log} missing: {sorted(missing)[:5]}")
     return found
 
 
-def range_hashes(ranges: list[merkle.Range]) -> list[bytes]:
+def range_hashes(log: LedgerLog | None, ranges: list[merkle.Range]) -> list[bytes]:
     """``MTH`` of each range, from the stored perfect subtrees that compose it."""
     parts = [merkle.perfect_subtrees(start, end) for start, end in ranges]
-    stored = subtree_hashes(node for part in parts for node in part)
+    stored = subtree_hashes(log, (node for part in parts for node in part))
     return [merkle.fold([stored[node] for node in part]) for part in parts]
 
 
@@ -56,42 +88,59 @@ def _check_size(size: int, *, current: int) -> None:
         )
 
 
-def root_at(size: int) -> bytes:
-    """The tree root after the first ``size`` entries."""
+def root_at(size: int, *, log: LedgerLog | None) -> bytes:
+    """The root of ``log``'s tree after its first ``size`` entries."""
     if size == 0:
         return merkle.EMPTY_ROOT
-    return range_hashes([(0, size)])[0]
+    return range_hashes(log, [(0, size)])[0]
 
 
-def leaf_hash_at(index: int) -> bytes:
-    return subtree_hashes([(0, index)])[(0, index)]
+def leaf_hash_at(index: int, *, log: LedgerLog | None) -> bytes:
+    return subtree_hashes(log, [(0, index)])[(0, index)]
 
 
-def inclusion_proof(*, index: int, size: int) -> list[bytes]:
-    """RFC 9162 audit path of entry ``index`` in the tree of ``size`` entries."""
-    _check_size(size, current=tree_size())
+def inclusion_proof(*, index: int, size: int, log: LedgerLog | None) -> list[bytes]:
+    """RFC 9162 audit path of entry ``index`` in the tree of ``log``'s first ``size`` entries."""
+    _check_size(size, current=tree_size(log=log))
     if not 0 <= index < size:
         raise ProofRequestError(
             f"序号 {index} 不在大小为 {size} 的树中（序号从 0 开始，须小于树大小）。",
             log_message=f"index {index} outside tree of size {size}",
         )
-    return range_hashes(merkle.inclusion_ranges(index, size))
+    return range_hashes(log, merkle.inclusion_ranges(index, size))
 
 
-def consistency_proof(*, first: int, second: int) -> list[bytes]:
-    """RFC 9162 proof that the tree of ``first`` entries is a prefix of that of ``second``."""
-    _check_size(second, current=tree_size())
+def consistency_proof(*, first: int, second: int, log: LedgerLog | None) -> list[bytes]:
+    """RFC 9162 proof that ``log``'s tree of ``first`` entries is a prefix of that of
+    ``second``."""
+    _check_size(second, current=tree_size(log=log))
     if not 0 < first <= second:
         raise ProofRequestError(
             f"无法证明从大小 {first} 到大小 {second} 的一致性：须满足 0 < 较早大小 ≤ 较晚大小。",
             log_message=f"consistency {first} -> {second} not defined",
         )
-    return range_hashes(merkle.consistency_ranges(first, second))
+    return range_hashes(log, merkle.consistency_ranges(first, second))
 
 
-def tree_heads_public(*, limit: int = 20) -> list[TreeHead]:
-    """The latest signed tree heads, newest first, with their keys."""
-    return list(TreeHead.objects.select_related("key").order_by("-size", "-id")[:limit])
+def tree_heads_public(*, log: LedgerLog | None, limit: int = 20) -> list[TreeHead]:
+    """The latest signed tree heads of ``log``, newest first, with their keys."""
+    if log is None:
+        return []
+    return list(
+        TreeHead.objects.filter(log=log)
+        .select_related("key", "log")
+        .order_by("-size", "-id")[:limit]
+    )
+
+
+def newest_heads_public() -> list[TreeHead]:
+    """The newest signed head of every log (the installation's checkpoint), by log key."""
+    newest = TreeHead.objects.filter(log=OuterRef("log")).order_by("-size", "-id").values("id")
+    return list(
+        TreeHead.objects.filter(id=Subquery(newest[:1]))
+        .select_related("key", "log")
+        .order_by("log__key")
+    )
 
 
 def signing_keys_public() -> QuerySet[SigningKey]:

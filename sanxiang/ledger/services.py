@@ -18,16 +18,25 @@ from django.utils import timezone
 
 from sanxiang.ledger import merkle
 from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.models import LedgerEntry, LedgerNode, SigningKey, TreeHead
+from sanxiang.ledger.models import (
+    LedgerEntry,
+    LedgerLog,
+    LedgerNode,
+    SigningKey,
+    TreeHead,
+    log_key_for,
+)
 from sanxiang.ledger.selectors import root_at, subtree_hashes
 from sanxiang.ledger.signing import ED25519, load_signer
 from sanxiang.ledger.state import state_recipe_for
 
 logger = logging.getLogger(__name__)
 
-LEAF_VERSION = 1
-# One PostgreSQL advisory lock serialises appends across all processes and machines.
-_APPEND_LOCK = 0x53414E58  # "SANX"
+# Version 2 leaves name their log and their position in it; version 1 leaves (the one global
+# log that preceded per-agency logs) were positioned by ``sequence`` alone.
+LEAF_VERSION = 2
+# PostgreSQL sequence handing out installation-wide entry ids (created by the migrations).
+SEQUENCE_NAME = "ledger_entry_sequence"
 SYSTEM = "system"
 
 
@@ -47,15 +56,37 @@ def leaf_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _lock_log() -> None:
-    # SQLite needs nothing here: Sanxiang opens every SQLite transaction with BEGIN IMMEDIATE
-    # (settings.py), so the transaction already holds the database's single write lock.
+def _lock_log(agency_id: int | None) -> LedgerLog:
+    """The log of ``agency_id``, created on first use, locked until the transaction ends.
+
+    On PostgreSQL the row lock serialises appends to this log only: another agency's appends
+    lock another row. SQLite needs nothing more: Sanxiang opens every SQLite transaction with
+    BEGIN IMMEDIATE (settings.py), so the transaction already holds the single write lock.
+    """
+    key = log_key_for(agency_id)
+    log = LedgerLog.objects.select_for_update().filter(key=key).first()
+    if log is None:
+        # Two first appends may race: one inserts, the other's insert does nothing.
+        LedgerLog.objects.bulk_create(
+            [LedgerLog(key=key, agency_id=agency_id, created_at=timezone.now())],
+            ignore_conflicts=True,
+        )
+        log = LedgerLog.objects.select_for_update().get(key=key)
+    return log
+
+
+def _size(log: LedgerLog) -> int:
+    last = LedgerEntry.objects.filter(log=log).aggregate(last=Max("index"))["last"]
+    return 0 if last is None else int(last) + 1
+
+
+def _next_sequence() -> int:
+    """An installation-wide id, increasing in the order appends begin (gaps where one rolled
+    back on PostgreSQL, whose sequence needs no lock shared between logs)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK])
-
-
-def _size() -> int:
+            cursor.execute("SELECT nextval(%s)", [SEQUENCE_NAME])
+            return int(cursor.fetchone()[0])
     last = LedgerEntry.objects.aggregate(last=Max("sequence"))["last"]
     return 0 if last is None else int(last) + 1
 
@@ -69,7 +100,8 @@ def ledger_append(
     agency_id: int | None = None,
     content_sha256: str = "",
 ) -> LedgerEntry:
-    """Append one event and the subtree hashes it completes: O(log n) reads and writes.
+    """Append one event to its agency's log (the installation's when ``agency_id`` is None)
+    and the subtree hashes it completes: O(log n) reads and writes.
 
     When ``object_type`` has a state recipe (``sanxiang.ledger.state``), the event also carries
     the digest of the object's state as it is now, in the caller's transaction: call this after
@@ -80,16 +112,18 @@ def ledger_append(
     recipe = state_recipe_for(object_type)
     state_sha256 = recipe.digest_of(str(object_id)) if recipe is not None else ""
     with transaction.atomic():
-        _lock_log()
-        size = _size()
+        log = _lock_log(agency_id)
+        size = _size(log)
+        sequence = _next_sequence()
         recorded_at = timezone.now()
         fields: dict[str, object] = {"state_sha256": state_sha256} if state_sha256 else {}
         leaf = canonical_json(
             {
                 **fields,
                 "v": LEAF_VERSION,
-                "sequence": size,
-                "previous_size": size,
+                "log": log.key,
+                "index": size,
+                "sequence": sequence,
                 "time": leaf_time(recorded_at),
                 "actor": actor,
                 "agency": agency_id,
@@ -100,7 +134,9 @@ def ledger_append(
             }
         )
         entry = LedgerEntry.objects.create(
-            sequence=size,
+            sequence=sequence,
+            log=log,
+            index=size,
             recorded_at=recorded_at,
             actor=actor,
             agency_id=agency_id,
@@ -111,44 +147,57 @@ def ledger_append(
             state_sha256=state_sha256,
             leaf=leaf.decode("utf-8"),
         )
-        frontier = subtree_hashes(merkle.perfect_subtrees(0, size))
+        frontier = subtree_hashes(log, merkle.perfect_subtrees(0, size))
         level, index, value = 0, size, merkle.leaf_hash(leaf)
-        nodes = [LedgerNode(level=0, index=size, hash=value)]
+        nodes = [LedgerNode(log=log, level=0, index=size, hash=value)]
         while index & 1:
             value = merkle.node_hash(frontier[(level, index - 1)], value)
             level, index = level + 1, index >> 1
-            nodes.append(LedgerNode(level=level, index=index, hash=value))
+            nodes.append(LedgerNode(log=log, level=level, index=index, hash=value))
         LedgerNode.objects.bulk_create(nodes)
-        if _head_due(size + 1, recorded_at):
+        if _head_due(log, size + 1, recorded_at):
             try:
                 with transaction.atomic():
-                    tree_head_sign()
+                    tree_head_sign(log=log)
             except Exception:  # the business write must not fail because signing did
-                logger.exception("automatic tree head signing failed at size %d", size + 1)
+                logger.exception("automatic tree head signing failed at %s size %d", log, size + 1)
     return entry
 
 
-def _head_due(size: int, now: datetime) -> bool:
-    """Sign every N events, and when there is no head yet or the newest is older than the
-    signing interval (so a quiet log is not re-signed for nothing, nor a busy one left bare)."""
+def _head_due(log: LedgerLog, size: int, now: datetime) -> bool:
+    """Sign every N events of a log, and when it has no head yet or its newest is older than
+    the signing interval (so a quiet log is not re-signed for nothing, nor a busy one left
+    bare)."""
     every = int(os.environ.get("SANXIANG_LEDGER_SIGN_EVERY", "100"))
     if every > 0 and size % every == 0:
         return True
     minutes = int(os.environ.get("SANXIANG_LEDGER_SIGN_INTERVAL_MINUTES", "60"))
     if minutes <= 0:
         return False
-    newest = TreeHead.objects.order_by("-id").values_list("signed_at", flat=True).first()
+    newest = (
+        TreeHead.objects.filter(log=log).order_by("-id").values_list("signed_at", flat=True).first()
+    )
     return newest is None or now - newest >= timedelta(minutes=minutes)
 
 
-def tree_head_sign(*, algorithm: str | None = None) -> TreeHead:
-    """Sign {algorithm, key id, size, root, time} for the log as it is now."""
+def tree_head_sign(*, algorithm: str | None = None, log: LedgerLog | None = None) -> TreeHead:
+    """Sign {algorithm, key id, log, size, root, time} for ``log`` as it is now.
+
+    Without ``log``: sign every log whose newest head is not of its current size (see
+    :func:`tree_heads_sign`) and return the last head signed, or the installation log's.
+    """
+    if log is None:
+        heads = tree_heads_sign(algorithm=algorithm)
+        if heads:
+            return heads[-1]
+        with transaction.atomic():
+            return tree_head_sign(algorithm=algorithm, log=_lock_log(None))
     algorithm = algorithm or os.environ.get("SANXIANG_LEDGER_ALGORITHM", ED25519)
     signer = load_signer(algorithm)
     with transaction.atomic():
-        _lock_log()
-        size = _size()
-        root = root_at(size).hex()
+        log = LedgerLog.objects.select_for_update().get(pk=log.pk)
+        size = _size(log)
+        root = root_at(size, log=log).hex()
         key, _ = SigningKey.objects.get_or_create(
             key_id=signer.key_id,
             defaults={"algorithm": signer.algorithm, "public_key_pem": signer.public_key_pem},
@@ -158,12 +207,14 @@ def tree_head_sign(*, algorithm: str | None = None) -> TreeHead:
             {
                 "algorithm": signer.algorithm,
                 "key_id": key.key_id,
+                "log": log.key,
                 "root": root,
                 "size": size,
                 "time": leaf_time(signed_at),
             }
         )
         head = TreeHead.objects.create(
+            log=log,
             size=size,
             root=root,
             signed_at=signed_at,
@@ -171,8 +222,26 @@ def tree_head_sign(*, algorithm: str | None = None) -> TreeHead:
             payload=payload.decode("utf-8"),
             signature=signer.sign(payload),
         )
-    logger.info("tree head %s signed: size=%d root=%s key=%s", head.pk, size, root, key.key_id)
+    logger.info(
+        "tree head %s signed: log=%s size=%d root=%s key=%s", head.pk, log, size, root, key.key_id
+    )
     return head
+
+
+def tree_heads_sign(*, algorithm: str | None = None) -> list[TreeHead]:
+    """Sign a head for every log that grew since its newest head (or has none), and for the
+    installation log if it has none yet (the public checkpoint's default). The log holding the
+    newest entry is signed last."""
+    with transaction.atomic():
+        _lock_log(None)  # exists from here on, even before any installation-wide event
+    newest = LedgerEntry.objects.order_by("-sequence").values_list("log_id", flat=True).first()
+    heads = []
+    logs = sorted(LedgerLog.objects.all(), key=lambda log: (log.pk == newest, log.key))
+    for log in logs:
+        signed = TreeHead.objects.filter(log=log).order_by("-id").values_list("size", flat=True)
+        if signed.first() != _size(log):
+            heads.append(tree_head_sign(algorithm=algorithm, log=log))
+    return heads
 
 
 def state_anchor(*, actor: str = SYSTEM) -> dict[str, int]:

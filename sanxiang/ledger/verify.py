@@ -2,12 +2,15 @@
 
 Checks, streaming (memory stays O(log n) plus the tree heads, and a chunk of rows):
 
-- sequence numbers run 0, 1, 2 … without a gap; each leaf is canonical JSON whose fields agree
-  with its row and whose ``sequence``/``previous_size`` are its position;
-- every stored subtree hash equals the recomputed one, in the order appends created them;
+- in each log (one per agency, one for the installation), positions run 0, 1, 2 … without a
+  gap; each leaf is canonical JSON whose fields agree with its row, its log and its position
+  (version 1 leaves, from the one global log, with their ``sequence``);
+- every stored subtree hash of a log equals the recomputed one, in the order appends created
+  them;
 - every signed tree head's signature is valid under its key, its payload agrees with its row,
-  and its root equals the recomputed root at its size; a head for a size larger than the log
-  means entries were removed;
+  and its root equals its log's recomputed root at its size; a head for a size larger than the
+  log means entries were removed; heads signed before per-agency logs (no log) are checked
+  against the global tree recomputed from the leaves in sequence order;
 - every content hash with a registered checker (evidence blobs …) still matches its content;
 - every row with a state recipe (``sanxiang.ledger.state``) still has the state digest its
   latest event recorded, and every object the log knows of still has its row unless its latest
@@ -22,15 +25,16 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from datetime import datetime
+from typing import NamedTuple, NoReturn, TypeVar
 
 from django.db.models import Max, Subquery
 
 from sanxiang.ledger import merkle
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.content import event_check_for
-from sanxiang.ledger.models import LedgerEntry, LedgerNode, TreeHead
-from sanxiang.ledger.services import leaf_time
+from sanxiang.ledger.models import LedgerEntry, LedgerLog, LedgerNode, TreeHead, log_key_for
+from sanxiang.ledger.services import LEAF_VERSION, leaf_time
 from sanxiang.ledger.signing import key_id, trusted_key_ids, verify_signature
 from sanxiang.ledger.state import DELETED, state_recipes
 
@@ -51,6 +55,7 @@ class VerifyReport:
     size: int = 0
     root: bytes = merkle.EMPTY_ROOT
     heads_checked: int = 0
+    logs: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     events_checked: int = 0
     rows_checked: int = 0
     witnesses_checked: int = 0
@@ -73,18 +78,58 @@ class VerifyReport:
             self.problems.append(problem)
 
 
-def _check_leaf(row: LedgerEntry, expected: int) -> bytes:
-    """The leaf's bytes; raises when the leaf disagrees with its row or position."""
+class EntryRow(NamedTuple):
+    """The columns of one entry, read without building a model instance (verify reads every
+    entry: a tuple costs a fraction of a ``LedgerEntry``)."""
+
+    sequence: int
+    position: int  # LedgerEntry.index (a NamedTuple cannot have a field named index)
+    recorded_at: datetime
+    actor: str
+    agency_id: int | None
+    action: str
+    object_type: str
+    object_id: str
+    content_sha256: str
+    state_sha256: str
+    leaf: str
+
+
+COLUMNS = [("index" if name == "position" else name) for name in EntryRow._fields]
+
+
+class _Float(ValueError):
+    pass
+
+
+def _refuse_float(text: str) -> NoReturn:
+    raise _Float(text)
+
+
+# Made once: json.loads/dumps with options build a new decoder/encoder on every call.
+_DECODER = json.JSONDecoder(parse_float=_refuse_float, parse_constant=_refuse_float)
+# ``canonical_json`` for a value parsed from JSON without floats gives the same bytes, without
+# its type walk (JSON gives only str keys and str, int, bool, None, lists and dicts).
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
+def _check_leaf(row: EntryRow, log: LedgerLog) -> bytes:
+    """The leaf's bytes; raises when the leaf disagrees with its row, its log or position."""
     raw = row.leaf.encode("utf-8")
+    name = f"{log.key} entry {row.position}"
     try:
-        leaf = json.loads(raw)
+        leaf = _DECODER.decode(row.leaf)
+    except _Float as exc:
+        raise VerificationFailed(f"{name}: leaf is not in canonical form ({exc})") from exc
     except ValueError as exc:
-        raise VerificationFailed(f"entry {expected}: leaf is not JSON ({exc})") from exc
-    if canonical_json(leaf) != raw:
-        raise VerificationFailed(f"entry {expected}: leaf is not in canonical form")
-    columns = {
-        "sequence": row.sequence,
-        "previous_size": row.sequence,
+        raise VerificationFailed(f"{name}: leaf is not JSON ({exc})") from exc
+    if not isinstance(leaf, dict) or _ENCODER.encode(leaf) != row.leaf:
+        raise VerificationFailed(f"{name}: leaf is not in canonical form")
+    if log.key != log_key_for(row.agency_id) or log.agency_id != row.agency_id:
+        raise VerificationFailed(f"{name}: agency {row.agency_id} belongs in another log")
+    columns: dict[str, object] = {
         "time": leaf_time(row.recorded_at),
         "actor": row.actor,
         "agency": row.agency_id,
@@ -94,19 +139,23 @@ def _check_leaf(row: LedgerEntry, expected: int) -> bytes:
         "content_sha256": row.content_sha256 or None,
         "state_sha256": row.state_sha256 or None,
     }
-    for name, value in columns.items():
-        if leaf.get(name) != value:
+    if leaf.get("v") == 1:  # the one global log: positioned by sequence alone
+        columns |= {"sequence": row.sequence, "previous_size": row.sequence}
+    else:
+        columns |= {"v": LEAF_VERSION, "log": log.key, "index": row.position}
+        columns |= {"sequence": row.sequence}
+    for field_name, value in columns.items():
+        if leaf.get(field_name) != value:
             raise VerificationFailed(
-                f"entry {expected}: field {name!r} is {leaf.get(name)!r} in the leaf "
+                f"{name}: field {field_name!r} is {leaf.get(field_name)!r} in the leaf "
                 f"but {value!r} in the row"
             )
     return raw
 
 
-def _nodes() -> Iterator[tuple[int, int, bytes]]:
-    for level, index, value in (
-        LedgerNode.objects.order_by("id").values_list("level", "index", "hash").iterator(CHUNK)
-    ):
+def _nodes(log: LedgerLog) -> Iterator[tuple[int, int, bytes]]:
+    rows = LedgerNode.objects.filter(log=log).order_by("id").values_list("level", "index", "hash")
+    for level, index, value in rows.iterator(CHUNK):
         yield level, index, bytes(value)
 
 
@@ -122,16 +171,28 @@ def _check_head(head: TreeHead, trusted: set[str]) -> None:
     if not verify_signature(head.key.algorithm, head.key.public_key_pem, payload, head.signature):
         raise VerificationFailed(f"tree head {head.pk} (size {head.size}): signature is invalid")
     body = json.loads(payload)
-    if (body.get("size"), body.get("root"), body.get("key_id")) != (
+    if (body.get("size"), body.get("root"), body.get("key_id"), body.get("log")) != (
         head.size,
         head.root,
         head.key.key_id,
+        head.log.key if head.log is not None else None,
     ):
         raise VerificationFailed(f"tree head {head.pk}: row disagrees with its signed payload")
 
 
+def installation_root(logs: dict[str, tuple[int, bytes]]) -> bytes:
+    """One digest of every log's size and root: the Merkle root over one canonical leaf per log
+    ``{"log", "root", "size"}``, in key order (what ``ledger verify`` prints)."""
+    return merkle.root(
+        [
+            canonical_json({"log": key, "root": root.hex(), "size": size})
+            for key, (size, root) in sorted(logs.items())
+        ]
+    )
+
+
 def verify_ledger(*, states: bool = True) -> VerifyReport:
-    """Check the whole log and every recorded row; ``report.problems`` lists all found.
+    """Check every log and every recorded row; ``report.problems`` lists all found.
 
     ``states=False`` leaves out the rows' state digests (the log and its events only).
     """
@@ -142,41 +203,65 @@ def verify_ledger(*, states: bool = True) -> VerifyReport:
     return report
 
 
+Heads = dict[int, list[TreeHead]]
+
+
 def _verify_log(report: VerifyReport) -> None:
-    heads: dict[int, list[TreeHead]] = defaultdict(list)
+    heads: dict[int | None, Heads] = defaultdict(lambda: defaultdict(list))
     trusted = trusted_key_ids()
-    for head in TreeHead.objects.select_related("key").order_by("size", "id"):
+    for head in TreeHead.objects.select_related("key", "log").order_by("size", "id"):
         try:
             _check_head(head, trusted)
         except VerificationFailed as exc:
             report.add(str(exc))
             continue
-        heads[head.size].append(head)
-    for head in heads.pop(0, []):
-        if head.root != merkle.EMPTY_ROOT.hex():
-            report.add(f"tree head {head.pk}: wrong root for the empty log")
+        heads[head.log_id][head.size].append(head)
+    for log in LedgerLog.objects.order_by("key"):
+        size, root = _verify_one_log(report, log, heads.pop(log.pk, defaultdict(list)))
+        report.logs[log.key] = (size, root)
+        report.size += size
+    legacy = heads.pop(None, None)
+    if legacy:
+        _verify_legacy_heads(report, legacy)
+    report.root = installation_root(report.logs)
+
+
+def _check_heads_at(report: VerifyReport, heads: Heads, size: int, root: bytes, log: str) -> None:
+    for head in heads.pop(size, []):
+        if head.root != root.hex():
+            report.add(
+                f"tree head {head.pk} ({log}, size {size}): signed root {head.root} but the "
+                f"log's root at that size is {root.hex()}"
+            )
         report.heads_checked += 1
-    stored_nodes = _nodes()
+
+
+def _verify_one_log(report: VerifyReport, log: LedgerLog, heads: Heads) -> tuple[int, bytes]:
+    _check_heads_at(report, heads, 0, merkle.EMPTY_ROOT, log.key)
+    stored_nodes = _nodes(log)
     stack: list[tuple[int, bytes]] = []
     size = 0
     # Once an entry is missing or a stored hash is, positions no longer line up: the rest of
     # the tree cannot be compared, but every remaining entry's leaf and event still are.
     tree_intact = True
-    for row in LedgerEntry.objects.order_by("sequence").iterator(CHUNK):
-        if row.sequence != size and tree_intact:
-            report.add(f"entry {size} is missing: the next stored entry is {row.sequence}")
+    rows = LedgerEntry.objects.filter(log=log).order_by("index").values_list(*COLUMNS)
+    for row in map(EntryRow._make, rows.iterator(CHUNK)):
+        if row.position != size and tree_intact:
+            report.add(
+                f"{log.key} entry {size} is missing: the next stored entry is {row.position}"
+            )
             tree_intact = False
         try:
-            raw = _check_leaf(row, row.sequence)
+            raw = _check_leaf(row, log)
         except VerificationFailed as exc:
             report.add(str(exc))
             raw = row.leaf.encode("utf-8")
-        size = row.sequence + 1
+        size = row.position + 1
         _check_event(report, row)
         if not tree_intact:
             continue
-        level, index, value = 0, row.sequence, merkle.leaf_hash(raw)
-        expected = [(0, row.sequence, value)]
+        level, index, value = 0, row.position, merkle.leaf_hash(raw)
+        expected = [(0, row.position, value)]
         while index & 1:
             _, left = stack.pop()
             value = merkle.node_hash(left, value)
@@ -186,42 +271,71 @@ def _verify_log(report: VerifyReport) -> None:
         for node in expected:
             stored = next(stored_nodes, None)
             if stored is None:
-                report.add(f"entry {row.sequence}: stored subtree hash {node[:2]} is missing")
+                report.add(
+                    f"{log.key} entry {row.position}: stored subtree hash {node[:2]} is missing"
+                )
                 tree_intact = False
                 break
             if stored != node:
                 report.add(
-                    f"entry {row.sequence}: stored subtree hash {stored[:2]} "
+                    f"{log.key} entry {row.position}: stored subtree hash {stored[:2]} "
                     f"does not match the recomputed {node[:2]}"
                 )
                 break  # the rest of this entry's path differs for the same reason
         if size in heads:
-            root = merkle.fold([h for _, h in stack]).hex()
-            for head in heads.pop(size):
-                if head.root != root:
-                    report.add(
-                        f"tree head {head.pk} (size {size}): signed root {head.root} but the "
-                        f"log's root at that size is {root}"
-                    )
-                report.heads_checked += 1
+            _check_heads_at(report, heads, size, merkle.fold([h for _, h in stack]), log.key)
     if tree_intact:
         extra = next(stored_nodes, None)
         if extra is not None:
-            report.add(f"stored subtree hash {extra[:2]} belongs to no entry")
+            report.add(f"{log.key}: stored subtree hash {extra[:2]} belongs to no entry")
     for head_size in sorted(h for h in heads if h > size):
         report.add(
-            f"tree head {heads[head_size][0].pk} was signed for size {head_size} but the log has "
-            f"only {size} entries: entries were removed"
+            f"tree head {heads[head_size][0].pk} was signed for {log.key} at size {head_size} "
+            f"but the log has only {size} entries: entries were removed"
         )
-    report.size = size
-    report.root = merkle.fold([h for _, h in stack]) if tree_intact else b""
+    return size, (merkle.fold([h for _, h in stack]) if tree_intact else b"")
 
 
-def _check_event(report: VerifyReport, row: LedgerEntry) -> None:
+def _verify_legacy_heads(report: VerifyReport, heads: Heads) -> None:
+    """Heads signed before per-agency logs, against the one global tree they signed: the
+    version 1 leaves in sequence order (sequences 0, 1, 2 … were its positions)."""
+    _check_heads_at(report, heads, 0, merkle.EMPTY_ROOT, "legacy global log")
+    largest = max(heads, default=0)
+    stack: list[tuple[int, bytes]] = []
+    size = 0
+    rows = (
+        LedgerEntry.objects.filter(sequence__lt=largest)
+        .order_by("sequence")
+        .values_list("sequence", "leaf")
+        .iterator(CHUNK)
+    )
+    for sequence, leaf in rows:
+        if sequence != size:
+            break
+        level, value = 0, merkle.leaf_hash(leaf.encode("utf-8"))
+        index = sequence
+        while index & 1:
+            _, left = stack.pop()
+            value = merkle.node_hash(left, value)
+            level, index = level + 1, index >> 1
+        stack.append((level, value))
+        size += 1
+        if size in heads:
+            root = merkle.fold([h for _, h in stack])
+            _check_heads_at(report, heads, size, root, "legacy global log")
+    for head_size in sorted(heads):
+        report.add(
+            f"tree head {heads[head_size][0].pk} was signed for the legacy global log at size "
+            f"{head_size} but only {size} of its entries remain: entries were removed"
+        )
+
+
+def _check_event(report: VerifyReport, row: EntryRow) -> None:
     check = event_check_for(row.object_type)
     if check is None:
         return
-    problem = check(row, report._cache)
+    fields = dict(zip(COLUMNS, row, strict=True))
+    problem = check(LedgerEntry(**fields), report._cache)
     report.events_checked += 1
     if problem:
         report.add(f"entry {row.sequence}: {problem}")

@@ -3,12 +3,13 @@
 Modelled on Certificate Transparency's witnesses. Both ends live here:
 
 - **The witness** (any Sanxiang installation, e.g. the supervising body's) keeps, per watched
-  log (identified by the log's public key), every head it co-signed. Given a new signed head
+  log (identified by the installation's public key and the ``log`` its heads name: one per
+  agency and one for the installation), every head it co-signed. Given a new signed head
   and an RFC 9162 consistency proof from the size it last co-signed, it checks the log's
   signature and the proof, stores the head and returns its own Ed25519 co-signature. It never
   co-signs a smaller tree, nor a different root at the same size: a truncated or forked log is
   refused.
-- **The log** sends each new head (``sanxiang ledger witness push``), stores the
+- **The log** sends each log's newest head (``sanxiang ledger witness push``), stores the
   co-signatures, and ``sanxiang ledger verify --witness`` asks each witness for the latest head
   it co-signed: a log now smaller than that head was truncated; a different root at that size
   means the log was rewritten (forked).
@@ -37,9 +38,22 @@ from django.utils import timezone
 from sanxiang.errors import DomainError
 from sanxiang.ledger import merkle
 from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.models import Checkpoint, Cosignature, TreeHead, WatchedLog, Witness
-from sanxiang.ledger.selectors import consistency_proof, root_at
-from sanxiang.ledger.services import SYSTEM, ledger_append, sha256_hex
+from sanxiang.ledger.events import (
+    LedgerEvent,
+    witness_configured,
+    witness_signature_recorded,
+    witness_watched,
+)
+from sanxiang.ledger.models import (
+    INSTALLATION_LOG,
+    Checkpoint,
+    Cosignature,
+    LedgerLog,
+    TreeHead,
+    WatchedLog,
+    Witness,
+)
+from sanxiang.ledger.selectors import consistency_proof, log_for, root_at, tree_size
 from sanxiang.ledger.signing import ED25519, key_id, load_signer, verify_signature
 
 if TYPE_CHECKING:
@@ -74,13 +88,7 @@ def watched_log_add(*, name: str, public_key_pem: str, algorithm: str = ED25519)
             defaults={"name": name, "algorithm": algorithm, "public_key_pem": public_key_pem},
         )
         if created:
-            ledger_append(
-                actor=SYSTEM,
-                action="ledger.witness.watch",
-                object_type="ledger.watchedlog",
-                object_id=log.key_id[:64],
-                content_sha256=sha256_hex(public_key_pem.encode("ascii")),
-            )
+            witness_watched(key_id=log.key_id, public_key_pem=public_key_pem)
     logger.info("witnessing log %s (%s)", log.key_id, name)
     return log
 
@@ -91,18 +99,23 @@ def witness_public_key_pem() -> str:
     return load_signer(ED25519, role="witness").public_key_pem
 
 
-def latest_checkpoint(log_key_id: str) -> Checkpoint | None:
+def latest_checkpoint(log_key_id: str, log_name: str = "") -> Checkpoint | None:
+    """The newest head co-signed of one log of a watched installation (``log_name`` empty: its
+    one global log from before per-agency logs)."""
     return (
-        Checkpoint.objects.filter(log_id=log_key_id).order_by("-size", "-id").select_related("log")
+        Checkpoint.objects.filter(log_id=log_key_id, log_name=log_name)
+        .order_by("-size", "-id")
+        .select_related("log")
     ).first()
 
 
-def _cosign(log: WatchedLog, size: int, root: str) -> tuple[str, str]:
+def _cosign(log: WatchedLog, log_name: str, size: int, root: str) -> tuple[str, str]:
     signer = load_signer(ED25519, role="witness")
     payload = canonical_json(
         {
             "kind": COSIGNATURE_KIND,
             "log_key_id": log.key_id,
+            "log_name": log_name,
             "root": root,
             "size": size,
             "time": timezone.now().isoformat(),
@@ -119,7 +132,10 @@ def checkpoint_add(
     try:
         head = json.loads(head_payload)
         size, root, log_key = int(head["size"]), str(head["root"]), str(head["key_id"])
-    except (ValueError, KeyError, TypeError):
+        log_name = head.get("log") or ""
+        if not isinstance(log_name, str) or len(log_name) > 32:
+            raise TypeError("log")
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise WitnessRefused(
             "树头内容不是有效的签名树头。", log_message="malformed head", status=400
         ) from None
@@ -138,7 +154,7 @@ def checkpoint_add(
             raise WitnessRefused(
                 "树头签名无效。", log_message=f"log {log_key}: bad head signature", status=403
             )
-        last = latest_checkpoint(log.key_id)
+        last = latest_checkpoint(log.key_id, log_name)
         last_size = last.size if last is not None else 0
         if size < last_size:
             raise WitnessRefused(
@@ -168,9 +184,10 @@ def checkpoint_add(
                 )
             if size == last_size:
                 return last
-        payload, signature = _cosign(log, size, root)
+        payload, signature = _cosign(log, log_name, size, root)
         checkpoint = Checkpoint.objects.create(
             log=log,
+            log_name=log_name,
             size=size,
             root=root,
             head_payload=head_payload,
@@ -179,13 +196,7 @@ def checkpoint_add(
             cosignature=signature,
             cosigned_at=timezone.now(),
         )
-        ledger_append(
-            actor=SYSTEM,
-            action="ledger.witness.cosigned",
-            object_type="ledger.checkpoint",
-            object_id=checkpoint.pk,
-            content_sha256=sha256_hex(payload.encode("utf-8")),
-        )
+        witness_signature_recorded(LedgerEvent.WITNESS_COSIGNED, checkpoint.pk, payload)
     logger.info("log %s: co-signed size=%d root=%s", log.key_id, size, root)
     return checkpoint
 
@@ -194,6 +205,7 @@ def checkpoint_json(checkpoint: Checkpoint) -> dict[str, Any]:
     """What the witness answers: the head it co-signed and its co-signature."""
     return {
         "log_key_id": checkpoint.log_id,
+        "log_name": checkpoint.log_name,
         "size": checkpoint.size,
         "root": checkpoint.root,
         "cosignature_payload": checkpoint.cosignature_payload,
@@ -231,7 +243,9 @@ def _request(witness: Witness, data: dict[str, Any] | None, query: str = "") -> 
         return WitnessAnswer(exc.code, answer)
 
 
-def _valid_cosignature(witness: Witness, body: dict[str, Any], log_key_id: str) -> str | None:
+def _valid_cosignature(
+    witness: Witness, body: dict[str, Any], log_key_id: str, log_name: str
+) -> str | None:
     """A problem with a witness's answer, or None when it is a valid co-signature by it."""
     payload = str(body.get("cosignature_payload", ""))
     if not verify_signature(
@@ -239,7 +253,11 @@ def _valid_cosignature(witness: Witness, body: dict[str, Any], log_key_id: str) 
     ):
         return f"witness {witness.name}: the co-signature is not valid under its configured key"
     signed = json.loads(payload)
-    if (signed.get("kind"), signed.get("log_key_id")) != (COSIGNATURE_KIND, log_key_id):
+    if (signed.get("kind"), signed.get("log_key_id"), signed.get("log_name")) != (
+        COSIGNATURE_KIND,
+        log_key_id,
+        log_name,
+    ):
         return f"witness {witness.name}: the co-signature is not for this log"
     if (signed.get("size"), signed.get("root")) != (body.get("size"), body.get("root")):
         return f"witness {witness.name}: the answer disagrees with its co-signature"
@@ -250,17 +268,25 @@ class WitnessFailed(Exception):
     """Pushing a head to a witness failed; the message says why, in English."""
 
 
-def witness_push(witness: Witness) -> Cosignature:
-    """Send our newest signed head to ``witness`` with a consistency proof; store its
-    co-signature. Fails when the witness refuses (e.g. because our log was truncated)."""
-    head = TreeHead.objects.select_related("key").order_by("-size", "-id").first()
-    if head is None:
+def witness_push(witness: Witness, *, log: LedgerLog | None = None) -> Cosignature:
+    """Send ``log``'s newest signed head (default: the installation log's) to ``witness`` with
+    a consistency proof; store its co-signature. Fails when the witness refuses (e.g. because
+    the log was truncated)."""
+    log = log or log_for(agency_id=None)
+    head = (
+        TreeHead.objects.filter(log=log).select_related("key").order_by("-size", "-id").first()
+        if log is not None
+        else None
+    )
+    if head is None or log is None:
         raise WitnessFailed("no tree head to send: run `sanxiang ledger sign`")
-    last = witness.cosignatures.order_by("-size", "-id").first()
+    last = witness.cosignatures.filter(log=log).order_by("-size", "-id").first()
     old_size = last.size if last is not None else 0
     for _ in range(2):  # once more if the witness co-signed a size we did not store
         proof = (
-            consistency_proof(first=old_size, second=head.size) if 0 < old_size <= head.size else []
+            consistency_proof(first=old_size, second=head.size, log=log)
+            if 0 < old_size <= head.size
+            else []
         )
         answer = _request(
             witness,
@@ -278,28 +304,25 @@ def witness_push(witness: Witness) -> Cosignature:
         break
     if answer.status != 200:
         raise WitnessFailed(
-            f"witness {witness.name} refused the head of size {head.size} "
+            f"witness {witness.name} refused the head of {log.key} of size {head.size} "
             f"(HTTP {answer.status}): {answer.body.get('log', answer.body.get('error', ''))}"
         )
-    problem = _valid_cosignature(witness, answer.body, head.key.key_id)
+    problem = _valid_cosignature(witness, answer.body, head.key.key_id, log.key)
     if problem:
         raise WitnessFailed(problem)
     with transaction.atomic():
         cosignature = Cosignature.objects.create(
             witness=witness,
+            log=log,
             size=answer.body["size"],
             root=answer.body["root"],
             payload=answer.body["cosignature_payload"],
             signature=answer.body["cosignature"],
         )
-        ledger_append(
-            actor=SYSTEM,
-            action="ledger.witness.received",
-            object_type="ledger.cosignature",
-            object_id=cosignature.pk,
-            content_sha256=sha256_hex(cosignature.payload.encode("utf-8")),
+        witness_signature_recorded(
+            LedgerEvent.WITNESS_RECEIVED, cosignature.pk, cosignature.payload
         )
-    logger.info("witness %s co-signed size=%d", witness.name, cosignature.size)
+    logger.info("witness %s co-signed %s size=%d", witness.name, log.key, cosignature.size)
     return cosignature
 
 
@@ -315,65 +338,72 @@ def witness_add(*, name: str, url: str, public_key_pem: str) -> Witness:
         added, _ = Witness.objects.update_or_create(
             name=name, defaults={"url": url, "public_key_pem": public_key_pem, "enabled": True}
         )
-        ledger_append(
-            actor=SYSTEM,
-            action="ledger.witness.configured",
-            object_type="ledger.witness",
-            object_id=added.pk,
-            content_sha256=sha256_hex(
-                canonical_json({"name": name, "url": url, "public_key_pem": public_key_pem})
-            ),
-        )
+        witness_configured(witness_id=added.pk, name=name, url=url, public_key_pem=public_key_pem)
     logger.info("witness %s added at %s", name, url)
     return added
 
 
 def witnesses_push() -> list[tuple[str, Cosignature | str]]:
-    """Push the newest head to every enabled witness; each result or the problem (English)."""
+    """Push every log's newest head to every enabled witness; each result or the problem
+    (English), labelled ``witness`` for the installation log and ``witness log`` otherwise."""
     results: list[tuple[str, Cosignature | str]] = []
+    logs = [log for log in LedgerLog.objects.order_by("key") if log.tree_heads.exists()]
     for target in Witness.objects.filter(enabled=True).order_by("name"):
-        try:
-            results.append((target.name, witness_push(target)))
-        except (WitnessFailed, OSError, ValueError) as exc:
-            logger.warning("witness %s: %s", target.name, exc)
-            results.append((target.name, str(exc)))
+        for log in logs:
+            label = target.name if log.key == INSTALLATION_LOG else f"{target.name} {log.key}"
+            try:
+                results.append((label, witness_push(target, log=log)))
+            except (WitnessFailed, OSError, ValueError) as exc:
+                logger.warning("witness %s: %s", label, exc)
+                results.append((label, str(exc)))
     return results
 
 
 def witnesses_check(report: VerifyReport) -> None:
-    """Add to ``report`` every way the log disagrees with what its witnesses co-signed."""
-    newest = TreeHead.objects.order_by("-size", "-id").values_list("key_id", flat=True).first()
-    # The log is known to its witnesses by the key that signs its heads.
+    """Add to ``report`` every way each log disagrees with what the witnesses co-signed."""
+    newest = TreeHead.objects.order_by("-id").values_list("key_id", flat=True).first()
+    # A log is known to its witnesses by the key that signs its heads and its name.
     signer_key = newest or load_signer(ED25519).key_id
     witnesses = list(Witness.objects.filter(enabled=True).order_by("name"))
     if not witnesses:
         report.add("no witness is configured: `--witness` has nothing to compare with")
         return
+    logs = list(LedgerLog.objects.order_by("key"))
     for witness in witnesses:
-        try:
-            answer = _request(witness, None, urllib.parse.urlencode({"log": signer_key}))
-        except (OSError, ValueError) as exc:
-            report.add(f"witness {witness.name} could not be reached: {exc}")
-            continue
-        if answer.status == 404:
-            report.add(f"witness {witness.name} has co-signed no head of this log yet")
-            continue
-        if answer.status != 200:
-            report.add(f"witness {witness.name} answered HTTP {answer.status}")
-            continue
-        problem = _valid_cosignature(witness, answer.body, signer_key)
-        if problem:
-            report.add(problem)
-            continue
-        size, root = int(answer.body["size"]), str(answer.body["root"])
-        report.witnesses_checked += 1
-        if size > report.size:
-            report.add(
-                f"witness {witness.name} co-signed a head of size {size} but the log has only "
-                f"{report.size} entries: the log was truncated"
-            )
-        elif root_at(size).hex() != root:
-            report.add(
-                f"witness {witness.name} co-signed root {root} at size {size} but the log's root "
-                f"at that size is {root_at(size).hex()}: the log was forked (rewritten)"
-            )
+        for log in logs:
+            _witness_check_log(report, witness, signer_key, log)
+
+
+def _witness_check_log(
+    report: VerifyReport, witness: Witness, signer_key: str, log: LedgerLog
+) -> None:
+    the_log = "the log" if log.key == INSTALLATION_LOG else f"log {log.key}"
+    query = urllib.parse.urlencode({"log": signer_key, "log_name": log.key})
+    try:
+        answer = _request(witness, None, query)
+    except (OSError, ValueError) as exc:
+        report.add(f"witness {witness.name} could not be reached: {exc}")
+        return
+    if answer.status == 404:
+        report.add(f"witness {witness.name} has co-signed no head of {the_log} yet")
+        return
+    if answer.status != 200:
+        report.add(f"witness {witness.name} answered HTTP {answer.status}")
+        return
+    problem = _valid_cosignature(witness, answer.body, signer_key, log.key)
+    if problem:
+        report.add(problem)
+        return
+    size, root = int(answer.body["size"]), str(answer.body["root"])
+    report.witnesses_checked += 1
+    have = report.logs.get(log.key, (tree_size(log=log), b""))[0]
+    if size > have:
+        report.add(
+            f"witness {witness.name} co-signed a head of size {size} but {the_log} has only "
+            f"{have} entries: {the_log} was truncated"
+        )
+    elif root_at(size, log=log).hex() != root:
+        report.add(
+            f"witness {witness.name} co-signed root {root} at size {size} but {the_log}'s root "
+            f"at that size is {root_at(size, log=log).hex()}: {the_log} was forked (rewritten)"
+        )

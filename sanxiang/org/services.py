@@ -12,8 +12,15 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 
 from sanxiang.errors import DomainError
-from sanxiang.ledger.admin_support import record_digest
-from sanxiang.ledger.services import SYSTEM, actor_for, ledger_append, sha256_hex
+from sanxiang.ledger.services import actor_for, sha256_hex
+from sanxiang.org.events import (
+    OrgEvent,
+    category_loaded,
+    law_loaded,
+    officer_imported,
+    officer_password_event,
+    user_password_changed,
+)
 from sanxiang.org.importing import (
     OfficerImportRejected,
     RawRow,
@@ -194,14 +201,7 @@ def officers_import(
     created = []
     for item in checked:
         officer = _officer_create(item)
-        ledger_append(
-            actor=actor_for(actor),
-            action="org.officer.imported",
-            object_type="org.officer",
-            object_id=officer.pk,
-            agency_id=officer.ledger_agency_id,
-            content_sha256=file_sha256,
-        )
+        officer_imported(officer, actor=actor_for(actor), file_sha256=file_sha256)
         created.append(officer)
     logger.info(
         "officer import by %s from %r: %d officers created",
@@ -249,13 +249,7 @@ def categories_load(*, path: Path) -> int:
             category, _ = EnforcementCategory.objects.update_or_create(
                 code=code, defaults={"name": name}
             )
-            ledger_append(
-                actor=SYSTEM,
-                action="org.enforcementcategory.loaded",
-                object_type="org.enforcementcategory",
-                object_id=category.pk,
-                content_sha256=sha256_hex(f"{code},{name}".encode()),
-            )
+            category_loaded(category)
             count += 1
     return count
 
@@ -303,13 +297,7 @@ def laws_load(*, index: Path) -> list[Law]:
                 article.save(update_fields=["text", "chapter"])
                 changed = True
         if changed:
-            ledger_append(
-                actor=SYSTEM,
-                action="org.law.loaded",
-                object_type="org.law",
-                object_id=law.pk,
-                content_sha256=sha256_hex(source),
-            )
+            law_loaded(law, source)
         loaded.append(law)
     return loaded
 
@@ -346,24 +334,12 @@ def password_change(*, user: User, new_password: str) -> None:
         agency_id = officer.unit.agency_id if officer is not None else None
         # The digests are of the rows as saved (as the admin records them): the password's
         # salted hash is in the user row, the password itself nowhere.
-        ledger_append(
-            actor=actor_for(user),
-            action="auth.user.password_changed",
-            object_type="auth.user",
-            object_id=user.pk,
-            agency_id=agency_id,
-            content_sha256=record_digest(user),
-        )
+        user_password_changed(user, actor=actor_for(user), agency_id=agency_id)
         if officer is not None and officer.password_must_change:
             officer.password_must_change = False
             officer.save(update_fields=["password_must_change"])
-            ledger_append(
-                actor=actor_for(user),
-                action="org.officer.password_set_after_reset",
-                object_type="org.officer",
-                object_id=officer.pk,
-                agency_id=agency_id,
-                content_sha256=record_digest(officer),
+            officer_password_event(
+                officer, OrgEvent.OFFICER_PASSWORD_SET_AFTER_RESET, actor=actor_for(user)
             )
     logger.info("user %s changed his password", user.pk)
 
@@ -416,14 +392,7 @@ def password_reset(*, actor: AbstractBaseUser, officer_id: int) -> str:
         user.save(update_fields=["password"])
         officer.password_must_change = True
         officer.save(update_fields=["password_must_change"])
-        ledger_append(
-            actor=actor_for(actor),
-            action="org.officer.password_reset",
-            object_type="org.officer",
-            object_id=officer.pk,
-            agency_id=officer.unit.agency_id,
-            content_sha256=record_digest(officer),
-        )
+        officer_password_event(officer, OrgEvent.OFFICER_PASSWORD_RESET, actor=actor_for(actor))
     from axes.utils import reset as axes_reset
 
     axes_reset(username=user.get_username())

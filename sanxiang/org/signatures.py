@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.errors import DomainError
-from sanxiang.ledger.services import ledger_append
+from sanxiang.org.events import signing_key_registered
 from sanxiang.org.models import Officer, SigningKey
 
 logger = logging.getLogger(__name__)
@@ -119,14 +119,7 @@ def signing_key_register(*, officer: Officer, public_key_b64: str) -> SigningKey
         key = SigningKey.objects.create(
             officer=officer, public_key=base64.b64encode(raw).decode(), key_id=key_id
         )
-        ledger_append(
-            actor=officer.ledger_actor,
-            action="org.signingkey.registered",
-            object_type="org.signingkey",
-            object_id=key.pk,
-            agency_id=officer.ledger_agency_id,
-            content_sha256=key_id,  # SHA-256 of the raw public key
-        )
+        signing_key_registered(key)
     logger.info("officer %s registered signing key %s", officer.pk, key_id[:16])
     return key
 

@@ -22,7 +22,7 @@ from sanxiang.errors import DomainError
 from sanxiang.ledger import selectors
 
 if TYPE_CHECKING:
-    from sanxiang.ledger.models import TreeHead
+    from sanxiang.ledger.models import LedgerLog, TreeHead
 
 
 def _b64(value: bytes) -> str:
@@ -36,6 +36,27 @@ def _int(request: HttpRequest, name: str) -> int:
     return value
 
 
+class UnknownLog(DomainError):
+    """``?log=`` names no log of this installation."""
+
+
+def _log(request: HttpRequest) -> LedgerLog | None:
+    """The log asked for: ``?log=<执法主体 id>``, or the installation's own log by default
+    (``?log=installation``). None when that log has no entry yet."""
+    raw = request.GET.get("log", "").strip()
+    if raw in ("", selectors.INSTALLATION_LOG):
+        return selectors.log_for(agency_id=None)
+    if not raw.isdigit() or len(raw) > 18:
+        raise UnknownLog(
+            "参数 log 应为执法主体编号（非负整数）或 installation。",
+            log_message=f"bad log {raw[:40]!r}",
+        )
+    log = selectors.log_for(agency_id=int(raw))
+    if log is None:
+        raise UnknownLog(f"执法主体 {raw} 尚无记录日志。", log_message=f"no log for agency {raw}")
+    return log
+
+
 def _refusal(exc: DomainError) -> JsonResponse:
     return JsonResponse(
         {"error": exc.message}, status=400, json_dumps_params={"ensure_ascii": False}
@@ -44,6 +65,7 @@ def _refusal(exc: DomainError) -> JsonResponse:
 
 def _head_json(head: TreeHead) -> dict[str, object]:
     return {
+        "log": head.log.key if head.log is not None else None,
         "tree_size": head.size,
         "root_hash": _b64(bytes.fromhex(head.root)),
         "root_hex": head.root,
@@ -57,22 +79,37 @@ def _head_json(head: TreeHead) -> dict[str, object]:
 
 @require_GET
 def ledger_index(request: HttpRequest) -> HttpResponse:
-    """签名树头 and public keys, with how to verify."""
+    """签名树头 of the installation log, the newest head of every log, and public keys."""
+    log = selectors.log_for(agency_id=None)
     return render(
         request,
         "portal/ledger.html",
         {
-            "heads": selectors.tree_heads_public(),
+            "heads": selectors.tree_heads_public(log=log),
+            "newest": selectors.newest_heads_public(),
             "keys": selectors.signing_keys_public(),
-            "size": selectors.tree_size(),
+            "size": selectors.tree_size(log=log),
+            "total": selectors.entries_total(),
         },
     )
 
 
 @require_GET
+def ledger_checkpoints(request: HttpRequest) -> HttpResponse:
+    """The installation's checkpoint: the newest signed head of every log, by log key."""
+    return JsonResponse(
+        {"logs": [_head_json(head) for head in selectors.newest_heads_public()]},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
 def ledger_checkpoint(request: HttpRequest) -> HttpResponse:
-    """The newest signed tree head, with its public key, for witnesses and auditors."""
-    heads = selectors.tree_heads_public(limit=1)
+    """The newest signed tree head of one log (``?log=``), with its public key."""
+    try:
+        heads = selectors.tree_heads_public(log=_log(request), limit=1)
+    except DomainError as exc:
+        return _refusal(exc)
     if not heads:
         return JsonResponse(
             {"error": "尚无签名树头。"}, status=404, json_dumps_params={"ensure_ascii": False}
@@ -83,16 +120,18 @@ def ledger_checkpoint(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def ledger_proof(request: HttpRequest) -> HttpResponse:
-    """Inclusion proof: ``?index=I&size=N``."""
+    """Inclusion proof: ``?index=I&size=N`` (``&log=`` as for the checkpoint)."""
     try:
+        log = _log(request)
         index, size = _int(request, "index"), _int(request, "size")
-        proof = selectors.inclusion_proof(index=index, size=size)
-        leaf = selectors.leaf_hash_at(index)
-        root = selectors.root_at(size)
+        proof = selectors.inclusion_proof(index=index, size=size, log=log)
+        leaf = selectors.leaf_hash_at(index, log=log)
+        root = selectors.root_at(size, log=log)
     except DomainError as exc:
         return _refusal(exc)
     return JsonResponse(
         {
+            "log": log.key if log is not None else selectors.INSTALLATION_LOG,
             "leaf_index": index,
             "tree_size": size,
             "leaf_hash": _b64(leaf),
@@ -104,15 +143,17 @@ def ledger_proof(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def ledger_consistency(request: HttpRequest) -> HttpResponse:
-    """Consistency proof: ``?first=M&second=N``."""
+    """Consistency proof: ``?first=M&second=N`` (``&log=`` as for the checkpoint)."""
     try:
+        log = _log(request)
         first, second = _int(request, "first"), _int(request, "second")
-        proof = selectors.consistency_proof(first=first, second=second)
-        roots = (selectors.root_at(first), selectors.root_at(second))
+        proof = selectors.consistency_proof(first=first, second=second, log=log)
+        roots = (selectors.root_at(first, log=log), selectors.root_at(second, log=log))
     except DomainError as exc:
         return _refusal(exc)
     return JsonResponse(
         {
+            "log": log.key if log is not None else selectors.INSTALLATION_LOG,
             "first": first,
             "second": second,
             "first_root_hash": _b64(roots[0]),
@@ -131,14 +172,18 @@ def _json(body: dict[str, object], status: int = 200) -> JsonResponse:
 def ledger_witness(request: HttpRequest) -> HttpResponse:
     """This installation as a witness of other installations' logs (docs/operations/ledger.md).
 
-    ``GET ?log=<key id>``: the latest head of that log this installation co-signed.
+    ``GET ?log=<key id>&log_name=<log>``: the latest head of that log this installation
+    co-signed (``log_name`` empty or absent: the installation's one log from before per-agency
+    logs).
     ``POST`` ``{head_payload, head_signature, old_size, proof}`` (proof nodes in Base64): check
     the head and the consistency proof from ``old_size`` (the size last co-signed), co-sign.
     """
     from sanxiang.ledger import witness
 
     if request.method == "GET":
-        checkpoint = witness.latest_checkpoint(request.GET.get("log", "")[:64])
+        checkpoint = witness.latest_checkpoint(
+            request.GET.get("log", "")[:64], request.GET.get("log_name", "")[:32]
+        )
         if checkpoint is None:
             return _json({"error": "本见证方尚未见证该日志的任何树头。"}, status=404)
         return _json(witness.checkpoint_json(checkpoint))

@@ -27,6 +27,7 @@ urlpatterns = [
     path("query/end/", party_views.party_query_end, name="party-query-end"),
     path("ledger/", ledger_views.ledger_index, name="ledger"),
     path("ledger/checkpoint", ledger_views.ledger_checkpoint, name="ledger-checkpoint"),
+    path("ledger/checkpoints", ledger_views.ledger_checkpoints, name="ledger-checkpoints"),
     path("ledger/proof", ledger_views.ledger_proof, name="ledger-proof"),
     path("ledger/consistency", ledger_views.ledger_consistency, name="ledger-consistency"),
     path("ledger/witness", ledger_views.ledger_witness, name="ledger-witness"),

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.content import register_event_check
-from sanxiang.ledger.services import sha256_hex
+from sanxiang.ledger.events import content_digest
 from sanxiang.ledger.state import columns, register_state_part, register_state_recipe
 
 
@@ -63,8 +62,8 @@ def meeting_content(meeting: Any) -> dict[str, object]:
     }
 
 
-def digest(content: dict[str, object]) -> str:
-    return sha256_hex(canonical_json(content))
+# The one digest of a review record's content, for ``review.events`` and the check below alike.
+digest = content_digest
 
 
 def _expected(review: Any, verb: str) -> set[str]:

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from sanxiang.cases.documents import convert_to_pdf, render_template
 from sanxiang.evidence.storage import blob_name, open_blob, store_blob
-from sanxiang.ledger.services import ledger_append, sha256_hex
+from sanxiang.ledger.services import sha256_hex
 from sanxiang.org.models import Officer
+from sanxiang.review.events import review_document_downloaded, review_document_generated
 from sanxiang.review.models import (
     POINT_LABELS,
     CommitteeMeeting,
@@ -123,14 +124,7 @@ def review_document_make(
                 review=review, kind=kind, source_id=source_id, docx_sha256=hashes[0],
                 pdf_sha256=hashes[1], created_by=actor,
             )  # fmt: skip
-            ledger_append(
-                actor=actor.ledger_actor,
-                action="review.document.generated",
-                object_type="review.reviewdocument",
-                object_id=document.pk,
-                agency_id=review.agency_id,
-                content_sha256=document.pdf_sha256,
-            )
+            review_document_generated(document, actor)
     except IntegrityError:  # made at the same moment by someone else: theirs stands
         return ReviewDocument.objects.get(kind=kind, source_id=source_id)
     return document
@@ -145,13 +139,6 @@ def review_document_open(
         raise ReviewRefused("未找到该文书。", log_message=f"review document {document_id}")
     review_get_for(actor, document.review_id)  # raises when out of scope
     digest = document.pdf_sha256 if form == "pdf" else document.docx_sha256
-    ledger_append(
-        actor=actor.ledger_actor,
-        action="review.document.downloaded",
-        object_type="review.reviewdocument",
-        object_id=document.pk,
-        agency_id=document.review.agency_id,
-        content_sha256=digest,
-    )
+    review_document_downloaded(document, actor, digest)
     with open_blob(blob_name(digest)) as handle:
         return document, handle.read()

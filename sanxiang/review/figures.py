@@ -56,50 +56,67 @@ def _pct(value: float | None) -> str:
 
 
 def figures_for(*, agency_id: int, year: int) -> Figures:
-    result = Figures(agency_id=agency_id, year=year)
+    """The agency's figures for ``year``: staffing today, and the year's opinions and reviews."""
+    opinions = Opinion.objects.filter(
+        round__review__agency_id=agency_id, created_at__year=year
+    ).select_related("reviewer__unit")
+    reviews = Review.objects.filter(agency_id=agency_id, submitted_at__year=year)
+    return Figures(
+        agency_id=agency_id,
+        year=year,
+        figures=[
+            *_staffing(agency_id),
+            _full_time_opinions(opinions),
+            _assisted_reviews(reviews),
+            _decisions_covered(agency_id, year),
+            _turnaround(opinions),
+            _rounds(reviews),
+        ],
+        problems=_problems(opinions),
+    )
+
+
+def _ratio(label: str, part: int, whole: int, target: str, minimum: float) -> Figure:
+    """``part / whole`` as a share, met when it reaches ``minimum`` (no data: neither)."""
+    share = _share(part, whole)
+    return Figure(
+        label,
+        f"{part} / {whole} = {_pct(share)}",
+        target,
+        None if share is None else share >= minimum,
+    )
+
+
+def _staffing(agency_id: int) -> list[Figure]:
+    """法制审核人员 among the officers in post, and those of them with 法律职业资格."""
     active = Officer.objects.filter(unit__agency_id=agency_id, is_active=True)
     officers = active.filter(roles__role=Role.OFFICER).distinct().count()
     reviewers = active.filter(roles__role=Role.REVIEWER).distinct()
     reviewer_count = reviewers.count()
     qualified = reviewers.filter(has_legal_qualification=True).count()
-    ratio = _share(reviewer_count, officers)
-    result.figures.append(
-        Figure(
-            "法制审核人员占执法人员比例",
-            f"{reviewer_count} / {officers} = {_pct(ratio)}",
-            "≥ 5%",
-            None if ratio is None else ratio >= 0.05,
-        )
-    )
-    share = _share(qualified, reviewer_count)
-    result.figures.append(
-        Figure(
-            "法制审核人员中具有法律职业资格的比例",
-            f"{qualified} / {reviewer_count} = {_pct(share)}",
-            "≥ 50%",
-            None if share is None else share >= 0.5,
-        )
-    )
-    opinions = Opinion.objects.filter(
-        round__review__agency_id=agency_id, created_at__year=year
-    ).select_related("reviewer__unit")
-    total = opinions.count()
-    # 专职: a reviewer who holds no other role (兼职 reviewers also handle or lead).
+    return [
+        _ratio("法制审核人员占执法人员比例", reviewer_count, officers, "≥ 5%", 0.05),
+        _ratio("法制审核人员中具有法律职业资格的比例", qualified, reviewer_count, "≥ 50%", 0.5),
+    ]
+
+
+def _full_time_opinions(opinions: QuerySet[Opinion]) -> Figure:
+    """Opinions given by 专职 reviewers: a reviewer who holds no other role (兼职 reviewers
+    also handle or lead)."""
     part_time = RoleAssignment.objects.filter(
         officer_id=OuterRef("reviewer_id"), role__in=[Role.OFFICER, Role.HEAD]
     )
-    full_time = opinions.filter(~Exists(part_time)).count()
-    share = _share(full_time, total)
-    result.figures.append(
-        Figure(
-            "由专职法制审核人员（不兼任执法、负责人职务）出具的审核意见比例",
-            f"{full_time} / {total} = {_pct(share)}",
-            "≥ 50%",
-            None if share is None else share >= 0.5,
-        )
+    return _ratio(
+        "由专职法制审核人员（不兼任执法、负责人职务）出具的审核意见比例",
+        opinions.filter(~Exists(part_time)).count(),
+        opinions.count(),
+        "≥ 50%",
+        0.5,
     )
-    reviews = Review.objects.filter(agency_id=agency_id, submitted_at__year=year)
-    review_count = reviews.count()
+
+
+def _assisted_reviews(reviews: QuerySet[Review]) -> Figure:
+    """Reviews a 法律顾问 or 公职律师 took part in (on the opinion or at the committee)."""
     assisted = (
         reviews.filter(
             Q(rounds__opinion__assisted_by__gt="")
@@ -108,69 +125,65 @@ def figures_for(*, agency_id: int, year: int) -> Figures:
         .distinct()
         .count()
     )
-    share = _share(assisted, review_count)
-    result.figures.append(
-        Figure(
-            "法律顾问、公职律师参与的审核比例",
-            f"{assisted} / {review_count} = {_pct(share)}",
-            "≥ 20%",
-            None if share is None else share >= 0.2,
-        )
-    )
-    # Every decision (and approval of a measure) this year whose finding was "须经法制审核":
-    # covered when the case's review had passed by then — by a recorded 同意 opinion or a
-    # committee's 同意作出决定 (append-only rows), never by the mutable ``Review.passed_at``.
+    return _ratio("法律顾问、公职律师参与的审核比例", assisted, reviews.count(), "≥ 20%", 0.2)
+
+
+def _decisions_covered(agency_id: int, year: int) -> Figure:
+    """Every decision (and approval of a measure) this year whose finding was "须经法制审核":
+    covered when the case's review had passed by then — by a recorded 同意 opinion or a
+    committee's 同意作出决定 (append-only rows), never by the mutable ``Review.passed_at``."""
     decisions = Determination.objects.filter(
         case__agency_id=agency_id, created_at__year=year, action__in=sorted(DECISION_ACTIONS)
     )
     required = decisions.filter(required=True)
-    required_count = required.count()
     passed_at = _passed_on_record(required.values("case_id"))
     covered = sum(
         1
         for case_id, made_at in required.values_list("case_id", "created_at")
         if (passed := passed_at.get(case_id)) is not None and passed <= made_at
     )
-    share = _share(covered, required_count)
-    result.figures.append(
-        Figure(
-            "目录清单内决定（含批准查封、扣押）经法制审核通过的比例",
-            f"{covered} / {required_count} = {_pct(share)}",
-            "100%",
-            None if share is None else covered == required_count,
-        )
+    return _ratio(
+        "目录清单内决定（含批准查封、扣押）经法制审核通过的比例",
+        covered,
+        required.count(),
+        "100%",
+        1.0,
     )
+
+
+def _turnaround(opinions: QuerySet[Opinion]) -> Figure:
+    """The reviewer's time: each round from submission to the opinion (not the handlers'
+    answers), in working days."""
     calendar = get_calendar()
-    # The reviewer's time: each round from submission to the opinion (not the handlers' answers).
-    turnaround = [
+    days = [
         calendar.workdays_between(
             timezone.localtime(o.round.submitted_at).date(), timezone.localtime(o.created_at).date()
         )
         for o in opinions.select_related("round")
     ]
-    result.figures.append(
-        Figure(
-            "审核人员用时（每轮送审至出具审核意见，工作日）",
-            f"中位数 {statistics.median(turnaround):g}，最长 {max(turnaround)}"
-            if turnaround
-            else "—（无数据）",
-        )
+    return Figure(
+        "审核人员用时（每轮送审至出具审核意见，工作日）",
+        f"中位数 {statistics.median(days):g}，最长 {max(days)}" if days else "—（无数据）",
     )
+
+
+def _rounds(reviews: QuerySet[Review]) -> Figure:
     rounds = [r["n"] for r in reviews.annotate(n=Count("rounds")).values("n")]
-    result.figures.append(
-        Figure(
-            "每案审核轮次",
-            f"平均 {statistics.mean(rounds):.2f}，最多 {max(rounds)}" if rounds else "—（无数据）",
-        )
+    return Figure(
+        "每案审核轮次",
+        f"平均 {statistics.mean(rounds):.2f}，最多 {max(rounds)}" if rounds else "—（无数据）",
     )
+
+
+def _problems(opinions: QuerySet[Opinion]) -> list[tuple[str, int]]:
+    """How often each 审核事项 was found to have a problem."""
     counts = dict(
         OpinionPoint.objects.filter(opinion__in=opinions, conclusion=PointConclusion.PROBLEM)
         .values_list("point")
         .annotate(n=Count("pk"))
         .values_list("point", "n")
     )
-    result.problems = [(label, counts.get(code, 0)) for code, label in OPINION_POINTS]
-    return result
+    return [(label, counts.get(code, 0)) for code, label in OPINION_POINTS]
 
 
 def _passed_on_record(case_ids: QuerySet[Any, Any]) -> dict[int, datetime]:

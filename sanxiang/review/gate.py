@@ -7,8 +7,8 @@ from django.db.models import Q
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import proposal_sha256
 from sanxiang.cases.workflow.gate import ReviewNeed
-from sanxiang.ledger.selectors import entries_for_object
-from sanxiang.org.models import Officer, Role
+from sanxiang.org.models import Officer
+from sanxiang.review.access import cases_under_review_by
 from sanxiang.review.catalogue import CaseFacts, matching
 from sanxiang.review.models import (
     CatalogueRule,
@@ -30,17 +30,12 @@ PINNING_ACTIONS = DECISION_ACTIONS | {"notify"}
 
 def case_facts(case: Case) -> CaseFacts:
     amounts = [a for a in (case.amount_involved_yuan, case.fine_yuan) if a is not None]
-    heard = (
-        entries_for_object(object_type="cases.case", object_id=str(case.pk))
-        .filter(action="cases.case.hold_hearing")
-        .exists()
-    )
     return CaseFacts(
         procedure=case.procedure,
         category_id=case.category_id,
         amount_yuan=max(amounts) if amounts else None,
         penalty_kinds=frozenset(case.penalty_kinds),
-        hearing_held=heard,
+        hearing_held=case.hearing_held_on is not None,
         flags=frozenset(case.review_flags),
     )
 
@@ -174,9 +169,7 @@ class CatalogueGate:
         return False
 
     def scope(self, officer: Officer) -> Q:
-        if not officer.has_role(Role.REVIEWER):
-            return Q(pk__in=[])
-        return Q(pk__in=Review.objects.filter(reviewer_id=officer.pk).values("case_id"))
+        return cases_under_review_by(officer, Review.objects.all())
 
     def on_transition(self, case: Case, actor: Officer, action: str) -> None:
         if action in PINNING_ACTIONS:

@@ -10,9 +10,8 @@ from django.db import transaction
 
 from sanxiang.cases.models import PenaltyKind, Procedure, ReviewFlag
 from sanxiang.errors import DomainError
-from sanxiang.ledger.admin_support import record_digest
-from sanxiang.ledger.services import SYSTEM, ledger_append
 from sanxiang.org.models import Agency
+from sanxiang.review.events import review_row_loaded
 from sanxiang.review.models import CatalogueRule, MaterialSource, RequiredMaterial, ReviewPolicy
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "review"
@@ -36,14 +35,7 @@ def _choice(value: str, choices: list[str], where: str) -> str:
 
 
 def _created(obj: CatalogueRule | RequiredMaterial | ReviewPolicy) -> None:
-    ledger_append(
-        actor=SYSTEM,
-        action=f"{obj._meta.label_lower}.created",
-        object_type=obj._meta.label_lower,
-        object_id=obj.pk,
-        agency_id=obj.agency_id,
-        content_sha256=record_digest(obj),
-    )
+    review_row_loaded(obj)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.db import models
 
 from sanxiang.cases.models import Case, PenaltyKind, Procedure, ReviewFlag
 from sanxiang.org.models import Agency, EnforcementCategory, Officer
+from sanxiang.review.access import ReviewQuerySet
 
 # The points a written opinion must answer (国办发〔2018〕118号; the Chongqing Jiangbei plan
 # lists the same eight heads, split here as the issue and the Xiamen checklist do).
@@ -175,6 +176,9 @@ class Review(models.Model):
     due_on = models.DateField("审核期限", db_index=True)
     submitted_at = models.DateTimeField("首次送审时间")
     passed_at = models.DateTimeField("通过时间", null=True, blank=True)
+
+    # ``Review.objects.visible_to(actor, action)``: the access rules live in ``review/access.py``.
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = "法制审核"

@@ -64,9 +64,9 @@ def prechecks(case: Case) -> list[Precheck]:
     procedure_problems = []
     if case.decision_due_on and today > case.decision_due_on:
         procedure_problems.append(f"已超过作出决定期限（{case.decision_due_on:%Y-%m-%d}）")
-    if case.procedure == "penalty_general" and "notify" not in done:
+    if case.procedure == "penalty_general" and case.notified_on is None:
         procedure_problems.append("未见事先告知记录")
-    if case.hearing_right and "notify" in done and "hold_hearing" not in done:
+    if case.hearing_right and case.notified_on and case.hearing_held_on is None:
         procedure_problems.append("属于听证范围，当事人未要求听证或听证尚未举行，请核对")
     checks.append(
         Precheck(

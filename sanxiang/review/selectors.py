@@ -1,5 +1,4 @@
-"""Who sees which review (DESIGN.md rule 6): the assigned reviewer, the case's handlers and the
-agency's 负责人."""
+"""Reads of reviews, through the one access gate (``review/access.py``, DESIGN.md rule 6)."""
 
 from __future__ import annotations
 
@@ -8,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from sanxiang.cases.models import Case
 from sanxiang.errors import DomainError
 from sanxiang.org.models import Officer, Role
+from sanxiang.review.access import ReviewAction
 from sanxiang.review.models import Review, ReviewStatus
 
 
@@ -18,20 +18,9 @@ class ReviewNotFound(DomainError):
         )
 
 
-def _scope(officer: Officer) -> Q:
-    if not officer.is_active:
-        return Q(pk__in=[])
-    if officer.has_role(Role.HEAD):
-        return Q(agency_id=officer.unit.agency_id)
-    handled = Case.handlers.through.objects.filter(
-        case_id=OuterRef("case_id"), officer_id=officer.pk
-    )
-    return Q(reviewer_id=officer.pk) | Q(Exists(handled))
-
-
 def reviews_for(officer: Officer) -> QuerySet[Review]:
     return (
-        Review.objects.filter(_scope(officer))
+        Review.objects.visible_to(officer, ReviewAction.VIEW)
         .select_related("case", "reviewer", "case__unit")
         .order_by("due_on", "pk")
     )

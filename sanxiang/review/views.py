@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases.models import Case, PenaltyKind, ReviewFlag
+from sanxiang.core.downloads import attachment, serve_document
 from sanxiang.core.params import is_id, year_param
 from sanxiang.errors import DomainError
 from sanxiang.org.models import Officer, Role
@@ -325,24 +325,15 @@ def document_new(request: HttpRequest, pk: int, kind: str, source_id: int) -> Ht
 @login_required
 def document_download(request: HttpRequest, document_id: int, form: str) -> HttpResponse:
     officer = officer_for_request(request)
-    if form not in ("pdf", "docx"):
-        raise Http404("没有这种格式。")
-    try:
-        document, data = review_document_open(actor=officer, document_id=document_id, form=form)
-    except DomainError as exc:
-        raise Http404(exc.message) from exc
-    content_type = (
-        "application/pdf"
-        if form == "pdf"
-        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return serve_document(
+        form=form,
+        open_document=lambda form: review_document_open(
+            actor=officer, document_id=document_id, form=form
+        ),
+        filename=lambda document: (
+            f"{document.get_kind_display()}-{document.review.case.number or document.review_id}"
+        ),
     )
-    response = HttpResponse(data, content_type=content_type)
-    name = (
-        f"{document.get_kind_display()}-{document.review.case.number or document.review_id}.{form}"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _may_see_figures(officer: Officer) -> bool:
@@ -358,10 +349,9 @@ def figures(request: HttpRequest) -> HttpResponse:
     year_value = year_param(request.GET, default=timezone.localdate().year)
     data = figures_for(agency_id=officer.unit.agency_id, year=year_value)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
+        return attachment(
             figures_xlsx(data),
+            filename=f"review-figures-{year_value}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="review-figures-{year_value}.xlsx"'
-        return response
     return render(request, "review/figures.html", {"figures": data, "year": year_value})

@@ -94,3 +94,13 @@ def test_the_account_never_owes_more_than_twice_the_fine_nor_less_than_nothing(
     fine = sum(a for _, a in parts)
     assert 0 <= money.late_fee <= fine
     assert money.principal == fine and money.outstanding >= 0
+
+
+def test_the_on_spot_limits_are_worded_as_article_51_words_them():
+    from sanxiang.cases.fines import ON_SPOT_LIMITS, chinese_number
+
+    assert ON_SPOT_LIMITS.text() == "公民二百元、法人或者其他组织三千元"
+    assert ON_SPOT_LIMITS.text(upto="以下") == "公民二百元以下、法人或者其他组织三千元以下"
+    assert [chinese_number(Decimal(n)) for n in (15, 100, 205, 1001, 3050)] == [
+        "十五", "一百", "二百零五", "一千零一", "三千零五十",
+    ]  # fmt: skip

@@ -290,3 +290,18 @@ def test_a_recorded_statement_or_waiver_ends_the_wait_and_keeps_the_hearing_wind
         assert case.state == "notified" and case.step_due_on == date(2026, 5, 27)
         # Stated, but the five days to ask for a hearing still run (第六十四条).
         assert "届满前不得作出决定" in refused(staff.head, general_case, "decide")
+
+
+def test_the_on_spot_guard_reads_the_one_article_51_limit(staff, on_spot_case):
+    from sanxiang.cases.fines import ON_SPOT_LIMITS
+
+    for kind in ("person", "organisation"):
+        limit = ON_SPOT_LIMITS.for_party(kind)
+        message = refused(
+            staff.zhang, on_spot_case(kind, limit + Decimal("0.01")), "decide_on_spot"
+        )
+        assert f"超过当场处罚限额（{ON_SPOT_LIMITS.text()}）" in message
+        decided = case_transition(
+            actor=staff.zhang, case_id=on_spot_case(kind, limit).pk, action="decide_on_spot"
+        )
+        assert decided.state == "served"

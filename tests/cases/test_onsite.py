@@ -347,3 +347,29 @@ def test_a_position_no_phone_reports_is_ignored_not_a_server_error(
     assert response.status_code == 400
     assert "请填写拍摄地点" in response.content.decode()
     assert not EvidenceItem.objects.exists()
+
+
+def test_the_phone_form_and_the_on_spot_step_refuse_with_the_one_article_51_limit(
+    client, staff, officer, articles
+):
+    """The phone page shows, and the general ``decide_on_spot`` guard applies, the same
+    ``fines.ON_SPOT_LIMITS``: its amount passes, a cent more is refused in its words."""
+    from sanxiang.cases.fines import ON_SPOT_LIMITS
+
+    case = open_case(client, staff)
+    url = reverse("cases:onsite-penalty", args=[case.pk])
+    page = client.get(url).content.decode()
+    assert f'data-limit-person="{ON_SPOT_LIMITS.person}"' in page
+    assert f'data-limit-organisation="{ON_SPOT_LIMITS.organisation}"' in page
+    assert f"当场处罚限额：{ON_SPOT_LIMITS.text(upto='以下')}罚款或者警告" in page
+    choice = {
+        "facts": "当事人在人民路 100 号门前占道摆摊",
+        "violated": articles[14].pk,
+        "penalty": articles[36].pk,
+        "penalty_kind": "fine",
+    }
+    over = client.post(url, {**choice, "fine_yuan": str(ON_SPOT_LIMITS.person + Decimal("0.01"))})
+    assert over.status_code == 400
+    assert f"超过当场处罚限额（{ON_SPOT_LIMITS.text()}）" in over.content.decode()
+    at_limit = client.post(url, {**choice, "fine_yuan": str(ON_SPOT_LIMITS.person)})
+    assert at_limit["Location"] == reverse("cases:onsite-confirm", args=[case.pk])

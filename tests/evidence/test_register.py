@@ -125,12 +125,12 @@ def test_a_supervisor_cannot_register_records(people):
 
 
 def test_a_failure_after_storing_leaves_no_orphan_blob(people, _evidence_storage, monkeypatch):
-    import sanxiang.evidence.services as services
+    import sanxiang.ledger.events as events
 
     def broken(**kwargs):
         raise RuntimeError("ledger unavailable")
 
-    monkeypatch.setattr(services, "ledger_append", broken)
+    monkeypatch.setattr(events, "ledger_append", broken)
     with pytest.raises(RuntimeError):
         evidence_register(actor=people.zhang, upload=upload(), metadata=metadata(people))
     assert not EvidenceItem.objects.exists() and not Blob.objects.exists()

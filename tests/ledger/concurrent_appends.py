@@ -1,7 +1,8 @@
 """Many threads append at once, each on its own database connection (run by test_concurrency).
 
 Usage: python -m tests.ledger.concurrent_appends THREADS PER_THREAD
-Prints one JSON line: the log size before and after, and the sequences this run wrote.
+Prints one JSON line: the installation log's size before and after, the positions this run
+wrote in it, and how many entries all logs hold after.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ django.setup()
 
 from django.db import connection
 
-from sanxiang.ledger.selectors import tree_size
+from sanxiang.ledger.selectors import entries_total, log_for, tree_size
 from sanxiang.ledger.services import ledger_append
 
 
 def main(threads: int, per_thread: int) -> None:
-    before = tree_size()
+    before = tree_size(log=log_for(agency_id=None))
     written: list[int] = []
     lock = threading.Lock()
     barrier = threading.Barrier(threads)
@@ -41,7 +42,7 @@ def main(threads: int, per_thread: int) -> None:
                     object_id=f"{worker}-{i}",
                 )
                 with lock:
-                    written.append(entry.sequence)
+                    written.append(entry.index)
         except Exception as exc:  # reported to the test, which fails on any
             failures.append(repr(exc))
         finally:
@@ -54,7 +55,13 @@ def main(threads: int, per_thread: int) -> None:
         thread.join()
     print(
         json.dumps(
-            {"before": before, "after": tree_size(), "written": written, "failures": failures}
+            {
+                "before": before,
+                "after": tree_size(log=log_for(agency_id=None)),
+                "total": entries_total(),
+                "written": written,
+                "failures": failures,
+            }
         )
     )
 

@@ -22,12 +22,18 @@ def appended(db):
             )
         from sanxiang.ledger.models import LedgerEntry
 
-        return [e.leaf.encode() for e in LedgerEntry.objects.order_by("sequence")]
+        return [e.leaf.encode() for e in LedgerEntry.objects.order_by("log", "index")]
 
     return append
 
 
-LEDGER_TABLES = ("ledger_ledgerentry", "ledger_ledgernode", "ledger_signingkey", "ledger_treehead")
+LEDGER_TABLES = (
+    "ledger_ledgerentry",
+    "ledger_ledgernode",
+    "ledger_signingkey",
+    "ledger_treehead",
+    "ledger_ledgerlog",
+)
 
 
 def lift_triggers(tables: tuple[str, ...] = LEDGER_TABLES) -> None:

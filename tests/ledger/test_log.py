@@ -10,18 +10,21 @@ from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 
 from sanxiang.ledger import merkle, selectors
 from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.models import LedgerEntry, LedgerNode, SigningKey, TreeHead
+from sanxiang.ledger.models import LedgerEntry, LedgerLog, LedgerNode, SigningKey, TreeHead
 from sanxiang.ledger.services import ledger_append, tree_head_sign
 from sanxiang.ledger.signing import SM2, verify_signature
 
 
-def test_each_event_is_a_canonical_leaf_at_the_next_sequence(appended):
+def test_each_event_is_a_canonical_leaf_at_the_next_position_of_its_agency_log(appended):
     leaves = appended(3)
     body = json.loads(leaves[2])
-    assert body["sequence"] == body["previous_size"] == 2
+    entry = LedgerEntry.objects.get(index=2)
+    assert body["log"] == "agency:7" and body["index"] == entry.index == 2
+    assert body["sequence"] == entry.sequence
     assert body["actor"] == "user:1" and body["agency"] == 7
     assert body["object_type"] == "test.thing" and body["object_id"] == "2"
     assert body["content_sha256"] == f"{2:064x}"
@@ -31,13 +34,14 @@ def test_each_event_is_a_canonical_leaf_at_the_next_sequence(appended):
 
 def test_root_and_proofs_from_stored_subtrees_equal_the_pure_maths(appended):
     leaves = appended(13)
+    log = selectors.log_for(agency_id=7)
     for size in range(1, 14):
-        assert selectors.root_at(size) == merkle.root(leaves[:size])
+        assert selectors.root_at(size, log=log) == merkle.root(leaves[:size])
         for index in range(size):
-            proof = selectors.inclusion_proof(index=index, size=size)
+            proof = selectors.inclusion_proof(index=index, size=size, log=log)
             assert proof == merkle.inclusion_proof(leaves[:size], index)
         for first in range(1, size + 1):
-            proof = selectors.consistency_proof(first=first, second=size)
+            proof = selectors.consistency_proof(first=first, second=size, log=log)
             assert proof == merkle.consistency_proof(leaves[:size], first)
 
 
@@ -49,12 +53,13 @@ def test_appends_store_one_hash_per_complete_subtree(appended):
 
 def test_proof_requests_outside_the_log_are_refused_in_chinese(appended):
     appended(4)
+    log = selectors.log_for(agency_id=7)
     with pytest.raises(selectors.ProofRequestError, match="超出范围"):
-        selectors.inclusion_proof(index=0, size=5)
+        selectors.inclusion_proof(index=0, size=5, log=log)
     with pytest.raises(selectors.ProofRequestError, match="不在大小为 4 的树中"):
-        selectors.inclusion_proof(index=4, size=4)
+        selectors.inclusion_proof(index=4, size=4, log=log)
     with pytest.raises(selectors.ProofRequestError, match="一致性"):
-        selectors.consistency_proof(first=0, second=4)
+        selectors.consistency_proof(first=0, second=4, log=log)
 
 
 def test_an_event_rolls_back_with_the_change_it_records(db):
@@ -77,7 +82,7 @@ def test_canonical_json_refuses_floats():
         canonical_json({"fine": 12.5})
 
 
-@pytest.mark.parametrize("model", [LedgerEntry, LedgerNode, TreeHead, SigningKey])
+@pytest.mark.parametrize("model", [LedgerEntry, LedgerNode, TreeHead, SigningKey, LedgerLog])
 def test_database_refuses_update_and_delete(appended, model):
     appended(2)
     tree_head_sign()
@@ -96,6 +101,10 @@ def test_postgresql_refuses_truncate(appended):
     if connection.vendor != "postgresql":
         pytest.skip("TRUNCATE exists only on PostgreSQL")
     appended(1)
+    with connection.cursor() as cursor:
+        # The test's own transaction still has deferred foreign-key checks pending (entries
+        # point to their log), which PostgreSQL would report before the trigger could refuse.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
@@ -170,3 +179,12 @@ def test_a_signing_failure_does_not_lose_the_event(db, monkeypatch):
     entry = ledger_append(actor="system", action="a", object_type="t", object_id=1)
     assert LedgerEntry.objects.filter(sequence=entry.sequence).exists()
     assert not TreeHead.objects.exists()
+
+
+def test_admin_lists_logs_entries_and_heads_with_their_log(appended, admin_client):
+    appended(3)
+    tree_head_sign()
+    for name in ("ledgerlog", "ledgerentry", "treehead"):
+        page = admin_client.get(reverse(f"admin:ledger_{name}_changelist"))
+        assert page.status_code == 200, name
+        assert "agency:7" in page.content.decode(), name

@@ -90,7 +90,7 @@ def test_admin_bulk_delete_and_its_events_are_one_transaction(
     client, django_user_model, agency, monkeypatch
 ):
     """Django runs the "delete selected" action outside a transaction; ours makes it one."""
-    import sanxiang.ledger.admin_support as support
+    import sanxiang.ledger.events as support
     from sanxiang.org.models import Unit
 
     admin = django_user_model.objects.create_superuser("root", password="correct horse battery")

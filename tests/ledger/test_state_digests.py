@@ -130,10 +130,11 @@ def test_verify_reports_every_problem(published, capsys):
     sql("UPDATE cases_case SET fine_yuan = 50 WHERE id = %s", [published.case_id])
     sql("UPDATE disclosure_publication SET public_text = 'x' WHERE id = %s", [published.pk])
     lift_triggers()
-    sql("UPDATE ledger_ledgerentry SET actor = 'user:999' WHERE sequence = 3")
+    entry = LedgerEntry.objects.order_by("sequence")[3]
+    sql("UPDATE ledger_ledgerentry SET actor = 'user:999' WHERE sequence = %s", [entry.sequence])
     found = problems()
     assert len(found) == 3, found
-    assert found[0].startswith("entry 3: field 'actor'")
+    assert found[0].startswith(f"{entry.log.key} entry {entry.index}: field 'actor'")
     with time_machine.travel(NOON, tick=False), pytest.raises(SystemExit) as caught:
         call_command("ledger", "verify")
     assert caught.value.code == 1

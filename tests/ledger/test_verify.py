@@ -11,8 +11,10 @@ from django.db import connection
 from sanxiang.ledger import merkle
 from sanxiang.ledger.models import LedgerEntry, LedgerNode, TreeHead
 from sanxiang.ledger.services import tree_head_sign
-from sanxiang.ledger.verify import verify_ledger
+from sanxiang.ledger.verify import installation_root, verify_ledger
 from tests.ledger.conftest import lift_triggers
+
+EMPTY = merkle.EMPTY_ROOT
 
 
 def sql(statement: str, params: list[str | int | bytes] | None = None) -> None:
@@ -30,55 +32,59 @@ def signed_log(appended):
 def test_an_untouched_log_verifies(signed_log):
     report = verify_ledger()
     assert report.ok, report.problem
-    assert (report.size, report.root) == (13, merkle.root(signed_log))
-    assert report.heads_checked == 2  # the first event's automatic head and the test's
+    assert report.logs == {"agency:7": (13, merkle.root(signed_log)), "installation": (0, EMPTY)}
+    assert report.size == 13 and report.root == installation_root(report.logs)
+    # the first event's automatic head, the test's, and the installation log's first (empty)
+    assert report.heads_checked == 3
 
 
 def test_cli_prints_ok_with_size_and_root(signed_log):
     out = StringIO()
     call_command("ledger", "verify", stdout=out)
-    assert out.getvalue().splitlines()[0] == f"OK size=13 root={merkle.root(signed_log).hex()}"
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("OK size=13 root=") and lines[0].endswith(" logs=2")
+    assert f"log agency:7 size=13 root={merkle.root(signed_log).hex()}" in lines
 
 
 def test_cli_exits_1_and_names_the_first_bad_entry(signed_log, capsys):
     lift_triggers()
-    sql("UPDATE ledger_ledgerentry SET action = 'test.forged' WHERE sequence = 6")
+    sql("""UPDATE ledger_ledgerentry SET action = 'test.forged' WHERE "index" = 6""")
     with pytest.raises(SystemExit) as caught:
         call_command("ledger", "verify")
     assert caught.value.code == 1
-    assert "entry 6: field 'action'" in capsys.readouterr().err
+    assert "agency:7 entry 6: field 'action'" in capsys.readouterr().err
 
 
 def test_a_flipped_byte_in_a_leaf_is_found(signed_log):
     lift_triggers()
-    leaf = LedgerEntry.objects.get(sequence=4).leaf
+    leaf = LedgerEntry.objects.get(index=4).leaf
     sql(
-        "UPDATE ledger_ledgerentry SET leaf = %s WHERE sequence = 4",
+        'UPDATE ledger_ledgerentry SET leaf = %s WHERE "index" = 4',
         [leaf.replace("test.thing", "test.thinG")],
     )
-    assert verify_ledger().problem.startswith("entry 4:")
+    assert verify_ledger().problem.startswith("agency:7 entry 4:")
 
 
 def test_a_consistently_rewritten_entry_is_found_by_its_hash(signed_log):
     """Row and leaf changed together still disagree with the stored tree."""
     lift_triggers()
-    leaf = LedgerEntry.objects.get(sequence=9).leaf.replace("test.recorded", "test.rewritten")
+    leaf = LedgerEntry.objects.get(index=9).leaf.replace("test.recorded", "test.rewritten")
     sql(
-        "UPDATE ledger_ledgerentry SET leaf = %s, action = 'test.rewritten' WHERE sequence = 9",
+        """UPDATE ledger_ledgerentry SET leaf = %s, action = 'test.rewritten' WHERE "index" = 9""",
         [leaf],
     )
-    assert "entry 9: stored subtree hash" in verify_ledger().problem
+    assert "agency:7 entry 9: stored subtree hash" in verify_ledger().problem
 
 
 def test_a_rewritten_entry_with_recomputed_nodes_is_found_by_the_signed_head(signed_log):
     """An attacker who also recomputes every stored hash cannot re-sign the tree head."""
     lift_triggers()
-    leaf = LedgerEntry.objects.get(sequence=2).leaf.replace("test.recorded", "test.rewritten")
+    leaf = LedgerEntry.objects.get(index=2).leaf.replace("test.recorded", "test.rewritten")
     sql(
-        "UPDATE ledger_ledgerentry SET leaf = %s, action = 'test.rewritten' WHERE sequence = 2",
+        """UPDATE ledger_ledgerentry SET leaf = %s, action = 'test.rewritten' WHERE "index" = 2""",
         [leaf],
     )
-    leaves = [e.leaf.encode() for e in LedgerEntry.objects.order_by("sequence")]
+    leaves = [e.leaf.encode() for e in LedgerEntry.objects.order_by("index")]
     for node in LedgerNode.objects.all():
         start, end = node.index << node.level, (node.index + 1) << node.level
         sql(
@@ -99,15 +105,17 @@ def test_a_flipped_byte_in_a_stored_hash_is_found(signed_log):
 
 def test_a_deleted_entry_in_the_middle_is_found(signed_log):
     lift_triggers()
-    sql("DELETE FROM ledger_ledgerentry WHERE sequence = 5")
-    assert verify_ledger().problem == "entry 5 is missing: the next stored entry is 6"
+    sql('DELETE FROM ledger_ledgerentry WHERE "index" = 5')
+    assert verify_ledger().problem == "agency:7 entry 5 is missing: the next stored entry is 6"
 
 
 def test_entries_removed_from_the_end_are_found_by_the_signed_head(signed_log):
     lift_triggers()
-    sql("DELETE FROM ledger_ledgerentry WHERE sequence >= 11")
+    sql('DELETE FROM ledger_ledgerentry WHERE "index" >= 11')
     sql("DELETE FROM ledger_ledgernode WHERE id > (SELECT MAX(id) FROM ledger_ledgernode) - 4")
-    assert "signed for size 13 but the log has only 11 entries" in verify_ledger().problem
+    assert (
+        "signed for agency:7 at size 13 but the log has only 11 entries" in verify_ledger().problem
+    )
 
 
 def test_a_tampered_tree_head_is_found(signed_log):
@@ -138,7 +146,8 @@ def test_a_head_re_signed_with_a_foreign_key_is_refused(signed_log, monkeypatch,
     assert head is not None
     payload = head.payload.replace(head.key.key_id, foreign.key_id)
     TreeHead.objects.create(
-        size=head.size, root=head.root, signed_at=head.signed_at, key=key, payload=payload,
+        log=head.log, size=head.size, root=head.root, signed_at=head.signed_at, key=key,
+        payload=payload,
         signature=foreign.sign(payload.encode()),
     )  # fmt: skip
     assert "which is neither this installation's key" in verify_ledger().problem

@@ -80,7 +80,7 @@ def remove_from(size: int) -> None:
     lift_triggers()
     doomed = [node.pk for node in LedgerNode.objects.all() if (node.index + 1) << node.level > size]
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM ledger_ledgerentry WHERE sequence >= %s", [size])
+        cursor.execute('DELETE FROM ledger_ledgerentry WHERE "index" >= %s', [size])
         cursor.execute("DELETE FROM ledger_treehead WHERE size > %s", [size])
         for pk in doomed:
             cursor.execute("DELETE FROM ledger_ledgernode WHERE id = %s", [pk])

@@ -7,8 +7,10 @@ One module per subdomain; this package re-exports the names the rest of the code
 - ``assessment``: the proposal (``case_assess``), the legal basis, ``decision_extend``;
 - ``transition``: ``case_transition``, the only code that changes ``Case.state``;
 - ``documents``: ``document_generate``, ``document_open``;
-- ``onsite``: photos on the spot, 当场处罚, on-site inspection records;
+- ``onsite``: the phone's 现场执法 flow (opening on the spot, photos, 当场处罚, on-site
+  inspection records and results), the one module ``cases/onsite.py`` writes through;
 - ``execution``: payments, schedules, remedies, execution steps, deadline recomputation;
+- ``page_access``: ``case_page_open``, the recorded look at a case page (案件调阅记录);
 - ``_common``: ``CaseRefused``, the case snapshot and its ledger record, shared helpers.
 
 A test that replaces a module-level name must patch it in the submodule that uses it
@@ -43,10 +45,19 @@ from sanxiang.cases.services.execution import (
 )
 from sanxiang.cases.services.onsite import (
     ONSITE_STATES,
+    TWO_OFFICERS,
+    OnsiteParty,
+    OnsiteStart,
+    OnSpotPenalty,
     Position,
+    inspection_check_on_site,
     inspection_record_on_site,
+    inspection_result_record,
     on_spot_convert,
     on_spot_decide,
+    on_spot_decision_document,
+    on_spot_penalty_set,
+    onsite_case_open,
     onsite_photo_add,
 )
 from sanxiang.cases.services.opening import (
@@ -56,6 +67,7 @@ from sanxiang.cases.services.opening import (
     number_allocate,
     party_add,
 )
+from sanxiang.cases.services.page_access import case_page_open
 from sanxiang.cases.services.transition import case_transition
 
 __all__ = [
@@ -65,13 +77,18 @@ __all__ = [
     "ONSITE_STATES",
     "PAYMENT_OPEN_IN",
     "REMEDY_OPEN_IN",
+    "TWO_OFFICERS",
     "Assessment",
     "CaseRefused",
     "NewCase",
+    "OnSpotPenalty",
+    "OnsiteParty",
+    "OnsiteStart",
     "Position",
     "case_assess",
     "case_basis_set",
     "case_open",
+    "case_page_open",
     "case_transition",
     "court_application_record",
     "decision_extend",
@@ -81,10 +98,15 @@ __all__ = [
     "evidence_reference",
     "execution_step_record",
     "handlers_set",
+    "inspection_check_on_site",
     "inspection_record_on_site",
+    "inspection_result_record",
     "number_allocate",
     "on_spot_convert",
     "on_spot_decide",
+    "on_spot_decision_document",
+    "on_spot_penalty_set",
+    "onsite_case_open",
     "onsite_photo_add",
     "party_add",
     "payment_deadlines_recompute",

@@ -8,49 +8,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sanxiang.cases.access import CaseAction, case_allows
+from sanxiang.cases.events import case_event_named, case_recorded, case_snapshot_sha256
 from sanxiang.cases.models import Case
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.money import MoneyRefused, money_parse
 from sanxiang.errors import DomainError
 from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex
-from sanxiang.org.models import Officer, Role
+from sanxiang.ledger.services import sha256_hex
+from sanxiang.org.models import Officer
 
 
 class CaseRefused(DomainError):
     """A change to a case that the rules do not allow; nothing was changed."""
 
 
-def _snapshot_sha256(case: Case) -> str:
-    """SHA-256 of the case's state as recorded with each event."""
-    return sha256_hex(
-        canonical_json(
-            {
-                "id": case.pk,
-                "procedure": case.procedure,
-                "state": case.state,
-                "number": case.number,
-                "title": case.title,
-                "facts": case.facts,
-                "fine_yuan": str(case.fine_yuan) if case.fine_yuan is not None else None,
-                "registered_on": case.registered_on.isoformat() if case.registered_on else None,
-                "decided_on": case.decided_on.isoformat() if case.decided_on else None,
-                "hearing_right": case.hearing_right,
-                "complex_or_major": case.complex_or_major,
-                "penalty_kinds": sorted(case.penalty_kinds),
-                "amount_involved_yuan": (
-                    str(case.amount_involved_yuan)
-                    if case.amount_involved_yuan is not None
-                    else None
-                ),
-                "review_flags": sorted(case.review_flags),
-                "handlers": sorted(case.handlers.values_list("pk", flat=True)),
-                "parties": sorted(case.parties.values_list("pk", flat=True)),
-                "violated_articles": sorted(case.violated_articles.values_list("pk", flat=True)),
-                "penalty_articles": sorted(case.penalty_articles.values_list("pk", flat=True)),
-            }
-        )
-    )
+# The case snapshot each step and edit records: computed in ``cases.events``.
+_snapshot_sha256 = case_snapshot_sha256
 
 
 def proposal_sha256(case: Case) -> str:
@@ -83,19 +57,13 @@ def proposal_sha256(case: Case) -> str:
 
 
 def _record(case: Case, actor: Officer, action: str) -> None:
-    ledger_append(
-        actor=actor.ledger_actor,
-        action=f"cases.case.{action}",
-        object_type="cases.case",
-        object_id=case.pk,
-        agency_id=case.agency_id,
-        content_sha256=_snapshot_sha256(case),
-    )
+    case_recorded(case, actor.ledger_actor, case_event_named(action))
 
 
 def _case_for_update(case_id: int, actor: Officer) -> Case:
-    case = Case.objects.select_for_update().filter(pk=case_id).first()
-    if case is None or case.agency_id != actor.unit.agency_id:
+    in_reach = Case.objects.visible_to(actor, CaseAction.ACT)
+    case = in_reach.select_for_update().filter(pk=case_id).first()
+    if case is None:
         raise CaseRefused(
             "未找到该案件，或您无权办理。", log_message=f"case {case_id} not for {actor.pk}"
         )
@@ -103,8 +71,7 @@ def _case_for_update(case_id: int, actor: Officer) -> Case:
 
 
 def _may_edit(case: Case, actor: Officer) -> None:
-    is_head = actor.has_role(Role.HEAD)
-    if not is_head and not case.handlers.filter(pk=actor.pk).exists():
+    if not case_allows(actor, CaseAction.CHANGE, case):
         raise CaseRefused(
             "只有本案承办人或负责人可以修改本案。", log_message=f"{actor.pk} not handler"
         )

@@ -10,12 +10,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.cases.events import decision_extended
 from sanxiang.cases.models import (
     Case,
     CaseRules,
     DecisionExtension,
     PenaltyKind,
-    Procedure,
     ReviewFlag,
 )
 from sanxiang.cases.services._common import (
@@ -25,11 +25,9 @@ from sanxiang.cases.services._common import (
     _money,
     _record,
 )
-from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.definitions import PROCEDURES, open_in_any
 from sanxiang.core.deadlines import CalendarDays
 from sanxiang.core.workdays import get_calendar
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex
 from sanxiang.org.models import Article, Officer, Role
 
 
@@ -47,14 +45,11 @@ class Assessment:
     review_flags: tuple[str, ...] = ()
 
 
-# The proposal can change until it goes to 法制审核 (or back to the handlers from it): what the
-# reviewer passed is what is decided.
-ASSESSMENT_OPEN_IN = {
-    "clue", "investigating", "investigated", "notified", "hearing_requested", "hearing_noticed",
-    "heard", "review_returned", "proposed", "on_site", "planned", "checked",
-}  # fmt: skip
-# Whether the penalty is within 听证 scope decides what the notice says (第四十四条、第六十四条).
-HEARING_RIGHT_OPEN_IN = {"clue", "investigating", "investigated", "proposed"}
+# Declared on the procedures (workflow/definitions.py, their ``activities``): the proposal can
+# change until it goes to 法制审核 (or back to the handlers from it); whether the penalty is within
+# 听证 scope decides what the notice says (第四十四条、第六十四条).
+ASSESSMENT_OPEN_IN = open_in_any("assessment")
+HEARING_RIGHT_OPEN_IN = open_in_any("hearing_right")
 
 
 def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case:
@@ -103,14 +98,9 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
     return case
 
 
-# 违法依据 and 处罚依据 are set while the facts are being established; after the investigation
-# they are what the review, the notice and the decision rely on.
+# 违法依据 and 处罚依据 are set while the facts are being established (declared per procedure).
 BASIS_OPEN_IN: dict[str, frozenset[str]] = {
-    Procedure.PENALTY_GENERAL: frozenset({"clue", "investigating"}),
-    Procedure.PENALTY_SIMPLE: frozenset({"on_site"}),
-    # What the 负责人 approves (and a reviewer passed) is what is enforced.
-    Procedure.COERCIVE_MEASURE: frozenset({"proposed", "review_returned"}),
-    Procedure.INSPECTION: frozenset({"planned", "checked"}),
+    code: definition.open_in("basis") for code, definition in PROCEDURES.items()
 }
 
 
@@ -144,10 +134,7 @@ def case_basis_set(
 
 
 # Before the decision, a registered general-procedure case may have its 90 days extended.
-EXTENSION_OPEN_IN = {
-    "investigating", "investigated", "notified", "hearing_requested", "hearing_noticed", "heard",
-    "under_review", "review_returned", "committee", "reviewed", "discussed",
-}  # fmt: skip
+EXTENSION_OPEN_IN = open_in_any("extension")
 
 
 def decision_extend(
@@ -196,20 +183,5 @@ def decision_extend(
             case=case, days=days, reason=reason.strip(), collective=collective,
             previous_due_on=previous, new_due_on=case.decision_due_on, approved_by=actor,
         )  # fmt: skip
-        ledger_append(
-            actor=actor.ledger_actor,
-            action="cases.case.decision_extended",
-            object_type="cases.case",
-            object_id=case.pk,
-            agency_id=case.agency_id,
-            content_sha256=sha256_hex(
-                canonical_json(
-                    {
-                        "case": case.pk, "days": days, "reason": extension.reason,
-                        "collective": collective, "previous": previous.isoformat(),
-                        "new": case.decision_due_on.isoformat(), "approved_by": actor.pk,
-                    }
-                )
-            ),
-        )  # fmt: skip
+        decision_extended(extension)
     return extension

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.document_inputs import InputError, inputs_clean
 from sanxiang.cases.documents import (
     KINDS,
@@ -22,21 +23,25 @@ from sanxiang.cases.documents import (
     is_available,
     render_docx,
 )
+from sanxiang.cases.events import (
+    CaseEvent,
+    document_downloaded,
+    document_generated,
+    document_inputs_sha256,
+)
 from sanxiang.cases.models import Case, CaseDocument
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_ensure
+from sanxiang.cases.selectors import case_get_for
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, _snapshot_sha256
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.workdays import get_calendar
-from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob, store_blob
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.models import LedgerEntry
-from sanxiang.ledger.services import ledger_append, sha256_hex
-from sanxiang.org.models import Officer, Role
+from sanxiang.ledger.services import sha256_hex
+from sanxiang.org.models import Officer
 
 
 def _document_checks(case: Case, actor: Officer, kind: str) -> None:
-    if not actor.has_role(Role.HEAD) and not case.handlers.filter(pk=actor.pk).exists():
+    if not case_allows(actor, CaseAction.CHANGE, case):
         raise CaseRefused(
             "只有本案承办人或负责人可以制作文书。", log_message=f"{actor.pk} not handler"
         )
@@ -85,8 +90,6 @@ def document_generate(
     Rendering and the PDF conversion (seconds) happen before the transaction, so the case row
     is locked only briefly; inside it the case must still be as it was rendered.
     """
-    from sanxiang.cases.selectors import case_get_for
-
     if kind not in KINDS:
         raise CaseRefused("没有这种文书。", log_message=f"unknown document kind {kind!r}")
     case = case_get_for(actor, case_id)
@@ -95,19 +98,8 @@ def document_generate(
     rendered_from = _snapshot_sha256(case)
     code = secrets.token_hex(6)
     # The 负责人 who approved: who took 立案 (立案审批表) or 结案 (结案审批表).
-    approved_by = (
-        LedgerEntry.objects.filter(
-            object_type="cases.case",
-            object_id=str(case.pk),
-            action="cases.case.close" if kind == "closing_approval" else "cases.case.register",
-        )
-        .values_list("actor", flat=True)
-        .first()
-    )
-    approver = ""
-    if approved_by and approved_by.startswith("user:"):
-        head = Officer.objects.filter(user_id=int(approved_by[5:])).first()
-        approver = head.name if head else ""
+    head = case.closed_by if kind == "closing_approval" else case.registered_by
+    approver = head.name if head else ""
     # Documents for the party print his 查询码 (issued with the first of them).
     party_code = (
         party_code_ensure(actor=actor, case_id=case.pk).code
@@ -154,53 +146,27 @@ def document_generate(
             fields=fields,
             created_by=actor,
         )
-        ledger_append(
-            actor=actor.ledger_actor,
-            action="cases.document.generated",
-            object_type="cases.casedocument",
-            object_id=document.pk,
-            agency_id=case.agency_id,
-            content_sha256=document.pdf_sha256,
-        )
-        if fields:
-            # What was typed (笔录内容、送达方式 …) is recorded too, so it cannot change unseen.
-            ledger_append(
-                actor=actor.ledger_actor,
-                action="cases.document.inputs",
-                object_type="cases.casedocument",
-                object_id=document.pk,
-                agency_id=case.agency_id,
-                content_sha256=document_fields_sha256(fields),
-            )
+        document_generated(document, actor)
     return document
 
 
 def document_fields_sha256(fields: dict[str, Any]) -> str:
-    return sha256_hex(canonical_json(fields))
+    return document_inputs_sha256(fields)
 
 
 def document_open(*, actor: Officer, document_id: int, form: str) -> tuple[CaseDocument, bytes]:
     """The bytes of a stored document version; each download is recorded."""
-    from sanxiang.cases.selectors import case_get_for
-
-    document = CaseDocument.objects.select_related("case").filter(pk=document_id).first()
-    try:
-        in_scope = document is not None and case_get_for(actor, document.case_id) is not None
-    except DomainError:
-        in_scope = False
-    if document is None or not in_scope:
+    document = (
+        CaseDocument.objects.select_related("case")
+        .filter(pk=document_id, case__in=Case.objects.visible_to(actor, CaseAction.VIEW))
+        .first()
+    )
+    if document is None:
         raise CaseRefused(
             "未找到该文书，或您无权查看。", log_message=f"document {document_id} not for {actor.pk}"
         )
     digest = document.pdf_sha256 if form == "pdf" else document.docx_sha256
     with transaction.atomic():
-        ledger_append(
-            actor=actor.ledger_actor,
-            action="cases.document.downloaded",
-            object_type="cases.casedocument",
-            object_id=document.pk,
-            agency_id=document.case.agency_id,
-            content_sha256=digest,
-        )
+        document_downloaded(document, actor.ledger_actor, CaseEvent.DOCUMENT_DOWNLOADED, digest)
     with open_blob(blob_name(digest)) as handle:
         return document, handle.read()

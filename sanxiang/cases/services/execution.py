@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from sanxiang.cases.access import CaseAction, case_allows
+from sanxiang.cases.events import CaseEvent, case_execution_recorded, case_recorded
 from sanxiang.cases.execution import case_account
 from sanxiang.cases.models import (
     Case,
@@ -30,15 +32,13 @@ from sanxiang.cases.models import (
     RemedyStepKind,
     ScheduleKind,
 )
-from sanxiang.cases.services._common import CaseRefused, _case_for_update, _money, _snapshot_sha256
+from sanxiang.cases.services._common import CaseRefused, _case_for_update, _money
 from sanxiang.cases.services.transition import case_transition
 from sanxiang.cases.signing import Signed
 from sanxiang.cases.workflow import observers
-from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.definitions import PROCEDURES, is_open, open_in_any
 from sanxiang.cases.workflow.periods import INSTALMENT_DEADLINE_BASIS, PAYMENT_DEADLINE
 from sanxiang.core.workdays import get_calendar
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex
 from sanxiang.org.models import Officer, Role
 
 logger = logging.getLogger(__name__)
@@ -46,13 +46,11 @@ logger = logging.getLogger(__name__)
 
 # --- 执行: records the execution steps read ------------------------------------------------------
 
-# Money can be received and performance recorded while the decision awaits execution.
-PAYMENT_OPEN_IN = frozenset({"served", "demanded", "court_applied"})
-# 复议/诉讼 can be brought once there is a decision, also after it was executed (the periods run
-# from service, 行政复议法第二十条、行政诉讼法第四十六条).
-REMEDY_OPEN_IN = frozenset(
-    {"decided", "served", "demanded", "court_applied", "executed", "ended", "closed"}
-)
+# Declared on the procedures (execution_activities): money can be received and performance
+# recorded while the decision awaits execution; 复议/诉讼 can be brought once there is a
+# decision, also after it was executed (the periods run from service).
+PAYMENT_OPEN_IN = open_in_any("payment")
+REMEDY_OPEN_IN = open_in_any("remedy")
 CENT = Decimal("0.01")
 # 行政处罚法第六十八条第一项: up to 100 yuan may be collected on the spot.
 ON_SPOT_COLLECTION_LIMIT = Decimal("100")
@@ -60,9 +58,7 @@ ON_SPOT_COLLECTION_LIMIT = Decimal("100")
 
 def _execution_case(case_id: int, actor: Officer, states: frozenset[str], what: str) -> Case:
     case = _case_for_update(case_id, actor)
-    if not actor.is_active or (
-        not actor.has_role(Role.HEAD) and not case.handlers.filter(pk=actor.pk).exists()
-    ):
+    if not case_allows(actor, CaseAction.CHANGE, case):
         raise CaseRefused(
             f"只有本案承办人或负责人可以登记{what}。", log_message=f"{actor.pk} not handler"
         )
@@ -91,14 +87,7 @@ def _past_date(value: date, label: str, case: Case) -> None:
 
 
 def _record_execution(case: Case, actor: Officer, verb: str, content: dict[str, Any]) -> None:
-    ledger_append(
-        actor=actor.ledger_actor,
-        action=f"cases.case.{verb}",
-        object_type="cases.case",
-        object_id=case.pk,
-        agency_id=case.agency_id,
-        content_sha256=sha256_hex(canonical_json({"case": case.pk, **content})),
-    )
+    case_execution_recorded(case, actor, CaseEvent.named(f"cases.case.{verb}"), content)
 
 
 def _follow_payment_due(case: Case, today: date) -> None:
@@ -210,7 +199,7 @@ def schedule_approve(
             raise CaseRefused(
                 "暂缓或者分期缴纳须经行政机关负责人批准。", log_message=f"{actor.pk} not head"
             )
-        if case.state != "served":
+        if not is_open("schedule", case.procedure, case.state):
             raise CaseRefused(
                 "只有已送达、尚未催告的罚款可以批准暂缓或者分期缴纳。",
                 log_message=f"case {case.pk} schedule in {case.state}",
@@ -355,7 +344,7 @@ def execution_step_record(
     if kind == ExecutionStepKind.PERFORMED and not note.strip():
         raise CaseRefused("请写明履行情况。", log_message="performance without note")
     with transaction.atomic():
-        states = PAYMENT_OPEN_IN if kind == ExecutionStepKind.PERFORMED else {"court_applied"}
+        states = PAYMENT_OPEN_IN if kind == ExecutionStepKind.PERFORMED else open_in_any("court")
         case = _execution_case(case_id, actor, frozenset(states), "执行情况")
         _past_date(occurred_on, "日期", case)
         court = ""
@@ -438,14 +427,7 @@ def payment_deadlines_recompute(*, year: int, actor: str) -> list[int]:
             fields.append("step_due_on")
         case.payment_due_on = exact
         case.save(update_fields=fields)
-        ledger_append(
-            actor=actor,
-            action="cases.case.payment_due_recomputed",
-            object_type="cases.case",
-            object_id=case.pk,
-            agency_id=case.agency_id,
-            content_sha256=_snapshot_sha256(case),
-        )
+        case_recorded(case, actor, CaseEvent.PAYMENT_DUE_RECOMPUTED)
         moved.append(case.pk)
     if moved:
         logger.info("payment deadlines of %d cases moved after %s was entered", len(moved), year)

@@ -1,4 +1,8 @@
-"""On the spot (现场执法, on a phone): photos, 当场处罚 and on-site inspection records."""
+"""On the spot (现场执法, on a phone): opening the case, photos, 当场处罚, on-site inspections.
+
+The phone's pages (``cases/onsite.py``) call only this module for their writes; each function
+here is one step of the phone flow, made of the same services the case page uses.
+"""
 
 from __future__ import annotations
 
@@ -11,29 +15,85 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.cases.models import Case, CaseDocument, Procedure
+from sanxiang.cases.models import Case, CaseDocument, PenaltyKind
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, evidence_reference
-from sanxiang.cases.services.assessment import Assessment, case_assess
+from sanxiang.cases.services.assessment import Assessment, case_assess, case_basis_set
 from sanxiang.cases.services.documents import document_generate
+from sanxiang.cases.services.opening import NewCase, case_open, handlers_set, party_add
 from sanxiang.cases.services.transition import case_transition
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
 from sanxiang.evidence.services import Upload, evidence_correct, evidence_register
 from sanxiang.evidence.storage import blob_name, digest_stream, open_blob
-from sanxiang.org.models import Officer
+from sanxiang.org.models import Article, EnforcementCategory, Officer
 
 # --- On the spot (现场执法, on a phone) --------------------------------------------------------
 # A case on the spot has no number until its decision (当场处罚决定书编号), but its photos are
 # registered as they are taken: they are filed under a provisional reference and re-filed
 # (a recorded correction of their 案件编号) under the number when the case gets it.
 
+# Declared on the procedures (their ``onsite`` activity).
 ONSITE_STATES: dict[str, frozenset[str]] = {
-    Procedure.PENALTY_SIMPLE: frozenset({"on_site"}),
-    Procedure.INSPECTION: frozenset({"planned", "checked"}),
+    code: states for code, d in PROCEDURES.items() if (states := d.open_in("onsite"))
 }
 # A phone's clock and the file's time may disagree a little with the server's.
 CLIENT_TIME_SLACK = timedelta(minutes=5)
 CLIENT_TIME_MAX_AGE = timedelta(hours=24)
+TWO_OFFICERS = (
+    "现场执法须由两名以上持有有效执法证的执法人员进行，请选择同行的另一名执法人员"
+    "（行政处罚法第四十二条、第五十一条、第五十五条）。"
+)
+
+
+@dataclass(frozen=True)
+class OnsiteStart:
+    """What the first screen chose: the procedure, 案由, 执法类别 and the second officer."""
+
+    kind: str
+    title: str
+    category_id: int
+    second_id: int
+
+
+@dataclass(frozen=True)
+class OnsiteParty:
+    kind: str
+    name: str
+    identifier: str
+    address: str
+    contact: str = ""
+
+
+def onsite_case_open(*, actor: Officer, start: OnsiteStart, party: OnsiteParty) -> Case:
+    """Open the case on the spot with both officers and the party, or not at all (a refused ID
+    number or credit code leaves nothing behind)."""
+    second = Officer.objects.filter(pk=start.second_id).first()
+    if second is None:
+        raise CaseRefused(TWO_OFFICERS, log_message=f"second officer {start.second_id} gone")
+    today = timezone.localdate()
+    with transaction.atomic():
+        case = case_open(
+            actor=actor,
+            new=NewCase(
+                procedure=start.kind,
+                title=start.title,
+                source="现场执法",
+                category=EnforcementCategory.objects.get(pk=start.category_id),
+                violation_on=today,
+                clue_received_on=today,
+            ),
+        )
+        handlers_set(actor=actor, case_id=case.pk, officers=[actor, second])
+        party_add(
+            actor=actor,
+            case_id=case.pk,
+            kind=party.kind,
+            name=party.name,
+            identifier=party.identifier,
+            address=party.address,
+            contact=party.contact,
+        )
+    return case
 
 
 def _onsite_case(actor: Officer, case_id: int) -> Case:
@@ -162,6 +222,42 @@ def _refile_evidence(actor: Officer, case: Case, old_reference: str, new_referen
     return count
 
 
+@dataclass(frozen=True)
+class OnSpotPenalty:
+    """The 当场处罚 as the officer chose it: facts, articles, and a fine (``None``: a warning)."""
+
+    facts: str
+    violated: list[Article]
+    penalty: list[Article]
+    fine: Decimal | None
+
+
+def on_spot_penalty_set(*, actor: Officer, case_id: int, choice: OnSpotPenalty) -> None:
+    """Record the chosen 当场处罚 (the proposal and the violated and penalty articles) in one
+    transaction. The 第五十一条 limits are not checked here but by the ``decide_on_spot``
+    step's guard, so an amount beyond them is saved and the case can be converted."""
+    with transaction.atomic():
+        case_assess(
+            actor=actor,
+            case_id=case_id,
+            assessment=Assessment(
+                facts=choice.facts,
+                penalty_kinds=(PenaltyKind.WARNING,)
+                if choice.fine is None
+                else (PenaltyKind.FINE,),
+                fine_yuan=choice.fine,
+            ),
+        )
+        case_basis_set(
+            actor=actor, case_id=case_id, violated=choice.violated, penalty=choice.penalty
+        )
+
+
+def on_spot_decision_document(*, actor: Officer, case_id: int) -> CaseDocument:
+    """The 当场行政处罚决定书 (again, e.g. when the first try failed)."""
+    return document_generate(actor=actor, case_id=case_id, kind="on_spot_decision")
+
+
 def on_spot_decide(*, actor: Officer, case_id: int) -> Case:
     """当场作出处罚决定 (the declared step with all its guards), and the photos taken before it
     re-filed under the decision's number, in one transaction."""
@@ -222,3 +318,16 @@ def inspection_record_on_site(
         },
     )
     return document
+
+
+def inspection_check_on_site(*, actor: Officer, case_id: int, inputs: Mapping[str, str]) -> Case:
+    """The 现场检查笔录 made on the phone, then 检查 recorded (the step needs the record)."""
+    inspection_record_on_site(actor=actor, case_id=case_id, inputs=inputs)
+    return case_transition(actor=actor, case_id=case_id, action="check")
+
+
+def inspection_result_record(*, actor: Officer, case_id: int, action: str) -> Case | None:
+    """检查结果 (``find_nothing`` or ``find_violation``); the general-procedure case a violation
+    opens, if any."""
+    case = case_transition(actor=actor, case_id=case_id, action=action)
+    return Case.objects.filter(origin=case).first()

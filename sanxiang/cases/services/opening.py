@@ -26,7 +26,7 @@ from sanxiang.cases.services._common import (
     _record,
 )
 from sanxiang.cases.services.assessment import ASSESSMENT_OPEN_IN
-from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.definitions import PROCEDURES, open_in_any
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.org.models import EnforcementCategory, Officer, Role
 
@@ -85,7 +85,7 @@ class NewCase:
 
 
 # 指定承办人 is possible until the investigation ends (and on the spot, before the decision).
-HANDLERS_OPEN_IN = {"clue", "investigating", "on_site", "proposed", "approved", "planned"}
+HANDLERS_OPEN_IN = open_in_any("handlers")  # declared on the procedures
 
 NUMBERED_AT_OPENING: dict[str, str] = {
     Procedure.COERCIVE_MEASURE: "coercive",

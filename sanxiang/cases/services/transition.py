@@ -2,8 +2,9 @@
 
 ``case_transition`` is the only code that changes ``Case.state``: it locks the case row, asks
 the declared procedure whether the step is allowed now (guards citing their articles), applies
-the step's effects (numbers, dates, due dates) and appends the ledger event, in one
-transaction (DESIGN.md rules 1 and 2).
+the effects the step declares (numbers, dates, clocks, follow-up cases: ``workflow/effects.py``)
+in the order declared, stores the due date the step declares, and appends the ledger event, in
+one transaction (DESIGN.md rules 1 and 2).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.cases.events import provisional_deadline_passed
 from sanxiang.cases.execution import periods as execution_periods
+from sanxiang.cases.facts import step_facts_stamp
 from sanxiang.cases.models import Case, Party, Procedure
 from sanxiang.cases.services._common import (
     CaseRefused,
@@ -25,27 +28,33 @@ from sanxiang.cases.services._common import (
 from sanxiang.cases.services.opening import number_allocate
 from sanxiang.cases.signing import Signed, approval_sign_check, is_approval, signatures_required
 from sanxiang.cases.workflow import observers
-from sanxiang.cases.workflow.definitions import (
-    DECISION_DEADLINE,
-    MEASURE_EXTENSION,
-    MEASURE_PERIOD,
-    PROCEDURES,
+from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.effects import (
+    AllocateNumber,
+    ClearDate,
+    CourtWindow,
+    Effect,
+    ExtendClock,
+    HoursAfter,
+    MirrorClock,
+    OpenFollowUpCase,
+    StampDate,
+    StampTime,
+    StartClock,
 )
+from sanxiang.cases.workflow.effects import Due as StepDue
 from sanxiang.cases.workflow.engine import GuardContext, TransitionRefused
 from sanxiang.cases.workflow.gate import review_gate
 from sanxiang.cases.workflow.guards import party_act_past_provisional
-from sanxiang.cases.workflow.periods import COURT_APPLICATION_DEADLINE, PAYMENT_DEADLINE
-from sanxiang.core.deadlines import WorkingDays
+from sanxiang.core.deadlines import Deadline, WorkingDays
 from sanxiang.core.services import provisional_deadline_clear, provisional_deadline_note
-from sanxiang.core.workdays import Due, get_calendar
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.services import ledger_append, sha256_hex
+from sanxiang.core.workdays import Due, WorkdayCalendar, get_calendar
 from sanxiang.org.models import Officer
 
 logger = logging.getLogger(__name__)
 
 
-def _follow_up_case(inspection: Case, actor: Officer, today: date, *, source: str = "") -> Case:
+def _follow_up_case(inspection: Case, actor: Officer, today: date, *, source: str) -> Case:
     """A finding of an inspection (or an on-the-spot case beyond 第五十一条) becomes a
     general-procedure case (案源登记), linked to it, with its parties, handlers and facts."""
     carried = {}
@@ -62,7 +71,7 @@ def _follow_up_case(inspection: Case, actor: Officer, today: date, *, source: st
         procedure=Procedure.PENALTY_GENERAL,
         state=PROCEDURES[Procedure.PENALTY_GENERAL].initial,
         title=inspection.title,
-        source=source or f"行政检查发现（{inspection.number}）",
+        source=source,
         facts=inspection.facts,
         **carried,
         category_id=inspection.category_id,
@@ -131,49 +140,8 @@ def case_transition(
             # Before anything changes: the signature is over the case as it stands.
             approval_sign_check(case, action, actor, signed)
         fields = ["state", "step_due_on", "step_due_basis", "updated_at"]
-        if action == "register":
-            case.number = number_allocate(agency_id=case.agency_id, kind="penalty", year=today.year)
-            case.registered_on = today
-            case.decision_due_on = DECISION_DEADLINE.due(today, calendar)
-            fields += ["number", "registered_on", "decision_due_on"]
-        elif action == "decide_on_spot":
-            case.number = number_allocate(agency_id=case.agency_id, kind="on_spot", year=today.year)
-            case.decided_on = today
-            fields += ["number", "decided_on"]
-        elif action == "decide":
-            case.decided_on = today
-            fields += ["decided_on"]
-        if action in ("serve", "decide_on_spot"):
-            # 第六十七条: fifteen days from receiving the decision (on the spot, or when served).
-            case.served_on = today
-            case.payment_due_on = PAYMENT_DEADLINE.due(today, calendar)
-            fields += ["served_on", "payment_due_on"]
-        elif action == "demand":
-            # 行政强制法第三十八条: the 催告书 is handed to the party directly.
-            case.demand_served_on = today
-            fields += ["demand_served_on"]
-        elif action in ("enforce", "enforce_urgently"):
-            # 行政强制法第二十五条: the period runs from the day the measure was taken, also
-            # when it was taken in an emergency and approved afterwards (第十九条).
-            case.measure_taken_at = timezone.now()
-            case.measure_due_on = MEASURE_PERIOD.due(today, calendar)
-            fields += ["measure_taken_at", "measure_due_on"]
-        elif action == "extend" and case.measure_due_on:
-            case.measure_due_on = MEASURE_EXTENSION.due(case.measure_due_on, calendar)
-            fields += ["measure_due_on"]
-        if action == "notify":
-            case.notified_on, case.statement_closed_on = today, None
-            fields += ["notified_on", "statement_closed_on"]
-        elif action in ("record_statement", "hold_hearing") and case.statement_closed_on is None:
-            # Heard at the hearing, or stated (or waived) and recorded: 第四十五条 is satisfied.
-            case.statement_closed_on = today
-            fields += ["statement_closed_on"]
-        if action == "find_violation":
-            _follow_up_case(case, actor, today)
-        elif action == "convert":
-            _follow_up_case(
-                case, actor, today, source=f"当场处罚转一般程序（{evidence_reference(case)}）"
-            )
+        for effect in step.effects:
+            fields += _apply(effect, case, actor, today, calendar)
         late = party_act_past_provisional(case, action, today)
         step_due: Due | None = None
         keeps_state = case.state == step.target
@@ -182,22 +150,10 @@ def case_transition(
             pass  # a record within the step (e.g. 陈述申辩): the step's time limit stands
         elif step.deadline is None:
             case.step_due_on, case.step_due_basis = None, ""
-        elif step.deadline == DECISION_DEADLINE:
-            case.step_due_on, case.step_due_basis = case.decision_due_on, str(step.deadline)
-        elif step.deadline == COURT_APPLICATION_DEADLINE:
-            window = execution_periods(case, calendar)
-            case.step_due_on = window.court_until if window else None
-            case.step_due_basis = str(step.deadline)
-        elif step.deadline in (MEASURE_PERIOD, MEASURE_EXTENSION):
-            case.step_due_on, case.step_due_basis = case.measure_due_on, str(step.deadline)
-        elif action == "enforce_urgently" and case.measure_taken_at:
-            due = timezone.localtime(case.measure_taken_at + timedelta(hours=24)).date()
-            case.step_due_on, case.step_due_basis = due, str(step.deadline)
         else:
-            # A working-day limit is provisional (暂定) where it runs into a year whose holiday
-            # schedule is not entered yet; recomputed when the year is entered.
-            step_due = step.deadline.due_provisional(today, calendar)
-            case.step_due_on, case.step_due_basis = step_due.on, str(step.deadline)
+            case.step_due_on, step_due = _step_due(step.due, step.deadline, case, today, calendar)
+            case.step_due_basis = str(step.deadline)
+        fields += step_facts_stamp(case, actor, action, today)
         case.save(update_fields=fields)
         if (
             step_due is not None
@@ -220,27 +176,67 @@ def case_transition(
     return case
 
 
+def _apply(
+    effect: Effect, case: Case, actor: Officer, today: date, calendar: WorkdayCalendar
+) -> list[str]:
+    """Apply one declared effect of a step to ``case`` (unsaved); return the fields it set."""
+    match effect:
+        case AllocateNumber(kind=kind):
+            case.number = number_allocate(agency_id=case.agency_id, kind=kind, year=today.year)
+            return ["number"]
+        case StampDate(field=field, once=once):
+            if once and getattr(case, field) is not None:
+                return []
+            setattr(case, field, today)
+            return [field]
+        case StampTime(field=field):
+            setattr(case, field, timezone.now())
+            return [field]
+        case ClearDate(field=field):
+            setattr(case, field, None)
+            return [field]
+        case StartClock(field=field, deadline=deadline):
+            setattr(case, field, deadline.due(today, calendar))
+            return [field]
+        case ExtendClock(field=field, deadline=deadline):
+            current = getattr(case, field)
+            if current is None:
+                return []
+            setattr(case, field, deadline.due(current, calendar))
+            return [field]
+        case OpenFollowUpCase(source=source):
+            text = source.format(number=case.number, reference=evidence_reference(case))
+            _follow_up_case(case, actor, today, source=text)
+            return []
+    raise TypeError(f"unknown effect {effect!r}")  # pragma: no cover
+
+
+def _step_due(
+    due: StepDue, deadline: Deadline, case: Case, today: date, calendar: WorkdayCalendar
+) -> tuple[date | None, Due | None]:
+    """The due date of the step the case enters, as declared (``Transition.due``); the second
+    value is the counted date when it may be provisional (暂定)."""
+    match due:
+        case MirrorClock(field=field):
+            mirrored: date | None = getattr(case, field)
+            return mirrored, None
+        case CourtWindow():
+            window = execution_periods(case, calendar)
+            return (window.court_until if window else None), None
+        case HoursAfter(field=field, hours=hours) if getattr(case, field):
+            moment = getattr(case, field) + timedelta(hours=hours)
+            return timezone.localtime(moment).date(), None
+    # A working-day limit is provisional (暂定) where it runs into a year whose holiday schedule
+    # is not entered yet; recomputed when the year is entered.
+    counted = deadline.due_provisional(today, calendar)
+    return counted.on, counted
+
+
 def _flag_past_provisional(case: Case, actor: Officer, action: str, due: date, today: date) -> None:
     """A party's act after a provisional (暂定) limit is accepted, never refused (the real limit
     may be later); it is flagged in the ledger so the office can look at it once the year's
     schedule is entered."""
-    ledger_append(
-        actor=actor.ledger_actor,
-        action="cases.case.provisional_deadline_passed",
-        object_type="cases.case",
-        object_id=case.pk,
-        agency_id=case.agency_id,
-        content_sha256=sha256_hex(
-            canonical_json(
-                {
-                    "case": case.pk,
-                    "action": action,
-                    "due_on": due.isoformat(),
-                    "on": today.isoformat(),
-                }
-            )
-        ),
-    )
+    provisional_deadline_passed(case, actor, action=action, due=due, today=today)
     logger.warning(
         "case %s: %s on %s after the provisional limit %s; accepted and flagged",
         case.pk, action, today, due,

@@ -2,12 +2,38 @@
 
 Declared so far: 行政处罚一般程序 (with 听证 and 集体讨论) up to 归档 with its outcome branches,
 行政处罚简易程序 (当场处罚), 行政强制措施 (查封、扣押) and 行政检查.
+
+Each procedure declares its states (an enum; the stored values are the strings), its steps —
+from where, to where, by whom, under which guards, and what each step does (``effects``:
+numbers, dates, clocks, follow-up cases; ``due``: which date the next step is due by) — the
+activities open within its states (拟处理意见, 依据, 缴款 …) and the documents each state calls
+for. To add a guard citing a new article: write the check in ``guards.py`` and name it in the
+step's ``guards`` (docs/architecture.md).
 """
 
 from __future__ import annotations
 
 from sanxiang.cases.models import Procedure
-from sanxiang.cases.workflow.engine import Guard, ProcedureDefinition, Transition
+from sanxiang.cases.workflow.effects import (
+    COUNT_FROM_TODAY,
+    AllocateNumber,
+    ClearDate,
+    CourtWindow,
+    Due,
+    ExtendClock,
+    HoursAfter,
+    MirrorClock,
+    OpenFollowUpCase,
+    StampDate,
+    StampTime,
+    StartClock,
+)
+from sanxiang.cases.workflow.engine import (
+    Activity,
+    Guard,
+    ProcedureDefinition,
+    Transition,
+)
 from sanxiang.cases.workflow.guards import (
     COLLECTIVE_DISCUSSION_HELD,
     COURT_WINDOW_OPEN,
@@ -47,6 +73,12 @@ from sanxiang.cases.workflow.periods import (
     COURT_APPLICATION_DEADLINE,
     PAYMENT_DEADLINE,
 )
+from sanxiang.cases.workflow.states import (
+    GeneralState,
+    InspectionState,
+    MeasureState,
+    SimpleState,
+)
 from sanxiang.core.deadlines import CalendarDays, Deadline, WorkingDays
 from sanxiang.org.models import Role
 
@@ -62,6 +94,9 @@ HEARING_NOTICE_PERIOD = Deadline(
     WorkingDays(7), "听证通知之日", "行政处罚法第六十四条第二项、第八十五条"
 )
 
+# Until the 90-day decision limit (or its extension) runs out.
+UNTIL_DECISION_DUE = MirrorClock("decision_due_on")
+
 REVIEW_STATES = {
     "under_review": "法制审核中",
     "review_returned": "审核退回承办机构",
@@ -76,6 +111,7 @@ def review_transitions(
     *,
     basis: str,
     deadline: Deadline | None,
+    due: Due = COUNT_FROM_TODAY,
     extra_guards: tuple[Guard, ...] = (),
 ) -> tuple[Transition, ...]:
     """The 法制审核 loop, the same in every procedure that has a review gate.
@@ -95,6 +131,7 @@ def review_transitions(
             action, label, frozenset(source), target, roles,
             guards=(*guards, review_step(action, basis)), deadline=deadline,
             handlers_only=handlers_only, basis=step_basis, via="review",
+            due=due,
         )  # fmt: skip
 
     return (
@@ -114,14 +151,6 @@ def review_transitions(
     )  # fmt: skip
 
 
-EXECUTION_STATES = {
-    "demanded": "已催告",
-    "court_applied": "已申请人民法院强制执行",
-    "executed": "执行完毕",
-    "ended": "终结执行",
-}
-
-
 def execution_transitions(served: str) -> tuple[Transition, ...]:
     """执行: the party pays (or performs); if he does not, 催告 and then 申请人民法院强制执行
     once the remedy periods have lapsed; a decision that falls ends execution. Payments,
@@ -139,6 +168,9 @@ def execution_transitions(served: str) -> tuple[Transition, ...]:
             guards=(PAYMENT_OVERDUE, DECISION_STANDS, NOT_SUSPENDED),
             deadline=COURT_APPLICATION_DEADLINE,
             handlers_only=True,
+            # 行政强制法第三十八条: the 催告书 is handed to the party directly.
+            effects=(StampDate("demand_served_on"),),
+            due=CourtWindow(),
             basis="行政处罚法第七十二条；行政强制法第三十五条、第五十四条",
         ),
         Transition(
@@ -180,37 +212,163 @@ def execution_transitions(served: str) -> tuple[Transition, ...]:
     )
 
 
+# --- What is open within the states (not steps: records on the case page) ----------------------
+
+
+def assessment(*states: str) -> Activity:
+    # The proposal (and the parties) can change until it goes to 法制审核 (or back to the
+    # handlers from it): what the reviewer passed is what is decided (第五十八条).
+    return Activity("assessment", "拟处理意见及当事人", frozenset(states), HEAD, handlers=True,
+                    basis="行政处罚法第五十八条")  # fmt: skip
+
+
+def hearing_right(*states: str) -> Activity:
+    # Whether the penalty is within 听证 scope decides what the notice says.
+    return Activity("hearing_right", "是否属于听证范围", frozenset(states), HEAD, handlers=True,
+                    basis="行政处罚法第四十四条、第六十三条")  # fmt: skip
+
+
+def basis(*states: str) -> Activity:
+    # 违法依据 and 处罚依据 are set while the facts are being established; afterwards they are
+    # what the review, the notice and the decision rely on.
+    return Activity("basis", "违法依据和处罚依据", frozenset(states), handlers=True)
+
+
+def handlers(*states: str) -> Activity:
+    # 指定承办人 until the investigation ends (on the spot, before the decision): whoever
+    # investigated stays on record, so he can never host the hearing (第六十四条第四项).
+    return Activity("handlers", "指定承办人", frozenset(states), HEAD, handlers=True)
+
+
+def onsite(*states: str) -> Activity:
+    return Activity("onsite", "现场执法记录（手机）", frozenset(states), handlers=True)
+
+
+def execution_activities(served: str, *, decided: tuple[str, ...] = ()) -> tuple[Activity, ...]:
+    """执行 records: 缴款 and performance while the decision awaits execution; 暂缓或者分期
+    after service, before 催告; 复议/诉讼 once there is a decision, also after it was executed
+    (the periods run from service, 行政复议法第二十条、行政诉讼法第四十六条); the court's
+    rulings once it was applied to."""
+    unpaid = frozenset({served, "demanded", "court_applied"})
+    return (
+        Activity("payment", "缴款、履行", unpaid, HEAD, handlers=True,
+                 basis="行政处罚法第六十七条"),
+        Activity("schedule", "暂缓或者分期缴纳", frozenset({served}), HEAD,
+                 basis="行政处罚法第六十六条第二款"),
+        Activity("remedy", "行政复议、行政诉讼",
+                 unpaid | {*decided, "executed", "ended", "closed"}, HEAD, handlers=True,
+                 basis="行政处罚法第七十三条"),
+        Activity("court", "人民法院裁定及执行", frozenset({"court_applied"}), HEAD,
+                 handlers=True, basis="行政强制法第五十七条、第五十八条"),
+    )  # fmt: skip
+
+
+_G = GeneralState
+# From 立案 until the decision is served.
+_G_OPEN = frozenset(
+    {_G.INVESTIGATING, _G.INVESTIGATED, _G.NOTIFIED, _G.HEARING_REQUESTED, _G.HEARING_NOTICED,
+     _G.HEARD, _G.UNDER_REVIEW, _G.REVIEW_RETURNED, _G.COMMITTEE, _G.REVIEWED, _G.DISCUSSED,
+     _G.DECIDED, _G.SERVED}
+)  # fmt: skip
+# 执行 (execution_transitions): awaiting payment, 催告, the court.
+_G_EXECUTING = frozenset({_G.SERVED, _G.DEMANDED, _G.COURT_APPLIED})
+GENERAL_ACTIVITIES = (
+    assessment(_G.CLUE, _G.INVESTIGATING, _G.INVESTIGATED, _G.NOTIFIED, _G.HEARING_REQUESTED,
+               _G.HEARING_NOTICED, _G.HEARD, _G.REVIEW_RETURNED),
+    hearing_right(_G.CLUE, _G.INVESTIGATING, _G.INVESTIGATED),
+    basis(_G.CLUE, _G.INVESTIGATING),
+    handlers(_G.CLUE, _G.INVESTIGATING),
+    # Before the decision, a registered case may have its 90 days extended.
+    Activity("extension", "延长办案期限", _G_OPEN - {_G.DECIDED, _G.SERVED}, HEAD,
+             basis="行政处罚法第六十条"),
+    *execution_activities(_G.SERVED, decided=(_G.DECIDED,)),
+)  # fmt: skip
+# Which documents each state calls for: kind -> states in which it may be made (or corrected).
+GENERAL_DOCUMENTS = {
+    "registration": frozenset({_G.INVESTIGATING, _G.INVESTIGATED, _G.NOTIFIED, _G.REVIEW_RETURNED}),
+    # 现场检查笔录 and 询问笔录 are made while investigating (调查取证).
+    "inspection_record": frozenset({_G.INVESTIGATING}),
+    "inquiry_record": frozenset({_G.INVESTIGATING}),
+    # 第二十八条: whoever imposes a penalty orders the party to correct the act.
+    "correction_order": _G_OPEN,
+    # Made at the end of the investigation and handed over with 事先告知 (法制审核 follows it,
+    # so the reviewer also sees what the party was told).
+    "advance_notice": frozenset({_G.INVESTIGATED, _G.NOTIFIED}),
+    "hearing_notice": frozenset({_G.HEARING_REQUESTED, _G.HEARING_NOTICED}),
+    "hearing_record": frozenset({_G.HEARING_NOTICED, _G.HEARD}),
+    "decision": _G_EXECUTING | {_G.DECIDED, _G.EXECUTED, _G.ENDED, _G.CLOSED, _G.ARCHIVED},
+    "service_proof": _G_OPEN | _G_EXECUTING | {_G.EXECUTED},
+    "closing_approval": frozenset(
+        {_G.EXECUTED, _G.ENDED, _G.NO_PENALTY, _G.TRANSFERRED, _G.WITHDRAWN, _G.CLOSED}
+    ),
+}
+
+_S = SimpleState
+_S_EXECUTING = frozenset({_S.SERVED, _S.DEMANDED, _S.COURT_APPLIED})
+SIMPLE_ACTIVITIES = (
+    assessment(_S.ON_SITE),
+    basis(_S.ON_SITE),
+    handlers(_S.ON_SITE),
+    onsite(_S.ON_SITE),
+    *execution_activities(_S.SERVED),
+)
+SIMPLE_DOCUMENTS = {
+    "correction_order": frozenset({_S.ON_SITE, _S.SERVED}),
+    "on_spot_decision": _S_EXECUTING | {_S.EXECUTED, _S.ENDED, _S.CLOSED, _S.ARCHIVED},
+    "service_proof": _S_EXECUTING | {_S.EXECUTED},
+    "closing_approval": frozenset({_S.EXECUTED, _S.ENDED, _S.CLOSED}),
+}
+
+_M = MeasureState
+_M_SEIZURE = frozenset({_M.APPROVED, _M.PENDING_APPROVAL, _M.IN_FORCE, _M.EXTENDED})
+MEASURE_ACTIVITIES = (
+    assessment(_M.PROPOSED, _M.REVIEW_RETURNED),
+    hearing_right(_M.PROPOSED),
+    # What the 负责人 approves (and a reviewer passed) is what is enforced.
+    basis(_M.PROPOSED, _M.REVIEW_RETURNED),
+    handlers(_M.PROPOSED, _M.APPROVED),
+)
+MEASURE_DOCUMENTS = {
+    "service_proof": _M_SEIZURE | {_M.RELEASED, _M.CONFISCATED, _M.DESTROYED},
+    # 行政强制法第二十四条: made and handed over when the measure is taken (also in an emergency).
+    "seizure_decision": _M_SEIZURE,
+    "seizure_list": _M_SEIZURE,
+    "closing_approval": frozenset(
+        {_M.RELEASED, _M.CONFISCATED, _M.DESTROYED, _M.DROPPED, _M.CLOSED}
+    ),
+}
+
+_I = InspectionState
+INSPECTION_ACTIVITIES = (
+    assessment(_I.PLANNED, _I.CHECKED),
+    basis(_I.PLANNED, _I.CHECKED),
+    handlers(_I.PLANNED),
+    onsite(_I.PLANNED, _I.CHECKED),
+)
+INSPECTION_DOCUMENTS = {
+    # 现场检查笔录 and 询问笔录 are made while checking.
+    "inspection_record": frozenset({_I.PLANNED, _I.CHECKED}),
+    "inquiry_record": frozenset({_I.PLANNED, _I.CHECKED}),
+    "correction_order": frozenset({_I.CHECKED, _I.VIOLATION_FOUND}),
+    "service_proof": frozenset({_I.CHECKED, _I.VIOLATION_FOUND}),
+    "closing_approval": frozenset({_I.NO_VIOLATION, _I.VIOLATION_FOUND, _I.CLOSED}),
+}
+
+
 GENERAL = ProcedureDefinition(
     code=Procedure.PENALTY_GENERAL,
     label="行政处罚一般程序",
-    initial="clue",
-    states={
-        "clue": "案源登记",
-        "investigating": "调查取证",
-        "investigated": "调查终结",
-        "notified": "已事先告知",
-        "hearing_requested": "当事人要求听证",
-        "hearing_noticed": "已通知听证",
-        "heard": "已举行听证",
-        **REVIEW_STATES,
-        "discussed": "已集体讨论",
-        "decided": "已作出决定",
-        "served": "已送达",
-        **EXECUTION_STATES,
-        "not_registered": "不予立案",
-        "no_penalty": "不予处罚",
-        "transferred": "移送司法机关",
-        "withdrawn": "撤案",
-        "closed": "结案",
-        "archived": "归档",
-    },
-    terminal=frozenset({"not_registered", "archived"}),
+    state_enum=GeneralState,
+    initial=GeneralState.CLUE,
+    terminal=frozenset({GeneralState.NOT_REGISTERED, GeneralState.ARCHIVED}),
+    activities=GENERAL_ACTIVITIES,
+    documents=GENERAL_DOCUMENTS,
     transitions=(
         Transition(
             "register",
             "立案",
-            frozenset({"clue"}),
-            "investigating",
+            frozenset({GeneralState.CLUE}),
+            GeneralState.INVESTIGATING,
             HEAD,
             guards=(
                 PARTY_RECORDED,
@@ -220,51 +378,65 @@ GENERAL = ProcedureDefinition(
             ),
             deadline=DECISION_DEADLINE,
             basis="行政处罚法第五十四条",
+            effects=(
+                AllocateNumber("penalty"),
+                StampDate("registered_on"),
+                StartClock("decision_due_on", DECISION_DEADLINE),
+            ),
+            due=UNTIL_DECISION_DUE,
         ),
-        Transition("decline", "不予立案", frozenset({"clue"}), "not_registered", HEAD),
+        Transition(
+            "decline", "不予立案", frozenset({GeneralState.CLUE}), GeneralState.NOT_REGISTERED, HEAD
+        ),
         Transition(
             "conclude",
             "调查终结",
-            frozenset({"investigating"}),
-            "investigated",
+            frozenset({GeneralState.INVESTIGATING}),
+            GeneralState.INVESTIGATED,
             OFFICER,
             guards=(FACTS_RECORDED, TWO_CERTIFIED_HANDLERS, HANDLERS_ARE_NOT_REVIEWERS),
             deadline=DECISION_DEADLINE,
+            due=UNTIL_DECISION_DUE,
             handlers_only=True,
             basis="行政处罚法第五十七条",
         ),
         Transition(
             "notify",
             "事先告知",
-            frozenset({"investigated"}),
-            "notified",
+            frozenset({GeneralState.INVESTIGATED}),
+            GeneralState.NOTIFIED,
             OFFICER,
             deadline=HEARING_REQUEST_DEADLINE,
             handlers_only=True,
             basis="行政处罚法第四十四条",
+            # A new notice opens a new 陈述申辩 period.
+            effects=(StampDate("notified_on"), ClearDate("statement_closed_on")),
         ),
         # 法制审核 comes last before the decision, so it also covers the notice, the party's
         # statements and the hearing (行政处罚法第五十八条第一款第二项).
         *review_transitions(
-            frozenset({"notified", "heard"}),
+            frozenset({GeneralState.NOTIFIED, GeneralState.HEARD}),
             basis="行政处罚法第五十八条",
             deadline=DECISION_DEADLINE,
+            due=UNTIL_DECISION_DUE,
             extra_guards=(HEARING_WINDOW_CLOSED, STATEMENT_HEARD),
         ),
         Transition(
             "record_statement",
             "记录当事人已陈述、申辩或明确放弃",
-            frozenset({"notified"}),
-            "notified",
+            frozenset({GeneralState.NOTIFIED}),
+            GeneralState.NOTIFIED,
             OFFICER,
             handlers_only=True,
             basis="行政处罚法第四十五条",
+            # Stated (or waived) and recorded: 第四十五条 is satisfied.
+            effects=(StampDate("statement_closed_on", once=True),),
         ),
         Transition(
             "request_hearing",
             "登记当事人听证要求",
-            frozenset({"notified"}),
-            "hearing_requested",
+            frozenset({GeneralState.NOTIFIED}),
+            GeneralState.HEARING_REQUESTED,
             OFFICER,
             guards=(HEARING_RIGHT, HEARING_REQUEST_IN_TIME),
             handlers_only=True,
@@ -273,8 +445,8 @@ GENERAL = ProcedureDefinition(
         Transition(
             "notice_hearing",
             "通知听证时间地点",
-            frozenset({"hearing_requested"}),
-            "hearing_noticed",
+            frozenset({GeneralState.HEARING_REQUESTED}),
+            GeneralState.HEARING_NOTICED,
             OFFICER,
             deadline=HEARING_NOTICE_PERIOD,
             handlers_only=True,
@@ -283,28 +455,39 @@ GENERAL = ProcedureDefinition(
         Transition(
             "hold_hearing",
             "举行听证（制作听证笔录）",
-            frozenset({"hearing_noticed"}),
-            "heard",
+            frozenset({GeneralState.HEARING_NOTICED}),
+            GeneralState.HEARD,
             frozenset({Role.OFFICER.value, Role.HEAD.value}),
             guards=(HOST_NOT_INVESTIGATOR, HEARING_NOTICE_PERIOD_OVER),
             deadline=DECISION_DEADLINE,
+            due=UNTIL_DECISION_DUE,
             basis="行政处罚法第六十四条、第六十五条",
+            # Heard at the hearing: 第四十五条 is satisfied.
+            effects=(StampDate("statement_closed_on", once=True),),
         ),
         Transition(
             "discuss",
             "负责人集体讨论",
-            frozenset({"notified", "heard", "reviewed"}),
-            "discussed",
+            frozenset({GeneralState.NOTIFIED, GeneralState.HEARD, GeneralState.REVIEWED}),
+            GeneralState.DISCUSSED,
             HEAD,
             guards=(HEARING_WINDOW_CLOSED, STATEMENT_HEARD, LEGAL_REVIEW_DONE),
             deadline=DECISION_DEADLINE,
+            due=UNTIL_DECISION_DUE,
             basis="行政处罚法第五十七条第二款",
         ),
         Transition(
             "decide",
             "作出行政处罚决定",
-            frozenset({"notified", "heard", "reviewed", "discussed"}),
-            "decided",
+            frozenset(
+                {
+                    GeneralState.NOTIFIED,
+                    GeneralState.HEARD,
+                    GeneralState.REVIEWED,
+                    GeneralState.DISCUSSED,
+                }
+            ),
+            GeneralState.DECIDED,
             HEAD,
             guards=(
                 DECISION_IN_TIME,
@@ -316,51 +499,74 @@ GENERAL = ProcedureDefinition(
             ),
             deadline=SERVICE_DEADLINE,
             basis="行政处罚法第五十七条、第六十二条",
+            effects=(StampDate("decided_on"),),
         ),
         Transition(
             "no_penalty",
             "不予行政处罚",
-            frozenset({"investigated", "notified", "heard", "reviewed", "discussed"}),
-            "no_penalty",
+            frozenset(
+                {
+                    GeneralState.INVESTIGATED,
+                    GeneralState.NOTIFIED,
+                    GeneralState.HEARD,
+                    GeneralState.REVIEWED,
+                    GeneralState.DISCUSSED,
+                }
+            ),
+            GeneralState.NO_PENALTY,
             HEAD,
             basis="行政处罚法第三十三条、第五十七条",
         ),
         Transition(
             "transfer",
             "移送司法机关",
-            frozenset({"investigating", "investigated"}),
-            "transferred",
+            frozenset({GeneralState.INVESTIGATING, GeneralState.INVESTIGATED}),
+            GeneralState.TRANSFERRED,
             HEAD,
             basis="行政处罚法第二十七条、第五十七条",
         ),
         Transition(
-            "withdraw", "撤案", frozenset({"investigating", "investigated"}), "withdrawn", HEAD
+            "withdraw",
+            "撤案",
+            frozenset({GeneralState.INVESTIGATING, GeneralState.INVESTIGATED}),
+            GeneralState.WITHDRAWN,
+            HEAD,
         ),
         Transition(
             "serve",
             "送达决定书",
-            frozenset({"decided"}),
-            "served",
+            frozenset({GeneralState.DECIDED}),
+            GeneralState.SERVED,
             OFFICER,
             guards=(DECISION_DOCUMENT_ISSUED,),
             deadline=PAYMENT_DEADLINE,
             handlers_only=True,
             basis="行政处罚法第六十一条",
+            # 第六十七条: fifteen days from receiving the decision.
+            effects=(StampDate("served_on"), StartClock("payment_due_on", PAYMENT_DEADLINE)),
         ),
-        *execution_transitions("served"),
+        *execution_transitions(GeneralState.SERVED),
         Transition(
             "close",
             "结案",
-            frozenset({"executed", "ended", "no_penalty", "transferred", "withdrawn"}),
-            "closed",
+            frozenset(
+                {
+                    GeneralState.EXECUTED,
+                    GeneralState.ENDED,
+                    GeneralState.NO_PENALTY,
+                    GeneralState.TRANSFERRED,
+                    GeneralState.WITHDRAWN,
+                }
+            ),
+            GeneralState.CLOSED,
             HEAD,
             guards=(NO_REMEDY_PENDING,),
         ),
         Transition(
             "archive",
             "归档",
-            frozenset({"closed"}),
-            "archived",
+            frozenset({GeneralState.CLOSED}),
+            GeneralState.ARCHIVED,
             OFFICER,
             handlers_only=True,
             basis="行政处罚法第四十七条",
@@ -371,23 +577,18 @@ GENERAL = ProcedureDefinition(
 SIMPLE = ProcedureDefinition(
     code=Procedure.PENALTY_SIMPLE,
     label="行政处罚简易程序（当场处罚）",
-    initial="on_site",
-    states={
-        "on_site": "现场处置",
-        "served": "当场处罚决定已交付",
-        **EXECUTION_STATES,
-        "closed": "结案",
-        "archived": "归档",
-        "converted": "已转一般程序",
-    },
+    state_enum=SimpleState,
+    initial=SimpleState.ON_SITE,
     # A converted case lives on as the general-procedure case it opened (``origin``).
-    terminal=frozenset({"archived", "converted"}),
+    terminal=frozenset({SimpleState.ARCHIVED, SimpleState.CONVERTED}),
+    activities=SIMPLE_ACTIVITIES,
+    documents=SIMPLE_DOCUMENTS,
     transitions=(
         Transition(
             "decide_on_spot",
             "当场作出处罚决定",
-            frozenset({"on_site"}),
-            "served",
+            frozenset({SimpleState.ON_SITE}),
+            SimpleState.SERVED,
             OFFICER,
             guards=(
                 PARTY_RECORDED,
@@ -400,29 +601,42 @@ SIMPLE = ProcedureDefinition(
             deadline=PAYMENT_DEADLINE,
             handlers_only=True,
             basis="行政处罚法第五十一条、第五十二条",
+            # The decision is handed over on the spot: served, and the 15 days run (第六十七条).
+            effects=(
+                AllocateNumber("on_spot"),
+                StampDate("decided_on"),
+                StampDate("served_on"),
+                StartClock("payment_due_on", PAYMENT_DEADLINE),
+            ),
         ),
-        *execution_transitions("served"),
+        *execution_transitions(SimpleState.SERVED),
         Transition(
             "convert",
             "不适用当场处罚，转为一般程序",
-            frozenset({"on_site"}),
-            "converted",
+            frozenset({SimpleState.ON_SITE}),
+            SimpleState.CONVERTED,
             OFFICER,
             guards=(PARTY_RECORDED,),
             handlers_only=True,
             basis="行政处罚法第五十一条、第五十四条",
+            effects=(OpenFollowUpCase(source="当场处罚转一般程序（{reference}）"),),
         ),
         Transition(
             "close",
             "结案",
-            frozenset({"executed", "ended"}),
-            "closed",
+            frozenset({SimpleState.EXECUTED, SimpleState.ENDED}),
+            SimpleState.CLOSED,
             OFFICER,
             guards=(NO_REMEDY_PENDING,),
             handlers_only=True,
         ),
         Transition(
-            "archive", "归档", frozenset({"closed"}), "archived", OFFICER, handlers_only=True
+            "archive",
+            "归档",
+            frozenset({SimpleState.CLOSED}),
+            SimpleState.ARCHIVED,
+            OFFICER,
+            handlers_only=True,
         ),
     ),
 )
@@ -433,29 +647,22 @@ MEASURE_EXTENSION = Deadline(CalendarDays(30), "原期限届满之日", "行政�
 EMERGENCY_APPROVAL = Deadline(
     CalendarDays(1, rolls=False), "当场实施之时", "行政强制法第十九条：二十四小时内"
 )
+# 行政强制法第二十五条: the period runs from the day the measure was taken, also when it was
+# taken in an emergency and approved afterwards (第十九条).
+MEASURE_TAKEN = (StampTime("measure_taken_at"), StartClock("measure_due_on", MEASURE_PERIOD))
+UNTIL_MEASURE_DUE = MirrorClock("measure_due_on")
 
 COERCIVE_MEASURE = ProcedureDefinition(
     code=Procedure.COERCIVE_MEASURE,
     label="行政强制措施（查封、扣押）",
-    initial="proposed",
-    states={
-        "proposed": "拟实施",
-        **REVIEW_STATES,
-        "approved": "负责人已批准",
-        "dropped": "不予实施",
-        "pending_approval": "紧急实施待补批",
-        "in_force": "查封扣押中",
-        "extended": "已延长期限",
-        "released": "已解除",
-        "confiscated": "已没收",
-        "destroyed": "已销毁",
-        "closed": "结案",
-        "archived": "归档",
-    },
-    terminal=frozenset({"archived"}),
+    state_enum=MeasureState,
+    initial=MeasureState.PROPOSED,
+    terminal=frozenset({MeasureState.ARCHIVED}),
+    activities=MEASURE_ACTIVITIES,
+    documents=MEASURE_DOCUMENTS,
     transitions=(
         *review_transitions(
-            frozenset({"proposed"}),
+            frozenset({MeasureState.PROPOSED}),
             basis="国办发〔2018〕118号：重大执法决定法制审核",
             deadline=None,
             extra_guards=(PARTY_RECORDED,),
@@ -463,8 +670,8 @@ COERCIVE_MEASURE = ProcedureDefinition(
         Transition(
             "approve",
             "批准实施",
-            frozenset({"proposed", "reviewed"}),
-            "approved",
+            frozenset({MeasureState.PROPOSED, MeasureState.REVIEWED}),
+            MeasureState.APPROVED,
             HEAD,
             guards=(
                 PARTY_RECORDED,
@@ -479,27 +686,29 @@ COERCIVE_MEASURE = ProcedureDefinition(
         Transition(
             "drop",
             "不予实施",
-            frozenset({"proposed", "review_returned", "reviewed"}),
-            "dropped",
+            frozenset({MeasureState.PROPOSED, MeasureState.REVIEW_RETURNED, MeasureState.REVIEWED}),
+            MeasureState.DROPPED,
             HEAD,
             basis="行政强制法第十八条",
         ),
         Transition(
             "enforce",
             "实施查封、扣押（决定书及清单当场交付）",
-            frozenset({"approved"}),
-            "in_force",
+            frozenset({MeasureState.APPROVED}),
+            MeasureState.IN_FORCE,
             OFFICER,
             guards=(TWO_CERTIFIED_HANDLERS, FULL_VIDEO_ATTACHED),
             deadline=MEASURE_PERIOD,
+            due=UNTIL_MEASURE_DUE,
             handlers_only=True,
             basis="行政强制法第十八条、第二十四条",
+            effects=MEASURE_TAKEN,
         ),
         Transition(
             "enforce_urgently",
             "情况紧急当场实施",
-            frozenset({"proposed"}),
-            "pending_approval",
+            frozenset({MeasureState.PROPOSED}),
+            MeasureState.PENDING_APPROVAL,
             OFFICER,
             guards=(
                 PARTY_RECORDED,
@@ -508,44 +717,51 @@ COERCIVE_MEASURE = ProcedureDefinition(
                 FULL_VIDEO_ATTACHED,
             ),
             deadline=EMERGENCY_APPROVAL,
+            due=HoursAfter("measure_taken_at", 24),
             handlers_only=True,
             basis="行政强制法第十九条",
+            effects=MEASURE_TAKEN,
         ),
         Transition(
             "approve_afterwards",
             "补办批准",
-            frozenset({"pending_approval"}),
-            "in_force",
+            frozenset({MeasureState.PENDING_APPROVAL}),
+            MeasureState.IN_FORCE,
             HEAD,
             # Not held for 法制审核: the measure is already taken and 行政强制法第十九条 allows
             # twenty-four hours; the finding is recorded, and counts against review coverage.
             guards=(EMERGENCY_APPROVAL_IN_TIME, DECIDER_SEPARATE),
             deadline=MEASURE_PERIOD,
+            due=UNTIL_MEASURE_DUE,
             basis="行政强制法第十九条",
         ),
         Transition(
             "extend",
             "延长查封、扣押期限（一次，不超过三十日）",
-            frozenset({"in_force"}),
-            "extended",
+            frozenset({MeasureState.IN_FORCE}),
+            MeasureState.EXTENDED,
             HEAD,
             guards=(MEASURE_NOT_EXPIRED,),
             deadline=MEASURE_EXTENSION,
+            due=UNTIL_MEASURE_DUE,
             basis="行政强制法第二十五条",
+            effects=(ExtendClock("measure_due_on", MEASURE_EXTENSION),),
         ),
         Transition(
             "release",
             "解除查封、扣押",
-            frozenset({"pending_approval", "in_force", "extended"}),
-            "released",
+            frozenset(
+                {MeasureState.PENDING_APPROVAL, MeasureState.IN_FORCE, MeasureState.EXTENDED}
+            ),
+            MeasureState.RELEASED,
             HEAD,
             basis="行政强制法第十九条、第二十八条",
         ),
         Transition(
             "confiscate",
             "依法没收",
-            frozenset({"in_force", "extended"}),
-            "confiscated",
+            frozenset({MeasureState.IN_FORCE, MeasureState.EXTENDED}),
+            MeasureState.CONFISCATED,
             HEAD,
             guards=(MEASURE_NOT_EXPIRED,),
             basis="行政强制法第二十七条",
@@ -553,8 +769,8 @@ COERCIVE_MEASURE = ProcedureDefinition(
         Transition(
             "destroy",
             "依法销毁",
-            frozenset({"in_force", "extended"}),
-            "destroyed",
+            frozenset({MeasureState.IN_FORCE, MeasureState.EXTENDED}),
+            MeasureState.DESTROYED,
             HEAD,
             guards=(MEASURE_NOT_EXPIRED,),
             basis="行政强制法第二十七条",
@@ -562,12 +778,24 @@ COERCIVE_MEASURE = ProcedureDefinition(
         Transition(
             "close",
             "结案",
-            frozenset({"released", "confiscated", "destroyed", "dropped"}),
-            "closed",
+            frozenset(
+                {
+                    MeasureState.RELEASED,
+                    MeasureState.CONFISCATED,
+                    MeasureState.DESTROYED,
+                    MeasureState.DROPPED,
+                }
+            ),
+            MeasureState.CLOSED,
             HEAD,
         ),
         Transition(
-            "archive", "归档", frozenset({"closed"}), "archived", OFFICER, handlers_only=True
+            "archive",
+            "归档",
+            frozenset({MeasureState.CLOSED}),
+            MeasureState.ARCHIVED,
+            OFFICER,
+            handlers_only=True,
         ),
     ),
 )
@@ -575,22 +803,17 @@ COERCIVE_MEASURE = ProcedureDefinition(
 INSPECTION = ProcedureDefinition(
     code=Procedure.INSPECTION,
     label="行政检查",
-    initial="planned",
-    states={
-        "planned": "已列入检查计划",
-        "checked": "已现场检查",
-        "no_violation": "未发现违法行为",
-        "violation_found": "发现违法行为，已转立案",
-        "closed": "结案",
-        "archived": "归档",
-    },
-    terminal=frozenset({"archived"}),
+    state_enum=InspectionState,
+    initial=InspectionState.PLANNED,
+    terminal=frozenset({InspectionState.ARCHIVED}),
+    activities=INSPECTION_ACTIVITIES,
+    documents=INSPECTION_DOCUMENTS,
     transitions=(
         Transition(
             "check",
             "现场检查（出示证件、制作笔录）",
-            frozenset({"planned"}),
-            "checked",
+            frozenset({InspectionState.PLANNED}),
+            InspectionState.CHECKED,
             OFFICER,
             guards=(
                 PARTY_RECORDED,
@@ -604,30 +827,36 @@ INSPECTION = ProcedureDefinition(
         Transition(
             "find_nothing",
             "检查结果：未发现违法行为",
-            frozenset({"checked"}),
-            "no_violation",
+            frozenset({InspectionState.CHECKED}),
+            InspectionState.NO_VIOLATION,
             OFFICER,
             handlers_only=True,
         ),
         Transition(
             "find_violation",
             "检查结果：发现违法行为，转一般程序立案",
-            frozenset({"checked"}),
-            "violation_found",
+            frozenset({InspectionState.CHECKED}),
+            InspectionState.VIOLATION_FOUND,
             OFFICER,
             handlers_only=True,
             basis="行政处罚法第五十四条",
+            effects=(OpenFollowUpCase(source="行政检查发现（{number}）"),),
         ),
         Transition(
             "close",
             "结案",
-            frozenset({"no_violation", "violation_found"}),
-            "closed",
+            frozenset({InspectionState.NO_VIOLATION, InspectionState.VIOLATION_FOUND}),
+            InspectionState.CLOSED,
             OFFICER,
             handlers_only=True,
         ),
         Transition(
-            "archive", "归档", frozenset({"closed"}), "archived", OFFICER, handlers_only=True
+            "archive",
+            "归档",
+            frozenset({InspectionState.CLOSED}),
+            InspectionState.ARCHIVED,
+            OFFICER,
+            handlers_only=True,
         ),
     ),
 )
@@ -638,3 +867,15 @@ PROCEDURES: dict[str, ProcedureDefinition] = {
     COERCIVE_MEASURE.code: COERCIVE_MEASURE,
     INSPECTION.code: INSPECTION,
 }
+
+
+def open_in_any(activity: str) -> frozenset[str]:
+    """The states, in any procedure, in which ``activity`` is open (for queries across
+    procedures; a state belongs to its procedure's declaration, so this is exact)."""
+    return frozenset().union(*(d.open_in(activity) for d in PROCEDURES.values()))
+
+
+def is_open(activity: str, procedure: str, state: str) -> bool:
+    """Whether ``activity`` is open in ``state`` of ``procedure``."""
+    definition = PROCEDURES.get(procedure)
+    return definition is not None and state in definition.open_in(activity)

@@ -7,12 +7,15 @@ reads them (DESIGN.md rule 2).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from django.db.models import TextChoices
+
+from sanxiang.cases.workflow.effects import COUNT_FROM_TODAY, Due, Effect
 from sanxiang.core.deadlines import Deadline
 from sanxiang.core.workdays import WorkdayCalendar
 from sanxiang.errors import DomainError
@@ -39,6 +42,9 @@ class GuardContext:
 
         from sanxiang.org.models import Certificate
 
+        loaded = getattr(self.case, "_prefetched_objects_cache", {}).get("handlers")
+        if loaded is not None:  # with roles and certificates (``case_page_prefetch``)
+            return list(loaded)
         certificates = Certificate.objects.prefetch_related("categories")
         return list(
             self.case.handlers.prefetch_related(
@@ -85,7 +91,10 @@ class TransitionRefused(DomainError):
 class Transition:
     """One step a case can take: from which states, to which, by whom, under which guards.
 
-    ``deadline`` is the time limit of the step the case enters (stored as its due date).
+    ``deadline`` is the time limit of the step the case enters (stored as its due date);
+    ``due`` says which date that is (counted from today, or the date a clock of the case runs
+    out). ``effects`` are what the step does besides changing the state — numbers, dates,
+    clocks, follow-up cases — applied in the order declared (``effects.py``).
     ``via`` names the module whose page records the step with what it needs (e.g. ``review``:
     an opinion written point by point); the case page links there instead of offering a button.
     """
@@ -100,24 +109,90 @@ class Transition:
     handlers_only: bool = False
     basis: str = ""
     via: str = ""
+    effects: tuple[Effect, ...] = ()
+    due: Due = COUNT_FROM_TODAY
+
+    def __post_init__(self) -> None:
+        # States may be given as enum members; what is stored and compared is the plain value.
+        object.__setattr__(self, "source", _values(self.source))
+        object.__setattr__(self, "target", str(self.target))
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Work done within a step, not a step itself (拟处理意见, 违法依据, 缴款 …): the states in
+    which it is open and who may do it — officers with one of ``roles``, and the case's own
+    handlers if ``handlers``. Services refuse it elsewhere; pages offer it there."""
+
+    name: str
+    label: str
+    states: frozenset[str]
+    roles: frozenset[str] = frozenset()
+    handlers: bool = False
+    basis: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "states", _values(self.states))
+
+    def open_to(self, case: Case, actor: Officer) -> bool:
+        """Whether ``actor`` may do this on ``case`` now (its state, his roles or handling)."""
+        if case.state not in self.states:
+            return False
+        if any(actor.has_role(role) for role in self.roles):
+            return True
+        # .all(): the case page loads the handlers once for all its activities.
+        return self.handlers and any(o.pk == actor.pk for o in case.handlers.all())
+
+
+def _values(states: Iterable[str]) -> frozenset[str]:
+    return frozenset(str(state) for state in states)
 
 
 @dataclass(frozen=True)
 class ProcedureDefinition:
-    """A procedure (程序) as states and transitions."""
+    """A procedure (程序) as states (an enum with labels), transitions, the activities open
+    within its states, and the documents each state calls for."""
 
     code: str
     label: str
+    state_enum: type[TextChoices]
     initial: str
-    states: dict[str, str]
     transitions: tuple[Transition, ...]
     terminal: frozenset[str] = field(default_factory=frozenset)
+    activities: tuple[Activity, ...] = ()
+    # document kind -> states in which it may be made (or corrected)
+    documents: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    states: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
-        for transition in self.transitions:
-            unknown = (transition.source | {transition.target}) - self.states.keys()
+        states = {str(state.value): str(state.label) for state in self.state_enum}
+        object.__setattr__(self, "states", states)
+        object.__setattr__(self, "initial", str(self.initial))
+        object.__setattr__(self, "terminal", _values(self.terminal))
+        object.__setattr__(
+            self, "documents", {kind: _values(s) for kind, s in self.documents.items()}
+        )
+        declared = [
+            (f"{self.code}.{t.action}", t.source | {t.target}) for t in self.transitions
+        ] + [(f"{self.code}.{a.name}", a.states) for a in self.activities]
+        declared += [(f"{self.code}.{kind}", s) for kind, s in self.documents.items()]
+        for name, used in [*declared, (self.code, self.terminal | {self.initial})]:
+            unknown = used - states.keys()
             if unknown:
-                raise ValueError(f"{self.code}.{transition.action}: unknown states {unknown}")
+                raise ValueError(f"{name}: unknown states {unknown}")
+
+    def activity(self, name: str) -> Activity | None:
+        return next((a for a in self.activities if a.name == name), None)
+
+    def open_in(self, name: str) -> frozenset[str]:
+        """The states in which activity ``name`` is open (none if the procedure lacks it)."""
+        activity = self.activity(name)
+        return activity.states if activity else frozenset()
+
+    def open_to(self, name: str, case: Case, actor: Officer) -> bool:
+        """Whether activity ``name`` is open to ``actor`` on ``case`` now."""
+        activity = self.activity(name)
+        return activity is not None and activity.open_to(case, actor)
 
     def transition(self, action: str) -> Transition:
         for transition in self.transitions:

@@ -1,9 +1,10 @@
 """执法流程图 drawn from the declared procedures, as SVG (pure; no layout engine needed).
 
 The main line of a procedure runs down the left; outcomes that leave it (不予立案, 撤案 …) stand
-on the right. Under each step: the actions that leave it, who takes them, the law, and the
-time limit of the step they lead to. Because the chart is drawn from the declarations that
-the services enforce, the published chart cannot disagree with the system.
+on the right. Under each step: the actions that leave it, who takes them, the law, what each
+records (numbers, dates, clocks, follow-up cases) and the time limit of the step it leads to.
+Because the chart is drawn from the declarations that the services enforce, the published chart
+cannot disagree with the system.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def main_line(definition: ProcedureDefinition) -> list[str]:
 
 
 def describe(transition: Transition) -> str:
-    """One line: action, who, basis, time limit."""
+    """One line: action, who, basis, what it records, time limit."""
     return "".join(_describe_parts(transition))
 
 
@@ -48,9 +49,16 @@ def _describe_parts(transition: Transition) -> list[str]:
     parts = [f"→ {transition.label}（{who}）"]
     if transition.basis:
         parts.append(f" 依据：{transition.basis}")
+    if transition.effects:
+        parts.append(f"；办理：{effects_text(transition)}")
     if transition.deadline:
         parts.append(f"；期限：{transition.deadline}")
     return parts
+
+
+def effects_text(transition: Transition) -> str:
+    """What the step does besides moving the case on, as declared (``Transition.effects``)."""
+    return "、".join(effect.describe() for effect in transition.effects)
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -8,16 +8,15 @@ defaults, and are listed in docs/operations/cases.md.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 
-from sanxiang.cases.models import Case, PartyKind
+from sanxiang.cases.fines import ON_SPOT_LIMITS
+from sanxiang.cases.models import Case
 from sanxiang.cases.workflow.engine import Guard, GuardContext
 from sanxiang.cases.workflow.gate import review_gate
+from sanxiang.cases.workflow.states import GeneralState
 from sanxiang.core.selectors import is_provisional
 from sanxiang.org.models import Officer, Role
 
-# 行政处罚法第五十一条: on-the-spot fines up to 200 yuan for a citizen, 3000 for an organisation.
-ON_SPOT_LIMIT = {PartyKind.PERSON: Decimal("200"), PartyKind.ORGANISATION: Decimal("3000")}
 # 行政处罚法第三十六条: two years; five where life/health or financial safety is involved
 # and harm resulted.
 LIMITATION_YEARS, LONG_LIMITATION_YEARS = 2, 5
@@ -89,10 +88,10 @@ def _within_on_spot_limits(context: GuardContext) -> str | None:
         return None
     if case.fine_yuan is None:
         return "当场处罚须写明罚款金额，或选择仅警告"
-    limit = min(ON_SPOT_LIMIT[PartyKind(p.kind)] for p in parties)
+    limit = min(ON_SPOT_LIMITS.for_party(p.kind) for p in parties)
     if case.fine_yuan > limit:
         return (
-            f"罚款 {case.fine_yuan} 元超过当场处罚限额（公民二百元、法人或者其他组织三千元），"
+            f"罚款 {case.fine_yuan} 元超过当场处罚限额（{ON_SPOT_LIMITS.text()}），"
             "不能适用简易程序，请转为一般程序立案调查"
         )
     return None
@@ -272,14 +271,14 @@ def _hearing_notice_period_over(context: GuardContext) -> str | None:
 def _hearing_window_closed(context: GuardContext) -> str | None:
     case = context.case
     if (
-        case.state == "notified"
+        case.state == GeneralState.NOTIFIED
         and case.hearing_right
         and case.step_due_on
         and context.today <= case.step_due_on
     ):
         return f"当事人要求听证的期限至 {case.step_due_on:%Y年%m月%d日} 届满，届满前不得作出决定"
     if (
-        case.state == "notified"
+        case.state == GeneralState.NOTIFIED
         and case.hearing_right
         and case.step_due_on
         and is_provisional(case, "step_due_on")
@@ -290,7 +289,7 @@ def _hearing_window_closed(context: GuardContext) -> str | None:
 
 def _collective_discussion_held(context: GuardContext) -> str | None:
     case = context.case
-    if case.complex_or_major and case.state != "discussed":
+    if case.complex_or_major and case.state != GeneralState.DISCUSSED:
         return "情节复杂或者重大违法行为给予行政处罚，负责人应当集体讨论决定，请先进行集体讨论"
     return None
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from sanxiang.ledger.services import state_anchor, tree_head_sign
+from sanxiang.ledger.services import state_anchor, tree_head_sign, tree_heads_sign
 from sanxiang.ledger.signing import ALGORITHMS
 from sanxiang.ledger.verify import verify_ledger
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sign = sub.add_parser("sign", help="sign the current size and root")
+        sign = sub.add_parser("sign", help="sign the size and root of every log that grew")
         sign.add_argument("--algorithm", choices=ALGORITHMS, default=None)
         verify = sub.add_parser("verify", help="recompute everything from the leaves")
         verify.add_argument(
@@ -37,7 +37,9 @@ class Command(BaseCommand):
         add.add_argument("--name", required=True)
         add.add_argument("--url", required=True, help="the witness's /gongshi/ledger/witness")
         add.add_argument("--public-key", required=True, help="PEM file of the witness's key")
-        witness_sub.add_parser("push", help="log side: send the newest head to every witness")
+        witness_sub.add_parser(
+            "push", help="log side: send each log's newest head to every witness"
+        )
         watch = witness_sub.add_parser("watch", help="witness side: witness another log")
         watch.add_argument("--name", required=True)
         watch.add_argument("--public-key", required=True, help="PEM file of the log's key")
@@ -45,11 +47,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "sign":
-            head = tree_head_sign(algorithm=options["algorithm"])
-            self.stdout.write(
-                f"signed size={head.size} root={head.root} "
-                f"algorithm={head.key.algorithm} key={head.key.key_id}"
-            )
+            heads = tree_heads_sign(algorithm=options["algorithm"]) or [
+                tree_head_sign(algorithm=options["algorithm"])
+            ]
+            for head in heads:
+                self.stdout.write(
+                    f"signed log={head.log} size={head.size} root={head.root} "
+                    f"algorithm={head.key.algorithm} key={head.key.key_id}"
+                )
             return
         if options["action"] == "anchor-state":
             counts = state_anchor()
@@ -66,7 +71,11 @@ class Command(BaseCommand):
 
             witnesses_check(report)
         if report.ok:
-            self.stdout.write(f"OK size={report.size} root={report.root.hex()}")
+            self.stdout.write(
+                f"OK size={report.size} root={report.root.hex()} logs={len(report.logs)}"
+            )
+            for key, (size, root) in sorted(report.logs.items()):
+                self.stdout.write(f"log {key} size={size} root={root.hex()}")
             self.stdout.write(
                 f"checked {report.heads_checked} signed tree heads, "
                 f"{report.events_checked} events against their records, "

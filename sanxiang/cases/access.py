@@ -1,0 +1,85 @@
+"""Who may do what to a case: the one place that decides it (DESIGN.md rule 6).
+
+``Case.objects.visible_to(actor, action)`` keeps only the cases ``actor`` may perform
+``action`` on. Selectors, services and views fetch a case through it, so a case of another
+agency (or outside the officer's scope) is answered exactly like a case that does not exist.
+
+- ``VIEW`` (open the case page, list it in 我的案件): an officer on duty sees the cases of his
+  unit, the cases he handles and — as a 法制审核人员 — the cases sent to him for review
+  (``review_gate().scope``); a 负责人 sees every case of his agency.
+- ``ACT`` (reach a case to record a step, an assessment, a payment …): the case belongs to the
+  actor's agency; the step then applies its own rules (roles, state, on duty), with its own
+  message.
+- ``CHANGE`` (edit the case, make its documents, record its execution, issue the party's
+  查询码): an officer on duty of the case's agency who handles the case or is a 负责人.
+- ``AUDIT`` (read who opened the case page): an officer on duty of the case's unit or one who
+  handles it, and the agency's 负责人 and 监督人员.
+
+Nobody (no officer, or an officer taken off duty) may ``VIEW``, ``CHANGE`` or ``AUDIT``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from sanxiang.cases.workflow.gate import review_gate
+from sanxiang.org.models import Officer, Role
+
+if TYPE_CHECKING:
+    from sanxiang.cases.models import Case
+
+NOTHING = Q(pk__in=[])
+
+
+class CaseAction(StrEnum):
+    VIEW = "view"
+    ACT = "act"
+    CHANGE = "change"
+    AUDIT = "audit"
+
+
+def _handled_by(officer: Officer) -> Q:
+    # EXISTS rather than a join, so lists need no DISTINCT and stay an index walk.
+    handled = Officer.handled_cases.through.objects.filter(
+        case_id=OuterRef("pk"), officer_id=officer.pk
+    )
+    return Q(Exists(handled))
+
+
+def case_rule(actor: Officer | None, action: CaseAction | str) -> Q:
+    """The cases ``actor`` may perform ``action`` on, as a filter on ``Case``."""
+    action = CaseAction(action)
+    if actor is None:
+        return NOTHING
+    agency = Q(agency_id=actor.unit.agency_id)
+    if action == CaseAction.ACT:
+        return agency
+    if not actor.is_active:
+        return NOTHING
+    if action == CaseAction.VIEW:
+        if actor.has_role(Role.HEAD):
+            return agency
+        # A 法制审核人员 reads the cases sent to him for review (DESIGN.md rule 6).
+        return Q(unit_id=actor.unit_id) | _handled_by(actor) | review_gate().scope(actor)
+    if action == CaseAction.CHANGE:
+        return agency if actor.has_role(Role.HEAD) else agency & _handled_by(actor)
+    # AUDIT
+    if actor.has_role(Role.HEAD) or actor.has_role(Role.SUPERVISOR):
+        return agency
+    return Q(unit_id=actor.unit_id) | _handled_by(actor)
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, actor: Officer | None, action: CaseAction | str) -> CaseQuerySet:
+        """Only the cases ``actor`` may perform ``action`` on."""
+        return self.filter(case_rule(actor, action))
+
+
+def case_allows(actor: Officer | None, action: CaseAction | str, case: Case) -> bool:
+    """Whether ``actor`` may perform ``action`` on ``case`` (the same rule, for one row)."""
+    manager = type(case).objects
+    return bool(manager.visible_to(actor, action).filter(pk=case.pk).exists())

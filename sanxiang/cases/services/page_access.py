@@ -1,0 +1,28 @@
+"""Opening a case page is a recorded look (案件调阅记录), as opening evidence is (调阅).
+
+The look is checked against the access gate and written as a ``CaseAccess`` row (append-only,
+like evidence's ``AccessRecord``) in one transaction, before the page is rendered. A case out
+of scope is answered as missing (``CaseNotFound``) and leaves no row, as evidence does for a
+record out of scope.
+
+Unlike a look at evidence, it appends no ledger event: the look changes nothing, an event per
+page view would make every case page a write under the log's lock, and an event on the case
+would count as having acted on it (办、审分离) and show in its timeline.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from sanxiang.cases.access import CaseAction
+from sanxiang.cases.models import Case, CaseAccess
+from sanxiang.cases.selectors import case_get_for
+from sanxiang.org.models import Officer
+
+
+def case_page_open(*, actor: Officer, case_id: object) -> Case:
+    """The case, if ``actor`` may view it, after recording that he opened its page."""
+    with transaction.atomic():
+        case = case_get_for(actor, case_id, CaseAction.VIEW)
+        CaseAccess.objects.create(case=case, officer=actor, actor=actor.ledger_actor)
+    return case

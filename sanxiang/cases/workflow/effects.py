@@ -1,0 +1,162 @@
+"""What a step does, declared on the step (``Transition.effects``), and which clock its due date
+shows (``Transition.due``).
+
+These are data: the procedure says *what* happens (a number is allocated, a date is stamped, a
+clock starts); ``cases.services.transition`` applies them, in the order declared, inside the
+step's transaction. The 执法流程图 and the tables in ``docs/operations/cases.md`` describe them
+from the same declarations (``describe``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sanxiang.core.deadlines import Deadline
+
+# The case's date fields an effect may touch, with how the documents name them.
+FIELD_LABELS = {
+    "registered_on": "立案日期",
+    "decided_on": "决定日期",
+    "decision_due_on": "办案期限（决定期限）",
+    "notified_on": "事先告知日期",
+    "statement_closed_on": "陈述申辩完毕日期",
+    "served_on": "送达日期",
+    "payment_due_on": "缴款期限",
+    "demand_served_on": "催告书送达日期",
+    "measure_taken_at": "查封扣押实施时间",
+    "measure_due_on": "查封扣押期限",
+}
+NUMBER_KINDS = {"penalty": "行政处罚案件编号", "on_spot": "当场处罚决定书编号"}
+
+
+def _label(field: str) -> str:
+    return FIELD_LABELS.get(field, field)
+
+
+# --- Effects: what the step changes, applied in the order declared ------------------------------
+
+
+@dataclass(frozen=True)
+class AllocateNumber:
+    """The case gets the next number of ``kind`` in the agency's series for the year."""
+
+    kind: str
+
+    def describe(self) -> str:
+        return f"分配{NUMBER_KINDS.get(self.kind, self.kind)}"
+
+
+@dataclass(frozen=True)
+class StampDate:
+    """``field`` becomes today; with ``once``, only if it is still empty."""
+
+    field: str
+    once: bool = False
+
+    def describe(self) -> str:
+        return f"记录{_label(self.field)}" + ("（首次）" if self.once else "")
+
+
+@dataclass(frozen=True)
+class StampTime:
+    """``field`` (a date and time) becomes now."""
+
+    field: str
+
+    def describe(self) -> str:
+        return f"记录{_label(self.field)}"
+
+
+@dataclass(frozen=True)
+class ClearDate:
+    """``field`` is emptied (e.g. a new 事先告知 opens a new 陈述申辩 period)."""
+
+    field: str
+
+    def describe(self) -> str:
+        return f"清除{_label(self.field)}"
+
+
+@dataclass(frozen=True)
+class StartClock:
+    """``field`` becomes ``deadline`` counted from today."""
+
+    field: str
+    deadline: Deadline
+
+    def describe(self) -> str:
+        return f"起算{_label(self.field)}：{self.deadline}"
+
+
+@dataclass(frozen=True)
+class ExtendClock:
+    """``field``, if set, moves to ``deadline`` counted from its current value."""
+
+    field: str
+    deadline: Deadline
+
+    def describe(self) -> str:
+        return f"延长{_label(self.field)}：{self.deadline}"
+
+
+@dataclass(frozen=True)
+class OpenFollowUpCase:
+    """A general-procedure 案源 opens, linked to this case, with its parties, handlers and facts.
+
+    ``source`` is its 案件来源; ``{number}`` stands for this case's number and ``{reference}``
+    for the reference its evidence is filed under (its number, or a provisional one).
+    """
+
+    source: str
+
+    def describe(self) -> str:
+        return "生成一般程序案源（关联本案）"
+
+
+Effect = (
+    AllocateNumber | StampDate | StampTime | ClearDate | StartClock | ExtendClock | OpenFollowUpCase
+)
+
+
+# --- Due: which date the step the case enters is due by (``Case.step_due_on``) ------------------
+
+
+@dataclass(frozen=True)
+class CountFromToday:
+    """The step's deadline counted from today (暂定 where working days run into an unknown year)."""
+
+    def describe(self) -> str:
+        return "自今日起算"
+
+
+@dataclass(frozen=True)
+class MirrorClock:
+    """The step is due when the case's clock ``field`` runs out (e.g. the 90-day decision limit)."""
+
+    field: str
+
+    def describe(self) -> str:
+        return f"同{_label(self.field)}"
+
+
+@dataclass(frozen=True)
+class HoursAfter:
+    """Due on the day ``hours`` after the moment in ``field`` (行政强制法第十九条: 二十四小时)."""
+
+    field: str
+    hours: int
+
+    def describe(self) -> str:
+        return f"{_label(self.field)}后{self.hours}小时内"
+
+
+@dataclass(frozen=True)
+class CourtWindow:
+    """Due on the last day the court may be asked to enforce (the execution periods)."""
+
+    def describe(self) -> str:
+        return "申请人民法院强制执行期限届满之日"
+
+
+Due = CountFromToday | MirrorClock | HoursAfter | CourtWindow
+COUNT_FROM_TODAY = CountFromToday()

@@ -1,0 +1,254 @@
+"""Every procedure, walked against its own declaration (workflow/definitions.py).
+
+For each procedure × state × action × role, the engine allows or refuses exactly as declared:
+a state outside the step's sources is refused with the state message, a role outside its roles
+with the role message, a non-handler on a handlers-only step with the handler message, and
+otherwise only a declared guard may refuse. Then, for each step with its guards passing, the
+service does what the step declares: numbers, dates, clocks, the stored due date, follow-up
+cases.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from sanxiang.cases.execution import periods as execution_periods
+from sanxiang.cases.models import Case, NumberingRule
+from sanxiang.cases.services import case_transition
+from sanxiang.cases.services._common import evidence_reference
+from sanxiang.cases.workflow.definitions import PROCEDURES, REVIEW_STATES
+from sanxiang.cases.workflow.effects import (
+    AllocateNumber,
+    ClearDate,
+    CourtWindow,
+    ExtendClock,
+    HoursAfter,
+    MirrorClock,
+    OpenFollowUpCase,
+    StampDate,
+    StampTime,
+    StartClock,
+)
+from sanxiang.cases.workflow.engine import Guard, GuardContext, TransitionRefused
+from sanxiang.core.workdays import get_calendar
+from sanxiang.org.models import Role
+from tests.cases.conftest import ready_case
+from tests.conftest import make_officer
+
+STEPS = [
+    pytest.param(code, transition.action, id=f"{code}-{transition.action}")
+    for code, definition in PROCEDURES.items()
+    for transition in definition.transitions
+]
+NUMBER_PREFIXES = {"penalty": "测城执罚", "on_spot": "测城当罚"}
+
+
+@pytest.fixture
+def numbering(staff):
+    agency = staff.zhang.unit.agency
+    NumberingRule.objects.create(agency=agency, kind="coercive", prefix="测城强措")
+    NumberingRule.objects.create(agency=agency, kind="inspection", prefix="测城检")
+
+
+@pytest.fixture
+def role_officers(staff):
+    """One officer per role holding that role only, as (role, is_handler) -> officer."""
+    unit = staff.zhang.unit
+    officers = {}
+    for index, role in enumerate(Role.values):
+        for handler in (True, False):
+            officers[role, handler] = make_officer(
+                unit=unit,
+                name=f"{role}{'承办' if handler else '其他'}",
+                number=f"9901009{index:02d}{int(handler)}",
+                roles=(role,),
+            )
+    return officers
+
+
+@pytest.mark.parametrize("code", list(PROCEDURES))
+def test_engine_allows_and_refuses_every_state_action_and_role_as_declared(
+    staff, numbering, role_officers, code
+):
+    definition = PROCEDURES[code]
+    case = ready_case(staff, procedure=code)
+    case.handlers.add(*(o for (_, handler), o in role_officers.items() if handler))
+    today, calendar = timezone.localdate(), get_calendar()
+    checked = 0
+    for state, state_label in definition.states.items():
+        case.state = state
+        for (role, handler), actor in role_officers.items():
+            context = GuardContext(case=case, actor=actor, today=today, calendar=calendar)
+            offered = {t.action for t, _ in definition.options(context)}
+            assert offered == {t.action for t in definition.transitions if state in t.source}
+            for transition in definition.transitions:
+                refusal = definition.refusal(transition, context)
+                checked += 1
+                if state not in transition.source:
+                    assert refusal is not None and refusal.guard == "state"
+                    assert refusal.message == (
+                        f"案件当前处于“{state_label}”，不能进行“{transition.label}”。"
+                    )
+                elif role not in transition.roles:
+                    assert refusal is not None and refusal.guard == "role", transition.action
+                    assert transition.label in refusal.message
+                elif transition.handlers_only and not handler:
+                    assert refusal is not None and refusal.guard == "handler"
+                elif refusal is not None:
+                    declared = {guard.name for guard in transition.guards}
+                    assert refusal.guard in declared, (state, transition.action, refusal)
+    assert checked == len(definition.states) * len(role_officers) * len(definition.transitions)
+
+
+@pytest.mark.parametrize("code", list(PROCEDURES))
+def test_every_declared_state_is_a_member_of_the_procedures_state_enum(code):
+    definition = PROCEDURES[code]
+    assert definition.states == {s.value: s.label for s in definition.state_enum}
+    for transition in definition.transitions:
+        assert type(transition.target) is str
+        assert all(type(state) is str for state in transition.source)
+    # The review loop's states read the same in every procedure that has it.
+    for state, label in REVIEW_STATES.items():
+        if state in definition.states:
+            assert definition.states[state] == label
+
+
+def test_every_declared_document_kind_exists():
+    from sanxiang.cases.documents import KINDS
+
+    for definition in PROCEDURES.values():
+        assert set(definition.documents) <= set(KINDS)
+
+
+def _expected_fields(transition, case, today, calendar):
+    """The case's fields after the step's effects, worked out from the declaration alone."""
+    values: dict[str, object] = {}
+    for effect in transition.effects:
+        match effect:
+            case StampDate(field=field, once=once):
+                current = values.get(field, getattr(case, field))
+                if not (once and current is not None):
+                    values[field] = today
+            case StampTime(field=field):
+                values[field] = "now"
+            case ClearDate(field=field):
+                values[field] = None
+            case StartClock(field=field, deadline=deadline):
+                values[field] = deadline.due(today, calendar)
+            case ExtendClock(field=field, deadline=deadline):
+                current = values.get(field, getattr(case, field))
+                if isinstance(current, date):
+                    values[field] = deadline.due(current, calendar)
+    return values
+
+
+@pytest.mark.parametrize(("code", "action"), STEPS)
+def test_each_step_with_its_guards_passing_does_what_it_declares(
+    staff, numbering, monkeypatch, code, action
+):
+    definition = PROCEDURES[code]
+    transition = definition.transition(action)
+    monkeypatch.setattr(Guard, "refusal", lambda self, context: None)
+    case = ready_case(staff, procedure=code)
+    source = sorted(transition.source)[0]
+    today, calendar = timezone.localdate(), get_calendar()
+    # A case that has got this far: registered, decided and served, its measure taken.
+    Case.objects.filter(pk=case.pk).update(
+        state=source,
+        decision_due_on=today + timedelta(days=40),
+        decided_on=today - timedelta(days=20) if source not in ("clue", "on_site") else None,
+        served_on=today - timedelta(days=18) if source not in ("clue", "on_site") else None,
+        measure_taken_at=timezone.now() - timedelta(days=3),
+        measure_due_on=today + timedelta(days=20),
+        step_due_on=date(2026, 7, 1),
+        step_due_basis="之前的期限",
+    )
+    case.refresh_from_db()
+    actor = staff.head if "head" in transition.roles else staff.zhang
+    if "reviewer" in transition.roles and "head" not in transition.roles:
+        actor = staff.zhou
+    case.handlers.add(actor)
+    expected = _expected_fields(transition, case, today, calendar)
+    before_number, before_reference = case.number, evidence_reference(case)
+
+    after = case_transition(actor=actor, case_id=case.pk, action=action, via=transition.via)
+
+    after.refresh_from_db()
+    assert after.state == transition.target
+    for field, value in expected.items():
+        if value == "now":
+            assert timezone.localtime(getattr(after, field)).date() == today
+        else:
+            assert getattr(after, field) == value, field
+    numbers = [e for e in transition.effects if isinstance(e, AllocateNumber)]
+    if numbers:
+        assert after.number and after.number != before_number
+        assert after.number.startswith(NUMBER_PREFIXES[numbers[0].kind])
+    else:
+        assert after.number == before_number
+    for effect in transition.effects:
+        if isinstance(effect, OpenFollowUpCase):
+            follow_up = Case.objects.get(origin=after)
+            assert follow_up.state == PROCEDURES[follow_up.procedure].initial
+            assert follow_up.source == effect.source.format(
+                number=before_number, reference=before_reference
+            )
+    # The due date of the step entered, as declared.
+    if transition.target == source:
+        assert (after.step_due_on, after.step_due_basis) == (date(2026, 7, 1), "之前的期限")
+    elif transition.deadline is None:
+        assert (after.step_due_on, after.step_due_basis) == (None, "")
+    else:
+        assert after.step_due_basis == str(transition.deadline)
+        match transition.due:
+            case MirrorClock(field=field):
+                assert after.step_due_on == getattr(after, field)
+            case CourtWindow():
+                window = execution_periods(after, calendar)
+                assert after.step_due_on == (window.court_until if window else None)
+            case HoursAfter(field=field, hours=hours):
+                moment = getattr(after, field) + timedelta(hours=hours)
+                assert after.step_due_on == timezone.localtime(moment).date()
+            case _:
+                counted = transition.deadline.due_provisional(today, calendar)
+                assert after.step_due_on == counted.on
+
+
+def test_a_step_refused_by_its_state_is_refused_by_the_service_with_the_declared_message(staff):
+    case = ready_case(staff)
+    with pytest.raises(TransitionRefused) as refused:
+        case_transition(actor=staff.zhang, case_id=case.pk, action="serve")
+    assert refused.value.refusal.guard == "state"
+    assert str(refused.value.refusal.message) == "案件当前处于“案源登记”，不能进行“送达决定书”。"
+    case.refresh_from_db()
+    assert case.state == "clue" and case.served_on is None
+
+
+def test_the_operations_guide_tables_are_the_declarations():
+    from pathlib import Path
+
+    from sanxiang.cases.workflow.tables import procedures_markdown, replace_block
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "operations" / "cases.md"
+    text = doc.read_text(encoding="utf-8")
+    assert replace_block(text, procedures_markdown(list(PROCEDURES.values()))) == text, (
+        "run scripts/procedure_tables.py"
+    )
+
+
+@pytest.mark.parametrize("code", list(PROCEDURES))
+def test_the_flowchart_shows_what_each_step_records(code):
+    import xml.etree.ElementTree as ET
+
+    from sanxiang.cases.workflow.flowchart import render_svg
+
+    root = ET.fromstring(render_svg(PROCEDURES[code]))  # noqa: S314 - our own output
+    svg = "".join(
+        (node.text or "").strip() for node in root.iter("{http://www.w3.org/2000/svg}text")
+    )
+    for transition in PROCEDURES[code].transitions:
+        for effect in transition.effects:
+            assert effect.describe() in svg, (transition.action, effect)
