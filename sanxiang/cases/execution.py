@@ -32,12 +32,18 @@ from sanxiang.core.workdays import WorkdayCalendar
 SELF_EXECUTING = frozenset({PenaltyKind.WARNING, PenaltyKind.PUBLIC_CRITICISM, PenaltyKind.FINE})
 
 
+# Each function reads the case's records through ``.all()``, so a case page that loaded them
+# once (``selectors.case_page_prefetch``) asks nothing more, however often guards ask again.
+
+
 def outcomes(case: Case) -> list[RemedyStep]:
-    return list(
-        RemedyStep.objects.filter(remedy__case=case, kind=RemedyStepKind.OUTCOME).order_by(
-            "decided_on", "pk"
-        )
-    )
+    steps = [
+        step
+        for remedy in case.remedies.all()
+        for step in remedy.steps.all()
+        if step.kind == RemedyStepKind.OUTCOME
+    ]
+    return sorted(steps, key=lambda step: (step.decided_on, step.pk))
 
 
 def effective_fine(case: Case) -> Decimal | None:
@@ -54,7 +60,7 @@ def instalments(case: Case) -> tuple[Installment, ...]:
     fine = effective_fine(case)
     if not fine or case.payment_due_on is None:
         return ()
-    schedule = case.schedules.order_by("-pk").first()
+    schedule = max(case.schedules.all(), key=lambda s: s.pk, default=None)
     if schedule is not None:
         parts = tuple(
             Installment(date.fromisoformat(i["due_on"]), Decimal(i["amount"]))
@@ -76,12 +82,16 @@ def case_account(case: Case, on: date) -> Account | None:
     parts = instalments(case)
     if not parts:
         return None
-    payments = tuple(case.payments.values_list("paid_on", "amount_yuan"))
+    payments = tuple((p.paid_on, p.amount_yuan) for p in case.payments.all())
     return account(installments=parts, payments=payments, on=on, paused=paused_periods(case, on))
 
 
 def pending_remedies(case: Case) -> list[Remedy]:
-    return list(case.remedies.exclude(steps__kind=RemedyStepKind.OUTCOME))
+    return [
+        remedy
+        for remedy in case.remedies.all()
+        if not any(step.kind == RemedyStepKind.OUTCOME for step in remedy.steps.all())
+    ]
 
 
 def execution_suspended(case: Case) -> Remedy | None:
@@ -90,7 +100,7 @@ def execution_suspended(case: Case) -> Remedy | None:
         (
             r
             for r in pending_remedies(case)
-            if r.steps.filter(kind=RemedyStepKind.SUSPENSION).exists()
+            if any(step.kind == RemedyStepKind.SUSPENSION for step in r.steps.all())
         ),
         None,
     )
@@ -102,7 +112,7 @@ def decision_fallen(case: Case) -> RemedyStep | None:
 
 
 def has_step(case: Case, kind: str) -> bool:
-    return case.execution_steps.filter(kind=kind).exists()
+    return any(step.kind == kind for step in case.execution_steps.all())
 
 
 def non_monetary_kinds(case: Case) -> list[str]:
@@ -128,7 +138,7 @@ def periods(case: Case, calendar: WorkdayCalendar) -> Periods | None:
     litigation = LITIGATION_PERIOD.due(case.served_on, calendar)
     lapse = litigation
     parts = instalments(case)
-    if case.schedules.exists() and parts:
+    if parts and case.schedules.exists():
         lapse = max(lapse, parts[-1].due_on)  # 行政处罚法第七十二条第二款
     demand_due = (
         DEMAND_PERIOD.due_provisional(case.demand_served_on, calendar)

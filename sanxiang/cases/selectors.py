@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+from typing import Any
+
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 
 from sanxiang.cases.access import CaseAction
-from sanxiang.cases.models import Case, CaseAccess
+from sanxiang.cases.models import Case, CaseAccess, CaseDocument, Payment, PaymentSchedule
 from sanxiang.errors import DomainError
-from sanxiang.org.models import Officer
+from sanxiang.org.models import Article, Certificate, Officer
 
 
 class CaseNotFound(DomainError):
@@ -39,6 +41,37 @@ def case_get_for(officer: Officer, case_id: object, action: str = CaseAction.VIE
     )
     if case is None:
         raise CaseNotFound(case_id)
+    return case
+
+
+def case_page_prefetch(case: Case) -> Case:
+    """Load, one query per relation, what the case page lists and what its guards and document
+    checks look through again and again (parties, documents, legal basis, and once decided the
+    执行 records), so the page costs the same however many rows each holds.
+
+    Guards and ``execution`` read these through ``.all()`` and ``.exists()``, which use the
+    loaded rows; on a case without them (inside a service) they query as before.
+    """
+    articles = Article.objects.select_related("law").order_by("law__title", "number")
+    certificates = Prefetch(
+        "certificates", queryset=Certificate.objects.prefetch_related("categories")
+    )
+    lookups: list[Any] = [
+        "parties",
+        # With what the guards read (``GuardContext.handlers`` takes them from here).
+        Prefetch("handlers", queryset=Officer.objects.prefetch_related("roles", certificates)),
+        Prefetch("documents", queryset=CaseDocument.objects.order_by("kind", "-version")),
+        Prefetch("violated_articles", queryset=articles),
+        Prefetch("penalty_articles", queryset=articles),
+    ]
+    if case.decided_on is not None:
+        lookups += [
+            Prefetch("payments", queryset=Payment.objects.select_related("recorded_by")),
+            Prefetch("schedules", queryset=PaymentSchedule.objects.select_related("approved_by")),
+            "remedies__steps",
+            "execution_steps",
+        ]
+    prefetch_related_objects([case], *lookups)
     return case
 
 

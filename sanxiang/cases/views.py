@@ -174,9 +174,16 @@ def _timeline(case, definition) -> list[dict[str, object]]:
     return rows
 
 
+def _latest(case, kind: str) -> CaseDocument | None:
+    """The latest version of ``kind`` among the case's documents (loaded once for the page)."""
+    return max(
+        (d for d in case.documents.all() if d.kind == kind), key=lambda d: d.version, default=None
+    )
+
+
 def _initial_inputs(case, kind: str) -> dict[str, object]:
     """What the form starts with: the latest version's inputs, else what the case suggests."""
-    latest = CaseDocument.objects.filter(case=case, kind=kind).order_by("-version").first()
+    latest = _latest(case, kind)
     if latest is not None:
         return dict(latest.fields)
     initial: dict[str, object] = {}
@@ -185,13 +192,13 @@ def _initial_inputs(case, kind: str) -> dict[str, object]:
     if kind == "advance_notice" and case.warning_only:
         initial["intended_other"] = "警告"
     if kind == "hearing_record":
-        notice = case.documents.filter(kind="hearing_notice").order_by("-version").first()
+        notice = _latest(case, "hearing_notice")
         if notice is not None:
             for name in ("place", "host", "recorder"):
                 initial[name] = notice.fields.get(name, "")
             initial["started_at"] = notice.fields.get("hearing_at", "")
     if kind in ("service_proof", "inquiry_record"):
-        party = case.parties.first()
+        party = min(case.parties.all(), key=lambda p: p.pk, default=None)
         initial["recipient" if kind == "service_proof" else "person"] = party.name if party else ""
     if kind == "seizure_decision":
         initial.update(starts_on=timezone.localdate().isoformat(), days="30")
@@ -218,7 +225,7 @@ def _execution_context(case, officer, context: GuardContext) -> dict[str, object
     records the officer may add now."""
     if case.decided_on is None:
         return None
-    may_record = officer.has_role(Role.HEAD) or case.handlers.filter(pk=officer.pk).exists()
+    may_record = officer.has_role(Role.HEAD) or officer.pk in context.handler_ids
     today = context.today
     declared = PROCEDURES[case.procedure]
 
@@ -229,15 +236,15 @@ def _execution_context(case, officer, context: GuardContext) -> dict[str, object
         "account": execution.case_account(case, today),
         "fine": execution.effective_fine(case),
         "periods": execution.periods(case, context.calendar),
-        "payments": case.payments.select_related("recorded_by"),
-        "schedules": case.schedules.select_related("approved_by"),
+        "payments": case.payments.all(),
+        "schedules": case.schedules.all(),
         "remedies": [
             {
                 "remedy": r,
                 "steps": steps,
                 "ended": any(st.kind == RemedyStepKind.OUTCOME for st in steps),
             }
-            for r in case.remedies.prefetch_related("steps")
+            for r in case.remedies.all()
             for steps in [list(r.steps.all())]
         ],
         "steps": case.execution_steps.all(),
@@ -266,7 +273,9 @@ def _execution_context(case, officer, context: GuardContext) -> dict[str, object
 def _render_detail(request, officer, case, *, bound=None, status=200):
     definition = PROCEDURES[case.procedure]
     today = timezone.localdate()
+    selectors.case_page_prefetch(case)
     context = GuardContext(case=case, actor=officer, today=today, calendar=get_calendar())
+    is_handler = officer.pk in context.handler_ids
     options, review_steps = [], []
     for transition, refusal in definition.options(context):
         if transition.via == "review":
@@ -285,8 +294,8 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
         else None
     )
     basis_open = definition.open_to("basis", case, officer)
-    violated = list(case.violated_articles.select_related("law").order_by("law__title", "number"))
-    penalty = list(case.penalty_articles.select_related("law").order_by("law__title", "number"))
+    violated = list(case.violated_articles.all())
+    penalty = list(case.penalty_articles.all())
     party_code = party_code_current(case.pk)
     return render(
         request,
@@ -308,11 +317,10 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "extensions": case.extensions.select_related("approved_by"),
             "execution": _execution_context(case, officer, context),
             "parties": case.parties.all(),
-            "handlers": case.handlers.all(),
+            "handlers": context.handlers,
             "timeline": _timeline(case, definition),
             "documents": [
-                {"document": d, "label": KINDS[d.kind].label}
-                for d in case.documents.order_by("kind", "-version")
+                {"document": d, "label": KINDS[d.kind].label} for d in case.documents.all()
             ],
             "colleagues": Officer.objects.filter(
                 unit__agency_id=case.agency_id, is_active=True, certificates__isnull=False
@@ -330,7 +338,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "party_code_issued_at": party_code.issued_at if party_code else None,
             "may_audit": case_allows(officer, CaseAction.AUDIT, case),
             "may_issue_party_code": bool(case.number)
-            and (officer.has_role(Role.HEAD) or case.handlers.filter(pk=officer.pk).exists()),
+            and (officer.has_role(Role.HEAD) or is_handler),
         },
         status=status,
     )

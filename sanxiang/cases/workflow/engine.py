@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.db.models import TextChoices
@@ -32,6 +33,28 @@ class GuardContext:
     actor: Officer
     today: date
     calendar: WorkdayCalendar
+
+    @cached_property
+    def handlers(self) -> list[Officer]:
+        """The case's handlers with their roles and certificates, read once per context: the
+        engine, several guards and the case page all ask."""
+        from django.db.models import Prefetch
+
+        from sanxiang.org.models import Certificate
+
+        loaded = getattr(self.case, "_prefetched_objects_cache", {}).get("handlers")
+        if loaded is not None:  # with roles and certificates (``case_page_prefetch``)
+            return list(loaded)
+        certificates = Certificate.objects.prefetch_related("categories")
+        return list(
+            self.case.handlers.prefetch_related(
+                "roles", Prefetch("certificates", queryset=certificates)
+            )
+        )
+
+    @cached_property
+    def handler_ids(self) -> frozenset[int]:
+        return frozenset(officer.pk for officer in self.handlers)
 
 
 @dataclass(frozen=True)
@@ -117,7 +140,8 @@ class Activity:
             return False
         if any(actor.has_role(role) for role in self.roles):
             return True
-        return self.handlers and case.handlers.filter(pk=actor.pk).exists()
+        # .all(): the case page loads the handlers once for all its activities.
+        return self.handlers and any(o.pk == actor.pk for o in case.handlers.all())
 
 
 def _values(states: Iterable[str]) -> frozenset[str]:
@@ -189,7 +213,7 @@ class ProcedureDefinition:
 
             names = "、".join(str(Role(role).label) for role in sorted(transition.roles))
             return Refusal("role", f"“{transition.label}”须由{names}办理。")
-        if transition.handlers_only and not case.handlers.filter(pk=actor.pk).exists():
+        if transition.handlers_only and actor.pk not in context.handler_ids:
             return Refusal("handler", f"只有本案承办人可以进行“{transition.label}”。")
         for guard in transition.guards:
             refused = guard.refusal(context)

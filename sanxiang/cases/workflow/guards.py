@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Prefetch
-
 from sanxiang.cases.execution import (
     case_account,
     decision_fallen,
@@ -26,7 +24,7 @@ from sanxiang.cases.workflow.engine import Guard, GuardContext
 from sanxiang.cases.workflow.states import GeneralState
 from sanxiang.core.selectors import is_provisional
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
-from sanxiang.org.models import Certificate, Officer, Role
+from sanxiang.org.models import Officer, Role
 
 # 行政处罚法第三十六条: two years; five where life/health or financial safety is involved
 # and harm resulted.
@@ -34,12 +32,7 @@ LIMITATION_YEARS, LONG_LIMITATION_YEARS = 2, 5
 
 
 def _handlers(context: GuardContext) -> list[Officer]:
-    return list(
-        context.case.handlers.prefetch_related(
-            "roles",
-            Prefetch("certificates", queryset=Certificate.objects.prefetch_related("categories")),
-        )
-    )
+    return context.handlers
 
 
 def _two_certified_handlers(context: GuardContext) -> str | None:
@@ -122,7 +115,7 @@ def _review_done(context: GuardContext) -> str | None:
 
 def _decider_separate(context: GuardContext) -> str | None:
     """办、审、定分离: whoever handled or reviewed the case does not also decide it."""
-    if context.case.handlers.filter(pk=context.actor.pk).exists():
+    if context.actor.pk in context.handler_ids:
         return "本案承办人不得批准或者作出本案的决定，请由其他负责人办理"
     return review_gate().refusal(context.case, context.actor, "decider")
 
@@ -264,7 +257,7 @@ def _hearing_request_in_time(context: GuardContext) -> str | None:
 
 
 def _host_not_investigator(context: GuardContext) -> str | None:
-    if context.case.handlers.filter(pk=context.actor.pk).exists():
+    if context.actor.pk in context.handler_ids:
         return "听证应由行政机关指定的非本案调查人员主持"
     return None
 
