@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 
 from sanxiang.errors import DomainError
@@ -159,3 +160,47 @@ def report_lines(what: str, report: LoadReport) -> list[str]:
             "如需以文件为准，加 --replace 再运行一次。"
         )
     return lines
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A file a load command reads: its option (``--<option>``), default path, what it holds."""
+
+    option: str
+    default: Path
+    what: str
+
+
+class RowsLoadCommand(BaseCommand):
+    """``sanxiang <name> load [--<file option> PATH …] [--replace]`` for legal data kept as rows:
+    every file must exist, a bad file loads nothing (exit 1, each bad row named), and what was
+    added, kept or replaced is printed per file."""
+
+    files: tuple[DataFile, ...] = ()
+
+    def load(self, paths: list[Path], *, replace: bool) -> tuple[LoadReport, ...]:
+        raise NotImplementedError
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser("load")
+        for data in self.files:
+            load.add_argument(
+                f"--{data.option}", default=str(data.default), help=f"{data.what}文件"
+            )
+        load.add_argument(
+            "--replace", action="store_true", help="以文件为准覆盖在管理后台改过的行（记入台账）"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        paths = [Path(options[data.option]) for data in self.files]
+        for path in paths:
+            if not path.is_file():
+                raise CommandError(f"找不到文件 {path} (no such file)")
+        try:
+            reports = self.load(paths, replace=options["replace"])
+        except DataFileError as exc:
+            raise CommandError(exc.message) from exc
+        for data, report in zip(self.files, reports, strict=True):
+            for line in report_lines(data.what, report):
+                self.stdout.write(line)

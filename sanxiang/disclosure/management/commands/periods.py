@@ -4,11 +4,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from sanxiang.disclosure.legal_rows import DataFileError, report_lines
+from sanxiang.disclosure.legal_rows import DataFile, LoadReport, RowsLoadCommand
 from sanxiang.disclosure.periods import (
     PUBLICATION_FILE,
     REPUBLICATION_FILE,
@@ -16,33 +13,14 @@ from sanxiang.disclosure.periods import (
 )
 
 
-class Command(BaseCommand):
+class Command(RowsLoadCommand):
     help = "Load publication and republication periods from their cited files."
+    files = (
+        DataFile("publication", PUBLICATION_FILE, "公示期限"),
+        DataFile("republication", REPUBLICATION_FILE, "公示调整期限"),
+    )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
-        load = sub.add_parser("load")
-        load.add_argument("--publication", default=str(PUBLICATION_FILE), help="公示期限文件")
-        load.add_argument(
-            "--republication", default=str(REPUBLICATION_FILE), help="公示调整期限文件"
+    def load(self, paths: list[Path], *, replace: bool) -> tuple[LoadReport, ...]:
+        return disclosure_periods_load(
+            publication_file=paths[0], republication_file=paths[1], replace=replace
         )
-        load.add_argument(
-            "--replace", action="store_true", help="以文件为准覆盖在管理后台改过的行（记入台账）"
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        files = Path(options["publication"]), Path(options["republication"])
-        for path in files:
-            if not path.is_file():
-                raise CommandError(f"找不到文件 {path} (no such file)")
-        try:
-            publication, republication = disclosure_periods_load(
-                publication_file=files[0], republication_file=files[1], replace=options["replace"]
-            )
-        except DataFileError as exc:
-            raise CommandError(exc.message) from exc
-        for line in [
-            *report_lines("公示期限", publication),
-            *report_lines("公示调整期限", republication),
-        ]:
-            self.stdout.write(line)
