@@ -194,8 +194,10 @@ def decision(request, pk):
             "key_id": found.head_key_id,
             "leaf": found.leaf,
             "content_sha256": leaf_content_sha256(found.leaf),
+            # Each agency has its own log: the proof is that log's.
             "proof_url": f"{reverse('portal:ledger-proof')}?index={found.ledger_index}"
-            f"&size={found.head_size}",
+            f"&size={found.head_size}"
+            + (f"&log={found.ledger_log}" if found.ledger_log is not None else ""),
         }
     return render(request, "portal/decision.html", {"decision": found, "verify_data": verify_data})
 

@@ -3,9 +3,11 @@ text, the portal shows and verifies it, corrections and withdrawals are recorded
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -101,6 +103,24 @@ def test_the_confirmed_text_is_redacted_published_and_hashed_into_the_ledger(
     page = client.get(reverse("portal:decision", args=[publication.pk])).content.decode()
     assert "王某" in page and PERSON_ID not in page and digest in page
     assert "verify-data" in page
+
+
+def test_the_decision_pages_check_in_the_browser_fetches_a_proof_from_the_agencys_log(
+    client, staff, general_case, articles
+):
+    publication = decided(staff, general_case, articles)
+    draft = publication_draft(publication)
+    publication_confirm(actor=staff.head, publication_id=publication.pk, draft_sha256=draft.sha256)
+    page = client.get(reverse("portal:decision", args=[publication.pk])).content.decode()
+    found = re.search(
+        r'<script id="verify-data" type="application/json">(.*?)</script>', page, re.S
+    )
+    assert found is not None
+    data = json.loads(found.group(1))
+    # What verify.js fetches: the inclusion proof in the agency's own log, for the signed root.
+    proof = client.get(data["proof_url"], HTTP_ACCEPT="application/json")
+    assert proof.status_code == 200, proof.content.decode()
+    assert base64.b64decode(proof.json()["root_hash"]).hex() == data["root"]
 
 
 def test_search_finds_two_character_words_and_filters(client, staff, general_case, articles):
