@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -163,6 +164,11 @@ def ledger_consistency(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A watched log's key id (hex SHA-256 of its public key) and one of its logs' names.
+_WATCHED_KEY = re.compile(r"[0-9a-f]{64}")
+_LOG_NAME = re.compile(r"(installation|agency:[0-9]{1,18})?")
+
+
 def _json(body: dict[str, object], status: int = 200) -> JsonResponse:
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
@@ -181,9 +187,16 @@ def ledger_witness(request: HttpRequest) -> HttpResponse:
     from sanxiang.ledger import witness
 
     if request.method == "GET":
-        checkpoint = witness.latest_checkpoint(
-            request.GET.get("log", "")[:64], request.GET.get("log_name", "")[:32]
-        )
+        key_id, log_name = request.GET.get("log", ""), request.GET.get("log_name", "")
+        if not _WATCHED_KEY.fullmatch(key_id) or not _LOG_NAME.fullmatch(log_name):
+            return _json(
+                {
+                    "error": "参数 log 应为日志公钥标识（64 位十六进制），"
+                    "log_name 应为 installation、agency:执法主体编号或留空。"
+                },
+                status=400,
+            )
+        checkpoint = witness.latest_checkpoint(key_id, log_name)
         if checkpoint is None:
             return _json({"error": "本见证方尚未见证该日志的任何树头。"}, status=404)
         return _json(witness.checkpoint_json(checkpoint))
