@@ -1,8 +1,9 @@
 """Cases (案件), their parties (当事人) and handling officers, and gap-free case numbers.
 
 A case's ``state`` is written only by ``services.case_transition``, following the procedure
-declared in ``cases/workflow`` (DESIGN.md rule 2); its history is the ledger filtered by the
-case. Due dates are stored when a step starts, so deadline queries are index lookups.
+declared in ``cases/workflow`` (DESIGN.md rule 2); each step and edit is a ledger event and a
+row of its history (``StepTaken``). Due dates are stored when a step starts, so deadline
+queries are index lookups.
 """
 
 from __future__ import annotations

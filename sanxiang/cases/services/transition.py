@@ -3,8 +3,8 @@
 ``case_transition`` is the only code that changes ``Case.state``: it locks the case row, asks
 the declared procedure whether the step is allowed now (guards citing their articles), applies
 the effects the step declares (numbers, dates, clocks, follow-up cases: ``workflow/effects.py``)
-in the order declared, stores the due date the step declares, and appends the ledger event, in
-one transaction (DESIGN.md rules 1 and 2).
+in the order declared, stores the due date the step declares, and appends the ledger event and
+the row of the case's history (``StepTaken``), in one transaction (DESIGN.md rules 1 and 2).
 """
 
 from __future__ import annotations
