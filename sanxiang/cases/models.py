@@ -1,8 +1,9 @@
 """Cases (案件), their parties (当事人) and handling officers, and gap-free case numbers.
 
 A case's ``state`` is written only by ``services.case_transition``, following the procedure
-declared in ``cases/workflow`` (DESIGN.md rule 2); its history is the ledger filtered by the
-case. Due dates are stored when a step starts, so deadline queries are index lookups.
+declared in ``cases/workflow`` (DESIGN.md rule 2); each step and edit is a ledger event and a
+row of its history (``StepTaken``). Due dates are stored when a step starts, so deadline
+queries are index lookups.
 """
 
 from __future__ import annotations
@@ -665,3 +666,39 @@ class CaseAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} opened case {self.case_id}"
+
+
+class StepTaken(models.Model):
+    """The case's status history: one row per step of its procedure taken (``case_transition``)
+    and per edit of the case by an officer (opened, party added, handlers set, assessed, basis
+    set: ``from_state`` equals ``to_state``), written in the same transaction as its ledger event.
+
+    Append-only (triggers, like the ledger). Domain questions about what happened to a case (who
+    acted on it, how many hearings were held in a year) read these rows, never the ledger.
+    ``officer`` is empty only for rows filled from events whose actor names no officer; ``actor``
+    keeps the ledger's actor string either way.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="steps_taken")
+    action = models.CharField("步骤", max_length=64)
+    from_state = models.CharField("办理前状态", max_length=32, blank=True)
+    to_state = models.CharField("办理后状态", max_length=32, blank=True)
+    officer = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="办理人",
+    )  # fmt: skip
+    actor = models.CharField("操作人", max_length=64)
+    taken_at = models.DateTimeField("时间")
+    taken_on = models.DateField("日期")
+
+    class Meta:
+        verbose_name = "案件办理环节"
+        verbose_name_plural = "案件办理环节"
+        ordering = ["case", "taken_at", "pk"]
+        indexes = [
+            # 年报: steps of one kind taken in a year.
+            models.Index(fields=["action", "taken_at"], name="steptaken_action_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id}: {self.action} by {self.actor}"

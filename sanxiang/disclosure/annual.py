@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from sanxiang.cases.models import Case, PenaltyKind, Procedure
+from sanxiang.cases.models import Case, PenaltyKind, Procedure, StepTaken
 from sanxiang.disclosure.annual_definitions import DEFINITIONS_FILE as DEFINITIONS_FILE
 from sanxiang.disclosure.annual_definitions import (
     Definition,
@@ -33,7 +33,6 @@ from sanxiang.disclosure.annual_definitions import (
 )
 from sanxiang.disclosure.charts import bar_chart_svg
 from sanxiang.disclosure.models import Publication, PublicationStatus
-from sanxiang.ledger.models import LedgerEntry
 from sanxiang.org.models import Agency, Officer, Role
 from sanxiang.review.figures import figures_for
 
@@ -171,16 +170,12 @@ def _local_date(moment: datetime) -> date:
 
 
 def _steps(agency_id: int, year: int, actions: set[str]) -> list[tuple[int, str]]:
-    """(case id, step) of each case step recorded in the year."""
+    """(case id, step) of each case step taken in the year, from the cases' history."""
     start, end = year_bounds(year)
-    rows = LedgerEntry.objects.filter(
-        agency_id=agency_id,
-        object_type="cases.case",
-        action__in=sorted(f"cases.case.{a}" for a in actions),
-        recorded_at__gte=start,
-        recorded_at__lt=end,
-    ).values_list("object_id", "action")
-    return [(int(object_id), action.removeprefix("cases.case.")) for object_id, action in rows]
+    rows = StepTaken.objects.filter(
+        case__agency_id=agency_id, action__in=sorted(actions), taken_at__gte=start, taken_at__lt=end
+    ).values_list("case_id", "action")
+    return list(rows)
 
 
 def reconsideration_litigation_figures(*, agency_id: int, year: int) -> dict[str, int] | None:

@@ -78,3 +78,14 @@ def test_a_reviewer_who_took_a_step_on_the_case_is_ineligible(staff, notified_ca
     notified_case.handlers.remove(staff.zhou)  # taken off the case again afterwards
     with pytest.raises(ReviewRefused, match="未参与办理本案"):
         submit(staff, notified_case)
+
+
+def test_a_reviewer_who_approved_an_extension_of_the_case_is_ineligible(staff, notified_case):
+    from sanxiang.cases.models import DecisionExtension
+
+    DecisionExtension.objects.create(
+        case=notified_case, days=30, reason="案情复杂", previous_due_on=NOW.date(),
+        new_due_on=NOW.date(), approved_by=staff.zhou,
+    )  # fmt: skip
+    with pytest.raises(ReviewRefused, match="未参与办理本案"):
+        submit(staff, notified_case)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.events import case_event_named, case_recorded, case_snapshot_sha256
 from sanxiang.cases.events import proposal_sha256 as proposal_sha256  # re-exported
-from sanxiang.cases.models import Case
+from sanxiang.cases.models import Case, StepTaken
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.money import MoneyRefused, money_parse
 from sanxiang.errors import DomainError
@@ -26,8 +28,14 @@ class CaseRefused(DomainError):
 _snapshot_sha256 = case_snapshot_sha256
 
 
-def _record(case: Case, actor: Officer, action: str) -> None:
-    case_recorded(case, actor.ledger_actor, case_event_named(action))
+def _record(case: Case, actor: Officer, action: str, *, from_state: str | None = None) -> None:
+    """The step or edit's ledger event, and its row of the case's history (``StepTaken``)."""
+    entry = case_recorded(case, actor.ledger_actor, case_event_named(action))
+    StepTaken.objects.create(
+        case=case, action=action, from_state=case.state if from_state is None else from_state,
+        to_state=case.state, officer=actor, actor=entry.actor, taken_at=entry.recorded_at,
+        taken_on=timezone.localdate(entry.recorded_at),
+    )  # fmt: skip
 
 
 def _case_for_update(case_id: int, actor: Officer) -> Case:

@@ -3,8 +3,8 @@
 ``case_transition`` is the only code that changes ``Case.state``: it locks the case row, asks
 the declared procedure whether the step is allowed now (guards citing their articles), applies
 the effects the step declares (numbers, dates, clocks, follow-up cases: ``workflow/effects.py``)
-in the order declared, stores the due date the step declares, and appends the ledger event, in
-one transaction (DESIGN.md rules 1 and 2).
+in the order declared, stores the due date the step declares, and appends the ledger event and
+the row of the case's history (``StepTaken``), in one transaction (DESIGN.md rules 1 and 2).
 """
 
 from __future__ import annotations
@@ -140,6 +140,7 @@ def case_transition(
         if is_approval(step) and (signed is not None or signatures_required(case)):
             # Before anything changes: the signature is over the case as it stands.
             approval_sign_check(case, action, actor, signed)
+        from_state = case.state
         fields = ["state", "step_due_on", "step_due_basis", "updated_at"]
         for effect in step.effects:
             fields += _apply(effect, case, actor, today, calendar)
@@ -171,7 +172,7 @@ def case_transition(
             _flag_past_provisional(case, actor, action, late, today)
         review_gate().on_transition(case, actor, action)
         observers.notify(case, actor, action)
-        _record(case, actor, action)
+        _record(case, actor, action, from_state=from_state)
     logger.info("case %s: %s by officer %s -> %s", case.pk, action, actor.pk, case.state)
     return case
 

@@ -6,14 +6,24 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q
 from django.utils import timezone
 
 from sanxiang.cases.access import CaseAction
-from sanxiang.cases.models import Case, CaseDocument
+from sanxiang.cases.models import (
+    Case,
+    CaseDocument,
+    DecisionExtension,
+    ExecutionStep,
+    PartyQueryCode,
+    Payment,
+    PaymentSchedule,
+    Remedy,
+    RemedyStep,
+    StepTaken,
+)
 from sanxiang.cases.services import case_transition, proposal_sha256
 from sanxiang.evidence.models import EvidenceItem
-from sanxiang.ledger.models import LedgerEntry
 from sanxiang.org.models import Officer, Role
 from sanxiang.review.content import round_content
 from sanxiang.review.facts import matched_rules
@@ -36,6 +46,18 @@ from sanxiang.review.services._common import (
 )
 
 logger = logging.getLogger(__name__)
+
+# The case's records that name the officer who made them (each also has its ledger event).
+# (record, its path to the case, the officer who made it)
+CASE_RECORDS: tuple[tuple[type[Model], str, str], ...] = (
+    (DecisionExtension, "case", "approved_by_id"),
+    (PartyQueryCode, "case", "issued_by_id"),
+    (Payment, "case", "recorded_by_id"),
+    (PaymentSchedule, "case", "approved_by_id"),
+    (Remedy, "case", "recorded_by_id"),
+    (RemedyStep, "remedy__case", "recorded_by_id"),
+    (ExecutionStep, "case", "recorded_by_id"),
+)
 
 
 @dataclass(frozen=True)
@@ -82,19 +104,23 @@ def materials_check(case: Case, declared: set[int]) -> list[MaterialCheck]:
 def _eligible_reviewers(case: Case, policy: ReviewPolicy) -> list[Officer]:
     """法制审核人员 of the agency's review body who never acted on the case (办、审分离).
 
-    Only acts the reviewer did himself count: being a handler of the case, a ledger event on the
-    case with him as actor (other than the review's own steps), a record he registered or a
+    Only acts the reviewer did himself count: being a handler of the case, a step or edit of the
+    case in its history (``StepTaken``, other than the review's own steps), a record of its
+    execution, an extension or query code he approved or issued, a record he registered or a
     document he generated. What others typed about him (采集人 on a record) does not.
     """
-    acted = {
-        int(actor[5:])
-        for actor in LedgerEntry.objects.filter(
-            object_type="cases.case", object_id=str(case.pk), actor__startswith="user:"
-        )
+    steps = (
+        StepTaken.objects.filter(case=case, officer__isnull=False)
         # The review's own steps are the reviewer's work, not handling the case.
-        .exclude(action__in=[f"cases.case.{step}" for step in REVIEW_STEPS])
-        .values_list("actor", flat=True)
-    }
+        .exclude(action__in=REVIEW_STEPS)
+        .values_list("officer_id", flat=True)
+        .order_by()
+    )
+    records = [
+        model._default_manager.filter(**{path: case}).values_list(column, flat=True).order_by()
+        for model, path, column in CASE_RECORDS
+    ]
+    acted = set(steps.union(*records))  # one query
     handlers = set(case.handlers.values_list("pk", flat=True))
     # Whoever registered the case's records himself, or made its documents, took part too. The
     # 采集人 field is not counted: the registering officer types it, so counting it would let a
@@ -113,8 +139,7 @@ def _eligible_reviewers(case: Case, policy: ReviewPolicy) -> list[Officer]:
             is_active=True,
             roles__role=Role.REVIEWER,
         )
-        .exclude(pk__in=handlers)
-        .exclude(user_id__in=acted)
+        .exclude(pk__in=handlers | acted)
         .annotate(
             open_reviews=Count(
                 "reviews", filter=~Q(reviews__status=ReviewStatus.PASSED), distinct=True
