@@ -25,3 +25,8 @@ def register_event_check(object_type: str, check: EventCheck) -> None:
 
 def event_check_for(object_type: str) -> EventCheck | None:
     return _checks.get(object_type)
+
+
+def event_checks() -> dict[str, EventCheck]:
+    """Every registered check, by object type (``verify`` looks one up per entry)."""
+    return dict(_checks)
