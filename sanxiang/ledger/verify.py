@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from json.encoder import encode_basestring as _esc
 from typing import Any, NamedTuple, NoReturn, TypeVar
 
@@ -235,14 +236,14 @@ def _check_heads_at(report: VerifyReport, heads: Heads, size: int, root: bytes, 
         report.heads_checked += 1
 
 
-def _raw_rows(queryset: QuerySet[Any]) -> Generator[tuple[Any, ...]]:
+def _raw_chunks(queryset: QuerySet[Any]) -> Generator[list[tuple[Any, ...]]]:
     """The rows of a ``values_list`` query as the database driver returns them, ``CHUNK`` at a
     time (a server-side cursor on PostgreSQL): no per-row converters, no model machinery."""
     sql, params = queryset.query.sql_with_params()
     with connections[queryset.db].chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):
-            yield from rows
+            yield rows
 
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -280,11 +281,11 @@ def _verify_one_log(report: VerifyReport, log: LedgerLog, heads: Heads) -> tuple
     node_rows = (
         LedgerNode.objects.filter(log=log).order_by("id").values_list("level", "index", "hash")
     )
-    stored_nodes = _raw_rows(node_rows)
+    chunks = _raw_chunks(node_rows)
     try:
-        return _walk_log(report, log, heads, stored_nodes)
+        return _walk_log(report, log, heads, chain.from_iterable(chunks))
     finally:
-        stored_nodes.close()
+        chunks.close()
 
 
 def _walk_log(
@@ -305,7 +306,7 @@ def _walk_log(
     tree_intact = True
     pending: list[EntryRow] = []  # entries waiting for their content checks, in log order
     rows = LedgerEntry.objects.filter(log=log).order_by("index").values_list(*COLUMNS)
-    for row in _raw_rows(rows):
+    for row in chain.from_iterable(_raw_chunks(rows)):
         position = row[1]
         text = row[-1]
         if position != size and tree_intact:
