@@ -468,7 +468,7 @@ def _verify_states(report: VerifyReport) -> None:
     object the log knows of against its row (a row deleted without a recorded deletion)."""
     for recipe in state_recipes():
         kind = recipe.object_type
-        rows = recipe.rows().order_by("pk").iterator(CHUNK)
+        rows = recipe.rows().order_by("pk").prefetch_related(*recipe.related).iterator(CHUNK)
         for chunk in _chunks(rows):
             latest = _latest_states(kind, [str(row.pk) for row in chunk])
             for row in chunk:
