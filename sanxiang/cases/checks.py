@@ -6,7 +6,7 @@ from typing import Any
 
 from sanxiang.cases.events import document_inputs_sha256
 from sanxiang.cases.facts import facts_problem
-from sanxiang.ledger.content import register_event_check
+from sanxiang.ledger.content import batch_key, register_event_check
 
 
 def register_document_checks() -> None:
@@ -14,7 +14,11 @@ def register_document_checks() -> None:
         from sanxiang.cases.models import CaseDocument
         from sanxiang.evidence.storage import blob_name, blob_problem
 
-        document = CaseDocument.objects.filter(pk=entry.object_id).first()
+        batch = cache.get(batch_key("cases.casedocument"))
+        if batch is not None:
+            document = batch.get(entry.object_id)
+        else:
+            document = CaseDocument.objects.filter(pk=entry.object_id).first()
         if document is None:
             return f"document {entry.object_id} no longer exists"
         if entry.action == "cases.document.inputs":
@@ -29,5 +33,11 @@ def register_document_checks() -> None:
         problem: str | None = cache[key]
         return problem
 
-    register_event_check("cases.casedocument", check)
+    def prefetch(entries: list[Any]) -> dict[str, Any]:
+        from sanxiang.cases.models import CaseDocument
+
+        ids = {entry.object_id for entry in entries}
+        return {str(d.pk): d for d in CaseDocument.objects.filter(pk__in=ids)}
+
+    register_event_check("cases.casedocument", check, prefetch=prefetch)
     register_event_check("cases.case", facts_problem)

@@ -18,7 +18,7 @@ from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
 from sanxiang.core.scratch import EVIDENCE_PARTIAL_DIR
-from sanxiang.ledger.content import register_event_check
+from sanxiang.ledger.content import batch_key, register_event_check
 
 CHUNK = 1024 * 1024
 logger = logging.getLogger(__name__)
@@ -202,11 +202,36 @@ def register_evidence_checks() -> None:
     - every event: the stored file still hashes to its SHA-256 (once per file per run).
     """
 
+    def prefetch(entries: list[Any]) -> dict[str, Any]:
+        """A batch's items, access records and custody rows, one query each."""
+        from sanxiang.evidence.models import AccessRecord, CustodyTransfer, EvidenceItem
+
+        ids = {entry.object_id for entry in entries}
+        sequences = [entry.sequence for entry in entries]
+        items = EvidenceItem.objects.filter(pk__in=ids).select_related("blob")
+        return {
+            "items": {str(item.pk): item for item in items},
+            "access": set(
+                AccessRecord.objects.filter(ledger_sequence__in=sequences).values_list(
+                    "ledger_sequence", "item_id", "action"
+                )
+            ),
+            "custody": set(
+                CustodyTransfer.objects.filter(ledger_sequence__in=sequences).values_list(
+                    "ledger_sequence", "record_id"
+                )
+            ),
+        }
+
     def check(entry: Any, cache: dict[Any, Any]) -> str | None:
         from sanxiang.evidence.events import ACCESS_EVENT, metadata_sha256
         from sanxiang.evidence.models import AccessRecord, CustodyTransfer, EvidenceItem
 
-        item = EvidenceItem.objects.filter(pk=entry.object_id).select_related("blob").first()
+        batch = cache.get(batch_key("evidence.evidenceitem"))
+        if batch is not None:
+            item = batch["items"].get(entry.object_id)
+        else:
+            item = EvidenceItem.objects.filter(pk=entry.object_id).select_related("blob").first()
         if item is None:
             return f"evidence item {entry.object_id} no longer exists"
         if entry.action in ("evidence.created", "evidence.corrected"):
@@ -218,21 +243,27 @@ def register_evidence_checks() -> None:
             return f"evidence item {item.pk}: the event names another file than the record"
         elif entry.action in ACCESS_EVENT.values():
             action = next(key for key, value in ACCESS_EVENT.items() if value == entry.action)
-            if not AccessRecord.objects.filter(
-                ledger_sequence=entry.sequence, item_id=item.pk, action=action
-            ).exists():
+            if batch is not None:
+                found = (entry.sequence, item.pk, action) in batch["access"]
+            else:
+                found = AccessRecord.objects.filter(
+                    ledger_sequence=entry.sequence, item_id=item.pk, action=action
+                ).exists()
+            if not found:
                 return f"the access record of event {entry.sequence} is missing or altered"
-        elif (
-            entry.action == "evidence.handed_over"
-            and not CustodyTransfer.objects.filter(
-                ledger_sequence=entry.sequence, record_id=item.record_id
-            ).exists()
-        ):
-            return f"the custody record of event {entry.sequence} is missing or altered"
+        elif entry.action == "evidence.handed_over":
+            if batch is not None:
+                found = (entry.sequence, item.record_id) in batch["custody"]
+            else:
+                found = CustodyTransfer.objects.filter(
+                    ledger_sequence=entry.sequence, record_id=item.record_id
+                ).exists()
+            if not found:
+                return f"the custody record of event {entry.sequence} is missing or altered"
         key = ("blob", item.blob_id)
         if key not in cache:
             cache[key] = blob_problem(item.blob.storage_name, item.blob_id)
         problem: str | None = cache[key]
         return problem
 
-    register_event_check("evidence.evidenceitem", check)
+    register_event_check("evidence.evidenceitem", check, prefetch=prefetch)

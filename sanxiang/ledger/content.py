@@ -14,14 +14,43 @@ from sanxiang.ledger.models import LedgerEntry
 
 # (entry, a dict the check may use as a cache for one verify run) -> a problem, or None.
 EventCheck = Callable[[LedgerEntry, dict[Any, Any]], str | None]
+# (a batch of entries about one object type) -> what their checks need, read in a few queries.
+EventPrefetch = Callable[[list[LedgerEntry]], object]
 
 _checks: dict[str, EventCheck] = {}
+_prefetches: dict[str, EventPrefetch] = {}
 
 
-def register_event_check(object_type: str, check: EventCheck) -> None:
-    """Let ``verify`` check every event about ``object_type`` against the stored records."""
+def register_event_check(
+    object_type: str, check: EventCheck, *, prefetch: EventPrefetch | None = None
+) -> None:
+    """Let ``verify`` check every event about ``object_type`` against the stored records.
+
+    With ``prefetch``, ``verify`` hands the entries to check in batches to it first and puts
+    what it returns in the cache under :func:`batch_key` while it checks that batch (then
+    drops it), so that the check reads rows without a query per entry. The check must still
+    work alone (``check(entry, {})``): without a batch it queries for its entry.
+    """
     _checks[object_type] = check
+    if prefetch is None:
+        _prefetches.pop(object_type, None)
+    else:
+        _prefetches[object_type] = prefetch
+
+
+def batch_key(object_type: str) -> tuple[str, str]:
+    """Where a check finds its prefetched batch in the cache (absent: no batch)."""
+    return ("batch", object_type)
+
+
+def event_prefetch_for(object_type: str) -> EventPrefetch | None:
+    return _prefetches.get(object_type)
 
 
 def event_check_for(object_type: str) -> EventCheck | None:
     return _checks.get(object_type)
+
+
+def event_checks() -> dict[str, EventCheck]:
+    """Every registered check, by object type (``verify`` looks one up per entry)."""
+    return dict(_checks)

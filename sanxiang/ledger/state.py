@@ -38,6 +38,9 @@ class StateRecipe:
     rows: Callable[[], models.QuerySet[Any]]
     document: Callable[[Any], dict[str, object]]
     parts: dict[str, Part] = field(default_factory=dict)
+    # Relations ``verify`` prefetches for each chunk of rows (the document reads them with
+    # ``.all()``), so that it does not query them once per row.
+    related: tuple[str, ...] = ()
 
     def state(self, row: Any) -> dict[str, object]:
         state = self.document(row)
@@ -63,9 +66,14 @@ def register_state_recipe(
     *,
     rows: Callable[[], models.QuerySet[Any]],
     document: Callable[[Any], dict[str, object]],
+    related: tuple[str, ...] = (),
 ) -> None:
-    """Let every event about ``object_type`` carry, and ``verify`` check, the row's state."""
-    recipe = StateRecipe(object_type, rows, document)
+    """Let every event about ``object_type`` carry, and ``verify`` check, the row's state.
+
+    ``related``: relations of the rows that ``document`` reads with ``.all()``; ``verify``
+    prefetches them for a chunk of rows at once.
+    """
+    recipe = StateRecipe(object_type, rows, document, related=related)
     recipe.parts.update(_pending_parts.pop(object_type, {}))
     _recipes[object_type] = recipe
 

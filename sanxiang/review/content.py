@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sanxiang.ledger.content import register_event_check
+from sanxiang.ledger.content import batch_key, register_event_check
 from sanxiang.ledger.events import content_digest
 from sanxiang.ledger.state import columns, register_state_part, register_state_recipe
 
@@ -99,7 +99,11 @@ def register_review_checks() -> None:
         from sanxiang.evidence.storage import blob_name, blob_problem
         from sanxiang.review.models import ReviewDocument
 
-        document = ReviewDocument.objects.filter(pk=entry.object_id).first()
+        batch = cache.get(batch_key("review.reviewdocument"))
+        if batch is not None:
+            document = batch.get(entry.object_id)
+        else:
+            document = ReviewDocument.objects.filter(pk=entry.object_id).first()
         if document is None:
             return f"review document {entry.object_id} no longer exists"
         if entry.content_sha256 not in (document.pdf_sha256, document.docx_sha256):
@@ -111,7 +115,14 @@ def register_review_checks() -> None:
         return problem
 
     register_event_check("review.review", check)
-    register_event_check("review.reviewdocument", document_check)
+
+    def document_prefetch(entries: list[Any]) -> dict[str, Any]:
+        from sanxiang.review.models import ReviewDocument
+
+        ids = {entry.object_id for entry in entries}
+        return {str(d.pk): d for d in ReviewDocument.objects.filter(pk__in=ids)}
+
+    register_event_check("review.reviewdocument", document_check, prefetch=document_prefetch)
 
 
 def determinations_state(case: Any) -> list[object]:

@@ -237,3 +237,22 @@ EVIDENCE_TABLES = (
     "evidence_custodytransfer",
     "evidence_accessrecord",
 )
+
+
+def test_verify_reads_evidence_rows_per_batch_not_per_event(case, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sanxiang.evidence.services import evidence_open
+
+    _, video = case
+
+    def evidence_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert verify_ledger().ok
+        return sum('"evidence_' in q["sql"] for q in queries.captured_queries)
+
+    before = evidence_queries()
+    for _ in range(10):
+        evidence_open(actor=people.li, item_id=video.pk, action="view")
+    assert evidence_queries() == before

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from sanxiang.ledger import merkle
-from sanxiang.ledger.models import LedgerEntry, LedgerNode, TreeHead
+from sanxiang.ledger.models import LedgerEntry, LedgerLog, LedgerNode, TreeHead
 from sanxiang.ledger.services import tree_head_sign
 from sanxiang.ledger.verify import installation_root, verify_ledger
 from tests.ledger.conftest import lift_triggers
@@ -162,3 +162,53 @@ def test_a_stored_key_whose_id_does_not_match_is_refused(signed_log):
         ["-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"],
     )
     assert "its key's id does not match the key" in verify_ledger().problem
+
+
+def test_leaves_ledger_append_writes_are_checked_without_parsing_them(db, monkeypatch):
+    """The fast check (the leaf equals the text rebuilt from its row) covers what
+    ``ledger_append`` writes — with and without agency, content and state — so the
+    field-by-field check runs only for a leaf that differs."""
+    from sanxiang.ledger import verify
+    from sanxiang.ledger.services import ledger_append
+
+    ledger_append(actor="system", action="test.a", object_type="test.thing", object_id="甲")
+    ledger_append(
+        actor="user:3",
+        action="test.b",
+        object_type="test.thing",
+        object_id='x"\\y',
+        agency_id=7,
+        content_sha256="a" * 64,
+    )
+    parsed: list[int] = []
+    slow = verify._check_leaf
+
+    def counted(row: verify.EntryRow, log: LedgerLog) -> bytes:
+        parsed.append(1)
+        return slow(row, log)
+
+    monkeypatch.setattr(verify, "_check_leaf", counted)
+    assert verify_ledger().ok
+    assert parsed == []
+    lift_triggers()
+    sql("""UPDATE ledger_ledgerentry SET actor = 'user:4' WHERE actor = 'user:3'""")
+    report = verify_ledger()
+    assert parsed == [1]
+    assert "agency:7 entry 0: field 'actor' is 'user:3' in the leaf but 'user:4'" in report.problem
+
+
+def test_a_leaf_with_a_state_digest_takes_the_fast_check(db, monkeypatch):
+    from sanxiang.ledger import verify
+    from sanxiang.ledger.services import ledger_append
+
+    ledger_append(actor="system", action="test.a", object_type="test.thing", object_id="1")
+    lift_triggers()
+    entry = LedgerEntry.objects.get()
+    leaf = entry.leaf.replace('"time"', f'"state_sha256":"{"b" * 64}","time"')
+    sql(
+        "UPDATE ledger_ledgerentry SET leaf = %s, state_sha256 = %s WHERE sequence = %s",
+        [leaf, "b" * 64, entry.sequence],
+    )
+    row = LedgerEntry.objects.filter(pk=entry.pk).values_list(*verify.COLUMNS).get()
+    row = (*row[:2], row[2].replace(tzinfo=None), *row[3:])  # naive UTC, as SQLite returns it
+    assert verify._expected_leaf(row, '"installation"', "null") == leaf
