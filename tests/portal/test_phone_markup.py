@@ -1,0 +1,59 @@
+"""What the portal's phone layout needs from the HTML (the browser test, tests/e2e/
+test_portal_phone.py, checks how it looks): a menu toggle that works without JavaScript, a
+column name on every table cell, agencies' names beside log keys."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+
+from sanxiang.ledger.services import ledger_append, tree_heads_sign
+from sanxiang.org.events import org_row_created
+
+
+def cells_without_column_name(html: str) -> list[str]:
+    body = "".join(re.findall(r"<tbody>(.*?)</tbody>", html, re.S))
+    return [
+        td
+        for td in re.findall(r"<td\b[^>]*>", body)
+        if "data-label" not in td and "colspan" not in td
+    ]
+
+
+def test_the_menu_is_a_checkbox_and_label_that_work_without_javascript(client, db):
+    page = client.get(reverse("portal:index")).content.decode()
+    assert re.search(
+        r'<input type="checkbox" id="portal-menu-toggle"[^>]*aria-label="显示或收起菜单"', page
+    )
+    assert '<label for="portal-menu-toggle" class="menu-button"' in page
+    assert "portal/portal.css" in page and '<body class="portal">' in page
+    # The checkbox precedes the links, so the CSS sibling selector can fold them.
+    assert page.index('id="portal-menu-toggle"') < page.index('id="portal-menu"')
+
+
+def test_every_table_cell_on_the_portal_names_its_column(client, staff, articles):
+    for name in (
+        "portal:index",
+        "portal:officers",
+        "portal:procedures",
+        "portal:review-catalogue",
+        "portal:decisions",
+        "portal:reports",
+        "portal:ledger",
+    ):
+        page = client.get(reverse(name)).content.decode()
+        assert "<tbody>" in page, name
+        assert cells_without_column_name(page) == [], name
+
+
+def test_the_ledger_page_names_each_log_by_its_agency(client, staff):
+    agency = staff.zhang.unit.agency
+    org_row_created(agency)
+    ledger_append(actor="system", action="test.recorded", object_type="test", object_id=1)
+    tree_heads_sign()
+    page = client.get(reverse("portal:ledger")).content.decode()
+    row = re.search(r'<table id="log-heads">(.*?)</table>', page, re.S)
+    assert row is not None
+    assert agency.name in row.group(1) and "平台日志" in row.group(1)
+    assert f"agency:{agency.pk}" in row.group(1)  # the key stays, for the API's ?log=
