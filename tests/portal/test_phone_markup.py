@@ -57,3 +57,11 @@ def test_the_ledger_page_names_each_log_by_its_agency(client, staff):
     assert row is not None
     assert agency.name in row.group(1) and "平台日志" in row.group(1)
     assert f"agency:{agency.pk}" in row.group(1)  # the key stays, for the API's ?log=
+
+
+def test_the_menu_marks_where_the_reader_is(client, db):
+    page = client.get(reverse("portal:decisions")).content.decode()
+    assert re.findall(r'<a href="[^"]*" aria-current="page">([^<]*)</a>', page) == ["执法决定公示"]
+    page = client.get(reverse("portal:lists", args=["guides"])).content.decode()
+    menu = page[page.index('id="portal-menu"') : page.index("</nav>")]
+    assert re.findall(r'aria-current="page">([^<]*)</a>', menu) == ["事前公开"]
