@@ -73,9 +73,8 @@ def context_at(browser: Browser, width: int, *, javascript: bool = True) -> Brow
 
 
 def portal_pages(site: PortalSite) -> dict[str, str]:
-    """One URL of every kind of HTML page the portal has. The ledger's checkpoints are on the
-    记录核验 page; /ledger/checkpoint(s) and /ledger/proof are JSON for auditors' tools, which a
-    browser shows in its own viewer (no viewport of ours to fit)."""
+    """One URL of every kind of page the portal has (the ledger's JSON as a browser sees it:
+    a page with the JSON and what it proves)."""
     return {
         "home": "/",
         "officers": "/officers/",
@@ -95,6 +94,10 @@ def portal_pages(site: PortalSite) -> dict[str, str]:
         "report": f"/reports/{site.report}/",
         "party-query": "/query/",
         "ledger": "/ledger/",
+        "ledger-checkpoint": "/ledger/checkpoint",
+        "ledger-checkpoints": "/ledger/checkpoints",
+        "ledger-proof": "/ledger/proof?index=0&size=2",
+        "ledger-consistency": "/ledger/consistency?first=1&second=2",
     }
 
 

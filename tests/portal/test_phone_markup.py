@@ -65,3 +65,34 @@ def test_the_menu_marks_where_the_reader_is(client, db):
     page = client.get(reverse("portal:lists", args=["guides"])).content.decode()
     menu = page[page.index('id="portal-menu"') : page.index("</nav>")]
     assert re.findall(r'aria-current="page">([^<]*)</a>', menu) == ["事前公开"]
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_a_browser_sees_a_checkpoint_as_a_page_and_a_tool_gets_the_same_json(client, db):
+    ledger_append(actor="system", action="test.recorded", object_type="test", object_id=1)
+    ledger_append(actor="system", action="test.recorded", object_type="test", object_id=2)
+    tree_heads_sign()
+    url = reverse("portal:ledger-checkpoint")
+    tool = client.get(url)
+    assert tool["Content-Type"] == "application/json" and "Accept" in tool["Vary"]
+    page = client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)
+    html = page.content.decode()
+    assert page["Content-Type"].startswith("text/html") and "Accept" in page["Vary"]
+    assert "<h1>签名树头</h1>" in html and "根哈希" in html
+    assert tool.json()["root_hex"] in html and "下载原始 JSON" in html
+    raw = client.get(url, {"format": "json"}, HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert raw.json() == tool.json()
+    proof = client.get(
+        reverse("portal:ledger-proof"), {"index": 0, "size": 2}, HTTP_ACCEPT=BROWSER_ACCEPT
+    )
+    assert proof.status_code == 200 and "<h1>包含证明</h1>" in proof.content.decode()
+
+
+def test_a_bad_proof_request_in_a_browser_says_why_in_chinese(client, db):
+    ledger_append(actor="system", action="test.recorded", object_type="test", object_id=1)
+    tree_heads_sign()
+    page = client.get(reverse("portal:ledger-proof"), {"index": 0}, HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert page.status_code == 400
+    assert "请提供参数 size" in page.content.decode()
