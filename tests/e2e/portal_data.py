@@ -34,6 +34,7 @@ def main() -> None:
         annual_snapshot,
         publication_confirm,
         publication_draft,
+        publication_withdraw,
         report_publish,
     )
     from sanxiang.ledger.services import tree_heads_sign
@@ -134,6 +135,14 @@ def main() -> None:
     report = report_publish(
         actor=staff.head, agency=agency, year=2025, seen_sha256=annual_snapshot(figures)[1]
     )
+    withdrawn = decided[0][1]
+    publication_withdraw(
+        actor=staff.head,
+        publication_id=withdrawn.pk,
+        reason="revoked",
+        statement="该决定已被依法撤销，原公示内容不再公开。",
+        occurred_on=date(2026, 6, 8),
+    )
     tree_heads_sign()
     case, publication = decided[-1]
     case.refresh_from_db()
@@ -142,6 +151,7 @@ def main() -> None:
         json.dumps(
             {
                 "decision": publication.pk,
+                "withdrawn": withdrawn.pk,
                 "verification_code": document.verification_code,
                 "report": report.pk,
                 "case_number": case.number,

@@ -29,6 +29,7 @@ PHONE, DESKTOP = 390, 1366
 class PortalSite:
     base: str
     decision: int
+    withdrawn: int
     verification_code: str
     report: int
     case_number: str
@@ -88,6 +89,7 @@ def portal_pages(site: PortalSite) -> dict[str, str]:
         "review-catalogue": "/review-catalogue/",
         "decisions": "/decisions/",
         "decision": f"/decisions/{site.decision}/",
+        "decision-withdrawn": f"/decisions/{site.withdrawn}/",
         "document-verify": f"/documents/{site.verification_code}/",
         "document-unknown": "/documents/0000aaaa0000/",
         "reports": "/reports/",
