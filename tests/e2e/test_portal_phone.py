@@ -282,6 +282,13 @@ def test_the_flowchart_zooms_inside_its_own_box(site: PortalSite, browser: Brows
     page.screenshot(path=str(SHOTS / f"portal-flowchart-zoomed-{PHONE}.png"))
     chart.locator(".when-zoomed").click()
     assert image.evaluate("i => i.getBoundingClientRect().width") == fitted
+    # From the keyboard: the toggle takes the focus and Space zooms; the box then scrolls.
+    toggle = chart.get_by_role("checkbox", name="放大行政处罚一般程序执法流程图")
+    toggle.focus()
+    page.keyboard.press("Space")
+    expect(chart.locator(".when-zoomed")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(box).to_be_focused()  # a focusable region: arrow keys scroll it
     context.close()
 
 
