@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sanxiang.core.params import BadParameter, int_param
 from sanxiang.errors import DomainError
 from sanxiang.ledger import selectors
+from sanxiang.org.selectors import agency_list_public
 
 if TYPE_CHECKING:
     from sanxiang.ledger.models import LedgerLog, TreeHead
@@ -64,6 +69,47 @@ def _refusal(exc: DomainError) -> JsonResponse:
     )
 
 
+def _wants_page(request: HttpRequest) -> bool:
+    """A person's browser following a link (it asks for HTML first), not an auditor's tool
+    (they ask for JSON or anything) and not ``?format=json``."""
+    accept = request.headers.get("Accept", "")
+    return request.GET.get("format") != "json" and accept.startswith("text/html")
+
+
+View = Callable[[HttpRequest], HttpResponse]
+
+
+def _readable(title: str, what: str) -> Callable[[View], View]:
+    """The same JSON, on a portal page with what it proves in plain words, for a browser; tools
+    get the JSON unchanged (``Vary: Accept``). The page links to the raw JSON."""
+
+    def wrap(view: View) -> View:
+        @functools.wraps(view)
+        def answer(request: HttpRequest) -> HttpResponse:
+            response = view(request)
+            if _wants_page(request) and isinstance(response, JsonResponse):
+                body = json.loads(response.content)
+                query = urlencode({**request.GET.dict(), "format": "json"})
+                response = render(
+                    request,
+                    "portal/ledger_json.html",
+                    {
+                        "title": title,
+                        "what": what,
+                        "error": body.get("error") if response.status_code != 200 else None,
+                        "text": json.dumps(body, ensure_ascii=False, indent=2),
+                        "raw_url": f"{request.path}?{query}",
+                    },
+                    status=response.status_code,
+                )
+            patch_vary_headers(response, ["Accept"])
+            return response
+
+        return answer
+
+    return wrap
+
+
 def _head_json(head: TreeHead) -> dict[str, object]:
     return {
         "log": head.log.key if head.log is not None else None,
@@ -82,12 +128,23 @@ def _head_json(head: TreeHead) -> dict[str, object]:
 def ledger_index(request: HttpRequest) -> HttpResponse:
     """签名树头 of the installation log, the newest head of every log, and public keys."""
     log = selectors.log_for(agency_id=None)
+    # Each log under the name a citizen knows (the agency's), its key beside it for the API.
+    names = {agency.pk: agency.name for agency in agency_list_public().only("pk", "name")}
+    newest = [
+        {
+            "head": head,
+            "name": "平台日志"
+            if head.log is None or head.log.agency_id is None
+            else names.get(head.log.agency_id, f"执法主体 {head.log.agency_id}"),
+        }
+        for head in selectors.newest_heads_public()
+    ]
     return render(
         request,
         "portal/ledger.html",
         {
             "heads": selectors.tree_heads_public(log=log),
-            "newest": selectors.newest_heads_public(),
+            "newest": newest,
             "keys": selectors.signing_keys_public(),
             "size": selectors.tree_size(log=log),
             "total": selectors.entries_total(),
@@ -96,6 +153,12 @@ def ledger_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@_readable(
+    "各日志最新签名树头",
+    "平台为每本执法全过程记录日志签名的最新“树头”：日志当时有多少条记录（tree_size），"
+    "由全部记录算出的根哈希（root_hash）是什么。以后任何一条旧记录被改动或删除，"
+    "根哈希就对不上，签名也就不再成立。",
+)
 def ledger_checkpoints(request: HttpRequest) -> HttpResponse:
     """The installation's checkpoint: the newest signed head of every log, by log key."""
     return JsonResponse(
@@ -105,6 +168,12 @@ def ledger_checkpoints(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@_readable(
+    "签名树头",
+    "平台对一本执法全过程记录日志签名的最新“树头”：日志当时有多少条记录（tree_size），"
+    "由全部记录算出的根哈希（root_hash）是什么，以及核对签名用的公钥。以后任何一条旧记录"
+    "被改动或删除，根哈希就对不上，签名也就不再成立。",
+)
 def ledger_checkpoint(request: HttpRequest) -> HttpResponse:
     """The newest signed tree head of one log (``?log=``), with its public key."""
     try:
@@ -120,6 +189,11 @@ def ledger_checkpoint(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@_readable(
+    "包含证明",
+    "证明某一条记录（leaf_index）确实记在已签名的日志（大小为 tree_size）中："
+    "用这条记录和下面的路径（inclusion_path）算出的根哈希，与平台签名的根哈希相同。",
+)
 def ledger_proof(request: HttpRequest) -> HttpResponse:
     """Inclusion proof: ``?index=I&size=N`` (``&log=`` as for the checkpoint)."""
     try:
@@ -143,6 +217,11 @@ def ledger_proof(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@_readable(
+    "一致性证明",
+    "证明日志从较早的大小（first）增长到较晚的大小（second）时，只在末尾添加了记录，"
+    "以前的记录一条也没有被改动或删除。",
+)
 def ledger_consistency(request: HttpRequest) -> HttpResponse:
     """Consistency proof: ``?first=M&second=N`` (``&log=`` as for the checkpoint)."""
     try:

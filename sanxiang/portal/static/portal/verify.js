@@ -28,8 +28,20 @@
     const title = document.createElement("h2");
     title.textContent = ok ? "核验通过" : "核验未通过";
     out.append(title);
+    const meaning = document.createElement("p");
+    meaning.className = "plain-summary";
+    meaning.textContent = ok
+      ? "这说明：本页公示的文字与执法机关确认公示时的文字完全一致，公示以后没有被改动。"
+      : "这说明：本页文字与执法全过程记录对不上，可能被改动过，或核验时网络出错。请稍后重试；" +
+        "仍不通过的，请以执法机关送达的决定书为准，并向执法机关反映。";
+    out.append(meaning);
+    const details = document.createElement("p");
+    details.className = "muted";
+    details.textContent = "技术细节：";
+    out.append(details);
     for (const line of lines) {
       const p = document.createElement("p");
+      p.className = "muted";
       p.textContent = line;
       out.append(p);
     }
