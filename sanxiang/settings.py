@@ -148,6 +148,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A form whose CSRF token is missing or stale: the Chinese page, not Django's English one.
+CSRF_FAILURE_VIEW = "sanxiang.core.error_pages.csrf_failure"
 
 # --- HTTPS (behind a TLS-terminating proxy set SANXIANG_HTTPS=1) -------------------------
 HTTPS = _env_bool("SANXIANG_HTTPS", False)
