@@ -5,7 +5,13 @@ from __future__ import annotations
 import html
 import re
 
-_HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1>|<!--.*?-->", re.S | re.I)
+# Scripts, styles, comments, and the machine-readable copies shown for verification (the exact
+# bytes a published hash covers, marked ``class="… machine-readable"``).
+_HIDDEN = re.compile(
+    r"<(script|style|template)\b.*?</\1>|<!--.*?-->"
+    r"|<(pre|code|div)\b[^>]*\bmachine-readable\b[^>]*>.*?</\2>",
+    re.S | re.I,
+)
 _TAG = re.compile(r"<[^>]+>")
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 
