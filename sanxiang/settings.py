@@ -178,6 +178,13 @@ X_FRAME_OPTIONS = "DENY"
 # empty: the built-in policy (scripts and styles from this site's static files only).
 CONTENT_SECURITY_POLICY = os.environ.get("SANXIANG_CONTENT_SECURITY_POLICY", "").strip()
 
+# --- The public portal's address ---------------------------------------------------------------
+# How the public reaches the portal (scheme, host, optional port; no path): printed in documents'
+# QR codes and links, in pushed messages, and in office links to portal pages.
+SANXIANG_PUBLIC_URL = (
+    os.environ.get("SANXIANG_PUBLIC_URL", "").strip() or "http://127.0.0.1:8000"
+).rstrip("/")
+
 # --- Language, time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
