@@ -248,3 +248,16 @@ def test_a_withdrawn_decision_is_exported_as_a_notice_without_its_content(
     assert row["行政处罚决定书文号"] and row["处罚机关"]
     assert row["行政相对人名称"] == row["处罚依据"] == row["罚款金额（万元）"] == ""
     assert "王某" not in out.getvalue()
+
+
+@pytest.mark.parametrize("opening, closing", [("〔", "〕"), ("[", "]"), ("（", "）"), ("［", "］")])
+def test_the_portal_finds_a_decision_by_its_number_typed_with_any_brackets(
+    client, staff, general_case, articles, opening, closing
+):
+    publication = decided(staff, general_case, articles)
+    draft = publication_draft(publication)
+    publication_confirm(actor=staff.head, publication_id=publication.pk, draft_sha256=draft.sha256)
+    general_case.refresh_from_db()
+    typed = general_case.number.replace("〔", opening).replace("〕", closing)
+    found = client.get(reverse("portal:decisions"), {"q": typed})
+    assert [row.id for row in found.context["rows"]] == [publication.pk]
