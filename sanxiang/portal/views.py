@@ -12,6 +12,7 @@ from django.utils import timezone
 from sanxiang.cases.public import document_verification_public
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.flowchart import describe, main_line, render_svg
+from sanxiang.core.beijing import beijing_text
 from sanxiang.core.identifiers import case_number_brackets
 from sanxiang.core.params import id_param, page_param
 from sanxiang.disclosure.public import (
@@ -192,7 +193,7 @@ def decision(request, pk):
             "index": found.ledger_index,
             "size": found.head_size,
             "root": found.head_root,
-            "signed_at": found.head_signed_at,
+            "signed_at": beijing_text(found.head_signed_at, seconds=True),
             "key_id": found.head_key_id,
             "leaf": found.leaf,
             "content_sha256": leaf_content_sha256(found.leaf),

@@ -164,3 +164,29 @@ def test_the_annual_report_document_cites_sources_not_files(staff, agency):
     assert DATA_PATH.findall(text) == [] and ".csv" not in text
     assert "国办发〔2018〕118号" in text  # the documents the figures' 依据 cite
     assert not [t for t in _TOKEN.findall(text) if t in VOCABULARY]
+
+
+def test_the_case_page_names_the_signed_step_not_its_code(client, staff, general_case):
+    from sanxiang.cases.models import CaseRules
+    from sanxiang.cases.services import case_transition
+    from sanxiang.cases.signing import approval_text
+    from tests.cases.test_signatures import new_key, sign
+
+    CaseRules.objects.create(agency=staff.head.unit.agency, approvals_signed=True)
+    private = new_key(staff.head)
+    signed = sign(private, approval_text(general_case, "register", staff.head))
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register", signed=signed)
+    client.force_login(staff.zhang.user)
+    page = client.get(reverse("cases:detail", args=[general_case.pk]))
+    assert "签名“立案”" in visible_text(page.content)
+    assert_clean(client, reverse("cases:detail", args=[general_case.pk]))
+
+
+def test_every_case_event_has_a_chinese_name():
+    from sanxiang.cases.events import CaseEvent, CaseStep
+    from sanxiang.cases.labels import UNNAMED, case_event_label
+
+    on_the_case = [e for e in (*CaseEvent, *CaseStep) if e.startswith("cases.case.")]
+    assert on_the_case
+    assert [e for e in on_the_case if case_event_label(e) == UNNAMED] == []
+    assert case_event_label("review.determination.recorded") == "判定是否须经法制审核"
