@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from tests.cases.conftest import (  # noqa: F401 - fixtures shared with the case tests
     articles,
+    coercive_case,
+    coercive_with_basis,
     general_case,
+    inspection,
     on_spot_case,
     staff,
     statutory_catalogue,

@@ -5,6 +5,7 @@ the visible text of the main office and portal pages, for cases in several state
 from __future__ import annotations
 
 import importlib
+import io
 import re
 from datetime import date
 from decimal import Decimal
@@ -59,6 +60,17 @@ def leaks(page: bytes) -> list[str]:
     return found + DATA_PATH.findall(text)
 
 
+def docx_leaks(data: bytes) -> list[str]:
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    found = [t for t in _TOKEN.findall(text) if t in VOCABULARY]
+    return found + DATA_PATH.findall(text)
+
+
 def assert_clean(client: Client, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
@@ -102,6 +114,9 @@ def test_case_pages_show_no_codes_from_opening_to_decision(
     assert_clean(client, reverse("cases:detail", args=[spot.pk]))
     publication = decided(staff, general_case, articles)
     assert_clean(client, reverse("cases:detail", args=[general_case.pk]))  # decided
+    for document in general_case.documents.all():  # the 决定书 as generated
+        docx = client.get(reverse("cases:document", args=[document.pk, "docx"]))
+        assert docx_leaks(docx.content) == [], document.kind
     client.force_login(staff.head.user)
     for url in (
         reverse("disclosure:queue"),
@@ -109,6 +124,15 @@ def test_case_pages_show_no_codes_from_opening_to_decision(
         reverse("report:annual", args=[2026]),
     ):
         assert_clean(client, url)
+
+
+def test_coercive_and_inspection_case_pages_show_no_codes(
+    client, staff, coercive_with_basis, inspection
+):
+    client.force_login(staff.zhang.user)
+    assert_clean(client, reverse("cases:detail", args=[coercive_with_basis.pk]))
+    assert_clean(client, reverse("cases:detail", args=[inspection.pk]))
+    assert_clean(client, reverse("cases:mine"))
 
 
 def test_portal_pages_show_no_codes(client, staff, agency, general_case, articles):
