@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sanxiang.core.params import BadParameter, int_param
 from sanxiang.errors import DomainError
 from sanxiang.ledger import selectors
+from sanxiang.org.selectors import agency_list_public
 
 if TYPE_CHECKING:
     from sanxiang.ledger.models import LedgerLog, TreeHead
@@ -82,12 +83,19 @@ def _head_json(head: TreeHead) -> dict[str, object]:
 def ledger_index(request: HttpRequest) -> HttpResponse:
     """签名树头 of the installation log, the newest head of every log, and public keys."""
     log = selectors.log_for(agency_id=None)
+    # Each log by the name of whom it records, not by its key (agency:3): 平台日志 or the agency.
+    names = {agency.pk: agency.name for agency in agency_list_public()}
+    newest = []
+    for head in selectors.newest_heads_public():
+        agency_id = head.log.agency_id if head.log is not None else None
+        name = "平台日志" if agency_id is None else names.get(agency_id, "执法主体日志")
+        newest.append({"head": head, "name": name})
     return render(
         request,
         "portal/ledger.html",
         {
             "heads": selectors.tree_heads_public(log=log),
-            "newest": selectors.newest_heads_public(),
+            "newest": newest,
             "keys": selectors.signing_keys_public(),
             "size": selectors.tree_size(log=log),
             "total": selectors.entries_total(),

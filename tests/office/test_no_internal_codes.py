@@ -155,6 +155,8 @@ def test_portal_pages_show_no_codes(client, staff, agency, general_case, article
     for kind in ("items", "guides"):
         content = listing_content(agency, kind)
         listing_publish(actor=staff.head, kind=kind, expected_sha256=content_sha256(content))
+    ledger = visible_text(client.get(reverse("portal:ledger")).content)
+    assert "agency:" not in ledger and agency.name in ledger  # logs by name, not by key
     guides = client.get(reverse("portal:lists", args=["guides"]))
     assert "行政处罚一般程序" in visible_text(guides.content)
     for url in (
