@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.html import escape
 from django.views.decorators.csrf import requires_csrf_token
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ def error_response(
 
 
 def _bare(context: dict[str, object]) -> str:
+    context = {key: escape(str(value)) for key, value in context.items()}
     return (
         '<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8">'
         f"<title>{context['title']}</title></head><body><h1>{context['title']}</h1>"
