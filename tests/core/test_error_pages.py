@@ -122,13 +122,13 @@ def test_api_errors_stay_json(db):
 
 
 def test_an_error_page_that_cannot_be_drawn_still_answers_in_chinese(monkeypatch):
-    from sanxiang.core import error_pages
+    from sanxiang.core.error_pages import handler500
 
     class Broken:
         def render(self, context, request=None):
             raise RuntimeError("template failed")
 
-    monkeypatch.setattr(error_pages.loader, "get_template", lambda name: Broken())
-    response = error_pages.handler500(RequestFactory().get("/office/cases/"))
+    monkeypatch.setattr("sanxiang.core.error_pages.loader.get_template", lambda name: Broken())
+    response = handler500(RequestFactory().get("/office/cases/"))
     assert response.status_code == 500
     assert "系统出错" in visible_text(response.content) and english_words(response.content) == []
