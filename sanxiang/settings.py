@@ -148,6 +148,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A form whose CSRF token is missing or stale: the Chinese page, not Django's English one.
+CSRF_FAILURE_VIEW = "sanxiang.core.error_pages.csrf_failure"
 
 # --- HTTPS (behind a TLS-terminating proxy set SANXIANG_HTTPS=1) -------------------------
 HTTPS = _env_bool("SANXIANG_HTTPS", False)
@@ -175,6 +177,13 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy of every response (sanxiang.core.http.SecurityHeadersMiddleware);
 # empty: the built-in policy (scripts and styles from this site's static files only).
 CONTENT_SECURITY_POLICY = os.environ.get("SANXIANG_CONTENT_SECURITY_POLICY", "").strip()
+
+# --- The public portal's address ---------------------------------------------------------------
+# How the public reaches the portal (scheme, host, optional port; no path): printed in documents'
+# QR codes and links, in pushed messages, and in office links to portal pages.
+SANXIANG_PUBLIC_URL = (
+    os.environ.get("SANXIANG_PUBLIC_URL", "").strip() or "http://127.0.0.1:8000"
+).rstrip("/")
 
 # --- Language, time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

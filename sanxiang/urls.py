@@ -7,7 +7,11 @@ from django.views.generic import RedirectView
 
 from sanxiang.api import urls as api_urls
 
-handler400 = "sanxiang.core.params.handler400"
+# Error pages in Chinese, in the office's or the portal's look (sanxiang/core/error_pages.py).
+handler400 = "sanxiang.core.error_pages.handler400"
+handler403 = "sanxiang.core.error_pages.handler403"
+handler404 = "sanxiang.core.error_pages.handler404"
+handler500 = "sanxiang.core.error_pages.handler500"
 
 admin.site.site_header = "三项制度执法平台 · 管理后台"
 admin.site.site_title = "三项制度执法平台"

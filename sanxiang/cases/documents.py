@@ -8,7 +8,6 @@ verification code the QR code carries.
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 import tempfile
@@ -28,6 +27,7 @@ from sanxiang.cases.models import Case, PartyKind
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.states import GeneralState
 from sanxiang.core.deadlines import CalendarDays
+from sanxiang.core.public_url import public_reverse
 from sanxiang.core.scratch import CONVERSION_PREFIX, conversion_dir
 from sanxiang.core.selectors import get_calendar
 from sanxiang.core.workdays import WorkdayCalendar
@@ -298,17 +298,14 @@ def context_for(
     }
 
 
-def _public_base() -> str:
-    return os.environ.get("SANXIANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
-
-
 def verify_url(code: str) -> str:
-    return f"{_public_base()}/gongshi/documents/{code}/"
+    """The document's 核验 page on the portal, at the installation's public address."""
+    return public_reverse("portal:document-verify", code)
 
 
 def party_query_url() -> str:
     """The portal page where a party types his case number and 查询码."""
-    return f"{_public_base()}/gongshi/query/"
+    return public_reverse("portal:party-query")
 
 
 def render_docx(kind: DocumentKind, context: dict[str, Any]) -> bytes:

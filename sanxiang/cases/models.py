@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
+from django.utils import timezone
 
 from sanxiang.cases.access import CaseQuerySet
 from sanxiang.core.money import money_constraint, money_validators
@@ -442,7 +443,8 @@ class PartyQueryAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.case_number} {self.get_outcome_display()}"
+        at = timezone.localtime(self.at)  # Beijing time in the 管理后台, not the stored UTC
+        return f"{at:%Y-%m-%d %H:%M} {self.case_number} {self.get_outcome_display()}"
 
 
 class ApprovalSignature(models.Model):

@@ -46,6 +46,7 @@ from sanxiang.cases.models import (
     QueryOutcome,
 )
 from sanxiang.cases.workflow.definitions import HEARING_REQUEST_DEADLINE, PROCEDURES
+from sanxiang.core.identifiers import case_number_normalise
 from sanxiang.core.selectors import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import blob_name, open_blob
@@ -100,16 +101,9 @@ def code_normalise(raw: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())[:32]
 
 
-_OPENING, _CLOSING = "[(（【［〖", "])）】］〗"
-
-
 def number_normalise(raw: str) -> str:
-    """A typed case number: brackets of any kind become 〔〕 (示城执罚[2026]1号), spaces go."""
-    text = unicodedata.normalize("NFKC", raw)
-    text = text.translate(
-        str.maketrans(_OPENING + _CLOSING, "〔" * len(_OPENING) + "〕" * len(_CLOSING))
-    )
-    return "".join(text.split())[:64]
+    """A typed case number as stored (brackets of any kind become 〔〕, spaces go)."""
+    return case_number_normalise(raw)
 
 
 # --- issuing (officers) -----------------------------------------------------------------------

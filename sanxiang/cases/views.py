@@ -16,6 +16,7 @@ from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.document_inputs import INPUTS
 from sanxiang.cases.documents import KINDS, document_refusal, is_available
 from sanxiang.cases.forms import BasisForm, CaseOpenForm, document_inputs_form
+from sanxiang.cases.labels import case_event_label
 from sanxiang.cases.models import (
     CaseDocument,
     ExecutionStepKind,
@@ -144,33 +145,20 @@ def case_new(request):
     return render(request, "cases/new.html", {"form": form})
 
 
-EVENT_LABELS = {
-    "opened": "登记",
-    "party_added": "登记当事人",
-    "handlers_set": "指定承办人",
-    "assessed": "修改拟处理意见",
-    "review.determination.recorded": "判定是否须经法制审核",
-    "basis_set": "登记违法依据和处罚依据",
-    "decision_extended": "延长办案期限",
-    "party_code_issued": "签发当事人查询码",
-    "party_code_reissued": "重新签发当事人查询码（原查询码作废）",
-    "party_viewed": "当事人在公示平台查询本案",
-}
-
-
 def _timeline(case, definition) -> list[dict[str, object]]:
     """The case's ledger events, with step names and officers' names instead of codes."""
     entries = list(entries_for_object(object_type="cases.case", object_id=str(case.pk)))
     user_ids = {int(e.actor[5:]) for e in entries if e.actor.startswith("user:")}
     names = dict(Officer.objects.filter(user_id__in=user_ids).values_list("user_id", "name"))
-    labels = {t.action: t.label for t in definition.transitions} | EVENT_LABELS
     rows = []
     for entry in entries:
         action = entry.action.removeprefix("cases.case.")
         who = names.get(int(entry.actor[5:])) if entry.actor.startswith("user:") else None
         if entry.actor.startswith("party:"):
             who = "当事人（凭查询码）"
-        rows.append({"entry": entry, "label": labels.get(action, action), "who": who or "系统"})
+        rows.append(
+            {"entry": entry, "label": case_event_label(action, definition), "who": who or "系统"}
+        )
     return rows
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 
 # GB 32100-2015《法人和其他组织统一社会信用代码编码规则》: 18 characters from this 31-character
@@ -59,3 +61,27 @@ def id_number_problem(number: str) -> str | None:
     if _ID_CHECK[total % 11] != number[17]:
         return "身份证号码校验位不正确，请逐位核对（GB 11643-1999）。"
     return None
+
+
+# --- case numbers (文号) as users type them ---------------------------------------------------
+# A case number is stored as its agency's rule makes it, with the 六角括号 the 党政机关公文格式
+# (GB/T 9704-2012) prescribes for the year: 示城执罚〔2026〕12号. People type it with whatever
+# brackets their keyboard has; every bracket pair below means the year's 〔〕.
+_OPENING = "〔[(（【［〖﹝｛{"
+_CLOSING = "〕])）】］〗﹞｝}"
+_TO_HEXAGONAL = str.maketrans(_OPENING + _CLOSING, "〔" * len(_OPENING) + "〕" * len(_CLOSING))
+CASE_NUMBER_MAX = 64
+
+
+def case_number_brackets(text: str) -> str:
+    """``text`` with every kind of bracket replaced by 〔 or 〕 (for free-text searches)."""
+    return text.translate(_TO_HEXAGONAL)
+
+
+def case_number_normalise(raw: str) -> str:
+    """A typed case number as stored: full-width letters and digits as ASCII (NFKC), brackets
+    as 〔〕, no spaces. ``示城执罚[2026]12号``, ``示城执罚（2026）12号`` and
+    ``示城执罚［２０２６］12 号`` all become ``示城执罚〔2026〕12号``. The one place typed case
+    numbers are read."""
+    text = case_number_brackets(unicodedata.normalize("NFKC", raw))
+    return "".join(text.split())[:CASE_NUMBER_MAX]

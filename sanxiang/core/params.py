@@ -19,9 +19,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 
+from sanxiang.core.error_pages import PAGES, ErrorPage, error_response
 from sanxiang.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ MAX_PAGE = 10**9  # an old link's deep page is clamped by the view, not refused
 # Years an agency's records can concern: the 行政处罚法 of 1996 to well beyond any case today.
 MIN_YEAR, MAX_YEAR = 1990, 2100
 _DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)
+BAD_PARAMETER = ErrorPage(400, "invalid_parameter", PAGES[400].title, PAGES[400].message)
 
 
 class BadParameter(DomainError):
@@ -100,14 +101,9 @@ def id_list_param(data: Any, name: str, *, label: str) -> list[int]:
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    """The 400 answer: JSON under /api/, else the page saying what to correct."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"code": "invalid_parameter", "message": message},
-            status=400,
-            json_dumps_params={"ensure_ascii": False},
-        )
-    return render(request, "400.html", {"message": message}, status=400)
+    """The 400 answer: JSON under /api/, else the office's or the portal's page saying what to
+    correct."""
+    return error_response(request, BAD_PARAMETER, path=request.path, message=message)
 
 
 class BadParameterMiddleware:
@@ -124,8 +120,3 @@ class BadParameterMiddleware:
             logger.info("400 for %s: %s", request.path, exception.log_message)
             return bad_request(request, exception.message)
         return None
-
-
-def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """Django's own 400s (a malformed request, a suspicious operation), in Chinese."""
-    return bad_request(request, "请求无效，请检查链接或重新填写后再试。")

@@ -7,6 +7,8 @@ Each is rendered from ``AnnualFigures`` alone, so a published snapshot renders t
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -117,13 +119,28 @@ def report_docx(figures: AnnualFigures) -> bytes:
             ["项目", "数量", ""],
             [[b.label, str(b.value), "█" * round(BLOCKS * b.value / largest)] for b in chart.bars],
         )
+    documents = source_documents(f.source for _, rows in figures.sections() for f in rows)
     document.add_paragraph(
-        "各项指标的统计口径和依据见 data/disclosure/annual_report.csv；"
-        "“未记录”表示本系统尚无该项数据，不等于零。"
+        "各项指标的依据见各表“依据”栏"
+        + (f"（主要文件：{'、'.join(documents)}）" if documents else "")
+        + "，统计口径见公示平台本年报页面；“未记录”表示本系统尚无该项数据，不等于零。"
     )
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# A document number as the figure definitions cite it: 国办发〔2018〕118号.
+_DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号")
+
+
+def source_documents(sources: Iterable[str]) -> list[str]:
+    """The documents (by 文号) the figures' 依据 cite, each once, in order of first citation."""
+    found: dict[str, None] = {}
+    for source in sources:
+        for number in _DOCUMENT_NUMBER.findall(source):
+            found.setdefault(number)
+    return list(found)
 
 
 def report_pdf(figures: AnnualFigures) -> bytes:

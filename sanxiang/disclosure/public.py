@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from sanxiang.core.beijing import beijing_iso
 from sanxiang.disclosure.annual import AnnualFigures, report_context
 from sanxiang.disclosure.exporting import COLUMNS, exchange_row
 from sanxiang.disclosure.models import (
@@ -198,7 +199,7 @@ def publication_public(publication_id: int) -> PublicDecision | None:
         leaf=entry.leaf if entry is not None and not withdrawn else "",
         head_size=head.size if head is not None else None,
         head_root=head.root if head is not None else "",
-        head_signed_at=head.signed_at.isoformat() if head is not None else "",
+        head_signed_at=beijing_iso(head.signed_at) if head is not None else "",
         head_key_id=head.key.key_id if head is not None else "",
     )
 
@@ -268,7 +269,7 @@ def listings_public(kind: str) -> list[PublicListing]:
                 leaf=entry.leaf if entry is not None else "",
                 head_size=head.size if head is not None else None,
                 head_root=head.root if head is not None else "",
-                head_signed_at=head.signed_at.isoformat() if head is not None else "",
+                head_signed_at=beijing_iso(head.signed_at) if head is not None else "",
                 head_key_id=head.key.key_id if head is not None else "",
             )
         )

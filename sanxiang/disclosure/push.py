@@ -28,9 +28,9 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
+from sanxiang.core.public_url import public_reverse
 from sanxiang.disclosure.access import PublicationAction
 from sanxiang.disclosure.events import DisclosureEvent, delivery_recorded
 from sanxiang.disclosure.exporting import record
@@ -71,8 +71,7 @@ class DeliveryRefused(DomainError):
 
 def portal_url(publication_id: int) -> str:
     """The decision's page on the portal (SANXIANG_PUBLIC_URL, as in documents' QR codes)."""
-    base = os.environ.get("SANXIANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
-    return base + reverse("portal:decision", args=[publication_id])
+    return public_reverse("portal:decision", publication_id)
 
 
 def payload_for(

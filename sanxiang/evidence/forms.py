@@ -1,12 +1,17 @@
 from django import forms
 from django.db.models import QuerySet
 
+from sanxiang.core.identifiers import case_number_normalise
 from sanxiang.evidence.models import EvidenceKind, TargetKind
 from sanxiang.org.models import Officer
 
 
 class EvidenceUploadForm(forms.Form):
-    case_number = forms.CharField(label="案件编号", max_length=64)
+    case_number = forms.CharField(
+        label="案件编号",
+        max_length=64,
+        help_text="例如：示城执罚〔2026〕12号；括号可输入 [ ]、( ) 或全角括号",
+    )
     kind = forms.ChoiceField(label="记录形式", choices=EvidenceKind.choices)
     collected_at = forms.DateTimeField(
         label="采集时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -35,6 +40,9 @@ class EvidenceUploadForm(forms.Form):
     )
     file = forms.FileField(label="文件")
 
+    def clean_case_number(self) -> str:
+        return case_number_normalise(self.cleaned_data["case_number"])
+
     def __init__(self, *args: object, officers: QuerySet[Officer], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["collector"].queryset = officers  # type: ignore[attr-defined]
@@ -54,6 +62,9 @@ class CorrectionForm(forms.Form):
 class HandOverForm(forms.Form):
     to_officer = forms.ModelChoiceField(label="接收人", queryset=Officer.objects.none())
     reason = forms.CharField(label="移交原因", max_length=300)
+
+    def clean_case_number(self) -> str:
+        return case_number_normalise(self.cleaned_data["case_number"])
 
     def __init__(self, *args: object, officers: QuerySet[Officer], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from sanxiang.core.identifiers import case_number_normalise
 from sanxiang.errors import DomainError
 from sanxiang.evidence import selectors
 from sanxiang.evidence.access import access_decision
@@ -78,7 +79,7 @@ def _read_grant(
 def evidence_list(request):
     """本单位的证据记录; 负责人 and 监督人员 can also search other units' cases with a reason."""
     officer = officer_for_request(request)
-    case_number = request.GET.get("case", "").strip()[:64]
+    case_number = case_number_normalise(request.GET.get("case", ""))
     items = selectors.evidence_list_for(officer=officer, case_number=case_number or None)[:200]
     can_search = officer.has_role(Role.HEAD) or officer.has_role(Role.SUPERVISOR)
     return render(
@@ -93,7 +94,7 @@ def evidence_list(request):
 def case_search(request):
     """调阅监督: another unit's case, listed after a reason; each record listed is a look."""
     officer = officer_for_request(request)
-    case_number = request.POST.get("case", "").strip()[:64]
+    case_number = case_number_normalise(request.POST.get("case", ""))
     reason = request.POST.get("reason", "").strip()[:300]
     try:
         items = case_records_open(actor=officer, case_number=case_number, reason=reason)
@@ -277,6 +278,7 @@ def evidence_hand_over_view(request, pk):
 def case_access_history(request, case_number):
     """调阅记录 of every record of a case handled by one's unit."""
     officer = officer_for_request(request)
+    case_number = case_number_normalise(case_number)
     accesses = selectors.access_history_of_case(officer=officer, case_number=case_number)[:500]
     return render(
         request, "evidence/case_access.html", {"case_number": case_number, "accesses": accesses}

@@ -12,6 +12,8 @@ from django.utils import timezone
 from sanxiang.cases.public import document_verification_public
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.flowchart import describe, main_line, render_svg
+from sanxiang.core.beijing import beijing_text
+from sanxiang.core.identifiers import case_number_brackets
 from sanxiang.core.params import id_param, page_param
 from sanxiang.disclosure.public import (
     annual_report_context_public,
@@ -123,7 +125,8 @@ def _cursor(value: str) -> tuple[date, int] | None:
 def decisions(request):
     """执法决定公示 (事后公开): search and filters, newest first, 20 a page."""
     agencies = list(agency_list_public())
-    q = request.GET.get("q", "").strip()[:100]
+    # A case number typed with [ ] or ( ) finds the decision numbered with 〔〕.
+    q = case_number_brackets(request.GET.get("q", "").strip()[:100])
     agency_id = id_param(request.GET, "agency", label="执法主体")
     kind = request.GET.get("kind", "")
     if kind not in dict(kinds_public()):
@@ -190,7 +193,7 @@ def decision(request, pk):
             "index": found.ledger_index,
             "size": found.head_size,
             "root": found.head_root,
-            "signed_at": found.head_signed_at,
+            "signed_at": beijing_text(found.head_signed_at, seconds=True),
             "key_id": found.head_key_id,
             "leaf": found.leaf,
             "content_sha256": leaf_content_sha256(found.leaf),

@@ -13,7 +13,9 @@ from datetime import date
 from django.utils import timezone
 
 from sanxiang.cases.documents import KINDS
+from sanxiang.cases.labels import case_event_label
 from sanxiang.cases.models import Case, CaseDocument
+from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.identifiers import credit_code_problem
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
 from sanxiang.ledger.models import LedgerEntry
@@ -60,7 +62,8 @@ def prechecks(case: Case) -> list[Precheck]:
         .order_by("sequence")
         .values_list("action", flat=True)
     )
-    done = [s.removeprefix("cases.case.") for s in steps]
+    definition = PROCEDURES.get(case.procedure)
+    done = [case_event_label(s, definition) for s in steps]
     procedure_problems = []
     if case.decision_due_on and today > case.decision_due_on:
         procedure_problems.append(f"已超过作出决定期限（{case.decision_due_on:%Y-%m-%d}）")

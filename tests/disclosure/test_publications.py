@@ -248,3 +248,39 @@ def test_a_withdrawn_decision_is_exported_as_a_notice_without_its_content(
     assert row["行政处罚决定书文号"] and row["处罚机关"]
     assert row["行政相对人名称"] == row["处罚依据"] == row["罚款金额（万元）"] == ""
     assert "王某" not in out.getvalue()
+
+
+@pytest.mark.parametrize("opening, closing", [("〔", "〕"), ("[", "]"), ("（", "）"), ("［", "］")])
+def test_the_portal_finds_a_decision_by_its_number_typed_with_any_brackets(
+    client, staff, general_case, articles, opening, closing
+):
+    publication = decided(staff, general_case, articles)
+    draft = publication_draft(publication)
+    publication_confirm(actor=staff.head, publication_id=publication.pk, draft_sha256=draft.sha256)
+    general_case.refresh_from_db()
+    typed = general_case.number.replace("〔", opening).replace("〕", closing)
+    found = client.get(reverse("portal:decisions"), {"q": typed})
+    assert [row.id for row in found.context["rows"]] == [publication.pk]
+
+
+def test_the_decision_pages_proof_states_its_signing_time_in_beijing_time(
+    client, staff, general_case, articles
+):
+    from django.utils import timezone
+
+    from sanxiang.ledger.models import TreeHead
+
+    publication = decided(staff, general_case, articles)
+    draft = publication_draft(publication)
+    publication_confirm(actor=staff.head, publication_id=publication.pk, draft_sha256=draft.sha256)
+    page = client.get(reverse("portal:decision", args=[publication.pk])).content.decode()
+    found = re.search(
+        r'<script id="verify-data" type="application/json">(.*?)</script>', page, re.S
+    )
+    assert found is not None
+    shown = json.loads(found.group(1))["signed_at"]
+    heads = {
+        f"{timezone.localtime(h.signed_at):%Y-%m-%d %H:%M:%S}（北京时间）"
+        for h in TreeHead.objects.all()
+    }
+    assert shown in heads

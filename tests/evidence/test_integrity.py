@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -256,3 +257,15 @@ def test_verify_reads_evidence_rows_per_batch_not_per_event(case, people):
     for _ in range(10):
         evidence_open(actor=people.li, item_id=video.pk, action="view")
     assert evidence_queries() == before
+
+
+def test_the_archive_command_takes_the_case_number_with_any_brackets(case, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    photo, _ = case
+    typed = photo.case_number.replace("〔", "[").replace("〕", "]")
+    out = io.StringIO()
+    call_command("archive", "export", typed, "--out", str(tmp_path), stdout=out)
+    assert archive_verify(Path(out.getvalue().strip())).startswith("OK 3 files")

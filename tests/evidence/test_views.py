@@ -185,3 +185,25 @@ def test_an_account_without_an_officer_record_is_refused_not_crashed(
     client.force_login(user)
     assert client.get(reverse("evidence:list")).status_code == 403
     assert client.post(reverse("evidence:correct", args=[1]), {}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["测城执罚[2026]1号", "测城执罚(2026)1号", "测城执罚［2026］1号", "测城执罚（2026）1号"],
+)
+def test_the_evidence_form_and_list_accept_any_brackets_in_the_case_number(as_zhang, people, typed):
+    post_upload(as_zhang, people, case_number=typed)
+    item = EvidenceItem.objects.get()
+    assert item.case_number == "测城执罚〔2026〕1号"
+    listed = as_zhang.get(reverse("evidence:list"), {"case": typed})
+    assert list(listed.context["items"]) == [item]
+
+
+@pytest.mark.parametrize("typed", ["测城执罚[2026]1号", "测城执罚(2026)1号", "测城执罚（2026）1号"])
+def test_case_search_accepts_any_brackets_in_the_case_number(client, people, typed):
+    item = evidence_register(
+        actor=people.chen, upload=upload(), metadata=metadata(people, collector=people.chen)
+    )
+    client.force_login(people.head.user)
+    page = client.post(reverse("evidence:case-search"), {"case": typed, "reason": "评查"})
+    assert [listed for listed, _ in page.context["rows"]] == [item]

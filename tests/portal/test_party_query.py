@@ -270,3 +270,13 @@ def test_a_case_without_a_number_has_no_code(staff):
     case = ready_case(staff)
     with pytest.raises(PartyCodeRefused, match="案件编号后才能签发查询码"):
         party_code_ensure(actor=staff.zhang, case_id=case.pk)
+
+
+@pytest.mark.parametrize(
+    "opening, closing", [("〔", "〕"), ("[", "]"), ("(", ")"), ("［", "］"), ("（", "）")]
+)
+def test_the_case_number_may_be_typed_with_any_brackets(client, staff, opening, closing):
+    case = registered(staff)
+    code = party_code_ensure(actor=staff.zhang, case_id=case.pk).code
+    typed = case.number.replace("〔", opening).replace("〕", closing)
+    assert ask(client, typed, code).status_code == 302

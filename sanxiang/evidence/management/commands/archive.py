@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sanxiang.core.identifiers import case_number_normalise
 from sanxiang.errors import DomainError
 from sanxiang.evidence.archive import ArchiveInvalid, archive_export, archive_verify
 
@@ -28,7 +29,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "export":
             try:
-                bag = archive_export(case_number=options["case_number"], out_dir=options["out"])
+                number = case_number_normalise(options["case_number"])  # [2026] as 〔2026〕
+                bag = archive_export(case_number=number, out_dir=options["out"])
             except DomainError as exc:
                 raise CommandError(exc.message, returncode=2) from exc
             self.stdout.write(str(bag))
