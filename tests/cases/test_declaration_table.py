@@ -28,6 +28,7 @@ from sanxiang.cases.workflow.effects import (
     HoursAfter,
     MirrorClock,
     OpenFollowUpCase,
+    OpenPublication,
     StampActor,
     StampDate,
     StampTime,
@@ -41,6 +42,7 @@ from sanxiang.cases.workflow.engine import (
     subprocess,
 )
 from sanxiang.core.selectors import get_calendar
+from sanxiang.disclosure.models import Publication
 from sanxiang.org.models import Role
 from tests.cases.conftest import ready_case
 from tests.conftest import make_officer
@@ -248,6 +250,15 @@ def test_each_step_with_its_guards_passing_does_what_it_declares(
             assert follow_up.source == effect.source.format(
                 number=before_number, reference=before_reference
             )
+    # 执法公示: a step that declares it opens the decision's publication record; no other does.
+    publications = [e for e in transition.effects if isinstance(e, OpenPublication)]
+    opened = Publication.objects.filter(case_id=after.pk).first()
+    if publications:
+        assert opened is not None and opened.kind == publications[0].kind
+        if publications[0].conclusion:
+            assert opened.fields["执法结论"] == publications[0].conclusion
+    else:
+        assert opened is None
     # The due date of the step entered, as declared.
     if transition.target == source:
         assert (after.step_due_on, after.step_due_basis) == (date(2026, 7, 1), "之前的期限")
@@ -304,3 +315,17 @@ def test_the_flowchart_shows_what_each_step_records(code):
     for transition in PROCEDURES[code].transitions:
         for effect in transition.effects:
             assert effect.describe() in svg, (transition.action, effect)
+
+
+def test_without_the_publishing_app_no_decision_that_must_be_published_is_made(staff, monkeypatch):
+    from sanxiang.cases.workflow import effects
+
+    monkeypatch.setattr(effects, "_publisher", None)
+    monkeypatch.setattr(Guard, "refusal", lambda self, context: None)  # every guard passes
+    case = ready_case(staff, procedure="penalty_simple")
+    Case.objects.filter(pk=case.pk).update(state="on_site")
+    with pytest.raises(TransitionRefused, match="执法公示模块未启用"):
+        case_transition(actor=staff.zhang, case_id=case.pk, action="decide_on_spot")
+    case.refresh_from_db()
+    assert case.state == "on_site" and not case.number and case.decided_on is None
+    assert not Publication.objects.filter(case_id=case.pk).exists()

@@ -28,6 +28,7 @@ from sanxiang.cases.workflow.effects import (
     HoursAfter,
     MirrorClock,
     OpenFollowUpCase,
+    OpenPublication,
     StampActor,
     StampDate,
     StampTime,
@@ -476,7 +477,10 @@ GENERAL = ProcedureDefinition(
             ),
             deadline=SERVICE_DEADLINE,
             basis="行政处罚法第五十七条、第六十二条",
-            effects=(StampDate("decided_on"),),
+            effects=(
+                StampDate("decided_on"),
+                OpenPublication("penalty"),
+            ),
         ),
         Transition(
             "no_penalty",
@@ -585,6 +589,7 @@ SIMPLE = ProcedureDefinition(
                 StampDate("decided_on"),
                 StampDate("served_on"),
                 StartClock("payment_due_on", PAYMENT_DEADLINE),
+                OpenPublication("penalty"),
             ),
         ),
         *execution_transitions(SimpleState.SERVED),
@@ -662,6 +667,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
                 DECIDER_SEPARATE,
             ),
             basis="行政强制法第十八条",
+            effects=(OpenPublication("coercive", "实施查封、扣押"),),
         ),
         Transition(
             "drop",
@@ -714,6 +720,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
             deadline=MEASURE_PERIOD,
             due=UNTIL_MEASURE_DUE,
             basis="行政强制法第十九条",
+            effects=(OpenPublication("coercive", "实施查封、扣押"),),
         ),
         Transition(
             "extend",
@@ -812,6 +819,7 @@ INSPECTION = ProcedureDefinition(
             InspectionState.NO_VIOLATION,
             OFFICER,
             handlers_only=True,
+            effects=(OpenPublication("inspection", "未发现违法行为"),),
         ),
         Transition(
             "find_violation",
@@ -821,7 +829,10 @@ INSPECTION = ProcedureDefinition(
             OFFICER,
             handlers_only=True,
             basis="行政处罚法第五十四条",
-            effects=(OpenFollowUpCase(source="行政检查发现（{number}）"),),
+            effects=(
+                OpenFollowUpCase(source="行政检查发现（{number}）"),
+                OpenPublication("inspection", "发现违法行为，已立案调查"),
+            ),
         ),
         Transition(
             "close",
