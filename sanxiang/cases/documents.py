@@ -25,6 +25,7 @@ from docxtpl import DocxTemplate, InlineImage
 from sanxiang.cases.document_inputs import INPUTS
 from sanxiang.cases.models import Case, PartyKind
 from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.engine import in_states
 from sanxiang.cases.workflow.states import GeneralState
 from sanxiang.core.deadlines import CalendarDays
 from sanxiang.core.public_url import public_reverse
@@ -128,7 +129,7 @@ class DocumentError(DomainError):
 
 def is_available(kind: str, case: Case) -> bool:
     """Whether the case's procedure and state call for this kind of document."""
-    return case.state in AVAILABLE_IN.get(kind, {}).get(case.procedure, frozenset())
+    return in_states(case, AVAILABLE_IN.get(kind, {}).get(case.procedure, frozenset()))
 
 
 def document_refusal(kind: str, case: Case) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sanxiang.cases.workflow.states import LEGACY_REVIEW_STATES
 from sanxiang.ledger.state import columns, register_state_recipe
 
 # Left out: ``updated_at`` changes with every save, and the current step's due date is derived
@@ -33,6 +34,9 @@ def case_state(case: Any) -> dict[str, object]:
 
 
 RELATED = ("handlers", "violated_articles", "penalty_articles", "parties")
+# 法制审核 became a sub-process (migration ``cases/0021``): a case that was in one of these
+# states is now in ``under_review``, and its events from before still carry the old name.
+RENAMED = {"state": {"under_review": tuple(LEGACY_REVIEW_STATES)}}
 
 
 def _pk(row: Any) -> Any:
@@ -43,5 +47,6 @@ def register_case_state() -> None:
     from sanxiang.cases.models import Case
 
     register_state_recipe(
-        "cases.case", rows=lambda: Case.objects.all(), document=case_state, related=RELATED
-    )
+        "cases.case", rows=lambda: Case.objects.all(), document=case_state, related=RELATED,
+        renamed=RENAMED,
+    )  # fmt: skip

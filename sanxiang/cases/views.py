@@ -51,7 +51,7 @@ from sanxiang.cases.services import (
 )
 from sanxiang.cases.signing import Signed, approval_text, is_approval, signatures_required
 from sanxiang.cases.workflow.definitions import PROCEDURES
-from sanxiang.cases.workflow.engine import GuardContext
+from sanxiang.cases.workflow.engine import GuardContext, in_states
 from sanxiang.core.downloads import serve_document
 from sanxiang.core.money import money_parse
 from sanxiang.core.params import id_list_param, int_param, page_param
@@ -218,7 +218,7 @@ def _execution_context(case, officer, context: GuardContext) -> dict[str, object
     declared = PROCEDURES[case.procedure]
 
     def is_open(activity: str) -> bool:
-        return case.state in declared.open_in(activity)
+        return in_states(case, declared.open_in(activity))
 
     return {
         "account": execution.case_account(case, today),
@@ -276,9 +276,13 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
                 else ""
             )
             options.append({"transition": transition, "refusal": refusal, "sign_text": sign_text})
+    # 法制审核 runs as a sub-process while the case is in its composite state; its steps are
+    # taken on the review pages, so the case page links there.
     review_link = (
-        ("提交法制审核" if "submit_review" in review_steps else "法制审核（查看、审核、答复）")
-        if review_steps
+        "提交法制审核"
+        if "submit_review" in review_steps
+        else "法制审核（查看、审核、答复）"
+        if case.state in definition.composite
         else None
     )
     basis_open = definition.open_to("basis", case, officer)
@@ -294,7 +298,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "officer_id": officer.pk,
             "active_key_id": key.key_id if (key := active_key(officer)) else "",
             "signatures": case.signatures.select_related("officer", "key").order_by("signed_at"),
-            "state": definition.states.get(case.state, case.state),
+            "state": definition.state_label(case),
             "procedure": definition,
             "options": options,
             "review_link": review_link,

@@ -8,15 +8,17 @@ class DisclosureConfig(AppConfig):
 
     def ready(self) -> None:
         from sanxiang.cases.workflow import observers
+        from sanxiang.cases.workflow.effects import install_publisher
         from sanxiang.disclosure.services import publication_open, publication_withdrawal_due
 
-        def open_publication(case, actor, action):  # type: ignore[no-untyped-def]
-            publication_open(case, actor, action)
+        def open_publication(case, actor, effect):  # type: ignore[no-untyped-def]
+            publication_open(case, actor, effect)
 
         def withdrawal_due(case, actor, action):  # type: ignore[no-untyped-def]
             publication_withdrawal_due(case, actor, action)
 
-        observers.register("disclosure", open_publication)
+        # The decision steps declare ``OpenPublication``; the engine calls this to apply it.
+        install_publisher(open_publication)
         observers.register("disclosure_withdrawal", withdrawal_due)
 
         from sanxiang.disclosure import signals

@@ -29,6 +29,7 @@ from sanxiang.cases.models import (
     RemedyStepKind,
 )
 from sanxiang.cases.party_access import code_display
+from sanxiang.cases.workflow.effects import OpenPublication
 from sanxiang.core.selectors import get_calendar
 from sanxiang.core.services import provisional_deadline_note
 from sanxiang.disclosure import push
@@ -63,14 +64,6 @@ from sanxiang.org.models import Agency, Certificate, Officer, Role
 logger = logging.getLogger(__name__)
 
 # The case steps that make a decision to publish, and what kind of act each is.
-DECISION_STEPS: dict[str, ActKind] = {
-    "decide": ActKind.PENALTY,
-    "decide_on_spot": ActKind.PENALTY,
-    "approve": ActKind.COERCIVE,
-    "approve_afterwards": ActKind.COERCIVE,
-    "find_nothing": ActKind.INSPECTION,
-    "find_violation": ActKind.INSPECTION,
-}
 DECISION_DOCUMENTS = ("decision", "on_spot_decision")
 
 
@@ -127,10 +120,12 @@ def _fields(case: Case, kind: str, decided_on: date) -> dict[str, object]:
     return {k: strip_bidi(v) if isinstance(v, str) else v for k, v in fields.items()}
 
 
-def publication_open(case: Case, actor: Officer, action: str) -> Publication | None:
-    """A case step that decides opens the record that must be published by its due date."""
-    kind = DECISION_STEPS.get(action)
-    if kind is None or Publication.objects.filter(case_id=case.pk).exists():
+def publication_open(case: Case, actor: Officer, effect: OpenPublication) -> Publication | None:
+    """A case step that decides opens the record that must be published by its due date: the
+    step declares it (``OpenPublication`` in the procedure), with the kind of act and what the
+    publication says it concluded."""
+    kind = ActKind(effect.kind)
+    if Publication.objects.filter(case_id=case.pk).exists():
         return None
     decided_on = timezone.localdate()
     days, basis = period_for(kind)
@@ -139,13 +134,7 @@ def publication_open(case: Case, actor: Officer, action: str) -> Publication | N
     due = get_calendar().add_workdays_provisional(decided_on, days)
     due_on = due.on
     fields = _fields(case, kind, decided_on)
-    conclusion = {
-        "find_nothing": "未发现违法行为",
-        "find_violation": "发现违法行为，已立案调查",
-        "approve": "实施查封、扣押",
-        "approve_afterwards": "实施查封、扣押",
-    }.get(action, fields["处罚类别"] or "行政处罚")
-    fields["执法结论"] = conclusion
+    fields["执法结论"] = effect.conclusion or fields["处罚类别"] or "行政处罚"
     credit = (
         credit_term(decided_on, severity_for(list(case.penalty_kinds)))
         if kind == ActKind.PENALTY

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -41,6 +41,9 @@ class StateRecipe:
     # Relations ``verify`` prefetches for each chunk of rows (the document reads them with
     # ``.all()``), so that it does not query them once per row.
     related: tuple[str, ...] = ()
+    # Values a migration renamed: column -> current value -> the names it had before. An event
+    # recorded before the rename carries the old name; ``matches`` accepts it for that value.
+    renamed: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def state(self, row: Any) -> dict[str, object]:
         state = self.document(row)
@@ -50,6 +53,18 @@ class StateRecipe:
 
     def digest(self, row: Any) -> str:
         return sha256_hex(canonical_json(self.state(row)))
+
+    def matches(self, row: Any, recorded: str) -> bool:
+        """Whether ``recorded`` (an event's state digest) is the row's state now — or the same
+        state under a name a migration has since replaced (``renamed``)."""
+        state = self.state(row)
+        if sha256_hex(canonical_json(state)) == recorded:
+            return True
+        for column, names in self.renamed.items():
+            for old in names.get(str(state.get(column)), ()):
+                if sha256_hex(canonical_json({**state, column: old})) == recorded:
+                    return True
+        return False
 
     def digest_of(self, object_id: str) -> str:
         """The digest of the row now, or ``DELETED`` when there is no such row."""
@@ -67,13 +82,15 @@ def register_state_recipe(
     rows: Callable[[], models.QuerySet[Any]],
     document: Callable[[Any], dict[str, object]],
     related: tuple[str, ...] = (),
+    renamed: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
 ) -> None:
     """Let every event about ``object_type`` carry, and ``verify`` check, the row's state.
 
     ``related``: relations of the rows that ``document`` reads with ``.all()``; ``verify``
-    prefetches them for a chunk of rows at once.
+    prefetches them for a chunk of rows at once. ``renamed``: values a migration renamed
+    (``StateRecipe.renamed``).
     """
-    recipe = StateRecipe(object_type, rows, document, related=related)
+    recipe = StateRecipe(object_type, rows, document, related=related, renamed=renamed or {})
     recipe.parts.update(_pending_parts.pop(object_type, {}))
     _recipes[object_type] = recipe
 

@@ -9,7 +9,9 @@ class ReviewConfig(AppConfig):
         from sanxiang.cases.gate import install
         from sanxiang.review.content import register_review_checks, register_review_states
         from sanxiang.review.gate import CatalogueGate
+        from sanxiang.review.workflow import register_review_procedure
 
         install(CatalogueGate())
         register_review_checks()
         register_review_states()
+        register_review_procedure()

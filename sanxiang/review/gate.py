@@ -10,26 +10,11 @@ from sanxiang.cases.services import proposal_sha256
 from sanxiang.org.models import Officer
 from sanxiang.review.access import cases_under_review_by
 from sanxiang.review.facts import PINNING_ACTIONS, passed_on_record, review_need, review_of
-from sanxiang.review.models import (
-    Conclusion,
-    MeetingConclusion,
-    Review,
-    ReviewStatus,
-)
+from sanxiang.review.models import Review, ReviewStatus
 from sanxiang.review.services import determination_record
 
-# Why each review step is refused when the review app's page did not record it.
-VIA_PAGE = {
-    "submit_review": "请在“提交法制审核”页面核对送审材料、作出送审承诺后提交",
-    "return_review": "审核意见须在法制审核页面逐项写明后提交",
-    "pass_review": "审核意见须在法制审核页面逐项写明后提交",
-    "refer_committee": (
-        "须在法制审核页面写明审核意见；承办机构不采纳而审核人员仍认为存在问题的，提请审核委员会"
-    ),
-    "resubmit_review": "请在法制审核页面书面答复审核意见（研究意见和处理情况）后重新提交",
-    "committee_proceed": "请在法制审核页面记录审核委员会会议及其结论",
-    "committee_return": "请在法制审核页面记录审核委员会会议及其结论",
-}
+# The case step that starts 法制审核 is taken by the submission page, with what it needs.
+VIA_PAGE = "请在“提交法制审核”页面核对送审材料、作出送审承诺后提交"
 
 
 class CatalogueGate:
@@ -54,52 +39,20 @@ class CatalogueGate:
             if last is None or last.case_snapshot_sha256 != proposal_sha256(case):
                 return "案件内容与通过法制审核时不一致，不得作出决定"
             return None
-        recorded = review is not None and self._recorded(review, actor, step)
-        return None if recorded else VIA_PAGE.get(step, "请在法制审核页面办理")
+        if step == "submit_review" and review is not None and self._just_submitted(review):
+            return None
+        return VIA_PAGE
 
-    def _recorded(self, review: Review, actor: Officer, step: str) -> bool:
-        """Whether the review app has just recorded what ``step`` stands for."""
+    def _just_submitted(self, review: Review) -> bool:
+        """Whether the submission page has just opened the review (its first round, no
+        opinion yet): the case step 提交法制审核 follows it in the same transaction."""
         last = review.rounds.order_by("-number").first()
-        if last is None:
-            return False
-        opinion = getattr(last, "opinion", None)
-        meeting = review.meetings.order_by("-pk").first()
-        is_reviewer = actor.pk == review.reviewer_id
-        if step == "submit_review":
-            return review.status == ReviewStatus.UNDER_REVIEW and last.number == 1 and not opinion
-        if step == "resubmit_review":
-            return review.status == ReviewStatus.UNDER_REVIEW and last.number > 1 and not opinion
-        if step == "return_review":
-            return (
-                is_reviewer
-                and review.status == ReviewStatus.RETURNED
-                and opinion is not None
-                and opinion.conclusion == Conclusion.PROBLEMS
-                and not hasattr(last, "answer")
-            )
-        if step == "pass_review":
-            return (
-                is_reviewer
-                and opinion is not None
-                and opinion.conclusion == Conclusion.AGREE
-                and passed_on_record(review)
-            )
-        if step == "refer_committee":
-            return is_reviewer and review.status == ReviewStatus.COMMITTEE
-        if step in ("committee_proceed", "committee_return"):
-            wanted, status = (
-                (MeetingConclusion.PROCEED, ReviewStatus.PASSED)
-                if step == "committee_proceed"
-                else (MeetingConclusion.RETURN, ReviewStatus.RETURNED)
-            )
-            return (
-                meeting is not None
-                and meeting.conclusion == wanted
-                and review.status == status
-                and meeting.recorded_by_id == actor.pk
-                and (passed_on_record(review) == (step == "committee_proceed"))
-            )
-        return False
+        return (
+            review.status == ReviewStatus.UNDER_REVIEW
+            and last is not None
+            and last.number == 1
+            and getattr(last, "opinion", None) is None
+        )
 
     def scope(self, officer: Officer) -> Q:
         return cases_under_review_by(officer, Review.objects.all())

@@ -19,7 +19,7 @@ from sanxiang.cases.execution import periods as execution_periods
 from sanxiang.cases.models import Case, NumberingRule
 from sanxiang.cases.services import case_transition
 from sanxiang.cases.services._common import evidence_reference
-from sanxiang.cases.workflow.definitions import PROCEDURES, REVIEW_STATES
+from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.effects import (
     AllocateNumber,
     ClearDate,
@@ -28,13 +28,21 @@ from sanxiang.cases.workflow.effects import (
     HoursAfter,
     MirrorClock,
     OpenFollowUpCase,
+    OpenPublication,
     StampActor,
     StampDate,
     StampTime,
     StartClock,
 )
-from sanxiang.cases.workflow.engine import Guard, GuardContext, TransitionRefused
+from sanxiang.cases.workflow.engine import (
+    Guard,
+    GuardContext,
+    TransitionRefused,
+    forget_sub_state,
+    subprocess,
+)
 from sanxiang.core.selectors import get_calendar
+from sanxiang.disclosure.models import Publication
 from sanxiang.org.models import Role
 from tests.cases.conftest import ready_case
 from tests.conftest import make_officer
@@ -79,20 +87,29 @@ def test_engine_allows_and_refuses_every_state_action_and_role_as_declared(
     case.handlers.add(*(o for (_, handler), o in role_officers.items() if handler))
     today, calendar = timezone.localdate(), get_calendar()
     checked = 0
-    for state, state_label in definition.states.items():
+    for state, sub, state_label in _walked_states(definition):
         case.state = state
+        forget_sub_state(case)
+        if sub is not _PLAIN:
+            case.__dict__["_sub_states"] = {state: sub}  # the sub-process's state, as read
+        current = {state} if sub in (_PLAIN, None) else {state, f"{state}.{sub}"}
         for (role, handler), actor in role_officers.items():
             context = GuardContext(case=case, actor=actor, today=today, calendar=calendar)
             offered = {t.action for t, _ in definition.options(context)}
-            assert offered == {t.action for t in definition.transitions if state in t.source}
+            assert offered == {
+                t.action
+                for t in definition.transitions
+                if state in t.source or any(s.split(".")[0] == state for s in t.source)
+            }
             for transition in definition.transitions:
                 refusal = definition.refusal(transition, context)
                 checked += 1
-                if state not in transition.source:
-                    assert refusal is not None and refusal.guard == "state"
-                    assert refusal.message == (
-                        f"案件当前处于“{state_label}”，不能进行“{transition.label}”。"
-                    )
+                if not current & transition.source:
+                    waits = any(s.split(".")[0] == state for s in transition.source)
+                    assert refusal is not None
+                    assert refusal.guard == ("sub_state" if waits else "state")
+                    assert refusal.message.startswith(f"案件当前处于“{state_label}”")
+                    assert transition.label in refusal.message
                 elif role not in transition.roles:
                     assert refusal is not None and refusal.guard == "role", transition.action
                     assert transition.label in refusal.message
@@ -101,7 +118,28 @@ def test_engine_allows_and_refuses_every_state_action_and_role_as_declared(
                 elif refusal is not None:
                     declared = {guard.name for guard in transition.guards}
                     assert refusal.guard in declared, (state, transition.action, refusal)
-    assert checked == len(definition.states) * len(role_officers) * len(definition.transitions)
+    walked = len(_walked_states(definition))
+    assert checked == walked * len(role_officers) * len(definition.transitions)
+
+
+_PLAIN = object()
+
+
+def _walked_states(definition):
+    """(state, sub-state, label shown) for every state; a composite state once per state of
+    its sub-process, and once before the sub-process has started (sub-state None)."""
+    walked = []
+    for state, label in definition.states.items():
+        code = definition.composite.get(state)
+        if code is None:
+            walked.append((state, _PLAIN, label))
+            continue
+        inner = subprocess(code)
+        assert inner is not None, f"sub-process {code} is not registered"
+        walked.append((state, None, label))
+        for sub, sub_label in inner.definition.states.items():
+            walked.append((state, sub, f"{label}（{sub_label}）"))
+    return walked
 
 
 @pytest.mark.parametrize("code", list(PROCEDURES))
@@ -111,10 +149,17 @@ def test_every_declared_state_is_a_member_of_the_procedures_state_enum(code):
     for transition in definition.transitions:
         assert type(transition.target) is str
         assert all(type(state) is str for state in transition.source)
-    # The review loop's states read the same in every procedure that has it.
-    for state, label in REVIEW_STATES.items():
-        if state in definition.states:
-            assert definition.states[state] == label
+    # A composite state's sub-states are states of its sub-process's own declaration.
+    for states in [
+        *(t.source for t in definition.transitions),
+        *(a.states for a in definition.activities),
+        *definition.documents.values(),
+    ]:
+        for state in states:
+            if "." in state:
+                composite, sub = state.split(".")
+                inner = subprocess(definition.composite[composite])
+                assert inner is not None and sub in inner.definition.states, state
 
 
 def test_every_declared_document_kind_exists():
@@ -205,6 +250,15 @@ def test_each_step_with_its_guards_passing_does_what_it_declares(
             assert follow_up.source == effect.source.format(
                 number=before_number, reference=before_reference
             )
+    # 执法公示: a step that declares it opens the decision's publication record; no other does.
+    publications = [e for e in transition.effects if isinstance(e, OpenPublication)]
+    opened = Publication.objects.filter(case_id=after.pk).first()
+    if publications:
+        assert opened is not None and opened.kind == publications[0].kind
+        if publications[0].conclusion:
+            assert opened.fields["执法结论"] == publications[0].conclusion
+    else:
+        assert opened is None
     # The due date of the step entered, as declared.
     if transition.target == source:
         assert (after.step_due_on, after.step_due_basis) == (date(2026, 7, 1), "之前的期限")
@@ -261,3 +315,17 @@ def test_the_flowchart_shows_what_each_step_records(code):
     for transition in PROCEDURES[code].transitions:
         for effect in transition.effects:
             assert effect.describe() in svg, (transition.action, effect)
+
+
+def test_without_the_publishing_app_no_decision_that_must_be_published_is_made(staff, monkeypatch):
+    from sanxiang.cases.workflow import effects
+
+    monkeypatch.setattr(effects, "_publisher", None)
+    monkeypatch.setattr(Guard, "refusal", lambda self, context: None)  # every guard passes
+    case = ready_case(staff, procedure="penalty_simple")
+    Case.objects.filter(pk=case.pk).update(state="on_site")
+    with pytest.raises(TransitionRefused, match="执法公示模块未启用"):
+        case_transition(actor=staff.zhang, case_id=case.pk, action="decide_on_spot")
+    case.refresh_from_db()
+    assert case.state == "on_site" and not case.number and case.decided_on is None
+    assert not Publication.objects.filter(case_id=case.pk).exists()

@@ -147,7 +147,7 @@ def test_review_with_one_problem_answered_then_passed_opens_the_decision(
     reviewer.screenshot(path=str(SHOTS / "review-passed.png"), full_page=True)
 
     head.goto(case_url)
-    expect(head.locator("#case-state")).to_have_text("法制审核通过")
+    expect(head.locator("#case-state")).to_have_text("法制审核中（审核通过）")
     expect(head.get_by_role("button", name="作出行政处罚决定")).to_be_enabled()
     act(head, "作出行政处罚决定")
     expect(head.locator("#case-state")).to_have_text("已作出决定")

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from sanxiang.cases.workflow.definitions import GENERAL, PROCEDURES, SIMPLE
+from sanxiang.cases.workflow.definitions import COERCIVE_MEASURE, GENERAL, PROCEDURES, SIMPLE
 from sanxiang.cases.workflow.flowchart import main_line, render_svg
 
 
@@ -19,9 +19,27 @@ def test_the_general_procedure_runs_from_case_source_to_archive():
         "调查终结",
         "已事先告知",
         "法制审核中",
-        "法制审核通过",
+        "已集体讨论",
     ]
     assert line[-1] == "归档"
+
+
+@pytest.mark.parametrize("definition", [GENERAL, COERCIVE_MEASURE], ids=lambda d: d.code)
+def test_the_review_is_drawn_as_a_sub_chart_inside_its_composite_state(definition):
+    from sanxiang.review.workflow import REVIEW_PROCEDURE
+
+    root = ET.fromstring(render_svg(definition))  # noqa: S314 - our own output
+    svg = "".join(
+        (node.text or "").strip() for node in root.iter("{http://www.w3.org/2000/svg}text")
+    )
+    assert "法制审核中（子流程：法制审核）" in svg
+    for label in REVIEW_PROCEDURE.states.values():
+        assert label in svg
+    for transition in REVIEW_PROCEDURE.transitions:
+        assert transition.label in svg
+    # The way out of the composite state says which sub-state it waits for.
+    exit_step = "作出行政处罚决定" if definition is GENERAL else "批准实施"
+    assert f"〔审核通过后〕→ {exit_step}" in svg
 
 
 @pytest.mark.parametrize("definition", [GENERAL, SIMPLE], ids=lambda d: d.code)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_transition
 from sanxiang.review.models import CommitteeMeeting, ReviewStatus
 from sanxiang.review.services import (
@@ -17,7 +16,7 @@ from sanxiang.review.services import (
 )
 from tests.conftest import make_officer
 from tests.review.conftest import declared_all
-from tests.review.test_review_flow import ALL_OK, submit, with_problem
+from tests.review.test_review_flow import ALL_OK, state, submit, with_problem
 
 
 @pytest.fixture
@@ -61,7 +60,7 @@ def participants(people, votes=("proceed", "proceed", "return")):
 
 def test_a_maintained_disagreement_goes_to_the_committee(staff, disputed, notified_case):
     assert disputed.status == ReviewStatus.COMMITTEE
-    assert Case.objects.get(pk=notified_case.pk).state == "committee"
+    assert state(notified_case) == "under_review.committee"
 
 
 def test_the_committee_records_each_view_and_a_majority_conclusion(
@@ -87,7 +86,7 @@ def test_the_committee_records_each_view_and_a_majority_conclusion(
         )  # fmt: skip
     assert not CommitteeMeeting.objects.exists()
     committee_record(**common, participants=participants(people), conclusion="proceed")
-    assert Case.objects.get(pk=notified_case.pk).state == "reviewed"
+    assert state(notified_case) == "under_review.passed"
     meeting = CommitteeMeeting.objects.get()
     assert meeting.participants.count() == 4
     assert meeting.participants.get(name="孙律师").vote == ""
@@ -105,7 +104,7 @@ def test_a_committee_that_returns_the_case_sends_it_back_to_the_handlers(
         chair=people[0], participants=participants(people, ("return", "return", "proceed")),
         conclusion="return", minutes="退回补充证据。",
     )  # fmt: skip
-    assert Case.objects.get(pk=notified_case.pk).state == "review_returned"
+    assert state(notified_case) == "under_review.returned"
     answer_write(
         actor=staff.zhang, review_id=disputed.pk, accepted=True, study="按委员会意见补充。",
         action="已补充证据。", declared=declared_all(notified_case.agency),
@@ -113,4 +112,4 @@ def test_a_committee_that_returns_the_case_sends_it_back_to_the_handlers(
     opinion_write(
         actor=staff.zhou, review_id=disputed.pk, points=ALL_OK, conclusion="agree", summary="同意"
     )
-    assert Case.objects.get(pk=notified_case.pk).state == "reviewed"
+    assert state(notified_case) == "under_review.passed"

@@ -36,14 +36,14 @@ def clock():
 
 
 def passed_behind_the_services_back(staff, case) -> Review:
-    """The two UPDATEs: the review says 审核通过, the case says 审核通过 too."""
+    """The UPDATE: the review says 审核通过 (the case's own state stays 法制审核中: it has no
+    second copy of the review's status to forge)."""
     review: Review = submit(staff, case)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE review_review SET status = 'passed', passed_at = %s WHERE id = %s",
             [datetime(2026, 6, 10, 2, 0, tzinfo=ZoneInfo("UTC")), review.pk],
         )
-        cursor.execute("UPDATE cases_case SET state = 'reviewed' WHERE id = %s", [case.pk])
     return review
 
 

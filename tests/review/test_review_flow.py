@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sanxiang.cases.models import Case
-from sanxiang.cases.services import case_transition, party_add
+from sanxiang.cases.services import CaseRefused, case_transition, party_add
 from sanxiang.cases.workflow.engine import TransitionRefused
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.review.models import (
@@ -45,7 +45,11 @@ def submit(staff, case):
 
 
 def state(case) -> str:
-    return Case.objects.get(pk=case.pk).state
+    """The case's state; under 法制审核, with the state of its review (the sub-process)."""
+    stored = Case.objects.get(pk=case.pk).state
+    if stored != "under_review":
+        return stored
+    return f"under_review.{Review.objects.get(case_id=case.pk).status}"
 
 
 def test_a_submission_missing_materials_is_refused_with_what_is_missing(staff, notified_case):
@@ -75,7 +79,7 @@ def test_submission_records_the_statement_and_assigns_a_reviewer_who_never_handl
     review = submit(staff, notified_case)
     assert review.reviewer == staff.zhou
     assert "第2项 法定简易程序以外的行政处罚" in review.need_reason
-    assert state(notified_case) == "under_review"
+    assert state(notified_case) == "under_review.under_review"
     event = LedgerEntry.objects.get(action="review.review.submitted")
     assert event.object_id == str(review.pk)
     assert review.rounds.get().statement.startswith("承办机构对送审材料的真实性")
@@ -157,7 +161,7 @@ def test_an_opinion_must_answer_every_point_with_reasons(staff, notified_case):
             summary="同意",
         )  # fmt: skip
     assert not Opinion.objects.exists()
-    assert state(notified_case) == "under_review"
+    assert state(notified_case) == "under_review.under_review"
 
 
 def test_only_the_assigned_reviewer_writes_the_opinion(staff, notified_case):
@@ -178,8 +182,8 @@ def test_problems_go_back_to_the_handlers_who_answer_and_resubmit_until_it_passe
         actor=staff.zhou, review_id=review.pk, points=with_problem(), conclusion="problems",
         summary="证据不充分，请补充。",
     )  # fmt: skip
-    assert state(notified_case) == "review_returned"
-    with pytest.raises(TransitionRefused, match="不能进行“作出行政处罚决定”"):
+    assert state(notified_case) == "under_review.returned"
+    with pytest.raises(TransitionRefused, match="审核通过”后方可进行“作出行政处罚决定”"):
         case_transition(actor=staff.head, case_id=notified_case.pk, action="decide")
     with pytest.raises(ReviewRefused, match="研究意见和处理情况"):
         answer_write(
@@ -191,12 +195,12 @@ def test_problems_go_back_to_the_handlers_who_answer_and_resubmit_until_it_passe
         study="同意审核意见。", action="已补充带时间水印的现场照片。",
         declared=declared_all(notified_case.agency),
     )  # fmt: skip
-    assert state(notified_case) == "under_review"
+    assert state(notified_case) == "under_review.under_review"
     opinion_write(
         actor=staff.zhou, review_id=review.pk, points=ALL_OK, conclusion="agree",
         summary="事实清楚，证据充分，同意。",
     )  # fmt: skip
-    assert state(notified_case) == "reviewed"
+    assert state(notified_case) == "under_review.passed"
     review.refresh_from_db()
     assert review.rounds.count() == 2
     decided = case_transition(actor=staff.head, case_id=notified_case.pk, action="decide")
@@ -232,13 +236,17 @@ def test_no_way_around_the_gate_at_service_level(staff, notified_case):
     with pytest.raises(TransitionRefused, match="请在“提交法制审核”页面"):
         case_transition(actor=staff.zhang, case_id=notified_case.pk, action="submit_review")
     review = submit(staff, notified_case)
-    with pytest.raises(TransitionRefused, match="审核意见须在法制审核页面逐项写明"):
+    # The reviewer's steps are the review's own (its sub-process), never case steps.
+    with pytest.raises(CaseRefused, match="没有这个办案步骤"):
         case_transition(actor=staff.zhou, case_id=notified_case.pk, action="pass_review")
-    # Even a status forced in the database does not make the reviewer's pass valid.
+    with pytest.raises(TransitionRefused, match="审核通过”后方可进行“作出行政处罚决定”"):
+        case_transition(actor=staff.head, case_id=notified_case.pk, action="decide")
+    # Even a status forced in the database does not open the way to the decision: the exit
+    # also asks the written record.
     Review.objects.filter(pk=review.pk).update(status="passed")
-    with pytest.raises(TransitionRefused, match="审核意见须在法制审核页面逐项写明"):
-        case_transition(actor=staff.zhou, case_id=notified_case.pk, action="pass_review")
-    assert state(notified_case) == "under_review"
+    with pytest.raises(TransitionRefused, match="法制审核尚未通过（没有同意的书面审核意见"):
+        case_transition(actor=staff.head, case_id=notified_case.pk, action="decide")
+    assert Case.objects.get(pk=notified_case.pk).state == "under_review"
 
 
 def test_a_case_outside_the_catalogue_goes_to_review_only_when_disputed(

@@ -50,7 +50,8 @@ def test_the_reviewer_sees_his_queue_and_the_case_sent_to_him(client, staff, not
     assert "系统预审" in detail and "执法人员是否具备执法资格" in detail
     response = client.post(reverse("review:opinion", args=[review.pk]), opinion_form("evidence"))
     assert response.status_code == 302
-    assert Case.objects.get(pk=notified_case.pk).state == "review_returned"
+    assert Case.objects.get(pk=notified_case.pk).state == "under_review"
+    assert Review.objects.get(pk=review.pk).status == "returned"
 
 
 def test_another_reviewer_cannot_open_the_review_or_the_case(client, staff, notified_case, agency):
@@ -73,11 +74,12 @@ def test_no_way_around_the_gate_from_the_case_page(client, staff, notified_case)
     submit(staff, notified_case)
     client.force_login(staff.zhou.user)
     client.post(reverse("cases:act", args=[notified_case.pk]), {"action": "pass_review"})
+    assert Review.objects.get(case_id=notified_case.pk).status == "under_review"
     client.force_login(staff.head.user)
     response = client.post(
         reverse("cases:act", args=[notified_case.pk]), {"action": "decide"}, follow=True
     )
-    assert "不能进行“作出行政处罚决定”" in response.content.decode()
+    assert "审核通过”后方可进行“作出行政处罚决定”" in response.content.decode()
     assert Case.objects.get(pk=notified_case.pk).state == "under_review"
 
 

@@ -26,6 +26,7 @@ from sanxiang.cases.services._common import (
     _record,
 )
 from sanxiang.cases.workflow.definitions import PROCEDURES, open_in_any
+from sanxiang.cases.workflow.engine import in_states
 from sanxiang.core.deadlines import CalendarDays
 from sanxiang.core.selectors import get_calendar
 from sanxiang.org.models import Article, Officer, Role
@@ -71,14 +72,13 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
         _may_edit(case, actor)
-        if case.state not in ASSESSMENT_OPEN_IN:
+        if not in_states(case, ASSESSMENT_OPEN_IN):
             raise CaseRefused(
                 "案件已提交法制审核或已作出决定，不能再修改拟处理意见；审核退回后可以修改。",
                 log_message=f"case {case.pk} assessment frozen in {case.state}",
             )
-        if (
-            assessment.hearing_right != case.hearing_right
-            and case.state not in HEARING_RIGHT_OPEN_IN
+        if assessment.hearing_right != case.hearing_right and not in_states(
+            case, HEARING_RIGHT_OPEN_IN
         ):
             raise CaseRefused(
                 "已事先告知当事人，不能再更改是否属于听证范围；如须更改，应当重新告知"
@@ -115,7 +115,7 @@ def case_basis_set(
                 "只有本案承办人可以登记违法依据和处罚依据。",
                 log_message=f"{actor.pk} not handler of {case.pk}",
             )
-        if case.state not in BASIS_OPEN_IN[case.procedure]:
+        if not in_states(case, BASIS_OPEN_IN[case.procedure]):
             state = PROCEDURES[case.procedure].states.get(case.state, case.state)
             raise CaseRefused(
                 f"案件处于“{state}”，违法依据和处罚依据已不能修改（调查终结后以审核、告知和决定时的依据为准）。",
@@ -147,7 +147,7 @@ def decision_extend(
         case = _case_for_update(case_id, actor)
         if not actor.has_role(Role.HEAD) or not actor.is_active:
             raise CaseRefused("延长办案期限须经负责人批准。", log_message=f"{actor.pk} not head")
-        if case.state not in EXTENSION_OPEN_IN or case.decision_due_on is None:
+        if not in_states(case, EXTENSION_OPEN_IN) or case.decision_due_on is None:
             raise CaseRefused(
                 "只有已立案、尚未作出决定的案件可以延长办案期限。",
                 log_message=f"case {case.pk} in {case.state}",

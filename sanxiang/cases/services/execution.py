@@ -38,6 +38,7 @@ from sanxiang.cases.services.transition import case_transition
 from sanxiang.cases.signing import Signed
 from sanxiang.cases.workflow import observers
 from sanxiang.cases.workflow.definitions import PROCEDURES, is_open, open_in_any
+from sanxiang.cases.workflow.engine import in_states
 from sanxiang.core.selectors import get_calendar
 from sanxiang.org.models import Officer, Role
 
@@ -62,7 +63,7 @@ def _execution_case(case_id: int, actor: Officer, states: frozenset[str], what: 
         raise CaseRefused(
             f"只有本案承办人或负责人可以登记{what}。", log_message=f"{actor.pk} not handler"
         )
-    if case.state not in states:
+    if not in_states(case, states):
         state = PROCEDURES[case.procedure].states.get(case.state, case.state)
         raise CaseRefused(
             f"案件处于“{state}”，不能登记{what}。",

@@ -22,6 +22,7 @@ from sanxiang.cases.services.documents import document_generate
 from sanxiang.cases.services.opening import NewCase, case_open, handlers_set, party_add
 from sanxiang.cases.services.transition import case_transition
 from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.engine import in_states
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
 from sanxiang.evidence.services import Upload, evidence_correct, evidence_register
 from sanxiang.evidence.storage import blob_name, digest_stream, open_blob
@@ -102,7 +103,7 @@ def _onsite_case(actor: Officer, case_id: int) -> Case:
         raise CaseRefused(
             "只有本案承办人可以在现场办理本案。", log_message=f"{actor.pk} not handler"
         )
-    if case.state not in ONSITE_STATES.get(case.procedure, frozenset()):
+    if not in_states(case, ONSITE_STATES.get(case.procedure, frozenset())):
         state = PROCEDURES[case.procedure].states.get(case.state, case.state)
         raise CaseRefused(
             f"案件处于“{state}”，不能再在现场添加记录。",

@@ -27,6 +27,7 @@ from sanxiang.cases.services._common import (
 )
 from sanxiang.cases.services.assessment import ASSESSMENT_OPEN_IN
 from sanxiang.cases.workflow.definitions import PROCEDURES, open_in_any
+from sanxiang.cases.workflow.engine import in_states
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.org.models import EnforcementCategory, Officer, Role
 
@@ -173,7 +174,7 @@ def party_add(
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
         _may_edit(case, actor)
-        if case.state not in ASSESSMENT_OPEN_IN:
+        if not in_states(case, ASSESSMENT_OPEN_IN):
             # The parties are part of what was reviewed and is decided (第五十八条).
             raise CaseRefused(
                 "案件已提交法制审核、已批准或已作出决定，不能再登记当事人；审核退回后可以登记。",
@@ -198,7 +199,7 @@ def handlers_set(*, actor: Officer, case_id: int, officers: list[Officer]) -> Ca
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
         _may_edit(case, actor)
-        if case.state not in HANDLERS_OPEN_IN:
+        if not in_states(case, HANDLERS_OPEN_IN):
             # Whoever investigated stays on record as investigator, so he can never host the
             # hearing (行政处罚法第六十四条第四项) or be swapped out before the decision.
             raise CaseRefused(

@@ -38,13 +38,15 @@ from sanxiang.cases.workflow.effects import (
     HoursAfter,
     MirrorClock,
     OpenFollowUpCase,
+    OpenPublication,
     StampActor,
     StampDate,
     StampTime,
     StartClock,
+    installed_publisher,
 )
 from sanxiang.cases.workflow.effects import Due as StepDue
-from sanxiang.cases.workflow.engine import GuardContext, TransitionRefused
+from sanxiang.cases.workflow.engine import GuardContext, Refusal, TransitionRefused
 from sanxiang.cases.workflow.guards import party_act_past_provisional
 from sanxiang.core.deadlines import Deadline, WorkingDays
 from sanxiang.core.selectors import get_calendar
@@ -140,6 +142,13 @@ def case_transition(
         if is_approval(step) and (signed is not None or signatures_required(case)):
             # Before anything changes: the signature is over the case as it stands.
             approval_sign_check(case, action, actor, signed)
+        publications = [e for e in step.effects if isinstance(e, OpenPublication)]
+        publish = installed_publisher()
+        if publications and publish is None:
+            unpublished = Refusal(
+                "publication", "执法公示模块未启用，须公示的决定不能作出（国办发〔2018〕118号）"
+            )
+            raise TransitionRefused(unpublished, case_id=case.pk, action=action)
         from_state = case.state
         fields = ["state", "step_due_on", "step_due_basis", "updated_at"]
         for effect in step.effects:
@@ -171,6 +180,9 @@ def case_transition(
         if late is not None:
             _flag_past_provisional(case, actor, action, late, today)
         review_gate().on_transition(case, actor, action)
+        if publish is not None:
+            for publication in publications:  # after the case is saved: the record reads it
+                publish(case, actor, publication)
         observers.notify(case, actor, action)
         _record(case, actor, action, from_state=from_state)
     logger.info("case %s: %s by officer %s -> %s", case.pk, action, actor.pk, case.state)
@@ -210,6 +222,8 @@ def _apply(
                 return []
             setattr(case, field, deadline.due(current, calendar))
             return [field]
+        case OpenPublication():
+            return []  # opened once the case is saved (``case_transition``)
         case OpenFollowUpCase(source=source):
             text = source.format(number=case.number, reference=evidence_reference(case))
             _follow_up_case(case, actor, today, source=text)

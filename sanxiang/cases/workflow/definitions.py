@@ -28,6 +28,7 @@ from sanxiang.cases.workflow.effects import (
     HoursAfter,
     MirrorClock,
     OpenFollowUpCase,
+    OpenPublication,
     StampActor,
     StampDate,
     StampTime,
@@ -98,57 +99,29 @@ HEARING_NOTICE_PERIOD = Deadline(
 # Until the 90-day decision limit (or its extension) runs out.
 UNTIL_DECISION_DUE = MirrorClock("decision_due_on")
 
-REVIEW_STATES = {
-    "under_review": "法制审核中",
-    "review_returned": "审核退回承办机构",
-    "committee": "法制审核委员会审议",
-    "reviewed": "法制审核通过",
-}
-COMMITTEE_BASIS = "法制审核机构与承办机构意见不一致的，提请法制审核委员会集体审议"
+# The case's sub-states while its 法制审核 runs (the review procedure, ``review.workflow``).
+REVIEW_RETURNED = "under_review.returned"
+REVIEW_PASSED = "under_review.passed"
+# A case under review is in one composite state; the review runs as a procedure of its own.
+UNDER_REVIEW_COMPOSITE = {"under_review": "review"}
 
 
-def review_transitions(
+def submit_review(
     submit_from: frozenset[str],
     *,
     basis: str,
     deadline: Deadline | None,
     due: Due = COUNT_FROM_TODAY,
     extra_guards: tuple[Guard, ...] = (),
-) -> tuple[Transition, ...]:
-    """The 法制审核 loop, the same in every procedure that has a review gate.
-
-    Each step is recorded by the review app's pages (``via="review"``) with what the step
-    needs — materials and a signed statement, an opinion on every point, a written answer,
-    committee minutes — and its guard asks the review app that this was recorded, so the
-    step cannot be taken around those pages.
-    """
-    reviewers = frozenset({Role.REVIEWER.value})
-    secretariat = frozenset({Role.REVIEWER.value, Role.HEAD.value})
-
-    def step(action: str, label: str, source: set[str], target: str, roles: frozenset[str],
-             *, handlers_only: bool = False, step_basis: str = basis,
-             guards: tuple[Guard, ...] = ()) -> Transition:  # fmt: skip
-        return Transition(
-            action, label, frozenset(source), target, roles,
-            guards=(*guards, review_step(action, basis)), deadline=deadline,
-            handlers_only=handlers_only, basis=step_basis, via="review",
-            due=due,
-        )  # fmt: skip
-
-    return (
-        step("submit_review", "提交法制审核", set(submit_from), "under_review", OFFICER,
-             handlers_only=True, guards=extra_guards),
-        step("pass_review", "审核意见：同意", {"under_review"}, "reviewed", reviewers),
-        step("return_review", "审核意见：存在问题，退回承办机构", {"under_review"},
-             "review_returned", reviewers),
-        step("resubmit_review", "书面答复审核意见后重新提交", {"review_returned"},
-             "under_review", OFFICER, handlers_only=True),
-        step("refer_committee", "提请法制审核委员会审议", {"under_review"}, "committee",
-             reviewers, step_basis=COMMITTEE_BASIS),
-        step("committee_proceed", "审核委员会结论：同意作出决定", {"committee"}, "reviewed",
-             secretariat, step_basis=COMMITTEE_BASIS),
-        step("committee_return", "审核委员会结论：退回承办机构", {"committee"},
-             "review_returned", secretariat, step_basis=COMMITTEE_BASIS),
+) -> Transition:
+    """提交法制审核: the case enters its composite state 法制审核中, where the review procedure
+    (审核意见, 退回与答复, 审核委员会) runs on the review until it passes. The step is recorded by
+    the submission page (``via="review"``) with the materials and the handlers' signed
+    statement; its guard asks the review app that this was recorded."""
+    return Transition(
+        "submit_review", "提交法制审核", submit_from, "under_review", OFFICER,
+        guards=(*extra_guards, review_step("submit_review", basis)), deadline=deadline,
+        handlers_only=True, basis=basis, via="review", due=due,
     )  # fmt: skip
 
 
@@ -268,14 +241,13 @@ _G = GeneralState
 # From 立案 until the decision is served.
 _G_OPEN = frozenset(
     {_G.INVESTIGATING, _G.INVESTIGATED, _G.NOTIFIED, _G.HEARING_REQUESTED, _G.HEARING_NOTICED,
-     _G.HEARD, _G.UNDER_REVIEW, _G.REVIEW_RETURNED, _G.COMMITTEE, _G.REVIEWED, _G.DISCUSSED,
-     _G.DECIDED, _G.SERVED}
+     _G.HEARD, _G.UNDER_REVIEW, _G.DISCUSSED, _G.DECIDED, _G.SERVED}
 )  # fmt: skip
 # 执行 (execution_transitions): awaiting payment, 催告, the court.
 _G_EXECUTING = frozenset({_G.SERVED, _G.DEMANDED, _G.COURT_APPLIED})
 GENERAL_ACTIVITIES = (
     assessment(_G.CLUE, _G.INVESTIGATING, _G.INVESTIGATED, _G.NOTIFIED, _G.HEARING_REQUESTED,
-               _G.HEARING_NOTICED, _G.HEARD, _G.REVIEW_RETURNED),
+               _G.HEARING_NOTICED, _G.HEARD, REVIEW_RETURNED),
     hearing_right(_G.CLUE, _G.INVESTIGATING, _G.INVESTIGATED),
     basis(_G.CLUE, _G.INVESTIGATING),
     handlers(_G.CLUE, _G.INVESTIGATING),
@@ -286,7 +258,7 @@ GENERAL_ACTIVITIES = (
 )  # fmt: skip
 # Which documents each state calls for: kind -> states in which it may be made (or corrected).
 GENERAL_DOCUMENTS = {
-    "registration": frozenset({_G.INVESTIGATING, _G.INVESTIGATED, _G.NOTIFIED, _G.REVIEW_RETURNED}),
+    "registration": frozenset({_G.INVESTIGATING, _G.INVESTIGATED, _G.NOTIFIED, REVIEW_RETURNED}),
     # 现场检查笔录 and 询问笔录 are made while investigating (调查取证).
     "inspection_record": frozenset({_G.INVESTIGATING}),
     "inquiry_record": frozenset({_G.INVESTIGATING}),
@@ -323,10 +295,10 @@ SIMPLE_DOCUMENTS = {
 _M = MeasureState
 _M_SEIZURE = frozenset({_M.APPROVED, _M.PENDING_APPROVAL, _M.IN_FORCE, _M.EXTENDED})
 MEASURE_ACTIVITIES = (
-    assessment(_M.PROPOSED, _M.REVIEW_RETURNED),
+    assessment(_M.PROPOSED, REVIEW_RETURNED),
     hearing_right(_M.PROPOSED),
     # What the 负责人 approves (and a reviewer passed) is what is enforced.
-    basis(_M.PROPOSED, _M.REVIEW_RETURNED),
+    basis(_M.PROPOSED, REVIEW_RETURNED),
     handlers(_M.PROPOSED, _M.APPROVED),
 )
 MEASURE_DOCUMENTS = {
@@ -364,6 +336,7 @@ GENERAL = ProcedureDefinition(
     terminal=frozenset({GeneralState.NOT_REGISTERED, GeneralState.ARCHIVED}),
     activities=GENERAL_ACTIVITIES,
     documents=GENERAL_DOCUMENTS,
+    composite=UNDER_REVIEW_COMPOSITE,
     transitions=(
         Transition(
             "register",
@@ -416,7 +389,7 @@ GENERAL = ProcedureDefinition(
         ),
         # 法制审核 comes last before the decision, so it also covers the notice, the party's
         # statements and the hearing (行政处罚法第五十八条第一款第二项).
-        *review_transitions(
+        submit_review(
             frozenset({GeneralState.NOTIFIED, GeneralState.HEARD}),
             basis="行政处罚法第五十八条",
             deadline=DECISION_DEADLINE,
@@ -473,7 +446,7 @@ GENERAL = ProcedureDefinition(
         Transition(
             "discuss",
             "负责人集体讨论",
-            frozenset({GeneralState.NOTIFIED, GeneralState.HEARD, GeneralState.REVIEWED}),
+            frozenset({GeneralState.NOTIFIED, GeneralState.HEARD, REVIEW_PASSED}),
             GeneralState.DISCUSSED,
             HEAD,
             guards=(HEARING_WINDOW_CLOSED, STATEMENT_HEARD, LEGAL_REVIEW_DONE),
@@ -488,7 +461,7 @@ GENERAL = ProcedureDefinition(
                 {
                     GeneralState.NOTIFIED,
                     GeneralState.HEARD,
-                    GeneralState.REVIEWED,
+                    REVIEW_PASSED,
                     GeneralState.DISCUSSED,
                 }
             ),
@@ -504,7 +477,10 @@ GENERAL = ProcedureDefinition(
             ),
             deadline=SERVICE_DEADLINE,
             basis="行政处罚法第五十七条、第六十二条",
-            effects=(StampDate("decided_on"),),
+            effects=(
+                StampDate("decided_on"),
+                OpenPublication("penalty"),
+            ),
         ),
         Transition(
             "no_penalty",
@@ -514,7 +490,7 @@ GENERAL = ProcedureDefinition(
                     GeneralState.INVESTIGATED,
                     GeneralState.NOTIFIED,
                     GeneralState.HEARD,
-                    GeneralState.REVIEWED,
+                    REVIEW_PASSED,
                     GeneralState.DISCUSSED,
                 }
             ),
@@ -613,6 +589,7 @@ SIMPLE = ProcedureDefinition(
                 StampDate("decided_on"),
                 StampDate("served_on"),
                 StartClock("payment_due_on", PAYMENT_DEADLINE),
+                OpenPublication("penalty"),
             ),
         ),
         *execution_transitions(SimpleState.SERVED),
@@ -667,8 +644,9 @@ COERCIVE_MEASURE = ProcedureDefinition(
     terminal=frozenset({MeasureState.ARCHIVED}),
     activities=MEASURE_ACTIVITIES,
     documents=MEASURE_DOCUMENTS,
+    composite=UNDER_REVIEW_COMPOSITE,
     transitions=(
-        *review_transitions(
+        submit_review(
             frozenset({MeasureState.PROPOSED}),
             basis="国办发〔2018〕118号：重大执法决定法制审核",
             deadline=None,
@@ -677,7 +655,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
         Transition(
             "approve",
             "批准实施",
-            frozenset({MeasureState.PROPOSED, MeasureState.REVIEWED}),
+            frozenset({MeasureState.PROPOSED, REVIEW_PASSED}),
             MeasureState.APPROVED,
             HEAD,
             guards=(
@@ -689,11 +667,12 @@ COERCIVE_MEASURE = ProcedureDefinition(
                 DECIDER_SEPARATE,
             ),
             basis="行政强制法第十八条",
+            effects=(OpenPublication("coercive", "实施查封、扣押"),),
         ),
         Transition(
             "drop",
             "不予实施",
-            frozenset({MeasureState.PROPOSED, MeasureState.REVIEW_RETURNED, MeasureState.REVIEWED}),
+            frozenset({MeasureState.PROPOSED, REVIEW_RETURNED, REVIEW_PASSED}),
             MeasureState.DROPPED,
             HEAD,
             basis="行政强制法第十八条",
@@ -741,6 +720,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
             deadline=MEASURE_PERIOD,
             due=UNTIL_MEASURE_DUE,
             basis="行政强制法第十九条",
+            effects=(OpenPublication("coercive", "实施查封、扣押"),),
         ),
         Transition(
             "extend",
@@ -839,6 +819,7 @@ INSPECTION = ProcedureDefinition(
             InspectionState.NO_VIOLATION,
             OFFICER,
             handlers_only=True,
+            effects=(OpenPublication("inspection", "未发现违法行为"),),
         ),
         Transition(
             "find_violation",
@@ -848,7 +829,10 @@ INSPECTION = ProcedureDefinition(
             OFFICER,
             handlers_only=True,
             basis="行政处罚法第五十四条",
-            effects=(OpenFollowUpCase(source="行政检查发现（{number}）"),),
+            effects=(
+                OpenFollowUpCase(source="行政检查发现（{number}）"),
+                OpenPublication("inspection", "发现违法行为，已立案调查"),
+            ),
         ),
         Transition(
             "close",

@@ -9,9 +9,15 @@ from the same declarations (``describe``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sanxiang.core.deadlines import Deadline
+
+if TYPE_CHECKING:
+    from sanxiang.cases.models import Case
+    from sanxiang.org.models import Officer
 
 # The case's date fields an effect may touch, with how the documents name them.
 FIELD_LABELS = {
@@ -30,6 +36,11 @@ FIELD_LABELS = {
     "closed_by": "结案人",
 }
 NUMBER_KINDS = {"penalty": "行政处罚案件编号", "on_spot": "当场处罚决定书编号"}
+
+
+# 执法行为类别 of the decisions a step publishes (``OpenPublication.kind``; the publishing app's
+# ``ActKind`` values).
+PUBLICATION_KINDS = {"penalty": "行政处罚", "coercive": "行政强制", "inspection": "行政检查"}
 
 
 def _label(field: str) -> str:
@@ -127,6 +138,35 @@ class OpenFollowUpCase:
         return "生成一般程序案源（关联本案）"
 
 
+@dataclass(frozen=True)
+class OpenPublication:
+    """执法公示: the step makes a decision that must be published, so a publication record opens
+    in the step's transaction with its due date (the period an administrator set for ``kind``,
+    counted from today). ``conclusion`` is the 执法结论 published; empty means the penalty kinds
+    of the case. Applied by the publishing app (``install_publisher``); without one, the step is
+    refused, so no decision is ever made without its publication record."""
+
+    kind: str
+    conclusion: str = ""
+
+    def describe(self) -> str:
+        return f"建立{PUBLICATION_KINDS.get(self.kind, self.kind)}决定公示记录（计算公示期限）"
+
+
+Publisher = Callable[["Case", "Officer", OpenPublication], None]
+_publisher: Publisher | None = None
+
+
+def install_publisher(publisher: Publisher) -> None:
+    """The app that publishes decisions (``disclosure``) installs its service here."""
+    global _publisher
+    _publisher = publisher
+
+
+def installed_publisher() -> Publisher | None:
+    return _publisher
+
+
 Effect = (
     AllocateNumber
     | StampDate
@@ -136,6 +176,7 @@ Effect = (
     | StartClock
     | ExtendClock
     | OpenFollowUpCase
+    | OpenPublication
 )
 
 

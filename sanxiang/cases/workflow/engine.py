@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import TextChoices
 
@@ -27,12 +27,21 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class GuardContext:
-    """What a guard may look at: the case, who acts, today, and the working-day calendar."""
+    """What a guard may look at: the case, who acts, today, and the working-day calendar.
+
+    ``subject`` is what the procedure moves: the case itself, or a sub-process of it (its
+    法制审核, whose guards read the review through ``subject``)."""
 
     case: Case
     actor: Officer
     today: date
     calendar: WorkdayCalendar
+    subject: Any = None
+
+    @property
+    def moved(self) -> Any:
+        """The row whose state the procedure changes (the case unless ``subject`` is set)."""
+        return self.case if self.subject is None else self.subject
 
     @cached_property
     def handlers(self) -> list[Officer]:
@@ -136,7 +145,7 @@ class Activity:
 
     def open_to(self, case: Case, actor: Officer) -> bool:
         """Whether ``actor`` may do this on ``case`` now (its state, his roles or handling)."""
-        if case.state not in self.states:
+        if not self.states & states_of(case):
             return False
         if any(actor.has_role(role) for role in self.roles):
             return True
@@ -146,6 +155,72 @@ class Activity:
 
 def _values(states: Iterable[str]) -> frozenset[str]:
     return frozenset(str(state) for state in states)
+
+
+# --- sub-processes ---------------------------------------------------------------------------
+# A state of a procedure may be *composite*: while a case is in it, a procedure of its own runs
+# (法制审核 inside 法制审核中). The parent names the sub-process's states as
+# ``"<composite state>.<sub-state>"`` in its sources, activities and documents — e.g. a decision
+# may be made from ``under_review.passed`` — so the way out of the composite state is a guard on
+# the sub-process's own state, never a second status kept on the case. The app that owns the
+# sub-process registers it when Django starts; until then its sub-states never hold, so no step
+# that needs one is open (closed by default, like the review gate).
+
+
+@dataclass(frozen=True)
+class SubProcess:
+    """A procedure that runs inside a composite state, and how to read its state for a case."""
+
+    definition: ProcedureDefinition
+    state_of: Callable[[Case], str | None]
+
+
+_subprocesses: dict[str, SubProcess] = {}
+# (procedure code, composite state) -> sub-process code, as each definition declares it.
+_composites: dict[tuple[str, str], str] = {}
+
+
+def register_subprocess(
+    code: str, definition: ProcedureDefinition, state_of: Callable[[Case], str | None]
+) -> None:
+    """Install (or replace) sub-process ``code`` (``ReviewConfig.ready`` installs 法制审核)."""
+    _subprocesses[code] = SubProcess(definition, state_of)
+
+
+def subprocess(code: str) -> SubProcess | None:
+    return _subprocesses.get(code)
+
+
+def states_of(case: Case) -> frozenset[str]:
+    """The states ``case`` is in: its own and, in a composite state, ``"<state>.<sub-state>"``.
+
+    The sub-state is read once per case object and state (``forget_sub_state`` after a
+    sub-process step changed it)."""
+    code = _composites.get((case.procedure, case.state))
+    if code is None:
+        return frozenset({case.state})
+    cache: dict[str, str | None] = case.__dict__.setdefault("_sub_states", {})
+    if case.state not in cache:
+        found = _subprocesses.get(code)
+        cache[case.state] = found.state_of(case) if found is not None else None
+    sub = cache[case.state]
+    return frozenset({case.state} if sub is None else {case.state, f"{case.state}.{sub}"})
+
+
+def forget_sub_state(case: Case) -> None:
+    case.__dict__.pop("_sub_states", None)
+
+
+def in_states(case: Case, states: frozenset[str]) -> bool:
+    """Whether ``case`` is in one of ``states`` (plain or ``composite.sub`` names)."""
+    if case.state in states:
+        return True
+    return any("." in state for state in states) and bool(states & states_of(case))
+
+
+def composite_of(state: str) -> str:
+    """``"under_review.passed"`` → ``"under_review"``; a plain state is its own."""
+    return state.split(".", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -162,6 +237,10 @@ class ProcedureDefinition:
     activities: tuple[Activity, ...] = ()
     # document kind -> states in which it may be made (or corrected)
     documents: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # composite state -> code of the sub-process that runs in it (``register_subprocess``)
+    composite: Mapping[str, str] = field(default_factory=dict)
+    # The attribute of the moved row that stores its state.
+    state_attr: str = "state"
     states: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -176,8 +255,16 @@ class ProcedureDefinition:
             (f"{self.code}.{t.action}", t.source | {t.target}) for t in self.transitions
         ] + [(f"{self.code}.{a.name}", a.states) for a in self.activities]
         declared += [(f"{self.code}.{kind}", s) for kind, s in self.documents.items()]
+        declared.append((f"{self.code}.composite", frozenset(self.composite)))
+        for state, code in self.composite.items():
+            _composites[(str(self.code), state)] = code
         for name, used in [*declared, (self.code, self.terminal | {self.initial})]:
-            unknown = used - states.keys()
+            # ``composite.sub``: the composite state must be declared one (the sub-process's
+            # states are checked against its own declaration by the tests).
+            unknown = {
+                s for s in used
+                if s not in states and not ("." in s and composite_of(s) in self.composite)
+            }  # fmt: skip
             if unknown:
                 raise ValueError(f"{name}: unknown states {unknown}")
 
@@ -188,6 +275,21 @@ class ProcedureDefinition:
         """The states in which activity ``name`` is open (none if the procedure lacks it)."""
         activity = self.activity(name)
         return activity.states if activity else frozenset()
+
+    def state_label(self, subject: Any) -> str:
+        """The label of ``subject``'s state; in a composite state, with the sub-process's
+        (e.g. 法制审核中（退回承办机构）)."""
+        state = str(getattr(subject, self.state_attr))
+        label = self.states.get(state, state)
+        code = self.composite.get(state)
+        found = _subprocesses.get(code) if code else None
+        if found is None or self.state_attr != "state":
+            return label
+        sub = next((s for s in states_of(subject) if "." in s), None)
+        if sub is None:
+            return label
+        inner = found.definition.states.get(sub.split(".", 1)[1], "")
+        return f"{label}（{inner}）" if inner else label
 
     def open_to(self, name: str, case: Case, actor: Officer) -> bool:
         """Whether activity ``name`` is open to ``actor`` on ``case`` now."""
@@ -202,10 +304,9 @@ class ProcedureDefinition:
 
     def refusal(self, transition: Transition, context: GuardContext) -> Refusal | None:
         """The first reason ``transition`` may not happen now, or None if it may."""
-        case, actor = context.case, context.actor
-        if case.state not in transition.source:
-            now = self.states.get(case.state, case.state)
-            return Refusal("state", f"案件当前处于“{now}”，不能进行“{transition.label}”。")
+        case, actor, moved = context.case, context.actor, context.moved
+        if not self._in_source(moved, transition):
+            return self._wrong_state(moved, transition, context.subject is None)
         if actor.unit.agency_id != case.agency_id or not actor.is_active:
             return Refusal("agency", "只有本执法主体的在岗人员可以办理本案。")
         if not any(actor.has_role(role) for role in transition.roles):
@@ -221,10 +322,40 @@ class ProcedureDefinition:
                 return refused
         return None
 
-    def options(self, context: GuardContext) -> list[tuple[Transition, Refusal | None]]:
-        """Every transition out of the case's state, each with why it is refused (or None)."""
+    def _wrong_state(self, moved: Any, transition: Transition, is_case: bool) -> Refusal:
+        now = self.state_label(moved)
+        what = "案件" if is_case else self.label
+        state = getattr(moved, self.state_attr)
+        found = _subprocesses.get(self.composite.get(state, ""))
+        wanted = [s.split(".", 1)[1] for s in transition.source if composite_of(s) == state]
+        if found is not None and wanted:
+            # Waiting for the sub-process (e.g. the decision waits for 法制审核 to pass).
+            names = "或".join(f"“{found.definition.states.get(w, w)}”" for w in wanted)
+            return Refusal(
+                "sub_state",
+                f"{what}当前处于“{now}”；{found.definition.label}{names}后方可进行"
+                f"“{transition.label}”。",
+            )
+        return Refusal("state", f"{what}当前处于“{now}”，不能进行“{transition.label}”。")
+
+    def _in_source(self, moved: Any, transition: Transition) -> bool:
+        state = getattr(moved, self.state_attr)
+        if state in transition.source:
+            return True
+        if self.state_attr != "state" or state not in self.composite:
+            return False
+        return bool(transition.source & states_of(moved))
+
+    def leaves(self, state: str) -> list[Transition]:
+        """The transitions out of ``state`` (for a composite state, also those out of its
+        sub-states), in declared order."""
         return [
-            (transition, self.refusal(transition, context))
-            for transition in self.transitions
-            if context.case.state in transition.source
-        ]
+            t for t in self.transitions
+            if state in t.source or any(composite_of(s) == state for s in t.source)
+        ]  # fmt: skip
+
+    def options(self, context: GuardContext) -> list[tuple[Transition, Refusal | None]]:
+        """Every transition out of the state the moved row is in (for a composite state: out
+        of it or of any of its sub-states), each with why it is refused (or None)."""
+        state = getattr(context.moved, self.state_attr)
+        return [(step, self.refusal(step, context)) for step in self.leaves(state)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from sanxiang.cases.workflow.engine import ProcedureDefinition, Transition
+from sanxiang.cases.workflow.engine import ProcedureDefinition, Transition, subprocess
 
 _WIDTH, _MAIN_W, _SIDE_W, _LINE, _PAD = 880, 520, 300, 17, 10
 _FONT = 11.5
@@ -26,13 +26,11 @@ _ROLE_NAMES = {
 
 
 def main_line(definition: ProcedureDefinition) -> list[str]:
-    """States along the first-declared path from the initial state."""
+    """States along the first-declared path from the initial state (out of a composite
+    state, also the steps that leave it from one of its sub-states)."""
     line, state = [definition.initial], definition.initial
     while True:
-        step = next(
-            (t for t in definition.transitions if state in t.source and t.target not in line),
-            None,
-        )
+        step = next((t for t in definition.leaves(state) if t.target not in line), None)
         if step is None:
             return line
         line.append(step.target)
@@ -75,10 +73,17 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _lines(transitions: list[Transition], width: int) -> list[str]:
+def _lines(
+    transitions: list[Transition], width: int, *, when: dict[str, str] | None = None
+) -> list[str]:
+    """Each transition described; ``when`` (sub-state -> label) names, for a step out of a
+    composite state, the sub-state it leaves from (e.g. 〔审核通过后〕)."""
     out: list[str] = []
     for transition in transitions:
         first, *rest = _describe_parts(transition)
+        subs = [when[s] for s in sorted(transition.source) if when and s in when]
+        if subs:
+            first = f"〔{'或'.join(subs)}后〕" + first
         out += _wrap(first, width)
         for part in rest:
             out += _wrap("    " + part.lstrip(" ；"), width)
@@ -101,6 +106,45 @@ def _box(x: int, y: int, w: int, title: str, lines: list[str], *, accent: str) -
     return "".join(parts), height
 
 
+def _composite_box(
+    x: int, y: int, w: int, definition: ProcedureDefinition, state: str
+) -> tuple[str, int] | None:
+    """A composite state drawn with its sub-process inside (a sub-chart: each sub-state with
+    the sub-process's steps out of it), then the steps that leave the composite state."""
+    found = subprocess(definition.composite.get(state, ""))
+    if found is None:
+        return None
+    inner = found.definition
+    accent, inner_accent = "#a4161a", "#1d4e89"
+    title = f"{definition.states[state]}（子流程：{inner.label}）"
+    parts: list[str] = []
+    inner_y = y + 32
+    ordered = main_line(inner) + [s for s in inner.states if s not in main_line(inner)]
+    for sub in ordered:
+        lines = _lines([t for t in inner.transitions if sub in t.source], w - 4 * _PAD)
+        if not lines:
+            lines = ["（子流程结束）"] if sub in inner.terminal else []
+        box, height = _box(x + _PAD, inner_y, w - 2 * _PAD, inner.states[sub], lines,
+                           accent=inner_accent)  # fmt: skip
+        parts.append(box)
+        inner_y += height + 8
+    when = {f"{state}.{sub}": label for sub, label in inner.states.items()}
+    lines = _lines(definition.leaves(state), w - 2 * _PAD, when=when)
+    for index, line in enumerate(lines):
+        parts.append(
+            f'<text x="{x + _PAD}" y="{inner_y + 12 + index * _LINE}" font-size="11.5" '
+            f'fill="#333">{escape(line)}</text>'
+        )
+    height = inner_y - y + len(lines) * _LINE + _PAD + 4
+    frame = (
+        f'<rect x="{x}" y="{y}" width="{w}" height="{height}" rx="6" fill="#fff" '
+        f'stroke="{accent}" stroke-width="1.5"/>'
+        f'<text x="{x + _PAD}" y="{y + 20}" font-size="15" font-weight="700" fill="{accent}">'
+        f"{escape(title)}</text>"
+    )
+    return frame + "".join(parts), height
+
+
 def render_svg(definition: ProcedureDefinition) -> str:
     """The procedure as a standalone SVG document (UTF-8 text)."""
     line = main_line(definition)
@@ -108,9 +152,13 @@ def render_svg(definition: ProcedureDefinition) -> str:
     parts: list[str] = []
     y, centres = 50, {}
     for state in line:
-        outgoing = [t for t in definition.transitions if state in t.source]
-        lines = _lines(outgoing, _MAIN_W - 2 * _PAD)
-        box, height = _box(20, y, _MAIN_W, definition.states[state], lines, accent="#a4161a")
+        composite = _composite_box(20, y, _MAIN_W, definition, state)
+        if composite is not None:
+            box, height = composite
+        else:
+            outgoing = [t for t in definition.transitions if state in t.source]
+            lines = _lines(outgoing, _MAIN_W - 2 * _PAD)
+            box, height = _box(20, y, _MAIN_W, definition.states[state], lines, accent="#a4161a")
         parts.append(box)
         centres[state] = (y, height)
         y += height + 28

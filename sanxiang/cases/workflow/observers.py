@@ -1,5 +1,6 @@
-"""Apps above ``cases`` that must act inside a case step's transaction (e.g. 执法公示 opens a
-publication record with its due date when a decision is made) register here. Observers run
+"""Apps above ``cases`` that must act inside a case step's or record's transaction register
+here (e.g. 执法公示 marks a publication's withdrawal due when a 复议决定 revokes the decision;
+opening the publication itself is a declared effect, ``effects.OpenPublication``). Observers run
 after the step's guards passed and its changes were saved; if one raises, the step rolls back,
 so nothing the law requires to follow a decision can be lost."""
 

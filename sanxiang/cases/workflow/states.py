@@ -2,6 +2,11 @@
 
 The values are what ``Case.state`` stores (unchanged strings); ``definitions.py`` builds each
 procedure on its enum, and guards and pages name states through them.
+
+Until migration ``cases/0021`` a case under 法制审核 also had the states ``review_returned``,
+``committee`` and ``reviewed``, mirroring the review's own status; they are now the sub-states
+``under_review.returned``, ``under_review.committee`` and ``under_review.passed``
+(``LEGACY_REVIEW_STATES``, which ``ledger verify`` reads for events recorded before it).
 """
 
 from __future__ import annotations
@@ -19,10 +24,8 @@ class GeneralState(TextChoices):
     HEARING_REQUESTED = "hearing_requested", "当事人要求听证"
     HEARING_NOTICED = "hearing_noticed", "已通知听证"
     HEARD = "heard", "已举行听证"
+    # Composite: the 法制审核 sub-process (``review.workflow``) runs while the case is here.
     UNDER_REVIEW = "under_review", "法制审核中"
-    REVIEW_RETURNED = "review_returned", "审核退回承办机构"
-    COMMITTEE = "committee", "法制审核委员会审议"
-    REVIEWED = "reviewed", "法制审核通过"
     DISCUSSED = "discussed", "已集体讨论"
     DECIDED = "decided", "已作出决定"
     SERVED = "served", "已送达"
@@ -56,10 +59,8 @@ class MeasureState(TextChoices):
     """States of 行政强制措施 (查封、扣押)."""
 
     PROPOSED = "proposed", "拟实施"
+    # Composite: the 法制审核 sub-process (``review.workflow``) runs while the case is here.
     UNDER_REVIEW = "under_review", "法制审核中"
-    REVIEW_RETURNED = "review_returned", "审核退回承办机构"
-    COMMITTEE = "committee", "法制审核委员会审议"
-    REVIEWED = "reviewed", "法制审核通过"
     APPROVED = "approved", "负责人已批准"
     DROPPED = "dropped", "不予实施"
     PENDING_APPROVAL = "pending_approval", "紧急实施待补批"
@@ -81,3 +82,12 @@ class InspectionState(TextChoices):
     VIOLATION_FOUND = "violation_found", "发现违法行为，已转立案"
     CLOSED = "closed", "结案"
     ARCHIVED = "archived", "归档"
+
+
+# The case states that mirrored the review's status before 法制审核 became a sub-process, and
+# the review status each stood for (migration ``cases/0021``; ``cases.state``).
+LEGACY_REVIEW_STATES = {
+    "review_returned": "returned",
+    "committee": "committee",
+    "reviewed": "passed",
+}

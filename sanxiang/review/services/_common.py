@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from sanxiang.cases.models import Case
+from sanxiang.cases.workflow.engine import GuardContext, forget_sub_state
 from sanxiang.core.selectors import get_calendar
 from sanxiang.core.services import provisional_deadline_note
 from sanxiang.core.workdays import Due
@@ -15,9 +17,13 @@ from sanxiang.review.events import ReviewEvent, review_recorded
 from sanxiang.review.models import (
     Review,
     ReviewPolicy,
+    ReviewStatus,
     Round,
 )
+from sanxiang.review.workflow import REVIEW_PROCEDURE
 
+# The reviewers' steps when 法制审核 was still a chain of case steps: a case's history may hold
+# them (``StepTaken``), and they are the review's work, not handling the case.
 REVIEW_STEPS = (
     "return_review", "pass_review", "refer_committee", "committee_proceed", "committee_return",
 )  # fmt: skip
@@ -29,6 +35,29 @@ class ReviewRefused(DomainError):
 
 def _record(review: Review, actor: Officer, verb: str, content: dict[str, object]) -> None:
     review_recorded(review, actor, ReviewEvent.named(f"review.review.{verb}"), content)
+
+
+def _advance(review: Review, actor: Officer, action: str, case: Case) -> None:
+    """Take step ``action`` of the 法制审核 sub-process (``review.workflow``) under its guards,
+    and save the review's new state. Call it after the rows the step needs are written and
+    before the step's ledger record (which carries the review's state)."""
+    transition = REVIEW_PROCEDURE.transition(action)
+    context = GuardContext(
+        case=case, actor=actor, today=timezone.localdate(), calendar=get_calendar(),
+        subject=review,
+    )  # fmt: skip
+    refused = REVIEW_PROCEDURE.refusal(transition, context)
+    if refused is not None:
+        raise ReviewRefused(
+            refused.message, log_message=f"review {review.pk}: {action} refused by {refused.guard}"
+        )
+    review.status = transition.target
+    fields = ["status"]
+    if transition.target == ReviewStatus.PASSED:
+        review.passed_at = timezone.now()
+        fields.append("passed_at")
+    review.save(update_fields=fields)
+    forget_sub_state(case)
 
 
 def policy_for(agency_id: int) -> ReviewPolicy:

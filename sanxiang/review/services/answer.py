@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import transaction
 
 from sanxiang.cases.models import Case
-from sanxiang.cases.services import case_transition
 from sanxiang.org.models import Officer
 from sanxiang.review.content import answer_content
 from sanxiang.review.models import (
@@ -15,6 +14,7 @@ from sanxiang.review.models import (
 )
 from sanxiang.review.services._common import (
     ReviewRefused,
+    _advance,
     _due,
     _last_round,
     _note_due,
@@ -65,11 +65,11 @@ def answer_write(
             action=action.strip(),
         )  # fmt: skip
         _record(review, actor, "answered", answer_content(answer))
+        _advance(review, actor, "resubmit", case)
         policy = policy_for(case.agency_id)
         due = _due(policy)
-        review.status, review.due_on = ReviewStatus.UNDER_REVIEW, due.on
-        review.save(update_fields=["status", "due_on"])
+        review.due_on = due.on
+        review.save(update_fields=["due_on"])
         _note_due(review, policy, due, actor)
         round_ = _new_round(review, case, actor, declared, policy)
-        case_transition(actor=actor, case_id=case.pk, action="resubmit_review")
     return round_

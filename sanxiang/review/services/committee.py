@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.cases.models import Case
-from sanxiang.cases.services import case_transition
 from sanxiang.org.models import Officer, Role
 from sanxiang.review.content import meeting_content
 from sanxiang.review.models import (
@@ -20,7 +19,12 @@ from sanxiang.review.models import (
     Review,
     ReviewStatus,
 )
-from sanxiang.review.services._common import ReviewRefused, _record, _review_for_update
+from sanxiang.review.services._common import (
+    ReviewRefused,
+    _advance,
+    _record,
+    _review_for_update,
+)
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,8 @@ def committee_record(
             ),
             participants,
         )  # fmt: skip
-        step = _meeting_outcome(review, conclusion)
+        _advance(review, actor, _meeting_outcome(conclusion), case)
         _record(review, actor, "committee", meeting_content(meeting))
-        case_transition(actor=actor, case_id=case.pk, action=step)
     return meeting
 
 
@@ -158,15 +161,6 @@ def _meeting_save(
     return meeting
 
 
-def _meeting_outcome(review: Review, conclusion: str) -> str:
-    """Where the review goes now (saved), and the case step that follows."""
-    if conclusion == MeetingConclusion.PROCEED:
-        review.status, review.passed_at, step = (
-            ReviewStatus.PASSED,
-            timezone.now(),
-            "committee_proceed",
-        )
-    else:
-        review.status, step = ReviewStatus.RETURNED, "committee_return"
-    review.save(update_fields=["status", "passed_at"])
-    return step
+def _meeting_outcome(conclusion: str) -> str:
+    """The step of the 法制审核 sub-process that the committee's conclusion takes."""
+    return "committee_proceed" if conclusion == MeetingConclusion.PROCEED else "committee_return"

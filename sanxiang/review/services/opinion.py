@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from sanxiang.cases.models import Case
-from sanxiang.cases.services import case_transition, proposal_sha256
+from sanxiang.cases.services import proposal_sha256
 from sanxiang.org.models import Officer, Role
 from sanxiang.review.content import opinion_content
 from sanxiang.review.models import (
@@ -23,6 +22,7 @@ from sanxiang.review.models import (
 )
 from sanxiang.review.services._common import (
     ReviewRefused,
+    _advance,
     _last_round,
     _record,
     _review_for_update,
@@ -50,11 +50,10 @@ def opinion_write(
     _opinion_check(points, conclusion, summary)
     with transaction.atomic():
         review = _review_for_update(review_id, actor)
-        last = _opinion_may_write(review, actor, conclusion)
+        last, case = _opinion_may_write(review, actor, conclusion)
         opinion = _opinion_save(last, actor, points, conclusion, summary, assisted_by)
-        action = _opinion_outcome(review, last, conclusion)
+        _advance(review, actor, _opinion_outcome(review, last, conclusion), case)
         _record(review, actor, "opinion", opinion_content(opinion))
-        case_transition(actor=actor, case_id=review.case_id, action=action)
     return opinion
 
 
@@ -90,9 +89,9 @@ def _opinion_check(points: dict[str, PointInput], conclusion: str, summary: str)
         raise ReviewRefused("请填写审核意见。", log_message="summary empty")
 
 
-def _opinion_may_write(review: Review, actor: Officer, conclusion: str) -> Round:
+def _opinion_may_write(review: Review, actor: Officer, conclusion: str) -> tuple[Round, Case]:
     """Under the locks: the assigned, still eligible reviewer, a review waiting for him, and
-    (to agree) the case as it was submitted. The round the opinion answers."""
+    (to agree) the case as it was submitted. The round the opinion answers, and the case."""
     if review.reviewer_id != actor.pk or not actor.has_role(Role.REVIEWER):
         raise ReviewRefused(
             "只有分配的法制审核人员可以出具审核意见。", log_message=f"{actor.pk} not reviewer"
@@ -116,7 +115,7 @@ def _opinion_may_write(review: Review, actor: Officer, conclusion: str) -> Round
             "您已不符合审核本案的条件（须在岗、属于法制审核机构、未参与办理本案），请联系负责人。",
             log_message=f"reviewer {actor.pk} no longer eligible for case {case.pk}",
         )
-    return last
+    return last, case
 
 
 def _opinion_save(
@@ -148,23 +147,14 @@ def _opinion_save(
 
 
 def _opinion_outcome(review: Review, last: Round, conclusion: str) -> str:
-    """Where the review goes now (saved), and the case step that follows: passed, returned to
-    the handlers, or — when they did not accept the last opinion — referred to the committee."""
+    """The step of the 法制审核 sub-process the opinion takes: passed, returned to the handlers,
+    or — when they did not accept the last opinion — referred to the committee."""
     previous = review.rounds.filter(number=last.number - 1).select_related("answer").first()
     disagreed = previous is not None and not getattr(
         getattr(previous, "answer", None), "accepted", True
     )
     if conclusion == Conclusion.AGREE:
-        review.status, review.passed_at, action = (
-            ReviewStatus.PASSED,
-            timezone.now(),
-            "pass_review",
-        )
-    elif disagreed:
-        # The handlers did not accept the last opinion and the reviewer still finds problems:
-        # the review body and the handlers disagree, so the committee decides (重庆江北方案).
-        review.status, action = ReviewStatus.COMMITTEE, "refer_committee"
-    else:
-        review.status, action = ReviewStatus.RETURNED, "return_review"
-    review.save(update_fields=["status", "passed_at"])
-    return action
+        return "pass"
+    # The handlers did not accept the last opinion and the reviewer still finds problems: the
+    # review body and the handlers disagree, so the committee decides (重庆江北方案).
+    return "refer_committee" if disagreed else "return"
