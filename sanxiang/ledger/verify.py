@@ -471,6 +471,7 @@ def _verify_states(report: VerifyReport) -> None:
         rows = recipe.rows().order_by("pk").prefetch_related(*recipe.related).iterator(CHUNK)
         for chunk in _chunks(rows):
             latest = _latest_states(kind, [str(row.pk) for row in chunk])
+            batched = recipe.batch_parts(chunk)
             for row in chunk:
                 report.rows_checked += 1
                 recorded = latest.get(str(row.pk))
@@ -485,7 +486,7 @@ def _verify_states(report: VerifyReport) -> None:
                         f"{kind} {row.pk} exists although its latest event "
                         f"(entry {recorded[0]}) records its deletion"
                     )
-                elif recorded[1] != recipe.digest(row):
+                elif recorded[1] != recipe.digest(row, batched):
                     report.add(
                         f"{kind} {row.pk}: its stored state differs from the state its latest "
                         f"event (entry {recorded[0]}) recorded"
