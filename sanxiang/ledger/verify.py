@@ -36,7 +36,13 @@ from django.db.models import Max, QuerySet, Subquery
 
 from sanxiang.ledger import merkle
 from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.content import batch_key, event_check_for, event_checks, event_prefetch_for
+from sanxiang.ledger.content import (
+    RecordedEvent,
+    batch_key,
+    event_check_for,
+    event_checks,
+    event_prefetch_for,
+)
 from sanxiang.ledger.models import LedgerEntry, LedgerLog, LedgerNode, TreeHead, log_key_for
 from sanxiang.ledger.services import LEAF_VERSION, leaf_time
 from sanxiang.ledger.signing import key_id, trusted_key_ids, verify_signature
@@ -411,8 +417,9 @@ def _check_events(report: VerifyReport, rows: list[EntryRow]) -> None:
     read first by its prefetch (if it registered one) in a few queries for the whole batch."""
     if not rows:
         return
-    entries = [LedgerEntry(**dict(zip(COLUMNS, row, strict=True))) for row in rows]
-    by_type: dict[str, list[LedgerEntry]] = defaultdict(list)
+    # The checks read the rows themselves (``RecordedEvent``): no model instance per event.
+    entries: list[RecordedEvent] = list(rows)
+    by_type: dict[str, list[RecordedEvent]] = defaultdict(list)
     for entry in entries:
         by_type[entry.object_type].append(entry)
     keys = []
