@@ -10,8 +10,8 @@ Baselines measured in the same run, on the same entries:
 - proofs:  pymerkle ``prove_inclusion`` on a 1M-leaf ``SqliteTree`` (its cache warmed alike);
 - verify:  re-hashing the same leaves with bare hashlib (the floor for any full check).
 
-The big log is written by a bench-only bulk loader that produces exactly the rows
-``ledger_append`` writes; ``verify`` passing at the end shows that it did.
+The big log is written by the bench-only bulk loader ``ledger_bulk.py`` (shared with
+``verify_bench.py``) that produces exactly the rows ``ledger_append`` writes; ``verify`` passing at the end shows that it did.
 
 Run: ``.venv/bin/pip install -e ".[bench]"`` once, then
 ``.venv/bin/python bench/ledger_bench.py [--entries 1000000] [--appends 2000]
@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("SANXIANG_VAR", tempfile.mkdtemp(prefix="sanxiang-bench-"))
@@ -43,93 +42,16 @@ import django
 django.setup()
 
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
+from ledger_bulk import bulk_load
 from pymerkle import SqliteTree
 
-from sanxiang.ledger import merkle, selectors
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.models import LedgerEntry, LedgerLog, LedgerNode
-from sanxiang.ledger.services import (
-    LEAF_VERSION,
-    SEQUENCE_NAME,
-    leaf_time,
-    ledger_append,
-    tree_head_sign,
-)
+from sanxiang.ledger import selectors
+from sanxiang.ledger.models import LedgerEntry, LedgerLog
+from sanxiang.ledger.services import ledger_append, tree_head_sign
 from sanxiang.ledger.verify import verify_ledger
 
 BENCH_AGENCY = 1
-
-
-def leaf_for(log: LedgerLog, index: int, sequence: int, moment: datetime) -> bytes:
-    return canonical_json(
-        {
-            "v": LEAF_VERSION,
-            "log": log.key,
-            "index": index,
-            "sequence": sequence,
-            "time": leaf_time(moment),
-            "actor": "user:1",
-            "agency": 1,
-            "action": "bench.recorded",
-            "object_type": "bench",
-            "object_id": str(sequence),
-            "content_sha256": None,
-        }
-    )
-
-
-def bulk_load(log: LedgerLog, start: int, count: int) -> None:
-    """Write ``count`` entries to ``log`` and their subtree hashes as ledger_append would, in
-    batches."""
-    stack: list[tuple[int, bytes]] = []
-    if start:
-        hashes = selectors.subtree_hashes(log, merkle.perfect_subtrees(0, start))
-        stack = [
-            (level, hashes[(level, index)]) for level, index in merkle.perfect_subtrees(0, start)
-        ]
-    first_sequence = int(LedgerEntry.objects.order_by("-sequence")[0].sequence) + 1
-    base = datetime(2026, 1, 1, tzinfo=UTC)
-    entries: list[LedgerEntry] = []
-    nodes: list[LedgerNode] = []
-    for index in range(start, start + count):
-        sequence = first_sequence + index - start
-        moment = base + timedelta(milliseconds=sequence)
-        leaf = leaf_for(log, index, sequence, moment)
-        entries.append(
-            LedgerEntry(
-                sequence=sequence,
-                log=log,
-                index=index,
-                recorded_at=moment,
-                actor="user:1",
-                agency_id=BENCH_AGENCY,
-                action="bench.recorded",
-                object_type="bench",
-                object_id=str(sequence),
-                content_sha256="",
-                leaf=leaf.decode(),
-            )
-        )
-        level, position, value = 0, index, merkle.leaf_hash(leaf)
-        nodes.append(LedgerNode(log=log, level=0, index=index, hash=value))
-        while position & 1:
-            _, left = stack.pop()
-            value = merkle.node_hash(left, value)
-            level, position = level + 1, position >> 1
-            nodes.append(LedgerNode(log=log, level=level, index=position, hash=value))
-        stack.append((level, value))
-        if len(entries) == 20_000:
-            with transaction.atomic():
-                LedgerEntry.objects.bulk_create(entries, batch_size=5000)
-                LedgerNode.objects.bulk_create(nodes, batch_size=5000)
-            entries, nodes = [], []
-    with transaction.atomic():
-        LedgerEntry.objects.bulk_create(entries, batch_size=5000)
-        LedgerNode.objects.bulk_create(nodes, batch_size=5000)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT setval(%s, %s, false)", [SEQUENCE_NAME, first_sequence + count])
 
 
 def writer(agency: int, count: int, start_at: float) -> None:
@@ -235,7 +157,7 @@ def main() -> None:
 
     # 2. a log of --entries, then random inclusion proofs
     began = time.perf_counter()
-    bulk_load(log, args.appends, args.entries - args.appends)
+    bulk_load(log, args.entries - args.appends)
     print(f"bulk load to {args.entries:,}: {time.perf_counter() - began:.1f} s")
     size = selectors.tree_size(log=log)
     rng = random.Random(1)

@@ -4,10 +4,9 @@ The floor is what any full check must do at least: read every leaf from the data
 it (``SHA-256(0x00 ‖ leaf)``), nothing else. The ratio verify/floor is what to read; absolute
 times depend on the machine and its load.
 
-The log is written by a bench-only bulk loader: entries and subtree hashes with
-``bulk_create``, in exactly the rows ``ledger_append`` writes (leaf, columns, ``(log, index)``,
-``sequence``, every perfect subtree hash in append order); one real ``ledger_append`` comes
-first and ``verify`` passing at the end shows that the layout is the one it expects. A signed
+The log is written by the bench-only bulk loader ``ledger_bulk.py`` (shared with
+``ledger_bench.py``): entries and subtree hashes in exactly the rows ``ledger_append`` writes;
+one real ``ledger_append`` comes first and ``verify`` passing at the end shows that the layout is the one it expects. A signed
 tree head at the final size is checked too.
 
 Run: ``.venv/bin/python bench/verify_bench.py [--entries 100000]`` (``--entries 1000000`` for
@@ -23,7 +22,6 @@ import os
 import pstats
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 
 os.environ.setdefault("SANXIANG_VAR", tempfile.mkdtemp(prefix="sanxiang-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
@@ -35,81 +33,14 @@ import django
 django.setup()
 
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
+from ledger_bulk import bulk_load
 
-from sanxiang.ledger import merkle
-from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.models import LedgerEntry, LedgerLog, LedgerNode
-from sanxiang.ledger.services import (
-    LEAF_VERSION,
-    SEQUENCE_NAME,
-    leaf_time,
-    ledger_append,
-    tree_head_sign,
-)
+from sanxiang.ledger.models import LedgerEntry, LedgerLog
+from sanxiang.ledger.services import ledger_append, tree_head_sign
 from sanxiang.ledger.verify import verify_ledger
 
 AGENCY = 1
-BATCH = 20_000
-
-
-def bulk_load(log: LedgerLog, count: int) -> None:
-    """Append ``count`` entries to ``log`` (which holds exactly one) as ledger_append would."""
-    first = LedgerEntry.objects.get(log=log, index=0)
-    stack: list[tuple[int, bytes]] = [(0, merkle.leaf_hash(first.leaf.encode()))]
-    sequence = int(LedgerEntry.objects.order_by("-sequence")[0].sequence) + 1
-    base = datetime(2026, 1, 1, tzinfo=UTC)
-    entries: list[LedgerEntry] = []
-    nodes: list[LedgerNode] = []
-    for index in range(1, count + 1):
-        moment = base + timedelta(milliseconds=sequence)
-        leaf = canonical_json(
-            {
-                "v": LEAF_VERSION,
-                "log": log.key,
-                "index": index,
-                "sequence": sequence,
-                "time": leaf_time(moment),
-                "actor": "user:1",
-                "agency": AGENCY,
-                "action": "bench.recorded",
-                "object_type": "bench",
-                "object_id": str(sequence),
-                "content_sha256": None,
-            }
-        )
-        entries.append(
-            LedgerEntry(
-                sequence=sequence,
-                log=log,
-                index=index,
-                recorded_at=moment,
-                actor="user:1",
-                agency_id=AGENCY,
-                action="bench.recorded",
-                object_type="bench",
-                object_id=str(sequence),
-                content_sha256="",
-                leaf=leaf.decode(),
-            )
-        )
-        level, position, value = 0, index, merkle.leaf_hash(leaf)
-        nodes.append(LedgerNode(log=log, level=0, index=index, hash=value))
-        while position & 1:
-            _, left = stack.pop()
-            value = merkle.node_hash(left, value)
-            level, position = level + 1, position >> 1
-            nodes.append(LedgerNode(log=log, level=level, index=position, hash=value))
-        stack.append((level, value))
-        sequence += 1
-        if len(entries) == BATCH or index == count:
-            with transaction.atomic():
-                LedgerEntry.objects.bulk_create(entries, batch_size=5000)
-                LedgerNode.objects.bulk_create(nodes, batch_size=5000)
-            entries, nodes = [], []
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT setval(%s, %s, false)", [SEQUENCE_NAME, sequence])
 
 
 def floor() -> float:

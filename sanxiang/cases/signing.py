@@ -117,10 +117,16 @@ def register_signature_check() -> None:
     """``sanxiang ledger verify`` re-checks each stored signature and its event."""
     from typing import Any
 
-    from sanxiang.ledger.content import register_event_check
+    from sanxiang.ledger.content import batch_key, register_event_check
 
     def check(entry: Any, cache: dict[Any, Any]) -> str | None:
-        record = ApprovalSignature.objects.select_related("key").filter(pk=entry.object_id).first()
+        batch = cache.get(batch_key("cases.approvalsignature"))
+        if batch is not None:
+            record = batch.get(entry.object_id)
+        else:
+            record = (
+                ApprovalSignature.objects.select_related("key").filter(pk=entry.object_id).first()
+            )
         if record is None:
             return f"approval signature {entry.object_id} no longer exists"
         if signature_digest(record) != entry.content_sha256:
@@ -129,4 +135,9 @@ def register_signature_check() -> None:
             return f"approval signature {record.pk} does not verify with its key"
         return None
 
-    register_event_check("cases.approvalsignature", check)
+    def prefetch(entries: list[Any]) -> dict[str, ApprovalSignature]:
+        ids = {entry.object_id for entry in entries}
+        records = ApprovalSignature.objects.select_related("key").filter(pk__in=ids)
+        return {str(record.pk): record for record in records}
+
+    register_event_check("cases.approvalsignature", check, prefetch=prefetch)

@@ -476,14 +476,22 @@ def overdue_changes(agency_id: int) -> QuerySet[ListingChange]:
 
 def register_listing_check() -> None:
     """``sanxiang ledger verify`` recomputes each published list's SHA-256 from its row."""
-    from sanxiang.ledger.content import register_event_check
+    from sanxiang.ledger.content import batch_key, register_event_check
 
     def check(entry: Any, cache: dict[Any, Any]) -> str | None:
-        snapshot = ListingSnapshot.objects.filter(pk=entry.object_id).first()
+        batch = cache.get(batch_key("disclosure.listing"))
+        if batch is not None:
+            snapshot = batch.get(entry.object_id)
+        else:
+            snapshot = ListingSnapshot.objects.filter(pk=entry.object_id).first()
         if snapshot is None:
             return f"listing snapshot {entry.object_id} no longer exists"
         if content_sha256(snapshot.content) != entry.content_sha256:
             return f"listing snapshot {snapshot.pk} no longer has the content its event recorded"
         return None
 
-    register_event_check("disclosure.listing", check)
+    def prefetch(entries: list[Any]) -> dict[str, ListingSnapshot]:
+        ids = {entry.object_id for entry in entries}
+        return {str(s.pk): s for s in ListingSnapshot.objects.filter(pk__in=ids)}
+
+    register_event_check("disclosure.listing", check, prefetch=prefetch)

@@ -16,18 +16,24 @@ DERIVED = ("search_tokens",)
 
 
 def publication_state(publication: Any) -> dict[str, object]:
-    from sanxiang.disclosure.models import PublicationVersion
-
-    versions = PublicationVersion.objects.filter(publication_id=publication.pk).order_by("pk")
+    # ``.all()`` sorted here: ``verify`` prefetches the versions of a chunk of publications.
+    versions = sorted(publication.versions.all(), key=_pk)
     return {
         **columns(publication, exclude=DERIVED),
         "versions": [columns(version) for version in versions],
     }
 
 
+def _pk(row: Any) -> Any:
+    return row.pk
+
+
 def register_publication_state() -> None:
     from sanxiang.disclosure.models import Publication
 
     register_state_recipe(
-        "disclosure.publication", rows=lambda: Publication.objects.all(), document=publication_state
+        "disclosure.publication",
+        rows=lambda: Publication.objects.all(),
+        document=publication_state,
+        related=("versions",),
     )

@@ -8,14 +8,29 @@ triggers' back, or an access record deleted after its event, is found too.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
-from sanxiang.ledger.models import LedgerEntry
+
+class RecordedEvent(Protocol):
+    """What a check reads of an entry: a ``LedgerEntry``, or the row ``verify`` read (it does
+    not build a model instance per event)."""
+
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def object_type(self) -> str: ...
+    @property
+    def object_id(self) -> str: ...
+    @property
+    def content_sha256(self) -> str: ...
+
 
 # (entry, a dict the check may use as a cache for one verify run) -> a problem, or None.
-EventCheck = Callable[[LedgerEntry, dict[Any, Any]], str | None]
+EventCheck = Callable[[RecordedEvent, dict[Any, Any]], str | None]
 # (a batch of entries about one object type) -> what their checks need, read in a few queries.
-EventPrefetch = Callable[[list[LedgerEntry]], object]
+EventPrefetch = Callable[[list[RecordedEvent]], object]
 
 _checks: dict[str, EventCheck] = {}
 _prefetches: dict[str, EventPrefetch] = {}

@@ -36,7 +36,13 @@ from django.db.models import Max, QuerySet, Subquery
 
 from sanxiang.ledger import merkle
 from sanxiang.ledger.canonical import canonical_json
-from sanxiang.ledger.content import batch_key, event_check_for, event_checks, event_prefetch_for
+from sanxiang.ledger.content import (
+    RecordedEvent,
+    batch_key,
+    event_check_for,
+    event_checks,
+    event_prefetch_for,
+)
 from sanxiang.ledger.models import LedgerEntry, LedgerLog, LedgerNode, TreeHead, log_key_for
 from sanxiang.ledger.services import LEAF_VERSION, leaf_time
 from sanxiang.ledger.signing import key_id, trusted_key_ids, verify_signature
@@ -411,8 +417,9 @@ def _check_events(report: VerifyReport, rows: list[EntryRow]) -> None:
     read first by its prefetch (if it registered one) in a few queries for the whole batch."""
     if not rows:
         return
-    entries = [LedgerEntry(**dict(zip(COLUMNS, row, strict=True))) for row in rows]
-    by_type: dict[str, list[LedgerEntry]] = defaultdict(list)
+    # The checks read the rows themselves (``RecordedEvent``): no model instance per event.
+    entries: list[RecordedEvent] = list(rows)
+    by_type: dict[str, list[RecordedEvent]] = defaultdict(list)
     for entry in entries:
         by_type[entry.object_type].append(entry)
     keys = []
@@ -471,6 +478,7 @@ def _verify_states(report: VerifyReport) -> None:
         rows = recipe.rows().order_by("pk").prefetch_related(*recipe.related).iterator(CHUNK)
         for chunk in _chunks(rows):
             latest = _latest_states(kind, [str(row.pk) for row in chunk])
+            batched = recipe.batch_parts(chunk)
             for row in chunk:
                 report.rows_checked += 1
                 recorded = latest.get(str(row.pk))
@@ -485,7 +493,7 @@ def _verify_states(report: VerifyReport) -> None:
                         f"{kind} {row.pk} exists although its latest event "
                         f"(entry {recorded[0]}) records its deletion"
                     )
-                elif not recipe.matches(row, recorded[1]):
+                elif not recipe.matches(row, recorded[1], batched):
                     report.add(
                         f"{kind} {row.pk}: its stored state differs from the state its latest "
                         f"event (entry {recorded[0]}) recorded"
