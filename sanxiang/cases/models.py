@@ -291,6 +291,10 @@ class CaseDocument(models.Model):
     # What the officer typed when generating (问答、听证陈述、查封财物、送达方式 …), validated
     # per kind; with the case it makes the version reproducible. Hashed into the ledger.
     fields = models.JSONField("填写内容", default=dict, blank=True)
+    # The case snapshot it was rendered from (``case_snapshot_sha256``): asked again with the
+    # same inputs on the same case, ``document_generate`` returns this version instead of
+    # making another with a new 核验码. Empty for versions made before the column.
+    case_snapshot_sha256 = models.CharField("生成时案件摘要", max_length=64, blank=True, default="")
     created_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

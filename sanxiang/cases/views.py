@@ -412,6 +412,7 @@ def document_new(request, pk, kind):
     inputs = {
         name: request.POST.get(f"{kind}-{name}", "") for name in (form.fields if form else ())
     }
+    made_before = case.documents.filter(kind=kind).count()
     try:
         document = document_generate(actor=officer, case_id=pk, kind=kind, inputs=inputs)
     except DomainError as exc:
@@ -420,7 +421,13 @@ def document_new(request, pk, kind):
             return redirect("cases:detail", pk=pk)
         form.add_error(None, exc.message)
         return _render_detail(request, officer, case, bound=form, status=400)
-    messages.success(request, f"已生成{KINDS[document.kind].label}第 {document.version} 版。")
+    label = KINDS[document.kind].label
+    if document.version <= made_before:  # the same case and inputs: the version stands
+        messages.info(
+            request, f"{label}与已生成的第 {document.version} 版相同，未重复生成（核验码不变）。"
+        )
+    else:
+        messages.success(request, f"已生成{label}第 {document.version} 版。")
     return redirect("cases:detail", pk=pk)
 
 

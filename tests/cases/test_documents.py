@@ -14,7 +14,7 @@ import time_machine
 from django.urls import reverse
 from docx import Document
 
-from sanxiang.cases.models import CaseDocument
+from sanxiang.cases.models import Case, CaseDocument
 from sanxiang.cases.services import CaseRefused, case_transition, document_generate
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verify import verify_ledger
@@ -80,16 +80,60 @@ def test_the_pdf_is_real_chinese_text_and_its_hash_is_in_the_ledger(staff, decid
     assert verify_ledger().ok
 
 
-def test_regenerating_makes_a_new_version_and_keeps_the_old(staff, decided_on_spot):
+def test_regenerating_after_a_change_makes_a_new_version_and_keeps_the_old(staff, decided_on_spot):
     first = document_generate(
         actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
     )
+    Case.objects.filter(pk=decided_on_spot.pk).update(facts="更正后的违法事实")
     second = document_generate(
         actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
     )
     assert (first.version, second.version) == (1, 2)
     assert first.verification_code != second.verification_code
     assert CaseDocument.objects.count() == 2
+
+
+def test_asking_twice_for_the_same_document_makes_one_version_with_one_code(staff, decided_on_spot):
+    first = document_generate(
+        actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
+    )
+    events = LedgerEntry.objects.count()
+    again = document_generate(
+        actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
+    )
+    assert again.pk == first.pk and again.verification_code == first.verification_code
+    assert CaseDocument.objects.count() == 1
+    assert LedgerEntry.objects.count() == events, "nothing new is recorded"
+
+
+def test_other_inputs_make_a_new_version(staff, general_case):
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    inputs = {
+        "started_at": "2026-05-20T14:00", "ended_at": "2026-05-20T14:40",
+        "place": "执法一大队询问室", "person": "王某", "person_role": "当事人",
+        "qa": "问：你在人民路摆摊多久了？\n答：大约三个月。",
+    }  # fmt: skip
+    first = document_generate(
+        actor=staff.zhang, case_id=general_case.pk, kind="inquiry_record", inputs=inputs
+    )
+    same = document_generate(
+        actor=staff.zhang, case_id=general_case.pk, kind="inquiry_record", inputs=inputs
+    )
+    other = document_generate(
+        actor=staff.zhang, case_id=general_case.pk, kind="inquiry_record",
+        inputs={**inputs, "place": "执法一大队二号询问室"},
+    )  # fmt: skip
+    assert same.pk == first.pk
+    assert other.version == 2
+
+
+def test_a_double_click_on_generate_leaves_one_version(client, staff, decided_on_spot):
+    client.force_login(staff.zhang.user)
+    url = reverse("cases:document-new", args=[decided_on_spot.pk, "on_spot_decision"])
+    client.post(url)
+    page = client.post(url, follow=True).content.decode()
+    assert CaseDocument.objects.filter(case=decided_on_spot).count() == 1
+    assert "与已生成的第 1 版相同" in page
 
 
 def test_a_document_the_state_does_not_call_for_is_refused(staff, general_case):

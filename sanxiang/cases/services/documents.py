@@ -81,11 +81,32 @@ def _document_fields(
     return fields
 
 
+def _same_version(
+    case: Case, kind: str, fields: dict[str, Any], snapshot: str
+) -> CaseDocument | None:
+    """The latest version of ``kind`` if it was made from this very case and these inputs — and,
+    for a document printed with the party's 查询码, before no newer code was issued."""
+    latest = CaseDocument.objects.filter(case=case, kind=kind).order_by("-version").first()
+    if latest is None or latest.case_snapshot_sha256 != snapshot:
+        return None
+    if document_inputs_sha256(latest.fields) != document_inputs_sha256(fields):
+        return None
+    if kind in PARTY_KINDS and case.number:
+        current = party_code_current(case.pk)
+        if current is None or current.issued_at > latest.created_at:
+            return None
+    return latest
+
+
 def document_generate(
     *, actor: Officer, case_id: int, kind: str, inputs: Mapping[str, str] | None = None
 ) -> CaseDocument:
     """Render a document from the case as it is now and the inputs typed for it (validated per
     kind, ``document_inputs``), store Word and PDF, record the version and its inputs' hash.
+
+    Idempotent per input: asked again for the same kind, with the same inputs, of a case that
+    has not changed (a double click on 生成决定书, a retried request), it returns the version
+    already made — one document, one 核验码 — and records nothing new.
 
     Rendering and the PDF conversion (seconds) happen before the transaction, so the case row
     is locked only briefly; inside it the case must still be as it was rendered.
@@ -96,6 +117,9 @@ def document_generate(
     _document_checks(case, actor, kind)
     fields = _document_fields(case, kind, inputs or {}, timezone.localdate())
     rendered_from = _snapshot_sha256(case)
+    existing = _same_version(case, kind, fields, rendered_from)
+    if existing is not None:
+        return existing
     code = secrets.token_hex(6)
     # The 负责人 who approved: who took 立案 (立案审批表) or 结案 (结案审批表).
     head = case.closed_by if kind == "closing_approval" else case.registered_by
@@ -135,6 +159,9 @@ def document_generate(
                 "生成文书期间查询码已重新签发，请重新生成。",
                 log_message=f"case {case.pk}: party code reissued while rendering {kind}",
             )
+        existing = _same_version(case, kind, fields, rendered_from)
+        if existing is not None:  # the same request won the race: its version stands
+            return existing
         version = CaseDocument.objects.filter(case=case, kind=kind).count() + 1
         document = CaseDocument.objects.create(
             case=case,
@@ -144,6 +171,7 @@ def document_generate(
             pdf_sha256=hashes[1],
             verification_code=code,
             fields=fields,
+            case_snapshot_sha256=rendered_from,
             created_by=actor,
         )
         document_generated(document, actor)

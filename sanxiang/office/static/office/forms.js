@@ -1,0 +1,56 @@
+// Every office form is sent once: after the first submit its buttons are disabled and the one
+// pressed says 处理中…, so a double click (or an impatient second tap on a phone) does not send
+// the same step, record or document twice. The server does not rely on this — a repeated
+// request is refused or answered with what the first one made — it only spares the wait.
+// A form marked data-confirm="…" asks first (立案, 决定, 撤案 and other steps that cannot be undone).
+(function () {
+  "use strict";
+
+  function onSubmit(event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement)) { return; }
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    if (form.getAttribute("data-sent") === "yes") {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-sent", "yes");
+    var pressed = event.submitter;
+    // Disabled after the browser has collected the form's data (the pressed button's own
+    // name and value still go with it).
+    window.setTimeout(function () {
+      var buttons = form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]");
+      for (var i = 0; i < buttons.length; i++) {
+        buttons[i].disabled = true;
+        buttons[i].setAttribute("aria-busy", "true");
+      }
+      if (pressed && pressed.tagName === "BUTTON") {
+        pressed.setAttribute("data-label", pressed.textContent);
+        pressed.textContent = "处理中…";
+      }
+    }, 0);
+  }
+
+  // A page restored from the back-forward cache gets its buttons back.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    var forms = document.querySelectorAll("form[data-sent]");
+    for (var i = 0; i < forms.length; i++) {
+      forms[i].removeAttribute("data-sent");
+      var buttons = forms[i].querySelectorAll("[aria-busy]");
+      for (var j = 0; j < buttons.length; j++) {
+        buttons[j].disabled = false;
+        buttons[j].removeAttribute("aria-busy");
+        if (buttons[j].hasAttribute("data-label")) {
+          buttons[j].textContent = buttons[j].getAttribute("data-label");
+        }
+      }
+    }
+  });
+
+  document.addEventListener("submit", onSubmit);
+}());
