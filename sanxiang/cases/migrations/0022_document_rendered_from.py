@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0020_case_step_history'),
+        ("cases", "0021_review_as_sub_process"),
     ]
 
     operations = [
