@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -192,9 +193,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(instance: Instance) -> Iterator[str]:
-    """``sanxiang serve`` (gunicorn) on a free loopback port; yields its base URL."""
+@contextmanager
+def serving(instance: Instance) -> Iterator[str]:
+    """``sanxiang serve`` (gunicorn) for ``instance`` on a free loopback port; yields its base
+    URL. The session's ``server`` serves the shared demo installation with it; a module may
+    serve an installation of its own (extra data the other tests must not see)."""
     port = _free_port()
     process = subprocess.Popen(
         [str(SANXIANG), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
@@ -219,3 +222,10 @@ def server(instance: Instance) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def server(instance: Instance) -> Iterator[str]:
+    """The shared demo installation, served (``serving``); yields its base URL."""
+    with serving(instance) as base:
+        yield base

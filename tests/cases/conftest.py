@@ -231,3 +231,15 @@ def set_basis(staff, case, articles):
     return case_basis_set(
         actor=staff.zhang, case_id=case.pk, violated=[articles[14]], penalty=[articles[36]]
     )
+
+
+def evidence_on_disk(settings, directory) -> None:
+    """Evidence and generated documents stored in ``directory`` (a test's ``tmp_path``), not in
+    the installation's store."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(directory)},
+        },
+    }

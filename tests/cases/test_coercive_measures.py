@@ -9,7 +9,7 @@ import time_machine
 
 from sanxiang.cases.services import case_transition
 from sanxiang.cases.workflow.engine import TransitionRefused
-from tests.cases.conftest import attach_full_video
+from tests.cases.conftest import attach_full_video, evidence_on_disk
 
 pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
 
@@ -19,13 +19,7 @@ TODAY = date(2026, 5, 20)
 
 @pytest.fixture(autouse=True)
 def _today(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+    evidence_on_disk(settings, tmp_path)
     with time_machine.travel(TODAY, tick=False):
         yield
 

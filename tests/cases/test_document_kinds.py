@@ -20,19 +20,13 @@ from sanxiang.cases.workflow.engine import TransitionRefused
 from sanxiang.evidence.storage import open_blob
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verify import verify_ledger
-from tests.cases.conftest import attach_record, ready_case, set_basis
+from tests.cases.conftest import attach_record, evidence_on_disk, ready_case, set_basis
 from tests.cases.test_documents import pdf_text
 
 
 @pytest.fixture(autouse=True)
 def _setup(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+    evidence_on_disk(settings, tmp_path)
     with time_machine.travel(date(2026, 5, 20), tick=False):
         yield
 

@@ -18,17 +18,12 @@ from sanxiang.cases.models import Case, CaseDocument
 from sanxiang.cases.services import CaseRefused, case_transition, document_generate
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verify import verify_ledger
+from tests.cases.conftest import evidence_on_disk
 
 
 @pytest.fixture(autouse=True)
 def _setup(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+    evidence_on_disk(settings, tmp_path)
     with time_machine.travel(date(2026, 5, 20), tick=False):
         yield
 

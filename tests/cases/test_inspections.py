@@ -10,18 +10,12 @@ import time_machine
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_transition
 from sanxiang.cases.workflow.engine import TransitionRefused
-from tests.cases.conftest import attach_record
+from tests.cases.conftest import attach_record, evidence_on_disk
 
 
 @pytest.fixture(autouse=True)
 def _today(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+    evidence_on_disk(settings, tmp_path)
     with time_machine.travel(date(2026, 5, 20), tick=False):
         yield
 

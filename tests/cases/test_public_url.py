@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from sanxiang.cases.services import case_transition, document_generate
 from sanxiang.disclosure.push import portal_url
+from tests.cases.conftest import evidence_on_disk
 
 PUBLIC = "https://zhifa.example.gov.cn"
 
@@ -22,13 +23,7 @@ PUBLIC = "https://zhifa.example.gov.cn"
 @pytest.fixture(autouse=True)
 def _public_address(settings, tmp_path):
     settings.SANXIANG_PUBLIC_URL = PUBLIC
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+    evidence_on_disk(settings, tmp_path)
     with time_machine.travel(date(2026, 5, 20), tick=False):
         yield
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.conftest import SANXIANG, TEST_NOW, Instance, _free_port
+from tests.conftest import TEST_NOW
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -68,34 +64,3 @@ def log_in(page: Page, server: str, username: str, password: str = "sanxiang-dem
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-
-
-@contextmanager
-def serving(instance: Instance) -> Iterator[str]:
-    """``sanxiang serve`` on a free loopback port for ``instance``; yields its base URL. The
-    session's ``server`` fixture does the same for the shared demo installation; this one lets
-    a module serve an installation of its own (extra data the other tests must not see)."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(SANXIANG), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        env=instance.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/gongshi/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("sanxiang serve did not come up")
-            time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.conftest import REPO, Instance, pinned_clock_env
-from tests.e2e.conftest import SHOTS, serving
+from tests.conftest import REPO, Instance, pinned_clock_env, serving
+from tests.e2e.conftest import SHOTS
 
 pytestmark = pytest.mark.e2e
 
