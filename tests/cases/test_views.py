@@ -195,3 +195,27 @@ def test_my_cases_hides_finished_cases_unless_asked_and_pages_through_the_rest(
     assert general_case.title in everything + second and "下一页" in everything
     assert second.count("<tr") - 1 == 1 and "上一页" in second
     assert client.get(reverse("cases:mine"), {"page": "x"}).status_code == 400
+
+
+def test_steps_that_cannot_be_taken_back_ask_for_confirmation_on_the_page(
+    client, staff, general_case
+):
+    import re
+
+    client.force_login(staff.head.user)
+    page = client.get(reverse("cases:detail", args=[general_case.pk])).content.decode()
+    forms = {
+        action: tag
+        for tag, action in re.findall(
+            r'(<form[^>]*>)\s*<input type="hidden" name="csrfmiddlewaretoken"[^>]*>\s*'
+            r'<input type="hidden" name="action" value="(\w+)">',
+            page,
+        )
+    }
+    assert 'data-confirm="确认立案？办理后不能撤回，并记入执法全过程记录。"' in forms["register"]
+    assert "data-confirm" in forms["decline"]
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    page = client.get(reverse("cases:detail", args=[general_case.pk])).content.decode()
+    conclude = re.search(r'<form[^>]*>(?=\s*<input[^>]*>\s*<input[^>]*value="conclude")', page)
+    assert conclude is not None and "data-confirm" not in conclude.group(0)
+    assert "office/forms.js" in page

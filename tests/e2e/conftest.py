@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -36,8 +37,29 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
-        yield browser
+        yield confirming(browser)
         browser.close()
+
+
+def confirming(browser: Browser) -> Browser:
+    """Every page of ``browser`` answers 确定 when a step asks for confirmation (``data-confirm``
+    in office/forms.js), as the officer who clicked it would; Playwright would otherwise dismiss
+    it. A test of the other answer replaces ``window.confirm`` on its page."""
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def context(**options: Any) -> BrowserContext:
+        made = new_context(**options)
+        made.on("dialog", lambda dialog: dialog.accept())
+        return made
+
+    def page(**options: Any) -> Page:
+        made = new_page(**options)
+        made.on("dialog", lambda dialog: dialog.accept())
+        return made
+
+    browser.new_context = context  # type: ignore[method-assign]
+    browser.new_page = page  # type: ignore[method-assign]
+    return browser
 
 
 @pytest.fixture

@@ -42,7 +42,13 @@ def test_officer_fines_on_the_spot_and_the_decision_pdf_verifies(
     expect(page.locator("#actions")).to_contain_text("行政处罚法第五十一条")
 
     open_on_spot_case(page, server, "100")
+    # The decision asks first; answered 取消, nothing is sent and the case stays as it was.
+    page.evaluate("window.confirm = function () { return false; }")
     page.get_by_role("button", name="当场作出处罚决定").click()
+    expect(page.get_by_role("button", name="当场作出处罚决定")).to_be_enabled()
+    expect(page.locator("#case-state")).to_have_text("现场处置")
+    page.reload()
+    page.get_by_role("button", name="当场作出处罚决定").click()  # answered 确定
     expect(page.locator("#case-state")).to_have_text("当场处罚决定已交付")
     # An impatient double click makes one version, with one 核验码.
     posts: list[str] = []

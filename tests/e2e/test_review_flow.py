@@ -129,7 +129,9 @@ def test_review_with_one_problem_answered_then_passed_opens_the_decision(
     expect(reviewer.locator("#review-status")).to_have_text("退回承办机构")
 
     head.goto(case_url)
-    expect(head.get_by_role("button", name="作出行政处罚决定")).to_have_count(0)
+    # Shown, but closed until the review passes, saying why.
+    expect(head.get_by_role("button", name="作出行政处罚决定")).to_be_disabled()
+    expect(head.locator("#why-decide")).to_contain_text("审核通过”后方可进行“作出行政处罚决定”")
 
     officer.reload()
     expect(officer.locator("#round-1")).to_contain_text("现场照片未载明拍摄时间")

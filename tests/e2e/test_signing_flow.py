@@ -37,4 +37,4 @@ def test_head_registers_a_browser_key_and_signs_the_registration_of_a_case(
     head.goto(case_url)
     act(head, "立案")
     expect(head.locator("#case-state")).to_have_text("调查取证")
-    expect(head.locator("#signatures")).to_contain_text("刘志强 签名“register”")
+    expect(head.locator("#signatures")).to_contain_text("刘志强 签名“立案”")

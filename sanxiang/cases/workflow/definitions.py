@@ -163,6 +163,7 @@ def execution_transitions(served: str) -> tuple[Transition, ...]:
             ),
             basis="行政处罚法第七十二条第一款第四项；行政强制法第五十三条、第五十四条、第五十五条",
             via="execution",
+            confirm=True,
         ),
         Transition(
             "execute",
@@ -182,6 +183,7 @@ def execution_transitions(served: str) -> tuple[Transition, ...]:
             HEAD,
             guards=(DECISION_FALLEN,),
             basis="行政强制法第四十条第四项、第四十一条",
+            confirm=True,
         ),
     )
 
@@ -359,9 +361,15 @@ GENERAL = ProcedureDefinition(
                 StartClock("decision_due_on", DECISION_DEADLINE),
             ),
             due=UNTIL_DECISION_DUE,
+            confirm=True,
         ),
         Transition(
-            "decline", "不予立案", frozenset({GeneralState.CLUE}), GeneralState.NOT_REGISTERED, HEAD
+            "decline",
+            "不予立案",
+            frozenset({GeneralState.CLUE}),
+            GeneralState.NOT_REGISTERED,
+            HEAD,
+            confirm=True,
         ),
         Transition(
             "conclude",
@@ -481,6 +489,7 @@ GENERAL = ProcedureDefinition(
                 StampDate("decided_on"),
                 OpenPublication("penalty"),
             ),
+            confirm=True,
         ),
         Transition(
             "no_penalty",
@@ -497,6 +506,7 @@ GENERAL = ProcedureDefinition(
             GeneralState.NO_PENALTY,
             HEAD,
             basis="行政处罚法第三十三条、第五十七条",
+            confirm=True,
         ),
         Transition(
             "transfer",
@@ -505,6 +515,7 @@ GENERAL = ProcedureDefinition(
             GeneralState.TRANSFERRED,
             HEAD,
             basis="行政处罚法第二十七条、第五十七条",
+            confirm=True,
         ),
         Transition(
             "withdraw",
@@ -512,6 +523,7 @@ GENERAL = ProcedureDefinition(
             frozenset({GeneralState.INVESTIGATING, GeneralState.INVESTIGATED}),
             GeneralState.WITHDRAWN,
             HEAD,
+            confirm=True,
         ),
         Transition(
             "serve",
@@ -543,6 +555,7 @@ GENERAL = ProcedureDefinition(
             HEAD,
             guards=(NO_REMEDY_PENDING,),
             effects=(StampActor("closed_by"),),
+            confirm=True,
         ),
         Transition(
             "archive",
@@ -552,6 +565,7 @@ GENERAL = ProcedureDefinition(
             OFFICER,
             handlers_only=True,
             basis="行政处罚法第四十七条",
+            confirm=True,
         ),
     ),
 )
@@ -591,6 +605,7 @@ SIMPLE = ProcedureDefinition(
                 StartClock("payment_due_on", PAYMENT_DEADLINE),
                 OpenPublication("penalty"),
             ),
+            confirm=True,
         ),
         *execution_transitions(SimpleState.SERVED),
         Transition(
@@ -603,6 +618,7 @@ SIMPLE = ProcedureDefinition(
             handlers_only=True,
             basis="行政处罚法第五十一条、第五十四条",
             effects=(OpenFollowUpCase(source="当场处罚转一般程序（{reference}）"),),
+            confirm=True,
         ),
         Transition(
             "close",
@@ -613,6 +629,7 @@ SIMPLE = ProcedureDefinition(
             guards=(NO_REMEDY_PENDING,),
             handlers_only=True,
             effects=(StampActor("closed_by"),),
+            confirm=True,
         ),
         Transition(
             "archive",
@@ -621,6 +638,7 @@ SIMPLE = ProcedureDefinition(
             SimpleState.ARCHIVED,
             OFFICER,
             handlers_only=True,
+            confirm=True,
         ),
     ),
 )
@@ -668,6 +686,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
             ),
             basis="行政强制法第十八条",
             effects=(OpenPublication("coercive", "实施查封、扣押"),),
+            confirm=True,
         ),
         Transition(
             "drop",
@@ -676,6 +695,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
             MeasureState.DROPPED,
             HEAD,
             basis="行政强制法第十八条",
+            confirm=True,
         ),
         Transition(
             "enforce",
@@ -707,6 +727,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
             handlers_only=True,
             basis="行政强制法第十九条",
             effects=MEASURE_TAKEN,
+            confirm=True,
         ),
         Transition(
             "approve_afterwards",
@@ -721,6 +742,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
             due=UNTIL_MEASURE_DUE,
             basis="行政强制法第十九条",
             effects=(OpenPublication("coercive", "实施查封、扣押"),),
+            confirm=True,
         ),
         Transition(
             "extend",
@@ -752,6 +774,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
             HEAD,
             guards=(MEASURE_NOT_EXPIRED,),
             basis="行政强制法第二十七条",
+            confirm=True,
         ),
         Transition(
             "destroy",
@@ -761,6 +784,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
             HEAD,
             guards=(MEASURE_NOT_EXPIRED,),
             basis="行政强制法第二十七条",
+            confirm=True,
         ),
         Transition(
             "close",
@@ -776,6 +800,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
             MeasureState.CLOSED,
             HEAD,
             effects=(StampActor("closed_by"),),
+            confirm=True,
         ),
         Transition(
             "archive",
@@ -784,6 +809,7 @@ COERCIVE_MEASURE = ProcedureDefinition(
             MeasureState.ARCHIVED,
             OFFICER,
             handlers_only=True,
+            confirm=True,
         ),
     ),
 )
@@ -820,6 +846,7 @@ INSPECTION = ProcedureDefinition(
             OFFICER,
             handlers_only=True,
             effects=(OpenPublication("inspection", "未发现违法行为"),),
+            confirm=True,
         ),
         Transition(
             "find_violation",
@@ -833,6 +860,7 @@ INSPECTION = ProcedureDefinition(
                 OpenFollowUpCase(source="行政检查发现（{number}）"),
                 OpenPublication("inspection", "发现违法行为，已立案调查"),
             ),
+            confirm=True,
         ),
         Transition(
             "close",
@@ -842,6 +870,7 @@ INSPECTION = ProcedureDefinition(
             OFFICER,
             handlers_only=True,
             effects=(StampActor("closed_by"),),
+            confirm=True,
         ),
         Transition(
             "archive",
@@ -850,6 +879,7 @@ INSPECTION = ProcedureDefinition(
             InspectionState.ARCHIVED,
             OFFICER,
             handlers_only=True,
+            confirm=True,
         ),
     ),
 )

@@ -104,6 +104,7 @@ class Transition:
     ``due`` says which date that is (counted from today, or the date a clock of the case runs
     out). ``effects`` are what the step does besides changing the state — numbers, dates,
     clocks, follow-up cases — applied in the order declared (``effects.py``).
+    ``confirm``: the case page asks the officer to confirm before taking the step.
     ``via`` names the module whose page records the step with what it needs (e.g. ``review``:
     an opinion written point by point); the case page links there instead of offering a button.
     """
@@ -120,6 +121,9 @@ class Transition:
     via: str = ""
     effects: tuple[Effect, ...] = ()
     due: Due = COUNT_FROM_TODAY
+    # The page asks before the step is taken (立案, 决定, 撤案, 结案 …: steps with legal effect
+    # that no later step takes back).
+    confirm: bool = False
 
     def __post_init__(self) -> None:
         # States may be given as enum members; what is stored and compared is the plain value.

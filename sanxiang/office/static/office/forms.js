@@ -9,13 +9,20 @@
   function onSubmit(event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) { return; }
+    // Runs first (capture phase): a step the officer does not confirm goes nowhere, not even
+    // to the page's own scripts (the signature of an approval is not asked for).
     var question = form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
+    if (question && form.getAttribute("data-sent") !== "yes" && !window.confirm(question)) {
       event.preventDefault();
+      event.stopPropagation();
       return;
     }
+    // An approval signed in this browser is sent by its own script once signed (cases/sign.js);
+    // if signing fails the officer must be able to try again, so its buttons stay enabled.
+    if (form.hasAttribute("data-sign")) { return; }
     if (form.getAttribute("data-sent") === "yes") {
       event.preventDefault();
+      event.stopPropagation();
       return;
     }
     form.setAttribute("data-sent", "yes");
@@ -52,5 +59,5 @@
     }
   });
 
-  document.addEventListener("submit", onSubmit);
+  document.addEventListener("submit", onSubmit, true);
 }());
