@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from sanxiang.cases.access import CaseAction
 from sanxiang.cases.models import Case, CaseAccess, CaseDocument, Payment, PaymentSchedule
+from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.engine import GuardContext, Transition, composite_of
+from sanxiang.core.workdays import WorkdayCalendar
 from sanxiang.errors import DomainError
-from sanxiang.org.models import Article, Certificate, Officer
+from sanxiang.org.models import Article, Certificate, Officer, Role
+
+# States from which no step leads on (归档, and the ends of procedures without one).
+FINISHED = frozenset().union(*(d.terminal for d in PROCEDURES.values()))
 
 
 class CaseNotFound(DomainError):
@@ -79,3 +87,72 @@ def case_accesses_for(officer: Officer, case: Case) -> QuerySet[CaseAccess]:
     """Who opened the case page, the latest first (for those who may audit the case)."""
     case_get_for(officer, case.pk, CaseAction.AUDIT)
     return CaseAccess.objects.filter(case_id=case.pk).select_related("officer__unit")
+
+
+# --- 工作台 ------------------------------------------------------------------------------------
+
+# How many of the most urgent candidate cases the desk asks the engine about (each costs the
+# step's guards); the rest are in 我的案件.
+DESK_CANDIDATES = 40
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A case with the steps the law allows this officer to take on it now."""
+
+    case: Case
+    steps: list[Transition]
+
+
+def _my_step_states(officer: Officer) -> Q:
+    """The (procedure, state) pairs from which a declared step is this officer's by role —
+    read from the procedure declarations, not listed here. A step out of a composite state's
+    sub-state counts from the composite state (the engine then asks the sub-process)."""
+    roles = {role for role in Role.values if officer.has_role(role)}
+    pairs = {
+        (code, composite_of(state))
+        for code, definition in PROCEDURES.items()
+        for transition in definition.transitions
+        if transition.roles & roles and not transition.via
+        for state in transition.source
+    }
+    query = Q(pk__in=[])
+    for code, state in sorted(pairs):
+        query |= Q(procedure=code, state=state)
+    return query
+
+
+def waiting_for(officer: Officer, today: date, calendar: WorkdayCalendar) -> list[Waiting]:
+    """待我办理: cases in which a step is this officer's to take now — his role may take it,
+    he handles the case where only handlers may, and every guard of the step passes — the most
+    urgent first. Asked of the engine for the ``DESK_CANDIDATES`` most urgent candidates."""
+    candidates = (
+        Case.objects.visible_to(officer, CaseAction.ACT)
+        .filter(_my_step_states(officer))
+        .select_related("unit")
+        .order_by(F("step_due_on").asc(nulls_last=True), "-created_at")[:DESK_CANDIDATES]
+    )
+    waiting = []
+    for case in candidates:
+        definition = PROCEDURES[case.procedure]
+        context = GuardContext(case=case, actor=officer, today=today, calendar=calendar)
+        steps = [t for t, refusal in definition.options(context) if refusal is None and not t.via]
+        if steps:
+            waiting.append(Waiting(case, steps))
+    return waiting
+
+
+def due_for(
+    officer: Officer, today: date, calendar: WorkdayCalendar
+) -> tuple[QuerySet[Case], QuerySet[Case]]:
+    """期限: the cases this officer handles (the agency's, for a 负责人) whose current step is
+    overdue, and those due within 3 working days."""
+    soon = calendar.add_workdays(today, 3)
+    mine = cases_for(officer)
+    if not officer.has_role(Role.HEAD):
+        mine = mine.filter(handlers=officer)
+    open_cases = mine.exclude(state__in=sorted(FINISHED)).filter(step_due_on__isnull=False)
+    return (
+        open_cases.filter(step_due_on__lt=today),
+        open_cases.filter(step_due_on__gte=today, step_due_on__lte=soon),
+    )

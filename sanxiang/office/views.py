@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from sanxiang.errors import DomainError
+from sanxiang.office.desk import desk_for
 from sanxiang.org.backends import address_locked_out
 from sanxiang.org.selectors import officer_for_request, officer_for_user
 from sanxiang.org.services import password_change
@@ -61,7 +62,8 @@ def password(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request):
-    """Who am I, what may I do, is my certificate valid: the first page after log-in."""
+    """工作台: what waits for me (steps I may take now, reviews, publications), what is due or
+    overdue; then who I am and whether my certificate is valid."""
     today = timezone.localdate()
     officer = officer_for_user(request.user.pk)
     certificate = officer.certificates.all()[0] if officer and officer.certificates.all() else None
@@ -81,6 +83,7 @@ def home(request):
             "certificate_status": status,
             "certificate_expiring": expiring,
             "today": today,
+            "desk": desk_for(officer, today) if officer is not None else None,
         },
     )
 

@@ -1,0 +1,61 @@
+"""工作台: what waits for an officer across the apps, read through each app's selectors.
+
+The office shell sits above the domain apps, so it may read them all; each list comes from the
+app that owns it (``cases.selectors.waiting_for`` asks the procedure declarations and the
+engine which steps are this officer's now)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sanxiang.cases.models import Case
+from sanxiang.cases.selectors import Waiting, due_for, waiting_for
+from sanxiang.core.selectors import get_calendar
+from sanxiang.disclosure.models import Publication, PublicationStatus
+from sanxiang.disclosure.selectors import overdue_for, publications_for
+from sanxiang.org.models import Officer
+from sanxiang.review.models import Review
+from sanxiang.review.selectors import queue_for
+
+
+@dataclass(frozen=True)
+class Desk:
+    waiting: list[Waiting]
+    reviews: list[Review]
+    to_publish: list[Publication]
+    publications_overdue: list[Publication]
+    overdue: list[Case]
+    due_soon: list[Case]
+
+    @property
+    def count(self) -> int:
+        """Everything on the desk that needs this officer (what the navigation shows)."""
+        return (
+            len(self.waiting) + len(self.reviews) + len(self.to_publish)
+            + len(self.publications_overdue) + len(self.overdue)
+        )  # fmt: skip
+
+
+# Each list shows the most urgent; the full lists are on their own pages.
+SHOWN = 20
+
+
+def desk_for(officer: Officer, today: date) -> Desk:
+    calendar = get_calendar()
+    overdue, due_soon = due_for(officer, today, calendar)
+    return Desk(
+        waiting=waiting_for(officer, today, calendar)[:SHOWN],
+        reviews=list(queue_for(officer)[:SHOWN]),
+        to_publish=list(publications_for(officer).filter(status=PublicationStatus.PENDING)[:SHOWN]),
+        publications_overdue=list(overdue_for(officer)[:SHOWN]),
+        overdue=list(overdue[:SHOWN]),
+        due_soon=list(due_soon[:SHOWN]),
+    )
+
+
+def urgent_count(officer: Officer, today: date) -> int:
+    """Overdue case steps, reviews waiting for the officer and overdue publications: three
+    counts, cheap enough for every office page's navigation."""
+    overdue, _ = due_for(officer, today, get_calendar())
+    return overdue.count() + queue_for(officer).count() + overdue_for(officer).count()

@@ -1,0 +1,86 @@
+"""工作台: what waits for each officer, by role, on the office home page."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from sanxiang.cases.models import Case
+from sanxiang.cases.services import case_transition
+from tests.review.test_review_flow import submit
+
+
+def section(page: str, title_id: str) -> str:
+    """The part of the 工作台 from one heading to the next."""
+    start = page.index(f'id="{title_id}"')
+    end = page.find("<h3", start + 1)
+    return page[start : end if end != -1 else len(page)]
+
+
+def desk(client, officer) -> str:
+    client.force_login(officer.user)
+    return client.get(reverse("office:home")).content.decode()
+
+
+def test_a_head_finds_the_case_waiting_for_his_approval_of_the_registration(
+    client, staff, general_case
+):
+    waiting = section(desk(client, staff.head), "waiting-title")
+    assert general_case.title in waiting and "立案" in waiting
+    # 立案 is the 负责人's step: an officer does not find it waiting for him.
+    assert general_case.title not in section(desk(client, staff.zhang), "waiting-title")
+
+
+def test_a_handler_finds_his_next_step_and_another_officer_does_not(client, staff, general_case):
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    waiting = section(desk(client, staff.zhang), "waiting-title")
+    assert general_case.title in waiting and "调查终结" in waiting
+    # 王强 is in the same unit but does not handle the case: 调查终结 is the handlers' step.
+    assert general_case.title not in section(desk(client, staff.wang), "waiting-title")
+
+
+def test_a_step_whose_guard_refuses_is_not_offered_as_waiting(client, staff, general_case):
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    # The decision is declared from 已事先告知, but the party has not yet stated his case nor
+    # has his period run out (行政处罚法第四十五条、第六十四条): its guards refuse, so it is not
+    # on the 负责人's desk, while 不予行政处罚 (no such guard) is.
+    head = section(desk(client, staff.head), "waiting-title")
+    assert general_case.title in head and "不予行政处罚" in head
+    assert "作出行政处罚决定" not in head
+    # The handlers may record the party's statement now.
+    assert "记录当事人已陈述" in section(desk(client, staff.zhang), "waiting-title")
+
+
+def test_overdue_and_soon_due_steps_are_listed_and_counted_in_the_navigation(
+    client, staff, general_case
+):
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    today = timezone.localdate()
+    Case.objects.filter(pk=general_case.pk).update(step_due_on=today - timedelta(days=1))
+    page = desk(client, staff.zhang)
+    deadlines = section(page, "deadline-title")
+    assert "已超期 1" in deadlines and general_case.title in deadlines
+    nav = re.search(r'<a href="[^"]*" id="nav-desk">(.*?)</a>', page, re.S)
+    assert nav is not None and "（1）" in nav.group(1)
+    Case.objects.filter(pk=general_case.pk).update(step_due_on=today)
+    deadlines = section(desk(client, staff.zhang), "deadline-title")
+    assert "已超期 0" in deadlines and "3 个工作日内到期 1" in deadlines
+
+
+def test_the_reviewer_finds_the_review_sent_to_him(client, staff, notified_case):
+    review = submit(staff, notified_case)
+    reviews = section(desk(client, staff.zhou), "reviews-title")
+    assert notified_case.title in reviews and reverse("review:detail", args=[review.pk]) in reviews
+    assert notified_case.title not in section(desk(client, staff.head), "reviews-title")
+
+
+def test_a_decision_to_publish_is_on_the_desk(client, staff, on_spot_case):
+    case = on_spot_case()
+    case_transition(actor=staff.zhang, case_id=case.pk, action="decide_on_spot")
+    publish = section(desk(client, staff.head), "publish-title")
+    assert "待确认 1" in publish and "待公示" in publish
