@@ -22,7 +22,8 @@ def section(page: str, title_id: str) -> str:
 
 def desk(client, officer) -> str:
     client.force_login(officer.user)
-    return client.get(reverse("office:home")).content.decode()
+    page: str = client.get(reverse("office:home")).content.decode()
+    return page
 
 
 def test_a_head_finds_the_case_waiting_for_his_approval_of_the_registration(
