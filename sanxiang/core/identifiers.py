@@ -48,14 +48,19 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 
+def _ascii_digits(text: str) -> bool:
+    """0–9 only: ``str.isdigit`` also takes ² and other digits ``int`` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def id_number_problem(number: str) -> str | None:
     """Why ``number`` is not a valid 居民身份证号码 (18 digits with checksum, or the old
     15-digit form), in Chinese; ``None`` when it is valid."""
     if len(number) == 15:
-        return None if number.isdigit() else "15 位身份证号码应全部为数字。"
+        return None if _ascii_digits(number) else "15 位身份证号码应全部为数字。"
     if len(number) != 18:
         return f"身份证号码应为 18 位，当前为 {len(number)} 位。"
-    if not number[:17].isdigit() or number[17] not in "0123456789X":
+    if not _ascii_digits(number[:17]) or number[17] not in "0123456789X":
         return "身份证号码前 17 位应为数字，最后一位为数字或 X。"
     total = sum(int(digit) * weight for digit, weight in zip(number[:17], _ID_WEIGHTS, strict=True))
     if _ID_CHECK[total % 11] != number[17]:

@@ -116,7 +116,9 @@ def targets_for(*, officer: Officer) -> QuerySet[Target]:
 def target_get_for(*, officer: Officer, target_id: object) -> Target:
     target = (
         targets_for(officer=officer)
-        .filter(pk=int(str(target_id)) if str(target_id).isdigit() else -1)
+        .filter(
+            pk=int(str(target_id)) if str(target_id).isascii() and str(target_id).isdigit() else -1
+        )
         .first()
     )
     if target is None:

@@ -52,7 +52,7 @@ def _log(request: HttpRequest) -> LedgerLog | None:
     raw = request.GET.get("log", "").strip()
     if raw in ("", selectors.INSTALLATION_LOG):
         return selectors.log_for(agency_id=None)
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise UnknownLog(
             "参数 log 应为执法主体编号（非负整数）或 installation。",
             log_message=f"bad log {raw[:40]!r}",

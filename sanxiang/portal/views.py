@@ -119,7 +119,7 @@ def _cursor(value: str) -> tuple[date, int] | None:
     """A paging cursor ``YYYY-MM-DD_id``; anything else is no cursor."""
     day, _, pk = value.partition("_")
     found = _date(day)
-    return (found, int(pk)) if found and pk.isdigit() and len(pk) < 19 else None
+    return (found, int(pk)) if found and pk.isascii() and pk.isdigit() and len(pk) < 19 else None
 
 
 def decisions(request):

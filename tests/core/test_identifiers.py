@@ -71,3 +71,11 @@ def test_id_numbers_with_a_wrong_check_digit_or_shape_are_refused():
     assert "18 位" in (id_number_problem("1101051949") or "")
     assert "最后一位为数字或 X" in (id_number_problem("11010519491231002Y") or "")
     assert id_number_problem("110105491231002") is None, "old 15-digit numbers have no check digit"
+
+
+def test_digits_other_than_0_to_9_are_refused_not_crashed_on():
+    """``str.isdigit`` takes ² and ١; ``int`` does not. Found by the generated-input test."""
+    from sanxiang.core.identifiers import id_number_problem
+
+    assert "前 17 位应为数字" in (id_number_problem("1101051949123100²X") or "")
+    assert "应全部为数字" in (id_number_problem("11010549123100²") or "")

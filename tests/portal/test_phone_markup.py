@@ -96,3 +96,10 @@ def test_a_bad_proof_request_in_a_browser_says_why_in_chinese(client, db):
     page = client.get(reverse("portal:ledger-proof"), {"index": 0}, HTTP_ACCEPT=BROWSER_ACCEPT)
     assert page.status_code == 400
     assert "请提供参数 size" in page.content.decode()
+
+
+def test_a_log_number_in_other_digits_is_a_chinese_400(client, db):
+    for url in ("portal:ledger-consistency", "portal:ledger-proof", "portal:ledger-checkpoint"):
+        response = client.get(reverse(url), {"log": "²", "after": "", "index": "0", "size": "1"})
+        assert response.status_code == 400, url
+        assert "执法主体编号" in response.content.decode()
