@@ -4,8 +4,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sanxiang.core.selectors import next_year_missing
-from sanxiang.office.desk import urgent_count
-from sanxiang.org.selectors import officer_for_user
 
 # The areas of the office; those without a ``url`` are built by later work and shown disabled.
 AREAS = (
@@ -30,16 +28,4 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             return None
         return next_year_missing(timezone.localdate())
 
-    def desk_badge() -> int | None:
-        """What the 工作台 link shows: overdue case steps, reviews waiting, overdue
-        publications (cheap counts; the 工作台 itself also lists the steps open now)."""
-        if user is None or not user.is_authenticated:
-            return None
-        officer = officer_for_user(user.pk)
-        return urgent_count(officer, timezone.localdate()) if officer is not None else None
-
-    return {
-        "areas": AREAS,
-        "calendar_missing_year": calendar_missing_year,
-        "desk_badge": desk_badge,
-    }
+    return {"areas": AREAS, "calendar_missing_year": calendar_missing_year}

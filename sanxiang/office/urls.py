@@ -7,6 +7,7 @@ app_name = "office"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("desk/count", views.desk_count, name="desk-count"),
     path("login/", views.OfficeLoginView.as_view(), name="login"),
     path("password/", views.password, name="password"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -10,13 +10,13 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.models import User
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from sanxiang.errors import DomainError
-from sanxiang.office.desk import desk_for
+from sanxiang.office.desk import desk_for, urgent_count
 from sanxiang.org.backends import address_locked_out
 from sanxiang.org.selectors import officer_for_request, officer_for_user
 from sanxiang.org.services import password_change
@@ -86,6 +86,17 @@ def home(request):
             "desk": desk_for(officer, today) if officer is not None else None,
         },
     )
+
+
+@login_required
+@never_cache
+def desk_count(request):
+    """The number the navigation's 工作台 link shows (overdue steps, reviews waiting, overdue
+    publications), fetched by office/forms.js after the page is drawn, so that no office page
+    pays for it."""
+    officer = officer_for_user(request.user.pk)
+    count = urgent_count(officer, timezone.localdate()) if officer is not None else 0
+    return JsonResponse({"count": count})
 
 
 @login_required
