@@ -13,6 +13,8 @@ review app, and nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sanxiang.cases.models import Case
 from sanxiang.cases.workflow.engine import (
     Guard,
@@ -61,20 +63,15 @@ def _assigned_reviewer(context: GuardContext) -> str | None:
     return None
 
 
-def _opinion_agrees(context: GuardContext) -> str | None:
-    rounds = _rounds(_review(context))
-    opinion = _opinion(rounds[0] if rounds else None)
-    if opinion is None or opinion.conclusion != Conclusion.AGREE:
-        return "本轮没有“同意”的书面审核意见"
-    return None
+def _last_opinion_is(conclusion: str, missing: str) -> Callable[[GuardContext], str | None]:
+    """A check that the last round's written opinion concluded ``conclusion``."""
 
+    def check(context: GuardContext) -> str | None:
+        rounds = _rounds(_review(context))
+        opinion = _opinion(rounds[0] if rounds else None)
+        return None if opinion is not None and opinion.conclusion == conclusion else missing
 
-def _opinion_finds_problems(context: GuardContext) -> str | None:
-    rounds = _rounds(_review(context))
-    opinion = _opinion(rounds[0] if rounds else None)
-    if opinion is None or opinion.conclusion != Conclusion.PROBLEMS:
-        return "本轮没有写明问题的书面审核意见"
-    return None
+    return check
 
 
 def _handlers_disagreed(context: GuardContext) -> str | None:
@@ -122,8 +119,16 @@ def _meeting_concluded(wanted: str) -> Guard:
 
 
 ASSIGNED_REVIEWER = Guard("assigned_reviewer", REVIEW_BASIS, _assigned_reviewer)
-OPINION_AGREES = Guard("opinion_agrees", REVIEW_BASIS, _opinion_agrees)
-OPINION_FINDS_PROBLEMS = Guard("opinion_finds_problems", REVIEW_BASIS, _opinion_finds_problems)
+OPINION_AGREES = Guard(
+    "opinion_agrees",
+    REVIEW_BASIS,
+    _last_opinion_is(Conclusion.AGREE, "本轮没有“同意”的书面审核意见"),
+)
+OPINION_FINDS_PROBLEMS = Guard(
+    "opinion_finds_problems",
+    REVIEW_BASIS,
+    _last_opinion_is(Conclusion.PROBLEMS, "本轮没有写明问题的书面审核意见"),
+)
 HANDLERS_DISAGREED = Guard("handlers_disagreed", COMMITTEE_BASIS, _handlers_disagreed)
 HANDLERS_AGREED = Guard("handlers_agreed", COMMITTEE_BASIS, _handlers_agreed)
 ANSWERED = Guard("answered", "厦城执法〔2019〕5号：承办机构书面答复审核意见", _answered)

@@ -146,7 +146,9 @@ def case_transition(
         publish = installed_publisher()
         if publications and publish is None:
             unpublished = Refusal(
-                "publication", "执法公示模块未启用，须公示的决定不能作出（国办发〔2018〕118号）"
+                "publication",
+                "执法公示模块未启用，须公示的决定不能作出；请联系系统管理员启用执法公示模块"
+                "（国办发〔2018〕118号）",
             )
             raise TransitionRefused(unpublished, case_id=case.pk, action=action)
         from_state = case.state
