@@ -229,3 +229,99 @@ def server(instance: Instance) -> Iterator[str]:
     """The shared demo installation, served (``serving``); yields its base URL."""
     with serving(instance) as base:
         yield base
+
+
+# --- What the law requires on file before a step, made as a handler would -----------------------
+
+
+def _basis_ensure(actor, case) -> None:
+    """违法依据 and 处罚依据 registered (the notice and the decision must state them)."""
+    from sanxiang.cases.services import case_basis_set
+    from sanxiang.org.models import Article, Law
+
+    if case.penalty_articles.exists():
+        return
+    law, _ = Law.objects.get_or_create(
+        title="测试用市容管理条例",
+        defaults={
+            "kind": "local_regulation",
+            "issuer": "示范市人民代表大会常务委员会",
+            "promulgated_on": date(2018, 1, 1),
+            "effective_on": date(2018, 1, 1),
+            "source": "测试数据",
+        },
+    )
+    violated, _ = Article.objects.get_or_create(
+        law=law, number=10, defaults={"label": "第十条", "text": "不得擅自占道经营。"}
+    )
+    penalty, _ = Article.objects.get_or_create(
+        law=law, number=30, defaults={"label": "第三十条", "text": "违反第十条的，处罚款。"}
+    )
+    case_basis_set(actor=actor, case_id=case.pk, violated=[violated], penalty=[penalty])
+
+
+def document_served(actor, case, kind: str, *, served_at: str = "", method: str = "直接送达"):
+    """A 送达回证 recording that the latest ``kind`` reached the party today (or ``served_at``)."""
+    from django.utils import timezone
+
+    from sanxiang.cases.services import document_generate
+
+    moment = served_at or timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    inputs = {"served_document": kind, "recipient": "当事人", "served_at": moment,
+              "place": "当事人住所", "method": method}  # fmt: skip
+    if method == "留置送达":
+        inputs |= {"refusal": "拒绝签收", "witness": "社区居委会 王五"}
+    if method == "公告送达":
+        inputs |= {"medium": "示范市日报", "unreachable": "当事人下落不明，直接和邮寄送达均未果"}
+    return document_generate(actor=actor, case_id=case.pk, kind="service_proof", inputs=inputs)
+
+
+def notice_served(actor, case, *, served_at: str = "", fine: str = "", method: str = "直接送达"):
+    """行政处罚事先告知书 made and served: what 事先告知 requires (行政处罚法第四十四条)."""
+    from sanxiang.cases.models import Case
+    from sanxiang.cases.services import document_generate
+
+    case = Case.objects.get(pk=case.pk)
+    amount = fine or (str(case.fine_yuan) if case.fine_yuan is not None else "")
+    inputs = {"contact": "张三 0311-1234567"}
+    inputs |= {"intended_fine": amount} if amount else {"intended_other": "警告"}
+    document_generate(actor=actor, case_id=case.pk, kind="advance_notice", inputs=inputs)
+    return document_served(actor, case, "advance_notice", served_at=served_at, method=method)
+
+
+def statement_on_file(actor, case, *points: str, replies: tuple[str, ...] = ()):
+    """陈述申辩笔录 (the party waived, unless ``points`` are given) and, for points, the handlers'
+    复核 of each (行政处罚法第四十五条)."""
+    from django.utils import timezone
+
+    from sanxiang.cases.services import document_generate
+    from sanxiang.cases.statements import WAIVED, WAYS
+
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    inputs = {"way": WAYS[0] if points else WAIVED, "stated_at": now, "person": "当事人本人",
+              "points": "\n".join(points)}  # fmt: skip
+    document_generate(actor=actor, case_id=case.pk, kind="statement_record", inputs=inputs)
+    if points:
+        answers = replies or tuple("不采纳：与查明的事实不符" for _ in points)
+        document_generate(
+            actor=actor, case_id=case.pk, kind="statement_review",
+            inputs={"replies": "\n".join(answers), "conclusion": "维持拟作出的处罚"},
+        )  # fmt: skip
+
+
+def prepare_step(actor, case_id: int, action: str) -> None:
+    """Put on file what the law requires before ``action``, as a handler would before taking it:
+    the basis before 调查终结 (the notice and decision state it), the served 事先告知书 before
+    事先告知, the 陈述申辩笔录 (a waiver) before recording the statement, the decision's 送达回证
+    before 送达. Tests of those rules themselves make the records explicitly instead."""
+    from sanxiang.cases.models import Case
+
+    case = Case.objects.get(pk=case_id)
+    if action == "conclude":
+        _basis_ensure(actor, case)
+    elif action == "notify":
+        notice_served(actor, case)
+    elif action == "record_statement":
+        statement_on_file(actor, case)
+    elif action == "serve":
+        document_served(actor, case, "decision")

@@ -17,6 +17,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sanxiang.cases.delivery import METHODS, MODES
+from sanxiang.cases.statements import WAYS
 from sanxiang.core.money import MoneyRefused, money_parse
 from sanxiang.errors import DomainError
 
@@ -24,13 +26,8 @@ TEXT_MAX, LONG_TEXT_MAX = 200, 20000
 # 行政强制法第二十五条: a seizure lasts at most thirty days (an extension is a separate decision).
 SEIZURE_DAYS_MAX = 30
 
-SERVICE_METHODS = ("直接送达", "留置送达", "邮寄送达", "委托送达", "电子送达", "公告送达")
-# Service of these needs a note: who witnessed the refusal (留置, 民事诉讼法第八十九条), or the
-# party's written consent and address (电子, 行政处罚法第六十一条第二款).
-SERVICE_NOTE_REQUIRED = {
-    "留置送达": "留置送达须在备注中写明拒收情况和见证人",
-    "电子送达": "电子送达须经当事人同意并签订确认书，请在备注中写明确认书和电子送达地址",
-}
+# Each mode and what its 送达回证 must record: ``delivery.MODES``.
+SERVICE_METHODS = METHODS
 # The documents a 送达回证 may record the service of.
 SERVABLE = (
     "decision",
@@ -114,6 +111,31 @@ INPUTS: dict[str, tuple[Input, ...]] = {
         Input("investigator_statement", "调查人员提出的事实、证据和处罚建议", "long_text"),
         Input("party_statement", "当事人的申辩和质证意见", "long_text"),
     ),
+    "statement_record": (
+        Input("way", "陈述、申辩方式", "choice", choices=WAYS),
+        Input("stated_at", "时间", "datetime"),
+        Input("place", "地点", required=False, help="当面陈述的填写"),
+        Input("person", "陈述人", help="姓名及身份（如：当事人、法定代表人、委托代理人）"),
+        Input(
+            "points",
+            "陈述、申辩的意见",
+            "long_text",
+            required=False,
+            help="每行一项：当事人提出的事实、理由或证据；明确放弃的可不填",
+        ),
+        Input(
+            "material", "书面材料的证据记录编号", required=False, help="书面陈述的，先登记为证据"
+        ),
+    ),
+    "statement_review": (
+        Input(
+            "replies",
+            "逐项复核意见",
+            "long_text",
+            help="按笔录顺序每行答复一项，以“采纳：”或“不采纳：”开头并写明理由",
+        ),
+        Input("conclusion", "复核结论", "long_text", help="如：维持拟作出的处罚；从轻处罚……"),
+    ),
     "service_proof": (
         Input(
             "served_document",
@@ -127,6 +149,14 @@ INPUTS: dict[str, tuple[Input, ...]] = {
         Input("place", "送达地点"),
         Input("method", "送达方式", "choice", choices=SERVICE_METHODS),
         Input("signer", "签收人", required=False, help="受送达人本人签收的，可不填"),
+        Input("refusal", "拒收事由", required=False, help="留置送达填写"),
+        Input("witness", "见证人", required=False, help="留置送达填写：姓名、单位及身份"),
+        Input("tracking", "邮件号码", required=False, help="邮寄送达填写；送达时间填回执收件日期"),
+        Input("agent", "受委托送达的机关或单位", required=False, help="委托送达填写"),
+        Input("consent", "电子送达确认书", required=False, help="电子送达填写：签订日期、编号"),
+        Input("address", "电子送达地址", required=False, help="电子送达填写：传真号码、电子邮箱等"),
+        Input("medium", "公告载体", required=False, help="公告送达填写；送达时间填公告发出之日"),
+        Input("unreachable", "公告原因和经过", "long_text", required=False, help="公告送达填写"),
         Input("note", "备注", "long_text", required=False),
     ),
     "seizure_decision": (
@@ -266,13 +296,17 @@ def _cross_checks(kind: str, values: dict[str, Any], today: date, problems: list
         problems.append(
             "请填写拟作出的行政处罚：拟罚款金额或其他处罚，至少一项（行政处罚法第四十四条）"
         )
+    if kind == "statement_record":
+        stated = _datetime(values.get("stated_at", ""))
+        if stated and stated.date() > today:
+            problems.append("「时间」不能晚于今天，笔录记录已经发生的陈述、申辩")
     if kind == "service_proof":
         served = _datetime(values.get("served_at", ""))
         if served and served.date() > today:
             problems.append("「送达时间」不能晚于今天")
-        method = values.get("method", "")
-        if method in SERVICE_NOTE_REQUIRED and not values.get("note"):
-            problems.append(SERVICE_NOTE_REQUIRED[method])
+        mode = MODES.get(values.get("method", ""))
+        if mode is not None:
+            problems.extend(mode.missing(values))
     if kind == "seizure_decision" and "items" in values and not values["items"]:
         problems.append("请列明查封、扣押的场所、设施或者财物（行政强制法第二十四条）")
 

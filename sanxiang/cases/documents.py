@@ -24,6 +24,7 @@ from docxtpl import DocxTemplate, InlineImage
 
 from sanxiang.cases.document_inputs import INPUTS
 from sanxiang.cases.models import Case, PartyKind
+from sanxiang.cases.statements import IN_WRITING, WAIVED, points, replies, replies_problem
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import in_states
 from sanxiang.cases.workflow.states import GeneralState
@@ -33,8 +34,13 @@ from sanxiang.core.scratch import CONVERSION_PREFIX, conversion_dir
 from sanxiang.core.selectors import get_calendar
 from sanxiang.core.workdays import WorkdayCalendar
 from sanxiang.errors import DomainError
+from sanxiang.evidence.models import EvidenceItem
 from sanxiang.org.models import Article
 
+# Inputs of a 送达回证 that only some modes record (``delivery.MODES``).
+SERVICE_DETAILS = frozenset(
+    ("refusal", "witness", "tracking", "agent", "consent", "address", "medium", "unreachable")
+)
 TEMPLATES = Path(__file__).resolve().parent / "document_templates"
 
 
@@ -62,6 +68,15 @@ KINDS = {
             "行政处罚事先告知书",
             "advance_notice.docx",
             "行政处罚法第四十四条、第六十三条、第六十四条",
+        ),
+        DocumentKind(
+            "statement_record", "陈述申辩笔录", "statement_record.docx", "行政处罚法第四十五条"
+        ),
+        DocumentKind(
+            "statement_review",
+            "陈述申辩复核意见",
+            "statement_review.docx",
+            "行政处罚法第四十五条",
         ),
         DocumentKind("hearing_notice", "听证通知书", "hearing_notice.docx", "行政处罚法第六十四条"),
         DocumentKind(
@@ -166,6 +181,15 @@ def inputs_refusal(
                 "应当在举行听证的七日前通知当事人，听证时间最早为 "
                 f"{earliest:%Y年%m月%d日}（行政处罚法第六十四条第二项、第八十五条）"
             )
+    if kind == "statement_record":
+        return _statement_record_refusal(case, values)
+    if kind == "statement_review":
+        record = case.documents.filter(kind="statement_record").order_by("-version").first()
+        if record is None:
+            return "请先制作陈述申辩笔录，复核意见逐项答复其中记载的意见"
+        if record.fields.get("way") == WAIVED:
+            return "当事人明确放弃陈述、申辩，无需复核"
+        return replies_problem(record.fields, values)
     if kind == "service_proof":
         served = case.documents.filter(kind=values["served_document"]).order_by("-version").first()
         label = KINDS[values["served_document"]].label
@@ -173,6 +197,20 @@ def inputs_refusal(
             return f"本案尚未制作{label}，不能制作其送达回证"
         if values["served_at"][:10] < timezone.localdate(served.created_at).isoformat():
             return f"送达时间不能早于{label}的制作时间"
+    return None
+
+
+def _statement_record_refusal(case: Case, values: dict[str, Any]) -> str | None:
+    if values["way"] != WAIVED and not points(values):
+        return "请逐行记录当事人陈述、申辩的意见（每行一项）；当事人明确放弃的，请选择“明确放弃”"
+    if values["way"] == IN_WRITING:
+        material = str(values.get("material", ""))
+        if not material:
+            return "书面陈述、申辩的，请先将材料登记为证据，并填写其记录编号"
+        if not EvidenceItem.objects.filter(
+            record_id=material, case_number=case.number, agency_id=case.agency_id
+        ).exists():
+            return f"本案证据中没有记录编号为“{material}”的材料"
     return None
 
 
@@ -215,11 +253,29 @@ def _shown(kind: str, fields: dict[str, Any], calendar: WorkdayCalendar) -> dict
         shown[field.name] = value
     if kind == "service_proof":
         shown["served_document"] = KINDS[fields["served_document"]].label
+        # What the mode had to record (拒收事由、见证人、邮件号码 …) is printed in 备注.
+        details = [
+            f"{field.label}：{fields[field.name]}"
+            for field in INPUTS["service_proof"]
+            if field.name in SERVICE_DETAILS and fields.get(field.name)
+        ]
+        shown["note"] = "；".join([*details, *([fields["note"]] if fields.get("note") else [])])
     if kind == "seizure_decision":
         starts = date.fromisoformat(fields["starts_on"])
         # Counted like the case's own period: from the day after it starts (行政强制法第二十五条).
         ends_on = CalendarDays(int(fields["days"])).due(starts, calendar)
         shown["ends_on"] = f"{ends_on:%Y年%m月%d日}"
+    if kind == "statement_record":
+        listed = points(fields)
+        shown["point_text"] = (
+            "；".join(f"（{n}）{p}" for n, p in enumerate(listed, start=1)) or "（无）"
+        )
+    if kind == "statement_review":
+        # The points come from the 陈述申辩笔录 (copied in by the service), each with its answer.
+        pairs = zip(points(fields), replies(fields), strict=False)
+        shown["review_text"] = "；".join(
+            f"（{n}）{point}——{reply}" for n, (point, reply) in enumerate(pairs, start=1)
+        )
     for key, value in fields.items():
         shown.setdefault(key, value)  # what the service copied in, e.g. a seizure's items
     if kind == "advance_notice":

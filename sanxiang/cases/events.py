@@ -23,6 +23,7 @@ from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.ledger.canonical import canonical_json, sha256_hex
 from sanxiang.ledger.events import Event, builds, content_digest
 from sanxiang.ledger.models import LedgerEntry
+from sanxiang.ledger.services import SYSTEM
 from sanxiang.org.models import Officer
 
 CASE = "cases.case"
@@ -56,6 +57,7 @@ class CaseEvent(Event):
     # Documents, signatures, the party query's lockouts.
     DOCUMENT_GENERATED = "cases.document.generated", DOCUMENT
     DOCUMENT_INPUTS = "cases.document.inputs", DOCUMENT
+    DOCUMENT_PDF_MADE = "cases.document.pdf_made", DOCUMENT
     DOCUMENT_DOWNLOADED = "cases.document.downloaded", DOCUMENT
     DOCUMENT_PARTY_DOWNLOADED = "cases.document.party_downloaded", DOCUMENT
     APPROVAL_SIGNED = "cases.approval.signed", "cases.approvalsignature"
@@ -239,7 +241,7 @@ def document_generated(document: CaseDocument, actor: Officer) -> list[LedgerEnt
     entries = [
         CaseEvent.DOCUMENT_GENERATED.append(
             document.pk, actor=actor.ledger_actor, agency_id=agency,
-            content_sha256=document.pdf_sha256,
+            content_sha256=document.docx_sha256,
         )
     ]  # fmt: skip
     if document.fields:
@@ -250,6 +252,15 @@ def document_generated(document: CaseDocument, actor: Officer) -> list[LedgerEnt
             )
         )  # fmt: skip
     return entries
+
+
+@builds(CaseEvent.DOCUMENT_PDF_MADE)
+def document_pdf_made(document: CaseDocument) -> LedgerEntry:
+    """The PDF form of a version, converted from its recorded Word form after generation."""
+    return CaseEvent.DOCUMENT_PDF_MADE.append(
+        document.pk, actor=SYSTEM, agency_id=document.case.agency_id,
+        content_sha256=document.pdf_sha256,
+    )  # fmt: skip
 
 
 @builds(CaseEvent.DOCUMENT_DOWNLOADED, CaseEvent.DOCUMENT_PARTY_DOWNLOADED)

@@ -280,13 +280,17 @@ class NumberingRule(models.Model):
 
 class CaseDocument(models.Model):
     """One generated version of a document (文书): hashes of its Word and PDF forms, stored
-    content-addressed, and the code its QR links to. Versions are never overwritten."""
+    content-addressed, and the code its QR links to. Versions are never overwritten.
+
+    The Word form is made in the request; the PDF (LibreOffice, seconds) afterwards, by a
+    background converter or by whoever first needs it (``document_pdf_ensure``), each its own
+    ledger event. ``pdf_sha256`` is empty until then."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField("文书种类", max_length=32)
     version = models.PositiveIntegerField("版本")
     docx_sha256 = models.CharField(max_length=64)
-    pdf_sha256 = models.CharField(max_length=64)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, default="")
     verification_code = models.CharField("核验码", max_length=16, unique=True)
     # What the officer typed when generating (问答、听证陈述、查封财物、送达方式 …), validated
     # per kind; with the case it makes the version reproducible. Hashed into the ledger.

@@ -45,6 +45,7 @@ from sanxiang.cases.models import (
     PartyQueryCode,
     QueryOutcome,
 )
+from sanxiang.cases.pdf import document_pdf_ensure
 from sanxiang.cases.workflow.definitions import HEARING_REQUEST_DEADLINE, PROCEDURES
 from sanxiang.core.identifiers import case_number_normalise
 from sanxiang.core.selectors import get_calendar
@@ -437,6 +438,8 @@ def party_document_open(
     if document is None:
         logger.warning("party of case %s asked for document %s: refused", case_id, document_id)
         return None
+    if not document.pdf_sha256:
+        document = document_pdf_ensure(document.pk)
     with transaction.atomic():
         document_downloaded(
             document, party_actor(case.pk), CaseEvent.DOCUMENT_PARTY_DOWNLOADED, document.pdf_sha256

@@ -107,7 +107,7 @@ def world(staff, general_case, articles, monkeypatch):
     remedy outcome forms show), the clock pinned and PDF conversion stubbed (LibreOffice is not
     what is tested here)."""
     monkeypatch.setattr(
-        "sanxiang.cases.services.documents.convert_to_pdf", lambda docx: b"%PDF-1.4\n%stub\n"
+        "sanxiang.cases.pdf.convert_to_pdf", lambda docx: b"%PDF-1.4\n%stub\n"
     )
     from tests.cases.conftest import ready_case
 

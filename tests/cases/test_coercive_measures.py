@@ -10,6 +10,7 @@ import time_machine
 from sanxiang.cases.services import case_transition
 from sanxiang.cases.workflow.engine import TransitionRefused
 from tests.cases.conftest import attach_full_video, evidence_on_disk
+from tests.conftest import prepare_step
 
 pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
 
@@ -25,6 +26,7 @@ def _today(settings, tmp_path):
 
 
 def step(actor, case, action):
+    prepare_step(actor, case.pk, action)
     return case_transition(actor=actor, case_id=case.pk, action=action)
 
 

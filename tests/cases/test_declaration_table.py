@@ -16,13 +16,14 @@ import pytest
 from django.utils import timezone
 
 from sanxiang.cases.execution import periods as execution_periods
-from sanxiang.cases.models import Case, NumberingRule
+from sanxiang.cases.models import Case, CaseDocument, NumberingRule
 from sanxiang.cases.services import case_transition
 from sanxiang.cases.services._common import evidence_reference
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.effects import (
     AllocateNumber,
     ClearDate,
+    CountFrom,
     CourtWindow,
     ExtendClock,
     HoursAfter,
@@ -31,6 +32,7 @@ from sanxiang.cases.workflow.effects import (
     OpenPublication,
     StampActor,
     StampDate,
+    StampServed,
     StampTime,
     StartClock,
 )
@@ -169,6 +171,23 @@ def test_every_declared_document_kind_exists():
         assert set(definition.documents) <= set(KINDS)
 
 
+SERVED_ON = date(2026, 6, 8)  # two days before the pinned clock
+
+
+def _served_on_file(case, kind, officer):
+    """The served document and its 送达回证 on file (the guards that ask for them are bypassed)."""
+    for document_kind, fields in (
+        (kind, {}),
+        ("service_proof", {"served_document": kind, "served_at": f"{SERVED_ON}T09:00",
+                           "method": "直接送达"}),
+    ):  # fmt: skip
+        CaseDocument.objects.create(
+            case=case, kind=document_kind, version=1, docx_sha256="0" * 64,
+            verification_code=f"t{document_kind[:6]}{case.pk}", fields=fields, created_by=officer,
+        )  # fmt: skip
+    CaseDocument.objects.filter(case=case).update(created_at=timezone.now() - timedelta(days=3))
+
+
 def _expected_fields(transition, case, today, calendar):
     """The case's fields after the step's effects, worked out from the declaration alone."""
     values: dict[str, object] = {}
@@ -182,8 +201,11 @@ def _expected_fields(transition, case, today, calendar):
                 values[field] = "now"
             case ClearDate(field=field):
                 values[field] = None
-            case StartClock(field=field, deadline=deadline):
-                values[field] = deadline.due(today, calendar)
+            case StampServed(field=field):
+                values[field] = SERVED_ON
+            case StartClock(field=field, deadline=deadline, start=start):
+                begins = values.get(start, getattr(case, start)) if start else today
+                values[field] = deadline.due(begins, calendar)
             case ExtendClock(field=field, deadline=deadline):
                 current = values.get(field, getattr(case, field))
                 if isinstance(current, date):
@@ -213,6 +235,9 @@ def test_each_step_with_its_guards_passing_does_what_it_declares(
         step_due_basis="之前的期限",
     )
     case.refresh_from_db()
+    for effect in transition.effects:
+        if isinstance(effect, StampServed):
+            _served_on_file(case, effect.document, staff.zhang)
     actor = staff.head if "head" in transition.roles else staff.zhang
     if "reviewer" in transition.roles and "head" not in transition.roles:
         actor = staff.zhou
@@ -275,6 +300,9 @@ def test_each_step_with_its_guards_passing_does_what_it_declares(
             case HoursAfter(field=field, hours=hours):
                 moment = getattr(after, field) + timedelta(hours=hours)
                 assert after.step_due_on == timezone.localtime(moment).date()
+            case CountFrom(field=field):
+                counted = transition.deadline.due_provisional(getattr(after, field), calendar)
+                assert after.step_due_on == counted.on
             case _:
                 counted = transition.deadline.due_provisional(today, calendar)
                 assert after.step_due_on == counted.on

@@ -19,6 +19,7 @@ from sanxiang.cases.services import CaseRefused, case_transition, document_gener
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verify import verify_ledger
 from tests.cases.conftest import evidence_on_disk
+from tests.conftest import prepare_step
 
 
 @pytest.fixture(autouse=True)
@@ -64,13 +65,17 @@ def test_the_pdf_is_real_chinese_text_and_its_hash_is_in_the_ledger(staff, decid
         actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
     )
     client.force_login(staff.zhang.user)
+    assert document.pdf_sha256 == "", "the PDF is made after the answer, not in the request"
     pdf = client.get(reverse("cases:document", args=[document.pk, "pdf"])).content
+    document.refresh_from_db()
     assert pdf.startswith(b"%PDF")
     assert hashlib.sha256(pdf).hexdigest() == document.pdf_sha256
     if shutil.which("pdftotext"):
         assert "当场行政处罚决定书" in pdf_text(pdf).replace(" ", "")
     event = LedgerEntry.objects.get(action="cases.document.generated")
-    assert (event.object_id, event.content_sha256) == (str(document.pk), document.pdf_sha256)
+    assert (event.object_id, event.content_sha256) == (str(document.pk), document.docx_sha256)
+    made = LedgerEntry.objects.get(action="cases.document.pdf_made")
+    assert (made.object_id, made.content_sha256) == (str(document.pk), document.pdf_sha256)
     assert LedgerEntry.objects.filter(action="cases.document.downloaded").count() == 1
     assert verify_ledger().ok
 
@@ -154,9 +159,12 @@ def test_the_qr_page_confirms_the_document_without_personal_data(staff, decided_
 def test_an_altered_stored_pdf_is_found_by_ledger_verify(staff, decided_on_spot, tmp_path):
     from sanxiang.evidence.storage import blob_name
 
+    from sanxiang.cases.pdf import document_pdf_ensure
+
     document = document_generate(
         actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
     )
+    document = document_pdf_ensure(document.pk)
     path = tmp_path / blob_name(document.pdf_sha256)
     path.write_bytes(path.read_bytes() + b"%tampered")
     assert f"blob {document.pdf_sha256} has been altered" in verify_ledger().problem
@@ -195,10 +203,12 @@ def test_a_decision_is_served_only_after_its_document_is_made(staff, general_cas
         (staff.head, "decide"),
     ]
     for actor, action in steps:
+        prepare_step(actor, general_case.pk, action)
         case_transition(actor=actor, case_id=general_case.pk, action=action)
     with pytest.raises(TransitionRefused, match="请先制作行政处罚决定书"):
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="serve")
     document_generate(actor=staff.zhang, case_id=general_case.pk, kind="decision")
+    prepare_step(staff.zhang, general_case.pk, "serve")
     assert (
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="serve").state
         == "served"
@@ -214,6 +224,9 @@ def test_typed_text_reaches_the_document_as_written(staff, general_case):
     Case.objects.filter(pk=general_case.pk).update(facts=facts)
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
     document = document_generate(actor=staff.zhang, case_id=general_case.pk, kind="registration")
+    from sanxiang.cases.pdf import document_pdf_ensure
+
+    document = document_pdf_ensure(document.pk)
     with open_blob(blob_name(document.pdf_sha256)) as handle:
         text = "".join(pdf_text(handle.read()).split())
     assert "当事人称罚款<5000元&没收</w:t></w:r><w:r><w:t>注入" in text

@@ -19,6 +19,7 @@ from sanxiang.ledger.events import content_digest
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verify import verify_ledger
 from tests.cases.conftest import ready_case
+from tests.conftest import prepare_step
 
 pytestmark = pytest.mark.dates
 
@@ -26,6 +27,7 @@ NOTICE_DAY = date(2026, 5, 20)
 
 
 def step(actor, case, action):
+    prepare_step(actor, case.pk, action)
     return case_transition(actor=actor, case_id=case.pk, action=action)
 
 
@@ -67,7 +69,7 @@ def test_document_inputs_carry_the_digest_verify_recomputes(staff):
     generated, inputs = events.document_generated(document, staff.zhang)
     assert (generated.action, generated.content_sha256) == (
         CaseEvent.DOCUMENT_GENERATED.value,
-        document.pdf_sha256,
+        document.docx_sha256,
     )
     assert (inputs.action, inputs.content_sha256) == (
         CaseEvent.DOCUMENT_INPUTS.value,

@@ -32,6 +32,7 @@ from sanxiang.core.deadlines import Months
 from sanxiang.core.selectors import get_calendar
 from sanxiang.ledger.models import LedgerEntry
 from tests.cases.conftest import set_basis
+from tests.conftest import prepare_step
 
 pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
 
@@ -61,8 +62,10 @@ def served(staff, case, articles, *, fine="1000", kinds=("fine",)):
         for actor, action in ((staff.head, "register"), (staff.zhang, "conclude"),
                               (staff.zhang, "notify"), (staff.zhang, "record_statement"),
                               (staff.head, "decide")):  # fmt: skip
+            prepare_step(actor, case.pk, action)
             case_transition(actor=actor, case_id=case.pk, action=action)
         document_generate(actor=staff.zhang, case_id=case.pk, kind="decision")
+        prepare_step(staff.zhang, case.pk, "serve")
         case_transition(actor=staff.zhang, case_id=case.pk, action="serve")
     return Case.objects.get(pk=case.pk)
 
@@ -81,6 +84,7 @@ def periods(case, calendar) -> execution.Periods:
 
 def step(actor, case, action, on):
     with time_machine.travel(on, tick=False):
+        prepare_step(actor, case.pk, action)
         return case_transition(actor=actor, case_id=case.pk, action=action)
 
 
@@ -522,8 +526,10 @@ def test_a_payment_period_ending_in_a_year_not_yet_entered_moves_when_it_is(
         for actor, action in ((staff.head, "register"), (staff.zhang, "conclude"),
                               (staff.zhang, "notify"), (staff.zhang, "record_statement"),
                               (staff.head, "decide")):  # fmt: skip
+            prepare_step(actor, general_case.pk, action)
             case_transition(actor=actor, case_id=general_case.pk, action=action)
         document_generate(actor=staff.zhang, case_id=general_case.pk, kind="decision")
+        prepare_step(staff.zhang, general_case.pk, "serve")
         case = case_transition(actor=staff.zhang, case_id=general_case.pk, action="serve")
     assert case.payment_due_on == date(2027, 1, 1)
     calendar_year_import(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from sanxiang.cases.models import CaseRules, DecisionExtension
 from sanxiang.cases.services import CaseRefused, case_transition, decision_extend
 from sanxiang.ledger.models import LedgerEntry
+from tests.conftest import prepare_step
 
 REGISTERED = date(2026, 5, 20)
 
@@ -35,8 +36,11 @@ def test_a_head_extends_the_limit_once_and_the_decision_may_follow(staff, regist
     assert registered.step_due_on == extension.new_due_on
     assert LedgerEntry.objects.filter(action="cases.case.decision_extended").count() == 1
     with time_machine.travel(date(2026, 8, 25), tick=False):
+        prepare_step(staff.zhang, registered.pk, "conclude")
         case_transition(actor=staff.zhang, case_id=registered.pk, action="conclude")
+        prepare_step(staff.zhang, registered.pk, "notify")
         case_transition(actor=staff.zhang, case_id=registered.pk, action="notify")
+        prepare_step(staff.zhang, registered.pk, "record_statement")
         case_transition(actor=staff.zhang, case_id=registered.pk, action="record_statement")
         assert (
             case_transition(actor=staff.head, case_id=registered.pk, action="decide").state

@@ -11,6 +11,7 @@ import time_machine
 from sanxiang.cases.services import CaseRefused, case_open, case_transition
 from sanxiang.cases.workflow.engine import TransitionRefused
 from tests.cases.conftest import catalogue_rule, new_case, ready_case
+from tests.conftest import prepare_step
 
 pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
 
@@ -171,8 +172,11 @@ def test_registering_needs_a_party(staff):
 def test_a_case_in_the_review_catalogue_is_not_decided_without_a_passed_review(staff, general_case):
     catalogue_rule(staff.zhang.unit.agency)  # 厦城执法〔2019〕5号: every general penalty
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    prepare_step(staff.zhang, general_case.pk, "conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    prepare_step(staff.zhang, general_case.pk, "notify")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    prepare_step(staff.zhang, general_case.pk, "record_statement")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     message = refused(staff.head, general_case, "decide")
     assert "属于法制审核目录清单事项：第5项 法定简易程序以外的行政处罚" in message
@@ -182,8 +186,11 @@ def test_a_case_in_the_review_catalogue_is_not_decided_without_a_passed_review(s
 def test_review_steps_cannot_be_taken_around_the_review_pages(staff, general_case):
     catalogue_rule(staff.zhang.unit.agency)
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    prepare_step(staff.zhang, general_case.pk, "conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    prepare_step(staff.zhang, general_case.pk, "notify")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    prepare_step(staff.zhang, general_case.pk, "record_statement")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     assert "请在“提交法制审核”页面" in refused(staff.zhang, general_case, "submit_review")
     # The reviewer's steps belong to the 法制审核 sub-process, not to the case.
@@ -193,8 +200,11 @@ def test_review_steps_cannot_be_taken_around_the_review_pages(staff, general_cas
 
 def test_a_case_outside_the_review_catalogue_is_decided_without_review(staff, general_case):
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    prepare_step(staff.zhang, general_case.pk, "conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    prepare_step(staff.zhang, general_case.pk, "notify")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    prepare_step(staff.zhang, general_case.pk, "record_statement")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     case = case_transition(actor=staff.head, case_id=general_case.pk, action="decide")
     assert case.state == "decided"
@@ -204,8 +214,11 @@ def test_an_agency_without_a_catalogue_reviews_everything(staff, general_case, s
     for rule in statutory_catalogue:
         rule.delete()
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    prepare_step(staff.zhang, general_case.pk, "conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    prepare_step(staff.zhang, general_case.pk, "notify")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    prepare_step(staff.zhang, general_case.pk, "record_statement")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     assert "尚未制定法制审核目录清单" in refused(staff.head, general_case, "decide")
 
@@ -215,8 +228,11 @@ def test_an_agency_without_a_catalogue_reviews_everything(staff, general_case, s
 
 def test_a_decision_after_90_days_from_registration_is_refused(staff, general_case):
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    prepare_step(staff.zhang, general_case.pk, "conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    prepare_step(staff.zhang, general_case.pk, "notify")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    prepare_step(staff.zhang, general_case.pk, "record_statement")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     with time_machine.travel(date(2026, 8, 19), tick=False):
         assert "已超过作出决定的期限（2026年08月18日）" in refused(
@@ -242,6 +258,7 @@ def test_handlers_cannot_change_after_the_investigation(staff, general_case):
     from sanxiang.cases.services import CaseRefused, handlers_set
 
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    prepare_step(staff.zhang, general_case.pk, "conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
     with pytest.raises(CaseRefused, match="调查终结后不能再更换承办人"):
         handlers_set(actor=staff.head, case_id=general_case.pk, officers=[staff.li, staff.wang])
@@ -268,7 +285,9 @@ def test_only_a_head_appoints_handlers_from_another_unit(staff, general_case, ag
 def test_no_decision_while_the_party_may_still_state_his_case(staff, general_case):
     with time_machine.travel(date(2026, 5, 20), tick=False):
         case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+        prepare_step(staff.zhang, general_case.pk, "conclude")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+        prepare_step(staff.zhang, general_case.pk, "notify")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
         assert "当事人陈述、申辩的期限至 2026年05月27日 届满" in refused(
             staff.head, general_case, "decide"
@@ -284,8 +303,11 @@ def test_a_recorded_statement_or_waiver_ends_the_wait_and_keeps_the_hearing_wind
     type(general_case).objects.filter(pk=general_case.pk).update(hearing_right=True)
     with time_machine.travel(date(2026, 5, 20), tick=False):
         case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+        prepare_step(staff.zhang, general_case.pk, "conclude")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+        prepare_step(staff.zhang, general_case.pk, "notify")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+        prepare_step(staff.zhang, general_case.pk, "record_statement")
         case = case_transition(
             actor=staff.zhang, case_id=general_case.pk, action="record_statement"
         )

@@ -10,6 +10,7 @@ import time_machine
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_transition
 from sanxiang.cases.workflow.engine import TransitionRefused
+from tests.conftest import prepare_step
 
 pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
 
@@ -18,6 +19,7 @@ NOTICE_DAY = date(2026, 5, 20)  # Wednesday
 
 
 def step(actor, case, action):
+    prepare_step(actor, case.pk, action)
     return case_transition(actor=actor, case_id=case.pk, action=action)
 
 

@@ -11,6 +11,7 @@ from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_transition
 from sanxiang.cases.workflow.engine import TransitionRefused
 from tests.cases.conftest import attach_record, evidence_on_disk
+from tests.conftest import prepare_step
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +22,7 @@ def _today(settings, tmp_path):
 
 
 def step(actor, case, action):
+    prepare_step(actor, case.pk, action)
     return case_transition(actor=actor, case_id=case.pk, action=action)
 
 

@@ -16,6 +16,7 @@ from sanxiang.cases.models import Case, StepTaken
 from sanxiang.cases.services import case_transition
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.triggers import create_append_only, drop_append_only
+from tests.conftest import prepare_step
 
 pytestmark = pytest.mark.dates
 
@@ -23,6 +24,7 @@ COLUMNS = ("action", "from_state", "to_state", "officer_id", "actor", "taken_at"
 
 
 def step(actor, case, action):
+    prepare_step(actor, case.pk, action)
     return case_transition(actor=actor, case_id=case.pk, action=action)
 
 
@@ -48,8 +50,8 @@ def history(case):
 def test_each_step_and_edit_is_a_row_with_the_time_of_its_event(staff, heard):
     rows = list(StepTaken.objects.filter(case=heard).order_by("pk"))
     assert [r.action for r in rows] == [
-        "opened", "party_added", "register", "conclude", "notify", "request_hearing",
-        "notice_hearing", "hold_hearing",
+        "opened", "party_added", "register", "basis_set", "conclude", "notify",
+        "request_hearing", "notice_hearing", "hold_hearing",
     ]  # fmt: skip
     register = rows[2]
     assert (register.officer, register.actor) == (staff.head, staff.head.ledger_actor)

@@ -34,7 +34,7 @@ from sanxiang.disclosure.services import (
 )
 from sanxiang.ledger.models import LedgerEntry
 from tests.cases.conftest import ready_case, set_basis
-from tests.conftest import make_officer
+from tests.conftest import make_officer, prepare_step
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REPORT_DAY = date(2026, 1, 20)  # within January, when last year's report is published
@@ -45,6 +45,7 @@ def at(y, m, d, hh=10, mm=0):
 
 
 def step(actor, case, action):
+    prepare_step(actor, case.pk, action)
     return case_transition(actor=actor, case_id=case.pk, action=action)
 
 

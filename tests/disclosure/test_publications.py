@@ -26,6 +26,7 @@ from sanxiang.disclosure.services import (
 )
 from sanxiang.ledger.models import LedgerEntry
 from tests.cases.conftest import PERSON_ID, set_basis
+from tests.conftest import prepare_step
 
 pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
 
@@ -39,6 +40,7 @@ def decided(staff, case, articles, on=BEFORE_NATIONAL_DAY):
         for actor, action in ((staff.head, "register"), (staff.zhang, "conclude"),
                               (staff.zhang, "notify"), (staff.zhang, "record_statement"),
                               (staff.head, "decide")):  # fmt: skip
+            prepare_step(actor, case.pk, action)
             case_transition(actor=actor, case_id=case.pk, action=action)
         document_generate(actor=staff.zhang, case_id=case.pk, kind="decision")
     return Publication.objects.get(case=case)

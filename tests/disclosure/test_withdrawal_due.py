@@ -19,6 +19,7 @@ from sanxiang.disclosure.services import (
     publication_withdraw,
 )
 from sanxiang.ledger.models import LedgerEntry
+from tests.conftest import prepare_step
 from tests.disclosure.test_publications import decided
 
 pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
@@ -29,6 +30,7 @@ DECIDED = date(2026, 5, 20)
 def _published(staff, case, articles) -> Publication:
     publication: Publication = decided(staff, case, articles, on=DECIDED)
     with time_machine.travel(DECIDED, tick=False):
+        prepare_step(staff.zhang, case.pk, "serve")
         case_transition(actor=staff.zhang, case_id=case.pk, action="serve")
         draft = publication_draft(publication)
         publication_confirm(
@@ -93,6 +95,7 @@ def test_a_decision_that_fell_before_it_was_published_is_not_published(
 ):
     publication = decided(staff, general_case, articles, on=DECIDED)
     with time_machine.travel(DECIDED, tick=False):
+        prepare_step(staff.zhang, general_case.pk, "serve")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="serve")
     _outcome(staff, general_case, "void", date(2026, 6, 18))
     draft = publication_draft(publication)

@@ -15,6 +15,8 @@ import sys
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from tests.conftest import prepare_step
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
@@ -121,8 +123,10 @@ def main() -> None:
                 (staff.zhang, "record_statement"),
                 (staff.head, "decide"),
             ):
+                prepare_step(actor, case.pk, action)
                 case_transition(actor=actor, case_id=case.pk, action=action)
             document_generate(actor=staff.zhang, case_id=case.pk, kind="decision")
+            prepare_step(staff.zhang, case.pk, "serve")
             case_transition(actor=staff.zhang, case_id=case.pk, action="serve")
             publication = Publication.objects.get(case=case)
             draft = publication_draft(publication)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_transition
+from tests.conftest import prepare_step
 from tests.review.test_review_flow import submit
 
 
@@ -45,7 +46,9 @@ def test_a_handler_finds_his_next_step_and_another_officer_does_not(client, staf
 
 def test_a_step_whose_guard_refuses_is_not_offered_as_waiting(client, staff, general_case):
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    prepare_step(staff.zhang, general_case.pk, "conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    prepare_step(staff.zhang, general_case.pk, "notify")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
     # The decision is declared from 已事先告知, but the party has not yet stated his case nor
     # has his period run out (行政处罚法第四十五条、第六十四条): its guards refuse, so it is not

@@ -30,6 +30,7 @@ from sanxiang.evidence.storage import blob_name, open_blob
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verify import verify_ledger
 from tests.cases.conftest import ready_case, set_basis
+from tests.conftest import prepare_step
 
 pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
 
@@ -53,6 +54,7 @@ def _setup(settings, tmp_path):
 
 def steps(case, *moves):
     for actor, action in moves:
+        prepare_step(actor, case.pk, action)
         case = case_transition(actor=actor, case_id=case.pk, action=action)
     return case
 

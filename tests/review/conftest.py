@@ -15,6 +15,7 @@ from tests.cases.conftest import (  # noqa: F401 - fixtures shared with the case
     staff,
     statutory_catalogue,
 )
+from tests.conftest import prepare_step
 
 
 @pytest.fixture
@@ -54,7 +55,10 @@ def registered_with_file(staff, case):
 def notified_case(staff, general_case, defaults):
     """立案, evidence and 立案审批表 on file, investigation ended, party notified."""
     registered_with_file(staff, general_case)
+    prepare_step(staff.zhang, general_case.pk, "conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    prepare_step(staff.zhang, general_case.pk, "notify")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
     # The party stated his case (行政处罚法第四十五条), so review need not wait for the period.
+    prepare_step(staff.zhang, general_case.pk, "record_statement")
     return case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")

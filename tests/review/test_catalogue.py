@@ -16,6 +16,7 @@ from sanxiang.review.catalogue import CaseFacts, rule_matches
 from sanxiang.review.loading import DATA, review_defaults_load
 from sanxiang.review.models import CatalogueRule, RequiredMaterial
 from tests.cases.conftest import ready_case
+from tests.conftest import prepare_step
 
 ROWS = list(csv.DictReader((DATA / "catalogue.csv").open(encoding="utf-8")))
 
@@ -31,6 +32,7 @@ def heard(staff, case):
     with time_machine.travel(date(2026, 5, 20), tick=False):
         for actor, action in ((staff.head, "register"), (staff.zhang, "conclude"),
                               (staff.zhang, "notify")):  # fmt: skip
+            prepare_step(actor, case.pk, action)
             case_transition(actor=actor, case_id=case.pk, action=action)
     with time_machine.travel(date(2026, 5, 22), tick=False):
         case_transition(actor=staff.zhang, case_id=case.pk, action="request_hearing")

@@ -17,6 +17,7 @@ from sanxiang.review.figures import figures_for
 from sanxiang.review.models import CatalogueRule, Determination
 from sanxiang.review.services import opinion_write, review_submit
 from tests.cases.conftest import attach_full_video, ready_case, set_basis
+from tests.conftest import prepare_step
 from tests.review.conftest import declared_all, registered_with_file
 from tests.review.test_review_flow import ALL_OK, submit
 
@@ -68,8 +69,11 @@ def test_a_heard_case_is_reviewed_after_the_hearing_and_then_decided(staff, gene
     Case.objects.filter(pk=general_case.pk).update(hearing_right=True)
     with time_machine.travel(date(2026, 5, 20), tick=False):
         registered_with_file(staff, general_case)
+        prepare_step(staff.zhang, general_case.pk, "conclude")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+        prepare_step(staff.zhang, general_case.pk, "notify")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+        prepare_step(staff.zhang, general_case.pk, "record_statement")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     with time_machine.travel(date(2026, 5, 22), tick=False):
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="request_hearing")
@@ -112,8 +116,11 @@ def test_a_disputed_case_outside_the_catalogue_is_reviewed_and_must_then_pass(
 ):
     CatalogueRule.objects.filter(agency=defaults, position=2).update(is_active=False)
     registered_with_file(staff, general_case)
+    prepare_step(staff.zhang, general_case.pk, "conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    prepare_step(staff.zhang, general_case.pk, "notify")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    prepare_step(staff.zhang, general_case.pk, "record_statement")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     review = review_submit(
         actor=staff.zhang, case_id=general_case.pk, declared=declared_all(defaults),

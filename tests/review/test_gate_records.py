@@ -21,6 +21,7 @@ from sanxiang.cases.workflow.engine import TransitionRefused
 from sanxiang.review.figures import figures_for
 from sanxiang.review.models import Determination, Review
 from sanxiang.review.services import opinion_write
+from tests.conftest import prepare_step
 from tests.review.conftest import defaults, notified_case  # noqa: F401
 from tests.review.test_review_flow import ALL_OK, submit
 
@@ -92,5 +93,6 @@ def _second_notified_case(staff, agency):
     case = ready_case(staff)
     registered_with_file(staff, case)
     for action in ("conclude", "notify", "record_statement"):
+        prepare_step(staff.zhang, case.pk, action)
         case = case_transition(actor=staff.zhang, case_id=case.pk, action=action)
     return case

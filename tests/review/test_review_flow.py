@@ -22,7 +22,7 @@ from sanxiang.review.services import (
     opinion_write,
     review_submit,
 )
-from tests.conftest import make_officer
+from tests.conftest import make_officer, prepare_step
 from tests.review.conftest import declared_all
 
 pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
@@ -114,8 +114,11 @@ def test_a_reviewer_who_once_acted_on_the_case_is_never_assigned_to_it(
 
     attach_record(staff, general_case)
     document_generate(actor=staff.zhang, case_id=general_case.pk, kind="registration")
+    prepare_step(staff.zhang, general_case.pk, "conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    prepare_step(staff.zhang, general_case.pk, "notify")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    prepare_step(staff.zhang, general_case.pk, "record_statement")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     with pytest.raises(ReviewRefused, match="未参与办理本案"):
         submit(staff, general_case)
@@ -256,8 +259,11 @@ def test_a_case_outside_the_catalogue_goes_to_review_only_when_disputed(
 
     CatalogueRule.objects.filter(agency=defaults, position=2).update(is_active=False)
     case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    prepare_step(staff.zhang, general_case.pk, "conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    prepare_step(staff.zhang, general_case.pk, "notify")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
+    prepare_step(staff.zhang, general_case.pk, "record_statement")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="record_statement")
     Case.objects.filter(pk=general_case.pk).update(number=None)  # no materials to find
     with pytest.raises(ReviewRefused, match="不属于本机关法制审核目录清单事项"):

@@ -21,6 +21,7 @@ from sanxiang.ledger.verify import verify_ledger
 from sanxiang.review.models import Review
 from sanxiang.review.services import opinion_write, review_submit
 from tests.cases.conftest import attach_full_video, ready_case
+from tests.conftest import prepare_step
 from tests.core.boundary import UNKNOWN, at, next_year_unknown  # noqa: F401 - a fixture
 from tests.review.conftest import declared_all, registered_with_file
 from tests.review.test_gate import measure  # noqa: F401 - a fixture
@@ -43,6 +44,7 @@ def notified_case(staff, general_case, defaults):
     with time_machine.travel(at(UNKNOWN - 1, 12, 1), tick=False):
         registered_with_file(staff, general_case)
         for action in ("conclude", "notify", "record_statement"):
+            prepare_step(staff.zhang, general_case.pk, action)
             case_transition(actor=staff.zhang, case_id=general_case.pk, action=action)
     return Case.objects.get(pk=general_case.pk)
 
@@ -129,7 +131,9 @@ def hearing_case(staff, general_case, defaults):
     Case.objects.filter(pk=general_case.pk).update(hearing_right=True)
     with time_machine.travel(LATE_DECEMBER, tick=False):
         registered_with_file(staff, general_case)
+        prepare_step(staff.zhang, general_case.pk, "conclude")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+        prepare_step(staff.zhang, general_case.pk, "notify")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
     return Case.objects.get(pk=general_case.pk)
 
@@ -151,6 +155,7 @@ def test_the_agency_does_not_decide_while_a_provisional_hearing_window_may_still
     staff, hearing_case
 ):
     with time_machine.travel(at(UNKNOWN, 1, 5), tick=False):
+        prepare_step(staff.zhang, hearing_case.pk, "record_statement")
         case_transition(actor=staff.zhang, case_id=hearing_case.pk, action="record_statement")
         with pytest.raises(TransitionRefused, match="暂定日期"):
             case_transition(actor=staff.head, case_id=hearing_case.pk, action="decide")
@@ -162,7 +167,9 @@ def test_a_late_hearing_request_on_an_exact_deadline_is_still_refused(
     Case.objects.filter(pk=general_case.pk).update(hearing_right=True)
     with time_machine.travel(at(UNKNOWN - 1, 12, 7), tick=False):
         registered_with_file(staff, general_case)
+        prepare_step(staff.zhang, general_case.pk, "conclude")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+        prepare_step(staff.zhang, general_case.pk, "notify")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
     late = at(UNKNOWN - 1, 12, 15)
     with time_machine.travel(late, tick=False), pytest.raises(TransitionRefused, match="已逾期"):
@@ -176,6 +183,7 @@ def test_importing_the_year_recomputes_every_provisional_date_and_records_each_c
     with time_machine.travel(LATE_DECEMBER, tick=False):
         other = registered_with_file(staff, ready_case(staff, party_name="赵某"))
         for action in ("conclude", "notify", "record_statement"):
+            prepare_step(staff.zhang, other.pk, action)
             case_transition(actor=staff.zhang, case_id=other.pk, action=action)
         review = submit(staff, other)
     path = tmp_path / "schedule.csv"

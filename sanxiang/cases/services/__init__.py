@@ -6,7 +6,7 @@ One module per subdomain; this package re-exports the names the rest of the code
 - ``opening``: numbering, ``case_open``, ``party_add``, ``handlers_set``;
 - ``assessment``: the proposal (``case_assess``), the legal basis, ``decision_extend``;
 - ``transition``: ``case_transition``, the only code that changes ``Case.state``;
-- ``documents``: ``document_generate``, ``document_open``;
+- ``documents``: ``document_generate``, ``document_open``, ``document_pdf_ensure``;
 - ``onsite``: the phone's 现场执法 flow (opening on the spot, photos, 当场处罚, on-site
   inspection records and results), the one module ``cases/onsite.py`` writes through;
 - ``execution``: payments, schedules, remedies, execution steps, deadline recomputation;
@@ -17,6 +17,7 @@ A test that replaces a module-level name must patch it in the submodule that use
 (e.g. ``sanxiang.cases.services.transition._record``), not on this package.
 """
 
+from sanxiang.cases.pdf import document_pdf_ensure, documents_pdf_pending
 from sanxiang.cases.services._common import CaseRefused, evidence_reference, proposal_sha256
 from sanxiang.cases.services.assessment import (
     ASSESSMENT_OPEN_IN,
@@ -95,6 +96,8 @@ __all__ = [
     "document_fields_sha256",
     "document_generate",
     "document_open",
+    "document_pdf_ensure",
+    "documents_pdf_pending",
     "evidence_reference",
     "execution_step_record",
     "handlers_set",

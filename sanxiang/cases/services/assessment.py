@@ -25,6 +25,7 @@ from sanxiang.cases.services._common import (
     _money,
     _record,
 )
+from sanxiang.cases.statements import heavier_refusal, was_heard
 from sanxiang.cases.workflow.definitions import PROCEDURES, open_in_any
 from sanxiang.cases.workflow.engine import in_states
 from sanxiang.core.deadlines import CalendarDays
@@ -85,6 +86,11 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
                 "（行政处罚法第四十四条、第六十三条）。",
                 log_message=f"case {case.pk} hearing right frozen",
             )
+        if case.notified_on is not None and was_heard(case):
+            # 第四十五条第二款: after the party has spoken, no heavier fine than announced.
+            heavier = heavier_refusal(case, assessment.fine_yuan)
+            if heavier is not None:
+                raise CaseRefused(f"{heavier}。", log_message=f"case {case.pk}: heavier fine")
         case.facts = assessment.facts.strip()
         case.penalty_kinds = sorted(set(assessment.penalty_kinds))
         case.warning_only = case.penalty_kinds == [PenaltyKind.WARNING.value]

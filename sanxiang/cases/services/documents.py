@@ -17,7 +17,6 @@ from sanxiang.cases.documents import (
     KINDS,
     PARTY_KINDS,
     context_for,
-    convert_to_pdf,
     document_refusal,
     inputs_refusal,
     is_available,
@@ -31,9 +30,11 @@ from sanxiang.cases.events import (
 )
 from sanxiang.cases.models import Case, CaseDocument
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_ensure
+from sanxiang.cases.pdf import document_pdf_ensure
 from sanxiang.cases.selectors import case_get_for
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, _snapshot_sha256
 from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.core.background import after_commit
 from sanxiang.core.selectors import get_calendar
 from sanxiang.evidence.storage import blob_name, open_blob, store_blob
 from sanxiang.ledger.services import sha256_hex
@@ -67,6 +68,16 @@ def _document_fields(
     refusal = inputs_refusal(kind, case, fields, today=today, calendar=get_calendar())
     if refusal is not None:
         raise CaseRefused(f"{refusal}。", log_message=f"case {case.pk}: {kind} inputs refused")
+    if kind == "statement_review":
+        # Answered point by point: the points it answers are kept with it (陈述申辩笔录).
+        record = (
+            CaseDocument.objects.filter(case=case, kind="statement_record")
+            .order_by("-version")
+            .first()
+        )
+        if record is not None:
+            fields["points"] = record.fields.get("points", "")
+            fields["statement_code"] = record.verification_code
     if kind == "seizure_list":
         # 行政强制法第二十四条: the list names what the decision (latest version) names.
         decision = (
@@ -108,8 +119,9 @@ def document_generate(
     has not changed (a double click on 生成决定书, a retried request), it returns the version
     already made — one document, one 核验码 — and records nothing new.
 
-    Rendering and the PDF conversion (seconds) happen before the transaction, so the case row
-    is locked only briefly; inside it the case must still be as it was rendered.
+    Rendering happens before the transaction, so the case row is locked only briefly; inside
+    it the case must still be as it was rendered. The PDF (LibreOffice, seconds) is made after
+    the answer, in the background, or by the first reader who needs it (``document_pdf_ensure``).
     """
     if kind not in KINDS:
         raise CaseRefused("没有这种文书。", log_message=f"unknown document kind {kind!r}")
@@ -139,12 +151,8 @@ def document_generate(
         party_code=code_display(party_code) if party_code else "",
     )
     docx = render_docx(KINDS[kind], context)
-    pdf = convert_to_pdf(docx)
-    hashes = []
-    for data in (docx, pdf):
-        digest = sha256_hex(data)
-        store_blob(io.BytesIO(data), digest)
-        hashes.append(digest)
+    docx_sha256 = sha256_hex(docx)
+    store_blob(io.BytesIO(docx), docx_sha256)
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
         _document_checks(case, actor, kind)
@@ -167,14 +175,15 @@ def document_generate(
             case=case,
             kind=kind,
             version=version,
-            docx_sha256=hashes[0],
-            pdf_sha256=hashes[1],
+            docx_sha256=docx_sha256,
             verification_code=code,
             fields=fields,
             case_snapshot_sha256=rendered_from,
             created_by=actor,
         )
         document_generated(document, actor)
+        document_id = document.pk
+        after_commit(f"pdf of document {document_id}", lambda: document_pdf_ensure(document_id))
     return document
 
 
@@ -193,6 +202,8 @@ def document_open(*, actor: Officer, document_id: int, form: str) -> tuple[CaseD
         raise CaseRefused(
             "未找到该文书，或您无权查看。", log_message=f"document {document_id} not for {actor.pk}"
         )
+    if form == "pdf":
+        document = document_pdf_ensure(document.pk)
     digest = document.pdf_sha256 if form == "pdf" else document.docx_sha256
     with transaction.atomic():
         document_downloaded(document, actor.ledger_actor, CaseEvent.DOCUMENT_DOWNLOADED, digest)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.cases.models import Case, CaseDocument, PenaltyKind
+from sanxiang.cases.pdf import document_pdf_ensure
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, evidence_reference
 from sanxiang.cases.services.assessment import Assessment, case_assess, case_basis_set
 from sanxiang.cases.services.documents import document_generate
@@ -293,6 +294,8 @@ def inspection_record_on_site(
         case_assess(
             actor=actor, case_id=case.pk, assessment=Assessment(facts=document.fields["findings"])
         )
+    # The written record is the PDF: made now, since the check cannot be recorded without it.
+    document = document_pdf_ensure(document.pk)
     with open_blob(blob_name(document.pdf_sha256)) as handle:
         data = io.BytesIO(handle.read())
     started = datetime.fromisoformat(document.fields["started_at"])

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.cases.delivery import service_of
 from sanxiang.cases.events import provisional_deadline_passed
 from sanxiang.cases.execution import periods as execution_periods
 from sanxiang.cases.gate import review_gate
@@ -32,6 +33,7 @@ from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.effects import (
     AllocateNumber,
     ClearDate,
+    CountFrom,
     CourtWindow,
     Effect,
     ExtendClock,
@@ -41,6 +43,7 @@ from sanxiang.cases.workflow.effects import (
     OpenPublication,
     StampActor,
     StampDate,
+    StampServed,
     StampTime,
     StartClock,
     installed_publisher,
@@ -173,7 +176,8 @@ def case_transition(
             and isinstance(step.deadline.period, WorkingDays)
         ):
             provisional_deadline_note(
-                instance=case, field="step_due_on", start=today,
+                instance=case, field="step_due_on",
+                start=getattr(case, step.due.field) if isinstance(step.due, CountFrom) else today,
                 workdays=step.deadline.period.days, due=step_due, actor=actor.ledger_actor,
                 agency_id=case.agency_id,
             )  # fmt: skip
@@ -215,8 +219,15 @@ def _apply(
         case ClearDate(field=field):
             setattr(case, field, None)
             return [field]
-        case StartClock(field=field, deadline=deadline):
-            setattr(case, field, deadline.due(today, calendar))
+        case StampServed(field=field, document=document):
+            service = service_of(case, document)
+            if service is None:  # the step's guard requires it
+                raise TypeError(f"case {case.pk}: {document} not served")  # pragma: no cover
+            setattr(case, field, service.served_on)
+            return [field]
+        case StartClock(field=field, deadline=deadline, start=start):
+            begins = getattr(case, start) if start else today
+            setattr(case, field, deadline.due(begins, calendar))
             return [field]
         case ExtendClock(field=field, deadline=deadline):
             current = getattr(case, field)
@@ -242,6 +253,8 @@ def _step_due(
         case MirrorClock(field=field):
             mirrored: date | None = getattr(case, field)
             return mirrored, None
+        case CountFrom(field=field) if getattr(case, field):
+            today = getattr(case, field)
         case CourtWindow():
             window = execution_periods(case, calendar)
             return (window.court_until if window else None), None

@@ -22,6 +22,7 @@ from sanxiang.cases.workflow.effects import (
     COUNT_FROM_TODAY,
     AllocateNumber,
     ClearDate,
+    CountFrom,
     CourtWindow,
     Due,
     ExtendClock,
@@ -31,6 +32,7 @@ from sanxiang.cases.workflow.effects import (
     OpenPublication,
     StampActor,
     StampDate,
+    StampServed,
     StampTime,
     StartClock,
 )
@@ -47,6 +49,7 @@ from sanxiang.cases.workflow.guards import (
     DECISION_DOCUMENT_ISSUED,
     DECISION_FALLEN,
     DECISION_IN_TIME,
+    DECISION_SERVED,
     DECISION_STANDS,
     DEMAND_PERIOD_OVER,
     EMERGENCY_APPROVAL_IN_TIME,
@@ -66,9 +69,12 @@ from sanxiang.cases.workflow.guards import (
     MEASURE_REVIEW_DONE,
     NO_REMEDY_PENDING,
     NOT_SUSPENDED,
+    NOTICE_SERVED,
     PARTY_RECORDED,
     PAYMENT_OVERDUE,
+    PENALTY_AS_NOTIFIED,
     STATEMENT_HEARD,
+    STATEMENT_RECORDED,
     STILL_UNPERFORMED,
     TWO_CERTIFIED_HANDLERS,
     WITHIN_LIMITATION,
@@ -269,6 +275,9 @@ GENERAL_DOCUMENTS = {
     # Made at the end of the investigation and handed over with 事先告知 (法制审核 follows it,
     # so the reviewer also sees what the party was told).
     "advance_notice": frozenset({_G.INVESTIGATED, _G.NOTIFIED}),
+    # 第四十五条: what the party said, and the handlers' answer to each point.
+    "statement_record": frozenset({_G.NOTIFIED}),
+    "statement_review": frozenset({_G.NOTIFIED}),
     "hearing_notice": frozenset({_G.HEARING_REQUESTED, _G.HEARING_NOTICED}),
     "hearing_record": frozenset({_G.HEARING_NOTICED, _G.HEARD}),
     "decision": _G_EXECUTING | {_G.DECIDED, _G.EXECUTED, _G.ENDED, _G.CLOSED, _G.ARCHIVED},
@@ -389,11 +398,16 @@ GENERAL = ProcedureDefinition(
             frozenset({GeneralState.INVESTIGATED}),
             GeneralState.NOTIFIED,
             OFFICER,
+            guards=(NOTICE_SERVED,),
             deadline=HEARING_REQUEST_DEADLINE,
+            due=CountFrom("notified_on"),
             handlers_only=True,
             basis="行政处罚法第四十四条",
-            # A new notice opens a new 陈述申辩 period.
-            effects=(StampDate("notified_on"), ClearDate("statement_closed_on")),
+            # Notified on the day the notice was served; a new notice opens a new 陈述申辩 period.
+            effects=(
+                StampServed("notified_on", "advance_notice", "行政处罚事先告知书"),
+                ClearDate("statement_closed_on"),
+            ),
         ),
         # 法制审核 comes last before the decision, so it also covers the notice, the party's
         # statements and the hearing (行政处罚法第五十八条第一款第二项).
@@ -410,6 +424,7 @@ GENERAL = ProcedureDefinition(
             frozenset({GeneralState.NOTIFIED}),
             GeneralState.NOTIFIED,
             OFFICER,
+            guards=(STATEMENT_RECORDED,),
             handlers_only=True,
             basis="行政处罚法第四十五条",
             # Stated (or waived) and recorded: 第四十五条 is satisfied.
@@ -479,6 +494,7 @@ GENERAL = ProcedureDefinition(
                 DECISION_IN_TIME,
                 HEARING_WINDOW_CLOSED,
                 STATEMENT_HEARD,
+                PENALTY_AS_NOTIFIED,
                 LEGAL_REVIEW_DONE,
                 COLLECTIVE_DISCUSSION_HELD,
                 DECIDER_SEPARATE,
@@ -531,12 +547,16 @@ GENERAL = ProcedureDefinition(
             frozenset({GeneralState.DECIDED}),
             GeneralState.SERVED,
             OFFICER,
-            guards=(DECISION_DOCUMENT_ISSUED,),
+            guards=(DECISION_DOCUMENT_ISSUED, DECISION_SERVED),
             deadline=PAYMENT_DEADLINE,
+            due=CountFrom("served_on"),
             handlers_only=True,
             basis="行政处罚法第六十一条",
-            # 第六十七条: fifteen days from receiving the decision.
-            effects=(StampDate("served_on"), StartClock("payment_due_on", PAYMENT_DEADLINE)),
+            # 第六十七条: fifteen days from receiving the decision, as its 送达回证 records.
+            effects=(
+                StampServed("served_on", "decision", "行政处罚决定书"),
+                StartClock("payment_due_on", PAYMENT_DEADLINE, start="served_on"),
+            ),
         ),
         *execution_transitions(GeneralState.SERVED),
         Transition(

@@ -103,14 +103,29 @@ class ClearDate:
 
 
 @dataclass(frozen=True)
+class StampServed:
+    """``field`` becomes the day the latest ``document`` was served, as its 送达回证 records
+    (``cases.delivery``), not the day the step is taken: periods run from service."""
+
+    field: str
+    document: str
+    document_label: str
+
+    def describe(self) -> str:
+        return f"记录{_label(self.field)}（按{self.document_label}送达回证记载的送达日期）"
+
+
+@dataclass(frozen=True)
 class StartClock:
-    """``field`` becomes ``deadline`` counted from today."""
+    """``field`` becomes ``deadline`` counted from today, or from the date in ``start``."""
 
     field: str
     deadline: Deadline
+    start: str = ""
 
     def describe(self) -> str:
-        return f"起算{_label(self.field)}：{self.deadline}"
+        since = f"自{_label(self.start)}" if self.start else ""
+        return f"起算{_label(self.field)}：{since}{self.deadline}"
 
 
 @dataclass(frozen=True)
@@ -170,6 +185,7 @@ def installed_publisher() -> Publisher | None:
 Effect = (
     AllocateNumber
     | StampDate
+    | StampServed
     | StampActor
     | StampTime
     | ClearDate
@@ -189,6 +205,17 @@ class CountFromToday:
 
     def describe(self) -> str:
         return "自今日起算"
+
+
+@dataclass(frozen=True)
+class CountFrom:
+    """The step's deadline counted from the case's date ``field`` (e.g. the 事先告知书's recorded
+    service), set by the step's effects."""
+
+    field: str
+
+    def describe(self) -> str:
+        return f"自{_label(self.field)}起算"
 
 
 @dataclass(frozen=True)
@@ -220,5 +247,5 @@ class CourtWindow:
         return "申请人民法院强制执行期限届满之日"
 
 
-Due = CountFromToday | MirrorClock | HoursAfter | CourtWindow
+Due = CountFromToday | CountFrom | MirrorClock | HoursAfter | CourtWindow
 COUNT_FROM_TODAY = CountFromToday()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sanxiang.cases.delivery import service_refusal
 from sanxiang.cases.execution import (
     case_account,
     decision_fallen,
@@ -20,6 +21,7 @@ from sanxiang.cases.execution import (
 from sanxiang.cases.fines import ON_SPOT_LIMITS
 from sanxiang.cases.gate import review_gate
 from sanxiang.cases.models import Case, CaseRules
+from sanxiang.cases.statements import heavier_refusal, statement_refusal
 from sanxiang.cases.workflow.engine import Guard, GuardContext
 from sanxiang.cases.workflow.states import GeneralState
 from sanxiang.core.selectors import is_provisional
@@ -297,6 +299,23 @@ def _collective_discussion_held(context: GuardContext) -> str | None:
     return None
 
 
+def _notice_served(context: GuardContext) -> str | None:
+    """行政处罚法第四十四条: the party is told in writing; 告知 counts once the notice is served."""
+    return service_refusal(context.case, "advance_notice", "行政处罚事先告知书", context.today)
+
+
+def _decision_served(context: GuardContext) -> str | None:
+    return service_refusal(context.case, "decision", "行政处罚决定书", context.today)
+
+
+def _statement_recorded(context: GuardContext) -> str | None:
+    return statement_refusal(context.case)
+
+
+def _penalty_as_notified(context: GuardContext) -> str | None:
+    return heavier_refusal(context.case, context.case.fine_yuan)
+
+
 def _decision_document_issued(context: GuardContext) -> str | None:
     if context.case.documents.filter(kind="decision").exists():
         return None
@@ -305,6 +324,14 @@ def _decision_document_issued(context: GuardContext) -> str | None:
 
 DECISION_DOCUMENT_ISSUED = Guard(
     "decision_document_issued", "行政处罚法第五十九条、第六十一条", _decision_document_issued
+)
+NOTICE_SERVED = Guard("notice_served", "行政处罚法第四十四条、第六十一条", _notice_served)
+DECISION_SERVED = Guard(
+    "decision_served", "行政处罚法第六十一条、民事诉讼法第八十七条", _decision_served
+)
+STATEMENT_RECORDED = Guard("statement_recorded", "行政处罚法第四十五条", _statement_recorded)
+PENALTY_AS_NOTIFIED = Guard(
+    "penalty_as_notified", "行政处罚法第四十四条、第四十五条第二款", _penalty_as_notified
 )
 HEARING_RIGHT = Guard("hearing_right", "行政处罚法第六十三条", _hearing_right)
 HEARING_REQUEST_IN_TIME = Guard(
