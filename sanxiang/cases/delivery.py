@@ -116,9 +116,11 @@ def service_of(case: Case, kind: str) -> Service | None:
     served = CaseDocument.objects.filter(case=case, kind=kind).order_by("-version").first()
     if served is None:
         return None
+    # Made after this version (ids grow with each document made): a proof of an earlier
+    # version does not serve a corrected one.
     proofs = CaseDocument.objects.filter(
-        case=case, kind="service_proof", created_at__gte=served.created_at
-    ).order_by("-created_at", "-version")
+        case=case, kind="service_proof", pk__gt=served.pk
+    ).order_by("-pk")
     for proof in proofs:
         if proof.fields.get("served_document") == kind:
             return Service(proof, proof.fields.get("method", ""), effective_date(proof.fields))

@@ -56,7 +56,7 @@ def statement_refusal(case: Case) -> str | None:
     """Why the party's 陈述、申辩 cannot be recorded as heard yet (None when it can)."""
     record = _latest(case, "statement_record")
     notice = _latest(case, "advance_notice")
-    if record is None or (notice is not None and record.created_at < notice.created_at):
+    if record is None or (notice is not None and record.pk < notice.pk):
         return (
             "请先制作陈述申辩笔录，记录当事人陈述、申辩的内容（或其明确放弃的意思表示）；"
             "书面陈述的，将材料登记为证据后在笔录中注明"
@@ -64,7 +64,7 @@ def statement_refusal(case: Case) -> str | None:
     if record.fields.get("way") == WAIVED:
         return None
     review = _latest(case, "statement_review")
-    if review is None or review.created_at < record.created_at:
+    if review is None or review.pk < record.pk:
         return "请先制作陈述申辩复核意见，对当事人提出的事实、理由和证据逐项复核"
     return replies_problem(record.fields, review.fields)
 

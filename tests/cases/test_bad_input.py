@@ -106,9 +106,7 @@ def world(staff, general_case, articles, monkeypatch):
     """A clue, an on-the-spot case, a served case with a fine and a 复议 (payment, schedule,
     remedy outcome forms show), the clock pinned and PDF conversion stubbed (LibreOffice is not
     what is tested here)."""
-    monkeypatch.setattr(
-        "sanxiang.cases.pdf.convert_to_pdf", lambda docx: b"%PDF-1.4\n%stub\n"
-    )
+    monkeypatch.setattr("sanxiang.cases.pdf.convert_to_pdf", lambda docx: b"%PDF-1.4\n%stub\n")
     from tests.cases.conftest import ready_case
 
     decided = served(staff, ready_case(staff, party_name="赵某"), articles)

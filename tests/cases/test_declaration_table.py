@@ -205,6 +205,7 @@ def _expected_fields(transition, case, today, calendar):
                 values[field] = SERVED_ON
             case StartClock(field=field, deadline=deadline, start=start):
                 begins = values.get(start, getattr(case, start)) if start else today
+                assert isinstance(begins, date)
                 values[field] = deadline.due(begins, calendar)
             case ExtendClock(field=field, deadline=deadline):
                 current = values.get(field, getattr(case, field))

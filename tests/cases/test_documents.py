@@ -157,9 +157,8 @@ def test_the_qr_page_confirms_the_document_without_personal_data(staff, decided_
 
 
 def test_an_altered_stored_pdf_is_found_by_ledger_verify(staff, decided_on_spot, tmp_path):
-    from sanxiang.evidence.storage import blob_name
-
     from sanxiang.cases.pdf import document_pdf_ensure
+    from sanxiang.evidence.storage import blob_name
 
     document = document_generate(
         actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
