@@ -55,6 +55,13 @@ def open_general_case(
     return officer.url
 
 
+def open_document_form(page: Page, kind: str):
+    """The case page's form for generating a document of ``kind``, opened."""
+    details = page.locator(f"#doc-{kind}")
+    details.locator("summary").click()
+    return details.locator("form")
+
+
 def write_opinion(page: Page, problem: str | None) -> None:
     form = page.locator("#opinion-form")
     for label in POINTS:
@@ -111,7 +118,27 @@ def test_review_with_one_problem_answered_then_passed_opens_the_decision(
     officer.get_by_role("button", name="上传并登记").click()
     officer.goto(case_url)
     act(officer, "调查终结")
+    # 事先告知 in writing (第四十四条): the notice made, served and its service recorded first.
+    expect(officer.get_by_role("button", name="事先告知", exact=True)).to_be_disabled()
+    expect(officer.locator("#why-notify")).to_contain_text("请先制作行政处罚事先告知书")
+    notice = open_document_form(officer, "advance_notice")
+    notice.get_by_label("拟罚款金额（元）").fill("500")
+    notice.get_by_label("联系人及联系电话").fill("张伟 0311-12345678")
+    notice.get_by_role("button", name="生成行政处罚事先告知书").click()
+    proof = open_document_form(officer, "service_proof")
+    proof.get_by_label("送达文书").select_option(label="行政处罚事先告知书")
+    proof.get_by_label("受送达人").fill("王某某")
+    proof.get_by_label("送达时间").fill(days_before_today(0, at="09:30"))
+    proof.get_by_label("送达地点").fill("示范市人民路 8 号")
+    proof.get_by_label("送达方式").select_option("直接送达")
+    proof.get_by_role("button", name="生成送达回证").click()
     act(officer, "事先告知")
+    # 第四十五条: what the party said (here: that he waives it) is a record, not a click.
+    statement = open_document_form(officer, "statement_record")
+    statement.get_by_label("陈述、申辩方式").select_option("明确放弃陈述、申辩")
+    statement.get_by_label("时间").fill(days_before_today(0, at="10:00"))
+    statement.get_by_label("陈述人").fill("王某某（当事人）")
+    statement.get_by_role("button", name="生成陈述申辩笔录").click()
     act(officer, "记录当事人已陈述、申辩或明确放弃")
     officer.locator("#review-link").get_by_role("link").click()
     expect(officer.locator("#matched-rules")).to_contain_text("法定简易程序以外的行政处罚")
