@@ -6,6 +6,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from sanxiang.cases.delivery import MODES
 from sanxiang.cases.document_inputs import INPUTS, Input
 from sanxiang.cases.documents import KINDS
 from sanxiang.cases.models import PartyKind, Procedure
@@ -127,6 +128,13 @@ def _as_text(field: Input, value: object) -> str:
     return str(value or "")
 
 
+# Inputs of a 送达回证 that only some modes record -> those modes (``delivery.MODES``).
+METHOD_FIELDS: dict[str, list[str]] = {}
+for _mode in MODES.values():
+    for _name, _ in _mode.requires:
+        METHOD_FIELDS.setdefault(_name, []).append(_mode.label)
+
+
 def document_inputs_form(
     kind: str, *, data: Mapping[str, Any] | None = None, initial: dict[str, Any] | None = None
 ) -> forms.Form:
@@ -145,6 +153,11 @@ def document_inputs_form(
             widget = forms.Select(choices=[(c, labels.get(c, c)) for c in field.choices])
         else:
             widget = forms.TextInput()
+        if kind == "service_proof" and field.name == "method":
+            widget.attrs["data-method"] = ""
+        if kind == "service_proof" and field.name in METHOD_FIELDS:
+            # Shown only for the modes that record it (office/forms.js; all show without it).
+            widget.attrs["data-for-method"] = " ".join(METHOD_FIELDS[field.name])
         form.fields[field.name] = forms.CharField(
             label=field.label, required=field.required, widget=widget, help_text=field.help
         )

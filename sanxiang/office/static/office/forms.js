@@ -77,9 +77,29 @@
       })
       .catch(function () { /* no count shown: the 工作台 still lists everything */ });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", deskCount);
-  } else {
+  // A 送达回证 asks only for what the chosen mode must record (拒收事由 and 见证人 for 留置送达 …);
+  // without JavaScript every field shows and the server says which are missing.
+  function showForMethod(select) {
+    var fields = select.form ? select.form.querySelectorAll("[data-for-method]") : [];
+    for (var i = 0; i < fields.length; i++) {
+      var modes = fields[i].getAttribute("data-for-method").split(" ");
+      var row = fields[i].closest("p") || fields[i].parentNode;
+      row.hidden = modes.indexOf(select.value) < 0;
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[data-method]")) {
+      showForMethod(event.target);
+    }
+  });
+  function onReady() {
     deskCount();
+    var selects = document.querySelectorAll("select[data-method]");
+    for (var i = 0; i < selects.length; i++) { showForMethod(selects[i]); }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onReady);
+  } else {
+    onReady();
   }
 }());
