@@ -277,15 +277,17 @@ def document_served(actor, case, kind: str, *, served_at: str = "", method: str 
 
 
 def notice_served(actor, case, *, served_at: str = "", fine: str = "", method: str = "直接送达"):
-    """行政处罚事先告知书 made and served: what 事先告知 requires (行政处罚法第四十四条)."""
+    """行政处罚事先告知书 made (unless one is, and no ``fine`` is asked) and served: what 事先告知
+    requires (行政处罚法第四十四条)."""
     from sanxiang.cases.models import Case
     from sanxiang.cases.services import document_generate
 
     case = Case.objects.get(pk=case.pk)
-    amount = fine or (str(case.fine_yuan) if case.fine_yuan is not None else "")
-    inputs = {"contact": "张三 0311-1234567"}
-    inputs |= {"intended_fine": amount} if amount else {"intended_other": "警告"}
-    document_generate(actor=actor, case_id=case.pk, kind="advance_notice", inputs=inputs)
+    if fine or not case.documents.filter(kind="advance_notice").exists():  # else: serve that one
+        amount = fine or (str(case.fine_yuan) if case.fine_yuan is not None else "")
+        inputs = {"contact": "张三 0311-1234567"}
+        inputs |= {"intended_fine": amount} if amount else {"intended_other": "警告"}
+        document_generate(actor=actor, case_id=case.pk, kind="advance_notice", inputs=inputs)
     return document_served(actor, case, "advance_notice", served_at=served_at, method=method)
 
 

@@ -50,6 +50,7 @@ ACTIONS = [
     "cases.document.downloaded",
     "cases.document.generated",
     "cases.document.inputs",
+    "cases.document.pdf_made",
     "cases.document.party_downloaded",
     "cases.partyqueryattempt.lockout_cleared",
     "core.calendaryear.imported",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_transition
-from tests.conftest import prepare_step
+from tests.conftest import prepare_step, statement_on_file
 from tests.review.test_review_flow import submit
 
 
@@ -56,7 +56,9 @@ def test_a_step_whose_guard_refuses_is_not_offered_as_waiting(client, staff, gen
     head = section(desk(client, staff.head), "waiting-title")
     assert general_case.title in head and "不予行政处罚" in head
     assert "作出行政处罚决定" not in head
-    # The handlers may record the party's statement now.
+    # The handlers may record the party's statement once its 笔录 is made (第四十五条).
+    assert "记录当事人已陈述" not in section(desk(client, staff.zhang), "waiting-title")
+    statement_on_file(staff.zhang, general_case)
     assert "记录当事人已陈述" in section(desk(client, staff.zhang), "waiting-title")
 
 

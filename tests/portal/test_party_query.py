@@ -120,6 +120,7 @@ def test_the_party_sees_state_dates_and_the_documents_served_on_him_and_download
     assert reverse("portal:document-verify", args=[decision.verification_code]) in text
     pdf = client.get(reverse("portal:party-document", args=[decision.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    decision.refresh_from_db()  # its PDF was made when first asked for
     assert hashlib.sha256(pdf.content).hexdigest() == decision.pdf_sha256
     viewed = LedgerEntry.objects.get(action="cases.case.party_viewed")
     downloaded = LedgerEntry.objects.get(action="cases.document.party_downloaded")
