@@ -20,7 +20,7 @@ from sanxiang.review.models import (
 
 # The case steps that decide (or approve a measure): the finding "needs review or not" is
 # recorded at each, and they count in the coverage figure.
-DECISION_ACTIONS = frozenset({"decide", "approve", "approve_afterwards"})
+DECISION_ACTIONS = frozenset({"decide", "no_penalty", "approve", "approve_afterwards"})
 # Also recorded when the party is notified, so that a catalogue edited (or a circumstance
 # un-ticked) between the notice and the decision cannot take a case out of review.
 PINNING_ACTIONS = DECISION_ACTIONS | {"notify"}

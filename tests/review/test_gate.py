@@ -12,6 +12,7 @@ from django.utils import timezone
 from sanxiang.cases.models import Case, NumberingRule, Procedure
 from sanxiang.cases.services import case_transition
 from sanxiang.cases.workflow.engine import TransitionRefused
+from sanxiang.errors import DomainError
 from sanxiang.org.models import RoleAssignment
 from sanxiang.review.figures import figures_for
 from sanxiang.review.models import CatalogueRule, Determination
@@ -167,8 +168,46 @@ def test_an_emergency_measure_is_counted_as_not_reviewed(staff, measure, default
         f.label: f
         for f in figures_for(agency_id=defaults.pk, year=timezone.localdate().year).figures
     }
-    coverage = figures["目录清单内决定（含批准查封、扣押）经法制审核通过的比例"]
+    coverage = figures["目录清单内决定（含不予处罚、批准查封扣押）经法制审核通过的比例"]
     assert coverage.value.startswith("0 / 1") and coverage.met is False
+    # Named as such: one emergency measure approved without review, none reviewed first.
+    emergencies = figures[
+        "情况紧急当场实施的查封、扣押（须审核的）：补办批准前经法制审核的 / 未经审核即补办批准的"
+    ]
+    assert emergencies.value == "0 / 1" and emergencies.met is False
+
+
+def test_no_penalty_in_the_catalogue_is_decided_only_after_review(staff, general_case, defaults):
+    """000 四(三)4: a 不予处罚 decision outside the simple procedure goes through the gate too;
+    with no penalty proposed, it goes to review from 调查终结 (no 事先告知)."""
+    registered_with_file(staff, general_case)
+    prepare_step(staff.zhang, general_case.pk, "conclude")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    with pytest.raises(TransitionRefused, match="未经法制审核的，不得作出决定"):
+        case_transition(actor=staff.head, case_id=general_case.pk, action="no_penalty")
+    review = review_submit(
+        actor=staff.zhang, case_id=general_case.pk, declared=declared_all(defaults), confirmed=True
+    )
+    opinion_write(
+        actor=staff.zhou, review_id=review.pk, points=ALL_OK, conclusion="agree", summary="同意"
+    )
+    case = case_transition(actor=staff.head, case_id=general_case.pk, action="no_penalty")
+    assert case.state == "no_penalty"
+    finding = Determination.objects.get(case=general_case, action="no_penalty")
+    assert finding.required
+
+
+def test_a_penalty_goes_to_review_only_after_the_notice(staff, general_case, defaults):
+    registered_with_file(staff, general_case)
+    Case.objects.filter(pk=general_case.pk).update(penalty_kinds=["fine"], fine_yuan=500)
+    prepare_step(staff.zhang, general_case.pk, "conclude")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    with pytest.raises(DomainError, match="应当先事先告知并听取当事人的陈述、申辩"):
+        review_submit(
+            actor=staff.zhang, case_id=general_case.pk, declared=declared_all(defaults),
+            confirmed=True,
+        )  # fmt: skip
+    assert Case.objects.get(pk=general_case.pk).state == "investigated"
 
 
 def test_the_case_page_refuses_a_decision_before_review(client, staff, notified_case):

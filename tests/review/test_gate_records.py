@@ -25,7 +25,7 @@ from tests.conftest import prepare_step
 from tests.review.conftest import defaults, notified_case  # noqa: F401
 from tests.review.test_review_flow import ALL_OK, submit
 
-COVERAGE = "目录清单内决定（含批准查封、扣押）经法制审核通过的比例"
+COVERAGE = "目录清单内决定（含不予处罚、批准查封扣押）经法制审核通过的比例"
 
 
 @pytest.fixture(autouse=True)

@@ -69,6 +69,8 @@ from sanxiang.cases.workflow.guards import (
     MEASURE_REVIEW_DONE,
     NO_REMEDY_PENDING,
     NOT_SUSPENDED,
+    NOTICE_BEFORE_PENALTY_REVIEW,
+    NOTICE_GIVEN,
     NOTICE_SERVED,
     PARTY_RECORDED,
     PAYMENT_OVERDUE,
@@ -410,13 +412,14 @@ GENERAL = ProcedureDefinition(
             ),
         ),
         # 法制审核 comes last before the decision, so it also covers the notice, the party's
-        # statements and the hearing (行政处罚法第五十八条第一款第二项).
+        # statements and the hearing (行政处罚法第五十八条第一款第二项). A proposed 不予处罚
+        # (no notice) goes from 调查终结.
         submit_review(
-            frozenset({GeneralState.NOTIFIED, GeneralState.HEARD}),
+            frozenset({GeneralState.INVESTIGATED, GeneralState.NOTIFIED, GeneralState.HEARD}),
             basis="行政处罚法第五十八条",
             deadline=DECISION_DEADLINE,
             due=UNTIL_DECISION_DUE,
-            extra_guards=(HEARING_WINDOW_CLOSED, STATEMENT_HEARD),
+            extra_guards=(NOTICE_BEFORE_PENALTY_REVIEW, HEARING_WINDOW_CLOSED, STATEMENT_HEARD),
         ),
         Transition(
             "record_statement",
@@ -492,6 +495,7 @@ GENERAL = ProcedureDefinition(
             HEAD,
             guards=(
                 DECISION_IN_TIME,
+                NOTICE_GIVEN,
                 HEARING_WINDOW_CLOSED,
                 STATEMENT_HEARD,
                 PENALTY_AS_NOTIFIED,
@@ -521,7 +525,9 @@ GENERAL = ProcedureDefinition(
             ),
             GeneralState.NO_PENALTY,
             HEAD,
-            basis="行政处罚法第三十三条、第五十七条",
+            # Reviewed where the catalogue says so, like a penalty (000 四(三)4; 第五十八条).
+            guards=(LEGAL_REVIEW_DONE, DECIDER_SEPARATE),
+            basis="行政处罚法第三十三条、第五十七条、第五十八条",
             confirm=True,
         ),
         Transition(

@@ -304,6 +304,25 @@ def _notice_served(context: GuardContext) -> str | None:
     return service_refusal(context.case, "advance_notice", "行政处罚事先告知书", context.today)
 
 
+def _notice_given(context: GuardContext) -> str | None:
+    """第四十四条: no penalty decision before the party was told of it in writing."""
+    if context.case.notified_on is None:
+        return "作出行政处罚决定之前，应当事先告知当事人拟作出的行政处罚内容及事实、理由、依据"
+    return None
+
+
+def _notice_before_penalty_review(context: GuardContext) -> str | None:
+    """A case goes to 法制审核 before 事先告知 only when it proposes no penalty (不予处罚): the
+    review of a penalty also covers the notice and the party's statement."""
+    case = context.case
+    if case.notified_on is None and case.penalty_kinds:
+        return (
+            "拟作出行政处罚的，应当先事先告知并听取当事人的陈述、申辩，再提交法制审核；"
+            "拟不予行政处罚的，请先在拟处理意见中取消处罚种类"
+        )
+    return None
+
+
 def _decision_served(context: GuardContext) -> str | None:
     return service_refusal(context.case, "decision", "行政处罚决定书", context.today)
 
@@ -326,6 +345,12 @@ DECISION_DOCUMENT_ISSUED = Guard(
     "decision_document_issued", "行政处罚法第五十九条、第六十一条", _decision_document_issued
 )
 NOTICE_SERVED = Guard("notice_served", "行政处罚法第四十四条、第六十一条", _notice_served)
+NOTICE_GIVEN = Guard("notice_given", "行政处罚法第四十四条", _notice_given)
+NOTICE_BEFORE_PENALTY_REVIEW = Guard(
+    "notice_before_penalty_review",
+    "行政处罚法第四十四条、第五十八条",
+    _notice_before_penalty_review,
+)
 DECISION_SERVED = Guard(
     "decision_served", "行政处罚法第六十一条、民事诉讼法第八十七条", _decision_served
 )
