@@ -452,6 +452,11 @@ def test_the_basis_is_set_by_a_handler_while_investigating_and_recorded(
     assert LedgerEntry.objects.filter(action="cases.case.basis_set").count() == 1
     assert list(case.penalty_articles.all()) == [articles[36]]
     steps(case, (staff.zhang, "conclude"))
+    # After 调查终结 it can still be put right, until the notice states it (第四十四条).
+    case_basis_set(
+        actor=staff.zhang, case_id=case.pk, violated=[articles[14]], penalty=[articles[36]]
+    )
+    steps(case, (staff.zhang, "notify"))
     with pytest.raises(CaseRefused, match="违法依据和处罚依据已不能修改"):
         case_basis_set(actor=staff.zhang, case_id=case.pk, violated=[], penalty=[])
 

@@ -124,7 +124,7 @@ def case_basis_set(
         if not in_states(case, BASIS_OPEN_IN[case.procedure]):
             state = PROCEDURES[case.procedure].states.get(case.state, case.state)
             raise CaseRefused(
-                f"案件处于“{state}”，违法依据和处罚依据已不能修改（调查终结后以审核、告知和决定时的依据为准）。",
+                f"案件处于“{state}”，违法依据和处罚依据已不能修改（事先告知后以告知、审核和决定时的依据为准）。",
                 log_message=f"case {case.pk} basis frozen in {case.state}",
             )
         repealed = sorted({str(a) for a in [*violated, *penalty] if not a.law.is_in_force})

@@ -259,7 +259,8 @@ GENERAL_ACTIVITIES = (
     assessment(_G.CLUE, _G.INVESTIGATING, _G.INVESTIGATED, _G.NOTIFIED, _G.HEARING_REQUESTED,
                _G.HEARING_NOTICED, _G.HEARD, REVIEW_RETURNED),
     hearing_right(_G.CLUE, _G.INVESTIGATING, _G.INVESTIGATED),
-    basis(_G.CLUE, _G.INVESTIGATING),
+    # Until the notice, which states the basis: it can still be put right after 调查终结.
+    basis(_G.CLUE, _G.INVESTIGATING, _G.INVESTIGATED),
     handlers(_G.CLUE, _G.INVESTIGATING),
     # Before the decision, a registered case may have its 90 days extended.
     Activity("extension", "延长办案期限", _G_OPEN - {_G.DECIDED, _G.SERVED}, HEAD,
