@@ -41,6 +41,7 @@ from sanxiang.cases.services import (
     decision_extend,
     document_generate,
     document_open,
+    evidence_reference,
     execution_step_record,
     handlers_set,
     party_add,
@@ -57,7 +58,7 @@ from sanxiang.core.money import money_parse
 from sanxiang.core.params import id_list_param, int_param, page_param
 from sanxiang.core.selectors import get_calendar
 from sanxiang.errors import DomainError
-from sanxiang.evidence.selectors import access_history_of_case
+from sanxiang.evidence.selectors import access_history_of_case, evidence_list_for
 from sanxiang.ledger.selectors import entries_for_object
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_request
@@ -289,6 +290,8 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
     violated = list(case.violated_articles.all())
     penalty = list(case.penalty_articles.all())
     party_code = party_code_current(case.pk)
+    # The case's evidence is filed under its number, or before 立案 under a provisional one.
+    reference = evidence_reference(case)
     return render(
         request,
         "cases/detail.html",
@@ -328,6 +331,9 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "document_kinds": _document_kinds(case, officer, bound),
             "party_code": code_display(party_code.code) if party_code else "",
             "party_code_issued_at": party_code.issued_at if party_code else None,
+            "evidence": evidence_list_for(officer=officer, case_number=reference),
+            "evidence_reference": reference,
+            "may_upload_evidence": is_handler,
             "may_audit": case_allows(officer, CaseAction.AUDIT, case),
             "may_issue_party_code": bool(case.number)
             and (officer.has_role(Role.HEAD) or is_handler),

@@ -146,6 +146,9 @@ def _evidence_upload(request):
             upload.close()
     elif request.method == "GET":
         form.initial["collector"] = officer.pk
+        # From a case page's 为本案登记证据: the case is filled in.
+        if request.GET.get("case"):
+            form.initial["case_number"] = case_number_normalise(request.GET["case"])[:64]
     return render(request, "evidence/upload.html", {"form": form})
 
 

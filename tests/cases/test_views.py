@@ -219,3 +219,24 @@ def test_steps_that_cannot_be_taken_back_ask_for_confirmation_on_the_page(
     conclude = re.search(r'<form[^>]*>(?=\s*<input[^>]*>\s*<input[^>]*value="conclude")', page)
     assert conclude is not None and "data-confirm" not in conclude.group(0)
     assert "office/forms.js" in page
+
+
+def test_the_case_page_lists_its_evidence_and_uploads_for_it(client, staff, general_case):
+    """Evidence belongs to the case: listed on its page, and 为本案登记证据 fills in the case."""
+    from tests.cases.conftest import attach_record
+
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    general_case.refresh_from_db()
+    attach_record(staff, general_case)
+    client.force_login(staff.zhang.user)
+    page = client.get(reverse("cases:detail", args=[general_case.pk])).content.decode()
+    section = page.split('id="evidence"')[1].split("</section>")[0]
+    assert "（1 项；登记于" in section and "文字" in section
+    link = reverse("evidence:upload") + "?case="
+    assert link in section
+    upload = client.get(reverse("evidence:upload"), {"case": general_case.number}).content.decode()
+    assert f'value="{general_case.number}"' in upload
+    # The 负责人 (not a handler) sees the list but is not offered the upload.
+    client.force_login(staff.head.user)
+    head_page = client.get(reverse("cases:detail", args=[general_case.pk])).content.decode()
+    assert "为本案登记证据" not in head_page
