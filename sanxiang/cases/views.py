@@ -1,6 +1,7 @@
 """Office pages for cases: thin adapters over selectors (reads) and services (writes)."""
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +28,7 @@ from sanxiang.cases.models import (
     RemedyStepKind,
     ReviewFlag,
     ScheduleKind,
+    StepTaken,
 )
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
 from sanxiang.cases.services import (
@@ -265,7 +267,8 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
     selectors.case_page_prefetch(case)
     context = GuardContext(case=case, actor=officer, today=today, calendar=get_calendar())
     is_handler = officer.pk in context.handler_ids
-    options, review_steps = [], []
+    options: list[dict[str, Any]] = []
+    review_steps: list[str] = []
     for transition, refusal in definition.options(context):
         if transition.via == "review":
             # Recorded on the review pages with what each step needs; one link leads there.
@@ -277,6 +280,17 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
                 else ""
             )
             options.append({"transition": transition, "refusal": refusal, "sign_text": sign_text})
+    # The one primary button: the first step open now that moves the case on along its main line
+    # (not one that ends it early, such as 撤案 or 不予处罚); the others are plain buttons.
+    primary = next(
+        (
+            o for o in options
+            if o["refusal"] is None and definition.leads_on(o["transition"], case.state)
+        ),
+        None,
+    )  # fmt: skip
+    for option in options:
+        option["primary"] = option is primary
     # 法制审核 runs as a sub-process while the case is in its composite state; its steps are
     # taken on the review pages, so the case page links there.
     review_link = (
@@ -302,6 +316,9 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "active_key_id": key.key_id if (key := active_key(officer)) else "",
             "signatures": case.signatures.select_related("officer", "key").order_by("signed_at"),
             "state": definition.state_label(case),
+            "progress": definition.progress(
+                case.state, StepTaken.objects.filter(case=case).values_list("to_state", flat=True)
+            ),
             "procedure": definition,
             "options": options,
             "review_link": review_link,

@@ -358,3 +358,32 @@ def test_without_the_publishing_app_no_decision_that_must_be_published_is_made(s
     case.refresh_from_db()
     assert case.state == "on_site" and not case.number and case.decided_on is None
     assert not Publication.objects.filter(case_id=case.pk).exists()
+
+
+def test_every_state_is_in_exactly_one_stage_of_the_progress_bar():
+    for definition in PROCEDURES.values():
+        staged = [state for stage in definition.stages for state in stage.states]
+        assert sorted(staged) == sorted(definition.states), definition.code
+        for stage in definition.stages:
+            assert stage.exits <= stage.states
+
+
+def test_the_case_page_shows_where_the_case_is_and_offers_one_next_step(client, staff):
+    from django.urls import reverse
+
+    case = ready_case(staff)
+    client.force_login(staff.head.user)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    progress = page.split('id="progress"')[1].split("</ol>")[0]
+    assert '<li class="current" aria-current="step">案源登记' in progress
+    assert '<li class="todo">调查取证' in progress
+    # 立案 moves the case on; 不予立案 ends it: only the first is the primary button.
+    actions = page.split('id="actions"')[1].split("</section>")[0]
+    assert '<button type="submit">立案</button>' in actions
+    assert '<button type="submit" class="secondary">不予立案</button>' in actions
+    assert actions.count("下一步") == 1
+    case_transition(actor=staff.head, case_id=case.pk, action="register")
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    progress = page.split('id="progress"')[1].split("</ol>")[0]
+    assert '<li class="done">案源登记' in progress
+    assert '<li class="current" aria-current="step">调查取证' in progress

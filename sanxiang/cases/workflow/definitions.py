@@ -40,6 +40,7 @@ from sanxiang.cases.workflow.engine import (
     Activity,
     Guard,
     ProcedureDefinition,
+    Stage,
     Transition,
 )
 from sanxiang.cases.workflow.guards import (
@@ -351,6 +352,27 @@ GENERAL = ProcedureDefinition(
     activities=GENERAL_ACTIVITIES,
     documents=GENERAL_DOCUMENTS,
     composite=UNDER_REVIEW_COMPOSITE,
+    stages=(
+        Stage("案源登记", frozenset({_G.CLUE})),
+        Stage("调查取证", frozenset({_G.INVESTIGATING})),
+        Stage("调查终结", frozenset({_G.INVESTIGATED})),
+        Stage(
+            "告知与听证",
+            frozenset({_G.NOTIFIED, _G.HEARING_REQUESTED, _G.HEARING_NOTICED, _G.HEARD}),
+        ),
+        Stage("法制审核", frozenset({_G.UNDER_REVIEW, _G.DISCUSSED})),
+        Stage(
+            "决定",
+            frozenset({_G.DECIDED, _G.NOT_REGISTERED, _G.NO_PENALTY, _G.TRANSFERRED, _G.WITHDRAWN}),
+            exits=frozenset({_G.NOT_REGISTERED, _G.NO_PENALTY, _G.TRANSFERRED, _G.WITHDRAWN}),
+        ),
+        Stage(
+            "送达与执行",
+            frozenset({_G.SERVED, _G.DEMANDED, _G.COURT_APPLIED, _G.EXECUTED, _G.ENDED}),
+        ),
+        Stage("结案", frozenset({_G.CLOSED})),
+        Stage("归档", frozenset({_G.ARCHIVED})),
+    ),
     transitions=(
         Transition(
             "register",
@@ -606,6 +628,18 @@ SIMPLE = ProcedureDefinition(
     terminal=frozenset({SimpleState.ARCHIVED, SimpleState.CONVERTED}),
     activities=SIMPLE_ACTIVITIES,
     documents=SIMPLE_DOCUMENTS,
+    stages=(
+        Stage("现场处置", frozenset({_S.ON_SITE})),
+        Stage(
+            "当场决定与执行",
+            frozenset(
+                {_S.SERVED, _S.DEMANDED, _S.COURT_APPLIED, _S.EXECUTED, _S.ENDED, _S.CONVERTED}
+            ),
+            exits=frozenset({_S.CONVERTED}),
+        ),
+        Stage("结案", frozenset({_S.CLOSED})),
+        Stage("归档", frozenset({_S.ARCHIVED})),
+    ),
     transitions=(
         Transition(
             "decide_on_spot",
@@ -690,6 +724,19 @@ COERCIVE_MEASURE = ProcedureDefinition(
     activities=MEASURE_ACTIVITIES,
     documents=MEASURE_DOCUMENTS,
     composite=UNDER_REVIEW_COMPOSITE,
+    stages=(
+        Stage("拟实施", frozenset({_M.PROPOSED})),
+        Stage("法制审核", frozenset({_M.UNDER_REVIEW})),
+        Stage(
+            "批准",
+            frozenset({_M.APPROVED, _M.PENDING_APPROVAL, _M.DROPPED}),
+            exits=frozenset({_M.DROPPED}),
+        ),
+        Stage("查封扣押期间", frozenset({_M.IN_FORCE, _M.EXTENDED})),
+        Stage("处理", frozenset({_M.RELEASED, _M.CONFISCATED, _M.DESTROYED})),
+        Stage("结案", frozenset({_M.CLOSED})),
+        Stage("归档", frozenset({_M.ARCHIVED})),
+    ),
     transitions=(
         submit_review(
             frozenset({MeasureState.PROPOSED}),
@@ -849,6 +896,13 @@ INSPECTION = ProcedureDefinition(
     terminal=frozenset({InspectionState.ARCHIVED}),
     activities=INSPECTION_ACTIVITIES,
     documents=INSPECTION_DOCUMENTS,
+    stages=(
+        Stage("检查计划", frozenset({_I.PLANNED})),
+        Stage("现场检查", frozenset({_I.CHECKED})),
+        Stage("检查结果", frozenset({_I.NO_VIOLATION, _I.VIOLATION_FOUND})),
+        Stage("结案", frozenset({_I.CLOSED})),
+        Stage("归档", frozenset({_I.ARCHIVED})),
+    ),
     transitions=(
         Transition(
             "check",

@@ -228,6 +228,23 @@ def composite_of(state: str) -> str:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """One stage of a procedure as the case page's progress bar shows it (立案, 调查取证 …):
+    the states it spans, and among them the ``exits`` — states that end the case off the main
+    line (不予立案, 撤案, 不予处罚 …), so that no step into one is offered as *the* next step."""
+
+    label: str
+    states: frozenset[str]
+    exits: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Progress:
+    label: str
+    status: str  # "done", "current" or "todo"
+
+
+@dataclass(frozen=True)
 class ProcedureDefinition:
     """A procedure (程序) as states (an enum with labels), transitions, the activities open
     within its states, and the documents each state calls for."""
@@ -245,6 +262,8 @@ class ProcedureDefinition:
     composite: Mapping[str, str] = field(default_factory=dict)
     # The attribute of the moved row that stores its state.
     state_attr: str = "state"
+    # The main line as the progress bar shows it; every state in exactly one stage.
+    stages: tuple[Stage, ...] = ()
     states: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -259,6 +278,9 @@ class ProcedureDefinition:
             (f"{self.code}.{t.action}", t.source | {t.target}) for t in self.transitions
         ] + [(f"{self.code}.{a.name}", a.states) for a in self.activities]
         declared += [(f"{self.code}.{kind}", s) for kind, s in self.documents.items()]
+        stages = tuple(Stage(st.label, _values(st.states), _values(st.exits)) for st in self.stages)
+        object.__setattr__(self, "stages", stages)
+        declared += [(f"{self.code}.stage {st.label}", st.states | st.exits) for st in stages]
         declared.append((f"{self.code}.composite", frozenset(self.composite)))
         for state, code in self.composite.items():
             _composites[(str(self.code), state)] = code
@@ -274,6 +296,30 @@ class ProcedureDefinition:
 
     def activity(self, name: str) -> Activity | None:
         return next((a for a in self.activities if a.name == name), None)
+
+    def stage_index(self, state: str) -> int | None:
+        base = state.split(".", 1)[0]
+        return next((i for i, stage in enumerate(self.stages) if base in stage.states), None)
+
+    def progress(self, state: str, visited: Iterable[str]) -> list[Progress]:
+        """The stages, each done (the case went through one of its states), current, or to do."""
+        current = self.stage_index(state)
+        seen = {self.stage_index(s) for s in visited}
+        return [
+            Progress(
+                stage.label,
+                "current" if i == current else "done" if i in seen else "todo",
+            )
+            for i, stage in enumerate(self.stages)
+        ]
+
+    def leads_on(self, transition: Transition, state: str) -> bool:
+        """Whether ``transition`` moves the case on along its main line (to a later stage, and
+        not out of it): the step the case page offers first."""
+        here, there = self.stage_index(state), self.stage_index(transition.target)
+        if here is None or there is None or there <= here:
+            return False
+        return transition.target not in self.stages[there].exits
 
     def open_in(self, name: str) -> frozenset[str]:
         """The states in which activity ``name`` is open (none if the procedure lacks it)."""
