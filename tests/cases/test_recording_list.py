@@ -194,7 +194,7 @@ def test_the_reviewer_sees_each_listed_matter_of_the_case_and_whether_it_is_reco
 
     before = lines()
     assert [(c.point, c.ok) for c in before] == [("evidence", None), ("evidence", None)]
-    assert "音像记录事项“实施查封、扣押”：尚未进行；进行时须有全程音像记录（全程录像）" in [
+    assert "音像记录事项“实施查封、扣押”：未进行该环节；如进行，须有全程音像记录（全程录像）" in [
         c.text for c in before
     ]
     attach_full_video(staff, approved)
