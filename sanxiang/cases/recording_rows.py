@@ -205,5 +205,7 @@ def recording_checks(case: Case) -> list[RecordingCheck]:
         elif done:
             checks.append(RecordingCheck(matter.matter, False, f"须有{wanted}，本案尚无"))
         else:
-            checks.append(RecordingCheck(matter.matter, None, f"未进行该环节；如进行，须有{wanted}"))
+            checks.append(
+                RecordingCheck(matter.matter, None, f"未进行该环节；如进行，须有{wanted}")
+            )
     return checks
