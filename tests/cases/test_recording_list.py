@@ -27,6 +27,7 @@ from sanxiang.cases.workflow.engine import TransitionRefused
 from sanxiang.cases.workflow.guards import RecordingGuard
 from sanxiang.core.legal_rows import DataFileError
 from sanxiang.ledger.models import LedgerEntry
+from sanxiang.ledger.verify import verify_ledger
 from sanxiang.review.prechecks import prechecks
 from tests.cases.conftest import (
     attach_full_video,
@@ -288,3 +289,4 @@ def test_the_admin_adds_an_agencys_own_row_and_refuses_an_unknown_step_or_kind(
     assert [m.kinds for m in matters_for(agency.pk) if m.code == "seizure"] == ["video|full_video"]
     event = LedgerEntry.objects.get(object_type="cases.recordingmatter")
     assert event.action == "cases.recordingmatter.created"
+    assert verify_ledger().ok
