@@ -9,6 +9,8 @@ is data (``RecordingMatter``): the shipped list, replaced or extended by the age
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from sanxiang.cases.models import Case, RecordingMatter
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
 
@@ -24,9 +26,7 @@ def service_step(method: str) -> str:
 def matters_for(agency_id: int) -> list[RecordingMatter]:
     """The agency's list as it applies: the shipped rows, each replaced by the agency's row of
     the same code, plus the agency's own; only those listed (``is_active``), in order."""
-    rows = RecordingMatter.objects.filter(agency_id__isnull=True) | RecordingMatter.objects.filter(
-        agency_id=agency_id
-    )
+    rows = RecordingMatter.objects.filter(Q(agency__isnull=True) | Q(agency_id=agency_id))
     return matters_among(list(rows), agency_id)
 
 
