@@ -260,12 +260,37 @@ def _basis_ensure(actor, case) -> None:
     case_basis_set(actor=actor, case_id=case.pk, violated=[violated], penalty=[penalty])
 
 
+def _service_video(actor, case) -> None:
+    import io
+
+    from django.utils import timezone
+
+    from sanxiang.cases.models import Case
+    from sanxiang.cases.services import evidence_reference
+    from sanxiang.evidence.services import Upload, evidence_register
+    from sanxiang.evidence.storage import digest_stream
+
+    handle = io.BytesIO(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + b"serve" * 100)
+    evidence_register(
+        actor=actor,
+        upload=Upload(handle=handle, filename="送达录像.mp4", digests=digest_stream(handle)),
+        metadata={
+            "case_number": evidence_reference(Case.objects.get(pk=case.pk)),
+            "kind": "video", "collected_at": timezone.now(), "location": "当事人住所",
+            "collector": actor, "proves": "送达过程", "device": "执法记录仪 DSJ-001",
+        },
+    )  # fmt: skip
+
+
 def document_served(actor, case, kind: str, *, served_at: str = "", method: str = "直接送达"):
     """A 送达回证 recording that the latest ``kind`` reached the party today (or ``served_at``)."""
     from django.utils import timezone
 
     from sanxiang.cases.services import document_generate
 
+    if method in ("留置送达", "公告送达"):
+        # The shipped 音像记录事项清单 asks for a video of these services.
+        _service_video(actor, case)
     moment = served_at or timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     inputs = {"served_document": kind, "recipient": "当事人", "served_at": moment,
               "place": "当事人住所", "method": method}  # fmt: skip

@@ -28,6 +28,7 @@ from ninja.params import P, PathEx
 from ninja.renderers import JSONRenderer
 
 from sanxiang.api import schemas
+from sanxiang.cases.public import recording_lists_public
 from sanxiang.disclosure.public import (
     PublicRecord,
     leaf_content_sha256,
@@ -285,6 +286,8 @@ def officers(request: HttpRequest, filters: Query[schemas.OfficerQuery]) -> Stat
         items.append(
             {
                 "name": officer.name,
+                "gender": officer.get_gender_display(),
+                "post": officer.post,
                 "agency_id": officer.unit.agency_id,
                 "agency": officer.unit.agency.name,
                 "unit": officer.unit.name,
@@ -359,4 +362,34 @@ def review_catalogue(request: HttpRequest) -> list[dict[str, Any]]:
             ],
         }
         for catalogue in catalogues_public()
+    ]
+
+
+@api.get(
+    "/recording-list",
+    response=list[schemas.RecordingListOut],
+    url_name="recording-list",
+    summary="行政执法音像记录事项清单",
+    tags=["音像记录"],
+)
+@decorate_view(_cached(300))
+def recording_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """Each agency's list of matters recorded on audio or video, as the portal shows it."""
+    return [
+        {
+            "agency_id": found.agency_id,
+            "agency": found.agency,
+            "matters": [
+                {
+                    "position": m.position,
+                    "matter": m.matter,
+                    "manner": m.manner,
+                    "kinds": m.kinds,
+                    "step": m.step,
+                    "basis": m.basis,
+                }
+                for m in found.matters
+            ],
+        }
+        for found in recording_lists_public()
     ]

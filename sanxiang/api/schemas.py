@@ -138,6 +138,8 @@ class CertificateOut(Schema):
 
 class OfficerOut(Schema):
     name: str
+    gender: str = Field(description="性别")
+    post: str = Field(description="职务（未登记为空）")
     agency_id: int
     agency: str
     unit: str = Field(description="内设机构")
@@ -167,3 +169,18 @@ class CatalogueRuleOut(Schema):
 class CatalogueOut(Schema):
     agency: str
     rules: list[CatalogueRuleOut]
+
+
+class RecordingMatterOut(Schema):
+    position: int
+    matter: str = Field(description="事项")
+    manner: str = Field(description="记录方式：音像记录或全程音像记录")
+    kinds: str = Field(description="满足要求的记录形式")
+    step: str = Field(description="对应环节")
+    basis: str = Field(description="依据")
+
+
+class RecordingListOut(Schema):
+    agency_id: int
+    agency: str
+    matters: list[RecordingMatterOut]

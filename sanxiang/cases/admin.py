@@ -1,10 +1,12 @@
-"""Case master data in the admin: the numbering rules (机关代字) per agency and kind; and, to
-read only, the portal's 当事人查询 tries."""
+"""Case master data in the admin: the numbering rules (机关代字) per agency and kind, the
+音像记录事项清单; and, to read only, the portal's 当事人查询 tries."""
 
+from django import forms
 from django.contrib import admin, messages
 
-from sanxiang.cases.models import CaseRules, NumberingRule, PartyQueryAttempt
+from sanxiang.cases.models import CaseRules, NumberingRule, PartyQueryAttempt, RecordingMatter
 from sanxiang.cases.party_access import party_query_lockout_clear
+from sanxiang.cases.recording_rows import recordable_steps, row_problems
 from sanxiang.ledger.admin_support import LedgeredAdmin
 
 
@@ -17,6 +19,36 @@ class NumberingRuleAdmin(LedgeredAdmin):
 @admin.register(CaseRules)
 class CaseRulesAdmin(LedgeredAdmin):
     list_display = ("agency", "extension_days", "extensions_by_head")
+
+
+class RecordingMatterForm(forms.ModelForm):
+    """The step and the 记录形式 are checked as the loader checks the file's rows."""
+
+    class Meta:
+        model = RecordingMatter
+        fields = ("agency", "code", "position", "matter", "step", "kinds", "basis", "is_active")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        steps = "；".join(f"{key}（{label}）" for key, label in recordable_steps().items())
+        self.fields["step"].help_text = f"可填：{steps}。留空的事项只公示，系统内无对应步骤"
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        problems = row_problems(step=cleaned.get("step") or "", kinds=cleaned.get("kinds") or "")
+        if problems:
+            raise forms.ValidationError(problems)
+        return cleaned
+
+
+@admin.register(RecordingMatter)
+class RecordingMatterAdmin(LedgeredAdmin):
+    """An agency's own row with a default row's code replaces it for that agency (列入清单 off:
+    the matter is off its list); the default rows (no agency) apply to every agency."""
+
+    form = RecordingMatterForm
+    list_display = ("agency", "position", "matter", "step", "kinds", "is_active")
+    list_filter = ("agency", "is_active")
 
 
 @admin.register(PartyQueryAttempt)

@@ -24,6 +24,7 @@ from docxtpl import DocxTemplate, InlineImage
 
 from sanxiang.cases.document_inputs import INPUTS
 from sanxiang.cases.models import Case, PartyKind
+from sanxiang.cases.recording import recording_refusal, service_step
 from sanxiang.cases.statements import IN_WRITING, WAIVED, points, replies, replies_problem
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import in_states
@@ -197,6 +198,7 @@ def inputs_refusal(
             return f"本案尚未制作{label}，不能制作其送达回证"
         if values["served_at"][:10] < timezone.localdate(served.created_at).isoformat():
             return f"送达时间不能早于{label}的制作时间"
+        return recording_refusal(case, service_step(values["method"]))
     return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -712,3 +713,75 @@ class StepTaken(models.Model):
 
     def __str__(self) -> str:
         return f"case {self.case_id}: {self.action} by {self.actor}"
+
+
+# The 记录形式 an item of the 音像记录事项清单 may accept: the audio-visual ones.
+RECORDING_KINDS = ("audio", "video", "full_video")
+KIND_SEPARATOR = "|"
+
+
+class RecordingMatter(models.Model):
+    """One item of a 行政执法音像记录事项清单 (seed 004 二(三)1; 118号): a matter that must
+    be recorded on audio or video, the step of the procedure it belongs to, and the 记录形式
+    (``evidence.EvidenceKind``) that satisfy it.
+
+    Rows without an agency are the shipped list (``data/recording_matters.csv``), which every
+    agency follows; an agency's own row with the same ``code`` replaces it for that agency (with
+    ``is_active`` off, it takes the matter off that agency's list), and a row with a new code
+    adds a matter. ``cases.recording`` reads the rows; the step is checked against the
+    declarations by ``cases.recording_rows`` (the file's loader and the admin form).
+    """
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name="执法主体", help_text="留空为默认清单，适用于未另行设置该事项的执法主体",
+    )  # fmt: skip
+    code = models.CharField(
+        "代码", max_length=32, help_text="与默认清单中某项代码相同，即替换该项（本执法主体）"
+    )
+    position = models.PositiveSmallIntegerField("序号")
+    matter = models.CharField("事项", max_length=100)
+    step = models.CharField(
+        "对应环节", max_length=64, blank=True,
+        help_text="程序代码.步骤代码（如 coercive_measure.enforce），或 service:送达方式；"
+        "留空的事项只公示，系统内无对应步骤",
+    )  # fmt: skip
+    kinds = models.CharField(
+        "满足要求的记录形式", max_length=64,
+        help_text="audio（录音）、video（录像）、full_video（全程录像），多项以 | 分隔",
+    )  # fmt: skip
+    basis = models.CharField("依据", max_length=300)
+    is_active = models.BooleanField("列入清单", default=True)
+
+    class Meta:
+        verbose_name = "音像记录事项"
+        verbose_name_plural = "音像记录事项清单"
+        ordering = ["agency_id", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "code"], name="recording_matter_once_per_agency",
+                violation_error_message="本执法主体已有该代码的音像记录事项",
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(agency__isnull=True),
+                name="recording_matter_default_once",
+                violation_error_message="默认清单已有该代码的音像记录事项",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.agency or '默认清单'}：{self.matter}"
+
+    @property
+    def kind_list(self) -> list[str]:
+        return [k.strip() for k in self.kinds.split(KIND_SEPARATOR) if k.strip()]
+
+    def clean(self) -> None:
+        unknown = [k for k in self.kind_list if k not in RECORDING_KINDS]
+        if unknown or not self.kind_list:
+            raise ValidationError(
+                {
+                    "kinds": f"记录形式应为 {'、'.join(RECORDING_KINDS)} 中的一项或多项"
+                    f"（以 | 分隔），不是“{self.kinds}”"
+                }
+            )

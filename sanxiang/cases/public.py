@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from sanxiang.cases.documents import KINDS
-from sanxiang.cases.models import CaseDocument
+from sanxiang.cases.models import CaseDocument, RecordingMatter
 from sanxiang.cases.party_access import (
     GRANT,
     PartyCase,
@@ -20,6 +20,8 @@ from sanxiang.cases.party_access import (
     party_document_open,
     party_query_verify,
 )
+from sanxiang.cases.recording_rows import PublicMatter, matters_public
+from sanxiang.org.selectors import agency_list_public
 
 __all__ = [
     "GRANT",
@@ -31,6 +33,7 @@ __all__ = [
     "party_case_public",
     "party_document_public",
     "party_query_public",
+    "recording_lists_public",
 ]
 from sanxiang.ledger.models import LedgerEntry
 
@@ -138,3 +141,20 @@ def remedy_outcomes(agency_id: int, year: int) -> dict[str, int] | None:
         .count()
     )
     return counts
+
+
+@dataclass(frozen=True)
+class PublicRecordingList:
+    agency_id: int
+    agency: str
+    matters: list[PublicMatter]
+
+
+def recording_lists_public() -> list[PublicRecordingList]:
+    """行政执法音像记录事项清单 (事前公开): each agency's list as it applies (the shipped list
+    with the agency's own changes), by agency name."""
+    rows = list(RecordingMatter.objects.all())
+    return [
+        PublicRecordingList(agency.pk, agency.name, matters_public(agency.pk, rows))
+        for agency in agency_list_public().order_by("name")
+    ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sanxiang.disclosure.legal_rows import DataFileError, LoadReport, rows_sync, table_read
+from sanxiang.core.legal_rows import DataFileError, LoadReport, rows_sync, table_read
 from sanxiang.disclosure.models import AnnualFigureDefinition
 
 DEFINITIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "disclosure" / "annual_report.csv"

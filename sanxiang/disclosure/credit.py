@@ -22,7 +22,7 @@ from pathlib import Path
 from django.db import transaction
 
 from sanxiang.cases.models import PenaltyKind
-from sanxiang.disclosure.legal_rows import LoadReport, rows_sync, table_read
+from sanxiang.core.legal_rows import LoadReport, rows_sync, table_read
 from sanxiang.disclosure.models import CREDIT_SEVERITIES, CreditPeriodRule, CreditSeverityDefault
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "disclosure"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from sanxiang.disclosure.legal_rows import LoadReport, Table, rows_sync, table_read
+from sanxiang.core.legal_rows import LoadReport, Table, rows_sync, table_read
 from sanxiang.disclosure.models import (
     ActKind,
     PublicationPeriod,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("procedures/", views.procedures, name="procedures"),
     path("procedures/<str:code>.svg", views.procedure_svg, name="procedure-svg"),
     path("review-catalogue/", views.review_catalogue, name="review-catalogue"),
+    path("recording-list/", views.recording_list, name="recording-list"),
     path("lists/<str:kind>/", views.lists, name="lists"),
     path("decisions/", views.decisions, name="decisions"),
     path("decisions/<int:pk>/", views.decision, name="decision"),

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from sanxiang.cases.public import document_verification_public
+from sanxiang.cases.public import document_verification_public, recording_lists_public
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.flowchart import describe, main_line, render_svg
 from sanxiang.core.beijing import beijing_text
@@ -86,6 +86,11 @@ def procedures(request):
 def review_catalogue(request):
     """重大执法决定法制审核目录清单 (事前公开), as each agency's administrator maintains it."""
     return render(request, "portal/review_catalogue.html", {"catalogues": catalogues_public()})
+
+
+def recording_list(request):
+    """行政执法音像记录事项清单 (事前公开): what each agency records on audio or video."""
+    return render(request, "portal/recording_list.html", {"lists": recording_lists_public()})
 
 
 def procedure_svg(request, code):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from sanxiang.cases.documents import KINDS
 from sanxiang.cases.labels import case_event_label
 from sanxiang.cases.models import Case, CaseDocument
+from sanxiang.cases.recording_rows import recording_checks
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.identifiers import credit_code_problem
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
@@ -100,6 +101,11 @@ def prechecks(case: Case) -> list[Precheck]:
             else "系统中未登记任何证据",
         )
     )
+    # The agency's 音像记录事项清单: each listed matter that applies to this case.
+    checks += [
+        Precheck("evidence", c.ok, f"音像记录事项“{c.matter}”：{c.text}")
+        for c in recording_checks(case)
+    ]
     checks.append(Precheck("law", None, "请核对违法依据和处罚依据的条款"))
     checks.append(
         Precheck("discretion", None, "裁量基准模块尚未启用，请对照本机关裁量基准人工核对")

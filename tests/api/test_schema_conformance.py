@@ -75,7 +75,7 @@ def test_every_operation_conforms_to_the_schema(client, staff, articles, publish
         for result in schema.get_all_operations():
             assert isinstance(result, Ok), result  # the schema itself is valid
             operations.append(result.ok())
-        assert len(operations) == 5
+        assert len(operations) == 6
         for operation in operations:
             fixed = {"cursor": cursors[operation.path]} if operation.path in cursors else None
             check(operation.as_strategy(GenerationMode.POSITIVE, query=fixed))

@@ -18,7 +18,7 @@ from sanxiang.ledger.content import event_check_for
 from sanxiang.ledger.events import content_digest
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verify import verify_ledger
-from tests.cases.conftest import ready_case
+from tests.cases.conftest import attach_hearing_recording, ready_case
 from tests.conftest import prepare_step
 
 pytestmark = pytest.mark.dates
@@ -91,6 +91,7 @@ def heard(staff, general_case):
         step(staff.zhang, general_case, "request_hearing")
         step(staff.zhang, general_case, "notice_hearing")
     with time_machine.travel(date(2026, 6, 2), tick=False):
+        attach_hearing_recording(staff, general_case)
         return step(staff.head, general_case, "hold_hearing")
 
 

@@ -10,6 +10,7 @@ import time_machine
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_transition
 from sanxiang.cases.workflow.engine import TransitionRefused
+from tests.cases.conftest import attach_hearing_recording
 from tests.conftest import prepare_step
 
 pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
@@ -31,6 +32,7 @@ def notified(staff, general_case):
         step(staff.head, general_case, "register")
         step(staff.zhang, general_case, "conclude")
         case = step(staff.zhang, general_case, "notify")
+        attach_hearing_recording(staff, case)  # made at the hearing; the list asks for it
     assert case.step_due_on == date(2026, 5, 27)  # five working days: 21, 22, 25, 26, 27
     return case
 

@@ -16,6 +16,7 @@ from sanxiang.cases.models import Case, StepTaken
 from sanxiang.cases.services import case_transition
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.triggers import create_append_only, drop_append_only
+from tests.cases.conftest import attach_hearing_recording
 from tests.conftest import prepare_step
 
 pytestmark = pytest.mark.dates
@@ -40,6 +41,7 @@ def heard(staff, general_case):
         step(staff.zhang, general_case, "request_hearing")
         step(staff.zhang, general_case, "notice_hearing")
     with time_machine.travel(date(2026, 6, 2), tick=False):
+        attach_hearing_recording(staff, general_case)
         return step(staff.head, general_case, "hold_hearing")
 
 

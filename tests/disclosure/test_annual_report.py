@@ -139,6 +139,8 @@ def year_2025(staff, articles, settings, tmp_path):
         step(staff.zhang, general, "request_hearing")
         step(staff.zhang, general, "notice_hearing")
     with at(2025, 6, 19):
+        general.refresh_from_db()  # its number, for filing the 听证 recording
+        attach(staff, general, "audio", "听证录音.mp3", b"ID3\x04\x00\x00" + b"audio" * 40)
         step(staff.head, general, "hold_hearing")
         step(staff.head, general, "discuss")
         step(staff.head, general, "decide")

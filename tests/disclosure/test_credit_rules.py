@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from sanxiang.core.legal_rows import DataFileError
 from sanxiang.disclosure.credit import (
     PERIODS_FILE,
     SEVERITIES_FILE,
@@ -20,7 +21,6 @@ from sanxiang.disclosure.credit import (
     credit_term,
     severity_for,
 )
-from sanxiang.disclosure.legal_rows import DataFileError
 from sanxiang.disclosure.models import CreditPeriodRule, CreditSeverityDefault
 from sanxiang.ledger.models import LedgerEntry
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from sanxiang.core.legal_rows import DataFileError
 from sanxiang.disclosure import listings, services
-from sanxiang.disclosure.legal_rows import DataFileError
 from sanxiang.disclosure.models import PublicationPeriod, RepublicationPeriod
 from sanxiang.disclosure.periods import (
     REPUBLICATION_FILE,

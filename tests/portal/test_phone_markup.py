@@ -38,6 +38,7 @@ def test_every_table_cell_on_the_portal_names_its_column(client, staff, articles
         "portal:officers",
         "portal:procedures",
         "portal:review-catalogue",
+        "portal:recording-list",
         "portal:decisions",
         "portal:reports",
         "portal:ledger",

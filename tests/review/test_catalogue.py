@@ -15,7 +15,7 @@ from sanxiang.cases.services import case_transition
 from sanxiang.review.catalogue import CaseFacts, rule_matches
 from sanxiang.review.loading import DATA, review_defaults_load
 from sanxiang.review.models import CatalogueRule, RequiredMaterial
-from tests.cases.conftest import ready_case
+from tests.cases.conftest import attach_hearing_recording, ready_case
 from tests.conftest import prepare_step
 
 ROWS = list(csv.DictReader((DATA / "catalogue.csv").open(encoding="utf-8")))
@@ -38,6 +38,7 @@ def heard(staff, case):
         case_transition(actor=staff.zhang, case_id=case.pk, action="request_hearing")
         case_transition(actor=staff.zhang, case_id=case.pk, action="notice_hearing")
     with time_machine.travel(date(2026, 6, 2), tick=False):
+        attach_hearing_recording(staff, case)
         case_transition(actor=staff.head, case_id=case.pk, action="hold_hearing")
 
 

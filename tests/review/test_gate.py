@@ -17,7 +17,12 @@ from sanxiang.org.models import RoleAssignment
 from sanxiang.review.figures import figures_for
 from sanxiang.review.models import CatalogueRule, Determination
 from sanxiang.review.services import opinion_write, review_submit
-from tests.cases.conftest import attach_full_video, ready_case, set_basis
+from tests.cases.conftest import (
+    attach_full_video,
+    attach_hearing_recording,
+    ready_case,
+    set_basis,
+)
 from tests.conftest import prepare_step
 from tests.review.conftest import declared_all, registered_with_file
 from tests.review.test_review_flow import ALL_OK, submit
@@ -80,6 +85,7 @@ def test_a_heard_case_is_reviewed_after_the_hearing_and_then_decided(staff, gene
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="request_hearing")
         case_transition(actor=staff.zhang, case_id=general_case.pk, action="notice_hearing")
     with time_machine.travel(date(2026, 6, 2), tick=False):
+        attach_hearing_recording(staff, general_case)
         case_transition(actor=staff.head, case_id=general_case.pk, action="hold_hearing")
         # Only rule 6 (经过听证程序) brings this case into the catalogue, after the hearing.
         with pytest.raises(TransitionRefused, match="第6项 经过听证程序作出行政执法决定的"):

@@ -124,8 +124,8 @@ class StartClock:
     start: str = ""
 
     def describe(self) -> str:
-        since = f"自{_label(self.start)}" if self.start else ""
-        return f"起算{_label(self.field)}：{since}{self.deadline}"
+        since = f"（以{_label(self.start)}为准）" if self.start else ""
+        return f"起算{_label(self.field)}：{self.deadline}{since}"
 
 
 @dataclass(frozen=True)

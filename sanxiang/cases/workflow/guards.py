@@ -7,6 +7,7 @@ defaults, and are listed in docs/operations/cases.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sanxiang.cases.delivery import service_refusal
@@ -21,6 +22,7 @@ from sanxiang.cases.execution import (
 from sanxiang.cases.fines import ON_SPOT_LIMITS
 from sanxiang.cases.gate import review_gate
 from sanxiang.cases.models import Case, CaseRules
+from sanxiang.cases.recording import LIST_NAME, missing_recording
 from sanxiang.cases.statements import heavier_refusal, statement_refusal
 from sanxiang.cases.workflow.engine import Guard, GuardContext
 from sanxiang.cases.workflow.states import GeneralState
@@ -164,21 +166,6 @@ def _decision_in_time(context: GuardContext) -> str | None:
     return None
 
 
-def _full_video_attached(context: GuardContext) -> str | None:
-    case = context.case
-    if (
-        case.number
-        and EvidenceItem.objects.filter(
-            case_number=case.number, kind=EvidenceKind.FULL_VIDEO, agency_id=case.agency_id
-        ).exists()
-    ):
-        return None
-    return (
-        f"请先登记本案（{case.number or '未编号'}）的全程录像；查封、扣押、强制拆除等直接涉及"
-        "人身自由、生命健康、重大财产权益的现场执法活动应当全程音像记录"
-    )
-
-
 def _measure_not_expired(context: GuardContext) -> str | None:
     due = context.case.measure_due_on
     if due and context.today > due:
@@ -210,11 +197,30 @@ def _inspection_record_attached(context: GuardContext) -> str | None:
 INSPECTION_RECORD_ATTACHED = Guard(
     "inspection_record_attached", "行政处罚法第五十五条", _inspection_record_attached
 )
-FULL_VIDEO_ATTACHED = Guard(
-    "full_video_attached",
-    "国办发〔2018〕118号：执法全过程记录；行政强制法第十八条",
-    _full_video_attached,
-)
+
+
+@dataclass(frozen=True)
+class RecordingGuard(Guard):
+    """The 音像记录事项清单's guard on one step: ``step`` is the step's key
+    (``procedure.action``), which the list's rows name."""
+
+    step: str = ""
+
+
+def recorded(step: str) -> RecordingGuard:
+    """Refuses ``step`` while the agency's 音像记录事项清单 lists it and the case has no
+    recording of a kind that satisfies it; the refusal names the missing recording. Which steps
+    are listed, and what satisfies them, is data (``RecordingMatter``): an agency that takes a
+    matter off its list is no longer stopped."""
+
+    def check(context: GuardContext) -> str | None:
+        return missing_recording(context.case, step)
+
+    return RecordingGuard(
+        "recording_made", f"国办发〔2018〕118号；本机关{LIST_NAME}", check, step=step
+    )
+
+
 MEASURE_NOT_EXPIRED = Guard("measure_not_expired", "行政强制法第二十五条", _measure_not_expired)
 EMERGENCY_APPROVAL_IN_TIME = Guard(
     "emergency_approval_in_time", "行政强制法第十九条", _emergency_approval_in_time

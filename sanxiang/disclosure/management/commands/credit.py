@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sanxiang.core.legal_rows import DataFile, LoadReport, RowsLoadCommand
 from sanxiang.disclosure.credit import PERIODS_FILE, SEVERITIES_FILE, credit_rules_load
-from sanxiang.disclosure.legal_rows import DataFile, LoadReport, RowsLoadCommand
 
 
 class Command(RowsLoadCommand):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sanxiang.disclosure.legal_rows import DataFile, LoadReport, RowsLoadCommand
+from sanxiang.core.legal_rows import DataFile, LoadReport, RowsLoadCommand
 from sanxiang.disclosure.periods import (
     PUBLICATION_FILE,
     REPUBLICATION_FILE,

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sanxiang.core.legal_rows import report_lines
 from sanxiang.disclosure.annual import annual_figures
 from sanxiang.disclosure.annual_definitions import (
     DEFINITIONS_FILE,
@@ -18,7 +19,6 @@ from sanxiang.disclosure.annual_definitions import (
     annual_definitions_load,
 )
 from sanxiang.disclosure.annual_files import report_html, report_pdf, report_xlsx
-from sanxiang.disclosure.legal_rows import report_lines
 from sanxiang.errors import DomainError
 from sanxiang.ledger.services import sha256_hex
 from sanxiang.org.models import Agency

@@ -110,20 +110,24 @@ def rows_sync(
     *,
     identity: tuple[str, ...],
     replace: bool,
+    fixed: Mapping[str, Any] | None = None,
 ) -> LoadReport:
     """Make ``model``'s rows hold ``wanted`` (identity values -> field values), keeping edits
-    unless ``replace``. Runs in one transaction; loading the same data twice changes nothing."""
+    unless ``replace``. Runs in one transaction; loading the same data twice changes nothing.
+    ``fixed`` limits the rows compared to those with these field values (and gives them to the
+    rows added): e.g. ``{"agency": None}`` for a shipped default list beside agencies' own."""
     report = LoadReport()
+    fixed = dict(fixed or {})
     with transaction.atomic():
         existing = {
             tuple(getattr(r, f) for f in identity): r
-            for r in model._default_manager.select_for_update()
+            for r in model._default_manager.filter(**fixed).select_for_update()
         }
         for key, values in wanted.items():
             label = "/".join(str(k) for k in key)
             row = existing.get(key)
             if row is None:
-                row = model(**dict(zip(identity, key, strict=True)), **values)
+                row = model(**fixed, **dict(zip(identity, key, strict=True)), **values)
                 row.full_clean()
                 row.save()
                 _record(row, "created")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0022_document_rendered_from'),
+        ("cases", "0023_recording_matters"),
     ]
 
     operations = [
