@@ -269,10 +269,15 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
     is_handler = officer.pk in context.handler_ids
     options: list[dict[str, Any]] = []
     review_steps: list[str] = []
+    review_stopped = ""
     for transition, refusal in definition.options(context):
         if transition.via == "review":
-            # Recorded on the review pages with what each step needs; one link leads there.
-            review_steps.append(transition.action)
+            # Recorded on the review pages with what each step needs; one link leads there —
+            # unless a rule of the case itself stops the step, which the page then says.
+            if refusal is not None and not refusal.guard.startswith("review_"):
+                review_stopped = refusal.message
+            else:
+                review_steps.append(transition.action)
         else:
             sign_text = (
                 approval_text(case, transition.action, officer)
@@ -322,6 +327,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "procedure": definition,
             "options": options,
             "review_link": review_link,
+            "review_stopped": review_stopped,
             "may_assess": definition.open_to("assessment", case, officer),
             "penalty_kinds": PenaltyKind.choices,
             "review_flags": ReviewFlag.choices,

@@ -203,7 +203,7 @@ def test_no_penalty_in_the_catalogue_is_decided_only_after_review(staff, general
     assert finding.required
 
 
-def test_a_penalty_goes_to_review_only_after_the_notice(staff, general_case, defaults):
+def test_a_penalty_goes_to_review_only_after_the_notice(client, staff, general_case, defaults):
     registered_with_file(staff, general_case)
     Case.objects.filter(pk=general_case.pk).update(penalty_kinds=["fine"], fine_yuan=500)
     prepare_step(staff.zhang, general_case.pk, "conclude")
@@ -214,6 +214,11 @@ def test_a_penalty_goes_to_review_only_after_the_notice(staff, general_case, def
             confirmed=True,
         )  # fmt: skip
     assert Case.objects.get(pk=general_case.pk).state == "investigated"
+    # The case page says so instead of linking to a submission that would be refused.
+    client.force_login(staff.zhang.user)
+    page = client.get(reverse("cases:detail", args=[general_case.pk])).content.decode()
+    assert 'id="review-stopped"' in page and 'id="review-link"' not in page
+    assert "应当先事先告知并听取当事人的陈述、申辩" in page
 
 
 def test_the_case_page_refuses_a_decision_before_review(client, staff, notified_case):
