@@ -1,5 +1,6 @@
 """Office pages for cases: thin adapters over selectors (reads) and services (writes)."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from sanxiang.cases.documents import KINDS, document_refusal, is_available
 from sanxiang.cases.forms import BasisForm, CaseOpenForm, document_inputs_form
 from sanxiang.cases.labels import case_event_label
 from sanxiang.cases.models import (
+    Case,
     CaseDocument,
     ExecutionStepKind,
     PaymentChannel,
@@ -261,6 +263,44 @@ def _execution_context(case, officer, context: GuardContext) -> dict[str, object
     }
 
 
+@dataclass(frozen=True)
+class HandlerPicker:
+    """Who may handle the case (offered), and why each other officer of the agency may not."""
+
+    eligible: list[Officer]
+    excluded: list[tuple[Officer, str]]
+
+
+def _handler_picker(case: Case, today: date) -> HandlerPicker:
+    """The officers the 指定承办人 list offers: in post, not a 法制审核人员 (办、审分离), holding a
+    certificate valid today that covers the case's 执法类别 (行政处罚法第四十二条、第五十五条).
+    The others are listed with the reason, so nobody wonders where a colleague went."""
+    officers = (
+        Officer.objects.filter(unit__agency_id=case.agency_id, is_active=True)
+        .select_related("unit")
+        .prefetch_related("roles", "certificates__categories")
+        .order_by("unit__name", "name")
+    )
+    eligible: list[Officer] = []
+    excluded: list[tuple[Officer, str]] = []
+    for person in officers:
+        certificate = person.certificate_valid_on(today)
+        held = list(person.certificates.all())
+        if person.has_role(Role.REVIEWER):
+            excluded.append((person, "法制审核人员不得承办案件（办、审分离）"))
+        elif certificate is None and not held:
+            excluded.append((person, "无执法证"))
+        elif certificate is None:
+            last = max(held, key=lambda c: c.valid_until)
+            state = last.status_on(today).label
+            excluded.append((person, f"执法证{state}（有效期至 {last.valid_until:%Y-%m-%d}）"))
+        elif not any(c.pk == case.category_id for c in certificate.categories.all()):
+            excluded.append((person, f"执法证不含“{case.category.name}”类别"))
+        else:
+            eligible.append(person)
+    return HandlerPicker(eligible, excluded)
+
+
 def _render_detail(request, officer, case, *, bound=None, status=200):
     definition = PROCEDURES[case.procedure]
     today = timezone.localdate()
@@ -340,12 +380,9 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "documents": [
                 {"document": d, "label": KINDS[d.kind].label} for d in case.documents.all()
             ],
-            "colleagues": Officer.objects.filter(
-                unit__agency_id=case.agency_id, is_active=True, certificates__isnull=False
-            )
-            .select_related("unit")
-            .distinct()
-            .order_by("unit__name", "name"),
+            "picker": _handler_picker(case, today)
+            if definition.open_to("handlers", case, officer)
+            else None,
             "violated_articles": violated,
             "penalty_articles": penalty,
             "basis_form": BasisForm(initial={"violated": violated, "penalty": penalty})

@@ -44,3 +44,53 @@ def drop_append_only(schema_editor: Any, tables: tuple[str, ...]) -> None:
         else:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+
+
+def create_append_only_fill_once(schema_editor: Any, table: str, column: str) -> None:
+    """Like ``create_append_only``, except that ``column`` may be filled once: an UPDATE is let
+    through only when it sets ``column`` from '' to a value and leaves every other column as it
+    was (e.g. a document version's PDF digest, made after the version was recorded). Deleting,
+    changing anything else, or changing the value once set, is refused as before.
+
+    The columns are read from the table as it is when the migration runs.
+    """
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        others = [
+            c.name
+            for c in connection.introspection.get_table_description(cursor, table)
+            if c.name != column
+        ]
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        same = " AND ".join(f'NEW."{c}" IS OLD."{c}"' for c in others)
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"WHEN NOT (OLD.\"{column}\" = '' AND NEW.\"{column}\" <> '' AND {same}) "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END"
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: DELETE refused'); END"
+        )
+    elif vendor == "postgresql":
+        same = " AND ".join(f'NEW."{c}" IS NOT DISTINCT FROM OLD."{c}"' for c in others)
+        schema_editor.execute(_FUNCTION, params=None)
+        schema_editor.execute(
+            f"CREATE OR REPLACE FUNCTION {table}_fill_once() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ "
+            f"BEGIN IF TG_OP = 'UPDATE' AND OLD.\"{column}\" = '' AND NEW.\"{column}\" <> '' "
+            f"AND {same} THEN RETURN NEW; END IF; "
+            "RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$",
+            params=None,
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_fill_once()"
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION sanxiang_append_only()"
+        )
+    else:
+        raise RuntimeError(f"no append-only triggers for database {vendor!r}")

@@ -185,7 +185,6 @@ def _served_on_file(case, kind, officer):
             case=case, kind=document_kind, version=1, docx_sha256="0" * 64,
             verification_code=f"t{document_kind[:6]}{case.pk}", fields=fields, created_by=officer,
         )  # fmt: skip
-    CaseDocument.objects.filter(case=case).update(created_at=timezone.now() - timedelta(days=3))
 
 
 def _expected_fields(transition, case, today, calendar):

@@ -229,3 +229,27 @@ def test_typed_text_reaches_the_document_as_written(staff, general_case):
     with open_blob(blob_name(document.pdf_sha256)) as handle:
         text = "".join(pdf_text(handle.read()).split())
     assert "当事人称罚款<5000元&没收</w:t></w:r><w:r><w:t>注入" in text
+
+
+def test_a_version_stays_append_only_but_its_pdf_is_filled_once(staff, decided_on_spot):
+    """Versions are never overwritten (triggers, on both databases); only the PDF digest, made
+    after the version was recorded, may be filled in, once."""
+    from django.db import DatabaseError, transaction
+
+    from sanxiang.cases.pdf import document_pdf_ensure
+
+    document = document_generate(
+        actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
+    )
+    rows = CaseDocument.objects.filter(pk=document.pk)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        rows.update(verification_code="forged")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        rows.update(pdf_sha256="a" * 64, fields={"forged": True})
+    with pytest.raises(DatabaseError), transaction.atomic():
+        rows.delete()
+    made = document_pdf_ensure(document.pk)
+    assert made.pdf_sha256
+    with pytest.raises(DatabaseError), transaction.atomic():
+        rows.update(pdf_sha256="b" * 64)
+    assert rows.get().pdf_sha256 == made.pdf_sha256
