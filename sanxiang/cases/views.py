@@ -30,7 +30,6 @@ from sanxiang.cases.models import (
     RemedyStepKind,
     ReviewFlag,
     ScheduleKind,
-    StepTaken,
 )
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
 from sanxiang.cases.services import (
@@ -165,6 +164,16 @@ def _timeline(case, definition) -> list[dict[str, object]]:
             {"entry": entry, "label": case_event_label(action, definition), "who": who or "系统"}
         )
     return rows
+
+
+def _visited(definition, timeline: list[dict[str, Any]]) -> set[str]:
+    """The states the case has been in, read from its steps in the timeline already loaded."""
+    targets = {t.action: t.target for t in definition.transitions}
+    return {definition.initial} | {
+        targets[action]
+        for row in timeline
+        if (action := row["entry"].action.removeprefix("cases.case.")) in targets
+    }
 
 
 def _latest(case, kind: str) -> CaseDocument | None:
@@ -349,6 +358,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
     violated = list(case.violated_articles.all())
     penalty = list(case.penalty_articles.all())
     party_code = party_code_current(case.pk)
+    timeline = _timeline(case, definition)
     # The case's evidence is filed under its number, or before 立案 under a provisional one.
     reference = evidence_reference(case)
     return render(
@@ -361,9 +371,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "active_key_id": key.key_id if (key := active_key(officer)) else "",
             "signatures": case.signatures.select_related("officer", "key").order_by("signed_at"),
             "state": definition.state_label(case),
-            "progress": definition.progress(
-                case.state, StepTaken.objects.filter(case=case).values_list("to_state", flat=True)
-            ),
+            "progress": definition.progress(case.state, _visited(definition, timeline)),
             "procedure": definition,
             "options": options,
             "review_link": review_link,
@@ -376,7 +384,7 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
             "execution": _execution_context(case, officer, context),
             "parties": case.parties.all(),
             "handlers": context.handlers,
-            "timeline": _timeline(case, definition),
+            "timeline": timeline,
             "documents": [
                 {"document": d, "label": KINDS[d.kind].label} for d in case.documents.all()
             ],

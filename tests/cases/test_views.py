@@ -11,6 +11,7 @@ from django.urls import reverse
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_transition
 from tests.cases.conftest import PERSON_ID
+from tests.conftest import prepare_step
 
 
 @pytest.fixture(autouse=True)
@@ -240,3 +241,36 @@ def test_the_case_page_lists_its_evidence_and_uploads_for_it(client, staff, gene
     client.force_login(staff.head.user)
     head_page = client.get(reverse("cases:detail", args=[general_case.pk])).content.decode()
     assert "为本案登记证据" not in head_page
+
+
+def test_the_handler_picker_offers_who_may_handle_and_says_why_not_the_others(
+    client, staff, general_case
+):
+    from sanxiang.org.models import EnforcementCategory
+    from tests.conftest import make_officer
+
+    unit = staff.zhang.unit
+    expired = make_officer(
+        unit=unit, name="钱过期", number="99010012077",
+        valid_from=date(2020, 1, 1), valid_until=date(2021, 12, 31),
+    )  # fmt: skip
+    other = EnforcementCategory.objects.exclude(name="城市管理").first()
+    assert other is not None
+    elsewhere = make_officer(unit=unit, name="孙他类", number="99010012078", category=other.name)
+    make_officer(unit=unit, name="无证人", number=None)
+    client.force_login(staff.zhang.user)
+    page = client.get(reverse("cases:detail", args=[general_case.pk])).content.decode()
+    select = page.split('name="handlers"')[1].split("</select>")[0]
+    assert "张伟" in select and "李娜" in select
+    assert all(name not in select for name in ("周婷", "钱过期", "孙他类", "无证人"))
+    excluded = page.split('id="handlers-excluded"')[1].split("</details>")[0]
+    assert "周婷" in excluded and "法制审核人员不得承办案件" in excluded
+    assert f"{expired.name}（{unit.name}）：执法证已过期（有效期至 2021-12-31）" in excluded
+    assert f"{elsewhere.name}（{unit.name}）：执法证不含“城市管理”类别" in excluded
+    assert "无证人" in excluded and "无执法证" in excluded
+    # After 调查终结 the handlers are fixed: no picker is shown.
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    prepare_step(staff.zhang, general_case.pk, "conclude")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    page = client.get(reverse("cases:detail", args=[general_case.pk])).content.decode()
+    assert 'name="handlers"' not in page
