@@ -1,0 +1,504 @@
+"""Sealing a case's 电子案卷 (归档) and handing it out.
+
+``archive_seal`` is what the 归档 step's ``SealArchive`` effect does, inside the step's
+transaction once the case is saved: it signs a fresh tree head of the agency's log, gathers
+everything recorded about the case (documents, evidence, 法制审核, signatures, the case's ledger
+events with their inclusion proofs into that head), writes one deterministic zip
+(``package.py``), stores it beside the documents (content-addressed), and records the package's
+SHA-256 as ``archive.package.sealed``. If any of it fails, the step rolls back: no case is 归档
+without its package.
+
+Evidence files are included up to ``SANXIANG_ARCHIVE_BLOB_CAP_MB`` (default 50 MiB) each. A
+longer 全程录像 runs to gigabytes: copying it into the package inside the step's transaction
+would keep the case locked for minutes and store the video twice. Its metadata — with the
+file's SHA-256, pinned by its ledger event and proven in the package — is always included, and
+the file stays in the content-addressed store under that SHA-256, so any copy of it can be
+checked against the package.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO, Any
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sanxiang.archive.events import package_downloaded, package_sealed
+from sanxiang.archive.models import CaseArchive, PackageAccess, Retention, RetentionPeriod
+from sanxiang.archive.package import FORMAT, Entry, json_bytes, package_write
+from sanxiang.cases.access import CaseAction
+from sanxiang.cases.documents import KINDS
+from sanxiang.cases.labels import case_event_label, procedure_label
+from sanxiang.cases.models import ApprovalSignature, Case, CaseDocument
+from sanxiang.cases.selectors import case_get_for
+from sanxiang.cases.services import evidence_reference
+from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.core.beijing import beijing
+from sanxiang.core.identifiers import case_number_normalise
+from sanxiang.disclosure.models import Publication
+from sanxiang.errors import DomainError
+from sanxiang.evidence.events import metadata_fields
+from sanxiang.evidence.models import EvidenceItem
+from sanxiang.evidence.storage import CHUNK, blob_name, digest_stream, open_blob, store_blob
+from sanxiang.ledger.models import LedgerEntry, TreeHead
+from sanxiang.ledger.selectors import inclusion_proof, log_for
+from sanxiang.ledger.services import SYSTEM, tree_head_sign
+from sanxiang.org.models import Officer
+from sanxiang.review.models import (
+    CommitteeMeeting,
+    Determination,
+    Review,
+    ReviewDocument,
+)
+
+logger = logging.getLogger(__name__)
+
+MIB = 1024 * 1024
+DEFAULT_BLOB_CAP_MB = 50
+# The states from which a case may be archived or counts as archived (行政处罚法第四十七条).
+ARCHIVABLE = ("closed", "archived")
+
+
+class ArchiveRefused(DomainError):
+    """An archive request the law or the case's state does not allow (Chinese message)."""
+
+
+def blob_cap() -> int:
+    """The largest evidence file copied into a package, in bytes."""
+    return int(os.environ.get("SANXIANG_ARCHIVE_BLOB_CAP_MB", str(DEFAULT_BLOB_CAP_MB))) * MIB
+
+
+def retention_for(case: Case) -> RetentionPeriod:
+    """The 保管期限 row of the case's kind (loaded from data/archive/retention.csv)."""
+    row = RetentionPeriod.objects.filter(procedure=case.procedure).first()
+    if row is None:
+        raise ArchiveRefused(
+            f"尚未设置“{procedure_label(case.procedure)}”案卷的保管期限，不能归档；请系统管理员在"
+            "管理后台“电子案卷保管期限”中设置（或运行 sanxiang archive retention-load）。",
+            log_message=f"no retention period for {case.procedure}",
+        )
+    return row
+
+
+# --- what goes into the package --------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return beijing(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    return value
+
+
+def _row(obj: models.Model, *, without: Iterable[str] = ()) -> dict[str, Any]:
+    skip = set(without)
+    return {
+        f.attname: _plain(getattr(obj, f.attname))
+        for f in obj._meta.concrete_fields
+        if f.attname not in skip
+    }
+
+
+def _names(ids: Iterable[int | None]) -> dict[int, str]:
+    return dict(Officer.objects.filter(pk__in={i for i in ids if i}).values_list("pk", "name"))
+
+
+def _case_json(case: Case) -> dict[str, Any]:
+    return {
+        **_row(case),
+        "procedure_label": procedure_label(case.procedure),
+        "state_label": _state_label(case),
+        "agency_name": case.agency.name,
+        "unit_name": case.unit.name,
+        "parties": [_row(p, without=("case_id",)) for p in case.parties.order_by("pk")],
+        "handlers": [
+            {"id": o.pk, "name": o.name, "post": o.post} for o in case.handlers.order_by("pk")
+        ],
+        "violated_articles": [str(a) for a in case.violated_articles.order_by("pk")],
+        "penalty_articles": [str(a) for a in case.penalty_articles.order_by("pk")],
+    }
+
+
+def _blob_opener(sha256: str) -> Any:
+    return lambda: open_blob(blob_name(sha256))
+
+
+def _documents(case: Case) -> tuple[list[Entry], list[dict[str, Any]]]:
+    entries, index = [], []
+    documents = list(CaseDocument.objects.filter(case=case).order_by("kind", "version", "pk"))
+    names = _names(d.created_by_id for d in documents)
+    for document in documents:
+        stem = f"documents/{document.kind}-v{document.version}-{document.pk}"
+        kind = KINDS.get(document.kind)
+        index.append(
+            {
+                "id": document.pk,
+                "kind": document.kind,
+                "label": kind.label if kind else document.kind,
+                "version": document.version,
+                "verification_code": document.verification_code,
+                "fields": document.fields,
+                "created_by": names.get(document.created_by_id, ""),
+                "created_at": _plain(document.created_at),
+                "docx_sha256": document.docx_sha256,
+                "pdf_sha256": document.pdf_sha256,
+                "docx_file": f"{stem}.docx",
+                "pdf_file": f"{stem}.pdf",
+            }
+        )
+        entries.append(Entry(f"{stem}.docx", opener=_blob_opener(document.docx_sha256)))
+        entries.append(Entry(f"{stem}.pdf", opener=_blob_opener(document.pdf_sha256)))
+    entries.append(Entry("documents/index.json", json_bytes(index)))
+    return entries, index
+
+
+def _evidence(case: Case) -> tuple[list[Entry], list[EvidenceItem]]:
+    # Filed under the case's number, or under its provisional reference before it had one.
+    references = {evidence_reference(case), f"未编号案件-{case.pk}"}
+    items = list(
+        EvidenceItem.objects.filter(case_number__in=references, agency_id=case.agency_id)
+        .select_related("blob", "collector", "target")
+        .order_by("record_id", "version")
+    )
+    cap, entries, records, included = blob_cap(), [], [], set()
+    for item in items:
+        blob = item.blob
+        path = f"evidence/files/{blob.sha256}" if blob.size <= cap else ""
+        if path and blob.sha256 not in included:
+            included.add(blob.sha256)
+            entries.append(Entry(path, opener=_blob_opener(blob.sha256), compress=False))
+        records.append(
+            {
+                "ledger_fields": metadata_fields(item),
+                "original_filename": item.original_filename,
+                "kind_label": item.get_kind_display(),
+                "collector_name": item.collector.name,
+                "target_name": item.target.name if item.target else None,
+                "correction_reason": item.correction_reason,
+                "sha256": blob.sha256,
+                "sm3": blob.sm3,
+                "size": blob.size,
+                "content_type": blob.content_type,
+                "file": path,
+                "not_included_reason": ""
+                if path
+                else f"超过随包附带上限（{cap // MIB} MiB），原文件按 SHA-256 保存在存储中",
+            }
+        )
+    entries.append(Entry("evidence/records.json", json_bytes(records)))
+    return entries, items
+
+
+def _review(case: Case) -> tuple[list[Entry], list[Review]]:
+    reviews = list(Review.objects.filter(case=case).order_by("pk"))
+    data = []
+    for review in reviews:
+        rounds = []
+        for round_ in review.rounds.order_by("number"):
+            item: dict[str, Any] = {**_row(round_), "opinion": None, "answer": None}
+            opinion = getattr(round_, "opinion", None)
+            if opinion is not None:
+                item["opinion"] = {
+                    **_row(opinion),
+                    "points": [_row(p) for p in opinion.points.order_by("pk")],
+                }
+            answer = getattr(round_, "answer", None)
+            if answer is not None:
+                item["answer"] = _row(answer)
+            rounds.append(item)
+        meetings = [
+            {**_row(m), "participants": [_row(p) for p in m.participants.order_by("pk")]}
+            for m in CommitteeMeeting.objects.filter(review=review).order_by("held_on", "pk")
+        ]
+        data.append({**_row(review), "rounds": rounds, "committee_meetings": meetings})
+    determinations = [_row(d) for d in Determination.objects.filter(case=case).order_by("pk")]
+    entries = [
+        Entry(
+            "review/reviews.json", json_bytes({"reviews": data, "determinations": determinations})
+        )
+    ]
+    for document in ReviewDocument.objects.filter(review__in=reviews).order_by("pk"):
+        stem = f"review/documents/{document.kind}-{document.pk}"
+        entries.append(Entry(f"{stem}.docx", opener=_blob_opener(document.docx_sha256)))
+        entries.append(Entry(f"{stem}.pdf", opener=_blob_opener(document.pdf_sha256)))
+    return entries, reviews
+
+
+def _signatures(case: Case) -> tuple[Entry, list[ApprovalSignature]]:
+    signatures = list(
+        ApprovalSignature.objects.filter(case=case).select_related("officer", "key").order_by("pk")
+    )
+    rows = [
+        {
+            **_row(s),
+            "officer_name": s.officer.name,
+            "algorithm": s.key.algorithm,
+            "public_key": s.key.public_key,
+            "key_id": s.key.key_id,
+        }
+        for s in signatures
+    ]
+    return Entry("signatures.json", json_bytes(rows)), signatures
+
+
+def _ledger(
+    case: Case,
+    head: TreeHead,
+    objects: dict[str, list[Any]],
+) -> tuple[list[Entry], int]:
+    """The case's events in the agency's log up to the signed head, with their proofs."""
+    query = Q(pk__in=[])
+    for object_type, ids in objects.items():
+        if ids:
+            query |= Q(object_type=object_type, object_id__in=[str(i) for i in ids])
+    entries = list(
+        LedgerEntry.objects.filter(query, log_id=head.log_id, index__lt=head.size).order_by("index")
+    )
+    lines, proofs, timeline = [], {}, []
+    user_ids = {int(e.actor[5:]) for e in entries if e.actor.startswith("user:")}
+    names = dict(Officer.objects.filter(user_id__in=user_ids).values_list("user_id", "name"))
+    definition = PROCEDURES[case.procedure]
+    for entry in entries:
+        lines.append(json_line({"index": entry.index, "leaf": entry.leaf}))
+        path = inclusion_proof(index=entry.index, size=head.size, log=head.log)
+        proofs[str(entry.index)] = [base64.b64encode(node).decode() for node in path]
+        who = names.get(int(entry.actor[5:])) if entry.actor.startswith("user:") else None
+        label = (
+            case_event_label(entry.action, definition)
+            if entry.object_type == "cases.case"
+            else entry.action
+        )
+        leaf_time = entry.leaf.split('"time":"', 1)[1].split('"', 1)[0]
+        timeline.append(
+            {
+                "index": entry.index,
+                "time": leaf_time,
+                "time_beijing": beijing(entry.recorded_at).strftime("%Y-%m-%d %H:%M:%S"),
+                "action": entry.action,
+                "label": label,
+                "object": f"{entry.object_type}:{entry.object_id}",
+                "actor": entry.actor,
+                "actor_name": who
+                or ("当事人（凭查询码）" if entry.actor.startswith("party:") else "系统"),
+            }
+        )
+    key = head.key
+    return [
+        Entry("ledger/entries.jsonl", "".join(lines).encode()),
+        Entry("ledger/proofs.json", json_bytes({"tree_size": head.size, "proofs": proofs})),
+        Entry(
+            "ledger/tree-head.json",
+            json_bytes(
+                {
+                    "payload": head.payload,
+                    "signature": head.signature,
+                    "algorithm": key.algorithm,
+                    "key_id": key.key_id,
+                    "public_key_pem": key.public_key_pem,
+                }
+            ),
+        ),
+        Entry("timeline.json", json_bytes(timeline)),
+    ], len(entries)
+
+
+def json_line(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+README = """电子案卷归档包
+
+本文件是案件 {number}（{title}）归档时生成的电子案卷，包含：全部文书及其各版本（Word 与 PDF）、
+证据记录的全部版本元数据（含文件 SHA-256，{cap} MiB 以内的文件随包附带）、法制审核的各轮意见、
+答复与审核委员会会议纪要、负责人电子签名、本案全过程记录（时间线）及每条记录在本执法主体日志
+签名树头中的包含证明。manifest.json 列出每个文件的 SHA-256；保管期限：{retention}。
+
+核验（无需数据库、无需联网）：
+    sanxiang archive verify 本文件.zip --key 执法主体公钥.pem
+公钥请从公示平台“签名公钥”页面另行取得：包内附带的公钥只能证明签名者持有该密钥。
+本包的 SHA-256 已作为“归档”事件记入全过程记录，可与公示平台上的记录核对。
+"""
+
+
+def _package(case: Case, head: TreeHead, retention: RetentionPeriod, handle: IO[bytes]) -> int:
+    document_entries, documents = _documents(case)
+    evidence_entries, items = _evidence(case)
+    review_entries, reviews = _review(case)
+    signatures_entry, signatures = _signatures(case)
+    publication = Publication.objects.filter(case=case).values_list("pk", flat=True).first()
+    objects: dict[str, list[Any]] = {
+        "cases.case": [case.pk],
+        "cases.casedocument": [d["id"] for d in documents],
+        "cases.approvalsignature": [s.pk for s in signatures],
+        "evidence.evidenceitem": [i.pk for i in items],
+        "review.review": [r.pk for r in reviews],
+        "review.reviewdocument": list(
+            ReviewDocument.objects.filter(review__in=reviews).values_list("pk", flat=True)
+        ),
+        "disclosure.publication": [publication] if publication else [],
+    }
+    ledger_entries, events = _ledger(case, head, objects)
+    cap = blob_cap()
+    manifest = {
+        "format": FORMAT,
+        "case": {"id": case.pk, "number": case.number, "title": case.title},
+        "agency": {"id": case.agency_id, "name": case.agency.name},
+        "log": head.log.key if head.log else "",
+        "tree_head": {"size": head.size, "root": head.root},
+        "retention": {
+            "code": retention.retention,
+            "label": Retention(retention.retention).label,
+            "basis": retention.basis,
+        },
+        "sealed_at": _plain(timezone.now()),
+        "evidence_file_cap_bytes": cap,
+        "counts": {
+            "documents": len(documents),
+            "evidence_versions": len(items),
+            "reviews": len(reviews),
+            "signatures": len(signatures),
+            "ledger_events": events,
+        },
+    }
+    readme = README.format(
+        number=case.number or "（无编号）",
+        title=case.title,
+        cap=cap // MIB,
+        retention=Retention(retention.retention).label,
+    )
+    entries = [
+        Entry("说明.txt", readme.encode()),
+        Entry("case.json", json_bytes(_case_json(case))),
+        *document_entries,
+        *evidence_entries,
+        *review_entries,
+        signatures_entry,
+        *ledger_entries,
+    ]
+    return package_write(handle, entries, manifest)
+
+
+# --- services ---------------------------------------------------------------------------------
+
+
+def archive_seal(*, case: Case, actor: Officer | None) -> CaseArchive:
+    """Build, store and record the case's package (the 归档 step's ``SealArchive`` effect; also
+    ``sanxiang archive build`` for a case archived before packages existed, ``actor`` None).
+
+    Runs inside the caller's transaction; the case is already saved in its archived state.
+    """
+    if CaseArchive.objects.filter(case=case).exists():
+        raise ArchiveRefused(
+            "本案已生成电子案卷归档包，不能重复归档。",
+            log_message=f"case {case.pk} already has a package",
+        )
+    retention = retention_for(case)
+    with transaction.atomic():
+        # A fresh head of the agency's log covers every event of the case so far.
+        head = tree_head_sign(log=log_for(agency_id=case.agency_id))
+        with tempfile.TemporaryFile() as handle:
+            count = _package(case, head, retention, handle)
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(0)
+            sha256 = digest_stream(handle).sha256
+            store_blob(handle, sha256)
+        archive = CaseArchive.objects.create(
+            case=case,
+            agency_id=case.agency_id,
+            package_sha256=sha256,
+            size=size,
+            file_count=count,
+            tree_head_id=head.pk,
+            tree_size=head.size,
+            retention=retention.retention,
+            retention_basis=retention.basis,
+            sealed_by=actor,
+            sealed_at=timezone.now(),
+        )
+        package_sealed(archive, actor.ledger_actor if actor else SYSTEM)
+    logger.info(
+        "case %s sealed: package %s, %d files, %d bytes, tree size %d",
+        case.pk, sha256, count, size, head.size,
+    )  # fmt: skip
+    return archive
+
+
+def _refuse_open_case(case: Case) -> None:
+    if case.state not in ARCHIVABLE:
+        state = case.state
+        raise ArchiveRefused(
+            f"案件 {case.number or case.pk} 尚未结案（当前：{_state_label(case)}），不能归档。"
+            "行政处罚法第四十七条：对行政处罚的启动、调查取证、审核、决定、送达、执行等进行"
+            "全过程记录，归档保存——归档在执行完毕并结案之后进行。",
+            log_message=f"case {case.pk} in {state}: not closed, no archive",
+        )
+
+
+def _state_label(case: Case) -> str:
+    definition = PROCEDURES[case.procedure]
+    for state in definition.state_enum:
+        if state.value == case.state:
+            return str(state.label)
+    return case.state
+
+
+def archive_build(*, case_number: str) -> CaseArchive:
+    """``sanxiang archive build``: the package of an archived case — the one sealed by its 归档
+    step, or, for a case archived before packages existed, one sealed now (by the system).
+
+    A case not yet closed is refused (行政处罚法第四十七条), and so is a closed case: its 归档
+    is a step its handler takes on the case page, which seals the package itself.
+    """
+    number = case_number_normalise(case_number)
+    case = Case.objects.select_related("agency", "unit").filter(number=number).first()
+    if case is None:
+        raise ArchiveRefused(f"没有编号为 {number} 的案件。", log_message=f"no case {number!r}")
+    _refuse_open_case(case)
+    existing = CaseArchive.objects.filter(case=case).first()
+    if existing is not None:
+        return existing
+    if case.state != "archived":
+        raise ArchiveRefused(
+            f"案件 {number} 已结案但尚未归档：归档由承办人员在案件页面办理“归档”步骤，"
+            "该步骤同时生成归档包（行政处罚法第四十七条）。",
+            log_message=f"case {case.pk} closed, not archived",
+        )
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("agency", "unit").get(pk=case.pk)
+        return archive_seal(case=case, actor=None)
+
+
+def package_bytes(archive: CaseArchive) -> Iterable[bytes]:
+    """The stored package, in chunks."""
+    with open_blob(blob_name(archive.package_sha256)) as handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
+
+
+def package_open(*, actor: Officer, case_id: object) -> tuple[CaseArchive, bytes]:
+    """The case's package for ``actor`` if he may view the case (the access gate), after
+    recording the download (an access row and a ledger event)."""
+    case = case_get_for(actor, case_id, CaseAction.VIEW)  # CaseNotFound out of scope
+    archive = CaseArchive.objects.filter(case=case).first()
+    if archive is None:
+        raise ArchiveRefused(
+            "本案尚未生成电子案卷归档包。", log_message=f"case {case.pk}: no package"
+        )
+    with transaction.atomic():
+        PackageAccess.objects.create(archive=archive, officer=actor, actor=actor.ledger_actor)
+        package_downloaded(archive, actor.ledger_actor)
+    return archive, b"".join(package_bytes(archive))
