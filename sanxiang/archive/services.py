@@ -19,13 +19,14 @@ checked against the package.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import IO, Any
 
 from django.db import models, transaction
@@ -48,7 +49,7 @@ from sanxiang.disclosure.models import Publication
 from sanxiang.errors import DomainError
 from sanxiang.evidence.events import metadata_fields
 from sanxiang.evidence.models import EvidenceItem
-from sanxiang.evidence.storage import CHUNK, blob_name, digest_stream, open_blob, store_blob
+from sanxiang.evidence.storage import CHUNK, blob_name, open_blob, scratch_file, store_scratch
 from sanxiang.ledger.models import LedgerEntry, TreeHead
 from sanxiang.ledger.selectors import inclusion_proof, log_for
 from sanxiang.ledger.services import SYSTEM, tree_head_sign
@@ -410,12 +411,20 @@ def archive_seal(*, case: Case, actor: Officer | None) -> CaseArchive:
     with transaction.atomic():
         # A fresh head of the agency's log covers every event of the case so far.
         head = tree_head_sign(log=log_for(agency_id=case.agency_id))
-        with tempfile.TemporaryFile() as handle:
+        handle = scratch_file("package.")
+        try:
             count = _package(case, head, retention, handle)
             size = handle.seek(0, os.SEEK_END)
             handle.seek(0)
-            sha256 = digest_stream(handle).sha256
-            store_blob(handle, sha256)
+            digest = hashlib.sha256()
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+            sha256 = digest.hexdigest()
+        except BaseException:
+            handle.close()
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+        store_scratch(handle, sha256)  # stored outside the transaction: content-addressed
         archive = CaseArchive.objects.create(
             case=case,
             agency_id=case.agency_id,

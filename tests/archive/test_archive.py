@@ -247,6 +247,8 @@ def test_the_office_download_is_recorded_for_an_officer_who_may_see_the_case(
     client, staff, archived
 ):
     client.force_login(staff.li.user)
+    page = client.get(f"/office/cases/{archived.pk}/").content.decode()
+    assert f'href="/office/archive/{archived.pk}/package.zip"' in page
     response = client.get(f"/office/archive/{archived.pk}/package.zip")
     assert response.status_code == 200
     archive = CaseArchive.objects.get(case=archived)
