@@ -47,12 +47,47 @@ def json_bytes(value: object) -> bytes:
 
 @dataclass(frozen=True)
 class Entry:
-    """One file of the package: its bytes, or a function opening a stream of them."""
+    """One file of the package: its bytes, a function opening a stream of them, or a function
+    making them when the writer reaches the file (``produce``: what must wait, e.g. the signed
+    tree head, waits until the large files before it are written)."""
 
     path: str
     data: bytes | None = None
     opener: Callable[[], IO[bytes]] | None = None
+    produce: Callable[[], bytes] | None = None
     compress: bool = True
+
+
+@dataclass(frozen=True)
+class Written:
+    files: int
+    size: int
+    sha256: str
+
+
+class _Sink:
+    """Where the zip goes: written front to back, never sought back (so the zip carries data
+    descriptors), hashed as it is written, so the package's SHA-256 needs no second read."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.handle.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.size
+
+    def seek(self, *args: object) -> int:
+        raise OSError("the package is written front to back")
+
+    def flush(self) -> None:
+        self.handle.flush()
 
 
 def _info(path: str, compress: bool) -> zipfile.ZipInfo:
@@ -63,21 +98,28 @@ def _info(path: str, compress: bool) -> zipfile.ZipInfo:
     return info
 
 
-def package_write(handle: IO[bytes], entries: list[Entry], manifest: dict[str, Any]) -> int:
-    """Write the package to ``handle``; ``manifest`` gets ``files`` (path -> SHA-256 and size)
-    and is written last. Returns the number of files (the manifest included)."""
+def package_write(
+    handle: IO[bytes],
+    entries: list[Entry],
+    manifest: dict[str, Any] | Callable[[], dict[str, Any]],
+) -> Written:
+    """Write the package to ``handle`` (from its current position, front to back): the entries
+    in path order, then ``manifest`` (or what the function returns once every entry is written)
+    with ``files`` (path -> SHA-256 and size). Returns the file count, the size and SHA-256."""
     paths = [entry.path for entry in entries]
     if len(set(paths)) != len(paths) or MANIFEST in paths:
         raise ValueError("package paths must be unique and not the manifest's")
     files: dict[str, dict[str, object]] = {}
-    with zipfile.ZipFile(handle, "w", allowZip64=True) as package:
+    sink = _Sink(handle)
+    with zipfile.ZipFile(sink, "w", allowZip64=True) as package:  # type: ignore[call-overload]
         for entry in sorted(entries, key=lambda e: e.path):
             digest, size = hashlib.sha256(), 0
+            data = entry.produce() if entry.produce is not None else entry.data
             with package.open(_info(entry.path, entry.compress), "w", force_zip64=True) as out:
-                if entry.data is not None:
-                    out.write(entry.data)
-                    digest.update(entry.data)
-                    size = len(entry.data)
+                if data is not None:
+                    out.write(data)
+                    digest.update(data)
+                    size = len(data)
                 elif entry.opener is not None:
                     with entry.opener() as source:
                         while chunk := source.read(CHUNK):
@@ -85,5 +127,7 @@ def package_write(handle: IO[bytes], entries: list[Entry], manifest: dict[str, A
                             digest.update(chunk)
                             size += len(chunk)
             files[entry.path] = {"sha256": digest.hexdigest(), "size": size}
-        package.writestr(_info(MANIFEST, True), json_bytes({**manifest, "files": files}))
-    return len(files) + 1
+        content = manifest() if callable(manifest) else manifest
+        package.writestr(_info(MANIFEST, True), json_bytes({**content, "files": files}))
+    sink.flush()
+    return Written(files=len(files) + 1, size=sink.size, sha256=sink.digest.hexdigest())

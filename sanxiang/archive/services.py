@@ -19,11 +19,10 @@ checked against the package.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -35,7 +34,7 @@ from django.utils import timezone
 
 from sanxiang.archive.events import package_downloaded, package_sealed
 from sanxiang.archive.models import CaseArchive, PackageAccess, Retention, RetentionPeriod
-from sanxiang.archive.package import FORMAT, Entry, json_bytes, package_write
+from sanxiang.archive.package import FORMAT, Entry, Written, json_bytes, package_write
 from sanxiang.cases.access import CaseAction
 from sanxiang.cases.documents import KINDS
 from sanxiang.cases.labels import case_event_label, procedure_label
@@ -50,8 +49,9 @@ from sanxiang.errors import DomainError
 from sanxiang.evidence.events import metadata_fields
 from sanxiang.evidence.models import EvidenceItem
 from sanxiang.evidence.storage import CHUNK, blob_name, open_blob, scratch_file, store_scratch
+from sanxiang.ledger import merkle
 from sanxiang.ledger.models import LedgerEntry, TreeHead
-from sanxiang.ledger.selectors import inclusion_proof, log_for
+from sanxiang.ledger.selectors import log_for, range_hashes
 from sanxiang.ledger.services import SYSTEM, tree_head_sign
 from sanxiang.org.models import Officer
 from sanxiang.review.models import (
@@ -256,6 +256,22 @@ def _signatures(case: Case) -> tuple[Entry, list[ApprovalSignature]]:
     return Entry("signatures.json", json_bytes(rows)), signatures
 
 
+PROOF_BATCH = 64
+
+
+def _proofs(head: TreeHead, indexes: list[int]) -> list[list[bytes]]:
+    """RFC 9162 inclusion proofs of ``indexes`` into ``head``, reading the stored subtree
+    hashes of a batch of entries in one query (``inclusion_proof`` reads them per entry)."""
+    proofs: list[list[bytes]] = []
+    for start in range(0, len(indexes), PROOF_BATCH):
+        batch = [
+            merkle.inclusion_ranges(i, head.size) for i in indexes[start : start + PROOF_BATCH]
+        ]
+        hashes = iter(range_hashes(head.log, [r for ranges in batch for r in ranges]))
+        proofs += [[next(hashes) for _ in ranges] for ranges in batch]
+    return proofs
+
+
 def _ledger(
     case: Case,
     head: TreeHead,
@@ -273,9 +289,8 @@ def _ledger(
     user_ids = {int(e.actor[5:]) for e in entries if e.actor.startswith("user:")}
     names = dict(Officer.objects.filter(user_id__in=user_ids).values_list("user_id", "name"))
     definition = PROCEDURES[case.procedure]
-    for entry in entries:
+    for entry, path in zip(entries, _proofs(head, [e.index for e in entries]), strict=True):
         lines.append(json_line({"index": entry.index, "leaf": entry.leaf}))
-        path = inclusion_proof(index=entry.index, size=head.size, log=head.log)
         proofs[str(entry.index)] = [base64.b64encode(node).decode() for node in path]
         who = names.get(int(entry.actor[5:])) if entry.actor.startswith("user:") else None
         label = (
@@ -335,7 +350,37 @@ README = """电子案卷归档包
 """
 
 
-def _package(case: Case, head: TreeHead, retention: RetentionPeriod, handle: IO[bytes]) -> int:
+class _LedgerPart:
+    """The ledger files of the package, made when the writer first reaches one of them: only
+    then is the agency's log locked to sign its head (``sign``), after the documents and the
+    evidence files (sorted before ``ledger/``) are written and synced."""
+
+    def __init__(
+        self, case: Case, objects: dict[str, list[Any]], sign: Callable[[], TreeHead]
+    ) -> None:
+        self.case, self.objects, self.sign = case, objects, sign
+        self.head: TreeHead | None = None
+        self.events = 0
+        self._files: dict[str, bytes] = {}
+
+    def file(self, path: str) -> bytes:
+        if self.head is None:
+            self.head = self.sign()
+            entries, self.events = _ledger(self.case, self.head, self.objects)
+            self._files = {entry.path: entry.data or b"" for entry in entries}
+        return self._files[path]
+
+    def entries(self) -> list[Entry]:
+        paths = ("ledger/entries.jsonl", "ledger/proofs.json", "ledger/tree-head.json")
+        return [
+            Entry(path, produce=lambda path=path: self.file(path))  # type: ignore[misc]
+            for path in (*paths, "timeline.json")
+        ]
+
+
+def _package(
+    case: Case, retention: RetentionPeriod, handle: IO[bytes], sign: Callable[[], TreeHead]
+) -> tuple[Written, TreeHead]:
     document_entries, documents = _documents(case)
     evidence_entries, items = _evidence(case)
     review_entries, reviews = _review(case)
@@ -352,29 +397,36 @@ def _package(case: Case, head: TreeHead, retention: RetentionPeriod, handle: IO[
         ),
         "disclosure.publication": [publication] if publication else [],
     }
-    ledger_entries, events = _ledger(case, head, objects)
+    ledger = _LedgerPart(case, objects, sign)
     cap = blob_cap()
-    manifest = {
-        "format": FORMAT,
-        "case": {"id": case.pk, "number": case.number, "title": case.title},
-        "agency": {"id": case.agency_id, "name": case.agency.name},
-        "log": head.log.key if head.log else "",
-        "tree_head": {"size": head.size, "root": head.root},
-        "retention": {
-            "code": retention.retention,
-            "label": Retention(retention.retention).label,
-            "basis": retention.basis,
-        },
-        "sealed_at": _plain(timezone.now()),
-        "evidence_file_cap_bytes": cap,
-        "counts": {
-            "documents": len(documents),
-            "evidence_versions": len(items),
-            "reviews": len(reviews),
-            "signatures": len(signatures),
-            "ledger_events": events,
-        },
-    }
+    sealed_at = _plain(timezone.now())
+
+    def manifest() -> dict[str, Any]:
+        head = ledger.head
+        if head is None:  # pragma: no cover - the ledger files sort before the manifest
+            raise RuntimeError("the manifest was written before the ledger files")
+        return {
+            "format": FORMAT,
+            "case": {"id": case.pk, "number": case.number, "title": case.title},
+            "agency": {"id": case.agency_id, "name": case.agency.name},
+            "log": head.log.key if head.log else "",
+            "tree_head": {"size": head.size, "root": head.root},
+            "retention": {
+                "code": retention.retention,
+                "label": Retention(retention.retention).label,
+                "basis": retention.basis,
+            },
+            "sealed_at": sealed_at,
+            "evidence_file_cap_bytes": cap,
+            "counts": {
+                "documents": len(documents),
+                "evidence_versions": len(items),
+                "reviews": len(reviews),
+                "signatures": len(signatures),
+                "ledger_events": ledger.events,
+            },
+        }
+
     readme = README.format(
         number=case.number or "（无编号）",
         title=case.title,
@@ -388,9 +440,12 @@ def _package(case: Case, head: TreeHead, retention: RetentionPeriod, handle: IO[
         *evidence_entries,
         *review_entries,
         signatures_entry,
-        *ledger_entries,
+        *ledger.entries(),
     ]
-    return package_write(handle, entries, manifest)
+    written = package_write(handle, entries, manifest)
+    if ledger.head is None:  # pragma: no cover - every package has its ledger files
+        raise RuntimeError("the package was written without its ledger files")
+    return written, ledger.head
 
 
 # --- services ---------------------------------------------------------------------------------
@@ -408,23 +463,25 @@ def archive_seal(*, case: Case, actor: Officer | None) -> CaseArchive:
             log_message=f"case {case.pk} already has a package",
         )
     retention = retention_for(case)
+    log = log_for(agency_id=case.agency_id)
+    handle = scratch_file("package.")
+
+    def sign() -> TreeHead:
+        # The large files are written: sync them now, so that the log is locked (signing its
+        # head) only for the small files that follow and the sync of those.
+        handle.flush()
+        os.fsync(handle.fileno())
+        return tree_head_sign(log=log)  # covers every event of the case so far
+
     with transaction.atomic():
-        # A fresh head of the agency's log covers every event of the case so far.
-        head = tree_head_sign(log=log_for(agency_id=case.agency_id))
-        handle = scratch_file("package.")
         try:
-            count = _package(case, head, retention, handle)
-            size = handle.seek(0, os.SEEK_END)
-            handle.seek(0)
-            digest = hashlib.sha256()
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-            sha256 = digest.hexdigest()
+            written, head = _package(case, retention, handle, sign)
         except BaseException:
             handle.close()
             Path(handle.name).unlink(missing_ok=True)
             raise
-        store_scratch(handle, sha256)  # stored outside the transaction: content-addressed
+        count, size, sha256 = written.files, written.size, written.sha256
+        store_scratch(handle, sha256)  # outside the database: content-addressed, like documents
         archive = CaseArchive.objects.create(
             case=case,
             agency_id=case.agency_id,
