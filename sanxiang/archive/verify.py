@@ -126,9 +126,9 @@ def _verify(package: zipfile.ZipFile, report: Report, trusted_key: str) -> None:
     leaves = _check_proofs(package, head, report) if head is not None else None
     if leaves is None:
         return
-    _check_timeline(package, leaves, report)
-    _check_documents(package, leaves, report)
-    _check_evidence(package, leaves, report)
+    _check_timeline(package, leaves, report, case_id=str(case.get("id")))
+    _check_documents(package, names, leaves, report)
+    _check_evidence(package, names, leaves, report)
 
 
 def _check_files(
@@ -223,8 +223,14 @@ def _check_proofs(
 
 
 def _check_timeline(
-    package: zipfile.ZipFile, leaves: dict[int, dict[str, Any]], report: Report
+    package: zipfile.ZipFile, leaves: dict[int, dict[str, Any]], report: Report, *, case_id: str
 ) -> None:
+    if not any(
+        leaf["object_type"] == "cases.case" and leaf["object_id"] == case_id
+        for leaf in leaves.values()
+    ):
+        report.fail("时间线：包内没有本案的全过程记录。")
+        return
     rows = _json(package, "timeline.json")
     indexes = [int(row["index"]) for row in rows]
     bad = [
@@ -241,7 +247,7 @@ def _check_timeline(
 
 
 def _check_documents(
-    package: zipfile.ZipFile, leaves: dict[int, dict[str, Any]], report: Report
+    package: zipfile.ZipFile, names: set[str], leaves: dict[int, dict[str, Any]], report: Report
 ) -> None:
     recorded = {
         (leaf["object_id"], leaf["content_sha256"])
@@ -251,6 +257,9 @@ def _check_documents(
     documents = _json(package, "documents/index.json")
     bad = []
     for document in documents:
+        if document["pdf_file"] not in names:
+            bad.append(document["pdf_file"])  # missing: reported with the manifest too
+            continue
         pdf = _member_sha256(package, document["pdf_file"])[0]
         if pdf != document["pdf_sha256"] or (str(document["id"]), pdf) not in recorded:
             bad.append(document["pdf_file"])
@@ -261,7 +270,7 @@ def _check_documents(
 
 
 def _check_evidence(
-    package: zipfile.ZipFile, leaves: dict[int, dict[str, Any]], report: Report
+    package: zipfile.ZipFile, names: set[str], leaves: dict[int, dict[str, Any]], report: Report
 ) -> None:
     recorded = {
         leaf["object_id"]: leaf["content_sha256"]
@@ -277,7 +286,10 @@ def _check_evidence(
             continue
         if record["file"]:
             included += 1
-            if _member_sha256(package, record["file"])[0] != fields["blob"]:
+            if (
+                record["file"] not in names
+                or _member_sha256(package, record["file"])[0] != fields["blob"]
+            ):
                 bad.append(f"文件 {record['file']}")
     if bad:
         report.fail(f"证据：{'、'.join(bad)} 与全过程记录不符。")

@@ -115,7 +115,16 @@ def test_a_changed_document_fails_even_when_the_manifest_is_recomputed(package, 
 def test_a_removed_file_fails_verification(package, tmp_path):
     name = next(n for n in members(package) if n.startswith("evidence/files/"))
     tampered = rewrite(package, tmp_path / "t.zip", {name: None})
-    assert f"缺少文件 {name}" in verify_fails(tampered)
+    failures = verify_fails(tampered)
+    assert f"缺少文件 {name}" in failures
+    assert f"文件 {name}" in failures.split("证据：")[1]  # its record names it too
+
+
+def test_something_that_is_not_a_package_fails_with_a_chinese_report(tmp_path, capsys):
+    path = tmp_path / "not.zip"
+    path.write_bytes(b"PK\x03\x04 not really")
+    assert "无法读取归档包" in verify_fails(path)
+    assert "核验未通过" in capsys.readouterr().out
 
 
 def test_an_added_file_fails_verification(package, tmp_path):
