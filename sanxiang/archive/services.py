@@ -48,7 +48,14 @@ from sanxiang.disclosure.models import Publication
 from sanxiang.errors import DomainError
 from sanxiang.evidence.events import metadata_fields
 from sanxiang.evidence.models import EvidenceItem
-from sanxiang.evidence.storage import CHUNK, blob_name, open_blob, scratch_file, store_scratch
+from sanxiang.evidence.storage import (
+    CHUNK,
+    blob_name,
+    evidence_storage,
+    open_blob,
+    scratch_file,
+    store_scratch,
+)
 from sanxiang.ledger import merkle
 from sanxiang.ledger.models import LedgerEntry, TreeHead
 from sanxiang.ledger.selectors import log_for, range_hashes
@@ -464,6 +471,10 @@ def archive_seal(*, case: Case, actor: Officer | None) -> CaseArchive:
         )
     retention = retention_for(case)
     log = log_for(agency_id=case.agency_id)
+    if log is None:  # a case is opened by an event, so its agency has a log
+        raise ArchiveRefused(
+            "本案的执法主体尚无全过程记录，不能归档。", log_message=f"case {case.pk}: no log"
+        )
     handle = scratch_file("package.")
 
     def sign() -> TreeHead:
@@ -555,7 +566,7 @@ def package_bytes(archive: CaseArchive) -> Iterable[bytes]:
             yield chunk
 
 
-def package_open(*, actor: Officer, case_id: object) -> tuple[CaseArchive, bytes]:
+def package_open(*, actor: Officer, case_id: object) -> tuple[CaseArchive, Iterable[bytes]]:
     """The case's package for ``actor`` if he may view the case (the access gate), after
     recording the download (an access row and a ledger event)."""
     case = case_get_for(actor, case_id, CaseAction.VIEW)  # CaseNotFound out of scope
@@ -564,7 +575,12 @@ def package_open(*, actor: Officer, case_id: object) -> tuple[CaseArchive, bytes
         raise ArchiveRefused(
             "本案尚未生成电子案卷归档包。", log_message=f"case {case.pk}: no package"
         )
+    if not evidence_storage().exists(blob_name(archive.package_sha256)):
+        raise ArchiveRefused(
+            "归档包文件在存储中缺失，请联系系统管理员（sanxiang ledger verify 会报告此问题）。",
+            log_message=f"case {case.pk}: package {archive.package_sha256} missing from storage",
+        )
     with transaction.atomic():
         PackageAccess.objects.create(archive=archive, officer=actor, actor=actor.ledger_actor)
         package_downloaded(archive, actor.ledger_actor)
-    return archive, b"".join(package_bytes(archive))
+    return archive, package_bytes(archive)  # streamed: a package may be large

@@ -261,7 +261,9 @@ def test_the_office_download_is_recorded_for_an_officer_who_may_see_the_case(
     response = client.get(f"/office/archive/{archived.pk}/package.zip")
     assert response.status_code == 200
     archive = CaseArchive.objects.get(case=archived)
-    assert hashlib.sha256(response.content).hexdigest() == archive.package_sha256
+    body = b"".join(response.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == archive.package_sha256
+    assert "attachment" in response["Content-Disposition"]
     assert response["Content-Type"] == "application/zip"
     access = PackageAccess.objects.get()
     assert (access.archive, access.officer) == (archive, staff.li)
@@ -300,3 +302,17 @@ def test_the_same_contents_give_the_same_package_bytes(tmp_path):
     with second.open("wb") as handle:
         package_write(handle, list(reversed(entries)), {"format": "x"})
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_package_lost_from_storage_is_refused_in_chinese_and_no_access_is_recorded(
+    client, staff, archived, tmp_path
+):
+    from sanxiang.evidence.storage import blob_name
+
+    archive = CaseArchive.objects.get(case=archived)
+    (tmp_path / "store" / blob_name(archive.package_sha256)).unlink()
+    client.force_login(staff.zhang.user)
+    response = client.get(f"/office/archive/{archived.pk}/package.zip")
+    assert response.status_code == 404
+    assert "归档包文件在存储中缺失" in response.content.decode()
+    assert not PackageAccess.objects.exists()
