@@ -40,28 +40,31 @@ DOCUMENT_EVENT = "cases.document.generated"
 
 @dataclass
 class Report:
-    """The checks made, in order; each line in Chinese, ``ok`` False for a failure."""
+    """The checks made, in order; each line in Chinese, marked passed, failed or a note."""
 
     package_sha256: str = ""
-    lines: list[tuple[bool, str]] = field(default_factory=list)
+    lines: list[tuple[str, str]] = field(default_factory=list)
 
     def ok(self, text: str) -> None:
-        self.lines.append((True, text))
+        self.lines.append(("【通过】", text))
 
     def fail(self, text: str) -> None:
-        self.lines.append((False, text))
+        self.lines.append(("【不通过】", text))
+
+    def note(self, text: str) -> None:
+        self.lines.append(("【提示】", text))
 
     @property
     def failures(self) -> list[str]:
-        return [text for ok, text in self.lines if not ok]
+        return [text for mark, text in self.lines if mark == "【不通过】"]
 
     @property
     def passed(self) -> bool:
-        return bool(self.lines) and not self.failures
+        return any(mark == "【通过】" for mark, _ in self.lines) and not self.failures
 
     def text(self) -> str:
         out = ["电子案卷归档包核验报告", f"归档包 SHA-256：{self.package_sha256 or '（无法读取）'}"]
-        out += [f"{'【通过】' if ok else '【不通过】'}{text}" for ok, text in self.lines]
+        out += [f"{mark}{text}" for mark, text in self.lines]
         if self.passed:
             out.append(
                 "结论：核验通过。请将上面的归档包 SHA-256 "
@@ -176,7 +179,7 @@ def _check_head(
             return None
         report.ok("指定公钥：树头由命令行指定的执法主体公钥签名。")
     else:
-        report.ok(
+        report.note(
             "指定公钥：未指定。包内公钥只能证明签名者持有该密钥，请用 --key 指定从门户"
             "“签名公钥”页面取得的公钥再核验一次。"
         )
