@@ -317,3 +317,35 @@ def test_a_package_lost_from_storage_is_refused_in_chinese_and_no_access_is_reco
     assert response.status_code == 404
     assert "归档包文件在存储中缺失" in response.content.decode()
     assert not PackageAccess.objects.exists()
+
+
+def test_verify_runs_as_a_command_on_a_machine_without_the_database(package, tmp_path):
+    """No migrated database, none reachable: ``sanxiang archive verify`` still checks."""
+    import os
+    import subprocess
+    import sys
+
+    pem = tmp_path / "agency.pem"
+    pem.write_text(agency_key_pem(), encoding="utf-8")
+    env = {
+        **os.environ,
+        "SANXIANG_VAR": str(tmp_path / "elsewhere"),
+        "DATABASE_URL": "postgres://nobody:nothing@127.0.0.1:9/absent",
+    }
+
+    def run(path, action="verify"):
+        command = [sys.executable, "-m", "sanxiang.cli", "archive", action, str(path)]
+        return subprocess.run(
+            [*command, "--key", str(pem)] if action == "verify" else command,
+            env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+
+    passed = run(package)
+    assert passed.returncode == 0, passed.stderr
+    assert "结论：核验通过" in passed.stdout
+    tampered = rewrite(package, tmp_path / "t.zip", {"timeline.json": b"[]"})
+    failed = run(tampered)
+    assert failed.returncode == 1
+    assert "结论：核验未通过" in failed.stdout
+    needs_database = run("测城当罚〔2026〕1号", action="build")  # building does need it
+    assert needs_database.returncode == 2 and "无法连接数据库" in needs_database.stderr
