@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from sanxiang.archive.models import CaseArchive, PackageAccess
 from sanxiang.archive.package import Entry, package_write
-from sanxiang.archive.services import ArchiveRefused, archive_build
+from sanxiang.archive.services import ArchiveRefused, archive_build, package_bytes
 from sanxiang.archive.verify import package_verify
 from sanxiang.cases.models import Case
 from sanxiang.cases.workflow.engine import TransitionRefused
@@ -349,3 +349,20 @@ def test_verify_runs_as_a_command_on_a_machine_without_the_database(package, tmp
     assert "结论：核验未通过" in failed.stdout
     needs_database = run("测城当罚〔2026〕1号", action="build")  # building does need it
     assert needs_database.returncode == 2 and "无法连接数据库" in needs_database.stderr
+
+
+def test_evidence_above_the_size_cap_is_listed_with_its_hash_but_not_copied(
+    staff, on_spot_case, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("SANXIANG_ARCHIVE_BLOB_CAP_MB", "0")  # every file is above it
+    case = take(staff.zhang, closed_on_spot_case(staff, on_spot_case), "archive")
+    path = tmp_path / "package.zip"
+    path.write_bytes(b"".join(package_bytes(CaseArchive.objects.get(case=case))))
+    files = members(path)
+    records = json.loads(files["evidence/records.json"])
+    assert [r["file"] for r in records] == ["", ""]
+    assert all(r["sha256"] == r["ledger_fields"]["blob"] for r in records)
+    assert "超过随包附带上限" in records[0]["not_included_reason"]
+    assert not any(name.startswith("evidence/files/") for name in files)
+    report = package_verify(path, trusted_key=agency_key_pem())
+    assert report.passed and "0 个文件随包附带" in report.text()
