@@ -264,6 +264,50 @@ def _signatures(case: Case) -> tuple[Entry, list[ApprovalSignature]]:
 
 
 PROOF_BATCH = 64
+# The timeline's names of the events about the case's records (its own steps are named by the
+# procedure declarations, ``case_event_label``).
+RECORD_EVENT_LABELS = {
+    "cases.document.generated": "生成文书",
+    "cases.document.inputs": "记录文书填写内容",
+    "cases.document.downloaded": "下载文书",
+    "cases.document.party_downloaded": "当事人下载文书",
+    "cases.approval.signed": "负责人电子签名",
+    "evidence.created": "登记证据记录",
+    "evidence.corrected": "更正证据记录",
+    "evidence.handed_over": "移交证据记录",
+    "evidence.viewed": "查看证据记录",
+    "evidence.downloaded": "下载证据记录",
+    "evidence.exported": "导出证据记录",
+    "evidence.listed": "检索证据目录",
+    "review.review.submitted": "提请法制审核",
+    "review.review.opinion": "法制审核意见",
+    "review.review.answered": "承办机构答复审核意见",
+    "review.review.committee": "法制审核委员会集体审议",
+    "review.document.generated": "生成法制审核文书",
+    "review.document.downloaded": "下载法制审核文书",
+    "disclosure.publication.opened": "建立公示记录",
+    "disclosure.publication.published": "公示",
+    "disclosure.publication.corrected": "更正公示",
+    "disclosure.publication.withdrawal_due": "公示应当撤下",
+    "disclosure.publication.withdrawn": "撤下公示",
+    "disclosure.publication.exempted": "依法不予公示",
+    "disclosure.publication.credit_set": "设定信用公示期限",
+}
+
+
+def _actor_names(entries: list[LedgerEntry]) -> dict[str, str]:
+    """``user:<id>`` / ``officer:<id>`` -> the officer's name."""
+    users = {int(e.actor[5:]) for e in entries if e.actor.startswith("user:")}
+    officers = {int(e.actor[8:]) for e in entries if e.actor.startswith("officer:")}
+    names = {
+        f"user:{user}": name
+        for user, name in Officer.objects.filter(user_id__in=users).values_list("user_id", "name")
+    }
+    names.update(
+        (f"officer:{pk}", name)
+        for pk, name in Officer.objects.filter(pk__in=officers).values_list("pk", "name")
+    )
+    return names
 
 
 def _proofs(head: TreeHead, indexes: list[int]) -> list[list[bytes]]:
@@ -293,30 +337,28 @@ def _ledger(
         LedgerEntry.objects.filter(query, log_id=head.log_id, index__lt=head.size).order_by("index")
     )
     lines, proofs, timeline = [], {}, []
-    user_ids = {int(e.actor[5:]) for e in entries if e.actor.startswith("user:")}
-    names = dict(Officer.objects.filter(user_id__in=user_ids).values_list("user_id", "name"))
+    names = _actor_names(entries)
     definition = PROCEDURES[case.procedure]
     for entry, path in zip(entries, _proofs(head, [e.index for e in entries]), strict=True):
         lines.append(json_line({"index": entry.index, "leaf": entry.leaf}))
         proofs[str(entry.index)] = [base64.b64encode(node).decode() for node in path]
-        who = names.get(int(entry.actor[5:])) if entry.actor.startswith("user:") else None
-        label = (
-            case_event_label(entry.action, definition)
-            if entry.object_type == "cases.case"
-            else entry.action
+        if entry.object_type == "cases.case":
+            label = case_event_label(entry.action, definition)
+        else:
+            label = RECORD_EVENT_LABELS.get(entry.action, entry.action)
+        who = names.get(entry.actor) or (
+            "当事人（凭查询码）" if entry.actor.startswith("party:") else "系统"
         )
-        leaf_time = entry.leaf.split('"time":"', 1)[1].split('"', 1)[0]
         timeline.append(
             {
                 "index": entry.index,
-                "time": leaf_time,
+                "time": json.loads(entry.leaf)["time"],
                 "time_beijing": beijing(entry.recorded_at).strftime("%Y-%m-%d %H:%M:%S"),
                 "action": entry.action,
                 "label": label,
                 "object": f"{entry.object_type}:{entry.object_id}",
                 "actor": entry.actor,
-                "actor_name": who
-                or ("当事人（凭查询码）" if entry.actor.startswith("party:") else "系统"),
+                "actor_name": who,
             }
         )
     key = head.key

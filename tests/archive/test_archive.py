@@ -46,7 +46,11 @@ def test_archiving_a_closed_case_seals_one_package_with_its_hash_in_the_ledger(a
     records = json.loads(files["evidence/records.json"])
     assert len(records) == 2  # the one filed before the number too
     assert all(r["file"] in files for r in records)
-    actions = [row["action"] for row in json.loads(files["timeline.json"])]
+    timeline = json.loads(files["timeline.json"])
+    labels = {row["label"] for row in timeline}
+    assert {"当场作出处罚决定", "结案", "生成文书", "登记证据记录"} <= labels
+    assert {row["actor_name"] for row in timeline} >= {"张伟"}
+    actions = [row["action"] for row in timeline]
     for step_action in ("opened", "decide_on_spot", "payment_recorded", "execute", "close"):
         assert f"cases.case.{step_action}" in actions
     assert "cases.document.generated" in actions and "evidence.created" in actions
