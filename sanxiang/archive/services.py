@@ -138,6 +138,16 @@ def _case_json(case: Case) -> dict[str, Any]:
         ],
         "violated_articles": [str(a) for a in case.violated_articles.order_by("pk")],
         "penalty_articles": [str(a) for a in case.penalty_articles.order_by("pk")],
+        # The records kept beside the case: 延长期限 (with 集体讨论), 执行, its history.
+        "decision_extensions": [_row(r) for r in case.extensions.order_by("pk")],
+        "payments": [_row(r) for r in case.payments.order_by("pk")],
+        "payment_schedules": [_row(r) for r in case.schedules.order_by("pk")],
+        "remedies": [
+            {**_row(r), "steps": [_row(step) for step in r.steps.order_by("pk")]}
+            for r in case.remedies.order_by("pk")
+        ],
+        "execution_steps": [_row(r) for r in case.execution_steps.order_by("pk")],
+        "steps_taken": [_row(r) for r in case.steps_taken.order_by("taken_at", "pk")],
     }
 
 

@@ -40,6 +40,9 @@ def test_archiving_a_closed_case_seals_one_package_with_its_hash_in_the_ledger(a
     assert set(manifest["files"]) == set(files) - {"manifest.json"}
     assert manifest["retention"]["label"] == "10年"  # data/archive/retention.csv: 简易程序
     assert manifest["case"]["number"] == archived.number
+    recorded = json.loads(files["case.json"])
+    assert [p["receipt_number"] for p in recorded["payments"]] == ["财政票据 No.0012345"]
+    assert [s["action"] for s in recorded["steps_taken"]][-2:] == ["execute", "close"]
     documents = json.loads(files["documents/index.json"])
     assert [d["kind"] for d in documents] == ["on_spot_decision"]
     assert {documents[0]["pdf_file"], documents[0]["docx_file"]} <= set(files)
