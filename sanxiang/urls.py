@@ -23,6 +23,7 @@ urlpatterns = [
     path("office/evidence/", include("sanxiang.evidence.urls")),
     path("office/cases/", include("sanxiang.cases.urls")),
     path("office/review/", include("sanxiang.review.urls")),
+    path("office/archive/", include("sanxiang.archive.urls")),
     path("office/disclosure/", include("sanxiang.disclosure.urls")),
     path("office/report/", include("sanxiang.disclosure.report_urls")),
     path("office/", include("sanxiang.office.urls")),
