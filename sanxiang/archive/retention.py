@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sanxiang.archive.models import Retention, RetentionPeriod
 from sanxiang.cases.models import Procedure
-from sanxiang.disclosure.legal_rows import LoadReport, rows_sync, table_read
+from sanxiang.core.legal_rows import LoadReport, rows_sync, table_read
 
 RETENTION_FILE = Path(__file__).resolve().parents[2] / "data" / "archive" / "retention.csv"
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from sanxiang.archive.models import RetentionPeriod
 from sanxiang.archive.retention import RETENTION_FILE, retention_load, retention_read
 from sanxiang.cases.models import Procedure
-from sanxiang.disclosure.legal_rows import DataFileError
+from sanxiang.core.legal_rows import DataFileError
 from sanxiang.ledger.models import LedgerEntry
 
 

@@ -23,7 +23,7 @@ from sanxiang.archive.retention import RETENTION_FILE, retention_load
 from sanxiang.archive.services import archive_build, package_bytes
 from sanxiang.archive.verify import package_verify
 from sanxiang.core.identifiers import case_number_normalise
-from sanxiang.disclosure.legal_rows import DataFileError, report_lines
+from sanxiang.core.legal_rows import DataFileError, report_lines
 from sanxiang.errors import DomainError
 from sanxiang.evidence.archive import ArchiveInvalid, archive_export, archive_verify
 from sanxiang.ledger.signing import key_id
