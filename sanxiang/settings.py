@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "sanxiang.cases",
     "sanxiang.review",
     "sanxiang.disclosure",
+    "sanxiang.notifications",
     "sanxiang.office",
     "sanxiang.portal",
     "sanxiang.demo",
