@@ -95,11 +95,17 @@ def test_another_officers_notification_is_not_found_and_stays_unread(client, sta
         assert "未找到该通知" in response.content.decode()
     theirs.refresh_from_db()
     assert theirs.read_at is None
-    # A redirect elsewhere is not followed either.
-    response = client.post(
-        reverse("notifications:read", args=[own(staff.zhang).pk]), {"next": "https://example.com/"}
-    )
-    assert response["Location"] == "/office/#notices"
+
+
+@pytest.mark.parametrize("next_", ["https://example.com/", "//example.com/", "0", "javascript:x"])
+def test_after_marking_read_only_a_page_of_this_site_is_returned_to(
+    client, staff, registered, next_
+):
+    client.force_login(staff.zhang.user)
+    response = client.post(reverse("notifications:read-all"), {"next": next_})
+    assert response.status_code == 302 and response["Location"] == "/office/#notices"
+    response = client.post(reverse("notifications:read-all"), {"next": "/office/notifications/"})
+    assert response["Location"] == "/office/notifications/"
 
 
 def test_mark_all_read_marks_only_ones_own(client, staff, registered):
