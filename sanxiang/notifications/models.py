@@ -46,7 +46,11 @@ class Notification(models.Model):
         verbose_name_plural = "站内通知"
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # In the desk's order (unread first: DESC puts NULL first on PostgreSQL), and the
+            # unread count's filter (recipient, read_at IS NULL) is its prefix.
+            models.Index(
+                fields=["recipient", "-read_at", "-created_at", "-id"], name="notification_desk"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -23,6 +23,13 @@ def notifications_for(officer: Officer) -> QuerySet[Notification]:
     )
 
 
+# The badge counts at most this many unread notifications (and the desk says "100+"): an
+# officer who never reads them must not make every office page count thousands of rows.
+UNREAD_COUNTED = 100
+
+
 def unread_count(officer: Officer) -> int:
-    """One COUNT query (the navigation's badge asks it on every office page)."""
-    return notifications_for(officer).filter(read_at__isnull=True).order_by().count()
+    """One COUNT query over at most ``UNREAD_COUNTED`` rows (the navigation's badge asks it on
+    every office page)."""
+    unread = notifications_for(officer).filter(read_at__isnull=True)
+    return unread.select_related(None).order_by()[:UNREAD_COUNTED].count()

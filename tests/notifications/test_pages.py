@@ -172,3 +172,19 @@ def test_the_list_page_shows_all_of_ones_notifications(client, staff, registered
     page = client.get(reverse("notifications:list")).content.decode()
     assert "未读 1 条" in page and registered.title in page
     assert "通知只是提醒" in page
+
+
+def test_the_count_stops_at_a_hundred_unread(client, staff, registered):
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=staff.li,
+            agency=registered.agency,
+            case=registered,
+            kind="decided",
+            text=f"第{n}条",
+        )
+        for n in range(120)
+    )
+    client.force_login(staff.li.user)
+    assert client.get(reverse("office:desk-count")).json() == {"count": 100}
+    assert "通知（未读 100+）" in desk_section(client, staff.li)
