@@ -6,17 +6,36 @@ Screenshots land in test-results/ (desk-notices-<width>.png)."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.conftest import Instance, pinned_clock_env, serving
 from tests.e2e.conftest import SHOTS, log_in, phone
 from tests.e2e.test_review_flow import act, as_user, open_general_case
 
 pytestmark = [pytest.mark.e2e, pytest.mark.dates]
 
 TITLE = "擅自在文化路堆放建筑材料"
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An installation of its own (SQLite, demo data): the case registered here takes a case
+    number that the other browser tests, sharing the session's installation, must not see."""
+    var = tmp_path_factory.mktemp("notices-instance")
+    env = {**os.environ, "SANXIANG_VAR": str(var), **pinned_clock_env()}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DATABASE_URL", None)
+    instance = Instance(var=var, env=env)
+    instance.sanxiang("migrate", "--noinput", "-v0")
+    instance.sanxiang("collectstatic", "--noinput", "-v0")
+    instance.sanxiang("demo")
+    with serving(instance) as base:
+        yield base
 
 
 def latin_words(page: Page) -> list[str]:
@@ -34,7 +53,8 @@ def shoot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_notifications_on_the_desk_at_desktop_and_phone_width(server: str, browser: Browser):
+def test_notifications_on_the_desk_at_desktop_and_phone_width(own_server: str, browser: Browser):
+    server = own_server
     officer = as_user(browser, server, "zhangwei")
     case_url = open_general_case(
         officer, server, title=TITLE,
