@@ -7,7 +7,7 @@ Letter (python-docx's and Word's default in some locales) still comes out on A4.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
@@ -16,7 +16,15 @@ A4_WIDTH, A4_HEIGHT = Mm(210), Mm(297)
 TOP, BOTTOM, LEFT, RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
 
 
-def a4_pages(document: Any) -> Any:
+class _Sectioned(Protocol):
+    @property
+    def sections(self) -> Any: ...
+
+
+D = TypeVar("D", bound=_Sectioned)
+
+
+def a4_pages(document: D) -> D:
     """Lay every section of a python-docx ``Document`` out on A4 portrait; returns it."""
     for section in document.sections:
         section.orientation = WD_ORIENT.PORTRAIT
