@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "sanxiang.review",
     "sanxiang.disclosure",
     "sanxiang.archive",
+    "sanxiang.notifications",
     "sanxiang.office",
     "sanxiang.portal",
     "sanxiang.demo",
