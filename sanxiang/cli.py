@@ -19,6 +19,8 @@ WITHOUT_SCHEMA = frozenset({
     "sqlmigrate", "sqlsequencereset", "squashmigrations", "startapp", "startproject", "test",
     "testserver", "version",
 })  # fmt: skip
+# Sub-commands that need no database either: checking an archive package works offline.
+WITHOUT_SCHEMA_ACTIONS = frozenset({("archive", "verify")})
 HELP_FLAGS = frozenset({"-h", "--help", "--version"})
 
 NOT_INITIALISED = (
@@ -66,7 +68,8 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
     from django.core.management import execute_from_command_line
 
-    if args and args[0] not in WITHOUT_SCHEMA and not HELP_FLAGS.intersection(args):
+    offline = tuple(args[:2]) in WITHOUT_SCHEMA_ACTIONS
+    if args and args[0] not in WITHOUT_SCHEMA and not offline and not HELP_FLAGS.intersection(args):
         import django
         from django.core.management import get_commands
 

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "sanxiang.cases",
     "sanxiang.review",
     "sanxiang.disclosure",
+    "sanxiang.archive",
+    "sanxiang.notifications",
     "sanxiang.office",
     "sanxiang.portal",
     "sanxiang.demo",

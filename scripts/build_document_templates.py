@@ -23,13 +23,15 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from sanxiang.core.paper import a4_pages
+
 OUT = Path(__file__).resolve().parents[1] / "sanxiang" / "cases" / "document_templates"
 REVIEW_OUT = OUT.parents[1] / "review" / "document_templates"
 FONT = "Noto Serif CJK SC"
 
 
 def new_document(title: str) -> DocxDocument:
-    document = Document()
+    document = a4_pages(Document())  # rendering sets A4 too (core/paper.py); saved as A4 here
     style = document.styles["Normal"]
     style.font.name = FONT
     style.font.size = Pt(12)

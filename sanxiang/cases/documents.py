@@ -30,6 +30,7 @@ from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import in_states
 from sanxiang.cases.workflow.states import GeneralState
 from sanxiang.core.deadlines import CalendarDays
+from sanxiang.core.paper import a4_pages
 from sanxiang.core.public_url import public_reverse
 from sanxiang.core.scratch import CONVERSION_PREFIX, conversion_dir
 from sanxiang.core.selectors import get_calendar
@@ -382,6 +383,7 @@ def render_template(path: Path, context: dict[str, Any]) -> bytes:
         extra["qr_code"] = InlineImage(template, qr, width=Mm(25))
     # Escaped: typed text such as "罚款<5000元 & 没收" must reach the document as written.
     template.render({**context, **extra}, autoescape=True)
+    a4_pages(template.docx)  # the rendered document (get_docx would reload the template)
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

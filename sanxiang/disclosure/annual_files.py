@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from sanxiang.cases.documents import convert_to_pdf
+from sanxiang.core.paper import a4_pages
 from sanxiang.disclosure.annual import AnnualFigures, report_context, report_title
 from sanxiang.review.figures import Figure as ReviewFigureRow
 from sanxiang.review.figures import Figures, figures_write
@@ -83,7 +84,7 @@ def _table(document: Any, header: list[str], rows: list[list[str]]) -> None:
 
 
 def report_docx(figures: AnnualFigures) -> bytes:
-    document = Document()
+    document = a4_pages(Document())
     style = document.styles["Normal"]
     style.font.name = FONT
     style.font.size = Pt(10.5)

@@ -10,10 +10,12 @@ import hashlib
 import logging
 import os
 import secrets
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
@@ -175,6 +177,50 @@ def _write_atomically(storage: FileSystemStorage, name: str, handle: IO[bytes]) 
         temporary.unlink(missing_ok=True)
         raise
     _fsync_dir(final.parent)
+
+
+def scratch_file(prefix: str) -> IO[bytes]:
+    """A private (0600) file to build a large blob in (an archive package): beside the blobs
+    when the store is local, so that storing it is a rename, not a second copy; else in the
+    installation's tmp. Hand it to :func:`store_scratch` once written; a crash leaves it where
+    ``sanxiang serve`` removes leftovers at start (local store)."""
+    storage = evidence_storage()
+    if isinstance(storage, FileSystemStorage):
+        folder = Path(storage.location) / EVIDENCE_PARTIAL_DIR
+    else:
+        folder = Path(settings.VAR_DIR) / "tmp"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return tempfile.NamedTemporaryFile(dir=folder, prefix=prefix, delete=False)
+
+
+def store_scratch(handle: IO[bytes], sha256: str) -> str:
+    """Store the written scratch file as the blob ``sha256`` and remove it; the blob's name.
+
+    On a local store the file is synced and renamed into place (atomic, like every blob); on an
+    object store it is uploaded.
+    """
+    storage = evidence_storage()
+    name = blob_name(sha256)
+    path = Path(handle.name)
+    try:
+        if isinstance(storage, FileSystemStorage) and path.parent == (
+            Path(storage.location) / EVIDENCE_PARTIAL_DIR
+        ):
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+            final = Path(storage.path(name))
+            final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not final.exists():  # content-addressed: the same bytes are stored once
+                os.replace(path, final)
+                _fsync_dir(final.parent)
+            return name
+        handle.seek(0)
+        store_blob(handle, sha256)
+        return name
+    finally:
+        handle.close()
+        path.unlink(missing_ok=True)
 
 
 def open_blob(name: str) -> Any:

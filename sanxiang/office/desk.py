@@ -14,6 +14,8 @@ from sanxiang.cases.selectors import Waiting, due_for, waiting_for
 from sanxiang.core.selectors import get_calendar
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.disclosure.selectors import overdue_for, publications_for
+from sanxiang.notifications.models import Notification
+from sanxiang.notifications.selectors import notifications_for, unread_count
 from sanxiang.org.models import Officer
 from sanxiang.review.models import Review
 from sanxiang.review.selectors import queue_for
@@ -27,13 +29,15 @@ class Desk:
     publications_overdue: list[Publication]
     overdue: list[Case]
     due_soon: list[Case]
+    notifications: list[Notification]
+    unread: int
 
     @property
     def count(self) -> int:
-        """Everything on the desk that needs this officer (what the navigation shows)."""
+        """Everything on the desk that needs this officer, unread notifications included."""
         return (
             len(self.waiting) + len(self.reviews) + len(self.to_publish)
-            + len(self.publications_overdue) + len(self.overdue)
+            + len(self.publications_overdue) + len(self.overdue) + self.unread
         )  # fmt: skip
 
 
@@ -51,11 +55,16 @@ def desk_for(officer: Officer, today: date) -> Desk:
         publications_overdue=list(overdue_for(officer)[:SHOWN]),
         overdue=list(overdue[:SHOWN]),
         due_soon=list(due_soon[:SHOWN]),
+        notifications=list(notifications_for(officer)[:SHOWN]),
+        unread=unread_count(officer),
     )
 
 
 def urgent_count(officer: Officer, today: date) -> int:
-    """Overdue case steps, reviews waiting for the officer and overdue publications: three
-    counts, cheap enough for every office page's navigation."""
+    """Overdue case steps, reviews waiting for the officer, overdue publications and unread
+    notifications: four counts, cheap enough for every office page's navigation."""
     overdue, _ = due_for(officer, today, get_calendar())
-    return overdue.count() + queue_for(officer).count() + overdue_for(officer).count()
+    return (
+        overdue.count() + queue_for(officer).count() + overdue_for(officer).count()
+        + unread_count(officer)
+    )  # fmt: skip

@@ -30,6 +30,7 @@ from sanxiang.cases.workflow.effects import (
     MirrorClock,
     OpenFollowUpCase,
     OpenPublication,
+    SealArchive,
     StampActor,
     StampDate,
     StampServed,
@@ -284,6 +285,11 @@ def test_each_step_with_its_guards_passing_does_what_it_declares(
             assert opened.fields["执法结论"] == publications[0].conclusion
     else:
         assert opened is None
+    # 归档: a step that declares it seals the case's package; no other does.
+    from sanxiang.archive.models import CaseArchive
+
+    sealed = CaseArchive.objects.filter(case_id=after.pk).exists()
+    assert sealed == any(isinstance(e, SealArchive) for e in transition.effects)
     # The due date of the step entered, as declared.
     if transition.target == source:
         assert (after.step_due_on, after.step_due_basis) == (date(2026, 7, 1), "之前的期限")

@@ -19,11 +19,14 @@ VOCABULARIES = [
     "sanxiang.cases.events",
     "sanxiang.review.events",
     "sanxiang.disclosure.events",
+    "sanxiang.archive.events",
 ]
 
 # Every action string written before the vocabulary existed, and still written: stored ledgers,
 # their verifiers and the public proofs name events by them, so none may change.
 ACTIONS = [
+    "archive.package.downloaded",
+    "archive.package.sealed",
     "auth.user.password_changed",
     "cases.approval.signed",
     "cases.case.assessed",

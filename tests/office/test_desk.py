@@ -74,7 +74,8 @@ def test_overdue_and_soon_due_steps_are_listed_and_counted_in_the_navigation(
     # The navigation asks for its count once the page is drawn.
     nav = re.search(r'<a href="[^"]*" id="nav-desk" data-count-url="([^"]+)">', page)
     assert nav is not None
-    assert client.get(nav.group(1)).json() == {"count": 1}
+    # The overdue step, and the unread notification that 刘志强 registered the case.
+    assert client.get(nav.group(1)).json() == {"count": 2}
     Case.objects.filter(pk=general_case.pk).update(step_due_on=today)
     deadlines = section(desk(client, staff.zhang), "deadline-title")
     assert "已超期 0" in deadlines and "3 个工作日内到期 1" in deadlines

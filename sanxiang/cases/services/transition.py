@@ -41,11 +41,13 @@ from sanxiang.cases.workflow.effects import (
     MirrorClock,
     OpenFollowUpCase,
     OpenPublication,
+    SealArchive,
     StampActor,
     StampDate,
     StampServed,
     StampTime,
     StartClock,
+    installed_archiver,
     installed_publisher,
 )
 from sanxiang.cases.workflow.effects import Due as StepDue
@@ -154,6 +156,15 @@ def case_transition(
                 "（国办发〔2018〕118号）",
             )
             raise TransitionRefused(unpublished, case_id=case.pk, action=action)
+        seals = any(isinstance(e, SealArchive) for e in step.effects)
+        archive = installed_archiver()
+        if seals and archive is None:
+            unarchived = Refusal(
+                "archive",
+                "电子案卷归档模块未启用，案件不能归档；请联系系统管理员启用归档模块"
+                "（行政处罚法第四十七条）",
+            )
+            raise TransitionRefused(unarchived, case_id=case.pk, action=action)
         from_state = case.state
         fields = ["state", "step_due_on", "step_due_basis", "updated_at"]
         for effect in step.effects:
@@ -189,6 +200,8 @@ def case_transition(
         if publish is not None:
             for publication in publications:  # after the case is saved: the record reads it
                 publish(case, actor, publication)
+        if seals and archive is not None:  # after the case is saved: the package reads it
+            archive(case, actor)
         observers.notify(case, actor, action)
         _record(case, actor, action, from_state=from_state)
     logger.info("case %s: %s by officer %s -> %s", case.pk, action, actor.pk, case.state)
@@ -237,6 +250,8 @@ def _apply(
             return [field]
         case OpenPublication():
             return []  # opened once the case is saved (``case_transition``)
+        case SealArchive():
+            return []  # sealed once the case is saved (``case_transition``)
         case OpenFollowUpCase(source=source):
             text = source.format(number=case.number, reference=evidence_reference(case))
             _follow_up_case(case, actor, today, source=text)

@@ -182,6 +182,31 @@ def installed_publisher() -> Publisher | None:
     return _publisher
 
 
+@dataclass(frozen=True)
+class SealArchive:
+    """归档: the whole 电子案卷 is sealed into one package (every document version, evidence
+    record, 法制审核 opinion and minutes, signature, the case's ledger events with their proofs)
+    whose SHA-256 is a ledger event of the step's transaction (行政处罚法第四十七条). Applied by
+    the archiving app (``install_archiver``); without one, the step is refused."""
+
+    def describe(self) -> str:
+        return "生成电子案卷归档包（哈希记入全过程记录）"
+
+
+Archiver = Callable[["Case", "Officer"], None]
+_archiver: Archiver | None = None
+
+
+def install_archiver(archiver: Archiver) -> None:
+    """The app that builds archive packages (``archive``) installs its service here."""
+    global _archiver
+    _archiver = archiver
+
+
+def installed_archiver() -> Archiver | None:
+    return _archiver
+
+
 Effect = (
     AllocateNumber
     | StampDate
@@ -193,6 +218,7 @@ Effect = (
     | ExtendClock
     | OpenFollowUpCase
     | OpenPublication
+    | SealArchive
 )
 
 

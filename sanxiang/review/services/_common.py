@@ -12,6 +12,7 @@ from sanxiang.core.services import provisional_deadline_note
 from sanxiang.core.workdays import Due
 from sanxiang.errors import DomainError
 from sanxiang.org.models import Officer
+from sanxiang.review import observers
 from sanxiang.review.access import ReviewAction
 from sanxiang.review.events import ReviewEvent, review_recorded
 from sanxiang.review.models import (
@@ -58,6 +59,7 @@ def _advance(review: Review, actor: Officer, action: str, case: Case) -> None:
         fields.append("passed_at")
     review.save(update_fields=fields)
     forget_sub_state(case)
+    observers.notify(review, case, actor, action)
 
 
 def policy_for(agency_id: int) -> ReviewPolicy:

@@ -61,8 +61,8 @@
 
   document.addEventListener("submit", onSubmit, true);
 
-  // The 工作台 link's count (overdue steps, reviews waiting, overdue publications), asked for
-  // once the page is drawn so that the page itself does not pay for it.
+  // The 工作台 link's count (overdue steps, reviews waiting, overdue publications, unread
+  // notifications), asked for once the page is drawn so that the page itself does not pay.
   function deskCount() {
     var link = document.getElementById("nav-desk");
     var badge = link && link.querySelector(".badge");
