@@ -39,6 +39,7 @@ from sanxiang.cases.access import CaseAction
 from sanxiang.cases.documents import KINDS
 from sanxiang.cases.labels import case_event_label, procedure_label
 from sanxiang.cases.models import ApprovalSignature, Case, CaseDocument
+from sanxiang.cases.pdf import document_pdf_ensure
 from sanxiang.cases.selectors import case_get_for
 from sanxiang.cases.services import evidence_reference
 from sanxiang.cases.workflow.definitions import PROCEDURES
@@ -278,6 +279,7 @@ PROOF_BATCH = 64
 # procedure declarations, ``case_event_label``).
 RECORD_EVENT_LABELS = {
     "cases.document.generated": "生成文书",
+    "cases.document.pdf_made": "生成文书 PDF",
     "cases.document.inputs": "记录文书填写内容",
     "cases.document.downloaded": "下载文书",
     "cases.document.party_downloaded": "当事人下载文书",
@@ -521,6 +523,12 @@ def archive_seal(*, case: Case, actor: Officer | None) -> CaseArchive:
             "本案已生成电子案卷归档包，不能重复归档。",
             log_message=f"case {case.pk} already has a package",
         )
+    # Every version goes in with its PDF: one not yet converted (the background converter is
+    # behind, or was off) is converted now, its own event before the head is signed.
+    for document_id in CaseDocument.objects.filter(case=case, pdf_sha256="").values_list(
+        "pk", flat=True
+    ):
+        document_pdf_ensure(document_id)
     retention = retention_for(case)
     log = log_for(agency_id=case.agency_id)
     if log is None:  # a case is opened by an event, so its agency has a log

@@ -11,8 +11,9 @@ What each check proves:
    file) that ties the head to the agency's log; the report says which of the two was checked.
 3. 包含证明 — every ledger leaf in the package is in that signed tree (RFC 9162 proofs), so
    no event of the case's timeline was changed, added or left out after it was signed.
-4. 时间线 / 文书 / 证据 — the readable timeline is the proven leaves; each document's PDF is the
-   one its ``cases.document.generated`` event recorded; each evidence version's metadata (and
+4. 时间线 / 文书 / 证据 — the readable timeline is the proven leaves; each document's Word file
+   and PDF are the ones its ``cases.document.generated`` and ``pdf_made`` events recorded (older
+   versions: the one event recorded the PDF); each evidence version's metadata (and
    with it its file's SHA-256) is the one its ``evidence.created``/``corrected`` event recorded.
 
 The package's own SHA-256 is the content of the ``archive.package.sealed`` event recorded when
@@ -36,6 +37,7 @@ from sanxiang.ledger.signing import key_id, verify_signature
 
 EVIDENCE_EVENTS = ("evidence.created", "evidence.corrected")
 DOCUMENT_EVENT = "cases.document.generated"
+PDF_EVENT = "cases.document.pdf_made"
 
 
 @dataclass
@@ -257,14 +259,27 @@ def _check_documents(
         for leaf in leaves.values()
         if leaf["action"] == DOCUMENT_EVENT
     }
+    converted = {
+        (leaf["object_id"], leaf["content_sha256"])
+        for leaf in leaves.values()
+        if leaf["action"] == PDF_EVENT
+    }
     documents = _json(package, "documents/index.json")
     bad = []
     for document in documents:
-        if document["pdf_file"] not in names:
+        if document["pdf_file"] not in names or document["docx_file"] not in names:
             bad.append(document["pdf_file"])  # missing: reported with the manifest too
             continue
+        key = str(document["id"])
         pdf = _member_sha256(package, document["pdf_file"])[0]
-        if pdf != document["pdf_sha256"] or (str(document["id"]), pdf) not in recorded:
+        docx = _member_sha256(package, document["docx_file"])[0]
+        # Since the PDF is made after the version (cases.pdf), the version's event records the
+        # Word file and a second event the PDF; before, the one event recorded the PDF.
+        if (key, pdf) in recorded:
+            pinned = docx == document["docx_sha256"]  # older version: by the manifest only
+        else:
+            pinned = (key, docx) in recorded and (key, pdf) in converted
+        if not pinned or pdf != document["pdf_sha256"] or docx != document["docx_sha256"]:
             bad.append(document["pdf_file"])
     if bad:
         report.fail(f"文书：{'、'.join(bad)} 不是全过程记录中生成时记载的文书。")
