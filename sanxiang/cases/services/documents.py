@@ -57,6 +57,15 @@ def _document_checks(case: Case, actor: Officer, kind: str) -> None:
         raise CaseRefused(f"{refusal}。", log_message=f"case {case.pk}: {kind} refused")
 
 
+# kind -> (the document it copies from, (input, value if absent) …, where its 核验码 goes):
+# 行政强制法第二十四条, the 清单 names what the 决定书 names; 行政处罚法第四十五条, the 复核意见
+# answers the points of the 陈述申辩笔录.
+COPIED_FROM: dict[str, tuple[str, tuple[tuple[str, Any], ...], str]] = {
+    "seizure_list": ("seizure_decision", (("items", []), ("measure", "")), "decision_code"),
+    "statement_review": ("statement_record", (("points", ""),), "statement_code"),
+}
+
+
 def _document_fields(
     case: Case, kind: str, inputs: Mapping[str, str], today: date
 ) -> dict[str, Any]:
@@ -68,27 +77,17 @@ def _document_fields(
     refusal = inputs_refusal(kind, case, fields, today=today, calendar=get_calendar())
     if refusal is not None:
         raise CaseRefused(f"{refusal}。", log_message=f"case {case.pk}: {kind} inputs refused")
-    if kind == "statement_review":
-        # Answered point by point: the points it answers are kept with it (陈述申辩笔录).
-        record = (
-            CaseDocument.objects.filter(case=case, kind="statement_record")
-            .order_by("-version")
-            .first()
+    # What the document repeats from the latest version of another, with that one's 核验码.
+    copied = COPIED_FROM.get(kind)
+    if copied is not None:
+        source_kind, names, code_field = copied
+        source = (
+            CaseDocument.objects.filter(case=case, kind=source_kind).order_by("-version").first()
         )
-        if record is not None:
-            fields["points"] = record.fields.get("points", "")
-            fields["statement_code"] = record.verification_code
-    if kind == "seizure_list":
-        # 行政强制法第二十四条: the list names what the decision (latest version) names.
-        decision = (
-            CaseDocument.objects.filter(case=case, kind="seizure_decision")
-            .order_by("-version")
-            .first()
-        )
-        if decision is not None:
-            fields["items"] = decision.fields.get("items", [])
-            fields["measure"] = decision.fields.get("measure", "")
-            fields["decision_code"] = decision.verification_code
+        if source is not None:
+            for name, empty in names:
+                fields[name] = source.fields.get(name, empty)
+            fields[code_field] = source.verification_code
     return fields
 
 

@@ -108,6 +108,17 @@ def _follow_up_case(inspection: Case, actor: Officer, today: date, *, source: st
     return case
 
 
+UNPUBLISHED = Refusal(
+    "publication",
+    "执法公示模块未启用，须公示的决定不能作出；请联系系统管理员启用执法公示模块"
+    "（国办发〔2018〕118号）",
+)
+UNARCHIVED = Refusal(
+    "archive",
+    "电子案卷归档模块未启用，案件不能归档；请联系系统管理员启用归档模块（行政处罚法第四十七条）",
+)
+
+
 def case_transition(
     *,
     actor: Officer,
@@ -149,22 +160,16 @@ def case_transition(
             approval_sign_check(case, action, actor, signed)
         publications = [e for e in step.effects if isinstance(e, OpenPublication)]
         publish = installed_publisher()
-        if publications and publish is None:
-            unpublished = Refusal(
-                "publication",
-                "执法公示模块未启用，须公示的决定不能作出；请联系系统管理员启用执法公示模块"
-                "（国办发〔2018〕118号）",
-            )
-            raise TransitionRefused(unpublished, case_id=case.pk, action=action)
         seals = any(isinstance(e, SealArchive) for e in step.effects)
         archive = installed_archiver()
-        if seals and archive is None:
-            unarchived = Refusal(
-                "archive",
-                "电子案卷归档模块未启用，案件不能归档；请联系系统管理员启用归档模块"
-                "（行政处罚法第四十七条）",
-            )
-            raise TransitionRefused(unarchived, case_id=case.pk, action=action)
+        # An effect applied by an app above ``cases`` that is not installed: the step is refused,
+        # so no decision is made without its publication record, no case archived unsealed.
+        for needed, installed, refusal in (
+            (bool(publications), publish, UNPUBLISHED),
+            (seals, archive, UNARCHIVED),
+        ):
+            if needed and installed is None:
+                raise TransitionRefused(refusal, case_id=case.pk, action=action)
         from_state = case.state
         fields = ["state", "step_due_on", "step_due_basis", "updated_at"]
         for effect in step.effects:
