@@ -184,7 +184,7 @@ def case_transition(
             case.step_due_on, case.step_due_basis = None, ""
         else:
             case.step_due_on, step_due = _step_due(step.due, step.deadline, case, today, calendar)
-            case.step_due_basis = str(step.deadline)
+            case.step_due_basis = str(step.deadline) if case.step_due_on else ""
         case.save(update_fields=fields)
         if (
             step_due is not None
@@ -278,7 +278,10 @@ def _step_due(
         case CourtWindow():
             window = execution_periods(case, calendar)
             return (window.court_until if window else None), None
-        case HoursAfter(field=field, hours=hours) if getattr(case, field):
+        case HoursAfter(field=field, hours=hours):
+            # Only once the moment is known (a measure not yet taken has no 24-hour clock).
+            if not getattr(case, field):
+                return None, None
             moment = getattr(case, field) + timedelta(hours=hours)
             return timezone.localtime(moment).date(), None
     # A working-day limit is provisional (暂定) where it runs into a year whose holiday schedule

@@ -182,6 +182,20 @@ def _emergency_approval_in_time(context: GuardContext) -> str | None:
     return None
 
 
+def _measure_not_taken(context: GuardContext) -> str | None:
+    """A measure already taken in an emergency is approved afterwards or released, never
+    approved (and taken) a second time or dropped while the property stays seized."""
+    if context.case.measure_taken_at is not None:
+        return "查封、扣押已情况紧急当场实施，请补办批准或者解除"
+    return None
+
+
+def _measure_taken(context: GuardContext) -> str | None:
+    if context.case.measure_taken_at is None:
+        return "查封、扣押尚未实施，请走批准实施"
+    return None
+
+
 def _inspection_record_attached(context: GuardContext) -> str | None:
     case = context.case
     if (
@@ -350,6 +364,8 @@ def _decision_document_issued(context: GuardContext) -> str | None:
 DECISION_DOCUMENT_ISSUED = Guard(
     "decision_document_issued", "行政处罚法第五十九条、第六十一条", _decision_document_issued
 )
+MEASURE_NOT_TAKEN = Guard("measure_not_taken", "行政强制法第十八条、第十九条", _measure_not_taken)
+MEASURE_ALREADY_TAKEN = Guard("measure_already_taken", "行政强制法第十九条", _measure_taken)
 NOTICE_SERVED = Guard("notice_served", "行政处罚法第四十四条、第六十一条", _notice_served)
 NOTICE_GIVEN = Guard("notice_given", "行政处罚法第四十四条", _notice_given)
 NOTICE_BEFORE_PENALTY_REVIEW = Guard(
