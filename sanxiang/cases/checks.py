@@ -9,6 +9,20 @@ from sanxiang.cases.facts import facts_problem
 from sanxiang.ledger.content import batch_key, register_event_check
 
 
+def _pdf_recorded(document: Any) -> bool:
+    """Whether a ``cases.document.pdf_made`` event recorded the version's PDF (read once per
+    batch by ``prefetch``; asked directly otherwise)."""
+    known = getattr(document, "pdf_recorded", None)
+    if known is not None:
+        return bool(known)
+    from sanxiang.ledger.models import LedgerEntry
+
+    return LedgerEntry.objects.filter(
+        action="cases.document.pdf_made", object_type="cases.casedocument",
+        object_id=str(document.pk),
+    ).exists()  # fmt: skip
+
+
 def register_document_checks() -> None:
     def check(entry: Any, cache: dict[Any, Any]) -> str | None:
         from sanxiang.cases.models import CaseDocument
@@ -27,6 +41,15 @@ def register_document_checks() -> None:
             return None
         if entry.content_sha256 not in (document.pdf_sha256, document.docx_sha256):
             return f"document {document.pk} no longer has the file its event recorded"
+        if (
+            entry.action == "cases.document.generated"
+            and entry.content_sha256 == document.docx_sha256
+            and document.pdf_sha256
+            and not _pdf_recorded(document)
+        ):
+            # The digest may be filled once (a trigger allows it); filled with no event, the
+            # PDF served is not one anybody recorded.
+            return f"document {document.pk} has a PDF digest no pdf_made event recorded"
         key = ("blob", entry.content_sha256)
         if key not in cache:
             cache[key] = blob_problem(blob_name(entry.content_sha256), entry.content_sha256)
@@ -35,9 +58,19 @@ def register_document_checks() -> None:
 
     def prefetch(entries: list[Any]) -> dict[str, Any]:
         from sanxiang.cases.models import CaseDocument
+        from sanxiang.ledger.models import LedgerEntry
 
         ids = {entry.object_id for entry in entries}
-        return {str(d.pk): d for d in CaseDocument.objects.filter(pk__in=ids)}
+        made = set(
+            LedgerEntry.objects.filter(
+                action="cases.document.pdf_made", object_type="cases.casedocument",
+                object_id__in=ids,
+            ).values_list("object_id", flat=True)
+        )  # fmt: skip
+        documents = {str(d.pk): d for d in CaseDocument.objects.filter(pk__in=ids)}
+        for key, document in documents.items():
+            document.pdf_recorded = key in made  # type: ignore[attr-defined]
+        return documents
 
     register_event_check("cases.casedocument", check, prefetch=prefetch)
     register_event_check("cases.case", facts_problem)

@@ -41,19 +41,14 @@ MODES: dict[str, ServiceMode] = {
         ServiceMode(
             "留置送达",
             "民事诉讼法第八十九条",
-            requires=(
-                ("refusal", "留置送达须写明受送达人拒收的事由（民事诉讼法第八十九条）"),
-                (
-                    "witness",
-                    "留置送达须写明到场见证人的姓名和身份（基层组织或者所在单位的代表），"
-                    "并由见证人签名（民事诉讼法第八十九条）",
-                ),
-            ),
+            # And a 见证人, or the service recorded by photo or video (checked against the
+            # case's evidence: ``documents.inputs_refusal``).
+            requires=(("refusal", "留置送达须写明受送达人拒收的事由（民事诉讼法第八十九条）"),),
         ),
-        # The date on the postal receipt (回执) is the date of service (第九十二条).
+        # The date on the postal receipt (回执) is the date of service (第九十一条).
         ServiceMode(
             "邮寄送达",
-            "民事诉讼法第九十二条",
+            "民事诉讼法第九十一条",
             requires=(("tracking", "邮寄送达须写明邮件号码，送达时间按回执上注明的收件日期填写"),),
         ),
         ServiceMode(

@@ -36,7 +36,7 @@ from sanxiang.core.scratch import CONVERSION_PREFIX, conversion_dir
 from sanxiang.core.selectors import get_calendar
 from sanxiang.core.workdays import WorkdayCalendar
 from sanxiang.errors import DomainError
-from sanxiang.evidence.models import EvidenceItem
+from sanxiang.evidence.models import EvidenceItem, EvidenceKind
 from sanxiang.org.models import Article
 
 # Inputs of a 送达回证 that only some modes record (``delivery.MODES``).
@@ -192,6 +192,17 @@ def inputs_refusal(
         if record.fields.get("way") == WAIVED:
             return "当事人明确放弃陈述、申辩，无需复核"
         return replies_problem(record.fields, values)
+    if kind == "service_proof" and values.get("method") == "留置送达" and not values.get("witness"):
+        # 民事诉讼法第八十九条: a witness signs, or the service is recorded by photo or video.
+        reference = case.number or f"未编号案件-{case.pk}"
+        if not EvidenceItem.objects.filter(
+            case_number=reference, agency_id=case.agency_id,
+            kind__in=(EvidenceKind.PHOTO, EvidenceKind.VIDEO, EvidenceKind.FULL_VIDEO),
+        ).exists():  # fmt: skip
+            return (
+                "留置送达须有见证人到场（写明见证人的姓名和身份），或者以拍照、录像等方式记录"
+                "送达过程并登记为本案证据（民事诉讼法第八十九条）"
+            )
     if kind == "service_proof":
         served = case.documents.filter(kind=values["served_document"]).order_by("-version").first()
         label = KINDS[values["served_document"]].label
@@ -204,6 +215,9 @@ def inputs_refusal(
 
 
 def _statement_record_refusal(case: Case, values: dict[str, Any]) -> str | None:
+    stated = datetime.fromisoformat(values["stated_at"]).date()
+    if case.notified_on is not None and stated < case.notified_on:
+        return f"陈述、申辩的时间不能早于事先告知书送达之日（{case.notified_on:%Y年%m月%d日}）"
     if values["way"] != WAIVED and not points(values):
         return "请逐行记录当事人陈述、申辩的意见（每行一项）；当事人明确放弃的，请选择“明确放弃”"
     if values["way"] == IN_WRITING:

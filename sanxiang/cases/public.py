@@ -49,6 +49,9 @@ class DocumentVerification:
     docx_sha256: str
     ledger_index: int | None
     is_latest: bool
+    # The PDF's own event, for versions whose PDF was made after the version was recorded
+    # (``ledger_index`` then records the Word file).
+    pdf_ledger_index: int | None = None
 
 
 def document_verification_public(code: str) -> DocumentVerification | None:
@@ -59,11 +62,14 @@ def document_verification_public(code: str) -> DocumentVerification | None:
     )
     if document is None:
         return None
-    entry = LedgerEntry.objects.filter(
-        object_type="cases.casedocument",
-        object_id=str(document.pk),
-        action="cases.document.generated",
-    ).first()
+    entries = {
+        e.action: e.index
+        for e in LedgerEntry.objects.filter(
+            object_type="cases.casedocument",
+            object_id=str(document.pk),
+            action__in=["cases.document.generated", "cases.document.pdf_made"],
+        ).only("action", "index")
+    }
     latest = (
         CaseDocument.objects.filter(case_id=document.case_id, kind=document.kind)
         .order_by("-version")
@@ -78,8 +84,9 @@ def document_verification_public(code: str) -> DocumentVerification | None:
         version=document.version,
         pdf_sha256=document.pdf_sha256,
         docx_sha256=document.docx_sha256,
-        ledger_index=entry.index if entry else None,
+        ledger_index=entries.get("cases.document.generated"),
         is_latest=latest == document.pk,
+        pdf_ledger_index=entries.get("cases.document.pdf_made"),
     )
 
 

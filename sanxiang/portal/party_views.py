@@ -24,6 +24,7 @@ from sanxiang.cases.public import (
     party_query_public,
 )
 from sanxiang.core.http import client_ip
+from sanxiang.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,13 @@ def party_document(request: HttpRequest, document_id: int) -> HttpResponse:
     grant = _grant(request)
     if grant is None:
         return _ask_again(request)
-    found = party_document_public(grant, document_id)
+    try:
+        found = party_document_public(grant, document_id)
+    except DomainError as exc:  # its PDF could not be made just now (LibreOffice)
+        logger.warning("party document %s: %s", document_id, exc.log_message)
+        return render(
+            request, "portal/party_document_later.html", {"message": exc.message}, status=503
+        )
     if found is None:
         raise Http404("没有该文书。")
     filename, data = found

@@ -253,3 +253,16 @@ def test_a_version_stays_append_only_but_its_pdf_is_filled_once(staff, decided_o
     with pytest.raises(DatabaseError), transaction.atomic():
         rows.update(pdf_sha256="b" * 64)
     assert rows.get().pdf_sha256 == made.pdf_sha256
+
+
+def test_a_pdf_digest_filled_without_its_event_is_found_by_ledger_verify(staff, decided_on_spot):
+    document = document_generate(
+        actor=staff.zhang, case_id=decided_on_spot.pk, kind="on_spot_decision"
+    )
+    assert verify_ledger().ok
+    # The trigger lets the digest be filled once; filled behind the services' back, with no
+    # cases.document.pdf_made event, the PDF served would be one nobody recorded.
+    CaseDocument.objects.filter(pk=document.pk).update(pdf_sha256=document.docx_sha256)
+    assert f"document {document.pk} has a PDF digest no pdf_made event recorded" in (
+        verify_ledger().problem or ""
+    )

@@ -232,7 +232,7 @@ def test_the_case_page_lists_its_evidence_and_uploads_for_it(client, staff, gene
     client.force_login(staff.zhang.user)
     page = client.get(reverse("cases:detail", args=[general_case.pk])).content.decode()
     section = page.split('id="evidence"')[1].split("</section>")[0]
-    assert "（1 项；登记于" in section and "文字" in section
+    assert "（本机构登记的 1 项；案件编号" in section and "文字" in section
     link = reverse("evidence:upload") + "?case="
     assert link in section
     upload = client.get(reverse("evidence:upload"), {"case": general_case.number}).content.decode()

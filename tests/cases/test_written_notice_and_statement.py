@@ -14,6 +14,7 @@ from sanxiang.cases.models import Case, CaseDocument
 from sanxiang.cases.periods import PAYMENT_DEADLINE
 from sanxiang.cases.services import CaseRefused, case_assess, case_transition, document_generate
 from sanxiang.cases.services.assessment import Assessment
+from sanxiang.cases.statements import WAIVED
 from sanxiang.cases.workflow.engine import TransitionRefused
 from sanxiang.core.selectors import get_calendar
 from sanxiang.ledger.models import LedgerEntry
@@ -239,3 +240,52 @@ def test_the_decision_is_served_when_its_proof_says_and_payment_runs_from_then(s
     # 第六十七条: fifteen days from service (the 送达回证's date), not from the click.
     assert case.payment_due_on == PAYMENT_DEADLINE.due(later, get_calendar())
     assert case.payment_due_on != PAYMENT_DEADLINE.due(later + timedelta(days=2), get_calendar())
+
+
+def test_a_corrected_notice_must_be_served_and_notified_again_before_the_decision(staff, notified):
+    """第四十四条: the decision rests on the notice the party received; a new version opens a new
+    陈述申辩 period once served and notified."""
+    statement_on_file(staff.zhang, notified)
+    case_transition(actor=staff.zhang, case_id=notified.pk, action="record_statement")
+    document_generate(
+        actor=staff.zhang, case_id=notified.pk, kind="advance_notice",
+        inputs={"intended_fine": "5000", "contact": "张伟 0311-1234567"},
+    )  # fmt: skip
+    later = TODAY + timedelta(days=10)
+    with time_machine.travel(later, tick=False):
+        assert "尚未送达" in refused(staff.head, notified, "decide")
+        document_served(staff.zhang, notified, "advance_notice")
+        assert "请重新办理“事先告知”" in refused(staff.head, notified, "decide")
+        case = case_transition(actor=staff.zhang, case_id=notified.pk, action="notify")
+    assert case.notified_on == later and case.statement_closed_on is None
+    assert "请先制作陈述申辩笔录" in refused(staff.zhang, notified, "record_statement")
+
+
+def test_a_statement_cannot_be_dated_before_the_notice_was_served(staff, notified):
+    with pytest.raises(CaseRefused, match="不能早于事先告知书送达之日"):
+        document_generate(
+            actor=staff.zhang, case_id=notified.pk, kind="statement_record",
+            inputs={"way": WAIVED, "stated_at": "2026-05-19T09:00", "person": "王某"},
+        )  # fmt: skip
+
+
+def test_lodged_service_needs_a_witness_or_a_recording_of_it(staff, investigated):
+    from tests.cases.test_recording_list import own_row
+
+    # An agency that does not list 留置送达 for 音像记录: 民事诉讼法 still asks for one of two.
+    own_row(investigated.agency, "lodged_service", is_active=False)
+    document_generate(
+        actor=staff.zhang, case_id=investigated.pk, kind="advance_notice",
+        inputs={"intended_fine": "2000", "contact": "张伟 0311-1234567"},
+    )  # fmt: skip
+    inputs = {"served_document": "advance_notice", "recipient": "王某", "method": "留置送达",
+              "served_at": "2026-05-20T09:00", "place": "人民路 1 号",
+              "refusal": "拒收"}  # fmt: skip
+    with pytest.raises(CaseRefused, match=r"须有见证人到场.*或者以拍照、录像等方式记录"):
+        document_generate(
+            actor=staff.zhang, case_id=investigated.pk, kind="service_proof", inputs=inputs
+        )
+    document_generate(
+        actor=staff.zhang, case_id=investigated.pk, kind="service_proof",
+        inputs={**inputs, "witness": "社区居委会 王五"},
+    )  # fmt: skip

@@ -283,3 +283,22 @@ def test_the_case_number_may_be_typed_with_any_brackets(client, staff, opening, 
     code = party_code_ensure(actor=staff.zhang, case_id=case.pk).code
     typed = case.number.replace("〔", opening).replace("〕", closing)
     assert ask(client, typed, code).status_code == 302
+
+
+def test_a_pdf_that_cannot_be_made_now_says_so_in_chinese_instead_of_failing(
+    client, staff, served, monkeypatch
+):
+    """The PDF is made after the document; if LibreOffice fails when the party first asks, he
+    is told to come back (503), not shown a server error, and nothing is recorded as sent."""
+    from sanxiang.cases.documents import DocumentError
+
+    def broken(docx: bytes) -> bytes:
+        raise DocumentError("生成 PDF 失败，请稍后重试。", log_message="soffice exit 1")
+
+    monkeypatch.setattr("sanxiang.cases.pdf.convert_to_pdf", broken)
+    ask(client, served.number, current_code(served))
+    decision = CaseDocument.objects.get(case=served, kind="decision")
+    response = client.get(reverse("portal:party-document", args=[decision.pk]))
+    assert response.status_code == 503
+    assert "文书暂时无法下载" in response.content.decode()
+    assert not LedgerEntry.objects.filter(action="cases.document.party_downloaded").exists()

@@ -25,7 +25,7 @@ from tests.cases.conftest import (
 )
 from tests.conftest import prepare_step
 from tests.review.conftest import declared_all, registered_with_file
-from tests.review.test_review_flow import ALL_OK, submit
+from tests.review.test_review_flow import ALL_OK, submit, with_problem
 
 pytestmark = pytest.mark.dates  # due dates counted from today (make test-year-end)
 
@@ -228,3 +228,32 @@ def test_the_case_page_refuses_a_decision_before_review(client, staff, notified_
     )
     assert "未经法制审核的，不得作出决定" in response.content.decode()
     assert Case.objects.get(pk=notified_case.pk).state == "notified"
+
+
+def test_a_no_penalty_review_cannot_turn_into_a_penalty_without_a_notice(
+    staff, general_case, defaults
+):
+    """Sent to review as 不予处罚 (no 事先告知): a fine cannot be proposed inside that review,
+    since the party was never told of one (第四十四条) — the case would be left undecidable."""
+    from decimal import Decimal
+
+    from sanxiang.cases.services import Assessment, CaseRefused, case_assess
+
+    registered_with_file(staff, general_case)
+    prepare_step(staff.zhang, general_case.pk, "conclude")
+    case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    review = review_submit(
+        actor=staff.zhang, case_id=general_case.pk, declared=declared_all(defaults), confirmed=True
+    )
+    opinion_write(
+        actor=staff.zhou, review_id=review.pk, points=with_problem(), conclusion="problems",
+        summary="应予处罚",
+    )  # fmt: skip
+    assert Case.objects.get(pk=general_case.pk).state == "under_review"
+    with pytest.raises(CaseRefused, match="未经事先告知，审核中不能改为给予处罚"):
+        case_assess(
+            actor=staff.zhang, case_id=general_case.pk,
+            assessment=Assessment(facts="占道经营", penalty_kinds=("fine",),
+                                  fine_yuan=Decimal("500")),
+        )  # fmt: skip
+    assert Case.objects.get(pk=general_case.pk).fine_yuan is None

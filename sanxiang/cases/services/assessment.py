@@ -86,6 +86,14 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
                 "（行政处罚法第四十四条、第六十三条）。",
                 log_message=f"case {case.pk} hearing right frozen",
             )
+        if case.notified_on is None and assessment.penalty_kinds and in_states(case, UNDER_REVIEW):
+            # Sent to review as 不予处罚, without a notice: a penalty cannot be proposed inside
+            # that review, since the party was never told of one (第四十四条).
+            raise CaseRefused(
+                "本案以拟不予处罚提交法制审核，未经事先告知，审核中不能改为给予处罚；"
+                "对审核意见有不同看法的，请在答复中说明（行政处罚法第四十四条）。",
+                log_message=f"case {case.pk}: penalty proposed in a no-penalty review",
+            )
         if case.notified_on is not None and was_heard(case):
             # 第四十五条第二款: after the party has spoken, no heavier fine than announced.
             heavier = heavier_refusal(case, assessment.fine_yuan)
@@ -103,6 +111,8 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
         _record(case, actor, "assessed")
     return case
 
+
+UNDER_REVIEW = frozenset({"under_review"})
 
 # 违法依据 and 处罚依据 are set while the facts are being established (declared per procedure).
 BASIS_OPEN_IN: dict[str, frozenset[str]] = {

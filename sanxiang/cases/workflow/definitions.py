@@ -428,7 +428,9 @@ GENERAL = ProcedureDefinition(
         Transition(
             "notify",
             "事先告知",
-            frozenset({GeneralState.INVESTIGATED}),
+            # Again from 已事先告知 when the notice was corrected and served anew (a heavier
+            # penalty on new facts, 第四十四条): the periods run again from the new service.
+            frozenset({GeneralState.INVESTIGATED, GeneralState.NOTIFIED}),
             GeneralState.NOTIFIED,
             OFFICER,
             guards=(NOTICE_SERVED,),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sanxiang.cases.delivery import service_refusal
+from sanxiang.cases.delivery import service_of, service_refusal
 from sanxiang.cases.execution import (
     case_account,
     decision_fallen,
@@ -28,6 +28,7 @@ from sanxiang.cases.workflow.engine import Guard, GuardContext
 from sanxiang.cases.workflow.states import GeneralState
 from sanxiang.core.selectors import is_provisional
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
+from sanxiang.ledger.models import LedgerEntry
 from sanxiang.org.models import Officer, Role
 
 # 行政处罚法第三十六条: two years; five where life/health or financial safety is involved
@@ -325,10 +326,34 @@ def _notice_served(context: GuardContext) -> str | None:
 
 
 def _notice_given(context: GuardContext) -> str | None:
-    """第四十四条: no penalty decision before the party was told of it in writing."""
+    """第四十四条: no penalty decision before the party was told of it in writing — by the
+    latest notice: a corrected 事先告知书 must be served and 事先告知 taken again."""
     if context.case.notified_on is None:
         return "作出行政处罚决定之前，应当事先告知当事人拟作出的行政处罚内容及事实、理由、依据"
+    unserved = service_refusal(context.case, "advance_notice", "行政处罚事先告知书", context.today)
+    if unserved is not None:
+        return f"{unserved}，并重新办理“事先告知”"
+    served = service_of(context.case, "advance_notice")
+    if served is not None and _recorded_after_notice(context.case, served.proof.pk):
+        return "事先告知书已更正并重新送达，请重新办理“事先告知”（陈述、申辩期限重新起算）"
     return None
+
+
+def _recorded_after_notice(case: Case, proof_id: int) -> bool:
+    """Whether the 送达回证 ``proof_id`` was recorded after the case's last 事先告知 (the ledger's
+    order: both are events of the agency's log)."""
+    last = (
+        LedgerEntry.objects.filter(
+            object_type="cases.case", object_id=str(case.pk), action="cases.case.notify"
+        )
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
+    )
+    return last is not None and LedgerEntry.objects.filter(
+        object_type="cases.casedocument", object_id=str(proof_id), sequence__gt=last,
+        action="cases.document.generated",
+    ).exists()  # fmt: skip
 
 
 def _notice_before_penalty_review(context: GuardContext) -> str | None:
