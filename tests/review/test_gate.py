@@ -257,3 +257,34 @@ def test_a_no_penalty_review_cannot_turn_into_a_penalty_without_a_notice(
                                   fine_yuan=Decimal("500")),
         )  # fmt: skip
     assert Case.objects.get(pk=general_case.pk).fine_yuan is None
+
+
+def test_an_emergency_measure_reviewed_within_its_24_hours_counts_as_reviewed(
+    staff, measure, defaults
+):
+    """行政强制法第十九条: taken at once, reviewed within the 24 hours, then approved afterwards
+    from 审核通过 — never approved (and taken) a second time."""
+    attach_full_video(staff, measure)
+    taken = case_transition(actor=staff.zhang, case_id=measure.pk, action="enforce_urgently")
+    review = review_submit(
+        actor=staff.zhang, case_id=measure.pk, declared=declared_all(defaults), confirmed=True
+    )
+    under_review = Case.objects.get(pk=measure.pk)
+    assert under_review.state == "under_review"
+    assert under_review.step_due_on == taken.step_due_on, "the 24-hour clock stays on the case"
+    opinion_write(
+        actor=staff.zhou, review_id=review.pk, points=ALL_OK, conclusion="agree", summary="同意"
+    )
+    with pytest.raises(TransitionRefused, match="已情况紧急当场实施，请补办批准或者解除"):
+        case_transition(actor=staff.head, case_id=measure.pk, action="approve")
+    approved = case_transition(actor=staff.head, case_id=measure.pk, action="approve_afterwards")
+    assert approved.state == "in_force"
+    assert approved.measure_taken_at == taken.measure_taken_at
+    figures = {
+        f.label: f
+        for f in figures_for(agency_id=defaults.pk, year=timezone.localdate().year).figures
+    }
+    emergencies = figures[
+        "情况紧急当场实施的查封、扣押（须审核的）：补办批准前经法制审核的 / 未经审核即补办批准的"
+    ]
+    assert emergencies.value == "1 / 0" and emergencies.met is True
