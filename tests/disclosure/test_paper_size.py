@@ -17,6 +17,7 @@ import time_machine
 from docx import Document
 
 from sanxiang.cases.documents import render_template
+from sanxiang.cases.pdf import document_pdf_ensure
 from sanxiang.cases.services import case_transition, document_generate
 from sanxiang.evidence.storage import blob_name, open_blob
 from tests.cases.conftest import evidence_on_disk
@@ -81,6 +82,7 @@ def test_a_case_document_pdf_is_a4(staff, on_spot_case):
         case = on_spot_case("person", Decimal("150"))
         case_transition(actor=staff.zhang, case_id=case.pk, action="decide_on_spot")
         document = document_generate(actor=staff.zhang, case_id=case.pk, kind="on_spot_decision")
+    document = document_pdf_ensure(document.pk)  # made after the request
     assert set(page_sizes(stored(document.pdf_sha256))) == {(595, 842)}
 
 

@@ -229,7 +229,7 @@ def test_tables_become_cards_with_their_column_names_on_a_phone(
     row = phone.locator("#officer-list tbody tr").first
     assert row.evaluate("r => getComputedStyle(r).display") == "block"
     assert cell_heading(phone, "#officer-list tbody td") == '"姓名"'
-    assert cell_heading(phone, "#officer-list tbody td:nth-child(4)") == '"执法证号"'
+    assert cell_heading(phone, "#officer-list tbody td:nth-child(6)") == '"执法证号"'
     phone.goto(f"{site.base}/lists/items/")
     assert cell_heading(phone, "table.listing tbody td:nth-child(7)") == '"依据"'
     phone.context.close()

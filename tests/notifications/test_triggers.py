@@ -13,6 +13,7 @@ from sanxiang.cases.workflow.engine import TransitionRefused
 from sanxiang.notifications.models import Notification
 from sanxiang.review.services import answer_write, opinion_write
 from tests.cases.conftest import attach_full_video, evidence_on_disk, set_basis
+from tests.conftest import prepare_step
 from tests.review.conftest import declared_all
 from tests.review.test_review_flow import ALL_OK, submit, with_problem
 
@@ -72,6 +73,7 @@ def test_a_decision_notifies_the_handlers_but_not_the_head_who_made_it(
     set_basis(staff, general_case, articles)
     for actor, action in ((staff.head, "register"), (staff.zhang, "conclude"),
                           (staff.zhang, "notify"), (staff.zhang, "record_statement")):  # fmt: skip
+        prepare_step(actor, general_case.pk, action)
         case_transition(actor=actor, case_id=general_case.pk, action=action)
     Notification.objects.all().delete()
     case_transition(actor=staff.head, case_id=general_case.pk, action="decide")
