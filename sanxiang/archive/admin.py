@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from sanxiang.archive.models import CaseArchive, PackageAccess, RetentionPeriod
+from sanxiang.ledger.admin import ReadOnlyAdmin
 from sanxiang.ledger.admin_support import LedgeredAdmin
 
 
@@ -14,22 +15,11 @@ class RetentionPeriodAdmin(LedgeredAdmin):
     list_display = ("procedure", "retention", "basis")
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CaseArchive)
-class CaseArchiveAdmin(_ReadOnly):
+class CaseArchiveAdmin(ReadOnlyAdmin):
     list_display = ("case", "retention", "package_sha256", "size", "sealed_at")
 
 
 @admin.register(PackageAccess)
-class PackageAccessAdmin(_ReadOnly):
+class PackageAccessAdmin(ReadOnlyAdmin):
     list_display = ("archive", "actor", "accessed_at")

@@ -38,7 +38,7 @@ from sanxiang.archive.package import FORMAT, Entry, Written, json_bytes, package
 from sanxiang.cases.access import CaseAction
 from sanxiang.cases.documents import KINDS
 from sanxiang.cases.labels import case_event_label, procedure_label
-from sanxiang.cases.models import ApprovalSignature, Case, CaseDocument
+from sanxiang.cases.models import ApprovalSignature, Case, CaseDocument, provisional_reference
 from sanxiang.cases.pdf import document_pdf_ensure
 from sanxiang.cases.selectors import case_get_for
 from sanxiang.cases.services import evidence_reference
@@ -187,7 +187,7 @@ def _documents(case: Case) -> tuple[list[Entry], list[dict[str, Any]]]:
 
 def _evidence(case: Case) -> tuple[list[Entry], list[EvidenceItem]]:
     # Filed under the case's number, or under its provisional reference before it had one.
-    references = {evidence_reference(case), f"未编号案件-{case.pk}"}
+    references = {evidence_reference(case), provisional_reference(case.pk)}
     items = list(
         EvidenceItem.objects.filter(case_number__in=references, agency_id=case.agency_id)
         .select_related("blob", "collector", "target")

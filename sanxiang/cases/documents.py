@@ -23,7 +23,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from sanxiang.cases.document_inputs import INPUTS
-from sanxiang.cases.models import Case, PartyKind
+from sanxiang.cases.models import Case, PartyKind, evidence_reference
 from sanxiang.cases.recording import recording_refusal, service_step
 from sanxiang.cases.statements import IN_WRITING, WAIVED, points, replies, replies_problem
 from sanxiang.cases.workflow.definitions import PROCEDURES
@@ -192,17 +192,20 @@ def inputs_refusal(
         if record.fields.get("way") == WAIVED:
             return "当事人明确放弃陈述、申辩，无需复核"
         return replies_problem(record.fields, values)
-    if kind == "service_proof" and values.get("method") == "留置送达" and not values.get("witness"):
-        # 民事诉讼法第八十九条: a witness signs, or the service is recorded by photo or video.
-        reference = case.number or f"未编号案件-{case.pk}"
-        if not EvidenceItem.objects.filter(
-            case_number=reference, agency_id=case.agency_id,
+    # 民事诉讼法第八十九条: a witness signs, or the service is recorded by photo or video.
+    if (
+        kind == "service_proof"
+        and values.get("method") == "留置送达"
+        and not values.get("witness")
+        and not EvidenceItem.objects.filter(
+            case_number=evidence_reference(case), agency_id=case.agency_id,
             kind__in=(EvidenceKind.PHOTO, EvidenceKind.VIDEO, EvidenceKind.FULL_VIDEO),
-        ).exists():  # fmt: skip
-            return (
-                "留置送达须有见证人到场（写明见证人的姓名和身份），或者以拍照、录像等方式记录"
-                "送达过程并登记为本案证据（民事诉讼法第八十九条）"
-            )
+        ).exists()
+    ):  # fmt: skip
+        return (
+            "留置送达须有见证人到场（写明见证人的姓名和身份），或者以拍照、录像等方式记录"
+            "送达过程并登记为本案证据（民事诉讼法第八十九条）"
+        )
     if kind == "service_proof":
         served = case.documents.filter(kind=values["served_document"]).order_by("-version").first()
         label = KINDS[values["served_document"]].label

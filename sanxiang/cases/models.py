@@ -58,6 +58,16 @@ class PartyKind(models.TextChoices):
     ORGANISATION = "organisation", "法人或其他组织"
 
 
+def provisional_reference(case_id: int) -> str:
+    """The 案件编号 a case's evidence is filed under before it has a number (立案)."""
+    return f"未编号案件-{case_id}"
+
+
+def evidence_reference(case: Case) -> str:
+    """The 案件编号 the case's evidence is filed under: its number, or a provisional one."""
+    return case.number or provisional_reference(case.pk)
+
+
 class Case(models.Model):
     """One enforcement case, from 案源登记 to 归档."""
 

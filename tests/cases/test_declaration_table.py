@@ -16,9 +16,8 @@ import pytest
 from django.utils import timezone
 
 from sanxiang.cases.execution import periods as execution_periods
-from sanxiang.cases.models import Case, CaseDocument, NumberingRule
+from sanxiang.cases.models import Case, CaseDocument, NumberingRule, evidence_reference
 from sanxiang.cases.services import case_transition
-from sanxiang.cases.services._common import evidence_reference
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.effects import (
     AllocateNumber,

@@ -17,8 +17,9 @@ A test that replaces a module-level name must patch it in the submodule that use
 (e.g. ``sanxiang.cases.services.transition._record``), not on this package.
 """
 
+from sanxiang.cases.models import evidence_reference
 from sanxiang.cases.pdf import document_pdf_ensure, documents_pdf_pending
-from sanxiang.cases.services._common import CaseRefused, evidence_reference, proposal_sha256
+from sanxiang.cases.services._common import CaseRefused, proposal_sha256
 from sanxiang.cases.services.assessment import (
     ASSESSMENT_OPEN_IN,
     BASIS_OPEN_IN,

@@ -67,8 +67,3 @@ def _money(
         return money_parse(value, label=label, max_digits=max_digits, positive=positive)
     except MoneyRefused as exc:
         raise CaseRefused(exc.message, log_message=exc.log_message) from None
-
-
-def evidence_reference(case: Case) -> str:
-    """The 案件编号 the case's evidence is filed under: its number, or a provisional one."""
-    return case.number or f"未编号案件-{case.pk}"

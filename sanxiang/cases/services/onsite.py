@@ -15,9 +15,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.cases.models import Case, CaseDocument, PenaltyKind
+from sanxiang.cases.models import Case, CaseDocument, PenaltyKind, evidence_reference
 from sanxiang.cases.pdf import document_pdf_ensure
-from sanxiang.cases.services._common import CaseRefused, _case_for_update, evidence_reference
+from sanxiang.cases.services._common import CaseRefused, _case_for_update
 from sanxiang.cases.services.assessment import Assessment, case_assess, case_basis_set
 from sanxiang.cases.services.documents import document_generate
 from sanxiang.cases.services.opening import NewCase, case_open, handlers_set, party_add

@@ -19,13 +19,8 @@ from sanxiang.cases.delivery import service_of
 from sanxiang.cases.events import provisional_deadline_passed
 from sanxiang.cases.execution import periods as execution_periods
 from sanxiang.cases.gate import review_gate
-from sanxiang.cases.models import Case, Party, Procedure
-from sanxiang.cases.services._common import (
-    CaseRefused,
-    _case_for_update,
-    _record,
-    evidence_reference,
-)
+from sanxiang.cases.models import Case, Party, Procedure, evidence_reference
+from sanxiang.cases.services._common import CaseRefused, _case_for_update, _record
 from sanxiang.cases.services.opening import number_allocate
 from sanxiang.cases.signing import Signed, approval_sign_check, is_approval, signatures_required
 from sanxiang.cases.workflow import observers
