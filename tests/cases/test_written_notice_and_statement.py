@@ -247,6 +247,7 @@ def test_a_corrected_notice_must_be_served_and_notified_again_before_the_decisio
     陈述申辩 period once served and notified."""
     statement_on_file(staff.zhang, notified)
     case_transition(actor=staff.zhang, case_id=notified.pk, action="record_statement")
+    assert "事先告知书更正并重新送达后，方可重新告知" in refused(staff.zhang, notified, "notify")
     document_generate(
         actor=staff.zhang, case_id=notified.pk, kind="advance_notice",
         inputs={"intended_fine": "5000", "contact": "张伟 0311-1234567"},

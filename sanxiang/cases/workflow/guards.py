@@ -339,6 +339,17 @@ def _notice_given(context: GuardContext) -> str | None:
     return None
 
 
+def _notice_corrected(context: GuardContext) -> str | None:
+    """事先告知 is taken again only for a corrected notice served after the last one."""
+    case = context.case
+    if case.state != GeneralState.NOTIFIED:
+        return None
+    served = service_of(case, "advance_notice")
+    if served is None or not _recorded_after_notice(case, served.proof.pk):
+        return "已事先告知；事先告知书更正并重新送达后，方可重新告知"
+    return None
+
+
 def _recorded_after_notice(case: Case, proof_id: int) -> bool:
     """Whether the 送达回证 ``proof_id`` was recorded after the case's last 事先告知 (the ledger's
     order: both are events of the agency's log)."""
@@ -392,6 +403,7 @@ DECISION_DOCUMENT_ISSUED = Guard(
 MEASURE_NOT_TAKEN = Guard("measure_not_taken", "行政强制法第十八条、第十九条", _measure_not_taken)
 MEASURE_ALREADY_TAKEN = Guard("measure_already_taken", "行政强制法第十九条", _measure_taken)
 NOTICE_SERVED = Guard("notice_served", "行政处罚法第四十四条、第六十一条", _notice_served)
+NOTICE_CORRECTED = Guard("notice_corrected", "行政处罚法第四十四条", _notice_corrected)
 NOTICE_GIVEN = Guard("notice_given", "行政处罚法第四十四条", _notice_given)
 NOTICE_BEFORE_PENALTY_REVIEW = Guard(
     "notice_before_penalty_review",
