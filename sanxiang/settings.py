@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sanxiang.disclosure",
     "sanxiang.archive",
     "sanxiang.notifications",
+    "sanxiang.inspections",
     "sanxiang.office",
     "sanxiang.portal",
     "sanxiang.demo",

@@ -60,16 +60,19 @@ class ImportFileError(DomainError):
     """The file as a whole cannot be read (wrong type, too large, missing columns)."""
 
 
-class OfficerImportRejected(DomainError):
-    """Some rows are wrong; nothing was imported."""
+class ImportRejected(DomainError):
+    """Some rows of an imported list are wrong; nothing was imported."""
 
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors
         rows = sorted({error.row for error in errors})
         super().__init__(
             f"文件中有 {len(rows)} 行存在问题，未导入任何数据。请按下表逐行改正后重新上传。",
-            log_message=f"officer import refused: {len(errors)} problems in rows {rows[:20]}",
+            log_message=f"import refused: {len(errors)} problems in rows {rows[:20]}",
         )
+
+
+OfficerImportRejected = ImportRejected
 
 
 @dataclass
@@ -88,8 +91,20 @@ class RawRow:
         return str(value).strip()
 
 
-def read_table(filename: str, content: bytes, *, max_bytes: int) -> list[RawRow]:
-    """Rows of the first sheet of an .xlsx file, or of a UTF-8/GB18030 .csv file."""
+def read_table(
+    filename: str,
+    content: bytes,
+    *,
+    max_bytes: int,
+    columns: tuple[str, ...] = tuple(COLUMNS),
+    required: tuple[str, ...] = REQUIRED,
+    max_rows: int = MAX_ROWS,
+) -> list[RawRow]:
+    """Rows of the first sheet of an .xlsx file, or of a UTF-8/GB18030 .csv file.
+
+    ``columns`` and ``required`` name the header a file must have (the officer list's by
+    default; other importers pass their own), ``max_rows`` caps the data rows.
+    """
     if len(content) > max_bytes:
         raise ImportFileError(
             f"文件过大（{len(content) / 1024 / 1024:.1f} MB），"
@@ -98,7 +113,7 @@ def read_table(filename: str, content: bytes, *, max_bytes: int) -> list[RawRow]
         )
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if suffix == "xlsx":
-        matrix = _xlsx_rows(content, filename)
+        matrix = _xlsx_rows(content, filename, max_rows)
     elif suffix == "csv":
         matrix = _csv_rows(content, filename)
     else:
@@ -106,10 +121,10 @@ def read_table(filename: str, content: bytes, *, max_bytes: int) -> list[RawRow]
             "只支持 Excel（.xlsx）或 CSV（.csv）文件。旧版 .xls 请先另存为 .xlsx。",
             log_message=f"import file {filename!r} has unsupported type",
         )
-    return _to_rows(matrix, filename)
+    return _to_rows(matrix, filename, columns, required, max_rows)
 
 
-def _xlsx_rows(content: bytes, filename: str) -> list[list[Any]]:
+def _xlsx_rows(content: bytes, filename: str, max_rows: int) -> list[list[Any]]:
     from openpyxl import load_workbook
 
     if not content.startswith(b"PK\x03\x04"):
@@ -129,7 +144,7 @@ def _xlsx_rows(content: bytes, filename: str) -> list[list[Any]]:
         rows: list[list[Any]] = []
         for values in sheet.iter_rows(values_only=True):
             rows.append(list(values))
-            if len(rows) > MAX_ROWS + 1:
+            if len(rows) > max_rows + 1:
                 break
         return rows
     finally:
@@ -153,14 +168,20 @@ def _csv_rows(content: bytes, filename: str) -> list[list[Any]]:
     return [list(row) for row in csv.reader(io.StringIO(text))]
 
 
-def _to_rows(matrix: list[list[Any]], filename: str) -> list[RawRow]:
+def _to_rows(
+    matrix: list[list[Any]],
+    filename: str,
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+    max_rows: int,
+) -> list[RawRow]:
     if not matrix:
         raise ImportFileError("文件是空的。", log_message=f"import file {filename!r} is empty")
     header = [str(cell).strip() if cell is not None else "" for cell in matrix[0]]
-    missing = [column for column in REQUIRED if column not in header]
+    missing = [column for column in required if column not in header]
     if missing:
         raise ImportFileError(
-            f"第 1 行（表头）缺少以下列：{'、'.join(missing)}。表头应包括：{'、'.join(COLUMNS)}。",
+            f"第 1 行（表头）缺少以下列：{'、'.join(missing)}。表头应包括：{'、'.join(columns)}。",
             log_message=f"import file {filename!r} lacks columns {missing}",
         )
     rows: list[RawRow] = []
@@ -175,10 +196,10 @@ def _to_rows(matrix: list[list[Any]], filename: str) -> list[RawRow]:
         raise ImportFileError(
             "文件中没有数据行。", log_message=f"import file {filename!r} has no rows"
         )
-    if len(rows) > MAX_ROWS:
+    if len(rows) > max_rows:
         raise ImportFileError(
-            f"一次最多导入 {MAX_ROWS} 行，请拆分文件。",
-            log_message=f"import file {filename!r} has more than {MAX_ROWS} rows",
+            f"一次最多导入 {max_rows} 行，请拆分文件。",
+            log_message=f"import file {filename!r} has more than {max_rows} rows",
         )
     return rows
 

@@ -20,6 +20,7 @@ VOCABULARIES = [
     "sanxiang.review.events",
     "sanxiang.disclosure.events",
     "sanxiang.archive.events",
+    "sanxiang.inspections.events",
 ]
 
 # Every action string written before the vocabulary existed, and still written: stored ledgers,
@@ -79,6 +80,14 @@ ACTIONS = [
     "evidence.listed",
     "evidence.target.created",
     "evidence.viewed",
+    "inspections.beacon.entered",
+    "inspections.commitment.recorded",
+    "inspections.conflict.recorded",
+    "inspections.plan.created",
+    "inspections.targets.imported",
+    "inspections.task.created",
+    "inspections.task.drawn",
+    "inspections.task.frozen",
     "ledger.state.anchored",
     "ledger.witness.configured",
     "ledger.witness.cosigned",

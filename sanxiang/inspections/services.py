@@ -1,0 +1,637 @@
+"""Writes of 双随机一公开: the 名录库 import, plans, tasks, conflicts, freeze, beacons, draw.
+
+Every write is one transaction with its ledger event. A task moves DRAFT → FROZEN → DRAWN
+and each step locks the task row, so two clicks cannot freeze or draw twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.cases.models import PartyKind, Procedure
+from sanxiang.cases.services import (
+    NewCase,
+    case_open,
+    handlers_set,
+    party_add,
+)
+from sanxiang.core.identifiers import credit_code_problem, id_number_problem
+from sanxiang.errors import DomainError
+from sanxiang.inspections import draw, events
+from sanxiang.inspections.models import (
+    Beacon,
+    Commitment,
+    Conflict,
+    DrawnTarget,
+    InspectionPlan,
+    InspectionTarget,
+    InspectionTask,
+    RiskLevel,
+    SubjectKind,
+    TaskState,
+)
+from sanxiang.ledger.services import sha256_hex
+from sanxiang.org.importing import ImportRejected, RowError, read_table
+from sanxiang.org.models import (
+    Agency,
+    Certificate,
+    CertificateStatus,
+    EnforcementCategory,
+    Officer,
+    RandomCheckItem,
+    Role,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_ROWS = 200_000
+TARGET_COLUMNS = (
+    "类型",
+    "统一社会信用代码或身份证号码",
+    "名称或姓名",
+    "住所或经营地址",
+    "行业类别",
+    "所属区域",
+    "风险等级",
+    "信用等级",
+)
+TARGET_REQUIRED = TARGET_COLUMNS[:7]
+_KINDS = {"单位": SubjectKind.ORGANISATION, "个人": SubjectKind.INDIVIDUAL}
+_RISKS = {label: value for value, label in RiskLevel.choices} | {
+    "低": RiskLevel.LOW,
+    "中": RiskLevel.MEDIUM,
+    "高": RiskLevel.HIGH,
+}
+
+
+class InspectionRefused(DomainError):
+    """A step of a random inspection that the rules do not allow now."""
+
+
+def _may_manage(actor: Officer, agency_id: int) -> None:
+    """Plans and tasks are run by the lead agency's 执法人员 or 负责人 (never a reviewer)."""
+    if (
+        not actor.is_active
+        or actor.unit.agency_id != agency_id
+        or actor.has_role(Role.REVIEWER)
+        or not (actor.has_role(Role.OFFICER) or actor.has_role(Role.HEAD))
+    ):
+        raise InspectionRefused(
+            "只有牵头执法主体在岗的执法人员或负责人可以办理抽查任务。",
+            log_message=f"officer {actor.pk} may not manage inspections of agency {agency_id}",
+        )
+
+
+def _task_for_update(task_id: int, actor: Officer) -> InspectionTask:
+    task = InspectionTask.objects.select_for_update().filter(pk=task_id).first()
+    if task is None:
+        raise InspectionRefused("未找到该抽查任务。", log_message=f"no task {task_id}")
+    _may_manage(actor, task.agency_id)
+    return task
+
+
+# ---------------------------------------------------------------------------------------------
+# 名录库
+
+
+def _public_id_for_individual() -> str:
+    """A pseudonymous public ID: random, so it says nothing of the ID number behind it."""
+    return "GR" + secrets.token_hex(6).upper()
+
+
+@dataclass(frozen=True)
+class TargetsImported:
+    created: int
+    updated: int
+    file_sha256: str
+
+
+def targets_import(
+    *, agency: Agency, filename: str, content: bytes, actor: str = "system"
+) -> TargetsImported:
+    """Load a 检查对象名录 file into ``agency``'s 名录库: every row checked, all or nothing.
+
+    A row whose 统一社会信用代码/身份证号码 is already in the 名录库 updates it (its public ID
+    stays); new rows are added. Raises ``ImportRejected`` with every row's problem.
+    """
+    rows = read_table(
+        filename,
+        content,
+        max_bytes=MAX_IMPORT_BYTES,
+        columns=TARGET_COLUMNS,
+        required=TARGET_REQUIRED,
+        max_rows=MAX_IMPORT_ROWS,
+    )
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    checked: list[dict[str, str]] = []
+    for row in rows:
+        values = {column: row.text(column) for column in TARGET_COLUMNS}
+        problems: list[tuple[str, str]] = []
+        kind = _KINDS.get(values["类型"])
+        if kind is None:
+            problems.append(("类型", "类型应为“单位”或“个人”。"))
+        identifier = values["统一社会信用代码或身份证号码"].upper()
+        if kind is not None:
+            check = credit_code_problem if kind == SubjectKind.ORGANISATION else id_number_problem
+            problem = check(identifier)
+            if problem:
+                problems.append(("统一社会信用代码或身份证号码", problem))
+        if identifier in seen:
+            problems.append(("统一社会信用代码或身份证号码", f"与第 {seen[identifier]} 行重复。"))
+        seen.setdefault(identifier, row.row)
+        problems.extend(
+            (column, f"请填写{column}。") for column in TARGET_REQUIRED[2:6] if not values[column]
+        )
+        if values["风险等级"] not in _RISKS:
+            problems.append(("风险等级", "风险等级应为“低风险”“中风险”或“高风险”。"))
+        for column, limit in (
+            ("名称或姓名", 200),
+            ("住所或经营地址", 200),
+            ("行业类别", 100),
+            ("所属区域", 100),
+            ("信用等级", 20),
+        ):
+            if len(values[column]) > limit:
+                problems.append((column, f"{column}不能超过 {limit} 字。"))
+        errors.extend(RowError(row=row.row, column=c, message=m) for c, m in problems)
+        values["kind"] = kind or ""
+        values["identifier"] = identifier
+        checked.append(values)
+    if errors:
+        raise ImportRejected(errors)
+    file_sha256 = sha256_hex(content)
+    created = updated = 0
+    with transaction.atomic():
+        existing = {
+            target.identifier: target
+            for target in InspectionTarget.objects.select_for_update().filter(
+                agency=agency, identifier__in=[values["identifier"] for values in checked]
+            )
+        }
+        fresh: list[InspectionTarget] = []
+        changed: list[InspectionTarget] = []
+        for values in checked:
+            target = existing.get(values["identifier"])
+            if target is None:
+                target = InspectionTarget(
+                    agency=agency,
+                    kind=values["kind"],
+                    identifier=values["identifier"],
+                    public_id=(
+                        values["identifier"]
+                        if values["kind"] == SubjectKind.ORGANISATION
+                        else _public_id_for_individual()
+                    ),
+                )
+                fresh.append(target)
+            else:
+                changed.append(target)
+            target.name = values["名称或姓名"]
+            target.address = values["住所或经营地址"]
+            target.category = values["行业类别"]
+            target.area = values["所属区域"]
+            target.risk_level = _RISKS[values["风险等级"]]
+            target.credit_level = values["信用等级"]
+            target.is_active = True
+        InspectionTarget.objects.bulk_create(fresh, batch_size=2000)
+        InspectionTarget.objects.bulk_update(
+            changed,
+            ["name", "address", "category", "area", "risk_level", "credit_level", "is_active"],
+            batch_size=2000,
+        )
+        created, updated = len(fresh), len(changed)
+        events.targets_imported(agency, actor=actor, file_sha256=file_sha256)
+    logger.info(
+        "inspection targets imported into agency %s: %s new, %s updated (file %s)",
+        agency.pk,
+        created,
+        updated,
+        file_sha256,
+    )
+    return TargetsImported(created=created, updated=updated, file_sha256=file_sha256)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans and tasks
+
+
+def plan_create(
+    *, actor: Officer, item: RandomCheckItem, year: int, ratio_percent: Decimal, frequency: str
+) -> InspectionPlan:
+    """年度抽查计划 for one 随机抽查事项 of the actor's agency."""
+    _may_manage(actor, item.agency_id)
+    if not (Decimal(0) < ratio_percent <= Decimal(100)):
+        raise InspectionRefused("抽查比例应大于 0 且不超过 100。", log_message="ratio out of range")
+    if not frequency.strip():
+        raise InspectionRefused("请填写抽查频次。", log_message="frequency missing")
+    if InspectionPlan.objects.filter(item=item, year=year).exists():
+        raise InspectionRefused(
+            "该抽查事项本年度已有计划。", log_message=f"plan exists for item {item.pk} {year}"
+        )
+    with transaction.atomic():
+        plan = InspectionPlan.objects.create(
+            item=item,
+            year=year,
+            ratio_percent=ratio_percent,
+            frequency=frequency.strip(),
+            created_by=actor,
+        )
+        events.plan_created(plan, actor=actor)
+    return plan
+
+
+def candidates_matching(
+    *, agency_id: int, area: str = "", category: str = "", risk: list[str] | None = None
+) -> list[InspectionTarget]:
+    """The active 名录库 rows of the agency that a task's filters select."""
+    rows = InspectionTarget.objects.filter(agency_id=agency_id, is_active=True)
+    if area:
+        rows = rows.filter(area=area)
+    if category:
+        rows = rows.filter(category=category)
+    if risk:
+        rows = rows.filter(risk_level__in=risk)
+    return list(rows)
+
+
+def task_create(
+    *,
+    actor: Officer,
+    plan: InspectionPlan,
+    name: str,
+    category: EnforcementCategory,
+    area: str = "",
+    target_category: str = "",
+    risk: list[str] | None = None,
+    k: int | None = None,
+    m: int = 2,
+    partners: list[Agency] | None = None,
+) -> InspectionTask:
+    """An 抽查任务 under a plan; ``k`` defaults to the plan's ratio of the matching targets."""
+    agency_id = plan.item.agency_id
+    _may_manage(actor, agency_id)
+    risk = list(risk or [])
+    if any(level not in RiskLevel.values for level in risk):
+        raise InspectionRefused("风险等级不正确。", log_message=f"bad risk levels {risk}")
+    if not name.strip():
+        raise InspectionRefused("请填写任务名称。", log_message="task name missing")
+    matching = len(
+        candidates_matching(agency_id=agency_id, area=area, category=target_category, risk=risk)
+    )
+    if k is None:
+        k = max(1, math.ceil(matching * plan.ratio_percent / 100))
+    if k < 1 or m < 1:
+        raise InspectionRefused(
+            "抽取检查对象数和每组检查人员数都必须至少为 1。", log_message=f"k={k} m={m}"
+        )
+    if k > matching:
+        raise InspectionRefused(
+            f"要抽取 {k} 个检查对象，但名录库中符合条件的只有 {matching} 个。",
+            log_message=f"k={k} > {matching} matching targets",
+        )
+    partners = [p for p in (partners or []) if p.pk != agency_id]
+    with transaction.atomic():
+        task = InspectionTask.objects.create(
+            plan=plan,
+            agency_id=agency_id,
+            name=name.strip(),
+            category=category,
+            filter_area=area.strip(),
+            filter_category=target_category.strip(),
+            filter_risk=sorted(risk),
+            k=k,
+            m=m,
+            created_by=actor,
+        )
+        task.partners.set(partners)
+        events.task_created(task, actor=actor)
+    return task
+
+
+def inspector_pool(task: InspectionTask, *, on: datetime | None = None) -> dict[str, Officer]:
+    """Certificate number → officer: the certified 执法人员 of the task's 执法类别 in the lead
+    and partner agencies, never a 法制审核人员, certificate valid today."""
+    day = timezone.localdate(on) if on else timezone.localdate()
+    agencies = [task.agency_id, *task.partners.values_list("pk", flat=True)]
+    certificates = (
+        Certificate.objects.filter(
+            officer__unit__agency_id__in=agencies,
+            officer__is_active=True,
+            categories=task.category,
+        )
+        .select_related("officer__unit")
+        .prefetch_related("officer__roles")
+    )
+    pool: dict[str, Officer] = {}
+    for certificate in certificates:
+        officer = certificate.officer
+        if certificate.status_on(day) != CertificateStatus.VALID:
+            continue
+        if officer.has_role(Role.REVIEWER) or not officer.has_role(Role.OFFICER):
+            continue
+        pool[certificate.number] = officer
+    return pool
+
+
+def conflict_record(
+    *, actor: Officer, task_id: int, target_public_id: str, inspector: str, reason: str
+) -> Conflict:
+    """回避: ``inspector`` (执法证号) shall not inspect that target; only before the freeze."""
+    with transaction.atomic():
+        task = _task_for_update(task_id, actor)
+        if task.state != TaskState.DRAFT:
+            raise InspectionRefused(
+                "名单冻结后不能再登记回避：回避须在冻结前登记，才能写入冻结记录。",
+                log_message=f"task {task.pk} conflict after freeze",
+            )
+        if not reason.strip():
+            raise InspectionRefused("请填写回避事由。", log_message="conflict reason missing")
+        if not InspectionTarget.objects.filter(
+            agency_id=task.agency_id, public_id=target_public_id, is_active=True
+        ).exists():
+            raise InspectionRefused(
+                "名录库中没有该检查对象。", log_message=f"no target {target_public_id!r}"
+            )
+        if inspector not in inspector_pool(task):
+            raise InspectionRefused(
+                "该执法证号不在本任务的检查人员名录中。", log_message=f"no inspector {inspector!r}"
+            )
+        if Conflict.objects.filter(
+            task=task, target_public_id=target_public_id, inspector=inspector
+        ).exists():
+            raise InspectionRefused("该回避已登记。", log_message="conflict exists")
+        conflict = Conflict.objects.create(
+            task=task,
+            target_public_id=target_public_id,
+            inspector=inspector,
+            reason=reason.strip(),
+            recorded_by=actor,
+        )
+        events.conflict_recorded(conflict, actor=actor)
+    return conflict
+
+
+def commitment_record(*, actor: Officer, task_id: int, participant: str, digest: str) -> Commitment:
+    """A participant's SHA-256 commitment to a random value, made before the freeze."""
+    digest = digest.strip().lower()
+    if len(digest) != 64 or digest.strip("0123456789abcdef"):
+        raise InspectionRefused(
+            "承诺值应为 64 位十六进制的 SHA-256 摘要。", log_message="bad commitment digest"
+        )
+    if not participant.strip():
+        raise InspectionRefused("请填写参与人。", log_message="participant missing")
+    with transaction.atomic():
+        task = _task_for_update(task_id, actor)
+        if task.state != TaskState.DRAFT:
+            raise InspectionRefused(
+                "名单冻结后不能再登记承诺：承诺须在冻结前作出。",
+                log_message=f"task {task.pk} commitment after freeze",
+            )
+        commitment = Commitment.objects.create(
+            task=task, participant=participant.strip(), digest=digest
+        )
+        events.commitment_recorded(commitment, actor=actor)
+    return commitment
+
+
+def task_freeze(*, actor: Officer, task_id: int) -> InspectionTask:
+    """Freeze the candidate and inspector lists and enter their hashes in the ledger."""
+    with transaction.atomic():
+        task = _task_for_update(task_id, actor)
+        if task.state != TaskState.DRAFT:
+            raise InspectionRefused(
+                "该任务的名单已经冻结。", log_message=f"task {task.pk} already frozen"
+            )
+        targets = candidates_matching(
+            agency_id=task.agency_id,
+            area=task.filter_area,
+            category=task.filter_category,
+            risk=list(task.filter_risk),
+        )
+        pool = inspector_pool(task)
+        try:
+            candidates = draw.sorted_identifiers(
+                [t.public_id for t in targets], what="检查对象名单"
+            )
+            inspectors = draw.sorted_identifiers(list(pool), what="检查人员名单")
+        except draw.DrawInputError as exc:
+            raise InspectionRefused(str(exc), log_message=f"task {task.pk}: {exc}") from exc
+        if task.k > len(candidates):
+            raise InspectionRefused(
+                f"要抽取 {task.k} 个检查对象，但名录库中符合条件的只有 {len(candidates)} 个。",
+                log_message=f"task {task.pk} k={task.k} > {len(candidates)}",
+            )
+        conflicts: dict[str, list[str]] = {}
+        for row in task.conflict_rows.order_by("target_public_id", "inspector"):
+            if row.target_public_id in set(candidates) and row.inspector in pool:
+                conflicts.setdefault(row.target_public_id, []).append(row.inspector)
+        # Every candidate could be drawn, so every one needs a full team after its conflicts.
+        worst = max((len(v) for v in conflicts.values()), default=0)
+        if len(inspectors) - worst < task.m:
+            raise InspectionRefused(
+                f"检查人员名录只有 {len(inspectors)} 人，回避后不足每组 {task.m} 人，不能冻结。",
+                log_message=f"task {task.pk} too few inspectors ({len(inspectors)}, m={task.m})",
+            )
+        task.candidates = candidates
+        task.candidate_labels = {t.public_id: t.public_label for t in targets}
+        task.inspectors = inspectors
+        task.inspector_labels = {number: officer.name for number, officer in pool.items()}
+        task.conflicts = conflicts
+        task.candidates_sha256 = draw.list_sha256(candidates)
+        task.inspectors_sha256 = draw.list_sha256(inspectors)
+        task.frozen_at = timezone.now()
+        task.frozen_by = actor
+        task.state = TaskState.FROZEN
+        task.save()
+        events.task_frozen(task, actor=actor)
+    logger.info(
+        "inspection task %s frozen: %s candidates, %s inspectors",
+        task.pk,
+        len(candidates),
+        len(inspectors),
+    )
+    return task
+
+
+def beacon_enter(
+    *,
+    actor: Officer,
+    task_id: int,
+    value: str,
+    source: str,
+    published_at: datetime,
+    commitment_id: int | None = None,
+) -> Beacon:
+    """A random value made public after the freeze: its text, where it was published, when.
+
+    A reveal of a commitment must hash to the committed digest.
+    """
+    value, source = value.strip(), source.strip()
+    if not value or not source:
+        raise InspectionRefused("请填写随机源内容和来源。", log_message="beacon incomplete")
+    if len(value) > 500 or len(source) > 300:
+        raise InspectionRefused("随机源内容或来源过长。", log_message="beacon too long")
+    with transaction.atomic():
+        task = _task_for_update(task_id, actor)
+        if task.state == TaskState.DRAFT:
+            raise InspectionRefused(
+                "请先冻结名单：随机源必须在名单冻结之后产生和录入。",
+                log_message=f"task {task.pk} beacon before freeze",
+            )
+        if task.state == TaskState.DRAWN:
+            raise InspectionRefused(
+                "该任务已经抽取，不能再录入随机源。", log_message=f"task {task.pk} drawn"
+            )
+        frozen_at = task.frozen_at or timezone.now()
+        if published_at <= frozen_at:
+            raise InspectionRefused(
+                "随机源的产生时间早于名单冻结时间，不能使用：只有冻结之后才公布的随机数才无法被预先利用。",
+                log_message=f"task {task.pk} beacon of {published_at} before freeze {frozen_at}",
+            )
+        if published_at > timezone.now():
+            raise InspectionRefused(
+                "随机源的产生时间不能晚于现在。", log_message="beacon from the future"
+            )
+        commitment = None
+        if commitment_id is not None:
+            commitment = Commitment.objects.filter(pk=commitment_id, task=task).first()
+            if commitment is None or hasattr(commitment, "reveal"):
+                raise InspectionRefused(
+                    "未找到该承诺，或已经揭示。", log_message=f"commitment {commitment_id}"
+                )
+            if hashlib.sha256(value.encode()).hexdigest() != commitment.digest:
+                raise InspectionRefused(
+                    "揭示的随机数与冻结前登记的承诺值不符。",
+                    log_message=f"reveal does not match commitment {commitment.pk}",
+                )
+        if Beacon.objects.filter(task=task, value=value).exists():
+            raise InspectionRefused("该随机源已录入。", log_message="beacon repeated")
+        beacon = Beacon.objects.create(
+            task=task,
+            position=task.beacons.count(),
+            value=value,
+            source=source,
+            published_at=published_at,
+            commitment=commitment,
+            entered_by=actor,
+        )
+        events.beacon_entered(beacon, actor=actor)
+    return beacon
+
+
+def task_draw(*, actor: Officer, task_id: int) -> InspectionTask:
+    """Run SX-DRAW-1 and open a 行政检查 case for each drawn target with its team."""
+    with transaction.atomic():
+        task = _task_for_update(task_id, actor)
+        if task.state == TaskState.DRAFT:
+            raise InspectionRefused(
+                "名单尚未冻结，不能抽取。", log_message=f"task {task.pk} draw before freeze"
+            )
+        if task.state == TaskState.DRAWN:
+            raise InspectionRefused("该任务已经抽取。", log_message=f"task {task.pk} drawn twice")
+        if (
+            draw.list_sha256(task.candidates) != task.candidates_sha256
+            or draw.list_sha256(task.inspectors) != task.inspectors_sha256
+        ):
+            logger.error("task %s: frozen lists no longer match their hashes", task.pk)
+            raise InspectionRefused(
+                "冻结后的名单已被改动，与冻结时记入日志的摘要不符，不能抽取。请联系系统管理员核查。",
+                log_message=f"task {task.pk} frozen lists changed after freeze",
+            )
+        beacons = list(task.beacons.order_by("position"))
+        if not beacons:
+            raise InspectionRefused(
+                "请先录入至少一个名单冻结之后产生的随机源。",
+                log_message=f"task {task.pk} draw without beacon",
+            )
+        unrevealed = task.commitments.filter(reveal__isnull=True).count()
+        if unrevealed:
+            raise InspectionRefused(
+                f"还有 {unrevealed} 个冻结前登记的承诺尚未揭示，全部揭示后才能抽取。",
+                log_message=f"task {task.pk} {unrevealed} commitments unrevealed",
+            )
+        try:
+            result = draw.run(
+                candidates=task.candidates,
+                inspectors=task.inspectors,
+                beacons=[b.value for b in beacons],
+                k=task.k,
+                m=task.m,
+                conflicts=task.conflicts,
+            )
+        except draw.DrawInputError as exc:
+            raise InspectionRefused(str(exc), log_message=f"task {task.pk}: {exc}") from exc
+        task.seed = result.seed_hex
+        task.targets = result.targets
+        task.teams = result.teams
+        task.drawn_at = timezone.now()
+        task.drawn_by = actor
+        task.state = TaskState.DRAWN
+        task.save()
+        events.task_drawn(task, [b.value for b in beacons], actor=actor)
+        _open_cases(task, actor)
+    logger.info("inspection task %s drawn: %s targets", task.pk, len(task.targets))
+    return task
+
+
+def _open_cases(task: InspectionTask, actor: Officer) -> None:
+    """One 行政检查 case per drawn target, its team (those of the lead agency) as handlers."""
+    targets = {
+        t.public_id: t
+        for t in InspectionTarget.objects.filter(
+            agency_id=task.agency_id, public_id__in=task.targets
+        )
+    }
+    officers = {
+        c.number: c.officer
+        for c in Certificate.objects.filter(
+            number__in=set().union(*map(set, task.teams.values()))
+        ).select_related("officer__unit")
+    }
+    today = timezone.localdate()
+    for position, public_id in enumerate(task.targets):
+        target = targets[public_id]
+        case = case_open(
+            actor=actor,
+            new=NewCase(
+                procedure=Procedure.INSPECTION,
+                title=f"{task.plan.item.name}（双随机抽查）",
+                source=f"双随机抽查：{task.name}",
+                category=task.category,
+                violation_on=today,
+                clue_received_on=today,
+            ),
+        )
+        party_add(
+            actor=actor,
+            case_id=case.pk,
+            kind=(
+                PartyKind.ORGANISATION
+                if target.kind == SubjectKind.ORGANISATION
+                else PartyKind.PERSON
+            ),
+            name=target.name,
+            identifier=target.identifier,
+            address=target.address,
+        )
+        team = [
+            officers[number]
+            for number in task.teams[public_id]
+            if number in officers and officers[number].unit.agency_id == task.agency_id
+        ]
+        if team:
+            handlers_set(actor=actor, case_id=case.pk, officers=team)
+        DrawnTarget.objects.create(
+            task=task, position=position, public_id=public_id, target=target, case=case
+        )

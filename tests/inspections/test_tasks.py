@@ -1,0 +1,334 @@
+"""双随机一公开 from the 名录库 to the draw: what an agency does and what it is refused."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from sanxiang.cases.models import Case, NumberingRule, Procedure
+from sanxiang.inspections import draw
+from sanxiang.inspections.models import InspectionTarget, InspectionTask, TaskState
+from sanxiang.inspections.services import (
+    TARGET_COLUMNS,
+    InspectionRefused,
+    beacon_enter,
+    commitment_record,
+    conflict_record,
+    plan_create,
+    targets_import,
+    task_create,
+    task_draw,
+    task_freeze,
+)
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.org.importing import ImportRejected
+from sanxiang.org.models import RandomCheckItem, Unit
+from tests.conftest import credit_code, make_officer
+
+HEADER = ",".join(TARGET_COLUMNS) + "\n"
+
+
+def id_number(serial: int) -> str:
+    """A checksum-valid 居民身份证号码 of a fictional person."""
+    first17 = f"11010119900101{serial:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
+    return first17 + "10X98765432"[total % 11]
+
+
+def targets_csv(count: int, *, people: int = 0, area: str = "东城区") -> bytes:
+    lines = [
+        f"单位,{credit_code(100 + i)},测试商贸有限公司{i},测试市东城路{i}号,餐饮,{area},"
+        f"{'高风险' if i % 3 == 0 else '低风险'},A"
+        for i in range(count)
+    ]
+    lines += [
+        f"个人,{id_number(i + 1)},张{i},测试市西城路{i}号,餐饮,{area},中风险,"
+        for i in range(people)
+    ]
+    return (HEADER + "\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture
+def unit(agency):
+    return Unit.objects.get(agency=agency, name="执法一大队")
+
+
+@pytest.fixture
+def manager(unit):
+    user = User.objects.create_user("manager")
+    return make_officer(unit=unit, name="管理员甲", number="99010010000", user=user)
+
+
+@pytest.fixture
+def inspectors(unit):
+    return [
+        make_officer(unit=unit, name=f"检查员{i}", number=f"9901001000{i}") for i in range(1, 6)
+    ]
+
+
+@pytest.fixture
+def plan(agency, manager):
+    NumberingRule.objects.create(agency=agency, kind="inspection", prefix="测城检")
+    item = RandomCheckItem.objects.create(
+        agency=agency,
+        code="SJ-01",
+        name="餐饮服务单位检查",
+        targets="辖区餐饮服务单位",
+        population=20,
+        ratio_percent=Decimal("10"),
+        cycle="每年一次",
+        method="现场检查",
+    )
+    return plan_create(
+        actor=manager, item=item, year=2026, ratio_percent=Decimal("15"), frequency="每年一次"
+    )
+
+
+@pytest.fixture
+def task(agency, plan, manager, inspectors):
+    targets_import(agency=agency, filename="名录.csv", content=targets_csv(18, people=2))
+    from sanxiang.org.models import EnforcementCategory
+
+    return task_create(
+        actor=manager,
+        plan=plan,
+        name="2026年第一批",
+        category=EnforcementCategory.objects.get(name="城市管理"),
+        m=2,
+    )
+
+
+def later(minutes: int = 5):
+    return timezone.now() + timedelta(minutes=minutes)
+
+
+def just_before():
+    """A beacon's publication time inside ``time_machine_later``: after the freeze, before now."""
+    return timezone.now() - timedelta(minutes=1)
+
+
+def test_the_register_import_checks_every_row_and_imports_nothing_when_one_is_wrong(agency):
+    bad = targets_csv(3).decode().replace(credit_code(101), "91350200000000000X")
+    bad += f"单位,{credit_code(100)},重复公司,地址,餐饮,东城区,极高风险,\n"
+    with pytest.raises(ImportRejected) as refused:
+        targets_import(agency=agency, filename="名录.csv", content=bad.encode())
+    rows = {(e.row, e.column) for e in refused.value.errors}
+    assert (3, "统一社会信用代码或身份证号码") in rows
+    assert (5, "统一社会信用代码或身份证号码") in rows  # the duplicate of row 2
+    assert (5, "风险等级") in rows
+    assert not InspectionTarget.objects.exists()
+
+
+def test_individuals_are_listed_by_a_pseudonym_never_their_id_number(agency):
+    targets_import(agency=agency, filename="名录.csv", content=targets_csv(1, people=1))
+    person = InspectionTarget.objects.get(kind="individual")
+    assert person.public_id != person.identifier and person.public_id.startswith("GR")
+    assert id_number(1) not in person.public_label and "张" not in person.public_label
+    # Importing again updates the row and keeps its public ID.
+    targets_import(agency=agency, filename="名录.csv", content=targets_csv(1, people=1))
+    assert InspectionTarget.objects.get(kind="individual").public_id == person.public_id
+
+
+def test_k_defaults_to_the_plans_ratio_of_matching_targets(task):
+    assert task.k == 3  # 15 % of 20, rounded up
+
+
+def test_freeze_then_beacon_then_draw_opens_an_inspection_case_per_target(task, manager):
+    frozen = task_freeze(actor=manager, task_id=task.pk)
+    assert frozen.state == TaskState.FROZEN
+    assert frozen.candidates_sha256 == draw.list_sha256(frozen.candidates)
+    assert len(frozen.inspectors) == 6  # the manager holds a certificate too
+    with time_machine_later():
+        beacon_enter(
+            actor=manager,
+            task_id=task.pk,
+            value="福彩双色球2026140期：03 07 12 19 25 31+09",
+            source="中国福利彩票官网",
+            published_at=just_before(),
+        )
+        with pytest.raises(InspectionRefused, match="晚于现在"):
+            beacon_enter(
+                actor=manager,
+                task_id=task.pk,
+                value="x",
+                source="y",
+                published_at=timezone.now() + timedelta(days=1),
+            )
+        drawn = task_draw(actor=manager, task_id=task.pk)
+    expected = draw.run(
+        candidates=frozen.candidates,
+        inspectors=frozen.inspectors,
+        beacons=["福彩双色球2026140期：03 07 12 19 25 31+09"],
+        k=3,
+        m=2,
+    )
+    assert drawn.targets == expected.targets and drawn.teams == expected.teams
+    cases = Case.objects.filter(random_draw__task=task).order_by("random_draw__position")
+    assert [c.procedure for c in cases] == [Procedure.INSPECTION] * 3
+    first = cases[0]
+    assert first.parties.get().name in {
+        t.name for t in InspectionTarget.objects.filter(public_id=drawn.targets[0])
+    }
+    numbers = {c.number for c in first.handlers.all()[0].certificates.all()}
+    assert numbers & set(drawn.teams[drawn.targets[0]])
+    actions = list(
+        LedgerEntry.objects.filter(object_type="inspections.inspectiontask").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == [
+        "inspections.task.created",
+        "inspections.task.frozen",
+        "inspections.task.drawn",
+    ]
+
+
+def test_no_draw_before_the_freeze_and_no_beacon_from_before_it(task, manager):
+    with pytest.raises(InspectionRefused, match="尚未冻结"):
+        task_draw(actor=manager, task_id=task.pk)
+    with pytest.raises(InspectionRefused, match="请先冻结名单"):
+        beacon_enter(
+            actor=manager, task_id=task.pk, value="1", source="s", published_at=timezone.now()
+        )
+    task_freeze(actor=manager, task_id=task.pk)
+    with pytest.raises(InspectionRefused, match="早于名单冻结时间"):
+        beacon_enter(
+            actor=manager,
+            task_id=task.pk,
+            value="1",
+            source="s",
+            published_at=timezone.now() - timedelta(hours=1),
+        )
+    with pytest.raises(InspectionRefused, match="至少一个"):
+        task_draw(actor=manager, task_id=task.pk)
+    assert InspectionTask.objects.get(pk=task.pk).state == TaskState.FROZEN
+
+
+def test_a_frozen_list_changed_afterwards_refuses_the_draw(task, manager, agency):
+    task_freeze(actor=manager, task_id=task.pk)
+    # A new 名录库 row after the freeze does not enter the frozen list …
+    targets_import(agency=agency, filename="新增.csv", content=targets_csv(25))
+    assert len(InspectionTask.objects.get(pk=task.pk).candidates) == 20
+    # … and a list changed behind the service's back is caught against the ledger's hash.
+    row = InspectionTask.objects.get(pk=task.pk)
+    row.candidates = row.candidates[1:]
+    row.save()
+    with time_machine_later():
+        beacon_enter(
+            actor=manager, task_id=task.pk, value="1", source="s", published_at=just_before()
+        )
+    with time_machine_later(20), pytest.raises(InspectionRefused, match="已被改动"):
+        task_draw(actor=manager, task_id=task.pk)
+    assert not Case.objects.exists()
+
+
+def time_machine_later(minutes: int = 10):
+    import time_machine
+
+    return time_machine.travel(later(minutes), tick=False)
+
+
+def test_conflicts_are_recorded_before_the_freeze_and_respected_by_the_draw(task, manager):
+    target = InspectionTarget.objects.filter(kind="organisation").order_by("public_id")[0]
+    for number in ("99010010001", "99010010002", "99010010003", "99010010004"):
+        conflict_record(
+            actor=manager,
+            task_id=task.pk,
+            target_public_id=target.public_id,
+            inspector=number,
+            reason="近亲属在该单位任职",
+        )
+    frozen = task_freeze(actor=manager, task_id=task.pk)
+    assert frozen.conflicts[target.public_id] == [
+        "99010010001",
+        "99010010002",
+        "99010010003",
+        "99010010004",
+    ]
+    with pytest.raises(InspectionRefused, match="冻结后不能再登记回避"):
+        conflict_record(
+            actor=manager,
+            task_id=task.pk,
+            target_public_id=target.public_id,
+            inspector="99010010005",
+            reason="x",
+        )
+
+
+def test_too_few_inspectors_after_conflicts_refuses_the_freeze(task, manager):
+    target = InspectionTarget.objects.order_by("public_id")[0]
+    for number in ("99010010000", "99010010001", "99010010002", "99010010003", "99010010004"):
+        conflict_record(
+            actor=manager,
+            task_id=task.pk,
+            target_public_id=target.public_id,
+            inspector=number,
+            reason="曾在该单位任职",
+        )
+    with pytest.raises(InspectionRefused, match="不足每组 2 人"):
+        task_freeze(actor=manager, task_id=task.pk)
+    assert InspectionTask.objects.get(pk=task.pk).state == TaskState.DRAFT
+
+
+def test_a_commitment_must_be_revealed_with_its_own_value(task, manager):
+    secret = "监督人员随机数 7391"
+    commitment = commitment_record(
+        actor=manager,
+        task_id=task.pk,
+        participant="市司法局监督人员",
+        digest=hashlib.sha256(secret.encode()).hexdigest(),
+    )
+    task_freeze(actor=manager, task_id=task.pk)
+    with time_machine_later(), pytest.raises(InspectionRefused, match="尚未揭示"):
+        beacon_enter(
+            actor=manager, task_id=task.pk, value="public", source="s", published_at=just_before()
+        )
+        task_draw(actor=manager, task_id=task.pk)
+    with time_machine_later(), pytest.raises(InspectionRefused, match="不符"):
+        beacon_enter(
+            actor=manager,
+            task_id=task.pk,
+            value="另一个数",
+            source="揭示",
+            published_at=just_before(),
+            commitment_id=commitment.pk,
+        )
+    with time_machine_later():
+        beacon_enter(
+            actor=manager,
+            task_id=task.pk,
+            value=secret,
+            source="揭示",
+            published_at=just_before(),
+            commitment_id=commitment.pk,
+        )
+    with time_machine_later(20):
+        drawn = task_draw(actor=manager, task_id=task.pk)
+    assert len(drawn.targets) == 3
+
+
+def test_k_larger_than_the_pool_is_refused(plan, manager, agency):
+    targets_import(agency=agency, filename="名录.csv", content=targets_csv(2))
+    from sanxiang.org.models import EnforcementCategory
+
+    with pytest.raises(InspectionRefused, match="只有 2 个"):
+        task_create(
+            actor=manager,
+            plan=plan,
+            name="x",
+            category=EnforcementCategory.objects.get(name="城市管理"),
+            k=5,
+        )
+    assert not InspectionTask.objects.exists()
+
+
+def test_a_reviewer_cannot_run_a_task(task, unit):
+    reviewer = make_officer(unit=unit, name="审核员", number=None, roles=("reviewer",))
+    with pytest.raises(InspectionRefused, match="只有牵头执法主体"):
+        task_freeze(actor=reviewer, task_id=task.pk)
