@@ -27,6 +27,7 @@ urlpatterns = [
     path("office/disclosure/", include("sanxiang.disclosure.urls")),
     path("office/report/", include("sanxiang.disclosure.report_urls")),
     path("office/notifications/", include("sanxiang.notifications.urls")),
+    path("office/inspections/", include("sanxiang.inspections.urls")),
     path("office/", include("sanxiang.office.urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
     path("api/v1/", api_urls.urls),

@@ -7,6 +7,9 @@ the 名录库 or to certificates do not touch a frozen task. See ``sanxiang.insp
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 
@@ -22,6 +25,14 @@ class RiskLevel(models.TextChoices):
     LOW = "low", "低风险"
     MEDIUM = "medium", "中风险"
     HIGH = "high", "高风险"
+
+
+def public_id_new(kind: str, identifier: str) -> str:
+    """The public ID of a new 名录库 row: an organisation's credit code; for an individual a
+    random pseudonym, so that it reveals nothing of the ID number."""
+    if kind == SubjectKind.ORGANISATION:
+        return identifier
+    return "GR" + secrets.token_hex(6).upper()
 
 
 class InspectionTarget(models.Model):
@@ -62,6 +73,24 @@ class InspectionTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_label} {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The public ID is given once: the credit code of an organisation, a random
+        # pseudonym of an individual (so it reveals nothing of the ID number).
+        if not self.public_id:
+            self.public_id = public_id_new(self.kind, self.identifier)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from sanxiang.core.identifiers import credit_code_problem, id_number_problem
+
+        self.identifier = self.identifier.strip().upper()
+        check = credit_code_problem if self.kind == SubjectKind.ORGANISATION else id_number_problem
+        problem = check(self.identifier)
+        if problem:
+            raise ValidationError({"identifier": problem})
 
     @property
     def public_label(self) -> str:

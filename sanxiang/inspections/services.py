@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -38,6 +37,7 @@ from sanxiang.inspections.models import (
     RiskLevel,
     SubjectKind,
     TaskState,
+    public_id_new,
 )
 from sanxiang.ledger.services import sha256_hex
 from sanxiang.org.importing import ImportRejected, RowError, read_table
@@ -102,11 +102,6 @@ def _task_for_update(task_id: int, actor: Officer) -> InspectionTask:
 
 # ---------------------------------------------------------------------------------------------
 # 名录库
-
-
-def _public_id_for_individual() -> str:
-    """A pseudonymous public ID: random, so it says nothing of the ID number behind it."""
-    return "GR" + secrets.token_hex(6).upper()
 
 
 @dataclass(frozen=True)
@@ -188,11 +183,7 @@ def targets_import(
                     agency=agency,
                     kind=values["kind"],
                     identifier=values["identifier"],
-                    public_id=(
-                        values["identifier"]
-                        if values["kind"] == SubjectKind.ORGANISATION
-                        else _public_id_for_individual()
-                    ),
+                    public_id=public_id_new(values["kind"], values["identifier"]),
                 )
                 fresh.append(target)
             else:

@@ -12,7 +12,7 @@ AREAS = (
     {"name": "法制审核", "url": "/office/review/"},
     {"name": "执法公示", "url": "/office/disclosure/"},
     {"name": "统计年报", "url": "/office/report/annual/"},
-    {"name": "双随机抽查", "url": None},
+    {"name": "双随机抽查", "url": "/office/inspections/"},
     {"name": "执法监督", "url": None},
 )
 

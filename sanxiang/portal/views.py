@@ -4,7 +4,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from sanxiang.disclosure.public import (
     publication_public,
     publications_public,
 )
+from sanxiang.inspections.selectors import draw_public, draw_record, drawn_results, draws_public
 from sanxiang.org.selectors import agency_list_public, certificate_check_public, officer_list_public
 from sanxiang.review.public import catalogues_public
 
@@ -91,6 +92,49 @@ def review_catalogue(request):
 def recording_list(request):
     """行政执法音像记录事项清单 (事前公开): what each agency records on audio or video."""
     return render(request, "portal/recording_list.html", {"lists": recording_lists_public()})
+
+
+def draws(request):
+    """双随机抽查: every task whose lists are frozen, newest first, paginated."""
+    page = Paginator(draws_public(), 20).get_page(page_param(request.GET))
+    return render(request, "portal/draws.html", {"page": page})
+
+
+def _draw_or_404(pk: int):
+    task = draw_public(pk)
+    if task is None:
+        raise Http404("没有这次抽查，或其名单尚未冻结公开。")
+    return task
+
+
+def draw(request, pk):
+    """One draw's public record, with a button that recomputes it in the reader's browser."""
+    task = _draw_or_404(pk)
+    record = draw_record(task)
+    return render(
+        request,
+        "portal/draw.html",
+        {
+            "task": task,
+            "record": record,
+            "results": drawn_results(task),
+            "beacons": record["beacon_sources"],
+            "teams": [
+                (
+                    target,
+                    record["candidate_labels"].get(target, ""),
+                    [(number, record["inspector_labels"].get(number, "")) for number in team],
+                )
+                for target, team in ((t, record["teams"][t]) for t in record["targets"])
+            ],
+        },
+    )
+
+
+def draw_json(request, pk):
+    """The same record as JSON, for anyone's own verifier (docs/operations/inspections.md)."""
+    record = draw_record(_draw_or_404(pk))
+    return JsonResponse(record, json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
 def procedure_svg(request, code):

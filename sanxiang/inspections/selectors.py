@@ -1,0 +1,140 @@
+"""Reads of 双随机一公开 for the office and the public portal.
+
+``draw_record`` is the public record of a draw: the JSON at /gongshi/draws/<id>.json, the same
+object embedded in its page for the in-browser verifier (portal/static/portal/sxdraw.js), and
+what the ≤30-line verifier in docs/operations/inspections.md reads.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from sanxiang.inspections.draw import ALGORITHM
+from sanxiang.inspections.events import InspectionEvent
+from sanxiang.inspections.models import (
+    DrawnTarget,
+    InspectionPlan,
+    InspectionTask,
+    TaskState,
+)
+from sanxiang.ledger.models import LedgerEntry, TreeHead
+from sanxiang.ledger.selectors import inclusion_proof
+from sanxiang.org.models import Officer
+
+PUBLIC_STATES = (TaskState.FROZEN, TaskState.DRAWN)
+
+
+def draws_public() -> QuerySet[InspectionTask]:
+    """Every task whose lists are frozen (its record is public from the freeze on)."""
+    return (
+        InspectionTask.objects.filter(state__in=PUBLIC_STATES)
+        .select_related("agency", "plan__item")
+        .order_by("-frozen_at", "-pk")
+    )
+
+
+def draw_public(pk: int) -> InspectionTask | None:
+    return draws_public().filter(pk=pk).first()
+
+
+def tasks_for(officer: Officer) -> QuerySet[InspectionTask]:
+    """The tasks of the officer's agency, led or joined."""
+    agency_id = officer.unit.agency_id
+    return (
+        InspectionTask.objects.filter(Q(agency_id=agency_id) | Q(partners=agency_id))
+        .distinct()
+        .select_related("plan__item")
+        .order_by("-created_at")
+    )
+
+
+def plans_for(officer: Officer) -> QuerySet[InspectionPlan]:
+    return InspectionPlan.objects.filter(item__agency_id=officer.unit.agency_id).select_related(
+        "item"
+    )
+
+
+def _proof(task: InspectionTask, event: InspectionEvent) -> dict[str, Any] | None:
+    """Where the event sits in its agency's log, with its inclusion path to the newest signed
+    head that covers it (``None`` until a head covers it)."""
+    entry = (
+        LedgerEntry.objects.filter(
+            object_type=event.object_type, object_id=str(task.pk), action=event.value
+        )
+        .select_related("log")
+        .first()
+    )
+    if entry is None:
+        return None
+    head = (
+        TreeHead.objects.filter(log=entry.log, size__gt=entry.index)
+        .order_by("-size", "-id")
+        .first()
+    )
+    proof: dict[str, Any] = {
+        "log": entry.log.key,
+        "leaf_index": entry.index,
+        "leaf": entry.leaf,
+        "content_sha256": entry.content_sha256,
+    }
+    if head is not None:
+        path = inclusion_proof(index=entry.index, size=head.size, log=entry.log)
+        proof |= {
+            "tree_size": head.size,
+            "root_hex": head.root,
+            "inclusion_path": [base64.b64encode(node).decode() for node in path],
+        }
+    return proof
+
+
+def draw_record(task: InspectionTask) -> dict[str, Any]:
+    """The public record of a frozen or drawn task (see the module docstring)."""
+    beacons = list(task.beacons.order_by("position").select_related("commitment"))
+    record: dict[str, Any] = {
+        "algorithm": ALGORITHM,
+        "task": task.name,
+        "agency": task.agency.name,
+        "item": task.plan.item.name,
+        "candidates": list(task.candidates),
+        "candidate_labels": dict(task.candidate_labels),
+        "inspectors": list(task.inspectors),
+        "inspector_labels": dict(task.inspector_labels),
+        "candidates_sha256": task.candidates_sha256,
+        "inspectors_sha256": task.inspectors_sha256,
+        "k": task.k,
+        "m": task.m,
+        "conflicts": {key: list(value) for key, value in task.conflicts.items()},
+        "commitments": [
+            {"participant": c.participant, "sha256": c.digest}
+            for c in task.commitments.order_by("made_at", "pk")
+        ],
+        "frozen_at": task.frozen_at.isoformat() if task.frozen_at else None,
+        "beacons": [b.value for b in beacons],
+        "beacon_sources": [
+            {
+                "value": b.value,
+                "source": b.source,
+                "published_at": b.published_at.isoformat(),
+                "entered_at": b.entered_at.isoformat(),
+                "reveals_commitment_of": b.commitment.participant if b.commitment else None,
+            }
+            for b in beacons
+        ],
+        "seed": task.seed or None,
+        "targets": list(task.targets),
+        "teams": {key: list(value) for key, value in task.teams.items()},
+        "drawn_at": task.drawn_at.isoformat() if task.drawn_at else None,
+        "ledger": {
+            "frozen": _proof(task, InspectionEvent.TASK_FROZEN),
+            "drawn": _proof(task, InspectionEvent.TASK_DRAWN),
+        },
+    }
+    return record
+
+
+def drawn_results(task: InspectionTask) -> list[DrawnTarget]:
+    """The drawn targets in order with their cases (state and published result)."""
+    return list(task.drawn.select_related("case", "target").order_by("position"))

@@ -1,0 +1,212 @@
+"""Office pages of 双随机一公开: the tasks of my agency, a new task, and a task's steps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sanxiang.errors import DomainError
+from sanxiang.inspections import services
+from sanxiang.inspections.models import InspectionTask, RiskLevel
+from sanxiang.inspections.selectors import draw_record, drawn_results, plans_for, tasks_for
+from sanxiang.org.models import EnforcementCategory, RandomCheckItem
+from sanxiang.org.selectors import officer_for_request
+
+
+@login_required
+@require_GET
+def task_list(request: HttpRequest) -> HttpResponse:
+    officer = officer_for_request(request)
+    return render(
+        request,
+        "inspections/list.html",
+        {"tasks": list(tasks_for(officer)[:200]), "plans": list(plans_for(officer))},
+    )
+
+
+def _int(value: str, label: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise services.InspectionRefused(f"{label}应为整数。", log_message=f"bad {label}") from None
+    return number
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_new(request: HttpRequest) -> HttpResponse:
+    """A plan for a 随机抽查事项 (when it has none this year) and a task under it."""
+    officer = officer_for_request(request)
+    items = RandomCheckItem.objects.filter(agency_id=officer.unit.agency_id, is_active=True)
+    categories = EnforcementCategory.objects.all()
+    values = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            item = items.filter(pk=_int(request.POST.get("item", ""), "抽查事项")).first()
+            category = categories.filter(
+                pk=_int(request.POST.get("category", ""), "执法类别")
+            ).first()
+            if item is None or category is None:
+                raise services.InspectionRefused(
+                    "请选择抽查事项和执法类别。", log_message="no item"
+                )
+            year = timezone.localdate().year
+            plan = plans_for(officer).filter(item=item, year=year).first()
+            if plan is None:
+                try:
+                    ratio = Decimal(request.POST.get("ratio") or item.ratio_percent)
+                except InvalidOperation:
+                    raise services.InspectionRefused(
+                        "抽查比例应为数字。", log_message="bad ratio"
+                    ) from None
+                plan = services.plan_create(
+                    actor=officer,
+                    item=item,
+                    year=year,
+                    ratio_percent=ratio,
+                    frequency=item.cycle,
+                )
+            k_text = request.POST.get("k", "").strip()
+            task = services.task_create(
+                actor=officer,
+                plan=plan,
+                name=request.POST.get("name", ""),
+                category=category,
+                area=request.POST.get("area", "").strip(),
+                target_category=request.POST.get("target_category", "").strip(),
+                risk=[v for v in request.POST.getlist("risk") if v],
+                k=_int(k_text, "抽取数量") if k_text else None,
+                m=_int(request.POST.get("m", "2") or "2", "每组人数"),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return render(
+                request,
+                "inspections/new.html",
+                {
+                    "items": items,
+                    "categories": categories,
+                    "risks": RiskLevel.choices,
+                    "values": values,
+                },
+                status=400,
+            )
+        messages.success(request, "抽查任务已建立。请登记回避和承诺，然后冻结名单。")
+        return redirect("inspections:detail", task.pk)
+    return render(
+        request,
+        "inspections/new.html",
+        {"items": items, "categories": categories, "risks": RiskLevel.choices, "values": values},
+    )
+
+
+def _task(request: HttpRequest, pk: int) -> InspectionTask:
+    officer = officer_for_request(request)
+    task = tasks_for(officer).filter(pk=pk).first() if pk else None
+    if task is None:
+        raise Http404("未找到该抽查任务。")
+    return InspectionTask.objects.select_related("plan__item", "agency", "category").get(pk=task.pk)
+
+
+@login_required
+@require_GET
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _task(request, pk))
+
+
+def _detail(request: HttpRequest, task: InspectionTask, *, status: int = 200) -> HttpResponse:
+    pool = services.inspector_pool(task) if task.state == "draft" else {}
+    return render(
+        request,
+        "inspections/detail.html",
+        {
+            "task": task,
+            "record": draw_record(task),
+            "results": drawn_results(task),
+            "conflicts": task.conflict_rows.order_by("recorded_at"),
+            "commitments": task.commitments.order_by("made_at"),
+            "pool": sorted(pool.items()),
+            "matching": len(
+                services.candidates_matching(
+                    agency_id=task.agency_id,
+                    area=task.filter_area,
+                    category=task.filter_category,
+                    risk=list(task.filter_risk),
+                )
+            )
+            if task.state == "draft"
+            else len(task.candidates),
+            "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+        status=status,
+    )
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise services.InspectionRefused(
+            "请按“年-月-日 时:分”填写随机源产生时间。", log_message=f"bad time {text!r}"
+        ) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+@login_required
+@require_POST
+def task_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    officer = officer_for_request(request)
+    task = _task(request, pk)
+    post = request.POST
+    try:
+        if step == "conflict":
+            services.conflict_record(
+                actor=officer,
+                task_id=task.pk,
+                target_public_id=post.get("target", "").strip(),
+                inspector=post.get("inspector", "").strip(),
+                reason=post.get("reason", ""),
+            )
+            done = "回避已登记。"
+        elif step == "commitment":
+            services.commitment_record(
+                actor=officer,
+                task_id=task.pk,
+                participant=post.get("participant", ""),
+                digest=post.get("digest", ""),
+            )
+            done = "承诺已登记。"
+        elif step == "freeze":
+            services.task_freeze(actor=officer, task_id=task.pk)
+            done = "名单已冻结，摘要已记入执法记录日志。请在冻结之后公布的随机源产生后录入。"
+        elif step == "beacon":
+            commitment = post.get("commitment", "").strip()
+            services.beacon_enter(
+                actor=officer,
+                task_id=task.pk,
+                value=post.get("value", ""),
+                source=post.get("source", ""),
+                published_at=_moment(post.get("published_at", "")),
+                commitment_id=_int(commitment, "承诺") if commitment else None,
+            )
+            done = "随机源已录入。"
+        elif step == "draw":
+            services.task_draw(actor=officer, task_id=task.pk)
+            done = "已抽取，并为每个抽中对象建立了行政检查案件。"
+        else:
+            raise Http404("没有这个步骤。")
+    except DomainError as exc:
+        # Refused: the page again with the reason, status 400, nothing changed.
+        messages.error(request, exc.message)
+        return _detail(request, InspectionTask.objects.get(pk=task.pk), status=400)
+    messages.success(request, done)
+    return redirect("inspections:detail", task.pk)
