@@ -622,7 +622,7 @@ def _open_cases(task: InspectionTask, actor: Officer) -> None:
             if number in officers and officers[number].unit.agency_id == task.agency_id
         ]
         if team:
-            handlers_set(actor=actor, case_id=case.pk, officers=team)
+            handlers_set(actor=actor, case_id=case.pk, officers=team, drawn=True)
         DrawnTarget.objects.create(
             task=task, position=position, public_id=public_id, target=target, case=case
         )

@@ -194,8 +194,14 @@ def party_add(
     return party
 
 
-def handlers_set(*, actor: Officer, case_id: int, officers: list[Officer]) -> Case:
-    """指定承办人: officers of the case's agency; never a 法制审核人员 (办、审分离)."""
+def handlers_set(
+    *, actor: Officer, case_id: int, officers: list[Officer], drawn: bool = False
+) -> Case:
+    """指定承办人: officers of the case's agency; never a 法制审核人员 (办、审分离).
+
+    ``drawn``: the team was drawn at random (双随机, ``sanxiang.inspections``), which may pick
+    officers of any unit, so the rule that only a 负责人 assigns across units does not apply.
+    """
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
         _may_edit(case, actor)
@@ -205,7 +211,11 @@ def handlers_set(*, actor: Officer, case_id: int, officers: list[Officer]) -> Ca
             raise CaseRefused(
                 "调查终结后不能再更换承办人。", log_message=f"case {case.pk} handlers frozen"
             )
-        if not actor.has_role(Role.HEAD) and any(o.unit_id != actor.unit_id for o in officers):
+        if (
+            not drawn
+            and not actor.has_role(Role.HEAD)
+            and any(o.unit_id != actor.unit_id for o in officers)
+        ):
             raise CaseRefused(
                 "从其他机构指定承办人须由负责人办理。", log_message="handler from another unit"
             )
