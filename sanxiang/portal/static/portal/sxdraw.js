@@ -112,8 +112,13 @@
 
   // Python orders strings (and dict keys) by code point, which is also the order of their UTF-8
   // bytes; JavaScript's < compares UTF-16 units, which differs only between a surrogate pair and
-  // U+E000–U+FFFF. Lifting the units at and above U+D800 puts them back in code-point order.
+  // U+E000–U+FFFF. Lifting the units at and above U+D800 puts them back in code-point order
+  // (needed only where both strings have such units: else the first difference cannot be one).
+  const SURROGATE_OR_ABOVE = /[\ud800-\uffff]/;
   function codePointCompare(x, y) {
+    if (!SURROGATE_OR_ABOVE.test(x) || !SURROGATE_OR_ABOVE.test(y)) {
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
     const shorter = Math.min(x.length, y.length);
     for (let i = 0; i < shorter; i++) {
       let a = x.charCodeAt(i), b = y.charCodeAt(i);
@@ -204,7 +209,10 @@
   }
 
   function recompute(record) {
-    const { candidatesSha256, inspectorsSha256, seed } = hashesAndSeed(record);
+    return drawFrom(record, hashesAndSeed(record));
+  }
+
+  function drawFrom(record, { candidatesSha256, inspectorsSha256, seed }) {
     const { candidates, inspectors, k, m } = record;
     const conflicts = record.conflicts || {};
     if (!Number.isInteger(k) || !Number.isInteger(m) || k < 1 || m < 1) {
@@ -279,7 +287,7 @@
     }
     let result;
     try {
-      result = recompute(record);
+      result = drawFrom(record, hashed);
     } catch (error) {
       if (!(error instanceof DrawProblem)) { throw error; }
       problems.push("无法按公布的参数重新抽取：" + error.message);
