@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from sanxiang.cases.workflow.states import InspectionState
+from sanxiang.core.beijing import beijing_text
 from sanxiang.inspections.draw import ALGORITHM
 from sanxiang.inspections.events import InspectionEvent
 from sanxiang.inspections.models import (
@@ -119,6 +121,7 @@ def draw_record(task: InspectionTask) -> dict[str, Any]:
                 "source": b.source,
                 "published_at": b.published_at.isoformat(),
                 "entered_at": b.entered_at.isoformat(),
+                "published_at_text": beijing_text(b.published_at),
                 "reveals_commitment_of": b.commitment.participant if b.commitment else None,
             }
             for b in beacons
@@ -135,6 +138,24 @@ def draw_record(task: InspectionTask) -> dict[str, Any]:
     return record
 
 
-def drawn_results(task: InspectionTask) -> list[DrawnTarget]:
-    """The drawn targets in order with their cases (state and published result)."""
-    return list(task.drawn.select_related("case", "target").order_by("position"))
+RESULT_LABELS = {
+    InspectionState.PLANNED: "待检查",
+    InspectionState.CHECKED: "已现场检查，结果待定",
+    InspectionState.NO_VIOLATION: "未发现违法行为",
+    InspectionState.VIOLATION_FOUND: "发现违法行为，已立案调查",
+}
+
+
+def result_label(target: DrawnTarget) -> str:
+    """The check's result in plain words (a closed check says what it found)."""
+    case = target.case
+    if case.state in RESULT_LABELS:
+        return RESULT_LABELS[InspectionState(case.state)]
+    found = any(True for _ in case.follow_ups.all())
+    return ("发现违法行为，已立案调查" if found else "未发现违法行为") + "（已结案）"
+
+
+def drawn_results(task: InspectionTask) -> list[tuple[DrawnTarget, str]]:
+    """The drawn targets in order, with their cases and each check's result in words."""
+    rows = task.drawn.select_related("case", "target").prefetch_related("case__follow_ups")
+    return [(row, result_label(row)) for row in rows.order_by("position")]

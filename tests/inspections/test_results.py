@@ -1,0 +1,60 @@
+"""A drawn target's check goes through the 行政检查 procedure; its result is published like
+other acts (20 working days, 国办发〔2018〕118号) and shown on the draw's public page."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from sanxiang.cases.services import case_transition
+from sanxiang.core.selectors import add_workdays
+from sanxiang.disclosure.models import Publication
+from sanxiang.evidence.services import Upload, evidence_register
+from sanxiang.evidence.storage import digest_stream
+from sanxiang.inspections.services import beacon_enter, task_draw, task_freeze
+from tests.inspections.conftest import just_before, time_machine_later
+
+
+def test_a_checked_target_without_findings_is_published_within_20_working_days(
+    client, task, manager
+):
+    task_freeze(actor=manager, task_id=task.pk)
+    with time_machine_later():
+        beacon_enter(
+            actor=manager,
+            task_id=task.pk,
+            value="上证指数收盘 3321.45",
+            source="上海证券交易所",
+            published_at=just_before(),
+        )
+        task_draw(actor=manager, task_id=task.pk)
+    first = task.drawn.order_by("position").select_related("case").first()
+    assert first is not None
+    case = first.case
+    handler = case.handlers.order_by("pk").first()
+    note = "现场检查笔录：经营者在场，未发现违法行为。".encode()
+    handle = io.BytesIO(note)
+    evidence_register(
+        actor=handler,
+        upload=Upload(handle=handle, filename="现场检查笔录.txt", digests=digest_stream(handle)),
+        metadata={
+            "case_number": case.number,
+            "kind": "text",
+            "collected_at": datetime(2026, 6, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+            "location": first.target.address,
+            "collector": handler,
+            "proves": "现场检查情况",
+            "device": "执法记录仪 DSJ-001",
+        },
+    )
+    page = client.get(f"/gongshi/draws/{task.pk}/").content.decode()
+    assert "待检查" in page
+    case_transition(actor=handler, case_id=case.pk, action="check")
+    case_transition(actor=handler, case_id=case.pk, action="find_nothing")
+    publication = Publication.objects.get(case=case)
+    assert publication.due_on == add_workdays(timezone.localdate(), 20)
+    page = client.get(f"/gongshi/draws/{task.pk}/").content.decode()
+    assert "未发现违法行为" in page
