@@ -33,6 +33,7 @@ from sanxiang.disclosure.annual_definitions import (
 )
 from sanxiang.disclosure.charts import bar_chart_svg
 from sanxiang.disclosure.models import Publication, PublicationStatus
+from sanxiang.inspections.selectors import random_year
 from sanxiang.org.models import Agency, Officer, Role
 from sanxiang.review.figures import figures_for
 
@@ -262,6 +263,26 @@ def annual_figures(*, agency: Agency, year: int, today: date | None = None) -> A
         if p.withdrawn_at
         and p.withdrawal_due_on
         and _local_date(p.withdrawn_at) <= p.withdrawal_due_on
+    )
+
+    # 双随机抽查: the year's draws, and how their results were published (20 working days).
+    random = random_year(agency_id=agency.pk, year=year)
+    values.update(random.values)
+    drawn_publications = [
+        p
+        for p in Publication.objects.filter(case_id__in=random.case_ids).only(
+            "status", "due_on", "published_at"
+        )
+        if p.status != PublicationStatus.EXEMPT
+    ]
+    values["random_results_published"] = sum(1 for p in drawn_publications if p.published_at)
+    values["random_results_on_time_rate"] = _rate(
+        sum(
+            1
+            for p in drawn_publications
+            if p.published_at and _local_date(p.published_at) <= p.due_on
+        ),
+        len(drawn_publications),
     )
 
     staff = Officer.objects.filter(unit__agency=agency).prefetch_related("certificates", "roles")

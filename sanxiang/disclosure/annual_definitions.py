@@ -36,6 +36,9 @@ COMPUTED_KEYS = frozenset(
         "withdrawals", "withdrawals_on_time",
         "officers_total", "officers_certified",
         "reconsideration_litigation", "remedies_upheld", "remedies_corrected", "remedies_pending",
+        "random_tasks", "random_targets", "random_coverage_high", "random_coverage_medium",
+        "random_coverage_low", "random_concluded", "random_found", "random_results_published",
+        "random_results_on_time_rate",
     }
 )  # fmt: skip
 

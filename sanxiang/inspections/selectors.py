@@ -8,9 +8,13 @@ what the ≤30-line verifier in docs/operations/inspections.md reads.
 from __future__ import annotations
 
 import base64
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from sanxiang.cases.workflow.states import InspectionState
 from sanxiang.core.beijing import beijing_text
@@ -19,7 +23,9 @@ from sanxiang.inspections.events import InspectionEvent
 from sanxiang.inspections.models import (
     DrawnTarget,
     InspectionPlan,
+    InspectionTarget,
     InspectionTask,
+    RiskLevel,
     TaskState,
 )
 from sanxiang.ledger.models import LedgerEntry, TreeHead
@@ -159,3 +165,53 @@ def drawn_results(task: InspectionTask) -> list[tuple[DrawnTarget, str]]:
     """The drawn targets in order, with their cases and each check's result in words."""
     rows = task.drawn.select_related("case", "target").prefetch_related("case__follow_ups")
     return [(row, result_label(row)) for row in rows.order_by("position")]
+
+
+@dataclass
+class RandomYear:
+    """A year's 双随机抽查 of one agency for the 统计年报 (publication timeliness is added by
+    the report from ``case_ids``, since publications belong to the disclosure app)."""
+
+    values: dict[str, int | str | None]
+    case_ids: list[int]
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "—（名录库无此等级对象）"
+
+
+def random_year(*, agency_id: int, year: int) -> RandomYear:
+    """Tasks drawn in ``year`` (Beijing time), targets drawn, coverage of the 名录库 by risk
+    level, checks concluded and violations found."""
+    zone = timezone.get_default_timezone()
+    start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+    tasks = InspectionTask.objects.filter(
+        agency_id=agency_id, state=TaskState.DRAWN, drawn_at__gte=start, drawn_at__lt=end
+    )
+    drawn = list(
+        DrawnTarget.objects.filter(task__in=tasks)
+        .select_related("target", "case")
+        .prefetch_related("case__follow_ups")
+    )
+    register = Counter(
+        InspectionTarget.objects.filter(agency_id=agency_id, is_active=True).values_list(
+            "risk_level", flat=True
+        )
+    )
+    picked = Counter(row.target.risk_level for row in drawn)
+    concluded = [
+        row
+        for row in drawn
+        if row.case.state not in (InspectionState.PLANNED, InspectionState.CHECKED)
+    ]
+    found = [row for row in concluded if result_label(row).startswith("发现违法行为")]
+    values: dict[str, int | str | None] = {
+        "random_tasks": tasks.count(),
+        "random_targets": len(drawn),
+        "random_coverage_high": _share(picked[RiskLevel.HIGH], register[RiskLevel.HIGH]),
+        "random_coverage_medium": _share(picked[RiskLevel.MEDIUM], register[RiskLevel.MEDIUM]),
+        "random_coverage_low": _share(picked[RiskLevel.LOW], register[RiskLevel.LOW]),
+        "random_concluded": len(concluded),
+        "random_found": len(found),
+    }
+    return RandomYear(values=values, case_ids=[row.case_id for row in drawn])

@@ -58,3 +58,34 @@ def test_a_checked_target_without_findings_is_published_within_20_working_days(
     assert publication.due_on == add_workdays(timezone.localdate(), 20)
     page = client.get(f"/gongshi/draws/{task.pk}/").content.decode()
     assert "未发现违法行为" in page
+
+
+def test_the_annual_report_counts_the_years_draws_and_coverage_by_risk(task, manager, agency):
+    from collections import Counter
+
+    from sanxiang.disclosure.annual import annual_figures
+    from sanxiang.inspections.models import InspectionTarget
+
+    task_freeze(actor=manager, task_id=task.pk)
+    with time_machine_later():
+        beacon_enter(
+            actor=manager,
+            task_id=task.pk,
+            value="深证成指收盘 10234.56",
+            source="深圳证券交易所",
+            published_at=just_before(),
+        )
+        drawn = task_draw(actor=manager, task_id=task.pk)
+    figures = {f.key: f.value for f in annual_figures(agency=agency, year=2026).figures}
+    assert figures["random_tasks"] == 1 and figures["random_targets"] == 3
+    assert figures["random_concluded"] == 0
+    register = Counter(InspectionTarget.objects.values_list("risk_level", flat=True))
+    picked = Counter(
+        InspectionTarget.objects.filter(public_id__in=drawn.targets).values_list(
+            "risk_level", flat=True
+        )
+    )
+    assert figures["random_coverage_high"] == f"{picked['high'] / register['high']:.1%}"
+    assert {f.key: f.value for f in annual_figures(agency=agency, year=2025).figures}[
+        "random_tasks"
+    ] == 0

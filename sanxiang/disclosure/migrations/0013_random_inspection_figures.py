@@ -1,0 +1,52 @@
+import csv
+from pathlib import Path
+
+from django.db import migrations
+from django.db.models import Max
+
+FILE = Path(__file__).resolve().parents[3] / "data" / "disclosure" / "annual_report.csv"
+KEYS = (
+    "random_tasks",
+    "random_targets",
+    "random_coverage_high",
+    "random_coverage_medium",
+    "random_coverage_low",
+    "random_concluded",
+    "random_found",
+    "random_results_published",
+    "random_results_on_time_rate",
+)
+
+
+def add(apps, schema_editor):
+    """The 双随机抽查 figures of the shipped file, for installations whose rows were loaded
+    before them (a fresh database has them from 0009 already)."""
+    Definition = apps.get_model("disclosure", "AnnualFigureDefinition")
+    have = set(Definition.objects.filter(key__in=KEYS).values_list("key", flat=True))
+    with FILE.open(encoding="utf-8-sig", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["key"] in KEYS]
+    last = Definition.objects.aggregate(last=Max("position"))["last"] or 0
+    Definition.objects.bulk_create(
+        Definition(
+            key=row["key"].strip(),
+            position=last + offset,
+            section=row["section"].strip(),
+            label=row["label"].strip(),
+            unit=row["unit"].strip(),
+            definition=row["definition"].strip(),
+            source=row["source"].strip(),
+        )
+        for offset, row in enumerate((r for r in rows if r["key"] not in have), start=1)
+    )
+
+
+def remove(apps, schema_editor):
+    apps.get_model("disclosure", "AnnualFigureDefinition").objects.filter(key__in=KEYS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("disclosure", "0012_annual_definition_without_file_path"),
+    ]
+
+    operations = [migrations.RunPython(add, remove)]
