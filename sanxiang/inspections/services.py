@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sanxiang.cases.models import PartyKind, Procedure
@@ -310,27 +311,92 @@ def task_create(
     return task
 
 
+def tasks_create_by_risk(
+    *,
+    actor: Officer,
+    plan: InspectionPlan,
+    name: str,
+    category: EnforcementCategory,
+    ratios: dict[str, Decimal],
+    area: str = "",
+    target_category: str = "",
+    m: int = 2,
+    partners: list[Agency] | None = None,
+) -> list[InspectionTask]:
+    """Risk-tiered sampling (e.g. 高风险 100 %, 中风险 8 %, 低风险 1 %): one task per level, each
+    an ordinary SX-DRAW-1 draw over that level's candidates with k = ratio × their number.
+
+    All or nothing: a level with no candidates or a ratio out of range refuses every task.
+    """
+    labels = dict(RiskLevel.choices)
+    if not ratios:
+        raise InspectionRefused("请至少填写一个风险等级的抽查比例。", log_message="no ratios")
+    plans: list[tuple[str, int]] = []
+    for level, ratio in sorted(ratios.items()):
+        if level not in labels:
+            raise InspectionRefused("风险等级不正确。", log_message=f"bad risk level {level!r}")
+        if not (Decimal(0) < ratio <= Decimal(100)):
+            raise InspectionRefused(
+                f"{labels[level]}的抽查比例应大于 0 且不超过 100。",
+                log_message="ratio out of range",
+            )
+        count = len(
+            candidates_matching(
+                agency_id=plan.item.agency_id, area=area, category=target_category, risk=[level]
+            )
+        )
+        if count == 0:
+            raise InspectionRefused(
+                f"名录库中没有符合条件的{labels[level]}检查对象。",
+                log_message=f"no candidates of level {level}",
+            )
+        plans.append((level, max(1, math.ceil(count * ratio / 100))))
+    with transaction.atomic():
+        return [
+            task_create(
+                actor=actor,
+                plan=plan,
+                name=f"{name.strip()}（{labels[level]}）",
+                category=category,
+                area=area,
+                target_category=target_category,
+                risk=[level],
+                k=k,
+                m=m,
+                partners=partners,
+            )
+            for level, k in plans
+        ]
+
+
 def inspector_pool(task: InspectionTask, *, on: datetime | None = None) -> dict[str, Officer]:
-    """Certificate number → officer: the certified 执法人员 of the task's 执法类别 in the lead
-    and partner agencies, never a 法制审核人员, certificate valid today."""
+    """Certificate number → officer: the 执法人员 of the lead agency certified for the task's
+    执法类别, and in a 跨部门联合抽查 those of each partner agency certified for any of its
+    categories (each department inspects for its own field); never a 法制审核人员, certificate
+    valid today."""
     day = timezone.localdate(on) if on else timezone.localdate()
-    agencies = [task.agency_id, *task.partners.values_list("pk", flat=True)]
+    partners = list(task.partners.values_list("pk", flat=True))
     certificates = (
         Certificate.objects.filter(
-            officer__unit__agency_id__in=agencies,
+            Q(officer__unit__agency_id=task.agency_id, categories=task.category)
+            | Q(officer__unit__agency_id__in=partners),
             officer__is_active=True,
-            categories=task.category,
         )
+        .distinct()
         .select_related("officer__unit")
         .prefetch_related("officer__roles")
     )
     pool: dict[str, Officer] = {}
-    for certificate in certificates:
+    seen: set[int] = set()
+    # One entry per person (by the first valid certificate number), so that nobody can be
+    # drawn twice into one team.
+    for certificate in sorted(certificates, key=lambda c: c.number):
         officer = certificate.officer
-        if certificate.status_on(day) != CertificateStatus.VALID:
+        if officer.pk in seen or certificate.status_on(day) != CertificateStatus.VALID:
             continue
         if officer.has_role(Role.REVIEWER) or not officer.has_role(Role.OFFICER):
             continue
+        seen.add(officer.pk)
         pool[certificate.number] = officer
     return pool
 

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,9 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sanxiang.errors import DomainError
 from sanxiang.inspections import services
-from sanxiang.inspections.models import InspectionTask, RiskLevel
+from sanxiang.inspections.models import InspectionTarget, InspectionTask, RiskLevel
 from sanxiang.inspections.selectors import draw_record, drawn_results, plans_for, tasks_for
-from sanxiang.org.models import EnforcementCategory, RandomCheckItem
+from sanxiang.ledger.services import actor_for
+from sanxiang.org.importing import ImportRejected
+from sanxiang.org.models import Agency, EnforcementCategory, Officer, RandomCheckItem, Role
 from sanxiang.org.selectors import officer_for_request
 
 
@@ -29,6 +32,15 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "inspections/list.html",
         {"tasks": list(tasks_for(officer)[:200]), "plans": list(plans_for(officer))},
     )
+
+
+def _ratio(value: str, label: str) -> Decimal:
+    try:
+        return Decimal(value.strip())
+    except InvalidOperation:
+        raise services.InspectionRefused(
+            f"{label}的抽查比例应为数字。", log_message="bad ratio"
+        ) from None
 
 
 def _int(value: str, label: str) -> int:
@@ -74,17 +86,47 @@ def task_new(request: HttpRequest) -> HttpResponse:
                     frequency=item.cycle,
                 )
             k_text = request.POST.get("k", "").strip()
-            task = services.task_create(
-                actor=officer,
-                plan=plan,
-                name=request.POST.get("name", ""),
-                category=category,
-                area=request.POST.get("area", "").strip(),
-                target_category=request.POST.get("target_category", "").strip(),
-                risk=[v for v in request.POST.getlist("risk") if v],
-                k=_int(k_text, "抽取数量") if k_text else None,
-                m=_int(request.POST.get("m", "2") or "2", "每组人数"),
+            partners = list(
+                Agency.objects.exclude(pk=officer.unit.agency_id).filter(
+                    pk__in=[_int(v, "联合抽查部门") for v in request.POST.getlist("partners")]
+                )
             )
+            ratios = {
+                level: _ratio(request.POST.get(f"ratio_{level}", ""), label)
+                for level, label in RiskLevel.choices
+                if request.POST.get(f"ratio_{level}", "").strip()
+            }
+            name = request.POST.get("name", "")
+            area = request.POST.get("area", "").strip()
+            target_category = request.POST.get("target_category", "").strip()
+            m = _int(request.POST.get("m", "2") or "2", "每组人数")
+            if ratios:
+                made = services.tasks_create_by_risk(
+                    actor=officer,
+                    plan=plan,
+                    name=name,
+                    category=category,
+                    ratios=ratios,
+                    area=area,
+                    target_category=target_category,
+                    m=m,
+                    partners=partners,
+                )
+            else:
+                made = [
+                    services.task_create(
+                        actor=officer,
+                        plan=plan,
+                        name=name,
+                        category=category,
+                        area=area,
+                        target_category=target_category,
+                        risk=[v for v in request.POST.getlist("risk") if v],
+                        k=_int(k_text, "抽取数量") if k_text else None,
+                        m=m,
+                        partners=partners,
+                    )
+                ]
         except DomainError as exc:
             messages.error(request, exc.message)
             return render(
@@ -98,13 +140,27 @@ def task_new(request: HttpRequest) -> HttpResponse:
                 },
                 status=400,
             )
+        if len(made) > 1:
+            messages.success(
+                request, f"已按风险等级建立 {len(made)} 个抽查任务，请逐个冻结和抽取。"
+            )
+            return redirect("inspections:list")
         messages.success(request, "抽查任务已建立。请登记回避和承诺，然后冻结名单。")
-        return redirect("inspections:detail", task.pk)
+        return redirect("inspections:detail", made[0].pk)
     return render(
         request,
         "inspections/new.html",
-        {"items": items, "categories": categories, "risks": RiskLevel.choices, "values": values},
+        {**_form_context(officer, items), "values": values},
     )
+
+
+def _form_context(officer: Officer, items: object) -> dict[str, object]:
+    return {
+        "items": items,
+        "categories": EnforcementCategory.objects.all(),
+        "risks": RiskLevel.choices,
+        "agencies": Agency.objects.exclude(pk=officer.unit.agency_id).order_by("name"),
+    }
 
 
 def _task(request: HttpRequest, pk: int) -> InspectionTask:
@@ -210,3 +266,47 @@ def task_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return _detail(request, InspectionTask.objects.get(pk=task.pk), status=400)
     messages.success(request, done)
     return redirect("inspections:detail", task.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets_upload(request: HttpRequest) -> HttpResponse:
+    """检查对象名录 upload for the officer's agency: every row checked, all or nothing."""
+    officer = officer_for_request(request)
+    allowed = officer.has_role(Role.HEAD) or officer.has_role(Role.ADMINISTRATOR)
+    context: dict[str, object] = {
+        "allowed": allowed,
+        "columns": services.TARGET_COLUMNS,
+        "count": InspectionTarget.objects.filter(
+            agency_id=officer.unit.agency_id, is_active=True
+        ).count(),
+    }
+    if request.method == "GET":
+        return render(request, "inspections/targets.html", context)
+    if not allowed:
+        raise PermissionDenied("只有负责人或系统管理员可以导入检查对象名录。")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要导入的文件。")
+        return render(request, "inspections/targets.html", context, status=400)
+    if upload.size is not None and upload.size > services.MAX_IMPORT_BYTES:
+        messages.error(request, "文件过大，上限为 20 MB。")
+        return render(request, "inspections/targets.html", context, status=400)
+    try:
+        result = services.targets_import(
+            agency=officer.unit.agency,
+            filename=upload.name or "",
+            content=upload.read(),
+            actor=actor_for(request.user),
+        )
+    except ImportRejected as exc:
+        messages.error(request, exc.message)
+        context["errors"] = exc.errors[:500]
+        return render(request, "inspections/targets.html", context, status=400)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return render(request, "inspections/targets.html", context, status=400)
+    messages.success(
+        request, f"已导入：新增 {result.created} 个检查对象，更新 {result.updated} 个。"
+    )
+    return redirect("inspections:targets")

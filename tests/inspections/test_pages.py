@@ -149,3 +149,49 @@ def test_another_agencys_officer_cannot_see_or_touch_the_task(client, task, cate
     assert client.get(f"/office/inspections/{task.pk}/").status_code == 404
     assert client.post(f"/office/inspections/{task.pk}/freeze").status_code == 404
     assert InspectionTask.objects.get(pk=task.pk).state == TaskState.DRAFT
+
+
+def test_a_head_uploads_the_register_and_sees_every_bad_row(client, unit, agency):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.inspections.conftest import targets_csv
+
+    head = make_officer(
+        unit=unit,
+        name="负责人",
+        number=None,
+        roles=("head",),
+        user=User.objects.create_user("head"),
+    )
+    client.force_login(head.user)
+    bad = targets_csv(3).decode().replace("高风险", "很高", 1).encode()
+    refused = client.post(
+        "/office/inspections/targets/", {"file": SimpleUploadedFile("名录.csv", bad)}
+    )
+    assert refused.status_code == 400
+    assert "第 2 行" in refused.content.decode() and "风险等级" in refused.content.decode()
+    assert not InspectionTarget.objects.exists()
+    wrong_type = client.post(
+        "/office/inspections/targets/", {"file": SimpleUploadedFile("名录.pdf", b"%PDF-1.4")}
+    )
+    assert wrong_type.status_code == 400 and "只支持" in wrong_type.content.decode()
+    done = client.post(
+        "/office/inspections/targets/",
+        {"file": SimpleUploadedFile("名录.csv", targets_csv(3))},
+        follow=True,
+    )
+    assert "新增 3 个检查对象" in done.content.decode()
+    assert InspectionTarget.objects.filter(agency=agency).count() == 3
+
+
+def test_an_officer_without_the_role_cannot_upload_the_register(client, manager):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.inspections.conftest import targets_csv
+
+    client.force_login(manager.user)
+    answer = client.post(
+        "/office/inspections/targets/", {"file": SimpleUploadedFile("名录.csv", targets_csv(2))}
+    )
+    assert answer.status_code == 403
+    assert not InspectionTarget.objects.exists()

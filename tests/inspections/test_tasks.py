@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -244,3 +245,68 @@ def test_a_reviewer_cannot_run_a_task(task, unit):
     reviewer = make_officer(unit=unit, name="审核员", number=None, roles=("reviewer",))
     with pytest.raises(InspectionRefused, match="只有牵头执法主体"):
         task_freeze(actor=reviewer, task_id=task.pk)
+
+
+def test_risk_tiered_ratios_make_one_task_per_level(plan, manager, agency, inspectors):
+    from sanxiang.inspections.services import tasks_create_by_risk
+
+    targets_import(agency=agency, filename="名录.csv", content=targets_csv(18, people=2))
+    category = EnforcementCategory.objects.get(name="城市管理")
+    made = tasks_create_by_risk(
+        actor=manager,
+        plan=plan,
+        name="分级抽查",
+        category=category,
+        ratios={"high": Decimal("100"), "low": Decimal("10")},
+    )
+    assert [(t.name, t.filter_risk, t.k) for t in made] == [
+        ("分级抽查（高风险）", ["high"], 6),  # every high-risk target (rows 0, 3, … 15)
+        ("分级抽查（低风险）", ["low"], 2),  # 10 % of 12, rounded up
+    ]
+    before = InspectionTask.objects.count()
+    with pytest.raises(InspectionRefused, match="低风险的抽查比例"):
+        tasks_create_by_risk(
+            actor=manager,
+            plan=plan,
+            name="x",
+            category=category,
+            ratios={"high": Decimal("50"), "low": Decimal("150")},
+        )
+    with pytest.raises(InspectionRefused, match="没有符合条件的高风险"):
+        tasks_create_by_risk(
+            actor=manager,
+            plan=plan,
+            name="x",
+            category=category,
+            area="西城区",
+            ratios={"high": Decimal("50")},
+        )
+    assert InspectionTask.objects.count() == before
+
+
+def test_a_joint_task_draws_inspectors_of_both_agencies(task, manager, categories):
+    from sanxiang.inspections.services import inspector_pool
+    from sanxiang.org.models import Agency, Unit
+
+    market = Agency.objects.create(
+        name="测试市市场监督管理局",
+        credit_code=credit_code(3),
+        level="municipal",
+        region="测试市",
+        address="x",
+        phone="1",
+        authority_basis="x",
+    )
+    unit = Unit.objects.create(agency=market, name="稽查支队")
+    make_officer(unit=unit, name="市监甲", number="99030010001", category="市场监管")
+    make_officer(
+        unit=unit,
+        name="市监审核",
+        number="99030010002",
+        category="市场监管",
+        roles=("officer", "reviewer"),
+    )
+    assert "99030010001" not in inspector_pool(task)
+    task.partners.set([market])
+    pool = inspector_pool(task)
+    assert "99030010001" in pool and "99030010002" not in pool
