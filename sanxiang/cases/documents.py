@@ -23,7 +23,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from sanxiang.cases.document_inputs import INPUTS
-from sanxiang.cases.models import Case, PartyKind, evidence_reference
+from sanxiang.cases.models import Case, CaseDocument, PartyKind, evidence_reference
 from sanxiang.cases.recording import recording_refusal, service_step
 from sanxiang.cases.statements import IN_WRITING, WAIVED, points, replies, replies_problem
 from sanxiang.cases.workflow.definitions import PROCEDURES
@@ -350,7 +350,7 @@ def context_for(
         "title": case.title,
         "source": case.source,
         "facts": case.facts,
-        "evidence_summary": "现场检查笔录、询问笔录、现场照片及音像记录",
+        "evidence_summary": evidence_summary(case),
         "violated_basis": violated,
         "penalty_basis": penalty_basis,
         # Kept for agencies' own templates written against the first placeholder set.
@@ -360,7 +360,7 @@ def context_for(
         "parties": parties,
         "handlers": handlers,
         "approver": approver,
-        "place": case.unit.agency.region,
+        "place": violation_place(case),
         "violation_on": f"{case.violation_on:%Y年%m月%d日}",
         "registered_on": f"{case.registered_on:%Y年%m月%d日}" if case.registered_on else "",
         # A decision carries the day it was made (第五十九条), however late it is printed.
@@ -373,6 +373,55 @@ def context_for(
         "party_code": party_code,
         "party_query_url": party_query_url() if party_code else "",
     }
+
+
+# Documents that are themselves evidence of the facts (行政处罚法第四十六条: 书证、当事人的陈述、
+# 勘验笔录、现场笔录 …), listed with the registered evidence.
+EVIDENTIAL_DOCUMENTS = (
+    "inspection_record", "inquiry_record", "hearing_record", "statement_record", "seizure_list",
+)  # fmt: skip
+
+
+def evidence_summary(case: Case) -> str:
+    """The case's evidence as the decision and the 事先告知书 name it ("以上事实，有…等证据为证",
+    行政处罚法第五十九条第二项): the evidential documents made (the latest version of each) and
+    the registered records (current versions), in the order they were collected."""
+    lines: list[str] = []
+    made: dict[str, CaseDocument] = {}
+    for document in case.documents.filter(kind__in=EVIDENTIAL_DOCUMENTS).order_by("created_at"):
+        made[document.kind] = document
+    lines.extend(
+        f"{KINDS[kind].label}（{timezone.localdate(made[kind].created_at):%Y年%m月%d日}）"
+        for kind in EVIDENTIAL_DOCUMENTS
+        if kind in made
+    )
+    items = (
+        EvidenceItem.objects.filter(
+            case_number=evidence_reference(case), agency_id=case.agency_id,
+            superseded_by__isnull=True,
+        )
+        .order_by("collected_at", "pk")
+    )  # fmt: skip
+    for item in items:
+        when = timezone.localtime(item.collected_at)
+        lines.append(
+            f"{item.proves}（{EvidenceKind(item.kind).label}，{when:%Y年%m月%d日}于{item.location}"
+            f"采集，记录编号 {item.record_id}）"
+        )
+    if not lines:
+        return "（本案尚未登记证据）"
+    return "；".join(lines)
+
+
+def violation_place(case: Case) -> str:
+    """Where the violation was, as recorded: the case's own field, else the place written in its
+    latest 现场检查笔录 (on-site cases record it there)."""
+    if case.violation_place:
+        return case.violation_place
+    record = case.documents.filter(kind="inspection_record").order_by("-version").first()
+    if record is not None and record.fields.get("place"):
+        return str(record.fields["place"])
+    return "（未登记）"
 
 
 def verify_url(code: str) -> str:

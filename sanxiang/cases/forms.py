@@ -30,6 +30,12 @@ class CaseOpenForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    violation_place = forms.CharField(
+        label="违法行为地点",
+        max_length=200,
+        required=False,
+        help_text="如：示范市思源区人民路 100 号门前；文书按此填写",
+    )
     endangers_life_health_or_finance = forms.BooleanField(
         label="涉及公民生命健康安全或金融安全", required=False
     )

@@ -91,6 +91,12 @@ class Case(models.Model):
         blank=True,
         help_text="违法行为有连续或者继续状态的，填写终了之日",
     )
+    violation_place = models.CharField(
+        "违法行为地点",
+        max_length=200,
+        blank=True,
+        help_text="文书中“违法地点”据此填写；行政检查为检查地点",
+    )
     endangers_life_health_or_finance = models.BooleanField(
         "涉及公民生命健康安全或金融安全", default=False
     )

@@ -19,13 +19,20 @@ DERIVED = ("updated_at", "step_due_on", "step_due_basis")
 # Facts of the steps (``cases.facts``): each is what a step's event records, and ``verify`` checks
 # it against that event; left out so that the cases recorded before the columns still match.
 STEP_FACT_COLUMNS = ("hearing_held_on", "registered_by", "closed_by")
+# Columns added later that are part of the state only once set: a case recorded before the
+# column existed (its value empty) still matches its events.
+LATER_COLUMNS = ("violation_place",)
 
 
 def case_state(case: Any) -> dict[str, object]:
     """The canonical state of ``case`` and of the rows that belong to it (JSON-ready)."""
     # ``.all()``: ``verify`` prefetches these relations for a chunk of cases (``RELATED``).
+    own = columns(case, exclude=DERIVED + STEP_FACT_COLUMNS)
+    for name in LATER_COLUMNS:
+        if own.get(name) in ("", None):
+            own.pop(name, None)
     return {
-        **columns(case, exclude=DERIVED + STEP_FACT_COLUMNS),
+        **own,
         "handlers": sorted(row.pk for row in case.handlers.all()),
         "violated_articles": sorted(row.pk for row in case.violated_articles.all()),
         "penalty_articles": sorted(row.pk for row in case.penalty_articles.all()),

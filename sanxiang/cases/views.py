@@ -123,6 +123,7 @@ def case_new(request):
                         category=data["category"],
                         violation_on=data["violation_on"],
                         violation_ended_on=data["violation_ended_on"],
+                        violation_place=data["violation_place"],
                         endangers_life_health_or_finance=data["endangers_life_health_or_finance"],
                         caused_harm=data["caused_harm"],
                         clue_received_on=data["clue_received_on"],

@@ -668,6 +668,7 @@ def _open_cases(task: InspectionTask, actor: Officer) -> None:
                 category=task.category,
                 violation_on=today,
                 clue_received_on=today,
+                violation_place=target.address,
             ),
         )
         party_add(

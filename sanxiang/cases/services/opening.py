@@ -77,6 +77,7 @@ class NewCase:
     clue_received_on: date
     facts: str = ""
     violation_ended_on: date | None = None
+    violation_place: str = ""
     endangers_life_health_or_finance: bool = False
     caused_harm: bool = False
     fine_yuan: Decimal | None = None
@@ -122,6 +123,7 @@ def case_open(*, actor: Officer, new: NewCase) -> Case:
             category=new.category,
             violation_on=new.violation_on,
             violation_ended_on=new.violation_ended_on,
+            violation_place=" ".join(new.violation_place.split())[:200],
             endangers_life_health_or_finance=new.endangers_life_health_or_finance,
             caused_harm=new.caused_harm,
             fine_yuan=new.fine_yuan,
