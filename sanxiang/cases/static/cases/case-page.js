@@ -110,12 +110,19 @@
     var open = {};
     var list = folds();
     for (var i = 0; i < list.length; i++) { open[list[i].getAttribute("data-fold")] = list[i].open; }
+    // The forms opened inside a section (a document's inputs …), but the one just sent.
+    var inner = [];
+    var opened = document.querySelectorAll("#case-page details[id][open]");
+    for (var j = 0; j < opened.length; j++) {
+      if (!(form && opened[j].contains(form) && event.detail.xhr.status < 400)) { inner.push(opened[j].id); }
+    }
     var fold = form && form.closest ? form.closest("details[data-fold]") : null;
     var anchor = rendered(form);
     before = {
       form: form,
       name: fold ? fold.getAttribute("data-fold") : "",
       open: open,
+      inner: inner,
       top: anchor ? anchor.getBoundingClientRect().top : null
     };
   });
@@ -130,6 +137,10 @@
       if (Object.prototype.hasOwnProperty.call(before.open, name) && !(notice && list[i].contains(notice))) {
         list[i].open = before.open[name];
       }
+    }
+    for (var j = 0; j < before.inner.length; j++) {
+      var again = document.getElementById(before.inner[j]);
+      if (again && again.tagName === "DETAILS") { again.open = true; }
     }
     // The form sent (or its section) where it stood on the screen.
     if (before.top !== null) {
