@@ -50,7 +50,16 @@ def scrolled_to(page: Page, selector: str) -> int:
 
 def send_and_stay(page: Page, button: str) -> None:
     """Press ``button`` in 当事人查询码 and check the page stayed: same document, same place."""
-    page.evaluate("window.stayedOnThePage = true")
+    page.evaluate(
+        """() => {
+            window.stayedOnThePage = true;
+            window.sawBusy = false;  // the pressed button said 处理中… (office/forms.js)
+            new MutationObserver(() => {
+                const busy = document.querySelector("#party-code button[aria-busy]");
+                if (busy && busy.textContent === "处理中…") { window.sawBusy = true; }
+            }).observe(document.body, {subtree: true, childList: true, characterData: true});
+        }"""
+    )
     before = scrolled_to(page, "#party-code")
     assert before > 300, f"the section is not below the fold (scrollY {before})"
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
@@ -60,6 +69,7 @@ def send_and_stay(page: Page, button: str) -> None:
     expect(page.locator("#party-code #case-notice")).to_contain_text("查询码")
     expect(page.locator("#party-code-value")).to_be_visible()
     assert page.evaluate("window.stayedOnThePage === true"), "a new page was loaded"
+    assert page.evaluate("window.sawBusy"), "the button did not say 处理中…"
     after = int(page.evaluate("window.scrollY"))
     assert abs(after - before) <= 40, f"the page moved from {before} to {after}"
 
