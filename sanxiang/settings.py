@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_htmx",  # htmx itself, as a static file (the case page's partial updates)
     "sanxiang.ledger",
     "sanxiang.core",
     "sanxiang.org",

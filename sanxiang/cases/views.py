@@ -311,7 +311,31 @@ def _handler_picker(case: Case, today: date) -> HandlerPicker:
     return HandlerPicker(eligible, excluded)
 
 
-def _render_detail(request, officer, case, *, bound=None, status=200):
+def _folds(page: dict[str, Any], notice: dict[str, str] | None) -> dict[str, bool]:
+    """Which of the case page's sections (``<details>``) are open when the officer has not
+    chosen (case-page.js remembers his choice per section in the browser): those he works in
+    — the next step, the forms the procedure has open now, evidence and documents — and not
+    the ones he looks at now and then (查询码, 延长期限, 全过程记录). A section with an outcome
+    to show is open."""
+    folds = {
+        "handlers": True,
+        "basis": page["basis_form"] is not None
+        and not (page["violated_articles"] and page["penalty_articles"]),
+        "assessment": True,
+        "extension": False,
+        "execution": True,
+        "actions": True,
+        "party_code": False,
+        "evidence": True,
+        "documents": True,
+        "timeline": False,
+    }
+    if notice:
+        folds[notice["section"].replace("-", "_")] = True
+    return folds
+
+
+def _render_detail(request, officer, case, *, bound=None, notice=None, status=200):
     definition = PROCEDURES[case.procedure]
     today = timezone.localdate()
     selectors.case_page_prefetch(case)
@@ -362,53 +386,59 @@ def _render_detail(request, officer, case, *, bound=None, status=200):
     timeline = _timeline(case, definition)
     # The case's evidence is filed under its number, or before 立案 under a provisional one.
     reference = evidence_reference(case)
-    return render(
-        request,
-        "cases/detail.html",
-        {
-            "case": case,
-            "signatures_required": signatures_required(case),
-            "officer_id": officer.pk,
-            "active_key_id": key.key_id if (key := active_key(officer)) else "",
-            "signatures": case.signatures.select_related("officer", "key").order_by("signed_at"),
-            "state": definition.state_label(case),
-            "progress": definition.progress(case.state, _visited(definition, timeline)),
-            "procedure": definition,
-            "options": options,
-            "review_link": review_link,
-            "review_stopped": review_stopped,
-            "may_assess": definition.open_to("assessment", case, officer),
-            "penalty_kinds": PenaltyKind.choices,
-            "review_flags": ReviewFlag.choices,
-            "may_extend": definition.open_to("extension", case, officer),
-            "extensions": case.extensions.select_related("approved_by"),
-            "execution": _execution_context(case, officer, context),
-            "parties": case.parties.all(),
-            "handlers": context.handlers,
-            "timeline": timeline,
-            "documents": [
-                {"document": d, "label": KINDS[d.kind].label} for d in case.documents.all()
-            ],
-            "picker": _handler_picker(case, today)
-            if definition.open_to("handlers", case, officer)
-            else None,
-            "violated_articles": violated,
-            "penalty_articles": penalty,
-            "basis_form": BasisForm(initial={"violated": violated, "penalty": penalty})
-            if basis_open
-            else None,
-            "document_kinds": _document_kinds(case, officer, bound),
-            "party_code": code_display(party_code.code) if party_code else "",
-            "party_code_issued_at": party_code.issued_at if party_code else None,
-            "evidence": evidence_list_for(officer=officer, case_number=reference),
-            "evidence_reference": reference,
-            "may_upload_evidence": is_handler,
-            "may_audit": case_allows(officer, CaseAction.AUDIT, case),
-            "may_issue_party_code": bool(case.number)
-            and (officer.has_role(Role.HEAD) or is_handler),
-        },
-        status=status,
-    )
+    page: dict[str, Any] = {
+        "case": case,
+        "signatures_required": signatures_required(case),
+        "officer_id": officer.pk,
+        "active_key_id": key.key_id if (key := active_key(officer)) else "",
+        "signatures": case.signatures.select_related("officer", "key").order_by("signed_at"),
+        "state": definition.state_label(case),
+        "progress": definition.progress(case.state, _visited(definition, timeline)),
+        "procedure": definition,
+        "options": options,
+        "review_link": review_link,
+        "review_stopped": review_stopped,
+        "may_assess": definition.open_to("assessment", case, officer),
+        "penalty_kinds": PenaltyKind.choices,
+        "review_flags": ReviewFlag.choices,
+        "may_extend": definition.open_to("extension", case, officer),
+        "extensions": case.extensions.select_related("approved_by"),
+        "execution": _execution_context(case, officer, context),
+        "parties": case.parties.all(),
+        "handlers": context.handlers,
+        "timeline": timeline,
+        "documents": [{"document": d, "label": KINDS[d.kind].label} for d in case.documents.all()],
+        "picker": _handler_picker(case, today)
+        if definition.open_to("handlers", case, officer)
+        else None,
+        "violated_articles": violated,
+        "penalty_articles": penalty,
+        "basis_form": BasisForm(initial={"violated": violated, "penalty": penalty})
+        if basis_open
+        else None,
+        "document_kinds": _document_kinds(case, officer, bound),
+        "party_code": code_display(party_code.code) if party_code else "",
+        "party_code_issued_at": party_code.issued_at if party_code else None,
+        "evidence": evidence_list_for(officer=officer, case_number=reference),
+        "evidence_reference": reference,
+        "may_upload_evidence": is_handler,
+        "may_audit": case_allows(officer, CaseAction.AUDIT, case),
+        "may_issue_party_code": bool(case.number) and (officer.has_role(Role.HEAD) or is_handler),
+    }
+    # An outcome is shown in the section of the form that was sent; if the action took that
+    # section away (its step is over), under 可办理的环节.
+    shown = {
+        "handlers": page["picker"] is not None,
+        "assessment": page["may_assess"],
+        "extension": page["may_extend"],
+        "execution": page["execution"] is not None,
+    }
+    if notice and not shown.get(notice["section"], True):
+        notice = {**notice, "section": "actions"}
+    page["notice"] = notice
+    page["has_next"] = primary is not None
+    page["open"] = _folds(page, notice)
+    return render(request, "cases/detail.html", page, status=status)
 
 
 @login_required
@@ -421,6 +451,37 @@ def case_detail(request, pk):
     except DomainError as exc:
         raise Http404(exc.message) from exc
     return _render_detail(request, officer, case)
+
+
+# --- Actions on the case page -------------------------------------------------------------------
+# Every form on the case page is a plain POST that answers with a redirect back to the page (and
+# the outcome as a message at its top), so the page works without JavaScript. With it, htmx sends
+# the same POST with an ``HX-Request`` header (cases/static/cases/case-page.js): the answer is the
+# case page itself, drawn after the action, with the outcome next to the form that was sent —
+# 200, or 400 when the action was refused — and the browser swaps it in where the officer is.
+
+
+def _from_htmx(request) -> bool:
+    return bool(request.headers.get("HX-Request") == "true")
+
+
+def _answer(request, pk, *, section: str, done: str = "", error: str = "", level: str = "success"):
+    """The answer to an action taken in ``section`` of the case page: ``error`` if it was
+    refused, else ``done`` (a message of ``level``)."""
+    if not _from_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.add_message(request, getattr(messages, level.upper()), done)
+        anchor = "#execution" if section == "execution" else ""
+        return redirect(f"{reverse('cases:detail', args=[pk])}{anchor}")
+    officer = officer_for_request(request)
+    try:
+        case = selectors.case_get_for(officer, pk)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    notice = {"section": section, "level": "error" if error else level, "text": error or done}
+    return _render_detail(request, officer, case, notice=notice, status=400 if error else 200)
 
 
 @login_required
@@ -466,12 +527,11 @@ def case_act(request, pk):
             signed=_signed(request.POST),
         )  # fmt: skip
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, f"已办理，案件现处于“{PROCEDURES[case.procedure].states[case.state]}”。"
-        )
-    return redirect("cases:detail", pk=pk)
+        return _answer(request, pk, section="actions", error=exc.message)
+    return _answer(
+        request, pk, section="actions",
+        done=f"已办理，案件现处于“{PROCEDURES[case.procedure].states[case.state]}”。",
+    )  # fmt: skip
 
 
 @login_required
@@ -492,18 +552,18 @@ def document_new(request, pk, kind):
         document = document_generate(actor=officer, case_id=pk, kind=kind, inputs=inputs)
     except DomainError as exc:
         if form is None:
-            messages.error(request, exc.message)
-            return redirect("cases:detail", pk=pk)
+            return _answer(request, pk, section="documents", error=exc.message)
         form.add_error(None, exc.message)
         return _render_detail(request, officer, case, bound=form, status=400)
     label = KINDS[document.kind].label
     if document.version <= made_before:  # the same case and inputs: the version stands
-        messages.info(
-            request, f"{label}与已生成的第 {document.version} 版相同，未重复生成（核验码不变）。"
-        )
-    else:
-        messages.success(request, f"已生成{label}第 {document.version} 版。")
-    return redirect("cases:detail", pk=pk)
+        return _answer(
+            request, pk, section="documents", level="info",
+            done=f"{label}与已生成的第 {document.version} 版相同，未重复生成（核验码不变）。",
+        )  # fmt: skip
+    return _answer(
+        request, pk, section="documents", done=f"已生成{label}第 {document.version} 版。"
+    )
 
 
 @login_required
@@ -513,8 +573,7 @@ def case_basis(request, pk):
     officer = officer_for_request(request)
     form = BasisForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请从法律法规库中选择条款。")
-        return redirect("cases:detail", pk=pk)
+        return _answer(request, pk, section="basis", error="请从法律法规库中选择条款。")
     try:
         selectors.case_get_for(officer, pk)
         case_basis_set(
@@ -524,10 +583,8 @@ def case_basis(request, pk):
             penalty=list(form.cleaned_data["penalty"]),
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已登记违法依据和处罚依据。")
-    return redirect("cases:detail", pk=pk)
+        return _answer(request, pk, section="basis", error=exc.message)
+    return _answer(request, pk, section="basis", done="已登记违法依据和处罚依据。")
 
 
 @login_required
@@ -558,10 +615,10 @@ def case_handlers(request, pk):
         )
         handlers_set(actor=officer, case_id=case.pk, officers=chosen)
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已指定承办人：" + "、".join(o.name for o in chosen))
-    return redirect("cases:detail", pk=pk)
+        return _answer(request, pk, section="handlers", error=exc.message)
+    return _answer(
+        request, pk, section="handlers", done="已指定承办人：" + "、".join(o.name for o in chosen)
+    )
 
 
 @login_required
@@ -587,10 +644,8 @@ def case_assess_view(request, pk):
             ),
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已保存拟处理意见。")
-    return redirect("cases:detail", pk=pk)
+        return _answer(request, pk, section="assessment", error=exc.message)
+    return _answer(request, pk, section="assessment", done="已保存拟处理意见。")
 
 
 @login_required
@@ -611,10 +666,11 @@ def case_extend(request, pk):
             collective=request.POST.get("collective") == "yes",
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"办案期限已延长至 {extension.new_due_on:%Y-%m-%d}。")
-    return redirect("cases:detail", pk=pk)
+        return _answer(request, pk, section="extension", error=exc.message)
+    return _answer(
+        request, pk, section="extension",
+        done=f"办案期限已延长至 {extension.new_due_on:%Y-%m-%d}。",
+    )  # fmt: skip
 
 
 @login_required
@@ -627,15 +683,13 @@ def case_party_code(request, pk):
         had_code = party_code_current(pk) is not None
         party_code_reissue(actor=officer, case_id=pk)
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            "已重新签发查询码，原查询码已作废；请核实当事人身份后书面告知新查询码。"
-            if had_code
-            else "已签发查询码。",
-        )
-    return redirect("cases:detail", pk=pk)
+        return _answer(request, pk, section="party-code", error=exc.message)
+    return _answer(
+        request, pk, section="party-code",
+        done="已重新签发查询码，原查询码已作废；请核实当事人身份后书面告知新查询码。"
+        if had_code
+        else "已签发查询码。",
+    )  # fmt: skip
 
 
 # --- 执行 records ---------------------------------------------------------------------------------
@@ -655,10 +709,8 @@ def _execution_write(request, pk, write, done: str):
         selectors.case_get_for(officer, pk)
         write(officer)
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect(f"{reverse('cases:detail', args=[pk])}#execution")
+        return _answer(request, pk, section="execution", error=exc.message)
+    return _answer(request, pk, section="execution", done=done)
 
 
 @login_required

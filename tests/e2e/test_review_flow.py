@@ -29,8 +29,11 @@ def as_user(browser: Browser, server: str, login: str) -> Page:
 
 
 def act(page: Page, label: str) -> None:
-    page.get_by_role("button", name=label, exact=True).click()
-    expect(page.locator(".messages .error")).to_have_count(0)
+    """Take a step on the case page and wait for its answer (a page drawn in place by htmx, or
+    after a signed approval's plain post); no refusal is shown."""
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.get_by_role("button", name=label, exact=True).click()
+    expect(page.locator(".messages .error, .case-notice.error")).to_have_count(0)
 
 
 def open_general_case(
