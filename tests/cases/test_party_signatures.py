@@ -42,7 +42,7 @@ def _setup(settings, tmp_path):
 
 
 @pytest.fixture
-def store(tmp_path) -> Path:
+def store(tmp_path: Path) -> Path:
     return tmp_path
 
 
@@ -467,3 +467,26 @@ def test_the_public_verification_of_a_refusal_names_no_witness(staff, on_spot, c
         reverse("portal:document-verify", args=[document.verification_code])
     ).content.decode()
     assert "当事人拒绝签名" in page and "赵某" not in page and "11010519491231002X" not in page
+
+
+def test_the_on_site_documents_carry_the_partys_signature_line_and_the_refusal_note(
+    staff, on_spot, inspection
+):
+    import io
+
+    from docx import Document
+
+    from sanxiang.cases.documents import PARTY_SIGNED_KINDS
+
+    _case, decision = on_spot
+    record = inspection_record(staff, inspection)
+    for document, who in ((decision, "当事人（签收）"), (record, "当事人或在场人员")):
+        with open_blob(blob_name(document.docx_sha256)) as handle:
+            word = Document(io.BytesIO(handle.read()))
+        text = "\n".join(p.text for p in word.paragraphs)
+        assert f"{who}签名：" in text and "日期：" in text
+        assert f"{who}拒绝签名，见证人：" in text and "见证人签名：" in text
+        section = word.sections[0]
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert {"inspection_record", "inquiry_record", "on_spot_decision", "service_proof",
+            "seizure_list"} == PARTY_SIGNED_KINDS  # fmt: skip
