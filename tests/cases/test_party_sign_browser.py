@@ -3,11 +3,13 @@ the officer submits, the case page says 当事人已签名. Also looked at on a 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import Instance
-from tests.e2e.conftest import SHOTS, browser, log_in, phone  # noqa: F401 - the browser fixture
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SHOTS, confirming, log_in, phone
 
 pytestmark = pytest.mark.e2e
 
@@ -31,6 +33,17 @@ document = document_generate(actor=zhang, case_id=case.pk, kind="inspection_reco
     "findings": "油烟净化设施未开启，排烟管道直排。"})
 print(case.pk, document.pk)
 """
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, as the browser tests of tests/e2e drive it."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield confirming(browser)
+        browser.close()
 
 
 @pytest.fixture
@@ -61,10 +74,10 @@ def draw(page: Page) -> None:
 
 
 def test_the_party_signs_on_the_officers_phone_and_the_case_page_says_so(
-    server: str, browser: Browser, record: tuple[int, int]
+    server: str, chromium: Browser, record: tuple[int, int]
 ) -> None:
     case_id, document_id = record
-    context = phone(browser)
+    context = phone(chromium)
     page = context.new_page()
     log_in(page, server, "zhangwei")
     page.goto(f"{server}/office/cases/{case_id}/#documents")
@@ -99,10 +112,10 @@ def test_the_party_signs_on_the_officers_phone_and_the_case_page_says_so(
 
 
 def test_the_signing_page_on_a_desktop(
-    server: str, browser: Browser, record: tuple[int, int]
+    server: str, chromium: Browser, record: tuple[int, int]
 ) -> None:
     case_id, document_id = record
-    context = browser.new_context(
+    context = chromium.new_context(
         locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 900}
     )
     page = context.new_page()

@@ -486,7 +486,8 @@ def test_the_on_site_documents_carry_the_partys_signature_line_and_the_refusal_n
         text = "\n".join(p.text for p in word.paragraphs)
         assert f"{who}签名：" in text and "日期：" in text
         assert f"{who}拒绝签名，见证人：" in text and "见证人签名：" in text
-        section = word.sections[0]
-        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+        width, height = word.sections[0].page_width, word.sections[0].page_height
+        assert width is not None and height is not None
+        assert (round(width.mm), round(height.mm)) == (210, 297)
     assert {"inspection_record", "inquiry_record", "on_spot_decision", "service_proof",
             "seizure_list"} == PARTY_SIGNED_KINDS  # fmt: skip
