@@ -412,14 +412,14 @@ def test_the_case_page_says_for_each_version_whether_the_party_signed(staff, ins
     second = inspection_record(staff, inspection, findings="排烟管道直排。")
     client.force_login(staff.zhang.user)
     page = client.get(reverse("cases:detail", args=[inspection.pk])).content.decode()
-    assert "当事人拒绝签名</span>（见证人：赵某）" in page
+    assert "当事人拒绝签名</strong>（见证人：赵某）" in page
     assert sign_url(inspection, second) in page and "未签名" in page
     assert sign_url(inspection, first) not in page
     party_signature_record(
         actor=staff.zhang, case_id=inspection.pk, document_id=second.pk, image=png()
     )
     page = client.get(reverse("cases:detail", args=[inspection.pk])).content.decode()
-    assert "当事人已签名</span> 2026-05-20" in page
+    assert "当事人已签名</strong> 2026-05-20" in page
 
 
 def test_each_look_at_a_signature_image_goes_through_the_gate_and_is_recorded(
