@@ -31,7 +31,7 @@ document = document_generate(actor=zhang, case_id=case.pk, kind="inspection_reco
     "started_at": "2026-06-09T09:30", "ended_at": "2026-06-09T10:15",
     "place": "示范市人民路 88 号某餐饮公司后厨", "present": "李某（店长）",
     "findings": "油烟净化设施未开启，排烟管道直排。"})
-print(case.pk, document.pk)
+print(case.pk, document.pk, document.verification_code)
 """
 
 
@@ -47,9 +47,9 @@ def chromium() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def record(instance: Instance) -> tuple[int, int]:
+def record(instance: Instance) -> tuple[int, int, str]:
     out = instance.sanxiang("shell", "-c", MAKE_RECORD).stdout.split()
-    return int(out[-2]), int(out[-1])
+    return int(out[-3]), int(out[-2]), out[-1]
 
 
 def no_wider_than_the_screen(page: Page) -> None:
@@ -74,9 +74,9 @@ def draw(page: Page) -> None:
 
 
 def test_the_party_signs_on_the_officers_phone_and_the_case_page_says_so(
-    server: str, chromium: Browser, record: tuple[int, int]
+    server: str, chromium: Browser, record: tuple[int, int, str]
 ) -> None:
-    case_id, document_id = record
+    case_id, document_id, code = record
     context = phone(chromium)
     page = context.new_page()
     log_in(page, server, "zhangwei")
@@ -108,13 +108,21 @@ def test_the_party_signs_on_the_officers_phone_and_the_case_page_says_so(
     page.goto(f"{server}/office/cases/{case_id}/documents/{document_id}/sign")
     expect(page.locator("#sign-status")).to_contain_text("当事人已签名")
     expect(page.locator("#sign-pad")).to_have_count(0)
+
+    # The document's public 核验 page says so, with the image's hash and without the image.
+    page.goto(f"{server}/gongshi/documents/{code}/")
+    proof = page.locator("#proof-party-signature")
+    expect(proof).to_contain_text("签名情况：已签名")
+    expect(proof.locator("img")).to_have_count(0)
+    no_wider_than_the_screen(page)
+    proof.screenshot(path=str(SHOTS / "party-sign-390-verify.png"))
     context.close()
 
 
 def test_the_signing_page_on_a_desktop(
-    server: str, chromium: Browser, record: tuple[int, int]
+    server: str, chromium: Browser, record: tuple[int, int, str]
 ) -> None:
-    case_id, document_id = record
+    case_id, document_id, _code = record
     context = chromium.new_context(
         locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 900}
     )

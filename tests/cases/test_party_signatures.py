@@ -448,12 +448,12 @@ def test_the_public_verification_says_the_party_signed_with_the_hash_and_no_imag
 ):
     case, document = on_spot
     verify = reverse("portal:document-verify", args=[document.verification_code])
-    assert "当事人未在电子终端上签名" in client.get(verify).content.decode()
+    assert "签名情况：未在执法终端上签名" in client.get(verify).content.decode()
     record = party_signature_record(
         actor=staff.zhang, case_id=case.pk, document_id=document.pk, image=png()
     )
     page = client.get(verify).content.decode()
-    assert "当事人已签名" in page and record.image_sha256 in page
+    assert "签名情况：已签名" in page and record.image_sha256 in page
     assert "party-signatures" not in page and "<img" not in page.split("proof-party-signature")[1]
 
 
@@ -466,7 +466,7 @@ def test_the_public_verification_of_a_refusal_names_no_witness(staff, on_spot, c
     page = client.get(
         reverse("portal:document-verify", args=[document.verification_code])
     ).content.decode()
-    assert "当事人拒绝签名" in page and "赵某" not in page and "11010519491231002X" not in page
+    assert "签名情况：拒绝签名" in page and "赵某" not in page and "11010519491231002X" not in page
 
 
 def test_the_on_site_documents_carry_the_partys_signature_line_and_the_refusal_note(
