@@ -72,6 +72,20 @@ def signatures(document: DocxDocument, *who: str) -> None:
     add(document, "", *(f"{name}签名：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿" for name in who))
 
 
+def party_signature(document: DocxDocument, who: str = "当事人") -> None:
+    """The party's line on a document made on the spot (documents.PARTY_SIGNED_KINDS): his
+    signature and date, or, if he refuses, the note and the witness (行政强制法第十八条第八项、
+    第九项; 行政处罚法第五十二条). Signed on the officer's phone, it is bound to this version."""
+    add(
+        document,
+        "",
+        f"{who}签名：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日",
+        f"{who}拒绝签名的，由执法人员注明：{who}拒绝签名，见证人：＿＿＿＿＿＿"
+        "（身份证件号码或者单位：＿＿＿＿＿＿＿＿）　见证人签名：＿＿＿＿＿＿",
+        "在执法人员终端上签名或者拒绝签名的，记录与本文书核验码所示版本绑定，可扫码核验。",
+    )
+
+
 def repeated(document: DocxDocument, loop: str, line: str) -> None:
     """A paragraph repeated for each element (docxtpl's paragraph-level tags)."""
     add(document, f"{{%p for {loop} %}}", line, "{%p endfor %}")
@@ -140,6 +154,7 @@ def on_spot_decision() -> DocxDocument:
         "如不服本决定，可以在六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。",
         "执法人员：{% for h in handlers %}{{ h.name }}（执法证号 {{ h.certificate }}）{% endfor %}",
     )
+    party_signature(document, "当事人（签收）")
     footer(document, party=True)
     return document
 
@@ -177,7 +192,9 @@ def inspection_record() -> DocxDocument:
         "（《中华人民共和国行政处罚法》第五十五条）。",
         "检查情况：{{ f.findings }}",
     )
-    signatures(document, "当事人或在场人员（以上记录属实）", "执法人员", "执法人员")
+    add(document, "以上记录属实。")
+    party_signature(document, "当事人或在场人员")
+    signatures(document, "执法人员", "执法人员")
     footer(document)
     return document
 
@@ -197,7 +214,8 @@ def inquiry_record() -> DocxDocument:
     )
     repeated(document, "line in f.qa", "{{ line.speaker }}：{{ line.text }}")
     add(document, "以上笔录我已看过（向我宣读过），与我说的一致。")
-    signatures(document, "被询问人", "询问人", "记录人")
+    party_signature(document, "被询问人")
+    signatures(document, "询问人", "记录人")
     footer(document)
     return document
 
@@ -294,7 +312,8 @@ def service_proof() -> DocxDocument:
         "备注：{{ f.note }}",
         "依据：《中华人民共和国行政处罚法》第六十一条；《中华人民共和国民事诉讼法》有关送达的规定。",
     )
-    signatures(document, "受送达人（签收人）", "送达人")
+    party_signature(document, "受送达人（签收人）")
+    signatures(document, "送达人")
     footer(document)
     return document
 
@@ -345,7 +364,8 @@ def seizure_list() -> DocxDocument:
         "保管地点：{{ f.storage_place }}",
         "本清单一式二份，由当事人和行政机关分别保存（《中华人民共和国行政强制法》第二十四条）。",
     )
-    signatures(document, "当事人（或见证人）", "执法人员", "执法人员")
+    party_signature(document, "当事人")
+    signatures(document, "执法人员", "执法人员")
     footer(document, party=True)
     return document
 

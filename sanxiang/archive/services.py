@@ -284,6 +284,9 @@ RECORD_EVENT_LABELS = {
     "cases.document.downloaded": "下载文书",
     "cases.document.party_downloaded": "当事人下载文书",
     "cases.approval.signed": "负责人电子签名",
+    "cases.document.party_signed": "当事人签名",
+    "cases.document.party_refused_to_sign": "当事人拒绝签名",
+    "cases.partysignature.viewed": "查看当事人签名",
     "evidence.created": "登记证据记录",
     "evidence.corrected": "更正证据记录",
     "evidence.handed_over": "移交证据记录",
@@ -451,6 +454,8 @@ def _package(
         "cases.case": [case.pk],
         "cases.casedocument": [d["id"] for d in documents],
         "cases.approvalsignature": [s.pk for s in signatures],
+        # 当事人签名 (their events and proofs; the images stay in the store, by hash).
+        "cases.partysignature": list(case.party_signatures.values_list("pk", flat=True)),
         "evidence.evidenceitem": [i.pk for i in items],
         "review.review": [r.pk for r in reviews],
         "review.reviewdocument": list(

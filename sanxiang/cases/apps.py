@@ -6,9 +6,10 @@ class CasesConfig(AppConfig):
     verbose_name = "办案"
 
     def ready(self) -> None:
-        from sanxiang.cases.checks import register_document_checks
+        from sanxiang.cases.checks import register_document_checks, register_party_signature_checks
 
         register_document_checks()
+        register_party_signature_checks()
 
         from sanxiang.cases.signing import register_signature_check
 

@@ -74,3 +74,32 @@ def register_document_checks() -> None:
 
     register_event_check("cases.casedocument", check, prefetch=prefetch)
     register_event_check("cases.case", facts_problem)
+
+
+def register_party_signature_checks() -> None:
+    """``ledger verify`` re-computes each party signature's digest from its row and re-hashes
+    the stored image, so neither can be swapped unseen."""
+
+    def check(entry: Any, cache: dict[Any, Any]) -> str | None:
+        from sanxiang.cases.events import party_signature_digest
+        from sanxiang.cases.models import PartySignature
+        from sanxiang.evidence.storage import blob_name, blob_problem
+
+        record = PartySignature.objects.filter(pk=entry.object_id).first()
+        if record is None:
+            return f"party signature {entry.object_id} no longer exists"
+        if entry.action == "cases.partysignature.viewed":
+            if entry.content_sha256 != record.image_sha256:
+                return f"party signature {record.pk} view records another image"
+            return None
+        if party_signature_digest(record) != entry.content_sha256:
+            return f"party signature {record.pk} no longer matches its event"
+        if not record.image_sha256:
+            return None
+        key = ("blob", record.image_sha256)
+        if key not in cache:
+            cache[key] = blob_problem(blob_name(record.image_sha256), record.image_sha256)
+        problem: str | None = cache[key]
+        return problem
+
+    register_event_check("cases.partysignature", check)

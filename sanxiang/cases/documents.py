@@ -127,6 +127,13 @@ PARTY_KINDS = frozenset(
         "seizure_list",
     }
 )
+# Documents made on the spot with the party present, which he signs (or refuses to sign, noted
+# with a witness): 笔录 (行政处罚法第五十五条; 行政强制法第十八条第八项、第九项), the 当场处罚决定书
+# he receives (行政处罚法第五十二条), the 送达回证 and the 查封（扣押）清单 (行政强制法第二十四条).
+# He may sign on the officer's phone (``services.party_signature_record``).
+PARTY_SIGNED_KINDS = frozenset(
+    {"inspection_record", "inquiry_record", "on_spot_decision", "service_proof", "seizure_list"}
+)
 # Lines of the footer that concern the paper copy only; a publication leaves them out.
 PAPER_ONLY_PREFIXES = ("扫码核验", "文书核验码", "案件查询")
 

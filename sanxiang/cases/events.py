@@ -18,6 +18,7 @@ from sanxiang.cases.models import (
     CaseDocument,
     DecisionExtension,
     PartyQueryAttempt,
+    PartySignature,
 )
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.ledger.canonical import canonical_json, sha256_hex
@@ -28,6 +29,7 @@ from sanxiang.org.models import Officer
 
 CASE = "cases.case"
 DOCUMENT = "cases.casedocument"
+PARTY_SIGNATURE = "cases.partysignature"
 
 
 class CaseEvent(Event):
@@ -61,6 +63,10 @@ class CaseEvent(Event):
     DOCUMENT_DOWNLOADED = "cases.document.downloaded", DOCUMENT
     DOCUMENT_PARTY_DOWNLOADED = "cases.document.party_downloaded", DOCUMENT
     APPROVAL_SIGNED = "cases.approval.signed", "cases.approvalsignature"
+    # The party's signature on a version made on the spot, or his refusal before a witness.
+    PARTY_SIGNED = "cases.document.party_signed", PARTY_SIGNATURE
+    PARTY_REFUSED_TO_SIGN = "cases.document.party_refused_to_sign", PARTY_SIGNATURE
+    PARTY_SIGNATURE_VIEWED = "cases.partysignature.viewed", PARTY_SIGNATURE
     LOCKOUT_CLEARED = "cases.partyqueryattempt.lockout_cleared", "cases.partyqueryattempt"
 
 
@@ -138,6 +144,24 @@ def document_inputs_sha256(fields: dict[str, Any]) -> str:
 def signature_digest(record: ApprovalSignature) -> str:
     return content_digest(
         {"text": record.text, "signature": record.signature, "key": record.key.key_id}
+    )
+
+
+def party_signature_digest(record: PartySignature) -> str:
+    """What ``cases.document.party_signed`` / ``party_refused_to_sign`` carry: the version, the
+    Word hash it was signed over, and the image's hash or the refusal and its witness."""
+    return content_digest(
+        {
+            "document": record.document_id,
+            "document_sha256": record.document_sha256,
+            "outcome": record.outcome,
+            "image_sha256": record.image_sha256,
+            "refusal_reason": record.refusal_reason,
+            "witness_name": record.witness_name,
+            "witness_identifier": record.witness_identifier,
+            "witness_unit": record.witness_unit,
+            "recording_id": record.recording_id,
+        }
     )
 
 
@@ -280,6 +304,27 @@ def approval_signed(record: ApprovalSignature, actor: Officer) -> LedgerEntry:
     return CaseEvent.APPROVAL_SIGNED.append(
         record.pk, actor=actor.ledger_actor, agency_id=record.case.agency_id,
         content_sha256=signature_digest(record),
+    )  # fmt: skip
+
+
+@builds(CaseEvent.PARTY_SIGNED, CaseEvent.PARTY_REFUSED_TO_SIGN)
+def party_signature_recorded(record: PartySignature, actor: Officer) -> LedgerEntry:
+    """The party signed a document version on the officer's phone, or refused to sign."""
+    event = (
+        CaseEvent.PARTY_SIGNED if record.outcome == "signed" else CaseEvent.PARTY_REFUSED_TO_SIGN
+    )
+    return event.append(
+        record.pk, actor=actor.ledger_actor, agency_id=record.case.agency_id,
+        content_sha256=party_signature_digest(record),
+    )  # fmt: skip
+
+
+@builds(CaseEvent.PARTY_SIGNATURE_VIEWED)
+def party_signature_viewed(record: PartySignature, actor: Officer) -> LedgerEntry:
+    """An officer opened the drawn signature (the image's hash: what was shown)."""
+    return CaseEvent.PARTY_SIGNATURE_VIEWED.append(
+        record.pk, actor=actor.ledger_actor, agency_id=record.case.agency_id,
+        content_sha256=record.image_sha256,
     )  # fmt: skip
 
 

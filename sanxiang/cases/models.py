@@ -492,6 +492,47 @@ class ApprovalSignature(models.Model):
         return f"{self.case} {self.action} {self.officer.name}"
 
 
+class PartySignatureOutcome(models.TextChoices):
+    SIGNED = "signed", "当事人已签名"
+    REFUSED = "refused", "当事人拒绝签名"
+
+
+class PartySignature(models.Model):
+    """The party's signature on one version of a document made on the spot (笔录、当场处罚决定书、
+    送达回证 …), drawn on the officer's phone, or his refusal to sign with a witness or a
+    recording (行政强制法第十八条第八项、第九项; 行政处罚法第五十二条). Bound to the version's
+    Word hash as its ``cases.document.generated`` event recorded it; one per version, never
+    changed (append-only triggers in the migration). The drawn image is stored content-addressed
+    beside the documents and only its SHA-256 is kept here."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="party_signatures")
+    document = models.OneToOneField(
+        CaseDocument, on_delete=models.PROTECT, related_name="party_signature"
+    )
+    document_sha256 = models.CharField("文书（Word）SHA-256", max_length=64)
+    outcome = models.CharField("结果", max_length=16, choices=PartySignatureOutcome.choices)
+    image_sha256 = models.CharField("签名图像 SHA-256", max_length=64, blank=True, default="")
+    image_width = models.PositiveIntegerField("图像宽度", default=0)
+    image_height = models.PositiveIntegerField("图像高度", default=0)
+    refusal_reason = models.CharField("拒绝签名的情况", max_length=200, blank=True, default="")
+    witness_name = models.CharField("见证人姓名", max_length=64, blank=True, default="")
+    witness_identifier = models.CharField(
+        "见证人身份证件号码", max_length=32, blank=True, default=""
+    )
+    witness_unit = models.CharField("见证人单位", max_length=100, blank=True, default="")
+    recording_id = models.CharField("记录过程的音像证据编号", max_length=36, blank=True, default="")
+    recorded_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "当事人签名"
+        verbose_name_plural = "当事人签名"
+        ordering = ["case", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.get_outcome_display()}"
+
+
 # --- 执行: payments, 暂缓或者分期缴纳, 行政复议/行政诉讼, 强制执行 ------------------------------
 # Every row below is evidence of what happened and is append-only (triggers in the migration):
 # a mistake is answered by a new row, never by editing an old one.

@@ -9,8 +9,8 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
-from sanxiang.cases.documents import KINDS
-from sanxiang.cases.models import CaseDocument, RecordingMatter
+from sanxiang.cases.documents import KINDS, PARTY_SIGNED_KINDS
+from sanxiang.cases.models import CaseDocument, PartySignature, RecordingMatter
 from sanxiang.cases.party_access import (
     GRANT,
     PartyCase,
@@ -52,6 +52,13 @@ class DocumentVerification:
     # The PDF's own event, for versions whose PDF was made after the version was recorded
     # (``ledger_index`` then records the Word file).
     pdf_ledger_index: int | None = None
+    # For a document the party signs on the spot: "signed", "refused" or "" (not recorded);
+    # a signature's image hash, never the image or the witness's name.
+    party_signs: bool = False
+    party_signature: str = ""
+    party_signed_on: date | None = None
+    party_signature_sha256: str = ""
+    party_signature_ledger_index: int | None = None
 
 
 def document_verification_public(code: str) -> DocumentVerification | None:
@@ -76,7 +83,25 @@ def document_verification_public(code: str) -> DocumentVerification | None:
         .values_list("pk", flat=True)
         .first()
     )
+    signature = (
+        PartySignature.objects.filter(document=document).first()
+        if document.kind in PARTY_SIGNED_KINDS
+        else None
+    )
+    signature_index = (
+        LedgerEntry.objects.filter(object_type="cases.partysignature", object_id=str(signature.pk))
+        .exclude(action="cases.partysignature.viewed")
+        .values_list("index", flat=True)
+        .first()
+        if signature is not None
+        else None
+    )
     return DocumentVerification(
+        party_signs=document.kind in PARTY_SIGNED_KINDS,
+        party_signature=signature.outcome if signature else "",
+        party_signed_on=timezone.localdate(signature.recorded_at) if signature else None,
+        party_signature_sha256=signature.image_sha256 if signature else "",
+        party_signature_ledger_index=signature_index,
         kind=KINDS[document.kind].label,
         number=document.case.number or "",
         agency=document.case.agency.name,

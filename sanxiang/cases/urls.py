@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanxiang.cases import onsite, views
+from sanxiang.cases import onsite, party_sign, views
 
 app_name = "cases"
 
@@ -23,6 +23,18 @@ urlpatterns = [
     path("<int:pk>/court", views.court_apply, name="court-apply"),
     path("<int:pk>/documents/<str:kind>", views.document_new, name="document-new"),
     path("documents/<int:document_id>.<str:form>", views.document_download, name="document"),
+    # 当事人签名 on the officer's phone (party_sign.py).
+    path("<int:pk>/documents/<int:document_id>/sign", party_sign.party_sign, name="party-sign"),
+    path(
+        "<int:pk>/documents/<int:document_id>/refusal",
+        party_sign.party_refusal,
+        name="party-refusal",
+    ),
+    path(
+        "party-signatures/<int:signature_id>.png",
+        party_sign.party_signature_image,
+        name="party-signature-image",
+    ),
     # 现场执法 on a phone (onsite.py).
     path("onsite/", onsite.onsite_start, name="onsite"),
     path("onsite/party", onsite.onsite_party, name="onsite-party"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from sanxiang.cases import execution, selectors
 from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.document_inputs import INPUTS
-from sanxiang.cases.documents import KINDS, document_refusal, is_available
+from sanxiang.cases.documents import KINDS, PARTY_SIGNED_KINDS, document_refusal, is_available
 from sanxiang.cases.forms import BasisForm, CaseOpenForm, document_inputs_form
 from sanxiang.cases.labels import case_event_label
 from sanxiang.cases.models import (
@@ -53,6 +53,8 @@ from sanxiang.cases.services import (
     remedy_step_record,
     schedule_approve,
 )
+from sanxiang.cases.services.party_signatures import CLOSED_STATES
+from sanxiang.cases.signature_selectors import party_signatures_by_document
 from sanxiang.cases.signing import Signed, approval_text, is_approval, signatures_required
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext, in_states
@@ -335,6 +337,32 @@ def _folds(page: dict[str, Any], notice: dict[str, str] | None) -> dict[str, boo
     return folds
 
 
+def _document_rows(case):
+    """The 文书 table's rows; a version made on the spot says whether the party signed it."""
+    documents = list(case.documents.all())
+    signed = (
+        party_signatures_by_document(case)
+        if any(d.kind in PARTY_SIGNED_KINDS for d in documents)
+        else {}
+    )
+    latest: dict[str, tuple[int, int]] = {}
+    for d in documents:
+        if d.version > latest.get(d.kind, (0, 0))[0]:
+            latest[d.kind] = (d.version, d.pk)
+    closed = case.state in PROCEDURES[case.procedure].terminal | CLOSED_STATES
+    return [
+        {
+            "document": d,
+            "label": KINDS[d.kind].label,
+            "signable": d.kind in PARTY_SIGNED_KINDS,
+            "party_signature": signed.get(d.pk),
+            # The party signs the latest version of an open case; an older one says so.
+            "may_sign": not closed and latest[d.kind][1] == d.pk,
+        }
+        for d in documents
+    ]
+
+
 def _render_detail(request, officer, case, *, bound=None, notice=None, status=200):
     definition = PROCEDURES[case.procedure]
     today = timezone.localdate()
@@ -407,7 +435,7 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         "parties": case.parties.all(),
         "handlers": context.handlers,
         "timeline": timeline,
-        "documents": [{"document": d, "label": KINDS[d.kind].label} for d in case.documents.all()],
+        "documents": _document_rows(case),
         "picker": _handler_picker(case, today)
         if definition.open_to("handlers", case, officer)
         else None,

@@ -373,3 +373,38 @@ def test_evidence_above_the_size_cap_is_listed_with_its_hash_but_not_copied(
     assert not any(name.startswith("evidence/files/") for name in files)
     report = package_verify(path, trusted_key=agency_key_pem())
     assert report.passed and "0 个文件随包附带" in report.text()
+
+
+def test_the_partys_signature_on_the_spot_is_sealed_with_its_proof(staff, on_spot_case, tmp_path):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from sanxiang.cases.models import CaseDocument, PartySignature
+    from sanxiang.cases.services import document_generate, party_signature_record, payment_record
+    from tests.cases.conftest import attach_record
+    from tests.cases.test_party_signatures import png
+
+    case = on_spot_case("person", Decimal("50"))
+    case = take(staff.zhang, case, "decide_on_spot")
+    document = document_generate(actor=staff.zhang, case_id=case.pk, kind="on_spot_decision")
+    record = party_signature_record(
+        actor=staff.zhang, case_id=case.pk, document_id=document.pk, image=png()
+    )
+    attach_record(staff, case)
+    payment_record(
+        actor=staff.zhang, case_id=case.pk, paid_on=timezone.localdate(), amount="50",
+        channel="on_spot", receipt_number="财政票据 No.0012346",
+    )  # fmt: skip
+    take(staff.zhang, case, "execute")
+    take(staff.zhang, case, "close")
+    archived = take(staff.zhang, case, "archive")
+    path = tmp_path / "signed.zip"
+    path.write_bytes(b"".join(package_bytes(CaseArchive.objects.get(case=archived))))
+    timeline = json.loads(members(path)["timeline.json"])
+    signed = [row for row in timeline if row["action"] == "cases.document.party_signed"]
+    assert [row["label"] for row in signed] == ["当事人签名"]
+    report = package_verify(path, trusted_key=agency_key_pem())
+    assert report.passed, report.text()
+    assert PartySignature.objects.get().pk == record.pk
+    assert CaseDocument.objects.filter(case=archived).count() == 1

@@ -10,6 +10,7 @@ One module per subdomain; this package re-exports the names the rest of the code
 - ``onsite``: the phone's 现场执法 flow (opening on the spot, photos, 当场处罚, on-site
   inspection records and results), the one module ``cases/onsite.py`` writes through;
 - ``execution``: payments, schedules, remedies, execution steps, deadline recomputation;
+- ``party_signatures``: the party's signature on a version made on the spot, or his refusal;
 - ``page_access``: ``case_page_open``, the recorded look at a case page (案件调阅记录);
 - ``_common``: ``CaseRefused``, the case snapshot and its ledger record, shared helpers.
 
@@ -70,6 +71,11 @@ from sanxiang.cases.services.opening import (
     party_add,
 )
 from sanxiang.cases.services.page_access import case_page_open
+from sanxiang.cases.services.party_signatures import (
+    party_signature_open,
+    party_signature_record,
+    party_signature_refusal_record,
+)
 from sanxiang.cases.services.transition import case_transition
 
 __all__ = [
@@ -113,6 +119,9 @@ __all__ = [
     "onsite_case_open",
     "onsite_photo_add",
     "party_add",
+    "party_signature_open",
+    "party_signature_record",
+    "party_signature_refusal_record",
     "payment_deadlines_recompute",
     "payment_record",
     "proposal_sha256",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0024_document_pdf_after'),
+        ('cases', '0025_party_signatures'),
     ]
 
     operations = [
