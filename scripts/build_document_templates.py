@@ -21,7 +21,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from sanxiang.core.paper import a4_pages
 
@@ -103,6 +103,21 @@ def table(document: DocxDocument, loop: str, columns: dict[str, str]) -> None:
     grid.rows[3].cells[0].text = "{%tr endfor %}"
 
 
+def approval_table(document: DocxDocument, rows: list[tuple[str, str]]) -> None:
+    """An approval form (审批表) as agencies print them: one bordered row per item, the item's
+    name in the narrow left column, its content (or the approver's opinion) on the right."""
+    grid = document.add_table(rows=len(rows), cols=2)
+    grid.style = "Table Grid"
+    grid.autofit = False
+    # LibreOffice and Word read the grid's column widths; each cell repeats its own.
+    grid.columns[0].width, grid.columns[1].width = Mm(35), Mm(125)
+    for row, (label, value) in zip(grid.rows, rows, strict=True):
+        row.cells[0].width = Mm(35)
+        row.cells[1].width = Mm(125)
+        row.cells[0].paragraphs[0].add_run(label).bold = True
+        row.cells[1].text = value
+
+
 def footer(document: DocxDocument, *, party: bool = False) -> None:
     """Seal, date, QR and 核验码; on documents handed to the party also his 查询码, on a line
     that starts 案件查询 (a publication leaves such lines out: documents.PAPER_ONLY_PREFIXES)."""
@@ -128,6 +143,7 @@ def decision() -> DocxDocument:
         document,
         "{% for p in parties %}当事人：{{ p.name }}　{{ p.kind }}　"
         "{{ p.identifier_label }}：{{ p.identifier }}　住所（地址）：{{ p.address }}{% endfor %}",
+        "违法行为发生日：{{ violation_on }}　违法行为地点：{{ place }}",
         "违法事实和证据：{{ facts }}",
         "以上事实，有{{ evidence_summary }}等证据为证。",
         "{% if violated_basis %}当事人的上述行为违反了{{ violated_basis }}的规定。{% endif %}"
@@ -161,15 +177,27 @@ def on_spot_decision() -> DocxDocument:
 
 def registration() -> DocxDocument:
     document = new_document("立案审批表")
-    add(
+    approval_table(
         document,
-        "案由：{{ title }}",
-        "案件来源：{{ source }}",
-        "{% for p in parties %}当事人：{{ p.name }}（{{ p.kind }}）　"
-        "住所（地址）：{{ p.address }}{% endfor %}",
-        "案情及立案理由：{{ facts }}",
-        "承办人：{% for h in handlers %}{{ h.name }}（执法证号 {{ h.certificate }}）　{% endfor %}",
-        "负责人审批意见：同意立案。　审批人：{{ approver }}　日期：{{ registered_on }}",
+        [
+            ("案由", "{{ title }}"),
+            ("案件来源", "{{ source }}"),
+            (
+                "当事人",
+                "{% for p in parties %}{{ p.name }}（{{ p.kind }}）"
+                "{{ p.identifier_label }}：{{ p.identifier }}　"
+                "住所（地址）：{{ p.address }}　{% endfor %}",
+            ),
+            ("违法行为发生日", "{{ violation_on }}"),
+            ("违法行为地点", "{{ place }}"),
+            ("案情及立案理由", "{{ facts }}"),
+            (
+                "承办人",
+                "{% for h in handlers %}{{ h.name }}（执法证号 {{ h.certificate }}）　{% endfor %}",
+            ),
+            ("承办人意见", "建议立案。　　签名：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿"),
+            ("负责人审批意见", "同意立案。　　审批人：{{ approver }}　　日期：{{ registered_on }}"),
+        ],
     )
     footer(document)
     return document
@@ -242,7 +270,7 @@ def advance_notice() -> DocxDocument:
     add(
         document,
         PARTIES,
-        "经查，你（单位）存在以下违法事实：{{ facts }}",
+        "经查，你（单位）于{{ violation_on }}在{{ place }}存在以下违法事实：{{ facts }}",
         "以上事实，有{{ evidence_summary }}等证据为证。",
         "{% if violated_basis %}你（单位）的上述行为违反了{{ violated_basis }}的规定。{% endif %}"
         "依据{{ penalty_basis }}的规定，本机关拟对你（单位）作出如下行政处罚：{{ f.penalty }}。",
@@ -372,17 +400,22 @@ def seizure_list() -> DocxDocument:
 
 def closing_approval() -> DocxDocument:
     document = new_document("结案审批表")
-    add(
+    approval_table(
         document,
-        "案由：{{ title }}",
-        "{% for p in parties %}当事人：{{ p.name }}（{{ p.kind }}）　{% endfor %}",
-        "立案日期：{{ registered_on }}",
-        "违法事实：{{ facts }}",
-        "{% if penalty_basis %}处罚依据：{{ penalty_basis }}{% endif %}",
-        "处理结果及执行情况：{{ f.result }}",
-        "承办人：{% for h in handlers %}{{ h.name }}（执法证号 {{ h.certificate }}）　{% endfor %}",
-        "承办人结案意见：{{ f.opinion }}",
-        "负责人审批意见：＿＿＿＿＿＿　审批人：{{ approver }}",
+        [
+            ("案由", "{{ title }}"),
+            ("当事人", "{% for p in parties %}{{ p.name }}（{{ p.kind }}）　{% endfor %}"),
+            ("立案日期", "{{ registered_on }}"),
+            ("违法事实", "{{ facts }}"),
+            ("处罚依据", "{{ penalty_basis }}"),
+            ("处理结果及执行情况", "{{ f.result }}"),
+            (
+                "承办人",
+                "{% for h in handlers %}{{ h.name }}（执法证号 {{ h.certificate }}）　{% endfor %}",
+            ),
+            ("承办人结案意见", "{{ f.opinion }}　　签名：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿"),
+            ("负责人审批意见", "＿＿＿＿＿＿＿＿　　审批人：{{ approver }}　　日期：＿＿＿＿＿＿"),
+        ],
     )
     footer(document)
     return document

@@ -266,3 +266,24 @@ def test_a_pdf_digest_filled_without_its_event_is_found_by_ledger_verify(staff, 
     assert f"document {document.pk} has a PDF digest no pdf_made event recorded" in (
         verify_ledger().problem or ""
     )
+
+
+def test_the_registration_form_is_a_table_with_the_place_and_the_approval(staff, general_case):
+    """立案审批表 in the usual layout: one bordered row per item, the approver's opinion last;
+    the place of the violation as recorded on the case."""
+    import io
+
+    from docx import Document
+
+    from sanxiang.cases.models import Case
+    from sanxiang.evidence.storage import blob_name, open_blob
+
+    Case.objects.filter(pk=general_case.pk).update(violation_place="测试市人民路 100 号门前")
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    document = document_generate(actor=staff.zhang, case_id=general_case.pk, kind="registration")
+    with open_blob(blob_name(document.docx_sha256)) as handle:
+        word = Document(io.BytesIO(handle.read()))
+    rows = {row.cells[0].text: row.cells[1].text for row in word.tables[0].rows}
+    assert rows["违法行为地点"] == "测试市人民路 100 号门前"
+    assert rows["案由"] == general_case.title
+    assert list(rows)[-1] == "负责人审批意见" and staff.head.name in rows["负责人审批意见"]
