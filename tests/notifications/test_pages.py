@@ -131,9 +131,7 @@ def test_opening_the_case_from_its_notification_marks_it_read(client, staff, reg
     assert notice.read_at is not None
 
 
-def test_a_get_of_a_notification_goes_to_its_case_and_leaves_it_unread(
-    client, staff, registered
-):
+def test_a_get_of_a_notification_goes_to_its_case_and_leaves_it_unread(client, staff, registered):
     notice = own(staff.zhang)
     client.force_login(staff.zhang.user)
     response = client.get(reverse("notifications:open", args=[notice.pk]))
@@ -148,7 +146,7 @@ def test_the_desk_opens_a_notification_by_a_post_form_with_the_csrf_token(
 ):
     notices = desk_section(client, staff.zhang)
     url = reverse("notifications:open", args=[own(staff.zhang).pk])
-    form = re.search(r'<form method="post" action="%s"[^>]*>(.*?)</form>' % re.escape(url), notices)
+    form = re.search(rf'<form method="post" action="{re.escape(url)}"[^>]*>(.*?)</form>', notices)
     assert form is not None and "csrfmiddlewaretoken" in form.group(1)
     assert f'href="{url}"' not in notices
     csrf = Client(enforce_csrf_checks=True)
