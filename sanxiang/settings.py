@@ -28,6 +28,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    # Before the admin: its templates/admin/ give the 管理后台 the office's look.
+    "sanxiang.office",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -44,7 +46,6 @@ INSTALLED_APPS = [
     "sanxiang.disclosure",
     "sanxiang.archive",
     "sanxiang.notifications",
-    "sanxiang.office",
     "sanxiang.portal",
     "sanxiang.demo",
 ]
