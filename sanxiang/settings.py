@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "sanxiang.ledger",
     "sanxiang.core",
     "sanxiang.org",
+    "sanxiang.jobs",
     "sanxiang.evidence",
     "sanxiang.cases",
     "sanxiang.review",
