@@ -28,6 +28,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    # Before the admin: its templates/admin/ give the 管理后台 the office's look.
+    "sanxiang.office",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "sanxiang.ledger",
     "sanxiang.core",
     "sanxiang.org",
+    "sanxiang.jobs",
     "sanxiang.evidence",
     "sanxiang.cases",
     "sanxiang.review",
@@ -46,7 +49,6 @@ INSTALLED_APPS = [
     "sanxiang.archive",
     "sanxiang.notifications",
     "sanxiang.inspections",
-    "sanxiang.office",
     "sanxiang.portal",
     "sanxiang.demo",
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("office/archive/", include("sanxiang.archive.urls")),
     path("office/disclosure/", include("sanxiang.disclosure.urls")),
     path("office/report/", include("sanxiang.disclosure.report_urls")),
+    path("office/jobs/", include("sanxiang.jobs.urls")),
     path("office/notifications/", include("sanxiang.notifications.urls")),
     path("office/inspections/", include("sanxiang.inspections.urls")),
     path("office/", include("sanxiang.office.urls")),

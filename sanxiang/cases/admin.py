@@ -6,7 +6,8 @@ from django.contrib import admin, messages
 
 from sanxiang.cases.models import CaseRules, NumberingRule, PartyQueryAttempt, RecordingMatter
 from sanxiang.cases.party_access import party_query_lockout_clear
-from sanxiang.cases.recording_rows import recordable_steps, row_problems
+from sanxiang.cases.recording import kinds_text
+from sanxiang.cases.recording_rows import recordable_steps, row_problems, step_label
 from sanxiang.ledger.admin_support import LedgeredAdmin
 
 
@@ -47,8 +48,16 @@ class RecordingMatterAdmin(LedgeredAdmin):
     the matter is off its list); the default rows (no agency) apply to every agency."""
 
     form = RecordingMatterForm
-    list_display = ("agency", "position", "matter", "step", "kinds", "is_active")
+    list_display = ("agency", "position", "matter", "step_shown", "kinds_shown", "is_active")
     list_filter = ("agency", "is_active")
+
+    @admin.display(description="对应环节", ordering="step")
+    def step_shown(self, row: RecordingMatter) -> str:
+        return step_label(row.step)
+
+    @admin.display(description="满足要求的记录形式", ordering="kinds")
+    def kinds_shown(self, row: RecordingMatter) -> str:
+        return kinds_text(row)
 
 
 @admin.register(PartyQueryAttempt)

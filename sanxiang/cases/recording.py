@@ -63,10 +63,13 @@ def has_recording(case: Case, matter: RecordingMatter) -> bool:
     ).exists()
 
 
-def missing_recording(case: Case, step: str) -> str | None:
+def missing_recording(
+    case: Case, step: str, matters: list[RecordingMatter] | None = None
+) -> str | None:
     """Why ``step`` may not be taken on ``case`` for want of a recording the agency's list
-    requires (naming the matter, the manner and the kinds, with the row's basis), or None."""
-    for matter in matters_for(case.agency_id):
+    requires (naming the matter, the manner and the kinds, with the row's basis), or None.
+    ``matters``: the agency's ``matters_for`` when the caller has read them already."""
+    for matter in matters_for(case.agency_id) if matters is None else matters:
         if matter.step == step and not has_recording(case, matter):
             return (
                 f"{matter.matter}须有{manner_text(matter)}（{kinds_text(matter)}），本案尚无；"

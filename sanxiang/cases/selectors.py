@@ -10,6 +10,7 @@ from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from sanxiang.cases.access import CaseAction
 from sanxiang.cases.models import Case, CaseAccess, CaseDocument, Payment, PaymentSchedule
+from sanxiang.cases.recording import matters_for
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext, Transition, composite_of
 from sanxiang.core.workdays import WorkdayCalendar
@@ -126,16 +127,34 @@ def waiting_for(officer: Officer, today: date, calendar: WorkdayCalendar) -> lis
     """待我办理: cases in which a step is this officer's to take now — his role may take it,
     he handles the case where only handlers may, and every guard of the step passes — the most
     urgent first. Asked of the engine for the ``DESK_CANDIDATES`` most urgent candidates."""
+    certificates = Prefetch(
+        "certificates", queryset=Certificate.objects.prefetch_related("categories")
+    )
     candidates = (
         Case.objects.visible_to(officer, CaseAction.ACT)
         .filter(_my_step_states(officer))
         .select_related("unit")
+        # What the guards read of every case, one query per relation for all of them.
+        .prefetch_related(
+            "parties",
+            Prefetch("handlers", queryset=Officer.objects.prefetch_related("roles", certificates)),
+            Prefetch("documents", queryset=CaseDocument.objects.order_by("kind", "-version")),
+        )
         .order_by(F("step_due_on").asc(nulls_last=True), "-created_at")[:DESK_CANDIDATES]
     )
+    matters: dict[int, list[Any]] = {}
     waiting = []
     for case in candidates:
         definition = PROCEDURES[case.procedure]
-        context = GuardContext(case=case, actor=officer, today=today, calendar=calendar)
+        if case.agency_id not in matters:
+            matters[case.agency_id] = matters_for(case.agency_id)
+        context = GuardContext(
+            case=case,
+            actor=officer,
+            today=today,
+            calendar=calendar,
+            recording_matters=matters[case.agency_id],
+        )
         steps = [t for t, refusal in definition.options(context) if refusal is None and not t.via]
         if steps:
             waiting.append(Waiting(case, steps))

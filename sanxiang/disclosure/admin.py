@@ -75,7 +75,7 @@ class AnnualFigureDefinitionAdmin(LedgeredAdmin):
     they start). The code computes one value per 代码, so figures are edited, never added or
     deleted; ``sanxiang report definitions`` reports rows that differ from the file."""
 
-    list_display = ("position", "section", "label", "unit", "key")
+    list_display = ("position", "section", "label", "unit")
     list_display_links = ("label",)
     list_filter = ("section",)
     search_fields = ("label", "definition", "source", "key")

@@ -32,6 +32,10 @@ class DisclosureConfig(AppConfig):
         from sanxiang.disclosure.state import register_publication_state
 
         register_publication_state()
+
+        from sanxiang.disclosure.report_jobs import register_report_jobs
+
+        register_report_jobs()
         post_migrate.connect(_ensure_search_index, sender=self)
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import IO
 
+from django.db.models import QuerySet
 from openpyxl import Workbook
 
 from sanxiang.disclosure.credit import SEVERITY_LABELS
@@ -77,33 +78,46 @@ def record(publication: Publication) -> dict[str, str]:
     return dict(zip(COLUMNS, values, strict=True))
 
 
-def rows(*, since: date | None = None) -> Iterator[list[str]]:
+# A progress bar's ``advance``, told of every row written.
+Tick = Callable[[int], None] | None
+
+
+def exported(*, since: date | None = None) -> QuerySet[Publication]:
+    """The publications an export holds: published or withdrawn, decided since ``since``."""
     published = Publication.objects.filter(
         status__in=[PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN]
     ).order_by("pk")
     if since is not None:
         published = published.filter(decided_on__gte=since)
+    return published
+
+
+def rows(*, since: date | None = None, progress: Tick = None) -> Iterator[list[str]]:
+    """The export's rows; ``progress`` (a progress bar's ``advance``) is told of each."""
+    published = exported(since=since)
     columns = (
         "pk", "fields", "status", "public_sha256", "kind", "credit_until", "credit_severity",
     )  # fmt: skip
     for values in published.values_list(*columns).iterator(chunk_size=CHUNK_ROWS):
         yield row(*values)
+        if progress is not None:
+            progress(1)
 
 
-def write_csv(out: IO[str], *, since: date | None = None) -> int:
+def write_csv(out: IO[str], *, since: date | None = None, progress: Tick = None) -> int:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     count = 0
-    for row in rows(since=since):
+    for row in rows(since=since, progress=progress):
         writer.writerow(row)
         count += 1
     return count
 
 
-def write_json(out: IO[str], *, since: date | None = None) -> int:
+def write_json(out: IO[str], *, since: date | None = None, progress: Tick = None) -> int:
     out.write("[")
     count = 0
-    for row in rows(since=since):
+    for row in rows(since=since, progress=progress):
         out.write(("," if count else "") + "\n")
         out.write(json.dumps(dict(zip(COLUMNS, row, strict=True)), ensure_ascii=False))
         count += 1
@@ -111,12 +125,12 @@ def write_json(out: IO[str], *, since: date | None = None) -> int:
     return count
 
 
-def write_xlsx(path: str, *, since: date | None = None) -> int:
+def write_xlsx(path: str, *, since: date | None = None, progress: Tick = None) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("行政处罚公示")
     sheet.append(list(COLUMNS))
     count = 0
-    for row in rows(since=since):
+    for row in rows(since=since, progress=progress):
         sheet.append(row)
         count += 1
     workbook.save(path)

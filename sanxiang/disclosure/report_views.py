@@ -6,32 +6,26 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sanxiang.core.downloads import attachment
-from sanxiang.disclosure.annual import annual_figures, report_context, report_title
-from sanxiang.disclosure.annual_files import report_pdf, report_xlsx
+from sanxiang.disclosure.annual import annual_figures, report_context
 from sanxiang.disclosure.models import AnnualReport
+from sanxiang.disclosure.report_jobs import ANNUAL_PDF, ANNUAL_XLSX, may_see_report
 from sanxiang.disclosure.services import annual_snapshot, report_publish
 from sanxiang.errors import DomainError
+from sanxiang.jobs.services import job_request
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_request
 
 FIRST_YEAR = 2019  # 国办发〔2018〕118号 took effect; earlier years have no records here
 
 
-def _may_see(officer: Officer) -> bool:
-    return officer.is_active and any(
-        officer.has_role(r) for r in (Role.HEAD, Role.REVIEWER, Role.SUPERVISOR)
-    )
-
-
 def _officer(request: HttpRequest) -> Officer:
     officer = officer_for_request(request)
-    if not _may_see(officer):
+    if not may_see_report(officer):
         raise PermissionDenied("只有本机关负责人、法制审核人员和监督人员可以查看统计年报。")
     return officer
 
@@ -45,28 +39,13 @@ def annual_latest(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def annual(request: HttpRequest, year: int) -> HttpResponse:
-    """The agency's figures for ``year`` with charts; Excel or PDF with ``?format=``."""
+    """The agency's figures for ``year`` with charts (its files: ``annual_file``)."""
     officer = _officer(request)
     agency = officer.unit.agency
     today = timezone.localdate()
     if not FIRST_YEAR <= year <= today.year:
         raise Http404("没有该年度的统计数据。")
     figures = annual_figures(agency=agency, year=year, today=today)
-    name = report_title(figures)
-    fmt = request.GET.get("format", "")
-    if fmt == "xlsx":
-        return attachment(
-            report_xlsx(figures),
-            filename=f"{name}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    if fmt == "pdf":
-        try:
-            pdf = report_pdf(figures)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("report:annual", year=year)
-        return attachment(pdf, filename=f"{name}.pdf", content_type="application/pdf")
     published = AnnualReport.objects.filter(agency=agency, year=year).first()
     return render(
         request,
@@ -80,6 +59,22 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
             "years": range(today.year - 1, max(FIRST_YEAR, today.year - 5) - 1, -1),
         },
     )
+
+
+@login_required
+@require_POST
+def annual_file(request: HttpRequest, year: int) -> HttpResponse:
+    """Excel or PDF of the report, made as a job: the answer is at once the job's page, which
+    shows its progress and then the file (the same job while one for this year is open)."""
+    officer = _officer(request)
+    if not FIRST_YEAR <= year <= timezone.localdate().year:
+        raise Http404("没有该年度的统计数据。")
+    fmt = request.POST.get("format", "")
+    if fmt not in ("xlsx", "pdf"):
+        return HttpResponseBadRequest("请选择导出 Excel 或 PDF。".encode())
+    kind = ANNUAL_PDF if fmt == "pdf" else ANNUAL_XLSX
+    job = job_request(actor=officer, kind=kind, params={"year": year})
+    return redirect("jobs:detail", job.pk)
 
 
 @login_required

@@ -25,7 +25,7 @@ stream is tokenised by the database only at spaces, so both find the same rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -253,9 +253,10 @@ def publication_tokens(publication: Publication) -> str:
     )
 
 
-def reindex(*, batch: int = 2000) -> int:
+def reindex(*, batch: int = 2000, progress: Callable[[int], None] | None = None) -> int:
     """Recompute every publication's tokens (after a change of the tokeniser); returns the
-    number of rows changed. The database index follows (generated column / triggers)."""
+    number of rows changed. The database index follows (generated column / triggers).
+    ``progress`` is told how many rows were read after each batch."""
     changed = 0
     last = 0
     while True:
@@ -276,6 +277,8 @@ def reindex(*, batch: int = 2000) -> int:
             Publication.objects.bulk_update(stale, ["search_tokens"])
             changed += len(stale)
             last = chunk[-1].pk
+        if progress is not None:
+            progress(len(chunk))
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO disclosure_fts(disclosure_fts) VALUES ('rebuild')")

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanxiang.notifications.selectors import notifications_for
 from sanxiang.notifications.services import (
@@ -64,12 +64,15 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def open_case(request: HttpRequest, pk: int) -> HttpResponse:
-    """Opening the case from its notification marks the notification read."""
+    """Opening the case from its notification: the desk's button POSTs here, which marks the
+    notification read and goes on to the case. A GET (a bookmarked or copied address) only goes
+    on to the case: reading a page never changes anything."""
     officer = officer_for_request(request)
     notification = notifications_for(officer).filter(pk=pk).first()
     if notification is None:
         raise Http404("未找到该通知。")
-    notification_read(officer=officer, notification_id=notification.pk)
+    if request.method == "POST":
+        notification_read(officer=officer, notification_id=notification.pk)
     return redirect("cases:detail", notification.case_id)

@@ -90,7 +90,7 @@ def test_another_officers_notification_is_not_found_and_stays_unread(client, sta
         reverse("notifications:read", args=[theirs.pk]),
         reverse("notifications:open", args=[theirs.pk]),
     ):
-        response = (client.post if url.endswith("read") else client.get)(url)
+        response = client.post(url)
         assert response.status_code == 404
         assert "未找到该通知" in response.content.decode()
     theirs.refresh_from_db()
@@ -124,11 +124,35 @@ def test_mark_all_read_marks_only_ones_own(client, staff, registered):
 def test_opening_the_case_from_its_notification_marks_it_read(client, staff, registered):
     notice = own(staff.zhang)
     client.force_login(staff.zhang.user)
-    response = client.get(reverse("notifications:open", args=[notice.pk]))
+    response = client.post(reverse("notifications:open", args=[notice.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:detail", args=[registered.pk])
     notice.refresh_from_db()
     assert notice.read_at is not None
+
+
+def test_a_get_of_a_notification_goes_to_its_case_and_leaves_it_unread(client, staff, registered):
+    notice = own(staff.zhang)
+    client.force_login(staff.zhang.user)
+    response = client.get(reverse("notifications:open", args=[notice.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:detail", args=[registered.pk])
+    notice.refresh_from_db()
+    assert notice.read_at is None
+
+
+def test_the_desk_opens_a_notification_by_a_post_form_with_the_csrf_token(
+    client, staff, registered
+):
+    notices = desk_section(client, staff.zhang)
+    url = reverse("notifications:open", args=[own(staff.zhang).pk])
+    form = re.search(rf'<form method="post" action="{re.escape(url)}"[^>]*>(.*?)</form>', notices)
+    assert form is not None and "csrfmiddlewaretoken" in form.group(1)
+    assert f'href="{url}"' not in notices
+    csrf = Client(enforce_csrf_checks=True)
+    csrf.force_login(staff.zhang.user)
+    assert csrf.post(url).status_code == 403
+    assert own(staff.zhang).read_at is None
 
 
 def test_a_notification_never_shows_a_case_the_recipient_may_no_longer_see(
@@ -143,8 +167,9 @@ def test_a_notification_never_shows_a_case_the_recipient_may_no_longer_see(
     notices = desk_section(client, staff.li)
     assert registered.title not in notices and "通知（未读 0）" in notices
     assert client.get(reverse("office:desk-count")).json() == {"count": 0}
-    response = client.get(reverse("notifications:open", args=[own(staff.li).pk]))
-    assert response.status_code == 404
+    for method in (client.get, client.post):
+        response = method(reverse("notifications:open", args=[own(staff.li).pk]))
+        assert response.status_code == 404
     assert registered.title not in client.get(reverse("notifications:list")).content.decode()
 
 

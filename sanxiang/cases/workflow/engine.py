@@ -37,6 +37,9 @@ class GuardContext:
     today: date
     calendar: WorkdayCalendar
     subject: Any = None
+    # The agency's 音像记录事项清单 rows when the caller read them once for many cases (the
+    # 工作台 asks about forty); None reads them when a guard needs them.
+    recording_matters: list[Any] | None = None
 
     @property
     def moved(self) -> Any:

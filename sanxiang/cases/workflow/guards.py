@@ -229,7 +229,7 @@ def recorded(step: str) -> RecordingGuard:
     matter off its list is no longer stopped."""
 
     def check(context: GuardContext) -> str | None:
-        return missing_recording(context.case, step)
+        return missing_recording(context.case, step, context.recording_matters)
 
     return RecordingGuard(
         "recording_made", f"国办发〔2018〕118号；本机关{LIST_NAME}", check, step=step

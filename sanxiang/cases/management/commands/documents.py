@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from sanxiang.cases.pdf import document_pdf_ensure, documents_pdf_pending
+from sanxiang.core.progress import Progress
 from sanxiang.errors import DomainError
 
 
@@ -25,15 +26,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         pending = documents_pdf_pending()
         failed = 0
-        for done, document_id in enumerate(pending, start=1):
-            try:
-                document_pdf_ensure(document_id)
-            except DomainError as exc:
-                failed += 1
-                self.stderr.write(f"文书 {document_id}：{exc.message} ({exc.log_message})")
-            self.stdout.write(f"\r{done}/{len(pending)}", ending="")
-        if pending:
-            self.stdout.write("")
+        with Progress("生成 PDF", len(pending), stream=self.stderr) as bar:
+            for document_id in pending:
+                try:
+                    document_pdf_ensure(document_id)
+                except DomainError as exc:
+                    failed += 1
+                    self.stderr.write(f"\n文书 {document_id}：{exc.message} ({exc.log_message})")
+                bar.advance()
         self.stdout.write(
             f"已生成 PDF {len(pending) - failed} 份，失败 {failed} 份 "
             f"({len(pending) - failed} converted, {failed} failed)"

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sanxiang.disclosure.exporting import write_csv, write_json, write_xlsx
+from sanxiang.core.progress import Progress
+from sanxiang.disclosure.exporting import exported, write_csv, write_json, write_xlsx
 
 
 class Command(BaseCommand):
@@ -31,16 +32,19 @@ class Command(BaseCommand):
                     f"日期格式应为 YYYY-MM-DD：{options['since']} (bad --since)"
                 ) from None
         fmt, out = options["format"], options["out"]
-        if fmt == "xlsx":
-            if not out:
-                raise CommandError("导出 Excel 须指定 --out 文件 (--out is required for xlsx)")
-            count = write_xlsx(out, since=since)
-        else:
-            writer = write_csv if fmt == "csv" else write_json
-            if out:
-                with open(out, "w", encoding="utf-8", newline="") as handle:
-                    count = writer(handle, since=since)
+        if fmt == "xlsx" and not out:
+            raise CommandError("导出 Excel 须指定 --out 文件 (--out is required for xlsx)")
+        total = exported(since=since).count()
+        with Progress("导出公示", total, stream=self.stderr) as bar:
+            if fmt == "xlsx":
+                count = write_xlsx(out, since=since, progress=bar.advance)
             else:
-                # The raw stream: rows are written as they are read, nothing is buffered.
-                count = writer(getattr(self.stdout, "_out", sys.stdout), since=since)
+                writer = write_csv if fmt == "csv" else write_json
+                if out:
+                    with open(out, "w", encoding="utf-8", newline="") as handle:
+                        count = writer(handle, since=since, progress=bar.advance)
+                else:
+                    # The raw stream: rows are written as they are read, nothing is buffered.
+                    raw = getattr(self.stdout, "_out", sys.stdout)
+                    count = writer(raw, since=since, progress=bar.advance)
         self.stderr.write(f"已导出 {count} 条公示 ({count} rows)")

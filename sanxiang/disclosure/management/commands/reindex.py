@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from sanxiang.core.progress import Progress
+from sanxiang.disclosure.models import Publication
 from sanxiang.disclosure.search import reindex
 
 
@@ -20,7 +22,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         began = time.monotonic()
-        changed = reindex(batch=options["batch"])
+        total = Publication.objects.count()
+        with Progress("重建公示检索索引", total, stream=self.stderr) as bar:
+            changed = reindex(batch=options["batch"], progress=bar.advance)
         self.stdout.write(
             f"已重建公示检索索引，更新 {changed} 条 "
             f"({changed} rows changed, {time.monotonic() - began:.1f} s)"

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sanxiang.core.legal_rows import report_lines
+from sanxiang.core.progress import Progress
 from sanxiang.disclosure.annual import annual_figures
 from sanxiang.disclosure.annual_definitions import (
     DEFINITIONS_FILE,
@@ -55,16 +56,19 @@ class Command(BaseCommand):
         agency = self._agency(options["agency"])
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
-        figures = annual_figures(agency=agency, year=options["year"])
-        stem = f"annual-report-{agency.credit_code}-{figures.year}"
-        try:
-            files = {
-                f"{stem}.html": report_html(figures).encode("utf-8"),
-                f"{stem}.xlsx": report_xlsx(figures),
-                f"{stem}.pdf": report_pdf(figures),
-            }
-        except DomainError as exc:
-            raise CommandError(f"{exc.message} ({exc.log_message})") from exc
+        with Progress("生成统计年报", 4, stream=self.stderr) as bar:
+            figures = annual_figures(agency=agency, year=options["year"])
+            bar.advance()
+            stem = f"annual-report-{agency.credit_code}-{figures.year}"
+            try:
+                files = {f"{stem}.html": report_html(figures).encode("utf-8")}
+                bar.advance()
+                files[f"{stem}.xlsx"] = report_xlsx(figures)
+                bar.advance()
+                files[f"{stem}.pdf"] = report_pdf(figures)
+                bar.advance()
+            except DomainError as exc:
+                raise CommandError(f"{exc.message} ({exc.log_message})") from exc
         for name, data in files.items():
             path = out / name
             path.write_bytes(data)

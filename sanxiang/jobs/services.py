@@ -1,0 +1,185 @@
+"""Writes of the jobs: ask for one (the same job while one for the same input is open), run it
+after the request's commit (``core.background``; synchronously with ``SANXIANG_BACKGROUND=off``),
+hand out its file, and fail what a dead process left running."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import socket
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.core import background
+from sanxiang.errors import DomainError
+from sanxiang.jobs.events import job_downloaded
+from sanxiang.jobs.kinds import KINDS, Kind
+from sanxiang.jobs.models import OPEN_STATES, Job, JobState
+from sanxiang.org.models import Officer
+
+logger = logging.getLogger(__name__)
+
+FAILED_MESSAGE = "生成失败，请稍后重试；如仍失败，请联系系统管理员。"
+LOST_MESSAGE = "生成中断（服务曾重启），请重新生成。"
+# A queued job no worker took within this long belonged to a process that stopped.
+QUEUED_TOO_LONG = timedelta(minutes=30)
+
+
+class JobNotFound(DomainError):
+    pass
+
+
+class JobNotReady(DomainError):
+    pass
+
+
+def _worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _input_key(kind: str, agency_id: int, params: dict[str, Any]) -> str:
+    text = json.dumps([kind, agency_id, params], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def jobs_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "jobs"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def job_request(*, actor: Officer, kind: str, params: dict[str, Any]) -> Job:
+    """The job making ``kind`` for ``params`` in the actor's agency: the open one if there is
+    one (a second click, another tab), else a new one, run after this transaction commits."""
+    spec = KINDS[kind]
+    if not spec.may_have(actor):
+        raise DomainError("您无权生成该文件。")
+    agency_id = actor.unit.agency_id
+    key = _input_key(kind, agency_id, params)
+    with transaction.atomic():
+        open_job = (
+            Job.objects.select_for_update()
+            .filter(input_key=key, state__in=OPEN_STATES)
+            .order_by("-pk")
+            .first()
+        )
+        if open_job is not None:
+            return open_job
+        job = Job.objects.create(
+            kind=kind,
+            params=params,
+            input_key=key,
+            agency_id=agency_id,
+            requested_by=actor,
+            message="已排队，马上开始。",
+        )
+        if background.enabled():
+            background.after_commit(f"job {job.pk} ({kind})", lambda: job_run(job_id=job.pk))
+    if not background.enabled():
+        job_run(job_id=job.pk)
+        job.refresh_from_db()
+    return job
+
+
+def _progress(job_id: int) -> Any:
+    def report(percent: int, message: str) -> None:
+        Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(
+            progress=max(0, min(99, percent)), message=message
+        )
+
+    return report
+
+
+def job_run(*, job_id: int) -> None:
+    """Make the job's file. Takes the job only if it is still queued (each job runs once)."""
+    taken = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        state=JobState.RUNNING, started_at=timezone.now(), worker=_worker(), message="正在生成……"
+    )
+    if not taken:
+        return
+    job = Job.objects.get(pk=job_id)
+    spec: Kind = KINDS[job.kind]
+    try:
+        made = spec.make(job, _progress(job.pk))
+        folder = jobs_dir() / str(job.pk)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        path = folder / "result"
+        path.write_bytes(made.data)
+    except Exception as exc:
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        message = exc.message if isinstance(exc, DomainError) else FAILED_MESSAGE
+        Job.objects.filter(pk=job.pk).update(
+            state=JobState.FAILED,
+            message=message,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        return
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.DONE,
+        progress=100,
+        message="已完成，可以下载。",
+        result_path=str(path.relative_to(jobs_dir())),
+        result_name=made.filename,
+        content_type=made.content_type,
+        finished_at=timezone.now(),
+    )
+    logger.info("job %s (%s) done", job.pk, job.kind)
+
+
+def job_download(*, actor: Officer, job: Job) -> tuple[bytes, Job]:
+    """The job's file for an officer who may have it (``selectors.job_get_for``), recorded in
+    the agency's log."""
+    if job.state != JobState.DONE or not job.result_path:
+        raise JobNotReady("文件尚未生成完成。")
+    path = jobs_dir() / job.result_path
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise JobNotFound("文件已不存在，请重新生成。") from exc
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(downloads=job.downloads + 1)
+        job_downloaded(job, actor.ledger_actor, hashlib.sha256(data).hexdigest())
+    return data, job
+
+
+def jobs_recover(*, now: Any = None) -> int:
+    """Fail the jobs a stopped process left: running in a process of this host that is gone,
+    or queued for longer than anyone would wait. Returns how many."""
+    now = now or timezone.now()
+    host = socket.gethostname()
+    lost = []
+    for job in Job.objects.filter(state=JobState.RUNNING):
+        name, _, pid = job.worker.rpartition(":")
+        if name == host and pid.isdigit() and not _alive(int(pid)):
+            lost.append(job.pk)
+    stale = Job.objects.filter(state=JobState.QUEUED, created_at__lt=now - QUEUED_TOO_LONG)
+    lost += list(stale.values_list("pk", flat=True))
+    count = Job.objects.filter(pk__in=lost, state__in=OPEN_STATES).update(
+        state=JobState.FAILED,
+        message=LOST_MESSAGE,
+        error="worker process gone before the job finished",
+        finished_at=now,
+    )
+    if count:
+        logger.warning("marked %d abandoned jobs failed", count)
+    return count
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,58 @@
+"""The 工作台 asks a bounded number of queries however many cases and notifications wait for
+the officer: the guards of forty candidate cases read their handlers and the agency's
+音像记录事项清单 once for all of them, never once per case."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from sanxiang.cases.models import Case
+from sanxiang.cases.services import case_transition
+from sanxiang.notifications.models import Notification
+from tests.cases.conftest import ready_case
+
+pytestmark = pytest.mark.dates
+
+# session, user, officer (+ roles, certificate, categories), calendar (2), then each list of
+# the desk and what its rows' guards read, and the navigation's own reads: measured 21-24.
+CEILING = 30
+
+
+def more_cases(staff, count: int, *, registered: bool) -> None:
+    today = timezone.localdate()
+    for i in range(count):
+        case = ready_case(staff, title=f"占道经营{i}")
+        if registered:
+            case_transition(actor=staff.head, case_id=case.pk, action="register")
+        Notification.objects.create(
+            recipient=staff.zhang, agency=case.agency, case=case, kind="decided",
+            text=f"通知{i}",
+        )  # fmt: skip
+        if i % 2:
+            Case.objects.filter(pk=case.pk).update(step_due_on=today - timedelta(days=1))
+
+
+def desk_queries(client, officer) -> int:
+    client.force_login(officer.user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("office:home"))
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("who,registered", [("zhang", True), ("head", False)])
+def test_the_desk_costs_the_same_queries_with_three_or_thirty_cases(client, staff, who, registered):
+    officer = getattr(staff, who)
+    more_cases(staff, 3, registered=registered)
+    few = desk_queries(client, officer)
+    more_cases(staff, 30, registered=registered)
+    many = desk_queries(client, officer)
+    assert many <= few and many <= CEILING, (few, many)
+    page = client.get(reverse("office:home")).content.decode()
+    assert "占道经营29" in page  # the rows are there: the count is not low for want of them
