@@ -58,6 +58,8 @@ from sanxiang.disclosure.services import (
 from sanxiang.evidence.services import Upload, evidence_register
 from sanxiang.evidence.storage import digest_stream
 from sanxiang.ledger.services import tree_heads_sign
+from sanxiang.notifications.models import Notification
+from sanxiang.notifications.services import notification_read
 from sanxiang.org.models import Agency, Article, EnforcementCategory, Officer, Role
 from sanxiang.review.models import OPINION_POINTS, RequiredMaterial, Review
 from sanxiang.review.services import PointInput, answer_write, opinion_write, review_submit
@@ -65,7 +67,7 @@ from sanxiang.review.services import PointInput, answer_write, opinion_write, re
 logger = logging.getLogger(__name__)
 
 #: How many cases ``sanxiang demo`` makes per agency unless told otherwise.
-DEFAULT_CASES = 150
+DEFAULT_CASES = 100
 #: How far back the demo's year of activity starts.
 HISTORY_DAYS = 400
 SEED = 20260101
@@ -858,6 +860,20 @@ def _reports_story(play: Play, casts: list[Cast], year: int) -> Story:
     yield  # pragma: no cover - a generator that takes one step
 
 
+def _reading_story(play: Play) -> Story:
+    """Officers read their 站内通知 within a few days (the last few days' stay unread)."""
+    while True:
+        yield timedelta(days=1)
+        seen_before = timezone.now() - timedelta(days=3)
+        for pk, officer in [
+            (n.pk, n.recipient)
+            for n in Notification.objects.filter(
+                read_at__isnull=True, created_at__lt=seen_before
+            ).select_related("recipient")
+        ]:
+            notification_read(officer=officer, notification_id=pk)
+
+
 def activity_present() -> bool:
     return Case.objects.filter(source__endswith=DEMO_SOURCE_MARK).exists()
 
@@ -869,6 +885,7 @@ def activity_load(
     if activity_present() or cases <= 0:
         return Summary(skipped=True)
     end = timezone.now()
+    last_before = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     start = end - timedelta(days=HISTORY_DAYS)
     rng = random.Random(seed)  # noqa: S311 - made-up demo data, not secrets
     agencies = list(Agency.objects.order_by("credit_code"))
@@ -889,13 +906,14 @@ def activity_load(
                 play.work_moment(datetime(report_year + 1, 1, 20, 10, tzinfo=SHANGHAI)),
                 _reports_story(play, casts, report_year),
             )
+        play.add(play.work_moment(start + timedelta(days=1)), _reading_story(play))
         play.run()
         tree_heads_sign()
     summary = play.summary
-    summary.cases = Case.objects.filter(source__endswith=DEMO_SOURCE_MARK).count()
-    for state in Case.objects.filter(source__endswith=DEMO_SOURCE_MARK).values_list(
-        "state", flat=True
-    ):
+    # Those the stories opened, and the 案源 a conversion or an inspection's finding opened.
+    made = Case.objects.filter(pk__gt=last_before)
+    summary.cases = made.count()
+    for state in made.values_list("state", flat=True):
         summary.states[state] = summary.states.get(state, 0) + 1
     logger.info("demo activity: %d cases, %d stories stopped early", summary.cases, summary.refused)
     return summary

@@ -119,3 +119,18 @@ def test_running_the_demo_again_adds_no_case(demo_year):
     assert activity_load(cases=CASES).skipped
     demo_load()
     assert Case.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_command_run_again_says_the_cases_exist_and_the_ledger_does_not_grow(demo_year):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from sanxiang.ledger.models import LedgerEntry
+
+    before = LedgerEntry.objects.count()
+    out = StringIO()
+    call_command("demo", cases=CASES, stdout=out)
+    assert "演示案件已存在，未重复生成" in out.getvalue()
+    assert LedgerEntry.objects.count() == before
