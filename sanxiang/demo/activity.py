@@ -337,6 +337,8 @@ def _record(actor: Officer, case: Case, *, kind: str, name: str, proves: str, pl
     data = f"{name}：{proves}（{place}，{_now_text()}）".encode()
     if kind == "photo":  # a stand-in: the demo carries no real pictures
         data = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + data
+    if kind == "audio":
+        data = b"ID3\x04\x00\x00\x00\x00\x00\x00" + data
     if kind in ("video", "full_video"):
         data = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + data
     handle = io.BytesIO(data)
@@ -567,9 +569,13 @@ def general_story(play: Play, cast: Cast, target: str, clue: tuple[str, str] | N
     fine = rng.randrange(low, high + 1, 100)
     case_basis_set(actor=lead, case_id=case.pk, violated=[_articles(violation.violated)],
                    penalty=[_articles(violation.penalty)])  # fmt: skip
+    heard = target in HEARING or (target == "closed" and rng.random() < 0.12)
+    if heard:
+        fine = max(fine, HEARING_FINE)
     case_assess(
         actor=lead, case_id=case.pk,
-        assessment=Assessment(facts=case.facts, penalty_kinds=("fine",), fine_yuan=Decimal(fine)),
+        assessment=Assessment(facts=case.facts, penalty_kinds=("fine",), fine_yuan=Decimal(fine),
+                              hearing_right=fine >= HEARING_FINE),
     )  # fmt: skip
     case = _step(lead, case, "conclude")
     if target == "concluded":
@@ -582,6 +588,13 @@ def general_story(play: Play, cast: Cast, target: str, clue: tuple[str, str] | N
     _served(lead, case, "advance_notice", party.name, party.address)
     case = _step(lead, case, "notify")
     if target == "notified":
+        return
+    if heard:
+        yield from _hearing(play, cast, case, party, lead, target)
+        if target in HEARING:
+            return
+        yield from _review(play, cast, case, lead, returned=False, stop_in="")
+        yield from _decision(play, cast, case, party, lead, target, fine)
         return
     yield play.days(1, 4)
     points = rng.random() < 0.3
@@ -598,13 +611,22 @@ def general_story(play: Play, cast: Cast, target: str, clue: tuple[str, str] | N
                     "conclusion": "维持拟作出的处罚"},
         )  # fmt: skip
     case = _step(lead, case, "record_statement")
-    yield play.days(1, 3)
+    # With a right to a hearing, nothing is decided before the five working days to ask run out.
+    yield play.days(8, 10) if fine >= HEARING_FINE else play.days(1, 3)
     stop_in = target if target in ("under_review", "returned") else ""
     yield from _review(
         play, cast, case, lead, returned=rng.random() < 0.3 or target == "returned", stop_in=stop_in
     )
     if stop_in:
         return
+    yield from _decision(play, cast, case, party, lead, target, fine)
+
+
+def _decision(
+    play: Play, cast: Cast, case: Case, party: Party, lead: Officer, target: str, fine: int
+) -> Story:
+    """After 法制审核: 不予处罚, or 决定 → 送达 → 公示 → 缴款 → 执行完毕 → 结案."""
+    rng = play.rng
     yield play.days(1, 4)
     if target == "no_penalty":
         case = _step(cast.head, case, "no_penalty")
@@ -633,6 +655,48 @@ def general_story(play: Play, cast: Cast, target: str, clue: tuple[str, str] | N
         return
     yield play.days(1, 10)
     _step(cast.head, case, "close")
+
+
+#: A fine from which the demo agency's 裁量基准 gives the right to a hearing (较大数额罚款,
+#: 行政处罚法第六十三条; the amount is the province's to set: made up here).
+HEARING_FINE = 5000
+HEARING = ("hearing_requested", "hearing_noticed", "heard")
+
+
+def _hearing(play: Play, cast: Cast, case: Case, party: Party, lead: Officer, target: str) -> Story:
+    """听证: requested within five working days, noticed seven working days ahead, held by the
+    head (not an investigator), with its 录音 and 笔录."""
+    yield play.days(1, 3)
+    case = _step(lead, case, "request_hearing")
+    if target == "hearing_requested":
+        return
+    yield play.days(0, 2)
+    hearing_day = play.calendar.add_workdays(timezone.localdate(), 8)
+    document_generate(
+        actor=lead, case_id=case.pk, kind="hearing_notice",
+        inputs={"hearing_at": f"{hearing_day.isoformat()}T09:30", "place": "本局听证室",
+                "host": cast.head.name, "recorder": "办公室 工作人员",
+                "public": "公开举行"},
+    )  # fmt: skip
+    _served(lead, case, "hearing_notice", party.name, party.address)
+    case = _step(lead, case, "notice_hearing")
+    if target == "hearing_noticed":
+        return
+    now = timezone.localtime()
+    wait = datetime.combine(hearing_day, time(9, 30), now.tzinfo) - now
+    yield max(wait, timedelta(hours=1))
+    _record(lead, case, kind="audio", name="听证录音.mp3", proves="听证全过程", place="本局听证室")
+    start = timezone.localtime()
+    document_generate(
+        actor=lead, case_id=case.pk, kind="hearing_record",
+        inputs={"started_at": start.strftime("%Y-%m-%dT%H:%M"),
+                "ended_at": (start + timedelta(minutes=75)).strftime("%Y-%m-%dT%H:%M"),
+                "place": "本局听证室", "host": cast.head.name, "recorder": "办公室 工作人员",
+                "attendees": f"{party.name}（当事人）、本案调查人员",
+                "investigator_statement": "调查人员陈述了违法事实、证据和拟作出的处罚。",
+                "party_statement": "当事人对事实无异议，称已自行清理，请求从轻处罚。"},
+    )  # fmt: skip
+    _step(cast.head, case, "hold_hearing")
 
 
 COERCIVE_ORDER = ("proposed", "under_review", "dropped", "approved", "seized", "released",
@@ -783,6 +847,7 @@ CITY_MIX: tuple[tuple[str, str, int], ...] = (
     ("general", "withdrawn", 3), ("general", "transferred", 1), ("general", "concluded", 3),
     ("general", "notified", 3), ("general", "under_review", 3), ("general", "returned", 2),
     ("general", "no_penalty", 2), ("general", "decided", 2), ("general", "served", 4),
+    ("general", "hearing_requested", 1), ("general", "hearing_noticed", 1), ("general", "heard", 1),
     ("general", "executed", 3), ("general", "closed", 14), ("general", "withdrawn_publication", 2),
     ("coercive", "proposed", 1), ("coercive", "under_review", 1), ("coercive", "dropped", 1),
     ("coercive", "approved", 1), ("coercive", "seized", 1), ("coercive", "released", 1),
@@ -809,6 +874,8 @@ FINISHED = frozenset(
 
 #: End states reached on the day a case is opened: those cases are from the last three weeks.
 FRESH = frozenset(("open", "opened", "planned", "proposed"))
+#: End states after 法制审核 or a hearing: six weeks or more of steps.
+LATE = frozenset(("decided", "served", "executed", "heard", "returned"))
 
 
 def _window(target: str) -> tuple[int, int]:
@@ -817,6 +884,8 @@ def _window(target: str) -> tuple[int, int]:
         return HISTORY_DAYS - 10, 30  # a month at least to reach its end
     if target in FRESH:
         return 20, 0
+    if target in LATE:
+        return 80, 50
     return 60, 25  # long enough ago to have reached its state, recent enough to be open
 
 

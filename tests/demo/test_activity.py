@@ -49,7 +49,8 @@ def test_every_procedure_reaches_each_of_its_states(demo_year):
     } | {
         ("penalty_general", state)
         for state in ("clue", "not_registered", "investigating", "investigated", "notified",
-                      "under_review", "decided", "served", "withdrawn", "no_penalty", "closed")
+                      "hearing_requested", "hearing_noticed", "heard", "under_review",
+                      "decided", "served", "withdrawn", "no_penalty", "closed")
     } | {
         ("coercive_measure", state)
         for state in ("proposed", "under_review", "in_force", "released", "confiscated", "closed")
