@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 SANXIANG := $(BIN)/sanxiang
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Cases per demo agency for `make run`'s year of activity (sanxiang demo --cases; 0: none).
+DEMO_CASES ?= 100
 
 .PHONY: install install-test system-deps run lint test test-sqlite test-postgres test-year-end \
 	suite-sqlite suite-postgres suite-year-end clean
@@ -30,11 +32,11 @@ system-deps:
 
 install-test: $(VENV)/.installed-test system-deps
 
-## run: migrate, load demo data and serve on http://$(HOST):$(PORT)/ with gunicorn
+## run: migrate, load demo data (a year of cases: DEMO_CASES per agency) and serve on http://$(HOST):$(PORT)/ with gunicorn
 run: install
 	$(SANXIANG) migrate --noinput
 	$(SANXIANG) collectstatic --noinput -v0
-	$(SANXIANG) demo
+	$(SANXIANG) demo --cases $(DEMO_CASES)
 	$(SANXIANG) serve --host $(HOST) --port $(PORT)
 
 ## lint: ruff, mypy, the import layering contract, missing migrations

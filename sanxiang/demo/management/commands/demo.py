@@ -2,19 +2,53 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
+from sanxiang.demo.activity import DEFAULT_CASES, HISTORY_DAYS, activity_load, activity_present
+from sanxiang.demo.clock import demo_clock
 from sanxiang.demo.services import DEMO_PASSWORD, demo_load
+from sanxiang.org.models import Agency
 
 
 class Command(BaseCommand):
-    help = "Load fictional agencies, officers and log-ins, and real laws; safe to run again."
+    help = (
+        "Load fictional agencies, officers and log-ins, real laws, and a year of their cases "
+        "(made through the services); safe to run again."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        # Without the option the demo stays as the test suite's shared installation and the
+        # benchmarks expect it (no cases); `make run` asks for the year.
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=0,
+            help=f"cases per agency for a year of activity (make run: {DEFAULT_CASES}; default 0)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        summary = demo_load()
-        self.stdout.write("演示数据已就绪 / demo data ready.")
+        started = time.monotonic()
+        cases = options["cases"]
+        if cases > 0 and not Agency.objects.exists():
+            # A fresh installation: the agencies exist from the start of the demo's year, so
+            # every log's events are in time order.
+            with demo_clock(timezone.now() - timedelta(days=HISTORY_DAYS + 1)):
+                summary = demo_load()
+        else:
+            summary = demo_load()
+        if cases > 0:
+            if activity_present():
+                self.stdout.write("演示案件已存在，未重复生成 / demo cases already loaded.")
+            else:
+                self.stdout.write(f"正在生成一年的演示案件（每个执法主体 {cases} 件）……")
+                made = activity_load(cases=cases)
+                self.stdout.write(f"已生成演示案件 {made.cases} 件。")
+        self.stdout.write(f"演示数据已就绪 / demo data ready ({time.monotonic() - started:.0f} s).")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login, name, agency, roles in summary.accounts:
             self.stdout.write(f"  {login:<14} {name:<6} {agency}  {roles}")

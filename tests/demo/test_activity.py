@@ -1,0 +1,137 @@
+"""``sanxiang demo``'s year of activity: cases in every state, made through the services."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.urls import reverse
+
+from sanxiang.cases.models import Case
+from sanxiang.demo.activity import CITY_MIX, activity_load, activity_present
+from sanxiang.demo.services import demo_load
+from sanxiang.disclosure.models import AnnualReport, Publication, PublicationStatus
+from sanxiang.ledger.verify import verify_ledger
+from sanxiang.org.models import Officer
+from sanxiang.review.models import Review
+from tests.conftest import TEST_NOW
+
+#: Enough for every (procedure, end state) of the city agency's mix to be dealt once.
+CASES = len(CITY_MIX)
+
+
+@pytest.fixture(scope="module")
+def demo_year(django_db_setup, django_db_blocker):
+    """One demo year for the whole module (it takes a while), rolled back afterwards."""
+    with (
+        django_db_blocker.unblock(),
+        time_machine.travel(TEST_NOW, tick=True),
+        transaction.atomic(),
+    ):
+        demo_load()
+        summary = activity_load(cases=CASES)
+        yield summary
+        transaction.set_rollback(True)
+
+
+def states() -> Counter[tuple[str, str]]:
+    return Counter(Case.objects.values_list("procedure", "state"))
+
+
+@pytest.mark.django_db
+def test_every_procedure_reaches_each_of_its_states(demo_year):
+    seen = set(states())
+    expected = {
+        ("penalty_simple", state)
+        for state in ("on_site", "served", "closed", "archived", "converted")
+    } | {
+        ("penalty_general", state)
+        for state in ("clue", "not_registered", "investigating", "investigated", "notified",
+                      "hearing_requested", "hearing_noticed", "heard", "under_review",
+                      "decided", "served", "withdrawn", "no_penalty", "closed")
+    } | {
+        ("coercive_measure", state)
+        for state in ("proposed", "under_review", "in_force", "released", "confiscated", "closed")
+    } | {
+        ("inspection", state)
+        for state in ("planned", "checked", "no_violation", "violation_found", "closed")
+    }  # fmt: skip
+    assert expected <= seen, sorted(expected - seen)
+    assert demo_year.cases == Case.objects.count()
+
+
+@pytest.mark.django_db
+def test_reviews_pass_some_after_being_returned_and_some_wait(demo_year):
+    statuses = Counter(Review.objects.values_list("status", flat=True))
+    assert statuses["passed"] and statuses["under_review"] and statuses["returned"]
+    returned_then_passed = Review.objects.filter(status="passed", rounds__number=2)
+    assert returned_then_passed.exists()
+
+
+@pytest.mark.django_db
+def test_the_ledger_of_the_demo_year_verifies(demo_year):
+    report = verify_ledger()
+    assert report.ok, report.problems[:5]
+
+
+@pytest.mark.django_db
+def test_the_portal_lists_published_decisions_and_shows_a_withdrawn_one_as_withdrawn(
+    demo_year, client
+):
+    published = Publication.objects.filter(status=PublicationStatus.PUBLISHED)
+    assert published.count() >= 10
+    listing = client.get(reverse("portal:decisions")).content.decode()
+    newest = published.order_by("-pk").first()
+    assert newest is not None and newest.title in listing
+    withdrawn = Publication.objects.filter(status=PublicationStatus.WITHDRAWN).first()
+    assert withdrawn is not None
+    page = client.get(reverse("portal:decision", args=[withdrawn.pk])).content.decode()
+    assert "该执法决定信息已撤下" in page
+
+
+@pytest.mark.django_db
+def test_an_annual_report_of_last_year_is_published(demo_year, client):
+    assert AnnualReport.objects.filter(year=TEST_NOW.year - 1).count() == 2
+    assert "年度" in client.get(reverse("portal:reports")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_demo_officers_desk_shows_work_waiting(demo_year, client):
+    officer = Officer.objects.get(user__username="zhangwei")
+    client.force_login(officer.user)
+    page = client.get(reverse("office:home")).content.decode()
+    assert "项待办" in page
+    assert "共 0 项待办" not in page
+
+
+@pytest.mark.django_db
+def test_cases_are_spread_over_the_year_before_today(demo_year):
+    opened = sorted(Case.objects.values_list("created_at", flat=True))
+    assert (opened[-1] - opened[0]).days > 300
+    assert opened[-1] <= TEST_NOW
+
+
+@pytest.mark.django_db
+def test_running_the_demo_again_adds_no_case(demo_year):
+    before = Case.objects.count()
+    assert activity_present()
+    assert activity_load(cases=CASES).skipped
+    demo_load()
+    assert Case.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_command_run_again_says_the_cases_exist_and_the_ledger_does_not_grow(demo_year):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from sanxiang.ledger.models import LedgerEntry
+
+    before = LedgerEntry.objects.count()
+    out = StringIO()
+    call_command("demo", cases=CASES, stdout=out)
+    assert "演示案件已存在，未重复生成" in out.getvalue()
+    assert LedgerEntry.objects.count() == before
