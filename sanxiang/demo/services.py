@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.cases.models import NumberingRule
-from sanxiang.demo.inspections import demo_draws_load
 from sanxiang.disclosure.listings import (
     content_sha256,
     latest_snapshot,
@@ -156,7 +155,6 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
         _ensure_login(officer, person["login"], superuser=person.get("superuser", False))
 
     _public_lists_load(data_dir / "demo" / "public_lists.json")
-    demo_draws_load()
 
     tree_heads_sign()  # every log that grew
     summary = DemoSummary()
