@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from sanxiang.cases.models import Case
 from sanxiang.demo.activity import CITY_MIX, activity_load, activity_present
+from sanxiang.demo.inspections import demo_draws_load
 from sanxiang.demo.services import demo_load
 from sanxiang.disclosure.models import AnnualReport, Publication, PublicationStatus
 from sanxiang.ledger.verify import verify_ledger
@@ -32,8 +33,29 @@ def demo_year(django_db_setup, django_db_blocker):
     ):
         demo_load()
         summary = activity_load(cases=CASES)
+        demo_draws_load()  # as `sanxiang demo` does after the year
         yield summary
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_each_demo_agency_has_a_finished_draw_anyone_can_recompute(demo_year):
+    from sanxiang.inspections import draw
+    from sanxiang.inspections.models import InspectionTask, TaskState
+
+    tasks = list(InspectionTask.objects.all())
+    assert len(tasks) == 2 and {t.state for t in tasks} == {TaskState.DRAWN}
+    for task in tasks:
+        result = draw.run(
+            candidates=task.candidates,
+            inspectors=task.inspectors,
+            beacons=[b.value for b in task.beacons.order_by("position")],
+            k=task.k,
+            m=task.m,
+            conflicts=task.conflicts,
+        )
+        assert (result.seed_hex, result.targets) == (task.seed, task.targets)
+        assert task.drawn.count() == task.k  # an inspection case per drawn target
 
 
 def states() -> Counter[tuple[str, str]]:
@@ -59,7 +81,8 @@ def test_every_procedure_reaches_each_of_its_states(demo_year):
         for state in ("planned", "checked", "no_violation", "violation_found", "closed")
     }  # fmt: skip
     assert expected <= seen, sorted(expected - seen)
-    assert demo_year.cases == Case.objects.count()
+    # The year's cases; the draws made after it open their own 行政检查 cases.
+    assert demo_year.cases == Case.objects.filter(random_draw__isnull=True).count()
 
 
 @pytest.mark.django_db
@@ -108,7 +131,9 @@ def test_a_demo_officers_desk_shows_work_waiting(demo_year, client):
 
 @pytest.mark.django_db
 def test_cases_are_spread_over_the_year_before_today(demo_year):
-    opened = sorted(Case.objects.values_list("created_at", flat=True))
+    # The year's cases (the draws after it are made at today's time, which ticks on).
+    year = Case.objects.filter(random_draw__isnull=True)
+    opened = sorted(year.values_list("created_at", flat=True))
     assert (opened[-1] - opened[0]).days > 300
     assert opened[-1] <= TEST_NOW
 
