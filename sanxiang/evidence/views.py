@@ -121,7 +121,10 @@ def evidence_upload(request):
 def _evidence_upload(request):
     officer = officer_for_request(request)
     form = EvidenceUploadForm(
-        request.POST or None, request.FILES or None, officers=_agency_officers(officer)
+        request.POST or None,
+        request.FILES or None,
+        officers=_agency_officers(officer),
+        officer=officer,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
