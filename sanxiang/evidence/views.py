@@ -149,9 +149,10 @@ def _evidence_upload(request):
             upload.close()
     elif request.method == "GET":
         form.initial["collector"] = officer.pk
-        # From a case page's 为本案登记证据: the case is filled in.
-        if request.GET.get("case"):
-            form.initial["case_number"] = case_number_normalise(request.GET["case"])[:64]
+        # From a case page's 为本案登记证据: the case is filled in (if it is one he may choose).
+        wanted = case_number_normalise(request.GET.get("case", ""))
+        if wanted in {c.reference for c in form.case_choices}:
+            form.initial["case_number"] = wanted
     return render(request, "evidence/upload.html", {"form": form})
 
 

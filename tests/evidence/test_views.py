@@ -254,3 +254,10 @@ def test_a_head_may_file_evidence_under_any_case_of_his_agency(client, people, z
     client.force_login(people.head.user)
     page = client.get(reverse("evidence:upload")).content.decode()
     assert '<option value="测城执罚〔2026〕1号">本机关其他案件 · ' in page
+
+
+def test_the_case_page_link_fills_in_the_case_only_if_the_officer_may_choose_it(as_zhang):
+    mine = as_zhang.get(reverse("evidence:upload"), {"case": "测城执罚[2026]1号"})
+    assert mine.context["form"]["case_number"].value() == "测城执罚〔2026〕1号"
+    other = as_zhang.get(reverse("evidence:upload"), {"case": "测城执罚〔2026〕9号"})
+    assert not other.context["form"]["case_number"].value()
