@@ -1,20 +1,22 @@
 """The cases an officer may file evidence under, as the evidence app asks (evidence/casefiles.py).
 
-The same rule as the case page's 为本案登记证据: a case he may change (``CaseAction.CHANGE``:
-one he handles, or any of his agency's cases for a 负责人) that has not ended (未立案 or 归档).
+The same rule as the case page's 为本案登记证据: a case he may change (``CaseAction.CHANGE``)
+and handles (a 负责人 may change every case of his agency, but files evidence only under the
+ones he handles), that has not ended (不予立案 or 归档).
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from sanxiang.cases.access import CaseAction
+from sanxiang.cases.labels import procedure_label
 from sanxiang.cases.models import Case, evidence_reference
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.evidence.casefiles import CaseChoice, install_case_files
 from sanxiang.org.models import Officer
 
-MOST = 500  # more than any officer handles; a 负责人 sees the most recent of his agency's
+MOST = 500  # more than any officer handles at once
 
 
 def _ended() -> Q:
@@ -27,28 +29,24 @@ def _ended() -> Q:
 
 class CasesForEvidence:
     def choices(self, officer: Officer) -> list[CaseChoice]:
+        handled = Officer.handled_cases.through.objects.filter(
+            case_id=OuterRef("pk"), officer_id=officer.pk
+        )
         rows = (
             Case.objects.visible_to(officer, CaseAction.CHANGE)
+            .filter(Exists(handled))
             .exclude(_ended())
             .order_by("-pk")
             .only("pk", "number", "title", "procedure")[:MOST]
         )
-        mine = set(
-            Officer.handled_cases.through.objects.filter(
-                officer_id=officer.pk, case_id__in=[c.pk for c in rows]
-            ).values_list("case_id", flat=True)
-        )
-        made = [
+        return [
             CaseChoice(
                 reference=evidence_reference(case),
-                title=f"{case.title}（{PROCEDURES[case.procedure].label}）"
-                if case.procedure in PROCEDURES
-                else case.title,
-                group="我承办的案件" if case.pk in mine else "本机关其他案件",
+                title=case.title,
+                group=procedure_label(case.procedure) or "其他案件",
             )
             for case in rows
         ]
-        return sorted(made, key=lambda c: c.group != "我承办的案件")
 
 
 def register_evidence_files() -> None:

@@ -2,9 +2,9 @@
 
 Evidence is filed under a 案件编号 (``EvidenceItem.case_number``), yet evidence may not import
 ``cases`` (imports point downward, DESIGN.md). The cases app installs its answer here when
-Django starts (``CasesConfig.ready``), from its one access rule (``visible_to``: the cases the
-officer handles, or every case of his agency for a 负责人). Until something is installed the
-list is empty, so the upload form offers no case and refuses every one.
+Django starts (``CasesConfig.ready``), from its one access rule (``visible_to``) and the
+handlers of each case: the cases he handles. Until something is installed the list is empty,
+so the upload form offers no case and refuses every one.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ class CaseChoice:
     """One case the officer may file evidence under."""
 
     reference: str  # the 案件编号 evidence is filed under (a provisional one before 立案)
-    title: str  # 案由 and where the case stands, shown beside the number
-    group: str  # the heading it is listed under (我承办的案件 …)
+    title: str  # 案由, shown beside the number
+    group: str  # the procedure, shown before the 案由 (行政处罚一般程序 …)
 
 
 class CaseFiles(Protocol):

@@ -68,8 +68,8 @@ class EvidenceUploadForm(forms.Form):
         number = case_number_normalise(self.cleaned_data["case_number"])
         if number not in {c.reference for c in self.case_choices}:
             raise forms.ValidationError(
-                "不能为案件“%(number)s”登记证据：没有这个案件，或者您不是本案承办人"
-                "（负责人可为本机关的案件登记），或者案件已归档。请从列出的案件中选择。",
+                "不能为案件“%(number)s”登记证据：没有这个案件，或者您不是本案承办人，"
+                "或者案件已归档。请从列出的案件中选择。",
                 params={"number": number},
                 code="case_not_allowed",
             )

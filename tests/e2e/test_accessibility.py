@@ -142,6 +142,10 @@ def test_the_main_pages_pass_the_accessibility_checker(
         assert response is not None and response.ok, f"{name}: {path} answered {response}"
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / f"a11y-{name}-{width}.png"), full_page=True)
+        for i, form in enumerate(page.locator("main form:has(.field), #opinion-form").all()):
+            if form.is_visible():  # each drawn form alone, to look at
+                shot = f"a11y-{name}-form{i}-{width}.png"
+                form.screenshot(path=str(SHOTS / shot))
         if problems := violations(page):
             found[name] = problems
         if name == "evidence-form":
@@ -151,7 +155,9 @@ def test_the_main_pages_pass_the_accessibility_checker(
             page.get_by_label("案件编号").fill("")
             page.get_by_role("button", name="上传并登记").click()
             page.wait_for_selector(".form-errors")
-            page.screenshot(path=str(SHOTS / f"a11y-evidence-errors-{width}.png"), full_page=True)
+            page.locator("#upload-form").screenshot(
+                path=str(SHOTS / f"a11y-evidence-errors-{width}.png")
+            )
             if problems := violations(page):
                 found["evidence-errors"] = problems
     for context in contexts:

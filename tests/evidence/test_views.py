@@ -239,7 +239,7 @@ def test_the_upload_form_offers_only_the_cases_the_officer_handles(as_zhang, peo
     )  # fmt: skip
     Case.objects.filter(pk=others.pk).update(number="测城执罚〔2026〕2号")
     page = as_zhang.get(reverse("evidence:upload")).content.decode()
-    assert '<option value="测城执罚〔2026〕1号">我承办的案件 · 擅自占用城市道路经营' in page
+    assert '<option value="测城执罚〔2026〕1号">行政处罚一般程序 · 擅自占用城市道路经营' in page
     assert "测城执罚〔2026〕2号" not in page
 
 
@@ -250,10 +250,13 @@ def test_a_case_the_officer_does_not_handle_is_refused_in_chinese(as_zhang, peop
     assert not EvidenceItem.objects.exists()
 
 
-def test_a_head_may_file_evidence_under_any_case_of_his_agency(client, people, zhangs_case):
+def test_a_head_files_evidence_only_under_the_cases_he_handles(client, people, zhangs_case):
     client.force_login(people.head.user)
     page = client.get(reverse("evidence:upload")).content.decode()
-    assert '<option value="测城执罚〔2026〕1号">本机关其他案件 · ' in page
+    assert "测城执罚〔2026〕1号" not in page, "he may change the case, but does not handle it"
+    zhangs_case.handlers.add(people.head)
+    page = client.get(reverse("evidence:upload")).content.decode()
+    assert '<option value="测城执罚〔2026〕1号">' in page
 
 
 def test_the_case_page_link_fills_in_the_case_only_if_the_officer_may_choose_it(as_zhang):
