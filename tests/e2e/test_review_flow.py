@@ -74,7 +74,7 @@ def write_opinion(page: Page, problem: str | None) -> None:
         )
         point.get_by_role("textbox").fill(reason)
     form.get_by_label("审核结论").select_option(label="存在问题" if problem else "同意")
-    form.get_by_label("审核意见（必填）", exact=True).fill("见逐项意见。")
+    form.get_by_role("textbox", name="审核意见（必填）", exact=True).fill("见逐项意见。")
     form.get_by_role("button", name="提交审核意见").click()
 
 
