@@ -30,7 +30,12 @@ install: $(VENV)/.installed
 system-deps:
 	bash scripts/install-system-deps
 
-install-test: $(VENV)/.installed-test system-deps
+# Test-only JavaScript (axe-core for tests/e2e/test_accessibility.py), pinned by package-lock.json
+# and installed into the git-ignored node_modules/; never committed, never served.
+node_modules/.package-lock.json: package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --loglevel=error
+
+install-test: $(VENV)/.installed-test system-deps node_modules/.package-lock.json
 
 ## run: migrate, load demo data (a year of cases: DEMO_CASES per agency) and serve on http://$(HOST):$(PORT)/ with gunicorn
 run: install
@@ -74,4 +79,4 @@ suite-year-end:
 	SANXIANG_VAR=$$(mktemp -d) SANXIANG_TEST_NOW=$$(date +%Y)-12-20T10:00:00+08:00 $(BIN)/pytest -m dates
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

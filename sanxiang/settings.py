@@ -92,6 +92,9 @@ TEMPLATES = [
     },
 ]
 
+# Every form is drawn by one form and one field template (sanxiang/core/forms.py).
+FORM_RENDERER = "sanxiang.core.forms.SanxiangFormRenderer"
+
 # --- Database -----------------------------------------------------------------------------
 # SQLite under var/ by default; PostgreSQL with DATABASE_URL=postgres://user:pass@host/db.
 DATABASES = {

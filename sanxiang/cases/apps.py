@@ -15,6 +15,10 @@ class CasesConfig(AppConfig):
 
         register_signature_check()
 
+        from sanxiang.cases.evidence_files import register_evidence_files
+
+        register_evidence_files()
+
         from sanxiang.cases.state import register_case_state
 
         register_case_state()

@@ -121,7 +121,10 @@ def evidence_upload(request):
 def _evidence_upload(request):
     officer = officer_for_request(request)
     form = EvidenceUploadForm(
-        request.POST or None, request.FILES or None, officers=_agency_officers(officer)
+        request.POST or None,
+        request.FILES or None,
+        officers=_agency_officers(officer),
+        officer=officer,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -146,9 +149,10 @@ def _evidence_upload(request):
             upload.close()
     elif request.method == "GET":
         form.initial["collector"] = officer.pk
-        # From a case page's 为本案登记证据: the case is filled in.
-        if request.GET.get("case"):
-            form.initial["case_number"] = case_number_normalise(request.GET["case"])[:64]
+        # From a case page's 为本案登记证据: the case is filled in (if it is one he may choose).
+        wanted = case_number_normalise(request.GET.get("case", ""))
+        if wanted in {c.reference for c in form.case_choices}:
+            form.initial["case_number"] = wanted
     return render(request, "evidence/upload.html", {"form": form})
 
 

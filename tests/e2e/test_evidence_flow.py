@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.conftest import Instance
 from tests.e2e.conftest import SHOTS, days_before_today, log_in, phone
+from tests.evidence.conftest import case_opened_by
 
 pytestmark = pytest.mark.e2e
 
@@ -17,8 +19,9 @@ PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(20_000)
 
 
 def test_officer_registers_a_photo_on_a_phone_and_the_head_must_give_a_reason(
-    server: str, browser: Browser, tmp_path: Path
+    server: str, instance: Instance, browser: Browser, tmp_path: Path
 ) -> None:
+    reference = case_opened_by(instance, "zhangwei")
     photo = tmp_path / "现场照片.jpg"
     photo.write_bytes(PHOTO)
     mobile = phone(browser)
@@ -27,7 +30,7 @@ def test_officer_registers_a_photo_on_a_phone_and_the_head_must_give_a_reason(
     expect(page.get_by_role("heading", name="您好，张伟")).to_be_visible()
     page.get_by_role("link", name="证据与全过程记录").click()
     page.get_by_role("link", name="登记新记录").click()
-    page.get_by_label("案件编号").fill("示城执罚〔2026〕7号")
+    page.get_by_label("案件编号").fill(reference)
     page.get_by_label("记录形式").select_option("photo")
     page.get_by_label("采集时间").fill(days_before_today(100, at="10:30"))
     page.get_by_label("采集地点").fill("示范市人民路 100 号门前")

@@ -5,6 +5,7 @@ published redacted, and a member of the public finds it by a two-character word 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def write_opinion(page: Page, problem: str | None) -> None:
         )
         point.get_by_role("textbox").fill(reason)
     form.get_by_label("审核结论").select_option(label="存在问题" if problem else "同意")
-    form.get_by_label("审核意见", exact=True).fill("见逐项意见。")
+    form.get_by_role("textbox", name=re.compile(r"^审核意见\s*（必填）$")).fill("见逐项意见。")
     form.get_by_role("button", name="提交审核意见").click()
 
 

@@ -83,3 +83,24 @@ def metadata(people: People, **changes):
         "device": "执法记录仪 DSJ-001",
     }
     return {**base, **changes}
+
+
+def case_opened_by(instance, login: str, title: str = "擅自占用城市道路经营") -> str:
+    """In a served installation (tests.conftest.Instance), a case opened by the officer with the
+    log-in ``login`` (so he handles it), in a category of his certificate; its 案件编号 as
+    evidence is filed under it (a provisional one before 立案). The upload form offers only
+    such cases."""
+    code = (
+        "from datetime import date\n"
+        "from sanxiang.cases.models import evidence_reference\n"
+        "from sanxiang.cases.services import NewCase, case_open\n"
+        "from sanxiang.org.models import Officer\n"
+        f"officer = Officer.objects.get(user__username={login!r})\n"
+        "category = officer.certificates.latest('pk').categories.order_by('pk').first()\n"
+        "case = case_open(actor=officer, new=NewCase(procedure='penalty_general',"
+        f" title={title!r}, source='巡查发现', category=category,"
+        " violation_on=date(2026, 3, 2), clue_received_on=date(2026, 3, 2)))\n"
+        "print(evidence_reference(case))\n"
+    )
+    output = instance.sanxiang("shell", "--no-imports", "-c", code).stdout
+    return str(output.strip().splitlines()[-1])

@@ -14,6 +14,8 @@ import time
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
+from tests.evidence.conftest import case_opened_by
+
 BOUNDARY = "----sanxiang-test-boundary"
 
 
@@ -85,7 +87,7 @@ def test_an_upload_cut_off_half_way_stores_nothing_and_a_full_one_works(server, 
     assert officer_id
     fields = {
         "csrfmiddlewaretoken": token,
-        "case_number": "示城执罚〔2026〕88号",
+        "case_number": case_opened_by(instance, "zhangwei", "擅自拆除建筑物"),
         "kind": "full_video",
         "collected_at": "2026-03-02T10:30",
         "location": "示范市人民路",

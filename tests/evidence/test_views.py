@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from sanxiang.cases.models import Case, Procedure
+from sanxiang.cases.services import NewCase, case_open
 from sanxiang.evidence.models import AccessRecord, EvidenceItem
 from sanxiang.evidence.services import evidence_register
+from sanxiang.org.models import EnforcementCategory
 from tests.evidence.conftest import JPEG, metadata, upload
 
 SHOP = {
@@ -35,7 +39,22 @@ def post_upload(client, people, data=JPEG, **extra):
 
 
 @pytest.fixture
-def as_zhang(client, people):
+def zhangs_case(people):
+    """The case 测城执罚〔2026〕1号, opened by 张伟, who handles it."""
+    case = case_open(
+        actor=people.zhang,
+        new=NewCase(
+            procedure=Procedure.PENALTY_GENERAL, title="擅自占用城市道路经营", source="巡查发现",
+            category=EnforcementCategory.objects.get(name="城市管理"),
+            violation_on=date(2026, 3, 2), clue_received_on=date(2026, 3, 2),
+        ),
+    )  # fmt: skip
+    Case.objects.filter(pk=case.pk).update(number="测城执罚〔2026〕1号")
+    return Case.objects.get(pk=case.pk)
+
+
+@pytest.fixture
+def as_zhang(client, people, zhangs_case):
     client.force_login(people.zhang.user)
     return client
 
@@ -207,3 +226,41 @@ def test_case_search_accepts_any_brackets_in_the_case_number(client, people, typ
     client.force_login(people.head.user)
     page = client.post(reverse("evidence:case-search"), {"case": typed, "reason": "评查"})
     assert [listed for listed, _ in page.context["rows"]] == [item]
+
+
+def test_the_upload_form_offers_only_the_cases_the_officer_handles(as_zhang, people, zhangs_case):
+    others = case_open(
+        actor=people.chen,
+        new=NewCase(
+            procedure=Procedure.PENALTY_GENERAL, title="另一大队的案件", source="巡查发现",
+            category=EnforcementCategory.objects.get(name="城市管理"),
+            violation_on=date(2026, 3, 2), clue_received_on=date(2026, 3, 2),
+        ),
+    )  # fmt: skip
+    Case.objects.filter(pk=others.pk).update(number="测城执罚〔2026〕2号")
+    page = as_zhang.get(reverse("evidence:upload")).content.decode()
+    assert '<option value="测城执罚〔2026〕1号">行政处罚一般程序 · 擅自占用城市道路经营' in page
+    assert "测城执罚〔2026〕2号" not in page
+
+
+def test_a_case_the_officer_does_not_handle_is_refused_in_chinese(as_zhang, people):
+    response = post_upload(as_zhang, people, case_number="测城执罚[2026]2号")
+    assert response.status_code == 200
+    assert "不能为案件“测城执罚〔2026〕2号”登记证据" in response.content.decode()
+    assert not EvidenceItem.objects.exists()
+
+
+def test_a_head_files_evidence_only_under_the_cases_he_handles(client, people, zhangs_case):
+    client.force_login(people.head.user)
+    page = client.get(reverse("evidence:upload")).content.decode()
+    assert "测城执罚〔2026〕1号" not in page, "he may change the case, but does not handle it"
+    zhangs_case.handlers.add(people.head)
+    page = client.get(reverse("evidence:upload")).content.decode()
+    assert '<option value="测城执罚〔2026〕1号">' in page
+
+
+def test_the_case_page_link_fills_in_the_case_only_if_the_officer_may_choose_it(as_zhang):
+    mine = as_zhang.get(reverse("evidence:upload"), {"case": "测城执罚[2026]1号"})
+    assert mine.context["form"]["case_number"].value() == "测城执罚〔2026〕1号"
+    other = as_zhang.get(reverse("evidence:upload"), {"case": "测城执罚〔2026〕9号"})
+    assert not other.context["form"]["case_number"].value()

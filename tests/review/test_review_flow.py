@@ -145,7 +145,7 @@ def test_without_an_eligible_reviewer_the_submission_is_refused(staff, notified_
     assert state(notified_case) == "notified"
 
 
-def test_an_opinion_must_answer_every_point_with_reasons(staff, notified_case):
+def test_an_opinion_must_answer_every_point_and_give_reasons_for_each_problem(staff, notified_case):
     review = submit(staff, notified_case)
     incomplete = {k: v for k, v in ALL_OK.items() if k != "discretion"}
     with pytest.raises(ReviewRefused, match="裁量基准运用是否适当"):
@@ -153,11 +153,12 @@ def test_an_opinion_must_answer_every_point_with_reasons(staff, notified_case):
             actor=staff.zhou, review_id=review.pk, points=incomplete, conclusion="agree",
             summary="同意",
         )  # fmt: skip
-    blank = {**ALL_OK, "law": PointInput("ok", "  ")}
-    with pytest.raises(ReviewRefused, match="适用法律、法规、规章是否准确"):
+    blank = with_problem(point="law", text="  ")
+    with pytest.raises(ReviewRefused, match=r"存在问题的审核事项须写明问题和理由.*适用法律"):
         opinion_write(
-            actor=staff.zhou, review_id=review.pk, points=blank, conclusion="agree", summary="同意"
-        )
+            actor=staff.zhou, review_id=review.pk, points=blank, conclusion="problems",
+            summary="存在问题",
+        )  # fmt: skip
     with pytest.raises(ReviewRefused, match="不能为“同意”"):
         opinion_write(
             actor=staff.zhou, review_id=review.pk, points=with_problem(), conclusion="agree",
@@ -165,6 +166,18 @@ def test_an_opinion_must_answer_every_point_with_reasons(staff, notified_case):
         )  # fmt: skip
     assert not Opinion.objects.exists()
     assert state(notified_case) == "under_review.under_review"
+
+
+def test_a_point_that_passed_needs_no_reasons(staff, notified_case):
+    review = submit(staff, notified_case)
+    unreasoned = {code: PointInput("ok", "") for code, _ in OPINION_POINTS}
+    unreasoned["crime"] = PointInput("na", "")
+    written = opinion_write(
+        actor=staff.zhou, review_id=review.pk, points=unreasoned, conclusion="agree",
+        summary="同意",
+    )  # fmt: skip
+    assert {p.point: p.reasoning for p in written.points.all()}["law"] == ""
+    assert state(notified_case) == "under_review.passed"
 
 
 def test_only_the_assigned_reviewer_writes_the_opinion(staff, notified_case):

@@ -124,3 +124,22 @@ def test_figures_are_computed_from_the_records_and_export_to_excel(client, staff
     assert coverage[0] == "0 / 0 = —（无数据）"
     client.force_login(staff.zhang.user)
     assert client.get(reverse("review:figures")).status_code == 403
+
+
+def test_the_opinion_form_asks_reasons_only_for_a_point_with_a_problem(
+    client, staff, notified_case
+):
+    review = submit(staff, notified_case)
+    client.force_login(staff.zhou.user)
+    page = client.get(reverse("review:detail", args=[review.pk])).content.decode()
+    assert 'data-required-when="point_law=problem"' in page
+    assert "存在问题时必填" in page
+    unreasoned = {k: "" if k.startswith("reason_") else v for k, v in opinion_form("law").items()}
+    refused = client.post(reverse("review:opinion", args=[review.pk]), unreasoned, follow=True)
+    assert "存在问题的审核事项须写明问题和理由，尚未填写：适用法律、法规、规章是否准确" in (
+        refused.content.decode()
+    )
+    unreasoned["reason_law"] = "处罚依据引用的条款与违法行为不对应"
+    client.post(reverse("review:opinion", args=[review.pk]), unreasoned)
+    review.refresh_from_db()
+    assert review.status == "returned"

@@ -46,7 +46,8 @@ def opinion_write(
     summary: str,
     assisted_by: str = "",
 ) -> Opinion:
-    """书面审核意见: every point with a conclusion and reasons, then 同意 or 存在问题."""
+    """书面审核意见: every point with a conclusion (a problem with its reasons), then 同意 or
+    存在问题."""
     _opinion_check(points, conclusion, summary)
     with transaction.atomic():
         review = _review_for_update(review_id, actor)
@@ -58,18 +59,28 @@ def opinion_write(
 
 
 def _opinion_check(points: dict[str, PointInput], conclusion: str, summary: str) -> None:
-    """What the opinion must say, before anything is locked: each point reasoned, and a
-    conclusion that agrees with the points."""
+    """What the opinion must say, before anything is locked: a conclusion on each point, the
+    reasons of each point found to have a problem, and a conclusion that agrees with the points.
+
+    The 10-point checklist and the written 同意 / 存在问题 come from 国办发〔2018〕118号 and the
+    provincial plans (law/research.md §2B); none of them asks for reasons on a point that
+    passed, so a 符合 or 不适用 point may carry them but need not. A problem must say what it is,
+    or the 承办机构 cannot answer it (the written answer of ``answer_write``)."""
     missing = [label for code, label in OPINION_POINTS if code not in points]
-    empty = [
+    if missing:
+        raise ReviewRefused(
+            "审核意见须逐项作出结论，尚未选择：" + "、".join(missing),
+            log_message="opinion incomplete",
+        )
+    unreasoned = [
         label
         for code, label in OPINION_POINTS
-        if code in points and not points[code].reasoning.strip()
+        if points[code].conclusion == PointConclusion.PROBLEM and not points[code].reasoning.strip()
     ]
-    if missing or empty:
+    if unreasoned:
         raise ReviewRefused(
-            "审核意见须逐项写明结论和理由，尚未填写：" + "、".join(missing + empty),
-            log_message="opinion incomplete",
+            "存在问题的审核事项须写明问题和理由，尚未填写：" + "、".join(unreasoned),
+            log_message="problem without reasons",
         )
     if any(p.conclusion not in PointConclusion.values for p in points.values()):
         raise ReviewRefused("审核事项的结论不正确。", log_message="bad point conclusion")

@@ -92,8 +92,27 @@
       showForMethod(event.target);
     }
   });
+  // A field marked data-required-when="NAME=VALUE" is required only while the choice NAME is
+  // VALUE (the reasons of a 法制审核 point found 存在问题). The server checks it again.
+  function requireWhen(form) {
+    var fields = form ? form.querySelectorAll("[data-required-when]") : [];
+    for (var i = 0; i < fields.length; i++) {
+      var rule = fields[i].getAttribute("data-required-when").split("=");
+      var chosen = form.querySelector("[name='" + rule[0] + "']:checked");
+      var on = chosen ? chosen.value === rule[1] : false;
+      fields[i].required = on;
+      fields[i].setAttribute("aria-required", on ? "true" : "false");
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.form && event.target.form.querySelector("[data-required-when]")) {
+      requireWhen(event.target.form);
+    }
+  });
   function onReady() {
     deskCount();
+    var conditional = document.querySelectorAll("form [data-required-when]");
+    for (var k = 0; k < conditional.length; k++) { requireWhen(conditional[k].form); }
     var selects = document.querySelectorAll("select[data-method]");
     for (var i = 0; i < selects.length; i++) { showForMethod(selects[i]); }
   }

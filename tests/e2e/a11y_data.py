@@ -1,0 +1,69 @@
+"""A case waiting for its 法制审核 opinion, for the accessibility test: made through the services
+in an installation that tests/e2e/portal_data.py has filled (its agency and people).
+
+Run as ``python -m tests.e2e.a11y_data`` with the installation's SANXIANG_VAR; prints the case's
+and the review's ids as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
+    import django
+
+    django.setup()
+
+    from sanxiang.cases.models import evidence_reference
+    from sanxiang.cases.services import case_transition, document_generate
+    from sanxiang.org.models import Agency, Article, Officer
+    from sanxiang.review.loading import review_defaults_load
+    from sanxiang.review.models import CatalogueRule
+    from sanxiang.review.services import review_submit
+    from tests.cases.conftest import Staff, attach_record, ready_case, set_basis
+    from tests.conftest import prepare_step
+    from tests.review.conftest import declared_all
+
+    agency = Agency.objects.get(name="测试市城市管理综合行政执法局")
+
+    def login(name: str) -> Officer:
+        return Officer.objects.get(user__username=name)
+
+    staff = Staff(
+        zhang=login("portal_zhang"),
+        li=login("portal_li"),
+        wang=login("portal_wang"),
+        zhou=login("portal_zhou"),
+        head=login("portal_head"),
+    )
+    CatalogueRule.objects.filter(agency=agency).delete()
+    review_defaults_load(agency=agency)
+    case = ready_case(staff, title="擅自占用城市道路堆放物料")
+    set_basis(staff, case, {a.number: a for a in Article.objects.filter(law__source="测试")})
+    case_transition(actor=staff.head, case_id=case.pk, action="register")
+    case.refresh_from_db()
+    attach_record(staff, case)
+    document_generate(actor=staff.zhang, case_id=case.pk, kind="registration")
+    for action in ("conclude", "notify", "record_statement"):
+        prepare_step(staff.zhang, case.pk, action)
+        case_transition(actor=staff.zhang, case_id=case.pk, action=action)
+    review = review_submit(
+        actor=staff.zhang, case_id=case.pk, declared=declared_all(agency), confirmed=True
+    )
+    case.refresh_from_db()
+    opened = ready_case(staff, title="未按规定设置户外广告设施")
+    made = {
+        "opened": opened.pk,
+        "case": case.pk,
+        "reference": evidence_reference(case),
+        "review": review.pk,
+    }
+    sys.stdout.write(json.dumps(made) + "\n")
+
+
+if __name__ == "__main__":
+    main()
