@@ -176,7 +176,7 @@ class Generator:
             # The current step's deadline: some overdue, some due within days, most later.
             due = None
             if state in OPEN_STATES:
-                due = today + timedelta(days=rng.choice((-9, -2, 1, 2, 3, 8, 15, 30, 45, 60)))
+                due = today + timedelta(days=rng.randint(-30, 90))
             registered = "register" in on
             decided = "decide" in on
             cases.append(Case(
@@ -405,6 +405,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=30, help="of load per page")
     parser.add_argument("--sample", type=int, default=2_000, help="case ids the load picks from")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure a database already holding --cases cases"
+    )
     parser.add_argument("--client", nargs=2, metavar=("BASE", "PLAN_FILE"))
     args = parser.parse_args()
     if args.client:
@@ -423,19 +426,23 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", verbosity=0)
-    call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    call_command("collectstatic", interactive=False, verbosity=0)
     from sanxiang.cases.models import Case
 
+    # A database already filled (DATABASE_URL of an earlier run's server, --reuse) is measured
+    # as it is: two versions of the code can then be compared on the same rows.
+    reuse = args.reuse and Case.objects.count() >= args.cases
+    if not reuse:
+        call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("collectstatic", interactive=False, verbosity=0)
     began = time.perf_counter()
-    generator = Generator()
-    generator.fill(args.cases)
+    if not reuse:
+        Generator().fill(args.cases)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
-    total = Case.objects.count()
+    total, took = Case.objects.count(), time.perf_counter() - began
     print(
-        f"{connection.vendor}: {total:,} cases (generated in {time.perf_counter() - began:.0f} s)"
+        f"{connection.vendor}: {total:,} cases ({'reused' if reuse else 'generated'} in {took:.0f} s)"
     )
     by_state = visible_sample(args.sample)
     print(f"{sum(map(len, by_state.values())):,} case pages of {LOGIN} in the load's sample")
