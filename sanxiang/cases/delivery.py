@@ -106,16 +106,18 @@ class Service:
 
 def service_of(case: Case, kind: str) -> Service | None:
     """The latest recorded service of the latest version of ``kind`` in ``case``, or None."""
-    from sanxiang.cases.models import CaseDocument
+    from sanxiang.cases.models import documents_of
 
-    served = CaseDocument.objects.filter(case=case, kind=kind).order_by("-version").first()
-    if served is None:
+    versions = documents_of(case, kind)
+    if not versions:
         return None
+    served = versions[0]
     # Made after this version (ids grow with each document made): a proof of an earlier
     # version does not serve a corrected one.
-    proofs = CaseDocument.objects.filter(
-        case=case, kind="service_proof", pk__gt=served.pk
-    ).order_by("-pk")
+    proofs = sorted(
+        (p for p in documents_of(case, "service_proof") if p.pk > served.pk),
+        key=lambda p: -p.pk,
+    )
     for proof in proofs:
         if proof.fields.get("served_document") == kind:
             return Service(proof, proof.fields.get("method", ""), effective_date(proof.fields))
@@ -124,9 +126,9 @@ def service_of(case: Case, kind: str) -> Service | None:
 
 def service_refusal(case: Case, kind: str, label: str, today: date) -> str | None:
     """Why ``kind`` does not yet count as served in writing (None when it does)."""
-    from sanxiang.cases.models import CaseDocument
+    from sanxiang.cases.models import documents_of
 
-    if not CaseDocument.objects.filter(case=case, kind=kind).exists():
+    if not documents_of(case, kind):
         return f"请先制作{label}"
     service = service_of(case, kind)
     if service is None:

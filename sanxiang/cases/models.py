@@ -333,6 +333,16 @@ class CaseDocument(models.Model):
         return f"{self.case} {self.kind} v{self.version}"
 
 
+def documents_of(case: Case, kind: str) -> list[CaseDocument]:
+    """The case's versions of ``kind``, the latest first: from the rows the case page loaded
+    (``case_page_prefetch``, which the 工作台 also uses for its candidates) when it did, so that
+    guards asked of many cases do not query each; else from the database."""
+    loaded = getattr(case, "_prefetched_objects_cache", {}).get("documents")
+    if loaded is None:
+        return list(CaseDocument.objects.filter(case=case, kind=kind).order_by("-version"))
+    return sorted((d for d in loaded if d.kind == kind), key=lambda d: -d.version)
+
+
 class CaseRules(models.Model):
     """Rule parameters an agency sets for its own cases, with their defaults."""
 

@@ -61,6 +61,13 @@ def case_page_prefetch(case: Case) -> Case:
     Guards and ``execution`` read these through ``.all()`` and ``.exists()``, which use the
     loaded rows; on a case without them (inside a service) they query as before.
     """
+    guards_prefetch([case])
+    return case
+
+
+def guards_prefetch(cases: list[Case]) -> None:
+    """``case_page_prefetch`` for many cases at once: one query per relation for the whole
+    list, however many cases (the 工作台 asks the engine about each of its candidates)."""
     articles = Article.objects.select_related("law").order_by("law__title", "number")
     certificates = Prefetch(
         "certificates", queryset=Certificate.objects.prefetch_related("categories")
@@ -73,15 +80,16 @@ def case_page_prefetch(case: Case) -> Case:
         Prefetch("violated_articles", queryset=articles),
         Prefetch("penalty_articles", queryset=articles),
     ]
-    if case.decided_on is not None:
-        lookups += [
+    prefetch_related_objects(cases, *lookups)
+    decided = [case for case in cases if case.decided_on is not None]
+    if decided:
+        prefetch_related_objects(
+            decided,
             Prefetch("payments", queryset=Payment.objects.select_related("recorded_by")),
             Prefetch("schedules", queryset=PaymentSchedule.objects.select_related("approved_by")),
             "remedies__steps",
             "execution_steps",
-        ]
-    prefetch_related_objects([case], *lookups)
-    return case
+        )
 
 
 def case_accesses_for(officer: Officer, case: Case) -> QuerySet[CaseAccess]:
@@ -127,21 +135,15 @@ def waiting_for(officer: Officer, today: date, calendar: WorkdayCalendar) -> lis
     """待我办理: cases in which a step is this officer's to take now — his role may take it,
     he handles the case where only handlers may, and every guard of the step passes — the most
     urgent first. Asked of the engine for the ``DESK_CANDIDATES`` most urgent candidates."""
-    certificates = Prefetch(
-        "certificates", queryset=Certificate.objects.prefetch_related("categories")
-    )
-    candidates = (
+    candidates = list(
         Case.objects.visible_to(officer, CaseAction.ACT)
         .filter(_my_step_states(officer))
         .select_related("unit")
-        # What the guards read of every case, one query per relation for all of them.
-        .prefetch_related(
-            "parties",
-            Prefetch("handlers", queryset=Officer.objects.prefetch_related("roles", certificates)),
-            Prefetch("documents", queryset=CaseDocument.objects.order_by("kind", "-version")),
-        )
         .order_by(F("step_due_on").asc(nulls_last=True), "-created_at")[:DESK_CANDIDATES]
     )
+    # What the guards read, loaded for all candidates at once rather than case by case; the
+    # agency's 音像记录事项清单 once per agency.
+    guards_prefetch(candidates)
     matters: dict[int, list[Any]] = {}
     waiting = []
     for case in candidates:

@@ -49,7 +49,10 @@ def replies_problem(statement: dict[str, Any], review: dict[str, Any]) -> str | 
 
 
 def _latest(case: Case, kind: str) -> CaseDocument | None:
-    return case.documents.filter(kind=kind).order_by("-version").first()
+    from sanxiang.cases.models import documents_of
+
+    versions = documents_of(case, kind)
+    return versions[0] if versions else None
 
 
 def statement_refusal(case: Case) -> str | None:

@@ -29,19 +29,28 @@ class Desk:
     publications_overdue: list[Publication]
     overdue: list[Case]
     due_soon: list[Case]
+    # How many there are in all: the lists show the ``SHOWN`` most urgent of them.
+    overdue_total: int
+    due_soon_total: int
     notifications: list[Notification]
     unread: int
+
+    @property
+    def shown(self) -> int:
+        """How many rows each list shows at most."""
+        return SHOWN
 
     @property
     def count(self) -> int:
         """Everything on the desk that needs this officer, unread notifications included."""
         return (
             len(self.waiting) + len(self.reviews) + len(self.to_publish)
-            + len(self.publications_overdue) + len(self.overdue) + self.unread
+            + len(self.publications_overdue) + self.overdue_total + self.unread
         )  # fmt: skip
 
 
-# Each list shows the most urgent; the full lists are on their own pages.
+# Each list shows the most urgent; the full lists are on their own pages (期限: 我的案件, in
+# the order of their due dates), and the desk says how many there are in all.
 SHOWN = 20
 
 
@@ -55,6 +64,8 @@ def desk_for(officer: Officer, today: date) -> Desk:
         publications_overdue=list(overdue_for(officer)[:SHOWN]),
         overdue=list(overdue[:SHOWN]),
         due_soon=list(due_soon[:SHOWN]),
+        overdue_total=overdue.count(),
+        due_soon_total=due_soon.count(),
         notifications=list(notifications_for(officer)[:SHOWN]),
         unread=unread_count(officer),
     )

@@ -98,3 +98,22 @@ def test_a_decision_to_publish_is_on_the_desk(client, staff, on_spot_case):
 def test_the_count_is_for_logged_in_staff_only(client, db):
     response = client.get(reverse("office:desk-count"))
     assert response.status_code == 302 and "/office/login/" in response["Location"]
+
+
+def test_the_desk_lists_the_most_urgent_overdue_cases_and_counts_them_all(client, staff):
+    from sanxiang.office.desk import SHOWN
+    from tests.cases.conftest import ready_case
+
+    today = timezone.localdate()
+    cases = [ready_case(staff, title=f"占道经营第{n}起") for n in range(SHOWN + 3)]
+    for n, case in enumerate(cases):
+        Case.objects.filter(pk=case.pk).update(step_due_on=today - timedelta(days=n + 1))
+    page = desk(client, staff.zhang)
+    deadlines = section(page, "deadline-title")
+    # All 23 are counted; the 20 most overdue are listed, and 我的案件 holds the rest.
+    assert f"已超期 {SHOWN + 3}" in deadlines
+    assert deadlines.count('<li class="overdue">') == SHOWN
+    assert cases[-1].title in deadlines and cases[0].title not in deadlines
+    assert f"各列出最紧急的 {SHOWN} 件" in deadlines and reverse("cases:mine") in deadlines
+    nav = re.search(r'data-count-url="([^"]+)"', page)
+    assert nav is not None and client.get(nav.group(1)).json() == {"count": SHOWN + 3}

@@ -21,7 +21,7 @@ from sanxiang.cases.execution import (
 )
 from sanxiang.cases.fines import ON_SPOT_LIMITS
 from sanxiang.cases.gate import review_gate
-from sanxiang.cases.models import Case, CaseRules
+from sanxiang.cases.models import Case, CaseRules, documents_of
 from sanxiang.cases.recording import LIST_NAME, missing_recording
 from sanxiang.cases.statements import heavier_refusal, statement_refusal
 from sanxiang.cases.workflow.engine import Guard, GuardContext
@@ -392,7 +392,7 @@ def _penalty_as_notified(context: GuardContext) -> str | None:
 
 
 def _decision_document_issued(context: GuardContext) -> str | None:
-    if context.case.documents.filter(kind="decision").exists():
+    if documents_of(context.case, "decision"):
         return None
     return "请先制作行政处罚决定书"
 
