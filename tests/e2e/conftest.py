@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.conftest import TEST_NOW
+from tests.conftest import TEST_NOW, Instance, pinned_clock_env
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,6 +30,21 @@ def days_before_today(days: int, *, at: str | None = None) -> str:
     today (tests/conftest.py TEST_NOW), as a date field takes it."""
     day = (TEST_NOW.date() - timedelta(days=days)).isoformat()
     return f"{day}T{at}" if at else day
+
+
+def own_instance(tmp_path_factory: pytest.TempPathFactory, name: str) -> Instance:
+    """A migrated installation with the demo data, of one test module's own (SQLite, even in
+    the PostgreSQL run): what it registers takes case numbers the tests sharing the session's
+    installation must not see."""
+    var = tmp_path_factory.mktemp(name)
+    env = {**os.environ, "SANXIANG_VAR": str(var), **pinned_clock_env()}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DATABASE_URL", None)
+    instance = Instance(var=var, env=env)
+    instance.sanxiang("migrate", "--noinput", "-v0")
+    instance.sanxiang("collectstatic", "--noinput", "-v0")
+    instance.sanxiang("demo")
+    return instance
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ No rule is disabled. Screenshots land in test-results/a11y-<page>-<width>.png.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,8 +22,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.conftest import REPO, Instance, pinned_clock_env, serving
-from tests.e2e.conftest import SHOTS, log_in
+from tests.conftest import REPO, serving
+from tests.e2e.conftest import SHOTS, log_in, own_instance
 
 pytestmark = pytest.mark.e2e
 
@@ -52,19 +51,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     waiting for its 法制审核 opinion), served."""
     if not AXE.exists():
         pytest.fail(f"axe-core is not installed ({AXE}): run `make install-test` (npm ci)")
-    var = tmp_path_factory.mktemp("a11y-instance")
-    env = {**os.environ, "SANXIANG_VAR": str(var), **pinned_clock_env()}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("DATABASE_URL", None)
-    instance = Instance(var=var, env=env)
-    instance.sanxiang("migrate", "--noinput", "-v0")
-    instance.sanxiang("collectstatic", "--noinput", "-v0")
-    instance.sanxiang("demo")
+    instance = own_instance(tmp_path_factory, "a11y-instance")
     made = {}
     for script in ("tests.e2e.portal_data", "tests.e2e.a11y_data"):
         run = subprocess.run(
             [sys.executable, "-m", script],
-            env=env,
+            env=instance.env,
             cwd=REPO,
             capture_output=True,
             text=True,

@@ -6,14 +6,13 @@ Screenshots land in test-results/ (case-page-htmx-<width>.png)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import Instance, pinned_clock_env, serving
-from tests.e2e.conftest import SHOTS
+from tests.conftest import serving
+from tests.e2e.conftest import SHOTS, own_instance
 from tests.e2e.test_review_flow import act, as_user, open_general_case
 
 pytestmark = [pytest.mark.e2e, pytest.mark.dates]
@@ -23,14 +22,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.dates]
 def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An installation of its own: the case registered here takes a case number that the other
     browser tests, sharing the session's installation, must not see."""
-    var = tmp_path_factory.mktemp("case-page-instance")
-    env = {**os.environ, "SANXIANG_VAR": str(var), **pinned_clock_env()}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("DATABASE_URL", None)
-    instance = Instance(var=var, env=env)
-    instance.sanxiang("migrate", "--noinput", "-v0")
-    instance.sanxiang("collectstatic", "--noinput", "-v0")
-    instance.sanxiang("demo")
+    instance = own_instance(tmp_path_factory, "case-page-instance")
     with serving(instance) as base:
         yield base
 

@@ -6,15 +6,14 @@ Screenshots land in test-results/ (desk-notices-<width>.png)."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import Instance, pinned_clock_env, serving
-from tests.e2e.conftest import SHOTS, log_in, phone
+from tests.conftest import serving
+from tests.e2e.conftest import SHOTS, log_in, own_instance, phone
 from tests.e2e.test_review_flow import act, as_user, open_general_case
 
 pytestmark = [pytest.mark.e2e, pytest.mark.dates]
@@ -26,14 +25,7 @@ TITLE = "擅自在文化路堆放建筑材料"
 def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An installation of its own (SQLite, demo data): the case registered here takes a case
     number that the other browser tests, sharing the session's installation, must not see."""
-    var = tmp_path_factory.mktemp("notices-instance")
-    env = {**os.environ, "SANXIANG_VAR": str(var), **pinned_clock_env()}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("DATABASE_URL", None)
-    instance = Instance(var=var, env=env)
-    instance.sanxiang("migrate", "--noinput", "-v0")
-    instance.sanxiang("collectstatic", "--noinput", "-v0")
-    instance.sanxiang("demo")
+    instance = own_instance(tmp_path_factory, "notices-instance")
     with serving(instance) as base:
         yield base
 
@@ -78,7 +70,7 @@ def test_notifications_on_the_desk_at_desktop_and_phone_width(own_server: str, b
     assert latin_words(officer) == []
     shoot(officer, "desk-notices-1366")
     # Opening the case from the notification marks it read.
-    item.get_by_role("link").click()
+    item.locator("form.notice-open").get_by_role("button").click()  # opened by a POST
     expect(officer).to_have_url(case_url)
     officer.goto(f"{server}/office/")
     expect(notices.locator("li.notice", has_text=TITLE)).not_to_have_class(re.compile("unread"))

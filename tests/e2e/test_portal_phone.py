@@ -8,7 +8,6 @@ Screenshots of every page at both widths land in test-results/ (portal-<page>-<w
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,8 +16,8 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.conftest import REPO, Instance, pinned_clock_env, serving
-from tests.e2e.conftest import SHOTS
+from tests.conftest import REPO, serving
+from tests.e2e.conftest import SHOTS, own_instance
 
 pytestmark = pytest.mark.e2e
 
@@ -41,17 +40,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalSite]:
     """An installation of its own (SQLite, demo data) with published decisions, a decision
     document and a published 年报 made through the services (tests/e2e/portal_data.py): the
     session's shared demo installation stays as the other browser tests expect it."""
-    var = tmp_path_factory.mktemp("portal-instance")
-    env = {**os.environ, "SANXIANG_VAR": str(var), **pinned_clock_env()}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("DATABASE_URL", None)
-    instance = Instance(var=var, env=env)
-    instance.sanxiang("migrate", "--noinput", "-v0")
-    instance.sanxiang("collectstatic", "--noinput", "-v0")
-    instance.sanxiang("demo")
+    instance = own_instance(tmp_path_factory, "portal-instance")
     made = subprocess.run(
         [sys.executable, "-m", "tests.e2e.portal_data"],
-        env=env,
+        env=instance.env,
         cwd=REPO,
         capture_output=True,
         text=True,

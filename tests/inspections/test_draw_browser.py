@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from playwright.sync_api import Page, sync_playwright
 
 from sanxiang.inspections import draw
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.inspections.draw_records import (
     VECTOR_SEED,
     VECTOR_TARGETS,
@@ -35,15 +36,6 @@ from tests.inspections.draw_records import (
 SXDRAW_JS = (
     Path(__file__).resolve().parents[2] / "sanxiang" / "portal" / "static" / "portal" / "sxdraw.js"
 )
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PRINTED_VERIFIER = printed_verifier()
 MATCH = "本次抽取可以复现：随机种子、抽中对象和检查组与公布结果完全一致"
 
