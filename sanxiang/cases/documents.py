@@ -389,6 +389,10 @@ EVIDENTIAL_DOCUMENTS = (
 )  # fmt: skip
 
 
+# The kinds whose template prints ``evidence_summary``.
+EVIDENCE_LISTING_KINDS = frozenset({"decision", "advance_notice"})
+
+
 def evidence_summary(case: Case) -> str:
     """The case's evidence as the decision and the 事先告知书 name it ("以上事实，有…等证据为证",
     行政处罚法第五十九条第二项): the evidential documents made (the latest version of each) and

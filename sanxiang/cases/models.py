@@ -97,6 +97,11 @@ class Case(models.Model):
         blank=True,
         help_text="文书中“违法地点”据此填写；行政检查为检查地点",
     )
+    handlers_drawn = models.BooleanField(
+        "承办人经双随机抽取",
+        default=False,
+        help_text="检查组由双随机抽取确定：可以增加承办人，不能换下抽中的人",
+    )
     endangers_life_health_or_finance = models.BooleanField(
         "涉及公民生命健康安全或金融安全", default=False
     )

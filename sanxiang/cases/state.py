@@ -21,7 +21,7 @@ DERIVED = ("updated_at", "step_due_on", "step_due_basis")
 STEP_FACT_COLUMNS = ("hearing_held_on", "registered_by", "closed_by")
 # Columns added later that are part of the state only once set: a case recorded before the
 # column existed (its value empty) still matches its events.
-LATER_COLUMNS = ("violation_place",)
+LATER_COLUMNS = ("violation_place", "handlers_drawn")
 
 
 def case_state(case: Any) -> dict[str, object]:
@@ -29,7 +29,7 @@ def case_state(case: Any) -> dict[str, object]:
     # ``.all()``: ``verify`` prefetches these relations for a chunk of cases (``RELATED``).
     own = columns(case, exclude=DERIVED + STEP_FACT_COLUMNS)
     for name in LATER_COLUMNS:
-        if own.get(name) in ("", None):
+        if own.get(name) in ("", None, False):
             own.pop(name, None)
     return {
         **own,

@@ -137,12 +137,16 @@ def demo_draws_load() -> int:
             inspector=certificate.number,
             reason="近亲属在该单位任职（演示数据）",
         )
-        task_freeze(actor=actor, task_id=task.pk)
+        task_freeze(
+            actor=actor,
+            task_id=task.pk,
+            beacon_sources=["演示数据（正式抽取应声明冻结后公布的彩票开奖号码等公开随机数）"],
+        )
         beacon_enter(
             actor=actor,
             task_id=task.pk,
+            slot=0,
             value=f"演示随机源：{agency.name}{year}年第一批",
-            source="演示数据（正式抽取应使用冻结后公布的彩票开奖号码等公开随机数）",
             published_at=timezone.now(),
         )
         task_draw(actor=actor, task_id=task.pk)

@@ -7,6 +7,7 @@ beacon is known; the draw binds the beacons, the seed and the result.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sanxiang.inspections.models import (
@@ -33,6 +34,11 @@ class InspectionEvent(Event):
     TASK_DRAWN = "inspections.task.drawn", "inspections.inspectiontask"
 
 
+def utc_text(moment: datetime) -> str:
+    """A moment as the public record prints it and the beacon's digest covers it (UTC)."""
+    return moment.astimezone(UTC).isoformat()
+
+
 def _actor(officer: Officer) -> str:
     return actor_for(officer.user)
 
@@ -47,6 +53,7 @@ def freeze_content(task: InspectionTask) -> dict[str, Any]:
         "m": task.m,
         "conflicts": task.conflicts,
         "commitments": [c.digest for c in task.commitments.order_by("made_at", "pk")],
+        "beacon_plan": list(task.beacon_plan),
     }
 
 
@@ -128,7 +135,7 @@ def beacon_entered(beacon: Beacon, *, actor: Officer) -> LedgerEntry:
                 "position": beacon.position,
                 "value": beacon.value,
                 "source": beacon.source,
-                "published_at": beacon.published_at.isoformat(),
+                "published_at": utc_text(beacon.published_at),
             }
         ),
     )

@@ -177,7 +177,15 @@ class InspectionTask(models.Model):
     candidate_labels = models.JSONField(default=dict, editable=False)
     inspectors = models.JSONField(default=list, editable=False)
     inspector_labels = models.JSONField(default=dict, editable=False)
+    # 执法证号 → officer id at the freeze: the drawn person, whatever happens to the number.
+    inspector_officers = models.JSONField(default=dict, editable=False)
+    # The beacons declared at the freeze (their sources, e.g. a lottery draw of a later date):
+    # exactly these are entered, once each, and nothing else — so that nobody can add beacons
+    # until a draw comes out as he likes.
+    beacon_plan = models.JSONField(default=list, editable=False)
     conflicts = models.JSONField(default=dict, editable=False)
+    candidates_count = models.PositiveIntegerField(default=0, editable=False)
+    inspectors_count = models.PositiveIntegerField(default=0, editable=False)
     candidates_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     inspectors_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     frozen_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -216,6 +224,9 @@ class Conflict(models.Model):
     task = models.ForeignKey(InspectionTask, on_delete=models.PROTECT, related_name="conflict_rows")
     target_public_id = models.CharField("检查对象公开标识", max_length=32)
     inspector = models.CharField("检查人员执法证号", max_length=32)
+    officer = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, related_name="+", verbose_name="回避的检查人员"
+    )
     reason = models.CharField("回避事由", max_length=200)
     recorded_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

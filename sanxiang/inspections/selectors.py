@@ -19,7 +19,7 @@ from django.utils import timezone
 from sanxiang.cases.workflow.states import InspectionState
 from sanxiang.core.beijing import beijing_text
 from sanxiang.inspections.draw import ALGORITHM
-from sanxiang.inspections.events import InspectionEvent
+from sanxiang.inspections.events import InspectionEvent, utc_text
 from sanxiang.inspections.models import (
     DrawnTarget,
     InspectionPlan,
@@ -40,21 +40,41 @@ def draws_public() -> QuerySet[InspectionTask]:
     return (
         InspectionTask.objects.filter(state__in=PUBLIC_STATES)
         .select_related("agency", "plan__item")
+        .defer(*LARGE_FIELDS)
         .order_by("-frozen_at", "-pk")
     )
 
 
+# The frozen lists and the result: up to hundreds of thousands of entries, read only by the
+# page of one draw.
+LARGE_FIELDS = (
+    "candidates", "candidate_labels", "inspectors", "inspector_labels", "inspector_officers",
+    "conflicts", "teams",
+)  # fmt: skip
+
+
 def draw_public(pk: int) -> InspectionTask | None:
-    return draws_public().filter(pk=pk).first()
+    return (
+        InspectionTask.objects.filter(state__in=PUBLIC_STATES, pk=pk)
+        .select_related("agency", "plan__item")
+        .first()
+    )
 
 
 def tasks_for(officer: Officer) -> QuerySet[InspectionTask]:
     """The tasks of the officer's agency, led or joined."""
     agency_id = officer.unit.agency_id
     return (
-        InspectionTask.objects.filter(Q(agency_id=agency_id) | Q(partners=agency_id))
-        .distinct()
+        InspectionTask.objects.filter(
+            Q(agency_id=agency_id)
+            | Q(
+                pk__in=InspectionTask.partners.through.objects.filter(agency_id=agency_id).values(
+                    "inspectiontask_id"
+                )
+            )
+        )
         .select_related("plan__item")
+        .defer(*LARGE_FIELDS)
         .order_by("-created_at")
     )
 
@@ -119,14 +139,15 @@ def draw_record(task: InspectionTask) -> dict[str, Any]:
             {"participant": c.participant, "sha256": c.digest}
             for c in task.commitments.order_by("made_at", "pk")
         ],
-        "frozen_at": task.frozen_at.isoformat() if task.frozen_at else None,
+        "frozen_at": utc_text(task.frozen_at) if task.frozen_at else None,
+        "beacon_plan": list(task.beacon_plan),
         "beacons": [b.value for b in beacons],
         "beacon_sources": [
             {
                 "value": b.value,
                 "source": b.source,
-                "published_at": b.published_at.isoformat(),
-                "entered_at": b.entered_at.isoformat(),
+                "published_at": utc_text(b.published_at),
+                "entered_at": utc_text(b.entered_at),
                 "published_at_text": beijing_text(b.published_at),
                 "reveals_commitment_of": b.commitment.participant if b.commitment else None,
             }
@@ -134,8 +155,9 @@ def draw_record(task: InspectionTask) -> dict[str, Any]:
         ],
         "seed": task.seed or None,
         "targets": list(task.targets),
-        "teams": {key: list(value) for key, value in task.teams.items()},
-        "drawn_at": task.drawn_at.isoformat() if task.drawn_at else None,
+        # In drawn order (PostgreSQL's jsonb keeps keys in its own order).
+        "teams": {target: list(task.teams[target]) for target in task.targets},
+        "drawn_at": utc_text(task.drawn_at) if task.drawn_at else None,
         "ledger": {
             "frozen": _proof(task, InspectionEvent.TASK_FROZEN),
             "drawn": _proof(task, InspectionEvent.TASK_DRAWN),

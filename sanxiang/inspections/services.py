@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -40,6 +40,8 @@ from sanxiang.inspections.models import (
     TaskState,
     public_id_new,
 )
+from sanxiang.ledger.events import content_digest
+from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import sha256_hex
 from sanxiang.org.importing import ImportRejected, RowError, read_table
 from sanxiang.org.models import (
@@ -77,6 +79,34 @@ _RISKS = {label: value for value, label in RiskLevel.choices} | {
 
 class InspectionRefused(DomainError):
     """A step of a random inspection that the rules do not allow now."""
+
+
+MAX_TEAM = 20
+
+
+def _text(value: str, label: str, limit: int, *, required: bool = True) -> str:
+    """Typed text, trimmed: refused when missing (if required), too long or holding a NUL."""
+    value = (value or "").strip()
+    if required and not value:
+        raise InspectionRefused(f"请填写{label}。", log_message=f"{label} missing")
+    if len(value) > limit:
+        raise InspectionRefused(f"{label}不能超过 {limit} 字。", log_message=f"{label} too long")
+    if "\x00" in value:
+        raise InspectionRefused(f"{label}含有无法保存的字符。", log_message=f"NUL in {label}")
+    return value
+
+
+def ratio_checked(value: Decimal, label: str = "抽查比例") -> Decimal:
+    """A percentage as stored (two decimals), greater than 0 and at most 100."""
+    if not value.is_finite():
+        raise InspectionRefused(f"{label}应为数字。", log_message=f"ratio {value!r}")
+    value = value.quantize(Decimal("0.01"))
+    if not (Decimal(0) < value <= Decimal(100)):
+        raise InspectionRefused(
+            f"{label}应大于 0 且不超过 100（精确到 0.01）。",
+            log_message=f"ratio {value} out of range",
+        )
+    return value
 
 
 def _may_manage(actor: Officer, agency_id: int) -> None:
@@ -223,23 +253,27 @@ def plan_create(
 ) -> InspectionPlan:
     """年度抽查计划 for one 随机抽查事项 of the actor's agency."""
     _may_manage(actor, item.agency_id)
-    if not (Decimal(0) < ratio_percent <= Decimal(100)):
-        raise InspectionRefused("抽查比例应大于 0 且不超过 100。", log_message="ratio out of range")
-    if not frequency.strip():
-        raise InspectionRefused("请填写抽查频次。", log_message="frequency missing")
-    if InspectionPlan.objects.filter(item=item, year=year).exists():
+    ratio_percent = ratio_checked(ratio_percent)
+    frequency = _text(frequency, "抽查频次", 100)
+    try:
+        with transaction.atomic():
+            if InspectionPlan.objects.filter(item=item, year=year).exists():
+                raise InspectionRefused(
+                    "该抽查事项本年度已有计划。",
+                    log_message=f"plan exists for item {item.pk} {year}",
+                )
+            plan = InspectionPlan.objects.create(
+                item=item,
+                year=year,
+                ratio_percent=ratio_percent,
+                frequency=frequency,
+                created_by=actor,
+            )
+            events.plan_created(plan, actor=actor)
+    except IntegrityError as exc:  # made at the same moment by a second click
         raise InspectionRefused(
-            "该抽查事项本年度已有计划。", log_message=f"plan exists for item {item.pk} {year}"
-        )
-    with transaction.atomic():
-        plan = InspectionPlan.objects.create(
-            item=item,
-            year=year,
-            ratio_percent=ratio_percent,
-            frequency=frequency.strip(),
-            created_by=actor,
-        )
-        events.plan_created(plan, actor=actor)
+            "该抽查事项本年度已有计划。", log_message=f"plan race for item {item.pk} {year}"
+        ) from exc
     return plan
 
 
@@ -255,6 +289,19 @@ def candidates_matching(
     if risk:
         rows = rows.filter(risk_level__in=risk)
     return list(rows)
+
+
+def candidates_count(
+    *, agency_id: int, area: str = "", category: str = "", risk: list[str] | None = None
+) -> int:
+    rows = InspectionTarget.objects.filter(agency_id=agency_id, is_active=True)
+    if area:
+        rows = rows.filter(area=area)
+    if category:
+        rows = rows.filter(category=category)
+    if risk:
+        rows = rows.filter(risk_level__in=risk)
+    return rows.count()
 
 
 def task_create(
@@ -276,11 +323,12 @@ def task_create(
     risk = list(risk or [])
     if any(level not in RiskLevel.values for level in risk):
         raise InspectionRefused("风险等级不正确。", log_message=f"bad risk levels {risk}")
-    if not name.strip():
-        raise InspectionRefused("请填写任务名称。", log_message="task name missing")
-    matching = len(
-        candidates_matching(agency_id=agency_id, area=area, category=target_category, risk=risk)
-    )
+    name = _text(name, "任务名称", 200)
+    area = _text(area, "区域", 100, required=False)
+    target_category = _text(target_category, "行业类别", 100, required=False)
+    if not 1 <= m <= MAX_TEAM:
+        raise InspectionRefused(f"每组检查人员数应在 1 到 {MAX_TEAM} 之间。", log_message=f"m={m}")
+    matching = candidates_count(agency_id=agency_id, area=area, category=target_category, risk=risk)
     if k is None:
         k = max(1, math.ceil(matching * plan.ratio_percent / 100))
     if k < 1 or m < 1:
@@ -335,15 +383,9 @@ def tasks_create_by_risk(
     for level, ratio in sorted(ratios.items()):
         if level not in labels:
             raise InspectionRefused("风险等级不正确。", log_message=f"bad risk level {level!r}")
-        if not (Decimal(0) < ratio <= Decimal(100)):
-            raise InspectionRefused(
-                f"{labels[level]}的抽查比例应大于 0 且不超过 100。",
-                log_message="ratio out of range",
-            )
-        count = len(
-            candidates_matching(
-                agency_id=plan.item.agency_id, area=area, category=target_category, risk=[level]
-            )
+        ratio = ratio_checked(ratio, f"{labels[level]}的抽查比例")
+        count = candidates_count(
+            agency_id=plan.item.agency_id, area=area, category=target_category, risk=[level]
         )
         if count == 0:
             raise InspectionRefused(
@@ -412,27 +454,30 @@ def conflict_record(
                 "名单冻结后不能再登记回避：回避须在冻结前登记，才能写入冻结记录。",
                 log_message=f"task {task.pk} conflict after freeze",
             )
-        if not reason.strip():
-            raise InspectionRefused("请填写回避事由。", log_message="conflict reason missing")
+        reason = _text(reason, "回避事由", 200)
+        target_public_id = _text(target_public_id, "检查对象公开标识", 32)
         if not InspectionTarget.objects.filter(
             agency_id=task.agency_id, public_id=target_public_id, is_active=True
         ).exists():
             raise InspectionRefused(
                 "名录库中没有该检查对象。", log_message=f"no target {target_public_id!r}"
             )
-        if inspector not in inspector_pool(task):
+        officer = inspector_pool(task).get(inspector)
+        if officer is None:
             raise InspectionRefused(
                 "该执法证号不在本任务的检查人员名录中。", log_message=f"no inspector {inspector!r}"
             )
         if Conflict.objects.filter(
-            task=task, target_public_id=target_public_id, inspector=inspector
+            task=task, target_public_id=target_public_id, officer=officer
         ).exists():
             raise InspectionRefused("该回避已登记。", log_message="conflict exists")
+        # Kept by person: at the freeze he is listed under whatever 执法证号 he holds then.
         conflict = Conflict.objects.create(
             task=task,
             target_public_id=target_public_id,
             inspector=inspector,
-            reason=reason.strip(),
+            officer=officer,
+            reason=reason,
             recorded_by=actor,
         )
         events.conflict_recorded(conflict, actor=actor)
@@ -446,8 +491,7 @@ def commitment_record(*, actor: Officer, task_id: int, participant: str, digest:
         raise InspectionRefused(
             "承诺值应为 64 位十六进制的 SHA-256 摘要。", log_message="bad commitment digest"
         )
-    if not participant.strip():
-        raise InspectionRefused("请填写参与人。", log_message="participant missing")
+    participant = _text(participant, "参与人", 100)
     with transaction.atomic():
         task = _task_for_update(task_id, actor)
         if task.state != TaskState.DRAFT:
@@ -455,20 +499,40 @@ def commitment_record(*, actor: Officer, task_id: int, participant: str, digest:
                 "名单冻结后不能再登记承诺：承诺须在冻结前作出。",
                 log_message=f"task {task.pk} commitment after freeze",
             )
-        commitment = Commitment.objects.create(
-            task=task, participant=participant.strip(), digest=digest
-        )
+        commitment = Commitment.objects.create(task=task, participant=participant, digest=digest)
         events.commitment_recorded(commitment, actor=actor)
     return commitment
 
 
-def task_freeze(*, actor: Officer, task_id: int) -> InspectionTask:
-    """Freeze the candidate and inspector lists and enter their hashes in the ledger."""
+MAX_BEACONS = 10
+
+
+def task_freeze(
+    *, actor: Officer, task_id: int, beacon_sources: list[str] | None = None
+) -> InspectionTask:
+    """Freeze the candidate and inspector lists and enter their hashes in the ledger, with the
+    beacons that will decide the draw: each named by its source (a lottery draw or an index
+    close of a later date …); the reveals of the commitments count as beacons too."""
+    sources = [
+        _text(source, "随机源", 300) for source in (beacon_sources or []) if (source or "").strip()
+    ]
+    if len(sources) > MAX_BEACONS:
+        raise InspectionRefused(
+            f"声明的随机源不能超过 {MAX_BEACONS} 个。", log_message=f"{len(sources)} beacons"
+        )
+    if len(set(sources)) != len(sources):
+        raise InspectionRefused("声明的随机源重复。", log_message="beacon sources repeated")
     with transaction.atomic():
         task = _task_for_update(task_id, actor)
         if task.state != TaskState.DRAFT:
             raise InspectionRefused(
                 "该任务的名单已经冻结。", log_message=f"task {task.pk} already frozen"
+            )
+        if not sources and not task.commitments.exists():
+            raise InspectionRefused(
+                "请声明至少一个冻结之后才产生的随机源（例如某期彩票开奖号码），"
+                "或在冻结前登记随机数承诺：抽取只使用冻结时声明的随机源。",
+                log_message=f"task {task.pk} frozen without beacons",
             )
         targets = candidates_matching(
             agency_id=task.agency_id,
@@ -489,10 +553,18 @@ def task_freeze(*, actor: Officer, task_id: int) -> InspectionTask:
                 f"要抽取 {task.k} 个检查对象，但名录库中符合条件的只有 {len(candidates)} 个。",
                 log_message=f"task {task.pk} k={task.k} > {len(candidates)}",
             )
+        # A 回避 names a person; he is listed under the 执法证号 he holds now. One who is no
+        # longer in the list (no valid certificate) cannot be drawn, so his 回避 is moot.
+        number_of = {officer.pk: number for number, officer in pool.items()}
+        listed = set(candidates)
         conflicts: dict[str, list[str]] = {}
-        for row in task.conflict_rows.order_by("target_public_id", "inspector"):
-            if row.target_public_id in set(candidates) and row.inspector in pool:
-                conflicts.setdefault(row.target_public_id, []).append(row.inspector)
+        for row in task.conflict_rows.order_by("target_public_id", "pk"):
+            number = number_of.get(row.officer_id)
+            if row.target_public_id in listed and number is not None:
+                conflicts.setdefault(row.target_public_id, [])
+                if number not in conflicts[row.target_public_id]:
+                    conflicts[row.target_public_id].append(number)
+        conflicts = {target: sorted(people) for target, people in sorted(conflicts.items())}
         # Every candidate could be drawn, so every one needs a full team after its conflicts.
         worst = max((len(v) for v in conflicts.values()), default=0)
         if len(inspectors) - worst < task.m:
@@ -504,7 +576,10 @@ def task_freeze(*, actor: Officer, task_id: int) -> InspectionTask:
         task.candidate_labels = {t.public_id: t.public_label for t in targets}
         task.inspectors = inspectors
         task.inspector_labels = {number: officer.name for number, officer in pool.items()}
+        task.inspector_officers = {number: officer.pk for number, officer in pool.items()}
         task.conflicts = conflicts
+        task.beacon_plan = sources
+        task.candidates_count, task.inspectors_count = len(candidates), len(inspectors)
         task.candidates_sha256 = draw.list_sha256(candidates)
         task.inspectors_sha256 = draw.list_sha256(inspectors)
         task.frozen_at = timezone.now()
@@ -513,32 +588,37 @@ def task_freeze(*, actor: Officer, task_id: int) -> InspectionTask:
         task.save()
         events.task_frozen(task, actor=actor)
     logger.info(
-        "inspection task %s frozen: %s candidates, %s inspectors",
+        "inspection task %s frozen: %s candidates, %s inspectors, %s beacons declared",
         task.pk,
         len(candidates),
         len(inspectors),
+        len(sources),
     )
     return task
+
+
+def beacon_slots(task: InspectionTask) -> list[tuple[str, Commitment | None]]:
+    """The beacons a frozen task waits for, in the order the draw uses them: the declared
+    sources, then the reveals of the commitments in the order they were made."""
+    slots: list[tuple[str, Commitment | None]] = [(source, None) for source in task.beacon_plan]
+    slots += [
+        (f"{c.participant}揭示冻结前承诺的随机数", c)
+        for c in task.commitments.order_by("made_at", "pk")
+    ]
+    return slots
 
 
 def beacon_enter(
     *,
     actor: Officer,
     task_id: int,
+    slot: int,
     value: str,
-    source: str,
     published_at: datetime,
-    commitment_id: int | None = None,
 ) -> Beacon:
-    """A random value made public after the freeze: its text, where it was published, when.
-
-    A reveal of a commitment must hash to the committed digest.
-    """
-    value, source = value.strip(), source.strip()
-    if not value or not source:
-        raise InspectionRefused("请填写随机源内容和来源。", log_message="beacon incomplete")
-    if len(value) > 500 or len(source) > 300:
-        raise InspectionRefused("随机源内容或来源过长。", log_message="beacon too long")
+    """The value of one declared beacon (``slot``: its place in ``beacon_slots``), published
+    after the freeze; once per slot. A reveal must hash to its commitment."""
+    value = _text(value, "随机源内容", 500)
     with transaction.atomic():
         task = _task_for_update(task_id, actor)
         if task.state == TaskState.DRAFT:
@@ -550,33 +630,37 @@ def beacon_enter(
             raise InspectionRefused(
                 "该任务已经抽取，不能再录入随机源。", log_message=f"task {task.pk} drawn"
             )
+        slots = beacon_slots(task)
+        if not 0 <= slot < len(slots):
+            raise InspectionRefused(
+                "只能录入冻结时声明的随机源。", log_message=f"task {task.pk} no slot {slot}"
+            )
+        if Beacon.objects.filter(task=task, position=slot).exists():
+            raise InspectionRefused(
+                "该随机源已经录入，不能更改。", log_message=f"task {task.pk} slot {slot} filled"
+            )
         frozen_at = task.frozen_at or timezone.now()
         if published_at <= frozen_at:
             raise InspectionRefused(
-                "随机源的产生时间早于名单冻结时间，不能使用：只有冻结之后才公布的随机数才无法被预先利用。",
+                "随机源的产生时间早于名单冻结时间，不能使用："
+                "只有冻结之后才公布的随机数才无法被预先利用。",
                 log_message=f"task {task.pk} beacon of {published_at} before freeze {frozen_at}",
             )
         if published_at > timezone.now():
             raise InspectionRefused(
                 "随机源的产生时间不能晚于现在。", log_message="beacon from the future"
             )
-        commitment = None
-        if commitment_id is not None:
-            commitment = Commitment.objects.filter(pk=commitment_id, task=task).first()
-            if commitment is None or hasattr(commitment, "reveal"):
-                raise InspectionRefused(
-                    "未找到该承诺，或已经揭示。", log_message=f"commitment {commitment_id}"
-                )
-            if hashlib.sha256(value.encode()).hexdigest() != commitment.digest:
-                raise InspectionRefused(
-                    "揭示的随机数与冻结前登记的承诺值不符。",
-                    log_message=f"reveal does not match commitment {commitment.pk}",
-                )
-        if Beacon.objects.filter(task=task, value=value).exists():
-            raise InspectionRefused("该随机源已录入。", log_message="beacon repeated")
+        source, commitment = slots[slot]
+        if commitment is not None and hashlib.sha256(value.encode()).hexdigest() != (
+            commitment.digest
+        ):
+            raise InspectionRefused(
+                "揭示的随机数与冻结前登记的承诺值不符。",
+                log_message=f"reveal does not match commitment {commitment.pk}",
+            )
         beacon = Beacon.objects.create(
             task=task,
-            position=task.beacons.count(),
+            position=slot,
             value=value,
             source=source,
             published_at=published_at,
@@ -588,7 +672,9 @@ def beacon_enter(
 
 
 def task_draw(*, actor: Officer, task_id: int) -> InspectionTask:
-    """Run SX-DRAW-1 and open a 行政检查 case for each drawn target with its team."""
+    """Run SX-DRAW-1 once every declared beacon is in, and open a 行政检查 case for each drawn
+    target with its team. Nothing entered after the freeze can change the inputs, so a draw
+    refused for any reason and tried again gives the same result."""
     with transaction.atomic():
         task = _task_for_update(task_id, actor)
         if task.state == TaskState.DRAFT:
@@ -597,32 +683,46 @@ def task_draw(*, actor: Officer, task_id: int) -> InspectionTask:
             )
         if task.state == TaskState.DRAWN:
             raise InspectionRefused("该任务已经抽取。", log_message=f"task {task.pk} drawn twice")
+        frozen = (
+            LedgerEntry.objects.filter(
+                object_type=events.InspectionEvent.TASK_FROZEN.object_type,
+                object_id=str(task.pk),
+                action=events.InspectionEvent.TASK_FROZEN.value,
+            )
+            .order_by("-sequence")
+            .first()
+        )
         if (
-            draw.list_sha256(task.candidates) != task.candidates_sha256
+            frozen is None
+            or frozen.content_sha256 != content_digest(events.freeze_content(task))
+            or draw.list_sha256(task.candidates) != task.candidates_sha256
             or draw.list_sha256(task.inspectors) != task.inspectors_sha256
         ):
-            logger.error("task %s: frozen lists no longer match their hashes", task.pk)
+            logger.error("task %s: frozen record no longer matches its ledger entry", task.pk)
             raise InspectionRefused(
-                "冻结后的名单已被改动，与冻结时记入日志的摘要不符，不能抽取。请联系系统管理员核查。",
-                log_message=f"task {task.pk} frozen lists changed after freeze",
+                "冻结后的名单或抽取参数已被改动，与冻结时记入日志的摘要不符，不能抽取。"
+                "请联系系统管理员核查。",
+                log_message=f"task {task.pk} frozen record changed after freeze",
             )
+        slots = beacon_slots(task)
         beacons = list(task.beacons.order_by("position"))
-        if not beacons:
+        if not slots:
             raise InspectionRefused(
-                "请先录入至少一个名单冻结之后产生的随机源。",
-                log_message=f"task {task.pk} draw without beacon",
+                "没有声明随机源，不能抽取。", log_message=f"task {task.pk} without beacons"
             )
-        unrevealed = task.commitments.filter(reveal__isnull=True).count()
-        if unrevealed:
+        missing = len(slots) - len(beacons)
+        if missing:
             raise InspectionRefused(
-                f"还有 {unrevealed} 个冻结前登记的承诺尚未揭示，全部揭示后才能抽取。",
-                log_message=f"task {task.pk} {unrevealed} commitments unrevealed",
+                f"还有 {missing} 个冻结时声明的随机源（或承诺的揭示）尚未录入，"
+                "全部录入后才能抽取。",
+                log_message=f"task {task.pk} {missing} beacons missing",
             )
+        values = [b.value for b in beacons]
         try:
             result = draw.run(
                 candidates=task.candidates,
                 inspectors=task.inspectors,
-                beacons=[b.value for b in beacons],
+                beacons=values,
                 k=task.k,
                 m=task.m,
                 conflicts=task.conflicts,
@@ -636,29 +736,58 @@ def task_draw(*, actor: Officer, task_id: int) -> InspectionTask:
         task.drawn_by = actor
         task.state = TaskState.DRAWN
         task.save()
-        events.task_drawn(task, [b.value for b in beacons], actor=actor)
+        events.task_drawn(task, values, actor=actor)
         _open_cases(task, actor)
     logger.info("inspection task %s drawn: %s targets", task.pk, len(task.targets))
     return task
 
 
 def _open_cases(task: InspectionTask, actor: Officer) -> None:
-    """One 行政检查 case per drawn target, its team (those of the lead agency) as handlers."""
+    """One 行政检查 case per drawn target, its drawn officers of the lead agency as handlers
+    (never the officer who pressed 抽取 unless drawn). A drawn person who has since left, lost
+    his certificate or become a 法制审核人员 is left off, and the case says so in its facts; the
+    others stay and cannot be swapped out (``handlers_set``)."""
     targets = {
         t.public_id: t
         for t in InspectionTarget.objects.filter(
             agency_id=task.agency_id, public_id__in=task.targets
         )
     }
-    officers = {
-        c.number: c.officer
-        for c in Certificate.objects.filter(
-            number__in=set().union(*map(set, task.teams.values()))
-        ).select_related("officer__unit")
+    ids = {int(pk) for pk in task.inspector_officers.values()}
+    people = {
+        o.pk: o
+        for o in Officer.objects.filter(pk__in=ids)
+        .select_related("unit")
+        .prefetch_related("roles", "certificates")
     }
     today = timezone.localdate()
     for position, public_id in enumerate(task.targets):
-        target = targets[public_id]
+        target = targets.get(public_id)
+        if target is None:
+            raise InspectionRefused(
+                f"抽中的检查对象「{public_id}」已不在名录库中，无法建立检查案件。"
+                "请联系系统管理员核查。",
+                log_message=f"task {task.pk} target {public_id} gone",
+            )
+        team: list[Officer] = []
+        absent: list[str] = []
+        for number in task.teams[public_id]:
+            officer = people.get(int(task.inspector_officers.get(number, 0)))
+            if officer is None or officer.unit.agency_id != task.agency_id:
+                continue  # a partner agency's inspector: named in the public team
+            if (
+                not officer.is_active
+                or officer.has_role(Role.REVIEWER)
+                or officer.certificate_valid_on(today) is None
+            ):
+                absent.append(f"{task.inspector_labels.get(number, number)}（{number}）")
+            else:
+                team.append(officer)
+        facts = f"双随机抽查任务「{task.name}」抽中，检查组：" + "、".join(
+            f"{task.inspector_labels.get(n, n)}（{n}）" for n in task.teams[public_id]
+        )
+        if absent:
+            facts += f"。抽中后不能承办的：{'、'.join(absent)}，须由负责人增加承办人"
         case = case_open(
             actor=actor,
             new=NewCase(
@@ -669,6 +798,7 @@ def _open_cases(task: InspectionTask, actor: Officer) -> None:
                 violation_on=today,
                 clue_received_on=today,
                 violation_place=target.address,
+                facts=facts + "。",
             ),
         )
         party_add(
@@ -683,13 +813,7 @@ def _open_cases(task: InspectionTask, actor: Officer) -> None:
             identifier=target.identifier,
             address=target.address,
         )
-        team = [
-            officers[number]
-            for number in task.teams[public_id]
-            if number in officers and officers[number].unit.agency_id == task.agency_id
-        ]
-        if team:
-            handlers_set(actor=actor, case_id=case.pk, officers=team, drawn=True)
+        handlers_set(actor=actor, case_id=case.pk, officers=team, drawn=True)
         DrawnTarget.objects.create(
             task=task, position=position, public_id=public_id, target=target, case=case
         )

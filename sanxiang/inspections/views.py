@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -61,83 +63,15 @@ def task_new(request: HttpRequest) -> HttpResponse:
     values = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         try:
-            item = items.filter(pk=_int(request.POST.get("item", ""), "抽查事项")).first()
-            category = categories.filter(
-                pk=_int(request.POST.get("category", ""), "执法类别")
-            ).first()
-            if item is None or category is None:
-                raise services.InspectionRefused(
-                    "请选择抽查事项和执法类别。", log_message="no item"
-                )
-            year = timezone.localdate().year
-            plan = plans_for(officer).filter(item=item, year=year).first()
-            if plan is None:
-                try:
-                    ratio = Decimal(request.POST.get("ratio") or item.ratio_percent)
-                except InvalidOperation:
-                    raise services.InspectionRefused(
-                        "抽查比例应为数字。", log_message="bad ratio"
-                    ) from None
-                plan = services.plan_create(
-                    actor=officer,
-                    item=item,
-                    year=year,
-                    ratio_percent=ratio,
-                    frequency=item.cycle,
-                )
-            k_text = request.POST.get("k", "").strip()
-            partners = list(
-                Agency.objects.exclude(pk=officer.unit.agency_id).filter(
-                    pk__in=[_int(v, "联合抽查部门") for v in request.POST.getlist("partners")]
-                )
-            )
-            ratios = {
-                level: _ratio(request.POST.get(f"ratio_{level}", ""), label)
-                for level, label in RiskLevel.choices
-                if request.POST.get(f"ratio_{level}", "").strip()
-            }
-            name = request.POST.get("name", "")
-            area = request.POST.get("area", "").strip()
-            target_category = request.POST.get("target_category", "").strip()
-            m = _int(request.POST.get("m", "2") or "2", "每组人数")
-            if ratios:
-                made = services.tasks_create_by_risk(
-                    actor=officer,
-                    plan=plan,
-                    name=name,
-                    category=category,
-                    ratios=ratios,
-                    area=area,
-                    target_category=target_category,
-                    m=m,
-                    partners=partners,
-                )
-            else:
-                made = [
-                    services.task_create(
-                        actor=officer,
-                        plan=plan,
-                        name=name,
-                        category=category,
-                        area=area,
-                        target_category=target_category,
-                        risk=[v for v in request.POST.getlist("risk") if v],
-                        k=_int(k_text, "抽取数量") if k_text else None,
-                        m=m,
-                        partners=partners,
-                    )
-                ]
+            # All or nothing: a refused task leaves no plan made for it behind.
+            with transaction.atomic():
+                made = _task_new_post(request, officer, items, categories)
         except DomainError as exc:
             messages.error(request, exc.message)
             return render(
                 request,
                 "inspections/new.html",
-                {
-                    "items": items,
-                    "categories": categories,
-                    "risks": RiskLevel.choices,
-                    "values": values,
-                },
+                {**_form_context(officer, items), "values": values},
                 status=400,
             )
         if len(made) > 1:
@@ -152,6 +86,75 @@ def task_new(request: HttpRequest) -> HttpResponse:
         "inspections/new.html",
         {**_form_context(officer, items), "values": values},
     )
+
+
+def _task_new_post(
+    request: HttpRequest, officer: Officer, items: Any, categories: Any
+) -> list[InspectionTask]:
+    """The plan (if this year has none yet) and the task or tasks the form asks for."""
+    item = items.filter(pk=_int(request.POST.get("item", ""), "抽查事项")).first()
+    category = categories.filter(pk=_int(request.POST.get("category", ""), "执法类别")).first()
+    if item is None or category is None:
+        raise services.InspectionRefused("请选择抽查事项和执法类别。", log_message="no item")
+    year = timezone.localdate().year
+    plan = plans_for(officer).filter(item=item, year=year).first()
+    if plan is None:
+        try:
+            ratio = Decimal(request.POST.get("ratio") or item.ratio_percent)
+        except InvalidOperation:
+            raise services.InspectionRefused(
+                "抽查比例应为数字。", log_message="bad ratio"
+            ) from None
+        plan = services.plan_create(
+            actor=officer,
+            item=item,
+            year=year,
+            ratio_percent=ratio,
+            frequency=item.cycle,
+        )
+    k_text = request.POST.get("k", "").strip()
+    partners = list(
+        Agency.objects.exclude(pk=officer.unit.agency_id).filter(
+            pk__in=[_int(v, "联合抽查部门") for v in request.POST.getlist("partners")]
+        )
+    )
+    ratios = {
+        level: _ratio(request.POST.get(f"ratio_{level}", ""), label)
+        for level, label in RiskLevel.choices
+        if request.POST.get(f"ratio_{level}", "").strip()
+    }
+    name = request.POST.get("name", "")
+    area = request.POST.get("area", "").strip()
+    target_category = request.POST.get("target_category", "").strip()
+    m = _int(request.POST.get("m", "2") or "2", "每组人数")
+    if ratios:
+        made = services.tasks_create_by_risk(
+            actor=officer,
+            plan=plan,
+            name=name,
+            category=category,
+            ratios=ratios,
+            area=area,
+            target_category=target_category,
+            m=m,
+            partners=partners,
+        )
+    else:
+        made = [
+            services.task_create(
+                actor=officer,
+                plan=plan,
+                name=name,
+                category=category,
+                area=area,
+                target_category=target_category,
+                risk=[v for v in request.POST.getlist("risk") if v],
+                k=_int(k_text, "抽取数量") if k_text else None,
+                m=m,
+                partners=partners,
+            )
+        ]
+    return made
 
 
 def _form_context(officer: Officer, items: object) -> dict[str, object]:
@@ -200,9 +203,21 @@ def _detail(request: HttpRequest, task: InspectionTask, *, status: int = 200) ->
             if task.state == "draft"
             else len(task.candidates),
             "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "slots": _slots(task),
         },
         status=status,
     )
+
+
+def _slots(task: InspectionTask) -> list[dict[str, object]]:
+    """The declared beacons of a frozen task, each with its value once entered."""
+    if task.state == "draft":
+        return []
+    entered = {b.position: b for b in task.beacons.all()}
+    return [
+        {"slot": n, "source": source, "reveal": commitment is not None, "beacon": entered.get(n)}
+        for n, (source, commitment) in enumerate(services.beacon_slots(task))
+    ]
 
 
 def _moment(text: str) -> datetime:
@@ -242,17 +257,19 @@ def task_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             )
             done = "承诺已登记。"
         elif step == "freeze":
-            services.task_freeze(actor=officer, task_id=task.pk)
-            done = "名单已冻结，摘要已记入执法记录日志。请在冻结之后公布的随机源产生后录入。"
+            services.task_freeze(
+                actor=officer,
+                task_id=task.pk,
+                beacon_sources=post.get("beacon_sources", "").splitlines(),
+            )
+            done = "名单已冻结，摘要和声明的随机源已记入执法记录日志。请在随机源公布后逐个录入。"
         elif step == "beacon":
-            commitment = post.get("commitment", "").strip()
             services.beacon_enter(
                 actor=officer,
                 task_id=task.pk,
+                slot=_int(post.get("slot", ""), "随机源序号"),
                 value=post.get("value", ""),
-                source=post.get("source", ""),
                 published_at=_moment(post.get("published_at", "")),
-                commitment_id=_int(commitment, "承诺") if commitment else None,
             )
             done = "随机源已录入。"
         elif step == "draw":

@@ -111,23 +111,21 @@ def draw(request, pk):
     """One draw's public record, with a button that recomputes it in the reader's browser."""
     task = _draw_or_404(pk)
     record = draw_record(task)
+    results = {row.public_id: result for row, result in drawn_results(task)}
+    labels, names = record["candidate_labels"], record["inspector_labels"]
+    rows = [
+        {
+            "target": target,
+            "label": labels.get(target, ""),
+            "team": [(number, names.get(number, "")) for number in record["teams"][target]],
+            "result": results.get(target, ""),
+        }
+        for target in record["targets"]
+    ]
     return render(
         request,
         "portal/draw.html",
-        {
-            "task": task,
-            "record": record,
-            "results": drawn_results(task),
-            "beacons": record["beacon_sources"],
-            "teams": [
-                (
-                    target,
-                    record["candidate_labels"].get(target, ""),
-                    [(number, record["inspector_labels"].get(number, "")) for number in team],
-                )
-                for target, team in ((t, record["teams"][t]) for t in record["targets"])
-            ],
-        },
+        {"task": task, "record": record, "rows": rows, "beacons": record["beacon_sources"]},
     )
 
 

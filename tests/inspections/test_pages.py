@@ -17,13 +17,15 @@ LOTTERY = "福彩双色球2026140期：03 07 12 19 25 31+09"
 
 @pytest.fixture
 def drawn(task, manager):
-    task_freeze(actor=manager, task_id=task.pk)
+    task_freeze(
+        actor=manager, task_id=task.pk, beacon_sources=["福利彩票双色球第2026140期开奖号码"]
+    )
     with time_machine_later():
         beacon_enter(
             actor=manager,
             task_id=task.pk,
             value=LOTTERY,
-            source="中国福利彩票官网",
+            slot=0,
             published_at=just_before(),
         )
         return task_draw(actor=manager, task_id=task.pk)
@@ -58,7 +60,8 @@ def test_the_public_record_recomputes_to_the_published_result(client, drawn):
     assert result.seed_hex == record["seed"]
     assert result.targets == record["targets"] and result.teams == record["teams"]
     assert record["ledger"]["frozen"]["content_sha256"]
-    assert record["beacon_sources"][0]["source"] == "中国福利彩票官网"
+    assert record["beacon_sources"][0]["source"] == "福利彩票双色球第2026140期开奖号码"
+    assert record["beacon_plan"] == ["福利彩票双色球第2026140期开奖号码"]
 
 
 def test_the_public_record_never_shows_an_individuals_id_number_or_name(client, drawn):
@@ -89,20 +92,32 @@ def test_an_officer_freezes_and_enters_a_beacon_from_the_office(client, task, ma
     client.force_login(manager.user)
     page = client.get(f"/office/inspections/{task.pk}/")
     assert page.status_code == 200 and "冻结名单" in page.content.decode()
-    client.post(f"/office/inspections/{task.pk}/freeze")
+    # Freezing asks which beacons will decide the draw.
+    refused = client.post(f"/office/inspections/{task.pk}/freeze", {"beacon_sources": ""})
+    assert refused.status_code == 400 and "请声明至少一个" in refused.content.decode()
+    assert InspectionTask.objects.get(pk=task.pk).state == TaskState.DRAFT
+    client.post(
+        f"/office/inspections/{task.pk}/freeze",
+        {"beacon_sources": "福利彩票双色球第2026140期开奖号码\n"},
+    )
     assert InspectionTask.objects.get(pk=task.pk).state == TaskState.FROZEN
+    page = client.get(f"/office/inspections/{task.pk}/").content.decode()
+    assert "福利彩票双色球第2026140期开奖号码" in page
     refused = client.post(
         f"/office/inspections/{task.pk}/beacon",
-        {"value": "1", "source": "s", "published_at": "2020-01-01T10:00"},
+        {"slot": "0", "value": "1", "published_at": "2020-01-01T10:00"},
     )
     assert refused.status_code == 400
     assert "早于名单冻结时间" in refused.content.decode()
+    for garbled in (
+        {"slot": "0", "value": "1", "published_at": "明天"},
+        {"slot": "x", "value": "1", "published_at": "2026-06-10T10:30"},
+        {"slot": "7", "value": "1", "published_at": "2026-06-10T10:30"},
+        {"slot": "0", "value": "", "published_at": "2026-06-10T10:30"},
+    ):
+        answer = client.post(f"/office/inspections/{task.pk}/beacon", garbled)
+        assert answer.status_code == 400, garbled
     assert not Beacon.objects.exists()
-    garbled = client.post(
-        f"/office/inspections/{task.pk}/beacon",
-        {"value": "1", "source": "s", "published_at": "明天", "commitment": "x"},
-    )
-    assert garbled.status_code == 400 and not Beacon.objects.exists()
     assert client.post(f"/office/inspections/{task.pk}/draw").status_code == 400
 
 

@@ -21,13 +21,15 @@ from tests.inspections.conftest import just_before, time_machine_later
 def test_a_checked_target_without_findings_is_published_within_20_working_days(
     client, task, manager
 ):
-    task_freeze(actor=manager, task_id=task.pk)
+    task_freeze(
+        actor=manager, task_id=task.pk, beacon_sources=["福利彩票双色球第2026140期开奖号码"]
+    )
     with time_machine_later():
         beacon_enter(
             actor=manager,
             task_id=task.pk,
             value="上证指数收盘 3321.45",
-            source="上海证券交易所",
+            slot=0,
             published_at=just_before(),
         )
         task_draw(actor=manager, task_id=task.pk)
@@ -66,13 +68,15 @@ def test_the_annual_report_counts_the_years_draws_and_coverage_by_risk(task, man
     from sanxiang.disclosure.annual import annual_figures
     from sanxiang.inspections.models import InspectionTarget
 
-    task_freeze(actor=manager, task_id=task.pk)
+    task_freeze(
+        actor=manager, task_id=task.pk, beacon_sources=["福利彩票双色球第2026140期开奖号码"]
+    )
     with time_machine_later():
         beacon_enter(
             actor=manager,
             task_id=task.pk,
             value="深证成指收盘 10234.56",
-            source="深圳证券交易所",
+            slot=0,
             published_at=just_before(),
         )
         drawn = task_draw(actor=manager, task_id=task.pk)

@@ -60,34 +60,38 @@ def test_k_defaults_to_the_plans_ratio_of_matching_targets(task):
     assert task.k == 3  # 15 % of 20, rounded up
 
 
+LOTTERY = "福利彩票双色球第2026140期开奖号码"
+DRAWN = "福彩双色球2026140期：03 07 12 19 25 31+09"
+
+
+def freeze(manager, task, *sources: str):
+    return task_freeze(actor=manager, task_id=task.pk, beacon_sources=list(sources or (LOTTERY,)))
+
+
+def enter(manager, task, value: str = DRAWN, *, slot: int = 0, published_at=None):
+    return beacon_enter(
+        actor=manager,
+        task_id=task.pk,
+        slot=slot,
+        value=value,
+        published_at=published_at or just_before(),
+    )
+
+
 def test_freeze_then_beacon_then_draw_opens_an_inspection_case_per_target(task, manager):
-    frozen = task_freeze(actor=manager, task_id=task.pk)
+    frozen = freeze(manager, task)
     assert frozen.state == TaskState.FROZEN
     assert frozen.candidates_sha256 == draw.list_sha256(frozen.candidates)
+    assert frozen.beacon_plan == [LOTTERY]
     assert len(frozen.inspectors) == 6  # the manager holds a certificate too
     with time_machine_later():
-        beacon_enter(
-            actor=manager,
-            task_id=task.pk,
-            value="福彩双色球2026140期：03 07 12 19 25 31+09",
-            source="中国福利彩票官网",
-            published_at=just_before(),
-        )
         with pytest.raises(InspectionRefused, match="晚于现在"):
-            beacon_enter(
-                actor=manager,
-                task_id=task.pk,
-                value="x",
-                source="y",
-                published_at=timezone.now() + timedelta(days=1),
-            )
+            enter(manager, task, "x", published_at=timezone.now() + timedelta(days=1))
+        beacon = enter(manager, task)
+        assert beacon.source == LOTTERY
         drawn = task_draw(actor=manager, task_id=task.pk)
     expected = draw.run(
-        candidates=frozen.candidates,
-        inspectors=frozen.inspectors,
-        beacons=["福彩双色球2026140期：03 07 12 19 25 31+09"],
-        k=3,
-        m=2,
+        candidates=frozen.candidates, inspectors=frozen.inspectors, beacons=[DRAWN], k=3, m=2
     )
     assert drawn.targets == expected.targets and drawn.teams == expected.teams
     cases = Case.objects.filter(random_draw__task=task).order_by("random_draw__position")
@@ -96,8 +100,10 @@ def test_freeze_then_beacon_then_draw_opens_an_inspection_case_per_target(task, 
     assert first.parties.get().name in {
         t.name for t in InspectionTarget.objects.filter(public_id=drawn.targets[0])
     }
-    numbers = {c.number for c in first.handlers.all()[0].certificates.all()}
-    assert numbers & set(drawn.teams[drawn.targets[0]])
+    # Exactly the drawn team handles the case — not the officer who pressed 抽取.
+    numbers = {c.number for officer in first.handlers.all() for c in officer.certificates.all()}
+    assert numbers == set(drawn.teams[drawn.targets[0]])
+    assert first.violation_place and first.handlers_drawn
     actions = list(
         LedgerEntry.objects.filter(object_type="inspections.inspectiontask").values_list(
             "action", flat=True
@@ -114,36 +120,43 @@ def test_no_draw_before_the_freeze_and_no_beacon_from_before_it(task, manager):
     with pytest.raises(InspectionRefused, match="尚未冻结"):
         task_draw(actor=manager, task_id=task.pk)
     with pytest.raises(InspectionRefused, match="请先冻结名单"):
-        beacon_enter(
-            actor=manager, task_id=task.pk, value="1", source="s", published_at=timezone.now()
-        )
-    task_freeze(actor=manager, task_id=task.pk)
+        enter(manager, task, published_at=timezone.now())
+    with pytest.raises(InspectionRefused, match="请声明至少一个"):
+        task_freeze(actor=manager, task_id=task.pk, beacon_sources=["  "])
+    freeze(manager, task)
     with pytest.raises(InspectionRefused, match="早于名单冻结时间"):
-        beacon_enter(
-            actor=manager,
-            task_id=task.pk,
-            value="1",
-            source="s",
-            published_at=timezone.now() - timedelta(hours=1),
-        )
-    with pytest.raises(InspectionRefused, match="至少一个"):
+        enter(manager, task, published_at=timezone.now() - timedelta(hours=1))
+    with pytest.raises(InspectionRefused, match="尚未录入"):
         task_draw(actor=manager, task_id=task.pk)
     assert InspectionTask.objects.get(pk=task.pk).state == TaskState.FROZEN
 
 
-def test_a_frozen_list_changed_afterwards_refuses_the_draw(task, manager, agency):
-    task_freeze(actor=manager, task_id=task.pk)
+def test_only_the_beacons_declared_at_the_freeze_are_taken_once_each(task, manager):
+    """Nobody can add public numbers until a draw comes out as he likes."""
+    freeze(manager, task, LOTTERY, "上证指数2026年6月10日收盘点位")
+    with time_machine_later():
+        enter(manager, task, DRAWN, slot=0)
+        with pytest.raises(InspectionRefused, match="不能更改"):
+            enter(manager, task, "福彩双色球2026140期：01 02 03 04 05 06+07", slot=0)
+        with pytest.raises(InspectionRefused, match="只能录入冻结时声明的"):
+            enter(manager, task, "深证成指收盘 10234.56", slot=2)
+        with pytest.raises(InspectionRefused, match="还有 1 个"):
+            task_draw(actor=manager, task_id=task.pk)
+        enter(manager, task, "3321.45", slot=1)
+        drawn = task_draw(actor=manager, task_id=task.pk)
+    assert [b.value for b in drawn.beacons.order_by("position")] == [DRAWN, "3321.45"]
+
+
+def test_a_frozen_record_changed_afterwards_refuses_the_draw(task, manager, agency):
+    freeze(manager, task)
     # A new 名录库 row after the freeze does not enter the frozen list …
     targets_import(agency=agency, filename="新增.csv", content=targets_csv(25))
     assert len(InspectionTask.objects.get(pk=task.pk).candidates) == 20
-    # … and a list changed behind the service's back is caught against the ledger's hash.
-    row = InspectionTask.objects.get(pk=task.pk)
-    row.candidates = row.candidates[1:]
-    row.save()
+    # … and a record changed behind the service's back is caught against the ledger: the
+    # lists, or k with the lists left alone.
+    InspectionTask.objects.filter(pk=task.pk).update(k=1)
     with time_machine_later():
-        beacon_enter(
-            actor=manager, task_id=task.pk, value="1", source="s", published_at=just_before()
-        )
+        enter(manager, task)
     with time_machine_later(20), pytest.raises(InspectionRefused, match="已被改动"):
         task_draw(actor=manager, task_id=task.pk)
     assert not Case.objects.exists()
@@ -159,7 +172,7 @@ def test_conflicts_are_recorded_before_the_freeze_and_respected_by_the_draw(task
             inspector=number,
             reason="近亲属在该单位任职",
         )
-    frozen = task_freeze(actor=manager, task_id=task.pk)
+    frozen = freeze(manager, task)
     assert frozen.conflicts[target.public_id] == [
         "99010010001",
         "99010010002",
@@ -176,6 +189,21 @@ def test_conflicts_are_recorded_before_the_freeze_and_respected_by_the_draw(task
         )
 
 
+def test_a_conflict_follows_the_person_to_his_new_certificate(task, manager, inspectors):
+    """A 回避 names the person: renewed under another 执法证号 before the freeze, he is still
+    kept off that target."""
+    from sanxiang.org.models import Certificate
+
+    target = InspectionTarget.objects.order_by("public_id")[0]
+    conflict_record(
+        actor=manager, task_id=task.pk, target_public_id=target.public_id,
+        inspector="99010010001", reason="近亲属在该单位任职",
+    )  # fmt: skip
+    Certificate.objects.filter(number="99010010001").update(number="99010019999")
+    frozen = freeze(manager, task)
+    assert frozen.conflicts[target.public_id] == ["99010019999"]
+
+
 def test_too_few_inspectors_after_conflicts_refuses_the_freeze(task, manager):
     target = InspectionTarget.objects.order_by("public_id")[0]
     for number in ("99010010000", "99010010001", "99010010002", "99010010003", "99010010004"):
@@ -187,45 +215,67 @@ def test_too_few_inspectors_after_conflicts_refuses_the_freeze(task, manager):
             reason="曾在该单位任职",
         )
     with pytest.raises(InspectionRefused, match="不足每组 2 人"):
-        task_freeze(actor=manager, task_id=task.pk)
+        freeze(manager, task)
     assert InspectionTask.objects.get(pk=task.pk).state == TaskState.DRAFT
 
 
 def test_a_commitment_must_be_revealed_with_its_own_value(task, manager):
     secret = "监督人员随机数 7391"
-    commitment = commitment_record(
+    commitment_record(
         actor=manager,
         task_id=task.pk,
         participant="市司法局监督人员",
         digest=hashlib.sha256(secret.encode()).hexdigest(),
     )
-    task_freeze(actor=manager, task_id=task.pk)
-    with time_machine_later(), pytest.raises(InspectionRefused, match="尚未揭示"):
-        beacon_enter(
-            actor=manager, task_id=task.pk, value="public", source="s", published_at=just_before()
-        )
-        task_draw(actor=manager, task_id=task.pk)
-    with time_machine_later(), pytest.raises(InspectionRefused, match="不符"):
-        beacon_enter(
-            actor=manager,
-            task_id=task.pk,
-            value="另一个数",
-            source="揭示",
-            published_at=just_before(),
-            commitment_id=commitment.pk,
-        )
+    freeze(manager, task)
     with time_machine_later():
-        beacon_enter(
-            actor=manager,
-            task_id=task.pk,
-            value=secret,
-            source="揭示",
-            published_at=just_before(),
-            commitment_id=commitment.pk,
-        )
-    with time_machine_later(20):
+        enter(manager, task, slot=0)
+        with pytest.raises(InspectionRefused, match="尚未录入"):
+            task_draw(actor=manager, task_id=task.pk)
+        with pytest.raises(InspectionRefused, match="不符"):
+            enter(manager, task, "另一个数", slot=1)
+        enter(manager, task, secret, slot=1)
         drawn = task_draw(actor=manager, task_id=task.pk)
     assert len(drawn.targets) == 3
+    assert drawn.beacons.get(position=1).source == "市司法局监督人员揭示冻结前承诺的随机数"
+
+
+def test_the_drawn_team_cannot_be_swapped_afterwards(task, manager, unit):
+    from sanxiang.cases.services import CaseRefused, handlers_set
+    from sanxiang.org.models import Officer
+
+    freeze(manager, task)
+    with time_machine_later():
+        enter(manager, task)
+        drawn = task_draw(actor=manager, task_id=task.pk)
+    case = drawn.drawn.order_by("position")[0].case
+    head = make_officer(unit=unit, name="局长", number="99010010099", roles=("head", "officer"))
+    team = list(case.handlers.all())
+    other = Officer.objects.exclude(pk__in=[o.pk for o in team]).exclude(pk=head.pk).first()
+    assert other is not None
+    with pytest.raises(CaseRefused, match="不能换下抽中的人员"):
+        handlers_set(actor=head, case_id=case.pk, officers=[other, *team[1:]])
+    # Adding to the team is allowed.
+    handlers_set(actor=head, case_id=case.pk, officers=[*team, other])
+    assert set(case.handlers.all()) == {*team, other}
+
+
+def test_nonsense_numbers_are_refused_in_chinese(plan, manager, task):
+    from sanxiang.inspections.services import tasks_create_by_risk
+
+    category = EnforcementCategory.objects.get(name="城市管理")
+    for ratio in ("NaN", "sNaN", "Infinity", "0.001", "100.01"):
+        with pytest.raises(InspectionRefused, match="抽查比例"):
+            tasks_create_by_risk(
+                actor=manager, plan=plan, name="x", category=category,
+                ratios={"high": Decimal(ratio)},
+            )  # fmt: skip
+    with pytest.raises(InspectionRefused, match="每组检查人员数"):
+        task_create(actor=manager, plan=plan, name="x", category=category, m=40000)
+    with pytest.raises(InspectionRefused, match="不能超过 200 字"):
+        task_create(actor=manager, plan=plan, name="名" * 201, category=category)
+    with pytest.raises(InspectionRefused, match="无法保存的字符"):
+        task_create(actor=manager, plan=plan, name="a\x00b", category=category)
 
 
 def test_k_larger_than_the_pool_is_refused(plan, manager, agency):
@@ -244,7 +294,7 @@ def test_k_larger_than_the_pool_is_refused(plan, manager, agency):
 def test_a_reviewer_cannot_run_a_task(task, unit):
     reviewer = make_officer(unit=unit, name="审核员", number=None, roles=("reviewer",))
     with pytest.raises(InspectionRefused, match="只有牵头执法主体"):
-        task_freeze(actor=reviewer, task_id=task.pk)
+        freeze(reviewer, task)
 
 
 def test_risk_tiered_ratios_make_one_task_per_level(plan, manager, agency, inspectors):

@@ -14,6 +14,8 @@ from django.utils import timezone
 from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.document_inputs import InputError, inputs_clean
 from sanxiang.cases.documents import (
+    EVIDENCE_LISTING_KINDS,
+    EVIDENTIAL_DOCUMENTS,
     KINDS,
     PARTY_KINDS,
     context_for,
@@ -28,7 +30,7 @@ from sanxiang.cases.events import (
     document_generated,
     document_inputs_sha256,
 )
-from sanxiang.cases.models import Case, CaseDocument
+from sanxiang.cases.models import Case, CaseDocument, evidence_reference
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_ensure
 from sanxiang.cases.pdf import document_pdf_ensure
 from sanxiang.cases.selectors import case_get_for
@@ -36,6 +38,7 @@ from sanxiang.cases.services._common import CaseRefused, _case_for_update, _snap
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.background import after_commit
 from sanxiang.core.selectors import get_calendar
+from sanxiang.evidence.models import EvidenceItem
 from sanxiang.evidence.storage import blob_name, open_blob, store_blob
 from sanxiang.ledger.services import sha256_hex
 from sanxiang.org.models import Officer
@@ -100,6 +103,19 @@ def _same_version(
     if latest is None or latest.case_snapshot_sha256 != snapshot:
         return None
     if document_inputs_sha256(latest.fields) != document_inputs_sha256(fields):
+        return None
+    # The evidence a decision or notice lists (documents.evidence_summary) is not part of the
+    # case's snapshot: evidence registered or an evidential document made since is new content.
+    if kind in EVIDENCE_LISTING_KINDS and (
+        EvidenceItem.objects.filter(
+            case_number=evidence_reference(case),
+            agency_id=case.agency_id,
+            created_at__gt=latest.created_at,
+        ).exists()
+        or case.documents.filter(
+            kind__in=EVIDENTIAL_DOCUMENTS, created_at__gt=latest.created_at
+        ).exists()
+    ):
         return None
     if kind in PARTY_KINDS and case.number:
         current = party_code_current(case.pk)

@@ -203,6 +203,8 @@ def handlers_set(
 
     ``drawn``: the team was drawn at random (双随机, ``sanxiang.inspections``), which may pick
     officers of any unit, so the rule that only a 负责人 assigns across units does not apply.
+    From then on the case's handlers may be added to, but nobody drawn may be taken off it: a
+    team chosen by lot cannot be swapped for a chosen one.
     """
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
@@ -235,6 +237,17 @@ def handlers_set(
                 f"法制审核人员不得承办案件（{'、'.join(reviewers)}）（国办发〔2018〕118号：办、审分离）。",
                 log_message="reviewer as handler",
             )
+        if case.handlers_drawn and not drawn:
+            dropped = [o.name for o in case.handlers.all() if o not in officers]
+            if dropped:
+                raise CaseRefused(
+                    f"本案检查组由双随机抽取确定，不能换下抽中的人员（{'、'.join(dropped)}），"
+                    "只能增加承办人。",
+                    log_message=f"case {case.pk} drawn handlers {dropped} kept",
+                )
+        if drawn:
+            case.handlers_drawn = True
+            case.save(update_fields=["handlers_drawn", "updated_at"])
         case.handlers.set(officers)
         _record(case, actor, "handlers_set")
     return case
