@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 MAKE_RECORD = """
 from datetime import date
 from sanxiang.cases.models import Procedure
-from sanxiang.cases.services import NewCase, case_open, document_generate, party_add
+from sanxiang.cases.services import NewCase, case_open, document_generate, handlers_set, party_add
 from sanxiang.org.models import EnforcementCategory, Officer
 zhang = Officer.objects.get(user__username="zhangwei")
 case = case_open(actor=zhang, new=NewCase(
@@ -26,7 +26,8 @@ case = case_open(actor=zhang, new=NewCase(
     clue_received_on=date(2026, 6, 9), facts="对门店油烟净化设施进行现场检查"))
 party_add(actor=zhang, case_id=case.pk, kind="organisation", name="某餐饮公司",
           identifier="91440300708461136T", address="示范市人民路 88 号")
-case.handlers.add(Officer.objects.get(user__username="lina"))
+lina = Officer.objects.get(user__username="lina")
+handlers_set(actor=zhang, case_id=case.pk, officers=[zhang, lina])
 document = document_generate(actor=zhang, case_id=case.pk, kind="inspection_record", inputs={
     "started_at": "2026-06-09T09:30", "ended_at": "2026-06-09T10:15",
     "place": "示范市人民路 88 号某餐饮公司后厨", "present": "李某（店长）",
