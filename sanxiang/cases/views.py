@@ -669,6 +669,7 @@ def case_assess_view(request, pk):
                 hearing_right=request.POST.get("hearing_right") == "yes",
                 complex_or_major=request.POST.get("complex_or_major") == "yes",
                 review_flags=tuple(request.POST.getlist("review_flags")),
+                violation_place=request.POST.get("violation_place"),
             ),
         )
     except DomainError as exc:

@@ -45,6 +45,8 @@ class Assessment:
     hearing_right: bool = False
     complex_or_major: bool = False
     review_flags: tuple[str, ...] = ()
+    # 违法行为地点 as established by the investigation (None: left as it is).
+    violation_place: str | None = None
 
 
 # Declared on the procedures (workflow/definitions.py, their ``activities``): the proposal can
@@ -100,6 +102,14 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
             if heavier is not None:
                 raise CaseRefused(f"{heavier}。", log_message=f"case {case.pk}: heavier fine")
         case.facts = assessment.facts.strip()
+        if assessment.violation_place is not None:
+            place = " ".join(assessment.violation_place.split())
+            if len(place) > 200 or "\x00" in place:
+                raise CaseRefused(
+                    "违法行为地点不能超过 200 字，且不能含有无法保存的字符。",
+                    log_message=f"case {case.pk}: bad violation place",
+                )
+            case.violation_place = place
         case.penalty_kinds = sorted(set(assessment.penalty_kinds))
         case.warning_only = case.penalty_kinds == [PenaltyKind.WARNING.value]
         case.fine_yuan = assessment.fine_yuan
