@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sanxiang.cases.models import PartyKind, Procedure
@@ -277,9 +277,9 @@ def plan_create(
     return plan
 
 
-def candidates_matching(
+def _matching(
     *, agency_id: int, area: str = "", category: str = "", risk: list[str] | None = None
-) -> list[InspectionTarget]:
+) -> QuerySet[InspectionTarget]:
     """The active 名录库 rows of the agency that a task's filters select."""
     rows = InspectionTarget.objects.filter(agency_id=agency_id, is_active=True)
     if area:
@@ -288,20 +288,19 @@ def candidates_matching(
         rows = rows.filter(category=category)
     if risk:
         rows = rows.filter(risk_level__in=risk)
-    return list(rows)
+    return rows
+
+
+def candidates_matching(
+    *, agency_id: int, area: str = "", category: str = "", risk: list[str] | None = None
+) -> list[InspectionTarget]:
+    return list(_matching(agency_id=agency_id, area=area, category=category, risk=risk))
 
 
 def candidates_count(
     *, agency_id: int, area: str = "", category: str = "", risk: list[str] | None = None
 ) -> int:
-    rows = InspectionTarget.objects.filter(agency_id=agency_id, is_active=True)
-    if area:
-        rows = rows.filter(area=area)
-    if category:
-        rows = rows.filter(category=category)
-    if risk:
-        rows = rows.filter(risk_level__in=risk)
-    return rows.count()
+    return _matching(agency_id=agency_id, area=area, category=category, risk=risk).count()
 
 
 def task_create(

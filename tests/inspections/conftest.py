@@ -71,7 +71,11 @@ def plan(agency, manager):
         method="现场检查",
     )
     return plan_create(
-        actor=manager, item=item, year=2026, ratio_percent=Decimal("15"), frequency="每年一次"
+        actor=manager,
+        item=item,
+        year=timezone.localdate().year,
+        ratio_percent=Decimal("15"),
+        frequency="每年一次",
     )
 
 
