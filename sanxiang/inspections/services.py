@@ -450,7 +450,7 @@ def conflict_record(
         task = _task_for_update(task_id, actor)
         if task.state != TaskState.DRAFT:
             raise InspectionRefused(
-                "名单冻结后不能再登记回避：回避须在冻结前登记，才能写入冻结记录。",
+                "名单冻结后不能再登记回避：回避（行政处罚法第四十三条）须在冻结前登记，才能写入冻结记录。",
                 log_message=f"task {task.pk} conflict after freeze",
             )
         reason = _text(reason, "回避事由", 200)
@@ -568,7 +568,8 @@ def task_freeze(
         worst = max((len(v) for v in conflicts.values()), default=0)
         if len(inspectors) - worst < task.m:
             raise InspectionRefused(
-                f"检查人员名录只有 {len(inspectors)} 人，回避后不足每组 {task.m} 人，不能冻结。",
+                f"检查人员名录只有 {len(inspectors)} 人，依法回避（行政处罚法第四十三条）后"
+                f"不足每组 {task.m} 人，不能冻结。",
                 log_message=f"task {task.pk} too few inspectors ({len(inspectors)}, m={task.m})",
             )
         task.candidates = candidates
