@@ -34,7 +34,8 @@ from sanxiang.disclosure.annual_definitions import (
 from sanxiang.disclosure.charts import bar_chart_svg
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.inspections.selectors import random_year
-from sanxiang.org.models import Agency, Officer, Role
+from sanxiang.org.models import Agency, Officer, Role, TrainingKind
+from sanxiang.org.training import training_year
 from sanxiang.review.figures import figures_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -191,6 +192,31 @@ def _rate(part: int, whole: int) -> str:
     return f"{part / whole:.1%}" if whole else NO_DATA
 
 
+def _training(agency: Agency, year: int) -> dict[str, int | str | None]:
+    """培训记录 of the year (org.training): who took part, the hours, and the two rates the
+    indicator table asks about (三项制度 for everyone, 法制审核 training for the reviewers)."""
+    rows = training_year(agency_id=agency.pk, year=year)
+    enforcers = [row for row in rows if row.officer.has_role(Role.OFFICER)]
+    reviewers = [row for row in rows if row.officer.has_role(Role.REVIEWER)]
+    total = sum((row.hours for row in rows), Decimal(0))
+    enforcer_hours = sum((row.hours for row in enforcers), Decimal(0))
+    return {
+        "training_trained": sum(1 for row in rows if row.courses),
+        "training_hours": f"{total.normalize():f}",
+        "training_hours_per_officer": (
+            f"{(enforcer_hours / len(enforcers)).quantize(Decimal('0.1'))}"
+            if enforcers
+            else NO_DATA
+        ),
+        "training_sanxiang_rate": _rate(
+            sum(1 for row in rows if row.by_kind.get(TrainingKind.SANXIANG)), len(rows)
+        ),
+        "training_reviewers_rate": _rate(
+            sum(1 for row in reviewers if row.by_kind.get(TrainingKind.REVIEW)), len(reviewers)
+        ),
+    }
+
+
 def annual_figures(*, agency: Agency, year: int, today: date | None = None) -> AnnualFigures:
     """The agency's 行政执法统计年报 figures for ``year``, as of ``today``."""
     today = today or timezone.localdate()
@@ -288,6 +314,7 @@ def annual_figures(*, agency: Agency, year: int, today: date | None = None) -> A
     staff = Officer.objects.filter(unit__agency=agency).prefetch_related("certificates", "roles")
     values["officers_total"] = sum(1 for o in staff if o.is_active and o.has_role(Role.OFFICER))
     values["officers_certified"] = sum(1 for o in staff if o.certificate_valid_on(last) is not None)
+    values.update(_training(agency, year))
     remedies = reconsideration_litigation_figures(agency_id=agency.pk, year=year) or {}
     values["reconsideration_litigation"] = remedies.get("filed")
     values["remedies_upheld"] = (

@@ -39,6 +39,8 @@ COMPUTED_KEYS = frozenset(
         "random_tasks", "random_targets", "random_coverage_high", "random_coverage_medium",
         "random_coverage_low", "random_concluded", "random_found", "random_results_published",
         "random_results_on_time_rate",
+        "training_trained", "training_hours", "training_hours_per_officer",
+        "training_sanxiang_rate", "training_reviewers_rate",
     }
 )  # fmt: skip
 

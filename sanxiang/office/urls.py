@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sanxiang.office import views
+from sanxiang.office import training_views, views
 
 app_name = "office"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("password/", views.password, name="password"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signing-key/", views.signing_key, name="signing-key"),
+    path("training/", training_views.training, name="training"),
 ]

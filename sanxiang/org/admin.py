@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -22,6 +23,7 @@ from sanxiang.org.models import (
     RemedyChannel,
     RoleAssignment,
     ServiceGuide,
+    TrainingRecord,
     Unit,
 )
 from sanxiang.org.remedies import remedy_defaults
@@ -212,3 +214,23 @@ class RemedyChannelAdmin(LedgeredAdmin):
             initial.setdefault("basis", defaults.basis)
             initial.setdefault("how", defaults.how)
         return initial
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(admin.ModelAdmin):
+    """Read-only: records come from imported lists (办公 › 培训记录), each import a ledger
+    event; the table refuses UPDATE and DELETE."""
+
+    list_display = ["officer", "course", "kind", "hours", "started_on", "ended_on", "organiser"]
+    list_filter = ["kind", "officer__unit__agency"]
+    search_fields = ["officer__name", "course", "organiser"]
+    date_hierarchy = "started_on"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -25,6 +25,7 @@ class OrgEvent(Event):
     CATEGORY_LOADED = "org.enforcementcategory.loaded", "org.enforcementcategory"
     LAW_LOADED = "org.law.loaded", "org.law"
     SIGNING_KEY_REGISTERED = "org.signingkey.registered", "org.signingkey"
+    TRAINING_IMPORTED = "org.training.imported", "org.agency"
 
 
 CREATED = {
@@ -90,4 +91,12 @@ def signing_key_registered(key: SigningKey) -> LedgerEntry:
         actor=key.officer.ledger_actor,
         agency_id=key.officer.ledger_agency_id,
         content_sha256=key.key_id,
+    )
+
+
+@builds(OrgEvent.TRAINING_IMPORTED)
+def training_imported(agency: Agency, *, actor: str, file_sha256: str) -> LedgerEntry:
+    """A 培训记录 file imported for ``agency`` (the file's digest; one event per file)."""
+    return OrgEvent.TRAINING_IMPORTED.append(
+        agency.pk, actor=actor, agency_id=agency.pk, content_sha256=file_sha256
     )

@@ -550,3 +550,60 @@ class SigningKey(models.Model):
     @property
     def ledger_agency_id(self) -> int:
         return self.officer.ledger_agency_id
+
+
+class TrainingKind(models.TextChoices):
+    """培训类别, as the seeds name them (docs/operations/training.md cites each)."""
+
+    SANXIANG = "sanxiang", "“三项制度”专题培训"
+    PRE_POST = "pre_post", "岗前培训"
+    ON_POST = "on_post", "岗位培训"
+    REVIEW = "review", "法制审核业务培训"
+    OTHER = "other", "其他培训"
+
+
+class TrainingRecord(models.Model):
+    """One officer's attendance of one course (培训记录), from an imported list; never edited:
+    a wrong row is answered by a later import, and each import is a ledger event carrying the
+    file's SHA-256."""
+
+    officer = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, related_name="trainings", verbose_name="人员"
+    )
+    kind = models.CharField("培训类别", max_length=16, choices=TrainingKind.choices)
+    course = models.CharField("培训名称", max_length=200)
+    organiser = models.CharField("主办单位", max_length=200)
+    started_on = models.DateField("开始日期")
+    ended_on = models.DateField("结束日期")
+    hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
+    file_sha256 = models.CharField("导入文件 SHA-256", max_length=64, editable=False)
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "培训记录"
+        verbose_name_plural = "培训记录"
+        ordering = ["-started_on", "officer__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer", "course", "started_on"],
+                name="training_once_per_officer_course_start",
+                violation_error_message="该人员的这次培训已登记。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__gte=models.F("started_on")),
+                name="training_ends_after_start",
+                violation_error_message="结束日期不能早于开始日期。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0),
+                name="training_hours_positive",
+                violation_error_message="学时应大于 0。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer.name}：{self.course}（{self.hours} 学时）"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.officer.ledger_agency_id

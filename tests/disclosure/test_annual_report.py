@@ -376,3 +376,35 @@ def test_reconsideration_and_litigation_recorded_on_cases_are_counted(year_2025,
     v = values(annual_figures(agency=year_2025, year=2025, today=REPORT_DAY))
     assert v["reconsideration_litigation"] == 2
     assert (v["remedies_corrected"], v["remedies_upheld"], v["remedies_pending"]) == (1, 0, 1)
+
+
+def test_training_hours_and_rates_come_from_the_imported_training_lists(staff):
+    from sanxiang.org.training import COLUMNS, trainings_import
+
+    agency = staff.zhang.unit.agency
+    rows = [
+        ("张伟", "三项制度专题", "“三项制度”专题培训", "8", "2025-03-02"),
+        ("李娜", "三项制度专题", "“三项制度”专题培训", "8", "2025-03-02"),
+        ("李娜", "执法办案实务", "岗位培训", "16", "2025-09-01"),
+        ("周婷", "法制审核实务", "法制审核业务培训", "12.5", "2025-05-06"),
+        ("王强", "执法办案实务", "岗位培训", "16", "2024-12-30"),  # another year
+    ]
+    lines = [",".join(COLUMNS)] + [
+        f"{name},,{course},{kind},{hours},{start},{start},市司法局"
+        for name, course, kind, hours, start in rows
+    ]
+    trainings_import(
+        agency=agency, filename="t.csv", content="\n".join(lines).encode(), actor="t",
+        today=REPORT_DAY,
+    )  # fmt: skip
+    v = values(annual_figures(agency=agency, year=2025, today=REPORT_DAY))
+    assert v["training_trained"] == 3
+    assert v["training_hours"] == "44.5"
+    staff_count = v["officers_total"]
+    assert isinstance(staff_count, int) and staff_count >= 4
+    # 张伟 8 + 李娜 24 + 刘志强 0 + 王强 0 (his course was in 2024) over the enforcers
+    assert v["training_hours_per_officer"] == str(
+        (Decimal(32) / staff_count).quantize(Decimal("0.1"))
+    )
+    assert v["training_reviewers_rate"] == "100.0%"
+    assert v["training_sanxiang_rate"].endswith("%") and v["training_sanxiang_rate"] != "0.0%"

@@ -104,6 +104,7 @@ ACTIONS = [
     "org.officer.password_reset",
     "org.officer.password_set_after_reset",
     "org.signingkey.registered",
+    "org.training.imported",
     "org.unit.created",
     "review.cataloguerule.created",
     "review.determination.recorded",

@@ -74,6 +74,10 @@ def _writes(officer, agency):
             hashlib.sha256("第一条".encode()).hexdigest(),
         ),
         OrgEvent.SIGNING_KEY_REGISTERED: (lambda: events.signing_key_registered(key), key.key_id),
+        OrgEvent.TRAINING_IMPORTED: (
+            lambda: events.training_imported(agency, actor="system", file_sha256="b" * 64),
+            "b" * 64,
+        ),
     }
 
 
