@@ -14,6 +14,7 @@ AREAS = (
     {"name": "统计年报", "url": "/office/report/annual/"},
     {"name": "双随机抽查", "url": "/office/inspections/"},
     {"name": "培训记录", "url": "/office/training/"},
+    {"name": "预警", "url": "/office/alerts/"},
     {"name": "执法监督", "url": None},
 )
 

@@ -21,11 +21,16 @@ VOCABULARIES = [
     "sanxiang.disclosure.events",
     "sanxiang.archive.events",
     "sanxiang.inspections.events",
+    "sanxiang.alerts.events",
 ]
 
 # Every action string written before the vocabulary existed, and still written: stored ledgers,
 # their verifiers and the public proofs name events by them, so none may change.
 ACTIONS = [
+    "alerts.alert.acknowledged",
+    "alerts.alert.escalated",
+    "alerts.alert.raised",
+    "alerts.alert.resolved",
     "archive.package.downloaded",
     "archive.package.sealed",
     "auth.user.password_changed",

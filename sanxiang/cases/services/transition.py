@@ -202,8 +202,9 @@ def case_transition(
                 publish(case, actor, publication)
         if seals and archive is not None:  # after the case is saved: the package reads it
             archive(case, actor)
-        observers.notify(case, actor, action)
         _record(case, actor, action, from_state=from_state)
+        # After the step's own record, so an observer reads the history with this step in it.
+        observers.notify(case, actor, action)
     logger.info("case %s: %s by officer %s -> %s", case.pk, action, actor.pk, case.state)
     return case
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from sanxiang.alerts.services import alerts_scan
 from sanxiang.demo.activity import DEFAULT_CASES, HISTORY_DAYS, activity_load, activity_present
 from sanxiang.demo.clock import demo_clock
 from sanxiang.demo.inspections import demo_draws_load
@@ -55,6 +56,9 @@ class Command(BaseCommand):
             self.stdout.write("已为每个执法主体完成一次双随机抽取（门户网站“双随机抽查”可复算）。")
         if demo_training_load():
             self.stdout.write("已导入各执法主体本年度的培训记录（办公 › 培训记录）。")
+        alerts = alerts_scan(today=timezone.localdate())
+        if alerts.raised:
+            self.stdout.write(f"预警核对：新发预警 {alerts.raised} 条（办公 › 预警）。")
         self.stdout.write(f"演示数据已就绪 / demo data ready ({time.monotonic() - started:.0f} s).")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login, name, agency, roles in summary.accounts:

@@ -1,0 +1,37 @@
+"""Who sees which 预警: the audience its rule names, within the officer's agency.
+
+承办人 see the alerts of the cases they handle; 负责人 and 监督人员 see those their rule names
+them for, and every escalated one. Nobody sees an alert about himself (e.g. his own repeated
+不予立案), and an alert on a case is shown only to someone who may see the case now.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from sanxiang.alerts.models import Alert, AlertStatus, Audience
+from sanxiang.cases.access import CaseAction
+from sanxiang.cases.models import Case
+from sanxiang.org.models import Officer, Role
+
+
+def alerts_for(officer: Officer) -> QuerySet[Alert]:
+    if not officer.is_active:
+        return Alert.objects.none()
+    seen = Q(rule__audience__contains=Audience.HANDLERS, case__handlers=officer)
+    for role, audience in ((Role.HEAD, Audience.HEAD), (Role.SUPERVISOR, Audience.SUPERVISOR)):
+        if officer.has_role(role):
+            seen |= Q(rule__audience__contains=audience) | Q(escalated_at__isnull=False)
+    visible_cases = Case.objects.visible_to(officer, CaseAction.VIEW).values("pk")
+    return (
+        Alert.objects.filter(agency_id=officer.unit.agency_id)
+        .filter(seen)
+        .filter(Q(case__isnull=True) | Q(case__in=visible_cases))
+        .exclude(subject=f"officer:{officer.pk}")
+        .select_related("rule", "case")
+        .distinct()
+    )
+
+
+def open_alerts_for(officer: Officer) -> QuerySet[Alert]:
+    return alerts_for(officer).exclude(status=AlertStatus.RESOLVED)

@@ -1,0 +1,154 @@
+"""预警: rules kept as data raise alerts when their condition starts to hold, resolve them when
+it stops, escalate the ones nobody acknowledged, and show each to the people it concerns."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from sanxiang.alerts.models import Alert, AlertRule, AlertStatus
+from sanxiang.alerts.selectors import alerts_for
+from sanxiang.alerts.services import (
+    AlertRefused,
+    alert_acknowledge,
+    alert_resolve,
+    alerts_escalate,
+    alerts_evaluate,
+)
+from sanxiang.cases.services import case_transition
+from sanxiang.ledger.models import LedgerEntry
+from tests.cases.conftest import ready_case
+from tests.conftest import make_officer
+
+
+@pytest.fixture
+def registered(staff):
+    case = ready_case(staff)
+    return case_transition(actor=staff.head, case_id=case.pk, action="register")
+
+
+def test_a_decision_deadline_near_raises_one_alert_and_it_resolves_when_no_longer_near(
+    staff, registered
+):
+    due = registered.decision_due_on
+    assert not Alert.objects.exists()  # 立案 itself: ninety days ahead, nothing to say
+    counts = alerts_evaluate(today=due - timedelta(days=5))
+    assert counts.raised == 1
+    alert = Alert.objects.get()
+    assert alert.case_id == registered.pk and "5 日后届满" in alert.text
+    assert LedgerEntry.objects.filter(action="alerts.alert.raised", object_id=str(alert.pk))
+    # A second check the same day raises nothing new.
+    assert alerts_evaluate(today=due - timedelta(days=5)).raised == 0
+    assert alerts_evaluate(today=due - timedelta(days=30)).resolved == 1
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.RESOLVED and alert.resolution.startswith("情况已消除")
+
+
+def test_the_threshold_is_the_administrators_data(staff, registered):
+    AlertRule.objects.filter(key="decision_due_soon").update(threshold=3)
+    assert alerts_evaluate(today=registered.decision_due_on - timedelta(days=5)).raised == 0
+    AlertRule.objects.filter(key="decision_due_soon").update(enabled=False)
+    assert alerts_evaluate(today=registered.decision_due_on + timedelta(days=1)).raised == 0
+
+
+def test_handlers_and_the_head_see_the_alert_other_officers_do_not(staff, registered):
+    alerts_evaluate(today=registered.decision_due_on + timedelta(days=2))
+    alert = Alert.objects.get()
+    assert "已超过决定期限 2 日" in alert.text
+    for who in (staff.zhang, staff.li, staff.head):
+        assert list(alerts_for(who)) == [alert]
+    assert list(alerts_for(staff.wang)) == []
+    assert list(alerts_for(staff.zhou)) == []
+
+
+def test_an_unacknowledged_alert_is_escalated_to_the_head_after_its_working_days(staff, registered):
+    AlertRule.objects.filter(key="decision_due_soon").update(audience="承办人", escalate_after=3)
+    alerts_evaluate(today=registered.decision_due_on - timedelta(days=1))
+    alert = Alert.objects.get()
+    assert list(alerts_for(staff.head)) == []
+    assert alerts_escalate(today=alert.raised_on) == 0
+    assert alerts_escalate(today=alert.raised_on + timedelta(days=10)) == 1
+    assert list(alerts_for(staff.head)) == [alert]
+    assert LedgerEntry.objects.filter(action="alerts.alert.escalated", object_id=str(alert.pk))
+
+
+def test_an_acknowledged_alert_is_not_escalated(staff, registered):
+    alerts_evaluate(today=registered.decision_due_on - timedelta(days=1))
+    alert = Alert.objects.get()
+    alert_acknowledge(actor=staff.zhang, alert_id=alert.pk)
+    assert alerts_escalate(today=alert.raised_on + timedelta(days=30)) == 0
+    with pytest.raises(AlertRefused, match="已确认"):
+        alert_acknowledge(actor=staff.li, alert_id=alert.pk)
+
+
+def test_repeated_declines_alert_the_supervisor_and_never_the_head_who_declined(staff, agency):
+    supervisor = make_officer(
+        unit=agency.units.get(name="法制科"), name="郑监督", number=None, roles=("supervisor",)
+    )
+    for _ in range(3):
+        case = ready_case(staff)
+        case_transition(actor=staff.head, case_id=case.pk, action="decline")
+    alert = Alert.objects.get(rule__key="repeated_no_filing")  # raised by the third step
+    assert "不予立案 3 次" in alert.text
+    assert list(alerts_for(supervisor)) == [alert]
+    assert list(alerts_for(staff.head)) == []
+    alerts_escalate(today=alert.raised_on + timedelta(days=30))
+    alert.refresh_from_db()
+    assert alert.escalated_at is not None
+    assert list(alerts_for(staff.head)) == []  # not even escalated: it is about him
+
+
+def test_a_seizure_recorded_without_full_video_is_flagged_until_the_video_is_filed(
+    staff, coercive_case
+):
+    """The 实施 step itself refuses to run without the video (a guard); the alert watches the
+    records that did not pass through it, e.g. migrated from an older system, as simulated here."""
+    from django.utils import timezone
+
+    from sanxiang.cases.models import Case
+    from tests.cases.conftest import attach_full_video
+
+    Case.objects.filter(pk=coercive_case.pk).update(
+        state="in_force", measure_taken_at=timezone.now()
+    )
+    today = timezone.localdate()
+    assert alerts_evaluate(today=today).raised == 1
+    alert = Alert.objects.get(rule__key="seizure_without_video")
+    assert "没有登记全程录像" in alert.text
+    attach_full_video(staff, coercive_case)
+    assert alerts_evaluate(today=today).resolved == 1
+
+
+def test_the_page_lists_acknowledges_and_resolves_with_a_note(client, staff, registered):
+    alerts_evaluate(today=registered.decision_due_on - timedelta(days=1))
+    alert = Alert.objects.get()
+    client.force_login(staff.zhang.user)
+    page = client.get(reverse("alerts:list")).content.decode()
+    assert "办案期限将届满或已超期" in page and "行政处罚法第六十条" in page
+    answer = client.post(reverse("alerts:act", args=[alert.pk, "acknowledge"]))
+    assert answer.status_code == 302
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ACKNOWLEDGED and alert.acknowledged_by == staff.zhang
+    empty = client.post(reverse("alerts:act", args=[alert.pk, "resolve"]), {"note": " "})
+    assert empty.status_code == 400 and "请写明处理情况" in empty.content.decode()
+    done = client.post(
+        reverse("alerts:act", args=[alert.pk, "resolve"]), {"note": "已报请负责人延长期限"}
+    )
+    assert done.status_code == 302
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.RESOLVED and alert.resolved_by == staff.zhang
+
+
+def test_someone_the_alert_does_not_concern_cannot_act_on_it(client, staff, registered):
+    alerts_evaluate(today=registered.decision_due_on - timedelta(days=1))
+    alert = Alert.objects.get()
+    client.force_login(staff.wang.user)
+    answer = client.post(reverse("alerts:act", args=[alert.pk, "acknowledge"]))
+    assert answer.status_code == 400 and "无权处理" in answer.content.decode()
+    with pytest.raises(AlertRefused):
+        alert_resolve(actor=staff.wang, alert_id=alert.pk, note="x")
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.OPEN
+    assert client.post(reverse("alerts:act", args=[alert.pk, "delete"])).status_code == 302
