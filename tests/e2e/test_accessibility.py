@@ -103,6 +103,7 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("evidence-form", "portal_zhang", f"/office/evidence/upload/?case={quote(site.reference)}"),
         ("review-opinion", "portal_zhou", f"/office/review/{site.review}/"),
         ("training", "portal_zhou", "/office/training/"),
+        ("alerts", "portal_zhang", "/office/alerts/"),
         ("portal-home", None, "/gongshi/"),
         ("decision", None, f"/gongshi/decisions/{site.decision}/"),
         ("verification", None, f"/gongshi/documents/{site.verification_code}/"),
