@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sanxiang.archive",
     "sanxiang.notifications",
     "sanxiang.inspections",
+    "sanxiang.discretion",
     "sanxiang.portal",
     "sanxiang.demo",
 ]
