@@ -16,6 +16,21 @@ from sanxiang.errors import DomainError
 from sanxiang.org.models import Agency, Article, EnforcementItem
 
 
+def _number(value: Decimal | None) -> str:
+    """500.00 → 500, 0.50 → 0.5; None → —."""
+    if value is None:
+        return "—"
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def range_text(low: Decimal | None, high: Decimal | None, unit: str) -> str:
+    """A range as the public reads it: 500 元至 5000 元; empty when neither bound is set."""
+    if low is None and high is None:
+        return ""
+    return f"{_number(low)} {unit}至 {_number(high)} {unit}"
+
+
 class BenchmarkStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     IN_FORCE = "in_force", "现行有效"
@@ -159,6 +174,15 @@ class Violation(_DraftRow):
     def _benchmark(self) -> Benchmark:
         return self.benchmark
 
+    @property
+    def fine_text(self) -> str:
+        return range_text(self.fine_min, self.fine_max, "元")
+
+    @property
+    def multiple_text(self) -> str:
+        found = range_text(self.multiple_min, self.multiple_max, "倍")
+        return f"{self.get_multiple_base_display()}的 {found}" if found else ""
+
 
 class TierKind(models.TextChoices):
     NO_PENALTY = "no_penalty", "不予处罚"
@@ -201,6 +225,21 @@ class Tier(_DraftRow):
 
     def _benchmark(self) -> Benchmark:
         return self.violation.benchmark
+
+    @property
+    def penalty_text(self) -> str:
+        """The tier's range in words: 罚款 500 元至 1500 元, multiples, other penalties."""
+        if self.kind == TierKind.NO_PENALTY:
+            return "不予处罚"
+        parts = []
+        if self.fine_min is not None or self.fine_max is not None:
+            parts.append("罚款 " + range_text(self.fine_min, self.fine_max, "元"))
+        if self.multiple_min is not None or self.multiple_max is not None:
+            base = self.violation.get_multiple_base_display()
+            parts.append(f"{base}的 " + range_text(self.multiple_min, self.multiple_max, "倍"))
+        if self.other_penalties:
+            parts.append(self.other_penalties)
+        return "，".join(parts)
 
     def contains_fine(self, amount: Decimal) -> bool:
         if self.fine_min is None and self.fine_max is None:

@@ -127,7 +127,7 @@ def benchmark_contents(benchmark: Benchmark) -> BenchmarkContents:
             Circumstance.objects.filter(benchmark=benchmark)
             .select_related("violation")
             .prefetch_related("articles__law")
-            .order_by("kind", "position", "pk")
+            .order_by("position", "pk")
         ),
     )
 

@@ -102,7 +102,9 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("case-new", "portal_zhang", "/office/cases/new/"),
         ("evidence-form", "portal_zhang", f"/office/evidence/upload/?case={quote(site.reference)}"),
         ("review-opinion", "portal_zhou", f"/office/review/{site.review}/"),
+        ("discretion-office", "portal_zhang", "/office/discretion/"),
         ("portal-home", None, "/gongshi/"),
+        ("portal-discretion", None, "/gongshi/discretion/"),
         ("decision", None, f"/gongshi/decisions/{site.decision}/"),
         ("verification", None, f"/gongshi/documents/{site.verification_code}/"),
     ]
