@@ -217,14 +217,29 @@ def _limit(row: RawRow, column: str, limit: int, problems: list[tuple[str, str]]
     return value
 
 
-def _within(tier: Range, law: Range, *, may_go_below: bool) -> bool:
-    if law.high is not None and tier.high is not None and tier.high > law.high:
-        return False
-    if law.high is not None and tier.low is not None and tier.low > law.high:
-        return False
-    return not (
-        not may_go_below and law.low is not None and tier.low is not None and tier.low < law.low
-    )
+def _outside(
+    tier: Range, law: Range, label: str, unit: str, *, may_go_below: bool
+) -> list[tuple[str, str]]:
+    """Where a tier leaves the statutory range: above its maximum, or below its minimum (which
+    only a 减轻处罚 tier may be, 行政处罚法第三十二条)."""
+    problems: list[tuple[str, str]] = []
+    highest = max((v for v in (tier.low, tier.high) if v is not None), default=None)
+    if law.high is not None and highest is not None and highest > law.high:
+        problems.append(
+            (
+                f"{label}上限",
+                f"{label}幅度超出法定幅度（{_text(law)}）：{_number(highest)}{unit}高于法定上限。",
+            )
+        )
+    if not may_go_below and law.low is not None and tier.low is not None and tier.low < law.low:
+        problems.append(
+            (
+                f"{label}下限",
+                f"{label}幅度超出法定幅度（{_text(law)}）：{_number(tier.low)}{unit}低于法定下限，"
+                "只有减轻处罚的阶次可以低于法定下限。",
+            )
+        )
+    return problems
 
 
 def read_benchmark(
@@ -395,9 +410,9 @@ def _tier(
         problems.append(("名称", "不予处罚的阶次不能规定罚款、倍数或其他处罚。"))
     if violation is not None:
         below = kind == TierKind.MITIGATED
-        for label, column, tier_range, law_range in (
-            ("罚款", "罚款下限", fine, violation.fine),
-            ("倍数", "倍数下限", multiple, violation.multiple),
+        for label, column, unit, tier_range, law_range in (
+            ("罚款", "罚款下限", "元", fine, violation.fine),
+            ("倍数", "倍数下限", "倍", multiple, violation.multiple),
         ):
             if not tier_range.given:
                 continue
@@ -405,21 +420,20 @@ def _tier(
                 problems.append(
                     (column, f"该违法行为的法定处罚没有填写{label}幅度，阶次不能规定{label}。")
                 )
-            elif not _within(tier_range, law_range, may_go_below=below):
-                problems.append(
-                    (
-                        column,
-                        f"{label}幅度超出法定幅度（{_text(law_range)}）"
-                        + ("。" if below else "；只有减轻处罚的阶次可以低于法定下限。"),
-                    )
-                )
+            else:
+                problems.extend(_outside(tier_range, law_range, label, unit, may_go_below=below))
         violation.tiers.append(CheckedTier(row.row, name, kind, conditions, fine, multiple, other))
 
 
+def _number(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _text(found: Range) -> str:
-    low = "—" if found.low is None else f"{found.low.normalize():f}"
-    high = "—" if found.high is None else f"{found.high.normalize():f}"
-    return f"{low} 至 {high}"
+    return f"{_number(found.low)} 至 {_number(found.high)}"
 
 
 def _tiers_checked(violation: CheckedViolation) -> list[RowError]:

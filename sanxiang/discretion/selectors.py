@@ -84,8 +84,8 @@ def violation_search(
 
 
 def tier_for(violation: Violation, *, fine: Decimal) -> Tier | None:
-    """The tier of ``violation`` whose fixed-amount range holds ``fine`` (the heavier one on a
-    shared bound is not preferred: the first in the benchmark's order wins)."""
+    """The tier of ``violation`` whose fixed-amount range holds ``fine``; on a bound two tiers
+    share, the first in the benchmark's order (the lighter one, as files list them)."""
     for tier in violation.tiers.all():
         if tier.contains_fine(fine):
             return tier

@@ -45,11 +45,13 @@ def connection_kept() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
-BENCHMARK_CSV = """类型,编号,名称,执法事项编码,违法依据,处罚依据,罚款下限,罚款上限,条件,制定机关,施行日期
-基准,,测试裁量基准,,,,,,,测试局,2026-01-01
-违法行为,T-1,擅自堆放物料,T-ITEM,《城市市容和环境卫生管理条例》第十四条,《城市市容和环境卫生管理条例》第三十六条,500,5000,,,
-阶次,T-1,一般处罚,,,,500,5000,一般情形,,
-"""
+BENCHMARK_ROWS = (
+    "类型,编号,名称,执法事项编码,违法依据,处罚依据,罚款下限,罚款上限,条件,制定机关,施行日期",
+    "基准,,测试裁量基准,,,,,,,测试局,2026-01-01",
+    "违法行为,T-1,擅自堆放物料,T-ITEM,《城市市容和环境卫生管理条例》第十四条,"
+    "《城市市容和环境卫生管理条例》第三十六条,500,5000,,,",
+    "阶次,T-1,一般处罚,,,,500,5000,一般情形,,",
+)
 
 
 def benchmark_in_force_for(agency) -> int:
@@ -61,7 +63,9 @@ def benchmark_in_force_for(agency) -> int:
         agency=agency, code="T-ITEM", name="测试事项", kind="penalty", authority="处罚",
         category=EnforcementCategory.objects.get(name="城市管理"),
     )  # fmt: skip
-    draft = benchmark_import(agency=agency, filename="b.csv", content=BENCHMARK_CSV.encode())
+    draft = benchmark_import(
+        agency=agency, filename="b.csv", content="\n".join(BENCHMARK_ROWS).encode()
+    )
     benchmark_publish(benchmark_id=draft.pk)
     return int(agency.pk)
 

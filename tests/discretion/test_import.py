@@ -64,16 +64,18 @@ def test_a_minimum_above_the_maximum_is_refused(agency, items):
 
 def test_a_tier_outside_the_statutory_range_is_refused(agency, items):
     errors = _refused(agency, changed(row_of("从重处罚"), 罚款上限="8000"))
-    assert any(
-        row == row_of("从重处罚") and "超出法定幅度（500 至 5000）" in message
-        for row, _, message in errors
-    )
+    message = "罚款幅度超出法定幅度（500 至 5000）：8000元高于法定上限。"
+    assert (row_of("从重处罚"), "罚款上限", message) in errors
 
 
 def test_only_a_mitigated_tier_may_go_below_the_statutory_minimum(agency, items):
     below = changed(row_of("从轻处罚"), 罚款下限="200")
     errors = _refused(agency, below)
-    assert any("只有减轻处罚的阶次可以低于法定下限" in message for _, _, message in errors)
+    message = (
+        "罚款幅度超出法定幅度（500 至 5000）：200元低于法定下限，"
+        "只有减轻处罚的阶次可以低于法定下限。"
+    )
+    assert (row_of("从轻处罚"), "罚款下限", message) in errors
     mitigated = changed(row_of("从轻处罚"), 名称="减轻处罚", 罚款下限="200", 罚款上限="500")
     draft = benchmark_import(agency=agency, filename="基准.csv", content=mitigated)
     assert Tier.objects.filter(kind=TierKind.MITIGATED, violation__benchmark=draft).exists()

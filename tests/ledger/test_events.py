@@ -21,6 +21,7 @@ VOCABULARIES = [
     "sanxiang.disclosure.events",
     "sanxiang.archive.events",
     "sanxiang.inspections.events",
+    "sanxiang.discretion.events",
 ]
 
 # Every action string written before the vocabulary existed, and still written: stored ledgers,
@@ -30,6 +31,9 @@ ACTIONS = [
     "archive.package.sealed",
     "auth.user.password_changed",
     "cases.approval.signed",
+    "discretion.benchmark.imported",
+    "discretion.benchmark.published",
+    "discretion.benchmark.superseded",
     "cases.case.assessed",
     "cases.case.basis_set",
     "cases.case.decision_extended",
