@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from sanxiang.errors import DomainError
@@ -29,6 +30,13 @@ def range_text(low: Decimal | None, high: Decimal | None, unit: str) -> str:
     if low is None and high is None:
         return ""
     return f"{_number(low)} {unit}至 {_number(high)} {unit}"
+
+
+def _ordered(low: Decimal | None, high: Decimal | None, field: str, label: str) -> None:
+    if low is not None and high is not None and low > high:
+        raise ValidationError(
+            {field: f"{label}下限（{_number(low)}）高于上限（{_number(high)}）。"}
+        )
 
 
 class BenchmarkStatus(models.TextChoices):
@@ -171,6 +179,11 @@ class Violation(_DraftRow):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def clean(self) -> None:
+        """The 管理后台's check of a draft row (the importer checks the same for files)."""
+        _ordered(self.fine_min, self.fine_max, "fine_min", "法定罚款")
+        _ordered(self.multiple_min, self.multiple_max, "multiple_min", "法定倍数")
+
     def _benchmark(self) -> Benchmark:
         return self.benchmark
 
@@ -222,6 +235,36 @@ class Tier(_DraftRow):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A tier edited in the 管理后台 keeps the importer's rules: bounds in order, inside the
+        statutory range (only a 减轻处罚 tier below its minimum), no penalty when 不予处罚."""
+        _ordered(self.fine_min, self.fine_max, "fine_min", "罚款")
+        _ordered(self.multiple_min, self.multiple_max, "multiple_min", "倍数")
+        given = (self.fine_min, self.fine_max, self.multiple_min, self.multiple_max)
+        if self.kind == TierKind.NO_PENALTY and any(v is not None for v in given):
+            raise ValidationError("不予处罚的阶次不能规定罚款或倍数。")
+        violation = self.violation if self.violation_id else None
+        if violation is None:
+            return
+        for low, high, law_low, law_high, label in (
+            (self.fine_min, self.fine_max, violation.fine_min, violation.fine_max, "罚款"),
+            (
+                self.multiple_min,
+                self.multiple_max,
+                violation.multiple_min,
+                violation.multiple_max,
+                "倍数",
+            ),
+        ):
+            top = high if high is not None else low
+            if law_high is not None and top is not None and top > law_high:
+                raise ValidationError(f"{label}幅度高于法定上限（{_number(law_high)}）。")
+            below = law_low is not None and low is not None and low < law_low
+            if below and self.kind != TierKind.MITIGATED:
+                raise ValidationError(
+                    f"{label}幅度低于法定下限（{_number(law_low)}），只有减轻处罚的阶次可以低于法定下限。"
+                )
 
     def _benchmark(self) -> Benchmark:
         return self.violation.benchmark

@@ -54,3 +54,17 @@ def test_a_published_version_is_read_only_in_the_admin(admin_client, published):
     deleted = admin_client.post(f"/office/admin/discretion/tier/{tier.pk}/delete/", {"post": "yes"})
     assert deleted.status_code in (403, 404)
     assert Tier.objects.filter(pk=tier.pk).exists()
+
+
+def test_a_draft_tier_edited_outside_the_statutory_range_is_refused(agency, items):
+    from django.core.exceptions import ValidationError
+
+    draft = benchmark_import(agency=agency, filename="a.csv", content=SAMPLE.read_bytes())
+    tier = Tier.objects.get(violation__benchmark=draft, violation__code="SR-001", kind="heavier")
+    assert tier.fine_max is not None
+    tier.fine_max = tier.fine_max * 2
+    with pytest.raises(ValidationError, match="高于法定上限"):
+        tier.full_clean()
+    tier.fine_min, tier.fine_max = tier.fine_max, tier.fine_min
+    with pytest.raises(ValidationError, match="高于上限"):
+        tier.full_clean()
