@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from sanxiang.core.params import MAX_ID
 from sanxiang.discretion.models import (
     Benchmark,
     BenchmarkStatus,
@@ -34,6 +35,8 @@ def _in_force_on(on: date) -> Q:
 def benchmark_in_force(agency: Agency | int, *, on: date | None = None) -> Benchmark | None:
     """The published version of ``agency``'s 裁量基准 in force on ``on`` (today by default)."""
     agency_id = agency if isinstance(agency, int) else agency.pk
+    if not 1 <= agency_id <= MAX_ID:  # an id from a URL that no row can have
+        return None
     return (
         Benchmark.objects.filter(_in_force_on(on or timezone.localdate()), agency_id=agency_id)
         .order_by("-valid_from", "-number")

@@ -82,3 +82,9 @@ def test_the_command_imports_and_publishes(agency, items, capsys):
     call_command("discretion", "import", str(SAMPLE), "--agency", agency.credit_code, "--publish")
     assert "已导入裁量基准第 1 版" in capsys.readouterr().out
     assert Benchmark.objects.get().status == BenchmarkStatus.IN_FORCE
+
+
+def test_an_agency_id_out_of_range_is_a_404_not_a_server_error(client, db):
+    for path in ("/gongshi/discretion/99999999999999999999999/", "/gongshi/discretion/0/"):
+        assert client.get(path).status_code == 404
+    assert client.get("/api/v1/discretion/99999999999999999999999").status_code == 422
