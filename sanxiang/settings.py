@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sanxiang.notifications",
     "sanxiang.inspections",
     "sanxiang.alerts",
+    "sanxiang.discretion",
     "sanxiang.portal",
     "sanxiang.demo",
 ]

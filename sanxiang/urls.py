@@ -30,6 +30,7 @@ urlpatterns = [
     path("office/notifications/", include("sanxiang.notifications.urls")),
     path("office/inspections/", include("sanxiang.inspections.urls")),
     path("office/alerts/", include("sanxiang.alerts.urls")),
+    path("office/discretion/", include("sanxiang.discretion.urls")),
     path("office/", include("sanxiang.office.urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
     path("api/v1/", api_urls.urls),

@@ -37,6 +37,7 @@ from sanxiang.disclosure.public import (
     publication_records_public,
     publication_versions_public,
 )
+from sanxiang.discretion.selectors import benchmark_public, benchmarks_public
 from sanxiang.org.selectors import agency_list_public, officer_page_public
 from sanxiang.review.public import catalogues_public
 
@@ -393,3 +394,111 @@ def recording_list(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for found in recording_lists_public()
     ]
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _cited(articles: Any) -> list[dict[str, str]]:
+    return [{"law": a.law.title, "article": a.label} for a in articles.all()]
+
+
+@api.get(
+    "/discretion",
+    response=list[schemas.DiscretionSummaryOut],
+    url_name="discretion",
+    summary="行政处罚裁量基准（各执法主体现行版本）",
+    tags=["裁量基准"],
+)
+@decorate_view(_cached(300))
+def discretion(request: HttpRequest) -> list[dict[str, Any]]:
+    """Each agency's 裁量基准 in force today (行政处罚法第三十四条), as the portal lists it."""
+    return [
+        {
+            "agency_id": b.agency_id,
+            "agency": b.agency.name,
+            "title": b.title,
+            "number": b.number,
+            "document_number": b.document_number,
+            "valid_from": b.valid_from,
+            "url": reverse("api-v1:discretion-agency", args=[b.agency_id]),
+        }
+        for b in benchmarks_public()
+    ]
+
+
+@api.get(
+    "/discretion/{agency_id}",
+    response={200: schemas.DiscretionOut, **NOT_FOUND},
+    url_name="discretion-agency",
+    summary="一个执法主体现行的行政处罚裁量基准",
+    tags=["裁量基准"],
+)
+@decorate_view(_cached(300))
+def discretion_agency(
+    request: HttpRequest, agency_id: PathEx[int, P(ge=1, le=schemas.MAX_ID)]
+) -> Status[dict[str, Any]]:
+    """The version in force today: 违法行为 with articles and tiers, and the 情节 lists."""
+    content = benchmark_public(agency_id)
+    if content is None:
+        raise Http404
+    b = content.benchmark
+    return Status(
+        200,
+        {
+            "agency_id": b.agency_id,
+            "agency": content.agency.name,
+            "title": b.title,
+            "number": b.number,
+            "document_number": b.document_number,
+            "valid_from": b.valid_from,
+            "url": reverse("api-v1:discretion-agency", args=[b.agency_id]),
+            "issuer": b.issuer,
+            "source": b.source,
+            "content_sha256": b.content_sha256,
+            "violations": [
+                {
+                    "code": v.code,
+                    "name": v.name,
+                    "keywords": v.keywords,
+                    "item_code": v.item.code,
+                    "item": v.item.name,
+                    "violated_basis": v.violated_basis,
+                    "penalty_basis": v.penalty_basis,
+                    "violated_articles": _cited(v.violated_articles),
+                    "penalty_articles": _cited(v.penalty_articles),
+                    "statutory_text": v.statutory_text,
+                    "fine_min": _money(v.fine_min),
+                    "fine_max": _money(v.fine_max),
+                    "multiple_base": v.multiple_base,
+                    "multiple_min": _money(v.multiple_min),
+                    "multiple_max": _money(v.multiple_max),
+                    "other_penalties": v.other_penalties,
+                    "tiers": [
+                        {
+                            "name": t.name,
+                            "kind": t.kind,
+                            "conditions": t.conditions,
+                            "fine_min": _money(t.fine_min),
+                            "fine_max": _money(t.fine_max),
+                            "multiple_min": _money(t.multiple_min),
+                            "multiple_max": _money(t.multiple_max),
+                            "other_penalties": t.other_penalties,
+                        }
+                        for t in v.tiers.all()
+                    ],
+                }
+                for v in content.violations
+            ],
+            "circumstances": [
+                {
+                    "kind": c.kind,
+                    "violation": c.violation.code if c.violation else None,
+                    "text": c.text,
+                    "basis": c.basis,
+                }
+                for c in content.circumstances
+            ],
+        },
+    )

@@ -184,3 +184,71 @@ class RecordingListOut(Schema):
     agency_id: int
     agency: str
     matters: list[RecordingMatterOut]
+
+
+class DiscretionSummaryOut(Schema):
+    agency_id: int
+    agency: str = Field(description="执法主体")
+    title: str = Field(description="裁量基准名称")
+    number: int = Field(description="版本号（本执法主体内顺序编号）")
+    document_number: str = Field(description="文号（可空）")
+    valid_from: date = Field(description="施行日期")
+    url: str = Field(description="本版本全文（/api/v1/discretion/{agency_id}）")
+
+
+class DiscretionTierOut(Schema):
+    name: str = Field(description="阶次名称")
+    kind: str = Field(
+        description="阶次性质：no_penalty 不予处罚、mitigated 减轻、lighter 从轻、ordinary 一般、"
+        "heavier 从重、other 其他"
+    )
+    conditions: str = Field(description="适用条件")
+    fine_min: str | None = Field(description="罚款下限（元，十进制字符串；无则为 null）")
+    fine_max: str | None = Field(description="罚款上限（元）")
+    multiple_min: str | None = Field(description="倍数下限（基数见违法行为的 multiple_base）")
+    multiple_max: str | None = Field(description="倍数上限")
+    other_penalties: str = Field(description="其他处罚，例如警告、没收违法所得、责令停产停业")
+
+
+class DiscretionArticleOut(Schema):
+    law: str = Field(description="法律法规名称")
+    article: str = Field(description="条文序号，例如第三十六条")
+
+
+class DiscretionViolationOut(Schema):
+    code: str = Field(description="违法行为编号")
+    name: str = Field(description="违法行为")
+    keywords: str
+    item_code: str = Field(description="执法事项编码（权责清单）")
+    item: str = Field(description="执法事项名称")
+    violated_basis: str = Field(description="违法依据（原文引用，含款项）")
+    penalty_basis: str = Field(description="处罚依据（原文引用，含款项）")
+    violated_articles: list[DiscretionArticleOut]
+    penalty_articles: list[DiscretionArticleOut]
+    statutory_text: str = Field(description="法定处罚")
+    fine_min: str | None = Field(description="法定罚款下限（元）")
+    fine_max: str | None = Field(description="法定罚款上限（元）")
+    multiple_base: str = Field(
+        description="倍数基数：illegal_gains 违法所得、goods_value 货值金额，无则为空"
+    )
+    multiple_min: str | None
+    multiple_max: str | None
+    other_penalties: str = Field(description="其他处罚种类")
+    tiers: list[DiscretionTierOut]
+
+
+class DiscretionCircumstanceOut(Schema):
+    kind: str = Field(
+        description="first_offence 首违不罚、minor 轻微不罚、mitigating 从轻减轻、aggravating 从重"
+    )
+    violation: str | None = Field(description="适用的违法行为编号；null 为全部")
+    text: str = Field(description="情形")
+    basis: str = Field(description="依据（原文引用；空为本机关规定）")
+
+
+class DiscretionOut(DiscretionSummaryOut):
+    issuer: str = Field(description="制定机关")
+    source: str = Field(description="来源（网址或出处）")
+    content_sha256: str = Field(description="发布时记入执法全过程记录的内容 SHA-256")
+    violations: list[DiscretionViolationOut]
+    circumstances: list[DiscretionCircumstanceOut]

@@ -24,6 +24,8 @@ from sanxiang.disclosure.listings import (
     listing_publish,
 )
 from sanxiang.disclosure.models import ListingKind
+from sanxiang.discretion.models import Benchmark
+from sanxiang.discretion.services import benchmark_import, benchmark_publish
 from sanxiang.ledger.services import tree_heads_sign
 from sanxiang.org.events import org_row_created
 from sanxiang.org.models import (
@@ -155,6 +157,7 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
         _ensure_login(officer, person["login"], superuser=person.get("superuser", False))
 
     _public_lists_load(data_dir / "demo" / "public_lists.json")
+    _discretion_load(data_dir / "discretion")
 
     tree_heads_sign()  # every log that grew
     summary = DemoSummary()
@@ -244,6 +247,21 @@ def _public_lists_load(path: Path) -> None:
             if latest_snapshot(agency.pk, kind) is None:
                 content = listing_content(agency, kind)
                 listing_publish(actor=head, kind=kind, expected_sha256=content_sha256(content))
+
+
+#: The demo's 裁量基准, loaded through the importer like any agency's file (data/discretion/).
+DISCRETION_FILES = {"11990100MB0100011E": "shifan-chengguan-2026.csv"}
+
+
+def _discretion_load(directory: Path) -> None:
+    """Import and publish each demo agency's 裁量基准 once (a later run finds it in place)."""
+    for credit_code, name in DISCRETION_FILES.items():
+        agency = Agency.objects.get(credit_code=credit_code)
+        if Benchmark.objects.filter(agency=agency).exists():
+            continue
+        path = directory / name
+        draft = benchmark_import(agency=agency, filename=path.name, content=path.read_bytes())
+        benchmark_publish(benchmark_id=draft.pk)
 
 
 def _ensure_login(officer: Officer, username: str, *, superuser: bool) -> None:

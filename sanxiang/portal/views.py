@@ -26,6 +26,7 @@ from sanxiang.disclosure.public import (
     publication_public,
     publications_public,
 )
+from sanxiang.discretion.selectors import benchmark_public, benchmarks_public
 from sanxiang.inspections.selectors import draw_public, draw_record, drawn_results, draws_public
 from sanxiang.org.selectors import agency_list_public, certificate_check_public, officer_list_public
 from sanxiang.review.public import catalogues_public
@@ -92,6 +93,19 @@ def review_catalogue(request):
 def recording_list(request):
     """行政执法音像记录事项清单 (事前公开): what each agency records on audio or video."""
     return render(request, "portal/recording_list.html", {"lists": recording_lists_public()})
+
+
+def discretion(request):
+    """行政处罚裁量基准 (事前公开, 行政处罚法第三十四条): each agency's version in force today."""
+    return render(request, "portal/discretion.html", {"benchmarks": benchmarks_public()})
+
+
+def discretion_agency(request, agency_id):
+    """One agency's 裁量基准 in force today: its 违法行为, tiers and 情节."""
+    content = benchmark_public(agency_id)
+    if content is None:
+        raise Http404("该执法主体没有现行有效的行政处罚裁量基准。")
+    return render(request, "portal/discretion_agency.html", {"content": content})
 
 
 def draws(request):

@@ -101,6 +101,7 @@ def test_the_schema_is_openapi_3_1_from_the_code_and_there_is_no_cdn_docs_page(c
     assert set(schema["paths"]) == {
         "/api/v1/publications", "/api/v1/publications/{id}", "/api/v1/officers",
         "/api/v1/agencies", "/api/v1/review-catalogue", "/api/v1/recording-list",
+        "/api/v1/discretion", "/api/v1/discretion/{agency_id}",
     }  # fmt: skip
     assert all(set(p) == {"get"} for p in schema["paths"].values())  # read-only
     exchange = schema["components"]["schemas"]["ExchangeFields"]

@@ -45,6 +45,31 @@ def connection_kept() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
+BENCHMARK_ROWS = (
+    "类型,编号,名称,执法事项编码,违法依据,处罚依据,罚款下限,罚款上限,条件,制定机关,施行日期",
+    "基准,,测试裁量基准,,,,,,,测试局,2026-01-01",
+    "违法行为,T-1,擅自堆放物料,T-ITEM,《城市市容和环境卫生管理条例》第十四条,"
+    "《城市市容和环境卫生管理条例》第三十六条,500,5000,,,",
+    "阶次,T-1,一般处罚,,,,500,5000,一般情形,,",
+)
+
+
+def benchmark_in_force_for(agency) -> int:
+    """A 裁量基准 in force for ``agency`` (its id), so /discretion/{agency_id} answers 200."""
+    from sanxiang.discretion.services import benchmark_import, benchmark_publish
+    from sanxiang.org.models import EnforcementCategory, EnforcementItem
+
+    EnforcementItem.objects.create(
+        agency=agency, code="T-ITEM", name="测试事项", kind="penalty", authority="处罚",
+        category=EnforcementCategory.objects.get(name="城市管理"),
+    )  # fmt: skip
+    draft = benchmark_import(
+        agency=agency, filename="b.csv", content="\n".join(BENCHMARK_ROWS).encode()
+    )
+    benchmark_publish(benchmark_id=draft.pk)
+    return int(agency.pk)
+
+
 def check(strategy: st.SearchStrategy) -> None:
     @given(case=strategy)
     @EXAMPLES
@@ -61,6 +86,7 @@ def test_every_operation_conforms_to_the_schema(client, staff, articles, publish
             actor=staff.head, publication_id=withdrawn.pk, reason="changed",
             statement="该处罚决定已依法变更。", occurred_on=date(2026, 10, 13),
         )  # fmt: skip
+    agency_id = benchmark_in_force_for(staff.head.unit.agency)
     tree_head_sign()
     # A cursor is opaque: any string fits the schema, only one the API handed out is valid
     # (others get 400). Valid requests carry a real one; invalid ones are generated freely.
@@ -75,12 +101,14 @@ def test_every_operation_conforms_to_the_schema(client, staff, articles, publish
         for result in schema.get_all_operations():
             assert isinstance(result, Ok), result  # the schema itself is valid
             operations.append(result.ok())
-        assert len(operations) == 6
+        assert len(operations) == 8
         for operation in operations:
             fixed = {"cursor": cursors[operation.path]} if operation.path in cursors else None
             check(operation.as_strategy(GenerationMode.POSITIVE, query=fixed))
             if operation.query or operation.path_parameters:  # else nothing can be invalid
                 check(operation.as_strategy(GenerationMode.NEGATIVE))
+            if "{agency_id}" in operation.path:  # an agency with a benchmark in force
+                check(operation.as_strategy(path_parameters={"agency_id": agency_id}))
             if "{id}" in operation.path:  # the ids that exist, published and withdrawn
                 for pk in (published.pk, withdrawn.pk):
                     check(operation.as_strategy(path_parameters={"id": pk}))

@@ -104,7 +104,9 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("review-opinion", "portal_zhou", f"/office/review/{site.review}/"),
         ("training", "portal_zhou", "/office/training/"),
         ("alerts", "portal_zhang", "/office/alerts/"),
+        ("discretion-office", "portal_zhang", "/office/discretion/"),
         ("portal-home", None, "/gongshi/"),
+        ("portal-discretion", None, "/gongshi/discretion/"),
         ("decision", None, f"/gongshi/decisions/{site.decision}/"),
         ("verification", None, f"/gongshi/documents/{site.verification_code}/"),
     ]

@@ -22,6 +22,7 @@ VOCABULARIES = [
     "sanxiang.archive.events",
     "sanxiang.inspections.events",
     "sanxiang.alerts.events",
+    "sanxiang.discretion.events",
 ]
 
 # Every action string written before the vocabulary existed, and still written: stored ledgers,
@@ -35,6 +36,9 @@ ACTIONS = [
     "archive.package.sealed",
     "auth.user.password_changed",
     "cases.approval.signed",
+    "discretion.benchmark.imported",
+    "discretion.benchmark.published",
+    "discretion.benchmark.superseded",
     "cases.case.assessed",
     "cases.case.basis_set",
     "cases.case.decision_extended",

@@ -1,0 +1,141 @@
+"""Reads of 裁量基准: the version in force on a day, the 违法行为 search the case's picker will
+use, the tier an amount falls in, and the ``*_public`` reads of the portal and the API."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from sanxiang.core.params import MAX_ID
+from sanxiang.discretion.models import (
+    Benchmark,
+    BenchmarkStatus,
+    Circumstance,
+    Tier,
+    Violation,
+)
+from sanxiang.org.laws import chinese_number
+from sanxiang.org.models import Agency
+
+_PUBLISHED = (BenchmarkStatus.IN_FORCE, BenchmarkStatus.SUPERSEDED)
+_ARTICLE = re.compile(r"第([零一二两三四五六七八九十百千]+|[0-9]+)条")
+
+
+def _in_force_on(on: date) -> Q:
+    return Q(status__in=_PUBLISHED, valid_from__lte=on) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
+
+
+def benchmark_in_force(agency: Agency | int, *, on: date | None = None) -> Benchmark | None:
+    """The published version of ``agency``'s 裁量基准 in force on ``on`` (today by default)."""
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    if not 1 <= agency_id <= MAX_ID:  # an id from a URL that no row can have
+        return None
+    return (
+        Benchmark.objects.filter(_in_force_on(on or timezone.localdate()), agency_id=agency_id)
+        .order_by("-valid_from", "-number")
+        .first()
+    )
+
+
+def _violations() -> QuerySet[Violation]:
+    return Violation.objects.select_related("item").prefetch_related(
+        "violated_articles__law",
+        "penalty_articles__law",
+        Prefetch("tiers", queryset=Tier.objects.order_by("position", "pk")),
+    )
+
+
+def violation_search(
+    agency: Agency | int, q: str, *, on: date | None = None, limit: int = 20
+) -> list[Violation]:
+    """违法行为 of the version in force matching ``q`` by name, keyword, 执法事项 or article
+    (``第三十六条``, ``市容…第36条`` or the law's title), in the benchmark's order."""
+    benchmark = benchmark_in_force(agency, on=on)
+    if benchmark is None:
+        return []
+    found = _violations().filter(benchmark=benchmark)
+    for word in q.split()[:5]:
+        word = word[:50]
+        match = (
+            Q(name__icontains=word)
+            | Q(keywords__icontains=word)
+            | Q(code__iexact=word)
+            | Q(item__name__icontains=word)
+            | Q(violated_articles__law__title__icontains=word.strip("《》"))
+            | Q(penalty_articles__law__title__icontains=word.strip("《》"))
+        )
+        article = _ARTICLE.search(word)
+        if article:
+            raw = article.group(1)
+            number = int(raw) if raw.isdigit() else chinese_number(raw)
+            title = word[: article.start()].strip("《》 ")
+            by_number = Q(violated_articles__number=number) | Q(penalty_articles__number=number)
+            if title:
+                by_number &= Q(violated_articles__law__title__icontains=title) | Q(
+                    penalty_articles__law__title__icontains=title
+                )
+            match = by_number
+        found = found.filter(match)
+    return list(found.distinct().order_by("position", "pk")[:limit])
+
+
+def tier_for(violation: Violation, *, fine: Decimal) -> Tier | None:
+    """The tier of ``violation`` whose fixed-amount range holds ``fine``; on a bound two tiers
+    share, the first in the benchmark's order (the lighter one, as files list them)."""
+    for tier in violation.tiers.all():
+        if tier.contains_fine(fine):
+            return tier
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Public reads (portal, API)
+
+
+@dataclass(frozen=True)
+class BenchmarkContents:
+    benchmark: Benchmark
+    agency: Agency
+    violations: list[Violation]
+    circumstances: list[Circumstance]
+
+
+def benchmarks_public(*, on: date | None = None) -> list[Benchmark]:
+    """Each agency's version in force today (agencies without one are left out)."""
+    day = on or timezone.localdate()
+    found: dict[int, Benchmark] = {}
+    for benchmark in (
+        Benchmark.objects.filter(_in_force_on(day))
+        .select_related("agency")
+        .order_by("agency__name", "-valid_from", "-number")
+    ):
+        found.setdefault(benchmark.agency_id, benchmark)
+    return list(found.values())
+
+
+def benchmark_contents(benchmark: Benchmark) -> BenchmarkContents:
+    """A version with its 违法行为 (articles and tiers loaded) and 情节, in the file's order."""
+    return BenchmarkContents(
+        benchmark=benchmark,
+        agency=Agency.objects.get(pk=benchmark.agency_id),
+        violations=list(_violations().filter(benchmark=benchmark).order_by("position", "pk")),
+        circumstances=list(
+            Circumstance.objects.filter(benchmark=benchmark)
+            .select_related("violation")
+            .prefetch_related("articles__law")
+            .order_by("position", "pk")
+        ),
+    )
+
+
+def benchmark_public(agency_id: int, *, on: date | None = None) -> BenchmarkContents | None:
+    """The agency's version in force today with its contents; None when it has none."""
+    benchmark = benchmark_in_force(agency_id, on=on)
+    return benchmark_contents(benchmark) if benchmark is not None else None
