@@ -179,7 +179,8 @@ def test_conflicts_are_recorded_before_the_freeze_and_respected_by_the_draw(task
         "99010010003",
         "99010010004",
     ]
-    with pytest.raises(InspectionRefused, match="冻结后不能再登记回避：回避（行政处罚法第四十三条）"):
+    after_freeze = "冻结后不能再登记回避：回避（行政处罚法第四十三条）"
+    with pytest.raises(InspectionRefused, match=after_freeze):
         conflict_record(
             actor=manager,
             task_id=task.pk,
