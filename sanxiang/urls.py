@@ -29,7 +29,9 @@ urlpatterns = [
     path("office/jobs/", include("sanxiang.jobs.urls")),
     path("office/notifications/", include("sanxiang.notifications.urls")),
     path("office/inspections/", include("sanxiang.inspections.urls")),
+    path("office/complaints/", include("sanxiang.complaints.urls")),
     path("office/", include("sanxiang.office.urls")),
+    path("gongshi/complaints/", include("sanxiang.complaints.public_urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
     path("api/v1/", api_urls.urls),
 ]
