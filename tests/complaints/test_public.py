@@ -25,7 +25,9 @@ def _code_from(client: Client, response) -> str:
     assert response.status_code == 302
     assert response["Location"] == "/gongshi/complaints/done/"
     page = client.get("/gongshi/complaints/done/").content.decode()
-    return re.search(r'id="tracking-code">([A-Z0-9-]+)<', page).group(1)
+    found = re.search(r'id="tracking-code">([A-Z0-9-]+)<', page)
+    assert found is not None
+    return found.group(1)
 
 
 def test_the_public_form_is_in_the_portals_look(client, agency):
