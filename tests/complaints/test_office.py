@@ -169,3 +169,9 @@ def test_the_figures_count_by_kind_status_and_time(head, agency, complaint):
         assert dict(figures.by_status)["已受理"] == 1
         assert figures.decided_on_time == 1 and figures.overdue_now == 1
         assert due_count_for(head) == 1
+
+
+def test_the_desk_counts_overdue_complaints(head, complaint):
+    with time_machine.travel("2026-06-26 10:00 +0800", tick=True):
+        page = _as(head).get("/office/").content.decode()
+    assert "投诉举报已超期 1 件" in page

@@ -105,6 +105,8 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("portal-home", None, "/gongshi/"),
         ("decision", None, f"/gongshi/decisions/{site.decision}/"),
         ("verification", None, f"/gongshi/documents/{site.verification_code}/"),
+        ("complaint-form", None, "/gongshi/complaints/"),
+        ("complaint-status", None, "/gongshi/complaints/status/"),
     ]
 
 

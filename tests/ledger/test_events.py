@@ -21,6 +21,7 @@ VOCABULARIES = [
     "sanxiang.disclosure.events",
     "sanxiang.archive.events",
     "sanxiang.inspections.events",
+    "sanxiang.complaints.events",
 ]
 
 # Every action string written before the vocabulary existed, and still written: stored ledgers,
@@ -30,6 +31,13 @@ ACTIONS = [
     "archive.package.sealed",
     "auth.user.password_changed",
     "cases.approval.signed",
+    "complaints.complaint.accepted",
+    "complaints.complaint.case_opened",
+    "complaints.complaint.handling",
+    "complaints.complaint.refused",
+    "complaints.complaint.registered",
+    "complaints.complaint.replied",
+    "complaints.complaint.transferred",
     "cases.case.assessed",
     "cases.case.basis_set",
     "cases.case.decision_extended",
