@@ -113,6 +113,11 @@ class Complaint(models.Model):
         return self.agency_id
 
     @property
+    def display_code(self) -> str:
+        """ABCDEFGHJKMN as shown and printed: ABCD-EFGH-JKMN."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+    @property
     def anonymous(self) -> bool:
         return not self.name and not self.contact
 

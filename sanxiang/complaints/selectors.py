@@ -22,13 +22,18 @@ from sanxiang.org.models import Officer
 
 
 def complaints_for(officer: Officer, *, status: str = "") -> QuerySet[Complaint]:
-    """The complaints ``officer`` may see, open ones first by due date."""
+    """The complaints ``officer`` may see (``status``: one status, or ``open``), newest first."""
     rows = visible_to(officer, ComplaintAction.VIEW).select_related("category")
     if status == "open":
         rows = rows.filter(status__in=AWAITING_DECISION + IN_HAND)
     elif status in Status.values:
         rows = rows.filter(status=status)
-    return rows.order_by("status", "accept_due", "pk")
+    return rows.order_by("-registered_at", "-pk")
+
+
+def by_due(rows: list[Complaint]) -> list[Complaint]:
+    """Open complaints first, the earliest due first; then the others, newest first."""
+    return sorted(rows, key=lambda c: (c.due is None, c.due or date.min))
 
 
 def complaint_for(officer: Officer, complaint_id: int) -> Complaint | None:
@@ -151,8 +156,9 @@ class PublicComplaint:
     steps: list[PublicStep]
 
 
-# Step notes the complainant reads (the reasons and the reply); internal notes stay internal.
-_PUBLIC_NOTES = (Status.REFUSED, Status.REPLIED, Status.TRANSFERRED)
+# Step notes the complainant reads in the history: where it was transferred and why (the
+# refusal's reasons and the reply are shown once, above it); internal notes stay internal.
+_PUBLIC_NOTES = (Status.TRANSFERRED,)
 
 
 def complaint_public(complaint: Complaint) -> PublicComplaint:

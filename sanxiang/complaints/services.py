@@ -121,8 +121,8 @@ def code_normalise(raw: str) -> str:
 
 
 def code_display(code: str) -> str:
-    """ABCDEFGHJKMN → ABCD-EFGH-JKMN, as shown."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+    """ABCDEFGHJKMN → ABCD-EFGH-JKMN, as shown (``Complaint.display_code``)."""
+    return Complaint(code=code).display_code
 
 
 def _code_new() -> str:

@@ -16,6 +16,7 @@ from sanxiang.complaints.access import ComplaintAction
 from sanxiang.complaints.forms import CaseForm, NoteForm, RefuseForm, ReplyForm, TransferForm
 from sanxiang.complaints.models import AWAITING_DECISION, IN_HAND, Complaint, Status, Subject
 from sanxiang.complaints.selectors import (
+    by_due,
     complaint_for,
     complaints_for,
     figures_for,
@@ -38,7 +39,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     if status not in {value for value, _ in FILTERS}:
         status = "open"
-    rows = list(complaints_for(officer, status=status)[:SHOWN])
+    rows = by_due(list(complaints_for(officer, status=status)[:SHOWN]))
     today = timezone.localdate()
     return render(
         request,

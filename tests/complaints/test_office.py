@@ -35,7 +35,7 @@ def test_the_head_sees_the_list_with_due_dates(head, complaint):
     page = _as(head).get("/office/complaints/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert complaint.code in html and "2026-06-25" in html and "2026年统计" in html
+    assert complaint.display_code in html and "2026-06-25" in html and "2026年统计" in html
 
 
 def test_the_head_accepts_and_replies_and_the_complainant_reads_the_reply(head, complaint):
@@ -90,7 +90,7 @@ def test_a_refusal_needs_reasons_and_shows_them_to_the_complainant(head, complai
 
 def test_an_officer_of_another_agency_cannot_see_or_act(complaint, other_head):
     other = _as(other_head)
-    assert complaint.code not in other.get("/office/complaints/?status=").content.decode()
+    assert complaint.display_code not in other.get("/office/complaints/?status=").content.decode()
     assert other.get(f"/office/complaints/{complaint.pk}/").status_code == 404
     assert other.post(f"/office/complaints/{complaint.pk}/accept", {}).status_code == 404
     with pytest.raises(ComplaintRefused):
