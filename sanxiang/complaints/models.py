@@ -17,7 +17,7 @@ from sanxiang.cases.models import Case
 from sanxiang.evidence.models import Blob
 from sanxiang.org.models import Agency, EnforcementCategory, Officer
 
-# Tracking codes: 12 characters of an alphabet without 0/O, 1/I/L (60 bits), typed in any case.
+# Tracking codes: 12 characters of an alphabet without 0/O, 1/I/L (59 bits), typed in any case.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
 

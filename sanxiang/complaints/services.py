@@ -64,7 +64,7 @@ WINDOW = timedelta(hours=1)
 PER_ADDRESS = 5
 PER_SESSION = 3
 PER_ADDRESS_DAY = 20
-# Failed tracking lookups per address per hour (the code has 60 bits; this stops scanning).
+# Failed tracking lookups per address per hour (the code has 59 bits; this stops scanning).
 LOOKUPS_FAILED_PER_ADDRESS = 20
 
 
@@ -305,7 +305,7 @@ def complaint_submit(*, new: NewComplaint, client: Client) -> Complaint:
                 )
         except IntegrityError:
             if Complaint.objects.filter(code=complaint.code).exists():
-                continue  # the drawn code was taken (1 in 2^60): draw again
+                continue  # the drawn code was taken (about 1 in 2^59): draw again
             raise
         logger.info("complaint %s registered for agency %s", complaint.pk, agency.pk)
         return complaint
