@@ -71,3 +71,11 @@ def test_a_bad_rules_file_loads_nothing(tmp_path):
     with pytest.raises(DataFileError) as refused:
         rules_load(path=bad)
     assert "期限应为正整数" in refused.value.message and "计算单位" in refused.value.message
+
+
+def test_the_load_command_reports_in_chinese(capsys):
+    from django.core.management import call_command
+
+    call_command("complaints", "load")
+    out = capsys.readouterr().out
+    assert "投诉举报处理期限" in out and "新增 0 项" in out
