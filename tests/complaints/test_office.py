@@ -15,6 +15,8 @@ from sanxiang.complaints.selectors import due_count_for, figures_for
 from sanxiang.complaints.services import ComplaintRefused, complaint_accept
 from sanxiang.ledger.models import LedgerEntry
 from tests.complaints.conftest import category, submit
+from tests.core.visible import visible_text
+from tests.office.test_no_internal_codes import leaks
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +177,17 @@ def test_the_desk_counts_overdue_complaints(head, complaint):
     with time_machine.travel("2026-06-26 10:00 +0800", tick=True):
         page = _as(head).get("/office/").content.decode()
     assert "投诉举报已超期 1 件" in page
+
+
+def test_the_pages_name_things_in_chinese_never_by_their_codes(head, complaint):
+    complaint_accept(actor=head, complaint_id=complaint.pk)
+    office = _as(head)
+    words = {"registered", "accepted", "handling", "violation", "report", "workdays"}
+    pages = [
+        office.get("/office/complaints/?status=").content,
+        office.get(f"/office/complaints/{complaint.pk}/").content,
+        Client().post("/gongshi/complaints/status/", {"code": complaint.code}).content,
+    ]
+    for page in pages:
+        assert leaks(page) == []
+        assert not words & set(visible_text(page).split())
