@@ -41,11 +41,11 @@ from sanxiang.complaints.models import (
     Subject,
     Submission,
 )
-from sanxiang.complaints.rules import deadline_for
+from sanxiang.complaints.rules import Deadline, deadline_for
 from sanxiang.errors import DomainError
 from sanxiang.evidence.filetypes import sniff
 from sanxiang.evidence.models import Blob
-from sanxiang.evidence.storage import digest_stream, store_blob
+from sanxiang.evidence.storage import Digests, digest_stream, evidence_storage, store_blob
 from sanxiang.org.models import Agency, EnforcementCategory, Officer
 
 logger = logging.getLogger(__name__)
@@ -248,13 +248,8 @@ def complaint_submit(*, new: NewComplaint, client: Client) -> Complaint:
     stored) when a field, a file or the rate limit says no."""
     agency, category = _check_new(new)
     checked = _check_files(new.files)
-    # The copies happen outside the transaction (content-addressed; an unreferenced blob left
-    # by a failure below is the same bytes another submission may store again).
-    stored = []
-    for upload, content_type in checked:
-        digests = digest_stream(upload.handle)
-        name, _ = store_blob(upload.handle, digests.sha256)
-        stored.append((upload, content_type, digests, name))
+    # Before a byte is stored (a throttled flood must not fill the disk); again under the lock.
+    _throttle_check(client)
     today = timezone.localdate()
     deadline = deadline_for(
         category_code=category.code if category else "",
@@ -262,6 +257,41 @@ def complaint_submit(*, new: NewComplaint, client: Client) -> Complaint:
         stage=Stage.ACCEPT,
         start=today,
     )
+    # The copies happen outside the transaction; if the registration then fails, the blobs
+    # this call created are removed again unless a row refers to them by then.
+    stored: list[tuple[Upload, str, Digests, str, bool]] = []
+    try:
+        for upload, content_type in checked:
+            digests = digest_stream(upload.handle)
+            name, created = store_blob(upload.handle, digests.sha256)
+            stored.append((upload, content_type, digests, name, created))
+        complaint = _register(new, agency, category, deadline, stored, client, today)
+    except BaseException:
+        for _upload, _type, digests, name, created in stored:
+            if created:
+                _discard_unreferenced(digests.sha256, name)
+        raise
+    logger.info("complaint %s registered for agency %s", complaint.pk, agency.pk)
+    return complaint
+
+
+def _discard_unreferenced(sha256: str, name: str) -> None:
+    try:
+        if not Blob.objects.filter(sha256=sha256).exists():
+            evidence_storage().delete(name)
+    except Exception:  # keep the original error
+        logger.warning("could not remove blob %s after a refused complaint", name, exc_info=True)
+
+
+def _register(
+    new: NewComplaint,
+    agency: Agency,
+    category: EnforcementCategory | None,
+    deadline: Deadline,
+    stored: list[tuple[Upload, str, Digests, str, bool]],
+    client: Client,
+    today: date,
+) -> Complaint:
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -284,7 +314,7 @@ def complaint_submit(*, new: NewComplaint, client: Client) -> Complaint:
                     accept_basis=deadline.basis,
                 )
                 _step(complaint, ComplaintEvent.REGISTERED, from_status="", actor=None)
-                for upload, content_type, digests, name in stored:
+                for upload, content_type, digests, name, _created in stored:
                     blob, _ = Blob.objects.get_or_create(
                         sha256=digests.sha256,
                         defaults={
@@ -307,7 +337,6 @@ def complaint_submit(*, new: NewComplaint, client: Client) -> Complaint:
             if Complaint.objects.filter(code=complaint.code).exists():
                 continue  # the drawn code was taken (about 1 in 2^59): draw again
             raise
-        logger.info("complaint %s registered for agency %s", complaint.pk, agency.pk)
         return complaint
     raise RuntimeError("could not draw a free tracking code")
 

@@ -86,8 +86,8 @@ def category(name: str) -> EnforcementCategory:
     return EnforcementCategory.objects.get(name=name)
 
 
-def png(name: str = "photo.png") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PNG, content_type="image/png")
+def png(name: str = "photo.png", content: bytes = PNG) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="image/png")
 
 
 def submit(client: Client, agency: Agency, **overrides: Any) -> Any:

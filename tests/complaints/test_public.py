@@ -3,6 +3,7 @@ refusals of spam and floods (Chinese 4xx, what was typed kept, nothing stored)."
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 
@@ -14,9 +15,9 @@ from sanxiang.complaints import services
 from sanxiang.complaints.forms import started_stamp
 from sanxiang.complaints.models import Attachment, Complaint, ComplaintStep, Status, Submission
 from sanxiang.evidence.models import Blob
-from sanxiang.evidence.storage import evidence_storage
+from sanxiang.evidence.storage import blob_name, evidence_storage
 from sanxiang.ledger.models import LedgerEntry
-from tests.complaints.conftest import png, submit
+from tests.complaints.conftest import PNG, png, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -114,12 +115,14 @@ def test_a_forged_stamp_is_refused(client, agency):
 def test_a_flood_from_one_address_is_refused_with_429_and_stores_nothing(agency):
     for _ in range(services.PER_ADDRESS):
         assert submit(Client(REMOTE_ADDR="203.0.113.7"), agency).status_code == 302
-    page = submit(Client(REMOTE_ADDR="203.0.113.7"), agency, attachments=png("late.png"))
+    late = PNG + b"sent in a flood"
+    page = submit(Client(REMOTE_ADDR="203.0.113.7"), agency, attachments=png("late.png", late))
     assert page.status_code == 429
     html = page.content.decode()
     assert "提交过于频繁" in html and "占道经营" in html
     assert Complaint.objects.count() == services.PER_ADDRESS
-    assert not Attachment.objects.exists()
+    assert not Attachment.objects.exists() and not Blob.objects.exists()
+    assert not evidence_storage().exists(blob_name(hashlib.sha256(late).hexdigest()))
     # Another address is not held up.
     assert submit(Client(REMOTE_ADDR="198.51.100.9"), agency).status_code == 302
 
@@ -134,7 +137,7 @@ def test_one_browser_session_is_limited_before_its_address(agency):
 
 def test_an_attachment_of_the_wrong_type_is_refused_whatever_its_name(client, agency):
     fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00\x03" + b"\x00\xff" * 40)
-    page = submit(client, agency, attachments=fake)
+    page = submit(client, agency, attachments=[png(), fake])
     assert page.status_code == 400
     assert "不是可接受的格式" in page.content.decode()
     assert not Complaint.objects.exists() and not Blob.objects.exists()
@@ -152,3 +155,15 @@ def test_a_complaint_about_an_officer_is_marked_for_the_supervising_body(client,
     submit(client, agency, kind="complaint", subject="officer", name="李四", contact="139")
     complaint = Complaint.objects.get()
     assert complaint.for_supervisor and not complaint.anonymous
+
+
+def test_a_registration_that_fails_after_storing_its_files_leaves_no_blob(agency, monkeypatch):
+    def fail(*args, **kwargs):
+        raise services.TooMany("提交过于频繁", log_message="raced past the first check")
+
+    monkeypatch.setattr(services, "_register", fail)
+    content = PNG + b"raced"
+    page = submit(Client(), agency, attachments=png(content=content))
+    assert page.status_code == 429
+    assert not evidence_storage().exists(blob_name(hashlib.sha256(content).hexdigest()))
+    assert not Complaint.objects.exists()
