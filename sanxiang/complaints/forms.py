@@ -9,7 +9,7 @@ from django import forms
 from django.core import signing
 
 from sanxiang.complaints.models import ComplaintKind, Subject
-from sanxiang.complaints.services import MAX_FILES, TEXT_MAX
+from sanxiang.complaints.services import MAX_FILES, TEXT_MAX, max_bytes
 from sanxiang.org.models import Agency, EnforcementCategory
 
 # A person takes longer than this to fill in the form; a script posting at once does not.
@@ -94,9 +94,15 @@ class ComplaintForm(forms.Form):
     attachments = MultipleFileField(
         label="附件",
         required=False,
-        help_text=f"照片或 PDF，最多 {MAX_FILES} 个，每个不超过 10 MB。",
     )
     started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        megabytes = max(1, max_bytes() // (1024 * 1024))
+        self.fields[
+            "attachments"
+        ].help_text = f"照片或 PDF，最多 {MAX_FILES} 个，每个不超过 {megabytes} MB。"
 
 
 class TrackForm(forms.Form):

@@ -77,7 +77,7 @@ class TooMany(ComplaintRefused):
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "SANXIANG_COMPLAINT_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.SANXIANG_COMPLAINT_MAX_BYTES)
 
 
 def client_hash(value: str) -> str:
