@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sanxiang.inspections",
     "sanxiang.alerts",
     "sanxiang.discretion",
+    "sanxiang.complaints",
     "sanxiang.portal",
     "sanxiang.demo",
 ]
@@ -239,6 +240,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SANXIANG_IMPORT_MAX_BYTES = int(os.environ.get("SANXIANG_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 # Evidence uploads stream to a temporary file while being hashed; this is the largest accepted.
 SANXIANG_EVIDENCE_MAX_BYTES = int(os.environ.get("SANXIANG_EVIDENCE_MAX_BYTES", str(8 * 1024**3)))
+# Each attachment of a public 投诉举报 (docs/operations/complaints.md).
+SANXIANG_COMPLAINT_MAX_BYTES = int(
+    os.environ.get("SANXIANG_COMPLAINT_MAX_BYTES", str(10 * 1024**2))
+)
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 (VAR_DIR / "tmp").mkdir(mode=0o700, exist_ok=True)
 

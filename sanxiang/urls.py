@@ -31,7 +31,9 @@ urlpatterns = [
     path("office/inspections/", include("sanxiang.inspections.urls")),
     path("office/alerts/", include("sanxiang.alerts.urls")),
     path("office/discretion/", include("sanxiang.discretion.urls")),
+    path("office/complaints/", include("sanxiang.complaints.urls")),
     path("office/", include("sanxiang.office.urls")),
+    path("gongshi/complaints/", include("sanxiang.complaints.public_urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
     path("api/v1/", api_urls.urls),
 ]

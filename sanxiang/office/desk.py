@@ -11,6 +11,7 @@ from datetime import date
 
 from sanxiang.cases.models import Case
 from sanxiang.cases.selectors import Waiting, due_for, waiting_for
+from sanxiang.complaints.selectors import due_count_for as complaints_overdue_count
 from sanxiang.core.selectors import get_calendar
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.disclosure.selectors import overdue_for, publications_for
@@ -34,6 +35,8 @@ class Desk:
     due_soon_total: int
     notifications: list[Notification]
     unread: int
+    # 投诉举报 whose acceptance decision or reply is overdue (one count; the list is its page).
+    complaints_overdue: int = 0
 
     @property
     def shown(self) -> int:
@@ -46,6 +49,7 @@ class Desk:
         return (
             len(self.waiting) + len(self.reviews) + len(self.to_publish)
             + len(self.publications_overdue) + self.overdue_total + self.unread
+            + self.complaints_overdue
         )  # fmt: skip
 
 
@@ -68,12 +72,14 @@ def desk_for(officer: Officer, today: date) -> Desk:
         due_soon_total=due_soon.count(),
         notifications=list(notifications_for(officer)[:SHOWN]),
         unread=unread_count(officer),
+        complaints_overdue=complaints_overdue_count(officer, today),
     )
 
 
 def urgent_count(officer: Officer, today: date) -> int:
     """Overdue case steps, reviews waiting for the officer, overdue publications and unread
-    notifications: four counts, cheap enough for every office page's navigation."""
+    notifications: four counts, cheap enough for every office page's navigation. (Overdue
+    投诉举报 are counted on the desk itself, not in this badge.)"""
     overdue, _ = due_for(officer, today, get_calendar())
     return (
         overdue.count() + queue_for(officer).count() + overdue_for(officer).count()

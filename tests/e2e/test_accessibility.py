@@ -109,6 +109,8 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("portal-discretion", None, "/gongshi/discretion/"),
         ("decision", None, f"/gongshi/decisions/{site.decision}/"),
         ("verification", None, f"/gongshi/documents/{site.verification_code}/"),
+        ("complaint-form", None, "/gongshi/complaints/"),
+        ("complaint-status", None, "/gongshi/complaints/status/"),
     ]
 
 

@@ -23,6 +23,7 @@ VOCABULARIES = [
     "sanxiang.inspections.events",
     "sanxiang.alerts.events",
     "sanxiang.discretion.events",
+    "sanxiang.complaints.events",
 ]
 
 # Every action string written before the vocabulary existed, and still written: stored ledgers,
@@ -39,6 +40,13 @@ ACTIONS = [
     "discretion.benchmark.imported",
     "discretion.benchmark.published",
     "discretion.benchmark.superseded",
+    "complaints.complaint.accepted",
+    "complaints.complaint.case_opened",
+    "complaints.complaint.handling",
+    "complaints.complaint.refused",
+    "complaints.complaint.registered",
+    "complaints.complaint.replied",
+    "complaints.complaint.transferred",
     "cases.case.assessed",
     "cases.case.basis_set",
     "cases.case.decision_extended",

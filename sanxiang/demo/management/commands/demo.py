@@ -12,6 +12,7 @@ from django.utils import timezone
 from sanxiang.alerts.services import alerts_scan
 from sanxiang.demo.activity import DEFAULT_CASES, HISTORY_DAYS, activity_load, activity_present
 from sanxiang.demo.clock import demo_clock
+from sanxiang.demo.complaints import demo_complaints_load
 from sanxiang.demo.inspections import demo_draws_load
 from sanxiang.demo.services import DEMO_PASSWORD, demo_load
 from sanxiang.demo.training import demo_training_load
@@ -54,6 +55,8 @@ class Command(BaseCommand):
         # Today's random draws, after the year (so every agency's log stays in time order).
         if demo_draws_load():
             self.stdout.write("已为每个执法主体完成一次双随机抽取（门户网站“双随机抽查”可复算）。")
+        if made_complaints := demo_complaints_load():
+            self.stdout.write(f"已登记演示投诉举报 {made_complaints} 件（办公“投诉举报”）。")
         if demo_training_load():
             self.stdout.write("已导入各执法主体本年度的培训记录（办公 › 培训记录）。")
         alerts = alerts_scan(today=timezone.localdate())
