@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sanxiang.disclosure",
     "sanxiang.archive",
     "sanxiang.notifications",
+    "sanxiang.similar",
     "sanxiang.inspections",
     "sanxiang.portal",
     "sanxiang.demo",
@@ -238,6 +239,9 @@ SANXIANG_IMPORT_MAX_BYTES = int(os.environ.get("SANXIANG_IMPORT_MAX_BYTES", str(
 # Evidence uploads stream to a temporary file while being hashed; this is the largest accepted.
 SANXIANG_EVIDENCE_MAX_BYTES = int(os.environ.get("SANXIANG_EVIDENCE_MAX_BYTES", str(8 * 1024**3)))
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
+# 同案同罚: compare a draft with the decisions of the installation's other agencies too (off:
+# only the agency's own decisions). docs/operations/similar.md
+SANXIANG_SIMILAR_ACROSS_AGENCIES = _env_bool("SANXIANG_SIMILAR_ACROSS_AGENCIES", False)
 (VAR_DIR / "tmp").mkdir(mode=0o700, exist_ok=True)
 
 # --- Logging: English, with the ids needed to find the row --------------------------------
