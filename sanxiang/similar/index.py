@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from sanxiang.core.progress import Progress
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.similar import text
-from sanxiang.similar.key import key_of_case
+from sanxiang.similar.key import Key, key_of_case, keys_of_cases
 from sanxiang.similar.models import IndexedArticle, IndexedDecision, TermCount
 
 logger = logging.getLogger(__name__)
@@ -58,13 +58,9 @@ def _searchable(publication: Publication) -> str:
     return f"{publication.title}\n{publication.public_text}"
 
 
-def _row(
-    publication: Publication, sig: dict[str, int], length: int
-) -> tuple[IndexedDecision, list[int]]:
-    case = publication.case
-    key = key_of_case(case)
+def _row(publication: Publication, key: Key, sig: dict[str, int], length: int) -> IndexedDecision:
     fields = publication.fields if isinstance(publication.fields, dict) else {}
-    row = IndexedDecision(
+    return IndexedDecision(
         publication_id=publication.pk,
         agency_id=publication.agency_id,
         case_id=publication.case_id,
@@ -81,7 +77,6 @@ def _row(
         length=length,
         text_sha256=publication.public_sha256,
     )
-    return row, sorted(key.articles)
 
 
 def _articles(row: IndexedDecision, articles: Iterable[int]) -> list[IndexedArticle]:
@@ -121,7 +116,6 @@ def _count_terms(terms: Iterable[str]) -> None:
 def index_publication(publication: Publication) -> IndexedDecision:
     """Index (or re-index after a correction) one published decision."""
     counts, length = text.counts_of(_searchable(publication))
-    counts = Counter({t: n for t, n in counts.items() if len(t) <= text.MAX_TERM})
     with transaction.atomic():
         existing = IndexedDecision.objects.filter(publication_id=publication.pk).first()
         if existing is not None and existing.text_sha256 == publication.public_sha256:
@@ -131,9 +125,10 @@ def index_publication(publication: Publication) -> IndexedDecision:
         else:
             existing.delete()
         df, documents = document_frequencies(counts)
-        row, articles = _row(publication, text.signature(counts, df, documents), length)
+        key = key_of_case(publication.case)
+        row = _row(publication, key, text.signature(counts, df, documents), length)
         row.save()
-        IndexedArticle.objects.bulk_create(_articles(row, articles))
+        IndexedArticle.objects.bulk_create(_articles(row, sorted(key.articles)))
     logger.info("similar: indexed publication %s", publication.pk)
     return row
 
@@ -145,15 +140,22 @@ def index_remove(publication_id: int) -> None:
         logger.info("similar: publication %s left the index", publication_id)
 
 
-def _published() -> Iterator[Publication]:
-    return (
+INDEXED = ("pk", "agency_id", "case_id", "title", "public_text", "public_sha256", "fields",
+           "decided_on")  # fmt: skip
+
+
+def _published() -> Iterator[list[Publication]]:
+    """The published decisions in batches, as bare rows (no case file is read)."""
+    rows = (
         Publication.objects.filter(status=PublicationStatus.PUBLISHED)
         .exclude(public_text="")
-        .select_related("case")
-        .prefetch_related("case__violated_articles", "case__penalty_articles")
+        .only(*INDEXED)
         .order_by("pk")
-        .iterator(chunk_size=BATCH)
     )
+    last = 0
+    while batch := list(rows.filter(pk__gt=last)[:BATCH]):
+        yield batch
+        last = batch[-1].pk
 
 
 def reindex(*, stream: Any = None) -> int:
@@ -168,39 +170,43 @@ def reindex(*, stream: Any = None) -> int:
         df: Counter[str] = Counter()
         documents = 0
         with Progress("统计词频", total=total, stream=stream) as bar:
-            for publication in _published():
-                counts, _ = text.counts_of(_searchable(publication))
-                df.update(t for t in counts if len(t) <= text.MAX_TERM)
-                documents += 1
-                bar.advance()
+            for batch in _published():
+                for publication in batch:
+                    df.update(set(text.terms(_searchable(publication))))
+                documents += len(batch)
+                bar.advance(len(batch))
         df[CORPUS] = documents
         TermCount.objects.bulk_create(
             (TermCount(term=t, documents=n) for t, n in df.items()), batch_size=2000
         )
-        rows: list[tuple[IndexedDecision, list[int]]] = []
+        idf_of: dict[str, float] = {}
         with Progress("建立索引", total=documents, stream=stream) as bar:
-            for publication in _published():
-                counts, length = text.counts_of(_searchable(publication))
-                kept = {t: n for t, n in counts.items() if len(t) <= text.MAX_TERM}
-                rows.append(_row(publication, text.signature(kept, df, documents), length))
-                if len(rows) >= BATCH:
-                    _flush(rows)
-                    bar.advance(len(rows))
-                    rows = []
-            _flush(rows)
-            bar.advance(len(rows))
+            for batch in _published():
+                keys = keys_of_cases(p.case_id for p in batch)
+                rows = []
+                for publication in batch:
+                    counts, length = text.counts_of(_searchable(publication))
+                    sig = text.signature(counts, df, documents, idf_of)
+                    rows.append(
+                        (
+                            _row(publication, keys[publication.case_id], sig, length),
+                            keys[publication.case_id],
+                        )
+                    )
+                _flush(rows)
+                bar.advance(len(batch))
     logger.info("similar: index rebuilt with %s decisions", documents)
     return documents
 
 
-def _flush(rows: list[tuple[IndexedDecision, list[int]]]) -> None:
+def _flush(rows: list[tuple[IndexedDecision, Key]]) -> None:
     if not rows:
         return
     saved = IndexedDecision.objects.bulk_create([row for row, _ in rows])
     IndexedArticle.objects.bulk_create(
         [
             article
-            for row, (_, articles) in zip(saved, rows, strict=True)
-            for article in _articles(row, articles)
+            for row, (_, key) in zip(saved, rows, strict=True)
+            for article in _articles(row, sorted(key.articles))
         ]
     )

@@ -13,6 +13,7 @@ candidates then reads a few hundred short rows instead of their texts.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from sanxiang.disclosure.search import normalise
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_RUNS = re.compile(rf"([{_HAN}]+)|([a-z]+)")
+_RUNS = re.compile(rf"[{_HAN}]+|[a-z]+")
 SIGNATURE = 64
 MAX_TERM = 64
 K1 = 1.2
@@ -31,12 +32,11 @@ B = 0.75
 def terms(text: str) -> list[str]:
     """All terms of ``text``, in order (with repeats)."""
     found: list[str] = []
-    for match in _RUNS.finditer(normalise(text)):
-        han, latin = match.groups()
-        if han:
-            found.extend(han[i : i + 2] for i in range(len(han) - 1))
-        elif latin and len(latin) > 1:
-            found.append(latin[:MAX_TERM])
+    for run in _RUNS.findall(normalise(text)):
+        if run[0] >= "\u3400":  # a run of Chinese characters: its bigrams
+            found.extend(map(str.__add__, run, run[1:]))
+        elif len(run) > 1:
+            found.append(run[:MAX_TERM])
     return found
 
 
@@ -45,10 +45,21 @@ def idf(documents: int, containing: int) -> float:
     return math.log(1 + (documents - containing + 0.5) / (containing + 0.5))
 
 
-def signature(counts: Mapping[str, int], df: Mapping[str, int], documents: int) -> dict[str, int]:
-    """The ``SIGNATURE`` terms of a text by tf·idf (ties by the term, so it is deterministic)."""
-    ranked = sorted(counts, key=lambda t: (-counts[t] * idf(documents, df.get(t, 0)), t))
-    return {t: counts[t] for t in ranked[:SIGNATURE]}
+def signature(
+    counts: Mapping[str, int], df: Mapping[str, int], documents: int,
+    idf_of: dict[str, float] | None = None,
+) -> dict[str, int]:  # fmt: skip
+    """The ``SIGNATURE`` terms of a text by tf·idf (ties in the text's order); ``idf_of``
+    memoises the idf of each term across calls with the same counts (a rebuild)."""
+    cache = idf_of if idf_of is not None else {}
+    weight = {}
+    for t, n in counts.items():
+        w = cache.get(t)
+        if w is None:
+            w = cache[t] = idf(documents, df.get(t, 0))
+        weight[t] = n * w
+    top = heapq.nlargest(SIGNATURE, weight, key=weight.__getitem__)
+    return {t: counts[t] for t in top}
 
 
 def encode(sig: Mapping[str, int]) -> str:
