@@ -242,11 +242,52 @@ def evaluate(drafts: list, shown: int = 10) -> None:  # type: ignore[type-arg]
         )
 
 
+def _jieba_terms(text: str) -> list[str]:
+    import rjieba
+
+    from sanxiang.disclosure.search import normalise
+    from sanxiang.similar.text import _RUNS
+
+    return [w for w in rjieba.cut(normalise(text)) if len(w) > 1 and _RUNS.fullmatch(w)]
+
+
+def use_jieba() -> None:
+    from sanxiang.similar import text
+
+    text.terms = _jieba_terms
+    print("  tokenizer: rjieba words (two or more characters)", flush=True)
+
+
+def tokenizer_speed(sample: int = 2000) -> None:
+    """Terms per decision and the time to cut them, bigrams against rjieba, on the same texts."""
+    from sanxiang.disclosure.models import Publication
+    from sanxiang.similar.text import terms
+
+    texts = list(Publication.objects.values_list("public_text", flat=True)[:sample])
+    for name, cut in (("bigrams", terms), ("rjieba", _jieba_terms)):
+        try:
+            began = time.perf_counter()
+            counts = [cut(t) for t in texts]
+        except ImportError:
+            print("  (rjieba not installed: pip install -e '.[bench]')")
+            continue
+        spent = (time.perf_counter() - began) / len(texts) * 1e6
+        total = statistics.mean(len(c) for c in counts)
+        distinct = statistics.mean(len(set(c)) for c in counts)
+        print(
+            f"  {name:8} {total:6.0f} terms, {distinct:5.0f} distinct per decision, {spent:6.0f} µs each"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=0)
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--eval", action="store_true")
+    parser.add_argument(
+        "--tokenizer", choices=("bigram", "jieba"), default="bigram",
+        help="jieba: index and query rjieba words of two or more characters instead of bigrams",
+    )  # fmt: skip
     args = parser.parse_args()
     postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     count = args.count or (1_000_000 if postgres else 20_000)
@@ -255,6 +296,9 @@ def main() -> None:
     generate(count)
     print(f"  generated in {time.perf_counter() - began:.0f} s", flush=True)
     structure = attach_structure()
+    if args.tokenizer == "jieba":
+        use_jieba()
+    tokenizer_speed()
 
     from sanxiang.similar.index import reindex
     from sanxiang.similar.selectors import similar_to

@@ -9,10 +9,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from sanxiang.similar.selectors import Band
 
-WIDTH = 640
-HEIGHT = 96
-LEFT, RIGHT = 20, 20
-MID = 40
+WIDTH = 560
+HEIGHT = 104
+LEFT, RIGHT = 24, 24
+MID = 46
 
 
 def _yuan(value: Decimal) -> str:
@@ -46,9 +46,9 @@ def band_svg(band: Band, proposed: Decimal | None) -> SafeString:
         f'height="24" fill="#2f6f9f"/>',
         f'<line x1="{x(band.median)}" y1="{MID - 12}" x2="{x(band.median)}" y2="{MID + 12}" '
         f'stroke="#fff" stroke-width="2"/>',
-        f'<text x="{x(band.minimum)}" y="{MID + 34}" font-size="12" text-anchor="start">'
+        f'<text x="{x(band.minimum)}" y="{MID + 38}" font-size="15" text-anchor="start">'
         f"{_yuan(band.minimum)}</text>",
-        f'<text x="{x(band.maximum)}" y="{MID + 34}" font-size="12" text-anchor="end">'
+        f'<text x="{x(band.maximum)}" y="{MID + 38}" font-size="15" text-anchor="end">'
         f"{_yuan(band.maximum)}</text>",
     ]
     if proposed is not None:
@@ -56,7 +56,7 @@ def band_svg(band: Band, proposed: Decimal | None) -> SafeString:
         anchor = "start" if px < WIDTH / 2 else "end"
         parts.append(
             f'<line x1="{px}" y1="{MID - 26}" x2="{px}" y2="{MID + 20}" stroke="#b3261e" '
-            f'stroke-width="3"/><text x="{px}" y="12" font-size="12" fill="#b3261e" '
+            f'stroke-width="3"/><text x="{px}" y="15" font-size="15" fill="#b3261e" '
             f'text-anchor="{anchor}">拟罚款 {_yuan(proposed)}</text>'
         )
     parts.append("</svg>")

@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db.models import Q
 
 from sanxiang.cases.models import Case, PenaltyKind
+from sanxiang.cases.workflow.definitions import open_in_any
+from sanxiang.cases.workflow.engine import in_states
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.disclosure.search import search_filter
 from sanxiang.similar import text
@@ -81,9 +83,18 @@ class Similar:
         return self.band is not None and self.band.outside(self.proposed)
 
 
+# Where a proposal is still open (the procedures' ``assessment`` activity) or before the
+# reviewer and the decision (法制审核中, whatever its sub-state).
+DRAFT_STATES = open_in_any("assessment") | {"under_review"}
+
+
 def is_draft(case: Case) -> bool:
-    """A 拟处理意见 is recorded and nothing is decided yet."""
-    return case.decided_on is None and bool(case.facts.strip() or case.penalty_kinds)
+    """A 拟处理意见 is recorded and nothing is decided yet (nor the case ended without one)."""
+    return (
+        case.decided_on is None
+        and in_states(case, DRAFT_STATES)
+        and bool(case.facts.strip() or case.penalty_kinds)
+    )
 
 
 def _scope(case: Case) -> Q:
@@ -190,7 +201,9 @@ def band_for(amounts: list[Decimal]) -> Band | None:
         Decimal(str(round(q, 2))) for q in statistics.quantiles(ordered, n=4, method="inclusive")
     )
     spread = (q3 - q1) * WIDEN
-    low, high = max(ordered[0], q1 - spread), min(ordered[-1], q3 + spread)
+    cent = Decimal("0.01")
+    low = max(ordered[0], (q1 - spread).quantize(cent))
+    high = min(ordered[-1], (q3 + spread).quantize(cent))
     return Band(len(ordered), ordered[0], q1, median, q3, ordered[-1], low, high)
 
 

@@ -102,6 +102,7 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("case-new", "portal_zhang", "/office/cases/new/"),
         ("evidence-form", "portal_zhang", f"/office/evidence/upload/?case={quote(site.reference)}"),
         ("review-opinion", "portal_zhou", f"/office/review/{site.review}/"),
+        ("similar", "portal_zhou", f"/office/similar/cases/{site.case}/"),
         ("portal-home", None, "/gongshi/"),
         ("decision", None, f"/gongshi/decisions/{site.decision}/"),
         ("verification", None, f"/gongshi/documents/{site.verification_code}/"),

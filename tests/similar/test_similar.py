@@ -68,7 +68,7 @@ def test_the_usual_band_is_the_interquartile_range_widened_by_half_within_min_an
     band = band_for([Decimal(v) for v in ("100", "200", "200", "300", "400", "2000")])
     assert band is not None
     assert (band.q1, band.median, band.q3) == (Decimal("200"), Decimal("250"), Decimal("375"))
-    assert (band.low, band.high) == (Decimal("112.5"), Decimal("462.5"))
+    assert (band.low, band.high) == (Decimal("112.50"), Decimal("462.50"))
     assert band_for([Decimal(100)] * 4) is None  # fewer than five: no band
 
 
@@ -110,3 +110,11 @@ def test_the_case_page_links_to_the_similar_cases_from_the_proposal(client, staf
     client.force_login(staff.zhang.user)
     page = client.get(reverse("cases:detail", args=[draft.pk])).content.decode()
     assert reverse("similar:case", args=[draft.pk]) in page
+
+
+def test_a_case_without_a_pending_proposal_gets_a_note_not_a_list(client, staff, publish, draft):
+    publish("占道经营水果", FRUIT)
+    Case.objects.filter(pk=draft.pk).update(state="not_registered")
+    client.force_login(staff.zhang.user)
+    page = client.get(reverse("similar:case", args=[draft.pk])).content.decode()
+    assert 'id="no-draft"' in page and 'id="matches"' not in page
