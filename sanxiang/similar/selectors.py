@@ -42,6 +42,8 @@ WIDEN = Decimal("0.5")  # the usual band: [Q1 − 0.5·IQR, Q3 + 0.5·IQR], with
 TEXT_WEIGHT = 0.6
 TEXT_TERMS = 4  # the draft's rarest terms looked up in the full-text index
 PER_TERM = 50  # newest decisions containing each
+RARE = 0.02  # … if it occurs in at most 2 % of the indexed texts
+RARE_ANYWAY = 2000  # or in at most this many (cheap to sort whatever the share)
 
 
 @dataclass(frozen=True)
@@ -103,10 +105,13 @@ def _scope(case: Case) -> Q:
     return Q(agency_id=case.agency_id)
 
 
-def _by_text(case: Case, query: dict[str, int], df: dict[str, int]) -> set[int]:
+def _by_text(case: Case, query: dict[str, int], df: dict[str, int], documents: int) -> set[int]:
     """The newest published decisions containing each of the draft's rarest terms, through
     the database's full-text index of the public texts (disclosure/search.py)."""
-    present = sorted((t for t in query if df.get(t)), key=lambda t: (df[t], t))
+    # A term in more than RARE of all texts (and more than RARE_ANYWAY) would only bring the
+    # newest of very many and make the database sort them all: the structure covers that case.
+    bound = max(RARE * documents, RARE_ANYWAY)
+    present = sorted((t for t in query if 0 < df.get(t, 0) <= bound), key=lambda t: (df[t], t))
     published = Publication.objects.filter(_scope(case), status=PublicationStatus.PUBLISHED)
     found: set[int] = set()
     for term in present[:TEXT_TERMS]:
@@ -123,10 +128,10 @@ def _by_text(case: Case, query: dict[str, int], df: dict[str, int]) -> set[int]:
 
 
 def _candidates(
-    case: Case, key: Key, query: dict[str, int], df: dict[str, int]
+    case: Case, key: Key, query: dict[str, int], df: dict[str, int], documents: int
 ) -> list[IndexedDecision]:
     scope = _scope(case)
-    ids: set[int] = _by_text(case, query, df)
+    ids: set[int] = _by_text(case, query, df, documents)
     ids.update(
         IndexedDecision.objects.filter(scope, key=key.text)
         .order_by("-decided_on")
@@ -212,7 +217,7 @@ def similar_to(case: Case) -> Similar:
     The caller has checked that the officer may view the case."""
     key = key_of_case(case)
     query, df, documents = _query(case)
-    rows = _candidates(case, key, query, df)
+    rows = _candidates(case, key, query, df, documents)
     matches = rank(key, rows, query, df, documents)[:SHOWN]
     amounts: list[Decimal] = []
     if PenaltyKind.FINE in key.kinds:
