@@ -118,3 +118,17 @@ def test_a_case_without_a_pending_proposal_gets_a_note_not_a_list(client, staff,
     client.force_login(staff.zhang.user)
     page = client.get(reverse("similar:case", args=[draft.pk])).content.decode()
     assert 'id="no-draft"' in page and 'id="matches"' not in page
+
+
+def test_a_correction_replaces_the_indexed_text(staff, publish, draft):
+    from sanxiang.disclosure.services import publication_correct
+
+    publication = publish("占道经营水果", FRUIT)
+    before = IndexedDecision.objects.get(publication=publication)
+    publication_correct(
+        actor=staff.head, publication_id=publication.pk, text=f"执法对象：某某商贸有限公司\n{OIL}",
+        reason="更正违法事实",
+    )  # fmt: skip
+    after = IndexedDecision.objects.get(publication=publication)
+    assert after.text_sha256 != before.text_sha256
+    assert "直排" in after.terms and "直排" not in before.terms  # the title stays indexed too
