@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sanxiang.disclosure",
     "sanxiang.archive",
     "sanxiang.notifications",
+    "sanxiang.similar",
     "sanxiang.inspections",
     "sanxiang.alerts",
     "sanxiang.discretion",
@@ -245,6 +246,9 @@ SANXIANG_COMPLAINT_MAX_BYTES = int(
     os.environ.get("SANXIANG_COMPLAINT_MAX_BYTES", str(10 * 1024**2))
 )
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
+# 同案同罚: compare a draft with the decisions of the installation's other agencies too (off:
+# only the agency's own decisions). docs/operations/similar.md
+SANXIANG_SIMILAR_ACROSS_AGENCIES = _env_bool("SANXIANG_SIMILAR_ACROSS_AGENCIES", False)
 (VAR_DIR / "tmp").mkdir(mode=0o700, exist_ok=True)
 
 # --- Logging: English, with the ids needed to find the row --------------------------------

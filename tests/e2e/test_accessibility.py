@@ -105,6 +105,7 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("training", "portal_zhou", "/office/training/"),
         ("alerts", "portal_zhang", "/office/alerts/"),
         ("discretion-office", "portal_zhang", "/office/discretion/"),
+        ("similar", "portal_zhou", f"/office/similar/cases/{site.case}/"),
         ("portal-home", None, "/gongshi/"),
         ("portal-discretion", None, "/gongshi/discretion/"),
         ("decision", None, f"/gongshi/decisions/{site.decision}/"),

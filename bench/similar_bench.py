@@ -1,0 +1,354 @@
+"""同案同罚 at scale: the similar-case query for a draft decision, against a plain PostgreSQL
+full-text query on the same data in the same run; the index's build time and size.
+
+Data (bench data, bulk-inserted, not made through the services): ``disclosure_bench.generate``
+writes N published decisions with realistic redacted texts (违建, 占道经营, 户外广告, 油烟,
+渣土, 噪声, 无照经营, 绿化; 24 agencies; three years). This bench then gives each decision's
+case the articles of its kind of violation (违法依据 and 处罚依据: one law per kind) and the
+penalty kind 罚款, and on PostgreSQL copies the fine from the text into the published fields
+(``罚款金额（元）``), all by SQL. ``sanxiang similar reindex``'s function then builds the index
+(timed), and its tables' size is printed.
+
+The query: ``similar.selectors.similar_to(case)`` for draft cases (facts made by the same
+generator, of one agency, with their kind's articles and a fine), in this process, timed over
+``--queries`` drafts: candidates (full-text lookups of the draft's four rarest terms, same key,
+same articles, same procedure), BM25 + structure over them, and the band of amounts.
+
+Baselines on PostgreSQL, same data, same drafts, same agency, top 10:
+
+- ``plainto_tsquery``: ``search_vector @@ plainto_tsquery('simple', <the draft's bigrams>)``
+  ordered by ``ts_rank`` — PostgreSQL's own full-text search over the disclosure index
+  (``to_tsvector('simple', search_tokens)``: character bigrams, as there is no Chinese parser);
+  plainto_tsquery ANDs every bigram, so it needs the draft's whole wording;
+- ``OR`` query: ``to_tsquery('simple', 'b1 | b2 | …')`` of the draft's distinct bigrams, ordered
+  by ``ts_rank`` — what a "more like this" with PostgreSQL's own ranking costs.
+
+Run: ``.venv/bin/python scripts/with-postgres.py -- .venv/bin/python bench/similar_bench.py
+--count 100000`` (default 1,000,000 on PostgreSQL, 20,000 on SQLite). ``--eval`` also prints
+retrieval quality on the labelled set (recall@5, nDCG@10, against BM25 alone).
+
+Results: docs/operations/similar.md ("Measurements").
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+os.environ.setdefault("SANXIANG_VAR", tempfile.mkdtemp(prefix="sanxiang-similar-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
+os.environ["SANXIANG_LEDGER_SIGN_EVERY"] = "0"
+os.environ["SANXIANG_LEDGER_SIGN_INTERVAL_MINUTES"] = "0"
+
+from disclosure_bench import GOODS, ROADS, SHOPS, THINGS, VIOLATIONS, WHERE, generate
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def attach_structure() -> dict[str, tuple[int, int]]:
+    """Each bench decision's case gets its kind's two articles and the penalty kind 罚款."""
+    from django.db import connection
+
+    from sanxiang.org.models import Article, Law
+
+    by_name: dict[str, tuple[int, int]] = {}
+    for i, (name, _word, _facts, basis, _penalty) in enumerate(VIOLATIONS):
+        law = Law.objects.create(
+            title=basis.split("》")[0].lstrip("《") + f"（基准{i}）", kind="admin_regulation",
+            issuer="测试", promulgated_on=date(2017, 1, 1), effective_on=date(2017, 1, 1),
+            source="bench",
+        )  # fmt: skip
+        violated = Article.objects.create(law=law, number=10 + i, label=f"第{10 + i}条", text="…")
+        penalty = Article.objects.create(law=law, number=60 + i, label=f"第{60 + i}条", text="…")
+        by_name[name] = (violated.pk, penalty.pk)
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        for name, pair in by_name.items():
+            for table, article in zip(("violated", "penalty"), pair, strict=True):
+                cursor.execute(
+                    f"INSERT INTO cases_case_{table}_articles (case_id, article_id) "  # noqa: S608
+                    "SELECT case_id, %s FROM disclosure_publication "
+                    "WHERE title LIKE %s AND kind = 'penalty'",
+                    [article, f"% {name}"],
+                )
+        cursor.execute(
+            "UPDATE cases_case SET penalty_kinds = %s WHERE number LIKE 'BENCH-%%'", ['["fine"]']
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE disclosure_publication SET fields = fields || jsonb_build_object("
+                "'罚款金额（元）', substring(public_text from '罚款人民币([0-9]+)元')) "
+                "WHERE public_text LIKE '%%罚款人民币%%'"
+            )
+            cursor.execute("ANALYZE")
+    print(f"  structure attached in {time.perf_counter() - began:.0f} s", flush=True)
+    return by_name
+
+
+def draft_facts(rng: random.Random) -> tuple[str, str]:
+    """(violation name, facts) of a draft, written like the generator's decisions."""
+    name, _word, facts, _basis, _penalty = rng.choice(VIOLATIONS)
+    road, road2 = rng.sample(ROADS, 2)
+    values = {
+        "road": road, "road2": road2, "n": rng.randrange(1, 400), "where": rng.choice(WHERE),
+        "thing": rng.choice(THINGS), "area": rng.randrange(3, 300), "shop": rng.choice(SHOPS),
+        "goods": rng.choice(GOODS), "count": rng.randrange(1, 12), "brand": "恒达",
+        "conc": "5.2", "length": 300, "db": 75, "months": 6, "fine": 2000, "days": 15,
+    }  # fmt: skip
+    return name, "当事人" + rng.choice(facts).format(**values)
+
+
+def make_drafts(count: int, structure: dict[str, tuple[int, int]], seed: int = 11) -> list:  # type: ignore[type-arg]
+    from django.db.models import Count
+
+    from sanxiang.cases.models import Case
+    from sanxiang.disclosure.models import Publication
+    from sanxiang.org.models import EnforcementCategory, Officer
+
+    rng = random.Random(seed)
+    # The agency with the most decisions: the query's realistic worst case.
+    agency_id = (Publication.objects.values("agency_id").annotate(n=Count("pk")).order_by("-n")[0])[
+        "agency_id"
+    ]
+    officer = Officer.objects.select_related("unit").first()
+    category = EnforcementCategory.objects.first()
+    assert officer and category
+    drafts = []
+    for i in range(count):
+        name, facts = draft_facts(rng)
+        case = Case.objects.create(
+            agency_id=agency_id, unit_id=officer.unit_id, procedure="penalty_general",
+            state="investigating", title=name, source="巡查发现", facts=facts,
+            category=category, violation_on=date(2026, 1, 1), clue_received_on=date(2026, 1, 1),
+            created_by=officer, penalty_kinds=["fine"],
+            fine_yuan=Decimal(rng.choice((200, 500, 2000, 5000, 50000))), number=f"DRAFT-{i}",
+        )  # fmt: skip
+        violated, penalty = structure[name]
+        case.violated_articles.set([violated])
+        case.penalty_articles.set([penalty])
+        drafts.append(case)
+    return drafts
+
+
+def baselines(drafts: list) -> dict[str, list[float]]:  # type: ignore[type-arg]
+    from django.db import connection
+
+    from sanxiang.disclosure.search import tokens
+
+    out: dict[str, list[float]] = {"plainto_tsquery + ts_rank": [], "OR tsquery + ts_rank": []}
+    with connection.cursor() as cursor:
+        for case in drafts:
+            stream = tokens(case.facts)
+            distinct = sorted({t for t in stream.split() if len(t) > 1})
+            for name, sql, arg in (
+                ("plainto_tsquery + ts_rank", "plainto_tsquery('simple', %s)", stream),
+                ("OR tsquery + ts_rank", "to_tsquery('simple', %s)", " | ".join(distinct)),
+            ):
+                began = time.perf_counter()
+                cursor.execute(
+                    f"SELECT id FROM disclosure_publication, {sql} q "  # noqa: S608
+                    "WHERE agency_id = %s AND status = 'published' AND search_vector @@ q "
+                    "ORDER BY ts_rank(search_vector, q) DESC LIMIT 10",
+                    [arg, case.agency_id],
+                )
+                cursor.fetchall()
+                out[name].append(time.perf_counter() - began)
+    return out
+
+
+def index_size() -> str:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return "(sizes: PostgreSQL only)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_size_pretty(sum(pg_total_relation_size(c))) FROM unnest(ARRAY["
+            "'similar_indexeddecision'::regclass, 'similar_indexedarticle'::regclass, "
+            "'similar_termcount'::regclass]) c"
+        )
+        ours = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_size_pretty(pg_relation_size('publication_search'))")
+        gin = cursor.fetchone()[0]
+    return f"similar index tables {ours} (the disclosure GIN index they also use: {gin})"
+
+
+# --- retrieval quality on a labelled set -------------------------------------------------------
+
+
+def evaluate(drafts: list, shown: int = 10) -> None:  # type: ignore[type-arg]
+    """recall@5 and nDCG@10 of the combined ranking against BM25 alone over the same candidates.
+
+    Labels: a reviewer calls an earlier decision *similar* (gain 2) when it is the same kind of
+    violation and its facts describe the same conduct (the same fact pattern of the generator:
+    e.g. 屋顶违建彩钢瓦 vs 擅自搭建), *related* (gain 1) when only the kind of violation is the same.
+    recall@5 = similar ones in the top 5 ÷ min(5, similar ones in the index)."""
+    from sanxiang.similar.key import key_of_case
+    from sanxiang.similar.models import IndexedDecision
+    from sanxiang.similar.selectors import _candidates, _query, rank
+
+    patterns = {
+        name: [f.split("{")[0][:6] for f in facts] for name, _w, facts, _b, _p in VIOLATIONS
+    }
+    texts = dict(IndexedDecision.objects.values_list("pk", "publication__public_text"))
+
+    def label(case, row) -> int:  # type: ignore[no-untyped-def]
+        name = case.title
+        body = texts[row.pk]
+        if name not in row.title:
+            return 0
+        mine = [p for p in patterns[name] if p and p in case.facts]
+        return 2 if any(p in body for p in mine) else 1
+
+    def ndcg(gains: list[int], ideal: list[int]) -> float:
+        dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains[:shown]))
+        best = sum(g / math.log2(i + 2) for i, g in enumerate(sorted(ideal, reverse=True)[:shown]))
+        return dcg / best if best else 0.0
+
+    results: dict[str, tuple[list[float], list[float]]] = {
+        "BM25 only": ([], []),
+        "BM25 + structure": ([], []),
+    }
+    for case in drafts:
+        key = key_of_case(case)
+        query, df, documents = _query(case)
+        rows = _candidates(case, key, query, df, documents)
+        ranked = rank(key, rows, query, df, documents)
+        by_text = sorted(ranked, key=lambda m: (-m.text, m.decision.pk))
+        all_gains = [label(case, m.decision) for m in ranked]
+        similar = sum(1 for g in all_gains if g == 2)
+        for name, order in (("BM25 only", by_text), ("BM25 + structure", ranked)):
+            gains = [label(case, m.decision) for m in order[:shown]]
+            hits = sum(1 for g in gains[:5] if g == 2)
+            results[name][0].append(hits / min(5, similar) if similar else 0.0)
+            results[name][1].append(ndcg(gains, all_gains))
+    print(f"  retrieval quality over {len(drafts)} labelled drafts (same candidates):")
+    for name, (recall, gain) in results.items():
+        print(
+            f"    {name:18} recall@5 {statistics.mean(recall):.3f}  nDCG@10 {statistics.mean(gain):.3f}"
+        )
+
+
+def _jieba_terms(text: str) -> list[str]:
+    import rjieba
+
+    from sanxiang.disclosure.search import normalise
+    from sanxiang.similar.text import _RUNS
+
+    return [w for w in rjieba.cut(normalise(text)) if len(w) > 1 and _RUNS.fullmatch(w)]
+
+
+def use_jieba() -> None:
+    from sanxiang.similar import text
+
+    text.terms = _jieba_terms
+    print("  tokenizer: rjieba words (two or more characters)", flush=True)
+
+
+def tokenizer_speed(sample: int = 2000) -> None:
+    """Terms per decision and the time to cut them, bigrams against rjieba, on the same texts."""
+    from sanxiang.disclosure.models import Publication
+    from sanxiang.similar.text import terms
+
+    texts = list(Publication.objects.values_list("public_text", flat=True)[:sample])
+    for name, cut in (("bigrams", terms), ("rjieba", _jieba_terms)):
+        try:
+            began = time.perf_counter()
+            counts = [cut(t) for t in texts]
+        except ImportError:
+            print("  (rjieba not installed: pip install -e '.[bench]')")
+            continue
+        spent = (time.perf_counter() - began) / len(texts) * 1e6
+        total = statistics.mean(len(c) for c in counts)
+        distinct = statistics.mean(len(set(c)) for c in counts)
+        print(
+            f"  {name:8} {total:6.0f} terms, {distinct:5.0f} distinct per decision, {spent:6.0f} µs each"
+        )
+
+
+def profile(drafts: list) -> None:  # type: ignore[type-arg]
+    """Where a query's time goes (cumulative, the similar app's functions), over 20 drafts."""
+    import cProfile
+    import io
+    import pstats
+
+    from sanxiang.similar.selectors import similar_to
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for case in drafts:
+        similar_to(case)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats("similar/", 12)
+    print("\n".join("  " + line for line in out.getvalue().splitlines()[-20:]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=0)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--eval", action="store_true")
+    parser.add_argument(
+        "--tokenizer", choices=("bigram", "jieba"), default="bigram",
+        help="jieba: index and query rjieba words of two or more characters instead of bigrams",
+    )  # fmt: skip
+    args = parser.parse_args()
+    postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    count = args.count or (1_000_000 if postgres else 20_000)
+    print(f"similar_bench: {count:,} decisions on {'PostgreSQL' if postgres else 'SQLite'}")
+    began = time.perf_counter()
+    generate(count)
+    print(f"  generated in {time.perf_counter() - began:.0f} s", flush=True)
+    structure = attach_structure()
+    if args.tokenizer == "jieba":
+        use_jieba()
+    tokenizer_speed()
+
+    from sanxiang.similar.index import reindex
+    from sanxiang.similar.selectors import similar_to
+
+    began = time.perf_counter()
+    indexed = reindex(stream=open(os.devnull, "w"))  # noqa: SIM115
+    built = time.perf_counter() - began
+    print(f"  index build: {indexed:,} decisions in {built:.0f} s ({indexed / built:,.0f}/s)")
+    print(f"  {index_size()}", flush=True)
+
+    drafts = make_drafts(args.queries, structure)
+    similar_to(drafts[0])  # warm
+    timings = []
+    sizes = []
+    for case in drafts:
+        t0 = time.perf_counter()
+        found = similar_to(case)
+        timings.append(time.perf_counter() - t0)
+        sizes.append(found.band.count if found.band else 0)
+    rows = {"similar_to (candidates, BM25 + structure, band)": timings}
+    if postgres:
+        rows.update(baselines(drafts))
+    base = percentile(timings, 0.5)
+    print(f"  {'query':52} {'p50':>8} {'p95':>8}   p50 ÷ similar_to p50")
+    for name, values in rows.items():
+        p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
+        print(f"  {name:52} {p50 * 1000:7.1f} {p95 * 1000:8.1f} ms   {p50 / base:.2f}")
+    print(f"  band sample per draft: median {statistics.median(sizes):.0f} decisions")
+    profile(drafts[:20])
+    if args.eval:
+        evaluate(drafts)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+"""``sanxiang similar reindex``: rebuild the similar-case index from the published decisions
+(it is kept up to date as decisions publish and are withdrawn; rebuild after a restore, or to
+recount the terms)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from sanxiang.similar.index import reindex
+
+
+class Command(BaseCommand):
+    help = "Rebuild the similar-case (同案同罚) index from the published decisions."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="what", required=True)
+        sub.add_parser("reindex", help="rebuild the index, with a progress bar on stderr")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = reindex(stream=self.stderr)
+        self.stdout.write(f"同案同罚索引已重建：{count} 件决定 (decisions indexed: {count})")
