@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sanxiang.disclosure",
     "sanxiang.archive",
     "sanxiang.notifications",
+    "sanxiang.supervision",
     "sanxiang.inspections",
     "sanxiang.portal",
     "sanxiang.demo",
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sanxiang.office.middleware.PasswordChangeRequiredMiddleware",
+    # A supervising body's 监督人员 reads; every POST of his to a domain page is refused.
+    "sanxiang.supervision.middleware.SupervisorReadOnlyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A malformed id, page or year in a request: a Chinese 400, never a 500.
     "sanxiang.core.params.BadParameterMiddleware",

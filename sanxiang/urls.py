@@ -29,6 +29,7 @@ urlpatterns = [
     path("office/jobs/", include("sanxiang.jobs.urls")),
     path("office/notifications/", include("sanxiang.notifications.urls")),
     path("office/inspections/", include("sanxiang.inspections.urls")),
+    path("office/supervision/", include("sanxiang.supervision.urls")),
     path("office/", include("sanxiang.office.urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
     path("api/v1/", api_urls.urls),

@@ -22,6 +22,7 @@ from sanxiang.org.models import (
     RemedyChannel,
     RoleAssignment,
     ServiceGuide,
+    SupervisoryBody,
     Unit,
 )
 from sanxiang.org.remedies import remedy_defaults
@@ -212,3 +213,12 @@ class RemedyChannelAdmin(LedgeredAdmin):
             initial.setdefault("basis", defaults.basis)
             initial.setdefault("how", defaults.how)
         return initial
+
+
+@admin.register(SupervisoryBody)
+class SupervisoryBodyAdmin(LedgeredAdmin):
+    list_display = ("name", "level", "region", "parent", "agency")
+    list_filter = ("level",)
+    search_fields = ("name", "region")
+    filter_horizontal = ("agencies",)
+    list_select_related = ("parent", "agency")
