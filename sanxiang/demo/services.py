@@ -38,6 +38,7 @@ from sanxiang.org.models import (
     Role,
     RoleAssignment,
     ServiceGuide,
+    SupervisoryBody,
     Unit,
 )
 from sanxiang.org.remedies import remedy_defaults
@@ -155,6 +156,7 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
         _ensure_login(officer, person["login"], superuser=person.get("superuser", False))
 
     _public_lists_load(data_dir / "demo" / "public_lists.json")
+    _supervisory_bodies_load(spec.get("supervisory_bodies", []))
 
     tree_heads_sign()  # every log that grew
     summary = DemoSummary()
@@ -244,6 +246,26 @@ def _public_lists_load(path: Path) -> None:
             if latest_snapshot(agency.pk, kind) is None:
                 content = listing_content(agency, kind)
                 listing_publish(actor=head, kind=kind, expected_sha256=content_sha256(content))
+
+
+def _supervisory_bodies_load(bodies: list[dict[str, Any]]) -> None:
+    """The 行政执法监督机构 and the agencies of their areas (a parent is listed before its
+    children); their 监督人员 are the staff of the body's agency with the 监督人员 role."""
+    for item in bodies:
+        body, created = SupervisoryBody.objects.update_or_create(
+            name=item["name"],
+            defaults={
+                "level": item["level"],
+                "region": item["region"],
+                "agency": Agency.objects.get(name=item["agency"]),
+                "parent": SupervisoryBody.objects.get(name=item["parent"])
+                if item.get("parent")
+                else None,
+            },
+        )
+        body.agencies.set(Agency.objects.filter(name__in=item["agencies"]))
+        if created:
+            org_row_created(body)
 
 
 def _ensure_login(officer: Officer, username: str, *, superuser: bool) -> None:
