@@ -3,6 +3,8 @@ read by the body's 监督人员 — never by the person recorded nor by the agen
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
@@ -22,7 +24,7 @@ FORM = {
 }
 
 
-def _record(client, staff, case, **changes) -> object:
+def _record(client, staff, case, **changes) -> Any:
     client.force_login(staff.zhang.user)
     data = {**FORM, "case_number": str(case.pk), **changes}
     return client.post(reverse("supervision:interference-new"), data)
