@@ -28,7 +28,7 @@ class InterferenceForm(forms.Form):
     intervener_name = forms.CharField(label="干预人姓名", max_length=50)
     intervener_position = forms.CharField(label="干预人单位及职务", max_length=200, required=False)
     intervener = forms.ModelChoiceField(
-        label="干预人是本单位平台用户的",
+        label="干预人（本单位平台用户）",
         queryset=Officer.objects.none(),
         required=False,
         empty_label="否（或者不是平台用户）",

@@ -37,7 +37,14 @@ from sanxiang.supervision.selectors import (
 from sanxiang.supervision.services import InterferenceInput, interference_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHOWN = ("open", "overdue", "due_soon", "review_missing", "pub_overdue", "withdrawal_overdue")
+# The dashboard table's columns (all figures are under 合计 and in the export), with short heads.
+SHOWN = {
+    "open": "在办",
+    "overdue": "已超期",
+    "due_soon": "即将到期",
+    "review_missing": "应审未审",
+    "pub_overdue": "超期未公示",
+}
 
 
 def _dashboard(request: HttpRequest) -> tuple[Any, Dashboard]:
@@ -53,21 +60,18 @@ def _dashboard(request: HttpRequest) -> tuple[Any, Dashboard]:
     return officer, dashboard
 
 
-def _charts(dashboard: Dashboard) -> list[Any]:
+def _charts(dashboard: Dashboard) -> list[tuple[str, Any]]:
     rows = dashboard.rows
     total = dashboard.total.counts
-    return [
-        bar_chart_svg("在办案件", [(r.name, r.counts["open"]) for r in rows]),
-        bar_chart_svg("已超期案件", [(r.name, r.counts["overdue"]) for r in rows]),
-        bar_chart_svg(
-            "公示及时性",
-            [(BY_KEY[k].label, total[k]) for k in ("pub_on_time", "pub_late", "pub_overdue")],
-        ),
-        bar_chart_svg(
-            "复议、诉讼结果",
-            [(m.label, total[m.key]) for m in METRICS if m.group == "复议、诉讼"],
-        ),
+    timeliness = [(BY_KEY[k].label, total[k]) for k in ("pub_on_time", "pub_late", "pub_overdue")]
+    remedies = [(m.label, total[m.key]) for m in METRICS if m.group == "复议、诉讼"]
+    charts = [
+        ("在办案件", [(r.name, r.counts["open"]) for r in rows]),
+        ("已超期案件", [(r.name, r.counts["overdue"]) for r in rows]),
+        ("公示及时性", timeliness),
+        ("复议、诉讼结果", remedies),
     ]
+    return [(title, bar_chart_svg(title, bars)) for title, bars in charts]
 
 
 @login_required
@@ -111,7 +115,10 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "body": supervisory_body_of(officer),
             "dashboard": dashboard,
-            "columns": [BY_KEY[k] for k in SHOWN],
+            "columns": [
+                {"label": short, "title": f"{BY_KEY[k].group}：{BY_KEY[k].label}"}
+                for k, short in SHOWN.items()
+            ],
             "table": table,
             "groups": groups,
             "states": states,
