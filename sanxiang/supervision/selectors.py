@@ -74,9 +74,8 @@ def _remedy_outcome(outcome: str) -> Q:
 
 
 def _remedy_pending() -> Q:
-    pending = Remedy.objects.filter(case_id=OuterRef("pk")).exclude(
-        steps__kind=RemedyStepKind.OUTCOME
-    )
+    ended = RemedyStep.objects.filter(remedy_id=OuterRef("pk"), kind=RemedyStepKind.OUTCOME)
+    pending = Remedy.objects.filter(case_id=OuterRef("pk")).filter(~Exists(ended))
     return Q(Exists(pending))
 
 
@@ -181,13 +180,85 @@ def _window(today: date, calendar: WorkdayCalendar) -> date:
     return calendar.add_workdays(today, SOON_WORKDAYS)
 
 
-def _counts(
-    cases: QuerySet[Case], group: str, today: date, soon: date
-) -> dict[int, dict[str, int]]:
-    annotations = {m.key: Count("pk", filter=m.rule(today, soon)) for m in METRICS}
+def _counts(scope: list[int], group: str, today: date, soon: date) -> dict[int, dict[str, int]]:
+    """Every figure per ``group`` (``agency_id`` or ``unit_id``) in four grouped queries, one
+    per table: cases, determinations, publications, remedies. Each counts what the figure's
+    filter on ``Case`` (``METRICS``, used by the drill-down) selects — cases, distinct — but
+    reads the table it is about rather than one ``EXISTS`` per case and figure."""
     found: dict[int, dict[str, int]] = {}
-    for row in cases.order_by().values(group).annotate(**annotations):
-        found[row[group]] = {m.key: row[m.key] for m in METRICS}
+
+    def put(key: int, values: dict[str, int]) -> None:
+        found.setdefault(key, {m.key: 0 for m in METRICS}).update(values)
+
+    plain = ("total", "open", "overdue", "due_soon")
+    cases = Case.objects.filter(agency_id__in=scope).order_by().values(group)
+    for row in cases.annotate(
+        **{k: Count("pk", filter=BY_KEY[k].rule(today, soon)) for k in plain}
+    ):
+        put(row[group], {k: row[k] for k in plain})
+
+    by_case = f"case__{group}"
+    reviewed = Exists(Review.objects.filter(case_id=OuterRef("case_id")))
+    needed = (
+        Determination.objects.filter(required=True, case__agency_id__in=scope)
+        .order_by()
+        .values(by_case)
+        .annotate(
+            needed=Count("case_id", distinct=True),
+            done=Count("case_id", distinct=True, filter=Q(reviewed)),
+        )
+    )
+    for row in needed:
+        put(
+            row[by_case],
+            {
+                "review_needed": row["needed"],
+                "review_done": row["done"],
+                "review_missing": row["needed"] - row["done"],
+            },
+        )
+
+    pending = PublicationStatus.PENDING
+    publications = (
+        Publication.objects.filter(case__agency_id__in=scope)
+        .annotate(published_on=TruncDate("published_at"))
+        .order_by()
+        .values(by_case)
+        .annotate(
+            pub_on_time=Count("pk", filter=Q(published_on__lte=F("due_on"))),
+            pub_late=Count("pk", filter=Q(published_on__gt=F("due_on"))),
+            pub_overdue=Count("pk", filter=Q(status=pending, due_on__lt=today)),
+            withdrawn=Count(
+                "pk", filter=Q(withdrawal_due_on__isnull=False, withdrawn_at__isnull=False)
+            ),
+            withdrawal_overdue=Count(
+                "pk", filter=Q(withdrawal_due_on__lt=today, withdrawn_at__isnull=True)
+            ),
+        )
+    )
+    keys = ("pub_on_time", "pub_late", "pub_overdue", "withdrawn", "withdrawal_overdue")
+    for row in publications:
+        put(row[by_case], {k: row[k] for k in keys})
+
+    by_remedy = f"remedy__case__{group}"
+    outcomes = (
+        RemedyStep.objects.filter(kind=RemedyStepKind.OUTCOME, remedy__case__agency_id__in=scope)
+        .order_by()
+        .values(by_remedy, "outcome")
+        .annotate(n=Count("remedy__case_id", distinct=True))
+    )
+    for row in outcomes:
+        put(row[by_remedy], {f"remedy_{row['outcome']}": row["n"]})
+    ended = RemedyStep.objects.filter(remedy_id=OuterRef("pk"), kind=RemedyStepKind.OUTCOME)
+    open_remedies = (
+        Remedy.objects.filter(case__agency_id__in=scope)
+        .filter(~Exists(ended))
+        .order_by()
+        .values(by_case)
+        .annotate(n=Count("case_id", distinct=True))
+    )
+    for row in open_remedies:
+        put(row[by_case], {"remedy_pending": row["n"]})
     return found
 
 
@@ -238,7 +309,7 @@ def dashboard_for(
     else:
         group, review_group = "unit_id", "case__unit_id"
         names = dict(Unit.objects.filter(agency_id=agency.pk).values_list("pk", "name"))
-    counts = _counts(cases, group, today, soon)
+    counts = _counts(sorted(scope), group, today, soon)
     turnaround = _turnaround(scope, review_group)
     empty = {m.key: 0 for m in METRICS}
     rows = [

@@ -11,9 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from sanxiang.cases.models import Case
+from sanxiang.cases.models import Case, Remedy, RemedyStep
 from sanxiang.core.selectors import get_calendar
+from sanxiang.disclosure.models import Publication
+from sanxiang.review.models import Determination, Review
 from sanxiang.supervision.selectors import METRICS, dashboard_for, drilldown
+from tests.cases.conftest import ready_case
 
 
 def _login(client, login: str) -> None:
@@ -24,16 +27,65 @@ def _overdue(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(step_due_on=timezone.localdate() - timedelta(days=2))
 
 
+def _facts(staff, oversight, general_case) -> None:
+    """Reviews, publications and remedies for the figures to count (rows written directly)."""
+    today, now = timezone.localdate(), timezone.now()
+    second = ready_case(staff, title="第二件")
+    third = ready_case(staff, title="第三件")
+    for case in (general_case, second, second):  # twice for one case: counted once
+        Determination.objects.create(
+            case=case, action="decide", required=True, rules=[], reason="-", actor=staff.zhou
+        )
+    Review.objects.create(
+        case=general_case, agency=general_case.agency, status="passed", reviewer=staff.zhou,
+        need_reason="-", due_on=today, submitted_at=now - timedelta(days=5),
+        passed_at=now - timedelta(days=2),
+    )  # fmt: skip
+
+    def publication(case, **fields):
+        base = {"kind": "penalty", "title": "-", "decided_on": today - timedelta(days=20),
+                "due_basis": "-", "fields": {}}  # fmt: skip
+        Publication.objects.create(case=case, agency=case.agency, **{**base, **fields})
+
+    publication(general_case, due_on=today - timedelta(days=10), status="published",
+                published_at=now - timedelta(days=5))  # fmt: skip
+    publication(
+        second, due_on=today - timedelta(days=1), withdrawal_due_on=today - timedelta(days=1)
+    )
+    publication(oversight.county_case, due_on=today, status="published", published_at=now)
+    revoked = Remedy.objects.create(
+        case=third, kind="reconsideration", filed_on=today, body="测试市人民政府",
+        recorded_by=staff.zhang,
+    )  # fmt: skip
+    RemedyStep.objects.create(
+        remedy=revoked, kind="outcome", decided_on=today, outcome="revoked", recorded_by=staff.zhang
+    )
+    Remedy.objects.create(
+        case=third,
+        kind="litigation",
+        filed_on=today,
+        body="测试市人民法院",
+        recorded_by=staff.zhang,
+    )
+
+
 def test_dashboard_counts_per_agency_and_each_figure_drills_down_to_its_cases(
-    oversight, general_case
+    oversight, staff, general_case
 ):
     _overdue(general_case)
+    _facts(staff, oversight, general_case)
     today, calendar = timezone.localdate(), get_calendar()
     dashboard = dashboard_for(oversight.supervisor, today=today, calendar=calendar)
     names = [row.name for row in dashboard.rows]
     assert "测试县城市管理局" in names and "远方市城市管理局" not in names
-    assert dashboard.total.counts["total"] == 2
-    assert dashboard.total.counts["overdue"] == 1
+    totals = dashboard.total.counts
+    assert totals["total"] == 4
+    assert totals["overdue"] == 1
+    assert (totals["review_needed"], totals["review_done"], totals["review_missing"]) == (2, 1, 1)
+    assert (totals["pub_on_time"], totals["pub_late"], totals["pub_overdue"]) == (1, 1, 1)
+    assert (totals["withdrawn"], totals["withdrawal_overdue"]) == (0, 1)
+    assert (totals["remedy_revoked"], totals["remedy_pending"]) == (1, 1)
+    assert dashboard.total.turnaround_days == 3.0
     for row in dashboard.rows:
         for metric in METRICS:
             listed = drilldown(
@@ -43,6 +95,18 @@ def test_dashboard_counts_per_agency_and_each_figure_drills_down_to_its_cases(
             assert listed.count() == row.counts[metric.key], (row.name, metric.key)
     overdue = drilldown(oversight.supervisor, today=today, calendar=calendar, metric="overdue")
     assert list(overdue) == [general_case]
+    # And per unit: the same figures, the same lists.
+    agency_id = general_case.agency_id
+    by_unit = dashboard_for(
+        oversight.supervisor, today=today, calendar=calendar, agency_id=agency_id
+    )
+    for row in by_unit.rows:
+        for metric in METRICS:
+            listed = drilldown(
+                oversight.supervisor, today=today, calendar=calendar, metric=metric.key,
+                agency_id=agency_id, unit_id=row.key,
+            )  # fmt: skip
+            assert listed.count() == row.counts[metric.key], (row.name, metric.key)
 
 
 def test_dashboard_of_one_agency_counts_per_unit(oversight, general_case, agency):
