@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from sanxiang.cases.access import CaseAction
 from sanxiang.cases.models import Case, CaseAccess
-from sanxiang.org.selectors import supervised_agency_ids
+from sanxiang.org.selectors import supervised_agency_ids, supervisors_of
 
 
 def _login(client, login: str) -> None:
@@ -128,3 +128,22 @@ def test_supervisor_posts_elsewhere_in_the_office_are_refused_too(client, oversi
         "/office/disclosure/",
     ):
         assert client.post(path, {}).status_code == 403, path
+
+
+def test_the_agency_sees_the_supervisor_look_and_its_reason_in_the_access_record(
+    client, staff, oversight, general_case
+):
+    _login(client, "jiandu")
+    client.get(reverse("cases:detail", args=[general_case.pk]), {"reason": "file_review"})
+    client.force_login(staff.head.user)
+    page = client.get(reverse("cases:access", args=[general_case.pk])).content.decode()
+    assert "马监督" in page and "案卷评查" in page
+
+
+def test_supervisors_of_an_agency_are_those_of_its_body_and_the_bodies_above(oversight):
+    county_agency = oversight.county_case.agency_id
+    assert set(supervisors_of(county_agency)) == {
+        oversight.supervisor,
+        oversight.county_supervisor,
+    }
+    assert not supervisors_of(oversight.outside_case.agency_id).exists()
