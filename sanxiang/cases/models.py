@@ -734,7 +734,8 @@ class AccessReason(models.TextChoices):
     COMPLAINT = "complaint", "投诉举报核查"
     FILE_REVIEW = "file_review", "案卷评查"
     WARNING = "warning", "预警核查"
-    INTERFERENCE = "interference", "干预记录核查"
+    # No "干预记录核查": the case's agency reads its access records, and its heads must not
+    # learn that an interference was recorded (supervision app).
 
 
 class CaseAccess(models.Model):

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='caseaccess',
             name='reason',
-            field=models.CharField(blank=True, choices=[('routine', '日常监督'), ('complaint', '投诉举报核查'), ('file_review', '案卷评查'), ('warning', '预警核查'), ('interference', '干预记录核查')], default='', max_length=16, verbose_name='调阅事由'),
+            field=models.CharField(blank=True, choices=[('routine', '日常监督'), ('complaint', '投诉举报核查'), ('file_review', '案卷评查'), ('warning', '预警核查')], default='', max_length=16, verbose_name='调阅事由'),
         ),
         migrations.RunPython(_create, _drop),
     ]
