@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from sanxiang.ledger.events import BUILDERS, record_digest
 from sanxiang.org import events
 from sanxiang.org.events import OrgEvent
-from sanxiang.org.models import EnforcementCategory, Law, SigningKey
+from sanxiang.org.models import EnforcementCategory, Law, SigningKey, SupervisoryBody
 from tests.conftest import make_officer
 
 
@@ -41,6 +41,9 @@ def _writes(officer, agency):
     assert law is not None
     key = SigningKey.objects.create(officer=officer, public_key="AAAA", key_id="c" * 64)
     user = officer.user
+    body = SupervisoryBody.objects.create(
+        name="测试市司法局", level="municipal", region="测试市", agency=agency
+    )
     return {
         OrgEvent.AGENCY_CREATED: (lambda: events.org_row_created(agency), record_digest(agency)),
         OrgEvent.UNIT_CREATED: (lambda: events.org_row_created(unit), record_digest(unit)),
@@ -74,6 +77,10 @@ def _writes(officer, agency):
             hashlib.sha256("第一条".encode()).hexdigest(),
         ),
         OrgEvent.SIGNING_KEY_REGISTERED: (lambda: events.signing_key_registered(key), key.key_id),
+        OrgEvent.SUPERVISORY_BODY_CREATED: (
+            lambda: events.org_row_created(body),
+            record_digest(body),
+        ),
     }
 
 
