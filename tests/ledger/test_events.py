@@ -21,6 +21,7 @@ VOCABULARIES = [
     "sanxiang.disclosure.events",
     "sanxiang.archive.events",
     "sanxiang.inspections.events",
+    "sanxiang.supervision.events",
 ]
 
 # Every action string written before the vocabulary existed, and still written: stored ledgers,
@@ -104,6 +105,7 @@ ACTIONS = [
     "org.officer.password_reset",
     "org.officer.password_set_after_reset",
     "org.signingkey.registered",
+    "org.supervisorybody.created",
     "org.unit.created",
     "review.cataloguerule.created",
     "review.determination.recorded",
@@ -115,6 +117,7 @@ ACTIONS = [
     "review.review.opinion",
     "review.review.submitted",
     "review.reviewpolicy.created",
+    "supervision.interference.recorded",
 ]
 
 
