@@ -56,8 +56,8 @@ class InterferenceForm(forms.Form):
         help_text="如何回应，是否拒绝",
     )
     evidence_reference = forms.CharField(
-        label="证据编号",
+        label="证据记录编号",
         max_length=64,
         required=False,
-        help_text="如有录音、短信截图等，先在“证据与全过程记录”中存证，再填写其编号（可不填）",
+        help_text="如有录音、短信截图等，先在“证据与全过程记录”中存证，再填写其记录编号（可不填）",
     )

@@ -12,6 +12,8 @@ from django.utils import timezone
 from sanxiang.cases.access import CaseAction
 from sanxiang.cases.models import Case
 from sanxiang.errors import DomainError
+from sanxiang.evidence.access import EvidenceAction
+from sanxiang.evidence.models import EvidenceItem
 from sanxiang.org.models import Officer, SupervisoryBody
 from sanxiang.supervision.events import interference_recorded
 from sanxiang.supervision.models import Interference, InterferenceManner
@@ -49,6 +51,15 @@ def interference_record(*, actor: Officer, data: InterferenceInput) -> Interfere
         raise InterferenceRefused("干预时间不能晚于现在。")
     if data.intervener_id is not None and data.intervener_id == actor.pk:
         raise InterferenceRefused("干预人不能是记录人本人。")
+    reference = data.evidence_reference.strip()
+    if reference and not (
+        EvidenceItem.objects.visible_to(actor, EvidenceAction.VIEW)
+        .filter(record_id=reference)
+        .exists()
+    ):
+        raise InterferenceRefused(
+            "未找到该证据编号，或者您无权调阅该证据。请先存证，再填写其记录编号。"
+        )
     with transaction.atomic():
         case = (
             Case.objects.visible_to(actor, CaseAction.VIEW)
@@ -71,7 +82,7 @@ def interference_record(*, actor: Officer, data: InterferenceInput) -> Interfere
             manner=data.manner,
             request=data.request.strip(),
             response=data.response.strip(),
-            evidence_reference=data.evidence_reference.strip(),
+            evidence_reference=reference,
         )
         body = SupervisoryBody.objects.filter(agencies__id=case.agency_id).first()
         interference_recorded(

@@ -91,3 +91,12 @@ def test_supervisor_may_not_record_an_interference(client, oversight, general_ca
     client.force_login(get_user_model().objects.get(username="jiandu"))
     data = {**FORM, "case_number": str(general_case.pk)}
     assert client.post(reverse("supervision:interference-new"), data).status_code == 403
+
+
+def test_interference_with_an_evidence_number_that_is_not_his_to_see_is_refused(
+    client, staff, oversight, general_case
+):
+    response = _record(client, staff, general_case, evidence_reference="no-such-record")
+    assert response.status_code == 400
+    assert "未找到该证据编号" in response.content.decode()
+    assert not Interference.objects.exists()
