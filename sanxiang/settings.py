@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sanxiang.archive",
     "sanxiang.notifications",
     "sanxiang.similar",
+    "sanxiang.supervision",
     "sanxiang.inspections",
     "sanxiang.alerts",
     "sanxiang.discretion",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sanxiang.office.middleware.PasswordChangeRequiredMiddleware",
+    # A supervising body's 监督人员 reads; every POST of his to a domain page is refused.
+    "sanxiang.supervision.middleware.SupervisorReadOnlyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A malformed id, page or year in a request: a Chinese 400, never a 500.
     "sanxiang.core.params.BadParameterMiddleware",

@@ -6,7 +6,9 @@ agency (or outside the officer's scope) is answered exactly like a case that doe
 
 - ``VIEW`` (open the case page, list it in 我的案件): an officer on duty sees the cases of his
   unit, the cases he handles and — as a 法制审核人员 — the cases sent to him for review
-  (``review_gate().scope``); a 负责人 sees every case of his agency.
+  (``review_gate().scope``); a 负责人 sees every case of his agency; a 监督人员 of a
+  行政执法监督机构 sees every case of every agency in the body's area
+  (``org.selectors.supervised_agency_ids``) — read-only: no other action reaches them.
 - ``ACT`` (reach a case to record a step, an assessment, a payment …): the case belongs to the
   actor's agency; the step then applies its own rules (roles, state, on duty), with its own
   message.
@@ -28,6 +30,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from sanxiang.cases.gate import review_gate
 from sanxiang.org.models import Officer, Role
+from sanxiang.org.selectors import supervised_agency_ids
 
 if TYPE_CHECKING:
     from sanxiang.cases.models import Case
@@ -61,10 +64,14 @@ def case_rule(actor: Officer | None, action: CaseAction | str) -> Q:
     if not actor.is_active:
         return NOTHING
     if action == CaseAction.VIEW:
+        # A 监督人员 of a supervising body reads the cases of the agencies in its area.
+        supervised = supervised_agency_ids(actor)
+        above = Q(agency_id__in=sorted(supervised)) if supervised else NOTHING
         if actor.has_role(Role.HEAD):
-            return agency
+            return agency | above
         # A 法制审核人员 reads the cases sent to him for review (DESIGN.md rule 6).
-        return Q(unit_id=actor.unit_id) | _handled_by(actor) | review_gate().scope(actor)
+        own = Q(unit_id=actor.unit_id) | _handled_by(actor) | review_gate().scope(actor)
+        return own | above if supervised else own
     if action == CaseAction.CHANGE:
         return agency if actor.has_role(Role.HEAD) else agency & _handled_by(actor)
     # AUDIT
@@ -83,3 +90,13 @@ def case_allows(actor: Officer | None, action: CaseAction | str, case: Case) -> 
     """Whether ``actor`` may perform ``action`` on ``case`` (the same rule, for one row)."""
     manager = type(case).objects
     return bool(manager.visible_to(actor, action).filter(pk=case.pk).exists())
+
+
+def case_supervised_only(actor: Officer | None, case: Case) -> bool:
+    """Whether ``actor`` sees ``case`` only as a 监督人员 of a supervising body (not as an
+    officer of its agency): such a view is read-only and recorded with its reason."""
+    return (
+        actor is not None
+        and case.agency_id != actor.unit.agency_id
+        and case.agency_id in supervised_agency_ids(actor)
+    )

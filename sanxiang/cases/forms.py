@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from sanxiang.cases.delivery import MODES
 from sanxiang.cases.document_inputs import INPUTS, Input
 from sanxiang.cases.documents import KINDS
-from sanxiang.cases.models import PartyKind, Procedure
+from sanxiang.cases.models import AccessReason, PartyKind, Procedure
 from sanxiang.core.money import MoneyFormField
 from sanxiang.core.params import is_id
 from sanxiang.org.models import Article, EnforcementCategory
@@ -170,3 +170,13 @@ def document_inputs_form(
         if initial and field.name in initial:
             form.fields[field.name].initial = _as_text(field, initial[field.name])
     return form
+
+
+class AccessReasonForm(forms.Form):
+    """调阅事由: asked of a supervising body's 监督人员 before a case page opens."""
+
+    reason = forms.ChoiceField(
+        label="调阅事由",
+        choices=[("", "请选择"), *AccessReason.choices],
+        help_text="每次调阅均记入案件调阅记录；监督人员调阅为只读。",
+    )

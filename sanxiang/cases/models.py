@@ -727,6 +727,17 @@ class ExecutionStep(models.Model):
         return f"{self.case} {self.get_kind_display()} {self.occurred_on}"
 
 
+class AccessReason(models.TextChoices):
+    """Why a 监督人员 of a supervising body opened a case of an agency he supervises."""
+
+    ROUTINE = "routine", "日常监督"
+    COMPLAINT = "complaint", "投诉举报核查"
+    FILE_REVIEW = "file_review", "案卷评查"
+    WARNING = "warning", "预警核查"
+    # No "干预记录核查": the case's agency reads its access records, and its heads must not
+    # learn that an interference was recorded (supervision app).
+
+
 class CaseAccess(models.Model):
     """案件调阅记录: an officer opened the case page (who, when, which case).
 
@@ -741,6 +752,11 @@ class CaseAccess(models.Model):
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
     actor = models.CharField("操作人", max_length=64)
     accessed_at = models.DateTimeField("时间", auto_now_add=True)
+    # Only a supervising body's 监督人员 gives one (``AccessReason``); an officer of the
+    # case's agency opens it in the course of his work.
+    reason = models.CharField(
+        "调阅事由", max_length=16, choices=AccessReason.choices, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = "案件调阅记录"

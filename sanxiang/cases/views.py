@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sanxiang.cases import execution, selectors
-from sanxiang.cases.access import CaseAction, case_allows
+from sanxiang.cases.access import CaseAction, case_allows, case_supervised_only
 from sanxiang.cases.document_inputs import INPUTS
 from sanxiang.cases.documents import KINDS, PARTY_SIGNED_KINDS, document_refusal, is_available
-from sanxiang.cases.forms import BasisForm, CaseOpenForm, document_inputs_form
+from sanxiang.cases.forms import AccessReasonForm, BasisForm, CaseOpenForm, document_inputs_form
 from sanxiang.cases.labels import case_event_label
 from sanxiang.cases.models import (
     Case,
@@ -34,6 +34,7 @@ from sanxiang.cases.models import (
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
 from sanxiang.cases.services import (
     Assessment,
+    CaseReasonRequired,
     NewCase,
     case_assess,
     case_basis_set,
@@ -453,6 +454,14 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         "may_audit": case_allows(officer, CaseAction.AUDIT, case),
         "may_issue_party_code": bool(case.number) and (officer.has_role(Role.HEAD) or is_handler),
     }
+    if case_supervised_only(officer, case):
+        # A supervising body's 监督人员 reads the case; nothing on the page is his to do.
+        page.update(
+            options=[], review_link=None, review_stopped="", may_assess=False,
+            may_extend=False, picker=None, basis_form=None, document_kinds=[],
+            may_upload_evidence=False, may_issue_party_code=False, supervised_only=True,
+        )  # fmt: skip
+        primary = None
     # An outcome is shown in the section of the form that was sent; if the action took that
     # section away (its step is over), under 可办理的环节.
     shown = {
@@ -474,10 +483,23 @@ def case_detail(request, pk):
     """The case, its parties and timeline, and only the actions the procedure allows now.
     Opening the page is recorded (案件调阅记录), as opening evidence is."""
     officer = officer_for_request(request)
+    # A supervising body's 监督人员 gives a reason (调阅事由), remembered for this case for the
+    # rest of his session; each opening is recorded with it.
+    remembered = f"case_reason:{pk}"
+    reason = request.GET.get("reason") or request.session.get(remembered, "")
     try:
-        case = case_page_open(actor=officer, case_id=pk)
+        case = case_page_open(actor=officer, case_id=pk, reason=reason)
+    except CaseReasonRequired as exc:
+        return render(
+            request,
+            "cases/access_reason.html",
+            {"case": exc.case, "form": AccessReasonForm(request.GET if reason else None)},
+            status=400 if reason else 200,
+        )
     except DomainError as exc:
         raise Http404(exc.message) from exc
+    if case_supervised_only(officer, case):
+        request.session[remembered] = reason
     return _render_detail(request, officer, case)
 
 

@@ -40,6 +40,7 @@ from sanxiang.org.models import (
     Role,
     RoleAssignment,
     ServiceGuide,
+    SupervisoryBody,
     Unit,
 )
 from sanxiang.org.remedies import remedy_defaults
@@ -158,6 +159,7 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
 
     _public_lists_load(data_dir / "demo" / "public_lists.json")
     _discretion_load(data_dir / "discretion")
+    _supervisory_bodies_load(spec.get("supervisory_bodies", []))
 
     tree_heads_sign()  # every log that grew
     summary = DemoSummary()
@@ -262,6 +264,26 @@ def _discretion_load(directory: Path) -> None:
         path = directory / name
         draft = benchmark_import(agency=agency, filename=path.name, content=path.read_bytes())
         benchmark_publish(benchmark_id=draft.pk)
+
+
+def _supervisory_bodies_load(bodies: list[dict[str, Any]]) -> None:
+    """The 行政执法监督机构 and the agencies of their areas (a parent is listed before its
+    children); their 监督人员 are the staff of the body's agency with the 监督人员 role."""
+    for item in bodies:
+        body, created = SupervisoryBody.objects.update_or_create(
+            name=item["name"],
+            defaults={
+                "level": item["level"],
+                "region": item["region"],
+                "agency": Agency.objects.get(name=item["agency"]),
+                "parent": SupervisoryBody.objects.get(name=item["parent"])
+                if item.get("parent")
+                else None,
+            },
+        )
+        body.agencies.set(Agency.objects.filter(name__in=item["agencies"]))
+        if created:
+            org_row_created(body)
 
 
 def _ensure_login(officer: Officer, username: str, *, superuser: bool) -> None:

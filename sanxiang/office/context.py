@@ -17,7 +17,7 @@ AREAS = (
     {"name": "培训记录", "url": "/office/training/"},
     {"name": "预警", "url": "/office/alerts/"},
     {"name": "投诉举报", "url": "/office/complaints/"},
-    {"name": "执法监督", "url": None},
+    {"name": "执法监督", "url": "/office/supervision/"},
 )
 
 

@@ -23,6 +23,7 @@ from sanxiang.org.models import (
     RemedyChannel,
     RoleAssignment,
     ServiceGuide,
+    SupervisoryBody,
     TrainingRecord,
     Unit,
 )
@@ -234,3 +235,12 @@ class TrainingRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(SupervisoryBody)
+class SupervisoryBodyAdmin(LedgeredAdmin):
+    list_display = ("name", "level", "region", "parent", "agency")
+    list_filter = ("level",)
+    search_fields = ("name", "region")
+    filter_horizontal = ("agencies",)
+    list_select_related = ("parent", "agency")

@@ -11,13 +11,22 @@ from django.contrib.auth.models import User
 from sanxiang.ledger.events import Event, builds, record_digest
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import SYSTEM, sha256_hex
-from sanxiang.org.models import Agency, EnforcementCategory, Law, Officer, SigningKey, Unit
+from sanxiang.org.models import (
+    Agency,
+    EnforcementCategory,
+    Law,
+    Officer,
+    SigningKey,
+    SupervisoryBody,
+    Unit,
+)
 
 
 class OrgEvent(Event):
     AGENCY_CREATED = "org.agency.created", "org.agency"
     UNIT_CREATED = "org.unit.created", "org.unit"
     OFFICER_CREATED = "org.officer.created", "org.officer"
+    SUPERVISORY_BODY_CREATED = "org.supervisorybody.created", "org.supervisorybody"
     OFFICER_IMPORTED = "org.officer.imported", "org.officer"
     OFFICER_PASSWORD_RESET = "org.officer.password_reset", "org.officer"
     OFFICER_PASSWORD_SET_AFTER_RESET = "org.officer.password_set_after_reset", "org.officer"
@@ -32,12 +41,15 @@ CREATED = {
     Agency: OrgEvent.AGENCY_CREATED,
     Unit: OrgEvent.UNIT_CREATED,
     Officer: OrgEvent.OFFICER_CREATED,
+    SupervisoryBody: OrgEvent.SUPERVISORY_BODY_CREATED,
 }
 
 
 @builds(*CREATED.values())
-def org_row_created(obj: Agency | Unit | Officer, *, actor: str = SYSTEM) -> LedgerEntry:
-    """An agency, unit or officer created outside the 管理后台 (the demo data)."""
+def org_row_created(
+    obj: Agency | Unit | Officer | SupervisoryBody, *, actor: str = SYSTEM
+) -> LedgerEntry:
+    """An agency, unit, officer or supervising body created outside the 管理后台 (the demo data)."""
     return CREATED[type(obj)].append(
         obj.pk, actor=actor, agency_id=obj.ledger_agency_id, content_sha256=record_digest(obj)
     )

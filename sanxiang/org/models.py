@@ -152,6 +152,65 @@ class Unit(models.Model):
         return self.agency_id
 
 
+class SupervisoryBody(models.Model):
+    """行政执法监督机构 (the 司法行政部门 of a level, e.g. 示范市司法局): supervises the agencies
+    of its area and, through its child bodies, those of the areas under it.
+
+    Its 监督人员 are the officers of ``agency`` (the body itself, registered as an 执法主体 so that
+    its staff have a unit and a log-in) who hold ``Role.SUPERVISOR``. They read every case of
+    the agencies in ``supervised_agency_ids`` (``org.selectors``), never act on them.
+    """
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    level = models.CharField("层级", max_length=16, choices=AgencyLevel.choices)
+    region = models.CharField("所辖行政区域", max_length=50)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级监督机构",
+    )
+    agency = models.OneToOneField(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="supervisory_body",
+        verbose_name="本机关（执法主体登记）",
+        help_text="监督机构本身作为执法主体登记的记录；其具有“监督人员”角色的人员为本机构监督人员",
+    )
+    agencies = models.ManyToManyField(
+        Agency,
+        blank=True,
+        related_name="supervisors",
+        verbose_name="监督的执法主体",
+        help_text="本区域内直接监督的执法主体；下级监督机构所辖执法主体自动纳入",
+    )
+
+    class Meta:
+        verbose_name = "行政执法监督机构"
+        verbose_name_plural = "行政执法监督机构"
+        ordering = ["level", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        seen = {self.pk}
+        body = self.parent
+        while body is not None:
+            if body.pk in seen:
+                raise ValidationError({"parent": "上级监督机构不能是本机构或其下级机构。"})
+            seen.add(body.pk)
+            body = body.parent
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id
+
+
 class EnforcementCategory(models.Model):
     """执法类别 (field of enforcement) that a certificate covers; loaded from data/."""
 

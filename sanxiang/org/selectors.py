@@ -9,7 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 
-from sanxiang.org.models import Agency, Certificate, CertificateStatus, Officer, Unit
+from sanxiang.org.models import (
+    Agency,
+    Certificate,
+    CertificateStatus,
+    Officer,
+    Role,
+    SupervisoryBody,
+    Unit,
+)
 from sanxiang.org.validators import CERTIFICATE_NUMBER_HINT, normalize_certificate_number
 
 
@@ -133,3 +141,75 @@ def officer_for_request(request: HttpRequest) -> Officer:
     if officer is None:
         raise PermissionDenied("此账号尚未关联执法人员信息，请联系系统管理员。")
     return officer
+
+
+# --- Who supervises whom ------------------------------------------------------------------------
+
+
+def supervisory_body_of(officer: Officer | None) -> SupervisoryBody | None:
+    """The 行政执法监督机构 whose 监督人员 ``officer`` is: an officer on duty of the body's own
+    agency holding ``Role.SUPERVISOR``. Cached on the officer object for the request."""
+    if officer is None or not officer.is_active or not officer.has_role(Role.SUPERVISOR):
+        return None
+    if hasattr(officer, "_supervisory_body"):
+        cached: SupervisoryBody | None = officer._supervisory_body
+        return cached
+    body = SupervisoryBody.objects.filter(agency_id=officer.unit.agency_id).first()
+    officer._supervisory_body = body  # type: ignore[attr-defined]
+    return body
+
+
+def bodies_under(body: SupervisoryBody) -> list[int]:
+    """``body`` and every body below it (a city body sees the county bodies' areas), ids."""
+    found = [body.pk]
+    level = [body.pk]
+    while level:
+        level = [
+            pk
+            for pk in SupervisoryBody.objects.filter(parent_id__in=level).values_list(
+                "pk", flat=True
+            )
+            if pk not in found
+        ]
+        found.extend(level)
+    return found
+
+
+def supervised_agency_ids(officer: Officer | None) -> frozenset[int]:
+    """The agencies whose cases ``officer`` reads as a 监督人员 of a supervising body (empty for
+    everybody else). Cached on the officer object for the request."""
+    cached = getattr(officer, "_supervised_agency_ids", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    body = supervisory_body_of(officer)
+    ids: frozenset[int] = frozenset()
+    if body is not None:
+        ids = frozenset(
+            SupervisoryBody.agencies.through.objects.filter(
+                supervisorybody_id__in=bodies_under(body)
+            ).values_list("agency_id", flat=True)
+        )
+    if officer is not None:
+        officer._supervised_agency_ids = ids  # type: ignore[attr-defined]
+    return ids
+
+
+def supervisors_of(agency_id: int) -> QuerySet[Officer]:
+    """The 监督人员 on duty of every body whose area (directly or through its children)
+    includes ``agency_id``."""
+    direct = set(
+        SupervisoryBody.objects.filter(agencies__id=agency_id).values_list("pk", "parent_id")
+    )
+    bodies = {pk for pk, _ in direct}
+    parents = {parent for _, parent in direct if parent is not None}
+    while parents - bodies:
+        bodies |= parents
+        parents = set(
+            SupervisoryBody.objects.filter(pk__in=parents, parent__isnull=False).values_list(
+                "parent_id", flat=True
+            )
+        )
+    agencies = SupervisoryBody.objects.filter(pk__in=bodies).values("agency_id")
+    return Officer.objects.filter(
+        unit__agency_id__in=agencies, is_active=True, roles__role=Role.SUPERVISOR
+    )

@@ -28,7 +28,8 @@ def counts():
 @pytest.mark.django_db
 def test_demo_loads_two_agencies_officers_reviewers_and_an_adviser():
     summary = demo_load()
-    assert Agency.objects.count() == 2
+    # The two enforcement agencies, and 示范市司法局 (the supervising body, as an 执法主体).
+    assert Agency.objects.count() == 3
     assert all(credit_code_problem(a.credit_code) is None for a in Agency.objects.all())
     assert Officer.objects.count() >= 12
     assert RoleAssignment.objects.filter(role=Role.REVIEWER).count() == 2
@@ -91,3 +92,22 @@ def test_demo_certificates_are_valid_or_expired_as_written_in_whatever_year_it_i
         assert valid.valid_from <= today <= valid.valid_until
         assert expired.valid_until < today
         assert valid.valid_until.year - valid.valid_from.year == 2029 - 2024
+
+
+@pytest.mark.django_db
+def test_demo_has_a_supervising_body_over_both_agencies_with_its_supervisor():
+    from sanxiang.org.models import SupervisoryBody
+    from sanxiang.org.selectors import supervised_agency_ids
+
+    summary = demo_load()
+    body = SupervisoryBody.objects.get(name="示范市司法局")
+    supervisor = Officer.objects.get(user__username="jiandu")
+    assert supervisor.has_role(Role.SUPERVISOR)
+    assert supervisor.unit.agency_id == body.agency_id
+    names = set(
+        Agency.objects.filter(pk__in=supervised_agency_ids(supervisor)).values_list(
+            "name", flat=True
+        )
+    )
+    assert {"示范市城市管理综合行政执法局", "示范市市场监督管理局"} <= names
+    assert "jiandu" in {login for login, *_ in summary.accounts}

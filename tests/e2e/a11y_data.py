@@ -56,6 +56,10 @@ def main() -> None:
     )
     case.refresh_from_db()
     opened = ready_case(staff, title="未按规定设置户外广告设施")
+    # The demo's supervising body (示范市司法局, 监督人员 jiandu) supervises this agency too.
+    from sanxiang.org.models import SupervisoryBody
+
+    SupervisoryBody.objects.get(name="示范市司法局").agencies.add(agency)
     made = {
         "opened": opened.pk,
         "case": case.pk,

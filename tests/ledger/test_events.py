@@ -24,6 +24,7 @@ VOCABULARIES = [
     "sanxiang.alerts.events",
     "sanxiang.discretion.events",
     "sanxiang.complaints.events",
+    "sanxiang.supervision.events",
 ]
 
 # Every action string written before the vocabulary existed, and still written: stored ledgers,
@@ -122,6 +123,7 @@ ACTIONS = [
     "org.officer.password_set_after_reset",
     "org.signingkey.registered",
     "org.training.imported",
+    "org.supervisorybody.created",
     "org.unit.created",
     "review.cataloguerule.created",
     "review.determination.recorded",
@@ -133,6 +135,7 @@ ACTIONS = [
     "review.review.opinion",
     "review.review.submitted",
     "review.reviewpolicy.created",
+    "supervision.interference.recorded",
 ]
 
 

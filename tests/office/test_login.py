@@ -41,6 +41,15 @@ def test_officer_logs_in_and_sees_himself_and_his_certificate(client, zhang):
     assert "您好，张伟" in page
     assert "测试市城市管理综合行政执法局" in page and "执法一大队" in page
     assert "99010010002" in page
+    assert '<a href="/office/supervision/">执法监督</a>' in page
+
+
+def test_an_area_not_yet_built_is_shown_disabled_not_as_a_link(client, zhang, monkeypatch):
+    from sanxiang.office import context
+
+    monkeypatch.setattr(context, "AREAS", (*context.AREAS, {"name": "培训记录", "url": None}))
+    login(client)
+    page = client.get(reverse("office:home")).content.decode()
     assert "建设中" in page, "areas not yet built are shown disabled, not as working links"
 
 

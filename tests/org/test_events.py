@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from sanxiang.ledger.events import BUILDERS, record_digest
 from sanxiang.org import events
 from sanxiang.org.events import OrgEvent
-from sanxiang.org.models import EnforcementCategory, Law, SigningKey
+from sanxiang.org.models import EnforcementCategory, Law, SigningKey, SupervisoryBody
 from tests.conftest import make_officer
 
 
@@ -41,6 +41,9 @@ def _writes(officer, agency):
     assert law is not None
     key = SigningKey.objects.create(officer=officer, public_key="AAAA", key_id="c" * 64)
     user = officer.user
+    body = SupervisoryBody.objects.create(
+        name="测试市司法局", level="municipal", region="测试市", agency=agency
+    )
     return {
         OrgEvent.AGENCY_CREATED: (lambda: events.org_row_created(agency), record_digest(agency)),
         OrgEvent.UNIT_CREATED: (lambda: events.org_row_created(unit), record_digest(unit)),
@@ -77,6 +80,10 @@ def _writes(officer, agency):
         OrgEvent.TRAINING_IMPORTED: (
             lambda: events.training_imported(agency, actor="system", file_sha256="b" * 64),
             "b" * 64,
+        ),
+        OrgEvent.SUPERVISORY_BODY_CREATED: (
+            lambda: events.org_row_created(body),
+            record_digest(body),
         ),
     }
 

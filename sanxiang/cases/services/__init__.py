@@ -70,7 +70,7 @@ from sanxiang.cases.services.opening import (
     number_allocate,
     party_add,
 )
-from sanxiang.cases.services.page_access import case_page_open
+from sanxiang.cases.services.page_access import CaseReasonRequired, case_page_open
 from sanxiang.cases.services.party_signatures import (
     party_signature_open,
     party_signature_record,
@@ -87,6 +87,7 @@ __all__ = [
     "REMEDY_OPEN_IN",
     "TWO_OFFICERS",
     "Assessment",
+    "CaseReasonRequired",
     "CaseRefused",
     "NewCase",
     "OnSpotPenalty",

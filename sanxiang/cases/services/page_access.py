@@ -14,15 +14,32 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from sanxiang.cases.access import CaseAction
-from sanxiang.cases.models import Case, CaseAccess
+from sanxiang.cases.access import CaseAction, case_supervised_only
+from sanxiang.cases.models import AccessReason, Case, CaseAccess
 from sanxiang.cases.selectors import case_get_for
+from sanxiang.errors import DomainError
 from sanxiang.org.models import Officer
 
 
-def case_page_open(*, actor: Officer, case_id: object) -> Case:
-    """The case, if ``actor`` may view it, after recording that he opened its page."""
+class CaseReasonRequired(DomainError):
+    """A supervising body's 监督人员 must say why he opens the case (nothing was recorded)."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__("请选择调阅事由。监督人员调阅案件须登记事由。")
+        self.case = case
+
+
+def case_page_open(*, actor: Officer, case_id: object, reason: str = "") -> Case:
+    """The case, if ``actor`` may view it, after recording that he opened its page.
+
+    A 监督人员 who sees the case only through his supervising body gives a ``reason``
+    (``AccessReason``), recorded with the look; without one nothing is recorded and
+    ``CaseReasonRequired`` says so."""
     with transaction.atomic():
         case = case_get_for(actor, case_id, CaseAction.VIEW)
-        CaseAccess.objects.create(case=case, officer=actor, actor=actor.ledger_actor)
+        if not case_supervised_only(actor, case):
+            reason = ""
+        elif reason not in AccessReason.values:
+            raise CaseReasonRequired(case)
+        CaseAccess.objects.create(case=case, officer=actor, actor=actor.ledger_actor, reason=reason)
     return case

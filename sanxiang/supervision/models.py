@@ -1,0 +1,70 @@
+"""干预记录 (000 四(四)6): an officer's record of an attempt to interfere in a case.
+
+Append-only (database triggers, like the ledger): a record is never edited or removed. It is
+read by the 监督人员 of the bodies that supervise the case's agency and by the officer who wrote
+it, never by the person recorded (when he is a user) nor by the agency's own 负责人
+(``selectors.interferences_for``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from sanxiang.org.models import Agency, Officer
+
+
+class InterferenceManner(models.TextChoices):
+    IN_PERSON = "in_person", "当面说情、打招呼"
+    PHONE = "phone", "电话"
+    MESSAGE = "message", "短信、微信等即时通信"
+    WRITTEN = "written", "批条、函件等书面形式"
+    THROUGH_OTHERS = "through_others", "托人转达"
+    OTHER = "other", "其他方式"
+
+
+class Interference(models.Model):
+    """One attempt by anyone to interfere in a case, as the officer who met it recorded it."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name="案件"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name="案件所属执法主体"
+    )
+    recorded_by = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+    intervener_name = models.CharField("干预人姓名", max_length=50)
+    intervener_position = models.CharField("干预人单位及职务", max_length=200, blank=True)
+    intervener = models.ForeignKey(
+        Officer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="干预人（本平台用户）",
+    )
+    occurred_at = models.DateTimeField("干预时间")
+    manner = models.CharField("干预方式", max_length=16, choices=InterferenceManner.choices)
+    request = models.TextField("干预内容", help_text="要求或者请托的事项，尽量如实记录原话")
+    response = models.TextField("处理情况", blank=True, help_text="如何回应，是否拒绝")
+    evidence_reference = models.CharField(
+        "证据编号",
+        max_length=64,
+        blank=True,
+        help_text="如有录音、短信截图等，先在“证据与全过程记录”中存证，再填写其编号",
+    )
+
+    class Meta:
+        verbose_name = "干预记录"
+        verbose_name_plural = "干预记录"
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["agency", "-recorded_at"], name="interference_by_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.intervener_name} 干预案件 {self.case_id}"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id
