@@ -1,7 +1,8 @@
 """Who sees which 预警: the audience its rule names, within the officer's agency.
 
 承办人 see the alerts of the cases they handle; 负责人 and 监督人员 see those their rule names
-them for, and every escalated one. Nobody sees an alert about himself (e.g. his own repeated
+them for, and every escalated one (a supervising body's 监督人员: those of every agency of its
+area). Nobody sees an alert about himself (e.g. his own repeated
 不予立案), and an alert on a case is shown only to someone who may see the case now.
 """
 
@@ -13,19 +14,24 @@ from sanxiang.alerts.models import Alert, AlertStatus, Audience
 from sanxiang.cases.access import CaseAction
 from sanxiang.cases.models import Case
 from sanxiang.org.models import Officer, Role
+from sanxiang.org.selectors import supervised_agency_ids
 
 
 def alerts_for(officer: Officer) -> QuerySet[Alert]:
     if not officer.is_active:
         return Alert.objects.none()
-    seen = Q(rule__audience__contains=Audience.HANDLERS, case__handlers=officer)
-    for role, audience in ((Role.HEAD, Audience.HEAD), (Role.SUPERVISOR, Audience.SUPERVISOR)):
-        if officer.has_role(role):
-            seen |= Q(rule__audience__contains=audience) | Q(escalated_at__isnull=False)
+    own = Q(agency_id=officer.unit.agency_id)
+    seen = own & Q(rule__audience__contains=Audience.HANDLERS, case__handlers=officer)
+    raised_for = Q(escalated_at__isnull=False)
+    if officer.has_role(Role.HEAD):
+        seen |= own & (Q(rule__audience__contains=Audience.HEAD) | raised_for)
+    if officer.has_role(Role.SUPERVISOR):
+        # An agency's own 监督人员, and those of the supervising bodies over it (org.selectors).
+        area = own | Q(agency_id__in=supervised_agency_ids(officer))
+        seen |= area & (Q(rule__audience__contains=Audience.SUPERVISOR) | raised_for)
     visible_cases = Case.objects.visible_to(officer, CaseAction.VIEW).values("pk")
     return (
-        Alert.objects.filter(agency_id=officer.unit.agency_id)
-        .filter(seen)
+        Alert.objects.filter(seen)
         .filter(Q(case__isnull=True) | Q(case__in=visible_cases))
         .exclude(subject=f"officer:{officer.pk}")
         .select_related("rule", "case")

@@ -3,7 +3,8 @@
 The access gate already keeps every other agency's case out of his ``ACT`` and ``CHANGE``
 scopes; this refuses, with a 403 in Chinese, every POST of his to the office's domain pages, so
 that nothing he sends is even tried. Log-in, log-out, his password, notifications, jobs (an
-export) and the supervision pages stay open. Must sit after ``AuthenticationMiddleware``.
+export), 预警 addressed to him and the supervision pages stay open. Must sit after
+``AuthenticationMiddleware``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ OPEN_TO_SUPERVISORS = (
     "/office/signing-key/",
     "/office/notifications/",
     "/office/jobs/",
+    "/office/alerts/",  # acknowledging or closing a 预警 addressed to him changes no case
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from sanxiang.alerts.models import Alert, AlertRule, AlertStatus
@@ -152,3 +153,33 @@ def test_someone_the_alert_does_not_concern_cannot_act_on_it(client, staff, regi
     alert.refresh_from_db()
     assert alert.status == AlertStatus.OPEN
     assert client.post(reverse("alerts:act", args=[alert.pk, "delete"])).status_code == 302
+
+
+def test_a_supervising_bodys_supervisor_sees_the_alerts_of_the_agencies_of_its_area(
+    client, staff, agency, registered
+):
+    from sanxiang.org.models import Agency, SupervisoryBody, Unit
+    from tests.conftest import credit_code
+
+    bureau = Agency.objects.create(
+        name="测试市司法局", credit_code=credit_code(7), level="municipal", region="测试市",
+        address="测试市人民路 9 号", phone="0999-7654321", authority_basis="测试市机构编制文件",
+    )  # fmt: skip
+    body = SupervisoryBody.objects.create(
+        name="测试市司法局", level="municipal", region="测试市", agency=bureau
+    )
+    body.agencies.add(agency)
+    watcher = make_officer(
+        unit=Unit.objects.create(agency=bureau, name="执法监督科"), name="钱监督",
+        number=None, roles=("supervisor",),
+        user=User.objects.create_user("qian"),
+    )  # fmt: skip
+    AlertRule.objects.filter(key="decision_due_soon").update(audience="监督人员")
+    alerts_evaluate(today=registered.decision_due_on - timedelta(days=1))
+    alert = Alert.objects.get()
+    assert list(alerts_for(watcher)) == [alert]
+    client.force_login(watcher.user)
+    answer = client.post(reverse("alerts:act", args=[alert.pk, "acknowledge"]))
+    assert answer.status_code == 302
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == watcher
