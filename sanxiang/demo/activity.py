@@ -188,14 +188,27 @@ INSPECTIONS = {
     "城市管理": ("沿街门店市容环境卫生检查", "门前责任区市容环境卫生、户外广告设置情况"),
     "市场监管": ("食品经营场所监督检查", "食品经营许可证件、从业人员健康证明、进货查验记录"),
 }
-MARKET_CLUES = (
-    ("销售超过保质期的食品",
-     "当事人{party}在{place}经营的门店货架上陈列超过保质期的预包装食品{n}件。"),
-    ("未按规定公示食品经营许可证",
-     "当事人{party}在{place}经营的门店未在显著位置公示食品经营许可证。"),
-    ("销售无中文标签的进口预包装食品",
-     "当事人{party}在{place}的门店销售无中文标签的进口预包装食品{n}件。"),
+FOOD = "中华人民共和国食品安全法"
+#: What the market agency's officers find: 食品安全法 violations, fined within its ranges.
+FOOD_VIOLATIONS = (
+    Violation(
+        "销售超过保质期的食品",
+        "当事人{party}在{place}经营的门店货架上陈列销售超过保质期的预包装食品{n}件，货值金额不足一万元。",
+        (FOOD, 34), (FOOD, 124), (50000, 100000), (50000, 100000), 0.6,
+    ),
+    Violation(
+        "安排未取得健康证明的人员从事接触直接入口食品的工作",
+        "当事人{party}在{place}经营的餐饮门店安排{n}名未取得健康证明的人员从事接触直接入口食品的工作，经责令改正后拒不改正。",
+        (FOOD, 45), (FOOD, 126), (5000, 50000), (5000, 50000), 0.7,
+    ),
+    Violation(
+        "销售无中文标签的进口预包装食品",
+        "当事人{party}在{place}的门店销售无中文标签的进口预包装食品{n}件，货值金额不足一万元。",
+        (FOOD, 97), (FOOD, 125), (5000, 50000), (5000, 50000), 0.8,
+    ),
 )  # fmt: skip
+#: The violations each category's general cases are about.
+VIOLATIONS = {"城市管理": GENERAL_VIOLATIONS, "市场监管": FOOD_VIOLATIONS}
 
 
 # --- the play: stories in time order --------------------------------------------------------------
@@ -531,11 +544,11 @@ GENERAL_ORDER = (
 )  # fmt: skip
 
 
-def general_story(play: Play, cast: Cast, target: str, clue: tuple[str, str] | None) -> Story:
+def general_story(play: Play, cast: Cast, target: str) -> Story:
     """一般程序 from 案源登记 to 结案, stopping at ``target``."""
     rng = play.rng
-    violation = rng.choice(GENERAL_VIOLATIONS)
-    title, facts = clue if clue is not None else (violation.title, violation.facts)
+    violation = rng.choice(VIOLATIONS.get(cast.category.name, GENERAL_VIOLATIONS))
+    title, facts = violation.title, violation.facts
     company = rng.random() < violation.company_share
     squad = rng.choice(cast.squads)
     lead = squad[0]
@@ -562,8 +575,6 @@ def general_story(play: Play, cast: Cast, target: str, clue: tuple[str, str] | N
         yield play.days(1, 5)
         if play.every_other(target):  # the others wait on the head's desk for 结案
             _step(cast.head, case, "close")
-        return
-    if clue is not None:  # the market agency's demo has no substantive law loaded to cite
         return
     low, high = violation.fine_company if company else violation.fine_person
     fine = rng.randrange(low, high + 1, 100)
@@ -855,14 +866,16 @@ CITY_MIX: tuple[tuple[str, str, int], ...] = (
     ("inspection", "planned", 2), ("inspection", "checked", 1), ("inspection", "nothing", 2),
     ("inspection", "violation", 1), ("inspection", "closed", 5),
 )  # fmt: skip
-#: An agency whose substantive law is not in the demo's 法律法规库 (市场监管): inspections, and
-#: penalty cases up to where the law to cite is needed.
-CLUE_MIX: tuple[tuple[str, str, int], ...] = (
-    ("inspection", "planned", 3), ("inspection", "checked", 2), ("inspection", "nothing", 4),
-    ("inspection", "violation", 2), ("inspection", "closed", 14),
-    ("general", "opened", 3), ("general", "declined", 3), ("general", "registered", 6),
-    ("general", "withdrawn", 3), ("general", "transferred", 1),
-)  # fmt: skip
+#: A market agency's year: inspections, and 一般程序 cases (食品安全法) to every end state;
+#: no 简易程序 or 查封扣押 stories (the demo's are about 市容).
+MARKET_MIX: tuple[tuple[str, str, int], ...] = (
+    ("inspection", "planned", 3),
+    ("inspection", "checked", 2),
+    ("inspection", "nothing", 4),
+    ("inspection", "violation", 2),
+    ("inspection", "closed", 14),
+    *((p, t, w) for p, t, w in CITY_MIX if p == "general"),
+)
 
 
 #: The end states a story finishes in (the others leave a case open on someone's desk).
@@ -908,10 +921,7 @@ def _story(play: Play, cast: Cast, procedure: str, target: str) -> Story:
         return coercive_story(play, cast, target)
     if procedure == "inspection":
         return inspection_story(play, cast, target)
-    clue = None
-    if cast.category.name != "城市管理":
-        clue = play.rng.choice(MARKET_CLUES)
-    return general_story(play, cast, target, clue)
+    return general_story(play, cast, target)
 
 
 def _annual_reports(play: Play, casts: list[Cast], year: int) -> None:
@@ -962,7 +972,7 @@ def activity_load(
         play = Play(clock, end - timedelta(minutes=5), rng)
         casts = [c for c in (_cast(a) for a in agencies) if c is not None]
         for cast in casts:
-            mix = CITY_MIX if cast.category.name == "城市管理" else CLUE_MIX
+            mix = CITY_MIX if cast.category.name == "城市管理" else MARKET_MIX
             for procedure, target in _deal(rng, mix, cases):
                 # A case that ends is opened at any moment of the year; one still open, in the
                 # last weeks (an officer's desk holds this month's work, not last spring's).

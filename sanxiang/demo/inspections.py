@@ -43,9 +43,7 @@ MARKET_ITEM = {
     "ratio_percent": Decimal("10"),
     "cycle": "每年一次",
     "method": "现场检查",
-    "basis_note": (
-        "《中华人民共和国食品安全法》第一百一十条（示范数据：该法尚未收入本平台法律法规库）"
-    ),
+    "basis_note": "《中华人民共和国食品安全法》第一百一十条",
 }
 
 

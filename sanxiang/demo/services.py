@@ -251,8 +251,13 @@ def _public_lists_load(path: Path) -> None:
                 listing_publish(actor=head, kind=kind, expected_sha256=content_sha256(content))
 
 
-#: The demo's 裁量基准, loaded through the importer like any agency's file (data/discretion/).
-DISCRETION_FILES = {"11990100MB0100011E": "shifan-chengguan-2026.csv"}
+#: The demo's 裁量基准, loaded through the importer like any agency's file (data/discretion/):
+#: the city agency's is illustrative; the market agency's is the real national 首违不罚 and
+#: 轻微免罚 list (国市监法〔2025〕10号), its entries under 食品安全法 (data/discretion/README.md).
+DISCRETION_FILES = {
+    "11990100MB0100011E": "shifan-chengguan-2026.csv",
+    "11990100MB0200028P": "samr-shouwei-qingwei-2025.csv",
+}
 
 
 def _discretion_load(directory: Path) -> None:

@@ -69,12 +69,15 @@ def test_demo_publishes_the_lists_before_acting_and_reloading_changes_nothing(cl
 
     demo_load()
     demo_load()
-    # Five lists of the 城管 demo agency, each published once; reloading is not a change.
-    assert ListingSnapshot.objects.count() == 5
+    # Five lists of each demo agency, each published once; reloading is not a change.
+    assert ListingSnapshot.objects.count() == 10
+    for agency in Agency.objects.all():
+        assert ListingSnapshot.objects.filter(agency=agency).count() == 5
     assert not ListingChange.objects.exists()
     page = client.get("/gongshi/lists/items/").content.decode()
     assert "擅自设置大型户外广告" in page
     assert "《城市市容和环境卫生管理条例》第三十六条" in page
+    assert "《中华人民共和国食品安全法》第一百二十二条" in page
     remedies = client.get("/gongshi/lists/remedies/").content.decode()
     assert "六十日" in remedies
     assert "示范市人民政府" in remedies

@@ -61,7 +61,17 @@ def test_loading_twice_changes_nothing():
     laws_load(index=DATA / "laws" / "index.csv")
     first = (Law.objects.count(), Article.objects.count())
     laws_load(index=DATA / "laws" / "index.csv")
-    assert first == (Law.objects.count(), Article.objects.count()) == (3, 86 + 71 + 45)
+    assert first == (Law.objects.count(), Article.objects.count()) == (4, 86 + 71 + 45 + 154)
     article = Article.objects.get(law__title="中华人民共和国行政处罚法", number=51)
     assert str(article) == "《中华人民共和国行政处罚法》第五十一条"
     assert "二百元以下" in article.text
+
+
+def test_the_food_safety_law_runs_from_article_1_to_154_with_its_penalty_articles():
+    food = parse_statute((DATA / "laws" / "shipin-anquan-fa-2021.md").read_text(encoding="utf-8"))
+    assert (food.title, len(food.articles)) == ("中华人民共和国食品安全法", 154)
+    article_124 = food.articles[123]
+    assert article_124.label == "第一百二十四条"
+    assert article_124.chapter.startswith("第九章")
+    assert "（五）生产经营标注虚假生产日期、保质期或者超过保质期的食品" in article_124.text
+    assert "处二千元以下罚款" in food.articles[124].text  # 第一百二十五条第二款
