@@ -8,11 +8,15 @@ import pytest
 import time_machine
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from sanxiang.alerts.services import alerts_scan
 from sanxiang.cases.models import Case
 from sanxiang.demo.activity import CITY_MIX, activity_load, activity_present
+from sanxiang.demo.complaints import demo_complaints_load
 from sanxiang.demo.inspections import demo_draws_load
 from sanxiang.demo.services import demo_load
+from sanxiang.demo.training import demo_training_load
 from sanxiang.disclosure.models import AnnualReport, Publication, PublicationStatus
 from sanxiang.ledger.verify import verify_ledger
 from sanxiang.org.models import Officer
@@ -34,6 +38,9 @@ def demo_year(django_db_setup, django_db_blocker):
         demo_load()
         summary = activity_load(cases=CASES)
         demo_draws_load()  # as `sanxiang demo` does after the year
+        demo_complaints_load()
+        demo_training_load()
+        alerts_scan(today=timezone.localdate())
         yield summary
         transaction.set_rollback(True)
 
