@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from sanxiang.cases import execution, selectors
 from sanxiang.cases.access import CaseAction, case_allows
 from sanxiang.cases.document_inputs import INPUTS
 from sanxiang.cases.documents import KINDS, PARTY_SIGNED_KINDS, document_refusal, is_available
-from sanxiang.cases.forms import BasisForm, CaseOpenForm, document_inputs_form
+from sanxiang.cases.forms import BasisForm, CaseOpenForm, document_inputs_form, drawn_inputs_form
 from sanxiang.cases.labels import case_event_label
 from sanxiang.cases.models import (
     Case,
@@ -156,7 +157,10 @@ def _timeline(case, definition) -> list[dict[str, object]]:
     """The case's ledger events, with step names and officers' names instead of codes."""
     entries = list(entries_for_object(object_type="cases.case", object_id=str(case.pk)))
     user_ids = {int(e.actor[5:]) for e in entries if e.actor.startswith("user:")}
-    names = dict(Officer.objects.filter(user_id__in=user_ids).values_list("user_id", "name"))
+    # A dict: no order, so none of Officer's ordering by agency and unit (two joins).
+    names = dict(
+        Officer.objects.filter(user_id__in=user_ids).order_by().values_list("user_id", "name")
+    )
     rows = []
     for entry in entries:
         action = entry.action.removeprefix("cases.case.")
@@ -220,7 +224,7 @@ def _document_kinds(case, officer, bound=None) -> list[dict[str, object]]:
             if bound is not None and bound.prefix == code:
                 form = bound
             else:
-                form = document_inputs_form(code, initial=_initial_inputs(case, code))
+                form = drawn_inputs_form(code, initial=_initial_inputs(case, code))
         rows.append({"kind": kind, "refusal": document_refusal(code, case), "form": form})
     return rows
 
@@ -290,7 +294,9 @@ def _handler_picker(case: Case, today: date) -> HandlerPicker:
     officers = (
         Officer.objects.filter(unit__agency_id=case.agency_id, is_active=True)
         .select_related("unit")
-        .prefetch_related("roles", "certificates__categories")
+        .prefetch_related(
+            "roles", Prefetch("certificates", queryset=selectors.certificates_in_order())
+        )
         .order_by("unit__name", "name")
     )
     eligible: list[Officer] = []
@@ -430,7 +436,7 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         "penalty_kinds": PenaltyKind.choices,
         "review_flags": ReviewFlag.choices,
         "may_extend": definition.open_to("extension", case, officer),
-        "extensions": case.extensions.select_related("approved_by"),
+        "extensions": case.extensions.select_related("approved_by").order_by("created_at"),
         "execution": _execution_context(case, officer, context),
         "parties": case.parties.all(),
         "handlers": context.handlers,
