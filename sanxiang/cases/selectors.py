@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 
 from sanxiang.cases.access import CaseAction
 from sanxiang.cases.models import (
@@ -44,19 +52,24 @@ def cases_for(officer: Officer) -> QuerySet[Case]:
     )
 
 
-def case_get_for(officer: Officer, case_id: object, action: str = CaseAction.VIEW) -> Case:
+def case_get_for(
+    officer: Officer, case_id: object, action: str = CaseAction.VIEW, *, with_audit: bool = False
+) -> Case:
     """The case, if ``officer`` may perform ``action`` on it; else ``CaseNotFound`` (the same
-    answer for a case that does not exist)."""
+    answer for a case that does not exist).
+
+    ``with_audit``: the case also carries ``may_audit``, whether the officer may read who
+    opened its page — the gate's own ``AUDIT`` rule, asked in the same query (the case page
+    shows the link)."""
     try:
         pk = int(str(case_id))
     except ValueError:
         raise CaseNotFound(case_id) from None
-    case = (
-        Case.objects.visible_to(officer, action)
-        .filter(pk=pk)
-        .select_related("unit", "category", "agency")
-        .first()
-    )
+    cases = Case.objects.visible_to(officer, action).filter(pk=pk)
+    if with_audit:
+        audit = Case.objects.visible_to(officer, CaseAction.AUDIT).filter(pk=OuterRef("pk"))
+        cases = cases.annotate(may_audit=Exists(audit))
+    case = cases.select_related("unit", "category", "agency").first()
     if case is None:
         raise CaseNotFound(case_id)
     return case

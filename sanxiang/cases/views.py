@@ -62,7 +62,7 @@ from sanxiang.cases.workflow.engine import GuardContext, in_states
 from sanxiang.core.downloads import serve_document
 from sanxiang.core.money import money_parse
 from sanxiang.core.params import id_list_param, int_param, page_param
-from sanxiang.core.selectors import get_calendar
+from sanxiang.core.selectors import get_calendar, is_provisional
 from sanxiang.errors import DomainError
 from sanxiang.evidence.selectors import access_history_of_case, evidence_list_for
 from sanxiang.ledger.selectors import entries_for_object
@@ -427,6 +427,9 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         "active_key_id": key.key_id if (key := active_key(officer)) else "",
         "signatures": case.signatures.select_related("officer", "key").order_by("signed_at"),
         "state": definition.state_label(case),
+        # The 暂定 mark of this case's due date only (the ``due`` tag reads the marks of every
+        # case, for lists); no query when the case has no due date.
+        "step_due_provisional": bool(case.step_due_on) and is_provisional(case, "step_due_on"),
         "progress": definition.progress(case.state, _visited(definition, timeline)),
         "procedure": definition,
         "options": options,
@@ -456,7 +459,10 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         "evidence": evidence_list_for(officer=officer, case_number=reference),
         "evidence_reference": reference,
         "may_upload_evidence": is_handler,
-        "may_audit": case_allows(officer, CaseAction.AUDIT, case),
+        # Read with the case when it was fetched for the page (``with_audit``).
+        "may_audit": case.may_audit
+        if hasattr(case, "may_audit")
+        else case_allows(officer, CaseAction.AUDIT, case),
         "may_issue_party_code": bool(case.number) and (officer.has_role(Role.HEAD) or is_handler),
     }
     # An outcome is shown in the section of the form that was sent; if the action took that
@@ -511,7 +517,7 @@ def _answer(request, pk, *, section: str, done: str = "", error: str = "", level
         return redirect(f"{reverse('cases:detail', args=[pk])}{anchor}")
     officer = officer_for_request(request)
     try:
-        case = selectors.case_get_for(officer, pk)
+        case = selectors.case_get_for(officer, pk, with_audit=True)
     except DomainError as exc:
         raise Http404(exc.message) from exc
     notice = {"section": section, "level": "error" if error else level, "text": error or done}

@@ -23,6 +23,6 @@ from sanxiang.org.models import Officer
 def case_page_open(*, actor: Officer, case_id: object) -> Case:
     """The case, if ``actor`` may view it, after recording that he opened its page."""
     with transaction.atomic():
-        case = case_get_for(actor, case_id, CaseAction.VIEW)
+        case = case_get_for(actor, case_id, CaseAction.VIEW, with_audit=True)
         CaseAccess.objects.create(case=case, officer=actor, actor=actor.ledger_actor)
     return case
