@@ -1,10 +1,12 @@
 from collections.abc import Mapping
+from functools import lru_cache
 from itertools import groupby
+from operator import itemgetter
 from typing import Any, cast
 
 from django import forms
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from sanxiang.cases.delivery import MODES
 from sanxiang.cases.document_inputs import INPUTS, Input
@@ -83,15 +85,32 @@ class _ArticlesSelect(forms.SelectMultiple):
     def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         chosen = set(context["widget"]["value"])
-        parts: list[str] = []
-        for group, options in self.choices:
-            parts.append(format_html('\n  <optgroup label="{}">', group))
-            for pk, label in options:
-                mark = " selected" if str(pk) in chosen else ""
-                parts.append(format_html('\n  <option value="{}"{}>{}</option>\n', pk, mark, label))
-            parts.append("\n  </optgroup>")
-        context["widget"]["options"] = mark_safe("".join(parts))  # noqa: S308 - escaped above
+        key = tuple((group, tuple(options)) for group, options in self.choices)
+        parts = [
+            piece if pk is None else selected if pk in chosen else piece
+            for pk, piece, selected in _option_pieces(key)
+        ]
+        context["widget"]["options"] = mark_safe("".join(parts))  # noqa: S308 - escaped below
         return context
+
+
+@lru_cache(maxsize=8)
+def _option_pieces(
+    choices: tuple[tuple[str, tuple[tuple[Any, str], ...]], ...],
+) -> list[tuple[str | None, str, str]]:
+    """The escaped HTML of every group and option, each option also as selected: written once
+    per list of articles (the same on every case page until an article is edited), so a page
+    only picks the selected ones."""
+    pieces: list[tuple[str | None, str, str]] = []
+    for group, options in choices:
+        opening = format_html('\n  <optgroup label="{}">', group)
+        pieces.append((None, opening, opening))
+        for pk, label in options:
+            plain = format_html('\n  <option value="{}"{}>{}</option>\n', pk, "", label)
+            selected = format_html('\n  <option value="{}"{}>{}</option>\n', pk, " selected", label)
+            pieces.append((str(pk), plain, selected))
+        pieces.append((None, "\n  </optgroup>", "\n  </optgroup>"))
+    return pieces
 
 
 class BasisForm(forms.Form):
@@ -113,11 +132,12 @@ class BasisForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         articles = Article.objects.filter(law__is_in_force=True).select_related("law")
+        # The choices from plain rows (id, law, label): a thousand articles as model instances
+        # cost more than the rest of the case page; the queryset stays for validation.
+        rows = articles.order_by("law__title", "number").values_list("pk", "law__title", "label")
         choices = [
-            (f"《{law}》", [(a.pk, f"《{law}》{a.label}") for a in group])
-            for law, group in groupby(
-                articles.order_by("law__title", "number"), lambda a: a.law.title
-            )
+            (f"《{law}》", [(pk, f"《{law}》{label}") for pk, _, label in group])
+            for law, group in groupby(rows, itemgetter(1))
         ]
         for name in ("violated", "penalty"):
             field = cast("forms.ModelMultipleChoiceField[Article]", self.fields[name])
@@ -180,3 +200,42 @@ class AccessReasonForm(forms.Form):
         choices=[("", "请选择"), *AccessReason.choices],
         help_text="每次调阅均记入案件调阅记录；监督人员调阅为只读。",
     )
+
+
+class DrawnForm:
+    """An unbound document form already drawn to HTML: what the case page's template asks of a
+    form (``{{ form }}``, ``form.is_bound``, ``form.non_field_errors``), nothing more."""
+
+    is_bound = False
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def non_field_errors(self) -> tuple[str, ...]:
+        return ()
+
+    def __html__(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def drawn_inputs_form(kind: str, *, initial: dict[str, Any] | None = None) -> DrawnForm:
+    """``document_inputs_form(kind, initial=initial)`` as the case page draws it, unbound.
+
+    The HTML depends only on the declared inputs of ``kind`` (constant) and the initial texts,
+    so it is drawn once per process for each distinct pair and reused: the case page offers
+    several of these forms and drawing them field by field was most of its time. Nothing in
+    it depends on who asks (no token, no permission: the ``{% csrf_token %}`` is outside)."""
+    texts = tuple(
+        (field.name, _as_text(field, initial[field.name]))
+        for field in INPUTS.get(kind, ())
+        if initial and field.name in initial
+    )
+    return DrawnForm(_drawn(kind, texts))
+
+
+@lru_cache(maxsize=512)
+def _drawn(kind: str, texts: tuple[tuple[str, str], ...]) -> SafeString:
+    return mark_safe(str(document_inputs_form(kind, initial=dict(texts))))  # noqa: S308 - drawn by Django

@@ -6,10 +6,27 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 
 from sanxiang.cases.access import CaseAction
-from sanxiang.cases.models import Case, CaseAccess, CaseDocument, Payment, PaymentSchedule
+from sanxiang.cases.models import (
+    Case,
+    CaseAccess,
+    CaseDocument,
+    ExecutionStep,
+    Payment,
+    PaymentSchedule,
+    Remedy,
+    RemedyStep,
+)
 from sanxiang.cases.recording import matters_for
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext, Transition, composite_of
@@ -35,19 +52,24 @@ def cases_for(officer: Officer) -> QuerySet[Case]:
     )
 
 
-def case_get_for(officer: Officer, case_id: object, action: str = CaseAction.VIEW) -> Case:
+def case_get_for(
+    officer: Officer, case_id: object, action: str = CaseAction.VIEW, *, with_audit: bool = False
+) -> Case:
     """The case, if ``officer`` may perform ``action`` on it; else ``CaseNotFound`` (the same
-    answer for a case that does not exist)."""
+    answer for a case that does not exist).
+
+    ``with_audit``: the case also carries ``may_audit``, whether the officer may read who
+    opened its page — the gate's own ``AUDIT`` rule, asked in the same query (the case page
+    shows the link)."""
     try:
         pk = int(str(case_id))
     except ValueError:
         raise CaseNotFound(case_id) from None
-    case = (
-        Case.objects.visible_to(officer, action)
-        .filter(pk=pk)
-        .select_related("unit", "category", "agency")
-        .first()
-    )
+    cases = Case.objects.visible_to(officer, action).filter(pk=pk)
+    if with_audit:
+        audit = Case.objects.visible_to(officer, CaseAction.AUDIT).filter(pk=OuterRef("pk"))
+        cases = cases.annotate(may_audit=Exists(audit))
+    case = cases.select_related("unit", "category", "agency").first()
     if case is None:
         raise CaseNotFound(case_id)
     return case
@@ -69,9 +91,7 @@ def guards_prefetch(cases: list[Case]) -> None:
     """``case_page_prefetch`` for many cases at once: one query per relation for the whole
     list, however many cases (the 工作台 asks the engine about each of its candidates)."""
     articles = Article.objects.select_related("law").order_by("law__title", "number")
-    certificates = Prefetch(
-        "certificates", queryset=Certificate.objects.prefetch_related("categories")
-    )
+    certificates = Prefetch("certificates", queryset=certificates_in_order())
     lookups: list[Any] = [
         "parties",
         # With what the guards read (``GuardContext.handlers`` takes them from here).
@@ -83,13 +103,31 @@ def guards_prefetch(cases: list[Case]) -> None:
     prefetch_related_objects(cases, *lookups)
     decided = [case for case in cases if case.decided_on is not None]
     if decided:
+        # Each in its model's order within one case, without the join to the case (or to the
+        # officer, for certificates) that ordering "by case" would add to every query.
         prefetch_related_objects(
             decided,
-            Prefetch("payments", queryset=Payment.objects.select_related("recorded_by")),
-            Prefetch("schedules", queryset=PaymentSchedule.objects.select_related("approved_by")),
-            "remedies__steps",
-            "execution_steps",
+            Prefetch(
+                "payments",
+                queryset=Payment.objects.select_related("recorded_by").order_by("paid_on", "pk"),
+            ),
+            Prefetch(
+                "schedules",
+                queryset=PaymentSchedule.objects.select_related("approved_by").order_by("pk"),
+            ),
+            Prefetch("remedies", queryset=Remedy.objects.order_by("filed_on", "pk")),
+            Prefetch("remedies__steps", queryset=RemedyStep.objects.order_by("decided_on", "pk")),
+            Prefetch(
+                "execution_steps", queryset=ExecutionStep.objects.order_by("occurred_on", "pk")
+            ),
         )
+
+
+def certificates_in_order() -> QuerySet[Certificate]:
+    """An officer's certificates with their categories, the latest valid first — the order of
+    ``Certificate.Meta.ordering`` within one officer, without its join to the officer (and
+    from there to his unit and agency) in every prefetch."""
+    return Certificate.objects.prefetch_related("categories").order_by("-valid_until")
 
 
 def case_accesses_for(officer: Officer, case: Case) -> QuerySet[CaseAccess]:

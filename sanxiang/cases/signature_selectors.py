@@ -49,7 +49,9 @@ def signing_for(officer: Officer, case_id: object, document_id: object) -> Signi
 
 def party_signatures_by_document(case: Case) -> dict[int, PartySignature]:
     """The signature (or refusal) recorded for each version of the case, by version id."""
-    return {s.document_id: s for s in PartySignature.objects.filter(case=case)}
+    # In recording order (``Meta.ordering`` within one case, without its join to the case).
+    signatures = PartySignature.objects.filter(case=case).order_by("recorded_at")
+    return {s.document_id: s for s in signatures}
 
 
 def recordings_for(officer: Officer, case: Case) -> list[EvidenceItem]:

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,13 @@ from sanxiang.cases import execution, selectors
 from sanxiang.cases.access import CaseAction, case_allows, case_supervised_only
 from sanxiang.cases.document_inputs import INPUTS
 from sanxiang.cases.documents import KINDS, PARTY_SIGNED_KINDS, document_refusal, is_available
-from sanxiang.cases.forms import AccessReasonForm, BasisForm, CaseOpenForm, document_inputs_form
+from sanxiang.cases.forms import (
+    AccessReasonForm,
+    BasisForm,
+    CaseOpenForm,
+    document_inputs_form,
+    drawn_inputs_form,
+)
 from sanxiang.cases.labels import case_event_label
 from sanxiang.cases.models import (
     Case,
@@ -62,7 +69,7 @@ from sanxiang.cases.workflow.engine import GuardContext, in_states
 from sanxiang.core.downloads import serve_document
 from sanxiang.core.money import money_parse
 from sanxiang.core.params import id_list_param, int_param, page_param
-from sanxiang.core.selectors import get_calendar
+from sanxiang.core.selectors import get_calendar, is_provisional
 from sanxiang.errors import DomainError
 from sanxiang.evidence.selectors import access_history_of_case, evidence_list_for
 from sanxiang.ledger.selectors import entries_for_object
@@ -157,7 +164,10 @@ def _timeline(case, definition) -> list[dict[str, object]]:
     """The case's ledger events, with step names and officers' names instead of codes."""
     entries = list(entries_for_object(object_type="cases.case", object_id=str(case.pk)))
     user_ids = {int(e.actor[5:]) for e in entries if e.actor.startswith("user:")}
-    names = dict(Officer.objects.filter(user_id__in=user_ids).values_list("user_id", "name"))
+    # A dict: no order, so none of Officer's ordering by agency and unit (two joins).
+    names = dict(
+        Officer.objects.filter(user_id__in=user_ids).order_by().values_list("user_id", "name")
+    )
     rows = []
     for entry in entries:
         action = entry.action.removeprefix("cases.case.")
@@ -221,7 +231,7 @@ def _document_kinds(case, officer, bound=None) -> list[dict[str, object]]:
             if bound is not None and bound.prefix == code:
                 form = bound
             else:
-                form = document_inputs_form(code, initial=_initial_inputs(case, code))
+                form = drawn_inputs_form(code, initial=_initial_inputs(case, code))
         rows.append({"kind": kind, "refusal": document_refusal(code, case), "form": form})
     return rows
 
@@ -291,7 +301,9 @@ def _handler_picker(case: Case, today: date) -> HandlerPicker:
     officers = (
         Officer.objects.filter(unit__agency_id=case.agency_id, is_active=True)
         .select_related("unit")
-        .prefetch_related("roles", "certificates__categories")
+        .prefetch_related(
+            "roles", Prefetch("certificates", queryset=selectors.certificates_in_order())
+        )
         .order_by("unit__name", "name")
     )
     eligible: list[Officer] = []
@@ -422,6 +434,9 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         "active_key_id": key.key_id if (key := active_key(officer)) else "",
         "signatures": case.signatures.select_related("officer", "key").order_by("signed_at"),
         "state": definition.state_label(case),
+        # The 暂定 mark of this case's due date only (the ``due`` tag reads the marks of every
+        # case, for lists); no query when the case has no due date.
+        "step_due_provisional": bool(case.step_due_on) and is_provisional(case, "step_due_on"),
         "progress": definition.progress(case.state, _visited(definition, timeline)),
         "procedure": definition,
         "options": options,
@@ -431,7 +446,7 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         "penalty_kinds": PenaltyKind.choices,
         "review_flags": ReviewFlag.choices,
         "may_extend": definition.open_to("extension", case, officer),
-        "extensions": case.extensions.select_related("approved_by"),
+        "extensions": case.extensions.select_related("approved_by").order_by("created_at"),
         "execution": _execution_context(case, officer, context),
         "parties": case.parties.all(),
         "handlers": context.handlers,
@@ -451,7 +466,10 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         "evidence": evidence_list_for(officer=officer, case_number=reference),
         "evidence_reference": reference,
         "may_upload_evidence": is_handler,
-        "may_audit": case_allows(officer, CaseAction.AUDIT, case),
+        # Read with the case when it was fetched for the page (``with_audit``).
+        "may_audit": case.may_audit
+        if hasattr(case, "may_audit")
+        else case_allows(officer, CaseAction.AUDIT, case),
         "may_issue_party_code": bool(case.number) and (officer.has_role(Role.HEAD) or is_handler),
     }
     if case_supervised_only(officer, case):
@@ -527,7 +545,7 @@ def _answer(request, pk, *, section: str, done: str = "", error: str = "", level
         return redirect(f"{reverse('cases:detail', args=[pk])}{anchor}")
     officer = officer_for_request(request)
     try:
-        case = selectors.case_get_for(officer, pk)
+        case = selectors.case_get_for(officer, pk, with_audit=True)
     except DomainError as exc:
         raise Http404(exc.message) from exc
     notice = {"section": section, "level": "error" if error else level, "text": error or done}

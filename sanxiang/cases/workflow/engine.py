@@ -77,9 +77,18 @@ class Guard:
     basis: str
     check: Callable[[GuardContext], str | None]
 
-    def refusal(self, context: GuardContext) -> Refusal | None:
+    def refusal(
+        self, context: GuardContext, memo: dict[Guard, Refusal | None] | None = None
+    ) -> Refusal | None:
+        """``memo``: the answers already given in this context (``options`` asks many steps
+        that share guards, with nothing changing in between)."""
+        if memo is not None and self in memo:
+            return memo[self]
         message = self.check(context)
-        return Refusal(self.name, f"{message}（{self.basis}）") if message else None
+        refused = Refusal(self.name, f"{message}（{self.basis}）") if message else None
+        if memo is not None:
+            memo[self] = refused
+        return refused
 
 
 @dataclass(frozen=True)
@@ -355,8 +364,14 @@ class ProcedureDefinition:
                 return transition
         raise KeyError(action)
 
-    def refusal(self, transition: Transition, context: GuardContext) -> Refusal | None:
-        """The first reason ``transition`` may not happen now, or None if it may."""
+    def refusal(
+        self,
+        transition: Transition,
+        context: GuardContext,
+        memo: dict[Guard, Refusal | None] | None = None,
+    ) -> Refusal | None:
+        """The first reason ``transition`` may not happen now, or None if it may (``memo``:
+        guards already asked in this context, see ``options``)."""
         case, actor, moved = context.case, context.actor, context.moved
         if not self._in_source(moved, transition):
             return self._wrong_state(moved, transition, context.subject is None)
@@ -370,7 +385,7 @@ class ProcedureDefinition:
         if transition.handlers_only and actor.pk not in context.handler_ids:
             return Refusal("handler", f"只有本案承办人可以进行“{transition.label}”。")
         for guard in transition.guards:
-            refused = guard.refusal(context)
+            refused = guard.refusal(context, memo)
             if refused:
                 return refused
         return None
@@ -411,4 +426,8 @@ class ProcedureDefinition:
         """Every transition out of the state the moved row is in (for a composite state: out
         of it or of any of its sub-states), each with why it is refused (or None)."""
         state = getattr(context.moved, self.state_attr)
-        return [(step, self.refusal(step, context)) for step in self.leaves(state)]
+        # Steps out of one state share guards (two certified handlers, the basis recorded …):
+        # each is asked once here, as nothing changes between the steps' checks. A service
+        # taking a step asks ``refusal`` without a memo, on the rows as they are then.
+        memo: dict[Guard, Refusal | None] = {}
+        return [(step, self.refusal(step, context, memo)) for step in self.leaves(state)]
