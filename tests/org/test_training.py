@@ -178,3 +178,26 @@ def test_a_bad_file_on_the_page_lists_the_rows_and_changes_nothing(client, agenc
     )
     assert wrong.status_code == 400
     assert TrainingRecord.objects.count() == 0
+
+
+def test_the_command_prints_every_bad_row_and_imports_nothing(agency, staff, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "培训.csv"
+    bad.write_bytes(csv_file(("赵六", "", "课", "岗位培训", "4", day(-5), day(-5), "局")))
+    err = StringIO()
+    with pytest.raises(CommandError, match="未导入任何数据"):
+        call_command("training", "import", str(bad), "--agency", agency.credit_code, stderr=err)
+    assert "第 2 行「姓名」" in err.getvalue()
+    with pytest.raises(CommandError, match="没有统一社会信用代码"):
+        call_command("training", "import", str(bad), "--agency", "X")
+    with pytest.raises(CommandError, match="无法读取文件"):
+        call_command("training", "import", str(tmp_path / "无"), "--agency", agency.credit_code)
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_file(*good_rows()))
+    out = StringIO()
+    call_command("training", "import", str(good), "--agency", agency.credit_code, stdout=out)
+    assert "导入 3 条培训记录" in out.getvalue()
+    assert TrainingRecord.objects.count() == 3

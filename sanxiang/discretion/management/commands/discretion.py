@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sanxiang.discretion.services import benchmark_import, benchmark_publish
 from sanxiang.errors import DomainError
+from sanxiang.org.import_commands import import_refused, import_source
 from sanxiang.org.importing import ImportRejected
-from sanxiang.org.models import Agency
 
 
 class Command(BaseCommand):
@@ -26,22 +26,14 @@ class Command(BaseCommand):
         load.add_argument("--publish", action="store_true", help="put the version in force")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        agency = Agency.objects.filter(credit_code=options["agency"].strip().upper()).first()
-        if agency is None:
-            raise CommandError(f"没有统一社会信用代码为 {options['agency']} 的执法主体。")
         path: Path = options["file"]
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
+        agency, content = import_source(options["agency"], path)
         try:
             benchmark = benchmark_import(agency=agency, filename=path.name, content=content)
             if options["publish"]:
                 benchmark = benchmark_publish(benchmark_id=benchmark.pk)
         except ImportRejected as exc:
-            for error in exc.errors:
-                self.stderr.write(f"第 {error.row} 行「{error.column}」：{error.message}")
-            raise CommandError(exc.message) from exc
+            raise import_refused(self.stderr, exc) from exc
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(

@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sanxiang.inspections.services import targets_import
+from sanxiang.org.import_commands import import_refused, import_source
 from sanxiang.org.importing import ImportFileError, ImportRejected
-from sanxiang.org.models import Agency
 
 
 class Command(BaseCommand):
@@ -24,20 +24,12 @@ class Command(BaseCommand):
         load.add_argument("--agency", required=True, help="统一社会信用代码 of the agency")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        agency = Agency.objects.filter(credit_code=options["agency"].strip().upper()).first()
-        if agency is None:
-            raise CommandError(f"没有统一社会信用代码为 {options['agency']} 的执法主体。")
         path: Path = options["file"]
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
+        agency, content = import_source(options["agency"], path)
         try:
             result = targets_import(agency=agency, filename=path.name, content=content)
         except ImportRejected as exc:
-            for error in exc.errors:
-                self.stderr.write(f"第 {error.row} 行「{error.column}」：{error.message}")
-            raise CommandError(exc.message) from exc
+            raise import_refused(self.stderr, exc) from exc
         except ImportFileError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(

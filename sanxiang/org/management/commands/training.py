@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from sanxiang.org.import_commands import import_refused, import_source
 from sanxiang.org.importing import ImportFileError, ImportRejected
-from sanxiang.org.models import Agency
 from sanxiang.org.training import trainings_import
 
 
@@ -25,14 +25,8 @@ class Command(BaseCommand):
         load.add_argument("--agency", required=True, help="统一社会信用代码 of the agency")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        agency = Agency.objects.filter(credit_code=options["agency"].strip().upper()).first()
-        if agency is None:
-            raise CommandError(f"没有统一社会信用代码为 {options['agency']} 的执法主体。")
         path: Path = options["file"]
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
+        agency, content = import_source(options["agency"], path)
         try:
             result = trainings_import(
                 agency=agency,
@@ -42,9 +36,7 @@ class Command(BaseCommand):
                 today=timezone.localdate(),
             )
         except ImportRejected as exc:
-            for error in exc.errors:
-                self.stderr.write(f"第 {error.row} 行「{error.column}」：{error.message}")
-            raise CommandError(exc.message) from exc
+            raise import_refused(self.stderr, exc) from exc
         except ImportFileError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
