@@ -147,6 +147,16 @@ class Case(models.Model):
         verbose_name="处罚依据",
         help_text="查封、扣押案件填写实施查封、扣押的依据",
     )
+    # The 违法行为 chosen from the agency's 裁量基准: its version is the one the case is decided
+    # under (a version in force never changes; discretion/models.py).
+    discretion_violation = models.ForeignKey(
+        "discretion.Violation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="裁量基准中的违法行为",
+    )
     clue_received_on = models.DateField("收到线索日期")
     registered_on = models.DateField("立案日期", null=True, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)

@@ -21,7 +21,7 @@ DERIVED = ("updated_at", "step_due_on", "step_due_basis")
 STEP_FACT_COLUMNS = ("hearing_held_on", "registered_by", "closed_by")
 # Columns added later that are part of the state only once set: a case recorded before the
 # column existed (its value empty) still matches its events.
-LATER_COLUMNS = ("violation_place", "handlers_drawn")
+LATER_COLUMNS = ("violation_place", "handlers_drawn", "discretion_violation_id")
 
 
 def case_state(case: Any) -> dict[str, object]:

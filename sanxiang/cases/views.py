@@ -48,6 +48,7 @@ from sanxiang.cases.services import (
     case_open,
     case_page_open,
     case_transition,
+    case_violation_choose,
     court_application_record,
     decision_extend,
     document_generate,
@@ -70,6 +71,12 @@ from sanxiang.core.downloads import serve_document
 from sanxiang.core.money import money_parse
 from sanxiang.core.params import id_list_param, int_param, page_param
 from sanxiang.core.selectors import get_calendar, is_provisional
+from sanxiang.discretion.selectors import (
+    benchmark_in_force,
+    fine_check,
+    violation_search,
+    violation_with_tiers,
+)
 from sanxiang.errors import DomainError
 from sanxiang.evidence.selectors import access_history_of_case, evidence_list_for
 from sanxiang.ledger.selectors import entries_for_object
@@ -460,6 +467,7 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         "basis_form": BasisForm(initial={"violated": violated, "penalty": penalty})
         if basis_open
         else None,
+        **_discretion(request, case, basis_open=bool(basis_open)),
         "document_kinds": _document_kinds(case, officer, bound),
         "party_code": code_display(party_code.code) if party_code else "",
         "party_code_issued_at": party_code.issued_at if party_code else None,
@@ -632,6 +640,37 @@ def document_new(request, pk, kind):
     return _answer(
         request, pk, section="documents", done=f"已生成{label}第 {document.version} 版。"
     )
+
+
+def _discretion(request, case: Case, *, basis_open: bool) -> dict[str, Any]:
+    """The 裁量基准 part of the basis section: the chosen 违法行为 with its tiers and what they
+    say of the proposed fine, and, while the basis may change, the search to choose one."""
+    chosen = case.discretion_violation_id and violation_with_tiers(case.discretion_violation_id)
+    query = " ".join(request.GET.get("violation_q", "").split())[:100] if basis_open else ""
+    return {
+        "chosen_violation": chosen or None,
+        "fine_check": fine_check(chosen, case.fine_yuan) if chosen else None,
+        "benchmark_open": basis_open and benchmark_in_force(case.agency_id) is not None,
+        "violation_q": query,
+        "violation_results": violation_search(case.agency_id, query, limit=10) if query else [],
+    }
+
+
+@login_required
+@require_POST
+def case_violation(request, pk):
+    """选用裁量基准中的违法行为 (its articles become the case's basis)."""
+    officer = officer_for_request(request)
+    try:
+        selectors.case_get_for(officer, pk)
+        case = case_violation_choose(
+            actor=officer, case_id=pk, violation_id=request.POST.get("violation", "")
+        )
+    except DomainError as exc:
+        return _answer(request, pk, section="basis", error=exc.message)
+    name = case.discretion_violation.name if case.discretion_violation else ""
+    done = f"已选用违法行为“{name}”，违法依据和处罚依据已按裁量基准填入。"
+    return _answer(request, pk, section="basis", done=done)
 
 
 @login_required

@@ -139,3 +139,63 @@ def benchmark_public(agency_id: int, *, on: date | None = None) -> BenchmarkCont
     """The agency's version in force today with its contents; None when it has none."""
     benchmark = benchmark_in_force(agency_id, on=on)
     return benchmark_contents(benchmark) if benchmark is not None else None
+
+
+# ---------------------------------------------------------------------------------------------
+# In a case (cases reads these: the 违法行为 a case chose, and what the benchmark says of a fine)
+
+
+def violation_in_force(
+    agency: Agency | int, violation_id: object, *, on: date | None = None
+) -> Violation | None:
+    """The 违法行为 ``violation_id`` if it belongs to the agency's version in force."""
+    benchmark = benchmark_in_force(agency, on=on)
+    try:
+        pk = int(str(violation_id))
+    except ValueError:
+        return None
+    if benchmark is None or not 0 < pk <= MAX_ID:
+        return None
+    return _violations().filter(benchmark=benchmark, pk=pk).first()
+
+
+def violation_with_tiers(violation_id: int) -> Violation | None:
+    """A 违法行为 with its benchmark, articles and tiers (the one a case chose)."""
+    return _violations().select_related("benchmark").filter(pk=violation_id).first()
+
+
+@dataclass(frozen=True)
+class FineCheck:
+    """What the 违法行为's statutory range and tiers say of a proposed fine."""
+
+    tier: Tier | None
+    problems: list[str]  # 中文, each needing the handlers' written reasons
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _yuan(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fine_check(violation: Violation, fine: Decimal | None) -> FineCheck:
+    """A fine against the 法定幅度 and the tiers of fixed amounts. Ranges in multiples of 违法所得
+    or 货值 need amounts the case does not record, so they are left to the reviewer."""
+    if fine is None:
+        return FineCheck(None, [])
+    problems = []
+    if violation.fine_min is not None and fine < violation.fine_min:
+        problems.append(
+            f"拟罚款 {_yuan(fine)} 元低于法定罚款下限 {_yuan(violation.fine_min)} 元："
+            "减轻处罚须有行政处罚法第三十二条规定的情形，并书面说明理由"
+        )
+    if violation.fine_max is not None and fine > violation.fine_max:
+        problems.append(f"拟罚款 {_yuan(fine)} 元超过法定罚款上限 {_yuan(violation.fine_max)} 元")
+    tier = tier_for(violation, fine=fine)
+    fixed = [t for t in violation.tiers.all() if t.fine_min is not None or t.fine_max is not None]
+    if tier is None and fixed:
+        problems.append(f"拟罚款 {_yuan(fine)} 元不在裁量基准的任何阶次内，须书面说明理由")
+    return FineCheck(tier, problems)

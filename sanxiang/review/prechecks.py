@@ -18,6 +18,7 @@ from sanxiang.cases.models import Case, CaseDocument
 from sanxiang.cases.recording_rows import recording_checks
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.identifiers import credit_code_problem
+from sanxiang.discretion.selectors import benchmark_in_force, fine_check, violation_with_tiers
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
 from sanxiang.ledger.models import LedgerEntry
 
@@ -44,6 +45,26 @@ def _certificates(case: Case, day: date, label: str) -> Precheck:
     if problems:
         return Precheck("qualification", False, "；".join(problems))
     return Precheck("qualification", True, f"{count} 名承办人于{label}均持有有效执法证，类别相符")
+
+
+def _discretion(case: Case) -> Precheck:
+    """裁量基准运用是否适当: the 违法行为 the handlers chose and where the proposed fine falls."""
+    if case.discretion_violation_id is None:
+        if benchmark_in_force(case.agency_id) is not None:
+            return Precheck(
+                "discretion", None, "承办人未从本机关裁量基准中选用违法行为，请人工核对裁量是否适当"
+            )
+        return Precheck("discretion", None, "本机关尚无现行有效的裁量基准，请人工核对裁量是否适当")
+    violation = violation_with_tiers(case.discretion_violation_id)
+    if violation is None:  # PROTECTed: cannot happen
+        return Precheck("discretion", None, "请人工核对裁量是否适当")
+    check = fine_check(violation, case.fine_yuan)
+    where = f"违法行为：{violation.code} {violation.name}（{violation.benchmark.title}）"
+    if check.problems:
+        return Precheck("discretion", False, f"{where}；" + "；".join(check.problems))
+    if check.tier is not None:
+        return Precheck("discretion", True, f"{where}；拟罚款在“{check.tier.name}”阶次的幅度内")
+    return Precheck("discretion", None, f"{where}；请核对拟处罚与裁量阶次是否相符")
 
 
 def prechecks(case: Case) -> list[Precheck]:
@@ -107,9 +128,7 @@ def prechecks(case: Case) -> list[Precheck]:
         for c in recording_checks(case)
     ]
     checks.append(Precheck("law", None, "请核对违法依据和处罚依据的条款"))
-    checks.append(
-        Precheck("discretion", None, "裁量基准模块尚未启用，请对照本机关裁量基准人工核对")
-    )
+    checks.append(_discretion(case))
     documents = sorted(
         {
             KINDS[k].label if k in KINDS else k

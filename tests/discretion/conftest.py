@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
+# The case tests' people, for the tests of choosing a 违法行为 in a case.
+from tests.cases.conftest import staff, statutory_catalogue  # noqa: F401
 from tests.conftest import make_officer
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "discretion" / "shifan-chengguan-2026.csv"

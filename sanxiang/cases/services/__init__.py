@@ -28,6 +28,7 @@ from sanxiang.cases.services.assessment import (
     Assessment,
     case_assess,
     case_basis_set,
+    case_violation_choose,
     decision_extend,
 )
 from sanxiang.cases.services.documents import (
@@ -99,6 +100,7 @@ __all__ = [
     "case_open",
     "case_page_open",
     "case_transition",
+    "case_violation_choose",
     "court_application_record",
     "decision_extend",
     "document_fields_sha256",

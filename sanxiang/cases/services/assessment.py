@@ -30,6 +30,7 @@ from sanxiang.cases.workflow.definitions import PROCEDURES, open_in_any
 from sanxiang.cases.workflow.engine import in_states
 from sanxiang.core.deadlines import CalendarDays
 from sanxiang.core.selectors import get_calendar
+from sanxiang.discretion.selectors import violation_in_force
 from sanxiang.org.models import Article, Officer, Role
 
 
@@ -130,31 +131,61 @@ BASIS_OPEN_IN: dict[str, frozenset[str]] = {
 }
 
 
+def _basis_open(case: Case, actor: Officer) -> None:
+    if not case.handlers.filter(pk=actor.pk).exists():
+        raise CaseRefused(
+            "只有本案承办人可以登记违法依据和处罚依据。",
+            log_message=f"{actor.pk} not handler of {case.pk}",
+        )
+    if not in_states(case, BASIS_OPEN_IN[case.procedure]):
+        state = PROCEDURES[case.procedure].states.get(case.state, case.state)
+        raise CaseRefused(
+            f"案件处于“{state}”，违法依据和处罚依据已不能修改（事先告知后以告知、审核和决定时的依据为准）。",
+            log_message=f"case {case.pk} basis frozen in {case.state}",
+        )
+
+
+def _basis_store(case: Case, violated: list[Article], penalty: list[Article]) -> None:
+    repealed = sorted({str(a) for a in [*violated, *penalty] if not a.law.is_in_force})
+    if repealed:
+        raise CaseRefused(
+            f"{'、'.join(repealed)}所在的法律法规已失效，不能作为依据。",
+            log_message="repealed article as basis",
+        )
+    case.violated_articles.set(violated)
+    case.penalty_articles.set(penalty)
+
+
 def case_basis_set(
     *, actor: Officer, case_id: int, violated: list[Article], penalty: list[Article]
 ) -> Case:
     """登记违法依据和处罚依据: articles of laws in force in the 法律法规库, set by a handler."""
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
-        if not case.handlers.filter(pk=actor.pk).exists():
+        _basis_open(case, actor)
+        _basis_store(case, violated, penalty)
+        _record(case, actor, "basis_set")
+    return case
+
+
+def case_violation_choose(*, actor: Officer, case_id: int, violation_id: object) -> Case:
+    """选用裁量基准中的违法行为: a handler picks the 违法行为 from the agency's 裁量基准 in
+    force; its 违法依据 and 处罚依据 become the case's, and the case keeps the version (the
+    same ledger step as setting the basis by hand, its snapshot naming the 违法行为)."""
+    with transaction.atomic():
+        case = _case_for_update(case_id, actor)
+        _basis_open(case, actor)
+        violation = violation_in_force(case.agency_id, violation_id)
+        if violation is None:
             raise CaseRefused(
-                "只有本案承办人可以登记违法依据和处罚依据。",
-                log_message=f"{actor.pk} not handler of {case.pk}",
+                "所选违法行为不在本机关现行有效的裁量基准中，请重新查找。",
+                log_message=f"case {case.pk}: violation {violation_id!r} not in force",
             )
-        if not in_states(case, BASIS_OPEN_IN[case.procedure]):
-            state = PROCEDURES[case.procedure].states.get(case.state, case.state)
-            raise CaseRefused(
-                f"案件处于“{state}”，违法依据和处罚依据已不能修改（事先告知后以告知、审核和决定时的依据为准）。",
-                log_message=f"case {case.pk} basis frozen in {case.state}",
-            )
-        repealed = sorted({str(a) for a in [*violated, *penalty] if not a.law.is_in_force})
-        if repealed:
-            raise CaseRefused(
-                f"{'、'.join(repealed)}所在的法律法规已失效，不能作为依据。",
-                log_message="repealed article as basis",
-            )
-        case.violated_articles.set(violated)
-        case.penalty_articles.set(penalty)
+        _basis_store(
+            case, list(violation.violated_articles.all()), list(violation.penalty_articles.all())
+        )
+        case.discretion_violation = violation
+        case.save(update_fields=["discretion_violation"])
         _record(case, actor, "basis_set")
     return case
 
