@@ -38,6 +38,7 @@ def _publish(people, **changes: str) -> Publication:
 def test_a_permit_published_within_its_deadline_shows_on_the_portal_redacted(people, client):
     publication = _publish(people, **PERSON)
     assert publication.status == PublicationStatus.PUBLISHED
+    assert publication.published_at is not None
     assert publication.published_at.date() <= publication.due_on
     assert not overdue_for(people.head).filter(pk=publication.pk).exists()
     page = client.get(reverse("portal:decision", args=[publication.pk])).content.decode()
