@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sanxiang.acts import selectors, services
@@ -35,6 +36,7 @@ def permit_list(request: HttpRequest) -> HttpResponse:
             "decision": decision,
             "decisions": PermitDecision.choices,
             "may_record": selectors.may_record(officer),
+            "today": timezone.localdate(),
         },
     )
 
