@@ -10,7 +10,7 @@ from sanxiang.ledger.admin_support import LedgeredAdmin
 
 @admin.register(ActField)
 class ActFieldAdmin(LedgeredAdmin):
-    list_display = ("kind", "position", "key", "label", "required", "public")
+    list_display = ("kind", "position", "label", "required", "public")
     list_filter = ("kind",)
 
 
