@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sanxiang.alerts",
     "sanxiang.discretion",
     "sanxiang.complaints",
+    "sanxiang.acts",
     "sanxiang.portal",
     "sanxiang.demo",
 ]

@@ -34,6 +34,7 @@ urlpatterns = [
     path("office/complaints/", include("sanxiang.complaints.urls")),
     path("office/similar/", include("sanxiang.similar.urls")),
     path("office/supervision/", include("sanxiang.supervision.urls")),
+    path("office/permits/", include("sanxiang.acts.urls")),
     path("office/", include("sanxiang.office.urls")),
     path("gongshi/complaints/", include("sanxiang.complaints.public_urls")),
     path("gongshi/", include("sanxiang.portal.urls")),

@@ -86,7 +86,7 @@ def publication_overdue(rule: AlertRule, today: date, case: Case | None) -> Foun
     ).select_related("case")
     found = {}
     for row in rows:
-        name = _case_name(row.case) if row.case_id else row.title
+        name = _case_name(row.case) if row.case is not None else row.title
         found[f"publication:{row.pk}"] = Finding(
             row.agency_id,
             row.case_id,

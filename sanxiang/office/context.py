@@ -13,6 +13,7 @@ AREAS = (
     {"name": "执法公示", "url": "/office/disclosure/"},
     {"name": "统计年报", "url": "/office/report/annual/"},
     {"name": "双随机抽查", "url": "/office/inspections/"},
+    {"name": "行政许可", "url": "/office/permits/"},
     {"name": "裁量基准", "url": "/office/discretion/"},
     {"name": "培训记录", "url": "/office/training/"},
     {"name": "预警", "url": "/office/alerts/"},

@@ -38,6 +38,8 @@ def on_publication_saved(sender: Any, instance: Publication, **kwargs: Any) -> N
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and not INDEXED_FIELDS & set(update_fields):
         return
+    if instance.case_id is None:
+        return  # a permit or another recorded act: not a case decision to compare with
     if instance.status == PublicationStatus.PUBLISHED and instance.public_text:
         index_publication(instance)
     else:
@@ -58,12 +60,14 @@ def _searchable(publication: Publication) -> str:
     return f"{publication.title}\n{publication.public_text}"
 
 
-def _row(publication: Publication, key: Key, sig: dict[str, int], length: int) -> IndexedDecision:
+def _row(
+    publication: Publication, case_id: int, key: Key, sig: dict[str, int], length: int
+) -> IndexedDecision:
     fields = publication.fields if isinstance(publication.fields, dict) else {}
     return IndexedDecision(
         publication_id=publication.pk,
         agency_id=publication.agency_id,
-        case_id=publication.case_id,
+        case_id=case_id,
         procedure=key.procedure,
         key=key.text,
         violated=",".join(map(str, key.violated))[:200],
@@ -114,7 +118,10 @@ def _count_terms(terms: Iterable[str]) -> None:
 
 
 def index_publication(publication: Publication) -> IndexedDecision:
-    """Index (or re-index after a correction) one published decision."""
+    """Index (or re-index after a correction) one published decision of a case."""
+    case = publication.case
+    if case is None:
+        raise ValueError(f"publication {publication.pk} is not a case decision")
     counts, length = text.counts_of(_searchable(publication))
     with transaction.atomic():
         existing = IndexedDecision.objects.filter(publication_id=publication.pk).first()
@@ -125,8 +132,8 @@ def index_publication(publication: Publication) -> IndexedDecision:
         else:
             existing.delete()
         df, documents = document_frequencies(counts)
-        key = key_of_case(publication.case)
-        row = _row(publication, key, text.signature(counts, df, documents), length)
+        key = key_of_case(case)
+        row = _row(publication, case.pk, key, text.signature(counts, df, documents), length)
         row.save()
         IndexedArticle.objects.bulk_create(_articles(row, sorted(key.articles)))
     logger.info("similar: indexed publication %s", publication.pk)
@@ -147,7 +154,7 @@ INDEXED = ("pk", "agency_id", "case_id", "title", "public_text", "public_sha256"
 def _published() -> Iterator[list[Publication]]:
     """The published decisions in batches, as bare rows (no case file is read)."""
     rows = (
-        Publication.objects.filter(status=PublicationStatus.PUBLISHED)
+        Publication.objects.filter(status=PublicationStatus.PUBLISHED, case__isnull=False)
         .exclude(public_text="")
         .only(*INDEXED)
         .order_by("pk")
@@ -182,14 +189,22 @@ def reindex(*, stream: Any = None) -> int:
         idf_of: dict[str, float] = {}
         with Progress("建立索引", total=documents, stream=stream) as bar:
             for batch in _published():
-                keys = keys_of_cases(p.case_id for p in batch)
+                keys = keys_of_cases(p.case_id for p in batch if p.case_id is not None)
                 rows = []
                 for publication in batch:
+                    if publication.case_id is None:  # not selected (``_published``)
+                        continue
                     counts, length = text.counts_of(_searchable(publication))
                     sig = text.signature(counts, df, documents, idf_of)
                     rows.append(
                         (
-                            _row(publication, keys[publication.case_id], sig, length),
+                            _row(
+                                publication,
+                                publication.case_id,
+                                keys[publication.case_id],
+                                sig,
+                                length,
+                            ),
                             keys[publication.case_id],
                         )
                     )

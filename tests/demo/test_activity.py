@@ -15,6 +15,7 @@ from sanxiang.cases.models import Case
 from sanxiang.demo.activity import CITY_MIX, activity_load, activity_present
 from sanxiang.demo.complaints import demo_complaints_load
 from sanxiang.demo.inspections import demo_draws_load
+from sanxiang.demo.permits import demo_permits_load
 from sanxiang.demo.services import demo_load
 from sanxiang.demo.training import demo_training_load
 from sanxiang.disclosure.models import AnnualReport, Publication, PublicationStatus
@@ -38,6 +39,7 @@ def demo_year(django_db_setup, django_db_blocker):
         demo_load()
         summary = activity_load(cases=CASES)
         demo_draws_load()  # as `sanxiang demo` does after the year
+        demo_permits_load()  # and then the permits
         demo_complaints_load()
         demo_training_load()
         alerts_scan(today=timezone.localdate())
@@ -113,7 +115,9 @@ def test_the_portal_lists_published_decisions_and_shows_a_withdrawn_one_as_withd
     published = Publication.objects.filter(status=PublicationStatus.PUBLISHED)
     assert published.count() >= 10
     listing = client.get(reverse("portal:decisions")).content.decode()
-    newest = published.order_by("-pk").first()
+    # Newest as the portal lists them: by decision date (demo permits are recorded last, for
+    # decisions of the past weeks, so the highest pk is not the newest decision).
+    newest = published.order_by("-decided_on", "-pk").first()
     assert newest is not None and newest.title in listing
     withdrawn = Publication.objects.filter(status=PublicationStatus.WITHDRAWN).first()
     assert withdrawn is not None
@@ -167,3 +171,18 @@ def test_the_command_run_again_says_the_cases_exist_and_the_ledger_does_not_grow
     call_command("demo", cases=CASES, stdout=out)
     assert "演示案件已存在，未重复生成" in out.getvalue()
     assert LedgerEntry.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_each_demo_agency_has_permits_some_published_and_one_revoked(demo_year):
+    from sanxiang.acts.models import Permit, Standing
+    from sanxiang.disclosure.models import Publication, PublicationStatus
+
+    for agency_id in Permit.objects.values_list("agency_id", flat=True).distinct():
+        permits = Permit.objects.filter(agency_id=agency_id)
+        assert permits.count() >= 30
+        assert permits.filter(standing=Standing.REVOKED).count() == 1
+        assert Publication.objects.filter(
+            permit__agency_id=agency_id, status=PublicationStatus.PUBLISHED
+        ).exists()
+    assert Permit.objects.values("agency_id").distinct().count() == 2

@@ -25,6 +25,7 @@ VOCABULARIES = [
     "sanxiang.discretion.events",
     "sanxiang.complaints.events",
     "sanxiang.supervision.events",
+    "sanxiang.acts.events",
 ]
 
 # Every action string written before the vocabulary existed, and still written: stored ledgers,
@@ -34,6 +35,10 @@ ACTIONS = [
     "alerts.alert.escalated",
     "alerts.alert.raised",
     "alerts.alert.resolved",
+    "acts.act.recorded",
+    "acts.permit.ended",
+    "acts.permit.recorded",
+    "acts.permits.imported",
     "archive.package.downloaded",
     "archive.package.sealed",
     "auth.user.password_changed",

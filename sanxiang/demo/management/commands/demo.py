@@ -14,6 +14,7 @@ from sanxiang.demo.activity import DEFAULT_CASES, HISTORY_DAYS, activity_load, a
 from sanxiang.demo.clock import demo_clock
 from sanxiang.demo.complaints import demo_complaints_load
 from sanxiang.demo.inspections import demo_draws_load
+from sanxiang.demo.permits import demo_permits_load
 from sanxiang.demo.services import DEMO_PASSWORD, demo_load
 from sanxiang.demo.training import demo_training_load
 from sanxiang.org.models import Agency
@@ -55,6 +56,8 @@ class Command(BaseCommand):
         # Today's random draws, after the year (so every agency's log stays in time order).
         if demo_draws_load():
             self.stdout.write("已为每个执法主体完成一次双随机抽取（门户网站“双随机抽查”可复算）。")
+        if demo_permits_load():
+            self.stdout.write("已为每个执法主体登记演示行政许可（部分已公示）。")
         if made_complaints := demo_complaints_load():
             self.stdout.write(f"已登记演示投诉举报 {made_complaints} 件（办公“投诉举报”）。")
         if demo_training_load():

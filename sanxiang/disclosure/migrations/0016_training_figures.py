@@ -42,7 +42,7 @@ def remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosure", "0013_random_inspection_figures"),
+        ("disclosure", "0015_recorded_act_figures"),
     ]
 
     operations = [migrations.RunPython(add, remove)]
