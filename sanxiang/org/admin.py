@@ -12,6 +12,8 @@ from sanxiang.org.forms import OfficerImportForm
 from sanxiang.org.importing import COLUMNS, OfficerImportRejected
 from sanxiang.org.models import (
     Agency,
+    ApiToken,
+    ApiWrite,
     Article,
     Certificate,
     EnforcementCategory,
@@ -26,6 +28,7 @@ from sanxiang.org.models import (
 )
 from sanxiang.org.remedies import remedy_defaults
 from sanxiang.org.services import officers_import, password_reset
+from sanxiang.org.tokens import api_token_revoke
 
 
 class UnitInline(admin.TabularInline):
@@ -212,3 +215,59 @@ class RemedyChannelAdmin(LedgeredAdmin):
             initial.setdefault("basis", defaults.basis)
             initial.setdefault("how", defaults.how)
         return initial
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: tokens are made by ``sanxiang api-token create`` (which prints the token
+    once); here they can only be revoked, each revocation a ledger event."""
+
+    list_display = (
+        "name", "agency", "prefix", "scopes", "created_at", "last_used_at", "revoked_at",
+    )  # fmt: skip
+    list_filter = ("agency",)
+    search_fields = ("name", "prefix")
+    list_select_related = ("agency",)
+    readonly_fields = (
+        "agency", "name", "scopes", "prefix", "token_sha256", "created_by", "created_at",
+        "last_used_at", "revoked_at",
+    )  # fmt: skip
+    actions = ["revoke"]
+
+    @admin.action(description="停用所选接口令牌", permissions=["change"])
+    def revoke(self, request, queryset):
+        for token in queryset:
+            try:
+                api_token_revoke(token_id=token.pk, actor=request.user)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"已停用接口令牌“{token.name}”。")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """Nothing on the form is editable; saving the page changes nothing."""
+
+
+@admin.register(ApiWrite)
+class ApiWriteAdmin(admin.ModelAdmin):
+    """Read-only: what each token wrote, under which idempotency key."""
+
+    list_display = ("created_at", "token", "operation", "key", "status")
+    list_filter = ("operation", "token__agency")
+    search_fields = ("key",)
+    list_select_related = ("token",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,7 +11,15 @@ from django.contrib.auth.models import User
 from sanxiang.ledger.events import Event, builds, record_digest
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import SYSTEM, sha256_hex
-from sanxiang.org.models import Agency, EnforcementCategory, Law, Officer, SigningKey, Unit
+from sanxiang.org.models import (
+    Agency,
+    ApiToken,
+    EnforcementCategory,
+    Law,
+    Officer,
+    SigningKey,
+    Unit,
+)
 
 
 class OrgEvent(Event):
@@ -25,6 +33,14 @@ class OrgEvent(Event):
     CATEGORY_LOADED = "org.enforcementcategory.loaded", "org.enforcementcategory"
     LAW_LOADED = "org.law.loaded", "org.law"
     SIGNING_KEY_REGISTERED = "org.signingkey.registered", "org.signingkey"
+
+
+class ApiTokenEvent(Event):
+    """A client system's API token made or revoked (never the token: the row's digest, which
+    holds its SHA-256)."""
+
+    CREATED = "org.apitoken.created", "org.apitoken"
+    REVOKED = "org.apitoken.revoked", "org.apitoken"
 
 
 CREATED = {
@@ -90,4 +106,11 @@ def signing_key_registered(key: SigningKey) -> LedgerEntry:
         actor=key.officer.ledger_actor,
         agency_id=key.officer.ledger_agency_id,
         content_sha256=key.key_id,
+    )
+
+
+@builds(ApiTokenEvent.CREATED, ApiTokenEvent.REVOKED)
+def api_token_event(token: ApiToken, event: ApiTokenEvent, *, actor: str) -> LedgerEntry:
+    return event.append(
+        token.pk, actor=actor, agency_id=token.agency_id, content_sha256=record_digest(token)
     )
