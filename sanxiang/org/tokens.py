@@ -30,7 +30,9 @@ from sanxiang.core.identifiers import credit_code_problem
 from sanxiang.errors import DomainError
 from sanxiang.ledger.services import actor_for
 from sanxiang.org.events import ApiTokenEvent, api_token_event
-from sanxiang.org.models import Agency, ApiAuthFailure, ApiScope, ApiToken, ApiWrite
+from sanxiang.org.models import Agency, ApiAuthFailure, ApiWrite
+from sanxiang.org.models import ApiScope as ApiScope  # re-exported for the API
+from sanxiang.org.models import ApiToken as ApiToken
 
 logger = logging.getLogger(__name__)
 
