@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sanxiang.archive",
     "sanxiang.notifications",
     "sanxiang.inspections",
+    "sanxiang.acts",
     "sanxiang.portal",
     "sanxiang.demo",
 ]

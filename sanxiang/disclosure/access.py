@@ -45,7 +45,13 @@ def publication_rule(actor: Officer | None, action: PublicationAction | str) -> 
         return agency
     if any(actor.has_role(role) for role in AGENCY_WIDE):
         return agency
-    return agency & Q(case__unit_id=actor.unit_id)
+    # A recorded act (acts) has no case: its recorder's unit sees it, as a case's unit does.
+    unit = (
+        Q(case__unit_id=actor.unit_id)
+        | Q(permit__recorded_by__unit_id=actor.unit_id)
+        | Q(act__recorded_by__unit_id=actor.unit_id)
+    )
+    return agency & unit
 
 
 class PublicationQuerySet(models.QuerySet["Publication"]):

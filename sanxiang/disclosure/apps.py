@@ -19,6 +19,12 @@ class DisclosureConfig(AppConfig):
 
         # The decision steps declare ``OpenPublication``; the engine calls this to apply it.
         install_publisher(open_publication)
+
+        from sanxiang.acts import publishing
+        from sanxiang.disclosure.services import publication_open_for_act
+
+        # A recorded 行政许可 or other act opens its publication the same way (acts/publishing.py).
+        publishing.install_publisher(publication_open_for_act)
         observers.register("disclosure_withdrawal", withdrawal_due)
 
         from sanxiang.disclosure import signals

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.validators import URLValidator
 from django.db import models
 
+from sanxiang.acts.models import OtherAct, Permit
 from sanxiang.cases.models import Case, CaseDocument, PenaltyKind
 from sanxiang.disclosure.access import PublicationQuerySet
 from sanxiang.org.models import Agency, Officer
@@ -63,7 +64,16 @@ CREDIT_SEVERITIES = [("minor", "轻微失信"), ("general", "一般失信"), ("s
 class Publication(models.Model):
     CREDIT_SEVERITIES = CREDIT_SEVERITIES
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="+")
+    # What was decided: a case's decision, or an act recorded in ``acts`` (exactly one).
+    case = models.OneToOneField(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    permit = models.OneToOneField(
+        Permit, on_delete=models.PROTECT, null=True, blank=True, related_name="publication"
+    )
+    act = models.OneToOneField(
+        OtherAct, on_delete=models.PROTECT, null=True, blank=True, related_name="publication"
+    )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("执法行为类别", max_length=16, choices=ActKind.choices)
     title = models.CharField("标题", max_length=300)
@@ -115,6 +125,16 @@ class Publication(models.Model):
             models.Index(fields=["agency", "status", "due_on"], name="publication_due"),
             # Newest first with a stable order, and keyset paging on (decided_on, id).
             models.Index(fields=["-decided_on", "-id"], name="publication_newest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(case__isnull=False, permit__isnull=True, act__isnull=True)
+                    | models.Q(case__isnull=True, permit__isnull=False, act__isnull=True)
+                    | models.Q(case__isnull=True, permit__isnull=True, act__isnull=False)
+                ),
+                name="publication_of_one_decision",
+            )
         ]
 
     def __str__(self) -> str:

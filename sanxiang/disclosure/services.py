@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from docx import Document
 
+from sanxiang.acts.models import OtherAct, PartyType, Permit
+from sanxiang.acts.services import act_fields
 from sanxiang.cases.documents import PAPER_ONLY_PREFIXES
 from sanxiang.cases.models import (
     Case,
@@ -166,6 +168,83 @@ def publication_open(case: Case, actor: Officer, effect: OpenPublication) -> Pub
     return publication
 
 
+# --- an act recorded in ``acts`` (行政许可, 征收征用, 确认, 给付, 裁决 …) ---------------------
+
+
+def _act_fields(act: Permit | OtherAct) -> dict[str, object]:
+    """The 双公示 fields of a recorded act that may be shown: never an ID number; a natural
+    person's name as 某."""
+    person = act.party_type == PartyType.PERSON
+    name = redact(act.party_name, persons=[act.party_name]).text if person else act.party_name
+    fields: dict[str, object] = {
+        "执法机关": act.agency.name,
+        "执法机关统一社会信用代码": act.agency.credit_code,
+        "执法对象": name,
+        "执法对象类别": act.party_type,
+        "统一社会信用代码": act.party_credit_code,
+        "决定书文号": act.decision_number,
+        "决定日期": act.decided_on.isoformat(),
+    }
+    if isinstance(act, Permit):
+        fields.update({
+            "执法类别": ActKind.PERMIT.label,
+            "决定类型": act.get_decision_display(),
+            "法定代表人": "" if person else act.legal_representative,
+            "许可决定文书名称": act.decision_title,
+            "许可类别": act.category,
+            "许可证书名称": act.licence_name,
+            "许可证书编号": act.licence_number,
+            "许可内容": act.content,
+            "有效期自": act.valid_from.isoformat(),
+            "有效期至": act.valid_until.isoformat() if act.valid_until else "长期",
+            "许可机关": act.authority_name,
+            "许可机关统一社会信用代码": act.authority_credit_code,
+            "数据来源单位": act.source_unit,
+            "原许可决定文书号": act.original.decision_number if act.original else "",
+            "备注": act.remarks,
+            "执法结论": act.get_decision_display(),
+        })  # fmt: skip
+    else:
+        public = {f.key: f.label for f in act_fields(act.kind) if f.public}
+        fields.update({
+            "执法类别": act.get_kind_display(),
+            "决定名称": act.title,
+            "决定内容": act.content,
+            **{public[k]: v for k, v in act.extra.items() if k in public},
+            "执法结论": act.title,
+        })  # fmt: skip
+    return {k: strip_bidi(v) if isinstance(v, str) else v for k, v in fields.items()}
+
+
+def publication_open_for_act(act: Permit | OtherAct, actor: str) -> Publication:
+    """A recorded act opens its publication with its due date counted from the decision date
+    (7 working days for 许可, 20 for the others: data/disclosure/periods.csv), in the act's
+    own transaction (installed as ``acts.publishing``'s publisher)."""
+    kind = ActKind.PERMIT if isinstance(act, Permit) else ActKind.OTHER
+    days, basis = period_for(kind)
+    due = get_calendar().add_workdays_provisional(act.decided_on, days)
+    fields = _act_fields(act)
+    title = f"{act.decision_number} {fields['执法对象']} {fields['执法类别']}"
+    publication = Publication.objects.create(
+        permit=act if isinstance(act, Permit) else None,
+        act=act if isinstance(act, OtherAct) else None,
+        agency_id=act.agency_id,
+        kind=kind,
+        title=strip_bidi(title)[:300],
+        decided_on=act.decided_on,
+        due_on=due.on,
+        due_basis=f"自决定之日起{days}个工作日（{basis}）"[:300],
+        fields=fields,
+    )
+    provisional_deadline_note(
+        instance=publication, field="due_on", start=act.decided_on, workdays=days, due=due,
+        actor=actor, agency_id=act.agency_id,
+    )  # fmt: skip
+    content = {"permit" if kind == ActKind.PERMIT else "act": act.pk, "due_on": due.on.isoformat()}
+    _record(publication, actor, "opened", content)
+    return publication
+
+
 # --- a 复议/诉讼 outcome that brings the decision down ----------------------------------------
 
 # 行政处罚法第四十八条第二款 names the four outcomes; each has its withdrawal reason.
@@ -288,6 +367,22 @@ class KnownData:
         )
 
 
+def _known(publication: Publication) -> KnownData:
+    """What may be shown and what must be masked, for a case's decision or a recorded act."""
+    if publication.case is not None:
+        return _people(publication.case)
+    act = publication.permit or publication.act
+    if act is None:  # the table's CHECK makes this impossible
+        raise PublicationRefused("该公示没有对应的决定。", log_message=f"{publication.pk} orphan")
+    person = act.party_type == PartyType.PERSON
+    return KnownData(
+        persons=[act.party_name] if person else [],
+        addresses=[],
+        organisations=[act.agency.name, *([] if person else [act.party_name])],
+        public=[value for value in (act.agency.address, act.agency.phone) if value],
+    )
+
+
 def _people(case: Case) -> KnownData:
     parties = list(case.parties.all())
     agency = case.agency
@@ -320,7 +415,7 @@ def publication_draft(publication: Publication) -> Draft:
     fields, with natural persons' data taken out (DESIGN.md rule 5)."""
     case = publication.case
     source = None
-    if publication.full_text:
+    if publication.full_text and case is not None:
         source = (
             CaseDocument.objects.filter(case_id=case.pk, kind__in=DECISION_DOCUMENTS)
             .order_by("-created_at", "-pk")
@@ -334,7 +429,7 @@ def publication_draft(publication: Publication) -> Draft:
         original = _docx_text(source)
     else:
         original = "\n".join(f"{k}：{v}" for k, v in publication.fields.items() if v)
-    result = _people(case).redact(original)
+    result = _known(publication).redact(original)
     text = strip_bidi(result.text)  # no bidirectional override reaches the public
     return Draft(text, sha256_hex(text.encode("utf-8")), result, source)
 
@@ -344,7 +439,7 @@ def _may_confirm(actor: Officer, publication: Publication) -> None:
         raise PublicationRefused(
             "公示审核由负责人或法制审核人员办理。", log_message=f"{actor.pk} may not confirm"
         )
-    if publication.case.handlers.filter(pk=actor.pk).exists():
+    if publication.case is not None and publication.case.handlers.filter(pk=actor.pk).exists():
         raise PublicationRefused(
             "本案承办人不得审核本案的公示内容。", log_message=f"{actor.pk} handled the case"
         )
@@ -442,7 +537,7 @@ def publication_correct(
             )
         leftover = [
             f
-            for f in _people(publication.case).redact(text).findings
+            for f in _known(publication).redact(text).findings
             if f.original != f.replacement  # e.g. a name already written as 王某
         ]
         if leftover:

@@ -22,13 +22,16 @@ def overdue_publications(today: date) -> Iterator[tuple[Case, Message, list[Offi
         status=PublicationStatus.PUBLISHED, withdrawal_due_on__lt=today
     )
     publications = (
-        Publication.objects.filter(late)
+        # A recorded act (acts) has no case or handlers: the 工作台's 预警 shows it to the heads.
+        Publication.objects.filter(late, case__isnull=False)
         .select_related("case")
         .prefetch_related("case__handlers__roles")
         .order_by("pk")
     )
     for publication in publications.iterator(chunk_size=200):
         case = publication.case
+        if case is None:  # excluded by the filter
+            continue
         if publication.status == PublicationStatus.PENDING:
             message = Message(
                 NotificationKind.PUBLICATION_OVERDUE,

@@ -33,6 +33,7 @@ class _Discard:
 
 def _copies(publication: Publication, count: int, start: int) -> None:
     """``count`` more published decisions like ``publication``, each on its own case."""
+    assert publication.case_id is not None
     case = Case.objects.get(pk=publication.case_id)
     cases = []
     for i in range(start, start + count):

@@ -21,11 +21,16 @@ VOCABULARIES = [
     "sanxiang.disclosure.events",
     "sanxiang.archive.events",
     "sanxiang.inspections.events",
+    "sanxiang.acts.events",
 ]
 
 # Every action string written before the vocabulary existed, and still written: stored ledgers,
 # their verifiers and the public proofs name events by them, so none may change.
 ACTIONS = [
+    "acts.act.recorded",
+    "acts.permit.ended",
+    "acts.permit.recorded",
+    "acts.permits.imported",
     "archive.package.downloaded",
     "archive.package.sealed",
     "auth.user.password_changed",
