@@ -26,8 +26,6 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 
 def _client(base: str, plan_file: Path, threads: int, seconds: float) -> None:
     plan = json.loads(plan_file.read_text())
@@ -41,7 +39,7 @@ def _client(base: str, plan_file: Path, threads: int, seconds: float) -> None:
     lock = threading.Lock()
 
     def run(phase: str, worker: int) -> None:
-        conn = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+        conn = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port, timeout=60)
         done: list[float] = []
         failed = 0
         stop = time.monotonic() + seconds
@@ -154,7 +152,7 @@ def main() -> None:
     os.environ.setdefault("SANXIANG_API_AUTH_FAILURE_LIMIT", "1000000")
     plan_file = Path(os.environ["SANXIANG_VAR"]) / "api_write_plan.json"
     _setup(plan_file)
-    from bench.serving import serve_and_load
+    from serving import serve_and_load
 
     results = serve_and_load(__file__, plan_file, threads=args.threads, seconds=args.seconds)
     write = _summary(results["write"], args.seconds)

@@ -140,7 +140,7 @@ def test_each_refusal_answers_in_chinese_and_changes_nothing(client, agency, tok
     if case == "no token":
         secret = None
     elif case == "unknown token":
-        secret = secret[:-4] + "AAAA"
+        secret = token[1][:-4] + "AAAA"
     elif case == "revoked token":
         secret = _revoked(agency)
     elif case == "other scope":

@@ -25,7 +25,9 @@ def run(*args: str) -> str:
 def test_create_prints_the_token_once_and_keeps_only_its_hash(agency):
     out = run("create", "--agency", agency.credit_code, "--name", "政务服务平台",
               "--scope", "permits:write")  # fmt: skip
-    token = re.search(r"sxk_[0-9a-f]{12}_\S{43}", out)[0]
+    found = re.search(r"sxk_[0-9a-f]{12}_\S{43}", out)
+    assert found is not None
+    token = found[0]
     row = ApiToken.objects.get()
     assert (row.agency, row.name, row.scopes) == (agency, "政务服务平台", "permits:write")
     assert row.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
