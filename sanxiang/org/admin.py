@@ -220,21 +220,24 @@ class RemedyChannelAdmin(LedgeredAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """Read-only: tokens are made by ``sanxiang api-token create`` (which prints the token
-    once); here they can only be revoked, each revocation a ledger event."""
+    once); here they can only be revoked (by whoever may change tokens), each revocation a
+    ledger event."""
 
-    list_display = (
-        "name", "agency", "prefix", "scopes", "created_at", "last_used_at", "revoked_at",
-    )  # fmt: skip
+    list_display = ("name", "agency", "prefix", "scopes", "last_used_at", "state")
     list_filter = ("agency",)
     search_fields = ("name", "prefix")
     list_select_related = ("agency",)
-    readonly_fields = (
+    readonly_fields = fields = (
         "agency", "name", "scopes", "prefix", "token_sha256", "created_by", "created_at",
         "last_used_at", "revoked_at",
     )  # fmt: skip
     actions = ["revoke"]
 
-    @admin.action(description="停用所选接口令牌", permissions=["change"])
+    @admin.display(description="状态")
+    def state(self, token: ApiToken) -> str:
+        return "有效" if token.revoked_at is None else "已停用"
+
+    @admin.action(description="停用所选接口令牌", permissions=["revoke"])
     def revoke(self, request, queryset):
         for token in queryset:
             try:
@@ -244,14 +247,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, f"已停用接口令牌“{token.name}”。")
 
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("org.change_apitoken")
+
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def save_model(self, request, obj, form, change):
-        """Nothing on the form is editable; saving the page changes nothing."""
 
 
 @admin.register(ApiWrite)

@@ -89,6 +89,7 @@ def test_the_admin_shows_tokens_read_only_and_can_only_revoke(agency, admin_clie
     assert admin_client.get(reverse("admin:org_apitoken_add")).status_code == 403
     page = admin_client.get(reverse("admin:org_apitoken_change", args=[row.pk]))
     assert page.status_code == 200 and 'name="name"' not in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
     assert admin_client.get(reverse("admin:org_apitoken_delete", args=[row.pk])).status_code == 403
     admin_client.post(
         reverse("admin:org_apitoken_changelist"),
