@@ -76,6 +76,35 @@ def _client(base: str, plan_file: Path, threads: int, seconds: float) -> None:
             results[phase].extend(done)
             results[f"{phase}_failed"].append(failed)
 
+    # The same request, same Idempotency-Key, from every thread at once: one permit, one answer.
+    key = str(uuid.uuid4())
+    same = dict(plan["fields"], decision_number=f"基准许〔2026〕同键-{key[:8]}号")
+    body = json.dumps(same, ensure_ascii=False).encode()
+    answers: list[tuple[int, str, bytes]] = []
+    barrier = threading.Barrier(threads)
+
+    def once() -> None:
+        conn = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port)
+        headers = {"Authorization": f"Bearer {plan['tokens'][0]}", "Idempotency-Key": key,
+                   "Content-Type": "application/json"}  # fmt: skip
+        barrier.wait()
+        conn.request("POST", "/api/v1/permits", body=body, headers=headers)
+        response = conn.getresponse()
+        with lock:
+            answers.append(
+                (response.status, response.getheader("Idempotent-Replayed") or "", response.read())
+            )
+        conn.close()
+
+    racers = [threading.Thread(target=once) for _ in range(threads)]
+    for r in racers:
+        r.start()
+    for r in racers:
+        r.join()
+    results["same_key_statuses"] = sorted(float(a[0]) for a in answers)
+    results["same_key_bodies"] = [float(len({a[2] for a in answers}))]
+    results["same_key_first"] = [float(sum(a[1] == "false" for a in answers))]
+
     for phase in ("write", "read"):
         workers = [threading.Thread(target=run, args=(phase, w)) for w in range(threads)]
         for w in workers:
@@ -165,6 +194,12 @@ def main() -> None:
         print(
             f"{name:28s} {rate:8.1f} req/s  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  non-2xx {failed}"
         )
+    print(
+        f"same key from {args.threads} clients at once: statuses "
+        f"{sorted({int(x) for x in results['same_key_statuses']})}, "
+        f"{int(results['same_key_first'][0])} written, "
+        f"{int(results['same_key_bodies'][0])} distinct answer(s)"
+    )
     print(
         f"write/read: throughput {write[0] / read[0]:.2f}x, p50 {write[1] / read[1]:.2f}x, "
         f"p95 {write[2] / read[2]:.2f}x"

@@ -319,7 +319,7 @@ def permit_create(
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     fields = permit.model_dump(exclude_none=True)
 
-    def write() -> tuple[int, dict[str, Any]]:
+    def write() -> tuple[int, str]:
         try:
             recorded = permit_record(
                 agency=token.agency, fields=fields, source=f"api-token:{token.pk}", actor=None
@@ -328,7 +328,7 @@ def permit_create(
             raise _Rejected(exc.errors) from exc
         except DomainError as exc:  # refused by another rule of the domain
             raise _Rejected({"__all__": exc.message}) from exc
-        return 201, _out(recorded)
+        return 201, api.renderer.render(request, _out(recorded), response_status=201)
 
     try:
         answer = api_write(
@@ -350,6 +350,6 @@ def permit_create(
             },
             status=422,
         )
-    response = api.create_response(request, answer.body, status=answer.status)
+    response = HttpResponse(answer.body, status=answer.status, content_type=api.get_content_type())
     response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
     return response

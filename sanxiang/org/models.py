@@ -598,8 +598,9 @@ class ApiToken(models.Model):
 
 class ApiWrite(models.Model):
     """One write a token made, under the client's ``Idempotency-Key``: the same key again
-    answers ``response`` again instead of writing twice. Saved in the write's transaction, so
-    a write and its key exist together or not at all; it is also the record of the token's use."""
+    answers ``response`` again, byte for byte, instead of writing twice. Saved in the write's
+    transaction, so a write and its key exist together or not at all; it is also the record of
+    the token's use."""
 
     token = models.ForeignKey(
         ApiToken, on_delete=models.PROTECT, related_name="writes", verbose_name="接口令牌"
@@ -608,7 +609,7 @@ class ApiWrite(models.Model):
     operation = models.CharField("接口", max_length=60)
     request_sha256 = models.CharField("请求体摘要（SHA-256）", max_length=64)
     status = models.PositiveSmallIntegerField("应答状态", default=0)
-    response = models.JSONField("应答内容", default=dict)
+    response = models.TextField("应答内容（JSON）", blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

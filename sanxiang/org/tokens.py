@@ -194,7 +194,7 @@ def request_digest(body: Any) -> str:
 @dataclass(frozen=True)
 class Answer:
     status: int
-    body: dict[str, Any]
+    body: str  # the JSON text, exactly as first sent
     replayed: bool
 
 
@@ -221,12 +221,12 @@ def api_write(
     key: str,
     operation: str,
     request_sha256: str,
-    write: Callable[[], tuple[int, dict[str, Any]]],
+    write: Callable[[], tuple[int, str]],
 ) -> Answer:
     """Run ``write`` once per ``(token, key)``: the first time in one transaction with the key
     and its answer; a later request with the key and the same body gets that answer again and
     writes nothing, another body is refused (``IdempotencyConflict``). ``write`` returns a
-    status and a JSON-ready body; if it raises, nothing is kept, not even the key.
+    status and the JSON text of its answer; if it raises, nothing is kept, not even the key.
 
     Two requests with one key at once: the second one's insert of the key waits for the first
     transaction and then fails, so it rolls back and answers what the first stored.

@@ -80,7 +80,7 @@ def test_the_same_key_and_body_answers_the_first_answer_again(client, token):
     before = state()
     again = post(client, permit_fields(), token=token[1])
     assert again.status_code == 201
-    assert again.json() == first.json()
+    assert again.content == first.content  # byte for byte, on PostgreSQL too
     assert again["Idempotent-Replayed"] == "true"
     assert state() == before
 

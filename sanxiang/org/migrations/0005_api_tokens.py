@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('operation', models.CharField(max_length=60, verbose_name='接口')),
                 ('request_sha256', models.CharField(max_length=64, verbose_name='请求体摘要（SHA-256）')),
                 ('status', models.PositiveSmallIntegerField(default=0, verbose_name='应答状态')),
-                ('response', models.JSONField(default=dict, verbose_name='应答内容')),
+                ('response', models.TextField(blank=True, verbose_name='应答内容（JSON）')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
                 ('token', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='writes', to='org.apitoken', verbose_name='接口令牌')),
             ],
