@@ -269,6 +269,18 @@ def _out(permit: Any) -> dict[str, Any]:
     }
 
 
+def _rejected(request: HttpRequest, errors: dict[str, str]) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "code": "invalid_permit",
+            "message": "行政许可信息有误，未登记：" + "；".join(errors.values()),
+            "errors": errors,
+        },
+        status=422,
+    )
+
+
 class _Rejected(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(errors)
@@ -318,6 +330,11 @@ def permit_create(
 ) -> HttpResponse:
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     fields = permit.model_dump(exclude_none=True)
+    # A NUL cannot be stored (PostgreSQL refuses it) and no 双公示 field has a use for one.
+    nul = {key: f"{_label(key)}含有不可见的控制字符（NUL），请删除。" for key, value in
+           fields.items() if "\x00" in value}  # fmt: skip
+    if nul:
+        return _rejected(request, nul)
 
     def write() -> tuple[int, str]:
         try:
@@ -341,15 +358,7 @@ def permit_create(
     except IdempotencyConflict as exc:
         return error_response(request, 409, "idempotency_conflict", exc.message)
     except _Rejected as exc:
-        return api.create_response(
-            request,
-            {
-                "code": "invalid_permit",
-                "message": "行政许可信息有误，未登记：" + "；".join(exc.errors.values()),
-                "errors": exc.errors,
-            },
-            status=422,
-        )
+        return _rejected(request, exc.errors)
     response = HttpResponse(answer.body, status=answer.status, content_type=api.get_content_type())
     response["Idempotent-Replayed"] = "true" if answer.replayed else "false"
     return response

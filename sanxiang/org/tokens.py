@@ -17,7 +17,7 @@ import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -140,9 +140,12 @@ def api_tokens() -> QuerySet[ApiToken]:
 # --- using -----------------------------------------------------------------------------------
 
 
+def _since() -> datetime:
+    return timezone.now() - timedelta(minutes=settings.SANXIANG_API_AUTH_COOLOFF_MINUTES)
+
+
 def _recent_failures(client_ip: str) -> int:
-    since = timezone.now() - timedelta(minutes=settings.SANXIANG_API_AUTH_COOLOFF_MINUTES)
-    return ApiAuthFailure.objects.filter(client_ip=client_ip, at__gte=since).count()
+    return ApiAuthFailure.objects.filter(client_ip=client_ip, at__gte=_since()).count()
 
 
 def api_token_authenticate(*, authorization: str, client_ip: str) -> ApiToken:
@@ -167,6 +170,8 @@ def api_token_authenticate(*, authorization: str, client_ip: str) -> ApiToken:
         if row is not None and not hmac.compare_digest(row.token_sha256, _digest(raw.strip())):
             row = None
     if row is None or row.revoked_at is not None:
+        # The address's failures older than the cool-off count no more: keep the table small.
+        ApiAuthFailure.objects.filter(client_ip=client_ip, at__lt=_since()).delete()
         ApiAuthFailure.objects.create(client_ip=client_ip)
         reason = "revoked token" if row is not None else "missing or unknown token"
         logger.warning("api auth refused from %s: %s", client_ip, reason)

@@ -129,6 +129,7 @@ def _revoked(agency) -> str:
         ("number not text", 422, "invalid_permit"),
         ("not json", 400, "invalid_json"),
         ("not an object", 422, "invalid_permit"),
+        ("nul in a field", 422, "invalid_permit"),
         ("huge body", 413, "too_large"),
     ],
 )
@@ -155,6 +156,8 @@ def test_each_refusal_answers_in_chinese_and_changes_nothing(client, agency, tok
         body = "{不是 JSON"
     elif case == "not an object":
         body = [permit_fields()]
+    elif case == "nul in a field":
+        body = permit_fields(party_name="测试\x00公司")
     elif case == "huge body":
         body = permit_fields(remarks="长" * 70_000)
     before = state()
@@ -213,3 +216,19 @@ def test_a_second_agencys_token_writes_for_its_own_agency(client, agency, token)
     assert sorted(Permit.objects.values_list("agency_id", flat=True)) == sorted(
         [agency.pk, other.pk]
     )
+
+
+def test_failures_older_than_the_cool_off_no_longer_count(client, token, settings):
+    import time_machine
+
+    settings.SANXIANG_API_AUTH_FAILURE_LIMIT = 2
+    with time_machine.travel("2026-06-10 09:00 +0800", tick=False):
+        for _ in range(2):
+            assert post(client, permit_fields(), token="sxk_guess").status_code == 401
+        assert post(client, permit_fields(), token=token[1]).status_code == 429
+    # 60 minutes later (cool-off 15): the old failures are gone, a good token writes again
+    assert post(client, permit_fields(), token=token[1]).status_code == 201
+    assert post(client, permit_fields(), token="sxk_guess", key="k-2").status_code == 401
+    from sanxiang.org.models import ApiAuthFailure
+
+    assert ApiAuthFailure.objects.count() == 1  # the old ones were cleared
