@@ -29,6 +29,7 @@ urlpatterns = [
     path("office/jobs/", include("sanxiang.jobs.urls")),
     path("office/notifications/", include("sanxiang.notifications.urls")),
     path("office/inspections/", include("sanxiang.inspections.urls")),
+    path("office/permits/", include("sanxiang.acts.urls")),
     path("office/", include("sanxiang.office.urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
     path("api/v1/", api_urls.urls),

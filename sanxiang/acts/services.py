@@ -30,6 +30,7 @@ from sanxiang.acts.models import (
 from sanxiang.core.identifiers import credit_code_problem, id_number_problem
 from sanxiang.errors import DomainError
 from sanxiang.ledger.services import SYSTEM
+from sanxiang.org.importing import ImportRejected, RawRow, RowError, read_table
 from sanxiang.org.models import Agency, Officer, Role
 
 logger = logging.getLogger(__name__)
@@ -201,9 +202,12 @@ def _may_record(actor: Officer | None, agency: Agency, decision: object) -> None
 
 
 def _ledger_actor(actor: Officer | None, source: str) -> str:
+    """The leaf's actor: the officer, or a system named by ``source`` as ``api:<name>`` (the
+    write API's token), else ``system`` (a command)."""
     if actor is not None:
         return actor.ledger_actor
-    return source.strip()[:100] or SYSTEM
+    source = source.strip()
+    return source[:100] if source.startswith("api:") else SYSTEM
 
 
 def _original_for(agency: Agency, cleaned: Cleaned, *, lock: bool) -> Permit | None:
@@ -286,23 +290,9 @@ IMPORT_COLUMNS: dict[str, str] = {label: key for key, (label, _, _) in PERMIT_FI
 IMPORT_REQUIRED = tuple(label for label, _, required in PERMIT_FIELDS.values() if required)
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    column: str
-    message: str
-
-
-class PermitImportRejected(DomainError):
-    """Some rows are wrong; nothing was imported. ``errors``: every problem, by row."""
-
-    def __init__(self, errors: list[RowProblem]) -> None:
-        self.errors = errors
-        rows = sorted({error.row for error in errors})
-        super().__init__(
-            f"文件中有 {len(rows)} 行存在问题，未导入任何数据。请按下表逐行改正后重新上传。",
-            log_message=f"permit import refused: {len(errors)} problems in rows {rows[:20]}",
-        )
+# A bad file is refused as every import of the system refuses one (org.importing).
+PermitImportRejected = ImportRejected
+RowProblem = RowError
 
 
 @dataclass(frozen=True)
@@ -410,6 +400,31 @@ def permits_import(
 
 def file_sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_ROWS = 20_000
+
+
+def permits_import_file(
+    *, agency: Agency, filename: str, content: bytes, actor: Officer | None, source: str = "导入"
+) -> PermitsImported:
+    """An uploaded .xlsx or .csv (read by ``org.importing.read_table``), all or nothing."""
+    table: list[RawRow] = read_table(
+        filename,
+        content,
+        max_bytes=MAX_UPLOAD_BYTES,
+        columns=tuple(IMPORT_COLUMNS),
+        required=IMPORT_REQUIRED,
+        max_rows=MAX_UPLOAD_ROWS,
+    )
+    return permits_import(
+        agency=agency,
+        rows=lambda: ((row.row, row.cells) for row in table),
+        file_sha256=file_sha256(content),
+        actor=actor,
+        source=source,
+    )
 
 
 # --- other acts ----------------------------------------------------------------------------------

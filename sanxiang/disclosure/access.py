@@ -6,8 +6,8 @@ one place that decides it (DESIGN.md rule 6). What the public sees is ``disclosu
 agency is answered exactly like a record that does not exist.
 
 - ``VIEW`` (open the record, list it, see its warnings and failed pushes): an officer on duty
-  sees the records of his unit's cases; a 负责人, 法制审核人员 or 监督人员 sees all of his
-  agency's.
+  sees the records of his unit's cases and of the acts his agency recorded (acts); a 负责人,
+  法制审核人员 or 监督人员 sees all of his agency's.
 - ``ACT`` (reach a record to confirm, correct, withdraw, exempt, set its credit term, retry a
   push): an officer on duty of the record's agency; the step then applies its own rules
   (负责人 or 法制审核人员, not a handler of the case …), with its own message.
@@ -45,13 +45,9 @@ def publication_rule(actor: Officer | None, action: PublicationAction | str) -> 
         return agency
     if any(actor.has_role(role) for role in AGENCY_WIDE):
         return agency
-    # A recorded act (acts) has no case: its recorder's unit sees it, as a case's unit does.
-    unit = (
-        Q(case__unit_id=actor.unit_id)
-        | Q(permit__recorded_by__unit_id=actor.unit_id)
-        | Q(act__recorded_by__unit_id=actor.unit_id)
-    )
-    return agency & unit
+    # A recorded act (acts: 行政许可 …) has no case or handling unit: the agency's officers see
+    # its record as they see the act itself (acts.selectors).
+    return agency & (Q(case__unit_id=actor.unit_id) | Q(case__isnull=True))
 
 
 class PublicationQuerySet(models.QuerySet["Publication"]):

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from sanxiang.acts.models import OtherAct, OtherActKind, Permit, PermitDecision
 from sanxiang.cases.models import Case, PenaltyKind, Procedure, StepTaken
 from sanxiang.disclosure.annual_definitions import DEFINITIONS_FILE as DEFINITIONS_FILE
 from sanxiang.disclosure.annual_definitions import (
@@ -191,6 +192,28 @@ def _rate(part: int, whole: int) -> str:
     return f"{part / whole:.1%}" if whole else NO_DATA
 
 
+def _recorded_acts(
+    values: dict[str, int | str | None], agency_id: int, first: date, last: date
+) -> None:
+    """行政许可 and the other acts recorded in ``acts``, by decision date."""
+    permits = Counter(
+        Permit.objects.filter(agency_id=agency_id, decided_on__range=(first, last))
+        .values_list("decision", flat=True)
+        .order_by()
+    )
+    ended = (PermitDecision.REVOCATION, PermitDecision.CANCELLATION)
+    values["acts_permit"] = sum(n for decision, n in permits.items() if decision not in ended)
+    values["permits_refused"] = permits[PermitDecision.REFUSAL]
+    values["permits_ended"] = sum(permits[decision] for decision in ended)
+    others = Counter(
+        OtherAct.objects.filter(agency_id=agency_id, decided_on__range=(first, last))
+        .values_list("kind", flat=True)
+        .order_by()
+    )
+    for kind in OtherActKind:
+        values[f"acts_{kind.value}"] = others[kind.value]
+
+
 def annual_figures(*, agency: Agency, year: int, today: date | None = None) -> AnnualFigures:
     """The agency's 行政执法统计年报 figures for ``year``, as of ``today``."""
     today = today or timezone.localdate()
@@ -216,7 +239,7 @@ def annual_figures(*, agency: Agency, year: int, today: date | None = None) -> A
     values["acts_penalty"] = values["outcome_penalty"] = len(decisions)
     values["acts_coercive"] = len(measures)
     values["acts_inspection"] = len(inspections)
-    values["acts_permit"] = None  # no 行政许可 procedure in the system
+    _recorded_acts(values, agency.pk, first, last)
     for key, actions in STEP_FIGURES.items():
         values[key] = sum(step_counts[a] for a in actions)
     values["procedure_general"] = sum(

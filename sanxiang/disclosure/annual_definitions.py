@@ -25,6 +25,8 @@ DEFINITIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "disclosure" /
 COMPUTED_KEYS = frozenset(
     {
         "acts_penalty", "acts_coercive", "acts_inspection", "acts_permit",
+        "permits_refused", "permits_ended", "acts_expropriation", "acts_confirmation",
+        "acts_benefit", "acts_adjudication", "acts_other",
         "outcome_penalty", "outcome_no_penalty", "outcome_withdrawn", "outcome_transferred",
         "procedure_general", "procedure_simple",
         "fine_decisions", "fines_total_yuan", "confiscation_decisions",

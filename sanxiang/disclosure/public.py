@@ -61,6 +61,8 @@ class PublicDecision:
     head_root: str
     head_signed_at: str
     head_key_id: str
+    # 行政许可 only: 有效, or 已撤销 / 已注销 once a later decision ended it (acts); else "".
+    standing: str = ""
 
 
 def kinds_public() -> list[tuple[str, str]]:
@@ -173,7 +175,7 @@ def _anchor(
 def publication_public(publication_id: int) -> PublicDecision | None:
     publication = (
         Publication.objects.filter(pk=publication_id, status__in=LIVE)
-        .select_related("agency")
+        .select_related("agency", "permit")
         .first()
     )
     if publication is None:
@@ -201,6 +203,7 @@ def publication_public(publication_id: int) -> PublicDecision | None:
         head_root=head.root if head is not None else "",
         head_signed_at=beijing_iso(head.signed_at) if head is not None else "",
         head_key_id=head.key.key_id if head is not None else "",
+        standing=publication.permit.get_standing_display() if publication.permit else "",
     )
 
 

@@ -13,6 +13,7 @@ AREAS = (
     {"name": "执法公示", "url": "/office/disclosure/"},
     {"name": "统计年报", "url": "/office/report/annual/"},
     {"name": "双随机抽查", "url": "/office/inspections/"},
+    {"name": "行政许可", "url": "/office/permits/"},
     {"name": "执法监督", "url": None},
 )
 

@@ -222,12 +222,13 @@ def test_publications_late_pending_and_withdrawn_are_counted(year_2025):
     assert (v["withdrawals"], v["withdrawals_on_time"]) == (2, 1)
 
 
-def test_what_the_system_does_not_record_is_shown_as_not_recorded_not_zero(year_2025):
+def test_permits_are_recorded_now_so_a_year_without_any_counts_zero(year_2025):
+    # 行政许可 used to be 未记录 (no record in the system); acts records them now (issue 17).
     figures = annual_figures(agency=year_2025, year=2025, today=REPORT_DAY)
     v = values(figures)
-    assert v["acts_permit"] is None
+    assert v["acts_permit"] == 0
     row = next(f for f in figures.figures if f.key == "acts_permit")
-    assert row.display == "未记录"
+    assert row.display != "未记录"
     # 复议/诉讼 are recorded on the cases now: none were brought in this year.
     assert (v["reconsideration_litigation"], v["remedies_pending"]) == (0, 0)
 

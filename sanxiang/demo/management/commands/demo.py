@@ -12,6 +12,7 @@ from django.utils import timezone
 from sanxiang.demo.activity import DEFAULT_CASES, HISTORY_DAYS, activity_load, activity_present
 from sanxiang.demo.clock import demo_clock
 from sanxiang.demo.inspections import demo_draws_load
+from sanxiang.demo.permits import demo_permits_load
 from sanxiang.demo.services import DEMO_PASSWORD, demo_load
 from sanxiang.org.models import Agency
 
@@ -52,6 +53,8 @@ class Command(BaseCommand):
         # Today's random draws, after the year (so every agency's log stays in time order).
         if demo_draws_load():
             self.stdout.write("已为每个执法主体完成一次双随机抽取（门户网站“双随机抽查”可复算）。")
+        if demo_permits_load():
+            self.stdout.write("已为每个执法主体登记演示行政许可（部分已公示）。")
         self.stdout.write(f"演示数据已就绪 / demo data ready ({time.monotonic() - started:.0f} s).")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login, name, agency, roles in summary.accounts:
