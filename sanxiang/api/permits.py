@@ -339,7 +339,7 @@ def permit_create(
     def write() -> tuple[int, str]:
         try:
             recorded = permit_record(
-                agency=token.agency, fields=fields, source=f"api-token:{token.pk}", actor=None
+                agency=token.agency, fields=fields, source=f"api:token-{token.pk}", actor=None
             )
         except PermitRejected as exc:
             raise _Rejected(exc.errors) from exc

@@ -61,7 +61,7 @@ def test_a_good_write_records_the_permit_and_opens_its_publication_with_its_due_
     assert body["publication"] == {"id": publication.pk, "due_on": "2026-06-17"}
     assert answer["Idempotent-Replayed"] == "false"
     event = LedgerEntry.objects.filter(object_type="acts.permit").get()
-    assert (event.actor, event.agency_id) == (f"api-token:{row.pk}", agency.pk)
+    assert (event.actor, event.agency_id) == (f"api:token-{row.pk}", agency.pk)
     write = ApiWrite.objects.get()
     assert (write.token, write.key, write.status) == (row, "k-1", 201)
     row.refresh_from_db()
