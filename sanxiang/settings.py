@@ -243,6 +243,11 @@ if os.environ.get("SANXIANG_EVIDENCE_S3_BUCKET"):
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SANXIANG_IMPORT_MAX_BYTES = int(os.environ.get("SANXIANG_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# The write API (/api/v1/permits): a body larger than this is refused (413) unread; an address
+# whose requests failed authentication this often within the cool-off is refused (429).
+SANXIANG_API_MAX_BODY_BYTES = int(os.environ.get("SANXIANG_API_MAX_BODY_BYTES", str(64 * 1024)))
+SANXIANG_API_AUTH_FAILURE_LIMIT = int(os.environ.get("SANXIANG_API_AUTH_FAILURE_LIMIT", "20"))
+SANXIANG_API_AUTH_COOLOFF_MINUTES = int(os.environ.get("SANXIANG_API_AUTH_COOLOFF_MINUTES", "15"))
 # Evidence uploads stream to a temporary file while being hashed; this is the largest accepted.
 SANXIANG_EVIDENCE_MAX_BYTES = int(os.environ.get("SANXIANG_EVIDENCE_MAX_BYTES", str(8 * 1024**3)))
 # Each attachment of a public 投诉举报 (docs/operations/complaints.md).

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, re_path
 
+from sanxiang.api import permits  # noqa: F401 - registers POST /permits on the api
 from sanxiang.api.api import api, error_response
 
 View = Callable[..., HttpResponse]
@@ -21,8 +22,9 @@ def _json_405(view: View) -> View:
         response = view(request, *args, **kwargs)
         if response.status_code != 405:
             return response
+        allowed = response["Allow"]
         refusal = error_response(
-            request, 405, "method_not_allowed", "本接口只读，仅支持 GET 请求。"
+            request, 405, "method_not_allowed", f"本接口仅支持 {allowed} 请求。"
         )
         refusal["Allow"] = response["Allow"]
         return refusal

@@ -13,6 +13,8 @@ from sanxiang.org.forms import OfficerImportForm
 from sanxiang.org.importing import COLUMNS, OfficerImportRejected
 from sanxiang.org.models import (
     Agency,
+    ApiToken,
+    ApiWrite,
     Article,
     Certificate,
     EnforcementCategory,
@@ -29,6 +31,7 @@ from sanxiang.org.models import (
 )
 from sanxiang.org.remedies import remedy_defaults
 from sanxiang.org.services import officers_import, password_reset
+from sanxiang.org.tokens import api_token_revoke
 
 
 class UnitInline(admin.TabularInline):
@@ -244,3 +247,65 @@ class SupervisoryBodyAdmin(LedgeredAdmin):
     search_fields = ("name", "region")
     filter_horizontal = ("agencies",)
     list_select_related = ("parent", "agency")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: tokens are made by ``sanxiang api-token create`` (which prints the token
+    once); here they can only be revoked (by whoever may change tokens), each revocation a
+    ledger event."""
+
+    list_display = ("name", "agency", "prefix", "scopes", "last_used_at", "state")
+    list_filter = ("agency",)
+    search_fields = ("name", "prefix")
+    list_select_related = ("agency",)
+    readonly_fields = fields = (
+        "agency", "name", "scopes", "prefix", "token_sha256", "created_by", "created_at",
+        "last_used_at", "revoked_at",
+    )  # fmt: skip
+    actions = ["revoke"]
+
+    @admin.display(description="状态")
+    def state(self, token: ApiToken) -> str:
+        return "有效" if token.revoked_at is None else "已停用"
+
+    @admin.action(description="停用所选接口令牌", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        for token in queryset:
+            try:
+                api_token_revoke(token_id=token.pk, actor=request.user)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"已停用接口令牌“{token.name}”。")
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("org.change_apitoken")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiWrite)
+class ApiWriteAdmin(admin.ModelAdmin):
+    """Read-only: what each token wrote, under which idempotency key."""
+
+    list_display = ("created_at", "token", "operation", "key", "status")
+    list_filter = ("operation", "token__agency")
+    search_fields = ("key",)
+    list_select_related = ("token",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -13,6 +13,7 @@ from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import SYSTEM, sha256_hex
 from sanxiang.org.models import (
     Agency,
+    ApiToken,
     EnforcementCategory,
     Law,
     Officer,
@@ -35,6 +36,14 @@ class OrgEvent(Event):
     LAW_LOADED = "org.law.loaded", "org.law"
     SIGNING_KEY_REGISTERED = "org.signingkey.registered", "org.signingkey"
     TRAINING_IMPORTED = "org.training.imported", "org.agency"
+
+
+class ApiTokenEvent(Event):
+    """A client system's API token made or revoked (never the token: the row's digest, which
+    holds its SHA-256)."""
+
+    CREATED = "org.apitoken.created", "org.apitoken"
+    REVOKED = "org.apitoken.revoked", "org.apitoken"
 
 
 CREATED = {
@@ -111,4 +120,11 @@ def training_imported(agency: Agency, *, actor: str, file_sha256: str) -> Ledger
     """A 培训记录 file imported for ``agency`` (the file's digest; one event per file)."""
     return OrgEvent.TRAINING_IMPORTED.append(
         agency.pk, actor=actor, agency_id=agency.pk, content_sha256=file_sha256
+    )
+
+
+@builds(ApiTokenEvent.CREATED, ApiTokenEvent.REVOKED)
+def api_token_event(token: ApiToken, event: ApiTokenEvent, *, actor: str) -> LedgerEntry:
+    return event.append(
+        token.pk, actor=actor, agency_id=token.agency_id, content_sha256=record_digest(token)
     )

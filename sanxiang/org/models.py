@@ -666,3 +666,95 @@ class TrainingRecord(models.Model):
     @property
     def ledger_agency_id(self) -> int:
         return self.officer.ledger_agency_id
+
+
+class ApiScope(models.TextChoices):
+    """What a client system's token may do through the write API (docs/operations/api.md)."""
+
+    PERMITS_WRITE = "permits:write", "报送行政许可决定"
+
+
+class ApiToken(models.Model):
+    """接口令牌: one client system of an agency (e.g. its 政务服务 platform) writing to the API.
+
+    The token itself is shown once when it is made and is nowhere afterwards: the row keeps its
+    first characters (``prefix``, to find the row) and the SHA-256 of the whole token (256
+    random bits, so a plain hash cannot be guessed back). What the system writes belongs to
+    ``agency``, whatever a request body says.
+    """
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="api_tokens", verbose_name="执法主体"
+    )
+    name = models.CharField("接入系统", max_length=100)
+    scopes = models.CharField("权限范围", max_length=200, help_text="以空格分隔")
+    prefix = models.CharField("令牌前缀", max_length=16, unique=True)
+    token_sha256 = models.CharField("令牌摘要（SHA-256）", max_length=64)
+    created_by = models.CharField("创建人", max_length=40)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("停用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+        ordering = ["agency", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()
+
+
+class ApiWrite(models.Model):
+    """One write a token made, under the client's ``Idempotency-Key``: the same key again
+    answers ``response`` again, byte for byte, instead of writing twice. Saved in the write's
+    transaction, so a write and its key exist together or not at all; it is also the record of
+    the token's use."""
+
+    token = models.ForeignKey(
+        ApiToken, on_delete=models.PROTECT, related_name="writes", verbose_name="接口令牌"
+    )
+    key = models.CharField("幂等键", max_length=200)
+    operation = models.CharField("接口", max_length=60)
+    request_sha256 = models.CharField("请求体摘要（SHA-256）", max_length=64)
+    status = models.PositiveSmallIntegerField("应答状态", default=0)
+    response = models.TextField("应答内容（JSON）", blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "接口写入记录"
+        verbose_name_plural = "接口写入记录"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="one_write_per_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.key}"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.token.agency_id
+
+
+class ApiAuthFailure(models.Model):
+    """A request to the write API refused for a missing, unknown or revoked token: counted per
+    client address to slow down guessing (``SANXIANG_API_AUTH_FAILURE_LIMIT``)."""
+
+    client_ip = models.CharField("来源地址", max_length=45)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "接口认证失败"
+        verbose_name_plural = "接口认证失败"
+        indexes = [models.Index(fields=["client_ip", "at"], name="api_auth_failure_by_ip")]
+
+    def __str__(self) -> str:
+        return f"{self.client_ip} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -102,8 +102,12 @@ def test_the_schema_is_openapi_3_1_from_the_code_and_there_is_no_cdn_docs_page(c
         "/api/v1/publications", "/api/v1/publications/{id}", "/api/v1/officers",
         "/api/v1/agencies", "/api/v1/review-catalogue", "/api/v1/recording-list",
         "/api/v1/discretion", "/api/v1/discretion/{agency_id}",
+        "/api/v1/permits",
     }  # fmt: skip
-    assert all(set(p) == {"get"} for p in schema["paths"].values())  # read-only
+    write = schema["paths"].pop("/api/v1/permits")  # the one write, only with a token
+    assert set(write) == {"post"} and write["post"]["security"] == [{"TokenAuth": []}]
+    assert all(set(p) == {"get"} for p in schema["paths"].values())  # the rest read-only
+    assert all("security" not in p["get"] for p in schema["paths"].values())
     exchange = schema["components"]["schemas"]["ExchangeFields"]
     assert list(exchange["properties"]) == list(COLUMNS)
     assert client.get("/api/v1/docs").status_code == 404

@@ -120,6 +120,8 @@ ACTIONS = [
     "ledger.witness.received",
     "ledger.witness.watch",
     "org.agency.created",
+    "org.apitoken.created",
+    "org.apitoken.revoked",
     "org.enforcementcategory.loaded",
     "org.law.loaded",
     "org.officer.created",
