@@ -24,6 +24,7 @@ from sanxiang.alerts.rules import EVALUATORS, Finding
 from sanxiang.alerts.selectors import alerts_for
 from sanxiang.cases.models import Case
 from sanxiang.cases.workflow import observers
+from sanxiang.core.params import MAX_ID
 from sanxiang.core.selectors import add_workdays
 from sanxiang.errors import DomainError
 from sanxiang.org.models import Officer
@@ -171,7 +172,9 @@ def _visible(actor: Officer, alert_id: object) -> Alert:
         pk = int(str(alert_id))
     except ValueError:
         pk = 0
-    alert = alerts_for(actor).select_for_update(of=("self",)).filter(pk=pk).first()
+    # ``alerts_for`` is DISTINCT, which PostgreSQL will not lock: check, then lock the row.
+    visible = 0 < pk <= MAX_ID and alerts_for(actor).filter(pk=pk).exists()
+    alert = Alert.objects.select_for_update().filter(pk=pk).first() if visible else None
     if alert is None:
         raise AlertRefused("没有这条预警，或者您无权处理。", log_message=f"alert {alert_id!r}")
     return alert

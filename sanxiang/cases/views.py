@@ -486,6 +486,7 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
             options=[], review_link=None, review_stopped="", may_assess=False,
             may_extend=False, picker=None, basis_form=None, document_kinds=[],
             may_upload_evidence=False, may_issue_party_code=False, supervised_only=True,
+            party_code="", party_code_issued_at=None,  # the party's log-in, not his to read
         )  # fmt: skip
         primary = None
     # An outcome is shown in the section of the form that was sent; if the action took that

@@ -8,10 +8,11 @@ The services read the rows only (``deadline_for``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from sanxiang.complaints.models import ComplaintKind, DeadlineRule, PeriodUnit, Stage
+from sanxiang.core.deadlines import CalendarDays
 from sanxiang.core.legal_rows import LoadReport, rows_sync, table_read
 from sanxiang.core.selectors import get_calendar
 from sanxiang.errors import DomainError
@@ -86,6 +87,7 @@ def deadline_for(*, category_code: str, kind: str, stage: str, start: date) -> D
     if rule.unit == PeriodUnit.WORKDAYS:
         due = get_calendar().add_workdays_provisional(start, rule.days).on
     else:
-        due = start + timedelta(days=rule.days)
+        # A period in days ends on a working day (民事诉讼法第八十五条), as core.deadlines does.
+        due = CalendarDays(rule.days).due(start, get_calendar())
     label = f"{rule.days}个工作日" if rule.unit == PeriodUnit.WORKDAYS else f"{rule.days}日"
     return Deadline(due=due, basis=f"{label}；{rule.basis}"[:300])

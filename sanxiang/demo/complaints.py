@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sanxiang.complaints import services
 from sanxiang.complaints.models import Complaint
-from sanxiang.org.models import Agency, EnforcementCategory, Officer, Role
+from sanxiang.org.models import Agency, EnforcementCategory, Officer, Role, SupervisoryBody
 
 TEXTS = {
     "城市管理": (
@@ -30,7 +30,10 @@ def demo_complaints_load() -> int:
     if Complaint.objects.exists():
         return 0
     made = 0
-    for agency in Agency.objects.order_by("pk"):
+    # The enforcement agencies; a supervising body (示范市司法局) is registered as an agency too.
+    for agency in Agency.objects.exclude(pk__in=SupervisoryBody.objects.values("agency")).order_by(
+        "pk"
+    ):
         field = "市场监管" if "市场" in agency.name else "城市管理"
         head = (
             Officer.objects.filter(unit__agency=agency, roles__role=Role.HEAD, is_active=True)

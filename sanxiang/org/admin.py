@@ -1,5 +1,7 @@
 """Chinese admin screens for master data (执法主体, 内设机构, 执法人员, 法律法规库)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpRequest
@@ -9,6 +11,8 @@ from django.urls import path
 
 from sanxiang.errors import DomainError
 from sanxiang.ledger.admin_support import LedgeredAdmin
+from sanxiang.ledger.services import actor_for
+from sanxiang.org.events import supervisory_area_set
 from sanxiang.org.forms import OfficerImportForm
 from sanxiang.org.importing import COLUMNS, OfficerImportRejected
 from sanxiang.org.models import (
@@ -247,6 +251,12 @@ class SupervisoryBodyAdmin(LedgeredAdmin):
     search_fields = ("name", "region")
     filter_horizontal = ("agencies",)
     list_select_related = ("parent", "agency")
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The area (a many-to-many) is saved after the row's own event: record it too, since
+        # it decides which agencies' cases the body's 监督人员 read.
+        super().save_related(request, form, formsets, change)
+        supervisory_area_set(form.instance, actor=actor_for(request.user))
 
 
 @admin.register(ApiToken)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 
-from sanxiang.ledger.events import Event, builds, record_digest
+from sanxiang.ledger.events import Event, builds, content_digest, record_digest
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import SYSTEM, sha256_hex
 from sanxiang.org.models import (
@@ -28,6 +28,8 @@ class OrgEvent(Event):
     UNIT_CREATED = "org.unit.created", "org.unit"
     OFFICER_CREATED = "org.officer.created", "org.officer"
     SUPERVISORY_BODY_CREATED = "org.supervisorybody.created", "org.supervisorybody"
+    # The agencies of a body's area: what its 监督人员 may read.
+    SUPERVISORY_AREA_SET = "org.supervisorybody.area_set", "org.supervisorybody"
     OFFICER_IMPORTED = "org.officer.imported", "org.officer"
     OFFICER_PASSWORD_RESET = "org.officer.password_reset", "org.officer"
     OFFICER_PASSWORD_SET_AFTER_RESET = "org.officer.password_set_after_reset", "org.officer"
@@ -127,4 +129,18 @@ def training_imported(agency: Agency, *, actor: str, file_sha256: str) -> Ledger
 def api_token_event(token: ApiToken, event: ApiTokenEvent, *, actor: str) -> LedgerEntry:
     return event.append(
         token.pk, actor=actor, agency_id=token.agency_id, content_sha256=record_digest(token)
+    )
+
+
+def area_digest(body: SupervisoryBody) -> str:
+    return content_digest(
+        {"body": body.pk, "agencies": sorted(body.agencies.values_list("pk", flat=True))}
+    )
+
+
+@builds(OrgEvent.SUPERVISORY_AREA_SET)
+def supervisory_area_set(body: SupervisoryBody, *, actor: str) -> LedgerEntry:
+    """The agencies of a supervising body's area as saved (their sorted ids' digest)."""
+    return OrgEvent.SUPERVISORY_AREA_SET.append(
+        body.pk, actor=actor, agency_id=body.agency_id, content_sha256=area_digest(body)
     )

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from sanxiang.cases.models import Case
 from sanxiang.core.downloads import attachment
 from sanxiang.core.identifiers import case_number_normalise
-from sanxiang.core.params import BadParameter, int_param, page_param
+from sanxiang.core.params import BadParameter, int_param, is_id, page_param
 from sanxiang.core.selectors import get_calendar
 from sanxiang.disclosure.charts import bar_chart_svg
 from sanxiang.errors import DomainError
@@ -172,7 +172,7 @@ def cases(request: HttpRequest) -> HttpResponse:
 def _case_for(officer: Any, typed: str) -> int | None:
     typed = typed.strip()
     agency = Case.objects.filter(agency_id=officer.unit.agency_id)
-    if typed.isdigit():
+    if is_id(typed):
         found = agency.filter(pk=int(typed)).values_list("pk", flat=True).first()
         if found is not None:
             return int(found)

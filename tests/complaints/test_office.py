@@ -45,7 +45,8 @@ def test_the_head_accepts_and_replies_and_the_complainant_reads_the_reply(head, 
     assert office.post(f"/office/complaints/{complaint.pk}/accept", {}).status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == Status.ACCEPTED and complaint.decided_on == date(2026, 6, 10)
-    assert complaint.reply_due == date(2026, 8, 9)  # 60 日 from acceptance (default rule)
+    # 60 日 from acceptance (default rule) end on Sunday 9 August: the next working day counts.
+    assert complaint.reply_due == date(2026, 8, 10)
     officer_page = office.post(f"/office/complaints/{complaint.pk}/start", {})
     assert officer_page.status_code == 302
     reply = "经现场核查，当事人占道经营属实，已责令改正并立案调查。"
@@ -129,7 +130,8 @@ def test_a_transfer_moves_the_complaint_and_restarts_the_clock(
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.agency == other_agency and complaint.status == Status.TRANSFERRED
-    assert complaint.received_on == date(2026, 6, 12) and complaint.accept_due == date(2026, 6, 27)
+    # 15 日 end on Saturday 27 June: the period ends on the next working day.
+    assert complaint.received_on == date(2026, 6, 12) and complaint.accept_due == date(2026, 6, 29)
     assert _as(head).get(f"/office/complaints/{complaint.pk}/").status_code == 404
     assert _as(other_head).get(f"/office/complaints/{complaint.pk}/").status_code == 200
     complaint_accept(actor=other_head, complaint_id=complaint.pk)

@@ -56,7 +56,8 @@ def test_an_edited_row_is_what_counts_and_a_reload_keeps_it(client, agency):
     rule.days = 3
     rule.save()
     submit(client, agency, kind="report")
-    assert Complaint.objects.get().accept_due == date(2026, 6, 13)
+    # 3 日 (as edited) end on Saturday 13 June: the period ends on Monday 15 June.
+    assert Complaint.objects.get().accept_due == date(2026, 6, 15)
     report = rules_load()
     assert list(report.differing) == ["/report/accept"]
     rule.refresh_from_db()

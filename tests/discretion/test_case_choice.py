@@ -99,3 +99,24 @@ def test_the_tier_of_the_proposed_fine_is_shown_and_the_reviewer_is_told(client,
 def test_without_a_chosen_violation_the_reviewer_is_asked_to_check_by_hand(staff, case):
     check = next(c for c in prechecks(case) if c.point == "discretion")
     assert check.ok is None and "未从本机关裁量基准中选用违法行为" in check.text
+
+
+def test_articles_set_by_hand_that_differ_drop_the_chosen_violation(client, staff, case):
+    from sanxiang.cases.services import case_basis_set
+
+    client.force_login(staff.zhang.user)
+    client.post(reverse("cases:violation", args=[case.pk]), {"violation": sr("SR-001").pk})
+    chosen = sr("SR-001")
+    same = case_basis_set(
+        actor=staff.zhang, case_id=case.pk, violated=list(chosen.violated_articles.all()),
+        penalty=list(chosen.penalty_articles.all()),
+    )  # fmt: skip
+    assert Case.objects.get(pk=same.pk).discretion_violation_id == chosen.pk
+    other = list(sr("SR-002").violated_articles.all())
+    case_basis_set(
+        actor=staff.zhang, case_id=case.pk, violated=other,
+        penalty=list(chosen.penalty_articles.all()),
+    )  # fmt: skip
+    assert Case.objects.get(pk=case.pk).discretion_violation_id is None
+    check = next(c for c in prechecks(Case.objects.get(pk=case.pk)) if c.point == "discretion")
+    assert check.ok is None

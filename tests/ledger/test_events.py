@@ -129,6 +129,7 @@ ACTIONS = [
     "org.officer.password_reset",
     "org.officer.password_set_after_reset",
     "org.signingkey.registered",
+    "org.supervisorybody.area_set",
     "org.training.imported",
     "org.supervisorybody.created",
     "org.unit.created",

@@ -81,6 +81,10 @@ def _writes(officer, agency):
             lambda: events.training_imported(agency, actor="system", file_sha256="b" * 64),
             "b" * 64,
         ),
+        OrgEvent.SUPERVISORY_AREA_SET: (
+            lambda: events.supervisory_area_set(body, actor="system"),
+            events.area_digest(body),
+        ),
         OrgEvent.SUPERVISORY_BODY_CREATED: (
             lambda: events.org_row_created(body),
             record_digest(body),

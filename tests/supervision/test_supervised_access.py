@@ -147,3 +147,17 @@ def test_supervisors_of_an_agency_are_those_of_its_body_and_the_bodies_above(ove
         oversight.county_supervisor,
     }
     assert not supervisors_of(oversight.outside_case.agency_id).exists()
+
+
+def test_the_supervisor_never_sees_the_partys_query_code(client, staff, oversight, general_case):
+    """The 查询码 with the case number is the party's log-in to the portal, not his to read."""
+    from sanxiang.cases.party_access import code_display, party_code_ensure
+    from sanxiang.cases.services import case_transition
+
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    code = party_code_ensure(actor=staff.head, case_id=general_case.pk).code
+    _login(client, "jiandu")
+    html = client.get(
+        reverse("cases:detail", args=[general_case.pk]), {"reason": "routine"}
+    ).content.decode()
+    assert code_display(code) not in html and code not in html

@@ -164,6 +164,15 @@ def case_basis_set(
         case = _case_for_update(case_id, actor)
         _basis_open(case, actor)
         _basis_store(case, violated, penalty)
+        chosen = case.discretion_violation
+        if chosen is not None and (
+            {a.pk for a in violated} != {a.pk for a in chosen.violated_articles.all()}
+            or {a.pk for a in penalty} != {a.pk for a in chosen.penalty_articles.all()}
+        ):
+            # Articles set by hand that are not the 违法行为's: the choice no longer holds, and
+            # the 裁量 check must not judge the fine against its tiers.
+            case.discretion_violation = None
+            case.save(update_fields=["discretion_violation"])
         _record(case, actor, "basis_set")
     return case
 
