@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sanxiang.cases.documents import KINDS
+from sanxiang.cases.models import PartySignature
 from sanxiang.cases.services import (
     party_signature_open,
     party_signature_record,
@@ -26,6 +27,7 @@ from sanxiang.cases.services import (
 from sanxiang.cases.services.party_signatures import PartySignatureExists
 from sanxiang.cases.signature_image import SignatureImageRefused, signature_from_data_url
 from sanxiang.cases.signature_selectors import Signing, recordings_for, signing_for
+from sanxiang.cases.supervised_reason import reason_first
 from sanxiang.errors import DomainError
 from sanxiang.org.models import Officer
 from sanxiang.org.selectors import officer_for_request
@@ -33,6 +35,8 @@ from sanxiang.org.selectors import officer_for_request
 
 def _signing(request: HttpRequest, pk: int, document_id: int) -> tuple[Officer, Signing]:
     officer = officer_for_request(request)
+    if reason_first(request, officer, pk) is not None:
+        raise Http404("未找到该文书版本，或您无权查看。")  # a supervisor signs nothing
     try:
         return officer, signing_for(officer, pk, document_id)
     except DomainError as exc:
@@ -128,6 +132,11 @@ def _case_url(signing: Signing) -> str:
 def party_signature_image(request: HttpRequest, signature_id: int) -> HttpResponse:
     """The drawn signature, to an officer who may view its case; each look is recorded."""
     officer = officer_for_request(request)
+    case_id = (
+        PartySignature.objects.filter(pk=signature_id).values_list("case_id", flat=True).first()
+    )
+    if (first := reason_first(request, officer, case_id)) is not None:
+        return first
     try:
         _record, data = party_signature_open(actor=officer, signature_id=signature_id)
     except DomainError as exc:

@@ -65,6 +65,7 @@ from sanxiang.cases.services import (
 from sanxiang.cases.services.party_signatures import CLOSED_STATES
 from sanxiang.cases.signature_selectors import party_signatures_by_document
 from sanxiang.cases.signing import Signed, approval_text, is_approval, signatures_required
+from sanxiang.cases.supervised_reason import reason_first, remembered_key
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext, in_states
 from sanxiang.core.downloads import serve_document
@@ -512,7 +513,7 @@ def case_detail(request, pk):
     officer = officer_for_request(request)
     # A supervising body's 监督人员 gives a reason (调阅事由), remembered for this case for the
     # rest of his session; each opening is recorded with it.
-    remembered = f"case_reason:{pk}"
+    remembered = remembered_key(pk)
     reason = request.GET.get("reason") or request.session.get(remembered, "")
     try:
         case = case_page_open(actor=officer, case_id=pk, reason=reason)
@@ -698,6 +699,9 @@ def case_basis(request, pk):
 @login_required
 def document_download(request, document_id, form):
     officer = officer_for_request(request)
+    case_id = CaseDocument.objects.filter(pk=document_id).values_list("case_id", flat=True).first()
+    if (first := reason_first(request, officer, case_id)) is not None:
+        return first
     return serve_document(
         form=form,
         open_document=lambda form: document_open(actor=officer, document_id=document_id, form=form),

@@ -161,3 +161,21 @@ def test_the_supervisor_never_sees_the_partys_query_code(client, staff, oversigh
         reverse("cases:detail", args=[general_case.pk]), {"reason": "routine"}
     ).content.decode()
     assert code_display(code) not in html and code not in html
+
+
+def test_the_supervisor_reads_a_document_only_after_giving_the_reason(
+    client, staff, oversight, general_case
+):
+    from sanxiang.cases.models import CaseDocument
+    from sanxiang.cases.services import case_transition, document_generate
+
+    case_transition(actor=staff.head, case_id=general_case.pk, action="register")
+    document = document_generate(actor=staff.zhang, case_id=general_case.pk, kind="registration")
+    assert isinstance(document, CaseDocument)
+    url = reverse("cases:document", args=[document.pk, "docx"])
+    _login(client, "jiandu")
+    first = client.get(url)
+    assert first.status_code == 302
+    assert first["Location"] == reverse("cases:detail", args=[general_case.pk])
+    client.get(reverse("cases:detail", args=[general_case.pk]), {"reason": "routine"})
+    assert client.get(url).status_code == 200
