@@ -73,7 +73,6 @@ from sanxiang.core.money import money_parse
 from sanxiang.core.params import id_list_param, int_param, page_param
 from sanxiang.core.selectors import get_calendar, is_provisional
 from sanxiang.discretion.selectors import (
-    benchmark_in_force,
     fine_check,
     violation_search,
     violation_with_tiers,
@@ -652,7 +651,9 @@ def _discretion(request, case: Case, *, basis_open: bool) -> dict[str, Any]:
     return {
         "chosen_violation": chosen or None,
         "fine_check": fine_check(chosen, case.fine_yuan) if chosen else None,
-        "benchmark_open": basis_open and benchmark_in_force(case.agency_id) is not None,
+        # Offered whenever the basis may change (asking whether a version is in force would
+        # cost every page a query; a search without one finds nothing and says so).
+        "benchmark_open": basis_open,
         "violation_q": query,
         "violation_results": violation_search(case.agency_id, query, limit=10) if query else [],
     }

@@ -219,7 +219,7 @@ def test_each_step_with_its_guards_passing_does_what_it_declares(
 ):
     definition = PROCEDURES[code]
     transition = definition.transition(action)
-    monkeypatch.setattr(Guard, "refusal", lambda self, context: None)
+    monkeypatch.setattr(Guard, "refusal", lambda self, context, memo=None: None)
     case = ready_case(staff, procedure=code)
     source = sorted(transition.source)[0]
     today, calendar = timezone.localdate(), get_calendar()
@@ -354,7 +354,9 @@ def test_without_the_publishing_app_no_decision_that_must_be_published_is_made(s
     from sanxiang.cases.workflow import effects
 
     monkeypatch.setattr(effects, "_publisher", None)
-    monkeypatch.setattr(Guard, "refusal", lambda self, context: None)  # every guard passes
+    monkeypatch.setattr(
+        Guard, "refusal", lambda self, context, memo=None: None
+    )  # every guard passes
     case = ready_case(staff, procedure="penalty_simple")
     Case.objects.filter(pk=case.pk).update(state="on_site")
     with pytest.raises(TransitionRefused, match="执法公示模块未启用"):

@@ -119,6 +119,13 @@ def test_verify_catches_publication_shuanggongshi_field_edited_in_database(publi
 def test_verify_catches_publication_row_deleted_in_database(published):
     lift_triggers(("disclosure_publicationversion",))
     sql("DELETE FROM disclosure_publicationversion WHERE publication_id = %s", [published.pk])
+    # The similar-case index refers to a published decision; the tamperer removes it too.
+    sql(
+        "DELETE FROM similar_indexedarticle WHERE decision_id IN "
+        "(SELECT id FROM similar_indexeddecision WHERE publication_id = %s)",
+        [published.pk],
+    )
+    sql("DELETE FROM similar_indexeddecision WHERE publication_id = %s", [published.pk])
     sql("DELETE FROM disclosure_publication WHERE id = %s", [published.pk])
     assert problems() == [
         f"disclosure.publication {published.pk} was deleted, but its latest event (entry "

@@ -66,6 +66,10 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
             "处罚种类或重大执法决定情形不正确。",
             log_message=f"unknown kinds {unknown_kinds} flags {unknown_flags}",
         )
+    if "\x00" in assessment.facts:
+        raise CaseRefused(
+            "违法事实中含有无法保存的字符，请删除后重新填写。", log_message="NUL in facts"
+        )
     _money(assessment.fine_yuan, "罚款金额")
     _money(assessment.amount_involved_yuan, "涉案金额", max_digits=16)
     if (PenaltyKind.FINE in assessment.penalty_kinds) != (assessment.fine_yuan is not None):
