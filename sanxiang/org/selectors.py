@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest
 
 from sanxiang.org.models import (
     Agency,
     Certificate,
     CertificateStatus,
+    EnforcementItem,
     Officer,
     Role,
     SupervisoryBody,
@@ -21,11 +22,22 @@ from sanxiang.org.models import (
 from sanxiang.org.validators import CERTIFICATE_NUMBER_HINT, normalize_certificate_number
 
 
-def agency_list_public() -> QuerySet[Agency]:
-    """Agencies with their units, for the 执法主体 and 执法人员清单 pages."""
-    return Agency.objects.prefetch_related(
+def agency_list_public(*, enforcing_only: bool = True) -> QuerySet[Agency]:
+    """Agencies with their units, for the 执法主体 and 执法人员清单 pages.
+
+    A supervising body (e.g. 示范市司法局) is stored as an agency so that its 监督人员 are
+    officers and its acts have a log; it is listed as a 执法主体 only when it publishes 执法事项
+    of its own (a 司法局 that also enforces). ``enforcing_only=False`` lists every agency (the
+    ledger page names every log).
+    """
+    agencies = Agency.objects.prefetch_related(
         Prefetch("units", queryset=Unit.objects.order_by("name"))
     )
+    if enforcing_only:
+        supervising = Exists(SupervisoryBody.objects.filter(agency=OuterRef("pk")))
+        enforcing = Exists(EnforcementItem.objects.filter(agency=OuterRef("pk")))
+        agencies = agencies.exclude(supervising & ~enforcing)
+    return agencies
 
 
 def officer_list_public(*, agency_id: int | None = None) -> QuerySet[Officer]:

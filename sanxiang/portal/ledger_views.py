@@ -129,7 +129,10 @@ def ledger_index(request: HttpRequest) -> HttpResponse:
     """签名树头 of the installation log, the newest head of every log, and public keys."""
     log = selectors.log_for(agency_id=None)
     # Each log under the name a citizen knows (the agency's), its key beside it for the API.
-    names = {agency.pk: agency.name for agency in agency_list_public().only("pk", "name")}
+    names = {
+        agency.pk: agency.name
+        for agency in agency_list_public(enforcing_only=False).only("pk", "name")
+    }
     newest = [
         {
             "head": head,

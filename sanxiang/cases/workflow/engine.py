@@ -397,6 +397,9 @@ class ProcedureDefinition:
         found = _subprocesses.get(self.composite.get(state, ""))
         wanted = [s.split(".", 1)[1] for s in transition.source if composite_of(s) == state]
         if found is not None and wanted:
+            # In the sub-process's declared order: a frozenset's order varies between processes.
+            order = list(found.definition.states)
+            wanted.sort(key=lambda w: (order.index(w) if w in order else len(order), w))
             # Waiting for the sub-process (e.g. the decision waits for 法制审核 to pass).
             names = "或".join(f"“{found.definition.states.get(w, w)}”" for w in wanted)
             return Refusal(
