@@ -15,7 +15,7 @@ from sanxiang.acts import selectors, services
 from sanxiang.acts.forms import PermitForm
 from sanxiang.acts.models import PermitDecision
 from sanxiang.errors import DomainError
-from sanxiang.org.importing import ImportRejected
+from sanxiang.org.import_pages import upload_import
 from sanxiang.org.selectors import officer_for_request
 
 
@@ -90,26 +90,16 @@ def permit_import(request: HttpRequest) -> HttpResponse:
         return render(request, "acts/import.html", context)
     if not allowed:
         raise PermissionDenied("行政许可由本机关的执法人员或负责人导入。")
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, "请选择要导入的文件。")
-        return render(request, "acts/import.html", context, status=400)
-    if upload.size is not None and upload.size > services.MAX_UPLOAD_BYTES:
-        messages.error(request, "文件过大，上限为 20 MB。")
-        return render(request, "acts/import.html", context, status=400)
-    try:
-        result = services.permits_import_file(
-            agency=officer.unit.agency,
-            filename=upload.name or "",
-            content=upload.read(),
-            actor=officer,
-        )
-    except ImportRejected as exc:
-        messages.error(request, exc.message)
-        context["errors"] = exc.errors[:500]
-        return render(request, "acts/import.html", context, status=400)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return render(request, "acts/import.html", context, status=400)
+    result = upload_import(
+        request,
+        template="acts/import.html",
+        context=context,
+        max_bytes=services.MAX_UPLOAD_BYTES,
+        run=lambda filename, content: services.permits_import_file(
+            agency=officer.unit.agency, filename=filename, content=content, actor=officer
+        ),
+    )
+    if isinstance(result, HttpResponse):
+        return result
     messages.success(request, f"已导入行政许可 {result.created} 件，公示记录已建立。")
     return redirect("acts:list")

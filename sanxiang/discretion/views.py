@@ -14,7 +14,7 @@ from sanxiang.discretion.importing import COLUMNS, MAX_IMPORT_BYTES
 from sanxiang.discretion.models import Benchmark
 from sanxiang.discretion.selectors import benchmark_contents, benchmark_in_force
 from sanxiang.errors import DomainError
-from sanxiang.org.importing import ImportRejected
+from sanxiang.org.import_pages import upload_import
 from sanxiang.org.selectors import officer_for_request
 
 
@@ -35,24 +35,17 @@ def benchmark_list(request: HttpRequest) -> HttpResponse:
         return render(request, "discretion/list.html", context)
     if not allowed:
         raise PermissionDenied("只有本单位法制机构人员、法制审核人员或负责人可以导入裁量基准。")
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, "请选择要导入的文件。")
-        return render(request, "discretion/list.html", context, status=400)
-    if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
-        messages.error(request, "文件过大，上限为 5 MB。")
-        return render(request, "discretion/list.html", context, status=400)
-    try:
-        benchmark = services.benchmark_import(
-            agency=agency, filename=upload.name or "", content=upload.read(), officer=officer
-        )
-    except ImportRejected as exc:
-        messages.error(request, exc.message)
-        context["errors"] = exc.errors[:500]
-        return render(request, "discretion/list.html", context, status=400)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return render(request, "discretion/list.html", context, status=400)
+    benchmark = upload_import(
+        request,
+        template="discretion/list.html",
+        context=context,
+        max_bytes=MAX_IMPORT_BYTES,
+        run=lambda filename, content: services.benchmark_import(
+            agency=agency, filename=filename, content=content, officer=officer
+        ),
+    )
+    if isinstance(benchmark, HttpResponse):
+        return benchmark
     messages.success(
         request,
         f"已导入为第 {benchmark.number} 版草稿。请核对内容（可在管理后台修改），再由负责人发布。",

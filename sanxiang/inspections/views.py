@@ -20,7 +20,7 @@ from sanxiang.inspections import services
 from sanxiang.inspections.models import InspectionTarget, InspectionTask, RiskLevel
 from sanxiang.inspections.selectors import draw_record, drawn_results, plans_for, tasks_for
 from sanxiang.ledger.services import actor_for
-from sanxiang.org.importing import ImportRejected
+from sanxiang.org.import_pages import upload_import
 from sanxiang.org.models import Agency, EnforcementCategory, Officer, RandomCheckItem, Role
 from sanxiang.org.selectors import officer_for_request
 
@@ -302,27 +302,20 @@ def targets_upload(request: HttpRequest) -> HttpResponse:
         return render(request, "inspections/targets.html", context)
     if not allowed:
         raise PermissionDenied("只有负责人或系统管理员可以导入检查对象名录。")
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, "请选择要导入的文件。")
-        return render(request, "inspections/targets.html", context, status=400)
-    if upload.size is not None and upload.size > services.MAX_IMPORT_BYTES:
-        messages.error(request, "文件过大，上限为 20 MB。")
-        return render(request, "inspections/targets.html", context, status=400)
-    try:
-        result = services.targets_import(
+    result = upload_import(
+        request,
+        template="inspections/targets.html",
+        context=context,
+        max_bytes=services.MAX_IMPORT_BYTES,
+        run=lambda filename, content: services.targets_import(
             agency=officer.unit.agency,
-            filename=upload.name or "",
-            content=upload.read(),
+            filename=filename,
+            content=content,
             actor=actor_for(request.user),
-        )
-    except ImportRejected as exc:
-        messages.error(request, exc.message)
-        context["errors"] = exc.errors[:500]
-        return render(request, "inspections/targets.html", context, status=400)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return render(request, "inspections/targets.html", context, status=400)
+        ),
+    )
+    if isinstance(result, HttpResponse):
+        return result
     messages.success(
         request, f"已导入：新增 {result.created} 个检查对象，更新 {result.updated} 个。"
     )

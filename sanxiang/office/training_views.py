@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from sanxiang.core.params import year_param
-from sanxiang.errors import DomainError
 from sanxiang.ledger.services import actor_for
-from sanxiang.org.importing import ImportRejected
+from sanxiang.org.import_pages import upload_import
 from sanxiang.org.models import Officer, Role, TrainingKind
 from sanxiang.org.selectors import officer_for_request
 from sanxiang.org.training import (
@@ -79,27 +78,20 @@ def training(request: HttpRequest) -> HttpResponse:
         return render(request, "office/training.html", context)
     if not may_manage_training(officer):
         raise PermissionDenied("只有本机关负责人可以导入培训记录。")
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, "请选择要导入的文件。")
-        return render(request, "office/training.html", context, status=400)
-    if upload.size is not None and upload.size > MAX_BYTES:
-        messages.error(request, f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB。")
-        return render(request, "office/training.html", context, status=400)
-    try:
-        result = trainings_import(
+    result = upload_import(
+        request,
+        template="office/training.html",
+        context=context,
+        max_bytes=MAX_BYTES,
+        run=lambda filename, content: trainings_import(
             agency=officer.unit.agency,
-            filename=upload.name or "",
-            content=upload.read(),
+            filename=filename,
+            content=content,
             actor=actor_for(request.user),
             today=today,
-        )
-    except ImportRejected as exc:
-        messages.error(request, exc.message)
-        context["errors"] = exc.errors[:500]
-        return render(request, "office/training.html", context, status=400)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return render(request, "office/training.html", context, status=400)
+        ),
+    )
+    if isinstance(result, HttpResponse):
+        return result
     messages.success(request, f"已导入 {result.created} 条培训记录。")
     return redirect(f"{reverse('office:training')}?year={year}")

@@ -27,9 +27,11 @@ def test_a_supervising_body_without_enforcement_items_is_not_listed_as_an_enforc
 
 def test_a_supervising_body_that_also_enforces_is_listed(client, oversight):
     bureau = oversight.city_body.agency
+    category = EnforcementCategory.objects.first()
+    assert category is not None
     EnforcementItem.objects.create(
         agency=bureau, code="SF-001", name="对律师事务所违法行为的行政处罚", kind="penalty",
-        category=EnforcementCategory.objects.first(),
+        category=category,
     )  # fmt: skip
 
     assert "测试市司法局" in client.get("/gongshi/").content.decode()
