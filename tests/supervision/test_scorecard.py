@@ -93,6 +93,7 @@ def test_supervisor_scores_a_manual_item_with_note_and_attachment_as_a_ledger_ev
     )  # fmt: skip
     assert response.status_code == 302
     score = IndicatorScore.objects.get()
+    assert score.attachment is not None
     assert (score.score, score.year, score.attachment.content_type) == (
         Decimal("0.4"), YEAR, "application/pdf",
     )  # fmt: skip
