@@ -25,6 +25,7 @@ from sanxiang.errors import DomainError
 from sanxiang.org.selectors import officer_for_request, supervisory_body_of
 from sanxiang.supervision.exporting import dashboard_xlsx
 from sanxiang.supervision.forms import InterferenceForm
+from sanxiang.supervision.scorecard import may_read_scorecard
 from sanxiang.supervision.selectors import (
     BY_KEY,
     METRICS,
@@ -320,5 +321,7 @@ def interferences(request: HttpRequest) -> HttpResponse:
             "page": page,
             "is_supervisor": supervisory_body_of(officer) is not None,
             "may_record": supervisory_body_of(officer) is None and officer.is_active,
+            "own_scorecard": supervisory_body_of(officer) is None
+            and may_read_scorecard(officer, officer.unit.agency_id),
         },
     )
