@@ -65,7 +65,12 @@ class Group:
 
     @property
     def score(self) -> Decimal:
-        return sum((i.score for i in self.items if i.score is not None), Decimal(0))
+        return sum((i.score for i in self.items if i.score is not None), Decimal("0.0"))
+
+    @property
+    def short(self) -> str:
+        """一、二 … (the comparison's column heads)."""
+        return self.primary.split("、", 1)[0]
 
     @property
     def unscored(self) -> int:
@@ -84,7 +89,7 @@ class Scorecard:
 
     @property
     def score(self) -> Decimal:
-        return sum((g.score for g in self.groups), Decimal(0))
+        return sum((g.score for g in self.groups), Decimal("0.0"))
 
     @property
     def unscored(self) -> int:
@@ -182,7 +187,7 @@ class ComparisonRow:
 @dataclass(frozen=True)
 class Comparison:
     year: int
-    primaries: list[tuple[str, Decimal]]
+    primaries: list[tuple[str, str, Decimal]]  # short, full, points
     rows: list[ComparisonRow]
 
 
@@ -202,6 +207,6 @@ def comparison_for(officer: Officer, *, year: int, today: date) -> Comparison:
         rows.append(
             ComparisonRow(agency, [g.score for g in card.groups], card.score, card.unscored)
         )
-    primaries = list(points.items())
+    primaries = [(name.split("、", 1)[0], name, total) for name, total in points.items()]
     rows.sort(key=lambda r: (-r.score, r.agency.name))
     return Comparison(year, primaries, rows)

@@ -216,3 +216,16 @@ def test_the_comparison_lists_the_body_agencies_and_both_export_to_excel(client,
     card = load_workbook(io.BytesIO(client.get(export, {"year": YEAR}).content))
     assert card.active.max_row == 172
     assert card["一级指标合计"].max_row == 7
+
+
+def test_the_command_prints_the_items_as_json(oversight, agency, staff):
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("scorecard", agency.credit_code, str(YEAR), "--json", stdout=out)
+    printed = json.loads(out.getvalue())
+    assert len(printed["items"]) == 170
+    first = printed["items"][85]
+    assert (first["number"], first["method"], first["score"]) == (86, "auto:reviewer_ratio", 1.0)
