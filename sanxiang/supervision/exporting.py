@@ -78,7 +78,7 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
     sheet.title = "指标考核对比"
     sheet.append([f"{comparison.year} 年度“三项制度”工作指标考核对比"])
     sheet.append(
-        ["执法主体"] + [f"{name}" for name, _ in comparison.primaries] + ["总分", "待评项数"]
+        ["执法主体"] + [name for _, name, _ in comparison.primaries] + ["总分", "待评项数"]
     )
     for row in comparison.rows:
         sheet.append(
