@@ -27,6 +27,7 @@ from sanxiang.cases.forms import (
 )
 from sanxiang.cases.labels import case_event_label
 from sanxiang.cases.models import (
+    AccessReason,
     Case,
     CaseDocument,
     ExecutionStepKind,
@@ -78,7 +79,9 @@ from sanxiang.discretion.selectors import (
     violation_with_tiers,
 )
 from sanxiang.errors import DomainError
+from sanxiang.evidence.grants import open_url
 from sanxiang.evidence.selectors import access_history_of_case, evidence_list_for
+from sanxiang.evidence.services import case_records_open
 from sanxiang.ledger.selectors import entries_for_object
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_request
@@ -488,6 +491,7 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
             may_upload_evidence=False, may_issue_party_code=False, supervised_only=True,
             party_code="", party_code_issued_at=None,  # the party's log-in, not his to read
         )  # fmt: skip
+        page["evidence"] = _supervised_evidence(request, officer, case, reference)
         primary = None
     # An outcome is shown in the section of the form that was sent; if the action took that
     # section away (its step is over), under 可办理的环节.
@@ -503,6 +507,24 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
     page["has_next"] = primary is not None
     page["open"] = _folds(page, notice)
     return render(request, "cases/detail.html", page, status=status)
+
+
+def _supervised_evidence(request, officer, case, reference):
+    """The case's evidence for a supervising body's 监督人员, each listed record a recorded look
+    (``case_records_open``) with the 调阅事由 he gave for the case, and its link carrying that
+    reason, so opening it is recorded with it too."""
+    code = request.session.get(remembered_key(case.pk), "")
+    if code not in AccessReason.values:
+        return []
+    reason = f"案件调阅：{AccessReason(code).label}"
+    items = [
+        item
+        for item in case_records_open(actor=officer, case_number=reference, reason=reason)
+        if item.agency_id == case.agency_id
+    ]
+    for item in items:
+        item.open_url = open_url(item.pk, officer, reason)  # type: ignore[attr-defined]
+    return items
 
 
 @login_required

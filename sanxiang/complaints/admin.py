@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from sanxiang.complaints.models import Complaint, ComplaintStep, DeadlineRule
+from sanxiang.complaints.models import Complaint, ComplaintAccess, ComplaintStep, DeadlineRule
 from sanxiang.ledger.admin import ReadOnlyAdmin
 from sanxiang.ledger.admin_support import LedgeredAdmin
 
@@ -24,3 +24,8 @@ class ComplaintAdmin(ReadOnlyAdmin):
 @admin.register(ComplaintStep)
 class ComplaintStepAdmin(ReadOnlyAdmin):
     list_display = ("complaint", "to_status", "agency", "at")
+
+
+@admin.register(ComplaintAccess)
+class ComplaintAccessAdmin(ReadOnlyAdmin):
+    list_display = ("complaint", "officer", "action", "accessed_at")

@@ -248,3 +248,32 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"
+
+
+class ComplaintReadAction(models.TextChoices):
+    VIEW = "view", "查看投诉举报"
+    DOWNLOAD = "download", "下载附件"
+
+
+class ComplaintAccess(models.Model):
+    """投诉举报调阅记录: an officer opened a complaint's office page or downloaded one of its
+    attachments (who, when, what), like a case page's ``CaseAccess``: written once (append-only
+    triggers), before anything is shown, with no ledger event (a read changes nothing). A
+    refused read (out of scope) leaves no row."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="accesses")
+    attachment = models.ForeignKey(
+        Attachment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    actor = models.CharField("操作人", max_length=64)
+    action = models.CharField("方式", max_length=16, choices=ComplaintReadAction.choices)
+    accessed_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "投诉举报调阅记录"
+        verbose_name_plural = "投诉举报调阅记录"
+        ordering = ["-accessed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} complaint {self.complaint_id}"

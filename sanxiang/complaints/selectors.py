@@ -14,6 +14,7 @@ from sanxiang.complaints.models import (
     AWAITING_DECISION,
     IN_HAND,
     Complaint,
+    ComplaintAccess,
     ComplaintKind,
     ComplaintStep,
     Status,
@@ -49,6 +50,11 @@ def complaint_for(officer: Officer, complaint_id: int) -> Complaint | None:
 def history_of(complaint: Complaint) -> list[ComplaintStep]:
     """The steps taken at any agency (a transferred complaint keeps its earlier steps)."""
     return list(complaint.steps.select_related("officer", "agency").order_by("at", "pk"))
+
+
+def accesses_of(complaint: Complaint) -> list[ComplaintAccess]:
+    """The latest reads of the complaint (its 调阅记录), for its agency's 负责人."""
+    return list(complaint.accesses.select_related("officer", "attachment")[:50])
 
 
 def may(officer: Officer, complaint: Complaint, action: ComplaintAction) -> bool:

@@ -33,7 +33,9 @@ from sanxiang.complaints.models import (
     IN_HAND,
     Attachment,
     Complaint,
+    ComplaintAccess,
     ComplaintKind,
+    ComplaintReadAction,
     ComplaintStep,
     Outcome,
     Stage,
@@ -42,6 +44,7 @@ from sanxiang.complaints.models import (
     Submission,
 )
 from sanxiang.complaints.rules import Deadline, deadline_for
+from sanxiang.complaints.selectors import complaint_for
 from sanxiang.errors import DomainError
 from sanxiang.evidence.filetypes import sniff
 from sanxiang.evidence.models import Blob
@@ -557,3 +560,41 @@ def complaint_case_open(
             note=f"已转为案源登记：{title}",
         )
     return complaint
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+def complaint_page_open(*, actor: Officer, complaint_id: int) -> Complaint | None:
+    """The complaint, if ``actor`` may view it, after recording that he opened its page
+    (``ComplaintAccess``); None (and no row) when it is out of his scope."""
+    with transaction.atomic():
+        complaint = complaint_for(actor, complaint_id)
+        if complaint is None:
+            return None
+        ComplaintAccess.objects.create(
+            complaint=complaint,
+            officer=actor,
+            actor=actor.ledger_actor,
+            action=ComplaintReadAction.VIEW,
+        )
+    return complaint
+
+
+def complaint_attachment_open(
+    *, actor: Officer, complaint_id: int, attachment_id: int
+) -> Attachment | None:
+    """One attachment of a complaint ``actor`` may view, after recording the download."""
+    with transaction.atomic():
+        complaint = complaint_for(actor, complaint_id)
+        found = complaint.attachments.filter(pk=attachment_id).first() if complaint else None
+        if complaint is None or found is None:
+            return None
+        ComplaintAccess.objects.create(
+            complaint=complaint,
+            attachment=found,
+            officer=actor,
+            actor=actor.ledger_actor,
+            action=ComplaintReadAction.DOWNLOAD,
+        )
+    return found

@@ -16,6 +16,7 @@ from sanxiang.complaints.access import ComplaintAction
 from sanxiang.complaints.forms import CaseForm, NoteForm, RefuseForm, ReplyForm, TransferForm
 from sanxiang.complaints.models import AWAITING_DECISION, IN_HAND, Complaint, Status, Subject
 from sanxiang.complaints.selectors import (
+    accesses_of,
     by_due,
     complaint_for,
     complaints_for,
@@ -25,7 +26,7 @@ from sanxiang.complaints.selectors import (
 )
 from sanxiang.errors import DomainError
 from sanxiang.evidence.storage import evidence_storage
-from sanxiang.org.models import Officer
+from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_request
 
 SHOWN = 300
@@ -97,6 +98,7 @@ def _detail(
             "complaint": complaint,
             "code": services.code_display(complaint.code),
             "history": history_of(complaint),
+            "accesses": accesses_of(complaint) if officer.has_role(Role.HEAD) else None,
             "forms": _forms(officer, complaint, bound or {}),
             "today": timezone.localdate(),
         },
@@ -108,7 +110,7 @@ def _detail(
 @require_GET
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     officer = officer_for_request(request)
-    complaint = complaint_for(officer, pk)
+    complaint = services.complaint_page_open(actor=officer, complaint_id=pk)
     if complaint is None:
         raise Http404("未找到该投诉举报。")
     return _detail(request, officer, complaint)
@@ -186,8 +188,9 @@ def complaint_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @require_GET
 def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     officer = officer_for_request(request)
-    complaint = complaint_for(officer, pk)
-    found = complaint.attachments.filter(pk=attachment_id).first() if complaint else None
+    found = services.complaint_attachment_open(
+        actor=officer, complaint_id=pk, attachment_id=attachment_id
+    )
     if found is None:
         raise Http404("未找到该附件。")
     handle = evidence_storage().open(found.blob.storage_name, "rb")

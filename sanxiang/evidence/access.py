@@ -9,7 +9,9 @@ rule 6).
 - ``VIEW`` (open a record, download it, find it by a reasoned case search): besides his own
   unit's, a 负责人 may look at every record of his agency and a 监督人员 at every record of
   every agency — but only by stating a reason (``access_decision``), and every look is
-  recorded (``evidence_open``).
+  recorded (``evidence_open``). A supervising body's 监督人员 (``org.SupervisoryBody``) looks
+  only at the records of the agencies of his body's area (and his own agency's), likewise with a
+  reason.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.db import models
 from django.db.models import Q
 
 from sanxiang.org.models import Officer, Role
+from sanxiang.org.selectors import supervised_agency_ids, supervisory_body_of
 
 if TYPE_CHECKING:
     from sanxiang.evidence.models import EvidenceItem
@@ -42,6 +45,9 @@ def evidence_rule(actor: Officer | None, action: EvidenceAction | str) -> Q:
     own_unit = Q(unit_id=actor.unit_id)
     if action == EvidenceAction.BROWSE:
         return own_unit
+    if supervisory_body_of(actor) is not None:
+        area = sorted(supervised_agency_ids(actor) | {actor.unit.agency_id})
+        return own_unit | Q(agency_id__in=area)
     if actor.has_role(Role.SUPERVISOR):
         return Q()
     if actor.has_role(Role.HEAD):
@@ -70,6 +76,9 @@ def access_decision(officer: Officer, item: EvidenceItem) -> AccessDecision:
         return AccessDecision(True, False)
     if officer.has_role(Role.HEAD) and item.agency_id == officer.unit.agency_id:
         return AccessDecision(True, True)
+    if supervisory_body_of(officer) is not None:
+        area = supervised_agency_ids(officer) | {officer.unit.agency_id}
+        return AccessDecision(item.agency_id in area, item.agency_id in area)
     if officer.has_role(Role.SUPERVISOR):
         return AccessDecision(True, True)
     return AccessDecision(False, False)

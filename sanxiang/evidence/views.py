@@ -20,6 +20,8 @@ from sanxiang.errors import DomainError
 from sanxiang.evidence import selectors
 from sanxiang.evidence.access import access_decision
 from sanxiang.evidence.forms import CorrectionForm, EvidenceUploadForm, HandOverForm, ReasonForm
+from sanxiang.evidence.grants import GRANT_SALT
+from sanxiang.evidence.grants import grant as _grant
 from sanxiang.evidence.models import AccessAction
 from sanxiang.evidence.services import (
     EvidenceRefused,
@@ -36,7 +38,6 @@ from sanxiang.evidence.uploads import HashingUploadHandler
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_request
 
-GRANT_SALT = "sanxiang.evidence.grant"
 CONTENT_SECONDS = 600
 GRANT_SECONDS = 3600
 NOT_FOUND = "未找到该记录，或您无权调阅。"
@@ -51,11 +52,6 @@ def _agency_officers(officer):
         .distinct()
         .order_by("unit__name", "name")
     )
-
-
-def _grant(kind: str, item_id: int, officer: Officer, reason: str = "") -> str:
-    payload = {"k": kind, "item": item_id, "officer": officer.pk, "reason": reason}
-    return signing.dumps(payload, salt=GRANT_SALT)
 
 
 def _read_grant(

@@ -1,10 +1,11 @@
-"""干预记录 in the 管理后台: read-only (the rows are append-only; they are written only by
-``services.interference_record``)."""
+"""干预记录 and 指标评分 in the 管理后台: read-only (the rows are append-only; they are written
+only by ``services.interference_record`` and ``services.indicator_score``). The indicators of the
+指标体系 are editable (text, points, how scored), neither added nor deleted."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from sanxiang.supervision.models import Interference
+from sanxiang.supervision.models import Indicator, IndicatorScore, Interference
 
 
 @admin.register(Interference)
@@ -12,6 +13,39 @@ class InterferenceAdmin(admin.ModelAdmin):
     list_display = ("occurred_at", "agency", "case", "intervener_name", "manner", "recorded_by")
     list_filter = ("agency", "manner")
     list_select_related = ("agency", "case", "recorded_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    """Text, points and scoring are the administrator's (data/supervision/indicators.csv is the
+    shipped table); an ``auto:`` key must name a scorer in ``supervision.scorers``."""
+
+    list_display = ("number", "text", "points", "scoring", "primary")
+    list_filter = ("primary", "scoring")
+    search_fields = ("text",)
+    readonly_fields = ("number",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(IndicatorScore)
+class IndicatorScoreAdmin(admin.ModelAdmin):
+    list_display = ("agency", "year", "indicator", "score", "scored_by", "scored_at")
+    list_filter = ("year", "agency")
+    list_select_related = ("agency", "indicator", "scored_by")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

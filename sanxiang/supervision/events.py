@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from sanxiang.ledger.events import Event, builds, record_digest
 from sanxiang.ledger.models import LedgerEntry
-from sanxiang.supervision.models import Interference
+from sanxiang.supervision.models import IndicatorScore, Interference
 
 INTERFERENCE = "supervision.interference"
+INDICATOR_SCORE = "supervision.indicatorscore"
 
 
 class SupervisionEvent(Event):
     INTERFERENCE_RECORDED = "supervision.interference.recorded", INTERFERENCE
+    INDICATOR_SCORED = "supervision.indicatorscore.scored", INDICATOR_SCORE
 
 
 @builds(SupervisionEvent.INTERFERENCE_RECORDED)
@@ -25,4 +27,17 @@ def interference_recorded(
         actor=actor,
         agency_id=log_agency_id,
         content_sha256=record_digest(interference),
+    )
+
+
+@builds(SupervisionEvent.INDICATOR_SCORED)
+def indicator_scored(score: IndicatorScore, *, actor: str) -> LedgerEntry:
+    """A 监督人员 scored an agency on one indicator of the 指标体系 for a year (a manual item, or
+    an override of a computed one), with his reason. The leaf goes to the supervising body's
+    log and carries the row's digest."""
+    return SupervisionEvent.INDICATOR_SCORED.append(
+        score.pk,
+        actor=actor,
+        agency_id=score.log_agency_id,
+        content_sha256=record_digest(score),
     )

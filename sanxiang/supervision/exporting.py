@@ -1,5 +1,6 @@
 """The 监督驾驶舱 as an Excel workbook (openpyxl): the figures per agency or unit, and the
-cases by procedure and state. Built from the same aggregates as the page, so it is quick."""
+cases by procedure and state. Built from the same aggregates as the page, so it is quick.
+Also the 指标体系 scorecard of one agency and the comparison of the agencies under a body."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import io
 
 from openpyxl import Workbook
 
+from sanxiang.supervision.scorecard import Comparison, Scorecard
 from sanxiang.supervision.selectors import METRICS, Dashboard
 
 
@@ -35,6 +37,55 @@ def dashboard_xlsx(dashboard: Dashboard) -> bytes:
     states.append(["程序", "状态", "案件数"])
     for _, _, procedure, state, count in dashboard.by_procedure:
         states.append([procedure, state, count])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _number(value: object) -> object:
+    return "" if value is None else float(value)  # type: ignore[arg-type]
+
+
+def scorecard_xlsx(card: Scorecard) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # noqa: S101 - a new workbook has one sheet
+    sheet.title = "指标考核"
+    sheet.append([f"{card.agency.name} {card.year} 年度“三项制度”工作指标考核"])
+    sheet.append(["序号", "一级指标", "二级指标", "三级指标", "分值", "计分方式", "得分", "依据"])
+    for item in card.items:
+        basis = item.entry.note if item.entry else (item.computed.figures if item.computed else "")
+        method = item.method + ("（监督人员调整）" if item.overridden else "")
+        sheet.append([
+            item.indicator.number, item.indicator.primary, item.indicator.secondary,
+            item.indicator.text, float(item.indicator.points), method,
+            _number(item.score), basis,
+        ])  # fmt: skip
+    totals = workbook.create_sheet("一级指标合计")
+    totals.append(["一级指标", "分值", "得分", "待评项数"])
+    for group in card.groups:
+        totals.append([group.primary, float(group.points), float(group.score), group.unscored])
+    totals.append(["合计", float(card.points), float(card.score), card.unscored])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def comparison_xlsx(comparison: Comparison) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # noqa: S101 - a new workbook has one sheet
+    sheet.title = "指标考核对比"
+    sheet.append([f"{comparison.year} 年度“三项制度”工作指标考核对比"])
+    sheet.append(
+        ["执法主体"] + [name for _, name, _ in comparison.primaries] + ["总分", "待评项数"]
+    )
+    for row in comparison.rows:
+        sheet.append(
+            [row.agency.name]
+            + [float(v) for v in row.by_primary]
+            + [float(row.score), row.unscored]
+        )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -61,3 +61,20 @@ class InterferenceForm(forms.Form):
         required=False,
         help_text="如有录音、短信截图等，先在“证据与全过程记录”中存证，再填写其记录编号（可不填）",
     )
+
+
+class ScoreForm(forms.Form):
+    """评分 of one indicator (a manual item, or an override of a computed figure)."""
+
+    score = forms.DecimalField(
+        label="得分", min_value=0, max_digits=4, decimal_places=1, help_text="不超过该项分值"
+    )
+    note = forms.CharField(
+        label="评分说明",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="依据哪些材料、扣分原因；调整平台计分时写明理由",
+    )
+    attachment = forms.FileField(
+        label="佐证材料", required=False, help_text="PDF 或图片，不超过 20 MB"
+    )

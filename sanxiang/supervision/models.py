@@ -68,3 +68,81 @@ class Interference(models.Model):
     @property
     def ledger_agency_id(self) -> int:
         return self.agency_id
+
+
+# --- 三项制度工作指标体系 -----------------------------------------------------------------------
+
+
+class Indicator(models.Model):
+    """One 三级指标 of the 170-item table (data/supervision/indicators.csv), with how it is
+    scored: ``auto:<key>`` names its scorer in ``supervision.scorers``; ``manual`` is scored by
+    the supervising body's 监督人员 with a note and an attachment."""
+
+    number = models.PositiveSmallIntegerField("序号", unique=True)
+    primary = models.CharField("一级指标", max_length=100)
+    secondary = models.CharField("二级指标", max_length=100)
+    requirement = models.TextField("工作要求")
+    text = models.TextField("三级指标")
+    points = models.DecimalField("分值", max_digits=4, decimal_places=1)
+    scoring = models.CharField(
+        "计分方式",
+        max_length=40,
+        help_text="auto:<计分规则> 由平台数据计分；manual 由监督人员评分并附说明和材料",
+    )
+
+    class Meta:
+        verbose_name = "工作指标"
+        verbose_name_plural = "工作指标"
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"（{self.number}）{self.text}"
+
+    @property
+    def auto_key(self) -> str | None:
+        return self.scoring[5:] if self.scoring.startswith("auto:") else None
+
+
+class IndicatorScore(models.Model):
+    """A score a 监督人员 gave one agency on one indicator for one year: a manual item's score,
+    or an override of a computed one — always with a reason. Never edited: a later entry
+    replaces the earlier one, and both stay."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name="工作指标"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name="被考核执法主体"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    score = models.DecimalField("得分", max_digits=4, decimal_places=1)
+    note = models.TextField("评分说明")
+    attachment = models.ForeignKey(
+        "evidence.Blob",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="佐证材料",
+    )
+    attachment_name = models.CharField("材料文件名", max_length=200, blank=True)
+    scored_by = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, related_name="+", verbose_name="评分人"
+    )
+    scored_at = models.DateTimeField("评分时间")
+    log_agency_id = models.IntegerField("记录所在日志")
+
+    class Meta:
+        verbose_name = "指标评分"
+        verbose_name_plural = "指标评分"
+        ordering = ["-scored_at", "-pk"]
+        indexes = [
+            models.Index(fields=["agency", "year", "indicator"], name="indicator_score_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year} （{self.indicator_id}） {self.score}"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.log_agency_id

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,10 +15,13 @@ from sanxiang.cases.access import CaseAction
 from sanxiang.cases.models import Case
 from sanxiang.errors import DomainError
 from sanxiang.evidence.access import EvidenceAction
-from sanxiang.evidence.models import EvidenceItem
+from sanxiang.evidence.filetypes import sniff
+from sanxiang.evidence.models import Blob, EvidenceItem
+from sanxiang.evidence.storage import Digests, digest_stream, evidence_storage, store_blob
 from sanxiang.org.models import Officer, SupervisoryBody
-from sanxiang.supervision.events import interference_recorded
-from sanxiang.supervision.models import Interference, InterferenceManner
+from sanxiang.org.selectors import supervised_agency_ids, supervisory_body_of
+from sanxiang.supervision.events import indicator_scored, interference_recorded
+from sanxiang.supervision.models import Indicator, IndicatorScore, Interference, InterferenceManner
 
 log = logging.getLogger(__name__)
 
@@ -92,3 +97,121 @@ def interference_record(*, actor: Officer, data: InterferenceInput) -> Interfere
         )
     log.info("interference %s recorded on case %s", interference.pk, case.pk)
     return interference
+
+
+# --- 指标体系 ----------------------------------------------------------------------------------
+
+
+class ScoreRefused(DomainError):
+    pass
+
+
+SCORE_ATTACHMENT_TYPES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG 图片",
+    "image/png": "PNG 图片",
+}
+SCORE_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+FIRST_YEAR = 2019  # the province's 三项制度 plan (陕西, 2019年3月27日)
+
+
+@dataclass(frozen=True)
+class ScoreAttachment:
+    filename: str
+    handle: IO[bytes]
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    indicator_number: int
+    agency_id: int
+    year: int
+    score: Decimal
+    note: str
+    attachment: ScoreAttachment | None = None
+
+
+def _check_attachment(upload: ScoreAttachment) -> str:
+    size = upload.handle.seek(0, 2)
+    upload.handle.seek(0)
+    if size == 0:
+        raise ScoreRefused(f"材料“{upload.filename}”是空文件。")
+    if size > SCORE_ATTACHMENT_MAX_BYTES:
+        raise ScoreRefused(f"材料“{upload.filename}”超过 20 MB，请压缩后再上传。")
+    content_type = sniff(upload.handle.read(64))
+    upload.handle.seek(0)
+    if content_type not in SCORE_ATTACHMENT_TYPES:
+        raise ScoreRefused(
+            f"材料“{upload.filename}”的内容不是可接受的格式。"
+            f"可上传：{'、'.join(SCORE_ATTACHMENT_TYPES.values())}。"
+        )
+    return content_type
+
+
+def indicator_score(*, actor: Officer, data: ScoreInput) -> IndicatorScore:
+    """评分: a 监督人员 of a body whose area includes the agency scores it on one indicator for a
+    year — a manual item, or an override of a computed figure — always with a reason, and with
+    an attachment (PDF or image) as evidence when he has one. Nothing is replaced: the newest
+    entry counts, the earlier ones stay."""
+    body = supervisory_body_of(actor)
+    if body is None:
+        raise ScoreRefused("只有行政执法监督机构的监督人员可以评分。")
+    if data.agency_id not in supervised_agency_ids(actor):
+        raise ScoreRefused(
+            "该执法主体不在您所在监督机构的监督范围内。",
+            log_message=f"score for agency {data.agency_id} refused for officer {actor.pk}",
+        )
+    indicator = Indicator.objects.filter(number=data.indicator_number).first()
+    if indicator is None:
+        raise ScoreRefused("没有这个指标。")
+    this_year = timezone.localdate().year
+    if not FIRST_YEAR <= data.year <= this_year:
+        raise ScoreRefused(f"年度应在 {FIRST_YEAR} 年至 {this_year} 年之间。")
+    if not data.score.is_finite() or not Decimal(0) <= data.score <= indicator.points:
+        raise ScoreRefused(f"得分应在 0 至 {indicator.points} 分之间。")
+    if data.score != data.score.quantize(Decimal("0.1")):
+        raise ScoreRefused("得分最多保留一位小数。")
+    note = data.note.strip()
+    if len(note) < 4:
+        raise ScoreRefused("请写明评分理由（不少于 4 个字）：依据哪些材料、扣分原因。")
+    content_type = _check_attachment(data.attachment) if data.attachment else ""
+    stored: tuple[Digests, str, bool] | None = None
+    if data.attachment is not None:
+        digests = digest_stream(data.attachment.handle)
+        name, created = store_blob(data.attachment.handle, digests.sha256)
+        stored = (digests, name, created)
+    try:
+        with transaction.atomic():
+            blob = None
+            if stored is not None:
+                blob, _ = Blob.objects.get_or_create(
+                    sha256=stored[0].sha256,
+                    defaults={
+                        "sm3": stored[0].sm3,
+                        "size": stored[0].size,
+                        "content_type": content_type,
+                        "storage_name": stored[1],
+                    },
+                )
+            score = IndicatorScore.objects.create(
+                indicator=indicator,
+                agency_id=data.agency_id,
+                year=data.year,
+                score=data.score,
+                note=note,
+                attachment=blob,
+                attachment_name=data.attachment.filename[:200] if data.attachment else "",
+                scored_by=actor,
+                scored_at=timezone.now(),
+                log_agency_id=body.agency_id,
+            )
+            indicator_scored(score, actor=actor.ledger_actor)
+    except BaseException:
+        if stored and stored[2] and not Blob.objects.filter(sha256=stored[0].sha256).exists():
+            evidence_storage().delete(stored[1])
+        raise
+    log.info(
+        "indicator %s of agency %s for %s scored %s by officer %s",
+        indicator.number, data.agency_id, data.year, data.score, actor.pk,
+    )  # fmt: skip
+    return score

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanxiang.supervision import views
+from sanxiang.supervision import scorecard_views, views
 
 app_name = "supervision"
 
@@ -8,6 +8,26 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("export.xlsx", views.export, name="export"),
     path("cases/", views.cases, name="cases"),
+    path("alerts/", views.alerts, name="alerts"),
+    path("complaints/", views.complaints, name="complaints"),
     path("interference/", views.interferences, name="interferences"),
     path("interference/new", views.interference_new, name="interference-new"),
+    path("scorecard/", scorecard_views.index, name="scorecard-index"),
+    path("scorecard/export.xlsx", scorecard_views.compare_export, name="scorecard-compare-export"),
+    path("scorecard/<int:agency_id>/", scorecard_views.scorecard, name="scorecard"),
+    path(
+        "scorecard/<int:agency_id>/export.xlsx",
+        scorecard_views.scorecard_export,
+        name="scorecard-export",
+    ),
+    path(
+        "scorecard/<int:agency_id>/<int:number>/",
+        scorecard_views.item,
+        name="scorecard-item",
+    ),
+    path(
+        "scorecard/<int:agency_id>/<int:number>/attachment/<int:score_id>",
+        scorecard_views.score_attachment,
+        name="scorecard-attachment",
+    ),
 ]

@@ -25,6 +25,7 @@ from sanxiang.errors import DomainError
 from sanxiang.org.selectors import officer_for_request, supervisory_body_of
 from sanxiang.supervision.exporting import dashboard_xlsx
 from sanxiang.supervision.forms import InterferenceForm
+from sanxiang.supervision.scorecard import may_read_scorecard
 from sanxiang.supervision.selectors import (
     BY_KEY,
     METRICS,
@@ -35,6 +36,14 @@ from sanxiang.supervision.selectors import (
     may_read_dashboard,
 )
 from sanxiang.supervision.services import InterferenceInput, interference_record
+from sanxiang.supervision.watch import (
+    ALERT_FIGURES,
+    alert_counts,
+    alert_drilldown,
+    complaint_counts,
+    complaint_drilldown,
+    complaint_figures,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The dashboard table's columns (all figures are under 合计 and in the export), with short heads.
@@ -113,6 +122,9 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "supervision/dashboard.html",
         {
+            "watch": _watch(officer, dashboard),
+            "alert_heads": [label for label, _ in ALERT_FIGURES.values()],
+            "complaint_heads": [label for label, _ in complaint_figures(dashboard.today).values()],
             "body": supervisory_body_of(officer),
             "dashboard": dashboard,
             "columns": [
@@ -126,6 +138,79 @@ def home(request: HttpRequest) -> HttpResponse:
             "export_query": urlencode(base),
             "by_unit": dashboard.agency is not None,
         },
+    )
+
+
+def _watch(officer: Any, dashboard: Dashboard) -> list[dict[str, Any]]:
+    """Per agency: its 预警 and the complaints marked for the body, each count with its link."""
+    if dashboard.agency is not None:
+        agencies = [(dashboard.agency.pk, dashboard.agency.name)]
+    else:
+        agencies = [(row.key, row.name) for row in dashboard.rows]
+    alerts = alert_counts(officer)
+    complaints = complaint_counts(officer, today=dashboard.today)
+    alert_list, complaint_list = reverse("supervision:alerts"), reverse("supervision:complaints")
+    rows = []
+    for agency_id, name in agencies:
+        found_alerts, found_complaints = alerts.get(agency_id, {}), complaints.get(agency_id, {})
+        rows.append(
+            {
+                "name": name,
+                "alerts": [
+                    (found_alerts.get(k, 0),
+                     f"{alert_list}?{urlencode({'figure': k, 'agency': str(agency_id)})}")
+                    for k in ALERT_FIGURES
+                ],
+                "complaints": [
+                    (found_complaints.get(k, 0),
+                     f"{complaint_list}?{urlencode({'figure': k, 'agency': str(agency_id)})}")
+                    for k in complaint_figures(dashboard.today)
+                ],
+            }
+        )  # fmt: skip
+    return rows
+
+
+def _figure(request: HttpRequest, choices: Any) -> str:
+    figure = request.GET.get("figure", "open")
+    if figure not in choices:
+        raise BadParameter("没有这个统计项。", log_message=f"unknown figure {figure[:40]!r}")
+    return figure
+
+
+@login_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    """The 预警 behind one count of the dashboard."""
+    officer = officer_for_request(request)
+    if not may_read_dashboard(officer):
+        raise PermissionDenied("监督驾驶舱仅对行政执法监督机构的监督人员开放。")
+    figure = _figure(request, ALERT_FIGURES)
+    agency_id = int_param(request.GET, "agency", label="执法主体")
+    selected = alert_drilldown(officer, figure=figure, agency_id=agency_id)
+    page = Paginator(selected, 50).get_page(page_param(request.GET))
+    return render(
+        request,
+        "supervision/alerts.html",
+        {"label": ALERT_FIGURES[figure][0], "page": page, "query": request.GET.copy()},
+    )
+
+
+@login_required
+def complaints(request: HttpRequest) -> HttpResponse:
+    """The complaints marked for the supervising body behind one count of the dashboard."""
+    officer = officer_for_request(request)
+    if not may_read_dashboard(officer):
+        raise PermissionDenied("监督驾驶舱仅对行政执法监督机构的监督人员开放。")
+    today = timezone.localdate()
+    figures = complaint_figures(today)
+    figure = _figure(request, figures)
+    agency_id = int_param(request.GET, "agency", label="执法主体")
+    selected = complaint_drilldown(officer, figure=figure, agency_id=agency_id, today=today)
+    page = Paginator(selected, 50).get_page(page_param(request.GET))
+    return render(
+        request,
+        "supervision/complaints.html",
+        {"label": figures[figure][0], "page": page, "query": request.GET.copy()},
     )
 
 
@@ -236,5 +321,7 @@ def interferences(request: HttpRequest) -> HttpResponse:
             "page": page,
             "is_supervisor": supervisory_body_of(officer) is not None,
             "may_record": supervisory_body_of(officer) is None and officer.is_active,
+            "own_scorecard": supervisory_body_of(officer) is None
+            and may_read_scorecard(officer, officer.unit.agency_id),
         },
     )

@@ -65,6 +65,7 @@ def main() -> None:
         "case": case.pk,
         "reference": evidence_reference(case),
         "review": review.pk,
+        "agency": agency.pk,
     }
     sys.stdout.write(json.dumps(made) + "\n")
 

@@ -43,6 +43,7 @@ class Site:
     review: int
     decision: int
     verification_code: str
+    agency: int
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +74,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             review=made["review"],
             decision=made["decision"],
             verification_code=made["verification_code"],
+            agency=made["agency"],
         )
 
 
@@ -112,6 +114,12 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("supervision-reason", "jiandu", f"/office/cases/{site.opened}/"),
         ("supervision-case", "jiandu", f"/office/cases/{site.case}/?reason=routine"),
         ("interferences", "jiandu", "/office/supervision/interference/"),
+        ("supervision-alerts", "jiandu", "/office/supervision/alerts/?figure=open"),
+        ("supervision-complaints", "jiandu", "/office/supervision/complaints/?figure=total"),
+        ("scorecard-compare", "jiandu", "/office/supervision/scorecard/"),
+        ("scorecard", "jiandu", f"/office/supervision/scorecard/{site.agency}/"),
+        ("scorecard-item", "jiandu", f"/office/supervision/scorecard/{site.agency}/36/"),
+        ("scorecard-manual", "jiandu", f"/office/supervision/scorecard/{site.agency}/1/"),
         ("permits", "portal_zhang", "/office/permits/"),
         ("permit-new", "portal_zhang", "/office/permits/new/"),
         ("permit-import", "portal_zhang", "/office/permits/import/"),
