@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import reduce
-from operator import or_
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 
 from sanxiang.errors import DomainError
 from sanxiang.ledger import merkle
@@ -51,6 +50,34 @@ def entries_total() -> int:
     return LedgerEntry.objects.count()
 
 
+def _nodes_at(log_id: int, wanted: set[merkle.Subtree]) -> list[tuple[int, int, bytes]]:
+    """(level, index, hash) of the stored nodes of ``log_id`` at the ``wanted`` positions.
+
+    Plain SQL with a row-value list, because every append asks for its O(log n) frontier and
+    building the equivalent ``Q(...) | Q(...) | …`` through the ORM cost more than running it
+    (a third of a bulk import's time went there). SQLite (3.15+) and PostgreSQL both take
+    ``(a, b) IN (VALUES …)``.
+    """
+    quote = connection.ops.quote_name
+    meta = LedgerNode._meta
+    level, index, value, log = (
+        quote(meta.get_field(name).column) for name in ("level", "index", "hash", "log")
+    )
+    positions = sorted(wanted)
+    rows = ", ".join(["(%s, %s)"] * len(positions))
+    # Only quoted column names and placeholders are formatted in; every value is a parameter.
+    sql = (
+        f"SELECT {level}, {index}, {value} FROM {quote(meta.db_table)} "  # noqa: S608
+        f"WHERE {log} = %s AND ({level}, {index}) IN (VALUES {rows})"
+    )
+    params: list[int] = [log_id]
+    for position in positions:
+        params.extend(position)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(a), int(b), bytes(c)) for a, b, c in cursor.fetchall()]
+
+
 def subtree_hashes(
     log: LedgerLog | None, nodes: Iterable[merkle.Subtree]
 ) -> dict[merkle.Subtree, bytes]:
@@ -60,13 +87,7 @@ def subtree_hashes(
         return {}
     if log is None:
         raise LookupError(f"ledger nodes missing: {sorted(wanted)[:5]}")
-    query = reduce(or_, (Q(level=level, index=index) for level, index in wanted))
-    found = {
-        (level, index): bytes(value)
-        for level, index, value in LedgerNode.objects.filter(query, log=log).values_list(
-            "level", "index", "hash"
-        )
-    }
+    found = {(level, index): bytes(value) for level, index, value in _nodes_at(log.pk, wanted)}
     missing = wanted - found.keys()
     if missing:
         raise LookupError(f"ledger nodes of {log} missing: {sorted(missing)[:5]}")
