@@ -20,6 +20,7 @@ from sanxiang.cases.models import Case, Procedure, StepTaken, evidence_reference
 from sanxiang.cases.workflow.states import GeneralState, MeasureState
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
+from sanxiang.supervision.opinions.selectors import opinion_ids_on_case, overdue_opinions
 
 
 @dataclass(frozen=True)
@@ -181,10 +182,30 @@ def repeated_no_filing(rule: AlertRule, today: date, case: Case | None) -> Found
     }, scope
 
 
+def opinion_overdue(rule: AlertRule, today: date, case: Case | None) -> Found:
+    """A 执法监督意见书 or 责令纠正通知书 whose written answer is owed and past its period (a
+    returned answer counts from its new period). One alert per document."""
+    opinions = overdue_opinions(today).select_related("case", "body")
+    scope: set[str] | None = None
+    if case is not None:
+        opinions = opinions.filter(case_id=case.pk)
+        scope = {f"opinion:{pk}" for pk in opinion_ids_on_case(case.pk)}
+    return {
+        f"opinion:{o.pk}": Finding(
+            o.agency_id,
+            o.case_id,
+            f"{o.body.name}{o.get_kind_display()}（{o.number}）答复期限 {o.answer_due_on:%Y-%m-%d} "
+            f"已过，{_case_name(o.case)}尚未书面答复。",
+        )
+        for o in opinions
+    }, scope
+
+
 EVALUATORS: dict[str, Evaluator] = {
     "decision_due_soon": decision_due_soon,
     "publication_overdue": publication_overdue,
     "seizure_without_video": seizure_without_video,
     "closed_without_service": closed_without_service,
     "repeated_no_filing": repeated_no_filing,
+    "opinion_overdue": opinion_overdue,
 }
