@@ -482,7 +482,7 @@ def supervision_opinion() -> DocxDocument:
     add(
         document,
         "{{ addressee }}：",
-        "本机关对你单位办理的{{ case_number }}（{{ case_title }}）案进行了监督，"
+        "本机关对你单位办理的{{ case_number }}“{{ case_title }}”案进行了监督，"
         "发现存在以下问题{% if legal_point %}（涉及{{ legal_point }}）{% endif %}：",
         "{{ problems }}",
         "{{ requirement_label }}：{{ requirement }}",

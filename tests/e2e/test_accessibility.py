@@ -43,6 +43,7 @@ class Site:
     review: int
     decision: int
     verification_code: str
+    opinion: int
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +74,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             review=made["review"],
             decision=made["decision"],
             verification_code=made["verification_code"],
+            opinion=made["opinion"],
         )
 
 
@@ -112,6 +114,9 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("supervision-reason", "jiandu", f"/office/cases/{site.opened}/"),
         ("supervision-case", "jiandu", f"/office/cases/{site.case}/?reason=routine"),
         ("interferences", "jiandu", "/office/supervision/interference/"),
+        ("opinions", "jiandu", "/office/supervision/opinions/"),
+        ("opinion-new", "jiandu", f"/office/supervision/opinions/new?case={site.case}"),
+        ("opinion-answer", "portal_head", f"/office/supervision/opinions/{site.opinion}/"),
         ("permits", "portal_zhang", "/office/permits/"),
         ("permit-new", "portal_zhang", "/office/permits/new/"),
         ("permit-import", "portal_zhang", "/office/permits/import/"),

@@ -129,8 +129,9 @@ def test_the_document_is_a4_with_body_number_problems_basis_and_qr_verification(
     assert "测试市司法局（印章）" in text and "签发人签名" in text
     assert "《行政执法监督条例》" in text
     assert f"https://zhifa.example.gov.cn/gongshi/documents/{opinion.verification_code}/" in text
-    section = document.sections[0]
-    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    width, height = document.sections[0].page_width, document.sections[0].page_height
+    assert width is not None and height is not None
+    assert (round(width.mm), round(height.mm)) == (210, 297)
     assert document.inline_shapes  # the QR code
 
 
@@ -222,9 +223,7 @@ def test_an_order_basis_cannot_be_cited_on_an_opinion(client, staff, numbered, g
     assert not Opinion.objects.exists()
 
 
-def test_only_supervisors_of_the_body_over_the_agency_issue(
-    client, staff, numbered, general_case
-):
+def test_only_supervisors_of_the_body_over_the_agency_issue(client, staff, numbered, general_case):
     # The county body does not supervise the city's agency; an officer is no supervisor.
     assert _issue(client, numbered.county_supervisor, general_case).status_code == 400
     assert _issue(client, staff.head, general_case).status_code == 403
