@@ -313,3 +313,18 @@ def test_a_supervisor_posts_opinions_through_the_read_only_middleware_but_no_cas
     assert client.get(reverse("supervision:opinions")).status_code == 200
     response = client.post(reverse("cases:act", args=[general_case.pk]), {"action": "register"})
     assert response.status_code == 403
+
+
+def test_the_dashboard_figure_of_open_opinions_drills_down_to_its_cases(
+    client, staff, numbered, general_case
+):
+    _issued(numbered.supervisor, general_case)
+    client.force_login(numbered.supervisor.user)
+    home = client.get(reverse("supervision:home")).content.decode()
+    assert "意见未结" in home and reverse("supervision:opinions") in home
+    listed = client.get(
+        reverse("supervision:cases"),
+        {"metric": "opinion_open", "agency": general_case.agency_id},
+    )
+    assert listed.status_code == 200
+    assert general_case.title in listed.content.decode()
