@@ -27,6 +27,7 @@ from sanxiang.core.paper import a4_pages
 
 OUT = Path(__file__).resolve().parents[1] / "sanxiang" / "cases" / "document_templates"
 REVIEW_OUT = OUT.parents[1] / "review" / "document_templates"
+SUPERVISION_OUT = OUT.parents[1] / "supervision" / "document_templates"
 FONT = "Noto Serif CJK SC"
 
 
@@ -473,6 +474,34 @@ def committee_minutes() -> DocxDocument:
     return document
 
 
+def supervision_opinion() -> DocxDocument:
+    """行政执法监督意见书 / 责令纠正通知书 (one layout, ``title`` says which), issued by a
+    supervising body on a case of an agency in its area (《行政执法监督条例》; the bases are data:
+    data/supervision/opinion_bases.csv). Numbered per body and year, e.g. 示司监〔2026〕3号."""
+    document = new_document("{{ title }}")
+    add(
+        document,
+        "{{ addressee }}：",
+        "本机关对你单位办理的{{ case_number }}“{{ case_title }}”案进行了监督，"
+        "发现存在以下问题{% if legal_point %}（涉及{{ legal_point }}）{% endif %}：",
+        "{{ problems }}",
+        "{{ requirement_label }}：{{ requirement }}",
+        "依据：{{ bases }}",
+        "请于{{ answer_due_on }}前（{{ period_workdays }}个工作日内，法定节假日不计入）"
+        "将{{ answer_what }}书面报送本机关，可以通过行政执法综合管理监督平台答复。",
+        "",
+        "监督人员：{{ issued_by }}",
+        "签发人签名：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿",
+        "",
+        "{{ body_name }}（印章）",
+        "{{ issued_on }}",
+        "{{ qr_code }}",
+        "扫码核验本文书：{{ verify_url }}",
+        "文书核验码：{{ verification_code }}",
+    )
+    return document
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for name, build in (
@@ -496,6 +525,13 @@ def main() -> None:
     for name, build in (("opinion", review_opinion), ("minutes", committee_minutes)):
         build().save(str(REVIEW_OUT / f"{name}.docx"))
         print(REVIEW_OUT / f"{name}.docx")
+    supervision()
+
+
+def supervision() -> None:
+    SUPERVISION_OUT.mkdir(parents=True, exist_ok=True)
+    supervision_opinion().save(str(SUPERVISION_OUT / "opinion.docx"))
+    print(SUPERVISION_OUT / "opinion.docx")
 
 
 if __name__ == "__main__":

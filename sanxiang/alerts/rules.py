@@ -33,7 +33,7 @@ Found = tuple[dict[str, Finding], set[str] | None]
 Evaluator = Callable[[AlertRule, date, Case | None], Found]
 
 
-def _case_name(case: Case) -> str:
+def case_name(case: Case) -> str:
     return f"{case.number or '（未立案）'}（{case.title}）"
 
 
@@ -69,7 +69,7 @@ def decision_due_soon(rule: AlertRule, today: date, case: Case | None) -> Found:
         found[f"case:{row.pk}"] = Finding(
             row.agency_id,
             row.pk,
-            f"{_case_name(row)}的决定期限为 {due:%Y年%m月%d日}，{when}。",
+            f"{case_name(row)}的决定期限为 {due:%Y年%m月%d日}，{when}。",
         )
     return found, scope
 
@@ -86,7 +86,7 @@ def publication_overdue(rule: AlertRule, today: date, case: Case | None) -> Foun
     ).select_related("case")
     found = {}
     for row in rows:
-        name = _case_name(row.case) if row.case is not None else row.title
+        name = case_name(row.case) if row.case is not None else row.title
         found[f"publication:{row.pk}"] = Finding(
             row.agency_id,
             row.case_id,
@@ -121,7 +121,7 @@ def seizure_without_video(rule: AlertRule, today: date, case: Case | None) -> Fo
         f"case:{row.pk}": Finding(
             row.agency_id,
             row.pk,
-            f"{_case_name(row)}已实施查封、扣押，但没有登记全程录像。",
+            f"{case_name(row)}已实施查封、扣押，但没有登记全程录像。",
         )
         for row in rows
         if evidence_reference(row) not in filed
@@ -142,7 +142,7 @@ def closed_without_service(rule: AlertRule, today: date, case: Case | None) -> F
     ).only("pk", "agency_id", "number", "title")
     return {
         f"case:{row.pk}": Finding(
-            row.agency_id, row.pk, f"{_case_name(row)}已结案，但没有记录决定书的送达。"
+            row.agency_id, row.pk, f"{case_name(row)}已结案，但没有记录决定书的送达。"
         )
         for row in rows
     }, scope
@@ -188,3 +188,12 @@ EVALUATORS: dict[str, Evaluator] = {
     "closed_without_service": closed_without_service,
     "repeated_no_filing": repeated_no_filing,
 }
+
+
+def evaluator_register(key: str, evaluator: Evaluator) -> None:
+    """Add the evaluator of a rule whose facts live in an app above this one (e.g. the 执法监督意见
+    of ``sanxiang.supervision``, which also reads the alerts): that app registers it from its
+    ``AppConfig.ready``, so rules load and evaluate without this module importing it."""
+    registered = EVALUATORS.setdefault(key, evaluator)
+    if registered is not evaluator:
+        raise ValueError(f"alert rule {key!r} already has an evaluator: {registered!r}")

@@ -39,6 +39,7 @@ from sanxiang.cases.models import (
     ReviewFlag,
     ScheduleKind,
 )
+from sanxiang.cases.page_notes import page_notes
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
 from sanxiang.cases.services import (
     Assessment,
@@ -482,6 +483,8 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         if hasattr(case, "may_audit")
         else case_allows(officer, CaseAction.AUDIT, case),
         "may_issue_party_code": bool(case.number) and (officer.has_role(Role.HEAD) or is_handler),
+        # One line each from apps above cases (e.g. an open 执法监督意见), linking to their page.
+        "page_notes": page_notes(case, officer),
     }
     if case_supervised_only(officer, case):
         # A supervising body's 监督人员 reads the case; nothing on the page is his to do.

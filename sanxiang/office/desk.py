@@ -20,6 +20,8 @@ from sanxiang.notifications.selectors import notifications_for, unread_count
 from sanxiang.org.models import Officer
 from sanxiang.review.models import Review
 from sanxiang.review.selectors import queue_for
+from sanxiang.supervision.opinions.models import Opinion
+from sanxiang.supervision.opinions.selectors import to_do_for as opinions_to_do
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Desk:
     unread: int
     # 投诉举报 whose acceptance decision or reply is overdue (one count; the list is its page).
     complaints_overdue: int = 0
+    # 执法监督意见: those his agency must answer (负责人), or answers to review (监督人员).
+    opinions: tuple[Opinion, ...] = ()
 
     @property
     def shown(self) -> int:
@@ -49,7 +53,7 @@ class Desk:
         return (
             len(self.waiting) + len(self.reviews) + len(self.to_publish)
             + len(self.publications_overdue) + self.overdue_total + self.unread
-            + self.complaints_overdue
+            + self.complaints_overdue + len(self.opinions)
         )  # fmt: skip
 
 
@@ -73,6 +77,7 @@ def desk_for(officer: Officer, today: date) -> Desk:
         notifications=list(notifications_for(officer)[:SHOWN]),
         unread=unread_count(officer),
         complaints_overdue=complaints_overdue_count(officer, today),
+        opinions=tuple(opinions_to_do(officer)[:SHOWN]),
     )
 
 

@@ -30,6 +30,7 @@ from sanxiang.discretion.selectors import benchmark_public, benchmarks_public
 from sanxiang.inspections.selectors import draw_public, draw_record, drawn_results, draws_public
 from sanxiang.org.selectors import agency_list_public, certificate_check_public, officer_list_public
 from sanxiang.review.public import catalogues_public
+from sanxiang.supervision.opinions.public import opinion_verification_public
 
 OFFICERS_PER_PAGE = 50
 
@@ -158,7 +159,8 @@ def procedure_svg(request, code):
 
 def document_verify(request, code):
     """The page a document's QR code opens: is this a document we issued, and which version."""
-    result = document_verification_public(code)
+    # A case document, or a supervising body's 监督意见书 / 责令纠正通知书 (same page, same facts).
+    result = document_verification_public(code) or opinion_verification_public(code)
     status = 200 if result else 404
     return render(
         request, "portal/document_verify.html", {"result": result, "code": code[:16]}, status=status

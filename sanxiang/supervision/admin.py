@@ -55,3 +55,40 @@ class IndicatorScoreAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# --- 执法监督意见 ---------------------------------------------------------------------------------
+
+from sanxiang.ledger.admin_support import LedgeredAdmin  # noqa: E402
+from sanxiang.supervision.opinions.models import Opinion, OpinionBasis  # noqa: E402
+
+
+@admin.register(OpinionBasis)
+class OpinionBasisAdmin(LedgeredAdmin):
+    """The bases a supervision document may cite and their answer periods (data/supervision/
+    opinion_bases.csv); every change is a ledger event. Disabled, not deleted: issued
+    documents cite them."""
+
+    list_display = ("citation", "kind", "answer_workdays", "enabled")
+    list_filter = ("kind", "enabled")
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Opinion)
+class OpinionAdmin(admin.ModelAdmin):
+    """Read-only: opinions are written only by the services (``supervision.opinions.services``)."""
+
+    list_display = ("number", "kind", "agency", "case", "issued_on", "answer_due_on", "status")
+    list_filter = ("kind", "status", "body")
+    list_select_related = ("agency", "case")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

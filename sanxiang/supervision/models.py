@@ -146,3 +146,11 @@ class IndicatorScore(models.Model):
     @property
     def ledger_agency_id(self) -> int:
         return self.log_agency_id
+
+
+# 执法监督意见 / 责令纠正 live in their own module; imported here so Django registers them.
+from sanxiang.supervision.opinions.models import (  # noqa: E402, F401
+    Opinion,
+    OpinionBasis,
+    OpinionStep,
+)

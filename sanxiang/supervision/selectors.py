@@ -32,6 +32,7 @@ from sanxiang.org.models import Agency, Officer, Role, Unit
 from sanxiang.org.selectors import supervised_agency_ids, supervisory_body_of
 from sanxiang.review.models import Determination, Review, ReviewStatus
 from sanxiang.supervision.models import Interference
+from sanxiang.supervision.opinions.models import AWAITING_ANSWER, OPEN, Opinion
 
 FINISHED = sorted(frozenset().union(*(d.terminal for d in PROCEDURES.values())))
 SOON_WORKDAYS = 3
@@ -79,6 +80,10 @@ def _remedy_pending() -> Q:
     return Q(Exists(pending))
 
 
+def _opinions(**conditions: object) -> Q:
+    return Q(Exists(Opinion.objects.filter(case_id=OuterRef("pk"), **conditions)))
+
+
 def _open() -> Q:
     return ~Q(state__in=FINISHED)
 
@@ -120,6 +125,18 @@ METRICS: tuple[Metric, ...] = (
         "应撤未撤（超期）",
         "撤下",
         lambda t, s: _publication(withdrawal_due_on__lt=t, withdrawn_at__isnull=True),
+    ),
+    Metric(
+        "opinion_open",
+        "有未办结监督意见的案件",
+        "执法监督意见",
+        lambda t, s: _opinions(status__in=OPEN),
+    ),
+    Metric(
+        "opinion_overdue",
+        "监督意见逾期未答复的案件",
+        "执法监督意见",
+        lambda t, s: _opinions(status__in=AWAITING_ANSWER, answer_due_on__lt=t),
     ),
     Metric("remedy_pending", "复议、诉讼未结", "复议、诉讼", lambda t, s: _remedy_pending()),
     *(
@@ -181,10 +198,10 @@ def _window(today: date, calendar: WorkdayCalendar) -> date:
 
 
 def _counts(scope: list[int], group: str, today: date, soon: date) -> dict[int, dict[str, int]]:
-    """Every figure per ``group`` (``agency_id`` or ``unit_id``) in four grouped queries, one
-    per table: cases, determinations, publications, remedies. Each counts what the figure's
-    filter on ``Case`` (``METRICS``, used by the drill-down) selects — cases, distinct — but
-    reads the table it is about rather than one ``EXISTS`` per case and figure."""
+    """Every figure per ``group`` (``agency_id`` or ``unit_id``) in grouped queries, one or two
+    per table: cases, determinations, publications, remedies, 执法监督意见. Each counts what the
+    figure's filter on ``Case`` (``METRICS``, used by the drill-down) selects — cases, distinct —
+    but reads the table it is about rather than one ``EXISTS`` per case and figure."""
     found: dict[int, dict[str, int]] = {}
 
     def put(key: int, values: dict[str, int]) -> None:
@@ -259,6 +276,21 @@ def _counts(scope: list[int], group: str, today: date, soon: date) -> dict[int, 
     )
     for row in open_remedies:
         put(row[by_case], {"remedy_pending": row["n"]})
+    opinions = (
+        Opinion.objects.filter(case__agency_id__in=scope, status__in=OPEN)
+        .order_by()
+        .values(by_case)
+        .annotate(
+            opinion_open=Count("case_id", distinct=True),
+            opinion_overdue=Count(
+                "case_id",
+                distinct=True,
+                filter=Q(status__in=AWAITING_ANSWER, answer_due_on__lt=today),
+            ),
+        )
+    )
+    for row in opinions:
+        put(row[by_case], {k: row[k] for k in ("opinion_open", "opinion_overdue")})
     return found
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sanxiang.supervision import scorecard_views, views
+from sanxiang.supervision.opinions import views as opinions
 
 app_name = "supervision"
 
@@ -30,4 +31,10 @@ urlpatterns = [
         scorecard_views.score_attachment,
         name="scorecard-attachment",
     ),
+    path("opinions/", opinions.opinions, name="opinions"),
+    path("opinions/new", opinions.opinion_new, name="opinion-new"),
+    path("opinions/<int:pk>/", opinions.opinion, name="opinion"),
+    path("opinions/<int:pk>/answer", opinions.opinion_answer_view, name="opinion-answer"),
+    path("opinions/<int:pk>/review", opinions.opinion_review_view, name="opinion-review"),
+    path("opinions/<int:pk>/document.<str:form>", opinions.opinion_download, name="opinion-file"),
 ]

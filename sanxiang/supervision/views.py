@@ -53,6 +53,8 @@ SHOWN = {
     "due_soon": "即将到期",
     "review_missing": "应审未审",
     "pub_overdue": "超期未公示",
+    "opinion_open": "意见未结",
+    "opinion_overdue": "意见逾期",
 }
 
 

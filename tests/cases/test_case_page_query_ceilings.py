@@ -28,13 +28,14 @@ from tests.review.conftest import declared_all, defaults, notified_case  # noqa:
 
 # Queries of one GET of the case page, by state, as drawn by 张伟 (a handler): the counts when
 # these ceilings were set. Before issue #13's speed work each state took one more (the audit
-# link's rule asked in a query of its own).
+# link's rule asked in a query of its own). Issue #16 added one to each: the open 执法监督意见
+# of the case for the page's notice (cases/page_notes.py, supervision/opinions/notes.py).
 CEILINGS = {
-    "clue": 33,
-    "investigating": 35,
-    "under_review": 31,
-    "served": 34,
-    "archived": 33,
+    "clue": 34,
+    "investigating": 36,
+    "under_review": 32,
+    "served": 35,
+    "archived": 34,
 }
 
 

@@ -60,7 +60,20 @@ def main() -> None:
     from sanxiang.org.models import SupervisoryBody
 
     SupervisoryBody.objects.get(name="示范市司法局").agencies.add(agency)
+    # A 执法监督意见书 on the case, waiting for the agency's written answer.
+    from sanxiang.supervision.opinions.models import OpinionBasis
+    from sanxiang.supervision.opinions.services import OpinionInput, opinion_issue
+
+    opinion = opinion_issue(
+        actor=login("jiandu"),
+        data=OpinionInput(
+            case_id=case.pk, kind="opinion", problems="立案审批表缺少负责人签署意见。",
+            requirement="补正立案审批手续。", legal_point="procedure", period_workdays=20,
+            basis_ids=[OpinionBasis.objects.get(key="ordinance_opinion").pk],
+        ),
+    )  # fmt: skip
     made = {
+        "opinion": opinion.pk,
         "opened": opened.pk,
         "case": case.pk,
         "reference": evidence_reference(case),

@@ -44,6 +44,7 @@ class Site:
     decision: int
     verification_code: str
     agency: int
+    opinion: int
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +76,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             decision=made["decision"],
             verification_code=made["verification_code"],
             agency=made["agency"],
+            opinion=made["opinion"],
         )
 
 
@@ -120,6 +122,9 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("scorecard", "jiandu", f"/office/supervision/scorecard/{site.agency}/"),
         ("scorecard-item", "jiandu", f"/office/supervision/scorecard/{site.agency}/36/"),
         ("scorecard-manual", "jiandu", f"/office/supervision/scorecard/{site.agency}/1/"),
+        ("opinions", "jiandu", "/office/supervision/opinions/"),
+        ("opinion-new", "jiandu", f"/office/supervision/opinions/new?case={site.case}"),
+        ("opinion-answer", "portal_head", f"/office/supervision/opinions/{site.opinion}/"),
         ("permits", "portal_zhang", "/office/permits/"),
         ("permit-new", "portal_zhang", "/office/permits/new/"),
         ("permit-import", "portal_zhang", "/office/permits/import/"),

@@ -25,6 +25,7 @@ VOCABULARIES = [
     "sanxiang.discretion.events",
     "sanxiang.complaints.events",
     "sanxiang.supervision.events",
+    "sanxiang.supervision.opinions.events",
     "sanxiang.acts.events",
 ]
 
@@ -144,6 +145,11 @@ ACTIONS = [
     "review.review.submitted",
     "review.reviewpolicy.created",
     "supervision.interference.recorded",
+    "supervision.opinion.accepted",
+    "supervision.opinion.answered",
+    "supervision.opinion.issued",
+    "supervision.opinion.pdf_made",
+    "supervision.opinion.returned",
 ]
 
 

@@ -14,6 +14,7 @@ from sanxiang.demo.activity import DEFAULT_CASES, HISTORY_DAYS, activity_load, a
 from sanxiang.demo.clock import demo_clock
 from sanxiang.demo.complaints import demo_complaints_load
 from sanxiang.demo.inspections import demo_draws_load
+from sanxiang.demo.opinions import demo_opinions_load
 from sanxiang.demo.permits import demo_permits_load
 from sanxiang.demo.services import DEMO_PASSWORD, demo_load
 from sanxiang.demo.training import demo_training_load
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             self.stdout.write(f"已登记演示投诉举报 {made_complaints} 件（办公“投诉举报”）。")
         if demo_training_load():
             self.stdout.write("已导入各执法主体本年度的培训记录（办公 › 培训记录）。")
+        if made_opinions := demo_opinions_load():
+            self.stdout.write(f"已出具演示执法监督意见 {made_opinions} 份（办公 › 执法监督）。")
         alerts = alerts_scan(today=timezone.localdate())
         if alerts.raised:
             self.stdout.write(f"预警核对：新发预警 {alerts.raised} 条（办公 › 预警）。")

@@ -1,0 +1,43 @@
+"""The case page's notice of open 执法监督意见 (installed by ``SupervisionConfig.ready``)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from sanxiang.cases.models import Case
+from sanxiang.cases.page_notes import PageNote
+from sanxiang.org.models import Officer
+from sanxiang.supervision.opinions.models import OpinionStatus
+from sanxiang.supervision.opinions.selectors import may_answer, may_issue, open_on_case
+
+
+def opinion_notes(case: Case, officer: Officer) -> list[PageNote]:
+    today = timezone.localdate()
+    notes = []
+    for opinion in open_on_case(officer, case.pk):
+        owed = opinion.status != OpinionStatus.ANSWERED
+        late = owed and opinion.answer_due_on < today
+        state = (
+            f"答复期限 {opinion.answer_due_on:%Y-%m-%d}{'，已逾期' if late else ''}"
+            if owed
+            else "已答复，待监督机构审查"
+        )
+        notes.append(
+            PageNote(
+                text=f"执法监督：{opinion.body.name}{opinion.get_kind_display()}"
+                f"（{opinion.number}）{opinion.get_status_display()}，{state}。",
+                url=reverse("supervision:opinion", args=[opinion.pk]),
+                link="查看并答复" if owed and may_answer(officer, opinion) else "查看",
+                urgent=late,
+            )
+        )
+    if may_issue(officer, case.agency_id):
+        notes.append(
+            PageNote(
+                text="监督人员发现本案存在问题的，可以出具行政执法监督意见书或者责令纠正通知书。",
+                url=f"{reverse('supervision:opinion-new')}?case={case.pk}",
+                link="出具监督意见",
+            )
+        )
+    return notes
