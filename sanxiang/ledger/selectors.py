@@ -60,9 +60,8 @@ def _nodes_at(log_id: int, wanted: set[merkle.Subtree]) -> list[tuple[int, int, 
     """
     quote = connection.ops.quote_name
     meta = LedgerNode._meta
-    level, index, value, log = (
-        quote(meta.get_field(name).column) for name in ("level", "index", "hash", "log")
-    )
+    # The model's own column names (LedgerNode declares no db_column).
+    level, index, value, log = (quote(name) for name in ("level", "index", "hash", "log_id"))
     positions = sorted(wanted)
     rows = ", ".join(["(%s, %s)"] * len(positions))
     # Only quoted column names and placeholders are formatted in; every value is a parameter.
