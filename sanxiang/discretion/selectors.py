@@ -199,3 +199,14 @@ def fine_check(violation: Violation, fine: Decimal | None) -> FineCheck:
     if tier is None and fixed:
         problems.append(f"拟罚款 {_yuan(fine)} 元不在裁量基准的任何阶次内，须书面说明理由")
     return FineCheck(tier, problems)
+
+
+def circumstances_for(violation: Violation) -> list[Circumstance]:
+    """The 情节 a case of ``violation`` may record: those of its version named for it or for
+    every 违法行为, in the benchmark's order (首违不罚, 轻微不罚, 从轻减轻, 从重)."""
+    return list(
+        Circumstance.objects.filter(benchmark_id=violation.benchmark_id)
+        .filter(Q(violation__isnull=True) | Q(violation_id=violation.pk))
+        .prefetch_related("articles__law")
+        .order_by("kind", "position", "pk")
+    )
