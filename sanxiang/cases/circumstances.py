@@ -20,7 +20,7 @@ from sanxiang.discretion.applicable import (
     tier_of_kind,
 )
 from sanxiang.discretion.models import Circumstance, Tier, TierKind, Violation
-from sanxiang.discretion.selectors import violation_with_tiers
+from sanxiang.discretion.selectors import KIND_ORDER, violation_with_tiers
 
 
 def _yuan(value: Decimal) -> str:
@@ -30,10 +30,14 @@ def _yuan(value: Decimal) -> str:
 
 def case_circumstance_rows(case: Case) -> list[CaseCircumstance]:
     """The case's recorded 情节 with their evidence and documents, in the benchmark's order."""
-    return list(
+    rows = (
         CaseCircumstance.objects.filter(case=case)
         .select_related("circumstance")
         .prefetch_related("evidence", "documents")
+    )
+    return sorted(
+        rows,
+        key=lambda r: (KIND_ORDER.index(r.circumstance.kind), r.circumstance.position, r.pk),
     )
 
 
