@@ -62,14 +62,18 @@ def _listed(circumstances: list[Circumstance]) -> str:
     return "；".join(f"{c.get_kind_display()}情节“{c.text}”" for c in circumstances)
 
 
-def case_discretion(case: Case, *, fine: Decimal | None = None) -> CaseDiscretion | None:
+def case_discretion(
+    case: Case, *, fine: Decimal | None = None, violation: Violation | None = None
+) -> CaseDiscretion | None:
     """The applicable tier of ``case`` from its recorded 情节 (None without a chosen 违法行为).
 
-    ``fine`` defaults to the case's proposed fine; the assessment passes the one being saved.
+    ``fine`` defaults to the case's proposed fine; ``violation`` is the case's 违法行为 if the
+    caller already loaded it with its tiers (``violation_with_tiers``).
     """
     if case.discretion_violation_id is None:
         return None
-    violation = violation_with_tiers(case.discretion_violation_id)
+    if violation is None or violation.pk != case.discretion_violation_id:
+        violation = violation_with_tiers(case.discretion_violation_id)
     if violation is None:
         return None
     rows = case_circumstance_rows(case)

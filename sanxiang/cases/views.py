@@ -699,7 +699,7 @@ def _discretion(
     applicable tier and a suggested amount, and, while the basis may change, the search."""
     chosen = case.discretion_violation_id and violation_with_tiers(case.discretion_violation_id)
     query = " ".join(request.GET.get("violation_q", "").split())[:100] if basis_open else ""
-    found = case_discretion(case) if chosen else None
+    found = case_discretion(case, violation=chosen) if chosen else None
     return {
         "discretion": found,
         "circumstances_open": circumstances_open and found is not None,
