@@ -256,3 +256,12 @@ def test_the_officers_edit_of_the_reasoning_is_what_the_decision_prints(client, 
     generated = document_generate(actor=staff.zhang, case_id=case.pk, kind="decision", inputs={})
     assert generated.fields["reasoning"] == reasoning_text(decided)
     assert "从轻处罚" in _docx_text(generated)
+
+
+def test_a_tier_the_benchmark_lacks_is_said_so_and_no_amount_is_suggested(client, staff, case):
+    case = case_violation_choose(actor=staff.zhang, case_id=case.pk, violation_id=sr("SR-002").pk)
+    tick(staff, case, "违法行为轻微并及时改正")  # 轻微不罚: SR-002 has no 不予处罚 tier
+    client.force_login(staff.zhang.user)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "不予处罚（裁量基准未规定该阶次）" in page
+    assert '<dd id="suggested-amount">—</dd>' in page
