@@ -147,6 +147,13 @@ def decision() -> DocxDocument:
         "违法行为发生日：{{ violation_on }}　违法行为地点：{{ place }}",
         "违法事实和证据：{{ facts }}",
         "以上事实，有{{ evidence_summary }}等证据为证。",
+        # 说理 (cases/reasoning.py, editable in the inputs form): one paragraph per line.
+        "{%p if f.reasoning_lines %}",
+        "本机关认为：",
+        "{%p endif %}",
+        "{%p for line in f.reasoning_lines %}",
+        "{{ line }}",
+        "{%p endfor %}",
         "{% if violated_basis %}当事人的上述行为违反了{{ violated_basis }}的规定。{% endif %}"
         "本机关依据{{ penalty_basis }}的规定，决定给予如下行政处罚：{{ penalty }}。",
         "履行方式和期限：当事人应当自收到本决定书之日起十五日内，到指定的银行或者通过电子支付系统缴纳罚款。"

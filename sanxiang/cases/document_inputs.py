@@ -167,6 +167,17 @@ INPUTS: dict[str, tuple[Input, ...]] = {
         Input("items", "场所、设施或者财物", "items", help="每行一项：名称|规格|数量|单位"),
     ),
     "seizure_list": (Input("storage_place", "保管地点"),),
+    # 说理: generated from what the case recorded (cases/reasoning.py), shown prefilled; left
+    # empty, the service uses the generated text, so each version keeps the text it printed.
+    "decision": (
+        Input(
+            "reasoning",
+            "说理",
+            "long_text",
+            required=False,
+            help="根据本案登记的证据、依据、裁量情节和阶次生成，可以修改；留空则使用系统生成的内容",
+        ),
+    ),
     "closing_approval": (
         Input("result", "处理结果及执行情况", "long_text"),
         Input("opinion", "承办人结案意见", "long_text"),

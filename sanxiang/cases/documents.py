@@ -305,6 +305,10 @@ def _shown(kind: str, fields: dict[str, Any], calendar: WorkdayCalendar) -> dict
         )
     for key, value in fields.items():
         shown.setdefault(key, value)  # what the service copied in, e.g. a seizure's items
+    if kind == "decision":
+        # 说理, one paragraph per line (the template repeats the paragraph).
+        text = str(fields.get("reasoning", ""))
+        shown["reasoning_lines"] = [line.strip() for line in text.splitlines() if line.strip()]
     if kind == "advance_notice":
         parts = []
         if fields.get("intended_fine"):

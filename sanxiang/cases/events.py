@@ -15,6 +15,7 @@ from typing import Any
 from sanxiang.cases.models import (
     ApprovalSignature,
     Case,
+    CaseCircumstance,
     CaseDocument,
     DecisionExtension,
     PartyQueryAttempt,
@@ -42,6 +43,7 @@ class CaseEvent(Event):
     PAYMENT_DUE_RECOMPUTED = "cases.case.payment_due_recomputed", CASE
     # Records about the case, each carrying its own content.
     DECISION_EXTENDED = "cases.case.decision_extended", CASE
+    CIRCUMSTANCES_SET = "cases.case.circumstances_set", CASE
     PROVISIONAL_DEADLINE_PASSED = "cases.case.provisional_deadline_passed", CASE
     PAYMENT_RECORDED = "cases.case.payment_recorded", CASE
     SCHEDULE_APPROVED = "cases.case.schedule_approved", CASE
@@ -211,6 +213,32 @@ def decision_extended(extension: DecisionExtension) -> LedgerEntry:
     return CaseEvent.DECISION_EXTENDED.append(
         extension.case_id, actor=extension.approved_by.ledger_actor,
         agency_id=extension.case.agency_id, content_sha256=content_digest(content),
+    )  # fmt: skip
+
+
+def circumstances_content(case: Case, rows: list[CaseCircumstance]) -> dict[str, Any]:
+    """What ``cases.case.circumstances_set`` carries: each 情节 with its evidence and note."""
+    return {
+        "case": case.pk,
+        "violation": case.discretion_violation_id,
+        "circumstances": [
+            {
+                "circumstance": row.circumstance_id,
+                "evidence": sorted(e.pk for e in row.evidence.all()),
+                "documents": sorted(d.pk for d in row.documents.all()),
+                "note": row.note,
+            }
+            for row in sorted(rows, key=lambda r: r.circumstance_id)
+        ],
+    }
+
+
+@builds(CaseEvent.CIRCUMSTANCES_SET)
+def circumstances_set(case: Case, actor: Officer, rows: list[CaseCircumstance]) -> LedgerEntry:
+    """The handlers recorded which 裁量情节 apply (or the 违法行为 changed and some fell away)."""
+    return CaseEvent.CIRCUMSTANCES_SET.append(
+        case.pk, actor=actor.ledger_actor, agency_id=case.agency_id,
+        content_sha256=content_digest(circumstances_content(case, rows)),
     )  # fmt: skip
 
 

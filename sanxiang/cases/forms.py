@@ -169,7 +169,9 @@ def document_inputs_form(
     for field in INPUTS.get(kind, ()):
         widget: forms.Widget
         if field.kind in ("long_text", "qa", "items"):
-            widget = forms.Textarea(attrs={"rows": 6 if field.kind == "long_text" else 10})
+            rows = 6 if field.kind == "long_text" else 10
+            # The decision's 说理 is several paragraphs: room to read and edit them.
+            widget = forms.Textarea(attrs={"rows": 14 if field.name == "reasoning" else rows})
         elif field.kind == "date":
             widget = forms.DateInput(attrs={"type": "date"})
         elif field.kind == "datetime":

@@ -24,6 +24,7 @@ EVENT_LABELS = {
     "basis_set": "登记违法依据和处罚依据",
     "payment_due_recomputed": "重新计算缴款期限",
     "decision_extended": "延长办案期限",
+    "circumstances_set": "登记裁量情节",
     "provisional_deadline_passed": "暂定期限届满后办理",
     "payment_recorded": "登记缴款",
     "schedule_approved": "批准暂缓或分期缴纳",

@@ -157,6 +157,9 @@ class Case(models.Model):
         related_name="+",
         verbose_name="裁量基准中的违法行为",
     )
+    # Why the proposed fine lies outside the tier the recorded circumstances point to
+    # (discretion/applicable.py); required then, shown to the legal reviewer (裁量是否适当).
+    discretion_reasons = models.TextField("超出适用阶次的理由", blank=True, default="")
     clue_received_on = models.DateField("收到线索日期")
     registered_on = models.DateField("立案日期", null=True, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
@@ -356,6 +359,36 @@ def documents_of(case: Case, kind: str) -> list[CaseDocument]:
     if loaded is None:
         return list(CaseDocument.objects.filter(case=case, kind=kind).order_by("-version"))
     return sorted((d for d in loaded if d.kind == kind), key=lambda d: -d.version)
+
+
+class CaseCircumstance(models.Model):
+    """A 裁量情节 of the case's 违法行为 that the handlers found to apply, with what shows it:
+    registered evidence of the case and/or its documents (笔录 …), and a short note."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="circumstances")
+    circumstance = models.ForeignKey(
+        "discretion.Circumstance", on_delete=models.PROTECT, related_name="+", verbose_name="情节"
+    )
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceItem", related_name="+", blank=True, verbose_name="证据"
+    )
+    documents = models.ManyToManyField(
+        CaseDocument, related_name="+", blank=True, verbose_name="文书（笔录）"
+    )
+    note = models.CharField("说明", max_length=300, blank=True)
+    set_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "案件裁量情节"
+        verbose_name_plural = "案件裁量情节"
+        ordering = ["case", "circumstance__kind", "circumstance__position", "circumstance_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "circumstance"], name="case_circumstance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.circumstance_id}"
 
 
 class CaseRules(models.Model):

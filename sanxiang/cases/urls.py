@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/extend", views.case_extend, name="extend"),
     path("<int:pk>/basis", views.case_basis, name="basis"),
     path("<int:pk>/violation", views.case_violation, name="violation"),
+    path("<int:pk>/circumstances", views.case_circumstances, name="circumstances"),
     path("<int:pk>/party-code", views.case_party_code, name="party-code"),
     path("<int:pk>/payments", views.payment_new, name="payment-new"),
     path("<int:pk>/schedule", views.schedule_new, name="schedule-new"),

@@ -16,8 +16,15 @@ from django.views.decorators.http import require_POST
 
 from sanxiang.cases import execution, selectors
 from sanxiang.cases.access import CaseAction, case_allows, case_supervised_only
+from sanxiang.cases.circumstances import CaseDiscretion, case_discretion
 from sanxiang.cases.document_inputs import INPUTS
-from sanxiang.cases.documents import KINDS, PARTY_SIGNED_KINDS, document_refusal, is_available
+from sanxiang.cases.documents import (
+    EVIDENTIAL_DOCUMENTS,
+    KINDS,
+    PARTY_SIGNED_KINDS,
+    document_refusal,
+    is_available,
+)
 from sanxiang.cases.forms import (
     AccessReasonForm,
     BasisForm,
@@ -41,12 +48,14 @@ from sanxiang.cases.models import (
 )
 from sanxiang.cases.page_notes import page_notes
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
+from sanxiang.cases.reasoning import reasoning_text
 from sanxiang.cases.services import (
     Assessment,
     CaseReasonRequired,
     NewCase,
     case_assess,
     case_basis_set,
+    case_circumstances_set,
     case_open,
     case_page_open,
     case_transition,
@@ -64,6 +73,7 @@ from sanxiang.cases.services import (
     remedy_step_record,
     schedule_approve,
 )
+from sanxiang.cases.services.circumstances import Tick
 from sanxiang.cases.services.party_signatures import CLOSED_STATES
 from sanxiang.cases.signature_selectors import party_signatures_by_document
 from sanxiang.cases.signing import Signed, approval_text, is_approval, signatures_required
@@ -75,6 +85,7 @@ from sanxiang.core.money import money_parse
 from sanxiang.core.params import id_list_param, int_param, page_param
 from sanxiang.core.selectors import get_calendar, is_provisional
 from sanxiang.discretion.selectors import (
+    circumstances_for,
     fine_check,
     violation_search,
     violation_with_tiers,
@@ -229,6 +240,8 @@ def _initial_inputs(case, kind: str) -> dict[str, object]:
         initial["recipient" if kind == "service_proof" else "person"] = party.name if party else ""
     if kind == "seizure_decision":
         initial.update(starts_on=timezone.localdate().isoformat(), days="30")
+    if kind == "decision":
+        initial["reasoning"] = reasoning_text(case)
     return initial
 
 
@@ -438,6 +451,7 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
     timeline = _timeline(case, definition)
     # The case's evidence is filed under its number, or before 立案 under a provisional one.
     reference = evidence_reference(case)
+    evidence = list(evidence_list_for(officer=officer, case_number=reference))
     page: dict[str, Any] = {
         "case": case,
         "signatures_required": signatures_required(case),
@@ -471,11 +485,17 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         "basis_form": BasisForm(initial={"violated": violated, "penalty": penalty})
         if basis_open
         else None,
-        **_discretion(request, case, basis_open=bool(basis_open)),
+        **_discretion(
+            request,
+            case,
+            basis_open=bool(basis_open),
+            circumstances_open=definition.open_to("circumstances", case, officer),
+            evidence=evidence,
+        ),
         "document_kinds": _document_kinds(case, officer, bound),
         "party_code": code_display(party_code.code) if party_code else "",
         "party_code_issued_at": party_code.issued_at if party_code else None,
-        "evidence": evidence_list_for(officer=officer, case_number=reference),
+        "evidence": evidence,
         "evidence_reference": reference,
         "may_upload_evidence": is_handler,
         # Read with the case when it was fetched for the page (``with_audit``).
@@ -491,6 +511,7 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         page.update(
             options=[], review_link=None, review_stopped="", may_assess=False,
             may_extend=False, picker=None, basis_form=None, document_kinds=[],
+            circumstances_open=False,
             may_upload_evidence=False, may_issue_party_code=False, supervised_only=True,
             party_code="", party_code_issued_at=None,  # the party's log-in, not his to read
         )  # fmt: skip
@@ -668,12 +689,46 @@ def document_new(request, pk, kind):
     )
 
 
-def _discretion(request, case: Case, *, basis_open: bool) -> dict[str, Any]:
+def _circumstance_rows(case: Case, found: CaseDiscretion, evidence: list[Any]) -> list[Any]:
+    """Each 情节 of the chosen 违法行为, ticked or not, with the evidence picker's options."""
+    recorded = {row.circumstance_id: row for row in found.rows}
+    documents = sorted(
+        (d for d in case.documents.all() if d.kind in EVIDENTIAL_DOCUMENTS),
+        key=lambda d: (d.kind, d.version),
+    )
+    rows = []
+    for circumstance in circumstances_for(found.violation):
+        row = recorded.get(circumstance.pk)
+        chosen_evidence = {e.pk for e in row.evidence.all()} if row else set()
+        chosen_documents = {d.pk for d in row.documents.all()} if row else set()
+        rows.append(
+            {
+                "circumstance": circumstance,
+                "ticked": row is not None,
+                "note": row.note if row else "",
+                "evidence": [(item, item.pk in chosen_evidence) for item in evidence],
+                "documents": [
+                    (d, KINDS[d.kind].label, d.pk in chosen_documents) for d in documents
+                ],
+            }
+        )
+    return rows
+
+
+def _discretion(
+    request, case: Case, *, basis_open: bool, circumstances_open: bool = False,
+    evidence: list[Any] | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """The 裁量基准 part of the basis section: the chosen 违法行为 with its tiers and what they
-    say of the proposed fine, and, while the basis may change, the search to choose one."""
+    say of the proposed fine, the 情节 recorded (and, while open, the form to tick them), the
+    applicable tier and a suggested amount, and, while the basis may change, the search."""
     chosen = case.discretion_violation_id and violation_with_tiers(case.discretion_violation_id)
     query = " ".join(request.GET.get("violation_q", "").split())[:100] if basis_open else ""
+    found = case_discretion(case, violation=chosen) if chosen else None
     return {
+        "discretion": found,
+        "circumstances_open": circumstances_open and found is not None,
+        "circumstance_rows": _circumstance_rows(case, found, evidence or []) if found else [],
         "chosen_violation": chosen or None,
         "fine_check": fine_check(chosen, case.fine_yuan) if chosen else None,
         # Offered whenever the basis may change (asking whether a version is in force would
@@ -698,6 +753,33 @@ def case_violation(request, pk):
         return _answer(request, pk, section="basis", error=exc.message)
     name = case.discretion_violation.name if case.discretion_violation else ""
     done = f"已选用违法行为“{name}”，违法依据和处罚依据已按裁量基准填入。"
+    return _answer(request, pk, section="basis", done=done)
+
+
+@login_required
+@require_POST
+def case_circumstances(request, pk):
+    """登记裁量情节: the ticked 情节, each with the evidence and records that show it."""
+    officer = officer_for_request(request)
+    try:
+        selectors.case_get_for(officer, pk)
+        ticks = [
+            Tick(
+                circumstance_id=circumstance_id,
+                evidence_ids=tuple(
+                    id_list_param(request.POST, f"evidence-{circumstance_id}", label="证据")
+                ),
+                document_ids=tuple(
+                    id_list_param(request.POST, f"document-{circumstance_id}", label="文书")
+                ),
+                note=request.POST.get(f"note-{circumstance_id}", ""),
+            )
+            for circumstance_id in id_list_param(request.POST, "circumstance", label="情节")
+        ]
+        rows = case_circumstances_set(actor=officer, case_id=pk, ticks=ticks)
+    except DomainError as exc:
+        return _answer(request, pk, section="basis", error=exc.message)
+    done = f"已登记裁量情节 {len(rows)} 项。" if rows else "已清除本案登记的裁量情节。"
     return _answer(request, pk, section="basis", done=done)
 
 
@@ -780,6 +862,7 @@ def case_assess_view(request, pk):
                 complex_or_major=request.POST.get("complex_or_major") == "yes",
                 review_flags=tuple(request.POST.getlist("review_flags")),
                 violation_place=request.POST.get("violation_place"),
+                discretion_reasons=request.POST.get("discretion_reasons"),
             ),
         )
     except DomainError as exc:

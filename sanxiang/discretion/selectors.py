@@ -16,6 +16,7 @@ from sanxiang.discretion.models import (
     Benchmark,
     BenchmarkStatus,
     Circumstance,
+    CircumstanceKind,
     Tier,
     Violation,
 )
@@ -199,3 +200,24 @@ def fine_check(violation: Violation, fine: Decimal | None) -> FineCheck:
     if tier is None and fixed:
         problems.append(f"拟罚款 {_yuan(fine)} 元不在裁量基准的任何阶次内，须书面说明理由")
     return FineCheck(tier, problems)
+
+
+def circumstances_for(violation: Violation) -> list[Circumstance]:
+    """The 情节 a case of ``violation`` may record: those of its version named for it or for
+    every 违法行为, in the benchmark's order (首违不罚, 轻微不罚, 从轻减轻, 从重)."""
+    found = (
+        Circumstance.objects.filter(benchmark_id=violation.benchmark_id)
+        .filter(Q(violation__isnull=True) | Q(violation_id=violation.pk))
+        .prefetch_related("articles__law")
+        .order_by("position", "pk")
+    )
+    return sorted(found, key=lambda c: KIND_ORDER.index(c.kind))
+
+
+# 不罚 lists first, then 从轻减轻, then 从重 (第三十三条, 第三十二条, the agency's own).
+KIND_ORDER: list[str] = [
+    CircumstanceKind.FIRST_OFFENCE.value,
+    CircumstanceKind.MINOR.value,
+    CircumstanceKind.MITIGATING.value,
+    CircumstanceKind.AGGRAVATING.value,
+]

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from sanxiang.cases.circumstances import case_discretion
 from sanxiang.cases.documents import KINDS
 from sanxiang.cases.labels import case_event_label
 from sanxiang.cases.models import Case, CaseDocument
@@ -60,11 +61,27 @@ def _discretion(case: Case) -> Precheck:
         return Precheck("discretion", None, "请人工核对裁量是否适当")
     check = fine_check(violation, case.fine_yuan)
     where = f"违法行为：{violation.code} {violation.name}（{violation.benchmark.title}）"
+    found = case_discretion(case)
+    applicable = ""
+    if found is not None:
+        # 裁量是否适当: the tier the recorded 情节 point to, its range, the proposal, the reasons.
+        tier = found.tier.name if found.tier else f"{found.tier_kind.label}（裁量基准未规定）"
+        proposal = f"拟罚款 {case.fine_yuan} 元" if case.fine_yuan is not None else "未拟罚款"
+        applicable = f"；{found.why}；适用阶次：{tier}，幅度：{found.range_text or '—'}；{proposal}"
+        if found.outside:
+            reasons = case.discretion_reasons or "（未写明）"
+            return Precheck(
+                "discretion", False,
+                f"{where}{applicable}；{found.outside}，承办人说明的理由：{reasons}"
+                + "".join(f"；{p}" for p in check.problems),
+            )  # fmt: skip
     if check.problems:
-        return Precheck("discretion", False, f"{where}；" + "；".join(check.problems))
+        return Precheck("discretion", False, f"{where}{applicable}；" + "；".join(check.problems))
     if check.tier is not None:
-        return Precheck("discretion", True, f"{where}；拟罚款在“{check.tier.name}”阶次的幅度内")
-    return Precheck("discretion", None, f"{where}；请核对拟处罚与裁量阶次是否相符")
+        return Precheck(
+            "discretion", True, f"{where}{applicable}；拟罚款在“{check.tier.name}”阶次的幅度内"
+        )
+    return Precheck("discretion", None, f"{where}{applicable}；请核对拟处罚与裁量阶次是否相符")
 
 
 def prechecks(case: Case) -> list[Precheck]:

@@ -71,12 +71,12 @@ def test_only_a_handler_chooses_and_not_after_the_basis_is_fixed(client, staff, 
     assert Case.objects.get(pk=case.pk).discretion_violation_id is None
 
 
-def _propose(staff, case, fine: str) -> Case:
+def _propose(staff, case, fine: str, reasons: str | None = None) -> Case:
     return case_assess(
         actor=staff.zhang,
         case_id=case.pk,
         assessment=Assessment(facts="在人行道堆放建材约 8 平方米。", penalty_kinds=("fine",),
-                              fine_yuan=Decimal(fine)),
+                              fine_yuan=Decimal(fine), discretion_reasons=reasons),
     )  # fmt: skip
 
 
@@ -89,7 +89,8 @@ def test_the_tier_of_the_proposed_fine_is_shown_and_the_reviewer_is_told(client,
     check = next(c for c in prechecks(Case.objects.get(pk=case.pk)) if c.point == "discretion")
     assert check.ok is True and "一般处罚" in check.text
 
-    _propose(staff, case, "8000")  # above the statutory 5000
+    # Above the statutory 5000 (and so outside the applicable tier: reasons are required).
+    _propose(staff, case, "8000", reasons="当事人多次堆放，拒不清理。")
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "超过法定罚款上限 5000 元" in page
     check = next(c for c in prechecks(Case.objects.get(pk=case.pk)) if c.point == "discretion")

@@ -186,6 +186,9 @@ def test_review_with_one_problem_answered_then_passed_opens_the_decision(
     expect(head.locator("#case-state")).to_have_text("已作出决定")
 
     officer.goto(case_url)
+    # The decision's inputs form (its 说理, prefilled) opens first.
+    officer.locator("#doc-decision summary").click()
+    expect(officer.locator("#id_decision-reasoning")).to_contain_text("一、证据")
     officer.get_by_role("button", name="生成行政处罚决定书").click()
     decision = officer.locator("#documents tbody tr", has_text="行政处罚决定书")
     with officer.expect_download() as download:

@@ -56,6 +56,7 @@ ACTIONS = [
     "complaints.complaint.transferred",
     "cases.case.assessed",
     "cases.case.basis_set",
+    "cases.case.circumstances_set",
     "cases.case.decision_extended",
     "cases.case.execution_court_applied",
     "cases.case.execution_court_enforced",

@@ -5,6 +5,7 @@ One module per subdomain; this package re-exports the names the rest of the code
 
 - ``opening``: numbering, ``case_open``, ``party_add``, ``handlers_set``;
 - ``assessment``: the proposal (``case_assess``), the legal basis, ``decision_extend``;
+- ``circumstances``: the 裁量情节 the handlers record, with their evidence;
 - ``transition``: ``case_transition``, the only code that changes ``Case.state``;
 - ``documents``: ``document_generate``, ``document_open``, ``document_pdf_ensure``;
 - ``onsite``: the phone's 现场执法 flow (opening on the spot, photos, 当场处罚, on-site
@@ -30,6 +31,11 @@ from sanxiang.cases.services.assessment import (
     case_basis_set,
     case_violation_choose,
     decision_extend,
+)
+from sanxiang.cases.services.circumstances import (
+    CIRCUMSTANCES_OPEN_IN,
+    Tick,
+    case_circumstances_set,
 )
 from sanxiang.cases.services.documents import (
     document_fields_sha256,
@@ -82,6 +88,7 @@ from sanxiang.cases.services.transition import case_transition
 __all__ = [
     "ASSESSMENT_OPEN_IN",
     "BASIS_OPEN_IN",
+    "CIRCUMSTANCES_OPEN_IN",
     "EXTENSION_OPEN_IN",
     "ONSITE_STATES",
     "PAYMENT_OPEN_IN",
@@ -95,8 +102,10 @@ __all__ = [
     "OnsiteParty",
     "OnsiteStart",
     "Position",
+    "Tick",
     "case_assess",
     "case_basis_set",
+    "case_circumstances_set",
     "case_open",
     "case_page_open",
     "case_transition",

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.cases.circumstances import case_discretion
 from sanxiang.cases.events import decision_extended
 from sanxiang.cases.models import (
     Case,
@@ -25,6 +26,7 @@ from sanxiang.cases.services._common import (
     _money,
     _record,
 )
+from sanxiang.cases.services.circumstances import circumstances_prune
 from sanxiang.cases.statements import heavier_refusal, was_heard
 from sanxiang.cases.workflow.definitions import PROCEDURES, open_in_any
 from sanxiang.cases.workflow.engine import in_states
@@ -48,6 +50,8 @@ class Assessment:
     review_flags: tuple[str, ...] = ()
     # 违法行为地点 as established by the investigation (None: left as it is).
     violation_place: str | None = None
+    # Why the fine lies outside the tier the recorded 情节 point to (None: left as it is).
+    discretion_reasons: str | None = None
 
 
 # Declared on the procedures (workflow/definitions.py, their ``activities``): the proposal can
@@ -122,9 +126,31 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
         case.hearing_right = assessment.hearing_right
         case.complex_or_major = assessment.complex_or_major
         case.review_flags = sorted(set(assessment.review_flags))
+        _discretion_reasons(case, assessment.discretion_reasons)
         case.save()
         _record(case, actor, "assessed")
     return case
+
+
+REASONS_MAX = 2000
+
+
+def _discretion_reasons(case: Case, reasons: str | None) -> None:
+    """A fine outside the tier the recorded 情节 point to needs the handlers' written reasons."""
+    if reasons is not None:
+        text = reasons.strip()
+        if len(text) > REASONS_MAX or "\x00" in text:
+            raise CaseRefused(
+                f"超出适用阶次的理由不能超过 {REASONS_MAX} 字，且不能含有无法保存的字符。",
+                log_message=f"case {case.pk}: bad discretion reasons",
+            )
+        case.discretion_reasons = text
+    found = case_discretion(case)
+    if found is not None and found.outside and not case.discretion_reasons:
+        raise CaseRefused(
+            f"{found.outside}：请在“超出适用阶次的理由”中写明理由，法制审核时将提示审核人员核对。",
+            log_message=f"case {case.pk}: fine outside the tier without reasons",
+        )
 
 
 UNDER_REVIEW = frozenset({"under_review"})
@@ -177,6 +203,7 @@ def case_basis_set(
             # the 裁量 check must not judge the fine against its tiers.
             case.discretion_violation = None
             case.save(update_fields=["discretion_violation"])
+            circumstances_prune(case, actor)
         _record(case, actor, "basis_set")
     return case
 
@@ -199,6 +226,7 @@ def case_violation_choose(*, actor: Officer, case_id: int, violation_id: object)
         )
         case.discretion_violation = violation
         case.save(update_fields=["discretion_violation"])
+        circumstances_prune(case, actor)
         _record(case, actor, "basis_set")
     return case
 

@@ -33,6 +33,7 @@ from sanxiang.cases.events import (
 from sanxiang.cases.models import Case, CaseDocument, evidence_reference
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_ensure
 from sanxiang.cases.pdf import document_pdf_ensure
+from sanxiang.cases.reasoning import reasoning_text
 from sanxiang.cases.selectors import case_get_for
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, _snapshot_sha256
 from sanxiang.cases.workflow.definitions import PROCEDURES
@@ -77,6 +78,8 @@ def _document_fields(
         fields = inputs_clean(kind, inputs, today=today)
     except InputError as exc:
         raise CaseRefused(exc.message, log_message=exc.log_message) from exc
+    if kind == "decision" and not fields.get("reasoning"):
+        fields["reasoning"] = reasoning_text(case)
     refusal = inputs_refusal(kind, case, fields, today=today, calendar=get_calendar())
     if refusal is not None:
         raise CaseRefused(f"{refusal}。", log_message=f"case {case.pk}: {kind} inputs refused")

@@ -20,3 +20,11 @@ def procedure_label(code: str) -> str:
 def case_event_label(action: str) -> str:
     """``cases.case.register`` → the step's name in the declarations."""
     return labels.case_event_label(action) if action else ""
+
+
+@register.filter
+def document_label(kind: str) -> str:
+    """询问笔录 for ``inquiry_record``: a document kind's name (the code if unknown)."""
+    from sanxiang.cases.documents import KINDS
+
+    return KINDS[kind].label if kind in KINDS else kind

@@ -223,6 +223,13 @@ def basis(*states: str) -> Activity:
     return Activity("basis", "违法依据和处罚依据", frozenset(states), handlers=True)
 
 
+def circumstances(*states: str) -> Activity:
+    # 裁量情节 (从轻、减轻、从重、首违不罚 …) are recorded by the handlers, with the evidence that
+    # shows each, until the proposal goes to 法制审核: what the reviewer checks is what is decided.
+    return Activity("circumstances", "裁量情节", frozenset(states), handlers=True,
+                    basis="行政处罚法第三十二条、第三十三条")  # fmt: skip
+
+
 def handlers(*states: str) -> Activity:
     # 指定承办人 until the investigation ends (on the spot, before the decision): whoever
     # investigated stays on record, so he can never host the hearing (第六十四条第四项).
@@ -266,6 +273,8 @@ GENERAL_ACTIVITIES = (
     hearing_right(_G.CLUE, _G.INVESTIGATING, _G.INVESTIGATED),
     # Until the notice, which states the basis: it can still be put right after 调查终结.
     basis(_G.CLUE, _G.INVESTIGATING, _G.INVESTIGATED),
+    circumstances(_G.CLUE, _G.INVESTIGATING, _G.INVESTIGATED, _G.NOTIFIED, _G.HEARING_REQUESTED,
+                  _G.HEARING_NOTICED, _G.HEARD, REVIEW_RETURNED),
     handlers(_G.CLUE, _G.INVESTIGATING),
     # Before the decision, a registered case may have its 90 days extended.
     Activity("extension", "延长办案期限", _G_OPEN - {_G.DECIDED, _G.SERVED}, HEAD,
@@ -300,6 +309,7 @@ _S_EXECUTING = frozenset({_S.SERVED, _S.DEMANDED, _S.COURT_APPLIED})
 SIMPLE_ACTIVITIES = (
     assessment(_S.ON_SITE),
     basis(_S.ON_SITE),
+    circumstances(_S.ON_SITE),
     handlers(_S.ON_SITE),
     onsite(_S.ON_SITE),
     *execution_activities(_S.SERVED),
