@@ -15,6 +15,7 @@ from sanxiang.complaints.selectors import due_count_for as complaints_overdue_co
 from sanxiang.core.selectors import get_calendar
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.disclosure.selectors import overdue_for, publications_for
+from sanxiang.evaluation.selectors import findings_waiting_count
 from sanxiang.notifications.models import Notification
 from sanxiang.notifications.selectors import notifications_for, unread_count
 from sanxiang.org.models import Officer
@@ -37,6 +38,8 @@ class Desk:
     unread: int
     # 投诉举报 whose acceptance decision or reply is overdue (one count; the list is its page).
     complaints_overdue: int = 0
+    # 案卷评查 findings on the 负责人's agency not yet answered (整改情况; the list is its page).
+    evaluation_findings: int = 0
 
     @property
     def shown(self) -> int:
@@ -49,7 +52,7 @@ class Desk:
         return (
             len(self.waiting) + len(self.reviews) + len(self.to_publish)
             + len(self.publications_overdue) + self.overdue_total + self.unread
-            + self.complaints_overdue
+            + self.complaints_overdue + self.evaluation_findings
         )  # fmt: skip
 
 
@@ -73,6 +76,7 @@ def desk_for(officer: Officer, today: date) -> Desk:
         notifications=list(notifications_for(officer)[:SHOWN]),
         unread=unread_count(officer),
         complaints_overdue=complaints_overdue_count(officer, today),
+        evaluation_findings=findings_waiting_count(officer),
     )
 
 
