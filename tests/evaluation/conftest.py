@@ -4,25 +4,23 @@ the test city's 城管局 and of a county agency under the county body."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
-from django.utils import timezone
 
 from sanxiang.cases.models import Case, Procedure, StepTaken
 from sanxiang.cases.services import case_open
 from sanxiang.evaluation.models import Campaign
 from sanxiang.evaluation.services import CampaignInput, campaign_create
 from sanxiang.org.models import Officer, Unit
-from tests.cases.conftest import new_case
-from tests.conftest import make_officer
-from tests.supervision.conftest import (  # noqa: F401 - fixtures shared with the supervision tests
-    Oversight,
+from tests.cases.conftest import (  # noqa: F401 - fixtures shared with the case tests
     general_case,
-    oversight,
+    new_case,
     staff,
     statutory_catalogue,
 )
+from tests.conftest import make_officer
+from tests.supervision.conftest import Oversight, oversight  # noqa: F401 - shared fixture
 
 
 def close(case: Case, *, on: date = date(2026, 5, 20), number: str | None = None) -> Case:
@@ -31,7 +29,7 @@ def close(case: Case, *, on: date = date(2026, 5, 20), number: str | None = None
     Case.objects.filter(pk=case.pk).update(state="closed", number=number)
     StepTaken.objects.create(
         case=case, action="close", from_state="executed", to_state="closed", actor="test",
-        taken_at=timezone.make_aware(datetime(on.year, on.month, on.day, 9)), taken_on=on,
+        taken_at=datetime(on.year, on.month, on.day, 1, tzinfo=UTC), taken_on=on,
     )  # fmt: skip
     case.refresh_from_db()
     return case
@@ -70,9 +68,7 @@ def setting(oversight, staff, django_user_model) -> Setting:  # noqa: F811
     ]
     county = close(oversight.county_case, number="测县执罚〔2026〕1号")
     open_case = case_open(actor=staff.li, new=new_case(title="尚在办理"))
-    late = close(
-        case_open(actor=staff.zhang, new=new_case(title="期后结案")), on=date(2026, 6, 10)
-    )
+    late = close(case_open(actor=staff.zhang, new=new_case(title="期后结案")), on=date(2026, 6, 10))
     return Setting(
         oversight=oversight, staff=staff, evaluator=evaluator, general=general, simple=simple,
         county=county, open_case=open_case, late=late,

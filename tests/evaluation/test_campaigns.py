@@ -254,7 +254,7 @@ def _score_all(campaign: Campaign, client, deduction: Decimal = Decimal(0)) -> N
     for assignment in campaign.assignments.select_related("evaluator__user"):
         read_case(client, assignment.evaluator, assignment.case_id)
         marks = no_deductions(assignment)
-        first = campaign.standard.items.first()
+        first = campaign.standard.items.all()[0]
         marks[first.pk] = (deduction, "问题" if deduction else "")
         assignment_score(actor=assignment.evaluator, assignment_id=assignment.pk, marks=marks)
 
@@ -388,7 +388,8 @@ def test_bad_campaign_input_is_refused_in_chinese(setting, client):
     ):
         response = client.post("/office/evaluation/new", base | change)
         assert response.status_code == 400, change
-        assert message in response.content.decode() or message in str(response.context["form"].errors)
+        errors = str(response.context["form"].errors)
+        assert message in response.content.decode() or message in errors
     assert not Campaign.objects.exists()
 
 
