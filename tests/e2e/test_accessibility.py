@@ -43,6 +43,9 @@ class Site:
     review: int
     decision: int
     verification_code: str
+    campaign: int
+    draft_campaign: int
+    assignment: int
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +76,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             review=made["review"],
             decision=made["decision"],
             verification_code=made["verification_code"],
+            campaign=made["campaign"],
+            draft_campaign=made["draft_campaign"],
+            assignment=made["assignment"],
         )
 
 
@@ -112,6 +118,12 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("supervision-reason", "jiandu", f"/office/cases/{site.opened}/"),
         ("supervision-case", "jiandu", f"/office/cases/{site.case}/?reason=routine"),
         ("interferences", "jiandu", "/office/supervision/interference/"),
+        ("evaluation", "jiandu", "/office/evaluation/"),
+        ("evaluation-new", "jiandu", "/office/evaluation/new"),
+        ("evaluation-draft", "jiandu", f"/office/evaluation/{site.draft_campaign}/"),
+        ("evaluation-campaign", "jiandu", f"/office/evaluation/{site.campaign}/"),
+        ("evaluation-score", "jiandu", f"/office/evaluation/cases/{site.assignment}/"),
+        ("evaluation-findings", "portal_head", "/office/evaluation/findings/"),
         ("permits", "portal_zhang", "/office/permits/"),
         ("permit-new", "portal_zhang", "/office/permits/new/"),
         ("permit-import", "portal_zhang", "/office/permits/import/"),
@@ -121,6 +133,7 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("verification", None, f"/gongshi/documents/{site.verification_code}/"),
         ("complaint-form", None, "/gongshi/complaints/"),
         ("complaint-status", None, "/gongshi/complaints/status/"),
+        ("portal-evaluation", None, "/gongshi/pingcha/"),
     ]
 
 
