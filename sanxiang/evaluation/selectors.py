@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, Q, QuerySet
 
+from sanxiang.cases.models import Procedure
 from sanxiang.evaluation import events, sampling
 from sanxiang.evaluation.models import Assignment, Campaign, CampaignStatus
 from sanxiang.inspections import draw
@@ -180,6 +181,33 @@ def campaign_officer_scores(campaign: Campaign) -> list[OfficerScore]:
         ),
         key=lambda row: (row.agency, row.name),
     )
+
+
+@dataclass(frozen=True)
+class StratumRow:
+    agency: str
+    credit_code: str
+    procedure: str
+    candidates: int
+    k: int
+    candidates_sha256: str
+
+
+def strata_of(campaign: Campaign) -> list[StratumRow]:
+    """The frozen frame's strata as the campaign page lists them (names, not codes)."""
+    names = dict(campaign.agencies.values_list("credit_code", "name"))
+    labels = dict(Procedure.choices)
+    return [
+        StratumRow(
+            agency=names.get(s["agency"], s["agency"]),
+            credit_code=s["agency"],
+            procedure=labels.get(s["procedure"], s["procedure"]),
+            candidates=len(s["candidates"]),
+            k=s["k"],
+            candidates_sha256=s["candidates_sha256"],
+        )
+        for s in (campaign.frame or {}).get("strata", [])
+    ]
 
 
 def published_campaigns() -> QuerySet[Campaign]:

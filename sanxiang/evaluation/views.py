@@ -107,7 +107,7 @@ def _detail(
             "manages": manages,
             "me": officer.pk,
             "assignments": assignments,
-            "strata": campaign.frame.get("strata", []),
+            "strata": selectors.strata_of(campaign),
             "agency_scores": selectors.campaign_agency_scores(campaign) if manages else [],
             "officer_scores": selectors.campaign_officer_scores(campaign) if manages else [],
             "problems": selectors.verify(campaign) if campaign.frozen_at else None,
@@ -206,33 +206,37 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _findings_page(
+    request: HttpRequest, officer: Officer, *, sent: AnswerForm | None = None, sent_pk: int = 0,
+    error: str = "", status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    rows = [
+        (a, sent if a.pk == sent_pk and sent is not None else AnswerForm(prefix=f"a{a.pk}"))
+        for a in selectors.findings_for(officer)
+    ]
+    return render(
+        request, "evaluation/findings.html", {"rows": rows, "error": error}, status=status
+    )
+
+
 @login_required
 def findings(request: HttpRequest) -> HttpResponse:
     """评查意见 of the 负责人's agency, each with its answer (整改情况)."""
-    officer = officer_for_request(request)
-    return render(
-        request,
-        "evaluation/findings.html",
-        {"rows": selectors.findings_for(officer), "form": AnswerForm()},
-    )
+    return _findings_page(request, officer_for_request(request))
 
 
 @login_required
 @require_POST
 def finding_answer(request: HttpRequest, pk: int) -> HttpResponse:
     officer = officer_for_request(request)
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, prefix=f"a{pk}")
     try:
         if not form.is_valid():
             raise EvaluationRefused("请填写整改情况（不超过 4000 字）。")
         assignment_answer(actor=officer, assignment_id=pk, answer=form.cleaned_data["answer"])
     except EvaluationRefused as exc:
-        rows = selectors.findings_for(officer)
-        return render(
-            request,
-            "evaluation/findings.html",
-            {"rows": rows, "form": AnswerForm(), "error": exc.message},
-            status=400,
+        return _findings_page(
+            request, officer, sent=form, sent_pk=pk, error=exc.message, status=400
         )
     messages.success(request, "整改情况已答复。")
     return redirect("evaluation:findings")

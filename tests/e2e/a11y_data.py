@@ -8,9 +8,9 @@ and the review's ids as JSON.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 import os
 import sys
+from decimal import Decimal
 
 
 def main() -> None:
@@ -61,7 +61,8 @@ def main() -> None:
     from sanxiang.org.models import SupervisoryBody
 
     SupervisoryBody.objects.get(name="示范市司法局").agencies.add(agency)
-    made = {**_evaluation(staff, agency), 
+    made = {
+        **_evaluation(staff, agency),
         "opened": opened.pk,
         "case": case.pk,
         "reference": evidence_reference(case),
@@ -74,6 +75,8 @@ def _evaluation(staff, agency) -> dict[str, int]:
     """案卷评查: a draft campaign, and a drawn one with one case scored (the head's findings)
     and one waiting for its evaluator (jiandu's scoring sheet)."""
     from datetime import date
+
+    from django.utils import timezone
 
     from sanxiang.cases.services import case_page_open
     from sanxiang.evaluation.services import (
@@ -88,14 +91,15 @@ def _evaluation(staff, agency) -> dict[str, int]:
     from tests.evaluation.conftest import close
 
     jiandu = Officer.objects.get(user__username="jiandu")
+    today = timezone.localdate()
     for i in (1, 2):
-        close(ready_case(staff, title=f"占道经营{i}"), on=date.today(), number=f"评查〔2026〕{i}号")
+        close(ready_case(staff, title=f"占道经营{i}"), on=today, number=f"评查〔2026〕{i}号")
 
     def start(name: str):
         return campaign_create(
             actor=jiandu,
             data=CampaignInput(
-                name=name, closed_from=date(date.today().year, 1, 1), closed_to=date.today(),
+                name=name, closed_from=date(today.year, 1, 1), closed_to=today,
                 per_stratum=2, agency_ids=[agency.pk], evaluator_ids=[jiandu.pk],
             ),
         )  # fmt: skip

@@ -274,10 +274,13 @@ def test_the_agency_head_sees_findings_on_his_desk_and_answers_them(setting, cam
     page = client.get("/office/evaluation/findings/").content.decode()
     assert "扣 3.0 分" in page
     first = ours.first()
-    response = client.post(f"/office/evaluation/findings/{first.pk}/answer", {"answer": ""})
+    response = client.post(
+        f"/office/evaluation/findings/{first.pk}/answer", {f"a{first.pk}-answer": ""}
+    )
     assert response.status_code == 400
     response = client.post(
-        f"/office/evaluation/findings/{first.pk}/answer", {"answer": "已组织执法人员培训"}
+        f"/office/evaluation/findings/{first.pk}/answer",
+        {f"a{first.pk}-answer": "已组织执法人员培训"},
     )
     assert response.status_code == 302
     first.refresh_from_db()
