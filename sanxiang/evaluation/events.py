@@ -116,15 +116,20 @@ def campaign_status_recorded(
     return entry
 
 
+def assignment_content(assignment: Assignment, marks: list[Any]) -> dict[str, Any]:
+    """What the scored and answered events' digests cover: the row and its marks."""
+    return {
+        "record": record_digest(assignment),
+        "marks": [[m.item_id, str(m.deduction), m.finding] for m in marks],
+    }
+
+
 @builds(EvaluationEvent.ASSIGNMENT_SCORED, EvaluationEvent.ASSIGNMENT_ANSWERED)
 def assignment_recorded(
     assignment: Assignment, *, event: EvaluationEvent, actor: str, marks: list[Any]
 ) -> LedgerEntry:
     """An evaluator's score with his deductions and findings, or the agency's 整改情况."""
-    content = {
-        "record": record_digest(assignment),
-        "marks": [[m.item_id, str(m.deduction), m.finding] for m in marks],
-    }
+    content = assignment_content(assignment, marks)
     # The score goes to the supervising body's log; the answer is the agency's own act.
     answered = event == EvaluationEvent.ASSIGNMENT_ANSWERED
     return event.append(

@@ -15,6 +15,7 @@ from sanxiang.evaluation import events, sampling
 from sanxiang.evaluation.models import Assignment, Campaign, CampaignStatus
 from sanxiang.inspections import draw
 from sanxiang.ledger.events import content_digest
+from sanxiang.ledger.models import LedgerEntry
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import supervisory_body_of
 
@@ -255,4 +256,27 @@ def verify(campaign: Campaign) -> list[str]:
     }
     if expected != actual:
         problems.append("评查案卷或者评查人员与抽样结果不一致。")
+    problems.extend(_score_problems(campaign))
+    return problems
+
+
+def _score_problems(campaign: Campaign) -> list[str]:
+    """Each scored case against the digest of its last ledger event (scored or answered): a
+    score, deduction, finding or answer changed behind the services no longer agrees."""
+    # Ordered by sequence, so each assignment keeps its last event's digest.
+    latest: dict[str, str] = dict(
+        LedgerEntry.objects.filter(
+            object_type=events.ASSIGNMENT,
+            object_id__in=[str(pk) for pk in campaign.assignments.values_list("pk", flat=True)],
+        )
+        .order_by("sequence")
+        .values_list("object_id", "content_sha256")
+    )
+    problems = []
+    for assignment in campaign.assignments.filter(submitted_at__isnull=False):
+        marks = list(assignment.marks.order_by("item__position", "pk"))
+        if content_digest(events.assignment_content(assignment, marks)) != latest.get(
+            str(assignment.pk)
+        ):
+            problems.append(f"案卷 {assignment.case_id} 的评分与日志记录不一致。")
     return problems

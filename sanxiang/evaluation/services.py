@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 CLOSED_STATES = ("closed", "archived")
 MAX_PER_STRATUM = 50
 MAX_TEXT = 4000
+TENTH = Decimal("0.1")
 
 
 class EvaluationRefused(DomainError):
@@ -275,6 +276,8 @@ def assignment_score(
         rows = []
         for item in items:
             deduction, finding = marks[item.pk]
+            # As the column stores it (one decimal), so the event's digest is the row's.
+            deduction = Decimal(deduction).quantize(TENTH)
             finding = (finding or "").strip()
             if deduction < 0 or deduction > item.points:
                 raise EvaluationRefused(
@@ -289,7 +292,8 @@ def assignment_score(
             )
         Mark.objects.bulk_create(rows)
         total = sum((item.points for item in items), Decimal(0))
-        assignment.score = max(total - sum((m.deduction for m in rows), Decimal(0)), Decimal(0))
+        lost = sum((m.deduction for m in rows), Decimal(0))
+        assignment.score = max(total - lost, Decimal(0)).quantize(TENTH)
         assignment.summary = summary
         assignment.submitted_at = timezone.now()
         assignment.save()
@@ -334,7 +338,7 @@ def assignment_answer(*, actor: Officer, assignment_id: int, answer: str) -> Ass
             assignment,
             event=events.EvaluationEvent.ASSIGNMENT_ANSWERED,
             actor=actor.ledger_actor,
-            marks=[],
+            marks=list(assignment.marks.order_by("item__position", "pk")),
         )
     log.info("assignment %s answered by officer %s", assignment.pk, actor.pk)
     return assignment

@@ -286,6 +286,9 @@ def test_the_agency_head_sees_findings_on_his_desk_and_answers_them(setting, cam
     first.refresh_from_db()
     assert first.answer == "已组织执法人员培训" and first.answered_by == head
     assert findings_waiting_count(head) == 3
+    assert verify(campaign) == []
+    Assignment.objects.filter(pk=first.pk).update(score=Decimal(100))
+    assert verify(campaign) == [f"案卷 {first.case_id} 的评分与日志记录不一致。"]
     county_case = campaign.assignments.get(agency_id=setting.county.agency_id)
     with pytest.raises(EvaluationRefused, match="不是被评查单位的负责人"):
         assignment_answer(actor=head, assignment_id=county_case.pk, answer="越权答复")
