@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sanxiang.discretion",
     "sanxiang.complaints",
     "sanxiang.acts",
+    "sanxiang.evaluation",
     "sanxiang.portal",
     "sanxiang.demo",
 ]

@@ -35,8 +35,10 @@ urlpatterns = [
     path("office/similar/", include("sanxiang.similar.urls")),
     path("office/supervision/", include("sanxiang.supervision.urls")),
     path("office/permits/", include("sanxiang.acts.urls")),
+    path("office/evaluation/", include("sanxiang.evaluation.urls")),
     path("office/", include("sanxiang.office.urls")),
     path("gongshi/complaints/", include("sanxiang.complaints.public_urls")),
+    path("gongshi/pingcha/", include("sanxiang.evaluation.public_urls")),
     path("gongshi/", include("sanxiang.portal.urls")),
     path("api/v1/", api_urls.urls),
 ]

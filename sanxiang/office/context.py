@@ -19,6 +19,7 @@ AREAS = (
     {"name": "预警", "url": "/office/alerts/"},
     {"name": "投诉举报", "url": "/office/complaints/"},
     {"name": "执法监督", "url": "/office/supervision/"},
+    {"name": "案卷评查", "url": "/office/evaluation/"},
 )
 
 

@@ -15,6 +15,7 @@ from sanxiang.complaints.selectors import due_count_for as complaints_overdue_co
 from sanxiang.core.selectors import get_calendar
 from sanxiang.disclosure.models import Publication, PublicationStatus
 from sanxiang.disclosure.selectors import overdue_for, publications_for
+from sanxiang.evaluation.selectors import findings_waiting_count
 from sanxiang.notifications.models import Notification
 from sanxiang.notifications.selectors import notifications_for, unread_count
 from sanxiang.org.models import Officer
@@ -41,6 +42,8 @@ class Desk:
     complaints_overdue: int = 0
     # 执法监督意见: those his agency must answer (负责人), or answers to review (监督人员).
     opinions: tuple[Opinion, ...] = ()
+    # 案卷评查 findings on the 负责人's agency not yet answered (整改情况; the list is its page).
+    evaluation_findings: int = 0
 
     @property
     def shown(self) -> int:
@@ -53,7 +56,7 @@ class Desk:
         return (
             len(self.waiting) + len(self.reviews) + len(self.to_publish)
             + len(self.publications_overdue) + self.overdue_total + self.unread
-            + self.complaints_overdue + len(self.opinions)
+            + self.complaints_overdue + len(self.opinions) + self.evaluation_findings
         )  # fmt: skip
 
 
@@ -78,6 +81,7 @@ def desk_for(officer: Officer, today: date) -> Desk:
         unread=unread_count(officer),
         complaints_overdue=complaints_overdue_count(officer, today),
         opinions=tuple(opinions_to_do(officer)[:SHOWN]),
+        evaluation_findings=findings_waiting_count(officer),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from decimal import Decimal
 
 
 def main() -> None:
@@ -74,6 +75,7 @@ def main() -> None:
     )  # fmt: skip
     made = {
         "opinion": opinion.pk,
+        **_evaluation(staff, agency),
         "opened": opened.pk,
         "case": case.pk,
         "reference": evidence_reference(case),
@@ -81,6 +83,52 @@ def main() -> None:
         "agency": agency.pk,
     }
     sys.stdout.write(json.dumps(made) + "\n")
+
+
+def _evaluation(staff, agency) -> dict[str, int]:
+    """案卷评查: a draft campaign, and a drawn one with one case scored (the head's findings)
+    and one waiting for its evaluator (jiandu's scoring sheet)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from sanxiang.cases.services import case_page_open
+    from sanxiang.evaluation.services import (
+        CampaignInput,
+        assignment_score,
+        campaign_create,
+        campaign_draw,
+        campaign_freeze,
+    )
+    from sanxiang.org.models import Officer
+    from tests.cases.conftest import ready_case
+    from tests.evaluation.conftest import close
+
+    jiandu = Officer.objects.get(user__username="jiandu")
+    today = timezone.localdate()
+    for i in (1, 2):
+        close(ready_case(staff, title=f"占道经营{i}"), on=today, number=f"评查〔2026〕{i}号")
+
+    def start(name: str):
+        return campaign_create(
+            actor=jiandu,
+            data=CampaignInput(
+                name=name, closed_from=date(today.year, 1, 1), closed_to=today,
+                per_stratum=2, agency_ids=[agency.pk], evaluator_ids=[jiandu.pk],
+            ),
+        )  # fmt: skip
+
+    draft = start("下半年案卷评查")
+    drawn = start("上半年案卷评查")
+    campaign_freeze(actor=jiandu, campaign_id=drawn.pk, beacon_source="双色球第2026141期开奖号码")
+    campaign_draw(actor=jiandu, campaign_id=drawn.pk, beacon="03 09 14 22 27 31 + 08")
+    scored, waiting = list(drawn.assignments.order_by("pk"))
+    case_page_open(actor=jiandu, case_id=scored.case_id, reason="file_review")
+    items = list(drawn.standard.items.all())
+    marks = {item.pk: (Decimal(0), "") for item in items}
+    marks[items[0].pk] = (Decimal(2), "未记录出示执法证件")
+    assignment_score(actor=jiandu, assignment_id=scored.pk, marks=marks, summary="基本规范")
+    return {"campaign": drawn.pk, "draft_campaign": draft.pk, "assignment": waiting.pk}
 
 
 if __name__ == "__main__":

@@ -45,6 +45,9 @@ class Site:
     verification_code: str
     agency: int
     opinion: int
+    campaign: int
+    draft_campaign: int
+    assignment: int
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +80,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             verification_code=made["verification_code"],
             agency=made["agency"],
             opinion=made["opinion"],
+            campaign=made["campaign"],
+            draft_campaign=made["draft_campaign"],
+            assignment=made["assignment"],
         )
 
 
@@ -125,6 +131,12 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("opinions", "jiandu", "/office/supervision/opinions/"),
         ("opinion-new", "jiandu", f"/office/supervision/opinions/new?case={site.case}"),
         ("opinion-answer", "portal_head", f"/office/supervision/opinions/{site.opinion}/"),
+        ("evaluation", "jiandu", "/office/evaluation/"),
+        ("evaluation-new", "jiandu", "/office/evaluation/new"),
+        ("evaluation-draft", "jiandu", f"/office/evaluation/{site.draft_campaign}/"),
+        ("evaluation-campaign", "jiandu", f"/office/evaluation/{site.campaign}/"),
+        ("evaluation-score", "jiandu", f"/office/evaluation/cases/{site.assignment}/"),
+        ("evaluation-findings", "portal_head", "/office/evaluation/findings/"),
         ("permits", "portal_zhang", "/office/permits/"),
         ("permit-new", "portal_zhang", "/office/permits/new/"),
         ("permit-import", "portal_zhang", "/office/permits/import/"),
@@ -134,6 +146,7 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("verification", None, f"/gongshi/documents/{site.verification_code}/"),
         ("complaint-form", None, "/gongshi/complaints/"),
         ("complaint-status", None, "/gongshi/complaints/status/"),
+        ("portal-evaluation", None, "/gongshi/pingcha/"),
     ]
 
 

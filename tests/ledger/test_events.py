@@ -27,6 +27,7 @@ VOCABULARIES = [
     "sanxiang.supervision.events",
     "sanxiang.supervision.opinions.events",
     "sanxiang.acts.events",
+    "sanxiang.evaluation.events",
 ]
 
 # Every action string written before the vocabulary existed, and still written: stored ledgers,
@@ -100,6 +101,13 @@ ACTIONS = [
     "disclosure.publication.published",
     "disclosure.publication.withdrawal_due",
     "disclosure.publication.withdrawn",
+    "evaluation.assignment.answered",
+    "evaluation.assignment.scored",
+    "evaluation.campaign.closed",
+    "evaluation.campaign.created",
+    "evaluation.campaign.drawn",
+    "evaluation.campaign.frozen",
+    "evaluation.campaign.published",
     "evidence.corrected",
     "evidence.created",
     "evidence.downloaded",

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from sanxiang.evaluation import public_views
+
+app_name = "evaluation-public"
+
+urlpatterns = [path("", public_views.results, name="results")]
