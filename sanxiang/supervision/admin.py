@@ -3,6 +3,7 @@ only by ``services.interference_record`` and ``services.indicator_score``). The 
 指标体系 are editable (text, points, how scored), neither added nor deleted."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from sanxiang.supervision.models import Indicator, IndicatorScore, Interference
@@ -24,15 +25,35 @@ class InterferenceAdmin(admin.ModelAdmin):
         return False
 
 
+class _ScoredBy(admin.SimpleListFilter):
+    title = "计分方式"
+    parameter_name = "scored"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("auto", "平台数据自动计分"), ("manual", "监督人员评分")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Indicator]) -> QuerySet[Indicator]:
+        if self.value() == "auto":
+            return queryset.filter(scoring__startswith="auto:")
+        if self.value() == "manual":
+            return queryset.exclude(scoring__startswith="auto:")
+        return queryset
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
     """Text, points and scoring are the administrator's (data/supervision/indicators.csv is the
     shipped table); an ``auto:`` key must name a scorer in ``supervision.scorers``."""
 
-    list_display = ("number", "text", "points", "scoring", "primary")
-    list_filter = ("primary", "scoring")
+    list_display = ("number", "text", "points", "how_scored", "primary")
+    list_filter = ("primary", _ScoredBy)
     search_fields = ("text",)
     readonly_fields = ("number",)
+
+    @admin.display(description="计分方式", ordering="scoring")
+    def how_scored(self, obj: Indicator) -> str:
+        """The list says how in words; the field itself keeps ``auto:<key>`` / ``manual``."""
+        return "平台数据自动计分" if obj.auto_key else "监督人员评分"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

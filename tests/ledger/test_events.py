@@ -153,6 +153,7 @@ ACTIONS = [
     "review.review.opinion",
     "review.review.submitted",
     "review.reviewpolicy.created",
+    "supervision.indicatorscore.scored",
     "supervision.interference.recorded",
     "supervision.opinion.accepted",
     "supervision.opinion.answered",
