@@ -30,6 +30,7 @@ from sanxiang.cases.workflow.effects import (
     MirrorClock,
     OpenFollowUpCase,
     OpenPublication,
+    RecordDiscretion,
     SealArchive,
     StampActor,
     StampDate,
@@ -546,6 +547,7 @@ GENERAL = ProcedureDefinition(
             effects=(
                 StampDate("decided_on"),
                 OpenPublication("penalty"),
+                RecordDiscretion(),
             ),
             confirm=True,
         ),
@@ -681,6 +683,7 @@ SIMPLE = ProcedureDefinition(
                 StampDate("served_on"),
                 StartClock("payment_due_on", PAYMENT_DEADLINE),
                 OpenPublication("penalty"),
+                RecordDiscretion(),
             ),
             confirm=True,
         ),
