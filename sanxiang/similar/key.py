@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from sanxiang.cases.models import Case
-from sanxiang.discretion.selectors import tier_for, violation_with_tiers
+from sanxiang.discretion.selectors import tier_kind_for
 
 
 @dataclass(frozen=True)
@@ -56,15 +56,10 @@ def parse_ids(stored: str) -> tuple[int, ...]:
 def key_of_case(case: Case) -> Key:
     """The key of one case; a draft's tier is the one its proposed fine falls in now."""
     key = keys_of_cases([case.pk])[case.pk]
-    if key.violation and not key.tier and case.decided_on is None and case.fine_yuan is not None:
-        violation = (
-            violation_with_tiers(case.discretion_violation_id)
-            if case.discretion_violation_id is not None
-            else None
-        )
-        tier = tier_for(violation, fine=case.fine_yuan) if violation is not None else None
-        if tier is not None:
-            key = replace(key, tier=tier.kind)
+    violation_id, fine = case.discretion_violation_id, case.fine_yuan
+    drafted = key.violation and not key.tier and case.decided_on is None
+    if drafted and violation_id is not None and fine is not None:
+        key = replace(key, tier=tier_kind_for(violation_id, fine=fine))
     return key
 
 
