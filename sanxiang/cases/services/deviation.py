@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 
+from django.utils import timezone
+
 from sanxiang.cases.events import discretion_recorded
 from sanxiang.cases.models import Case, DecisionDiscretion, DiscretionOutcome, PenaltyKind
 from sanxiang.discretion.selectors import fine_check, violation_with_tiers
@@ -28,7 +30,7 @@ def decision_discretion_record(*, case: Case, actor: Officer) -> DecisionDiscret
         case=case,
         agency_id=case.agency_id,
         unit_id=case.unit_id,
-        decided_on=case.decided_on or case.updated_at.date(),
+        decided_on=case.decided_on or timezone.localdate(),
         fine_yuan=fine,
     )
     if violation is None:
