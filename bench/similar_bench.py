@@ -6,13 +6,18 @@ writes N published decisions with realistic redacted texts (违建, 占道经营
 渣土, 噪声, 无照经营, 绿化; 24 agencies; three years). This bench then gives each decision's
 case the articles of its kind of violation (违法依据 and 处罚依据: one law per kind) and the
 penalty kind 罚款, and on PostgreSQL copies the fine from the text into the published fields
-(``罚款金额（元）``), all by SQL. ``sanxiang similar reindex``'s function then builds the index
-(timed), and its tables' size is printed.
+(``罚款金额（元）``), all by SQL. Each kind of violation is also a 违法行为 of a 裁量基准 (one
+published bench version, tiers 从轻 < 1,000 ≤ 一般 < 10,000 ≤ 从重 yuan) chosen on its cases
+(``discretion_violation``, by SQL), so the structural key carries the 违法行为.
+``sanxiang similar reindex``'s function then builds the index (timed), and its tables' size is
+printed; the decided tiers are then set on the index rows by SQL from the fines (bench data has
+no ``DecisionDiscretion`` rows: the decision step writes those).
 
 The query: ``similar.selectors.similar_to(case)`` for draft cases (facts made by the same
 generator, of one agency, with their kind's articles and a fine), in this process, timed over
 ``--queries`` drafts: candidates (full-text lookups of the draft's four rarest terms, same key,
-same articles, same procedure), BM25 + structure over them, and the band of amounts.
+same articles, same procedure, same 违法行为), BM25 + structure over them, and the band of amounts (same
+违法行为 and tier).
 
 Baselines on PostgreSQL, same data, same drafts, same agency, top 10:
 
@@ -98,6 +103,75 @@ def attach_structure() -> dict[str, tuple[int, int]]:
     return by_name
 
 
+TIERS = (("从轻处罚", "lighter", 0, 999), ("一般处罚", "ordinary", 1000, 9999),
+         ("从重处罚", "heavier", 10000, 1000000))  # fmt: skip
+
+
+def attach_violations() -> dict[str, int]:
+    """A published bench 裁量基准 with one 违法行为 per kind, chosen on the kind's cases."""
+    from django.db import connection
+
+    from sanxiang.cases.models import Case
+    from sanxiang.discretion.models import Benchmark, Tier, Violation
+    from sanxiang.org.models import EnforcementCategory, EnforcementItem
+
+    template = Case.objects.get(number="BENCH-TEMPLATE")
+    category = EnforcementCategory.objects.first()
+    assert category is not None
+    item = EnforcementItem.objects.create(
+        agency_id=template.agency_id, code="BENCH-CF", name="bench 行政处罚事项", kind="penalty",
+        category=category, authority="处罚",
+    )  # fmt: skip
+    number = (Benchmark.objects.filter(agency_id=template.agency_id).count() or 0) + 100
+    benchmark = Benchmark.objects.create(
+        agency_id=template.agency_id, number=number, title="bench 裁量基准", issuer="bench",
+        valid_from=date(2020, 1, 1), valid_to=date(2020, 12, 31),
+    )  # fmt: skip
+    by_name: dict[str, int] = {}
+    for i, (name, _word, _facts, basis, penalty) in enumerate(VIOLATIONS):
+        violation = Violation.objects.create(
+            benchmark=benchmark, code=f"BENCH-{i:02d}", name=name, item=item,
+            violated_basis=basis, penalty_basis=penalty, position=i,
+        )  # fmt: skip
+        for position, (tier, kind, low, high) in enumerate(TIERS):
+            Tier.objects.create(
+                violation=violation, name=tier, kind=kind, conditions="bench",
+                fine_min=Decimal(low), fine_max=Decimal(high), position=position,
+            )  # fmt: skip
+        by_name[name] = violation.pk
+    # Published (superseded, so the demo's version in force stays in force): rows are frozen.
+    Benchmark.objects.filter(pk=benchmark.pk).update(status="superseded")
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        for name, violation_id in by_name.items():
+            cursor.execute(
+                "UPDATE cases_case SET discretion_violation_id = %s WHERE id IN ("
+                "SELECT case_id FROM disclosure_publication "
+                "WHERE title LIKE %s AND kind = 'penalty')",
+                [violation_id, f"% {name}"],
+            )
+        cursor.execute("ANALYZE")
+    print(f"  违法行为 chosen on the cases in {time.perf_counter() - began:.0f} s", flush=True)
+    return by_name
+
+
+def attach_tiers() -> None:
+    """The decided tier of each indexed decision, from its fine (what ``DecisionDiscretion``
+    would have recorded)."""
+    from django.db import connection
+
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        for _name, kind, low, high in TIERS:
+            cursor.execute(
+                "UPDATE similar_indexeddecision SET tier = %s "
+                "WHERE violation <> '' AND fine_yuan BETWEEN %s AND %s",
+                [kind, low, high],
+            )
+        cursor.execute("ANALYZE similar_indexeddecision")
+    print(f"  tiers set on the index in {time.perf_counter() - began:.0f} s", flush=True)
+
+
 def draft_facts(rng: random.Random) -> tuple[str, str]:
     """(violation name, facts) of a draft, written like the generator's decisions."""
     name, _word, facts, _basis, _penalty = rng.choice(VIOLATIONS)
@@ -111,7 +185,12 @@ def draft_facts(rng: random.Random) -> tuple[str, str]:
     return name, "当事人" + rng.choice(facts).format(**values)
 
 
-def make_drafts(count: int, structure: dict[str, tuple[int, int]], seed: int = 11) -> list:  # type: ignore[type-arg]
+def make_drafts(
+    count: int,
+    structure: dict[str, tuple[int, int]],
+    violations: dict[str, int] | None = None,
+    seed: int = 11,
+) -> list:  # type: ignore[type-arg]
     from django.db.models import Count
 
     from sanxiang.cases.models import Case
@@ -136,6 +215,9 @@ def make_drafts(count: int, structure: dict[str, tuple[int, int]], seed: int = 1
             created_by=officer, penalty_kinds=["fine"],
             fine_yuan=Decimal(rng.choice((200, 500, 2000, 5000, 50000))), number=f"DRAFT-{i}",
         )  # fmt: skip
+        if violations:
+            Case.objects.filter(pk=case.pk).update(discretion_violation_id=violations[name])
+            case.discretion_violation_id = violations[name]
         violated, penalty = structure[name]
         case.violated_articles.set([violated])
         case.penalty_articles.set([penalty])
@@ -303,6 +385,10 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--eval", action="store_true")
     parser.add_argument(
+        "--no-violation", action="store_true",
+        help="leave the 裁量基准's 违法行为 out of the data (the key of articles only)",
+    )  # fmt: skip
+    parser.add_argument(
         "--tokenizer", choices=("bigram", "jieba"), default="bigram",
         help="jieba: index and query rjieba words of two or more characters instead of bigrams",
     )  # fmt: skip
@@ -314,6 +400,7 @@ def main() -> None:
     generate(count)
     print(f"  generated in {time.perf_counter() - began:.0f} s", flush=True)
     structure = attach_structure()
+    violations = attach_violations() if not args.no_violation else None
     if args.tokenizer == "jieba":
         use_jieba()
     tokenizer_speed()
@@ -326,8 +413,10 @@ def main() -> None:
     built = time.perf_counter() - began
     print(f"  index build: {indexed:,} decisions in {built:.0f} s ({indexed / built:,.0f}/s)")
     print(f"  {index_size()}", flush=True)
+    if violations:
+        attach_tiers()
 
-    drafts = make_drafts(args.queries, structure)
+    drafts = make_drafts(args.queries, structure, violations)
     similar_to(drafts[0])  # warm
     timings = []
     sizes = []
@@ -345,6 +434,11 @@ def main() -> None:
         p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
         print(f"  {name:52} {p50 * 1000:7.1f} {p95 * 1000:8.1f} ms   {p50 / base:.2f}")
     print(f"  band sample per draft: median {statistics.median(sizes):.0f} decisions")
+    if violations:
+        same = statistics.mean(
+            sum(m.same_violation for m in similar_to(case).matches[:5]) / 5 for case in drafts[:20]
+        )
+        print(f"  same 违法行为 among the top 5 (20 drafts): {same:.0%}")
     profile(drafts[:20])
     if args.eval:
         evaluate(drafts)

@@ -17,6 +17,7 @@ from sanxiang.cases.models import (
     Case,
     CaseCircumstance,
     CaseDocument,
+    DecisionDiscretion,
     DecisionExtension,
     PartyQueryAttempt,
     PartySignature,
@@ -58,6 +59,8 @@ class CaseEvent(Event):
     PARTY_CODE_ISSUED = "cases.case.party_code_issued", CASE
     PARTY_CODE_REISSUED = "cases.case.party_code_reissued", CASE
     PARTY_VIEWED = "cases.case.party_viewed", CASE
+    # What the 裁量基准 said of the decision (``DecisionDiscretion``, the step's declared effect).
+    DISCRETION_RECORDED = "cases.case.discretion_recorded", CASE
     # Documents, signatures, the party query's lockouts.
     DOCUMENT_GENERATED = "cases.document.generated", DOCUMENT
     DOCUMENT_INPUTS = "cases.document.inputs", DOCUMENT
@@ -383,3 +386,24 @@ def proposal_sha256(case: Case) -> str:
             }
         )
     )
+
+
+def discretion_record_digest(record: DecisionDiscretion) -> str:
+    """What ``cases.case.discretion_recorded`` carries: the version, 违法行为, tier, fine and
+    outcome the decision was recorded with."""
+    return content_digest(
+        {
+            "case": record.case_id, "decided_on": record.decided_on.isoformat(),
+            "benchmark": record.benchmark_id, "violation": record.violation_id,
+            "code": record.violation_code, "tier": record.tier_id,
+            "fine_yuan": _yuan(record.fine_yuan), "outcome": record.outcome,
+        }
+    )  # fmt: skip
+
+
+@builds(CaseEvent.DISCRETION_RECORDED)
+def discretion_recorded(record: DecisionDiscretion, actor: Officer) -> LedgerEntry:
+    return CaseEvent.DISCRETION_RECORDED.append(
+        record.case_id, actor=actor.ledger_actor, agency_id=record.agency_id,
+        content_sha256=discretion_record_digest(record),
+    )  # fmt: skip

@@ -916,3 +916,52 @@ class RecordingMatter(models.Model):
                     f"（以 | 分隔），不是“{self.kinds}”"
                 }
             )
+
+
+class DiscretionOutcome(models.TextChoices):
+    """Where the decided fine stands against the chosen 违法行为's tiers (裁量偏离)."""
+
+    WITHIN = "within", "在裁量阶次内"
+    OUTSIDE = "outside", "超出裁量阶次或法定幅度"
+    UNCHECKED = "unchecked", "无固定金额可核对"
+    NOT_CHOSEN = "not_chosen", "未选用裁量基准"
+
+
+class DecisionDiscretion(models.Model):
+    """What the 裁量基准 said of a decision when it was made: the version, the 违法行为, the tier
+    the decided fine falls in and whether it is inside the tiers' range. Written once by the
+    decision step's declared effect (``RecordDiscretion``), in the step's transaction, with its
+    own ledger event; the deviation figures read these rows, never recompute them from a
+    benchmark that may since have been superseded."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="discretion_record")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField("决定日期")
+    benchmark = models.ForeignKey(
+        "discretion.Benchmark", on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name="裁量基准版本",
+    )  # fmt: skip
+    violation = models.ForeignKey(
+        "discretion.Violation", on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name="违法行为",
+    )  # fmt: skip
+    violation_code = models.CharField("违法行为编号", max_length=40, blank=True)
+    tier = models.ForeignKey(
+        "discretion.Tier", on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name="适用阶次",
+    )  # fmt: skip
+    fine_yuan = models.DecimalField("决定罚款（元）", max_digits=14, decimal_places=2, null=True)
+    outcome = models.CharField("裁量情况", max_length=16, choices=DiscretionOutcome.choices)
+    problems = models.JSONField("偏离说明", default=list, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "处罚决定裁量记录"
+        verbose_name_plural = "处罚决定裁量记录"
+        indexes = [
+            models.Index(fields=["agency", "decided_on"], name="discretion_record_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_outcome_display()}"

@@ -36,6 +36,7 @@ from sanxiang.cases.services import (
     case_basis_set,
     case_open,
     case_transition,
+    case_violation_choose,
     document_generate,
     evidence_reference,
     handlers_set,
@@ -55,6 +56,7 @@ from sanxiang.disclosure.services import (
     publication_withdraw,
     report_publish,
 )
+from sanxiang.discretion.selectors import violation_search
 from sanxiang.evidence.services import Upload, evidence_register
 from sanxiang.evidence.storage import digest_stream
 from sanxiang.ledger.services import tree_heads_sign
@@ -384,6 +386,23 @@ def _articles(pair: tuple[str, int]) -> Article:
     return Article.objects.get(law__title=pair[0], number=pair[1])
 
 
+def _violation_choose(lead: Officer, case: Case) -> None:
+    """As a handler would on the case page: pick the 违法行为 of the 裁量基准 in force whose
+    articles the case cites, when the agency has one (its decision then records the tier)."""
+    cited = (
+        set(case.violated_articles.values_list("pk", flat=True)),
+        set(case.penalty_articles.values_list("pk", flat=True)),
+    )
+    for found in violation_search(case.agency_id, "", limit=200):
+        articles = (
+            {a.pk for a in found.violated_articles.all()},
+            {a.pk for a in found.penalty_articles.all()},
+        )
+        if articles == cited:
+            case_violation_choose(actor=lead, case_id=case.pk, violation_id=found.pk)
+            return
+
+
 ALL_OK = {code: PointInput("ok", f"经审查，{label}：符合规定。") for code, label in OPINION_POINTS}
 
 
@@ -580,6 +599,7 @@ def general_story(play: Play, cast: Cast, target: str) -> Story:
     fine = rng.randrange(low, high + 1, 100)
     case_basis_set(actor=lead, case_id=case.pk, violated=[_articles(violation.violated)],
                    penalty=[_articles(violation.penalty)])  # fmt: skip
+    _violation_choose(lead, case)
     heard = target in HEARING or (target == "closed" and rng.random() < 0.12)
     if heard:
         fine = max(fine, HEARING_FINE)

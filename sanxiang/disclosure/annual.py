@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from sanxiang.acts.models import OtherAct, OtherActKind, Permit, PermitDecision
+from sanxiang.cases.deviation import deviation_figures
 from sanxiang.cases.models import Case, PenaltyKind, Procedure, StepTaken
 from sanxiang.disclosure.annual_definitions import DEFINITIONS_FILE as DEFINITIONS_FILE
 from sanxiang.disclosure.annual_definitions import (
@@ -218,6 +219,17 @@ def _training(agency: Agency, year: int) -> dict[str, int | str | None]:
     }
 
 
+def _discretion(agency: Agency, first: date, last: date) -> dict[str, int | str | None]:
+    """裁量偏离 of the year's decisions, as recorded when each was decided (cases.deviation)."""
+    total = deviation_figures(agency_ids=[agency.pk], first=first, last=last).total
+    return {
+        "discretion_within": total.within,
+        "discretion_outside": total.outside,
+        "discretion_outside_rate": _rate(total.outside, total.decisions),
+        "discretion_not_chosen": total.not_chosen,
+    }
+
+
 def _recorded_acts(
     values: dict[str, int | str | None], agency_id: int, first: date, last: date
 ) -> None:
@@ -338,6 +350,7 @@ def annual_figures(*, agency: Agency, year: int, today: date | None = None) -> A
     values["officers_total"] = sum(1 for o in staff if o.is_active and o.has_role(Role.OFFICER))
     values["officers_certified"] = sum(1 for o in staff if o.certificate_valid_on(last) is not None)
     values.update(_training(agency, year))
+    values.update(_discretion(agency, first, last))
     remedies = reconsideration_litigation_figures(agency_id=agency.pk, year=year) or {}
     values["reconsideration_litigation"] = remedies.get("filed")
     values["remedies_upheld"] = (

@@ -43,6 +43,8 @@ COMPUTED_KEYS = frozenset(
         "random_results_on_time_rate",
         "training_trained", "training_hours", "training_hours_per_officer",
         "training_sanxiang_rate", "training_reviewers_rate",
+        "discretion_within", "discretion_outside", "discretion_outside_rate",
+        "discretion_not_chosen",
     }
 )  # fmt: skip
 

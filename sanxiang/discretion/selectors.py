@@ -96,6 +96,14 @@ def tier_for(violation: Violation, *, fine: Decimal) -> Tier | None:
     return None
 
 
+def tier_kind_of_fine(violation_id: int, *, fine: Decimal) -> str:
+    """The kind of ``tier_for``'s tier, in one small query (the similar-case key of a draft)."""
+    for tier in Tier.objects.filter(violation_id=violation_id).order_by("position", "pk"):
+        if tier.contains_fine(fine):
+            return str(tier.kind)
+    return ""
+
+
 # ---------------------------------------------------------------------------------------------
 # Public reads (portal, API)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sanxiang.cases import selectors as case_selectors
+from sanxiang.cases.deviation import deviation_figures
 from sanxiang.cases.models import Case, PenaltyKind, ReviewFlag
 from sanxiang.core.downloads import attachment, serve_document
 from sanxiang.core.params import is_id, year_param
@@ -56,6 +57,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """审核待办 and every review the officer may see."""
     officer = officer_for_request(request)
     today = timezone.localdate()
+    may_see_figures = _may_see_figures(officer)
     return render(
         request,
         "review/queue.html",
@@ -66,7 +68,13 @@ def queue(request: HttpRequest) -> HttpResponse:
             ],
             "all": selectors.reviews_for(officer)[:200],
             "today": today,
-            "may_see_figures": _may_see_figures(officer),
+            "may_see_figures": may_see_figures,
+            # 裁量偏离 of the agency's decisions this year (cases/deviation.py).
+            "deviation": deviation_figures(
+                agency_ids=[officer.unit.agency_id], first=date(today.year, 1, 1), last=today
+            )
+            if may_see_figures
+            else None,
         },
     )
 

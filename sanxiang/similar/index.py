@@ -73,6 +73,8 @@ def _row(
         violated=",".join(map(str, key.violated))[:200],
         penalty=",".join(map(str, key.penalty))[:200],
         kinds=",".join(key.kinds)[:100],
+        violation=key.violation,
+        tier=key.tier,
         fine_yuan=_amount(fields),
         decided_on=publication.decided_on,
         title=publication.title[:300],

@@ -25,6 +25,9 @@ class IndexedDecision(models.Model):
     violated = models.CharField(max_length=200, blank=True)  # "12,40"
     penalty = models.CharField(max_length=200, blank=True)
     kinds = models.CharField(max_length=100, blank=True)  # "fine,warning"
+    # The chosen 违法行为 ("<agency id>:<code>", see key.py) and the decided fine's tier kind.
+    violation = models.CharField(max_length=60, blank=True, default="")
+    tier = models.CharField(max_length=16, blank=True, default="")
     fine_yuan = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     decided_on = models.DateField()
     title = models.CharField(max_length=300)
@@ -40,6 +43,9 @@ class IndexedDecision(models.Model):
             models.Index(fields=["agency_id", "key", "-decided_on"], name="similar_key"),
             models.Index(
                 fields=["agency_id", "procedure", "-decided_on"], name="similar_procedure"
+            ),
+            models.Index(
+                fields=["agency_id", "violation", "-decided_on"], name="similar_violation"
             ),
         ]
 

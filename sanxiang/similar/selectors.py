@@ -7,7 +7,15 @@ procedure), in the agency's own decisions — or the installation's, where
 ``SANXIANG_SIMILAR_ACROSS_AGENCIES`` allows — and ranked by text and structure together:
 
     score = 0.6 × BM25(draft; decision) / best BM25 among the candidates
-          + 0.4 × (0.5 × Jaccard(articles) + 0.25 × same procedure + 0.25 × Jaccard(penalty kinds))
+          + 0.4 × structure
+    structure = 0.5 × Jaccard(articles) + 0.25 × same procedure + 0.25 × Jaccard(penalty kinds)
+    … and, when the draft names a 违法行为 of the 裁量基准 (key.py):
+    structure = 0.4 × same 违法行为 + 0.3 × Jaccard(articles) + 0.15 × same procedure
+              + 0.15 × Jaccard(penalty kinds)
+
+The band of amounts is drawn from the decisions of the same 违法行为 and tier when the draft
+names a 违法行为 (the same 违法行为 alone when its tier is unknown or has too few decisions), and
+otherwise from the decisions with the same key (articles and penalty kinds).
 
 The draft's text is its 案由 and 违法事实 (the officer's own case, which he may view); the
 decisions' texts are their published, redacted texts.
@@ -20,7 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from sanxiang.cases.models import Case, PenaltyKind
 from sanxiang.cases.workflow.definitions import open_in_any
@@ -54,6 +62,7 @@ class Match:
     structure: float
     shared_articles: int
     same_procedure: bool
+    same_violation: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,7 @@ class Similar:
     compared: int  # decisions with the same key and an amount (the band's sample)
     proposed: Decimal | None
     across_agencies: bool
+    band_basis: str = ""  # what the compared decisions share (中文)
 
     @property
     def outside(self) -> bool:
@@ -137,6 +147,12 @@ def _candidates(
         .order_by("-decided_on")
         .values_list("pk", flat=True)[:SAME_KEY]
     )
+    if key.violation:
+        ids.update(
+            IndexedDecision.objects.filter(scope, violation=key.violation)
+            .order_by("-decided_on")
+            .values_list("pk", flat=True)[:SAME_KEY]
+        )
     for article in sorted(key.articles):
         ids.update(
             IndexedArticle.objects.filter(scope, article_id=article)
@@ -162,11 +178,18 @@ def _candidates(
 def _structure(key: Key, row: IndexedDecision) -> tuple[float, int]:
     articles = frozenset(parse_ids(row.violated)) | frozenset(parse_ids(row.penalty))
     kinds = frozenset(k for k in row.kinds.split(",") if k)
-    value = (
-        0.5 * jaccard(key.articles, articles)
-        + 0.25 * (row.procedure == key.procedure)
-        + 0.25 * jaccard(frozenset(key.kinds), kinds)
-    )
+    same_articles = jaccard(key.articles, articles)
+    same_kinds = jaccard(frozenset(key.kinds), kinds)
+    same_procedure = row.procedure == key.procedure
+    if key.violation:
+        value = (
+            0.4 * (row.violation == key.violation)
+            + 0.3 * same_articles
+            + 0.15 * same_procedure
+            + 0.15 * same_kinds
+        )
+    else:
+        value = 0.5 * same_articles + 0.25 * same_procedure + 0.25 * same_kinds
     return value, len(key.articles & articles)
 
 
@@ -191,8 +214,11 @@ def rank(
         lexical = scores.get(row.pk, 0.0) / best
         score = TEXT_WEIGHT * lexical + (1 - TEXT_WEIGHT) * structure
         matches.append(
-            Match(row, score, lexical, structure, shared, row.procedure == key.procedure)
-        )
+            Match(
+                row, score, lexical, structure, shared, row.procedure == key.procedure,
+                bool(key.violation) and row.violation == key.violation,
+            )
+        )  # fmt: skip
     matches.sort(key=lambda m: (-m.score, -m.decision.decided_on.toordinal(), m.decision.pk))
     return matches
 
@@ -220,17 +246,9 @@ def similar_to(case: Case) -> Similar:
     rows = _candidates(case, key, query, df, documents)
     matches = rank(key, rows, query, df, documents)[:SHOWN]
     amounts: list[Decimal] = []
+    basis = ""
     if PenaltyKind.FINE in key.kinds:
-        amounts = [
-            a
-            for a in IndexedDecision.objects.filter(
-                _scope(case), key=key.text, fine_yuan__isnull=False
-            )
-            .exclude(case_id=case.pk)
-            .order_by("-decided_on")
-            .values_list("fine_yuan", flat=True)[:BAND_SAMPLE]
-            if a is not None
-        ]
+        amounts, basis = _amounts(case, key)
     return Similar(
         key=key,
         matches=matches,
@@ -238,4 +256,26 @@ def similar_to(case: Case) -> Similar:
         compared=len(amounts),
         proposed=case.fine_yuan,
         across_agencies=bool(settings.SANXIANG_SIMILAR_ACROSS_AGENCIES),
+        band_basis=basis,
     )
+
+
+def _amounts(case: Case, key: Key) -> tuple[list[Decimal], str]:
+    """The fines the band is drawn from, newest first, and what those decisions share: the same
+    违法行为 and tier, else the same 违法行为, else (no 违法行为 chosen) the same key."""
+    fined = IndexedDecision.objects.filter(_scope(case), fine_yuan__isnull=False).exclude(
+        case_id=case.pk
+    )
+
+    def newest(rows: QuerySet[IndexedDecision]) -> list[Decimal]:
+        found = rows.order_by("-decided_on").values_list("fine_yuan", flat=True)[:BAND_SAMPLE]
+        return [a for a in found if a is not None]
+
+    if not key.violation:
+        return newest(fined.filter(key=key.text)), "违法依据、处罚依据和处罚种类均相同"
+    same = fined.filter(violation=key.violation)
+    if key.tier:
+        tiered = newest(same.filter(tier=key.tier))
+        if len(tiered) >= BAND_MINIMUM:
+            return tiered, "同一违法行为、同一裁量阶次"
+    return newest(same), "同一违法行为"

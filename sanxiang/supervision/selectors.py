@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 
+from sanxiang.cases.deviation import Deviation, deviation_figures
 from sanxiang.cases.models import Case, Remedy, RemedyOutcome, RemedyStep, RemedyStepKind
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.workdays import WorkdayCalendar
@@ -365,6 +366,15 @@ def dashboard_for(
             )
         )
     return Dashboard(today, soon, rows, total, by_procedure, agency)
+
+
+def deviation_for(officer: Officer, *, today: date, agency_id: int | None = None) -> Deviation:
+    """裁量偏离 of this year's decisions in ``officer``'s scope (or of one agency in it), by
+    agency, unit and handler (``cases.deviation``; a block of its own on the dashboard)."""
+    scope = dashboard_scope(officer)
+    if agency_id is not None:
+        scope = scope & {agency_id}
+    return deviation_figures(agency_ids=scope, first=date(today.year, 1, 1), last=today)
 
 
 def drilldown(

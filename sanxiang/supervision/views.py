@@ -31,6 +31,7 @@ from sanxiang.supervision.selectors import (
     METRICS,
     Dashboard,
     dashboard_for,
+    deviation_for,
     drilldown,
     interferences_for,
     may_read_dashboard,
@@ -139,6 +140,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "charts": _charts(dashboard),
             "export_query": urlencode(base),
             "by_unit": dashboard.agency is not None,
+            "deviation": deviation_for(
+                officer,
+                today=dashboard.today,
+                agency_id=dashboard.agency.pk if dashboard.agency else None,
+            ),
         },
     )
 

@@ -265,3 +265,22 @@ def test_a_tier_the_benchmark_lacks_is_said_so_and_no_amount_is_suggested(client
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "不予处罚（裁量基准未规定该阶次）" in page
     assert '<dd id="suggested-amount">—</dd>' in page
+
+
+def test_a_decision_inside_another_tier_than_the_circumstances_call_for_counts_as_outside(
+    staff, case
+):
+    from sanxiang.cases.models import DecisionDiscretion, DiscretionOutcome
+
+    tick(staff, case, MITIGATING)  # 从轻: 500–1500; 2000 lies in 一般
+    _propose(staff, case, "2000", reasons="当事人整改不彻底。")
+    for actor, action in (
+        (staff.zhang, "conclude"), (staff.zhang, "notify"), (staff.zhang, "record_statement"),
+        (staff.head, "decide"),
+    ):  # fmt: skip
+        prepare_step(actor, case.pk, action)
+        case_transition(actor=actor, case_id=case.pk, action=action)
+    record = DecisionDiscretion.objects.get(case_id=case.pk)
+    assert record.outcome == DiscretionOutcome.OUTSIDE
+    assert record.tier is not None and record.tier.name == "一般处罚"
+    assert any("从轻处罚" in problem for problem in record.problems)

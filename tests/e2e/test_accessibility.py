@@ -112,6 +112,7 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("case-new", "portal_zhang", "/office/cases/new/"),
         ("evidence-form", "portal_zhang", f"/office/evidence/upload/?case={quote(site.reference)}"),
         ("review-opinion", "portal_zhou", f"/office/review/{site.review}/"),
+        ("review-queue", "portal_zhou", "/office/review/"),
         ("training", "portal_zhou", "/office/training/"),
         ("alerts", "portal_zhang", "/office/alerts/"),
         ("discretion-office", "portal_zhang", "/office/discretion/"),

@@ -70,6 +70,7 @@ ACTIONS = [
     "cases.case.party_code_issued",
     "cases.case.party_code_reissued",
     "cases.case.party_viewed",
+    "cases.case.discretion_recorded",
     "cases.case.payment_due_recomputed",
     "cases.case.payment_recorded",
     "cases.case.provisional_deadline_passed",

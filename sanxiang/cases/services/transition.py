@@ -21,6 +21,7 @@ from sanxiang.cases.execution import periods as execution_periods
 from sanxiang.cases.gate import review_gate
 from sanxiang.cases.models import Case, Party, Procedure, evidence_reference
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, _record
+from sanxiang.cases.services.deviation import decision_discretion_record
 from sanxiang.cases.services.opening import number_allocate
 from sanxiang.cases.signing import Signed, approval_sign_check, is_approval, signatures_required
 from sanxiang.cases.workflow import observers
@@ -36,6 +37,7 @@ from sanxiang.cases.workflow.effects import (
     MirrorClock,
     OpenFollowUpCase,
     OpenPublication,
+    RecordDiscretion,
     SealArchive,
     StampActor,
     StampDate,
@@ -202,6 +204,8 @@ def case_transition(
                 publish(case, actor, publication)
         if seals and archive is not None:  # after the case is saved: the package reads it
             archive(case, actor)
+        if any(isinstance(e, RecordDiscretion) for e in step.effects):
+            decision_discretion_record(case=case, actor=actor)
         _record(case, actor, action, from_state=from_state)
         # After the step's own record, so an observer reads the history with this step in it.
         observers.notify(case, actor, action)
@@ -253,6 +257,8 @@ def _apply(
             return []  # opened once the case is saved (``case_transition``)
         case SealArchive():
             return []  # sealed once the case is saved (``case_transition``)
+        case RecordDiscretion():
+            return []  # recorded once the case is saved (``case_transition``)
         case OpenFollowUpCase(source=source):
             text = source.format(number=case.number, reference=evidence_reference(case))
             _follow_up_case(case, actor, today, source=text)

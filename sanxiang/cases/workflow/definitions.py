@@ -30,6 +30,7 @@ from sanxiang.cases.workflow.effects import (
     MirrorClock,
     OpenFollowUpCase,
     OpenPublication,
+    RecordDiscretion,
     SealArchive,
     StampActor,
     StampDate,
@@ -556,6 +557,7 @@ GENERAL = ProcedureDefinition(
             effects=(
                 StampDate("decided_on"),
                 OpenPublication("penalty"),
+                RecordDiscretion(),
             ),
             confirm=True,
         ),
@@ -691,6 +693,7 @@ SIMPLE = ProcedureDefinition(
                 StampDate("served_on"),
                 StartClock("payment_due_on", PAYMENT_DEADLINE),
                 OpenPublication("penalty"),
+                RecordDiscretion(),
             ),
             confirm=True,
         ),

@@ -207,6 +207,17 @@ def installed_archiver() -> Archiver | None:
     return _archiver
 
 
+@dataclass(frozen=True)
+class RecordDiscretion:
+    """裁量偏离: the decision keeps what the 裁量基准 said of it — the version, the chosen 违法行为,
+    the tier the decided fine falls in and whether it is inside the tiers' range (or that no
+    违法行为 was chosen). Written once the case is saved, in the step's transaction, with its own
+    ledger event (``cases.deviation.discretion_record``); the deviation figures read it."""
+
+    def describe(self) -> str:
+        return "记录裁量基准适用情况（版本、违法行为、阶次、是否在阶次内）"
+
+
 Effect = (
     AllocateNumber
     | StampDate
@@ -219,6 +230,7 @@ Effect = (
     | OpenFollowUpCase
     | OpenPublication
     | SealArchive
+    | RecordDiscretion
 )
 
 

@@ -1,0 +1,65 @@
+"""裁量偏离: what the 裁量基准 said of a decision, kept with it (the decision steps' declared
+``RecordDiscretion`` effect, applied by ``case_transition`` in the step's transaction)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+
+from sanxiang.cases.circumstances import case_discretion
+from sanxiang.cases.events import discretion_recorded
+from sanxiang.cases.models import Case, DecisionDiscretion, DiscretionOutcome, PenaltyKind
+from sanxiang.discretion.selectors import fine_check, violation_with_tiers
+from sanxiang.org.models import Officer
+
+logger = logging.getLogger(__name__)
+
+
+def decision_discretion_record(*, case: Case, actor: Officer) -> DecisionDiscretion:
+    """Record the version, the chosen 违法行为, the tier of the decided fine and whether it is
+    inside the tiers' range. A case without a chosen 违法行为 is recorded as 未选用裁量基准
+    (never as inside); a fine the tiers of fixed amounts cannot judge (multiples of 违法所得,
+    no fine at all) as 无固定金额可核对. Called inside the decision step's transaction."""
+    fine = case.fine_yuan if PenaltyKind.FINE in (case.penalty_kinds or ()) else None
+    violation = (
+        violation_with_tiers(case.discretion_violation_id)
+        if case.discretion_violation_id is not None
+        else None
+    )
+    record = DecisionDiscretion(
+        case=case,
+        agency_id=case.agency_id,
+        unit_id=case.unit_id,
+        decided_on=case.decided_on or timezone.localdate(),
+        fine_yuan=fine,
+    )
+    if violation is None:
+        record.outcome = DiscretionOutcome.NOT_CHOSEN
+    else:
+        check = fine_check(violation, fine)
+        record.benchmark_id = violation.benchmark_id
+        record.violation = violation
+        record.violation_code = violation.code
+        record.tier = check.tier
+        record.problems = check.problems
+        if check.tier is not None:
+            record.outcome = DiscretionOutcome.WITHIN
+        elif check.problems:
+            record.outcome = DiscretionOutcome.OUTSIDE
+        else:
+            record.outcome = DiscretionOutcome.UNCHECKED
+        # The tier the recorded 情节 make applicable is the one the decision is judged by: a
+        # fine inside another tier of the 违法行为 (``tier`` says which) is still outside, e.g.
+        # a 一般 amount where the 情节 call for 从轻.
+        applicable = case_discretion(case, fine=fine, violation=violation)
+        if applicable is not None and applicable.tier is not None and fine is not None:
+            if applicable.outside:
+                record.outcome = DiscretionOutcome.OUTSIDE
+                record.problems = [*check.problems, applicable.outside]
+            elif not check.problems:
+                record.outcome = DiscretionOutcome.WITHIN
+    record.save()
+    discretion_recorded(record, actor)
+    logger.info("case %s: discretion recorded as %s", case.pk, record.outcome)
+    return record
