@@ -56,6 +56,10 @@ class CaseEvent(Event):
     PARTY_CODE_ISSUED = "cases.case.party_code_issued", CASE
     PARTY_CODE_REISSUED = "cases.case.party_code_reissued", CASE
     PARTY_VIEWED = "cases.case.party_viewed", CASE
+    # 不予处罚 (行政处罚法第三十三条): the proposal, its withdrawal, the party's education.
+    NO_PENALTY_PROPOSED = "cases.case.no_penalty_proposed", CASE
+    NO_PENALTY_WITHDRAWN = "cases.case.no_penalty_withdrawn", CASE
+    EDUCATION_RECORDED = "cases.case.education_recorded", CASE
     # Documents, signatures, the party query's lockouts.
     DOCUMENT_GENERATED = "cases.document.generated", DOCUMENT
     DOCUMENT_INPUTS = "cases.document.inputs", DOCUMENT
@@ -96,6 +100,11 @@ EXECUTION_EVENTS = (
     CaseEvent.EXECUTION_COURT_GRANTED,
     CaseEvent.EXECUTION_COURT_REFUSED,
     CaseEvent.EXECUTION_COURT_ENFORCED,
+)
+NO_PENALTY_EVENTS = (
+    CaseEvent.NO_PENALTY_PROPOSED,
+    CaseEvent.NO_PENALTY_WITHDRAWN,
+    CaseEvent.EDUCATION_RECORDED,
 )
 
 
@@ -354,4 +363,19 @@ def proposal_sha256(case: Case) -> str:
                 "penalty_articles": sorted(case.penalty_articles.values_list("pk", flat=True)),
             }
         )
+    )
+
+
+@builds(*NO_PENALTY_EVENTS)
+def case_no_penalty_recorded(
+    case: Case, actor: Officer, event: CaseEvent, content: dict[str, Any]
+) -> LedgerEntry:
+    """A 不予处罚 proposal, its withdrawal or the party's education, with what was recorded."""
+    if event not in NO_PENALTY_EVENTS:
+        raise ValueError(f"{event} is not a 不予处罚 record")
+    return event.append(
+        case.pk,
+        actor=actor.ledger_actor,
+        agency_id=case.agency_id,
+        content_sha256=content_digest({"case": case.pk, **content}),
     )

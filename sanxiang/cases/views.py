@@ -38,6 +38,7 @@ from sanxiang.cases.models import (
     ReviewFlag,
     ScheduleKind,
 )
+from sanxiang.cases.no_penalty_page import no_penalty_page
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
 from sanxiang.cases.services import (
     Assessment,
@@ -468,6 +469,12 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         if basis_open
         else None,
         **_discretion(request, case, basis_open=bool(basis_open)),
+        "no_penalty": no_penalty_page(
+            case,
+            officer,
+            ground=request.GET.get("np_ground", ""),
+            read_only=case_supervised_only(officer, case),
+        ),
         "document_kinds": _document_kinds(case, officer, bound),
         "party_code": code_display(party_code.code) if party_code else "",
         "party_code_issued_at": party_code.issued_at if party_code else None,
