@@ -71,7 +71,8 @@ def _reviewed(staff, case, agency) -> None:
 def _educate(staff, case) -> None:
     education_record(
         actor=staff.zhang, case_id=case.pk, manner="in_person", given_on=date(2026, 6, 10),
-        given_by_id=staff.li.pk, content="讲解《城市市容和环境卫生管理条例》的规定，当事人表示今后不再占道堆放。",
+        given_by_id=staff.li.pk,
+        content="讲解《城市市容和环境卫生管理条例》的规定，当事人表示今后不再占道堆放。",
     )  # fmt: skip
 
 
@@ -110,7 +111,7 @@ def test_no_penalty_is_refused_without_the_education(staff, investigated, defaul
     case = investigated
     no_penalty_propose(actor=staff.zhang, case_id=case.pk, ground="first", elements=FIRST_VIOLATION)
     _reviewed(staff, case, defaults)
-    with pytest.raises(TransitionRefused, match="应当对当事人进行教育.*第三十三条第三款"):
+    with pytest.raises(TransitionRefused, match=r"应当对当事人进行教育.*第三十三条第三款"):
         case_transition(actor=staff.head, case_id=case.pk, action="no_penalty")
     with pytest.raises(CaseRefused, match="应当对当事人进行教育"):
         document_generate(actor=staff.zhang, case_id=case.pk, kind="no_penalty_decision")
@@ -132,7 +133,7 @@ def test_no_penalty_is_refused_without_the_decision_document(
 
 def test_no_penalty_is_refused_without_a_proposal(staff, investigated, defaults):  # noqa: F811
     _reviewed(staff, investigated, defaults)
-    with pytest.raises(TransitionRefused, match="拟不予处罚.*第三十三条"):
+    with pytest.raises(TransitionRefused, match=r"拟不予处罚.*第三十三条"):
         case_transition(actor=staff.head, case_id=investigated.pk, action="no_penalty")
 
 
@@ -216,7 +217,8 @@ def test_the_case_page_says_so_and_takes_the_proposal_and_the_education(client, 
     )
     assert answer.status_code == 302
     proposal = NoPenaltyProposal.objects.get(case=case)
-    assert proposal.tier.name == "不予处罚" and proposal.elements == FIRST_VIOLATION
+    assert proposal.tier is not None and proposal.tier.name == "不予处罚"
+    assert proposal.elements == FIRST_VIOLATION
     # Missing proof of one element: refused in Chinese, nothing changed.
     answer = client.post(
         reverse("cases:no-penalty", args=[case.pk]),
