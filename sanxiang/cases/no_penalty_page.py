@@ -47,7 +47,9 @@ class EducationForm(forms.Form):
     """行政处罚法第三十三条第三款: 对当事人进行教育."""
 
     manner = forms.ChoiceField(label="教育方式", choices=EducationManner.choices)
-    given_on = forms.DateField(label="教育日期", widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = forms.DateField(
+        label="教育日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     content = forms.CharField(
         label="教育内容",
         max_length=2000,
@@ -89,6 +91,7 @@ def no_penalty_page(
         for value, label in NoPenaltyGround.choices
         if value == NoPenaltyGround.NOT_ESTABLISHED or tiers
     ]
+    chosen = bool(ground)
     offered = {value for value, _ in grounds}
     if ground not in offered:
         ground = proposal.ground if proposal and proposal.ground in offered else ""
@@ -118,5 +121,6 @@ def no_penalty_page(
         "education_form": EducationForm(handlers=list(case.handlers.all()))
         if may_educate
         else None,
+        "chosen": chosen,
         "open": may_propose or may_educate,
     }

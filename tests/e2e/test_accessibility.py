@@ -43,6 +43,7 @@ class Site:
     review: int
     decision: int
     verification_code: str
+    no_penalty: int
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +74,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             review=made["review"],
             decision=made["decision"],
             verification_code=made["verification_code"],
+            no_penalty=made["no_penalty"],
         )
 
 
@@ -100,6 +102,7 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("case", "portal_zhang", f"/office/cases/{site.case}/"),
         ("case-opened", "portal_zhang", f"/office/cases/{site.opened}/"),
         ("case-new", "portal_zhang", "/office/cases/new/"),
+        ("case-no-penalty", "portal_zhang", f"/office/cases/{site.no_penalty}/?np_ground=first"),
         ("evidence-form", "portal_zhang", f"/office/evidence/upload/?case={quote(site.reference)}"),
         ("review-opinion", "portal_zhou", f"/office/review/{site.review}/"),
         ("training", "portal_zhou", "/office/training/"),
