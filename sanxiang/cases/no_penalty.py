@@ -49,6 +49,13 @@ GROUND_TEXT: dict[str, str] = {
 }
 PROOF_MAX = 500
 
+# 第五十七条: 调查终结 first, then the outcome. A proposal of 不予处罚 is made (or changed) from
+# 调查终结 until it goes to 法制审核, and again when the review returns it; the case page shows
+# the section then, once the review passed, and in 不予处罚 (no query in any other state: the
+# reviewer's pre-check shows the proposal while the review runs).
+PROPOSAL_STATES = frozenset({"investigated", "notified", "heard", "under_review.returned"})
+SHOWN_STATES = PROPOSAL_STATES | {"under_review.passed", "discussed", "no_penalty"}
+
 
 def no_penalty_tiers(case: Case) -> list[Tier]:
     """The 不予处罚 tiers of the 违法行为 the case chose from the 裁量基准 (none: no 第三十三条

@@ -14,11 +14,14 @@ from sanxiang.cases.no_penalty import (
     ARTICLE_33,
     ELEMENTS,
     PROOF_MAX,
+    PROPOSAL_STATES,
+    SHOWN_STATES,
     education_refusal,
     no_penalty_tiers,
     proposal_of,
 )
 from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.engine import in_states
 from sanxiang.org.models import Officer
 
 
@@ -66,20 +69,24 @@ class EducationForm(forms.Form):
         self.fields["given_on"].initial = timezone.localdate()
 
 
-def no_penalty_page(
-    case: Case, officer: Officer, *, ground: str = "", read_only: bool = False
-) -> dict[str, Any] | None:
-    """What the case page shows of 不予处罚 (None: nothing, e.g. outside 一般程序)."""
-    if case.procedure != Procedure.PENALTY_GENERAL:
+def no_penalty_page(case: Case, officer: Officer, *, ground: str = "") -> dict[str, Any] | None:
+    """What the case page shows of 不予处罚 (None: nothing — outside 一般程序, or before 调查终结
+    or after a decision, without a query)."""
+    if case.procedure != Procedure.PENALTY_GENERAL or not in_states(case, SHOWN_STATES):
         return None
     definition = PROCEDURES[case.procedure]
     tiers = no_penalty_tiers(case)
     proposal = proposal_of(case)
-    educations = list(case.educations.select_related("given_by").order_by("given_on", "pk"))
-    may_propose = not read_only and definition.open_to("assessment", case, officer)
+    educations = (
+        list(case.educations.select_related("given_by").order_by("given_on", "pk"))
+        if proposal is not None and proposal.ground in ARTICLE_33
+        else []
+    )
+    may_propose = in_states(case, PROPOSAL_STATES) and definition.open_to(
+        "assessment", case, officer
+    )
     may_educate = (
-        not read_only
-        and proposal is not None
+        proposal is not None
         and proposal.ground in ARTICLE_33
         and definition.open_to("education", case, officer)
     )
@@ -124,3 +131,10 @@ def no_penalty_page(
         "chosen": chosen,
         "open": may_propose or may_educate,
     }
+
+
+def no_penalty_read_only(shown: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The section as a supervising body's 监督人员 reads it: nothing to do."""
+    if shown is None:
+        return None
+    return {**shown, "may_propose": False, "form": None, "education_form": None, "open": False}

@@ -38,7 +38,7 @@ from sanxiang.cases.models import (
     ReviewFlag,
     ScheduleKind,
 )
-from sanxiang.cases.no_penalty_page import no_penalty_page
+from sanxiang.cases.no_penalty_page import no_penalty_page, no_penalty_read_only
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
 from sanxiang.cases.services import (
     Assessment,
@@ -469,12 +469,7 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         if basis_open
         else None,
         **_discretion(request, case, basis_open=bool(basis_open)),
-        "no_penalty": no_penalty_page(
-            case,
-            officer,
-            ground=request.GET.get("np_ground", ""),
-            read_only=case_supervised_only(officer, case),
-        ),
+        "no_penalty": no_penalty_page(case, officer, ground=request.GET.get("np_ground", "")),
         "document_kinds": _document_kinds(case, officer, bound),
         "party_code": code_display(party_code.code) if party_code else "",
         "party_code_issued_at": party_code.issued_at if party_code else None,
@@ -495,6 +490,7 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
             may_upload_evidence=False, may_issue_party_code=False, supervised_only=True,
             party_code="", party_code_issued_at=None,  # the party's log-in, not his to read
         )  # fmt: skip
+        page["no_penalty"] = no_penalty_read_only(page["no_penalty"])
         primary = None
     # An outcome is shown in the section of the form that was sent; if the action took that
     # section away (its step is over), under 可办理的环节.

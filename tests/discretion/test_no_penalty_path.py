@@ -187,9 +187,15 @@ def test_a_changed_education_makes_a_new_version_of_the_decision(
     assert second.version == first.version + 1 and "发放告诫书一份" in docx_text(second)
 
 
+def _concluded(staff, case):
+    prepare_step(staff.zhang, case.pk, "conclude")
+    return case_transition(actor=staff.zhang, case_id=case.pk, action="conclude")
+
+
 def test_a_violation_without_a_no_penalty_tier_offers_no_such_path(client, staff, published):
     case = registered_with_file(staff, ready_case(staff))
     case_violation_choose(actor=staff.zhang, case_id=case.pk, violation_id=sr("SR-002").pk)
+    case = _concluded(staff, case)
     with pytest.raises(CaseRefused, match="没有不予处罚的阶次"):
         no_penalty_propose(
             actor=staff.zhang, case_id=case.pk, ground="first", elements=FIRST_VIOLATION
@@ -207,7 +213,13 @@ def test_the_case_page_says_so_and_takes_the_proposal_and_the_education(client, 
     client.force_login(staff.zhang.user)
     client.post(reverse("cases:violation", args=[case.pk]), {"violation": sr("SR-001").pk})
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "本违法行为有不予处罚的阶次（行政处罚法第三十三条）" in page
+    assert "本违法行为有不予处罚的阶次“不予处罚”（行政处罚法第三十三条）" in page
+    with pytest.raises(CaseRefused, match="调查终结后"):
+        no_penalty_propose(
+            actor=staff.zhang, case_id=case.pk, ground="first", elements=FIRST_VIOLATION
+        )
+    _concluded(staff, case)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "初次违法，占用面积不超过 2 平方米" in page  # the tier's conditions
     page = client.get(reverse("cases:detail", args=[case.pk]), {"np_ground": "first"})
     assert "初次违法（事实和证据）" in page.content.decode()

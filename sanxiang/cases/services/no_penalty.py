@@ -18,9 +18,17 @@ from sanxiang.cases.models import (
     NoPenaltyProposal,
     Procedure,
 )
-from sanxiang.cases.no_penalty import ARTICLE_33, ELEMENTS, PROOF_MAX, no_penalty_tiers
+from sanxiang.cases.no_penalty import (
+    ARTICLE_33,
+    ELEMENTS,
+    PROOF_MAX,
+    PROPOSAL_STATES,
+    no_penalty_tiers,
+    proposal_of,
+)
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, _may_edit
 from sanxiang.cases.workflow.definitions import PROCEDURES
+from sanxiang.cases.workflow.engine import in_states
 from sanxiang.org.models import Officer
 
 CONTENT_MAX = 2000
@@ -29,11 +37,14 @@ CONTENT_MAX = 2000
 def _proposal_open(case: Case, actor: Officer) -> None:
     _may_edit(case, actor)
     definition = PROCEDURES[case.procedure]
-    if case.procedure != Procedure.PENALTY_GENERAL or not definition.open_to(
-        "assessment", case, actor
+    if (
+        case.procedure != Procedure.PENALTY_GENERAL
+        or not in_states(case, PROPOSAL_STATES)
+        or not definition.open_to("assessment", case, actor)
     ):
         raise CaseRefused(
-            "只有在提交法制审核前（或审核退回后），本案承办人才能提出或者撤回拟不予处罚意见。",
+            "调查终结后、提交法制审核前（或审核退回后），本案承办人才能提出或者撤回拟不予处罚意见"
+            "（行政处罚法第五十七条）。",
             log_message=f"case {case.pk}: no-penalty proposal not open in {case.state}",
         )
 
@@ -134,6 +145,12 @@ def education_record(
             raise CaseRefused(
                 "调查终结后、作出不予处罚决定前，本案承办人或负责人可以登记对当事人的教育。",
                 log_message=f"case {case.pk}: education not open in {case.state}",
+            )
+        proposal = proposal_of(case)
+        if proposal is None or proposal.ground not in ARTICLE_33:
+            raise CaseRefused(
+                "请先依行政处罚法第三十三条提出拟不予处罚意见，再登记对当事人的教育。",
+                log_message=f"case {case.pk}: education without an article-33 proposal",
             )
         handlers = {str(o.pk): o for o in case.handlers.all()}
         given_by = handlers.get(str(given_by_id))
