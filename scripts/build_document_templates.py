@@ -164,6 +164,32 @@ def decision() -> DocxDocument:
     return document
 
 
+def no_penalty_decision() -> DocxDocument:
+    """不予行政处罚决定书: like the decision (party, facts, evidence, the violated article), with
+    the ground of 行政处罚法第三十三条 (or 第五十七条第一款第三项), the 裁量基准 entry, what shows
+    each element, the education given (第三十三条第三款) and the remedies; ``f.*`` are copied in
+    by the service (``cases.no_penalty.decision_fields``)."""
+    document = new_document("不予行政处罚决定书")
+    add(
+        document,
+        "{% for p in parties %}当事人：{{ p.name }}　{{ p.kind }}　"
+        "{{ p.identifier_label }}：{{ p.identifier }}　住所（地址）：{{ p.address }}{% endfor %}",
+        "案由：{{ title }}　违法行为发生日：{{ violation_on }}　地点：{{ place }}",
+        "经查：{{ facts }}",
+        "以上事实，有{{ evidence_summary }}等证据为证。",
+        "{% if f.ground != 'not_established' and violated_basis %}"
+        "当事人的上述行为违反了{{ violated_basis }}的规定。{% endif %}"
+        "{{ f.ground_text }}，本机关决定对当事人不予行政处罚。",
+        "{% if f.entry %}本案适用{{ f.entry }}。{% endif %}",
+        "适用情形及其证明：{{ f.elements }}。",
+        "{% if f.education %}依据《中华人民共和国行政处罚法》第三十三条第三款，本机关已对当事人"
+        "进行教育：{{ f.education }}。{% endif %}",
+        "{{ f.remedies }}",
+    )
+    footer(document, party=True)
+    return document
+
+
 def on_spot_decision() -> DocxDocument:
     document = new_document("当场行政处罚决定书")
     add(
@@ -514,6 +540,7 @@ def main() -> None:
     for name, build in (
         ("decision", decision),
         ("on_spot_decision", on_spot_decision),
+        ("no_penalty_decision", no_penalty_decision),
         ("registration", registration),
         ("inspection_record", inspection_record),
         ("inquiry_record", inquiry_record),

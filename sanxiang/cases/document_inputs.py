@@ -31,6 +31,7 @@ SERVICE_METHODS = METHODS
 # The documents a 送达回证 may record the service of.
 SERVABLE = (
     "decision",
+    "no_penalty_decision",
     "advance_notice",
     "hearing_notice",
     "correction_order",

@@ -23,7 +23,14 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from sanxiang.cases.document_inputs import INPUTS
+from sanxiang.cases.gate import review_gate
 from sanxiang.cases.models import Case, CaseDocument, PartyKind, evidence_reference
+from sanxiang.cases.no_penalty import (
+    ARTICLE_33,
+    education_refusal,
+    proposal_ground,
+    proposal_refusal,
+)
 from sanxiang.cases.recording import recording_refusal, service_step
 from sanxiang.cases.statements import IN_WRITING, WAIVED, points, replies, replies_problem
 from sanxiang.cases.workflow.definitions import PROCEDURES
@@ -86,6 +93,12 @@ KINDS = {
         ),
         DocumentKind("decision", "行政处罚决定书", "decision.docx", "行政处罚法第五十九条"),
         DocumentKind(
+            "no_penalty_decision",
+            "不予行政处罚决定书",
+            "no_penalty_decision.docx",
+            "行政处罚法第三十三条、第五十七条第一款",
+        ),
+        DocumentKind(
             "on_spot_decision",
             "当场行政处罚决定书",
             "on_spot_decision.docx",
@@ -122,6 +135,7 @@ PARTY_KINDS = frozenset(
         "hearing_notice",
         "correction_order",
         "decision",
+        "no_penalty_decision",
         "on_spot_decision",
         "seizure_decision",
         "seizure_list",
@@ -163,8 +177,24 @@ def document_refusal(kind: str, case: Case) -> str | None:
         return f"请先在案件中登记{what}；{NEEDS_PENALTY_BASIS[kind]}"
     if kind in NEEDS_VIOLATED_BASIS and not case.violated_articles.exists():
         return f"请先在案件中登记违法依据；{NEEDS_VIOLATED_BASIS[kind]}"
+    if kind == "no_penalty_decision":
+        return _no_penalty_decision_refusal(case)
     if kind == "seizure_list" and not case.documents.filter(kind="seizure_decision").exists():
         return "请先制作查封（扣押）决定书；清单列明决定书中的场所、设施或者财物"
+    return None
+
+
+def _no_penalty_decision_refusal(case: Case) -> str | None:
+    """The 不予行政处罚决定书 states the ground and the education (第三十三条第三款), and a case the
+    catalogue sends to 法制审核 gets it only once the review passed (第五十八条)."""
+    refusal = proposal_refusal(case) or education_refusal(case)
+    if refusal is not None:
+        return refusal
+    if not case.violated_articles.exists() and proposal_ground(case) in ARTICLE_33:
+        return "请先在案件中登记违法依据；不予行政处罚决定书应当写明当事人违反的规定"
+    reviewed = frozenset({"under_review.passed", GeneralState.DISCUSSED, GeneralState.NO_PENALTY})
+    if review_gate().need(case).required and not in_states(case, reviewed):
+        return "本案须经法制审核，审核通过后再制作不予行政处罚决定书"
     return None
 
 
@@ -394,7 +424,7 @@ EVIDENTIAL_DOCUMENTS = (
 
 
 # The kinds whose template prints ``evidence_summary``.
-EVIDENCE_LISTING_KINDS = frozenset({"decision", "advance_notice"})
+EVIDENCE_LISTING_KINDS = frozenset({"decision", "advance_notice", "no_penalty_decision"})
 
 
 def evidence_summary(case: Case) -> str:

@@ -61,6 +61,10 @@ class CaseEvent(Event):
     PARTY_VIEWED = "cases.case.party_viewed", CASE
     # What the 裁量基准 said of the decision (``DecisionDiscretion``, the step's declared effect).
     DISCRETION_RECORDED = "cases.case.discretion_recorded", CASE
+    # 不予处罚 (行政处罚法第三十三条): the proposal, its withdrawal, the party's education.
+    NO_PENALTY_PROPOSED = "cases.case.no_penalty_proposed", CASE
+    NO_PENALTY_WITHDRAWN = "cases.case.no_penalty_withdrawn", CASE
+    EDUCATION_RECORDED = "cases.case.education_recorded", CASE
     # Documents, signatures, the party query's lockouts.
     DOCUMENT_GENERATED = "cases.document.generated", DOCUMENT
     DOCUMENT_INPUTS = "cases.document.inputs", DOCUMENT
@@ -101,6 +105,11 @@ EXECUTION_EVENTS = (
     CaseEvent.EXECUTION_COURT_GRANTED,
     CaseEvent.EXECUTION_COURT_REFUSED,
     CaseEvent.EXECUTION_COURT_ENFORCED,
+)
+NO_PENALTY_EVENTS = (
+    CaseEvent.NO_PENALTY_PROPOSED,
+    CaseEvent.NO_PENALTY_WITHDRAWN,
+    CaseEvent.EDUCATION_RECORDED,
 )
 
 
@@ -407,3 +416,18 @@ def discretion_recorded(record: DecisionDiscretion, actor: Officer) -> LedgerEnt
         record.case_id, actor=actor.ledger_actor, agency_id=record.agency_id,
         content_sha256=discretion_record_digest(record),
     )  # fmt: skip
+
+
+@builds(*NO_PENALTY_EVENTS)
+def case_no_penalty_recorded(
+    case: Case, actor: Officer, event: CaseEvent, content: dict[str, Any]
+) -> LedgerEntry:
+    """A 不予处罚 proposal, its withdrawal or the party's education, with what was recorded."""
+    if event not in NO_PENALTY_EVENTS:
+        raise ValueError(f"{event} is not a 不予处罚 record")
+    return event.append(
+        case.pk,
+        actor=actor.ledger_actor,
+        agency_id=case.agency_id,
+        content_sha256=content_digest({"case": case.pk, **content}),
+    )

@@ -39,6 +39,9 @@ EVENT_LABELS = {
     "party_code_issued": "签发当事人查询码",
     "party_code_reissued": "重新签发当事人查询码（原查询码作废）",
     "party_viewed": "当事人在公示平台查询本案",
+    "no_penalty_proposed": "提出拟不予处罚意见",
+    "no_penalty_withdrawn": "撤回拟不予处罚意见",
+    "education_recorded": "登记对当事人的教育",
     # Recorded by the review app on the case (it sits above cases, so named here as a string).
     "review.determination.recorded": "判定是否须经法制审核",
 }

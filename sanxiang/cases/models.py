@@ -965,3 +965,68 @@ class DecisionDiscretion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.get_outcome_display()}"
+
+
+class NoPenaltyGround(models.TextChoices):
+    """Why the case ends without a penalty: the three cases of 行政处罚法第三十三条, and 违法事实
+    不能成立 (第五十七条第一款第三项), which is no violation at all."""
+
+    MINOR = "minor", "违法行为轻微并及时改正，没有造成危害后果（行政处罚法第三十三条第一款）"
+    FIRST = "first", "初次违法且危害后果轻微并及时改正（行政处罚法第三十三条第一款，首违不罚）"
+    NO_FAULT = "no_fault", "当事人有证据足以证明没有主观过错（行政处罚法第三十三条第二款）"
+    NOT_ESTABLISHED = "not_established", "违法事实不能成立（行政处罚法第五十七条第一款第三项）"
+
+
+class NoPenaltyProposal(models.Model):
+    """拟不予处罚: the ground, the 裁量基准's 不予处罚 tier it is proposed under (第三十三条), and
+    for each element of the ground what shows it. One per case; the handlers change or withdraw
+    it while the proposal is open (``cases.no_penalty``)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="no_penalty_proposal")
+    ground = models.CharField("不予处罚的理由", max_length=20, choices=NoPenaltyGround.choices)
+    tier = models.ForeignKey(
+        "discretion.Tier", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="裁量基准中的不予处罚阶次",
+    )  # fmt: skip
+    # Element (as ``no_penalty.ELEMENTS`` names it) → what shows it (证据名称、记录编号 …).
+    elements = models.JSONField("适用情形及其证明", default=dict)
+    recorded_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "拟不予处罚意见"
+        verbose_name_plural = "拟不予处罚意见"
+
+    def __str__(self) -> str:
+        return f"{self.case}：{self.get_ground_display()}"
+
+
+class EducationManner(models.TextChoices):
+    IN_PERSON = "in_person", "当面教育（谈话）"
+    WRITTEN = "written", "书面教育（告诫书、提示函）"
+    INTERVIEW = "interview", "约谈"
+    TRAINING = "training", "组织学习培训"
+    OTHER = "other", "其他方式"
+
+
+class NoPenaltyEducation(models.Model):
+    """行政处罚法第三十三条第三款: 对当事人的违法行为依法不予行政处罚的，行政机关应当对当事人
+    进行教育. How, when, by whom, and what the party was told."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="educations")
+    manner = models.CharField("教育方式", max_length=16, choices=EducationManner.choices)
+    given_on = models.DateField("教育日期")
+    given_by = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, related_name="+", verbose_name="教育人员"
+    )
+    content = models.TextField("教育内容")
+    recorded_by = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "不予处罚教育记录"
+        verbose_name_plural = "不予处罚教育记录"
+        ordering = ["case", "given_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case}：{self.get_manner_display()} {self.given_on}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanxiang.cases import onsite, party_sign, views
+from sanxiang.cases import no_penalty_views, onsite, party_sign, views
 
 app_name = "cases"
 
@@ -16,6 +16,14 @@ urlpatterns = [
     path("<int:pk>/basis", views.case_basis, name="basis"),
     path("<int:pk>/violation", views.case_violation, name="violation"),
     path("<int:pk>/circumstances", views.case_circumstances, name="circumstances"),
+    # 不予处罚 (行政处罚法第三十三条): the proposal and the party's education.
+    path("<int:pk>/no-penalty", no_penalty_views.no_penalty_propose_view, name="no-penalty"),
+    path(
+        "<int:pk>/no-penalty/withdraw",
+        no_penalty_views.no_penalty_withdraw_view,
+        name="no-penalty-withdraw",
+    ),
+    path("<int:pk>/education", no_penalty_views.education_view, name="education"),
     path("<int:pk>/party-code", views.case_party_code, name="party-code"),
     path("<int:pk>/payments", views.payment_new, name="payment-new"),
     path("<int:pk>/schedule", views.schedule_new, name="schedule-new"),

@@ -46,6 +46,7 @@ from sanxiang.cases.models import (
     ReviewFlag,
     ScheduleKind,
 )
+from sanxiang.cases.no_penalty_page import no_penalty_page, no_penalty_read_only
 from sanxiang.cases.page_notes import page_notes
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
 from sanxiang.cases.reasoning import reasoning_text
@@ -492,6 +493,7 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
             circumstances_open=definition.open_to("circumstances", case, officer),
             evidence=evidence,
         ),
+        "no_penalty": no_penalty_page(case, officer, ground=request.GET.get("np_ground", "")),
         "document_kinds": _document_kinds(case, officer, bound),
         "party_code": code_display(party_code.code) if party_code else "",
         "party_code_issued_at": party_code.issued_at if party_code else None,
@@ -516,6 +518,7 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
             party_code="", party_code_issued_at=None,  # the party's log-in, not his to read
         )  # fmt: skip
         page["evidence"] = _supervised_evidence(request, officer, case, reference)
+        page["no_penalty"] = no_penalty_read_only(page["no_penalty"])
         primary = None
     # An outcome is shown in the section of the form that was sent; if the action took that
     # section away (its step is over), under 可办理的环节.

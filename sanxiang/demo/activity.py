@@ -40,6 +40,7 @@ from sanxiang.cases.services import (
     document_generate,
     evidence_reference,
     handlers_set,
+    no_penalty_propose,
     party_add,
     payment_record,
 )
@@ -642,6 +643,13 @@ def general_story(play: Play, cast: Cast, target: str) -> Story:
                     "conclusion": "维持拟作出的处罚"},
         )  # fmt: skip
     case = _step(lead, case, "record_statement")
+    if target == "no_penalty":
+        # 复核 after the party was heard: the facts do not stand (行政处罚法第五十七条第一款第三项).
+        no_penalty_propose(
+            actor=lead, case_id=case.pk, ground="not_established",
+            elements={"not_established": "经复核现场照片和现场检查笔录，现有证据不能认定当事人"
+                                         "实施了该违法行为"},
+        )  # fmt: skip
     # With a right to a hearing, nothing is decided before the five working days to ask run out.
     yield play.days(8, 10) if fine >= HEARING_FINE else play.days(1, 3)
     stop_in = target if target in ("under_review", "returned") else ""
@@ -660,8 +668,10 @@ def _decision(
     rng = play.rng
     yield play.days(1, 4)
     if target == "no_penalty":
+        document_generate(actor=lead, case_id=case.pk, kind="no_penalty_decision")
         case = _step(cast.head, case, "no_penalty")
         yield play.days(1, 5)
+        _served(lead, case, "no_penalty_decision", party.name, party.address)
         if play.every_other(target):
             _step(cast.head, case, "close")
         return

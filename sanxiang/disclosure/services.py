@@ -154,7 +154,8 @@ def publication_open(case: Case, actor: Officer, effect: OpenPublication) -> Pub
         due_on=due_on,
         due_basis=f"自决定之日起{days}个工作日（{basis}）"[:300],
         # 河北方案: general-procedure penalty decisions are published in full text.
-        full_text=case.procedure == Procedure.PENALTY_GENERAL,
+        # Other 执法决定 (a 不予处罚 among them) publish the 118号 fields only.
+        full_text=case.procedure == Procedure.PENALTY_GENERAL and kind == ActKind.PENALTY,
         fields=fields,
     )
     provisional_deadline_note(

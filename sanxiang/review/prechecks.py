@@ -16,6 +16,7 @@ from sanxiang.cases.circumstances import case_discretion
 from sanxiang.cases.documents import KINDS
 from sanxiang.cases.labels import case_event_label
 from sanxiang.cases.models import Case, CaseDocument
+from sanxiang.cases.no_penalty import ARTICLE_33, elements_text, proposal_of, proposal_refusal
 from sanxiang.cases.recording_rows import recording_checks
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.identifiers import credit_code_problem
@@ -84,6 +85,27 @@ def _discretion(case: Case) -> Precheck:
     return Precheck("discretion", None, f"{where}{applicable}；请核对拟处罚与裁量阶次是否相符")
 
 
+def _no_penalty(case: Case) -> Precheck | None:
+    """拟不予处罚 (行政处罚法第三十三条): the ground, the 裁量基准's 不予处罚 tier it is proposed
+    under, what shows each element, and whether the party's education is on record."""
+    proposal = proposal_of(case)
+    if proposal is None:
+        return None
+    problem = proposal_refusal(case)
+    parts = [f"拟不予处罚：{proposal.get_ground_display()}"]
+    if proposal.tier is not None:
+        parts.append(f"适用裁量阶次“{proposal.tier.name}”（{proposal.tier.conditions}）")
+    parts.append(f"适用情形及其证明：{elements_text(proposal)}")
+    if proposal.ground in ARTICLE_33:
+        educated = case.educations.exists()
+        parts.append(
+            "已登记对当事人的教育" if educated else "尚未登记对当事人的教育（第三十三条第三款）"
+        )
+    if problem is not None:
+        parts.append(problem)
+    return Precheck("discretion", False if problem else None, "；".join(parts))
+
+
 def prechecks(case: Case) -> list[Precheck]:
     today = timezone.localdate()
     checks = [
@@ -146,6 +168,9 @@ def prechecks(case: Case) -> list[Precheck]:
     ]
     checks.append(Precheck("law", None, "请核对违法依据和处罚依据的条款"))
     checks.append(_discretion(case))
+    no_penalty = _no_penalty(case)
+    if no_penalty is not None:
+        checks.append(no_penalty)
     documents = sorted(
         {
             KINDS[k].label if k in KINDS else k

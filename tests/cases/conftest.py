@@ -253,3 +253,16 @@ def evidence_on_disk(settings, directory) -> None:
             "OPTIONS": {"location": str(directory)},
         },
     }
+
+
+def no_penalty_on_file(actor, case) -> None:
+    """What 不予处罚 requires before the step, for tests about something else: a proposal
+    (违法事实不能成立, which needs no 裁量基准 tier and no education) and the
+    不予行政处罚决定书 (行政处罚法第五十七条第一款)."""
+    from sanxiang.cases.services import document_generate, no_penalty_propose
+
+    no_penalty_propose(
+        actor=actor, case_id=case.pk, ground="not_established",
+        elements={"not_established": "现有证据不能证明当事人实施了该违法行为"},
+    )  # fmt: skip
+    document_generate(actor=actor, case_id=case.pk, kind="no_penalty_decision")

@@ -33,7 +33,7 @@ from sanxiang.disclosure.services import (
     report_publish,
 )
 from sanxiang.ledger.models import LedgerEntry
-from tests.cases.conftest import ready_case, set_basis
+from tests.cases.conftest import no_penalty_on_file, ready_case, set_basis
 from tests.conftest import make_officer, prepare_step
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -151,6 +151,7 @@ def year_2025(staff, articles, settings, tmp_path):
             step(staff.head, case, "register")
             if outcome == "no_penalty":
                 step(staff.zhang, case, "conclude")
+                no_penalty_on_file(staff.zhang, case)
             step(staff.head, case, outcome)
             cases[outcome] = case
     with at(2025, 10, 9):  # a seizure, released eleven days later
@@ -212,13 +213,14 @@ def test_the_year_is_counted_from_the_records_in_shanghai_time(year_2025):
 
 def test_publications_late_pending_and_withdrawn_are_counted(year_2025):
     v = values(annual_figures(agency=year_2025, year=2025, today=REPORT_DAY))
-    # Six decisions of 2025 to publish: four penalties, the seizure, the inspection.
-    assert v["publications_due"] == 6
+    # Seven decisions of 2025 to publish: four penalties, the 不予处罚 (an 执法决定 too,
+    # 国办发〔2018〕118号), the seizure, the inspection.
+    assert v["publications_due"] == 7
     # Both published ones count although both were later withdrawn; one was late.
     assert (v["publications_published"], v["publications_on_time"]) == (2, 1)
-    # Late: the one published late, and four not published by their due date.
-    assert v["publications_overdue"] == 5
-    assert v["publications_on_time_rate"] == "16.7%"
+    # Late: the one published late, and five not published by their due date.
+    assert v["publications_overdue"] == 6
+    assert v["publications_on_time_rate"] == "14.3%"
     assert (v["withdrawals"], v["withdrawals_on_time"]) == (2, 1)
 
 

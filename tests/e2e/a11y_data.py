@@ -57,6 +57,7 @@ def main() -> None:
     )
     case.refresh_from_db()
     opened = ready_case(staff, title="未按规定设置户外广告设施")
+    no_penalty = _no_penalty_case(staff, agency)
     # The demo's supervising body (示范市司法局, 监督人员 jiandu) supervises this agency too.
     from sanxiang.org.models import SupervisoryBody
 
@@ -81,6 +82,7 @@ def main() -> None:
         "reference": evidence_reference(case),
         "review": review.pk,
         "agency": agency.pk,
+        "no_penalty": no_penalty,
     }
     sys.stdout.write(json.dumps(made) + "\n")
 
@@ -129,6 +131,59 @@ def _evaluation(staff, agency) -> dict[str, int]:
     marks[items[0].pk] = (Decimal(2), "未记录出示执法证件")
     assignment_score(actor=jiandu, assignment_id=scored.pk, marks=marks, summary="基本规范")
     return {"campaign": drawn.pk, "draft_campaign": draft.pk, "assignment": waiting.pk}
+
+
+def _no_penalty_case(staff, agency) -> int:
+    """A concluded case whose 违法行为 has a 不予处罚 tier, with a 首违不罚 proposal on file (the
+    case page's 不予处罚 section with the education form)."""
+    from datetime import date
+
+    from sanxiang.cases.services import (
+        case_transition,
+        case_violation_choose,
+        document_generate,
+        no_penalty_propose,
+    )
+    from sanxiang.discretion.models import Benchmark, Tier, Violation
+    from sanxiang.discretion.services import benchmark_publish
+    from sanxiang.org.models import Article, EnforcementCategory, EnforcementItem
+    from tests.cases.conftest import attach_record, ready_case
+    from tests.conftest import prepare_step
+
+    item = EnforcementItem.objects.create(
+        agency=agency, code="A11Y-CF-001", name="对擅自堆放物料影响市容的行政处罚",
+        kind="penalty", category=EnforcementCategory.objects.get(name="城市管理"),
+        authority="处罚",
+    )  # fmt: skip
+    benchmark = Benchmark.objects.create(
+        agency=agency, number=1, title="测试裁量基准", issuer="测试", valid_from=date(2026, 1, 1)
+    )
+    violation = Violation.objects.create(
+        benchmark=benchmark, code="T-001", name="擅自堆放物料影响市容", item=item,
+        violated_basis="测试条文", penalty_basis="测试条文",
+    )  # fmt: skip
+    articles = list(Article.objects.filter(law__source="测试"))
+    violation.violated_articles.set(articles[:1])
+    violation.penalty_articles.set(articles[:1])
+    Tier.objects.create(
+        violation=violation, name="不予处罚（首违不罚）", kind="no_penalty",
+        conditions="初次违法，危害后果轻微并及时改正",
+    )  # fmt: skip
+    benchmark_publish(benchmark_id=benchmark.pk)
+    case = ready_case(staff, title="擅自在人行道堆放建材")
+    case_transition(actor=staff.head, case_id=case.pk, action="register")
+    case.refresh_from_db()
+    attach_record(staff, case)
+    document_generate(actor=staff.zhang, case_id=case.pk, kind="registration")
+    case_violation_choose(actor=staff.zhang, case_id=case.pk, violation_id=violation.pk)
+    prepare_step(staff.zhang, case.pk, "conclude")
+    case_transition(actor=staff.zhang, case_id=case.pk, action="conclude")
+    no_penalty_propose(
+        actor=staff.zhang, case_id=case.pk, ground="first",
+        elements={"first": "两年内无同类违法记录", "slight_harm": "占用面积约 1 平方米",
+                  "corrected": "经责令后当场清理"},
+    )  # fmt: skip
+    return int(case.pk)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ class Site:
     campaign: int
     draft_campaign: int
     assignment: int
+    no_penalty: int
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +84,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             campaign=made["campaign"],
             draft_campaign=made["draft_campaign"],
             assignment=made["assignment"],
+            no_penalty=made["no_penalty"],
         )
 
 
@@ -110,6 +112,7 @@ def pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("case", "portal_zhang", f"/office/cases/{site.case}/"),
         ("case-opened", "portal_zhang", f"/office/cases/{site.opened}/"),
         ("case-new", "portal_zhang", "/office/cases/new/"),
+        ("case-no-penalty", "portal_zhang", f"/office/cases/{site.no_penalty}/?np_ground=first"),
         ("evidence-form", "portal_zhang", f"/office/evidence/upload/?case={quote(site.reference)}"),
         ("review-opinion", "portal_zhou", f"/office/review/{site.review}/"),
         ("review-queue", "portal_zhou", "/office/review/"),

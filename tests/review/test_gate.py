@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.cases.models import Case, NumberingRule, Procedure
-from sanxiang.cases.services import case_transition
+from sanxiang.cases.services import case_transition, document_generate, no_penalty_propose
 from sanxiang.cases.workflow.engine import TransitionRefused
 from sanxiang.errors import DomainError
 from sanxiang.org.models import RoleAssignment
@@ -189,6 +189,10 @@ def test_no_penalty_in_the_catalogue_is_decided_only_after_review(staff, general
     registered_with_file(staff, general_case)
     prepare_step(staff.zhang, general_case.pk, "conclude")
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="conclude")
+    no_penalty_propose(
+        actor=staff.zhang, case_id=general_case.pk, ground="not_established",
+        elements={"not_established": "现有证据不能证明当事人实施了该违法行为"},
+    )  # fmt: skip
     with pytest.raises(TransitionRefused, match="未经法制审核的，不得作出决定"):
         case_transition(actor=staff.head, case_id=general_case.pk, action="no_penalty")
     review = review_submit(
@@ -197,6 +201,7 @@ def test_no_penalty_in_the_catalogue_is_decided_only_after_review(staff, general
     opinion_write(
         actor=staff.zhou, review_id=review.pk, points=ALL_OK, conclusion="agree", summary="同意"
     )
+    document_generate(actor=staff.zhang, case_id=general_case.pk, kind="no_penalty_decision")
     case = case_transition(actor=staff.head, case_id=general_case.pk, action="no_penalty")
     assert case.state == "no_penalty"
     finding = Determination.objects.get(case=general_case, action="no_penalty")

@@ -53,6 +53,12 @@ from sanxiang.cases.services.execution import (
     remedy_step_record,
     schedule_approve,
 )
+from sanxiang.cases.services.no_penalty import (
+    EDUCATION_OPEN_IN,
+    education_record,
+    no_penalty_propose,
+    no_penalty_withdraw,
+)
 from sanxiang.cases.services.onsite import (
     ONSITE_STATES,
     TWO_OFFICERS,
@@ -89,6 +95,7 @@ __all__ = [
     "ASSESSMENT_OPEN_IN",
     "BASIS_OPEN_IN",
     "CIRCUMSTANCES_OPEN_IN",
+    "EDUCATION_OPEN_IN",
     "EXTENSION_OPEN_IN",
     "ONSITE_STATES",
     "PAYMENT_OPEN_IN",
@@ -117,12 +124,15 @@ __all__ = [
     "document_open",
     "document_pdf_ensure",
     "documents_pdf_pending",
+    "education_record",
     "evidence_reference",
     "execution_step_record",
     "handlers_set",
     "inspection_check_on_site",
     "inspection_record_on_site",
     "inspection_result_record",
+    "no_penalty_propose",
+    "no_penalty_withdraw",
     "number_allocate",
     "on_spot_convert",
     "on_spot_decide",

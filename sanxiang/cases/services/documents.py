@@ -31,6 +31,7 @@ from sanxiang.cases.events import (
     document_inputs_sha256,
 )
 from sanxiang.cases.models import Case, CaseDocument, evidence_reference
+from sanxiang.cases.no_penalty import decision_fields as no_penalty_decision_fields
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_ensure
 from sanxiang.cases.pdf import document_pdf_ensure
 from sanxiang.cases.reasoning import reasoning_text
@@ -94,6 +95,8 @@ def _document_fields(
             for name, empty in names:
                 fields[name] = source.fields.get(name, empty)
             fields[code_field] = source.verification_code
+    if kind == "no_penalty_decision":
+        fields.update(no_penalty_decision_fields(case))
     return fields
 
 

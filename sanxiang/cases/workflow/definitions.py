@@ -71,6 +71,10 @@ from sanxiang.cases.workflow.guards import (
     MEASURE_NOT_EXPIRED,
     MEASURE_NOT_TAKEN,
     MEASURE_REVIEW_DONE,
+    NO_PENALTY_DOCUMENT_ISSUED,
+    NO_PENALTY_DOCUMENT_SERVED,
+    NO_PENALTY_EDUCATION_GIVEN,
+    NO_PENALTY_GROUND_RECORDED,
     NO_REMEDY_PENDING,
     NOT_SUSPENDED,
     NOTICE_BEFORE_PENALTY_REVIEW,
@@ -268,6 +272,10 @@ _G_OPEN = frozenset(
 )  # fmt: skip
 # 执行 (execution_transitions): awaiting payment, 催告, the court.
 _G_EXECUTING = frozenset({_G.SERVED, _G.DEMANDED, _G.COURT_APPLIED})
+# The states from which a case may end in 不予处罚 (the step ``no_penalty``).
+_G_NO_PENALTY_FROM = frozenset(
+    {_G.INVESTIGATED, _G.NOTIFIED, _G.HEARD, REVIEW_PASSED, _G.DISCUSSED}
+)
 GENERAL_ACTIVITIES = (
     assessment(_G.CLUE, _G.INVESTIGATING, _G.INVESTIGATED, _G.NOTIFIED, _G.HEARING_REQUESTED,
                _G.HEARING_NOTICED, _G.HEARD, REVIEW_RETURNED),
@@ -277,6 +285,9 @@ GENERAL_ACTIVITIES = (
     circumstances(_G.CLUE, _G.INVESTIGATING, _G.INVESTIGATED, _G.NOTIFIED, _G.HEARING_REQUESTED,
                   _G.HEARING_NOTICED, _G.HEARD, REVIEW_RETURNED),
     handlers(_G.CLUE, _G.INVESTIGATING),
+    # 第三十三条第三款: the party is educated before the case ends in 不予处罚.
+    Activity("education", "对当事人进行教育（不予处罚）", _G_NO_PENALTY_FROM, HEAD,
+             handlers=True, basis="行政处罚法第三十三条第三款"),
     # Before the decision, a registered case may have its 90 days extended.
     Activity("extension", "延长办案期限", _G_OPEN - {_G.DECIDED, _G.SERVED}, HEAD,
              basis="行政处罚法第六十条"),
@@ -299,7 +310,10 @@ GENERAL_DOCUMENTS = {
     "hearing_notice": frozenset({_G.HEARING_REQUESTED, _G.HEARING_NOTICED}),
     "hearing_record": frozenset({_G.HEARING_NOTICED, _G.HEARD}),
     "decision": _G_EXECUTING | {_G.DECIDED, _G.EXECUTED, _G.ENDED, _G.CLOSED, _G.ARCHIVED},
-    "service_proof": _G_OPEN | _G_EXECUTING | {_G.EXECUTED},
+    # Made once the ground, the review and the education are on record (documents.py), before
+    # the step; corrected and served (第六十一条) after it.
+    "no_penalty_decision": _G_NO_PENALTY_FROM | {_G.NO_PENALTY},
+    "service_proof": _G_OPEN | _G_EXECUTING | {_G.EXECUTED, _G.NO_PENALTY},
     "closing_approval": frozenset(
         {_G.EXECUTED, _G.ENDED, _G.NO_PENALTY, _G.TRANSFERRED, _G.WITHDRAWN, _G.CLOSED}
     ),
@@ -575,9 +589,22 @@ GENERAL = ProcedureDefinition(
             ),
             GeneralState.NO_PENALTY,
             HEAD,
-            # Reviewed where the catalogue says so, like a penalty (000 四(三)4; 第五十八条).
-            guards=(LEGAL_REVIEW_DONE, DECIDER_SEPARATE),
+            # Reviewed where the catalogue says so, like a penalty (000 四(三)4; 第五十八条);
+            # the ground stated with its proof, the party educated (第三十三条第三款) and the
+            # 不予行政处罚决定书 made, which the 决定 then hands over (送达, before 结案).
+            guards=(
+                NO_PENALTY_GROUND_RECORDED,
+                LEGAL_REVIEW_DONE,
+                DECIDER_SEPARATE,
+                NO_PENALTY_EDUCATION_GIVEN,
+                NO_PENALTY_DOCUMENT_ISSUED,
+            ),
             basis="行政处罚法第三十三条、第五十七条、第五十八条",
+            # 国办发〔2018〕118号: every 执法决定 is published (执法机关、执法对象、执法类别、执法
+            # 结论) within 20 working days; a 不予处罚 decision is not a 行政处罚 decision, so it
+            # is not within the 7-day rule for 行政许可、行政处罚 nor the credit publicity of
+            # 总局令第45号 (which publishes 行政处罚 information only).
+            effects=(OpenPublication("other", "不予行政处罚"),),
             confirm=True,
         ),
         Transition(
@@ -629,7 +656,7 @@ GENERAL = ProcedureDefinition(
             ),
             GeneralState.CLOSED,
             HEAD,
-            guards=(NO_REMEDY_PENDING,),
+            guards=(NO_REMEDY_PENDING, NO_PENALTY_DOCUMENT_SERVED),
             effects=(StampActor("closed_by"),),
             confirm=True,
         ),

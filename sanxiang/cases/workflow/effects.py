@@ -40,7 +40,12 @@ NUMBER_KINDS = {"penalty": "行政处罚案件编号", "on_spot": "当场处罚�
 
 # 执法行为类别 of the decisions a step publishes (``OpenPublication.kind``; the publishing app's
 # ``ActKind`` values).
-PUBLICATION_KINDS = {"penalty": "行政处罚", "coercive": "行政强制", "inspection": "行政检查"}
+PUBLICATION_KINDS = {
+    "penalty": "行政处罚",
+    "coercive": "行政强制",
+    "inspection": "行政检查",
+    "other": "其他执法",
+}
 
 
 def _label(field: str) -> str:

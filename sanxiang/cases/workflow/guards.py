@@ -22,6 +22,7 @@ from sanxiang.cases.execution import (
 from sanxiang.cases.fines import ON_SPOT_LIMITS
 from sanxiang.cases.gate import review_gate
 from sanxiang.cases.models import Case, CaseRules, documents_of
+from sanxiang.cases.no_penalty import education_refusal, proposal_refusal
 from sanxiang.cases.recording import LIST_NAME, missing_recording
 from sanxiang.cases.statements import heavier_refusal, statement_refusal
 from sanxiang.cases.workflow.engine import Guard, GuardContext
@@ -399,6 +400,45 @@ def _decision_document_issued(context: GuardContext) -> str | None:
 
 DECISION_DOCUMENT_ISSUED = Guard(
     "decision_document_issued", "行政处罚法第五十九条、第六十一条", _decision_document_issued
+)
+
+
+def _no_penalty_ground_recorded(context: GuardContext) -> str | None:
+    return proposal_refusal(context.case)
+
+
+def _no_penalty_education_given(context: GuardContext) -> str | None:
+    return education_refusal(context.case)
+
+
+def _no_penalty_document_issued(context: GuardContext) -> str | None:
+    if documents_of(context.case, "no_penalty_decision"):
+        return None
+    return "请先制作不予行政处罚决定书"
+
+
+def _no_penalty_document_served(context: GuardContext) -> str | None:
+    """A 不予处罚 case is closed once its decision reached the party (送达, like a penalty)."""
+    if context.case.state != GeneralState.NO_PENALTY:
+        return None
+    return service_refusal(context.case, "no_penalty_decision", "不予行政处罚决定书", context.today)
+
+
+NO_PENALTY_GROUND_RECORDED = Guard(
+    "no_penalty_ground_recorded",
+    "行政处罚法第三十三条、第五十七条第一款",
+    _no_penalty_ground_recorded,
+)
+NO_PENALTY_EDUCATION_GIVEN = Guard(
+    "no_penalty_education_given", "行政处罚法第三十三条第三款", _no_penalty_education_given
+)
+NO_PENALTY_DOCUMENT_ISSUED = Guard(
+    "no_penalty_document_issued", "行政处罚法第五十七条第一款", _no_penalty_document_issued
+)
+NO_PENALTY_DOCUMENT_SERVED = Guard(
+    "no_penalty_document_served",
+    "行政处罚法第六十一条、民事诉讼法第八十七条",
+    _no_penalty_document_served,
 )
 MEASURE_NOT_TAKEN = Guard("measure_not_taken", "行政强制法第十八条、第十九条", _measure_not_taken)
 MEASURE_ALREADY_TAKEN = Guard("measure_already_taken", "行政强制法第十九条", _measure_taken)
