@@ -19,7 +19,7 @@ def page_of(client, officer, case) -> str:
     client.force_login(officer.user)
     response = client.get(reverse("cases:detail", args=[case.pk]))
     assert response.status_code == 200
-    return response.content.decode()
+    return str(response.content.decode())
 
 
 FIELD = re.compile(r'<(input|select|textarea)([^>]*)\bid="([^"]+)"')
