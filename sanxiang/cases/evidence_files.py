@@ -7,11 +7,11 @@ ones he handles), that has not ended (不予立案 or 归档).
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sanxiang.cases.access import CaseAction
 from sanxiang.cases.labels import procedure_label
-from sanxiang.cases.models import Case, evidence_reference
+from sanxiang.cases.models import Case, evidence_reference, provisional_reference
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.evidence.casefiles import CaseChoice, install_case_files
 from sanxiang.org.models import Officer
@@ -27,15 +27,35 @@ def _ended() -> Q:
     return ended
 
 
+def _open_and_handled(officer: Officer) -> QuerySet[Case]:
+    handled = Officer.handled_cases.through.objects.filter(
+        case_id=OuterRef("pk"), officer_id=officer.pk
+    )
+    return (
+        Case.objects.visible_to(officer, CaseAction.CHANGE)
+        .filter(Exists(handled))
+        .exclude(_ended())
+    )
+
+
+def _by_reference(reference: str) -> Q:
+    """The case whose evidence is filed under ``reference`` (its number, or before 立案 the
+    provisional ``未编号案件-<id>``)."""
+    provisional = provisional_reference(0).removesuffix("0")
+    if reference.startswith(provisional) and reference[len(provisional) :].isdigit():
+        return Q(pk=int(reference[len(provisional) :]), number__isnull=True)
+    return Q(number=reference)
+
+
 class CasesForEvidence:
-    def choices(self, officer: Officer) -> list[CaseChoice]:
-        handled = Officer.handled_cases.through.objects.filter(
-            case_id=OuterRef("pk"), officer_id=officer.pk
+    def may_file(self, officer: Officer, reference: str) -> bool:
+        return (
+            bool(reference) and _open_and_handled(officer).filter(_by_reference(reference)).exists()
         )
+
+    def choices(self, officer: Officer) -> list[CaseChoice]:
         rows = (
-            Case.objects.visible_to(officer, CaseAction.CHANGE)
-            .filter(Exists(handled))
-            .exclude(_ended())
+            _open_and_handled(officer)
             .order_by("-pk")
             .only("pk", "number", "title", "procedure")[:MOST]
         )

@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import (
+    CharField,
     Exists,
     F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Value,
     prefetch_related_objects,
 )
+from django.db.models.functions import Cast, Concat
 
 from sanxiang.cases.access import CaseAction
 from sanxiang.cases.models import (
+    ApprovalSignature,
     Case,
     CaseAccess,
     CaseDocument,
+    CaseRules,
+    DecisionExtension,
     ExecutionStep,
+    PartyQueryCode,
     Payment,
     PaymentSchedule,
     Remedy,
@@ -30,9 +38,11 @@ from sanxiang.cases.models import (
 from sanxiang.cases.recording import matters_for
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext, Transition, composite_of
+from sanxiang.core.models import ProvisionalDeadline
 from sanxiang.core.workdays import WorkdayCalendar
 from sanxiang.errors import DomainError
-from sanxiang.org.models import Article, Certificate, Officer, Role
+from sanxiang.ledger.models import LedgerEntry
+from sanxiang.org.models import Article, Certificate, Officer, Role, SigningKey
 
 # States from which no step leads on (归档, and the ends of procedures without one).
 FINISHED = frozenset().union(*(d.terminal for d in PROCEDURES.values()))
@@ -53,54 +63,157 @@ def cases_for(officer: Officer) -> QuerySet[Case]:
 
 
 def case_get_for(
-    officer: Officer, case_id: object, action: str = CaseAction.VIEW, *, with_audit: bool = False
+    officer: Officer,
+    case_id: object,
+    action: str = CaseAction.VIEW,
+    *,
+    with_audit: bool = False,
+    for_page: bool = False,
 ) -> Case:
     """The case, if ``officer`` may perform ``action`` on it; else ``CaseNotFound`` (the same
     answer for a case that does not exist).
 
     ``with_audit``: the case also carries ``may_audit``, whether the officer may read who
     opened its page — the gate's own ``AUDIT`` rule, asked in the same query (the case page
-    shows the link)."""
+    shows the link). ``for_page``: that and the case page's other single facts
+    (``PAGE_FACTS``, read by ``page_facts``), in the same query."""
     try:
         pk = int(str(case_id))
     except ValueError:
         raise CaseNotFound(case_id) from None
     cases = Case.objects.visible_to(officer, action).filter(pk=pk)
-    if with_audit:
+    if with_audit or for_page:
         audit = Case.objects.visible_to(officer, CaseAction.AUDIT).filter(pk=OuterRef("pk"))
         cases = cases.annotate(may_audit=Exists(audit))
+    if for_page:
+        cases = cases.annotate(**_page_annotations(officer))
     case = cases.select_related("unit", "category", "agency").first()
     if case is None:
         raise CaseNotFound(case_id)
     return case
 
 
-def case_page_prefetch(case: Case) -> Case:
+@dataclass(frozen=True)
+class PageFacts:
+    """The case page's single facts, each a row or a yes/no of another table: read as
+    subqueries of the query that fetches the case (``case_get_for(..., for_page=True)``)
+    rather than one query each."""
+
+    signatures_required: bool  # the agency's rules ask for signed approvals
+    step_due_provisional: bool  # the step's due date is 暂定
+    has_extensions: bool  # 延长办案期限 recorded (else the page does not list them)
+    has_signatures: bool  # approval signatures recorded
+    party_code: str  # the current 查询码, "" if none
+    party_code_issued_at: datetime | None
+    active_key_id: str  # the officer's active signing key, "" if none
+
+
+def _page_annotations(officer: Officer) -> dict[str, Any]:
+    codes = PartyQueryCode.objects.filter(case=OuterRef("pk"), revoked_at__isnull=True)
+    codes = codes.order_by("pk")
+    keys = SigningKey.objects.filter(officer_id=officer.pk, revoked_at__isnull=True)
+    return {
+        "page_signatures_required": Exists(
+            CaseRules.objects.filter(agency_id=OuterRef("agency_id"), approvals_signed=True)
+        ),
+        "page_step_due_provisional": Exists(
+            ProvisionalDeadline.objects.filter(
+                object_type=Case._meta.label_lower, object_id=OuterRef("pk"), field="step_due_on"
+            )
+        ),
+        "page_has_extensions": Exists(DecisionExtension.objects.filter(case=OuterRef("pk"))),
+        "page_has_signatures": Exists(ApprovalSignature.objects.filter(case=OuterRef("pk"))),
+        "page_party_code": Subquery(codes.values("code")[:1]),
+        "page_party_code_issued_at": Subquery(codes.values("issued_at")[:1]),
+        "page_active_key_id": Subquery(keys.order_by("-created_at").values("key_id")[:1]),
+    }
+
+
+def page_facts(case: Case, officer: Officer) -> PageFacts:
+    """The case page's single facts: from the case's fetch when it was made ``for_page``, else
+    (a case fetched for another purpose) asked one by one."""
+    if not hasattr(case, "page_party_code"):
+        case = case_get_for(officer, case.pk, for_page=True)
+    return PageFacts(
+        signatures_required=bool(case.page_signatures_required),  # type: ignore[attr-defined]
+        step_due_provisional=bool(case.step_due_on) and bool(case.page_step_due_provisional),  # type: ignore[attr-defined]
+        has_extensions=bool(case.page_has_extensions),  # type: ignore[attr-defined]
+        has_signatures=bool(case.page_has_signatures),  # type: ignore[attr-defined]
+        party_code=case.page_party_code or "",  # type: ignore[attr-defined]
+        party_code_issued_at=case.page_party_code_issued_at,  # type: ignore[attr-defined]
+        active_key_id=case.page_active_key_id or "",  # type: ignore[attr-defined]
+    )
+
+
+def with_actor_names(entries: QuerySet[LedgerEntry]) -> list[LedgerEntry]:
+    """Ledger entries, each with ``actor_name``: the name of the officer whose log-in
+    (``user:<id>``) took the step, else None — in the query that reads them."""
+    actor_key = Concat(Value("user:"), Cast("user_id", output_field=CharField()))
+    officers = Officer.objects.annotate(actor_key=actor_key).filter(actor_key=OuterRef("actor"))
+    return list(entries.annotate(actor_name=Subquery(officers.order_by().values("name")[:1])))
+
+
+def case_page_prefetch(case: Case, *, colleagues: list[Officer] | None = None) -> Case:
     """Load, one query per relation, what the case page lists and what its guards and document
     checks look through again and again (parties, documents, legal basis, and once decided the
     执行 records), so the page costs the same however many rows each holds.
 
     Guards and ``execution`` read these through ``.all()`` and ``.exists()``, which use the
     loaded rows; on a case without them (inside a service) they query as before.
+
+    ``colleagues``: officers already loaded with their roles and certificates (the 指定承办人
+    picker's, ``colleagues_of``); the handlers among them are taken from there, not read again.
     """
-    guards_prefetch([case])
+    guards_prefetch([case], colleagues=colleagues)
     return case
 
 
-def guards_prefetch(cases: list[Case]) -> None:
+def colleagues_of(case: Case) -> list[Officer]:
+    """The officers in post of the case's agency with their unit, roles and certificates (and
+    the certificates' categories), in the order the 指定承办人 picker lists them."""
+    return list(
+        Officer.objects.filter(unit__agency_id=case.agency_id, is_active=True)
+        .select_related("unit")
+        .prefetch_related("roles", Prefetch("certificates", queryset=certificates_in_order()))
+        .order_by("unit__name", "name")
+    )
+
+
+def _handlers_from(cases: list[Case], colleagues: list[Officer]) -> None:
+    """Each case's loaded handlers replaced by the same officers among ``colleagues`` (with
+    their roles and certificates); those not among them get theirs read now."""
+    known = {officer.pk: officer for officer in colleagues}
+    others: list[Officer] = []
+    for case in cases:
+        loaded = case._prefetched_objects_cache["handlers"]  # type: ignore[attr-defined]
+        officers = [known.get(officer.pk, officer) for officer in loaded]
+        others += [officer for officer in officers if officer.pk not in known]
+        loaded._result_cache = officers
+    if others:
+        prefetch_related_objects(
+            others, "roles", Prefetch("certificates", queryset=certificates_in_order())
+        )
+
+
+def guards_prefetch(cases: list[Case], *, colleagues: list[Officer] | None = None) -> None:
     """``case_page_prefetch`` for many cases at once: one query per relation for the whole
     list, however many cases (the 工作台 asks the engine about each of its candidates)."""
     articles = Article.objects.select_related("law").order_by("law__title", "number")
     certificates = Prefetch("certificates", queryset=certificates_in_order())
+    handlers = Officer.objects.all()
+    if colleagues is None:
+        handlers = handlers.prefetch_related("roles", certificates)
     lookups: list[Any] = [
         "parties",
         # With what the guards read (``GuardContext.handlers`` takes them from here).
-        Prefetch("handlers", queryset=Officer.objects.prefetch_related("roles", certificates)),
+        Prefetch("handlers", queryset=handlers),
         Prefetch("documents", queryset=CaseDocument.objects.order_by("kind", "-version")),
         Prefetch("violated_articles", queryset=articles),
         Prefetch("penalty_articles", queryset=articles),
     ]
     prefetch_related_objects(cases, *lookups)
+    if colleagues is not None:
+        _handlers_from(cases, colleagues)
     decided = [case for case in cases if case.decided_on is not None]
     if decided:
         # Each in its model's order within one case, without the join to the case (or to the

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,16 +36,20 @@ from sanxiang.cases.models import (
     AccessReason,
     Case,
     CaseDocument,
-    ExecutionStepKind,
-    PaymentChannel,
     PenaltyKind,
-    RemedyKind,
-    RemedyOutcome,
     RemedyStepKind,
     ReviewFlag,
-    ScheduleKind,
 )
 from sanxiang.cases.no_penalty_page import no_penalty_page, no_penalty_read_only
+from sanxiang.cases.page_forms import (
+    CourtStepForm,
+    ExtensionForm,
+    PaymentForm,
+    PerformanceForm,
+    RemedyForm,
+    RemedyStepForm,
+    ScheduleForm,
+)
 from sanxiang.cases.page_notes import page_notes
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
 from sanxiang.cases.reasoning import reasoning_text
@@ -77,14 +80,14 @@ from sanxiang.cases.services import (
 from sanxiang.cases.services.circumstances import Tick
 from sanxiang.cases.services.party_signatures import CLOSED_STATES
 from sanxiang.cases.signature_selectors import party_signatures_by_document
-from sanxiang.cases.signing import Signed, approval_text, is_approval, signatures_required
+from sanxiang.cases.signing import Signed, approval_text, is_approval
 from sanxiang.cases.supervised_reason import reason_first, remembered_key
 from sanxiang.cases.workflow.definitions import PROCEDURES
-from sanxiang.cases.workflow.engine import GuardContext, in_states
+from sanxiang.cases.workflow.engine import GuardContext, in_states, states_of
 from sanxiang.core.downloads import serve_document
 from sanxiang.core.money import money_parse
 from sanxiang.core.params import id_list_param, int_param, page_param
-from sanxiang.core.selectors import get_calendar, is_provisional
+from sanxiang.core.selectors import lazy_calendar
 from sanxiang.discretion.selectors import (
     circumstances_for,
     fine_check,
@@ -98,7 +101,6 @@ from sanxiang.evidence.services import case_records_open
 from sanxiang.ledger.selectors import entries_for_object
 from sanxiang.org.models import Officer, Role
 from sanxiang.org.selectors import officer_for_request
-from sanxiang.org.signatures import active_key
 
 # Cases no one has to act on any more; 我的案件 hides them unless asked (?all=1).
 FINISHED_STATES = sorted(selectors.FINISHED)
@@ -185,16 +187,13 @@ def case_new(request):
 
 def _timeline(case, definition) -> list[dict[str, object]]:
     """The case's ledger events, with step names and officers' names instead of codes."""
-    entries = list(entries_for_object(object_type="cases.case", object_id=str(case.pk)))
-    user_ids = {int(e.actor[5:]) for e in entries if e.actor.startswith("user:")}
-    # A dict: no order, so none of Officer's ordering by agency and unit (two joins).
-    names = dict(
-        Officer.objects.filter(user_id__in=user_ids).order_by().values_list("user_id", "name")
+    entries = selectors.with_actor_names(
+        entries_for_object(object_type="cases.case", object_id=str(case.pk))
     )
     rows = []
     for entry in entries:
         action = entry.action.removeprefix("cases.case.")
-        who = names.get(int(entry.actor[5:])) if entry.actor.startswith("user:") else None
+        who = entry.actor_name  # type: ignore[attr-defined]
         if entry.actor.startswith("party:"):
             who = "当事人（凭查询码）"
         rows.append(
@@ -273,40 +272,39 @@ def _execution_context(case, officer, context: GuardContext) -> dict[str, object
     def is_open(activity: str) -> bool:
         return in_states(case, declared.open_in(activity))
 
+    may_pay = may_record and is_open("payment") and case.fine_yuan
+    may_schedule = officer.has_role(Role.HEAD) and is_open("schedule") and case.fine_yuan
+    may_remedy = may_record and is_open("remedy")
+    may_perform = may_record and is_open("payment")
+    may_court = may_record and is_open("court")
+    remedies = []
+    for r in case.remedies.all():
+        steps = list(r.steps.all())
+        ended = any(st.kind == RemedyStepKind.OUTCOME for st in steps)
+        form = RemedyStepForm(remedy_id=r.pk) if may_remedy and not ended else None
+        remedies.append({"remedy": r, "steps": steps, "ended": ended, "form": form})
+    # The forms are drawn only for what the officer may record now.
     return {
         "account": execution.case_account(case, today),
         "fine": execution.effective_fine(case),
         "periods": execution.periods(case, context.calendar),
         "payments": case.payments.all(),
         "schedules": case.schedules.all(),
-        "remedies": [
-            {
-                "remedy": r,
-                "steps": steps,
-                "ended": any(st.kind == RemedyStepKind.OUTCOME for st in steps),
-            }
-            for r in case.remedies.all()
-            for steps in [list(r.steps.all())]
-        ],
+        "remedies": remedies,
         "steps": case.execution_steps.all(),
         "non_monetary": [PenaltyKind(k).label for k in execution.non_monetary_kinds(case)],
-        "may_pay": may_record and is_open("payment") and case.fine_yuan,
-        "may_schedule": officer.has_role(Role.HEAD) and is_open("schedule") and case.fine_yuan,
-        "may_remedy": may_record and is_open("remedy"),
-        "may_perform": may_record and is_open("payment"),
-        "may_court": may_record and is_open("court"),
-        "channels": PaymentChannel.choices,
-        "schedule_kinds": ScheduleKind.choices,
-        "remedy_kinds": RemedyKind.choices,
-        "outcomes": RemedyOutcome.choices,
-        "court_steps": [
-            (k.value, k.label)
-            for k in (
-                ExecutionStepKind.COURT_GRANTED,
-                ExecutionStepKind.COURT_REFUSED,
-                ExecutionStepKind.COURT_ENFORCED,
-            )
-        ],
+        "may_pay": may_pay,
+        "may_schedule": may_schedule,
+        "may_remedy": may_remedy,
+        "may_perform": may_perform,
+        "may_court": may_court,
+        "payment_form": PaymentForm(today=today, on_spot=case.procedure == "penalty_simple")
+        if may_pay
+        else None,
+        "schedule_form": ScheduleForm(auto_id="schedule_%s") if may_schedule else None,
+        "remedy_form": RemedyForm(auto_id="remedy_%s") if may_remedy else None,
+        "performance_form": PerformanceForm(today=today) if may_perform else None,
+        "court_form": CourtStepForm(auto_id="court_%s") if may_court else None,
         "today": today,
     }
 
@@ -319,18 +317,11 @@ class HandlerPicker:
     excluded: list[tuple[Officer, str]]
 
 
-def _handler_picker(case: Case, today: date) -> HandlerPicker:
+def _handler_picker(case: Case, today: date, officers: list[Officer]) -> HandlerPicker:
     """The officers the 指定承办人 list offers: in post, not a 法制审核人员 (办、审分离), holding a
     certificate valid today that covers the case's 执法类别 (行政处罚法第四十二条、第五十五条).
-    The others are listed with the reason, so nobody wonders where a colleague went."""
-    officers = (
-        Officer.objects.filter(unit__agency_id=case.agency_id, is_active=True)
-        .select_related("unit")
-        .prefetch_related(
-            "roles", Prefetch("certificates", queryset=selectors.certificates_in_order())
-        )
-        .order_by("unit__name", "name")
-    )
+    The others are listed with the reason, so nobody wonders where a colleague went.
+    ``officers``: ``selectors.colleagues_of(case)``."""
     eligible: list[Officer] = []
     excluded: list[tuple[Officer, str]] = []
     for person in officers:
@@ -404,8 +395,17 @@ def _document_rows(case):
 def _render_detail(request, officer, case, *, bound=None, notice=None, status=200):
     definition = PROCEDURES[case.procedure]
     today = timezone.localdate()
-    selectors.case_page_prefetch(case)
-    context = GuardContext(case=case, actor=officer, today=today, calendar=get_calendar())
+    # In the states where the 指定承办人 picker may be open, its officers (the agency's, with
+    # roles and certificates) are read first and the handlers taken from among them.
+    picking = definition.activity("handlers")
+    colleagues = (
+        selectors.colleagues_of(case)
+        if picking is not None and picking.states & states_of(case)
+        else None
+    )
+    selectors.case_page_prefetch(case, colleagues=colleagues)
+    # The calendar is read when a guard or the 执行 section counts working days (not before).
+    context = GuardContext(case=case, actor=officer, today=today, calendar=lazy_calendar())
     is_handler = officer.pk in context.handler_ids
     options: list[dict[str, Any]] = []
     review_steps: list[str] = []
@@ -448,21 +448,23 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
     basis_open = definition.open_to("basis", case, officer)
     violated = list(case.violated_articles.all())
     penalty = list(case.penalty_articles.all())
-    party_code = party_code_current(case.pk)
+    facts = selectors.page_facts(case, officer)
     timeline = _timeline(case, definition)
     # The case's evidence is filed under its number, or before 立案 under a provisional one.
     reference = evidence_reference(case)
     evidence = list(evidence_list_for(officer=officer, case_number=reference))
     page: dict[str, Any] = {
         "case": case,
-        "signatures_required": signatures_required(case),
+        "signatures_required": facts.signatures_required,
         "officer_id": officer.pk,
-        "active_key_id": key.key_id if (key := active_key(officer)) else "",
-        "signatures": case.signatures.select_related("officer", "key").order_by("signed_at"),
+        "active_key_id": facts.active_key_id,
+        "signatures": case.signatures.select_related("officer", "key").order_by("signed_at")
+        if facts.has_signatures
+        else [],
         "state": definition.state_label(case),
         # The 暂定 mark of this case's due date only (the ``due`` tag reads the marks of every
-        # case, for lists); no query when the case has no due date.
-        "step_due_provisional": bool(case.step_due_on) and is_provisional(case, "step_due_on"),
+        # case, for lists), read with the case.
+        "step_due_provisional": facts.step_due_provisional,
         "progress": definition.progress(case.state, _visited(definition, timeline)),
         "procedure": definition,
         "options": options,
@@ -471,15 +473,18 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         "may_assess": definition.open_to("assessment", case, officer),
         "penalty_kinds": PenaltyKind.choices,
         "review_flags": ReviewFlag.choices,
-        "may_extend": definition.open_to("extension", case, officer),
-        "extensions": case.extensions.select_related("approved_by").order_by("created_at"),
+        "may_extend": (may_extend := definition.open_to("extension", case, officer)),
+        "extension_form": ExtensionForm(auto_id="extension_%s") if may_extend else None,
+        "extensions": case.extensions.select_related("approved_by").order_by("created_at")
+        if facts.has_extensions
+        else [],
         "execution": _execution_context(case, officer, context),
         "parties": case.parties.all(),
         "handlers": context.handlers,
         "timeline": timeline,
         "documents": _document_rows(case),
-        "picker": _handler_picker(case, today)
-        if definition.open_to("handlers", case, officer)
+        "picker": _handler_picker(case, today, colleagues)
+        if colleagues is not None and definition.open_to("handlers", case, officer)
         else None,
         "violated_articles": violated,
         "penalty_articles": penalty,
@@ -495,8 +500,8 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         ),
         "no_penalty": no_penalty_page(case, officer, ground=request.GET.get("np_ground", "")),
         "document_kinds": _document_kinds(case, officer, bound),
-        "party_code": code_display(party_code.code) if party_code else "",
-        "party_code_issued_at": party_code.issued_at if party_code else None,
+        "party_code": code_display(facts.party_code) if facts.party_code else "",
+        "party_code_issued_at": facts.party_code_issued_at,
         "evidence": evidence,
         "evidence_reference": reference,
         "may_upload_evidence": is_handler,
@@ -603,7 +608,7 @@ def _answer(request, pk, *, section: str, done: str = "", error: str = "", level
         return redirect(f"{reverse('cases:detail', args=[pk])}{anchor}")
     officer = officer_for_request(request)
     try:
-        case = selectors.case_get_for(officer, pk, with_audit=True)
+        case = selectors.case_get_for(officer, pk, for_page=True)
     except DomainError as exc:
         raise Http404(exc.message) from exc
     notice = {"section": section, "level": "error" if error else level, "text": error or done}

@@ -7,8 +7,10 @@ schedules merged with what administrators entered) and the provisional (暂定) 
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 
 from sanxiang.core.models import CalendarDay, CalendarYear, ProvisionalDeadline
 from sanxiang.core.workdays import Due, WorkdayCalendar, merge_overrides, package_calendar
@@ -42,6 +44,12 @@ def get_calendar() -> WorkdayCalendar:
         years=CalendarYear.objects.values_list("year", flat=True),
         overrides=dict(CalendarDay.objects.values_list("date", "is_workday")),
     )
+
+
+def lazy_calendar() -> WorkdayCalendar:
+    """``get_calendar()``, read the first time one of its methods is called: for a page that
+    may or may not count working days (the case page's guards count them in some states)."""
+    return cast(WorkdayCalendar, SimpleLazyObject(get_calendar))
 
 
 def is_workday(day: date) -> bool:

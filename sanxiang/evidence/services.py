@@ -18,9 +18,10 @@ from typing import IO, Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from sanxiang.core.identifiers import credit_code_problem, id_number_problem
+from sanxiang.core.identifiers import case_number_normalise, credit_code_problem, id_number_problem
 from sanxiang.errors import DomainError
 from sanxiang.evidence.access import access_decision
+from sanxiang.evidence.casefiles import case_files
 from sanxiang.evidence.events import (
     ACCESS_EVENT,
     EvidenceEvent,
@@ -191,6 +192,12 @@ def evidence_register(
 ) -> EvidenceItem:
     """Store an uploaded record with its metadata; refuse it whole if anything is wrong.
 
+    Evidence belongs to a case: ``metadata["case_number"]`` must name a case ``actor`` may
+    file evidence under now — one he handles, that has not ended (the cases app's rule,
+    ``evidence.casefiles``) — whoever calls: the upload form offers only those, and this
+    refuses any other. (A 投诉举报's attachments have no case; the complaints app stores them
+    itself and never calls this.)
+
     A declared SHA-256 (from the device or the officer) must match the bytes received. The
     blob is stored content-addressed; if the registration fails, a blob this call stored is
     removed again unless a concurrent registration of the same bytes has claimed it.
@@ -200,6 +207,14 @@ def evidence_register(
             "只有在岗的执法人员可以登记证据。", log_message=f"officer {actor.pk} may not register"
         )
     _check_metadata(metadata, actor=actor)
+    number = case_number_normalise(str(metadata["case_number"]))
+    if not case_files().may_file(actor, number):
+        raise EvidenceRefused(
+            f"不能为案件“{number}”登记证据：没有这个案件，或者您不是本案承办人，"
+            "或者案件已结束（不予立案或者已归档）。",
+            log_message=f"officer {actor.pk} may not file evidence under {number!r}",
+        )
+    metadata = {**metadata, "case_number": number}
     if new_target is not None and (problem := new_target.problem()):
         raise EvidenceRefused(problem, log_message="target refused")
     digests = upload.digests

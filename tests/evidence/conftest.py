@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sanxiang.evidence.casefiles import CaseChoice, CaseFiles, case_files, install_case_files
 from sanxiang.evidence.services import Upload
 from sanxiang.evidence.storage import digest_stream
 from sanxiang.org.models import Agency, Officer, Unit
@@ -28,6 +29,36 @@ def _evidence_storage(settings, tmp_path):
         },
     }
     return tmp_path / "evidence"
+
+
+# The evidence store's own tests file under fictitious case numbers (测…号) with no case
+# behind them. ``evidence_register`` asks the cases app whether its registrant may file under
+# the number (``evidence.casefiles``); these tests are about the store, so for a number no case
+# has the answer is yes. A number a case has gets the real answer
+# (tests/evidence/test_case_rule.py holds the rule itself, on real cases).
+def _fictitious(reference: str) -> bool:
+    from sanxiang.cases.models import Case
+
+    return reference.startswith("测") and not Case.objects.filter(number=reference).exists()
+
+
+class _WithFictitiousCases:
+    def __init__(self, real: CaseFiles) -> None:
+        self.real = real
+
+    def choices(self, officer: Officer) -> list[CaseChoice]:
+        return self.real.choices(officer)
+
+    def may_file(self, officer: Officer, reference: str) -> bool:
+        return _fictitious(reference) or self.real.may_file(officer, reference)
+
+
+@pytest.fixture(autouse=True)
+def _fictitious_case_files():
+    real = case_files()
+    install_case_files(_WithFictitiousCases(real))
+    yield
+    install_case_files(real)
 
 
 @dataclass

@@ -59,9 +59,12 @@ def test_naming_the_only_reviewer_as_collector_does_not_make_him_ineligible(staf
 
 
 def test_a_reviewer_who_registered_a_record_of_the_case_himself_is_ineligible(staff, notified_case):
-    # 周婷 also holds the 执法人员 role and uploaded a record of this case herself.
+    # 周婷 also holds the 执法人员 role and uploaded a record of this case herself, while she
+    # handled it (evidence is registered only by a handler of the case).
     RoleAssignment.objects.create(officer=staff.zhou, role="officer")
+    notified_case.handlers.add(staff.zhou)
     register_photo(notified_case, actor=staff.zhou, collector=staff.zhang)
+    notified_case.handlers.remove(staff.zhou)  # taken off the case again afterwards
     with pytest.raises(ReviewRefused, match="未参与办理本案"):
         submit(staff, notified_case)
 

@@ -36,7 +36,7 @@ def case_page_open(*, actor: Officer, case_id: object, reason: str = "") -> Case
     (``AccessReason``), recorded with the look; without one nothing is recorded and
     ``CaseReasonRequired`` says so."""
     with transaction.atomic():
-        case = case_get_for(actor, case_id, CaseAction.VIEW, with_audit=True)
+        case = case_get_for(actor, case_id, CaseAction.VIEW, for_page=True)
         if not case_supervised_only(actor, case):
             reason = ""
         elif reason not in AccessReason.values:

@@ -1,0 +1,116 @@
+"""The case page's small forms (延长办案期限, and in the 执行 section 缴款, 暂缓或者分期, 复议诉讼,
+履行 and 强制执行), drawn by the shared renderer (core/forms.py) like every other form: labels,
+required marks and help text in one place. They only draw the fields; the views read the POST
+as before and the services check it (their refusals come back beside the section)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from sanxiang.cases.models import (
+    ExecutionStepKind,
+    PaymentChannel,
+    RemedyKind,
+    RemedyOutcome,
+    ScheduleKind,
+)
+
+COURT_STEPS = (
+    ExecutionStepKind.COURT_GRANTED,
+    ExecutionStepKind.COURT_REFUSED,
+    ExecutionStepKind.COURT_ENFORCED,
+)
+
+
+def _day(**attrs: Any) -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+
+
+def _yuan() -> forms.TextInput:
+    return forms.TextInput(attrs={"inputmode": "decimal"})
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(
+        label="延长日数", min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    reason = forms.CharField(label="理由", max_length=500)
+    collective = forms.BooleanField(
+        label="经负责人集体讨论决定",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"value": "yes"}),
+    )
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label="缴款日期", widget=_day())
+    amount = forms.CharField(label="金额（元）", widget=_yuan())
+    channel = forms.ChoiceField(label="渠道", choices=PaymentChannel.choices)
+    receipt_number = forms.CharField(label="缴款凭证或票据号码", max_length=64)
+    on_spot_reason = forms.CharField(
+        label="当场收缴超过一百元的情形",
+        max_length=200,
+        required=False,
+        help_text="行政处罚法第六十八条第二项、第六十九条",
+    )
+
+    def __init__(self, *, today: date, on_spot: bool) -> None:
+        super().__init__(initial={"paid_on": today}, auto_id="payment_%s")
+        if not on_spot:
+            del self.fields["on_spot_reason"]
+
+
+class ScheduleForm(forms.Form):
+    kind = forms.ChoiceField(label="方式", choices=ScheduleKind.choices)
+    applied_on = forms.DateField(label="当事人申请日期", widget=_day())
+    reason = forms.CharField(label="经济困难情况", widget=forms.Textarea(attrs={"rows": 2}))
+    instalments = forms.CharField(
+        label="缴纳期限和金额",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一期，例如 2026-07-01 500.00；合计应等于罚款",
+    )
+
+
+class RemedyForm(forms.Form):
+    kind = forms.ChoiceField(label="途径", choices=RemedyKind.choices)
+    filed_on = forms.DateField(label="申请或者起诉日期", widget=_day())
+    body = forms.CharField(label="复议机关或者人民法院", max_length=200)
+    reference = forms.CharField(label="案号", max_length=100, required=False)
+
+
+class RemedyStepForm(forms.Form):
+    """What came of one 复议 or 诉讼 (a row of the table)."""
+
+    kind = forms.ChoiceField(
+        label="登记事项",
+        choices=[("outcome", "复议决定或者裁判"), ("suspension", "决定停止执行")],
+    )
+    outcome = forms.ChoiceField(
+        label="结果", choices=[("", "（停止执行不选）"), *RemedyOutcome.choices], required=False
+    )
+    decided_on = forms.DateField(label="日期", widget=_day())
+    changed_fine = forms.CharField(
+        label="变更后的罚款（元）", required=False, widget=_yuan(), help_text="罚款变更时填写"
+    )
+
+    def __init__(self, *, remedy_id: int) -> None:
+        super().__init__(auto_id=f"remedy{remedy_id}_%s")
+
+
+class PerformanceForm(forms.Form):
+    kind = forms.CharField(widget=forms.HiddenInput, initial=ExecutionStepKind.PERFORMED.value)
+    occurred_on = forms.DateField(label="履行日期", widget=_day())
+    note = forms.CharField(label="履行情况", max_length=500)
+
+    def __init__(self, *, today: date) -> None:
+        super().__init__(initial={"occurred_on": today}, auto_id="performance_%s")
+
+
+class CourtStepForm(forms.Form):
+    kind = forms.ChoiceField(label="事项", choices=[(k.value, k.label) for k in COURT_STEPS])
+    occurred_on = forms.DateField(label="日期", widget=_day())
+    reference = forms.CharField(label="裁定书文号", max_length=100, required=False)
+    note = forms.CharField(label="情况", max_length=500, required=False)
