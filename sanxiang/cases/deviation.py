@@ -2,8 +2,10 @@
 执法主体, 内设机构 and 承办人, for a period of decision dates.
 
 They read the ``DecisionDiscretion`` rows the decision steps wrote (``RecordDiscretion``), so a
-figure says what the benchmark in force said when the case was decided. Every decision counts in
-the denominator; one without a chosen 违法行为 is 未选用裁量基准, never inside. The 法制审核
+figure says what the benchmark in force said when the case was decided. Every 行政处罚决定 (the
+``decide`` and ``decide_on_spot`` steps) counts in the denominator; one without a chosen 违法行为
+is 未选用裁量基准, never inside. 不予处罚 decisions are not counted here: they are judged by their
+own ground and benchmark entry (the ``no_penalty`` path and its pre-check). The 法制审核
 queue, the 监督驾驶舱 and the 统计年报 show them (each reads this one function).
 """
 

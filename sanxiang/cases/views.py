@@ -549,11 +549,9 @@ def _supervised_evidence(request, officer, case, reference):
     if code not in AccessReason.values:
         return []
     reason = f"案件调阅：{AccessReason(code).label}"
-    items = [
-        item
-        for item in case_records_open(actor=officer, case_number=reference, reason=reason)
-        if item.agency_id == case.agency_id
-    ]
+    items = case_records_open(
+        actor=officer, case_number=reference, reason=reason, agency_id=case.agency_id
+    )
     for item in items:
         item.open_url = open_url(item.pk, officer, reason)  # type: ignore[attr-defined]
     return items

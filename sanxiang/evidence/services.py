@@ -395,11 +395,15 @@ def evidence_open(
     return item, record
 
 
-def case_records_open(*, actor: Officer, case_number: str, reason: str) -> list[EvidenceItem]:
+def case_records_open(
+    *, actor: Officer, case_number: str, reason: str, agency_id: int | None = None
+) -> list[EvidenceItem]:
     """调阅监督: a 负责人 or 监督人员 looks up another unit's case; each record listed is a look.
 
     Returns the current records of the case within the actor's (wider) scope, after recording
-    one access record and ledger event per record, with the reason given.
+    one access record and ledger event per record, with the reason given. With ``agency_id``
+    only that agency's records are listed and recorded (case numbers are unique per agency, so
+    a supervisor over several agencies names the case's own).
     """
     if not reason.strip():
         raise EvidenceRefused(
@@ -412,6 +416,8 @@ def case_records_open(*, actor: Officer, case_number: str, reason: str) -> list[
         )
     with transaction.atomic():
         items = list(evidence_list_visible(officer=actor, case_number=case_number.strip()))
+        if agency_id is not None:
+            items = [item for item in items if item.agency_id == agency_id]
         for item in items:
             evidence_open(actor=actor, item_id=item.pk, action=AccessAction.LIST, reason=reason)
     return items

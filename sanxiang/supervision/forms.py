@@ -59,7 +59,7 @@ class InterferenceForm(forms.Form):
         label="证据记录编号",
         max_length=64,
         required=False,
-        help_text="如有录音、短信截图等，先在“证据与全过程记录”中存证，再填写其记录编号（可不填）",
+        help_text="如有录音、短信截图等，可由本案承办人在案件归档前存证后填写其记录编号（可不填）",
     )
 
 
