@@ -42,6 +42,7 @@ EVENT_LABELS = {
     "no_penalty_proposed": "提出拟不予处罚意见",
     "no_penalty_withdrawn": "撤回拟不予处罚意见",
     "education_recorded": "登记对当事人的教育",
+    "discretion_recorded": "记录裁量基准适用情况",
     # Recorded by the review app on the case (it sits above cases, so named here as a string).
     "review.determination.recorded": "判定是否须经法制审核",
 }

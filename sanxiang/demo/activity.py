@@ -28,6 +28,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.cases.circumstances import case_discretion
 from sanxiang.cases.models import Case, Procedure
 from sanxiang.cases.services import (
     Assessment,
@@ -387,6 +388,9 @@ def _articles(pair: tuple[str, int]) -> Article:
     return Article.objects.get(law__title=pair[0], number=pair[1])
 
 
+OUTSIDE_REASONS = "当事人经责令改正后逾期未改正，违法行为持续时间较长，按一般阶次处罚不足以纠正。"
+
+
 def _violation_choose(lead: Officer, case: Case) -> None:
     """As a handler would on the case page: pick the 违法行为 of the 裁量基准 in force whose
     articles the case cites, when the agency has one (its decision then records the tier)."""
@@ -604,10 +608,14 @@ def general_story(play: Play, cast: Cast, target: str) -> Story:
     heard = target in HEARING or (target == "closed" and rng.random() < 0.12)
     if heard:
         fine = max(fine, HEARING_FINE)
+    # Now and then the amount lies outside the tier the (unrecorded) 情节 make applicable, as
+    # in real files: the handler then writes his reasons, which the reviewer's pre-check shows.
+    applicable = case_discretion(Case.objects.get(pk=case.pk), fine=Decimal(fine))
+    reasons = OUTSIDE_REASONS if applicable is not None and applicable.outside else None
     case_assess(
         actor=lead, case_id=case.pk,
         assessment=Assessment(facts=case.facts, penalty_kinds=("fine",), fine_yuan=Decimal(fine),
-                              hearing_right=fine >= HEARING_FINE),
+                              hearing_right=fine >= HEARING_FINE, discretion_reasons=reasons),
     )  # fmt: skip
     case = _step(lead, case, "conclude")
     if target == "concluded":

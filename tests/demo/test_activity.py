@@ -15,6 +15,7 @@ from sanxiang.cases.models import Case
 from sanxiang.demo.activity import CITY_MIX, activity_load, activity_present
 from sanxiang.demo.complaints import demo_complaints_load
 from sanxiang.demo.inspections import demo_draws_load
+from sanxiang.demo.opinions import demo_opinions_load
 from sanxiang.demo.permits import demo_permits_load
 from sanxiang.demo.services import demo_load
 from sanxiang.demo.training import demo_training_load
@@ -42,6 +43,7 @@ def demo_year(django_db_setup, django_db_blocker):
         demo_permits_load()  # and then the permits
         demo_complaints_load()
         demo_training_load()
+        demo_opinions_load()  # and the supervision opinions
         alerts_scan(today=timezone.localdate())
         yield summary
         transaction.set_rollback(True)

@@ -52,10 +52,11 @@ def test_a_step_whose_guard_refuses_is_not_offered_as_waiting(client, staff, gen
     case_transition(actor=staff.zhang, case_id=general_case.pk, action="notify")
     # The decision is declared from 已事先告知, but the party has not yet stated his case nor
     # has his period run out (行政处罚法第四十五条、第六十四条): its guards refuse, so it is not
-    # on the 负责人's desk, while 不予行政处罚 (no such guard) is.
+    # on the 负责人's desk; nor is 不予行政处罚, which waits for a 不予处罚 proposal, the party's
+    # education and its decision document (第三十三条).
     head = section(desk(client, staff.head), "waiting-title")
-    assert general_case.title in head and "不予行政处罚" in head
-    assert "作出行政处罚决定" not in head
+    assert general_case.title not in head
+    assert "作出行政处罚决定" not in head and "不予行政处罚" not in head
     # The handlers may record the party's statement once its 笔录 is made (第四十五条).
     assert "记录当事人已陈述" not in section(desk(client, staff.zhang), "waiting-title")
     statement_on_file(staff.zhang, general_case)

@@ -7,14 +7,14 @@ from __future__ import annotations
 from django.urls import reverse
 
 from tests.discretion.conftest import items, laws, published  # noqa: F401 - shared fixtures
-from tests.discretion.test_deviation import decide
+from tests.discretion.test_deviation import OUTSIDE_REASONS, decide
 
 
 def test_the_dashboard_shows_the_deviation_of_the_supervised_agencies(
     client, oversight, staff, published
 ):
     decide(staff, fine="2000")
-    decide(staff, fine="8000")
+    decide(staff, fine="8000", reasons=OUTSIDE_REASONS)
     client.force_login(oversight.supervisor.user)
     page = client.get(reverse("supervision:home")).content.decode()
     assert 'id="deviation"' in page and "超出裁量阶次" in page
@@ -24,7 +24,7 @@ def test_the_dashboard_shows_the_deviation_of_the_supervised_agencies(
 
 
 def test_a_county_supervisor_does_not_see_the_citys_deviation(client, oversight, staff, published):
-    decide(staff, fine="8000")
+    decide(staff, fine="8000", reasons=OUTSIDE_REASONS)
     client.force_login(oversight.county_supervisor.user)
     page = client.get(reverse("supervision:home")).content.decode()
     assert 'id="deviation"' in page and staff.zhang.name not in page
