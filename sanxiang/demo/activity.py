@@ -28,7 +28,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.cases.circumstances import case_discretion
+from sanxiang.cases.circumstances import CaseDiscretion, case_discretion
 from sanxiang.cases.models import Case, Procedure
 from sanxiang.cases.services import (
     Assessment,
@@ -391,6 +391,26 @@ def _articles(pair: tuple[str, int]) -> Article:
 OUTSIDE_REASONS = "当事人经责令改正后逾期未改正，违法行为持续时间较长，按一般阶次处罚不足以纠正。"
 
 
+def _fine_for(
+    applicable: CaseDiscretion, fine: int, *, heard: bool, inside: bool, rng: random.Random
+) -> int:
+    """The demo handler's amount under the chosen 违法行为: within the applicable tier's fixed
+    range when ``inside`` (and a hearing's amount allows), else the drawn amount kept within the
+    statutory range."""
+    tier, violation = applicable.tier, applicable.violation
+    if inside and tier is not None and tier.fine_min is not None and tier.fine_max is not None:
+        low, high = int(tier.fine_min), int(tier.fine_max)
+        if heard:
+            low = max(low, HEARING_FINE)
+        if low <= high:
+            return rng.randrange(low, high + 1, 100) if high - low >= 100 else low
+    if violation.fine_max is not None:
+        fine = min(fine, int(violation.fine_max))
+    if violation.fine_min is not None:
+        fine = max(fine, int(violation.fine_min))
+    return fine
+
+
 def _violation_choose(lead: Officer, case: Case) -> None:
     """As a handler would on the case page: pick the 违法行为 of the 裁量基准 in force whose
     articles the case cites, when the agency has one (its decision then records the tier)."""
@@ -608,9 +628,13 @@ def general_story(play: Play, cast: Cast, target: str) -> Story:
     heard = target in HEARING or (target == "closed" and rng.random() < 0.12)
     if heard:
         fine = max(fine, HEARING_FINE)
-    # Now and then the amount lies outside the tier the (unrecorded) 情节 make applicable, as
-    # in real files: the handler then writes his reasons, which the reviewer's pre-check shows.
+    # With a 违法行为 chosen, the handler fines inside the statutory range and, mostly, inside
+    # the tier the (unrecorded) 情节 make applicable; now and then outside that tier, as in real
+    # files, with his written reasons, which the reviewer's pre-check shows.
     applicable = case_discretion(Case.objects.get(pk=case.pk), fine=Decimal(fine))
+    if applicable is not None:
+        fine = _fine_for(applicable, fine, heard=heard, inside=rng.random() < 0.85, rng=rng)
+        applicable = case_discretion(Case.objects.get(pk=case.pk), fine=Decimal(fine))
     reasons = OUTSIDE_REASONS if applicable is not None and applicable.outside else None
     case_assess(
         actor=lead, case_id=case.pk,
