@@ -53,25 +53,29 @@ def entries_total() -> int:
 def _nodes_at(log_id: int, wanted: set[merkle.Subtree]) -> list[tuple[int, int, bytes]]:
     """(level, index, hash) of the stored nodes of ``log_id`` at the ``wanted`` positions.
 
-    Plain SQL with a row-value list, because every append asks for its O(log n) frontier and
-    building the equivalent ``Q(...) | Q(...) | …`` through the ORM cost more than running it
-    (a third of a bulk import's time went there). SQLite (3.15+) and PostgreSQL both take
-    ``(a, b) IN (VALUES …)``.
+    Plain SQL: the positions as a ``VALUES`` list joined to the nodes, so that each position is
+    one lookup in the (log, level, index) unique index. Every append asks for its O(log n)
+    frontier, and the query it replaced — ``Q(level=…, index=…) | …`` on the log, or the same
+    as ``(level, index) IN (VALUES …)`` — is planned by SQLite as a search on the ``log_id``
+    prefix alone once it has more than a few terms: a scan of the whole log per append, so an
+    import slowed as its log grew (bench/ledger_frontier_bench.py measures both).
     """
     quote = connection.ops.quote_name
-    meta = LedgerNode._meta
     # The model's own column names (LedgerNode declares no db_column).
     level, index, value, log = (quote(name) for name in ("level", "index", "hash", "log_id"))
     positions = sorted(wanted)
-    rows = ", ".join(["(%s, %s)"] * len(positions))
+    rows = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT))"] * len(positions))
     # Only quoted column names and placeholders are formatted in; every value is a parameter.
     sql = (
-        f"SELECT {level}, {index}, {value} FROM {quote(meta.db_table)} "  # noqa: S608
-        f"WHERE {log} = %s AND ({level}, {index}) IN (VALUES {rows})"
+        f"WITH wanted (l, i) AS (VALUES {rows}) "  # noqa: S608
+        f"SELECT n.{level}, n.{index}, n.{value} FROM wanted "
+        f"JOIN {quote(LedgerNode._meta.db_table)} n "
+        f"ON n.{log} = %s AND n.{level} = wanted.l AND n.{index} = wanted.i"
     )
-    params: list[int] = [log_id]
+    params: list[int] = []
     for position in positions:
         params.extend(position)
+    params.append(log_id)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(a), int(b), bytes(c)) for a, b, c in cursor.fetchall()]
