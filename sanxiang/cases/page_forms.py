@@ -1,7 +1,8 @@
-"""The case page's small forms (延长办案期限, and in the 执行 section 缴款, 暂缓或者分期, 复议诉讼,
-履行 and 强制执行), drawn by the shared renderer (core/forms.py) like every other form: labels,
-required marks and help text in one place. They only draw the fields; the views read the POST
-as before and the services check it (their refusals come back beside the section)."""
+"""The case page's forms (拟处理意见, 延长办案期限, and in the 执行 section 缴款, 暂缓或者分期,
+复议诉讼, 履行, 强制执行 and 申请人民法院强制执行), drawn by the shared renderer
+(core/forms.py) like every other form: labels, required marks and help text in one place. They
+only draw the fields; the views read the POST as before and the services check it (their
+refusals come back beside the section)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from typing import Any
 from django import forms
 
 from sanxiang.cases.models import (
+    Case,
     ExecutionStepKind,
     PaymentChannel,
+    PenaltyKind,
     RemedyKind,
     RemedyOutcome,
+    ReviewFlag,
     ScheduleKind,
 )
 
@@ -31,6 +35,76 @@ def _day(**attrs: Any) -> forms.DateInput:
 
 def _yuan() -> forms.TextInput:
     return forms.TextInput(attrs={"inputmode": "decimal"})
+
+
+def _yes() -> forms.CheckboxInput:
+    return forms.CheckboxInput(attrs={"value": "yes"})
+
+
+class AssessmentForm(forms.Form):
+    """拟处理意见. ``discretion_help`` is the applicable tier in words when the case has a
+    违法行为 of a 裁量基准: only then is there a tier to be outside of, and a reasons field."""
+
+    facts = forms.CharField(
+        label="违法事实", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    violation_place = forms.CharField(label="违法行为地点", max_length=200, required=False)
+    penalty_kinds = forms.MultipleChoiceField(
+        label="拟作出的处罚种类（行政处罚法第九条）",
+        choices=PenaltyKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fine_yuan = forms.CharField(label="罚款金额（元）", required=False, widget=_yuan())
+    amount_involved_yuan = forms.CharField(label="涉案金额（元）", required=False, widget=_yuan())
+    discretion_reasons = forms.CharField(
+        label="超出适用阶次的理由",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    hearing_right = forms.BooleanField(
+        label="拟作出的处罚属于听证范围（行政处罚法第六十三条）", required=False, widget=_yes()
+    )
+    complex_or_major = forms.BooleanField(
+        label="情节复杂或者重大违法行为（须集体讨论）", required=False, widget=_yes()
+    )
+    review_flags = forms.MultipleChoiceField(
+        label="重大执法决定情形（行政处罚法第五十八条）",
+        choices=ReviewFlag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *, case: Case, discretion_help: str | None) -> None:
+        super().__init__(
+            auto_id="assessment_%s",
+            initial={
+                "facts": case.facts,
+                "violation_place": case.violation_place,
+                "penalty_kinds": list(case.penalty_kinds),
+                "fine_yuan": case.fine_yuan,
+                "amount_involved_yuan": case.amount_involved_yuan,
+                "discretion_reasons": case.discretion_reasons,
+                "hearing_right": case.hearing_right,
+                "complex_or_major": case.complex_or_major,
+                "review_flags": list(case.review_flags),
+            },
+        )
+        if discretion_help is None:
+            del self.fields["discretion_reasons"]
+        else:
+            self.fields["discretion_reasons"].help_text = discretion_help
+
+
+class CourtApplicationForm(forms.Form):
+    """申请人民法院强制执行 (行政强制法第五十三条), inside its step's button form."""
+
+    court = forms.CharField(label="人民法院", max_length=200)
+    reference = forms.CharField(label="申请书文号", max_length=100, required=False)
+
+    def __init__(self) -> None:
+        super().__init__(auto_id="court_apply_%s")
 
 
 class ExtensionForm(forms.Form):

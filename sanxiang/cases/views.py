@@ -42,6 +42,8 @@ from sanxiang.cases.models import (
 )
 from sanxiang.cases.no_penalty_page import no_penalty_page, no_penalty_read_only
 from sanxiang.cases.page_forms import (
+    AssessmentForm,
+    CourtApplicationForm,
     CourtStepForm,
     ExtensionForm,
     PaymentForm,
@@ -525,6 +527,12 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         page["evidence"] = _supervised_evidence(request, officer, case, reference)
         page["no_penalty"] = no_penalty_read_only(page["no_penalty"])
         primary = None
+    page["assessment_form"] = (
+        AssessmentForm(case=case, discretion_help=_reasons_help(page["discretion"]))
+        if page["may_assess"]
+        else None
+    )
+    page["court_apply_form"] = CourtApplicationForm()
     # An outcome is shown in the section of the form that was sent; if the action took that
     # section away (its step is over), under 可办理的环节.
     shown = {
@@ -719,6 +727,21 @@ def _circumstance_rows(case: Case, found: CaseDiscretion, evidence: list[Any]) -
             }
         )
     return rows
+
+
+def _reasons_help(found: CaseDiscretion | None) -> str | None:
+    """What the 拟处理意见's reasons field says under it: the tier the 情节 make applicable, its
+    range and the suggested fine (None: no 违法行为 chosen, so no tier and no reasons field)."""
+    if found is None:
+        return None
+    tier = f"{found.tier.name}（{found.range_text}）" if found.tier else found.tier_kind.label
+    suggestion = found.suggestion
+    amount = (
+        f"，建议罚款 {suggestion.amount:.0f} 元"
+        if suggestion is not None and suggestion.amount is not None
+        else ""
+    )
+    return f"适用阶次：{tier}{amount}；拟罚款超出该幅度的，须写明理由。"
 
 
 def _discretion(

@@ -1,4 +1,5 @@
-"""The case page's small forms (延长办案期限, 缴款, 暂缓或者分期, 复议诉讼, 强制执行) are drawn
+"""The case page's forms (拟处理意见, 延长办案期限, 缴款, 暂缓或者分期, 复议诉讼, 强制执行,
+申请人民法院强制执行) are drawn
 by the shared renderer: each input has its label, a required one its mark, and two forms on the
 page never share an id (issue #13, Forms). What they send is unchanged
 (tests/cases/test_execution.py and test_extension.py post them)."""
@@ -6,6 +7,7 @@ page never share an id (issue #13, Forms). What they send is unchanged
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -23,7 +25,9 @@ def page_of(client, officer, case) -> str:
 
 
 FIELD = re.compile(r'<(input|select|textarea)([^>]*)\bid="([^"]+)"')
-SMALL_FORMS = ("payment_", "schedule_", "remedy", "court_", "performance_", "extension_")
+SMALL_FORMS = (
+    "payment_", "schedule_", "remedy", "court_", "performance_", "extension_", "assessment_"
+)  # fmt: skip
 
 
 def assert_labelled_and_unique(html: str) -> None:
@@ -34,7 +38,7 @@ def assert_labelled_and_unique(html: str) -> None:
         if not name.startswith(SMALL_FORMS) or 'type="hidden"' in attrs:
             continue
         if 'type="checkbox"' in attrs:  # inside its label
-            assert re.search(rf'<label class="check-label"><input[^>]*id="{name}"', html), name
+            assert re.search(rf'<label[^>]*>\s*<input[^>]*id="{name}"', html), name
         else:
             assert f'for="{name}"' in html, name
 
@@ -65,4 +69,59 @@ def test_the_execution_forms_are_drawn_with_labels_and_ids_of_their_own(
     # 一般程序: no 当场收缴 field; the payment form starts at today.
     assert "on_spot_reason" not in html
     assert re.search(r'name="paid_on" value="\d{4}-\d{2}-\d{2}"', html)
+    assert_labelled_and_unique(html)
+
+
+def test_the_proposal_form_is_drawn_from_the_case_and_sends_what_it_shows(client, staff):
+    """拟处理意见 through the shared renderer: every input labelled, the case's current values
+    in it, and the form posted back unchanged saves the same proposal."""
+    case = ready_case(staff)
+    case_transition(actor=staff.head, case_id=case.pk, action="register")
+    case.refresh_from_db()
+    type(case).objects.filter(pk=case.pk).update(
+        violation_place="测试市人民路 8 号", fine_yuan="500.00", hearing_right=True
+    )
+    html = page_of(client, staff.zhang, case)
+    assert '<label class="field-label" for="assessment_violation_place">违法行为地点' in html
+    assert re.search(r'name="violation_place"[^>]*value="测试市人民路 8 号"', html)
+    assert re.search(r'name="fine_yuan" value="500.00"', html)
+    assert re.search(r'<input type="checkbox" name="hearing_right" value="yes"[^>]*checked', html)
+    # No 违法行为 of a 裁量基准 chosen: no tier, so no reasons field.
+    assert 'name="discretion_reasons"' not in html
+    assert_labelled_and_unique(html)
+
+    response = client.post(
+        reverse("cases:assess", args=[case.pk]),
+        {
+            "facts": "当事人在人行道上搭建棚屋。",
+            "violation_place": "测试市人民路 8 号",
+            "penalty_kinds": ["fine"],
+            "fine_yuan": "500.00",
+            "amount_involved_yuan": "",
+            "hearing_right": "yes",
+        },
+    )
+    assert response.status_code in (200, 302)
+    case.refresh_from_db()
+    assert case.violation_place == "测试市人民路 8 号"
+    assert str(case.fine_yuan) == "500.00" and case.hearing_right is True
+    assert case.complex_or_major is False
+
+
+@pytest.mark.dates
+def test_the_court_application_asks_for_the_court_with_a_labelled_required_field(
+    client, staff, general_case, articles
+):
+    import time_machine
+
+    from tests.cases.test_execution import step
+
+    case = served(staff, general_case, articles)
+    step(staff.zhang, case, "demand", date(2026, 6, 10))
+    with time_machine.travel(date(2026, 11, 23), tick=False):
+        html = page_of(client, staff.head, case)
+    assert '<label class="field-label" for="court_apply_court">人民法院' in html
+    court = r'<input type="text" name="court"[^>]*required[^>]*id="court_apply_court"'
+    assert re.search(court, html)
+    assert '<label class="field-label" for="court_apply_reference">申请书文号' in html
     assert_labelled_and_unique(html)
