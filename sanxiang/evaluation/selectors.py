@@ -136,6 +136,15 @@ def agency_scores(
     highest. Scores are out of the campaign's 评查标准 total (100 for the shipped standard).
     ``year`` keeps campaigns closed in that calendar year (local time); ``agency_ids`` keeps
     those agencies. An agency with no scored case is absent."""
+    rows = scored_assignments(year=year, agency_ids=agency_ids)
+    return {row.agency_id: row for row in _agency_rows(rows)}
+
+
+def scored_assignments(
+    *, year: int | None = None, agency_ids: list[int] | None = None
+) -> QuerySet[Assignment]:
+    """The scored cases that ``agency_scores`` rolls up, with the same filters: for a list of
+    them (the scorecard's drill-down) and for whether each agency answered its findings."""
     rows = Assignment.objects.filter(
         campaign__status=CampaignStatus.CLOSED, submitted_at__isnull=False
     )
@@ -146,7 +155,7 @@ def agency_scores(
         )
     if agency_ids is not None:
         rows = rows.filter(agency_id__in=agency_ids)
-    return {row.agency_id: row for row in _agency_rows(rows)}
+    return rows
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ comparison of the agencies under a supervising body.
 
 An item's score is the newest ``IndicatorScore`` a 监督人员 entered for it (a manual score, or
 an override of a computed figure, always with a reason); otherwise, for ``auto:`` items, what
-its scorer (``supervision.scorers``) computes; otherwise none (待评).
+its scorer computes (``supervision.scorers``; items (85)–(170) in ``scorers_review``);
+otherwise none (待评).
 
 Who reads: the 监督人员 of a body whose area includes the agency, and the agency's own
 负责人 (its own scorecard, read-only).
@@ -20,8 +21,9 @@ from django.db.models import QuerySet
 
 from sanxiang.org.models import Agency, Officer, Role
 from sanxiang.org.selectors import supervised_agency_ids, supervisory_body_of
+from sanxiang.supervision import scorers_review  # noqa: F401 - registers items (85)–(170)
 from sanxiang.supervision.models import Indicator, IndicatorScore
-from sanxiang.supervision.scorers import PENDING, SCORERS, Computed
+from sanxiang.supervision.scorers import SCORERS, Computed
 
 
 @dataclass
@@ -43,11 +45,7 @@ class Item:
     @property
     def method(self) -> str:
         key = self.indicator.auto_key
-        if key is None:
-            return "监督人员评分"
-        if key in PENDING:
-            return "案卷评查"
-        return "平台计分"
+        return "监督人员评分" if key is None else "平台计分"
 
     @property
     def overridden(self) -> bool:

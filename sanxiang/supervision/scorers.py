@@ -53,9 +53,6 @@ class Computed:
 Scorer = Callable[[int, int, date], Computed]
 SCORERS: dict[str, Scorer] = {}
 
-# Items a sibling's work will score: shown with this text, computing nothing until then.
-PENDING = {"case_evaluation": "由案卷评查得分（案卷评查结果接入后计分）"}
-
 
 def scorer(key: str) -> Callable[[Scorer], Scorer]:
     def register(function: Scorer) -> Scorer:
@@ -231,14 +228,15 @@ def reviewer_ratio(agency_id: int, year: int, today: date) -> Computed:
 
 @scorer("reviewer_qualification")
 def reviewer_qualification(agency_id: int, year: int, today: date) -> Computed:
-    """(87) Full points when more than half of the active 法制审核人员 hold a 法律职业资格 (or a
-    law degree, as recorded on the officer); none otherwise."""
+    """(87) Full points when at least half of the active 法制审核人员 hold a 法律职业资格 (or a
+    law degree, as recorded on the officer): “50%以上” includes 50% (民法典第一千二百五十九条);
+    none otherwise."""
     reviewers = _staff(agency_id, Role.REVIEWER).distinct()
     good = set(reviewers.filter(has_legal_qualification=True).values_list("pk", flat=True))
     total = reviewers.count()
     return Computed(
-        None if total == 0 else Decimal(int(len(good) * 2 > total)),
-        f"具有法律职业资格或法学学历 {len(good)} 人 / 法制审核人员 {total} 人（应超过 50%）",
+        None if total == 0 else Decimal(int(len(good) * 2 >= total)),
+        f"具有法律职业资格或法学学历 {len(good)} 人 / 法制审核人员 {total} 人（应不少于 50%）",
         lambda: _officer_rows(reviewers, good, "具备", "不具备"),
     )
 
@@ -287,13 +285,6 @@ def discretion_published(agency_id: int, year: int, today: date) -> Computed:
     if benchmark is None:
         return Computed(Decimal(0), f"{on:%Y年%m月%d日}无已公布施行的裁量基准")
     return Computed(Decimal(1), f"{on:%Y年%m月%d日}施行：{benchmark}")
-
-
-@scorer("case_evaluation")
-def case_evaluation(agency_id: int, year: int, today: date) -> Computed:
-    """(146) 案卷管理和评查制度并落实: to be scored from the agency's 案卷评查 results; computes
-    nothing until those can be read (the item stays 待评 and may be scored by hand)."""
-    return Computed(None, PENDING["case_evaluation"])
 
 
 @scorer("complaints_answered")

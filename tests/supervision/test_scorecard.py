@@ -20,7 +20,7 @@ from sanxiang.disclosure.models import Publication
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.supervision.models import Indicator, IndicatorScore
 from sanxiang.supervision.scorecard import scorecard_for
-from sanxiang.supervision.scorers import PENDING, SCORERS
+from sanxiang.supervision.scorers import SCORERS
 from sanxiang.supervision.services import ScoreInput, ScoreRefused, indicator_score
 from tests.cases.conftest import ready_case
 
@@ -76,9 +76,9 @@ def test_computed_items_show_their_figures_and_score_share_of_points(
     assert _item(card, 1).score is None  # manual, not yet scored
 
 
-def test_the_case_evaluation_item_reads_from_evaluation_and_computes_nothing(oversight, agency):
+def test_the_case_evaluation_item_waits_for_a_closed_campaign(oversight, agency):
     item = _item(_card(oversight.supervisor, agency.pk), 146)
-    assert item.score is None and item.computed.figures == PENDING["case_evaluation"]
+    assert item.score is None and item.computed.figures == "2026年结束的案卷评查未抽查本机关案卷"
 
 
 def test_supervisor_scores_a_manual_item_with_note_and_attachment_as_a_ledger_event(
