@@ -320,14 +320,13 @@ def _adjustments(agency_id: int, year: int, today: date, cause: str) -> Computed
     )
     on_time = due.annotate(on=TruncDate("resolved_at")).filter(on__lte=F("due_on"))
     good = set(on_time.values_list("pk", flat=True))
-    rows = list(due.order_by("due_on", "pk")[:500])
     total = due.count()
 
     def detail() -> list[DetailRow]:
         return [
             DetailRow(f"{ListingKind(c.kind).label}：{c.what}", f"应于 {c.due_on:%Y-%m-%d} 前调整",
                       c.pk in good)
-            for c in rows
+            for c in due.order_by("due_on", "pk")[:500]
         ]  # fmt: skip
 
     return Computed(
@@ -425,14 +424,13 @@ def credit_recorded(agency_id: int, year: int, today: date) -> Computed:
     published with their 失信程度 (and so their 信用公示期) recorded for the credit platforms."""
     published = _published_in(agency_id, year).filter(kind=ActKind.PENALTY)
     good = set(published.exclude(credit_severity="").values_list("pk", flat=True))
-    rows = list(published.order_by("published_at", "pk")[:500])
     total = published.count()
 
     def detail() -> list[DetailRow]:
         return [
             DetailRow(p.title, p.get_credit_severity_display() or "未记录失信程度", p.pk in good,
                       _case_url(p.case_id) if p.case_id else "")
-            for p in rows
+            for p in published.order_by("published_at", "pk")[:500]
         ]  # fmt: skip
 
     return Computed(
@@ -656,11 +654,10 @@ def records_in_evaluation(agency_id: int, year: int, today: date) -> Computed:
     assignments = Assignment.objects.filter(agency_id=agency_id, submitted_at__year=year)
     total = assignments.count()
     cases = Case.objects.filter(pk__in=assignments.values("case_id"))
-    good = set(cases.values_list("pk", flat=True))
     return Computed(
         Decimal(1) if total else None,
         f"本年度经案卷评查的案卷 {total} 件",
-        lambda: _case_rows(cases, good),
+        lambda: _case_rows(cases, set(cases.values_list("pk", flat=True))),
     )
 
 
@@ -677,9 +674,8 @@ def records_in_supervision(agency_id: int, year: int, today: date) -> Computed:
     cases = Case.objects.filter(
         Q(pk__in=accesses.values("case_id")) | Q(pk__in=opinions.values("case_id"))
     )
-    good = set(cases.values_list("pk", flat=True))
     return Computed(
         Decimal(1) if read or issued else None,
         f"监督调阅 {read} 次，出具监督意见或纠正通知 {issued} 件",
-        lambda: _case_rows(cases, good),
+        lambda: _case_rows(cases, set(cases.values_list("pk", flat=True))),
     )
