@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.cases.models import (
+    AccessReason,
     ApprovalSignature,
     Case,
     CaseAccess,
@@ -43,7 +44,6 @@ from sanxiang.disclosure.models import (
     PublicationStatus,
     RepublicationCause,
 )
-from sanxiang.evaluation.models import Assignment
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
 from sanxiang.org.models import Certificate, EnforcementItem, PowerKind, Role, ServiceGuide
 from sanxiang.supervision.opinions.models import Opinion
@@ -647,16 +647,24 @@ def approvals_signed(agency_id: int, year: int, today: date) -> Computed:
 # --- 发挥记录作用 ---------------------------------------------------------------------------
 
 
+def _reads(agency_id: int, year: int) -> QuerySet[CaseAccess]:
+    """Supervisors' openings of the agency's cases in the year (each with its 调阅事由)."""
+    return CaseAccess.objects.filter(case__agency_id=agency_id, accessed_at__year=year).exclude(
+        reason=""
+    )
+
+
 @scorer("records_in_evaluation")
 def records_in_evaluation(agency_id: int, year: int, today: date) -> Computed:
-    """(74) 运用于案卷评查: full points when a 案卷评查 scored at least one of the agency's cases
-    from its full-process record in the year; 待评 when none was evaluated on the platform."""
-    assignments = Assignment.objects.filter(agency_id=agency_id, submitted_at__year=year)
-    total = assignments.count()
-    cases = Case.objects.filter(pk__in=assignments.values("case_id"))
+    """(74) 运用于案卷评查: full points when in the year an evaluator read at least one of the
+    agency's cases on the platform under the 调阅事由 “案卷评查” (which a 案卷评查 score
+    requires); 待评 when none was read so."""
+    reads = _reads(agency_id, year).filter(reason=AccessReason.FILE_REVIEW)
+    total = reads.count()
+    cases = Case.objects.filter(pk__in=reads.values("case_id"))
     return Computed(
         Decimal(1) if total else None,
-        f"本年度经案卷评查的案卷 {total} 件",
+        f"以案卷评查为事由调阅案卷 {total} 次",
         lambda: _case_rows(cases, set(cases.values_list("pk", flat=True))),
     )
 
@@ -664,11 +672,9 @@ def records_in_evaluation(agency_id: int, year: int, today: date) -> Computed:
 @scorer("records_in_supervision")
 def records_in_supervision(agency_id: int, year: int, today: date) -> Computed:
     """(75) 运用于执法监督: full points when in the year a 监督人员 read the agency's cases
-    through the platform (调阅 with a stated reason) or issued an 执法监督意见 or 责令纠正 on one;
-    待评 when neither happened."""
-    accesses = CaseAccess.objects.filter(case__agency_id=agency_id, accessed_at__year=year).exclude(
-        reason=""
-    )
+    through the platform for supervision (调阅事由 日常监督、投诉举报核查 or 预警核查; 案卷评查 is
+    item (74)) or issued an 执法监督意见 or 责令纠正 on one; 待评 when neither happened."""
+    accesses = _reads(agency_id, year).exclude(reason=AccessReason.FILE_REVIEW)
     opinions = Opinion.objects.filter(agency_id=agency_id, issued_on__year=year)
     read, issued = accesses.count(), opinions.count()
     cases = Case.objects.filter(

@@ -230,17 +230,24 @@ def test_disputed_steps_count_against_the_recording_list_and_the_evidence_store(
     assert "关联执法对象 0 份 / 本年度执法记录 1 份" in _item(card, 71).computed.figures
 
 
-def test_supervisors_reading_the_agency_cases_fill_the_supervision_item(
+def test_supervisors_reading_the_agency_cases_fill_the_evaluation_and_supervision_items(
     client, oversight, agency, general_case
 ):
     year = timezone.localdate().year
     card = _card(oversight.supervisor, agency.pk, year)
-    assert _item(card, 75).score is None  # nothing read on the platform: 待评
+    assert _item(card, 74).score is None  # nothing read on the platform: 待评
+    assert _item(card, 75).score is None
     client.force_login(get_user_model().objects.get(username="jiandu"))
     url = reverse("cases:detail", args=[general_case.pk])
-    assert client.get(url, {"reason": "routine"}).status_code == 200
+    assert client.get(url, {"reason": "file_review"}).status_code == 200
     card = _card(oversight.supervisor, agency.pk, year)
-    item75 = _item(card, 75)
+    assert _item(card, 74).score == Decimal("0.5")
+    assert _item(card, 74).computed.figures == "以案卷评查为事由调阅案卷 1 次"
+    assert _item(card, 75).score is None  # a 案卷评查 read is not counted twice
+    client.logout()
+    client.force_login(get_user_model().objects.get(username="jiandu"))
+    assert client.get(url, {"reason": "routine"}).status_code == 200
+    item75 = _item(_card(oversight.supervisor, agency.pk, year), 75)
     assert item75.score == Decimal("0.5")
     assert item75.computed.figures == "监督调阅 1 次，出具监督意见或纠正通知 0 件"
     assert [row.url for row in item75.computed.detail()] == [url]
