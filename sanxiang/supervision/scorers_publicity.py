@@ -357,9 +357,11 @@ def listings_duty_adjusted(agency_id: int, year: int, today: date) -> Computed:
 def officers_listed(agency_id: int, year: int, today: date) -> Computed:
     """(4) 人员的公开: points × the share of the agency's active 执法人员 that the portal's
     行政执法人员清单 shows with 姓名、性别、职务 and a 执法证号 (an officer without a registered
-    执法证 is not listed at all; one without a 职务 is listed incompletely)."""
+    执法证 is not listed at all; one without a 职务 is listed incompletely). Officers are counted
+    as the records stand today (like (164)), with a 执法证 issued by the year's end."""
     officers = _staff(agency_id, Role.OFFICER).distinct()
-    listed = Exists(Certificate.objects.filter(officer_id=OuterRef("pk")))
+    on = _year_end(year, today)
+    listed = Exists(Certificate.objects.filter(officer_id=OuterRef("pk"), valid_from__lte=on))
     good = set(officers.filter(listed).exclude(post="").values_list("pk", flat=True))
     total = officers.count()
     return Computed(
