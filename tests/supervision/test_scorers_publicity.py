@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.cases.models import RecordingMatter
-from sanxiang.cases.services import case_transition
+from sanxiang.cases.services import case_transition, document_generate
 from sanxiang.disclosure.listings import content_sha256, listing_content, listing_publish
 from sanxiang.disclosure.models import Publication
 from sanxiang.org.models import (
@@ -32,8 +32,8 @@ from sanxiang.org.models import (
 from sanxiang.supervision.models import Indicator
 from sanxiang.supervision.scorecard import scorecard_for
 from sanxiang.supervision.scorers import SCORERS
-from tests.cases.conftest import attach_record, evidence_on_disk, ready_case
-from tests.conftest import DATA
+from tests.cases.conftest import attach_record, evidence_on_disk, ready_case, set_basis
+from tests.conftest import DATA, prepare_step
 
 YEAR = 2026
 
@@ -199,6 +199,39 @@ def test_published_decisions_are_scored_by_their_fields_and_credit_record(
     assert [row.value for row in item38.computed.detail()] == ["四项齐全", "缺执法结论"]
     assert item38.score == Decimal("0.3")  # 0.5 × 1/2, rounded half up
     assert _item(card, 79).score == Decimal("0.3")  # one of two with its 失信程度
+
+
+def _decided(staff, case, articles, on: date):
+    """A 一般程序 case taken to its decision on ``on``, with its 行政处罚决定书 made."""
+    set_basis(staff, case, articles)
+    with time_machine.travel(on, tick=False):
+        for actor, action in ((staff.head, "register"), (staff.zhang, "conclude"),
+                              (staff.zhang, "notify"), (staff.zhang, "record_statement"),
+                              (staff.head, "decide")):  # fmt: skip
+            prepare_step(actor, case.pk, action)
+            case_transition(actor=actor, case_id=case.pk, action=action)
+        document_generate(actor=staff.zhang, case_id=case.pk, kind="decision")
+
+
+def test_decisions_are_scored_by_their_service_documents_and_signatures(
+    settings, tmp_path, oversight, staff, agency, articles
+):
+    evidence_on_disk(settings, tmp_path)
+    served, unserved = ready_case(staff), ready_case(staff, title="第二件")
+    for case in (served, unserved):
+        _decided(staff, case, articles, date(2026, 5, 6))
+    with time_machine.travel(date(2026, 5, 8), tick=False):  # the second working day after
+        prepare_step(staff.zhang, served.pk, "serve")
+        case_transition(actor=staff.zhang, case_id=served.pk, action="serve")
+    card = _card(oversight.supervisor, agency.pk)
+    # (25): 7 working days have long run for both; one was served within them.
+    assert _item(card, 25).computed.figures == "按期送达决定书 1 件 / 应送达 2 件"
+    assert _item(card, 25).score == Decimal("0.5")
+    assert [row.ok for row in _item(card, 25).computed.detail()] == [True, False]
+    assert _item(card, 45).score == Decimal(2)  # both 决定书 made from the 格式文书
+    assert _item(card, 34).score == Decimal("0.2")  # the documents carry the 查询码
+    assert _item(card, 72).score == Decimal(0)  # no approval signed electronically
+    assert _item(card, 54).score == Decimal(0)  # decided without any audio-visual evidence
 
 
 def test_disputed_steps_count_against_the_recording_list_and_the_evidence_store(
