@@ -401,23 +401,27 @@ def _published_in(agency_id: int, year: int) -> QuerySet[Publication]:
 def publication_fields(agency_id: int, year: int, today: date) -> Computed:
     """(38) Decisions first published in the year: points × the share whose published record
     names the 执法机关、执法对象、执法类别 and 执法结论."""
-    rows = list(_published_in(agency_id, year).order_by("published_at", "pk")[:5000])
-    lacking = {
-        p.pk: [k for k in PUBLIC_FIELDS if not str((p.fields or {}).get(k) or "").strip()]
-        for p in rows
-    }
-    good = sum(1 for p in rows if not lacking[p.pk])
+    published = _published_in(agency_id, year)
+
+    def lacking(fields: dict[str, Any] | None) -> list[str]:
+        return [k for k in PUBLIC_FIELDS if not str((fields or {}).get(k) or "").strip()]
+
+    good = total = 0
+    for fields in published.values_list("fields", flat=True).iterator(chunk_size=2000):
+        total += 1
+        good += not lacking(fields)
 
     def detail() -> list[DetailRow]:
-        return [
-            DetailRow(p.title, "四项齐全" if not lacking[p.pk] else "缺" + "、".join(lacking[p.pk]),
-                      not lacking[p.pk], _case_url(p.case_id) if p.case_id else "")
-            for p in rows[:500]
-        ]  # fmt: skip
+        rows = published.only("pk", "title", "fields", "case_id").order_by("published_at", "pk")
+        found = []
+        for p in rows[:500]:
+            missing = lacking(p.fields)
+            shown = "缺" + "、".join(missing) if missing else "四项齐全"
+            url = _case_url(p.case_id) if p.case_id else ""
+            found.append(DetailRow(p.title, shown, not missing, url))
+        return found
 
-    return Computed(
-        _share(good, len(rows)), f"内容要素齐全 {good} 件 / 本年度公示 {len(rows)} 件", detail
-    )
+    return Computed(_share(good, total), f"内容要素齐全 {good} 件 / 本年度公示 {total} 件", detail)
 
 
 @scorer("credit_recorded")
