@@ -6,7 +6,9 @@ class SupervisionConfig(AppConfig):
     verbose_name = "执法监督"
 
     def ready(self) -> None:
+        # The computed items of 公示 and 全过程记录 register themselves in ``scorers.SCORERS``.
         from sanxiang.cases.page_notes import page_note_provider_install
+        from sanxiang.supervision import scorers_publicity  # noqa: F401
         from sanxiang.supervision.opinions.notes import opinion_notes
 
         page_note_provider_install(opinion_notes)

@@ -11,6 +11,7 @@ from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_open
 from sanxiang.org.models import Agency, Officer, SupervisoryBody, Unit
 from tests.cases.conftest import (  # noqa: F401 - fixtures shared with the case tests
+    articles,
     general_case,
     new_case,
     staff,
