@@ -604,7 +604,8 @@ GENERAL = ProcedureDefinition(
             # 结论) within 20 working days; a 不予处罚 decision is not a 行政处罚 decision, so it
             # is not within the 7-day rule for 行政许可、行政处罚 nor the credit publicity of
             # 总局令第45号 (which publishes 行政处罚 information only).
-            effects=(OpenPublication("other", "不予行政处罚"),),
+            # 裁量偏离 counts it too: inside when the 情节 make 不予处罚 applicable.
+            effects=(OpenPublication("other", "不予行政处罚"), RecordDiscretion()),
             confirm=True,
         ),
         Transition(
