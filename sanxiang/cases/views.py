@@ -42,6 +42,7 @@ from sanxiang.cases.models import (
     ReviewFlag,
 )
 from sanxiang.cases.no_penalty_page import no_penalty_page, no_penalty_read_only
+from sanxiang.cases.notified import NEW_NOTICE, against_party
 from sanxiang.cases.page_forms import (
     CourtStepForm,
     ExtensionForm,
@@ -733,6 +734,9 @@ def _discretion(
     found = case_discretion(case, violation=chosen) if chosen else None
     return {
         "discretion": found,
+        # 情节 changed against the party since the 事先告知书 (cases.notified): a new notice.
+        "notice_change": against_party(case) if found is not None and case.notified_on else None,
+        "new_notice": NEW_NOTICE,
         "circumstances_open": circumstances_open and found is not None,
         "circumstance_rows": _circumstance_rows(case, found, evidence or []) if found else [],
         "chosen_violation": chosen or None,
