@@ -29,9 +29,7 @@ def _with_rule(value: str) -> bytes:
     return as_csv(rows)
 
 
-def test_a_file_without_the_column_keeps_the_ordinary_rule_and_its_published_digest(
-    agency, items
-):
+def test_a_file_without_the_column_keeps_the_ordinary_rule_and_its_published_digest(agency, items):
     draft = benchmark_import(agency=agency, filename=SAMPLE.name, content=SAMPLE.read_bytes())
     assert draft.both_tier_kind == TierKind.ORDINARY
     # Versions published before the column existed keep the digest their ledger events hold.
@@ -55,9 +53,7 @@ def test_the_agencys_own_rule_decides_the_tier_when_both_kinds_are_ticked(
     assert benchmark_content(published)["both_tier_kind"] == "heavier"
     opened = ready_case(staff)
     case_transition(actor=staff.head, case_id=opened.pk, action="register")
-    case = case_violation_choose(
-        actor=staff.zhang, case_id=opened.pk, violation_id=sr("SR-001").pk
-    )
+    case = case_violation_choose(actor=staff.zhang, case_id=opened.pk, violation_id=sr("SR-001").pk)
     tick(staff, case, MITIGATING, AGGRAVATING)
     found = case_discretion(case)
     assert found is not None and found.tier_kind == TierKind.HEAVIER
