@@ -457,6 +457,7 @@ def discretion_agency(
             "issuer": b.issuer,
             "source": b.source,
             "content_sha256": b.content_sha256,
+            "both_tier_kind": b.both_tier_kind,
             "violations": [
                 {
                     "code": v.code,

@@ -250,5 +250,9 @@ class DiscretionOut(DiscretionSummaryOut):
     issuer: str = Field(description="制定机关")
     source: str = Field(description="来源（网址或出处）")
     content_sha256: str = Field(description="发布时记入执法全过程记录的内容 SHA-256")
+    both_tier_kind: str = Field(
+        description="从重与从轻减轻（或不予处罚）情节并存时适用的阶次种类："
+        "lighter 从轻处罚、ordinary 一般处罚（默认）、heavier 从重处罚"
+    )
     violations: list[DiscretionViolationOut]
     circumstances: list[DiscretionCircumstanceOut]

@@ -78,7 +78,7 @@ def case_discretion(
         return None
     rows = case_circumstance_rows(case)
     ticked = [row.circumstance for row in rows]
-    kind = tier_kind_for(c.kind for c in ticked)
+    kind = tier_kind_for((c.kind for c in ticked), both=violation.benchmark.both_tier_kind)
     tier = tier_of_kind(violation, kind)
     base = case.amount_involved_yuan
     suggestion = suggested_fine(tier, base=base) if tier is not None else None

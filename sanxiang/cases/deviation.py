@@ -4,9 +4,11 @@
 They read the ``DecisionDiscretion`` rows the decision steps wrote (``RecordDiscretion``), so a
 figure says what the benchmark in force said when the case was decided. Every 行政处罚决定 (the
 ``decide`` and ``decide_on_spot`` steps) counts in the denominator; one without a chosen 违法行为
-is 未选用裁量基准, never inside. 不予处罚 decisions are not counted here: they are judged by their
-own ground and benchmark entry (the ``no_penalty`` path and its pre-check). The 法制审核
-queue, the 监督驾驶舱 and the 统计年报 show them (each reads this one function).
+is 未选用裁量基准, never inside. So does every 不予行政处罚决定 under 第三十三条 (the ``no_penalty``
+step): inside when its recorded 情节 make the 不予处罚 tier applicable, outside when they do not
+(违法事实不能成立 is no discretion and is not recorded). The 法制审核 queue and the 监督驾驶舱 show
+both together, with the 不予处罚 ones also apart; the 统计年报 keeps its 行政处罚决定 figures as
+published before and shows the 不予处罚 ones in rows of their own (each reads this function).
 """
 
 from __future__ import annotations
@@ -79,6 +81,8 @@ class Deviation:
     by_agency: list[DeviationRow]
     by_unit: list[DeviationRow]
     by_officer: list[DeviationRow]  # the handlers, most decisions outside first
+    no_penalty: int = 0  # 不予行政处罚决定 among ``total``
+    no_penalty_outside: int = 0  # … of which the 情节 did not make 不予处罚 applicable
 
     def tables(self) -> list[tuple[str, str, list[DeviationRow]]]:
         """(title, first column, rows) of the tables a page shows."""
@@ -103,15 +107,26 @@ def _rows(
     return list(rows.values())
 
 
-def deviation_figures(*, agency_ids: Iterable[int], first: date, last: date) -> Deviation:
-    """The figures of the decisions of ``agency_ids`` decided from ``first`` to ``last``."""
+def deviation_figures(
+    *, agency_ids: Iterable[int], first: date, last: date, no_penalty: bool | None = None
+) -> Deviation:
+    """The figures of the decisions of ``agency_ids`` decided from ``first`` to ``last``: all of
+    them, or only the 行政处罚决定 (``no_penalty=False``) or the 不予处罚 ones (``True``)."""
     scope = sorted(set(agency_ids))
     records = DecisionDiscretion.objects.filter(
         agency_id__in=scope, decided_on__range=(first, last)
     ).order_by()
+    if no_penalty is not None:
+        records = records.filter(no_penalty=no_penalty)
     total = DeviationRow(0, "合计")
-    for outcome, n in records.values_list("outcome").annotate(n=Count("pk")):
+    excused = excused_outside = 0
+    for outcome, is_no_penalty, n in records.values_list("outcome", "no_penalty").annotate(
+        n=Count("pk")
+    ):
         total.counts[outcome] += n
+        if is_no_penalty:
+            excused += n
+            excused_outside += n if outcome == DiscretionOutcome.OUTSIDE else 0
     agencies = dict(Agency.objects.filter(pk__in=scope).values_list("pk", "name"))
     by_agency = _rows(
         records.values("agency_id", "outcome").annotate(n=Count("pk")), "agency_id", agencies
@@ -135,4 +150,6 @@ def deviation_figures(*, agency_ids: Iterable[int], first: date, last: date) -> 
         by_agency=sorted(by_agency, key=lambda r: r.name),
         by_unit=sorted(by_unit, key=lambda r: r.name),
         by_officer=by_officer[:OFFICERS_SHOWN],
+        no_penalty=excused,
+        no_penalty_outside=excused_outside,
     )

@@ -400,14 +400,16 @@ def proposal_sha256(case: Case) -> str:
 def discretion_record_digest(record: DecisionDiscretion) -> str:
     """What ``cases.case.discretion_recorded`` carries: the version, 违法行为, tier, fine and
     outcome the decision was recorded with."""
-    return content_digest(
-        {
-            "case": record.case_id, "decided_on": record.decided_on.isoformat(),
-            "benchmark": record.benchmark_id, "violation": record.violation_id,
-            "code": record.violation_code, "tier": record.tier_id,
-            "fine_yuan": _yuan(record.fine_yuan), "outcome": record.outcome,
-        }
-    )  # fmt: skip
+    content = {
+        "case": record.case_id, "decided_on": record.decided_on.isoformat(),
+        "benchmark": record.benchmark_id, "violation": record.violation_id,
+        "code": record.violation_code, "tier": record.tier_id,
+        "fine_yuan": _yuan(record.fine_yuan), "outcome": record.outcome,
+    }  # fmt: skip
+    if record.no_penalty:
+        # Named only for 不予处罚 decisions, so the digests of the earlier rows stay as logged.
+        content["no_penalty"] = True
+    return content_digest(content)
 
 
 @builds(CaseEvent.DISCRETION_RECORDED)

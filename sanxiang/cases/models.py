@@ -952,6 +952,9 @@ class DecisionDiscretion(models.Model):
         verbose_name="适用阶次",
     )  # fmt: skip
     fine_yuan = models.DecimalField("决定罚款（元）", max_digits=14, decimal_places=2, null=True)
+    # A 不予行政处罚决定 under 第三十三条 (the ``no_penalty`` step): inside when the recorded 情节
+    # make the 不予处罚 tier applicable, outside when they do not.
+    no_penalty = models.BooleanField("不予处罚决定", default=False)
     outcome = models.CharField("裁量情况", max_length=16, choices=DiscretionOutcome.choices)
     problems = models.JSONField("偏离说明", default=list, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)

@@ -23,16 +23,20 @@ from django.views.decorators.http import require_POST
 from sanxiang.cases import onsite_forms as forms
 from sanxiang.cases import onsite_selectors as reads
 from sanxiang.cases import selectors
+from sanxiang.cases.circumstance_form import ticks_from_form
+from sanxiang.cases.circumstances import case_discretion
 from sanxiang.cases.fines import ON_SPOT_ARTICLE, ON_SPOT_LIMITS
 from sanxiang.cases.models import Case, PartyKind, Procedure
 from sanxiang.cases.services import (
     evidence_reference,
     inspection_check_on_site,
     inspection_result_record,
+    on_spot_circumstances_set,
     on_spot_convert,
     on_spot_decide,
     on_spot_decision_document,
     on_spot_penalty_set,
+    on_spot_violation_choose,
     onsite_case_open,
     onsite_photo_add,
 )
@@ -233,17 +237,30 @@ def _photo_line(item: EvidenceItem) -> str:
 
 @login_required
 def onsite_penalty(request: HttpRequest, pk: int) -> HttpResponse:
-    """Step d: facts, articles and the penalty; the 第五十一条 limits are checked on saving."""
+    """Step d: the 违法行为 from the 裁量基准 (its articles fill themselves), its 情节 with the
+    photos that show them, facts, articles and the penalty; the statutory range and the
+    applicable tier are checked on saving, the 第五十一条 limits too."""
     officer, case = _case(request, pk)
     if case.procedure != Procedure.PENALTY_SIMPLE:
         raise Http404("现场检查没有这一步。")
-    groups, source = reads.article_choices(case)
     errors: list[str] = []
     refusal = None
     data: Any = request.POST if request.method == "POST" else None
-    if data is not None:
+    if data is not None and data.get("action") == "circumstances":
+        try:
+            on_spot_circumstances_set(actor=officer, case_id=case.pk, ticks=ticks_from_form(data))
+        except DomainError as exc:
+            errors.append(exc.message)
+        else:
+            messages.success(request, "已保存裁量情节，适用阶次和建议罚款已更新。")
+            return redirect(f"{reverse('cases:onsite-penalty', args=[case.pk])}#discretion")
+    elif data is not None:
+        groups, _ = reads.article_choices(case)
         allowed = {a.pk: a for _, group in groups for a in group}
-        choice, problem = forms.penalty_clean(data, allowed)
+        try:
+            choice, problem = forms.penalty_clean(data, allowed)
+        except DomainError as exc:
+            choice, problem = None, exc.message
         if choice is None:
             errors.append(problem)
         else:
@@ -258,6 +275,7 @@ def onsite_penalty(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("cases:onsite-confirm", pk=case.pk)
     elif case.fine_yuan is not None:
         refusal = reads.limits_refusal(case, officer)
+    groups, source = reads.article_choices(case)
     return render(
         request,
         "cases/onsite/penalty.html",
@@ -265,17 +283,24 @@ def onsite_penalty(request: HttpRequest, pk: int) -> HttpResponse:
             **_step_context(case, "penalty"),
             "groups": groups,
             "articles_source": source,
+            "discretion": reads.phone_discretion(
+                case,
+                query=request.GET.get("q", ""),
+                posted=data if errors else None,
+            ),
             "chosen_violated": forms.chosen_ids(data, "violated")
-            if data is not None
+            if data is not None and "violated" in data
             else set(case.violated_articles.values_list("pk", flat=True)),
             "chosen_penalty": forms.chosen_ids(data, "penalty")
-            if data is not None
+            if data is not None and "penalty" in data
             else set(case.penalty_articles.values_list("pk", flat=True)),
             "data": data
-            or {
+            if data is not None and "facts" in data
+            else {
                 "facts": case.facts,
                 "fine_yuan": case.fine_yuan if case.fine_yuan is not None else "",
                 "penalty_kind": "warning" if case.warning_only else "fine",
+                "discretion_reasons": case.discretion_reasons,
             },
             "errors": errors,
             "limits_refusal": refusal,
@@ -287,6 +312,23 @@ def onsite_penalty(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if data is not None and (errors or refusal) else 200,
     )
+
+
+@login_required
+@require_POST
+def onsite_violation(request: HttpRequest, pk: int) -> HttpResponse:
+    """选用裁量基准中的违法行为 on the phone (its articles become the case's basis)."""
+    officer, case = _case(request, pk)
+    try:
+        case = on_spot_violation_choose(
+            actor=officer, case_id=case.pk, violation_id=request.POST.get("violation", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        name = case.discretion_violation.name if case.discretion_violation else ""
+        messages.success(request, f"已选用违法行为“{name}”，违法依据和处罚依据已按裁量基准填入。")
+    return redirect(f"{reverse('cases:onsite-penalty', args=[case.pk])}#discretion")
 
 
 @login_required
@@ -323,6 +365,7 @@ def onsite_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "penalty": case.penalty_articles.select_related("law").order_by("law__title", "number"),
             "photos": evidence_list_for(officer=officer, case_number=evidence_reference(case)),
+            "discretion": case_discretion(case),
             "refusal": refusal,
             "may_convert": reads.is_limits_refusal(refusal),
             "error": error,

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sanxiang.cases.circumstance_form import ticks_from_form
 from sanxiang.cases.models import Procedure
 from sanxiang.cases.services import (
     TWO_OFFICERS,
@@ -159,6 +160,9 @@ def penalty_clean(data: Any, allowed: dict[int, Article]) -> tuple[OnSpotPenalty
         violated=violated,
         penalty=penalty,
         fine=None if warning else fine,
+        # The 情节 picker is drawn (and so read) once a 违法行为 was chosen.
+        ticks=ticks_from_form(data) if data.get("circumstances_shown") else None,
+        discretion_reasons=data.get("discretion_reasons") if "discretion_reasons" in data else None,
     )
     return choice, ""
 

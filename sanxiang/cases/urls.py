@@ -50,6 +50,7 @@ urlpatterns = [
     path("onsite/party", onsite.onsite_party, name="onsite-party"),
     path("onsite/<int:pk>/photos", onsite.onsite_photos, name="onsite-photos"),
     path("onsite/<int:pk>/penalty", onsite.onsite_penalty, name="onsite-penalty"),
+    path("onsite/<int:pk>/violation", onsite.onsite_violation, name="onsite-violation"),
     path("onsite/<int:pk>/confirm", onsite.onsite_confirm, name="onsite-confirm"),
     path("onsite/<int:pk>/convert", onsite.onsite_convert, name="onsite-convert"),
     path("onsite/<int:pk>/record", onsite.onsite_record, name="onsite-record"),

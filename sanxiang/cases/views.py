@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sanxiang.cases import execution, selectors
 from sanxiang.cases.access import CaseAction, case_allows, case_supervised_only
+from sanxiang.cases.circumstance_form import ticks_from_form
 from sanxiang.cases.circumstances import CaseDiscretion, case_discretion
 from sanxiang.cases.document_inputs import INPUTS
 from sanxiang.cases.documents import (
@@ -41,6 +42,7 @@ from sanxiang.cases.models import (
     ReviewFlag,
 )
 from sanxiang.cases.no_penalty_page import no_penalty_page, no_penalty_read_only
+from sanxiang.cases.notified import NEW_NOTICE, against_party
 from sanxiang.cases.page_forms import (
     AssessmentForm,
     CourtApplicationForm,
@@ -79,7 +81,6 @@ from sanxiang.cases.services import (
     remedy_step_record,
     schedule_approve,
 )
-from sanxiang.cases.services.circumstances import Tick
 from sanxiang.cases.services.party_signatures import CLOSED_STATES
 from sanxiang.cases.signature_selectors import party_signatures_by_document
 from sanxiang.cases.signing import Signed, approval_text, is_approval
@@ -756,6 +757,9 @@ def _discretion(
     found = case_discretion(case, violation=chosen) if chosen else None
     return {
         "discretion": found,
+        # 情节 changed against the party since the 事先告知书 (cases.notified): a new notice.
+        "notice_change": against_party(case) if found is not None and case.notified_on else None,
+        "new_notice": NEW_NOTICE,
         "circumstances_open": circumstances_open and found is not None,
         "circumstance_rows": _circumstance_rows(case, found, evidence or []) if found else [],
         "chosen_violation": chosen or None,
@@ -792,19 +796,7 @@ def case_circumstances(request, pk):
     officer = officer_for_request(request)
     try:
         selectors.case_get_for(officer, pk)
-        ticks = [
-            Tick(
-                circumstance_id=circumstance_id,
-                evidence_ids=tuple(
-                    id_list_param(request.POST, f"evidence-{circumstance_id}", label="证据")
-                ),
-                document_ids=tuple(
-                    id_list_param(request.POST, f"document-{circumstance_id}", label="文书")
-                ),
-                note=request.POST.get(f"note-{circumstance_id}", ""),
-            )
-            for circumstance_id in id_list_param(request.POST, "circumstance", label="情节")
-        ]
+        ticks = ticks_from_form(request.POST)
         rows = case_circumstances_set(actor=officer, case_id=pk, ticks=ticks)
     except DomainError as exc:
         return _answer(request, pk, section="basis", error=exc.message)

@@ -221,12 +221,21 @@ def _training(agency: Agency, year: int) -> dict[str, int | str | None]:
 
 def _discretion(agency: Agency, first: date, last: date) -> dict[str, int | str | None]:
     """裁量偏离 of the year's decisions, as recorded when each was decided (cases.deviation)."""
-    total = deviation_figures(agency_ids=[agency.pk], first=first, last=last).total
+    # The four figures published since 0017 count 行政处罚决定 only (as their 统计口径 says);
+    # 不予行政处罚决定 have rows of their own (0018), so earlier years read the same.
+    total = deviation_figures(
+        agency_ids=[agency.pk], first=first, last=last, no_penalty=False
+    ).total
+    excused = deviation_figures(
+        agency_ids=[agency.pk], first=first, last=last, no_penalty=True
+    ).total
     return {
         "discretion_within": total.within,
         "discretion_outside": total.outside,
         "discretion_outside_rate": _rate(total.outside, total.decisions),
         "discretion_not_chosen": total.not_chosen,
+        "discretion_no_penalty_within": excused.within,
+        "discretion_no_penalty_outside": excused.outside,
     }
 
 

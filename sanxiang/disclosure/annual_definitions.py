@@ -44,7 +44,7 @@ COMPUTED_KEYS = frozenset(
         "training_trained", "training_hours", "training_hours_per_officer",
         "training_sanxiang_rate", "training_reviewers_rate",
         "discretion_within", "discretion_outside", "discretion_outside_rate",
-        "discretion_not_chosen",
+        "discretion_not_chosen", "discretion_no_penalty_within", "discretion_no_penalty_outside",
     }
 )  # fmt: skip
 

@@ -19,7 +19,7 @@ discretion, so the rule proposes the milder step only where the benchmark has no
 减轻 below the 从轻 tier is a fine outside the applicable tier and needs written reasons.
 Circumstances pulling both ways weigh against each other; the 裁量基准 rules of many agencies say
 so in words (综合考量), the 一般 tier being the result unless the agency's rule says otherwise
-(the ``both`` argument; the import format has no column for it yet).
+(the ``both`` argument: ``Benchmark.both_tier_kind``, the file's 从重从轻并存 column).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sanxiang.discretion.models import Benchmark
+from sanxiang.discretion.models import Benchmark, TierKind
 from sanxiang.ledger.events import Event, builds, content_digest
 from sanxiang.ledger.models import LedgerEntry
 
@@ -32,7 +32,7 @@ def benchmark_content(benchmark: Benchmark) -> dict[str, Any]:
     violations = benchmark.violations.prefetch_related(
         "tiers", "violated_articles__law", "penalty_articles__law"
     ).select_related("item")
-    return {
+    content: dict[str, Any] = {
         "agency_id": benchmark.agency_id,
         "number": benchmark.number,
         "title": benchmark.title,
@@ -82,6 +82,11 @@ def benchmark_content(benchmark: Benchmark) -> dict[str, Any]:
             )
         ],
     }
+    if benchmark.both_tier_kind != TierKind.ORDINARY:
+        # Only an agency's own rule is named, so the digests of versions published before the
+        # rule could be set stay what their ledger events say.
+        content["both_tier_kind"] = benchmark.both_tier_kind
+    return content
 
 
 @builds(DiscretionEvent.IMPORTED)

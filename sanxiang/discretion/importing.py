@@ -41,6 +41,7 @@ COLUMNS = (
     "文号",
     "来源",
     "施行日期",
+    "从重从轻并存",
 )
 REQUIRED = ("类型", "编号", "名称", "条件")
 
@@ -60,6 +61,18 @@ BASES = {
     "违法所得": MultipleBase.ILLEGAL_GAINS,
     "货值": MultipleBase.GOODS_VALUE,
     "货值金额": MultipleBase.GOODS_VALUE,
+}
+
+# 从重从轻并存 (on the 基准 row): the tier kind when 从重 and 从轻减轻 (or 不罚) 情节 are both
+# recorded; empty means 一般 (discretion.applicable).
+BOTH = "从重从轻并存"
+BOTH_KINDS = {
+    "从轻": TierKind.LIGHTER,
+    "从轻处罚": TierKind.LIGHTER,
+    "一般": TierKind.ORDINARY,
+    "一般处罚": TierKind.ORDINARY,
+    "从重": TierKind.HEAVIER,
+    "从重处罚": TierKind.HEAVIER,
 }
 
 _NUMERAL = "零一二两三四五六七八九十百千"
@@ -139,6 +152,7 @@ class CheckedBenchmark:
     document_number: str = ""
     source: str = ""
     valid_from: date | None = None
+    both_tier_kind: str = TierKind.ORDINARY
     violations: list[CheckedViolation] = field(default_factory=list)
     circumstances: list[CheckedCircumstance] = field(default_factory=list)
 
@@ -284,6 +298,12 @@ def read_benchmark(
             result.valid_from = parse_date(row.cells.get("施行日期"))
             if result.valid_from is None:
                 problems.append(("施行日期", "请填写施行日期，例如 2026-01-01。"))
+            both = row.text(BOTH)
+            if both and both not in BOTH_KINDS:
+                problems.append(
+                    (BOTH, f"{BOTH}应为“一般”“从轻”或“从重”（留空即为一般），现为“{both[:20]}”。")
+                )
+            result.both_tier_kind = BOTH_KINDS.get(both, TierKind.ORDINARY)
         elif kind == VIOLATION:
             problems.extend(_violation(row, items, articles, by_code, result))
         elif kind == TIER:

@@ -59,6 +59,19 @@ class Benchmark(models.Model):
     status = models.CharField(
         "状态", max_length=16, choices=BenchmarkStatus.choices, default=BenchmarkStatus.DRAFT
     )
+    # When 从重 and 从轻减轻 (or 不罚) 情节 are both recorded: the tier kind that applies. The
+    # default 一般处罚 is the project's reading of the usual 综合考量 wording (discretion.md);
+    # an agency whose rule says otherwise sets it in the file's 基准 row (column 从重从轻并存).
+    both_tier_kind = models.CharField(
+        "从重从轻情节并存时适用",
+        max_length=16,
+        choices=[
+            ("lighter", "从轻处罚"),
+            ("ordinary", "一般处罚"),
+            ("heavier", "从重处罚"),
+        ],
+        default="ordinary",
+    )
     file_sha256 = models.CharField("导入文件 SHA-256", max_length=64, blank=True)
     content_sha256 = models.CharField("内容 SHA-256（发布时计算）", max_length=64, blank=True)
     created_at = models.DateTimeField("导入时间", auto_now_add=True)

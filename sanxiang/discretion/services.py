@@ -79,6 +79,7 @@ def benchmark_import(
             document_number=checked.document_number,
             source=checked.source,
             valid_from=checked.valid_from,
+            both_tier_kind=checked.both_tier_kind,
             file_sha256=sha256_hex(content),
         )
         by_code: dict[str, Violation] = {}

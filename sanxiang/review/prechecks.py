@@ -17,6 +17,7 @@ from sanxiang.cases.documents import KINDS
 from sanxiang.cases.labels import case_event_label
 from sanxiang.cases.models import Case, CaseDocument
 from sanxiang.cases.no_penalty import ARTICLE_33, elements_text, proposal_of, proposal_refusal
+from sanxiang.cases.notified import NEW_NOTICE, against_party
 from sanxiang.cases.recording_rows import recording_checks
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.core.identifiers import credit_code_problem
@@ -63,6 +64,9 @@ def _discretion(case: Case) -> Precheck:
     check = fine_check(violation, case.fine_yuan)
     where = f"违法行为：{violation.code} {violation.name}（{violation.benchmark.title}）"
     found = case_discretion(case)
+    # 情节 changed against the party since the 事先告知书 (cases.notified): a new notice first.
+    changed = against_party(case)
+    notice_change = f"；{changed}；{NEW_NOTICE}" if changed else ""
     applicable = ""
     if found is not None:
         # 裁量是否适当: the tier the recorded 情节 point to, its range, the proposal, the reasons.
@@ -74,8 +78,11 @@ def _discretion(case: Case) -> Precheck:
             return Precheck(
                 "discretion", False,
                 f"{where}{applicable}；{found.outside}，承办人说明的理由：{reasons}"
-                + "".join(f"；{p}" for p in check.problems),
+                + "".join(f"；{p}" for p in check.problems)
+                + notice_change,
             )  # fmt: skip
+    if notice_change:
+        return Precheck("discretion", False, f"{where}{applicable}{notice_change}")
     if check.problems:
         return Precheck("discretion", False, f"{where}{applicable}；" + "；".join(check.problems))
     if check.tier is not None:

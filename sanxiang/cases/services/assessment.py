@@ -17,6 +17,7 @@ from sanxiang.cases.models import (
     CaseRules,
     DecisionExtension,
     PenaltyKind,
+    Procedure,
     ReviewFlag,
 )
 from sanxiang.cases.services._common import (
@@ -147,8 +148,14 @@ def _discretion_reasons(case: Case, reasons: str | None) -> None:
         case.discretion_reasons = text
     found = case_discretion(case)
     if found is not None and found.outside and not case.discretion_reasons:
+        # 当场处罚 has no 法制审核: the reasons stay on the case, shown before deciding.
+        after = (
+            "法制审核时将提示审核人员核对"
+            if case.procedure == Procedure.PENALTY_GENERAL
+            else "理由记入本案，决定时一并核对"
+        )
         raise CaseRefused(
-            f"{found.outside}：请在“超出适用阶次的理由”中写明理由，法制审核时将提示审核人员核对。",
+            f"{found.outside}：请在“超出适用阶次的理由”中写明理由，{after}。",
             log_message=f"case {case.pk}: fine outside the tier without reasons",
         )
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from sanxiang.cases.documents import is_available
 from sanxiang.cases.events import circumstances_set
 from sanxiang.cases.models import Case, CaseCircumstance, CaseDocument, evidence_reference
+from sanxiang.cases.notified import against_party
 from sanxiang.cases.services._common import CaseRefused, _case_for_update
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import in_states
@@ -108,12 +110,23 @@ def case_circumstances_set(
     *, actor: Officer, case_id: int, ticks: list[Tick]
 ) -> list[CaseCircumstance]:
     """登记裁量情节: the handler's ticks replace the case's recorded 情节, each with its evidence
-    (of this case only) — one transaction, one ledger event ``cases.case.circumstances_set``."""
+    (of this case only) — one transaction, one ledger event ``cases.case.circumstances_set``.
+    After 事先告知, a change against the party is refused where no new notice can be made
+    (``cases.notified``); where one can, the steps onward wait for it."""
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
         _circumstances_open(case, actor)
         CaseCircumstance.objects.filter(case=case).delete()
         rows = _rows_written(case, actor, ticks)
+        changed = against_party(case, [row.circumstance for row in rows])
+        if changed and not is_available("advance_notice", case):
+            # No new 事先告知书 can be made in this state, so the party could never answer it.
+            state = PROCEDURES[case.procedure].states.get(case.state, case.state)
+            raise CaseRefused(
+                f"{changed}。案件处于“{state}”，已不能重新事先告知，对当事人不利的情节变化不能登记"
+                "（行政处罚法第四十四条、第四十五条）。",
+                log_message=f"case {case.pk}: circumstances against the party after notice",
+            )
         circumstances_set(case, actor, rows)
     return rows
 

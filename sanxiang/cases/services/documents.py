@@ -32,6 +32,7 @@ from sanxiang.cases.events import (
 )
 from sanxiang.cases.models import Case, CaseDocument, evidence_reference
 from sanxiang.cases.no_penalty import decision_fields as no_penalty_decision_fields
+from sanxiang.cases.notified import notice_fields
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_ensure
 from sanxiang.cases.pdf import document_pdf_ensure
 from sanxiang.cases.reasoning import reasoning_text
@@ -97,6 +98,9 @@ def _document_fields(
             fields[code_field] = source.verification_code
     if kind == "no_penalty_decision":
         fields.update(no_penalty_decision_fields(case))
+    if kind == "advance_notice":
+        # The 情节 the party is told of, so a later change against him is seen (cases.notified).
+        fields.update(notice_fields(case))
     return fields
 
 

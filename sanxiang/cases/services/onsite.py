@@ -15,15 +15,28 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.cases.models import Case, CaseDocument, PenaltyKind, evidence_reference
+from sanxiang.cases.models import (
+    Case,
+    CaseCircumstance,
+    CaseDocument,
+    PenaltyKind,
+    evidence_reference,
+)
 from sanxiang.cases.pdf import document_pdf_ensure
 from sanxiang.cases.services._common import CaseRefused, _case_for_update
-from sanxiang.cases.services.assessment import Assessment, case_assess, case_basis_set
+from sanxiang.cases.services.assessment import (
+    Assessment,
+    case_assess,
+    case_basis_set,
+    case_violation_choose,
+)
+from sanxiang.cases.services.circumstances import Tick, case_circumstances_set
 from sanxiang.cases.services.documents import document_generate
 from sanxiang.cases.services.opening import NewCase, case_open, handlers_set, party_add
 from sanxiang.cases.services.transition import case_transition
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import in_states
+from sanxiang.discretion.models import CircumstanceKind
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
 from sanxiang.evidence.services import Upload, evidence_correct, evidence_register
 from sanxiang.evidence.storage import blob_name, digest_stream, open_blob
@@ -226,19 +239,73 @@ def _refile_evidence(actor: Officer, case: Case, old_reference: str, new_referen
 
 @dataclass(frozen=True)
 class OnSpotPenalty:
-    """The 当场处罚 as the officer chose it: facts, articles, and a fine (``None``: a warning)."""
+    """The 当场处罚 as the officer chose it: facts, articles, and a fine (``None``: a warning);
+    with a 违法行为 of the 裁量基准 chosen, the 情节 ticked (``None``: left as they are) and
+    the reasons for a fine outside the applicable tier (``None``: left as they are)."""
 
     facts: str
     violated: list[Article]
     penalty: list[Article]
     fine: Decimal | None
+    ticks: list[Tick] | None = None
+    discretion_reasons: str | None = None
+
+
+def _statutory_refusal(case: Case, fine: Decimal | None) -> None:
+    """The fine against the chosen 违法行为's statutory range: never above its maximum (no
+    法定依据 for the excess, 第五十一条), below its minimum only as 减轻处罚 on a recorded
+    第三十二条 情节 (and then outside any ordinary tier: written reasons, as on the desktop)."""
+    violation = case.discretion_violation
+    if violation is None or fine is None:
+        return
+    if violation.fine_max is not None and fine > violation.fine_max:
+        raise CaseRefused(
+            f"罚款 {fine} 元超过处罚依据规定的罚款上限 {violation.fine_max} 元，没有法定依据，"
+            "不能作出（行政处罚法第五十一条）。",
+            log_message=f"case {case.pk}: fine above the statutory maximum",
+        )
+    if violation.fine_min is not None and fine < violation.fine_min:
+        mitigating = CaseCircumstance.objects.filter(
+            case=case, circumstance__kind=CircumstanceKind.MITIGATING
+        ).exists()
+        if not mitigating:
+            raise CaseRefused(
+                f"罚款 {fine} 元低于处罚依据规定的罚款下限 {violation.fine_min} 元：减轻处罚须有"
+                "行政处罚法第三十二条规定的情形，请勾选从轻减轻情节并写明理由。",
+                log_message=f"case {case.pk}: fine below the statutory minimum",
+            )
+
+
+def on_spot_violation_choose(*, actor: Officer, case_id: int, violation_id: object) -> Case:
+    """选用裁量基准中的违法行为 on the phone: the desktop's service (its articles become the
+    case's basis; the case keeps the version)."""
+    with transaction.atomic():
+        _onsite_case(actor, case_id)
+        return case_violation_choose(actor=actor, case_id=case_id, violation_id=violation_id)
+
+
+def on_spot_circumstances_set(*, actor: Officer, case_id: int, ticks: list[Tick]) -> None:
+    """登记裁量情节 on the phone (the desktop's service: each with this case's evidence)."""
+    with transaction.atomic():
+        _onsite_case(actor, case_id)
+        case_circumstances_set(actor=actor, case_id=case_id, ticks=ticks)
 
 
 def on_spot_penalty_set(*, actor: Officer, case_id: int, choice: OnSpotPenalty) -> None:
-    """Record the chosen 当场处罚 (the proposal and the violated and penalty articles) in one
-    transaction. The 第五十一条 limits are not checked here but by the ``decide_on_spot``
-    step's guard, so an amount beyond them is saved and the case can be converted."""
+    """Record the chosen 当场处罚 (articles, 情节, the proposal) in one transaction — all or
+    nothing. The articles come first (articles other than the 违法行为's drop it and its 情节),
+    then the 情节, then the proposal, which ``case_assess`` checks against the tier the 情节
+    make applicable (outside it: written reasons); the statutory range is checked here. The
+    第五十一条 limits are not: the ``decide_on_spot`` step's guard refuses them, so an amount
+    beyond them is saved and the case can be converted."""
     with transaction.atomic():
+        _onsite_case(actor, case_id)
+        case = case_basis_set(
+            actor=actor, case_id=case_id, violated=choice.violated, penalty=choice.penalty
+        )
+        if choice.ticks is not None:
+            case_circumstances_set(actor=actor, case_id=case_id, ticks=choice.ticks)
+        _statutory_refusal(case, choice.fine)
         case_assess(
             actor=actor,
             case_id=case_id,
@@ -248,10 +315,8 @@ def on_spot_penalty_set(*, actor: Officer, case_id: int, choice: OnSpotPenalty) 
                 if choice.fine is None
                 else (PenaltyKind.FINE,),
                 fine_yuan=choice.fine,
+                discretion_reasons=choice.discretion_reasons,
             ),
-        )
-        case_basis_set(
-            actor=actor, case_id=case_id, violated=choice.violated, penalty=choice.penalty
         )
 
 

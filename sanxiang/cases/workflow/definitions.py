@@ -46,6 +46,7 @@ from sanxiang.cases.workflow.engine import (
     Transition,
 )
 from sanxiang.cases.workflow.guards import (
+    CIRCUMSTANCES_AS_NOTIFIED,
     COLLECTIVE_DISCUSSION_HELD,
     COURT_WINDOW_OPEN,
     DECIDER_SEPARATE,
@@ -459,7 +460,7 @@ GENERAL = ProcedureDefinition(
             frozenset({GeneralState.INVESTIGATED, GeneralState.NOTIFIED}),
             GeneralState.NOTIFIED,
             OFFICER,
-            guards=(NOTICE_SERVED, NOTICE_CORRECTED),
+            guards=(NOTICE_SERVED, NOTICE_CORRECTED, CIRCUMSTANCES_AS_NOTIFIED),
             deadline=HEARING_REQUEST_DEADLINE,
             due=CountFrom("notified_on"),
             handlers_only=True,
@@ -478,7 +479,12 @@ GENERAL = ProcedureDefinition(
             basis="行政处罚法第五十八条",
             deadline=DECISION_DEADLINE,
             due=UNTIL_DECISION_DUE,
-            extra_guards=(NOTICE_BEFORE_PENALTY_REVIEW, HEARING_WINDOW_CLOSED, STATEMENT_HEARD),
+            extra_guards=(
+                NOTICE_BEFORE_PENALTY_REVIEW,
+                HEARING_WINDOW_CLOSED,
+                STATEMENT_HEARD,
+                CIRCUMSTANCES_AS_NOTIFIED,
+            ),
         ),
         Transition(
             "record_statement",
@@ -562,6 +568,7 @@ GENERAL = ProcedureDefinition(
                 HEARING_WINDOW_CLOSED,
                 STATEMENT_HEARD,
                 PENALTY_AS_NOTIFIED,
+                CIRCUMSTANCES_AS_NOTIFIED,
                 LEGAL_REVIEW_DONE,
                 COLLECTIVE_DISCUSSION_HELD,
                 DECIDER_SEPARATE,
@@ -604,7 +611,8 @@ GENERAL = ProcedureDefinition(
             # 结论) within 20 working days; a 不予处罚 decision is not a 行政处罚 decision, so it
             # is not within the 7-day rule for 行政许可、行政处罚 nor the credit publicity of
             # 总局令第45号 (which publishes 行政处罚 information only).
-            effects=(OpenPublication("other", "不予行政处罚"),),
+            # 裁量偏离 counts it too: inside when the 情节 make 不予处罚 applicable.
+            effects=(OpenPublication("other", "不予行政处罚"), RecordDiscretion()),
             confirm=True,
         ),
         Transition(

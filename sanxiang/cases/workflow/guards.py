@@ -23,6 +23,7 @@ from sanxiang.cases.fines import ON_SPOT_LIMITS
 from sanxiang.cases.gate import review_gate
 from sanxiang.cases.models import Case, CaseRules, documents_of
 from sanxiang.cases.no_penalty import education_refusal, proposal_refusal
+from sanxiang.cases.notified import NEW_NOTICE, against_party
 from sanxiang.cases.recording import LIST_NAME, missing_recording
 from sanxiang.cases.statements import heavier_refusal, statement_refusal
 from sanxiang.cases.workflow.engine import Guard, GuardContext
@@ -392,6 +393,12 @@ def _penalty_as_notified(context: GuardContext) -> str | None:
     return heavier_refusal(context.case, context.case.fine_yuan)
 
 
+def _circumstances_as_notified(context: GuardContext) -> str | None:
+    """第四十四条: no 情节 weighing against the party that the latest 事先告知书 did not state."""
+    changed = against_party(context.case)
+    return f"{changed}；{NEW_NOTICE}" if changed else None
+
+
 def _decision_document_issued(context: GuardContext) -> str | None:
     if documents_of(context.case, "decision"):
         return None
@@ -454,6 +461,9 @@ DECISION_SERVED = Guard(
     "decision_served", "行政处罚法第六十一条、民事诉讼法第八十七条", _decision_served
 )
 STATEMENT_RECORDED = Guard("statement_recorded", "行政处罚法第四十五条", _statement_recorded)
+CIRCUMSTANCES_AS_NOTIFIED = Guard(
+    "circumstances_as_notified", "行政处罚法第四十四条", _circumstances_as_notified
+)
 PENALTY_AS_NOTIFIED = Guard(
     "penalty_as_notified", "行政处罚法第四十四条、第四十五条第二款", _penalty_as_notified
 )

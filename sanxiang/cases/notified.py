@@ -1,0 +1,96 @@
+"""裁量情节 against what the party was told (行政处罚法第四十四条、第四十五条).
+
+第四十四条: before a penalty decision the party is told the facts, reasons and basis of the
+penalty proposed. The 情节 and the tier they make applicable are the reasons for its weight, so
+the 事先告知书 keeps the 情节 recorded when it was made (``notice_fields``, in the document's
+inputs). Afterwards:
+
+- a change in the party's favour (a 从轻减轻 or 不罚 情节 added, a 从重 one dropped) is what
+  第四十五条 asks for when his statement shows it, and is always accepted;
+- a change against him — a 从重 情节 he was not told of, a lighter one he was told of dropped,
+  or a heavier applicable tier — is a reason he never had the chance to answer: the case cannot
+  go to 法制审核 nor be decided until a new 事先告知书 stating it is served and 事先告知 taken
+  again (guard ``circumstances_as_notified``). Where no new notice can be made any more (听证,
+  after the hearing, a review sent back), such a change is refused when it is made.
+
+A notice made before this record existed (no ``circumstances`` in its inputs) is not judged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanxiang.cases.models import Case, CaseCircumstance, documents_of
+from sanxiang.discretion.applicable import tier_kind_for
+from sanxiang.discretion.models import Circumstance, CircumstanceKind, TierKind
+
+# From the mildest to the heaviest: what "a heavier tier" means. An agency's own tier kind
+# (其他) is ranked with 一般.
+SEVERITY = {
+    TierKind.NO_PENALTY: 0,
+    TierKind.MITIGATED: 1,
+    TierKind.LIGHTER: 2,
+    TierKind.ORDINARY: 3,
+    TierKind.OTHER: 3,
+    TierKind.HEAVIER: 4,
+}
+
+
+def _tier_kind(case: Case, kinds: list[str]) -> TierKind:
+    violation = case.discretion_violation
+    both = violation.benchmark.both_tier_kind if violation is not None else TierKind.ORDINARY
+    return tier_kind_for(kinds, both=both)
+
+
+def _recorded(case: Case) -> list[Circumstance]:
+    return [
+        row.circumstance
+        for row in CaseCircumstance.objects.filter(case=case)
+        .select_related("circumstance")
+        .order_by("pk")
+    ]
+
+
+def notice_fields(case: Case) -> dict[str, Any]:
+    """What the 事先告知书 keeps of the 情节: each recorded one and the tier kind they point to."""
+    recorded = _recorded(case)
+    return {
+        "circumstances": [{"id": c.pk, "kind": c.kind, "text": c.text} for c in recorded],
+        "tier_kind": _tier_kind(case, [c.kind for c in recorded]).value,
+    }
+
+
+def against_party(case: Case, recorded: list[Circumstance] | None = None) -> str | None:
+    """How the case's 情节 (or ``recorded``, a change being made) weigh heavier against the
+    party than those stated when the latest 事先告知书 was made (中文), or None."""
+    notices = documents_of(case, "advance_notice")
+    if not notices or "circumstances" not in notices[0].fields:
+        return None
+    told = {int(c["id"]): c for c in notices[0].fields["circumstances"]}
+    now = {c.pk: c for c in (_recorded(case) if recorded is None else recorded)}
+    problems = []
+    added = [
+        c.text for pk, c in now.items() if pk not in told and c.kind == CircumstanceKind.AGGRAVATING
+    ]
+    if added:
+        problems.append("新增从重情节" + "、".join(f"“{t[:30]}”" for t in added))
+    dropped = [
+        str(c["text"])
+        for pk, c in told.items()
+        if pk not in now and c["kind"] != CircumstanceKind.AGGRAVATING
+    ]
+    if dropped:
+        problems.append("删除了告知时认定的情节" + "、".join(f"“{t[:30]}”" for t in dropped))
+    before = TierKind(notices[0].fields.get("tier_kind", TierKind.ORDINARY))
+    after = _tier_kind(case, [c.kind for c in now.values()])
+    if SEVERITY[after] > SEVERITY[before]:
+        problems.append(f"适用阶次由“{before.label}”变为“{after.label}”")
+    if not problems:
+        return None
+    return "事先告知后裁量情节有对当事人不利的变化：" + "；".join(problems)
+
+
+NEW_NOTICE = (
+    "当事人未被告知，应当重新制作行政处罚事先告知书、送达并重新办理“事先告知”"
+    "（行政处罚法第四十四条）"
+)
