@@ -41,9 +41,19 @@ def campaign_get_for(officer: Officer, campaign_id: int) -> Campaign | None:
 
 
 def assignments_of(campaign: Campaign) -> QuerySet[Assignment]:
-    return campaign.assignments.select_related("case", "agency", "evaluator").order_by(
-        "agency__name", "procedure", "pk"
+    return (
+        campaign.assignments.select_related("case", "agency", "evaluator")
+        .prefetch_related("attachments__blob")
+        .order_by("agency__name", "procedure", "pk")
     )
+
+
+def may_open_finding_files(officer: Officer, assignment: Assignment) -> bool:
+    """A 整改情况's files: the 监督人员 of the body running the campaign, and the 负责人 of the
+    evaluated agency; nobody else (not the case's handlers: the finding is the head's)."""
+    if may_manage(officer, assignment.campaign):
+        return True
+    return _is_head(officer) and officer.unit.agency_id == assignment.agency_id
 
 
 def assignment_for_evaluator(officer: Officer, assignment_id: int) -> Assignment | None:
@@ -66,7 +76,7 @@ def findings_for(officer: Officer) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(agency_id=officer.unit.agency_id, submitted_at__isnull=False)
         .select_related("campaign", "case")
-        .prefetch_related("marks__item")
+        .prefetch_related("marks__item", "attachments__blob")
         .order_by(F("answered_at").asc(nulls_first=True), "-submitted_at", "-pk")
     )
 
@@ -273,9 +283,12 @@ def _score_problems(campaign: Campaign) -> list[str]:
         .values_list("object_id", "content_sha256")
     )
     problems = []
-    for assignment in campaign.assignments.filter(submitted_at__isnull=False):
+    for assignment in campaign.assignments.filter(submitted_at__isnull=False).prefetch_related(
+        "attachments"
+    ):
         marks = list(assignment.marks.order_by("item__position", "pk"))
-        if content_digest(events.assignment_content(assignment, marks)) != latest.get(
+        files = list(assignment.attachments.all())
+        if content_digest(events.assignment_content(assignment, marks, files)) != latest.get(
             str(assignment.pk)
         ):
             problems.append(f"案卷 {assignment.case_id} 的评分与日志记录不一致。")

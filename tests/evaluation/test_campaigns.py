@@ -3,17 +3,25 @@ agency's answers, the roll-ups and the published results."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from sanxiang.cases.models import AccessReason, CaseAccess
 from sanxiang.errors import DomainError
 from sanxiang.evaluation import sampling
 from sanxiang.evaluation.events import EvaluationEvent
-from sanxiang.evaluation.models import Assignment, Campaign, CampaignStatus, Standard
+from sanxiang.evaluation.models import (
+    Assignment,
+    BeaconForm,
+    Campaign,
+    CampaignStatus,
+    Standard,
+)
 from sanxiang.evaluation.selectors import (
     agency_scores,
     campaign_officer_scores,
@@ -33,15 +41,31 @@ from sanxiang.evaluation.services import (
 from sanxiang.inspections import draw
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.office.desk import desk_for
+from tests.conftest import TEST_NOW
 from tests.evaluation.conftest import campaign_input
 
 BEACON = "福利彩票双色球第2026141期开奖号码"
 VALUE = "03 09 14 22 27 31 + 08"
 
 
+def freeze(campaign: Campaign, supervisor) -> Campaign:
+    """Frozen with the 双色球 form, its value published an hour later."""
+    return campaign_freeze(
+        actor=supervisor, campaign_id=campaign.pk, beacon_source=BEACON,
+        beacon_form_id=BeaconForm.objects.get(key="ssq").pk,
+        beacon_known_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
+
+
+def after_publication():
+    """The clock once the declared beacon is published (it ticks on from there)."""
+    return time_machine.travel(timezone.now() + timedelta(hours=2), tick=True)
+
+
 def drawn(campaign: Campaign, supervisor) -> Campaign:
-    campaign_freeze(actor=supervisor, campaign_id=campaign.pk, beacon_source=BEACON)
-    return campaign_draw(actor=supervisor, campaign_id=campaign.pk, beacon=VALUE)
+    freeze(campaign, supervisor)
+    with after_publication():
+        return campaign_draw(actor=supervisor, campaign_id=campaign.pk, beacon=VALUE)
 
 
 def read_case(client, officer, case_id: int) -> None:
@@ -166,12 +190,12 @@ def test_the_verify_command_recomputes_the_draw_and_catches_a_changed_result(
 
 def test_a_frame_changed_after_the_freeze_refuses_the_draw(setting, campaign):
     supervisor = setting.oversight.supervisor
-    campaign_freeze(actor=supervisor, campaign_id=campaign.pk, beacon_source=BEACON)
+    freeze(campaign, supervisor)
     campaign.refresh_from_db()
     frame = campaign.frame
     frame["strata"][0]["k"] = 1
     Campaign.objects.filter(pk=campaign.pk).update(frame=frame)
-    with pytest.raises(EvaluationRefused, match="样本框与冻结时的记录不一致"):
+    with after_publication(), pytest.raises(EvaluationRefused, match="样本框与冻结时的记录不一致"):
         campaign_draw(actor=supervisor, campaign_id=campaign.pk, beacon=VALUE)
     assert not Assignment.objects.exists()
 
@@ -182,8 +206,8 @@ def test_a_period_without_closed_cases_cannot_be_frozen(setting):
         data=campaign_input(setting, closed_from=date(2025, 1, 1), closed_to=date(2025, 12, 31)),
     )
     with pytest.raises(EvaluationRefused, match="没有已结案的案件"):
-        campaign_freeze(
-            actor=setting.oversight.supervisor, campaign_id=campaign.pk, beacon_source=BEACON
+        freeze(
+            campaign, setting.oversight.supervisor
         )
 
 
@@ -348,7 +372,7 @@ def test_a_supervisor_of_another_body_cannot_open_or_run_the_campaign(setting, c
         client.post(f"/office/evaluation/{campaign.pk}/freeze", {"beacon_source": BEACON})
     ).status_code == 404
     with pytest.raises(EvaluationRefused, match="未找到该评查活动"):
-        campaign_freeze(actor=outsider, campaign_id=campaign.pk, beacon_source=BEACON)
+        freeze(campaign, outsider)
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.DRAFT
 
@@ -369,9 +393,17 @@ def test_the_supervisor_runs_the_campaign_through_its_pages(setting, client):
     assert response.status_code == 302
     campaign = Campaign.objects.get()
     url = f"/office/evaluation/{campaign.pk}/"
-    assert client.post(url + "freeze", {"beacon_source": ""}).status_code == 400
-    assert client.post(url + "freeze", {"beacon_source": BEACON}).status_code == 302
-    assert client.post(url + "draw", {"beacon": VALUE}).status_code == 302
+    declared = {
+        "beacon_form": str(BeaconForm.objects.get(key="ssq").pk),
+        "beacon_source": BEACON,
+        "beacon_known_at": "2026-06-10T21:30",
+    }
+    assert client.post(url + "freeze", declared | {"beacon_source": ""}).status_code == 400
+    assert client.post(url + "freeze", declared).status_code == 302
+    page = client.get(url).content.decode()
+    assert "2026-06-10 21:30 公布" in page and "03 09 14 22 27 31 + 08" in page  # the example
+    with time_machine.travel(TEST_NOW.replace(hour=21, minute=40), tick=True):
+        assert client.post(url + "draw", {"beacon": VALUE}).status_code == 302
     page = client.get(url).content.decode()
     assert "复核一致" in page
     assert campaign.assignments.count() == 2
@@ -406,3 +438,56 @@ def test_the_standard_a_campaign_used_cannot_be_changed(campaign):
         item.save()
     with pytest.raises(DomainError, match="不能修改"):
         item.delete()
+
+
+def test_the_declared_beacon_must_be_published_after_the_freeze(setting, campaign, client):
+    supervisor = setting.oversight.supervisor
+    form = BeaconForm.objects.get(key="ssq")
+    for known_at, message in (
+        (timezone.now() - timedelta(minutes=1), "公布时间必须晚于现在"),
+        (timezone.now() + timedelta(days=61), "不能晚于冻结后 60 天"),
+    ):
+        with pytest.raises(EvaluationRefused, match=message):
+            campaign_freeze(
+                actor=supervisor, campaign_id=campaign.pk, beacon_source=BEACON,
+                beacon_form_id=form.pk, beacon_known_at=known_at,
+            )  # fmt: skip
+    BeaconForm.objects.filter(key="demo").update(enabled=False)
+    with pytest.raises(EvaluationRefused, match="请选择随机源的形式"):
+        campaign_freeze(
+            actor=supervisor, campaign_id=campaign.pk, beacon_source=BEACON,
+            beacon_form_id=BeaconForm.objects.get(key="demo").pk,
+            beacon_known_at=timezone.now() + timedelta(hours=1),
+        )  # fmt: skip
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.DRAFT and not campaign.frame
+
+
+def test_a_value_before_its_publication_or_not_of_the_declared_form_is_refused(
+    setting, campaign, client
+):
+    supervisor = setting.oversight.supervisor
+    freeze(campaign, supervisor)
+    # Before the declared time: refused, even with a well-formed value.
+    with pytest.raises(EvaluationRefused, match="公布，此前不能录入取值"):
+        campaign_draw(actor=supervisor, campaign_id=campaign.pk, beacon=VALUE)
+    with after_publication():
+        for wrong in ("03 09 14 22 27 34 + 08", "03 09 14 22 27 + 08", "随便写的", "3 9 14 22 27 31 + 8"):
+            with pytest.raises(EvaluationRefused, match="不符合声明的随机源形式"):
+                campaign_draw(actor=supervisor, campaign_id=campaign.pk, beacon=wrong)
+        client.force_login(supervisor.user)
+        response = client.post(f"/office/evaluation/{campaign.pk}/draw", {"beacon": "随便写的"})
+        assert response.status_code == 400
+        assert "不符合声明的随机源形式" in response.content.decode()
+        campaign.refresh_from_db()
+        assert campaign.status == CampaignStatus.FROZEN and not Assignment.objects.exists()
+        # Blanks are collapsed before the check and the draw: the value recorded is canonical.
+        done = campaign_draw(
+            actor=supervisor, campaign_id=campaign.pk, beacon="  03 09  14 22 27 31 +  08 "
+        )
+    assert done.beacon == VALUE
+    assert verify(done) == []
+    # The freeze bound the declared form and time: a changed publication time is caught.
+    Campaign.objects.filter(pk=done.pk).update(beacon_known_at=timezone.now() - timedelta(days=1))
+    done.refresh_from_db()
+    assert "样本框与冻结事件记录的摘要不一致。" in verify(done)
