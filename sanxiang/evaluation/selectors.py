@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
@@ -293,3 +294,58 @@ def _score_problems(campaign: Campaign) -> list[str]:
         ):
             problems.append(f"案卷 {assignment.case_id} 的评分与日志记录不一致。")
     return problems
+
+
+def public_draw_record(campaign: Campaign) -> dict[str, Any]:
+    """What the portal publishes of a campaign's draw, enough to recompute it without naming a
+    case or a person: the declared beacon and its value, the evaluator list's hash and size,
+    and per stratum the case list's hash and size, k, the seed and the places drawn
+    (``sampling.positions``). The lists themselves stay with the body and the agencies."""
+    frame = campaign.frame or {}
+    evaluators = list(frame.get("evaluators", []))
+    names = dict(campaign.agencies.values_list("credit_code", "name"))
+    labels = dict(Procedure.choices)
+    strata = []
+    for stratum, drawn in zip(frame.get("strata", []), campaign.result or [], strict=False):
+        candidates = list(stratum["candidates"])
+        strata.append(
+            {
+                "agency": names.get(stratum["agency"], ""),
+                "credit_code": stratum["agency"],
+                "procedure": labels.get(stratum["procedure"], stratum["procedure"]),
+                "candidates_sha256": stratum["candidates_sha256"],
+                "n": len(candidates),
+                "k": stratum["k"],
+                "seed": drawn["seed"],
+                "drawn_positions": [candidates.index(key) for key in drawn["cases"]],
+                "evaluator_positions": [
+                    evaluators.index(drawn["evaluators"][key]) for key in drawn["cases"]
+                ],
+            }
+        )
+    known_at = campaign.beacon_known_at
+    return {
+        "algorithm": draw.ALGORITHM,
+        "campaign": campaign.name,
+        "body": campaign.body.name,
+        "frozen_at": _utc(campaign.frozen_at),
+        "beacon": {
+            "source": campaign.beacon_source,
+            "form": campaign.beacon_form,
+            "pattern": campaign.beacon_pattern,
+            "known_at": _utc(known_at),
+            "value": campaign.beacon,
+        },
+        "drawn_at": _utc(campaign.drawn_at),
+        "evaluators_sha256": draw.list_sha256(evaluators),
+        "evaluators": len(evaluators),
+        "strata": strata,
+    }
+
+
+def _utc(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def published_campaign(campaign_id: int) -> Campaign | None:
+    return published_campaigns().filter(pk=campaign_id).first()

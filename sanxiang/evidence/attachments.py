@@ -123,7 +123,9 @@ def _discard_unreferenced(item: StoredUpload) -> None:
         if not Blob.objects.filter(sha256=item.sha256).exists():
             evidence_storage().delete(item.storage_name)
     except Exception:  # keep the original error
-        logger.warning("could not remove blob %s after a refused answer", item.sha256, exc_info=True)
+        logger.warning(
+            "could not remove blob %s after a refused answer", item.sha256, exc_info=True
+        )
 
 
 def blob_for(item: StoredUpload) -> Blob:

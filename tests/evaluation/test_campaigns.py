@@ -206,9 +206,7 @@ def test_a_period_without_closed_cases_cannot_be_frozen(setting):
         data=campaign_input(setting, closed_from=date(2025, 1, 1), closed_to=date(2025, 12, 31)),
     )
     with pytest.raises(EvaluationRefused, match="没有已结案的案件"):
-        freeze(
-            campaign, setting.oversight.supervisor
-        )
+        freeze(campaign, setting.oversight.supervisor)
 
 
 def test_the_evaluator_scores_only_after_reading_the_case_under_file_review(
@@ -403,12 +401,13 @@ def test_the_supervisor_runs_the_campaign_through_its_pages(setting, client):
     page = client.get(url).content.decode()
     assert "2026-06-10 21:30 公布" in page and "03 09 14 22 27 31 + 08" in page  # the example
     with time_machine.travel(TEST_NOW.replace(hour=21, minute=40), tick=True):
+        client.force_login(supervisor.user)  # the session idled out meanwhile
         assert client.post(url + "draw", {"beacon": VALUE}).status_code == 302
-    page = client.get(url).content.decode()
-    assert "复核一致" in page
-    assert campaign.assignments.count() == 2
-    assert client.post(url + "nonsense").status_code == 404
-    assert client.post(url + "close").status_code == 400
+        page = client.get(url).content.decode()
+        assert "复核一致" in page
+        assert campaign.assignments.count() == 2
+        assert client.post(url + "nonsense").status_code == 404
+        assert client.post(url + "close").status_code == 400
 
 
 def test_bad_campaign_input_is_refused_in_chinese(setting, client):
@@ -472,7 +471,12 @@ def test_a_value_before_its_publication_or_not_of_the_declared_form_is_refused(
     with pytest.raises(EvaluationRefused, match="公布，此前不能录入取值"):
         campaign_draw(actor=supervisor, campaign_id=campaign.pk, beacon=VALUE)
     with after_publication():
-        for wrong in ("03 09 14 22 27 34 + 08", "03 09 14 22 27 + 08", "随便写的", "3 9 14 22 27 31 + 8"):
+        for wrong in (
+            "03 09 14 22 27 34 + 08",
+            "03 09 14 22 27 + 08",
+            "随便写的",
+            "3 9 14 22 27 31 + 8",
+        ):
             with pytest.raises(EvaluationRefused, match="不符合声明的随机源形式"):
                 campaign_draw(actor=supervisor, campaign_id=campaign.pk, beacon=wrong)
         client.force_login(supervisor.user)
@@ -491,3 +495,40 @@ def test_a_value_before_its_publication_or_not_of_the_declared_form_is_refused(
     Campaign.objects.filter(pk=done.pk).update(beacon_known_at=timezone.now() - timedelta(days=1))
     done.refresh_from_db()
     assert "样本框与冻结事件记录的摘要不一致。" in verify(done)
+
+
+def test_the_public_page_gives_the_draw_inputs_and_anyone_recomputes_the_places_drawn(
+    setting, campaign, client
+):
+    supervisor = setting.oversight.supervisor
+    campaign = drawn(campaign, supervisor)
+    _score_all(campaign, client)
+    campaign_close(actor=supervisor, campaign_id=campaign.pk)
+    campaign_publish(actor=supervisor, campaign_id=campaign.pk)
+    client.logout()
+    page = client.get("/gongshi/pingcha/").content.decode()
+    assert "抽样依据（任何人可复算）" in page and BEACON in page and VALUE in page
+    assert "测城执罚" not in page and f"P{supervisor.pk}" not in page
+    response = client.get(f"/gongshi/pingcha/{campaign.pk}.json")
+    assert response.status_code == 200
+    record = response.json()
+    assert record["beacon"]["value"] == VALUE and record["beacon"]["known_at"].endswith("Z")
+    assert "测城执罚" not in response.content.decode()
+    # From the published hashes, sizes and beacon alone: the seed and the places drawn.
+    for stratum, recorded in zip(record["strata"], campaign.result, strict=True):
+        seed, cases, people = sampling.positions(
+            candidates_sha256=stratum["candidates_sha256"], n=stratum["n"], k=stratum["k"],
+            evaluators_sha256=record["evaluators_sha256"], evaluators=record["evaluators"],
+            beacon=record["beacon"]["value"],
+        )  # fmt: skip
+        assert seed == stratum["seed"] == recorded["seed"]
+        assert cases == stratum["drawn_positions"] and people == stratum["evaluator_positions"]
+    # The agency holding its own list reads which cases were drawn.
+    general = next(s for s in campaign.frame["strata"] if s["procedure"] == "penalty_general")
+    published = record["strata"][campaign.frame["strata"].index(general)]
+    assert draw.list_sha256(general["candidates"]) == published["candidates_sha256"]
+    picked = [general["candidates"][p] for p in published["drawn_positions"]]
+    assert picked == campaign.result[campaign.frame["strata"].index(general)]["cases"]
+    # A campaign not published has no public record.
+    other = campaign_create(actor=supervisor, data=campaign_input(setting, name="未公开"))
+    assert client.get(f"/gongshi/pingcha/{other.pk}.json").status_code == 404

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
+from sanxiang.cases.models import NumberingRule
 from sanxiang.evidence.models import Blob
 from sanxiang.evidence.storage import blob_name, evidence_storage
 from sanxiang.ledger.models import LedgerEntry
@@ -21,7 +22,16 @@ from sanxiang.supervision.opinions.models import (
     OpinionStatus,
     OpinionStep,
 )
-from tests.supervision.test_opinions import _issued, numbered  # noqa: F401 - shared fixture
+from tests.supervision.test_opinions import _issued
+
+
+@pytest.fixture
+def numbered(oversight):
+    NumberingRule.objects.create(
+        agency_id=oversight.city_body.agency_id, kind="supervision", prefix="测司监"
+    )
+    return oversight
+
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + "整改报告".encode()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -111,7 +121,10 @@ def test_every_open_of_a_file_is_recorded_and_only_the_body_and_the_agency_may_o
 @pytest.mark.parametrize(
     "files, message",
     [
-        ([SimpleUploadedFile("决定书.pdf", b"MZ\x90\x00\x03" + b"\x00\xff" * 40)], "不是可接受的格式"),
+        (
+            [SimpleUploadedFile("决定书.pdf", b"MZ\x90\x00\x03" + b"\x00\xff" * 40)],
+            "不是可接受的格式",
+        ),
         ([SimpleUploadedFile("空.pdf", b"")], "空文件"),
         ([SimpleUploadedFile("大.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 4096)], "超过"),
         ([SimpleUploadedFile(f"{n}.png", PNG) for n in range(6)], "附件最多 5 个"),
@@ -137,7 +150,10 @@ def test_files_from_someone_who_may_not_answer_are_refused_before_anything_is_st
 ):
     opinion = _issued(numbered.supervisor, general_case)
     assert _answer(client, staff.zhang, opinion, _files()).status_code == 403
-    assert _answer(client, numbered.outside_case.handlers.first(), opinion, _files()).status_code == 404
+    assert (
+        _answer(client, numbered.outside_case.handlers.first(), opinion, _files()).status_code
+        == 404
+    )
     # A reference the head may not see refuses the answer; the copied files are removed again.
     response = client.post(
         reverse("supervision:opinion-answer", args=[opinion.pk]),

@@ -250,7 +250,11 @@ def _answerable(actor: Officer, opinion: Opinion | None, opinion_id: int) -> Opi
 
 
 def _answer(
-    actor: Officer, opinion_id: int, answer: str, evidence_references: str, stored: Sequence[StoredUpload]
+    actor: Officer,
+    opinion_id: int,
+    answer: str,
+    evidence_references: str,
+    stored: Sequence[StoredUpload],
 ) -> Opinion:
     with transaction.atomic():
         opinion = _answerable(actor, _locked(actor, opinion_id), opinion_id)
