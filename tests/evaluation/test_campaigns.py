@@ -532,3 +532,67 @@ def test_the_public_page_gives_the_draw_inputs_and_anyone_recomputes_the_places_
     # A campaign not published has no public record.
     other = campaign_create(actor=supervisor, data=campaign_input(setting, name="未公开"))
     assert client.get(f"/gongshi/pingcha/{other.pk}.json").status_code == 404
+
+
+REPORT = b"%PDF-1.4\n% rectification report\n%%EOF\n"
+
+
+def test_the_head_answers_a_finding_with_files_the_body_and_he_alone_may_open(
+    setting, campaign, client, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sanxiang.evaluation.events import assignment_content
+    from sanxiang.evaluation.models import FindingAttachment, FindingFileAccess
+    from sanxiang.evidence.models import Blob
+    from sanxiang.ledger.events import content_digest
+
+    supervisor = setting.oversight.supervisor
+    campaign = drawn(campaign, supervisor)
+    _score_all(campaign, client, Decimal(2))
+    head = setting.staff.head
+    first = campaign.assignments.filter(agency_id=head.unit.agency_id).first()
+    url = f"/office/evaluation/findings/{first.pk}/answer"
+    client.force_login(head.user)
+    settings.SANXIANG_ANSWER_MAX_BYTES = 1024
+    for bad, message in (
+        (SimpleUploadedFile("报告.pdf", b"MZ\x90\x00" * 20), "不是可接受的格式"),
+        (SimpleUploadedFile("报告.pdf", b"%PDF-1.4\n" + b"0" * 2000), "超过"),
+    ):
+        response = client.post(
+            url, {f"a{first.pk}-answer": "已整改", f"a{first.pk}-attachments": bad}
+        )
+        assert response.status_code == 400 and message in response.content.decode()
+    first.refresh_from_db()
+    assert first.answered_at is None and not Blob.objects.exists()
+    response = client.post(
+        url,
+        {
+            f"a{first.pk}-answer": "已整改，附整改报告。",
+            f"a{first.pk}-attachments": SimpleUploadedFile("整改报告.pdf", REPORT),
+        },
+    )
+    assert response.status_code == 302
+    (report,) = FindingAttachment.objects.filter(assignment=first)
+    first.refresh_from_db()
+    marks = list(first.marks.order_by("item__position", "pk"))
+    event = LedgerEntry.objects.get(
+        action=EvaluationEvent.ASSIGNMENT_ANSWERED, object_id=str(first.pk)
+    )
+    assert event.content_sha256 == content_digest(assignment_content(first, marks, [report]))
+    assert "整改报告.pdf" in client.get("/office/evaluation/findings/").content.decode()
+    assert verify(campaign) == []
+
+    file_url = f"/office/evaluation/findings/files/{report.pk}"
+    for reader in (head, supervisor):
+        client.force_login(reader.user)
+        response = client.get(file_url)
+        assert response.status_code == 200 and b"".join(response.streaming_content) == REPORT
+    client.force_login(supervisor.user)
+    assert "整改报告.pdf" in client.get(f"/office/evaluation/{campaign.pk}/").content.decode()
+    for outsider in (setting.staff.zhang, setting.oversight.county_supervisor):
+        client.force_login(outsider.user)
+        assert client.get(file_url).status_code == 404
+    assert list(FindingFileAccess.objects.order_by("pk").values_list("officer_id", flat=True)) == [
+        head.pk, supervisor.pk,
+    ]  # fmt: skip
