@@ -198,7 +198,9 @@ def test_the_demo_year_ends_with_a_published_evaluation_campaign_that_verifies(d
     campaign = Campaign.objects.get()
     assert campaign.status == CampaignStatus.CLOSED and campaign.published_at is not None
     assert campaign.beacon.startswith("演示随机源：")  # no lottery result invented
-    assert campaign.frozen_at < campaign.beacon_known_at <= campaign.drawn_at
+    frozen, known, drawn = campaign.frozen_at, campaign.beacon_known_at, campaign.drawn_at
+    assert frozen is not None and known is not None and drawn is not None
+    assert frozen < known <= drawn  # the value was entered after its declared publication
     assignments = list(campaign.assignments.all())
     assert assignments and all(a.submitted_at and a.answered_at for a in assignments)
     assert len({a.agency_id for a in assignments}) == 2
