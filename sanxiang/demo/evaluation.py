@@ -45,8 +45,8 @@ NAME = "示范市{year}年行政执法案卷评查（演示）"
 STARTS_BEFORE_END = 30
 # A few findings, by item number of the shipped standard, so the roll-ups are not all 100.
 FINDINGS = (
-    ("7", Decimal("2"), "调查终结报告未对当事人的陈述申辩逐项说明采纳与否（演示）"),
-    ("13", Decimal("1.5"), "送达回证未载明送达方式（演示）"),
+    ("4.2", Decimal("2"), "告知书未写明拟作出处罚的依据条款（演示）"),
+    ("8.1", Decimal("1.5"), "送达回证未载明送达方式（演示）"),
 )
 REPORT = (
     b"%PDF-1.4\n% demo rectification report\n1 0 obj<< /Type /Catalog >>endobj\n"
