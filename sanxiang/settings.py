@@ -255,6 +255,8 @@ SANXIANG_EVIDENCE_MAX_BYTES = int(os.environ.get("SANXIANG_EVIDENCE_MAX_BYTES", 
 SANXIANG_COMPLAINT_MAX_BYTES = int(
     os.environ.get("SANXIANG_COMPLAINT_MAX_BYTES", str(10 * 1024**2))
 )
+# Each file sent with an answer to a 执法监督意见 or to a 案卷评查 finding (5 at most).
+SANXIANG_ANSWER_MAX_BYTES = int(os.environ.get("SANXIANG_ANSWER_MAX_BYTES", str(20 * 1024**2)))
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 # 同案同罚: compare a draft with the decisions of the installation's other agencies too (off:
 # only the agency's own decisions). docs/operations/similar.md

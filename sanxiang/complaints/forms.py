@@ -10,6 +10,7 @@ from django.core import signing
 
 from sanxiang.complaints.models import ComplaintKind, Subject
 from sanxiang.complaints.services import MAX_FILES, TEXT_MAX, max_bytes
+from sanxiang.core.forms import MultipleFileField
 from sanxiang.org.models import Agency, EnforcementCategory
 
 # A person takes longer than this to fill in the form; a script posting at once does not.
@@ -33,24 +34,6 @@ def started_age(stamp: str, now: float | None = None) -> float | None:
     if not isinstance(started, int):
         return None
     return (now if now is not None else time.time()) - started
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.heic,.pdf"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class ComplaintForm(forms.Form):
@@ -94,6 +77,7 @@ class ComplaintForm(forms.Form):
     attachments = MultipleFileField(
         label="附件",
         required=False,
+        accept=".jpg,.jpeg,.png,.heic,.pdf",
     )
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 

@@ -8,9 +8,31 @@ marked with * (read out as 必填), help text under the field, errors next to th
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.forms.renderers import DjangoTemplates
 
 
 class SanxiangFormRenderer(DjangoTemplates):
     form_template_name = "sanxiang/forms/form.html"
     field_template_name = "sanxiang/forms/field.html"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (``accept`` hints the browser's file chooser; the services
+    check the bytes)."""
+
+    def __init__(self, *args: Any, accept: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept} if accept else {}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []

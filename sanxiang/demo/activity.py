@@ -49,6 +49,8 @@ from sanxiang.cases.statements import WAIVED, WAYS
 from sanxiang.core.identifiers import credit_code_check_char
 from sanxiang.core.selectors import get_calendar
 from sanxiang.demo.clock import DemoClock, demo_clock
+from sanxiang.demo.evaluation import STARTS_BEFORE_END as EVALUATION_STARTS_BEFORE_END
+from sanxiang.demo.evaluation import evaluation_story
 from sanxiang.disclosure.annual import annual_figures
 from sanxiang.disclosure.models import AnnualReport, Publication, PublicationStatus
 from sanxiang.disclosure.services import (
@@ -1048,6 +1050,11 @@ def activity_load(
                 _reports_story(play, casts, report_year),
             )
         play.add(play.work_moment(start + timedelta(days=1)), _reading_story(play))
+        # 示范市司法局's 案卷评查 of the year's closed cases, finished before the year ends.
+        play.add(
+            play.work_moment(end - timedelta(days=EVALUATION_STARTS_BEFORE_END)),
+            evaluation_story(),
+        )
         play.run()
         tree_heads_sign()
     summary = play.summary

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
@@ -27,7 +27,9 @@ class DemoClock:
         self._set = time.monotonic()
 
     def now(self) -> datetime:
-        return self._at + timedelta(seconds=time.monotonic() - self._set)
+        # In UTC, as ``timezone.now`` gives it: a digest taken over a row's datetime before it
+        # is saved (``record_digest``) must equal one taken over the row read back.
+        return (self._at + timedelta(seconds=time.monotonic() - self._set)).astimezone(UTC)
 
     def set(self, moment: datetime) -> None:
         """Move to ``moment``, or stay where the clock already is if that is later (so the

@@ -1,10 +1,15 @@
 """Demo 执法监督意见: 示范市司法局's 监督人员 issues one document per agency of its area, made
 through the services today (after the demo's year, so every log stays in time order); the
-first agency's 负责人 has answered his. Nothing is made when any opinion exists."""
+first agency's 负责人 has answered his, with a rectification report as a file. Nothing is
+made when any opinion exists."""
 
 from __future__ import annotations
 
+import io
+
 from sanxiang.cases.models import Case
+from sanxiang.demo.evaluation import REPORT
+from sanxiang.evidence.attachments import Upload
 from sanxiang.org.models import Officer, Role, SupervisoryBody
 from sanxiang.supervision.opinions.models import Opinion, OpinionBasis
 from sanxiang.supervision.opinions.services import OpinionInput, opinion_answer, opinion_issue
@@ -68,5 +73,6 @@ def demo_opinions_load() -> int:
                 actor=head,
                 opinion_id=opinion.pk,
                 text="已补正立案审批手续；已组织全体执法人员学习执法证件出示和记录的规定。",
+                files=[Upload(io.BytesIO(REPORT), "整改报告（演示）.pdf")],
             )
     return made

@@ -7,6 +7,7 @@ the beacon, the seeds and the cases drawn. ``draw_content`` is what ``verify`` r
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from sanxiang.evaluation.models import Assignment, Campaign
@@ -48,7 +49,20 @@ def freeze_content(campaign: Campaign) -> dict[str, Any]:
             for s in frame.get("strata", [])
         ],
         "evaluators": frame.get("evaluators", []),
-        "beacon_plan": campaign.beacon_source,
+        "beacon_plan": beacon_plan(campaign),
+    }
+
+
+def beacon_plan(campaign: Campaign) -> Any:
+    """The declared beacon as the freeze binds it: its source, form and publication time (a
+    campaign frozen before forms were declared keeps the bare source it was frozen with)."""
+    if campaign.beacon_known_at is None:
+        return campaign.beacon_source
+    return {
+        "source": campaign.beacon_source,
+        "form": campaign.beacon_form,
+        "pattern": campaign.beacon_pattern,
+        "known_at": campaign.beacon_known_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 
 
@@ -116,20 +130,33 @@ def campaign_status_recorded(
     return entry
 
 
-def assignment_content(assignment: Assignment, marks: list[Any]) -> dict[str, Any]:
-    """What the scored and answered events' digests cover: the row and its marks."""
-    return {
+def assignment_content(
+    assignment: Assignment, marks: list[Any], attachments: list[Any] | None = None
+) -> dict[str, Any]:
+    """What the scored and answered events' digests cover: the row and its marks, and the
+    SHA-256 and name of each file sent with the answer (the key only when there are files, so
+    an answer without any keeps the digest it always had)."""
+    content: dict[str, Any] = {
         "record": record_digest(assignment),
         "marks": [[m.item_id, str(m.deduction), m.finding] for m in marks],
     }
+    if attachments:
+        content["attachments"] = [[a.blob_id, a.filename] for a in attachments]
+    return content
 
 
 @builds(EvaluationEvent.ASSIGNMENT_SCORED, EvaluationEvent.ASSIGNMENT_ANSWERED)
 def assignment_recorded(
-    assignment: Assignment, *, event: EvaluationEvent, actor: str, marks: list[Any]
+    assignment: Assignment,
+    *,
+    event: EvaluationEvent,
+    actor: str,
+    marks: list[Any],
+    attachments: list[Any] | None = None,
 ) -> LedgerEntry:
-    """An evaluator's score with his deductions and findings, or the agency's 整改情况."""
-    content = assignment_content(assignment, marks)
+    """An evaluator's score with his deductions and findings, or the agency's 整改情况 with
+    the files it sent."""
+    content = assignment_content(assignment, marks, attachments)
     # The score goes to the supervising body's log; the answer is the agency's own act.
     answered = event == EvaluationEvent.ASSIGNMENT_ANSWERED
     return event.append(

@@ -8,7 +8,9 @@ from typing import Any
 
 from django import forms
 
-from sanxiang.evaluation.models import StandardItem
+from sanxiang.core.forms import MultipleFileField
+from sanxiang.evaluation.models import BeaconForm, StandardItem
+from sanxiang.evidence.attachments import ACCEPT, ANSWER_TYPES, MAX_FILES, max_bytes
 from sanxiang.org.models import Agency, Officer, Role
 
 
@@ -58,16 +60,27 @@ class CampaignForm(forms.Form):
 
 
 class FreezeForm(forms.Form):
+    beacon_form = forms.ModelChoiceField(
+        label="随机源形式",
+        queryset=BeaconForm.objects.filter(enabled=True),
+        empty_label="请选择",
+        help_text="可选的形式由管理后台“案卷评查随机源形式”维护；抽取时取值须符合所选形式",
+    )
     beacon_source = forms.CharField(
         label="随机源",
         max_length=300,
-        help_text="冻结后才公布的公开数字，例如“福利彩票双色球第2026141期开奖号码”",
+        help_text="具体哪一期，例如“福利彩票双色球第2026141期开奖号码”",
+    )
+    beacon_known_at = forms.DateTimeField(
+        label="公布时间",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="该期号码的公布时间（北京时间），须晚于现在；此前不能录入取值",
     )
 
 
 class DrawForm(forms.Form):
     beacon = forms.CharField(
-        label="随机源取值", max_length=300, help_text="照抄公布的号码，例如“03 09 14 22 27 31 + 08”"
+        label="随机源取值", max_length=300, help_text="照抄公布的号码，格式见上方声明的示例"
     )
 
 
@@ -116,3 +129,12 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="针对评查意见采取的整改措施和结果",
     )
+    attachments = MultipleFileField(label="整改材料", required=False, accept=ACCEPT)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        megabytes = max(1, max_bytes() // (1024 * 1024))
+        self.fields["attachments"].help_text = (
+            f"例如整改报告、补正后的文书（{'、'.join(ANSWER_TYPES.values())}），"
+            f"最多 {MAX_FILES} 个，每个不超过 {megabytes} MB；可不传。监督机构查看时留有调阅记录"
+        )

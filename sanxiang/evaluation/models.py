@@ -10,12 +10,15 @@ campaign so that ``sanxiang evaluation verify`` can recompute them.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from sanxiang.errors import DomainError
+from sanxiang.evidence.models import Blob
 from sanxiang.org.models import Agency, Officer, SupervisoryBody
 
 
@@ -106,6 +109,39 @@ class StandardItem(models.Model):
             )
 
 
+class BeaconForm(models.Model):
+    """A kind of public random value a campaign may declare as its beacon: what it is, the form
+    its value takes (a regular expression over the whole value, spaces collapsed) and when it
+    is published (``data/evaluation/beacon_forms.csv``). A campaign copies the form at its
+    freeze, so a later edit here changes no campaign."""
+
+    key = models.CharField("代码", max_length=20, unique=True)
+    name = models.CharField("随机源", max_length=100)
+    pattern = models.CharField(
+        "取值格式（正则表达式）", max_length=300, help_text="整个取值（连续空白视为一个空格）须匹配"
+    )
+    example = models.CharField("示例", max_length=200)
+    published = models.CharField("公布时间", max_length=200)
+    source = models.CharField("出处", max_length=300)
+    enabled = models.BooleanField("可选用", default=True)
+
+    class Meta:
+        verbose_name = "案卷评查随机源形式"
+        verbose_name_plural = "案卷评查随机源形式"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        try:
+            matches = re.fullmatch(self.pattern, self.example) is not None
+        except re.error as exc:
+            raise ValidationError({"pattern": f"不是有效的正则表达式：{exc}"}) from exc
+        if not matches:
+            raise ValidationError({"example": "示例不符合取值格式。"})
+
+
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", "筹备中"
     FROZEN = "frozen", "样本框已冻结"
@@ -139,6 +175,13 @@ class Campaign(models.Model):
     # the sorted evaluator list, and the beacon whose value, published later, decides the draw.
     frame: models.JSONField[Any] = models.JSONField("样本框", default=dict, blank=True)
     beacon_source = models.CharField("随机源", max_length=300, blank=True)
+    # The declared form, copied from ``BeaconForm`` at the freeze, and the moment the value is
+    # published: the draw refuses a value entered earlier or not of this form. Empty on
+    # campaigns frozen before forms were declared.
+    beacon_form = models.CharField("随机源形式", max_length=100, blank=True)
+    beacon_pattern = models.CharField("随机源取值格式", max_length=300, blank=True)
+    beacon_example = models.CharField("随机源取值示例", max_length=200, blank=True)
+    beacon_known_at = models.DateTimeField("随机源公布时间", null=True, blank=True)
     frozen_at = models.DateTimeField("冻结时间", null=True, blank=True)
     # Set by the draw: the beacon's value and, per stratum, the seed and the cases drawn.
     beacon = models.CharField("随机源取值", max_length=300, blank=True)
@@ -245,3 +288,41 @@ class Mark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} 扣 {self.deduction} 分"
+
+
+class FindingAttachment(models.Model):
+    """A file the evaluated agency sent with its 整改情况, its bytes in the evidence store; its
+    SHA-256 is in the answer's ledger event."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="attachments", verbose_name="评查案卷"
+    )
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField("文件名", max_length=255)
+
+    class Meta:
+        verbose_name = "整改情况附件"
+        verbose_name_plural = "整改情况附件"
+        ordering = ["assignment", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class FindingFileAccess(models.Model):
+    """调阅记录 of a 整改情况 file: who opened it and when (append-only, no ledger event)."""
+
+    attachment = models.ForeignKey(
+        FindingAttachment, on_delete=models.PROTECT, related_name="accesses"
+    )
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    actor = models.CharField("操作人", max_length=64)
+    accessed_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "整改情况附件调阅记录"
+        verbose_name_plural = "整改情况附件调阅记录"
+        ordering = ["-accessed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} attachment {self.attachment_id}"

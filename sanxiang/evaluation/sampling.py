@@ -58,3 +58,20 @@ def sample(frame: Mapping[str, Any], beacon: str) -> list[dict[str, Any]]:
             }
         )
     return drawn
+
+
+def positions(
+    *, candidates_sha256: str, n: int, k: int, evaluators_sha256: str, evaluators: int, beacon: str
+) -> tuple[str, list[int], list[int]]:
+    """A stratum's draw from its published hashes and sizes alone: the seed, the places (from
+    0, in the sorted case list) of the cases drawn, in drawn order, and the place (in the sorted
+    evaluator list) of each one's evaluator. ``pick`` only moves places, so drawing from the
+    places gives the places of what ``sample`` draws from the lists themselves; whoever holds a
+    list (the evaluated agency holds its own) checks it against its hash and reads the cases."""
+    seed = draw.seed_of(candidates_sha256, evaluators_sha256, [beacon])
+    cases = draw.pick([str(i) for i in range(n)], k, b"target", seed)
+    people = [
+        draw.pick([str(i) for i in range(evaluators)], 1, b"inspector:" + str(t).encode(), seed)[0]
+        for t in range(k)
+    ]
+    return seed.hex(), [int(i) for i in cases], [int(i) for i in people]

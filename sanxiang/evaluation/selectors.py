@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
@@ -41,9 +42,19 @@ def campaign_get_for(officer: Officer, campaign_id: int) -> Campaign | None:
 
 
 def assignments_of(campaign: Campaign) -> QuerySet[Assignment]:
-    return campaign.assignments.select_related("case", "agency", "evaluator").order_by(
-        "agency__name", "procedure", "pk"
+    return (
+        campaign.assignments.select_related("case", "agency", "evaluator")
+        .prefetch_related("attachments__blob")
+        .order_by("agency__name", "procedure", "pk")
     )
+
+
+def may_open_finding_files(officer: Officer, assignment: Assignment) -> bool:
+    """A 整改情况's files: the 监督人员 of the body running the campaign, and the 负责人 of the
+    evaluated agency; nobody else (not the case's handlers: the finding is the head's)."""
+    if may_manage(officer, assignment.campaign):
+        return True
+    return _is_head(officer) and officer.unit.agency_id == assignment.agency_id
 
 
 def assignment_for_evaluator(officer: Officer, assignment_id: int) -> Assignment | None:
@@ -66,7 +77,7 @@ def findings_for(officer: Officer) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(agency_id=officer.unit.agency_id, submitted_at__isnull=False)
         .select_related("campaign", "case")
-        .prefetch_related("marks__item")
+        .prefetch_related("marks__item", "attachments__blob")
         .order_by(F("answered_at").asc(nulls_first=True), "-submitted_at", "-pk")
     )
 
@@ -282,10 +293,68 @@ def _score_problems(campaign: Campaign) -> list[str]:
         .values_list("object_id", "content_sha256")
     )
     problems = []
-    for assignment in campaign.assignments.filter(submitted_at__isnull=False):
+    for assignment in campaign.assignments.filter(submitted_at__isnull=False).prefetch_related(
+        "attachments"
+    ):
         marks = list(assignment.marks.order_by("item__position", "pk"))
-        if content_digest(events.assignment_content(assignment, marks)) != latest.get(
+        files = list(assignment.attachments.all())
+        if content_digest(events.assignment_content(assignment, marks, files)) != latest.get(
             str(assignment.pk)
         ):
             problems.append(f"案卷 {assignment.case_id} 的评分与日志记录不一致。")
     return problems
+
+
+def public_draw_record(campaign: Campaign) -> dict[str, Any]:
+    """What the portal publishes of a campaign's draw, enough to recompute it without naming a
+    case or a person: the declared beacon and its value, the evaluator list's hash and size,
+    and per stratum the case list's hash and size, k, the seed and the places drawn
+    (``sampling.positions``). The lists themselves stay with the body and the agencies."""
+    frame = campaign.frame or {}
+    evaluators = list(frame.get("evaluators", []))
+    names = dict(campaign.agencies.values_list("credit_code", "name"))
+    labels = dict(Procedure.choices)
+    strata = []
+    for stratum, drawn in zip(frame.get("strata", []), campaign.result or [], strict=False):
+        candidates = list(stratum["candidates"])
+        strata.append(
+            {
+                "agency": names.get(stratum["agency"], ""),
+                "credit_code": stratum["agency"],
+                "procedure": labels.get(stratum["procedure"], stratum["procedure"]),
+                "candidates_sha256": stratum["candidates_sha256"],
+                "n": len(candidates),
+                "k": stratum["k"],
+                "seed": drawn["seed"],
+                "drawn_positions": [candidates.index(key) for key in drawn["cases"]],
+                "evaluator_positions": [
+                    evaluators.index(drawn["evaluators"][key]) for key in drawn["cases"]
+                ],
+            }
+        )
+    known_at = campaign.beacon_known_at
+    return {
+        "algorithm": draw.ALGORITHM,
+        "campaign": campaign.name,
+        "body": campaign.body.name,
+        "frozen_at": _utc(campaign.frozen_at),
+        "beacon": {
+            "source": campaign.beacon_source,
+            "form": campaign.beacon_form,
+            "pattern": campaign.beacon_pattern,
+            "known_at": _utc(known_at),
+            "value": campaign.beacon,
+        },
+        "drawn_at": _utc(campaign.drawn_at),
+        "evaluators_sha256": draw.list_sha256(evaluators),
+        "evaluators": len(evaluators),
+        "strata": strata,
+    }
+
+
+def _utc(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def published_campaign(campaign_id: int) -> Campaign | None:
+    return published_campaigns().filter(pk=campaign_id).first()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -16,10 +18,21 @@ from sanxiang.errors import DomainError
 from sanxiang.evaluation import events, sampling
 from sanxiang.evaluation.models import (
     Assignment,
+    BeaconForm,
     Campaign,
     CampaignStatus,
+    FindingAttachment,
+    FindingFileAccess,
     Mark,
     Standard,
+)
+from sanxiang.evaluation.selectors import may_open_finding_files
+from sanxiang.evidence.attachments import (
+    StoredUpload,
+    Upload,
+    blob_for,
+    uploads_check,
+    uploads_stored,
 )
 from sanxiang.inspections import draw
 from sanxiang.ledger.events import content_digest
@@ -32,6 +45,8 @@ CLOSED_STATES = ("closed", "archived")
 MAX_PER_STRATUM = 50
 MAX_TEXT = 4000
 TENTH = Decimal("0.1")
+# A beacon published later than this after the freeze is refused (a campaign would wait idle).
+MAX_BEACON_WAIT = timedelta(days=60)
 
 
 class EvaluationRefused(DomainError):
@@ -173,10 +188,36 @@ def _frame(campaign: Campaign) -> dict[str, object]:
     return {"strata": built, "evaluators": evaluators}
 
 
-def campaign_freeze(*, actor: Officer, campaign_id: int, beacon_source: str) -> Campaign:
+def beacon_value_normalise(value: str) -> str:
+    """A typed beacon value as it enters the draw: surrounding blanks dropped, each run of
+    blanks inside one space (so ``03  09`` and ``03 09`` are the same value)."""
+    return " ".join((value or "").split())
+
+
+def campaign_freeze(
+    *,
+    actor: Officer,
+    campaign_id: int,
+    beacon_source: str,
+    beacon_form_id: int,
+    beacon_known_at: datetime,
+) -> Campaign:
     """冻结样本框: the closed cases of the period, per agency and procedure, are listed, sorted
-    and hashed with the evaluators, and the beacon that will decide the draw is declared."""
+    and hashed with the evaluators, and the beacon that will decide the draw is declared: which
+    public value (``beacon_source``, e.g. 双色球第2026141期开奖号码), of which form
+    (``BeaconForm``, copied onto the campaign) and when it is published — after the freeze, so
+    that nobody running the campaign can know it when the frame is fixed."""
     source = _text(beacon_source, "随机源（例如某期彩票开奖号码）", 300)
+    form = BeaconForm.objects.filter(pk=beacon_form_id, enabled=True).first()
+    if form is None:
+        raise EvaluationRefused("请选择随机源的形式。")
+    if beacon_known_at <= timezone.now():
+        raise EvaluationRefused(
+            "随机源的公布时间必须晚于现在（冻结时间）：只有冻结之后才公布的数字才无法被预先利用。",
+            log_message=f"campaign {campaign_id} beacon known at {beacon_known_at}",
+        )
+    if beacon_known_at > timezone.now() + MAX_BEACON_WAIT:
+        raise EvaluationRefused(f"随机源的公布时间不能晚于冻结后 {MAX_BEACON_WAIT.days} 天。")
     with transaction.atomic():
         campaign = _campaign_for_update(campaign_id, actor)
         if campaign.status != CampaignStatus.DRAFT:
@@ -191,6 +232,10 @@ def campaign_freeze(*, actor: Officer, campaign_id: int, beacon_source: str) -> 
             raise EvaluationRefused("该期间内被评查单位没有已结案的案件，无法抽样。")
         campaign.frame = frame
         campaign.beacon_source = source
+        campaign.beacon_form = form.name
+        campaign.beacon_pattern = form.pattern
+        campaign.beacon_example = form.example
+        campaign.beacon_known_at = beacon_known_at
         campaign.frozen_at = timezone.now()
         campaign.status = CampaignStatus.FROZEN
         campaign.save()
@@ -200,13 +245,15 @@ def campaign_freeze(*, actor: Officer, campaign_id: int, beacon_source: str) -> 
 
 
 def campaign_draw(*, actor: Officer, campaign_id: int, beacon: str) -> Campaign:
-    """抽取: the declared beacon's value is entered and SX-DRAW-1 draws each stratum's cases
-    and their evaluators; one assignment per drawn case."""
-    value = _text(beacon, "随机源的取值", 300)
+    """抽取: the declared beacon's value is entered — not before the declared publication time,
+    and only in the declared form — and SX-DRAW-1 draws each stratum's cases and their
+    evaluators; one assignment per drawn case."""
+    value = beacon_value_normalise(_text(beacon, "随机源的取值", 300))
     with transaction.atomic():
         campaign = _campaign_for_update(campaign_id, actor)
         if campaign.status != CampaignStatus.FROZEN:
             raise EvaluationRefused("只有已冻结样本框、尚未抽取的评查活动可以抽取。")
+        _check_beacon(campaign, value)
         if content_digest(events.freeze_content(campaign)) != events.event_digest(
             campaign, events.EvaluationEvent.CAMPAIGN_FROZEN
         ):
@@ -237,6 +284,22 @@ def campaign_draw(*, actor: Officer, campaign_id: int, beacon: str) -> Campaign:
         events.campaign_drawn(campaign, actor=actor.ledger_actor)
     log.info("evaluation campaign %s drawn", campaign.pk)
     return campaign
+
+
+def _check_beacon(campaign: Campaign, value: str) -> None:
+    known_at = campaign.beacon_known_at
+    if known_at is not None and timezone.now() < known_at:
+        shown = timezone.localtime(known_at).strftime("%Y年%-m月%-d日 %H:%M")
+        raise EvaluationRefused(
+            f"声明的随机源于 {shown} 公布，此前不能录入取值、不能抽取。",
+            log_message=f"campaign {campaign.pk} beacon entered before {known_at}",
+        )
+    if campaign.beacon_pattern and re.fullmatch(campaign.beacon_pattern, value) is None:
+        raise EvaluationRefused(
+            f"取值“{value[:40]}”不符合声明的随机源形式（{campaign.beacon_form}），"
+            f"例如：{campaign.beacon_example}。请照抄公布的号码。",
+            log_message=f"campaign {campaign.pk} beacon not of its form",
+        )
 
 
 def assignment_score(
@@ -307,41 +370,89 @@ def assignment_score(
     return assignment
 
 
-def assignment_answer(*, actor: Officer, assignment_id: int, answer: str) -> Assignment:
-    """The 负责人 of the evaluated agency answers the findings on one case (整改情况)."""
+def _answerable(actor: Officer, assignment: Assignment | None, assignment_id: int) -> Assignment:
+    if (
+        assignment is None
+        or not actor.is_active
+        or not actor.has_role(Role.HEAD)
+        or actor.unit.agency_id != assignment.agency_id
+        or assignment.submitted_at is None
+    ):
+        raise EvaluationRefused(
+            "未找到该评查意见，或者您不是被评查单位的负责人。",
+            log_message=f"answer to assignment {assignment_id} refused for {actor.pk}",
+        )
+    if assignment.answered_at is not None:
+        raise EvaluationRefused("该评查意见已经答复过整改情况。")
+    return assignment
+
+
+def assignment_answer(
+    *, actor: Officer, assignment_id: int, answer: str, files: Sequence[Upload] = ()
+) -> Assignment:
+    """The 负责人 of the evaluated agency answers the findings on one case (整改情况), with
+    files of his own (整改报告, the corrected documents) stored in the evidence store; the
+    answer's ledger event carries each file's SHA-256. Refused whole, nothing stored."""
     text = _text(answer, "整改情况", MAX_TEXT)
+    try:
+        checked = uploads_check(files)
+    except DomainError as exc:
+        raise EvaluationRefused(exc.message, log_message=exc.log_message) from exc
+    if checked:  # who and when before a byte is stored; again under the lock
+        _answerable(actor, Assignment.objects.filter(pk=assignment_id).first(), assignment_id)
+    with ExitStack() as stack:
+        stored = stack.enter_context(uploads_stored(checked)) if checked else []
+        return _answer(actor, assignment_id, text, stored)
+
+
+def _answer(
+    actor: Officer, assignment_id: int, text: str, stored: Sequence[StoredUpload]
+) -> Assignment:
     with transaction.atomic():
-        assignment = (
+        assignment = _answerable(
+            actor,
             Assignment.objects.select_for_update()
             .select_related("campaign__body")
             .filter(pk=assignment_id)
-            .first()
+            .first(),
+            assignment_id,
         )
-        if (
-            assignment is None
-            or not actor.is_active
-            or not actor.has_role(Role.HEAD)
-            or actor.unit.agency_id != assignment.agency_id
-            or assignment.submitted_at is None
-        ):
-            raise EvaluationRefused(
-                "未找到该评查意见，或者您不是被评查单位的负责人。",
-                log_message=f"answer to assignment {assignment_id} refused for {actor.pk}",
-            )
-        if assignment.answered_at is not None:
-            raise EvaluationRefused("该评查意见已经答复过整改情况。")
         assignment.answer = text
         assignment.answered_by = actor
         assignment.answered_at = timezone.now()
         assignment.save()
+        attachments = [
+            FindingAttachment.objects.create(
+                assignment=assignment, blob=blob_for(f), filename=f.filename
+            )
+            for f in stored
+        ]
         events.assignment_recorded(
             assignment,
             event=events.EvaluationEvent.ASSIGNMENT_ANSWERED,
             actor=actor.ledger_actor,
             marks=list(assignment.marks.order_by("item__position", "pk")),
+            attachments=attachments,
         )
-    log.info("assignment %s answered by officer %s", assignment.pk, actor.pk)
+    log.info(
+        "assignment %s answered by officer %s (%d files)", assignment.pk, actor.pk, len(stored)
+    )
     return assignment
+
+
+def finding_attachment_open(*, actor: Officer, attachment_id: int) -> FindingAttachment | None:
+    """One 整改情况 file, if ``actor`` may open it (``may_open_finding_files``), after recording
+    that he did; None (and no row) otherwise."""
+    with transaction.atomic():
+        found = (
+            FindingAttachment.objects.select_related("blob", "assignment__campaign")
+            .filter(pk=attachment_id)
+            .first()
+        )
+        if found is None or not may_open_finding_files(actor, found.assignment):
+            return None
+        FindingFileAccess.objects.create(attachment=found, officer=actor, actor=actor.ledger_actor)
+    return found
 
 
 def campaign_close(*, actor: Officer, campaign_id: int) -> Campaign:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sanxiang.evaluation import selectors
 from sanxiang.evaluation.forms import AnswerForm, CampaignForm, DrawForm, FreezeForm, ScoreForm
@@ -22,7 +22,10 @@ from sanxiang.evaluation.services import (
     campaign_draw,
     campaign_freeze,
     campaign_publish,
+    finding_attachment_open,
 )
+from sanxiang.evidence.attachments import Upload
+from sanxiang.evidence.storage import evidence_storage
 from sanxiang.org.models import Officer
 from sanxiang.org.selectors import (
     officer_for_request,
@@ -138,11 +141,14 @@ def campaign_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         if step == "freeze":
             assert freeze_form is not None  # noqa: S101
             if not freeze_form.is_valid():
-                raise EvaluationRefused("请填写随机源。")
+                raise EvaluationRefused("请选择随机源形式，填写随机源及其公布时间。")
+            data = freeze_form.cleaned_data
             campaign_freeze(
                 actor=officer,
                 campaign_id=pk,
-                beacon_source=freeze_form.cleaned_data["beacon_source"],
+                beacon_source=data["beacon_source"],
+                beacon_form_id=data["beacon_form"].pk,
+                beacon_known_at=data["beacon_known_at"],
             )
             done = "样本框已冻结，随机源已声明。随机源公布后请录入其取值并抽取。"
         elif step == "draw":
@@ -229,14 +235,34 @@ def findings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def finding_answer(request: HttpRequest, pk: int) -> HttpResponse:
     officer = officer_for_request(request)
-    form = AnswerForm(request.POST, prefix=f"a{pk}")
+    form = AnswerForm(request.POST, request.FILES, prefix=f"a{pk}")
     try:
         if not form.is_valid():
             raise EvaluationRefused("请填写整改情况（不超过 4000 字）。")
-        assignment_answer(actor=officer, assignment_id=pk, answer=form.cleaned_data["answer"])
+        assignment_answer(
+            actor=officer,
+            assignment_id=pk,
+            answer=form.cleaned_data["answer"],
+            files=[Upload(f.file, f.name) for f in form.cleaned_data["attachments"]],
+        )
     except EvaluationRefused as exc:
         return _findings_page(
             request, officer, sent=form, sent_pk=pk, error=exc.message, status=400
         )
     messages.success(request, "整改情况已答复。")
     return redirect("evaluation:findings")
+
+
+@login_required
+@require_GET
+def finding_file(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A file sent with a 整改情况: for the campaign's body and the agency's 负责人, each open
+    recorded."""
+    officer = officer_for_request(request)
+    found = finding_attachment_open(actor=officer, attachment_id=attachment_id)
+    if found is None:
+        raise Http404("未找到该附件，或者您无权查看。")
+    handle = evidence_storage().open(found.blob.storage_name, "rb")
+    return FileResponse(
+        handle, content_type=found.blob.content_type, as_attachment=True, filename=found.filename
+    )

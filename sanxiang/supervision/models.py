@@ -151,6 +151,8 @@ class IndicatorScore(models.Model):
 # 执法监督意见 / 责令纠正 live in their own module; imported here so Django registers them.
 from sanxiang.supervision.opinions.models import (  # noqa: E402, F401
     Opinion,
+    OpinionAttachment,
     OpinionBasis,
+    OpinionFileAccess,
     OpinionStep,
 )

@@ -37,4 +37,9 @@ urlpatterns = [
     path("opinions/<int:pk>/answer", opinions.opinion_answer_view, name="opinion-answer"),
     path("opinions/<int:pk>/review", opinions.opinion_review_view, name="opinion-review"),
     path("opinions/<int:pk>/document.<str:form>", opinions.opinion_download, name="opinion-file"),
+    path(
+        "opinions/<int:pk>/files/<int:attachment_id>",
+        opinions.opinion_attachment,
+        name="opinion-attachment",
+    ),
 ]

@@ -188,3 +188,23 @@ def test_each_demo_agency_has_permits_some_published_and_one_revoked(demo_year):
             permit__agency_id=agency_id, status=PublicationStatus.PUBLISHED
         ).exists()
     assert Permit.objects.values("agency_id").distinct().count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_year_ends_with_a_published_evaluation_campaign_that_verifies(demo_year, client):
+    from sanxiang.evaluation.models import Campaign, CampaignStatus, FindingAttachment
+    from sanxiang.evaluation.selectors import verify
+
+    campaign = Campaign.objects.get()
+    assert campaign.status == CampaignStatus.CLOSED and campaign.published_at is not None
+    assert campaign.beacon.startswith("演示随机源：")  # no lottery result invented
+    frozen, known, drawn = campaign.frozen_at, campaign.beacon_known_at, campaign.drawn_at
+    assert frozen is not None and known is not None and drawn is not None
+    assert frozen < known <= drawn  # the value was entered after its declared publication
+    assignments = list(campaign.assignments.all())
+    assert assignments and all(a.submitted_at and a.answered_at for a in assignments)
+    assert len({a.agency_id for a in assignments}) == 2
+    assert FindingAttachment.objects.filter(assignment__campaign=campaign).count() == 1
+    assert verify(campaign) == []
+    page = client.get("/gongshi/pingcha/").content.decode()
+    assert campaign.name in page and "抽样依据" in page

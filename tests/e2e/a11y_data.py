@@ -90,11 +90,13 @@ def main() -> None:
 def _evaluation(staff, agency) -> dict[str, int]:
     """案卷评查: a draft campaign, and a drawn one with one case scored (the head's findings)
     and one waiting for its evaluator (jiandu's scoring sheet)."""
-    from datetime import date
+    import time
+    from datetime import date, timedelta
 
     from django.utils import timezone
 
     from sanxiang.cases.services import case_page_open
+    from sanxiang.evaluation.models import BeaconForm
     from sanxiang.evaluation.services import (
         CampaignInput,
         assignment_score,
@@ -122,7 +124,12 @@ def _evaluation(staff, agency) -> dict[str, int]:
 
     draft = start("下半年案卷评查")
     drawn = start("上半年案卷评查")
-    campaign_freeze(actor=jiandu, campaign_id=drawn.pk, beacon_source="双色球第2026141期开奖号码")
+    campaign_freeze(
+        actor=jiandu, campaign_id=drawn.pk, beacon_source="双色球第2026141期开奖号码",
+        beacon_form_id=BeaconForm.objects.get(key="ssq").pk,
+        beacon_known_at=timezone.now() + timedelta(seconds=1),
+    )  # fmt: skip
+    time.sleep(1.1)  # the declared value is published a second after the freeze
     campaign_draw(actor=jiandu, campaign_id=drawn.pk, beacon="03 09 14 22 27 31 + 08")
     scored, waiting = list(drawn.assignments.order_by("pk"))
     case_page_open(actor=jiandu, case_id=scored.case_id, reason="file_review")

@@ -3,17 +3,25 @@ agency's answers, the roll-ups and the published results."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from sanxiang.cases.models import AccessReason, CaseAccess
 from sanxiang.errors import DomainError
 from sanxiang.evaluation import sampling
 from sanxiang.evaluation.events import EvaluationEvent
-from sanxiang.evaluation.models import Assignment, Campaign, CampaignStatus, Standard
+from sanxiang.evaluation.models import (
+    Assignment,
+    BeaconForm,
+    Campaign,
+    CampaignStatus,
+    Standard,
+)
 from sanxiang.evaluation.selectors import (
     agency_scores,
     campaign_officer_scores,
@@ -33,15 +41,31 @@ from sanxiang.evaluation.services import (
 from sanxiang.inspections import draw
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.office.desk import desk_for
+from tests.conftest import TEST_NOW
 from tests.evaluation.conftest import campaign_input
 
 BEACON = "福利彩票双色球第2026141期开奖号码"
 VALUE = "03 09 14 22 27 31 + 08"
 
 
+def freeze(campaign: Campaign, supervisor) -> Campaign:
+    """Frozen with the 双色球 form, its value published an hour later."""
+    return campaign_freeze(
+        actor=supervisor, campaign_id=campaign.pk, beacon_source=BEACON,
+        beacon_form_id=BeaconForm.objects.get(key="ssq").pk,
+        beacon_known_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
+
+
+def after_publication():
+    """The clock once the declared beacon is published (it ticks on from there)."""
+    return time_machine.travel(timezone.now() + timedelta(hours=2), tick=True)
+
+
 def drawn(campaign: Campaign, supervisor) -> Campaign:
-    campaign_freeze(actor=supervisor, campaign_id=campaign.pk, beacon_source=BEACON)
-    return campaign_draw(actor=supervisor, campaign_id=campaign.pk, beacon=VALUE)
+    freeze(campaign, supervisor)
+    with after_publication():
+        return campaign_draw(actor=supervisor, campaign_id=campaign.pk, beacon=VALUE)
 
 
 def read_case(client, officer, case_id: int) -> None:
@@ -166,12 +190,12 @@ def test_the_verify_command_recomputes_the_draw_and_catches_a_changed_result(
 
 def test_a_frame_changed_after_the_freeze_refuses_the_draw(setting, campaign):
     supervisor = setting.oversight.supervisor
-    campaign_freeze(actor=supervisor, campaign_id=campaign.pk, beacon_source=BEACON)
+    freeze(campaign, supervisor)
     campaign.refresh_from_db()
     frame = campaign.frame
     frame["strata"][0]["k"] = 1
     Campaign.objects.filter(pk=campaign.pk).update(frame=frame)
-    with pytest.raises(EvaluationRefused, match="样本框与冻结时的记录不一致"):
+    with after_publication(), pytest.raises(EvaluationRefused, match="样本框与冻结时的记录不一致"):
         campaign_draw(actor=supervisor, campaign_id=campaign.pk, beacon=VALUE)
     assert not Assignment.objects.exists()
 
@@ -182,9 +206,7 @@ def test_a_period_without_closed_cases_cannot_be_frozen(setting):
         data=campaign_input(setting, closed_from=date(2025, 1, 1), closed_to=date(2025, 12, 31)),
     )
     with pytest.raises(EvaluationRefused, match="没有已结案的案件"):
-        campaign_freeze(
-            actor=setting.oversight.supervisor, campaign_id=campaign.pk, beacon_source=BEACON
-        )
+        freeze(campaign, setting.oversight.supervisor)
 
 
 def test_the_evaluator_scores_only_after_reading_the_case_under_file_review(
@@ -348,7 +370,7 @@ def test_a_supervisor_of_another_body_cannot_open_or_run_the_campaign(setting, c
         client.post(f"/office/evaluation/{campaign.pk}/freeze", {"beacon_source": BEACON})
     ).status_code == 404
     with pytest.raises(EvaluationRefused, match="未找到该评查活动"):
-        campaign_freeze(actor=outsider, campaign_id=campaign.pk, beacon_source=BEACON)
+        freeze(campaign, outsider)
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.DRAFT
 
@@ -369,14 +391,23 @@ def test_the_supervisor_runs_the_campaign_through_its_pages(setting, client):
     assert response.status_code == 302
     campaign = Campaign.objects.get()
     url = f"/office/evaluation/{campaign.pk}/"
-    assert client.post(url + "freeze", {"beacon_source": ""}).status_code == 400
-    assert client.post(url + "freeze", {"beacon_source": BEACON}).status_code == 302
-    assert client.post(url + "draw", {"beacon": VALUE}).status_code == 302
+    declared = {
+        "beacon_form": str(BeaconForm.objects.get(key="ssq").pk),
+        "beacon_source": BEACON,
+        "beacon_known_at": "2026-06-10T21:30",
+    }
+    assert client.post(url + "freeze", declared | {"beacon_source": ""}).status_code == 400
+    assert client.post(url + "freeze", declared).status_code == 302
     page = client.get(url).content.decode()
-    assert "复核一致" in page
-    assert campaign.assignments.count() == 2
-    assert client.post(url + "nonsense").status_code == 404
-    assert client.post(url + "close").status_code == 400
+    assert "2026-06-10 21:30 公布" in page and "03 09 14 22 27 31 + 08" in page  # the example
+    with time_machine.travel(TEST_NOW.replace(hour=21, minute=40), tick=True):
+        client.force_login(supervisor.user)  # the session idled out meanwhile
+        assert client.post(url + "draw", {"beacon": VALUE}).status_code == 302
+        page = client.get(url).content.decode()
+        assert "复核一致" in page
+        assert campaign.assignments.count() == 2
+        assert client.post(url + "nonsense").status_code == 404
+        assert client.post(url + "close").status_code == 400
 
 
 def test_bad_campaign_input_is_refused_in_chinese(setting, client):
@@ -406,3 +437,162 @@ def test_the_standard_a_campaign_used_cannot_be_changed(campaign):
         item.save()
     with pytest.raises(DomainError, match="不能修改"):
         item.delete()
+
+
+def test_the_declared_beacon_must_be_published_after_the_freeze(setting, campaign, client):
+    supervisor = setting.oversight.supervisor
+    form = BeaconForm.objects.get(key="ssq")
+    for known_at, message in (
+        (timezone.now() - timedelta(minutes=1), "公布时间必须晚于现在"),
+        (timezone.now() + timedelta(days=61), "不能晚于冻结后 60 天"),
+    ):
+        with pytest.raises(EvaluationRefused, match=message):
+            campaign_freeze(
+                actor=supervisor, campaign_id=campaign.pk, beacon_source=BEACON,
+                beacon_form_id=form.pk, beacon_known_at=known_at,
+            )  # fmt: skip
+    BeaconForm.objects.filter(key="demo").update(enabled=False)
+    with pytest.raises(EvaluationRefused, match="请选择随机源的形式"):
+        campaign_freeze(
+            actor=supervisor, campaign_id=campaign.pk, beacon_source=BEACON,
+            beacon_form_id=BeaconForm.objects.get(key="demo").pk,
+            beacon_known_at=timezone.now() + timedelta(hours=1),
+        )  # fmt: skip
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.DRAFT and not campaign.frame
+
+
+def test_a_value_before_its_publication_or_not_of_the_declared_form_is_refused(
+    setting, campaign, client
+):
+    supervisor = setting.oversight.supervisor
+    freeze(campaign, supervisor)
+    # Before the declared time: refused, even with a well-formed value.
+    with pytest.raises(EvaluationRefused, match="公布，此前不能录入取值"):
+        campaign_draw(actor=supervisor, campaign_id=campaign.pk, beacon=VALUE)
+    with after_publication():
+        for wrong in (
+            "03 09 14 22 27 34 + 08",
+            "03 09 14 22 27 + 08",
+            "随便写的",
+            "3 9 14 22 27 31 + 8",
+        ):
+            with pytest.raises(EvaluationRefused, match="不符合声明的随机源形式"):
+                campaign_draw(actor=supervisor, campaign_id=campaign.pk, beacon=wrong)
+        client.force_login(supervisor.user)
+        response = client.post(f"/office/evaluation/{campaign.pk}/draw", {"beacon": "随便写的"})
+        assert response.status_code == 400
+        assert "不符合声明的随机源形式" in response.content.decode()
+        campaign.refresh_from_db()
+        assert campaign.status == CampaignStatus.FROZEN and not Assignment.objects.exists()
+        # Blanks are collapsed before the check and the draw: the value recorded is canonical.
+        done = campaign_draw(
+            actor=supervisor, campaign_id=campaign.pk, beacon="  03 09  14 22 27 31 +  08 "
+        )
+    assert done.beacon == VALUE
+    assert verify(done) == []
+    # The freeze bound the declared form and time: a changed publication time is caught.
+    Campaign.objects.filter(pk=done.pk).update(beacon_known_at=timezone.now() - timedelta(days=1))
+    done.refresh_from_db()
+    assert "样本框与冻结事件记录的摘要不一致。" in verify(done)
+
+
+def test_the_public_page_gives_the_draw_inputs_and_anyone_recomputes_the_places_drawn(
+    setting, campaign, client
+):
+    supervisor = setting.oversight.supervisor
+    campaign = drawn(campaign, supervisor)
+    _score_all(campaign, client)
+    campaign_close(actor=supervisor, campaign_id=campaign.pk)
+    campaign_publish(actor=supervisor, campaign_id=campaign.pk)
+    client.logout()
+    page = client.get("/gongshi/pingcha/").content.decode()
+    assert "抽样依据（任何人可复算）" in page and BEACON in page and VALUE in page
+    assert "测城执罚" not in page and f"P{supervisor.pk}" not in page
+    response = client.get(f"/gongshi/pingcha/{campaign.pk}.json")
+    assert response.status_code == 200
+    record = response.json()
+    assert record["beacon"]["value"] == VALUE and record["beacon"]["known_at"].endswith("Z")
+    assert "测城执罚" not in response.content.decode()
+    # From the published hashes, sizes and beacon alone: the seed and the places drawn.
+    for stratum, recorded in zip(record["strata"], campaign.result, strict=True):
+        seed, cases, people = sampling.positions(
+            candidates_sha256=stratum["candidates_sha256"], n=stratum["n"], k=stratum["k"],
+            evaluators_sha256=record["evaluators_sha256"], evaluators=record["evaluators"],
+            beacon=record["beacon"]["value"],
+        )  # fmt: skip
+        assert seed == stratum["seed"] == recorded["seed"]
+        assert cases == stratum["drawn_positions"] and people == stratum["evaluator_positions"]
+    # The agency holding its own list reads which cases were drawn.
+    general = next(s for s in campaign.frame["strata"] if s["procedure"] == "penalty_general")
+    published = record["strata"][campaign.frame["strata"].index(general)]
+    assert draw.list_sha256(general["candidates"]) == published["candidates_sha256"]
+    picked = [general["candidates"][p] for p in published["drawn_positions"]]
+    assert picked == campaign.result[campaign.frame["strata"].index(general)]["cases"]
+    # A campaign not published has no public record.
+    other = campaign_create(actor=supervisor, data=campaign_input(setting, name="未公开"))
+    assert client.get(f"/gongshi/pingcha/{other.pk}.json").status_code == 404
+
+
+REPORT = b"%PDF-1.4\n% rectification report\n%%EOF\n"
+
+
+def test_the_head_answers_a_finding_with_files_the_body_and_he_alone_may_open(
+    setting, campaign, client, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sanxiang.evaluation.events import assignment_content
+    from sanxiang.evaluation.models import FindingAttachment, FindingFileAccess
+    from sanxiang.evidence.models import Blob
+    from sanxiang.ledger.events import content_digest
+
+    supervisor = setting.oversight.supervisor
+    campaign = drawn(campaign, supervisor)
+    _score_all(campaign, client, Decimal(2))
+    head = setting.staff.head
+    first = campaign.assignments.filter(agency_id=head.unit.agency_id).first()
+    url = f"/office/evaluation/findings/{first.pk}/answer"
+    client.force_login(head.user)
+    settings.SANXIANG_ANSWER_MAX_BYTES = 1024
+    for bad, message in (
+        (SimpleUploadedFile("报告.pdf", b"MZ\x90\x00" * 20), "不是可接受的格式"),
+        (SimpleUploadedFile("报告.pdf", b"%PDF-1.4\n" + b"0" * 2000), "超过"),
+    ):
+        response = client.post(
+            url, {f"a{first.pk}-answer": "已整改", f"a{first.pk}-attachments": bad}
+        )
+        assert response.status_code == 400 and message in response.content.decode()
+    first.refresh_from_db()
+    assert first.answered_at is None and not Blob.objects.exists()
+    response = client.post(
+        url,
+        {
+            f"a{first.pk}-answer": "已整改，附整改报告。",
+            f"a{first.pk}-attachments": SimpleUploadedFile("整改报告.pdf", REPORT),
+        },
+    )
+    assert response.status_code == 302
+    (report,) = FindingAttachment.objects.filter(assignment=first)
+    first.refresh_from_db()
+    marks = list(first.marks.order_by("item__position", "pk"))
+    event = LedgerEntry.objects.get(
+        action=EvaluationEvent.ASSIGNMENT_ANSWERED, object_id=str(first.pk)
+    )
+    assert event.content_sha256 == content_digest(assignment_content(first, marks, [report]))
+    assert "整改报告.pdf" in client.get("/office/evaluation/findings/").content.decode()
+    assert verify(campaign) == []
+
+    file_url = f"/office/evaluation/findings/files/{report.pk}"
+    for reader in (head, supervisor):
+        client.force_login(reader.user)
+        response = client.get(file_url)
+        assert response.status_code == 200 and b"".join(response.streaming_content) == REPORT
+    client.force_login(supervisor.user)
+    assert "整改报告.pdf" in client.get(f"/office/evaluation/{campaign.pk}/").content.decode()
+    for outsider in (setting.staff.zhang, setting.oversight.county_supervisor):
+        client.force_login(outsider.user)
+        assert client.get(file_url).status_code == 404
+    assert list(FindingFileAccess.objects.order_by("pk").values_list("officer_id", flat=True)) == [
+        head.pk, supervisor.pk,
+    ]  # fmt: skip

@@ -3,10 +3,10 @@ the case's agency: the agency must answer, and its log is where its case's histo
 
 from __future__ import annotations
 
-from sanxiang.ledger.events import Event, builds, record_digest
+from sanxiang.ledger.events import Event, builds, content_digest, record_digest
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.services import SYSTEM
-from sanxiang.supervision.opinions.models import Opinion, OpinionStep
+from sanxiang.supervision.opinions.models import Opinion, OpinionAttachment, OpinionStep
 
 OPINION = "supervision.opinion"
 
@@ -39,13 +39,28 @@ def opinion_issued(opinion: Opinion, *, actor: str) -> LedgerEntry:
 
 
 @builds(OpinionEvent.ANSWERED, OpinionEvent.ACCEPTED, OpinionEvent.RETURNED)
-def opinion_step_recorded(step: OpinionStep, *, actor: str) -> LedgerEntry:
+def opinion_step_recorded(
+    step: OpinionStep, *, actor: str, attachments: list[OpinionAttachment] | None = None
+) -> LedgerEntry:
     """The agency answered, or the body accepted or returned the answer."""
     return STEP_EVENTS[step.kind].append(
         step.opinion_id,
         actor=actor,
         agency_id=step.opinion.agency_id,
-        content_sha256=record_digest(step),
+        content_sha256=step_digest(step, attachments or []),
+    )
+
+
+def step_digest(step: OpinionStep, attachments: list[OpinionAttachment]) -> str:
+    """The step's row; with files, also each file's SHA-256 and name, in the order sent (a
+    step without files keeps the plain row digest it always had)."""
+    if not attachments:
+        return record_digest(step)
+    return content_digest(
+        {
+            "step": record_digest(step),
+            "attachments": [[a.blob_id, a.filename] for a in attachments],
+        }
     )
 
 

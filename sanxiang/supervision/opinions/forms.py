@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from sanxiang.core.forms import MultipleFileField
+from sanxiang.evidence.attachments import ACCEPT, ANSWER_TYPES, MAX_FILES, max_bytes
 from sanxiang.supervision.opinions.models import LegalPoint, OpinionBasis, OpinionKind
 from sanxiang.supervision.opinions.services import MAX_PERIOD, MAX_TEXT
 
@@ -70,7 +72,26 @@ class AnswerForm(forms.Form):
         label="附件（证据记录编号）",
         max_length=400,
         required=False,
-        help_text="可填写本案已存证记录的编号，多个用逗号分隔（可不填）。新的整改材料由本案承办人在案件归档前存证；案件已归档的，请在答复中写明材料名称并另行报送",
+        help_text="可填写本案已存证记录的编号，多个用逗号分隔（可不填）",
+    )
+    attachments = MultipleFileField(
+        label="整改材料",
+        required=False,
+        accept=ACCEPT,
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["attachments"].help_text = attachments_help()
+
+
+def attachments_help() -> str:
+    """What may be sent with an answer, from the limits the service enforces."""
+    megabytes = max(1, max_bytes() // (1024 * 1024))
+    return (
+        f"例如纠正后的决定书、整改报告（{'、'.join(ANSWER_TYPES.values())}），"
+        f"最多 {MAX_FILES} 个，每个不超过 {megabytes} MB；可不传。"
+        "文件存入证据库，监督机构和本单位人员查看时留有调阅记录"
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from sanxiang.evidence.models import Blob
 from sanxiang.org.models import Agency, Officer, SupervisoryBody
 
 
@@ -168,3 +169,41 @@ class OpinionStep(models.Model):
     @property
     def references(self) -> list[str]:
         return [r for r in self.evidence_references.split() if r]
+
+
+class OpinionAttachment(models.Model):
+    """A file the agency sent with its answer (the corrected decision, a rectification report),
+    its bytes in the evidence store; its SHA-256 is in the answer's ledger event."""
+
+    step = models.ForeignKey(OpinionStep, on_delete=models.PROTECT, related_name="attachments")
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField("文件名", max_length=255)
+
+    class Meta:
+        verbose_name = "执法监督意见答复附件"
+        verbose_name_plural = "执法监督意见答复附件"
+        ordering = ["step", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class OpinionFileAccess(models.Model):
+    """调阅记录 of an answer's attachment: who opened it and when, written (append-only) before
+    the file is sent; a refused open (out of scope) leaves no row. No ledger event: a read
+    changes nothing (as ``ComplaintAccess``)."""
+
+    attachment = models.ForeignKey(
+        OpinionAttachment, on_delete=models.PROTECT, related_name="accesses"
+    )
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    actor = models.CharField("操作人", max_length=64)
+    accessed_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "执法监督意见附件调阅记录"
+        verbose_name_plural = "执法监督意见附件调阅记录"
+        ordering = ["-accessed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} attachment {self.attachment_id}"

@@ -1,7 +1,8 @@
 """Writes of 执法监督意见: each in one transaction with its ledger event in the agency's log.
 
 ``opinion_issue`` (a 监督人员 of a body over the case's agency) → ``opinion_answer`` (the
-agency's 负责人, in writing, attachments by their evidence record numbers) → ``opinion_accept``
+agency's 负责人, in writing, citing the case's evidence records by number and/or sending files of
+its own into the evidence store) → ``opinion_accept``
 or ``opinion_return`` (a 监督人员 of a body over the agency; returned, it is answered again).
 """
 
@@ -11,6 +12,7 @@ import logging
 import re
 import secrets
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +25,13 @@ from sanxiang.core.background import after_commit
 from sanxiang.core.selectors import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.access import EvidenceAction
+from sanxiang.evidence.attachments import (
+    StoredUpload,
+    Upload,
+    blob_for,
+    uploads_check,
+    uploads_stored,
+)
 from sanxiang.evidence.models import EvidenceItem
 from sanxiang.org.models import Officer
 from sanxiang.org.selectors import supervised_agency_ids, supervisory_body_of
@@ -36,7 +45,9 @@ from sanxiang.supervision.opinions.models import (
     AWAITING_ANSWER,
     LegalPoint,
     Opinion,
+    OpinionAttachment,
     OpinionBasis,
+    OpinionFileAccess,
     OpinionKind,
     OpinionStatus,
     OpinionStep,
@@ -188,35 +199,95 @@ def _references(actor: Officer, typed: str) -> str:
     return " ".join(dict.fromkeys(references))
 
 
-def _step(opinion: Opinion, *, kind: str, actor: Officer, text: str, **extra: object) -> None:
+def _step(
+    opinion: Opinion, *, kind: str, actor: Officer, text: str, files: Sequence[StoredUpload] = (),
+    **extra: object,
+) -> None:  # fmt: skip
     step = OpinionStep.objects.create(opinion=opinion, kind=kind, actor=actor, text=text, **extra)
     step.opinion = opinion
-    opinion_step_recorded(step, actor=actor.ledger_actor)
+    attachments = [
+        OpinionAttachment.objects.create(step=step, blob=blob_for(f), filename=f.filename)
+        for f in files
+    ]
+    opinion_step_recorded(step, actor=actor.ledger_actor, attachments=attachments)
 
 
 def opinion_answer(
-    *, actor: Officer, opinion_id: int, text: str, evidence_references: str = ""
+    *,
+    actor: Officer,
+    opinion_id: int,
+    text: str,
+    evidence_references: str = "",
+    files: Sequence[Upload] = (),
 ) -> Opinion:
-    """The agency's 负责人 answers in writing: what was corrected, attachments optional."""
+    """The agency's 负责人 answers in writing: what was corrected, with the case's evidence
+    records cited by number and/or files of its own (PDF, Word, photos) stored in the evidence
+    store; the answer's ledger event carries each file's SHA-256. Refused whole (nothing stored)
+    when a file, a reference or the step is refused."""
     answer = _text(text, "答复内容（纠正或者落实情况）")
+    checked = uploads_check(files)
+    if checked:
+        # Who and when before a byte is stored; the same checks run again under the lock.
+        _answerable(actor, opinions_for(actor).filter(pk=opinion_id).first(), opinion_id)
+    with ExitStack() as stack:
+        stored = stack.enter_context(uploads_stored(checked)) if checked else []
+        return _answer(actor, opinion_id, answer, evidence_references, stored)
+
+
+def _answerable(actor: Officer, opinion: Opinion | None, opinion_id: int) -> Opinion:
+    if opinion is None:
+        raise OpinionNotFound(
+            "未找到该监督意见。", log_message=f"opinion {opinion_id} not readable by {actor.pk}"
+        )
+    if not may_answer(actor, opinion):
+        raise OpinionForbidden(
+            "只有被监督执法主体的负责人可以答复监督意见。",
+            log_message=f"officer {actor.pk} may not answer opinion {opinion.pk}",
+        )
+    if opinion.status not in AWAITING_ANSWER:
+        raise OpinionRefused("该监督意见当前无需答复（已答复待审查或者已办结）。")
+    return opinion
+
+
+def _answer(
+    actor: Officer,
+    opinion_id: int,
+    answer: str,
+    evidence_references: str,
+    stored: Sequence[StoredUpload],
+) -> Opinion:
     with transaction.atomic():
-        opinion = _locked(actor, opinion_id)
-        if not may_answer(actor, opinion):
-            raise OpinionForbidden(
-                "只有被监督执法主体的负责人可以答复监督意见。",
-                log_message=f"officer {actor.pk} may not answer opinion {opinion.pk}",
-            )
-        if opinion.status not in AWAITING_ANSWER:
-            raise OpinionRefused("该监督意见当前无需答复（已答复待审查或者已办结）。")
+        opinion = _answerable(actor, _locked(actor, opinion_id), opinion_id)
         references = _references(actor, evidence_references)
         opinion.status = OpinionStatus.ANSWERED
         opinion.save(update_fields=["status"])
         _step(
             opinion, kind=StepKind.ANSWERED, actor=actor, text=answer,
-            evidence_references=references,
+            evidence_references=references, files=stored,
         )  # fmt: skip
-    log.info("opinion %s answered by officer %s", opinion.pk, actor.pk)
+    log.info("opinion %s answered by officer %s (%d files)", opinion.pk, actor.pk, len(stored))
     return opinion
+
+
+def opinion_attachment_open(
+    *, actor: Officer, opinion_id: int, attachment_id: int
+) -> OpinionAttachment | None:
+    """One file of an answer, if ``actor`` may read the opinion (the supervising body's
+    监督人员, the agency's 负责人, the case's handlers), after recording that he opened it; None
+    (and no row) otherwise."""
+    with transaction.atomic():
+        opinion = opinions_for(actor).filter(pk=opinion_id).first()
+        found = (
+            OpinionAttachment.objects.select_related("blob")
+            .filter(pk=attachment_id, step__opinion_id=opinion.pk)
+            .first()
+            if opinion is not None
+            else None
+        )
+        if found is None:
+            return None
+        OpinionFileAccess.objects.create(attachment=found, officer=actor, actor=actor.ledger_actor)
+    return found
 
 
 def _reviewable(actor: Officer, opinion_id: int) -> Opinion:

@@ -8,16 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sanxiang.cases.models import Case
 from sanxiang.core.downloads import attachment
 from sanxiang.core.identifiers import case_number_normalise
 from sanxiang.core.params import int_param, is_id, page_param
 from sanxiang.errors import DomainError
+from sanxiang.evidence.attachments import Upload
+from sanxiang.evidence.storage import evidence_storage
 from sanxiang.org.models import Officer
 from sanxiang.org.selectors import officer_for_request, supervised_agency_ids, supervisory_body_of
 from sanxiang.supervision.opinions.documents import opinion_file
@@ -36,6 +38,7 @@ from sanxiang.supervision.opinions.services import (
     OpinionNotFound,
     opinion_accept,
     opinion_answer,
+    opinion_attachment_open,
     opinion_issue,
     opinion_return,
 )
@@ -154,7 +157,9 @@ def _detail(request, officer, opinion, *, answer=None, review=None, status=200) 
         {
             "opinion": opinion,
             "bases": list(opinion.bases.all()),
-            "steps": opinion.steps.select_related("actor").order_by("at", "pk"),
+            "steps": opinion.steps.select_related("actor")
+            .prefetch_related("attachments__blob")
+            .order_by("at", "pk"),
             "answer_form": (answer or AnswerForm()) if may_reply else None,
             "review_form": (review or ReviewForm()) if may_review else None,
             "overdue": owed and opinion.answer_due_on < timezone.localdate(),
@@ -181,7 +186,7 @@ def opinion(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def opinion_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
     officer, found = _readable(request, pk)
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             opinion_answer(
@@ -189,6 +194,7 @@ def opinion_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
                 opinion_id=found.pk,
                 text=form.cleaned_data["text"],
                 evidence_references=form.cleaned_data["evidence_references"],
+                files=[Upload(f.file, f.name) for f in form.cleaned_data["attachments"]],
             )
         except DomainError as exc:
             _raise_refusal(exc)
@@ -235,4 +241,18 @@ def opinion_download(request: HttpRequest, pk: int, form: str) -> HttpResponse:
         opinion_file(found, form),
         filename=f"{found.get_kind_display()}-{found.number}.{form}",
         content_type=CONTENT_TYPES[form],
+    )
+
+
+@login_required
+@require_GET
+def opinion_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """A file sent with an answer, for those who may read the opinion; each open recorded."""
+    officer = officer_for_request(request)
+    found = opinion_attachment_open(actor=officer, opinion_id=pk, attachment_id=attachment_id)
+    if found is None:
+        raise Http404("未找到该附件，或者您无权查看。")
+    handle = evidence_storage().open(found.blob.storage_name, "rb")
+    return FileResponse(
+        handle, content_type=found.blob.content_type, as_attachment=True, filename=found.filename
     )

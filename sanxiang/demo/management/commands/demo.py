@@ -18,6 +18,7 @@ from sanxiang.demo.opinions import demo_opinions_load
 from sanxiang.demo.permits import demo_permits_load
 from sanxiang.demo.services import DEMO_PASSWORD, demo_load
 from sanxiang.demo.training import demo_training_load
+from sanxiang.evaluation.models import Campaign
 from sanxiang.org.models import Agency
 
 
@@ -54,6 +55,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"正在生成一年的演示案件（每个执法主体 {cases} 件）……")
                 made = activity_load(cases=cases)
                 self.stdout.write(f"已生成演示案件 {made.cases} 件。")
+                if Campaign.objects.filter(published_at__isnull=False).exists():
+                    self.stdout.write(
+                        "示范市司法局已完成并公开一次案卷评查（公示网站“案卷评查结果”）。"
+                    )
         # Today's random draws, after the year (so every agency's log stays in time order).
         if demo_draws_load():
             self.stdout.write("已为每个执法主体完成一次双随机抽取（门户网站“双随机抽查”可复算）。")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sanxiang.evaluation.events import beacon_plan
 from sanxiang.evaluation.models import Campaign
 from sanxiang.evaluation.selectors import verify
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             record = {
                 "frame": campaign.frame,
                 "beacon_source": campaign.beacon_source,
+                "beacon_plan": beacon_plan(campaign),
                 "beacon": campaign.beacon,
                 "result": campaign.result,
             }
