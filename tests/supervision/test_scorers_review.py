@@ -23,8 +23,6 @@ from sanxiang.evaluation.services import (
     assignment_answer,
     assignment_score,
     campaign_close,
-    campaign_draw,
-    campaign_freeze,
 )
 from sanxiang.org.training import COLUMNS, trainings_import
 from sanxiang.review.models import Review
@@ -35,6 +33,7 @@ from sanxiang.supervision.scorecard import scorecard_for
 from sanxiang.supervision.scorers import SCORERS
 from tests.cases.conftest import catalogue_rule
 from tests.evaluation.conftest import campaign, setting  # noqa: F401
+from tests.evaluation.test_campaigns import drawn
 from tests.review.conftest import declared_all, defaults, notified_case  # noqa: F401
 from tests.review.test_review_flow import ALL_OK, with_problem
 
@@ -236,8 +235,7 @@ def test_a_closed_evaluation_campaign_scores_the_findings_the_agency_answered(
     agency_id = head.unit.agency_id
     item = _item(supervisor, agency_id, 146)
     assert item.score is None and item.computed.figures == "2026年结束的案卷评查未抽查本机关案卷"
-    campaign_freeze(actor=supervisor, campaign_id=campaign.pk, beacon_source="双色球第2026141期")
-    campaign_draw(actor=supervisor, campaign_id=campaign.pk, beacon="03 09 14 22 27 31 + 08")
+    drawn(campaign, supervisor)  # frozen on a declared 双色球 draw, drawn once it is published
     for assignment in campaign.assignments.select_related("evaluator__user"):
         client.force_login(assignment.evaluator.user)
         client.get(f"/office/cases/{assignment.case_id}/", {"reason": AccessReason.FILE_REVIEW})
