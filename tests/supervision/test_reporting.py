@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from sanxiang.alerts.models import Alert, AlertStatus
@@ -25,13 +26,14 @@ from sanxiang.disclosure.models import AnnualReport
 from sanxiang.disclosure.services import annual_snapshot, report_publish
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.org.models import Unit
-from sanxiang.supervision.models import ReportingDeadline, Submission
 from sanxiang.supervision.reporting import (
     ReportingForbidden,
     ReportingRefused,
     submission_make,
     submission_return,
 )
+from sanxiang.supervision.reporting_models import ReportingDeadline, Submission
+from sanxiang.supervision.reporting_rules import standings
 from sanxiang.supervision.scorecard import scorecard_of
 from tests.conftest import make_officer
 
@@ -75,10 +77,11 @@ def test_an_on_time_submission_is_recorded_with_the_report_hash_and_a_ledger_eve
 ):
     due = get_calendar().add_workdays(PUBLISHED, 10)
     with at(2026, 1, 27):
-        page = client.get(reverse("supervision:reporting"), {"year": "2025"}) if (
-            client.force_login(staff.head.user) is None
-        ) else None
-        assert "报送" in page.content.decode() and due.strftime("%Y-%m-%d") in page.content.decode()
+        client.force_login(staff.head.user)
+        page = client.get(reverse("supervision:reporting"), {"year": "2025"}).content.decode()
+        desk = client.get(reverse("office:home")).content.decode()
+        assert 'id="own-table"' in page and f"{due:%Y-%m-%d}" in page and "待报送" in page
+        assert 'id="desk-reporting"' in desk and "2025年度统计年报报送测试市司法局" in desk
         response = submit(client, staff.head, oversight.city_body, published)
     assert response.status_code == 302
     made = Submission.objects.get()
@@ -118,7 +121,7 @@ def test_a_late_submission_is_marked_late_and_its_warning_raised_then_resolved(
         card = scorecard_of(agency, year=2026, today=date(2026, 3, 10))
     items = {i.indicator.number: i for i in card.items}
     assert items[43].score == Decimal("2.0")  # published on 20 January: on time
-    assert items[44].score == Decimal("0.0") and "按时报送 0 个" in items[44].computed.figures
+    assert items[44].score == Decimal("0.0") and "按时报送 0 个" in str(items[44].computed)
 
 
 def test_missing_submissions_and_an_unpublished_report_warn_the_agency_and_the_body(
@@ -153,7 +156,7 @@ def test_missing_submissions_and_an_unpublished_report_warn_the_agency_and_the_b
     assert 'id="reporting-summary"' in dashboard and agency.name in dashboard
     card = scorecard_of(county_agency, year=2026, today=date(2026, 6, 10))
     items = {i.indicator.number: i for i in card.items}
-    assert items[43].score == Decimal("0.0") and "至今未公开" in items[43].computed.figures
+    assert items[43].score == Decimal("0.0") and "至今未公开" in str(items[43].computed)
 
 
 def test_the_self_assessment_freezes_the_scorecard(client, oversight, staff, agency):
@@ -187,9 +190,11 @@ def test_refusals_change_nothing(client, oversight, staff, agency, published, dj
         assert submit(client, staff.head, oversight.county_body, published).status_code == 403
         # Not a 负责人.
         assert submit(client, staff.zhang, oversight.city_body, published).status_code == 403
-        assert submit(client, oversight.supervisor, oversight.city_body, published).status_code == 403
+        supervisor = oversight.supervisor
+        assert submit(client, supervisor, oversight.city_body, published).status_code == 403
         # A year not over, a kind that does not exist.
-        assert submit(client, staff.head, oversight.city_body, published, year=2026).status_code == 400
+        city = oversight.city_body
+        assert submit(client, staff.head, city, published, year=2026).status_code == 400
         assert (
             submit(client, staff.head, oversight.city_body, published, kind="x").status_code == 400
         )
@@ -252,3 +257,20 @@ def test_someone_outside_reads_nothing(client, oversight, staff, agency, publish
         assert client.get(reverse("supervision:reporting")).status_code == 403
         client.force_login(oversight.supervisor.user)
         assert client.get(reverse("supervision:reporting"), {"year": "abc"}).status_code == 400
+
+
+def test_an_administrator_sets_the_self_assessment_day(oversight, staff, agency):
+    row = ReportingDeadline.objects.get(key="scorecard_submit")
+    row.workdays = 5  # both a day and working days
+    with pytest.raises(ValidationError):
+        row.full_clean()
+    row.workdays, row.month, row.day = None, 2, 30
+    with pytest.raises(ValidationError, match="该月没有这一日"):
+        row.full_clean()
+    row.day = 28
+    row.full_clean()
+    row.save()
+    rows = standings([agency.pk], 2025, date(2026, 3, 2), get_calendar())
+    (due,) = [s for s in rows if s.kind == "scorecard"]
+    assert due.due_on == date(2026, 2, 28) and due.state == "missing"
+    assert due.label == "逾期未报送"
