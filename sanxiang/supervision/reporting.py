@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sanxiang.alerts.services import alerts_evaluate
-from sanxiang.core.selectors import get_calendar
+from sanxiang.core.selectors import get_calendar, lazy_calendar
 from sanxiang.disclosure.models import AnnualReport
 from sanxiang.errors import DomainError
 from sanxiang.ledger.canonical import canonical_json
@@ -116,7 +116,7 @@ def reporting_to_do(officer: Officer, today: date) -> list[Standing]:
         return []
     year = latest_due_year(today)
     try:
-        rows = standings([officer.unit.agency_id], year, today, get_calendar())
+        rows = standings([officer.unit.agency_id], year, today, lazy_calendar())
     except DeadlineMissing:
         return []
     return [s for s in rows if s.state in TO_DO]

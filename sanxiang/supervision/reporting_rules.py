@@ -204,6 +204,8 @@ def standings(
     """Every (agency, body, kind) of ``year`` for these agencies, by agency name."""
     bodies = bodies_over(agency_ids)
     ids = sorted(bodies)
+    if not ids:  # nobody to report to: no further queries (the 工作台 calls this on each view)
+        return []
     agencies = Agency.objects.in_bulk(ids)
     rows = deadlines()
     reports = {r.agency_id: r for r in AnnualReport.objects.filter(agency_id__in=ids, year=year)}

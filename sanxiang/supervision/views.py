@@ -124,11 +124,14 @@ def home(request: HttpRequest) -> HttpResponse:
         for code, state, label, state_label, count in dashboard.by_procedure
     ]
     reporting_year = latest_due_year(dashboard.today)
-    reporting = [
-        s
-        for s in reporting_for(officer, year=reporting_year, today=dashboard.today)
-        if dashboard.agency is None or s.agency.pk == dashboard.agency.pk
-    ]
+    try:
+        reporting = [
+            s
+            for s in reporting_for(officer, year=reporting_year, today=dashboard.today)
+            if dashboard.agency is None or s.agency.pk == dashboard.agency.pk
+        ]
+    except DomainError:  # a 报送期限 deleted from the database: the 报送 page says which
+        reporting = []
     return render(
         request,
         "supervision/dashboard.html",
