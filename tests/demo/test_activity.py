@@ -188,3 +188,17 @@ def test_each_demo_agency_has_permits_some_published_and_one_revoked(demo_year):
             permit__agency_id=agency_id, status=PublicationStatus.PUBLISHED
         ).exists()
     assert Permit.objects.values("agency_id").distinct().count() == 2
+
+
+@pytest.mark.django_db
+def test_one_demo_agency_submitted_its_report_upward_and_the_other_is_warned(demo_year):
+    from sanxiang.alerts.models import Alert
+    from sanxiang.supervision.reporting_models import Submission
+
+    made = Submission.objects.get()
+    assert made.on_time and made.kind == "annual_report" and made.year == TEST_NOW.year - 1
+    assert made.agency.name == "示范市城市管理综合行政执法局"
+    warned = Alert.objects.filter(
+        rule__key="report_submission_overdue", subject__contains=":annual_report:"
+    )
+    assert [a.agency.name for a in warned] == ["示范市市场监督管理局"]
