@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -93,11 +94,17 @@ def _raise(rule: AlertRule, subject: str, finding: Finding, now: datetime) -> Al
     return alert
 
 
-def alerts_evaluate(*, today: date, case: Case | None = None) -> Evaluated:
-    """Bring the alerts in line with what each enabled rule finds now (for one case, or all)."""
+def alerts_evaluate(
+    *, today: date, case: Case | None = None, keys: Iterable[str] | None = None
+) -> Evaluated:
+    """Bring the alerts in line with what each enabled rule finds now (for one case, or all;
+    for the rules ``keys`` only, when given: an app whose facts changed outside a case)."""
     counts = Evaluated()
     now = timezone.now()
-    for rule in AlertRule.objects.filter(enabled=True).order_by("pk"):
+    rules = AlertRule.objects.filter(enabled=True).order_by("pk")
+    if keys is not None:
+        rules = rules.filter(key__in=list(keys))
+    for rule in rules:
         evaluator = EVALUATORS.get(rule.key)
         if evaluator is None:
             logger.warning("alert rule %s has no evaluator; skipped", rule.key)

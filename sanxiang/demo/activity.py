@@ -69,6 +69,9 @@ from sanxiang.notifications.services import notification_read
 from sanxiang.org.models import Agency, Article, EnforcementCategory, Officer, Role
 from sanxiang.review.models import OPINION_POINTS, RequiredMaterial, Review
 from sanxiang.review.services import PointInput, answer_write, opinion_write, review_submit
+from sanxiang.supervision.reporting import submission_make
+from sanxiang.supervision.reporting_models import Submission, SubmissionKind
+from sanxiang.supervision.reporting_rules import bodies_over
 
 logger = logging.getLogger(__name__)
 
@@ -997,8 +1000,22 @@ def _annual_reports(play: Play, casts: list[Cast], year: int) -> None:
         report_publish(actor=cast.head, agency=cast.agency, year=year, seen_sha256=digest)
 
 
+def _report_up(cast: Cast, year: int) -> None:
+    """The first agency's head submits (报送) its report to its supervising body the day he
+    publishes it; the second agency's stays unsubmitted, so the 驾驶舱 shows both."""
+    report = AnnualReport.objects.get(agency=cast.agency, year=year)
+    for body in bodies_over([cast.agency.pk]).get(cast.agency.pk, []):
+        if not Submission.objects.filter(agency=cast.agency, body=body, year=year).exists():
+            submission_make(
+                actor=cast.head, year=year, kind=SubmissionKind.ANNUAL_REPORT, body_id=body.pk,
+                report_id=report.pk,
+            )  # fmt: skip
+
+
 def _reports_story(play: Play, casts: list[Cast], year: int) -> Story:
     _annual_reports(play, casts, year)
+    if casts:
+        _report_up(casts[0], year)
     return
     yield  # pragma: no cover - a generator that takes one step
 

@@ -23,6 +23,8 @@ from sanxiang.review.models import Review
 from sanxiang.review.selectors import queue_for
 from sanxiang.supervision.opinions.models import Opinion
 from sanxiang.supervision.opinions.selectors import to_do_for as opinions_to_do
+from sanxiang.supervision.reporting import reporting_to_do
+from sanxiang.supervision.reporting_rules import Standing
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Desk:
     opinions: tuple[Opinion, ...] = ()
     # 案卷评查 findings on the 负责人's agency not yet answered (整改情况; the list is its page).
     evaluation_findings: int = 0
+    # 报送: last year's annual report and self-assessment the 负责人's agency has yet to submit.
+    reporting: tuple[Standing, ...] = ()
 
     @property
     def shown(self) -> int:
@@ -57,6 +61,7 @@ class Desk:
             len(self.waiting) + len(self.reviews) + len(self.to_publish)
             + len(self.publications_overdue) + self.overdue_total + self.unread
             + self.complaints_overdue + len(self.opinions) + self.evaluation_findings
+            + len(self.reporting)
         )  # fmt: skip
 
 
@@ -82,6 +87,7 @@ def desk_for(officer: Officer, today: date) -> Desk:
         complaints_overdue=complaints_overdue_count(officer, today),
         opinions=tuple(opinions_to_do(officer)[:SHOWN]),
         evaluation_findings=findings_waiting_count(officer),
+        reporting=tuple(reporting_to_do(officer, today)),
     )
 
 

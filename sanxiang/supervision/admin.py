@@ -113,3 +113,46 @@ class OpinionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# --- 报送 -----------------------------------------------------------------------------------------
+
+from sanxiang.supervision.reporting_models import ReportingDeadline, Submission  # noqa: E402
+
+
+@admin.register(ReportingDeadline)
+class ReportingDeadlineAdmin(LedgeredAdmin):
+    """The periods of 报送 (data/supervision/reporting.csv): a fixed day of the year after the
+    report year, or working days after publication; every change is a ledger event. Neither
+    added nor deleted: the code reads them by key."""
+
+    list_display = ("name", "described", "basis")
+    readonly_fields = ("key",)
+
+    @admin.display(description="期限")
+    def described(self, obj: ReportingDeadline) -> str:
+        return obj.described
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Read-only: written only by ``supervision.reporting``."""
+
+    list_display = ("agency", "year", "kind", "body", "submitted_on", "on_time", "status")
+    list_filter = ("year", "kind", "status", "on_time", "body")
+    list_select_related = ("agency", "body")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

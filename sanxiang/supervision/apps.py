@@ -17,3 +17,11 @@ class SupervisionConfig(AppConfig):
         from sanxiang.supervision.opinions.alerting import opinion_overdue
 
         evaluator_register("opinion_overdue", opinion_overdue)
+
+        from sanxiang.supervision.reporting_alerting import (
+            annual_report_overdue,
+            report_submission_overdue,
+        )
+
+        evaluator_register("annual_report_overdue", annual_report_overdue)
+        evaluator_register("report_submission_overdue", report_submission_overdue)

@@ -5,14 +5,19 @@ from __future__ import annotations
 from sanxiang.ledger.events import Event, builds, record_digest
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.supervision.models import IndicatorScore, Interference
+from sanxiang.supervision.reporting_models import Submission
 
 INTERFERENCE = "supervision.interference"
 INDICATOR_SCORE = "supervision.indicatorscore"
+SUBMISSION = "supervision.submission"
 
 
 class SupervisionEvent(Event):
     INTERFERENCE_RECORDED = "supervision.interference.recorded", INTERFERENCE
     INDICATOR_SCORED = "supervision.indicatorscore.scored", INDICATOR_SCORE
+    SUBMITTED = "supervision.submission.submitted", SUBMISSION
+    SUBMISSION_ACKNOWLEDGED = "supervision.submission.acknowledged", SUBMISSION
+    SUBMISSION_RETURNED = "supervision.submission.returned", SUBMISSION
 
 
 @builds(SupervisionEvent.INTERFERENCE_RECORDED)
@@ -40,4 +45,23 @@ def indicator_scored(score: IndicatorScore, *, actor: str) -> LedgerEntry:
         actor=actor,
         agency_id=score.log_agency_id,
         content_sha256=record_digest(score),
+    )
+
+
+@builds(
+    SupervisionEvent.SUBMITTED,
+    SupervisionEvent.SUBMISSION_ACKNOWLEDGED,
+    SupervisionEvent.SUBMISSION_RETURNED,
+)
+def submission_recorded(
+    submission: Submission, event: SupervisionEvent, *, actor: str
+) -> LedgerEntry:
+    """An agency's 负责人 submitted (报送) its annual report or self-assessment to a body, or the
+    body acknowledged or returned it. The leaf goes to the agency's log and carries the row's
+    digest, which includes the SHA-256 of what was submitted."""
+    return event.append(
+        submission.pk,
+        actor=actor,
+        agency_id=submission.agency_id,
+        content_sha256=record_digest(submission),
     )

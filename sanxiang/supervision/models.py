@@ -156,3 +156,9 @@ from sanxiang.supervision.opinions.models import (  # noqa: E402, F401
     OpinionFileAccess,
     OpinionStep,
 )
+
+# 报送 of the annual report and the self-assessment: their own module, registered here too.
+from sanxiang.supervision.reporting_models import (  # noqa: E402, F401
+    ReportingDeadline,
+    Submission,
+)

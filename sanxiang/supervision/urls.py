@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanxiang.supervision import scorecard_views, views
+from sanxiang.supervision import reporting_views, scorecard_views, views
 from sanxiang.supervision.opinions import views as opinions
 
 app_name = "supervision"
@@ -31,6 +31,10 @@ urlpatterns = [
         scorecard_views.score_attachment,
         name="scorecard-attachment",
     ),
+    path("reporting/", reporting_views.reporting, name="reporting"),
+    path("reporting/submit", reporting_views.reporting_submit, name="reporting-submit"),
+    path("reporting/<int:pk>/", reporting_views.submission, name="submission"),
+    path("reporting/<int:pk>/handle", reporting_views.submission_handle, name="submission-handle"),
     path("opinions/", opinions.opinions, name="opinions"),
     path("opinions/new", opinions.opinion_new, name="opinion-new"),
     path("opinions/<int:pk>/", opinions.opinion, name="opinion"),

@@ -25,6 +25,8 @@ from sanxiang.errors import DomainError
 from sanxiang.org.selectors import officer_for_request, supervisory_body_of
 from sanxiang.supervision.exporting import dashboard_xlsx
 from sanxiang.supervision.forms import InterferenceForm
+from sanxiang.supervision.reporting import reporting_for, reporting_summary
+from sanxiang.supervision.reporting_rules import latest_due_year
 from sanxiang.supervision.scorecard import may_read_scorecard
 from sanxiang.supervision.selectors import (
     BY_KEY,
@@ -121,10 +123,21 @@ def home(request: HttpRequest) -> HttpResponse:
         (label, state_label, count, link("total", procedure=code, state=state))
         for code, state, label, state_label, count in dashboard.by_procedure
     ]
+    reporting_year = latest_due_year(dashboard.today)
+    try:
+        reporting = [
+            s
+            for s in reporting_for(officer, year=reporting_year, today=dashboard.today)
+            if dashboard.agency is None or s.agency.pk == dashboard.agency.pk
+        ]
+    except DomainError:  # a 报送期限 deleted from the database: the 报送 page says which
+        reporting = []
     return render(
         request,
         "supervision/dashboard.html",
         {
+            "reporting_year": reporting_year,
+            "reporting_summary": reporting_summary(reporting),
             "watch": _watch(officer, dashboard),
             "alert_heads": [label for label, _ in ALERT_FIGURES.values()],
             "complaint_heads": [label for label, _ in complaint_figures(dashboard.today).values()],

@@ -208,3 +208,16 @@ def test_the_demo_year_ends_with_a_published_evaluation_campaign_that_verifies(d
     assert verify(campaign) == []
     page = client.get("/gongshi/pingcha/").content.decode()
     assert campaign.name in page and "抽样依据" in page
+
+
+def test_one_demo_agency_submitted_its_report_upward_and_the_other_is_warned(demo_year):
+    from sanxiang.alerts.models import Alert
+    from sanxiang.supervision.reporting_models import Submission
+
+    made = Submission.objects.get()
+    assert made.on_time and made.kind == "annual_report" and made.year == TEST_NOW.year - 1
+    assert made.agency.name == "示范市城市管理综合行政执法局"
+    warned = Alert.objects.filter(
+        rule__key="report_submission_overdue", subject__contains=":annual_report:"
+    )
+    assert [a.agency.name for a in warned] == ["示范市市场监督管理局"]
