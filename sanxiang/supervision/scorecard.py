@@ -21,10 +21,10 @@ from django.db.models import QuerySet
 
 from sanxiang.org.models import Agency, Officer, Role
 from sanxiang.org.selectors import supervised_agency_ids, supervisory_body_of
-from sanxiang.supervision import scorers_review  # noqa: F401 - registers items (85)–(170)
 
-# Scorers kept in their own modules join SCORERS when imported.
-from sanxiang.supervision import scorers_reporting  # noqa: F401
+# Scorers kept in their own modules join SCORERS when imported: items (43)–(44) and (85)–(170)
+# here; those of 公示 and 全过程记录 (scorers_publicity) from SupervisionConfig.ready.
+from sanxiang.supervision import scorers_reporting, scorers_review  # noqa: F401
 from sanxiang.supervision.models import Indicator, IndicatorScore
 from sanxiang.supervision.scorers import SCORERS, Computed
 
