@@ -9,9 +9,10 @@ The same index as the row-by-row rebuild (``index.reindex``), built for a large 
   frequencies and one ``INSERT … SELECT`` for the signatures, with the idf of each term
   computed in Python by ``text.idf`` (so every weight is the same float). A text whose tokens
   could differ from ``text.terms`` — a character outside plain Chinese, ASCII and common
-  punctuation, a letter next to a digit (闽C12345), a word of 61 letters or more, 8,000
-  characters or more, or a term repeated 256 times (a ``tsvector`` keeps at most 256 positions)
-  — is counted and signed in Python as the row-by-row rebuild does;
+  punctuation, a run of 61 letters or digits or more, 8,000 characters or more, or a term
+  repeated 256 times (a ``tsvector`` keeps at most 256 positions) — is counted and signed in
+  Python as the row-by-row rebuild does (a token of letters and digits, such as a 统一社会信用代码,
+  is cut into its letter runs in SQL, as ``text.terms`` reads it);
 - the rows go in by ``COPY`` (SQLite: ``executemany``), the article rows by one
   ``INSERT … SELECT`` from the cases' 违法依据 and 处罚依据;
 - the tables' secondary indexes and foreign keys are dropped before the load and made again
@@ -56,7 +57,7 @@ _PLAIN = (
     "\x01-\x7e\u00b7\u00d7\u2010-\u2027\u2030-\u205e\u3000-\u3003\u3008-\u3011\u3014-\u301f"
     f"{_HAN_CLASS}\uff01-\uff5e"
 )
-IRREGULAR = f"[^{_PLAIN}]|[{_LETTER}][{_DIGIT}]|[{_DIGIT}][{_LETTER}]|[{_LETTER}]{{61,}}"
+IRREGULAR = f"[^{_PLAIN}]|[{_LETTER}{_DIGIT}]{{61,}}"
 BATCH = 2000
 MAX_PLAIN_LENGTH = 8000  # characters: under 16,000 tokens (search.MAX_TOKENS) and positions
 
@@ -70,7 +71,7 @@ def reindex_bulk(*, stream: Any = None) -> int:
         regular = _mark_regular(cursor) if postgres else 0
         df: Counter[str] = Counter()
         if regular:
-            df.update(_sql_document_frequencies(cursor))
+            df.update(dict(_sql_document_frequencies(cursor)))
         documents = regular
         irregular = _irregular_ids(cursor) if postgres else None
         with Progress("统计词频", total=None, stream=stream) as bar:
@@ -81,12 +82,12 @@ def reindex_bulk(*, stream: Any = None) -> int:
                 bar.advance(len(batch))
         df[CORPUS] = documents
         idf_of = {t: text.idf(documents, n) for t, n in df.items() if t != CORPUS}
-        if regular:
+        if postgres:
             _sql_signatures(cursor, idf_of)
         rows = _rows(cursor, df, documents, idf_of, irregular, stream)
         _copy(cursor, IndexedDecision, [f.column for f in ROW_FIELDS], rows, postgres)
         _articles(cursor)
-        _copy(cursor, TermCount, ["term", "documents"], df.items(), postgres)
+        _copy(cursor, TermCount, ["term", "documents"], [list(df.items())], postgres)
         for statement in dropped:
             cursor.execute(statement)
         if postgres:
@@ -151,16 +152,29 @@ def _mark_regular(cursor: Any) -> int:
     return int(cursor.fetchone()[0])
 
 
-# The terms of a search token stream: its Chinese bigrams and Latin words (single characters are
-# a run's last character; digits are left out).
-_TERMS = "length(u.lexeme) > 1 AND ascii(u.lexeme) NOT BETWEEN 48 AND 57"
+# The terms (term, count, first place) of a search token stream ``p.search_vector``, as
+# ``text.terms`` cuts the same text: its Chinese bigrams and Latin words whole, and the runs of
+# two or more letters inside a token with digits (91350100MA2Y… → ma, y…: ``text.terms`` reads
+# letters only); digits and single characters are left out. The first place orders equal
+# weights as the text does: the token's position, then the run's order within the token.
+_TERMS_OF = (
+    "SELECT u.lexeme AS term, cardinality(u.positions) AS n, u.positions[1] * 64 AS first "
+    "FROM unnest(p.search_vector) u "
+    "WHERE length(u.lexeme) > 1 AND translate(u.lexeme, '0123456789', '') = u.lexeme "
+    "UNION ALL "
+    "SELECT m.part[1], cardinality(u.positions), u.positions[1] * 64 + m.ord "
+    "FROM unnest(p.search_vector) u, "
+    "regexp_matches(u.lexeme, '[a-z]{2,}', 'g') WITH ORDINALITY m(part, ord) "
+    "WHERE translate(u.lexeme, '0123456789', '') <> u.lexeme"
+)
 
 
 def _sql_document_frequencies(cursor: Any) -> list[tuple[str, int]]:
     cursor.execute(
-        "SELECT u.lexeme, count(*) FROM similar_bulk_text t "  # noqa: S608 - constant
-        "JOIN disclosure_publication p ON p.id = t.id, unnest(p.search_vector) u "
-        f"WHERE t.regular AND {_TERMS} GROUP BY u.lexeme"
+        "SELECT d.term, count(*) FROM similar_bulk_text t "  # noqa: S608 - constant
+        "JOIN disclosure_publication p ON p.id = t.id, "
+        f"LATERAL (SELECT DISTINCT x.term FROM ({_TERMS_OF}) x) d "
+        "WHERE t.regular GROUP BY d.term"
     )
     return [(term, int(n)) for term, n in cursor.fetchall()]
 
@@ -177,13 +191,12 @@ def _sql_signatures(cursor: Any, idf_of: dict[str, float]) -> None:
         "CREATE TEMP TABLE similar_bulk_signature ON COMMIT DROP AS "  # noqa: S608 - constant
         "SELECT t.id, s.terms, s.length FROM similar_bulk_text t "
         "JOIN disclosure_publication p ON p.id = t.id, LATERAL ("
-        "SELECT string_agg(w.lexeme || ':' || w.n, ' ' ORDER BY w.weight DESC, w.first) "
+        "SELECT string_agg(w.term || ':' || w.n, ' ' ORDER BY w.weight DESC, w.first) "
         "FILTER (WHERE w.place <= %s) AS terms, sum(w.n) AS length FROM ("
         "SELECT v.*, row_number() OVER (ORDER BY v.weight DESC, v.first) AS place FROM ("
-        "SELECT u.lexeme, cardinality(u.positions) AS n, "
-        "u.positions[1] AS first, "
-        "cardinality(u.positions) * (%s::jsonb ->> u.lexeme)::float8 AS weight "
-        f"FROM unnest(p.search_vector) u WHERE {_TERMS}) v) w) s WHERE t.regular",
+        "SELECT c.term, c.n, c.first, c.n * (%s::jsonb ->> c.term)::float8 AS weight FROM ("
+        f"SELECT x.term, sum(x.n) AS n, min(x.first) AS first FROM ({_TERMS_OF}) x "
+        "GROUP BY x.term) c) v) w) s WHERE t.regular",
         [text.SIGNATURE, json.dumps({t: repr(w) for t, w in idf_of.items()})],
     )
     cursor.execute("CREATE INDEX ON similar_bulk_signature (id)")
@@ -197,7 +210,7 @@ def _rows(
     irregular: set[int] | None,
     stream: Any,
 ) -> Any:
-    """The index rows, as tuples of ``ROW_FIELDS``' values, in the publications' order."""
+    """The index rows in batches (lists of tuples of ``ROW_FIELDS``' values), in order."""
     with Progress("建立索引", total=documents, stream=stream) as bar:
         for batch in _published(None, with_text=irregular is None):
             keys = keys_of_cases(p.case_id for p in batch if p.case_id is not None)
@@ -216,6 +229,7 @@ def _rows(
                 for publication in batch:
                     if publication.pk in texts:
                         publication.public_text = texts[publication.pk]
+            out = []
             for publication in batch:
                 if publication.case_id is None:  # not selected (``_published``)
                     continue
@@ -228,9 +242,9 @@ def _rows(
                     counts, length = text.counts_of(_searchable(publication))
                     sig = text.signature(counts, df, documents, idf_of)
                     row = _row(publication, publication.case_id, key, sig, length)
-                yield tuple(
-                    f.get_db_prep_save(getattr(row, f.attname), connection) for f in ROW_FIELDS
-                )
+                out.append(tuple(f.get_db_prep_save(getattr(row, f.attname), connection)
+                                 for f in ROW_FIELDS))  # fmt: skip
+            yield out  # written before the next batch is read: a COPY holds the connection
             bar.advance(len(batch))
 
 
@@ -254,22 +268,22 @@ def _published(ids: set[int] | None, *, with_text: bool) -> Iterator[list[Public
         last = batch[-1].pk
 
 
-def _copy(cursor: Any, model: Any, columns: list[str], rows: Any, postgres: bool) -> None:
+def _copy(cursor: Any, model: Any, columns: list[str], batches: Any, postgres: bool) -> None:
+    """Write ``batches`` (lists of value tuples) to ``model``'s table, one COPY per batch."""
     table = model._meta.db_table
-    if postgres:
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-    batch: list[Any] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == 1000:
-            cursor.executemany(sql, batch)
-            batch = []
-    if batch:
-        cursor.executemany(sql, batch)
+    for rows in batches:
+        if not rows:
+            continue
+        if postgres:
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - our own tables
+                f"VALUES ({', '.join(['%s'] * len(columns))})",
+                rows,
+            )
 
 
 def _articles(cursor: Any) -> None:
