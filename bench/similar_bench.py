@@ -37,7 +37,11 @@ Run: ``.venv/bin/python scripts/with-postgres.py -- .venv/bin/python bench/simil
 --count 100000`` (default 1,000,000 on PostgreSQL, 20,000 on SQLite). ``--eval`` also prints
 retrieval quality on the labelled set (recall@5, nDCG@10, against BM25 alone).
 
-Results: docs/operations/similar.md ("Measurements").
+Results: docs/operations/similar.md ("Measurements"). Last run, 2026-12-05, 200,000 decisions
+(40,000 texts), load average 10–17: INSERT … SELECT 215 rows/s, bulk index 150/s (237 MB);
+similar_to p50 / p95 73 / 116 ms, plainto_tsquery 20 / 62 ms (0.28), OR query 263 / 344 ms
+(3.59); recall@5 and nDCG@10 1.000 both ways (the labelled set does not discriminate).
+1,000,000 was not run: at that load the data alone would have taken about 80 minutes.
 """
 
 from __future__ import annotations
