@@ -240,7 +240,9 @@ def decision_text(rng: random.Random, agency: str, number: str, on: date) -> tup
 # --- writing the rows --------------------------------------------------------------------------
 
 
-def generate(count: int, seed: int = 7) -> None:
+def generate(count: int, seed: int = 7, distinct: int = 0) -> None:
+    """Write ``count`` published decisions. ``distinct`` (PostgreSQL): write only that many texts
+    in Python and the ``count`` rows from them by one ``INSERT … SELECT`` (``_expand``)."""
     import django
 
     django.setup()
@@ -301,6 +303,9 @@ def generate(count: int, seed: int = 7) -> None:
         case_ids = [r[0] for r in cursor.fetchall()]
     print(f"  cases: {len(case_ids):,} in {time.perf_counter() - began:.0f} s", flush=True)
 
+    if distinct and distinct < count and connection.vendor == "postgresql":
+        _expand(case_ids, distinct, agencies, seed)
+        return
     chunks = [
         (start, case_ids[start : start + 5000], count, agencies, date.today(), seed)
         for start in range(0, len(case_ids), 5000)
@@ -376,6 +381,138 @@ def generate(count: int, seed: int = 7) -> None:
         print(f"  publications: {time.perf_counter() - began:.0f} s", flush=True)
     pool.close()
     pool.join()
+
+
+# --- many rows from fewer texts (PostgreSQL) ----------------------------------------------------
+
+NUMBER_MARK = "qqbenchnumberqq"  # one token each: the set-wise insert puts each row's own in
+DATE_MARK = "qqbenchdateqq"
+
+
+def _pooled(job: tuple) -> list[tuple]:  # type: ignore[type-arg]
+    """Texts ``start``… of the pool: the decision number and the date line left as markers."""
+    from sanxiang.disclosure.search import index_text, tokens
+
+    start, size, total, agencies, today, seed = job
+    rng = random.Random(seed * 1_000_003 + start)
+    out = []
+    for j in range(start, min(start + size, total)):
+        on = today - timedelta(days=3 * 365 - int(j * 3 * 365 / total))
+        agency_id, agency = agencies[rng.randrange(len(agencies))]
+        title, text = decision_text(rng, agency, NUMBER_MARK, on)
+        text = text.rsplit("\n", 1)[0] + "\n" + DATE_MARK  # the last line is the date
+        withdrawn = rng.random() < 0.01
+        out.append((
+            j, agency_id, agency[:2], tokens(agency[:2] + "执罚"), title, text,
+            "withdrawn" if withdrawn else "published",
+            index_text(title, text, text_public=not withdrawn),
+        ))  # fmt: skip
+    return out
+
+
+def _expand(case_ids: list[int], distinct: int, agencies: list, seed: int) -> None:  # type: ignore[type-arg]
+    """``len(case_ids)`` publications from ``distinct`` generated texts, set-wise.
+
+    Row i takes text ``i × 7919 mod distinct`` (so a text's copies lie years apart, each with the
+    text's agency) and its own date, decision number (in the title, the text and the tokens),
+    kind and fields (with the fine the text states, as 罚款金额（元）). Only the date the
+    violation was found (inside the facts) stays the text's.
+    """
+    from django.db import connection
+
+    from sanxiang.disclosure.models import Publication
+
+    count = len(case_ids)
+    began = time.perf_counter()
+    pool = multiprocessing.get_context("fork").Pool(2)
+    jobs = [(s, 5000, distinct, agencies, date.today(), seed) for s in range(0, distinct, 5000)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_text (j integer PRIMARY KEY, agency_id integer, a2 text, "
+            "a2_tokens text, title text, body text, status text, tokens text)"
+        )
+        with cursor.cursor.copy("COPY bench_text FROM STDIN") as copy:
+            for rows in pool.imap(_pooled, jobs):
+                for row in rows:
+                    copy.write_row(row)
+        pool.close()
+        pool.join()
+        made = time.perf_counter() - began
+        cursor.execute("DROP INDEX IF EXISTS publication_search")
+        others = [
+            f
+            for f in Publication._meta.concrete_fields
+            if f.column not in GENERATED and f.column != "id"
+        ]
+        columns = ", ".join([*GENERATED, *(f.column for f in others)])
+        defaults = ", ".join(["%s"] * len(others))
+        kinds = "ARRAY[" + ", ".join(f"'{k}'" for k in KINDS) + "]"
+        began = time.perf_counter()
+        # The rows refer to cases and agencies that exist: no per-row foreign key checks.
+        cursor.execute("SET session_replication_role = replica")
+        # fmt: off
+        cursor.execute(
+            f"INSERT INTO disclosure_publication ({columns}) "  # noqa: S608 - bench, own columns
+            f"SELECT c.id, t.agency_id, ({kinds})[mod(c.i * 31, {len(KINDS)}) + 1], "
+            f"replace(t.title, '{NUMBER_MARK}', n.number), d.dd, d.dd + 7, "
+            "'自决定之日起7个工作日', true, t.status, d.dd + time '01:00', "
+            "jsonb_strip_nulls(jsonb_build_object('执法机关', a.name, '决定书文号', n.number, "
+            "'执法对象', '王某', '处罚类别', '罚款', '决定日期', d.dd::text, "
+            "'罚款金额（元）', substring(t.body from '罚款人民币([0-9]+)元'))), "
+            f"replace(replace(t.body, '{NUMBER_MARK}', n.number), '{DATE_MARK}', d.line), "
+            "repeat('0', 64), '', '', '', NULL, NULL, NULL, d.dd + time '01:00', "
+            f"replace(replace(t.tokens, '{NUMBER_MARK}', n.tokens), '{DATE_MARK}', d.tokens), "
+            f"{defaults} "
+            "FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS i FROM unnest(%s::integer[]) id) c "
+            "JOIN bench_text t ON t.j = mod(c.i * 7919, %s) "
+            "JOIN org_agency a ON a.id = t.agency_id "
+            "CROSS JOIN LATERAL (SELECT (current_date - (3 * 365 - (c.i * 3 * 365 / %s))::integer) AS dd) d0 "
+            "CROSS JOIN LATERAL (SELECT d0.dd, "
+            "extract(year FROM d0.dd) || '年' || extract(month FROM d0.dd) || '月' "
+            "|| extract(day FROM d0.dd) || '日' AS line, "
+            "extract(year FROM d0.dd) || ' 年 ' || extract(month FROM d0.dd) || ' 月 ' "
+            "|| extract(day FROM d0.dd) || ' 日' AS tokens) d "
+            "CROSS JOIN LATERAL (SELECT "
+            "t.a2 || '执罚〔' || extract(year FROM d.dd) || '〕' || (mod(c.i, 9000) + 1) || '号' AS number, "
+            "t.a2_tokens || ' ' || extract(year FROM d.dd) || ' ' || (mod(c.i, 9000) + 1) || ' 号' AS tokens) n",
+            [*(f.get_default() for f in others), case_ids, distinct, count],
+        )
+        # fmt: on
+        cursor.execute("SET session_replication_role = origin")
+        loaded = time.perf_counter() - began
+        began = time.perf_counter()
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        cursor.execute(
+            "CREATE INDEX publication_search ON disclosure_publication USING gin (search_vector)"
+        )
+        cursor.execute("ANALYZE disclosure_publication")
+        cursor.execute("SELECT pg_size_pretty(pg_relation_size('publication_search'))")
+        gin = cursor.fetchone()[0]
+    print(
+        f"  publications: {distinct:,} texts in {made:.0f} s, {count:,} rows from them by "
+        f"INSERT … SELECT in {loaded:.0f} s ({count / loaded:,.0f} rows/s), GIN index "
+        f"{time.perf_counter() - began:.0f} s ({gin})",
+        flush=True,
+    )
+    _check_tokens()
+
+
+def _check_tokens(sample: int = 300) -> None:
+    """The set-wise rows' tokens are what the services would have written for their texts."""
+    from django.db import connection
+
+    from sanxiang.disclosure.search import index_text
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT title, public_text, status, search_tokens FROM disclosure_publication "
+            "WHERE case_id IS NOT NULL ORDER BY random() LIMIT %s",
+            [sample],
+        )
+        for title, text, status, stored in cursor.fetchall():
+            expected = index_text(title, text, text_public=status == "published")
+            assert stored == expected, (title, stored[:200], expected[:200])
+    print(f"  tokens of {sample} random rows checked against search.index_text", flush=True)
 
 
 GENERATED = (

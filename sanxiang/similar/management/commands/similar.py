@@ -1,6 +1,6 @@
 """``sanxiang similar reindex``: rebuild the similar-case index from the published decisions
 (it is kept up to date as decisions publish and are withdrawn; rebuild after a restore, or to
-recount the terms)."""
+recount the terms). ``--bulk`` builds the same index set-wise (``similar/bulk.py``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from sanxiang.similar.bulk import reindex_bulk
 from sanxiang.similar.index import reindex
 
 
@@ -16,8 +17,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)
-        sub.add_parser("reindex", help="rebuild the index, with a progress bar on stderr")
+        reindex_parser = sub.add_parser(
+            "reindex", help="rebuild the index, with a progress bar on stderr"
+        )
+        reindex_parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="set-wise, for many decisions (PostgreSQL: the database counts the terms); "
+            "the similar-case pages wait until it is done",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = reindex(stream=self.stderr)
+        rebuild = reindex_bulk if options.get("bulk") else reindex
+        count = rebuild(stream=self.stderr)
         self.stdout.write(f"同案同罚索引已重建：{count} 件决定 (decisions indexed: {count})")
