@@ -15,3 +15,7 @@ class SupervisionConfig(AppConfig):
         from sanxiang.supervision.opinions.alerting import opinion_overdue
 
         evaluator_register("opinion_overdue", opinion_overdue)
+
+        from sanxiang.supervision.scorecard_jobs import register_scorecard_jobs
+
+        register_scorecard_jobs()

@@ -22,6 +22,11 @@ urlpatterns = [
         name="scorecard-export",
     ),
     path(
+        "scorecard/<int:agency_id>/export.pdf",
+        scorecard_views.scorecard_pdf,
+        name="scorecard-pdf",
+    ),
+    path(
         "scorecard/<int:agency_id>/<int:number>/",
         scorecard_views.item,
         name="scorecard-item",
@@ -30,6 +35,26 @@ urlpatterns = [
         "scorecard/<int:agency_id>/<int:number>/attachment/<int:score_id>",
         scorecard_views.score_attachment,
         name="scorecard-attachment",
+    ),
+    path(
+        "scorecard/<int:agency_id>/<int:number>/attest",
+        scorecard_views.attest,
+        name="scorecard-attest",
+    ),
+    path(
+        "scorecard/<int:agency_id>/<int:number>/attest/<int:attestation_id>/review",
+        scorecard_views.attest_review,
+        name="scorecard-attest-review",
+    ),
+    path(
+        "scorecard/<int:agency_id>/<int:number>/attest/<int:attestation_id>/document",
+        scorecard_views.attest_document,
+        name="scorecard-attest-document",
+    ),
+    path(
+        "scorecard/<int:agency_id>/<int:number>/applicability",
+        scorecard_views.applicability,
+        name="scorecard-applicability",
     ),
     path("opinions/", opinions.opinions, name="opinions"),
     path("opinions/new", opinions.opinion_new, name="opinion-new"),
