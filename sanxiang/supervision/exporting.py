@@ -91,8 +91,8 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
 
 FONT = "Noto Serif CJK SC"
 # The text block of core.paper's A4 page is 156 mm across.
-ITEM_COLUMNS = (("序号", 12), ("三级指标", 60), ("分值", 11), ("计分方式", 19),
-                ("依据", 40), ("得分", 14))  # fmt: skip
+ITEM_COLUMNS = (("序号", 12), ("三级指标", 58), ("分值", 11), ("计分方式", 23),
+                ("依据", 38), ("得分", 14))  # fmt: skip
 TOTAL_COLUMNS = (("一级指标", 66), ("分值", 15), ("适用分值", 18), ("得分", 15),
                  ("待评", 21), ("不适用", 21))  # fmt: skip
 
@@ -153,7 +153,7 @@ def scorecard_docx(card: Scorecard, *, today: date) -> bytes:
             document,
             ITEM_COLUMNS,
             [
-                [f"（{i.indicator.number}）", i.indicator.text, str(i.indicator.points),
+                [str(i.indicator.number), i.indicator.text, str(i.indicator.points),
                  i.method + ("（已调整）" if i.overridden else ""), i.basis, i.status]
                 for i in group.items
             ],
