@@ -1,12 +1,20 @@
-"""干预记录 and 指标评分 in the 管理后台: read-only (the rows are append-only; they are written
-only by ``services.interference_record`` and ``services.indicator_score``). The indicators of the
-指标体系 are editable (text, points, how scored), neither added nor deleted."""
+"""干预记录, 指标评分, 材料佐证 and 适用认定 in the 管理后台: read-only (the rows are append-only;
+they are written only by ``services`` and ``attestation``). The indicators of the 指标体系 are
+editable (text, points, how scored), neither added nor deleted."""
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from sanxiang.supervision.models import Indicator, IndicatorScore, Interference
+from sanxiang.supervision.models import (
+    ATTEST,
+    Applicability,
+    Attestation,
+    AttestationReview,
+    Indicator,
+    IndicatorScore,
+    Interference,
+)
 
 
 @admin.register(Interference)
@@ -30,13 +38,19 @@ class _ScoredBy(admin.SimpleListFilter):
     parameter_name = "scored"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [("auto", "平台数据自动计分"), ("manual", "监督人员评分")]
+        return [
+            ("auto", "平台数据自动计分"),
+            ("attest", "材料佐证、监督确认"),
+            ("manual", "监督人员评分"),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Indicator]) -> QuerySet[Indicator]:
         if self.value() == "auto":
             return queryset.filter(scoring__startswith="auto:")
+        if self.value() == "attest":
+            return queryset.filter(scoring=ATTEST)
         if self.value() == "manual":
-            return queryset.exclude(scoring__startswith="auto:")
+            return queryset.exclude(scoring__startswith="auto:").exclude(scoring=ATTEST)
         return queryset
 
 
@@ -52,8 +66,10 @@ class IndicatorAdmin(admin.ModelAdmin):
 
     @admin.display(description="计分方式", ordering="scoring")
     def how_scored(self, obj: Indicator) -> str:
-        """The list says how in words; the field itself keeps ``auto:<key>`` / ``manual``."""
-        return "平台数据自动计分" if obj.auto_key else "监督人员评分"
+        """The list says how in words; the field keeps ``auto:<key>`` / ``attest`` / ``manual``."""
+        if obj.auto_key:
+            return "平台数据自动计分"
+        return "材料佐证、监督确认" if obj.attested else "监督人员评分"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -76,6 +92,38 @@ class IndicatorScoreAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Attestation)
+class AttestationAdmin(_ReadOnly):
+    list_display = ("agency", "year", "indicator", "document_name", "filed_by", "filed_at")
+    list_filter = ("year", "agency")
+    list_select_related = ("agency", "indicator", "filed_by")
+
+
+@admin.register(AttestationReview)
+class AttestationReviewAdmin(_ReadOnly):
+    list_display = ("attestation", "outcome", "score", "reviewed_by", "reviewed_at")
+    list_filter = ("outcome",)
+    list_select_related = ("attestation", "reviewed_by")
+
+
+@admin.register(Applicability)
+class ApplicabilityAdmin(_ReadOnly):
+    list_display = ("agency", "year", "indicator", "applicable", "marked_by", "marked_at")
+    list_filter = ("year", "applicable")
+    list_select_related = ("agency", "indicator", "marked_by")
 
 
 # --- 执法监督意见 ---------------------------------------------------------------------------------

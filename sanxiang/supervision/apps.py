@@ -25,3 +25,7 @@ class SupervisionConfig(AppConfig):
 
         evaluator_register("annual_report_overdue", annual_report_overdue)
         evaluator_register("report_submission_overdue", report_submission_overdue)
+
+        from sanxiang.supervision.scorecard_jobs import register_scorecard_jobs
+
+        register_scorecard_jobs()

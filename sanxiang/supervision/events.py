@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from sanxiang.ledger.events import Event, builds, record_digest
 from sanxiang.ledger.models import LedgerEntry
-from sanxiang.supervision.models import IndicatorScore, Interference
+from sanxiang.supervision.models import (
+    Applicability,
+    Attestation,
+    AttestationReview,
+    IndicatorScore,
+    Interference,
+)
 from sanxiang.supervision.reporting_models import Submission
 
 INTERFERENCE = "supervision.interference"
 INDICATOR_SCORE = "supervision.indicatorscore"
 SUBMISSION = "supervision.submission"
+ATTESTATION = "supervision.attestation"
+ATTESTATION_REVIEW = "supervision.attestationreview"
+APPLICABILITY = "supervision.applicability"
 
 
 class SupervisionEvent(Event):
@@ -18,6 +27,11 @@ class SupervisionEvent(Event):
     SUBMITTED = "supervision.submission.submitted", SUBMISSION
     SUBMISSION_ACKNOWLEDGED = "supervision.submission.acknowledged", SUBMISSION
     SUBMISSION_RETURNED = "supervision.submission.returned", SUBMISSION
+    ATTESTATION_FILED = "supervision.attestation.filed", ATTESTATION
+    ATTESTATION_CONFIRMED = "supervision.attestationreview.confirmed", ATTESTATION_REVIEW
+    ATTESTATION_RETURNED = "supervision.attestationreview.returned", ATTESTATION_REVIEW
+    MARKED_NOT_APPLICABLE = "supervision.applicability.not_applicable", APPLICABILITY
+    MARKED_APPLICABLE = "supervision.applicability.applicable", APPLICABILITY
 
 
 @builds(SupervisionEvent.INTERFERENCE_RECORDED)
@@ -64,4 +78,47 @@ def submission_recorded(
         actor=actor,
         agency_id=submission.agency_id,
         content_sha256=record_digest(submission),
+    )
+
+
+@builds(SupervisionEvent.ATTESTATION_FILED)
+def attestation_filed(attestation: Attestation, *, actor: str) -> LedgerEntry:
+    """The agency's 负责人 filed the document and statement showing it meets an ``attest``
+    item for a year. The leaf goes to the agency's own log."""
+    return SupervisionEvent.ATTESTATION_FILED.append(
+        attestation.pk,
+        actor=actor,
+        agency_id=attestation.agency_id,
+        content_sha256=record_digest(attestation),
+    )
+
+
+@builds(SupervisionEvent.ATTESTATION_CONFIRMED, SupervisionEvent.ATTESTATION_RETURNED)
+def attestation_reviewed(review: AttestationReview, *, actor: str) -> LedgerEntry:
+    """The 监督人员 confirmed the attestation with a score, or returned it with the reason. The
+    leaf goes to the supervising body's log."""
+    event = (
+        SupervisionEvent.ATTESTATION_CONFIRMED
+        if review.outcome == "confirmed"
+        else SupervisionEvent.ATTESTATION_RETURNED
+    )
+    return event.append(
+        review.pk,
+        actor=actor,
+        agency_id=review.log_agency_id,
+        content_sha256=record_digest(review),
+    )
+
+
+@builds(SupervisionEvent.MARKED_NOT_APPLICABLE, SupervisionEvent.MARKED_APPLICABLE)
+def applicability_marked(mark: Applicability, *, actor: str) -> LedgerEntry:
+    """The 监督人员 marked an item not applicable to an agency for a year, or applicable again,
+    with the reason. The leaf goes to the supervising body's log."""
+    event = (
+        SupervisionEvent.MARKED_APPLICABLE
+        if mark.applicable
+        else SupervisionEvent.MARKED_NOT_APPLICABLE
+    )
+    return event.append(
+        mark.pk, actor=actor, agency_id=mark.log_agency_id, content_sha256=record_digest(mark)
     )

@@ -78,3 +78,59 @@ class ScoreForm(forms.Form):
     attachment = forms.FileField(
         label="佐证材料", required=False, help_text="PDF 或图片，不超过 20 MB"
     )
+
+
+class AttestationForm(forms.Form):
+    """材料佐证: the agency's 负责人 shows that it meets an item."""
+
+    statement = forms.CharField(
+        label="情况说明",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="说明材料的名称、文号、制定或者通过的时间，以及如何落实",
+    )
+    document = forms.FileField(
+        label="佐证材料",
+        help_text="制定的制度、方案、清单，或者会议纪要等；PDF 或图片，不超过 20 MB",
+    )
+
+
+class AttestationReviewForm(forms.Form):
+    """The 监督人员's answer to a filing."""
+
+    decision = forms.ChoiceField(
+        label="确认结果",
+        choices=[("confirm", "确认"), ("return", "退回")],
+        widget=forms.RadioSelect,
+    )
+    score = forms.DecimalField(
+        label="得分",
+        required=False,
+        min_value=0,
+        max_digits=4,
+        decimal_places=1,
+        help_text="确认时填写；不填为满分，低于满分须写明扣分理由",
+    )
+    reason = forms.CharField(
+        label="理由",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="退回或者扣分时必填",
+    )
+
+
+class ApplicabilityForm(forms.Form):
+    """不适用 (or applicable again), always with the reason."""
+
+    applicable = forms.TypedChoiceField(
+        choices=[("0", "不适用"), ("1", "适用")],
+        coerce=lambda value: value == "1",
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label="理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="例如该单位没有该项职能（不少于 4 个字）",
+    )

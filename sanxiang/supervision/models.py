@@ -73,10 +73,14 @@ class Interference(models.Model):
 # --- 三项制度工作指标体系 -----------------------------------------------------------------------
 
 
+ATTEST = "attest"
+
+
 class Indicator(models.Model):
     """One 三级指标 of the 170-item table (data/supervision/indicators.csv), with how it is
-    scored: ``auto:<key>`` names its scorer in ``supervision.scorers``; ``manual`` is scored by
-    the supervising body's 监督人员 with a note and an attachment."""
+    scored: ``auto:<key>`` names its scorer in ``supervision.scorers``; ``attest`` is shown by
+    the agency with an uploaded document and confirmed by the supervising body's 监督人员
+    (``Attestation``); ``manual`` is scored by the 监督人员 with a note and an attachment."""
 
     number = models.PositiveSmallIntegerField("序号", unique=True)
     primary = models.CharField("一级指标", max_length=100)
@@ -87,7 +91,10 @@ class Indicator(models.Model):
     scoring = models.CharField(
         "计分方式",
         max_length=40,
-        help_text="auto:<计分规则> 由平台数据计分；manual 由监督人员评分并附说明和材料",
+        help_text=(
+            "auto:<计分规则> 由平台数据计分；attest 由执法主体上传材料、监督人员确认计分；"
+            "manual 由监督人员评分并附说明和材料"
+        ),
     )
 
     class Meta:
@@ -101,6 +108,10 @@ class Indicator(models.Model):
     @property
     def auto_key(self) -> str | None:
         return self.scoring[5:] if self.scoring.startswith("auto:") else None
+
+    @property
+    def attested(self) -> bool:
+        return self.scoring == ATTEST
 
 
 class IndicatorScore(models.Model):
@@ -142,6 +153,133 @@ class IndicatorScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.year} （{self.indicator_id}） {self.score}"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.log_agency_id
+
+
+class Attestation(models.Model):
+    """材料佐证: the agency shows that it meets an ``attest`` item for a year — the document (the
+    rule, plan, list or system it adopted; the minutes …) in the evidence store and a short
+    statement — filed by its 负责人. Append-only: the 监督人员's answer is an
+    ``AttestationReview``; after a return the agency files anew and the newest filing counts."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name="工作指标"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name="执法主体"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    statement = models.TextField("情况说明")
+    document = models.ForeignKey(
+        "evidence.Blob", on_delete=models.PROTECT, related_name="+", verbose_name="佐证材料"
+    )
+    document_name = models.CharField("材料文件名", max_length=200)
+    filed_by = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, related_name="+", verbose_name="提交人"
+    )
+    filed_at = models.DateTimeField("提交时间")
+
+    class Meta:
+        verbose_name = "指标材料佐证"
+        verbose_name_plural = "指标材料佐证"
+        ordering = ["-filed_at", "-pk"]
+        indexes = [models.Index(fields=["agency", "year", "indicator"], name="attestation_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year} （{self.indicator_id}） 材料"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.agency_id
+
+
+class AttestationOutcome(models.TextChoices):
+    CONFIRMED = "confirmed", "已确认"
+    RETURNED = "returned", "已退回"
+
+
+class AttestationReview(models.Model):
+    """The supervising body's 监督人员 confirms an attestation (full points, or a partial score
+    with the reason) or returns it with the reason. One per attestation; never edited."""
+
+    attestation = models.OneToOneField(
+        Attestation, on_delete=models.PROTECT, related_name="review", verbose_name="材料佐证"
+    )
+    outcome = models.CharField("结果", max_length=12, choices=AttestationOutcome.choices)
+    score = models.DecimalField("得分", max_digits=4, decimal_places=1, null=True, blank=True)
+    reason = models.TextField("理由", blank=True)
+    reviewed_by = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, related_name="+", verbose_name="确认人"
+    )
+    reviewed_at = models.DateTimeField("确认时间")
+    log_agency_id = models.IntegerField("记录所在日志")
+
+    class Meta:
+        verbose_name = "指标材料确认"
+        verbose_name_plural = "指标材料确认"
+        ordering = ["-reviewed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.attestation_id} {self.outcome}"
+
+    @property
+    def ledger_agency_id(self) -> int:
+        return self.log_agency_id
+
+
+class AttestationAccess(models.Model):
+    """A read of an attestation's document (who, when), like ``ComplaintAccess``: written once
+    before the file is handed out; a refused read leaves no row."""
+
+    attestation = models.ForeignKey(
+        Attestation, on_delete=models.PROTECT, related_name="+", verbose_name="材料佐证"
+    )
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
+    actor = models.CharField("操作人", max_length=64)
+    accessed_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "指标材料调阅记录"
+        verbose_name_plural = "指标材料调阅记录"
+        ordering = ["-accessed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} attestation {self.attestation_id}"
+
+
+class Applicability(models.Model):
+    """不适用: a 监督人员 marks an item not applicable to one agency for a year, or applicable
+    again, always with the reason. Never edited: the newest row counts, the earlier stay. An
+    item not applicable counts neither its points nor its score."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name="工作指标"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name="执法主体"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    applicable = models.BooleanField("适用")
+    reason = models.TextField("理由")
+    marked_by = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, related_name="+", verbose_name="认定人"
+    )
+    marked_at = models.DateTimeField("认定时间")
+    log_agency_id = models.IntegerField("记录所在日志")
+
+    class Meta:
+        verbose_name = "指标适用认定"
+        verbose_name_plural = "指标适用认定"
+        ordering = ["-marked_at", "-pk"]
+        indexes = [
+            models.Index(fields=["agency", "year", "indicator"], name="applicability_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year} （{self.indicator_id}） {self.applicable}"
 
     @property
     def ledger_agency_id(self) -> int:

@@ -131,7 +131,7 @@ class ScoreInput:
     attachment: ScoreAttachment | None = None
 
 
-def _check_attachment(upload: ScoreAttachment) -> str:
+def check_attachment(upload: ScoreAttachment) -> str:
     size = upload.handle.seek(0, 2)
     upload.handle.seek(0)
     if size == 0:
@@ -164,6 +164,8 @@ def indicator_score(*, actor: Officer, data: ScoreInput) -> IndicatorScore:
     indicator = Indicator.objects.filter(number=data.indicator_number).first()
     if indicator is None:
         raise ScoreRefused("没有这个指标。")
+    if indicator.attested:
+        raise ScoreRefused("该项由执法主体上传佐证材料、监督人员确认计分，请在材料确认中评分。")
     this_year = timezone.localdate().year
     if not FIRST_YEAR <= data.year <= this_year:
         raise ScoreRefused(f"年度应在 {FIRST_YEAR} 年至 {this_year} 年之间。")
@@ -174,7 +176,7 @@ def indicator_score(*, actor: Officer, data: ScoreInput) -> IndicatorScore:
     note = data.note.strip()
     if len(note) < 4:
         raise ScoreRefused("请写明评分理由（不少于 4 个字）：依据哪些材料、扣分原因。")
-    content_type = _check_attachment(data.attachment) if data.attachment else ""
+    content_type = check_attachment(data.attachment) if data.attachment else ""
     stored: tuple[Digests, str, bool] | None = None
     if data.attachment is not None:
         digests = digest_stream(data.attachment.handle)

@@ -22,6 +22,11 @@ urlpatterns = [
         name="scorecard-export",
     ),
     path(
+        "scorecard/<int:agency_id>/export.pdf",
+        scorecard_views.scorecard_pdf,
+        name="scorecard-pdf",
+    ),
+    path(
         "scorecard/<int:agency_id>/<int:number>/",
         scorecard_views.item,
         name="scorecard-item",
@@ -35,6 +40,26 @@ urlpatterns = [
     path("reporting/submit", reporting_views.reporting_submit, name="reporting-submit"),
     path("reporting/<int:pk>/", reporting_views.submission, name="submission"),
     path("reporting/<int:pk>/handle", reporting_views.submission_handle, name="submission-handle"),
+    path(
+        "scorecard/<int:agency_id>/<int:number>/attest",
+        scorecard_views.attest,
+        name="scorecard-attest",
+    ),
+    path(
+        "scorecard/<int:agency_id>/<int:number>/attest/<int:attestation_id>/review",
+        scorecard_views.attest_review,
+        name="scorecard-attest-review",
+    ),
+    path(
+        "scorecard/<int:agency_id>/<int:number>/attest/<int:attestation_id>/document",
+        scorecard_views.attest_document,
+        name="scorecard-attest-document",
+    ),
+    path(
+        "scorecard/<int:agency_id>/<int:number>/applicability",
+        scorecard_views.applicability,
+        name="scorecard-applicability",
+    ),
     path("opinions/", opinions.opinions, name="opinions"),
     path("opinions/new", opinions.opinion_new, name="opinion-new"),
     path("opinions/<int:pk>/", opinions.opinion, name="opinion"),

@@ -49,7 +49,7 @@ def test_the_indicator_table_has_170_items_totalling_100_points_and_every_auto_k
     keys = {i.auto_key for i in indicators if i.auto_key}
     assert keys == set(SCORERS)
     assert all(SCORERS[k].__doc__ for k in keys)
-    assert {i.scoring for i in indicators} - {f"auto:{k}" for k in keys} == {"manual"}
+    assert {i.scoring for i in indicators} - {f"auto:{k}" for k in keys} == {"manual", "attest"}
 
 
 def test_computed_items_show_their_figures_and_score_share_of_points(
@@ -85,10 +85,10 @@ def test_supervisor_scores_a_manual_item_with_note_and_attachment_as_a_ledger_ev
     client, oversight, agency, staff
 ):
     _login(client, "jiandu")
-    url = reverse("supervision:scorecard-item", args=[agency.pk, 1]) + f"?year={YEAR}"
+    url = reverse("supervision:scorecard-item", args=[agency.pk, 23]) + f"?year={YEAR}"
     response = client.post(
         url,
-        {"score": "0.4", "note": "已制定事前公开规定，未按期修订",
+        {"score": "0.4", "note": "抽查案卷中两人未出示执法证件",
          "attachment": SimpleUploadedFile("规定.pdf", PDF, content_type="application/pdf")},
     )  # fmt: skip
     assert response.status_code == 302
@@ -100,12 +100,13 @@ def test_supervisor_scores_a_manual_item_with_note_and_attachment_as_a_ledger_ev
     entry = LedgerEntry.objects.get(action="supervision.indicatorscore.scored")
     assert entry.agency_id == oversight.city_body.agency_id
     card = _card(oversight.supervisor, agency.pk)
-    assert _item(card, 1).score == Decimal("0.4")
+    assert _item(card, 23).score == Decimal("0.4")
     assert card.groups[0].score >= Decimal("0.4")
     page = client.get(url)
-    assert "已制定事前公开规定" in page.content.decode()
+    assert "两人未出示执法证件" in page.content.decode()
     download = client.get(
-        reverse("supervision:scorecard-attachment", args=[agency.pk, 1, score.pk]) + f"?year={YEAR}"
+        reverse("supervision:scorecard-attachment", args=[agency.pk, 23, score.pk])
+        + f"?year={YEAR}"
     )
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
 
@@ -138,7 +139,7 @@ def test_an_override_of_a_computed_figure_needs_a_reason_and_keeps_the_history(
      ("0.5", 2031, "年度应在")],
 )  # fmt: skip
 def test_bad_scores_are_refused_and_nothing_is_recorded(oversight, agency, score, year, message):
-    data = ScoreInput(indicator_number=1, agency_id=agency.pk, year=year,
+    data = ScoreInput(indicator_number=23, agency_id=agency.pk, year=year,
                       score=Decimal(score), note="理由充分的说明")  # fmt: skip
     with pytest.raises(ScoreRefused, match=message):
         indicator_score(actor=oversight.supervisor, data=data)
@@ -147,7 +148,7 @@ def test_bad_scores_are_refused_and_nothing_is_recorded(oversight, agency, score
 
 def test_an_attachment_of_the_wrong_type_is_refused_in_chinese(client, oversight, agency):
     _login(client, "jiandu")
-    url = reverse("supervision:scorecard-item", args=[agency.pk, 1]) + f"?year={YEAR}"
+    url = reverse("supervision:scorecard-item", args=[agency.pk, 23]) + f"?year={YEAR}"
     response = client.post(
         url,
         {"score": "0.4", "note": "说明材料如下",
@@ -215,7 +216,7 @@ def test_the_comparison_lists_the_body_agencies_and_both_export_to_excel(client,
     export = reverse("supervision:scorecard-export", args=[agency.pk])
     card = load_workbook(io.BytesIO(client.get(export, {"year": YEAR}).content))
     assert card.active.max_row == 172
-    assert card["一级指标合计"].max_row == 7
+    assert card["一级指标合计"].max_row == 8  # header, five 一级指标, 合计, 折合百分制
 
 
 def test_the_command_prints_the_items_as_json(oversight, agency, staff):
@@ -228,4 +229,6 @@ def test_the_command_prints_the_items_as_json(oversight, agency, staff):
     printed = json.loads(out.getvalue())
     assert len(printed["items"]) == 170
     first = printed["items"][85]
-    assert (first["number"], first["method"], first["score"]) == (86, "auto:reviewer_ratio", 1.0)
+    assert (first["number"], first["method"], first["scoring"], first["score"]) == (
+        86, "computed", "auto:reviewer_ratio", 1.0,
+    )  # fmt: skip
