@@ -210,7 +210,7 @@ def _visible(actor: Officer, alert_id: object) -> Alert:
         pk = int(str(alert_id))
     except ValueError:
         pk = 0
-    # ``alerts_for`` is DISTINCT, which PostgreSQL will not lock: check, then lock the row.
+    # ``alerts_for`` joins the rule and the case: check, then lock the alert's row alone.
     visible = 0 < pk <= MAX_ID and alerts_for(actor).filter(pk=pk).exists()
     alert = Alert.objects.select_for_update().filter(pk=pk).first() if visible else None
     if alert is None:
