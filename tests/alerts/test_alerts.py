@@ -198,8 +198,10 @@ def test_a_step_checks_only_its_own_cases_alerts_in_one_pass(staff, registered):
     case_transition(actor=staff.head, case_id=registered.pk, action="withdraw")
     assert Alert.objects.get(case_id=registered.pk).status == AlertStatus.RESOLVED
     assert Alert.objects.get(case_id=other.pk).status == AlertStatus.OPEN
+    due = other.decision_due_on
+    assert due is not None
     with CaptureQueriesContext(connection) as captured:
-        alerts_evaluate(today=other.decision_due_on - timedelta(days=5), case=other)
+        alerts_evaluate(today=due - timedelta(days=5), case=other)
     # The rules, a savepoint and its release, eight evaluator queries, the open alerts (it was
     # 30: a savepoint and an open-alert query per rule).
     assert len(captured.captured_queries) <= 12, [q["sql"][:60] for q in captured.captured_queries]
