@@ -21,7 +21,8 @@ compare two versions of the code on the same rows).
 Figures are in docs/operations/performance.md (监督驾驶舱). In short (PostgreSQL 15, 1,000,000
 cases, generated in 909 s; load average 10–18 on 2 cores shared with other sessions): the
 body's page p50 about 19 s, p95 about 25 s, one agency's page p50 about 4.7 s (ratio of the p95s
-4.5), the figures alone 8.6 s against 1.2 s; before the 预警 counts were fixed the body's page
+4.5), the figures alone 8.6 s against 1.2 s; at load 4–7 the body's page p50 8.6 s, p95 9.9 s,
+one agency's 1.6 / 1.9 s (ratio 5.3); before the 预警 counts were fixed the body's page
 did not finish (its alert count query was cancelled after 7 minutes).
 """
 
