@@ -28,7 +28,8 @@ Run: ``.venv/bin/python scripts/with-postgres.py -- .venv/bin/python bench/alert
 ``with-postgres.py`` it measures SQLite. Never asserts times. Figures:
 docs/operations/performance.md (预警). In short (load average 14–17 on 2 cores): on PostgreSQL
 with 100,000 background cases, 1.4 transitions/s with alerts against 2.0 without (ratio 0.68;
-on SQLite the ratio went from 0.54 to 0.62 when a step's check went from about 30 queries to 12).
+on SQLite the ratio went from 0.54 to 0.62 when a step's check went from about 30 queries to 12);
+the evaluator alone 25 change facts/s on PostgreSQL (20,000 run), 12.3 times the transition rate.
 """
 
 from __future__ import annotations
