@@ -94,39 +94,77 @@ def _raise(rule: AlertRule, subject: str, finding: Finding, now: datetime) -> Al
     return alert
 
 
+def _bring_in_line(
+    rule: AlertRule,
+    findings: dict[str, Finding],
+    standing: dict[str, Alert],
+    now: datetime,
+    counts: Evaluated,
+) -> None:
+    """Raise what is found and not standing; resolve what stands and is no longer found."""
+    for subject, finding in sorted(findings.items()):
+        if subject not in standing:
+            _raise(rule, subject, finding, now)
+            counts.raised += 1
+    for subject, alert in standing.items():
+        if subject not in findings:
+            alert.status = AlertStatus.RESOLVED
+            alert.resolved_at = now
+            alert.resolution = AUTO_RESOLUTION
+            alert.save(update_fields=["status", "resolved_at", "resolution"])
+            alert_event(alert, AlertEvent.RESOLVED)
+            counts.resolved += 1
+
+
 def alerts_evaluate(
     *, today: date, case: Case | None = None, keys: Iterable[str] | None = None
 ) -> Evaluated:
     """Bring the alerts in line with what each enabled rule finds now (for one case, or all;
-    for the rules ``keys`` only, when given: an app whose facts changed outside a case)."""
+    for the rules ``keys`` only, when given: an app whose facts changed outside a case).
+
+    For everything, each rule in a transaction of its own. For one case (after each of its
+    steps, inside the step's transaction) all rules in one: every evaluator answers for the
+    subjects this case can change, and their open alerts are read and locked in one query."""
     counts = Evaluated()
     now = timezone.now()
-    rules = AlertRule.objects.filter(enabled=True).order_by("pk")
+    enabled = AlertRule.objects.filter(enabled=True).order_by("pk")
     if keys is not None:
-        rules = rules.filter(key__in=list(keys))
-    for rule in rules:
-        evaluator = EVALUATORS.get(rule.key)
-        if evaluator is None:
+        enabled = enabled.filter(key__in=list(keys))
+    rules = []
+    for rule in enabled:
+        if rule.key not in EVALUATORS:
             logger.warning("alert rule %s has no evaluator; skipped", rule.key)
             continue
+        rules.append(rule)
+    if case is not None:
         with transaction.atomic():
-            findings, scope = evaluator(rule, today, case)
+            found = {rule.pk: EVALUATORS[rule.key](rule, today, case) for rule in rules}
+            subjects = set().union(*(scope or set() for _, scope in found.values()))
+            standing: dict[int, dict[str, Alert]] = {rule.pk: {} for rule in rules}
+            if subjects:
+                open_alerts = Alert.objects.select_for_update().filter(
+                    rule__in=[r.pk for r in rules], status__in=OPEN, subject__in=sorted(subjects)
+                )
+                for alert in open_alerts.order_by("pk"):
+                    scope = found[alert.rule_id][1]
+                    if scope is None or alert.subject in scope:
+                        standing[alert.rule_id][alert.subject] = alert
+            for rule in rules:
+                findings, scope = found[rule.pk]
+                if scope is None:  # an evaluator that cannot narrow itself to the case
+                    everything = Alert.objects.select_for_update().filter(
+                        rule=rule, status__in=OPEN
+                    )
+                    standing[rule.pk] = {alert.subject: alert for alert in everything}
+                _bring_in_line(rule, findings, standing[rule.pk], now, counts)
+        return counts
+    for rule in rules:
+        with transaction.atomic():
+            findings, scope = EVALUATORS[rule.key](rule, today, None)
             open_alerts = Alert.objects.select_for_update().filter(rule=rule, status__in=OPEN)
             if scope is not None:
                 open_alerts = open_alerts.filter(subject__in=scope)
-            standing = {alert.subject: alert for alert in open_alerts}
-            for subject, finding in sorted(findings.items()):
-                if subject not in standing:
-                    _raise(rule, subject, finding, now)
-                    counts.raised += 1
-            for subject, alert in standing.items():
-                if subject not in findings:
-                    alert.status = AlertStatus.RESOLVED
-                    alert.resolved_at = now
-                    alert.resolution = AUTO_RESOLUTION
-                    alert.save(update_fields=["status", "resolved_at", "resolution"])
-                    alert_event(alert, AlertEvent.RESOLVED)
-                    counts.resolved += 1
+            _bring_in_line(rule, findings, {a.subject: a for a in open_alerts}, now, counts)
     return counts
 
 
@@ -179,7 +217,7 @@ def _visible(actor: Officer, alert_id: object) -> Alert:
         pk = int(str(alert_id))
     except ValueError:
         pk = 0
-    # ``alerts_for`` is DISTINCT, which PostgreSQL will not lock: check, then lock the row.
+    # ``alerts_for`` joins the rule and the case: check, then lock the alert's row alone.
     visible = 0 < pk <= MAX_ID and alerts_for(actor).filter(pk=pk).exists()
     alert = Alert.objects.select_for_update().filter(pk=pk).first() if visible else None
     if alert is None:

@@ -168,7 +168,9 @@ def _watch(officer: Any, dashboard: Dashboard) -> list[dict[str, Any]]:
         agencies = [(dashboard.agency.pk, dashboard.agency.name)]
     else:
         agencies = [(row.key, row.name) for row in dashboard.rows]
-    alerts = alert_counts(officer)
+    alerts = alert_counts(
+        officer, agency_id=dashboard.agency.pk if dashboard.agency is not None else None
+    )
     complaints = complaint_counts(officer, today=dashboard.today)
     alert_list, complaint_list = reverse("supervision:alerts"), reverse("supervision:complaints")
     rows = []

@@ -40,11 +40,13 @@ def supervised_alerts(officer: Officer) -> QuerySet[Alert]:
     return alerts_for(officer).filter(agency_id__in=_scope(officer))
 
 
-def alert_counts(officer: Officer) -> dict[int, dict[str, int]]:
-    """Per agency: each of ``ALERT_FIGURES``."""
+def alert_counts(officer: Officer, *, agency_id: int | None = None) -> dict[int, dict[str, int]]:
+    """Per agency (or for one): each of ``ALERT_FIGURES`` (none counts a resolved alert)."""
+    alerts = supervised_alerts(officer).exclude(status=AlertStatus.RESOLVED)
+    if agency_id is not None:
+        alerts = alerts.filter(agency_id=agency_id)
     rows = (
-        Alert.objects.filter(pk__in=supervised_alerts(officer).values("pk"))
-        .order_by()
+        alerts.order_by()
         .values("agency_id")
         .annotate(**{key: Count("pk", filter=rule) for key, (_, rule) in ALERT_FIGURES.items()})
     )
@@ -52,9 +54,7 @@ def alert_counts(officer: Officer) -> dict[int, dict[str, int]]:
 
 
 def alert_drilldown(officer: Officer, *, figure: str, agency_id: int | None) -> QuerySet[Alert]:
-    alerts = Alert.objects.filter(pk__in=supervised_alerts(officer).values("pk")).filter(
-        ALERT_FIGURES[figure][1]
-    )
+    alerts = supervised_alerts(officer).filter(ALERT_FIGURES[figure][1])
     if agency_id is not None:
         alerts = alerts.filter(agency_id=agency_id)
     return alerts.select_related("rule", "agency", "case").order_by("raised_at", "pk")

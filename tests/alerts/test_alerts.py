@@ -184,3 +184,26 @@ def test_a_supervising_bodys_supervisor_sees_the_alerts_of_the_agencies_of_its_a
     assert answer.status_code == 302
     alert.refresh_from_db()
     assert alert.acknowledged_by == watcher
+
+
+def test_a_step_checks_only_its_own_cases_alerts_in_one_pass(staff, registered):
+    """After a step, every rule looks at this case alone, in one pass (one query for the rules,
+    one per evaluator, one for the open alerts of all rules): an alert on another case stays."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    other = case_transition(actor=staff.head, case_id=ready_case(staff).pk, action="register")
+    alerts_evaluate(today=registered.decision_due_on - timedelta(days=5))
+    assert Alert.objects.filter(status=AlertStatus.OPEN).count() == 2
+    # Today the deadline is ninety days ahead: the step's check resolves this case's alert.
+    case_transition(actor=staff.head, case_id=registered.pk, action="withdraw")
+    assert Alert.objects.get(case_id=registered.pk).status == AlertStatus.RESOLVED
+    assert Alert.objects.get(case_id=other.pk).status == AlertStatus.OPEN
+    due = other.decision_due_on
+    assert due is not None
+    with CaptureQueriesContext(connection) as captured:
+        alerts_evaluate(today=due - timedelta(days=5), case=other)
+    # The rules, a savepoint and its release, eight evaluator queries, the open alerts (it was
+    # 30: a savepoint and an open-alert query per rule).
+    assert len(captured.captured_queries) <= 12, [q["sql"][:60] for q in captured.captured_queries]
+    assert Alert.objects.get(case_id=other.pk).status == AlertStatus.OPEN
