@@ -138,7 +138,15 @@ def alerts_evaluate(
         rules.append(rule)
     if case is not None:
         with transaction.atomic():
-            found = {rule.pk: EVALUATORS[rule.key](rule, today, case) for rule in rules}
+            found = {}
+            for rule in list(rules):
+                try:
+                    with transaction.atomic():
+                        found[rule.pk] = EVALUATORS[rule.key](rule, today, case)
+                except Exception:
+                    # One rule's failure costs that rule's update only; the daily scan retries.
+                    logger.exception("alert rule %s failed for case %s; skipped", rule.key, case.pk)
+                    rules.remove(rule)
             subjects = set().union(*(scope or set() for _, scope in found.values()))
             standing: dict[int, dict[str, Alert]] = {rule.pk: {} for rule in rules}
             if subjects:
@@ -159,12 +167,19 @@ def alerts_evaluate(
                 _bring_in_line(rule, findings, standing[rule.pk], now, counts)
         return counts
     for rule in rules:
-        with transaction.atomic():
-            findings, scope = EVALUATORS[rule.key](rule, today, None)
-            open_alerts = Alert.objects.select_for_update().filter(rule=rule, status__in=OPEN)
-            if scope is not None:
-                open_alerts = open_alerts.filter(subject__in=scope)
-            _bring_in_line(rule, findings, {a.subject: a for a in open_alerts}, now, counts)
+        try:
+            with transaction.atomic():
+                findings, scope = EVALUATORS[rule.key](rule, today, None)
+                open_alerts = Alert.objects.select_for_update().filter(rule=rule, status__in=OPEN)
+                if scope is not None:
+                    open_alerts = open_alerts.filter(subject__in=scope)
+                _bring_in_line(rule, findings, {a.subject: a for a in open_alerts}, now, counts)
+        except Exception:
+            # One broken rule (e.g. a period an administrator emptied) must not stop the others
+            # or the escalation after them; its alerts stand as they were.
+            logger.exception(
+                "alert rule %s failed; skipped, its alerts left as they were", rule.key
+            )
     return counts
 
 

@@ -60,13 +60,30 @@ def notice_fields(case: Case) -> dict[str, Any]:
     }
 
 
+def _served_notice(case: Case) -> Any:
+    """The newest 事先告知书 version a 送达回证 served: a proof serves the newest version made
+    before it (as ``delivery.service_of`` reads it)."""
+    versions = documents_of(case, "advance_notice")
+    proofs = [
+        p for p in documents_of(case, "service_proof")
+        if p.fields.get("served_document") == "advance_notice"
+    ]  # fmt: skip
+    if not versions or not proofs:
+        return None
+    newest_proof = max(p.pk for p in proofs)
+    served = [v for v in versions if v.pk < newest_proof]
+    return max(served, key=lambda v: v.pk) if served else None
+
+
 def against_party(case: Case, recorded: list[Circumstance] | None = None) -> str | None:
     """How the case's 情节 (or ``recorded``, a change being made) weigh heavier against the
-    party than those stated when the latest 事先告知书 was made (中文), or None."""
-    notices = documents_of(case, "advance_notice")
-    if not notices or "circumstances" not in notices[0].fields:
+    party than those stated in the latest 事先告知书 served on him (中文), or None. A notice made
+    but not yet served told him nothing: until its 送达回证 is made the comparison is with the
+    one served before it."""
+    notice = _served_notice(case)
+    if notice is None or "circumstances" not in notice.fields:
         return None
-    told = {int(c["id"]): c for c in notices[0].fields["circumstances"]}
+    told = {int(c["id"]): c for c in notice.fields["circumstances"]}
     now = {c.pk: c for c in (_recorded(case) if recorded is None else recorded)}
     problems = []
     added = [
@@ -81,7 +98,7 @@ def against_party(case: Case, recorded: list[Circumstance] | None = None) -> str
     ]
     if dropped:
         problems.append("删除了告知时认定的情节" + "、".join(f"“{t[:30]}”" for t in dropped))
-    before = TierKind(notices[0].fields.get("tier_kind", TierKind.ORDINARY))
+    before = TierKind(notice.fields.get("tier_kind", TierKind.ORDINARY))
     after = _tier_kind(case, [c.kind for c in now.values()])
     if SEVERITY[after] > SEVERITY[before]:
         problems.append(f"适用阶次由“{before.label}”变为“{after.label}”")

@@ -305,6 +305,15 @@ def _score_problems(campaign: Campaign) -> list[str]:
     return problems
 
 
+def _place(listed: list[Any], key: Any) -> int | None:
+    """Where ``key`` stands in a frozen list; None (shown as 不一致) when a stored draw names
+    what its frame does not hold — ``verify`` reports such a campaign, the page still answers."""
+    try:
+        return listed.index(key)
+    except ValueError:
+        return None
+
+
 def public_draw_record(campaign: Campaign) -> dict[str, Any]:
     """What the portal publishes of a campaign's draw, enough to recompute it without naming a
     case or a person: the declared beacon and its value, the evaluator list's hash and size,
@@ -326,9 +335,10 @@ def public_draw_record(campaign: Campaign) -> dict[str, Any]:
                 "n": len(candidates),
                 "k": stratum["k"],
                 "seed": drawn["seed"],
-                "drawn_positions": [candidates.index(key) for key in drawn["cases"]],
+                "drawn_positions": [_place(candidates, key) for key in drawn["cases"]],
                 "evaluator_positions": [
-                    evaluators.index(drawn["evaluators"][key]) for key in drawn["cases"]
+                    _place(evaluators, drawn.get("evaluators", {}).get(key))
+                    for key in drawn["cases"]
                 ],
             }
         )

@@ -27,6 +27,10 @@ class Kind:
     may_have: Callable[[Officer], bool]  # besides being of the job's agency
     make: Callable[[Any, Progress], Made]  # (job, progress) -> the file
     back_url: Callable[[Any], str]  # where the page offers to go back to
+    # Whether the officer may read this job's own subject (e.g. the agency whose scorecard a
+    # 监督人员 exported): checked on every read, besides ``may_have``; None when the kind and
+    # the agency say all.
+    may_read: Callable[[Officer, Any], bool] | None = None
 
 
 KINDS: dict[str, Kind] = {}

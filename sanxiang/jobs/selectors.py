@@ -25,4 +25,6 @@ def job_get_for(officer: Officer, job_id: object) -> Job:
     kind = KINDS.get(job.kind)
     if kind is None or not (job.requested_by_id == officer.pk or kind.may_have(officer)):
         raise JobMissing("未找到该任务。")
+    if kind.may_read is not None and not kind.may_read(officer, job):
+        raise JobMissing("未找到该任务。")
     return job

@@ -55,8 +55,14 @@ class AttestationMissing(DomainError):
 
 
 def may_attest(officer: Officer, agency_id: int) -> bool:
-    """The agency's own 负责人 (the agency designates who attests by giving the role)."""
-    return officer.is_active and officer.unit.agency_id == agency_id and officer.has_role(Role.HEAD)
+    """The agency's own 负责人 (the agency designates who attests by giving the role), never a
+    监督人员: the one who confirms must not be the one who files."""
+    return (
+        officer.is_active
+        and officer.unit.agency_id == agency_id
+        and officer.has_role(Role.HEAD)
+        and supervisory_body_of(officer) is None
+    )
 
 
 def may_supervise(officer: Officer, agency_id: int) -> bool:
@@ -199,6 +205,11 @@ def attestation_review(*, actor: Officer, data: ReviewInput) -> AttestationRevie
             raise AttestationMissing(
                 "未找到该材料，或者该执法主体不在您的监督范围内。",
                 log_message=f"review of attestation {data.attestation_id} refused for {actor.pk}",
+            )
+        if attestation.filed_by_id == actor.pk or attestation.agency_id == actor.unit.agency_id:
+            raise AttestationRefused(
+                "不能确认本单位或者本人提交的材料。",
+                log_message=f"officer {actor.pk} may not review attestation {attestation.pk}",
             )
         indicator = attestation.indicator
         latest = latest_attestation(attestation.agency_id, attestation.year, indicator)

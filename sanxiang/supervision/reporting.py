@@ -235,7 +235,9 @@ def submission_make(
                 submission = Submission.objects.create(
                     agency=agency, body=body, year=year, kind=kind, annual_report=report,
                     snapshot=snapshot, sha256=digest, due_on=due,
-                    on_time=today <= due if first is None else first.on_time,
+                    # A resubmission after a return is on time only if the first submission
+                    # was and this one is within the period the return gave.
+                    on_time=today <= due and (first is None or first.on_time),
                     submitted_by=actor, submitted_at=now, submitted_on=today,
                 )  # fmt: skip
         except IntegrityError as exc:

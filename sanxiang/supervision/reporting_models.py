@@ -47,6 +47,14 @@ class ReportingDeadline(models.Model):
             raise ValidationError(
                 "请填写月和日（次年的固定日期），或者填写工作日数，二者只填其一。"
             )
+        # The code reads 统计年报's 报送 as working days from its publication and the other two
+        # as a day of the next year; an edit may change the figures, not the kind of period.
+        if self.key and (self.key == "annual_submit") == fixed:
+            raise ValidationError(
+                "统计年报报送期限应填写工作日数。"
+                if fixed
+                else "该期限应填写次年的固定日期（月和日）。"
+            )
         if fixed:
             if self.month is None or self.day is None or not 1 <= self.month <= 12:
                 raise ValidationError("请填写有效的月和日。")

@@ -154,8 +154,10 @@ class Standing:
 
     @property
     def on_time(self) -> bool | None:
-        """Whether the first submission was within the period (None: not submitted)."""
-        return None if self.first is None else self.first.on_time
+        """Whether the submissions were within their periods (None: not submitted): the newest
+        one's mark, which a resubmission after a return keeps only if the first was on time and
+        it came within the period the return gave."""
+        return None if not self.submissions else self.submissions[0].on_time
 
     @property
     def state(self) -> str:

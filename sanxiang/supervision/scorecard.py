@@ -83,15 +83,22 @@ class Item:
         """What the item counts (None: nothing yet, or not applicable)."""
         if not self.applicable:
             return None
+        if self.indicator.attested:
+            # A score entered while the item was still ``manual`` (before an installation's
+            # table reloaded it as ``attest``) counts until a review answers the attestation.
+            review = self.review
+            if review is not None and (
+                self.entry is None or review.reviewed_at >= self.entry.scored_at
+            ):
+                return self.attested_score
+            return None if self.entry is None else self.entry.score
         if self.entry is not None:
             return self.entry.score
-        if self.indicator.attested:
-            return self.attested_score
         return self.computed_score
 
     @property
     def method_key(self) -> str:
-        """computed / evaluation / attested / manual / not_applicable."""
+        """computed / attested / manual / not_applicable."""
         if not self.applicable:
             return "not_applicable"
         if self.indicator.attested:

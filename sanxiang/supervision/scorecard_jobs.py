@@ -29,6 +29,16 @@ def may_have(officer: Officer) -> bool:
     )
 
 
+def _may_read(officer: Officer, job: Any) -> bool:
+    """Only those who may read the exported agency's scorecard read its job (a body's 负责人
+    shares the body's agency with its 监督人员 but reads no supervised agency's scorecard)."""
+    try:
+        agency_id = int(job.params["agency_id"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return may_read_scorecard(officer, agency_id)
+
+
 def make_pdf(job: Any, progress: Progress) -> Made:
     from sanxiang.cases.documents import convert_to_pdf
 
@@ -50,4 +60,6 @@ def _back(job: Any) -> str:
 
 
 def register_scorecard_jobs() -> None:
-    register(Kind(SCORECARD_PDF, "指标考核 PDF 生成", may_have, make_pdf, _back))
+    register(
+        Kind(SCORECARD_PDF, "指标考核 PDF 生成", may_have, make_pdf, _back, may_read=_may_read)
+    )

@@ -18,6 +18,7 @@ from sanxiang.disclosure.models import AnnualReport
 from sanxiang.supervision.reporting_models import SubmissionKind
 from sanxiang.supervision.reporting_rules import (
     PUBLISH,
+    DeadlineMissing,
     deadlines,
     fixed_due,
     published_on,
@@ -30,6 +31,10 @@ def _reporting_url(year: int) -> str:
     return f"{reverse('supervision:reporting')}?year={year}"
 
 
+# An administrator removed or emptied a period in 管理后台 (报送期限): nothing can be judged.
+UNSET = "报送期限未设置（管理后台“报送期限”），无从计分"
+
+
 @scorer("annual_report_on_time")
 def annual_report_on_time(agency_id: int, year: int, today: date) -> Computed:
     """(43) 按时公开上年度行政执法总体情况: full points when last year's 统计年报 was published by
@@ -37,7 +42,10 @@ def annual_report_on_time(agency_id: int, year: int, today: date) -> Computed:
     published once the day has passed; 待评 before that day. The report's content is the
     platform's defined figures (统计年报指标), so only the date is judged."""
     report_year = year - 1
-    due = fixed_due(deadlines(), PUBLISH, report_year)
+    try:
+        due = fixed_due(deadlines(), PUBLISH, report_year)
+    except DeadlineMissing:
+        return Computed(None, UNSET)
     report = AnnualReport.objects.filter(agency_id=agency_id, year=report_year).first()
     if report is None:
         if today <= due:
@@ -81,11 +89,11 @@ def annual_report_submitted(agency_id: int, year: int, today: date) -> Computed:
     published by the day item (43) sets); 待评 while one is still within its period, or when no
     body supervises the agency."""
     report_year = year - 1
-    rows = [
-        s
-        for s in standings([agency_id], report_year, today, get_calendar())
-        if s.kind == SubmissionKind.ANNUAL_REPORT
-    ]
+    try:
+        found = standings([agency_id], report_year, today, get_calendar())
+    except DeadlineMissing:
+        return Computed(None, UNSET)
+    rows = [s for s in found if s.kind == SubmissionKind.ANNUAL_REPORT]
     if not rows:
         return Computed(None, "未设置对本单位负有监督职责的监督机构，无从报送")
 

@@ -63,6 +63,8 @@ def test_a_change_against_the_party_waits_for_a_new_notice(client, staff, case):
         actor=staff.zhang, case_id=notified.pk, kind="advance_notice",
         inputs={"intended_fine": "1000", "contact": "张三 0591-12345678"},
     )  # fmt: skip
+    # Made but not yet served, the new notice has told the party nothing: still held back.
+    assert "对当事人不利的变化" in _discretion_check(notified).text
     document_served(staff.zhang, Case.objects.get(pk=notified.pk), "advance_notice")
     case_transition(actor=staff.zhang, case_id=notified.pk, action="notify")
     check = _discretion_check(notified)

@@ -274,3 +274,21 @@ def test_an_administrator_sets_the_self_assessment_day(oversight, staff, agency)
     (due,) = [s for s in rows if s.kind == "scorecard"]
     assert due.due_on == date(2026, 2, 28) and due.state == "missing"
     assert due.label == "逾期未报送"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("key", "month", "day", "workdays", "message"),
+    [
+        ("annual_publish", None, None, 10, "固定日期"),
+        ("scorecard_submit", None, None, 15, "固定日期"),
+        ("annual_submit", 2, 28, None, "工作日数"),
+    ],
+)
+def test_an_edit_may_change_a_period_but_not_its_kind(key, month, day, workdays, message):
+    """管理后台 refuses a 报送期限 of the wrong shape (the code reads 统计年报's 报送 in working
+    days and the others as a day of the next year), so no page or scan meets one."""
+    row = ReportingDeadline.objects.get(key=key)
+    row.month, row.day, row.workdays = month, day, workdays
+    with pytest.raises(ValidationError, match=message):
+        row.full_clean()

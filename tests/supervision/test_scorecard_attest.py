@@ -385,3 +385,47 @@ def test_the_pdf_is_a4_with_the_items_and_totals_made_as_a_job(
     refused = client.post(reverse("supervision:scorecard-pdf", args=[agency.pk]) + "?year=2026")
     assert refused.status_code == 404
     assert Job.objects.count() == 1
+
+
+def test_no_one_confirms_an_attestation_of_his_own_agency_and_a_supervisor_never_files(
+    oversight, django_user_model
+):
+    """The 司法局 is itself in its body's area: its 负责人 may file for it, but a 监督人员 of the
+    same bureau may not confirm that filing, and one who is both 负责人 and 监督人员 files
+    nothing (the one who confirms must not be the one who files)."""
+    bureau = oversight.supervisor.unit.agency
+    user = django_user_model.objects.create_user("juzhang", password="correct horse battery")
+    head = make_officer(unit=Unit.objects.get(agency=bureau, name="行政执法监督科"), name="局长",
+                        number=None, roles=("head",), user=user)  # fmt: skip
+    filed = _file(head, bureau)
+    with pytest.raises(AttestationRefused, match="本单位"):
+        _review(oversight.supervisor, filed)
+    assert not AttestationReview.objects.exists()
+
+    both = oversight.supervisor
+    both.roles.create(role="head")
+    both = type(both).objects.get(pk=both.pk)
+    with pytest.raises(AttestationRefused):
+        _file(both, bureau, number=PLAN)
+    assert Attestation.objects.count() == 1
+
+
+def test_the_scorecard_pdf_job_is_read_only_by_those_who_may_read_that_scorecard(
+    oversight, agency, django_user_model
+):
+    from sanxiang.jobs.selectors import JobMissing, job_get_for
+    from sanxiang.jobs.services import job_request
+    from sanxiang.supervision.scorecard_jobs import SCORECARD_PDF
+
+    job = job_request(
+        actor=oversight.supervisor, kind=SCORECARD_PDF,
+        params={"agency_id": agency.pk, "year": YEAR},
+    )  # fmt: skip
+    assert job_get_for(oversight.supervisor, job.pk) == job
+    # The 司法局's own 负责人 shares the job's agency but reads no supervised agency's scorecard.
+    bureau = oversight.supervisor.unit.agency
+    user = django_user_model.objects.create_user("juzhang2", password="correct horse battery")
+    head = make_officer(unit=Unit.objects.get(agency=bureau, name="行政执法监督科"), name="局长",
+                        number=None, roles=("head",), user=user)  # fmt: skip
+    with pytest.raises(JobMissing):
+        job_get_for(head, job.pk)

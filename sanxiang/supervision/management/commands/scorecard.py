@@ -18,9 +18,6 @@ from django.utils import timezone
 from sanxiang.org.models import Agency
 from sanxiang.supervision.scorecard import scorecard_of
 
-# The 案卷评查 items are computed too (from the evaluation's records).
-METHOD = {"evaluation": "computed"}
-
 
 def _number(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
@@ -46,7 +43,7 @@ class Command(BaseCommand):
             {
                 "number": item.indicator.number,
                 "points": float(item.indicator.points),
-                "method": METHOD.get(item.method_key, item.method_key),
+                "method": item.method_key,
                 "method_label": item.method,
                 "scoring": item.indicator.scoring,
                 "value": item.basis or None,
