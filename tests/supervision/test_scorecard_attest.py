@@ -330,7 +330,8 @@ def test_the_command_prints_each_items_method(oversight, staff, agency):
     items = {i["number"]: i for i in printed["items"]}
     assert (items[RULE]["method"], items[RULE]["status"]) == ("attested", "待确认")
     assert items[MANUAL]["method"] == "not_applicable" and items[MANUAL]["score"] is None
-    assert items[3]["method"] == "manual" and items[86]["method"] == "computed"
+    assert items[2]["method"] == "attested" and items[86]["method"] == "computed"
+    assert items[MANUAL - 3]["method"] == "manual"  # an item scored by hand
     assert items[146]["method"] == "computed"  # 案卷评查
     assert printed["applicable_points"] == 99.0 and printed["not_applicable"] == 1
 
