@@ -140,11 +140,12 @@ def alerts_evaluate(
         with transaction.atomic():
             found = {}
             for rule in list(rules):
+                # An evaluator only reads. One that raises (a period an administrator emptied,
+                # a bug) costs its own rule's update, which the daily scan retries; a database
+                # error still ends the step's transaction, as any failed query does.
                 try:
-                    with transaction.atomic():
-                        found[rule.pk] = EVALUATORS[rule.key](rule, today, case)
+                    found[rule.pk] = EVALUATORS[rule.key](rule, today, case)
                 except Exception:
-                    # One rule's failure costs that rule's update only; the daily scan retries.
                     logger.exception("alert rule %s failed for case %s; skipped", rule.key, case.pk)
                     rules.remove(rule)
             subjects = set().union(*(scope or set() for _, scope in found.values()))

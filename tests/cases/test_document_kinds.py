@@ -387,10 +387,14 @@ def test_the_inputs_hash_is_in_the_ledger_and_verified(staff, articles):
     document = document_generate(
         actor=staff.zhang, case_id=case.pk, kind="advance_notice", inputs=NOTICE
     )
+    # The notice also keeps the 情节 it was made with (none here) and the tier they point to
+    # (情节 after 事先告知 are judged against them).
     assert document.fields == {
         "intended_fine": "2000",
         "intended_other": "",
         "contact": NOTICE["contact"],
+        "circumstances": [],
+        "tier_kind": "ordinary",
     }
     event = LedgerEntry.objects.get(action="cases.document.inputs", object_id=str(document.pk))
     assert event.content_sha256 == document_fields_sha256(document.fields)

@@ -157,6 +157,11 @@ ACTIONS = [
     "review.review.opinion",
     "review.review.submitted",
     "review.reviewpolicy.created",
+    "supervision.applicability.applicable",
+    "supervision.applicability.not_applicable",
+    "supervision.attestation.filed",
+    "supervision.attestationreview.confirmed",
+    "supervision.attestationreview.returned",
     "supervision.indicatorscore.scored",
     "supervision.interference.recorded",
     "supervision.opinion.accepted",
@@ -164,6 +169,9 @@ ACTIONS = [
     "supervision.opinion.issued",
     "supervision.opinion.pdf_made",
     "supervision.opinion.returned",
+    "supervision.submission.acknowledged",
+    "supervision.submission.returned",
+    "supervision.submission.submitted",
 ]
 
 
