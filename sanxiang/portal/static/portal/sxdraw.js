@@ -366,6 +366,8 @@
         }
       }, 0);
     });
+    // Rendered disabled so that a click before this script has run is not silently lost.
+    button.disabled = false;
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", wire);

@@ -83,7 +83,10 @@
     ]);
   }
 
-  document.getElementById("verify-button").addEventListener("click", () => {
+  // The button is rendered disabled: a click before this script has run would do nothing.
+  const button = document.getElementById("verify-button");
+  button.addEventListener("click", () => {
     verify().catch((error) => say(false, ["核验出错：" + error]));
   });
+  button.disabled = false;
 })();
