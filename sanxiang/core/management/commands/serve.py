@@ -55,6 +55,25 @@ def static_files_problem() -> str | None:
     return None
 
 
+def prometheus_dir_prepare(run_dir: Path) -> Path:
+    """An empty ``run/prometheus`` for the workers' metric samples (prometheus_client's
+    multiprocess mode), named in PROMETHEUS_MULTIPROC_DIR before any worker starts. A folder
+    given in the environment is used as it is (emptied too: samples of a previous run would
+    be added to this one's)."""
+    folder = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or run_dir / "prometheus")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink(missing_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    return folder
+
+
+def _child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
 class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type information
     def __init__(self, options: dict[str, Any]) -> None:
         self._options = options
@@ -110,6 +129,9 @@ class Command(BaseCommand):
         run_dir = settings.VAR_DIR / "run"
         run_dir.mkdir(mode=0o700, exist_ok=True)
         control_socket = run_dir / "gunicorn.ctl"
+        prometheus_dir_prepare(run_dir)
+        if settings.CLUSTER and settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+            call_command("createcachetable", verbosity=0)  # idempotent
         # Uploads, half-written blobs and conversions a crash left behind hold personal data.
         removed = leftovers_remove()
         if removed:
@@ -134,5 +156,7 @@ class Command(BaseCommand):
                 # a Unix socket path must fit in 108 bytes, so a deep SANXIANG_VAR disables it.
                 "control_socket": str(control_socket),
                 "control_socket_disable": len(str(control_socket).encode()) > 100,
+                # A worker that exits leaves its samples; its live gauges are dropped.
+                "child_exit": _child_exit,
             }
         ).run()
