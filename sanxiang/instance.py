@@ -61,8 +61,8 @@ def secret_key(*, generate: bool = True) -> str:
             "sessions of every request another node served"
         )
 
-    def generate() -> bytes:
+    def new_key() -> bytes:
         return "".join(secrets.choice(_SECRET_KEY_ALPHABET) for _ in range(64)).encode()
 
-    path = private_file("secret_key", create=generate)
+    path = private_file("secret_key", create=new_key)
     return path.read_text(encoding="utf-8").strip()

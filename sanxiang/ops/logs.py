@@ -50,8 +50,8 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", "-"),
         }
         if hasattr(record, "request_method"):
-            line["method"] = record.request_method
-            line["path"] = record.request_path
+            line["method"] = getattr(record, "request_method", "")
+            line["path"] = getattr(record, "request_path", "")
             line["user_id"] = getattr(record, "user_id", None)
         for name in REQUEST_FIELDS:
             if hasattr(record, name):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from sanxiang.instance import secret_key
 from sanxiang.jobs.models import Job
-from sanxiang.ledger.models import LedgerEntry, LedgerLog
+from sanxiang.ledger.models import LedgerEntry, LedgerLog, TreeHead
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +136,42 @@ def test_cluster_refuses_state_kept_on_one_node(settings, tmp_path):
     assert not {"sanxiang.E001", "sanxiang.E002"} & ids
     settings.CLUSTER = False
     assert run_checks(tags=["sanxiang"]) == []
+
+
+def test_a_cluster_node_signs_only_with_the_installation_s_key(
+    client, settings, monkeypatch, tmp_path, agency
+):
+    """On several nodes a node never makes a key of its own: without the copied keys/ folder,
+    or with a key the installation's heads were not signed with, it is not ready."""
+    shared_keys = Path(os.environ["SANXIANG_VAR"]) / "keys"
+    assert TreeHead.objects.exists()
+    node = tmp_path / "node2"
+    monkeypatch.setenv("SANXIANG_VAR", str(node))
+    settings.CLUSTER = True
+    missing = client.get("/readyz")
+    assert missing.status_code == 503
+    assert missing.json()["checks"]["signing_key"] == "failed"
+    assert "copy" in missing.json()["details"]["signing_key"]
+    assert not (node / "keys").exists() or not any((node / "keys").iterdir())
+
+    settings.CLUSTER = False  # as if someone started this node alone once: a key of its own
+    client.get("/readyz")
+    assert any((node / "keys").iterdir())
+    settings.CLUSTER = True
+    foreign = client.get("/readyz").json()
+    assert foreign["checks"]["signing_key"] == "failed"
+    assert "neither holds nor trusts" in foreign["details"]["signing_key"]
+
+    shutil.rmtree(node / "keys")
+    shutil.copytree(shared_keys, node / "keys")
+    assert client.get("/readyz").status_code == 200
+
+
+def test_a_cluster_node_never_generates_the_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("SANXIANG_VAR", str(tmp_path))
+    monkeypatch.delenv("SANXIANG_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SANXIANG_SECRET_KEY"):
+        secret_key(generate=False)
+    assert not (tmp_path / "secret_key").exists()
+    (tmp_path / "secret_key").write_text("k" * 60)
+    assert secret_key(generate=False) == "k" * 60
