@@ -25,7 +25,7 @@ def shared_state_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     if not settings.CLUSTER:
         return []
     errors = []
-    evidence: dict[str, Any] = settings.STORAGES["evidence"]
+    evidence: Any = settings.STORAGES["evidence"]
     if evidence["BACKEND"].endswith("FileSystemStorage") and _local(
         evidence["OPTIONS"]["location"]
     ):

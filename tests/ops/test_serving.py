@@ -105,6 +105,10 @@ def test_request_id_is_echoed_and_on_the_json_log_line(node):
     assert line["duration_ms"] > 0 and line["user_id"] is None
     assert {"time", "level", "logger", "message"} <= set(line)
     text = log.read_text(encoding="utf-8")
+    # gunicorn's own lines on standard error are JSON too
+    out = (node.var / "serve.out").read_text().splitlines()
+    said = [json.loads(x) for x in out if x.startswith("{")]
+    assert any(x["logger"] == "gunicorn.error" and "Booting worker" in x["message"] for x in said)
     assert "110101199003071234" not in text and "王小明" not in text  # no query strings
     assert urllib.parse.quote("王小明") not in text
 
@@ -118,7 +122,7 @@ def test_metrics_add_up_the_requests_of_both_workers(node):
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         assert set(pool.map(fetch, range(30))) == {200}
-    samples = {p.name for p in (node.var / "run" / "prometheus").glob("histogram_*.db")}
+    samples = {p.name for p in (node.var / "run" / "prometheus").glob("*/histogram_*.db")}
     assert len(samples) >= 2, samples  # both workers served some of them
     for _ in range(6):  # whichever worker answers the scrape counts all 30
         assert _count(node.get("/metrics")[2].decode(), "portal:procedures") == before + 30
