@@ -293,10 +293,10 @@ SANXIANG_REQUEST_LOG = _env_bool("SANXIANG_REQUEST_LOG", LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request": {"()": "sanxiang.ops.logs.RequestContextFilter"}},
+    "filters": {"request": {"()": "sanxiang.core.logs.RequestContextFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s%(request_tag)s"},
-        "json": {"()": "sanxiang.ops.logs.JsonFormatter"},
+        "json": {"()": "sanxiang.core.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {

@@ -3,7 +3,7 @@ probes a load balancer and Prometheus call.
 
 ``X-Request-ID`` from the load balancer is kept when it is 1–128 characters of letters, digits
 and ``._:-`` (anything else is replaced by a new id, never echoed); the response carries the id
-in ``X-Request-ID`` and every log record of the request has it (``sanxiang.ops.logs``).
+in ``X-Request-ID`` and every log record of the request has it (``sanxiang.core.logs``).
 
 ``/healthz``, ``/readyz`` and ``/metrics`` are answered here, before sessions, CSRF, the host
 check, the HTTPS redirect and the log-in: a probe never makes a session, never counts as a
@@ -23,7 +23,7 @@ from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
-from sanxiang.ops.context import RequestInfo, current
+from sanxiang.core.request_context import RequestInfo, current
 
 logger = logging.getLogger("sanxiang.request")
 

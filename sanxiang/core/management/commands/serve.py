@@ -96,7 +96,7 @@ class _JsonLogger(Logger):  # type: ignore[misc]  # gunicorn ships no type infor
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
-        from sanxiang.ops.logs import JsonFormatter
+        from sanxiang.core.logs import JsonFormatter
 
         for handler in self.error_log.handlers:
             handler.setFormatter(JsonFormatter())

@@ -16,7 +16,7 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from sanxiang.ops.context import current
+from sanxiang.core.request_context import current
 
 # Fields the request middleware's own line adds (``extra=``); copied into the JSON object.
 REQUEST_FIELDS = ("status", "duration_ms", "route")
