@@ -175,3 +175,11 @@ def test_a_cluster_node_never_generates_the_secret_key(monkeypatch, tmp_path):
     assert not (tmp_path / "secret_key").exists()
     (tmp_path / "secret_key").write_text("k" * 60)
     assert secret_key(generate=False) == "k" * 60
+
+
+def test_django_s_own_records_of_the_request_carry_its_id(client, settings):
+    """Django logs a 404 after the middleware has returned; the record still has the id."""
+    assert client.get("/gongshi/decisions/999004/", HTTP_X_REQUEST_ID="probe-404-id").status_code
+    log = (settings.LOG_DIR / "sanxiang.log").read_text(encoding="utf-8")
+    lines = [line for line in log.splitlines() if "Not Found: /gongshi/decisions/999004/" in line]
+    assert lines and lines[-1].endswith("[request probe-404-id]")
