@@ -41,14 +41,28 @@ def private_file(name: str, *, create: Callable[[], bytes] | None = None) -> Pat
     return path
 
 
-def secret_key() -> str:
-    """The Django secret key: ``SANXIANG_SECRET_KEY`` or one generated into ``var/secret_key``."""
+def secret_key(*, generate: bool = True) -> str:
+    """The Django secret key: ``SANXIANG_SECRET_KEY`` or one generated into ``var/secret_key``.
+
+    ``generate=False`` (several nodes, ``SANXIANG_CLUSTER``): a key made here would differ from
+    the other nodes' and end every session that moves between them, so a missing one stops the
+    start with a message saying what to set.
+    """
     from_env = os.environ.get("SANXIANG_SECRET_KEY", "").strip()
     if from_env:
         return from_env
+    if not generate:
+        path = var_dir() / "secret_key"
+        if path.is_file():
+            return path.read_text(encoding="utf-8").strip()
+        raise RuntimeError(
+            "SANXIANG_CLUSTER is on: set SANXIANG_SECRET_KEY to the same value on every node "
+            f"(or copy one node's {path} to the others); a key generated here would end the "
+            "sessions of every request another node served"
+        )
 
-    def generate() -> bytes:
+    def new_key() -> bytes:
         return "".join(secrets.choice(_SECRET_KEY_ALPHABET) for _ in range(64)).encode()
 
-    path = private_file("secret_key", create=generate)
+    path = private_file("secret_key", create=new_key)
     return path.read_text(encoding="utf-8").strip()

@@ -19,7 +19,13 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 VAR_DIR = var_dir()
-SECRET_KEY = secret_key()
+# Several app nodes behind a load balancer share one database and one evidence store; nothing a
+# request needs may live only on the node that happened to serve the one before
+# (docs/operations/observability.md, "No node-local state"). Off: one machine, as `make run`.
+CLUSTER = _env_bool("SANXIANG_CLUSTER", False)
+# On several nodes the key must be the same everywhere (sessions, signed form stamps), so it is
+# never generated there: SANXIANG_SECRET_KEY, or a var/secret_key copied to every node.
+SECRET_KEY = secret_key(generate=not CLUSTER)
 DEBUG = _env_bool("SANXIANG_DEBUG", False)
 ALLOWED_HOSTS = [
     host.strip()
@@ -58,9 +64,13 @@ INSTALLED_APPS = [
     "sanxiang.evaluation",
     "sanxiang.portal",
     "sanxiang.demo",
+    "sanxiang.ops",
 ]
 
 MIDDLEWARE = [
+    # Before all: a request id for the logs, the latency metric, and /healthz, /readyz and
+    # /metrics answered without session, CSRF, host check or HTTPS redirect (sanxiang.ops).
+    "sanxiang.ops.requests.RequestMiddleware",
     # First, so every response (static files and error pages too) carries CSP and no-store.
     "sanxiang.core.http.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -223,7 +233,12 @@ STORAGES = {
     # Evidence blobs: a local folder by default; S3-compatible storage when a bucket is set.
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "evidence"), "file_permissions_mode": 0o600},
+        "OPTIONS": {
+            # On several nodes: a folder every node mounts (or S3, below).
+            "location": os.environ.get("SANXIANG_EVIDENCE_DIR", "").strip()
+            or str(VAR_DIR / "evidence"),
+            "file_permissions_mode": 0o600,
+        },
     },
 }
 if os.environ.get("SANXIANG_EVIDENCE_S3_BUCKET"):
@@ -258,30 +273,43 @@ SANXIANG_COMPLAINT_MAX_BYTES = int(
 # Each file sent with an answer to a 执法监督意见 or to a 案卷评查 finding (5 at most).
 SANXIANG_ANSWER_MAX_BYTES = int(os.environ.get("SANXIANG_ANSWER_MAX_BYTES", str(20 * 1024**2)))
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
+# Finished 后台任务 files; on several nodes a folder every node mounts (docs/operations/jobs.md).
+SANXIANG_JOBS_DIR = os.environ.get("SANXIANG_JOBS_DIR", "").strip() or str(VAR_DIR / "jobs")
 # 同案同罚: compare a draft with the decisions of the installation's other agencies too (off:
 # only the agency's own decisions). docs/operations/similar.md
 SANXIANG_SIMILAR_ACROSS_AGENCIES = _env_bool("SANXIANG_SIMILAR_ACROSS_AGENCIES", False)
 (VAR_DIR / "tmp").mkdir(mode=0o700, exist_ok=True)
 
 # --- Logging: English, with the ids needed to find the row --------------------------------
+# Every record carries the id of its request (X-Request-ID); SANXIANG_LOG_FORMAT=json writes one
+# JSON object per line for a log collector, plus one line per request (method, path without
+# query string, route, status, duration, user id). docs/operations/observability.md
 LOG_DIR = VAR_DIR / "log"
 LOG_DIR.mkdir(mode=0o700, exist_ok=True)
+LOG_FORMAT = os.environ.get("SANXIANG_LOG_FORMAT", "plain").strip().lower() or "plain"
+if LOG_FORMAT not in ("plain", "json"):
+    raise ValueError(f"SANXIANG_LOG_FORMAT: {LOG_FORMAT!r} is neither plain nor json")
+SANXIANG_REQUEST_LOG = _env_bool("SANXIANG_REQUEST_LOG", LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request": {"()": "sanxiang.core.logs.RequestContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s%(request_tag)s"},
+        "json": {"()": "sanxiang.core.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
             "level": os.environ.get("SANXIANG_CONSOLE_LOG_LEVEL", "WARNING"),
         },
         "file": {
             "class": "logging.handlers.WatchedFileHandler",
             "filename": str(LOG_DIR / "sanxiang.log"),
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
         },
     },
     "root": {
@@ -292,3 +320,32 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# --- Probes and metrics (sanxiang.ops; docs/operations/observability.md) ---------------------
+# /metrics answers these addresses or CIDR blocks (the client as client_address sees it), or a
+# request with "Authorization: Bearer <SANXIANG_METRICS_TOKEN>"; everybody else gets 403.
+SANXIANG_METRICS_ALLOW = parse_trusted_proxies(
+    os.environ.get("SANXIANG_METRICS_ALLOW", "127.0.0.1,::1"), setting="SANXIANG_METRICS_ALLOW"
+)
+SANXIANG_METRICS_TOKEN = os.environ.get("SANXIANG_METRICS_TOKEN", "").strip()
+# Table counts behind /metrics (jobs, ledger sizes, evidence bytes) are read at most this often.
+SANXIANG_METRICS_DB_SECONDS = int(os.environ.get("SANXIANG_METRICS_DB_SECONDS", "15"))
+
+# --- Caches -------------------------------------------------------------------------------------
+# Nothing keeps state in a cache today; one machine uses Django's per-process default. On several
+# nodes the cache is shared: Redis with SANXIANG_CACHE_URL=redis://… (needs the `redis` package),
+# else a database table (sanxiang serve creates it).
+if os.environ.get("SANXIANG_CACHE_URL", "").strip():
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["SANXIANG_CACHE_URL"].strip(),
+        }
+    }
+elif CLUSTER:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "sanxiang_cache",
+        }
+    }

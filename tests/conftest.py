@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -185,6 +186,29 @@ def instance(tmp_path_factory) -> Instance:
     result.sanxiang("collectstatic", "--noinput", "-v0")
     result.sanxiang("demo")
     return result
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Callable[[Path], Path]:
+    """Copies of one SQLite installation after ``migrate`` only (no static files, no demo),
+    migrated once per run: ``migrated_sqlite(folder)`` fills ``folder`` and returns it."""
+    once: Path = tmp_path_factory.mktemp("migrated")
+    env = {**os.environ, "SANXIANG_VAR": str(once)}
+    for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [str(SANXIANG), "migrate", "--noinput", "-v0"], env=env, capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+    def copy(var: Path) -> Path:
+        var.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for source in once.iterdir():
+            if source.is_file() and (source.name == "secret_key" or source.name.startswith("db.")):
+                shutil.copy2(source, var / source.name)
+        return var
+
+    return copy
 
 
 def _free_port() -> int:

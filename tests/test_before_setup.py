@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -54,23 +53,10 @@ def fresh(tmp_path) -> Installation:
     return _installation(tmp_path / "var")
 
 
-@pytest.fixture(scope="module")
-def _migrated_once(tmp_path_factory) -> Path:
-    var: Path = tmp_path_factory.mktemp("migrated")
-    done = _installation(var).sanxiang("migrate", "--noinput", "-v0")
-    assert done.returncode == 0, done.stderr
-    return var
-
-
 @pytest.fixture
-def migrated(_migrated_once, tmp_path) -> Installation:
+def migrated(migrated_sqlite, tmp_path) -> Installation:
     """A copy of an installation after ``migrate`` only (no collectstatic, no demo data)."""
-    var = tmp_path / "var"
-    var.mkdir(mode=0o700)
-    for source in _migrated_once.iterdir():
-        if source.is_file() and (source.name == "secret_key" or source.name.startswith("db.")):
-            shutil.copy2(source, var / source.name)
-    return _installation(var)
+    return _installation(migrated_sqlite(tmp_path / "var"))
 
 
 def _one_clear_line(result: subprocess.CompletedProcess[str]) -> str:

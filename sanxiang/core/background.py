@@ -11,6 +11,7 @@ this at province scale (DESIGN.md, #18); until then an installation needs no oth
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 from collections.abc import Callable
@@ -52,4 +53,6 @@ def after_commit(name: str, job: Callable[[], object]) -> None:
     back). ``name`` identifies it in the logs."""
     if not enabled():
         return
-    transaction.on_commit(lambda: _pool().submit(_run, name, job))
+    # The job's log records carry the id of the request that asked for it.
+    context = contextvars.copy_context()
+    transaction.on_commit(lambda: _pool().submit(context.run, _run, name, job))

@@ -22,17 +22,16 @@ def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
 
 
-def parse_trusted_proxies(raw: str) -> list[str]:
-    """``SANXIANG_TRUSTED_PROXIES``: addresses or CIDR blocks, comma-separated; a bad entry
-    stops the start with a message naming it (a silent typo would trust nobody, or everybody)."""
+def parse_trusted_proxies(raw: str, *, setting: str = "SANXIANG_TRUSTED_PROXIES") -> list[str]:
+    """``SANXIANG_TRUSTED_PROXIES`` (or another ``setting`` of that shape): addresses or CIDR
+    blocks, comma-separated; a bad entry stops the start with a message naming it (a silent typo
+    would trust nobody, or everybody)."""
     entries = [entry.strip() for entry in raw.split(",") if entry.strip()]
     for entry in entries:
         try:
             ipaddress.ip_network(entry, strict=False)
         except ValueError as exc:
-            raise ValueError(
-                f"SANXIANG_TRUSTED_PROXIES: {entry!r} is not an IP address or CIDR block"
-            ) from exc
+            raise ValueError(f"{setting}: {entry!r} is not an IP address or CIDR block") from exc
     return entries
 
 
@@ -52,6 +51,13 @@ def _address(text: str) -> Address | None:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return address.ipv4_mapped
     return address
+
+
+def address_in(address: str | None, entries: Sequence[str]) -> bool:
+    """Whether ``address`` (as ``client_address`` gives it) is one of ``entries`` (addresses
+    or CIDR blocks, as ``parse_trusted_proxies`` checked them)."""
+    parsed = _address(address) if address else None
+    return parsed is not None and _trusted(parsed, _networks(tuple(entries)))
 
 
 def _trusted(address: Address, nets: Sequence[Network]) -> bool:

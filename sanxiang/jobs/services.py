@@ -50,7 +50,9 @@ def _input_key(kind: str, agency_id: int, params: dict[str, Any]) -> str:
 
 
 def jobs_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "jobs"
+    """Where finished jobs' files are kept: ``SANXIANG_JOBS_DIR`` (on several nodes a folder
+    every node mounts, since the download may reach another node), else ``SANXIANG_VAR/jobs``."""
+    path = Path(settings.SANXIANG_JOBS_DIR)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

@@ -17,6 +17,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
 
 from sanxiang.instance import private_file, var_dir
 
@@ -81,7 +82,19 @@ def load_signer(algorithm: str, *, role: str = "ledger") -> Signer:
     """
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown signature algorithm {algorithm!r}; use one of {ALGORITHMS}")
-    path = private_file(f"keys/{role}-{algorithm}.pem", create=lambda: _new_private_pem(algorithm))
+    name = f"keys/{role}-{algorithm}.pem"
+    if getattr(settings, "CLUSTER", False):
+        # Several nodes sign one installation's logs: a key made on one node alone would sign
+        # heads the other nodes do not trust. The keys are made once and copied to every node.
+        path = private_file(name)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"SANXIANG_CLUSTER is on and this node has no {path}: make the key once on one "
+                "node (SANXIANG_CLUSTER=0 sanxiang ledger sign) and copy its SANXIANG_VAR/keys/ "
+                "folder to every node"
+            )
+    else:
+        path = private_file(name, create=lambda: _new_private_pem(algorithm))
     pem = path.read_bytes()
     if algorithm == ED25519:
         private = serialization.load_pem_private_key(pem, password=None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_s
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from sanxiang.core.scratch import leftovers_remove
 
@@ -53,6 +55,57 @@ def static_files_problem() -> str | None:
             except (NotImplementedError, OSError):
                 return f"{path} cannot be compared with the collection"
     return None
+
+
+def prometheus_dir_prepare(run_dir: Path) -> Path:
+    """An empty folder for this server's workers' metric samples (prometheus_client's
+    multiprocess mode), named in PROMETHEUS_MULTIPROC_DIR before any worker starts:
+    ``run/prometheus/<pid>``, removing the folders of servers that are gone (their samples would
+    be added to this one's). A folder given in the environment is used as it is, emptied."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        folder = Path(given)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):
+            stale.unlink(missing_ok=True)
+    else:
+        parent = run_dir / "prometheus"
+        parent.mkdir(mode=0o700, exist_ok=True)
+        for other in parent.iterdir():
+            if other.is_dir() and other.name.isdigit() and not _alive(int(other.name)):
+                shutil.rmtree(other, ignore_errors=True)
+        folder = parent / str(os.getpid())
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(mode=0o700)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    return folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class _JsonLogger(Logger):  # type: ignore[misc]  # gunicorn ships no type information
+    """gunicorn's own lines (start, workers, timeouts) in the JSON of SANXIANG_LOG_FORMAT."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        from sanxiang.core.logs import JsonFormatter
+
+        for handler in self.error_log.handlers:
+            handler.setFormatter(JsonFormatter())
+
+
+def _child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
 
 class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type information
@@ -110,6 +163,9 @@ class Command(BaseCommand):
         run_dir = settings.VAR_DIR / "run"
         run_dir.mkdir(mode=0o700, exist_ok=True)
         control_socket = run_dir / "gunicorn.ctl"
+        prometheus_dir_prepare(run_dir)
+        if settings.CLUSTER and settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+            call_command("createcachetable", verbosity=0)  # idempotent
         # Uploads, half-written blobs and conversions a crash left behind hold personal data.
         removed = leftovers_remove()
         if removed:
@@ -134,5 +190,8 @@ class Command(BaseCommand):
                 # a Unix socket path must fit in 108 bytes, so a deep SANXIANG_VAR disables it.
                 "control_socket": str(control_socket),
                 "control_socket_disable": len(str(control_socket).encode()) > 100,
+                # A worker that exits leaves its samples; its live gauges are dropped.
+                "child_exit": _child_exit,
+                **({"logger_class": _JsonLogger} if settings.LOG_FORMAT == "json" else {}),
             }
         ).run()

@@ -1,0 +1,153 @@
+"""Probes, request ids and metrics through ``sanxiang serve`` (gunicorn, two workers) on a
+migrated SQLite installation of its own: real HTTP, real processes, the real log file."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.parse
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SANXIANG, _free_port, pinned_clock_env
+
+
+@dataclass
+class Node:
+    port: int
+    var: Path
+
+    def get(
+        self, path: str, *, headers: dict[str, str] | None = None, source: str = "127.0.0.1"
+    ) -> tuple[int, dict[str, str], bytes]:
+        conn = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=30, source_address=(source, 0)
+        )
+        try:
+            conn.request("GET", path, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            conn.close()
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory, migrated_sqlite) -> Iterator[Node]:
+    var = migrated_sqlite(tmp_path_factory.mktemp("obs"))
+    env = {**os.environ, "SANXIANG_VAR": str(var), **pinned_clock_env()}
+    for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "PROMETHEUS_MULTIPROC_DIR"):
+        env.pop(name, None)
+    env["SANXIANG_LOG_FORMAT"] = "json"
+    port = _free_port()
+    out = (var / "serve.out").open("w")
+    process = subprocess.Popen(
+        [str(SANXIANG), "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    served = Node(port=port, var=var)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if served.get("/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    "sanxiang serve did not come up:\n" + (var / "serve.out").read_text()
+                )
+            time.sleep(0.3)
+        yield served
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        out.close()
+
+
+def _count(text: str, route: str) -> float:
+    prefix = "sanxiang_http_request_duration_seconds_count{"
+    for line in text.splitlines():
+        if line.startswith(prefix) and f'route="{route}"' in line and 'status="2xx"' in line:
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def test_request_id_is_echoed_and_on_the_json_log_line(node):
+    query = urllib.parse.urlencode({"q": "王小明", "id": "110101199003071234"})
+    status, headers, _ = node.get(
+        f"/gongshi/officers/?{query}",
+        headers={"X-Request-ID": "lb-check-0001"},
+    )
+    assert status == 200 and headers["X-Request-ID"] == "lb-check-0001"
+    log = node.var / "log" / "sanxiang.log"
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
+        mine = [line for line in lines if line["request_id"] == "lb-check-0001"]
+        if mine or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert mine, lines[-5:]
+    line = mine[-1]
+    assert line["method"] == "GET" and line["path"] == "/gongshi/officers/"
+    assert line["status"] == 200 and line["route"] == "portal:officers"
+    assert line["duration_ms"] > 0 and line["user_id"] is None
+    assert {"time", "level", "logger", "message"} <= set(line)
+    text = log.read_text(encoding="utf-8")
+    # gunicorn's own lines on standard error are JSON too
+    out = (node.var / "serve.out").read_text().splitlines()
+    said = [json.loads(x) for x in out if x.startswith("{")]
+    assert any(x["logger"] == "gunicorn.error" and "Booting worker" in x["message"] for x in said)
+    assert "110101199003071234" not in text and "王小明" not in text  # no query strings
+    assert urllib.parse.quote("王小明") not in text
+
+
+def test_metrics_add_up_the_requests_of_both_workers(node):
+    before = _count(node.get("/metrics")[2].decode(), "portal:procedures")
+
+    def fetch(_: int) -> int:
+        status: int = node.get("/gongshi/procedures/")[0]
+        return status
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert set(pool.map(fetch, range(30))) == {200}
+    samples = {p.name for p in (node.var / "run" / "prometheus").glob("*/histogram_*.db")}
+    assert len(samples) >= 2, samples  # both workers served some of them
+    for _ in range(6):  # whichever worker answers the scrape counts all 30
+        assert _count(node.get("/metrics")[2].decode(), "portal:procedures") == before + 30
+
+
+def test_metrics_refused_to_an_address_not_allowed(node):
+    status, _, body = node.get("/metrics", source="127.0.0.2")
+    assert status == 403 and "无权读取运行指标".encode() in body
+    assert node.get("/healthz", source="127.0.0.2")[0] == 200
+
+
+def test_readyz_turns_503_while_the_database_is_unreachable(node):
+    status, _, body = node.get("/readyz")
+    assert status == 200 and json.loads(body)["ready"] is True
+    database = node.var / "db.sqlite3"
+    aside = node.var / "db.sqlite3.aside"
+    database.rename(aside)
+    database.mkdir()  # SQLite cannot open a folder: the database is gone for this node
+    try:
+        status, _, body = node.get("/readyz")
+        answer = json.loads(body)
+        assert status == 503 and answer["checks"]["database"] == "failed", answer
+        assert "unable to open database file" in answer["details"]["database"]
+        assert node.get("/healthz")[0] == 200  # alive, only not ready
+    finally:
+        shutil.rmtree(database)
+        aside.rename(database)
+    assert node.get("/readyz")[0] == 200
