@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.checks import CheckMessage
 
 
 class JobsConfig(AppConfig):
@@ -20,7 +23,7 @@ class JobsConfig(AppConfig):
         checks.register(_queue_settings)
 
 
-def _queue_settings(app_configs: object = None, **kwargs: object) -> list[object]:
+def _queue_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """``SANXIANG_QUEUE`` names a known way to run background work, and the queue has its
     database."""
     import os
