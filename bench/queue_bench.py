@@ -7,10 +7,15 @@ a PostgreSQL table whose key is the job's input (``INSERT ... ON CONFLICT DO NOT
 every run of it in another, so the bench counts results and runs separately.
 
 Figures, per queue: throughput (jobs/s, from the first enqueue to the last result) against
-inline rendering of the same jobs one after another; enqueue latency (median and p95 of the
-call that hands a job to the queue, measured in the caller); crash behaviour: one job, the
-worker (and its LibreOffice) killed with SIGKILL mid-render, a new worker started: seconds from
-the kill to the result, how many runs, how many results.
+inline rendering of the same jobs one after another (measured before and after the queues; the
+baseline is their mean, the machine being shared); enqueue latency (median and p95 of what a
+request pays: procrastinate's INSERT inside the request's transaction, Celery's publish after
+the commit; no worker running); crash behaviour: one job, the worker (and its LibreOffice)
+killed with SIGKILL mid-render, a new worker started at once: seconds from the kill to the
+result, how many completed runs, how many results. Both queues are set to notice a dead worker
+after 3 s: procrastinate by the worker's heartbeat (1 s), safe for jobs of any length; Celery by
+Redis's visibility timeout, which hands out again any job unacknowledged for 3 s — a running
+job too, so in production it must exceed the longest job (see docs/operations/jobs.md).
 
 Run: ``scripts/with-postgres.py -- .venv/bin/python bench/queue_bench.py [--jobs 8]``
 (needs ``redis-server`` from Debian and ``celery[redis]``, ``procrastinate`` from PyPI; a
@@ -217,16 +222,12 @@ def _p95(values: list[float]) -> float:
 
 
 def measure(
-    name: str, worker: list[str], enqueue: Any, empty: Any, jobs: int, calls: int
+    name: str, worker: list[str], enqueue: Any, timed: Any, empty: Any, jobs: int, calls: int
 ) -> dict[str, Any]:
     # Enqueue latency: what a request pays to hand over a job (no worker running, so the
     # figures are the queue's alone; the jobs are thrown away afterwards).
-    enqueue(f"{name}-warm")
-    latencies = []
-    for n in range(calls):
-        t = time.perf_counter()
-        enqueue(f"{name}-latency-{n}")
-        latencies.append(time.perf_counter() - t)
+    timed(f"{name}-warm")
+    latencies = [timed(f"{name}-latency-{n}") for n in range(calls)]
     empty()
     _reset()
     process = _start(worker)
@@ -281,12 +282,15 @@ def main() -> None:
     _make_docx()
     convert_to_pdf(DOCX.read_bytes())  # LibreOffice's first start (fonts, caches) is not timed
     print(f"jobs: {args.jobs} Word → PDF conversions (LibreOffice), one worker, 2-core machine")
-    _reset()
-    began = time.perf_counter()
-    for n in range(args.jobs):
-        render(f"inline-{n}")
-    inline = args.jobs / (time.perf_counter() - began)
-    print(f"inline (baseline, one after another in the caller): {inline:.3f} jobs/s")
+
+    def inline_rate(tag: str) -> float:
+        _reset()
+        began = time.perf_counter()
+        for n in range(args.jobs):
+            render(f"inline-{tag}-{n}")
+        return float(args.jobs) / (time.perf_counter() - began)
+
+    inline_before = inline_rate("before")
 
     figures: dict[str, dict[str, Any]] = {}
     try:
@@ -310,6 +314,14 @@ def main() -> None:
             with transaction.atomic():
                 task.defer(key=key)
 
+        def timed_defer(key: str) -> float:
+            """The job's INSERT in a request's transaction (whose commit the request pays
+            anyway, so it is not counted)."""
+            with transaction.atomic():
+                began = time.perf_counter()
+                task.defer(key=key)
+                return time.perf_counter() - began
+
         def empty() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("TRUNCATE procrastinate_jobs CASCADE")
@@ -318,6 +330,7 @@ def main() -> None:
             "procrastinate",
             [sys.executable, str(Path(__file__).resolve()), "--worker", "procrastinate"],
             defer,
+            timed_defer,
             empty,
             args.jobs,
             args.calls,
@@ -340,12 +353,20 @@ def main() -> None:
             REDIS_URL = f"redis://127.0.0.1:{port}/0"
             app = celery_app()
             task = app.tasks["bench.render"]
+
+            def publish(key: str) -> float:
+                """The publish after the request's commit (``transaction.on_commit``)."""
+                began = time.perf_counter()
+                task.delay(key=key)
+                return time.perf_counter() - began
+
             figures["Celery 5 / Redis 7"] = measure(
                 "celery",
                 [sys.executable, "-m", "celery", "-A", "queue_bench", "worker", "--pool", "solo",
                  "--concurrency", "1", "--loglevel", "WARNING", "--without-gossip",
                  "--without-mingle", "--without-heartbeat"],
                 lambda key: task.delay(key=key),
+                publish,
                 lambda: app.control.purge(),
                 args.jobs,
                 args.calls,
@@ -356,6 +377,14 @@ def main() -> None:
             redis.terminate()
             redis.wait()
 
+    # Inline again at the end: the baseline is the mean of both, so that load from other work
+    # on the machine during the run weighs on the baseline as on the queues.
+    inline_after = inline_rate("after")
+    inline = (inline_before + inline_after) / 2
+    print(
+        f"inline (baseline, one after another in the caller): {inline:.3f} jobs/s "
+        f"(before the queues {inline_before:.3f}, after {inline_after:.3f})"
+    )
     for name, f in figures.items():
         print(f"\n{name}:")
         print(
