@@ -36,3 +36,11 @@ def test_background_off_wins_over_the_queue(monkeypatch):
     monkeypatch.setenv("SANXIANG_QUEUE", "procrastinate")
     monkeypatch.setenv("SANXIANG_BACKGROUND", "off")
     assert background.mode() == "off" and not background.enabled()
+
+
+def test_every_kind_of_background_work_is_registered_by_its_app():
+    from sanxiang.core.work import TASKS
+
+    assert {"cases.document_pdf", "supervision.opinion_pdf", "jobs.run"} <= set(TASKS)
+    with pytest.raises(KeyError):
+        background.enqueue("no.such_work")
