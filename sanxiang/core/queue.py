@@ -32,9 +32,10 @@ from sanxiang.core.work import run
 logger = logging.getLogger(__name__)
 
 TASK = "sanxiang.background"
-# A failure (an exception, not a crash) is tried again twice, 5 s then 10 s later; a crash is
-# retried by the sweeper whatever the count (the work did not fail, its worker died).
-RETRY = procrastinate.RetryStrategy(max_attempts=3, exponential_wait=5)
+# A failure (an exception, not a crash) is tried again twice, 5 s then 25 s later (5 ** n); a
+# crash is put back by the sweeper whatever the count (the work did not fail, its worker died),
+# though the runs it cost count against those two.
+RETRY = procrastinate.RetryStrategy(max_attempts=2, exponential_wait=5)
 
 
 def heartbeat_seconds() -> float:
