@@ -23,6 +23,11 @@ class CasesConfig(AppConfig):
 
         register_case_state()
 
+        from sanxiang.cases.pdf import document_pdf_ensure
+        from sanxiang.core.background import register
+
+        register("cases.document_pdf", document_pdf_ensure)
+
         from sanxiang.cases.services import payment_deadlines_recompute
         from sanxiang.core.signals import calendar_year_entered
 

@@ -1,12 +1,23 @@
-"""Work done after a request has answered: one worker thread per process, fed after commit.
+"""Work done after a request has answered: PDF conversions (LibreOffice, seconds), the files of
+后台任务 (``sanxiang.jobs``). Each app registers its kinds of work by name (``register``, from
+its ``AppConfig.ready``) and asks for one with ``enqueue(name, **arguments)``.
 
-Used for conversions that take seconds (Word → PDF through LibreOffice) so that no request
-waits for them. Nothing depends on the thread: every job is idempotent, its result is made by
-whoever needs it first if the thread has not got there (``document_pdf_ensure``), and
-``sanxiang documents pdf`` makes whatever a stopped process left undone. A real queue replaces
-this at province scale (DESIGN.md, #18); until then an installation needs no other process.
+Where the work runs is the installation's choice, ``SANXIANG_QUEUE``
+(docs/operations/jobs.md):
 
-``SANXIANG_BACKGROUND=off`` leaves the work to the on-demand path and the command.
+- ``thread`` (default; what ``make run`` uses): one worker thread in each web process, fed
+  after the request's transaction commits. Needs nothing but Python; a process stopped
+  mid-work leaves the work to the on-demand path and to ``sanxiang documents pdf`` /
+  ``sanxiang jobs``.
+- ``procrastinate``: a job queue in PostgreSQL (``core.queue``), run by ``sanxiang worker``
+  processes on any machine. The job is written in the request's own transaction (it exists
+  exactly when the request's changes do), and a job whose worker died is retried by another.
+- ``off``: nothing in the background (the work is made on demand; tests).
+
+``SANXIANG_BACKGROUND=off`` (the older setting) still means ``off``.
+
+Every kind of work must be idempotent: it may run twice (a retry after a crash, a reader who
+needed the result first), and the database, not the worker's memory, makes its result once.
 """
 
 from __future__ import annotations
@@ -14,20 +25,36 @@ from __future__ import annotations
 import contextvars
 import logging
 import os
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from threading import Lock
+from typing import Any
 
 from django.db import close_old_connections, connection, transaction
 
+from sanxiang.core.work import TASKS, attempt, register, run
+
+__all__ = ["attempt", "enabled", "enqueue", "mode", "register"]
+
 logger = logging.getLogger(__name__)
+
+MODES = ("thread", "procrastinate", "off")
 
 _executor: ThreadPoolExecutor | None = None
 _lock = Lock()
 
 
+def mode() -> str:
+    """``off`` if ``SANXIANG_BACKGROUND=off`` (what the demo's data loading and the tests set,
+    whatever the queue), else ``SANXIANG_QUEUE`` (thread, procrastinate, off; an unknown value
+    is ``thread``, and ``sanxiang check`` says so)."""
+    if os.environ.get("SANXIANG_BACKGROUND", "thread").strip().lower() in ("off", "0", ""):
+        return "off"
+    chosen = os.environ.get("SANXIANG_QUEUE", "thread").strip().lower()
+    return chosen if chosen in MODES else "thread"
+
+
 def enabled() -> bool:
-    return os.environ.get("SANXIANG_BACKGROUND", "thread").strip().lower() not in ("off", "0", "")
+    return mode() != "off"
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -38,21 +65,31 @@ def _pool() -> ThreadPoolExecutor:
         return _executor
 
 
-def _run(name: str, job: Callable[[], object]) -> None:
+def _run_in_thread(name: str, arguments: dict[str, Any]) -> None:
     close_old_connections()
     try:
-        job()
+        run(name, arguments)
     except Exception:
-        logger.exception("background job %s failed; it is made on demand instead", name)
+        logger.exception(
+            "background work %s %s failed; it is made on demand instead", name, arguments
+        )
     finally:
         connection.close()
 
 
-def after_commit(name: str, job: Callable[[], object]) -> None:
-    """Run ``job`` in the background once the current transaction commits (never if it rolls
-    back). ``name`` identifies it in the logs."""
-    if not enabled():
+def enqueue(name: str, **arguments: Any) -> None:
+    """Have ``name`` run with ``arguments`` once the current transaction commits (never if it
+    rolls back). With the queue the job is written inside the transaction itself."""
+    if name not in TASKS:
+        raise KeyError(f"no background work called {name!r}")
+    chosen = mode()
+    if chosen == "off":
+        return
+    if chosen == "procrastinate":
+        from sanxiang.core.queue import defer
+
+        defer(name, arguments)
         return
     # The job's log records carry the id of the request that asked for it.
     context = contextvars.copy_context()
-    transaction.on_commit(lambda: _pool().submit(context.run, _run, name, job))
+    transaction.on_commit(lambda: _pool().submit(context.run, _run_in_thread, name, arguments))

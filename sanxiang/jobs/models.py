@@ -38,6 +38,9 @@ class Job(models.Model):
     result_name = models.CharField("下载文件名", max_length=200, blank=True)
     content_type = models.CharField("文件类型", max_length=100, blank=True)
     worker = models.CharField("执行进程", max_length=100, blank=True)
+    # The queue's attempt now running it (0 the first): a retry after its worker died takes
+    # the job over, and only the latest attempt may finish it.
+    attempt = models.PositiveSmallIntegerField("执行次数", default=0)
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)

@@ -1,6 +1,6 @@
 """Writes of the jobs: ask for one (the same job while one for the same input is open), run it
-after the request's commit (``core.background``; synchronously with ``SANXIANG_BACKGROUND=off``),
-hand out its file, and fail what a dead process left running."""
+after the request's commit (``core.background``: a thread, or the job queue; synchronously with
+``SANXIANG_QUEUE=off``), hand out its file, and fail what a dead process left running."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sanxiang.core import background
@@ -83,16 +84,16 @@ def job_request(*, actor: Officer, kind: str, params: dict[str, Any]) -> Job:
             message="已排队，马上开始。",
         )
         if background.enabled():
-            background.after_commit(f"job {job.pk} ({kind})", lambda: job_run(job_id=job.pk))
+            background.enqueue("jobs.run", job_id=job.pk)
     if not background.enabled():
         job_run(job_id=job.pk)
         job.refresh_from_db()
     return job
 
 
-def _progress(job_id: int) -> Any:
+def _progress(job_id: int, attempt: int) -> Any:
     def report(percent: int, message: str) -> None:
-        Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(
+        Job.objects.filter(pk=job_id, state=JobState.RUNNING, attempt=attempt).update(
             progress=max(0, min(99, percent)), message=message
         )
 
@@ -100,31 +101,46 @@ def _progress(job_id: int) -> Any:
 
 
 def job_run(*, job_id: int) -> None:
-    """Make the job's file. Takes the job only if it is still queued (each job runs once)."""
-    taken = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, started_at=timezone.now(), worker=_worker(), message="正在生成……"
+    """Make the job's file, once.
+
+    Takes the job if it is still queued, or if it is running under an earlier attempt of the
+    queue (whose worker died: the queue retries only then); only the attempt that holds the
+    row may finish it, so a late finish of an attempt taken over changes nothing. The row's
+    state is the guard, in the database: each attempt writes its own file, and the row names
+    the one that counts.
+    """
+    attempt = background.attempt()
+    taken = Job.objects.filter(
+        Q(state=JobState.QUEUED) | Q(state=JobState.RUNNING, attempt__lt=attempt), pk=job_id
+    ).update(
+        state=JobState.RUNNING,
+        attempt=attempt,
+        started_at=timezone.now(),
+        worker=_worker(),
+        message="正在生成……",
     )
     if not taken:
         return
     job = Job.objects.get(pk=job_id)
+    held = Job.objects.filter(pk=job.pk, state=JobState.RUNNING, attempt=attempt)
     spec: Kind = KINDS[job.kind]
     try:
-        made = spec.make(job, _progress(job.pk))
+        made = spec.make(job, _progress(job.pk, attempt))
         folder = jobs_dir() / str(job.pk)
         folder.mkdir(mode=0o700, exist_ok=True)
-        path = folder / "result"
+        path = folder / ("result" if attempt == 0 else f"result-{attempt}")
         path.write_bytes(made.data)
     except Exception as exc:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         message = exc.message if isinstance(exc, DomainError) else FAILED_MESSAGE
-        Job.objects.filter(pk=job.pk).update(
+        held.update(
             state=JobState.FAILED,
             message=message,
             error=f"{type(exc).__name__}: {exc}"[:2000],
             finished_at=timezone.now(),
         )
         return
-    Job.objects.filter(pk=job.pk).update(
+    held.update(
         state=JobState.DONE,
         progress=100,
         message="已完成，可以下载。",
@@ -154,7 +170,12 @@ def job_download(*, actor: Officer, job: Job) -> tuple[bytes, Job]:
 
 def jobs_recover(*, now: Any = None) -> int:
     """Fail the jobs a stopped process left: running in a process of this host that is gone,
-    or queued for longer than anyone would wait. Returns how many."""
+    or queued for longer than anyone would wait. Returns how many.
+
+    Not with the job queue (``SANXIANG_QUEUE=procrastinate``): there a job whose worker died is
+    run again by another worker, and a queued job waits for one."""
+    if background.mode() == "procrastinate":
+        return 0
     now = now or timezone.now()
     host = socket.gethostname()
     lost = []

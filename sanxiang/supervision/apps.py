@@ -29,3 +29,8 @@ class SupervisionConfig(AppConfig):
         from sanxiang.supervision.scorecard_jobs import register_scorecard_jobs
 
         register_scorecard_jobs()
+
+        from sanxiang.core.background import register
+        from sanxiang.supervision.opinions.documents import opinion_pdf_ensure
+
+        register("supervision.opinion_pdf", opinion_pdf_ensure)

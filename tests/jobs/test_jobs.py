@@ -149,3 +149,33 @@ def test_a_job_is_run_once_even_if_asked_to_run_twice(staff, synchronous):
     job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.state == JobState.DONE and job.finished_at == finished
+
+
+def test_a_retry_takes_over_a_job_whose_worker_went_silent_and_only_the_retry_finishes_it(
+    staff, synchronous
+):
+    from sanxiang.core.work import attempt, run
+    from sanxiang.jobs.kinds import Made
+    from sanxiang.jobs.services import jobs_dir
+
+    attempts = []
+
+    def make(job, progress):
+        attempts.append(attempt())
+        if len(attempts) == 1:
+            # While this first attempt converts, the queue hands the job to a second one (its
+            # worker's heartbeat stopped); the first one then wakes up and finishes too late.
+            run("jobs.run", {"job_id": job.pk}, attempt_number=1)
+            return Made(b"late", "a.txt", "text/plain")
+        return Made(b"retry", "a.txt", "text/plain")
+
+    KINDS["test_slow"] = Kind("test_slow", "测试任务", lambda o: True, make, lambda j: "/")
+    try:
+        job = job_request(actor=staff.head, kind="test_slow", params={})
+        run("jobs.run", {"job_id": job.pk}, attempt_number=1)  # the same attempt again: nothing
+    finally:
+        del KINDS["test_slow"]
+    job.refresh_from_db()
+    assert attempts == [0, 1]
+    assert job.state == JobState.DONE and job.attempt == 1
+    assert (jobs_dir() / job.result_path).read_bytes() == b"retry"

@@ -39,7 +39,7 @@ from sanxiang.cases.reasoning import reasoning_text
 from sanxiang.cases.selectors import case_get_for
 from sanxiang.cases.services._common import CaseRefused, _case_for_update, _snapshot_sha256
 from sanxiang.cases.workflow.definitions import PROCEDURES
-from sanxiang.core.background import after_commit
+from sanxiang.core.background import enqueue
 from sanxiang.core.selectors import get_calendar
 from sanxiang.evidence.models import EvidenceItem
 from sanxiang.evidence.storage import blob_name, open_blob, store_blob
@@ -208,7 +208,7 @@ def document_generate(
         )
         document_generated(document, actor)
         document_id = document.pk
-        after_commit(f"pdf of document {document_id}", lambda: document_pdf_ensure(document_id))
+        enqueue("cases.document_pdf", document_id=document_id)
     return document
 
 

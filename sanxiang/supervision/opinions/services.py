@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import number_allocate
-from sanxiang.core.background import after_commit
+from sanxiang.core.background import enqueue
 from sanxiang.core.selectors import get_calendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.access import EvidenceAction
@@ -35,11 +35,7 @@ from sanxiang.evidence.attachments import (
 from sanxiang.evidence.models import EvidenceItem
 from sanxiang.org.models import Officer
 from sanxiang.org.selectors import supervised_agency_ids, supervisory_body_of
-from sanxiang.supervision.opinions.documents import (
-    opinion_docx,
-    opinion_docx_store,
-    opinion_pdf_ensure,
-)
+from sanxiang.supervision.opinions.documents import opinion_docx, opinion_docx_store
 from sanxiang.supervision.opinions.events import opinion_issued, opinion_step_recorded
 from sanxiang.supervision.opinions.models import (
     AWAITING_ANSWER,
@@ -165,7 +161,7 @@ def opinion_issue(*, actor: Officer, data: OpinionInput) -> Opinion:
             text=f"{opinion.get_kind_display()} {number}",
         )  # fmt: skip
         opinion_issued(opinion, actor=actor.ledger_actor)
-        after_commit(f"opinion {opinion.pk} pdf", lambda: opinion_pdf_ensure(opinion.pk))
+        enqueue("supervision.opinion_pdf", opinion_id=opinion.pk)
     log.info("opinion %s (%s) issued on case %s", opinion.pk, number, case.pk)
     return opinion
 

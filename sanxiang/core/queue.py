@@ -1,0 +1,159 @@
+"""The PostgreSQL job queue behind ``SANXIANG_QUEUE=procrastinate`` (procrastinate 3, PyPI).
+
+One queue task, ``sanxiang.background``, carries the name and arguments of the work registered
+with ``core.work.register``. Jobs are written through the request's own database
+connection, so a job exists exactly when the request's transaction commits; ``sanxiang worker``
+processes take them (``SELECT … FOR UPDATE SKIP LOCKED``, woken by ``LISTEN/NOTIFY``), write
+a heartbeat every few seconds, and put back the running jobs of a worker whose heartbeat has
+stopped (killed, its machine gone): another worker then runs them again. Whether the work's
+result is made once is the work's own business, in the database (``document_pdf_ensure``'s
+row lock, ``jobs.services.job_run``'s attempt-guarded state changes).
+
+The queue's tables and functions (``procrastinate_jobs`` …) are created by ``sanxiang migrate``
+and by ``sanxiang worker`` if missing (``schema_ensure``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from typing import Any
+
+import procrastinate
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import close_old_connections, connection
+from procrastinate.contrib.django.django_connector import DjangoConnector
+
+from sanxiang.core.work import run
+
+logger = logging.getLogger(__name__)
+
+TASK = "sanxiang.background"
+# A failure (an exception, not a crash) is tried again twice, 5 s then 25 s later (5 ** n); a
+# crash is put back by the sweeper whatever the count (the work did not fail, its worker died),
+# though the runs it cost count against those two.
+RETRY = procrastinate.RetryStrategy(max_attempts=2, exponential_wait=5)
+
+
+def heartbeat_seconds() -> float:
+    return float(os.environ.get("SANXIANG_QUEUE_HEARTBEAT", "5"))
+
+
+def stalled_after_seconds() -> float:
+    """A worker silent this long is taken for dead and its running jobs are put back."""
+    return float(os.environ.get("SANXIANG_QUEUE_STALLED_AFTER", "30"))
+
+
+def _task(context: Any, name: str, arguments: dict[str, Any]) -> None:
+    close_old_connections()
+    try:
+        # ``attempts`` counts the runs begun before this one.
+        run(name, arguments, attempt_number=int(context.job.attempts))
+    finally:
+        connection.close()
+
+
+def _app(connector: Any) -> procrastinate.App:
+    app = procrastinate.App(connector=connector)
+    app.task(name=TASK, pass_context=True, retry=RETRY)(_task)
+    return app
+
+
+def _check_database() -> None:
+    if connection.vendor != "postgresql":
+        raise ImproperlyConfigured(
+            "SANXIANG_QUEUE=procrastinate 需要 PostgreSQL 数据库（DATABASE_URL）；"
+            "SQLite 安装请使用默认的 SANXIANG_QUEUE=thread。"
+        )
+
+
+_deferring: procrastinate.App | None = None
+
+
+def defer(name: str, arguments: dict[str, Any]) -> None:
+    """Write the job in the current transaction of Django's connection."""
+    global _deferring
+    _check_database()
+    if _deferring is None:
+        app = _app(DjangoConnector())
+        app.open()
+        _deferring = app
+    _deferring.configure_task(TASK).defer(name=name, arguments=arguments)
+
+
+def schema_ensure() -> bool:
+    """Create the queue's tables and functions if this database has none. True if it did."""
+    _check_database()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('procrastinate_jobs')")
+        if cursor.fetchone()[0] is not None:
+            return False
+    app = _app(DjangoConnector())
+    app.open()
+    app.schema_manager.apply_schema()
+    logger.info("created the job queue's tables (procrastinate)")
+    return True
+
+
+def _conninfo() -> str:
+    from psycopg.conninfo import make_conninfo
+
+    db = settings.DATABASES["default"]
+    parts = {
+        "dbname": db.get("NAME"),
+        "user": db.get("USER"),
+        "password": db.get("PASSWORD"),
+        "host": db.get("HOST"),
+        "port": str(db.get("PORT") or ""),
+    }
+    return make_conninfo(**{key: value for key, value in parts.items() if value})
+
+
+async def _sweep(app: procrastinate.App, stalled_after: float) -> None:
+    """Put back the running jobs of workers that stopped sending heartbeats."""
+    while True:
+        try:
+            stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after)
+            for job in stalled:
+                try:
+                    await app.job_manager.retry_job(job)
+                except Exception as exc:  # another worker put it back first
+                    logger.info("job %s not put back: %s", job.id, exc)
+                    continue
+                logger.warning(
+                    "job %s (%s) of a stopped worker put back for another run",
+                    job.id,
+                    job.task_kwargs.get("name"),
+                )
+        except Exception:
+            logger.exception("looking for stalled jobs failed; trying again")
+        await asyncio.sleep(max(1.0, min(stalled_after / 3, 10.0)))
+
+
+def work(*, concurrency: int = 1) -> None:
+    """Run a worker until SIGTERM/SIGINT (finishing the jobs it has begun)."""
+    _check_database()
+    schema_ensure()
+    connection.close()
+    app = _app(procrastinate.PsycopgConnector(conninfo=_conninfo()))
+    name = f"{socket.gethostname()}:{os.getpid()}"
+
+    async def main() -> None:
+        async with app.open_async():
+            sweeper = asyncio.create_task(_sweep(app, stalled_after_seconds()))
+            try:
+                await app.run_worker_async(
+                    name=name,
+                    concurrency=concurrency,
+                    update_heartbeat_interval=heartbeat_seconds(),
+                    stalled_worker_timeout=stalled_after_seconds(),
+                    install_signal_handlers=True,
+                )
+            finally:
+                sweeper.cancel()
+
+    logger.info("worker %s started (concurrency %d)", name, concurrency)
+    asyncio.run(main())

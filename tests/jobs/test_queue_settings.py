@@ -1,0 +1,46 @@
+"""Choosing where background work runs (SANXIANG_QUEUE): a wrong name or a queue without its
+database is refused by ``sanxiang check`` in Chinese; ``sanxiang worker`` refuses to start when
+there is no queue to work for; the older SANXIANG_BACKGROUND=off still turns everything off."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError, SystemCheckError
+from django.db import connection
+
+from sanxiang.core import background
+
+
+def test_a_wrong_queue_name_is_refused_by_the_checks(monkeypatch):
+    monkeypatch.setenv("SANXIANG_QUEUE", "celery")
+    with pytest.raises(SystemCheckError, match="SANXIANG_QUEUE='celery' 无效"):
+        call_command("check")
+    assert background.mode() == "thread"
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="about SQLite installations")
+def test_the_queue_needs_postgresql(monkeypatch):
+    monkeypatch.setenv("SANXIANG_QUEUE", "procrastinate")
+    with pytest.raises(SystemCheckError, match="需要 PostgreSQL"):
+        call_command("check")
+
+
+def test_the_worker_refuses_to_start_without_the_queue(monkeypatch):
+    monkeypatch.delenv("SANXIANG_QUEUE", raising=False)
+    with pytest.raises(CommandError, match="未启用任务队列"):
+        call_command("worker")
+
+
+def test_background_off_wins_over_the_queue(monkeypatch):
+    monkeypatch.setenv("SANXIANG_QUEUE", "procrastinate")
+    monkeypatch.setenv("SANXIANG_BACKGROUND", "off")
+    assert background.mode() == "off" and not background.enabled()
+
+
+def test_every_kind_of_background_work_is_registered_by_its_app():
+    from sanxiang.core.work import TASKS
+
+    assert {"cases.document_pdf", "supervision.opinion_pdf", "jobs.run"} <= set(TASKS)
+    with pytest.raises(KeyError):
+        background.enqueue("no.such_work")
