@@ -251,11 +251,7 @@ class PgCluster:
             raise RuntimeError("PgBouncer is not running")
         return f"postgres://{USER}@127.0.0.1:{self.bouncer_port}/{DATABASE}"
 
-    def start_bouncer(self, target: str | None = None) -> None:
-        """PgBouncer in transaction pooling mode in front of ``target`` (default: the primary)."""
-        node = self.nodes[target] if target else self.primary
-        if self.bouncer_port is None:
-            self.bouncer_port = free_port()
+    def _write_bouncer_config(self, node: Node) -> Path:
         ini = self.root / "pgbouncer.ini"
         users = self.root / "pgbouncer.users"
         users.write_text(f'"{USER}" ""\n', encoding="utf-8")
@@ -278,9 +274,22 @@ class PgCluster:
         )
         for path in (ini, users):
             self._own(path)
-        self._run(_pgbouncer(), "-d", str(ini))
         self.bouncer_target = node.name
         self._save()
+        return ini
+
+    def _bouncer_pid(self) -> int | None:
+        try:
+            return int((self.root / "pgbouncer.pid").read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            return None
+
+    def start_bouncer(self, target: str | None = None) -> None:
+        """PgBouncer in transaction pooling mode in front of ``target`` (default: the primary)."""
+        if self.bouncer_port is None:
+            self.bouncer_port = free_port()
+        ini = self._write_bouncer_config(self.nodes[target] if target else self.primary)
+        self._run(_pgbouncer(), "-d", str(ini))
         deadline = time.monotonic() + 20
         while True:
             try:
@@ -292,13 +301,11 @@ class PgCluster:
                 time.sleep(0.05)
 
     def stop_bouncer(self) -> None:
-        pidfile = self.root / "pgbouncer.pid"
-        try:
-            pid = int(pidfile.read_text(encoding="utf-8").strip())
-        except (OSError, ValueError):
+        pid = self._bouncer_pid()
+        if pid is None:
             return
         try:
-            os.kill(pid, signal.SIGTERM)
+            os.kill(pid, signal.SIGTERM)  # immediate shutdown (PgBouncer 1.18)
         except ProcessLookupError:
             return
         deadline = time.monotonic() + 10
@@ -308,12 +315,19 @@ class PgCluster:
             except ProcessLookupError:
                 return
             time.sleep(0.05)
+        os.kill(pid, signal.SIGKILL)
 
     def retarget_bouncer(self, target: str) -> None:
-        """Point PgBouncer at ``target`` (after a promotion): same port, so the installation's
-        ``DATABASE_URL`` through PgBouncer does not change."""
-        self.stop_bouncer()
-        self.start_bouncer(target)
+        """Point PgBouncer at ``target`` (after a promotion) by rewriting its ``[databases]``
+        and reloading it (SIGHUP, as ``systemctl reload pgbouncer`` does): same port, so the
+        installation's ``DATABASE_URL`` through PgBouncer does not change. PgBouncer drops its
+        server connections to the old target."""
+        pid = self._bouncer_pid()
+        if pid is None:
+            self.start_bouncer(target)
+            return
+        self._write_bouncer_config(self.nodes[target])
+        os.kill(pid, signal.SIGHUP)
 
     # --- the whole ---------------------------------------------------------------------------
 
