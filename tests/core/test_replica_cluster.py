@@ -9,6 +9,7 @@ shared demo installation (``instance``), which spares a migration and a demo loa
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -70,7 +71,14 @@ def site(instance: Instance) -> Iterator[Site]:
             # A connection per request: a server's read counters are flushed when it closes.
             "SANXIANG_DB_CONN_MAX_AGE": "0",
         }
-        installation = Instance(var=instance.var, env=env)
+        # A directory of its own (keys, static files, evidence): the suite's server keeps the
+        # original's run/ and logs.
+        var = cluster.root / "var"
+        shutil.copytree(
+            instance.var, var, ignore=shutil.ignore_patterns("run", "log", "tmp", "*.sqlite3*")
+        )
+        env["SANXIANG_VAR"] = str(var)
+        installation = Instance(var=var, env=env)
         port = free_port()
         log = cluster.root / "serve.log"
         # One worker process: one cached look at the replica, so the tests know what it holds.
