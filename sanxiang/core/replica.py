@@ -44,12 +44,14 @@ PRIMARY_PREFIXES = ("/gongshi/query/", "/gongshi/complaints/")
 #: Apps whose rows belong to one visitor's session: always the primary.
 PRIMARY_APPS = frozenset({"sessions", "auth", "axes", "admin", "contenttypes"})
 
-#: Lag in seconds: none when everything received has been replayed, else the age of the last
-#: replayed commit; NULL when the server is not a standby (then it is no replica of ours).
+#: Lag in seconds: none when the standby is streaming and has replayed everything it received,
+#: else the age of the last replayed commit (a standby that lost its primary receives nothing
+#: and so looks caught up: without a WAL receiver it is judged by that age); NULL when the server
+#: is not a standby (then it is no replica of ours).
 LAG_QUERY = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN NULL
-    WHEN pg_last_wal_receive_lsn() IS NOT NULL
+    WHEN EXISTS (SELECT 1 FROM pg_stat_wal_receiver)
          AND pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
     ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 1e9)
 END
