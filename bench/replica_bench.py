@@ -16,6 +16,7 @@ transaction pooling mode), migrates and loads the demo through PgBouncer, then:
    replica's p95 to the primary's. The replica's read counters show that it served.
 
 Run: ``.venv/bin/python bench/replica_bench.py [--cases 50000] [--demo-cases 20]``.
+Results and what they mean: docs/operations/cluster.md, "Measured".
 """
 
 from __future__ import annotations
