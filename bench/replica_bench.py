@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -149,9 +150,9 @@ def main() -> None:
     args = parser.parse_args()
 
     cluster = PgCluster(Path(tempfile.mkdtemp(prefix="sanxiang-replica-bench-")))
+    var = tempfile.mkdtemp(prefix="sanxiang-replica-bench-var-")
     try:
         cluster.up()
-        var = tempfile.mkdtemp(prefix="sanxiang-replica-bench-var-")
         env = {
             **os.environ,
             "SANXIANG_VAR": var,
@@ -226,6 +227,7 @@ def main() -> None:
         )
     finally:
         cluster.down()
+        shutil.rmtree(var, ignore_errors=True)
 
 
 if __name__ == "__main__":
