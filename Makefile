@@ -26,7 +26,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 ## install: create or update .venv and the `sanxiang` command (idempotent)
 install: $(VENV)/.installed
 
-## system-deps: Debian packages the tests need (chromium, fonts-noto-cjk, postgresql)
+## system-deps: Debian packages the tests need (chromium, fonts-noto-cjk, postgresql, pgbouncer, …)
 system-deps:
 	bash scripts/install-system-deps
 

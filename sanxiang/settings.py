@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from sanxiang.core.http import parse_trusted_proxies
 from sanxiang.instance import secret_key, var_dir
@@ -132,6 +133,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# PgBouncer in transaction pooling mode between Django and PostgreSQL: consecutive transactions
+# of one Django connection may run on different server connections, so no server-side cursors
+# (docs/operations/cluster.md). The server's own `timezone = 'UTC'` spares Django's SET TIME ZONE.
+TRANSACTION_POOLING = os.environ.get("SANXIANG_DB_TRANSACTION_POOLING", "") == "1"
+if TRANSACTION_POOLING:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# A streaming replica the public portal and the read-only JSON API read from, while it is no more
+# than SANXIANG_REPLICA_MAX_LAG seconds behind (sanxiang/core/replica.py). Unset: one database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_MAX_LAG = float(os.environ.get("SANXIANG_REPLICA_MAX_LAG", "5"))
+# How long a process trusts its last look at the replica (lag, or being down), in seconds.
+REPLICA_CHECK_INTERVAL = float(os.environ.get("SANXIANG_REPLICA_CHECK_INTERVAL", "1"))
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("SANXIANG_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    if "postgresql" not in DATABASES["replica"]["ENGINE"] or (
+        "postgresql" not in DATABASES["default"]["ENGINE"]
+    ):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL: a PostgreSQL streaming replica of a PostgreSQL DATABASE_URL"
+        )
+    # A replica that is down answers "refused" at once; one that does not answer at all costs
+    # a request at most this long before it is read from the primary.
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = TRANSACTION_POOLING
+    # Tests read the replica alias from the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["sanxiang.core.replica.ReplicaRouter"]
+    # Last, so that it runs the view itself (again on the primary if the replica fails mid-way).
+    MIDDLEWARE.append("sanxiang.core.replica.ReplicaMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

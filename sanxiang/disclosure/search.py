@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, QuerySet, TextField
 from django.db.models.expressions import RawSQL
@@ -170,7 +170,8 @@ def recent_matches(ordered: QuerySet, query: str, wanted: int) -> list[int] | No
     direction = "DESC" if str(ordered.query.order_by[0]).startswith("-") else "ASC"
     # The window's LIMIT keeps the planner from reordering; scanning it in its own order, the
     # database stops at the ``wanted``-th match (usually within a few dozen rows).
-    with connection.cursor() as cursor:
+    # On the database the queryset reads (the replica, for the portal: sanxiang/core/replica.py).
+    with connections[window.db].cursor() as cursor:
         cursor.execute(
             f"SELECT w.pk FROM ({sql}) w WHERE w.vector @@ to_tsquery('simple', %s) "  # noqa: S608 - Django's own SQL, values bound
             f"ORDER BY w.decided_on {direction}, w.pk {direction} LIMIT %s",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 
 from sanxiang.errors import DomainError
@@ -60,7 +60,9 @@ def _nodes_at(log_id: int, wanted: set[merkle.Subtree]) -> list[tuple[int, int, 
     prefix alone once it has more than a few terms: a scan of the whole log per append, so an
     import slowed as its log grew (bench/ledger_frontier_bench.py measures both).
     """
-    quote = connection.ops.quote_name
+    # The database the log's other reads come from (the replica, for the portal).
+    database = connections[router.db_for_read(LedgerNode)]
+    quote = database.ops.quote_name
     # The model's own column names (LedgerNode declares no db_column).
     level, index, value, log = (quote(name) for name in ("level", "index", "hash", "log_id"))
     positions = sorted(wanted)
@@ -76,7 +78,7 @@ def _nodes_at(log_id: int, wanted: set[merkle.Subtree]) -> list[tuple[int, int, 
     for position in positions:
         params.extend(position)
     params.append(log_id)
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(a), int(b), bytes(c)) for a, b, c in cursor.fetchall()]
 
