@@ -32,6 +32,8 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import REGISTRY, Collector
 
+from sanxiang.core.replica import LAG_QUERY, REPLICA
+
 logger = logging.getLogger(__name__)
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
@@ -44,7 +46,7 @@ REQUEST_SECONDS = Histogram(
 )
 
 # The replica helper's hook: the name of the read-replica database alias, if configured.
-REPLICA_ALIAS = "replica"
+REPLICA_ALIAS = REPLICA
 
 
 def request_observe(route: str, status: int, seconds: float) -> None:
@@ -65,11 +67,8 @@ def replica_lag_seconds(alias: str = REPLICA_ALIAS) -> float | None:
         return None
     try:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT CASE WHEN NOT pg_is_in_recovery() THEN NULL "
-                "WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
-                "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
-            )
+            # The same measure the portal's replica router goes by (core.replica).
+            cursor.execute(LAG_QUERY)
             row = cursor.fetchone()
     except DatabaseError:
         logger.warning("replica %s: lag not readable", alias, exc_info=True)
