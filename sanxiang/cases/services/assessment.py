@@ -73,7 +73,9 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
         )
     if "\x00" in assessment.facts:
         raise CaseRefused(
-            "违法事实中含有无法保存的字符，请删除后重新填写。", log_message="NUL in facts", field="facts"
+            "违法事实中含有无法保存的字符，请删除后重新填写。",
+            log_message="NUL in facts",
+            field="facts",
         )
     _money(assessment.fine_yuan, "罚款金额")
     _money(assessment.amount_involved_yuan, "涉案金额", max_digits=16)
