@@ -916,8 +916,7 @@ def case_assess_view(request, pk):
         return _render_detail(
             request, officer, case, refused_assessment=(request.POST, exc), status=400,
             notice={"section": "assessment", "level": "error",
-                    "text": "拟处理意见未保存，请按标出的栏目修改后重新提交。"
-                    if exc.field else exc.message},
+                    "text": f"拟处理意见未保存：{exc.message}"},
         )  # fmt: skip
     return _answer(request, pk, section="assessment", done="已保存拟处理意见。")
 
