@@ -42,8 +42,8 @@ without ``--count`` runs only that, in a fresh database, in seconds.
 Results: docs/operations/similar.md ("Measurements"). Last run, 2026-12-05, 200,000 decisions
 (40,000 texts), load average 10–17: INSERT … SELECT 215 rows/s, bulk index 150/s (237 MB);
 similar_to p50 / p95 73 / 116 ms, plainto_tsquery 20 / 62 ms (0.28), OR query 263 / 344 ms
-(3.59). Labelled set (2026-12-06, SQLite): BM25 alone recall@5 0.733, nDCG@10 0.867; BM25 +
-structure 0.700, 0.940.
+(3.59). Labelled set (2026-12-06): BM25 alone recall@5 0.717, nDCG@10 0.863; BM25 + structure
+0.694, 0.935.
 1,000,000 was not run: at that load the data alone would have taken about 80 minutes.
 """
 

@@ -384,7 +384,15 @@ def reasons(tier: str, circumstances: list[str]) -> str:
 def decision_text(rng: random.Random, number: str, row: tuple, on: date) -> tuple[str, str]:  # type: ignore[type-arg]
     code, tier, _chosen, title, facts, circumstances, fine = row
     name, violated, penalty, order = VIOLATIONS[code]
-    company = rng.random() < 0.45
+    # The party as the facts describe him: a business where they speak of its shop or vehicles,
+    # a person where of his home or his own stall, otherwise either.
+    draw = rng.random() < 0.45
+    if facts.startswith(("经营的", "所属", "某运输公司")) or "公司" in facts:
+        company = True
+    elif any(w in facts for w in ("自家", "住宅", "自有", "房屋时", "驾驶", "摆摊", "叫卖")):
+        company = False
+    else:
+        company = draw
     if company:
         party = (
             f"当事人：{rng.choice(SHOPS)}，统一社会信用代码：**************，"
