@@ -306,6 +306,10 @@ def advance_notice() -> DocxDocument:
         PARTIES,
         "经查，你（单位）于{{ violation_on }}在{{ place }}存在以下违法事实：{{ facts }}",
         "以上事实，有{{ evidence_summary }}等证据为证。",
+        # 情节 and the tier relied on (第四十四条: the reasons), when the case records them.
+        "{%p if f.discretion %}",
+        "{{ f.discretion }}",
+        "{%p endif %}",
         "{% if violated_basis %}你（单位）的上述行为违反了{{ violated_basis }}的规定。{% endif %}"
         "依据{{ penalty_basis }}的规定，本机关拟对你（单位）作出如下行政处罚：{{ f.penalty }}。",
         "根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你（单位）有权进行陈述和申辩。"

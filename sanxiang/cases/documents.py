@@ -31,6 +31,7 @@ from sanxiang.cases.no_penalty import (
     proposal_ground,
     proposal_refusal,
 )
+from sanxiang.cases.notified import notice_discretion_text
 from sanxiang.cases.recording import recording_refusal, service_step
 from sanxiang.cases.statements import IN_WRITING, WAIVED, points, replies, replies_problem
 from sanxiang.cases.workflow.definitions import PROCEDURES
@@ -346,6 +347,8 @@ def _shown(kind: str, fields: dict[str, Any], calendar: WorkdayCalendar) -> dict
         if fields.get("intended_other"):
             parts.append(fields["intended_other"])
         shown["penalty"] = "；".join(parts)
+        # 第四十四条: the 情节 and the tier the proposed penalty rests on, as kept with the notice.
+        shown["discretion"] = notice_discretion_text(fields)
     return shown
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sanxiang.cases.circumstances import case_discretion
 from sanxiang.cases.models import Case, CaseCircumstance, documents_of
 from sanxiang.discretion.applicable import tier_kind_for
 from sanxiang.discretion.models import Circumstance, CircumstanceKind, TierKind
@@ -52,12 +53,51 @@ def _recorded(case: Case) -> list[Circumstance]:
 
 
 def notice_fields(case: Case) -> dict[str, Any]:
-    """What the 事先告知书 keeps of the 情节: each recorded one and the tier kind they point to."""
+    """What the 事先告知书 keeps of the 情节: each recorded one and the tier kind they point to,
+    and — when a 违法行为 of the 裁量基准 is chosen — the name and range of the tier relied on,
+    which the notice prints (``documents._shown``, 第四十四条: the reasons of the penalty)."""
     recorded = _recorded(case)
-    return {
+    fields: dict[str, Any] = {
         "circumstances": [{"id": c.pk, "kind": c.kind, "text": c.text} for c in recorded],
         "tier_kind": _tier_kind(case, [c.kind for c in recorded]).value,
     }
+    found = case_discretion(case)
+    if found is not None:
+        fields["tier_name"] = found.tier.name if found.tier is not None else found.tier_kind.label
+        fields["tier_range"] = found.range_text
+    return fields
+
+
+# How the notice names each kind of 情节 to the party (plain words, no codes).
+NOTICE_KIND_WORDS = {
+    CircumstanceKind.MITIGATING: "从轻、减轻处罚情节",
+    CircumstanceKind.AGGRAVATING: "从重处罚情节",
+    CircumstanceKind.FIRST_OFFENCE: "初次违法且危害后果轻微并及时改正的情形",
+    CircumstanceKind.MINOR: "违法行为轻微并及时改正、没有造成危害后果的情形",
+}
+
+
+def notice_discretion_text(fields: dict[str, Any]) -> str:
+    """The 事先告知书's sentence on the 情节 and the tier relied on, from its kept inputs; empty
+    when the case records neither (no 违法行为 of a 裁量基准 chosen)."""
+    told = [c for c in fields.get("circumstances") or () if isinstance(c, dict)]
+    tier = str(fields.get("tier_name") or "")
+    if not told and not tier:
+        return ""
+    if told:
+        groups = []
+        for kind, words in NOTICE_KIND_WORDS.items():
+            texts = [str(c.get("text", "")) for c in told if c.get("kind") == kind]
+            if texts:
+                groups.append(words + "：" + "；".join(f"“{t}”" for t in texts))
+        sentence = "本机关认定你（单位）具有以下情节：" + "；".join(groups) + "。"
+    else:
+        sentence = "本机关未认定你（单位）具有从轻、减轻或者从重处罚的情节。"
+    if tier:
+        span = str(fields.get("tier_range") or "")
+        sentence += "综合上述情节，依照本机关行政处罚裁量基准，拟适用“" + tier + "”阶次"
+        sentence += f"（{span}）。" if span else "。"
+    return sentence
 
 
 def _served_notice(case: Case) -> Any:

@@ -76,8 +76,10 @@ class AssessmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *, case: Case, discretion_help: str | None) -> None:
+    def __init__(self, *, case: Case, discretion_help: str | None, data: Any = None) -> None:
+        """``data``: what the officer sent, when it was refused (shown as typed, issue #13)."""
         super().__init__(
+            data,
             auto_id="assessment_%s",
             initial={
                 "facts": case.facts,

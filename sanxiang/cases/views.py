@@ -395,7 +395,21 @@ def _document_rows(case):
     ]
 
 
-def _render_detail(request, officer, case, *, bound=None, notice=None, status=200):
+def _typed_money(post, name: str, label: str, *, max_digits: int = 14):
+    """An amount typed into the 拟处理意见 form; a refusal names its field."""
+    try:
+        return money_parse(post.get(name, ""), label=label, max_digits=max_digits)
+    except DomainError as exc:
+        exc.field = name
+        raise
+
+
+def _render_detail(
+    request, officer, case, *, bound=None, notice=None, status=200, refused_assessment=None
+):
+    """The case page. ``bound``: a document's inputs form sent back; ``refused_assessment``:
+    the 拟处理意见 as typed (the POST) and the refusal, drawn in the form instead of the
+    saved proposal."""
     definition = PROCEDURES[case.procedure]
     today = timezone.localdate()
     # In the states where the 指定承办人 picker may be open, its officers (the agency's, with
@@ -528,11 +542,15 @@ def _render_detail(request, officer, case, *, bound=None, notice=None, status=20
         page["evidence"] = _supervised_evidence(request, officer, case, reference)
         page["no_penalty"] = no_penalty_read_only(page["no_penalty"])
         primary = None
-    page["assessment_form"] = (
-        AssessmentForm(case=case, discretion_help=_reasons_help(page["discretion"]))
-        if page["may_assess"]
-        else None
-    )
+    page["assessment_form"] = None
+    if page["may_assess"]:
+        typed, refusal = refused_assessment or (None, None)
+        form = AssessmentForm(
+            case=case, discretion_help=_reasons_help(page["discretion"]), data=typed
+        )
+        if refusal is not None:
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        page["assessment_form"] = form
     page["court_apply_form"] = CourtApplicationForm()
     # An outcome is shown in the section of the form that was sent; if the action took that
     # section away (its step is over), under 可办理的环节.
@@ -865,19 +883,23 @@ def case_handlers(request, pk):
 @login_required
 @require_POST
 def case_assess_view(request, pk):
-    """拟处理意见: facts, proposed penalty and the circumstances the rules look at."""
+    """拟处理意见: facts, proposed penalty and the circumstances the rules look at. A refused
+    proposal comes back with what was typed, the refusal beside its field (issue #13)."""
     officer = officer_for_request(request)
     try:
         case = selectors.case_get_for(officer, pk)
+    except DomainError as exc:
+        return _answer(request, pk, section="assessment", error=exc.message)
+    try:
         case_assess(
             actor=officer,
             case_id=case.pk,
             assessment=Assessment(
                 facts=request.POST.get("facts", ""),
                 penalty_kinds=tuple(request.POST.getlist("penalty_kinds")),
-                fine_yuan=money_parse(request.POST.get("fine_yuan", ""), label="罚款金额"),
-                amount_involved_yuan=money_parse(
-                    request.POST.get("amount_involved_yuan", ""), label="涉案金额", max_digits=16
+                fine_yuan=_typed_money(request.POST, "fine_yuan", "罚款金额"),
+                amount_involved_yuan=_typed_money(
+                    request.POST, "amount_involved_yuan", "涉案金额", max_digits=16
                 ),
                 hearing_right=request.POST.get("hearing_right") == "yes",
                 complex_or_major=request.POST.get("complex_or_major") == "yes",
@@ -887,7 +909,15 @@ def case_assess_view(request, pk):
             ),
         )
     except DomainError as exc:
-        return _answer(request, pk, section="assessment", error=exc.message)
+        try:
+            case = selectors.case_get_for(officer, pk, for_page=True)
+        except DomainError as gone:
+            raise Http404(gone.message) from gone
+        return _render_detail(
+            request, officer, case, refused_assessment=(request.POST, exc), status=400,
+            notice={"section": "assessment", "level": "error",
+                    "text": f"拟处理意见未保存：{exc.message}"},
+        )  # fmt: skip
     return _answer(request, pk, section="assessment", done="已保存拟处理意见。")
 
 

@@ -33,8 +33,10 @@ from sanxiang.cases.models import Case, Procedure
 from sanxiang.cases.services import (
     Assessment,
     NewCase,
+    Tick,
     case_assess,
     case_basis_set,
+    case_circumstances_set,
     case_open,
     case_transition,
     case_violation_choose,
@@ -60,7 +62,9 @@ from sanxiang.disclosure.services import (
     publication_withdraw,
     report_publish,
 )
-from sanxiang.discretion.selectors import violation_search
+from sanxiang.discretion.models import CircumstanceKind
+from sanxiang.discretion.selectors import circumstances_for, violation_search
+from sanxiang.evidence.models import EvidenceItem
 from sanxiang.evidence.services import Upload, evidence_register
 from sanxiang.evidence.storage import digest_stream
 from sanxiang.ledger.services import tree_heads_sign
@@ -433,6 +437,36 @@ def _violation_choose(lead: Officer, case: Case) -> None:
             return
 
 
+def _circumstances_tick(lead: Officer, case: Case) -> None:
+    """As a handler would in the 裁量情节 section: on about half the cases with a 违法行为
+    chosen, tick a 从轻减轻 情节 (or a 从重 one, now and then both), each shown by the case's
+    现场照片, so the case page, the tier, the 事先告知书 and the decision's 说理 show them. Drawn
+    from the case's own number, so the rest of the demo's story is unchanged."""
+    case = Case.objects.get(pk=case.pk)
+    if case.discretion_violation is None:
+        return
+    rng = random.Random(case.pk)  # noqa: S311 - demo data, not secrets
+    if rng.random() >= 0.5:
+        return
+    offered = circumstances_for(case.discretion_violation)
+    lighter = [c for c in offered if c.kind == CircumstanceKind.MITIGATING]
+    heavier = [c for c in offered if c.kind == CircumstanceKind.AGGRAVATING]
+    draw = rng.random()
+    chosen = [rng.choice(lighter)] if lighter and draw < 0.75 else []
+    if heavier and draw >= 0.6:
+        chosen.append(rng.choice(heavier))
+    photo = EvidenceItem.objects.filter(
+        case_number=evidence_reference(case), agency_id=case.agency_id, kind="photo"
+    ).first()
+    if not chosen or photo is None:
+        return
+    case_circumstances_set(
+        actor=lead, case_id=case.pk,
+        ticks=[Tick(circumstance_id=c.pk, evidence_ids=(photo.pk,), note="见现场照片")
+               for c in chosen],
+    )  # fmt: skip
+
+
 ALL_OK = {code: PointInput("ok", f"经审查，{label}：符合规定。") for code, label in OPINION_POINTS}
 
 
@@ -630,6 +664,7 @@ def general_story(play: Play, cast: Cast, target: str) -> Story:
     case_basis_set(actor=lead, case_id=case.pk, violated=[_articles(violation.violated)],
                    penalty=[_articles(violation.penalty)])  # fmt: skip
     _violation_choose(lead, case)
+    _circumstances_tick(lead, case)
     heard = target in HEARING or (target == "closed" and rng.random() < 0.12)
     if heard:
         fine = max(fine, HEARING_FINE)

@@ -125,3 +125,60 @@ def test_the_court_application_asks_for_the_court_with_a_labelled_required_field
     assert re.search(court, html)
     assert '<label class="field-label" for="court_apply_reference">申请书文号' in html
     assert_labelled_and_unique(html)
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_a_refused_proposal_comes_back_as_typed_with_the_error_beside_its_field(
+    client, staff, htmx
+):
+    """Issue #13: a 拟处理意见 refused (罚款 ticked without an amount) is drawn again with what
+    the officer typed, not the saved proposal; the refusal stands under 罚款金额; nothing is
+    saved."""
+    case = ready_case(staff)
+    case_transition(actor=staff.head, case_id=case.pk, action="register")
+    type(case).objects.filter(pk=case.pk).update(facts="原来保存的事实。", violation_place="旧地点")
+    client.force_login(staff.zhang.user)
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.post(
+        reverse("cases:assess", args=[case.pk]),
+        {
+            "facts": "当事人在人民路西侧人行道摆放桌椅经营夜宵。",
+            "violation_place": "测试市人民路 12 号门前",
+            "penalty_kinds": ["fine"],
+            "fine_yuan": "",
+            "amount_involved_yuan": "3500",
+        },
+        **extra,
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    facts = re.search(r'<textarea name="facts"[^>]*>(.*?)</textarea>', html, re.S)
+    assert facts and facts.group(1).strip() == "当事人在人民路西侧人行道摆放桌椅经营夜宵。"
+    assert re.search(r'name="violation_place"[^>]*value="测试市人民路 12 号门前"', html)
+    assert re.search(r'name="amount_involved_yuan" value="3500"', html)
+    assert re.search(r'<input type="checkbox" name="penalty_kinds" value="fine"[^>]*checked', html)
+    # The refusal in Chinese, inside the 罚款金额 field's block (before the next field's label).
+    fine_block = html[html.index('for="assessment_fine_yuan"') :]
+    fine_block = fine_block[: fine_block.index('for="assessment_amount_involved_yuan"')]
+    assert "拟处罚种类含罚款的，须填写罚款金额" in fine_block
+    assert_labelled_and_unique(html)
+    case.refresh_from_db()
+    assert case.facts == "原来保存的事实。" and case.violation_place == "旧地点"
+    assert case.penalty_kinds == []
+
+
+def test_a_refused_amount_is_shown_as_typed_beside_its_field(client, staff):
+    case = ready_case(staff)
+    case_transition(actor=staff.head, case_id=case.pk, action="register")
+    client.force_login(staff.zhang.user)
+    response = client.post(
+        reverse("cases:assess", args=[case.pk]),
+        {"facts": "占道经营。", "penalty_kinds": ["fine"], "fine_yuan": "五百元"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert re.search(r'name="fine_yuan" value="五百元"', html)
+    fine_block = html[html.index('for="assessment_fine_yuan"') :]
+    assert "罚款金额不是有效的金额" in fine_block[: fine_block.index("assessment_amount_involved")]
+    case.refresh_from_db()
+    assert case.fine_yuan is None and case.facts != "占道经营。"

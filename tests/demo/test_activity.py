@@ -221,3 +221,26 @@ def test_one_demo_agency_submitted_its_report_upward_and_the_other_is_warned(dem
         rule__key="report_submission_overdue", subject__contains=":annual_report:"
     )
     assert [a.agency.name for a in warned] == ["示范市市场监督管理局"]
+
+
+def test_some_demo_cases_record_circumstances_and_their_notice_states_them(demo_year):
+    """The demo's handlers tick 裁量情节 on some cases; a 事先告知书 made after them prints them."""
+    import io
+
+    from docx import Document
+
+    from sanxiang.cases.models import CaseCircumstance, CaseDocument
+    from sanxiang.evidence.storage import blob_name, open_blob
+
+    ticked = set(CaseCircumstance.objects.values_list("case_id", flat=True))
+    assert ticked
+    notices = [
+        n
+        for n in CaseDocument.objects.filter(case_id__in=ticked, kind="advance_notice")
+        if n.fields.get("circumstances")
+    ]
+    assert notices
+    with open_blob(blob_name(notices[0].docx_sha256)) as handle:
+        printed = "\n".join(p.text for p in Document(io.BytesIO(handle.read())).paragraphs)
+    first = notices[0].fields["circumstances"][0]["text"]
+    assert f"“{first}”" in printed and "阶次" in printed

@@ -12,10 +12,12 @@ from sanxiang.cases.models import Case, CaseCircumstance, CaseDocument
 from sanxiang.cases.services import CaseRefused, case_transition, document_generate
 from sanxiang.cases.workflow.engine import TransitionRefused
 from sanxiang.review.prechecks import prechecks
+from tests.cases.conftest import ready_case
 from tests.conftest import document_served, prepare_step
 from tests.discretion.test_circumstances import (  # noqa: F401
     AGGRAVATING,
     MITIGATING,
+    _docx_text,
     _evidence_store,
     _propose,
     case,
@@ -41,6 +43,38 @@ def test_the_notice_keeps_the_circumstances_it_was_made_with(staff, case):
     notice = CaseDocument.objects.get(case=notified, kind="advance_notice")
     assert [c["kind"] for c in notice.fields["circumstances"]] == ["mitigating"]
     assert notice.fields["tier_kind"] == "lighter"
+
+
+def test_the_notice_states_the_circumstances_and_the_tier_in_plain_words(staff, case):
+    """第四十四条: the 事先告知书 tells the party the 情节 found and the tier relied on."""
+    tick(staff, case, MITIGATING, AGGRAVATING)  # both: 一般处罚 (the benchmark's rule)
+    _propose(staff, case, "2000")
+    notified = _notified(staff, case)
+    notice = CaseDocument.objects.get(case=notified, kind="advance_notice")
+    printed = _docx_text(notice)
+    mitigating = next(c for c in notice.fields["circumstances"] if c["kind"] == "mitigating")
+    aggravating = next(c for c in notice.fields["circumstances"] if c["kind"] == "aggravating")
+    assert f"从轻、减轻处罚情节：“{mitigating['text']}”" in printed
+    assert f"从重处罚情节：“{aggravating['text']}”" in printed
+    assert f"拟适用“{notice.fields['tier_name']}”阶次（罚款 1500 元至 3500 元）" in printed
+    for code in ("mitigating", "aggravating", "lighter", "ordinary", "heavier", "tier_kind"):
+        assert code not in printed
+
+
+def test_a_notice_without_circumstances_says_so_and_one_without_a_benchmark_is_silent(staff, case):
+    _propose(staff, case, "2000")
+    printed = _docx_text(
+        CaseDocument.objects.get(case=_notified(staff, case), kind="advance_notice")
+    )
+    assert "本机关未认定你（单位）具有从轻、减轻或者从重处罚的情节" in printed
+    assert "拟适用“一般处罚”阶次" in printed
+    # No 违法行为 of a 裁量基准 chosen: no tier to speak of, no sentence.
+    other = case_transition(actor=staff.head, case_id=ready_case(staff).pk, action="register")
+    _propose(staff, other, "200")
+    printed = _docx_text(
+        CaseDocument.objects.get(case=_notified(staff, other), kind="advance_notice")
+    )
+    assert "阶次" not in printed and "情节" not in printed
 
 
 def test_a_change_against_the_party_waits_for_a_new_notice(client, staff, case):

@@ -111,6 +111,16 @@ def test_an_action_low_on_the_case_page_keeps_the_officer_where_he_was(
     expect(officer.locator("#assessment .case-notice.error")).to_contain_text("罚款金额")
     expect(officer.get_by_role("button", name="保存拟处理意见")).to_be_enabled()
     assert officer.evaluate("window.stayedOnThePage === true")
+    # What he typed stays in the form, the refusal beside the field (issue #13).
+    expect(proposal.get_by_label("罚款金额（元）")).to_have_value("五百元")
+    expect(proposal.locator(".field-errors")).to_contain_text("罚款金额不是有效的金额")
+    officer.screenshot(path=str(SHOTS / "case-page-refused-proposal-1366.png"))
+    officer.set_viewport_size({"width": 390, "height": 844})
+    proposal.get_by_label("罚款金额（元）").scroll_into_view_if_needed()
+    width = officer.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page with the refused form is {width} px wide"
+    officer.screenshot(path=str(SHOTS / "case-page-refused-proposal-390.png"))
+    officer.set_viewport_size({"width": 1366, "height": 900})
 
     # On his phone (390 px) the same: 重新签发 keeps him where he was.
     officer.set_viewport_size({"width": 390, "height": 844})

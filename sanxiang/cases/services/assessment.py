@@ -73,7 +73,9 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
         )
     if "\x00" in assessment.facts:
         raise CaseRefused(
-            "违法事实中含有无法保存的字符，请删除后重新填写。", log_message="NUL in facts"
+            "违法事实中含有无法保存的字符，请删除后重新填写。",
+            log_message="NUL in facts",
+            field="facts",
         )
     _money(assessment.fine_yuan, "罚款金额")
     _money(assessment.amount_involved_yuan, "涉案金额", max_digits=16)
@@ -81,6 +83,7 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
         raise CaseRefused(
             "拟处罚种类含罚款的，须填写罚款金额；不罚款的，请不要填写罚款金额。",
             log_message="fine kind and amount disagree",
+            field="fine_yuan",
         )
     with transaction.atomic():
         case = _case_for_update(case_id, actor)
@@ -97,6 +100,7 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
                 "已事先告知当事人，不能再更改是否属于听证范围；如须更改，应当重新告知"
                 "（行政处罚法第四十四条、第六十三条）。",
                 log_message=f"case {case.pk} hearing right frozen",
+                field="hearing_right",
             )
         if case.notified_on is None and assessment.penalty_kinds and in_states(case, UNDER_REVIEW):
             # Sent to review as 不予处罚, without a notice: a penalty cannot be proposed inside
@@ -110,7 +114,9 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
             # 第四十五条第二款: after the party has spoken, no heavier fine than announced.
             heavier = heavier_refusal(case, assessment.fine_yuan)
             if heavier is not None:
-                raise CaseRefused(f"{heavier}。", log_message=f"case {case.pk}: heavier fine")
+                raise CaseRefused(
+                    f"{heavier}。", log_message=f"case {case.pk}: heavier fine", field="fine_yuan"
+                )
         case.facts = assessment.facts.strip()
         if assessment.violation_place is not None:
             place = " ".join(assessment.violation_place.split())
@@ -118,6 +124,7 @@ def case_assess(*, actor: Officer, case_id: int, assessment: Assessment) -> Case
                 raise CaseRefused(
                     "违法行为地点不能超过 200 字，且不能含有无法保存的字符。",
                     log_message=f"case {case.pk}: bad violation place",
+                    field="violation_place",
                 )
             case.violation_place = place
         case.penalty_kinds = sorted(set(assessment.penalty_kinds))
@@ -144,6 +151,7 @@ def _discretion_reasons(case: Case, reasons: str | None) -> None:
             raise CaseRefused(
                 f"超出适用阶次的理由不能超过 {REASONS_MAX} 字，且不能含有无法保存的字符。",
                 log_message=f"case {case.pk}: bad discretion reasons",
+                field="discretion_reasons",
             )
         case.discretion_reasons = text
     found = case_discretion(case)
@@ -157,6 +165,7 @@ def _discretion_reasons(case: Case, reasons: str | None) -> None:
         raise CaseRefused(
             f"{found.outside}：请在“超出适用阶次的理由”中写明理由，{after}。",
             log_message=f"case {case.pk}: fine outside the tier without reasons",
+            field="discretion_reasons",
         )
 
 
