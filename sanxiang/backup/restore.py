@@ -114,20 +114,27 @@ def _s3_has_objects() -> bool:
         aws_access_key_id=os.environ.get("SANXIANG_EVIDENCE_S3_ACCESS_KEY"),
         aws_secret_access_key=os.environ.get("SANXIANG_EVIDENCE_S3_SECRET_KEY"),
     )
-    found = client.list_object_versions(Bucket=os.environ["SANXIANG_EVIDENCE_S3_BUCKET"], MaxKeys=1)
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    bucket = os.environ["SANXIANG_EVIDENCE_S3_BUCKET"]
+    try:
+        found = client.list_object_versions(Bucket=bucket, MaxKeys=1)
+    except (BotoCoreError, ClientError) as error:
+        raise BackupProblem(f"无法访问证据存储桶 {bucket}：{error}") from None
     return bool(found.get("Versions") or found.get("DeleteMarkers"))
 
 
 def restore(options: argparse.Namespace) -> int:
     started = time.monotonic()
     until = _parse_until(options.until)
-    backup_set = choose_set(options.backup.resolve(), until)
-    manifest = load_manifest(backup_set)
-    engine = manifest["database"]["engine"]
+    newest = load_manifest(choose_set(options.backup.resolve(), None))
+    engine = newest["database"]["engine"]
     into: Path = options.into.resolve()
     pgdata: Path = (options.pgdata or into / "postgresql").resolve()
     if until is not None and engine != "postgresql":
         raise BackupProblem("SQLite 的备份只能恢复到备份时刻，不支持 --until")
+    backup_set = choose_set(options.backup.resolve(), until)
+    manifest = load_manifest(backup_set)
     if until is not None and not manifest["database"].get("wal_archive"):
         raise BackupProblem("这份备份没有 WAL 归档，只能恢复到备份时刻，不支持 --until")
     for folder in (into, pgdata):
