@@ -9,9 +9,18 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from sanxiang.backup.files import BackupProblem
+
+
+#: What docs/operations/backup.md asks of the server: copy under a temporary name, then rename,
+#: so that a segment in the archive is always whole (a plain ``cp`` cut off by a crash leaves a
+#: short file that recovery refuses), and never overwrite one.
+ARCHIVE_COMMAND = (
+    "test ! -f {archive}/%f && cp %p {archive}/%f.partial && mv {archive}/%f.partial {archive}/%f"
+)
 
 
 def pg_bin(name: str) -> str:
@@ -86,7 +95,7 @@ class Cluster:
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         # What docs/operations/backup.md asks of a production server, on a private port.
-        archive_command = f"test ! -f {self.archive}/%f && cp %p {self.archive}/%f"
+        archive_command = ARCHIVE_COMMAND.format(archive=self.archive)
         with (self.data / "postgresql.auto.conf").open("a", encoding="utf-8") as conf:
             conf.write(
                 "wal_level = replica\n"
@@ -118,14 +127,16 @@ class Cluster:
     def archive_now(self) -> None:
         """Close the current WAL segment and wait until the archiver has copied it (what
         ``archive_timeout`` does on its own)."""
-        segment = self.sql("SELECT pg_walfile_name(pg_switch_wal())")
-        import time
+        self.wait_archived(self.sql("SELECT pg_walfile_name(pg_switch_wal())"))
 
-        deadline = time.monotonic() + 60
-        while not (self.archive / segment).exists():
+    def wait_archived(self, segment: str) -> None:
+        """Wait until the archiver reports ``segment`` archived (its ``archive_command``
+        returned success: the file is whole, not merely begun)."""
+        deadline = time.monotonic() + 120
+        while self.sql("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver") < segment:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"WAL segment {segment} was not archived")
-            time.sleep(0.1)
+            time.sleep(0.05)
 
     def stop(self) -> None:
         pg_ctl(self.data, "-m", "immediate", "-w", "stop")

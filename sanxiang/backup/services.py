@@ -79,9 +79,9 @@ def backup_make(*, area: Path, say: Callable[[str], None] = lambda _: None) -> P
         backup.manifest["finished_at"] = _now()
         backup.manifest["files"] = backup.files
         backup.manifest["size"] = sum(entry["size"] for entry in backup.files)
-        (partial / MANIFEST).write_text(
-            json.dumps(backup.manifest, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
+        fd = os.open(partial / MANIFEST, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(backup.manifest, out, ensure_ascii=False, indent=1)
         final = area / name
         partial.rename(final)
     except BaseException:
