@@ -14,7 +14,6 @@ from pathlib import Path
 
 from sanxiang.backup.files import BackupProblem
 
-
 #: What docs/operations/backup.md asks of the server: copy under a temporary name, then rename,
 #: so that a segment in the archive is always whole (a plain ``cp`` cut off by a crash leaves a
 #: short file that recovery refuses), and never overwrite one.
