@@ -210,8 +210,12 @@ class _Server:
     def url(self) -> str:
         return self.url_at(self.port)
 
+    sockets: Path | None = None
+
     def stop(self) -> None:
         pg_ctl(self.pgdata, "-m", "fast", "-w", "stop")
+        if self.sockets is not None:
+            shutil.rmtree(self.sockets, ignore_errors=True)
 
 
 def _restore_postgresql(
@@ -256,14 +260,20 @@ def _restore_postgresql(
         into.chmod(0o711)  # the server (user postgres) must reach its folder; lists nothing
     log = pgdata / "restore.log"
     server = _Server(pgdata, manifest, free_port(), final_port)
+    server.sockets = sockets
     _say("数据库：已解开基础备份，正在重放 WAL 归档……")
     started = pg_ctl(
         pgdata, "-w", "-t", "3600", "-o",
         f"-p {server.port} -c listen_addresses=127.0.0.1 -k {sockets}", "start", log=log,
     )  # fmt: skip
     if started.returncode != 0:
+        shutil.rmtree(sockets, ignore_errors=True)
         raise BackupProblem(f"恢复的数据库未能启动：{_fatal(log)}")
-    _wait_promoted(server, log)
+    try:
+        _wait_promoted(server, log)
+    except BackupProblem:
+        server.stop()
+        raise
     replayed = len(list((backup_set.parent / WAL_DIR).glob("0*"))) if wal else 0
     target = f"到 {until.isoformat()}" if until else "到归档的末尾"
     _say(f"数据库：WAL 已重放{target}（归档中共 {replayed} 个段），已转为可写。")
