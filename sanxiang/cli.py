@@ -68,6 +68,11 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
     from django.core.management import execute_from_command_line
 
+    if args and args[0] == "restore":
+        # Builds an installation that does not exist yet: no settings, no database.
+        from sanxiang.backup.restore import main as restore_main
+
+        raise SystemExit(restore_main(args[1:]))
     offline = tuple(args[:2]) in WITHOUT_SCHEMA_ACTIONS
     if args and args[0] not in WITHOUT_SCHEMA and not offline and not HELP_FLAGS.intersection(args):
         import django

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sanxiang.review",
     "sanxiang.disclosure",
     "sanxiang.archive",
+    "sanxiang.backup",
     "sanxiang.notifications",
     "sanxiang.similar",
     "sanxiang.supervision",
