@@ -85,6 +85,14 @@ class CaseQuerySet(models.QuerySet["Case"]):
         """Only the cases ``actor`` may perform ``action`` on."""
         return self.filter(case_rule(actor, action))
 
+    def handled_by(self, actor: Officer) -> CaseQuerySet:
+        """The cases ``actor`` handles, as far as he may ``VIEW`` them: all of them while he
+        is on duty (the rule's "cases he handles"), none otherwise — without asking the rest
+        of the rule (his unit's cases, those under his review) of every row."""
+        if not actor.is_active:
+            return self.none()
+        return self.filter(_handled_by(actor))
+
 
 def case_allows(actor: Officer | None, action: CaseAction | str, case: Case) -> bool:
     """Whether ``actor`` may perform ``action`` on ``case`` (the same rule, for one row)."""

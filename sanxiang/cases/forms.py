@@ -1,10 +1,11 @@
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, cast
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -85,7 +86,12 @@ class _ArticlesSelect(forms.SelectMultiple):
     def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         chosen = set(context["widget"]["value"])
-        key = tuple((group, tuple(options)) for group, options in self.choices)
+        choices = self.choices
+        key = (
+            choices.key
+            if isinstance(choices, _GroupedArticles)
+            else tuple((group, tuple(options)) for group, options in choices)
+        )
         parts = [
             piece if pk is None else selected if pk in chosen else piece
             for pk, piece, selected in _option_pieces(key)
@@ -113,6 +119,31 @@ def _option_pieces(
     return pieces
 
 
+class _GroupedArticles(BaseChoiceIterator):
+    """The articles grouped by law, as the fields' choices: already in Django's normal form
+    (so assigning them does not walk a thousand options again), and with ``key``, the
+    hashable form ``_option_pieces`` is cached by."""
+
+    def __init__(self, groups: list[tuple[str, list[tuple[int, str]]]]) -> None:
+        self.groups = groups
+        self.key = tuple((group, tuple(options)) for group, options in groups)
+
+    def __iter__(self) -> Iterator[tuple[str, list[tuple[int, str]]]]:
+        return iter(self.groups)
+
+
+@lru_cache(maxsize=8)
+def _article_choices(rows: tuple[tuple[int, str, str], ...]) -> _GroupedArticles:
+    """(law, [(article id, label), …]) groups of the rows (id, law, label): made once per list
+    of articles, which is the same on every case page until an article is edited."""
+    return _GroupedArticles(
+        [
+            (f"《{law}》", [(pk, f"《{law}》{label}") for pk, _, label in group])
+            for law, group in groupby(rows, itemgetter(1))
+        ]
+    )
+
+
 class BasisForm(forms.Form):
     """违法依据和处罚依据: articles of laws in force in the 法律法规库."""
 
@@ -135,10 +166,7 @@ class BasisForm(forms.Form):
         # The choices from plain rows (id, law, label): a thousand articles as model instances
         # cost more than the rest of the case page; the queryset stays for validation.
         rows = articles.order_by("law__title", "number").values_list("pk", "law__title", "label")
-        choices = [
-            (f"《{law}》", [(pk, f"《{law}》{label}") for pk, _, label in group])
-            for law, group in groupby(rows, itemgetter(1))
-        ]
+        choices = _article_choices(tuple(rows))
         for name in ("violated", "penalty"):
             field = cast("forms.ModelMultipleChoiceField[Article]", self.fields[name])
             field.queryset = articles

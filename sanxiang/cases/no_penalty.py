@@ -14,8 +14,10 @@ education: there was no violation to educate about.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from sanxiang.cases.batch import batch_of, first_by_case
 from sanxiang.cases.models import NoPenaltyGround
 
 if TYPE_CHECKING:
@@ -71,7 +73,17 @@ def no_penalty_tiers(case: Case) -> list[Tier]:
 def proposal_of(case: Case) -> NoPenaltyProposal | None:
     from sanxiang.cases.models import NoPenaltyProposal
 
+    batch = batch_of(case)
+    if batch is not None:
+        return batch.fact("cases.no_penalty", case, _proposals_of)  # type: ignore[no-any-return]
     return NoPenaltyProposal.objects.filter(case=case).select_related("tier").first()
+
+
+def _proposals_of(cases: Sequence[Case]) -> dict[int, NoPenaltyProposal]:
+    from sanxiang.cases.models import NoPenaltyProposal
+
+    found = NoPenaltyProposal.objects.filter(case_id__in=[case.pk for case in cases])
+    return first_by_case(list(found.select_related("tier")))
 
 
 def proposal_ground(case: Case) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import (
     CharField,
+    Count,
     Exists,
     F,
     OuterRef,
@@ -21,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat
 
 from sanxiang.cases.access import CaseAction
+from sanxiang.cases.batch import read_together
 from sanxiang.cases.models import (
     ApprovalSignature,
     Case,
@@ -165,6 +167,9 @@ def case_page_prefetch(case: Case, *, colleagues: list[Officer] | None = None) -
     picker's, ``colleagues_of``); the handlers among them are taken from there, not read again.
     """
     guards_prefetch([case], colleagues=colleagues)
+    # The page only draws: what several guards and sections read of the case (its 法制审核,
+    # its 不予处罚 proposal …) is read once for the request.
+    read_together([case])
     return case
 
 
@@ -282,10 +287,13 @@ def _my_step_states(officer: Officer) -> Q:
     return query
 
 
-def waiting_for(officer: Officer, today: date, calendar: WorkdayCalendar) -> list[Waiting]:
+def waiting_for(
+    officer: Officer, today: date, calendar: WorkdayCalendar, *, enough: int | None = None
+) -> list[Waiting]:
     """待我办理: cases in which a step is this officer's to take now — his role may take it,
     he handles the case where only handlers may, and every guard of the step passes — the most
-    urgent first. Asked of the engine for the ``DESK_CANDIDATES`` most urgent candidates."""
+    urgent first. Asked of the engine for the ``DESK_CANDIDATES`` most urgent candidates;
+    ``enough``: stop asking once that many are found (the desk shows no more)."""
     candidates = list(
         Case.objects.visible_to(officer, CaseAction.ACT)
         .filter(_my_step_states(officer))
@@ -295,9 +303,14 @@ def waiting_for(officer: Officer, today: date, calendar: WorkdayCalendar) -> lis
     # What the guards read, loaded for all candidates at once rather than case by case; the
     # agency's 音像记录事项清单 once per agency.
     guards_prefetch(candidates)
+    # What other guards read per case (the 法制审核, the case rules …), read for all candidates
+    # the first time one asks.
+    read_together(candidates)
     matters: dict[int, list[Any]] = {}
-    waiting = []
+    waiting: list[Waiting] = []
     for case in candidates:
+        if enough is not None and len(waiting) >= enough:
+            break
         definition = PROCEDURES[case.procedure]
         if case.agency_id not in matters:
             matters[case.agency_id] = matters_for(case.agency_id)
@@ -320,11 +333,35 @@ def due_for(
     """期限: the cases this officer handles (the agency's, for a 负责人) whose current step is
     overdue, and those due within 3 working days."""
     soon = calendar.add_workdays(today, 3)
-    mine = cases_for(officer)
-    if not officer.has_role(Role.HEAD):
-        mine = mine.filter(handlers=officer)
-    open_cases = mine.exclude(state__in=sorted(FINISHED)).filter(step_due_on__isnull=False)
+    open_cases = _open_with_due_dates(officer)
     return (
         open_cases.filter(step_due_on__lt=today),
         open_cases.filter(step_due_on__gte=today, step_due_on__lte=soon),
     )
+
+
+def _open_with_due_dates(officer: Officer) -> QuerySet[Case]:
+    if officer.has_role(Role.HEAD):
+        mine = cases_for(officer)
+    else:
+        # His own cases: the gate's "cases he handles", not its whole rule row by row.
+        mine = (
+            Case.objects.handled_by(officer)
+            .select_related("unit")
+            .order_by(F("step_due_on").asc(nulls_last=True), "-created_at")
+        )
+    return mine.exclude(state__in=sorted(FINISHED)).filter(step_due_on__isnull=False)
+
+
+def due_counts(officer: Officer, today: date, calendar: WorkdayCalendar) -> tuple[int, int]:
+    """How many cases each of ``due_for``'s lists holds: both counted in one query."""
+    soon = calendar.add_workdays(today, 3)
+    counts = (
+        _open_with_due_dates(officer)
+        .filter(step_due_on__lte=soon)
+        .aggregate(
+            overdue=Count("pk", filter=Q(step_due_on__lt=today)),
+            due_soon=Count("pk", filter=Q(step_due_on__gte=today)),
+        )
+    )
+    return counts["overdue"], counts["due_soon"]

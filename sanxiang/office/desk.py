@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sanxiang.cases.models import Case
-from sanxiang.cases.selectors import Waiting, due_for, waiting_for
+from sanxiang.cases.selectors import Waiting, due_counts, due_for, waiting_for
 from sanxiang.complaints.selectors import due_count_for as complaints_overdue_count
 from sanxiang.core.selectors import get_calendar
 from sanxiang.disclosure.models import Publication, PublicationStatus
@@ -73,15 +73,16 @@ SHOWN = 20
 def desk_for(officer: Officer, today: date) -> Desk:
     calendar = get_calendar()
     overdue, due_soon = due_for(officer, today, calendar)
+    overdue_total, due_soon_total = due_counts(officer, today, calendar)
     return Desk(
-        waiting=waiting_for(officer, today, calendar)[:SHOWN],
+        waiting=waiting_for(officer, today, calendar, enough=SHOWN),
         reviews=list(queue_for(officer)[:SHOWN]),
         to_publish=list(publications_for(officer).filter(status=PublicationStatus.PENDING)[:SHOWN]),
         publications_overdue=list(overdue_for(officer)[:SHOWN]),
         overdue=list(overdue[:SHOWN]),
         due_soon=list(due_soon[:SHOWN]),
-        overdue_total=overdue.count(),
-        due_soon_total=due_soon.count(),
+        overdue_total=overdue_total,
+        due_soon_total=due_soon_total,
         notifications=list(notifications_for(officer)[:SHOWN]),
         unread=unread_count(officer),
         complaints_overdue=complaints_overdue_count(officer, today),

@@ -6,6 +6,9 @@ imported by this module.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sanxiang.cases.batch import batch_of, by_agency, first_by_case
 from sanxiang.cases.gate import ReviewNeed
 from sanxiang.cases.models import Case
 from sanxiang.review.catalogue import CaseFacts, matching
@@ -38,13 +41,47 @@ def case_facts(case: Case) -> CaseFacts:
     )
 
 
+def _catalogue(case: Case) -> list[CatalogueRule]:
+    """The agency's active catalogue rules, in their order (for a batch of cases, read once)."""
+    batch = batch_of(case)
+    if batch is not None:
+        return batch.fact("review.catalogue", case, _catalogues_of)  # type: ignore[no-any-return]
+    return list(CatalogueRule.objects.filter(agency_id=case.agency_id, is_active=True))
+
+
+def _catalogues_of(cases: Sequence[Case]) -> dict[int, list[CatalogueRule]]:
+    agencies = sorted({case.agency_id for case in cases})
+    rules = CatalogueRule.objects.filter(agency_id__in=agencies, is_active=True)
+    return by_agency(cases, list(rules))
+
+
 def matched_rules(case: Case) -> list[CatalogueRule]:
-    rules = CatalogueRule.objects.filter(agency_id=case.agency_id, is_active=True)
-    return matching(rules, case_facts(case))
+    return matching(_catalogue(case), case_facts(case))
 
 
 def review_of(case: Case) -> Review | None:
+    batch = batch_of(case)
+    if batch is not None:
+        return batch.fact("review.review", case, _reviews_of)  # type: ignore[no-any-return]
     return Review.objects.filter(case_id=case.pk).select_related("reviewer").first()
+
+
+def _reviews_of(cases: Sequence[Case]) -> dict[int, Review]:
+    reviews = Review.objects.filter(case_id__in=[case.pk for case in cases])
+    return first_by_case(list(reviews.select_related("reviewer")))
+
+
+def _pinned(case: Case) -> Determination | None:
+    """The case's first finding that it needs review, if any."""
+    batch = batch_of(case)
+    if batch is not None:
+        return batch.fact("review.pinned", case, _pinned_of)  # type: ignore[no-any-return]
+    return Determination.objects.filter(case_id=case.pk, required=True).order_by("pk").first()
+
+
+def _pinned_of(cases: Sequence[Case]) -> dict[int, Determination]:
+    found = Determination.objects.filter(case_id__in=[case.pk for case in cases], required=True)
+    return first_by_case(list(found.order_by("pk")))
 
 
 def passed_on_record(review: Review) -> bool:
@@ -70,19 +107,20 @@ def passed_on_record(review: Review) -> bool:
 
 def review_need(case: Case) -> ReviewNeed:
     """Whether ``case``'s decision must pass 法制审核, and why (the catalogue, a pinned finding)."""
-    pinned = Determination.objects.filter(case_id=case.pk, required=True).order_by("pk").first()
+    pinned = _pinned(case)
     if pinned is not None:
         # Found at the notice (or an earlier decision): later edits of the catalogue or of
         # the case's circumstances do not take the case out of review.
         return ReviewNeed(True, pinned.reason)
-    if not CatalogueRule.objects.filter(agency_id=case.agency_id, is_active=True).exists():
+    catalogue = _catalogue(case)
+    if not catalogue:
         # Without a catalogue nobody can say a decision is not 重大: review it.
         return ReviewNeed(True, "本机关尚未制定法制审核目录清单，按须经法制审核处理")
-    rules = matched_rules(case)
+    rules = matching(catalogue, case_facts(case))
     if rules:
         titles = "；".join(f"第{r.position}项 {r.title}" for r in rules)
         return ReviewNeed(True, f"属于法制审核目录清单事项：{titles}")
-    if Review.objects.filter(case_id=case.pk).exists():
+    if review_of(case) is not None:
         # Sent to review (e.g. because it was disputed): it must now pass.
         return ReviewNeed(True, "已提交法制审核")
     return ReviewNeed(False, "不属于本机关法制审核目录清单事项")

@@ -7,9 +7,11 @@ defaults, and are listed in docs/operations/cases.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sanxiang.cases.batch import batch_of
 from sanxiang.cases.delivery import service_of, service_refusal
 from sanxiang.cases.execution import (
     case_account,
@@ -127,12 +129,26 @@ def _decider_separate(context: GuardContext) -> str | None:
     return review_gate().refusal(context.case, context.actor, "decider")
 
 
+def _case_rules(case: Case) -> CaseRules:
+    """The agency's case rules (its defaults if it set none); for a batch, read once."""
+    batch = batch_of(case)
+    if batch is None:
+        return CaseRules.objects.filter(agency_id=case.agency_id).first() or CaseRules()
+    return batch.fact("cases.rules", case, _case_rules_of) or CaseRules()
+
+
+def _case_rules_of(cases: Sequence[Case]) -> dict[int, CaseRules]:
+    agencies = sorted({case.agency_id for case in cases})
+    rules = {r.agency_id: r for r in CaseRules.objects.filter(agency_id__in=agencies)}
+    return {case.pk: rules[case.agency_id] for case in cases if case.agency_id in rules}
+
+
 def _statement_heard(context: GuardContext) -> str | None:
     """行政处罚法第四十五条: the party's 陈述、申辩 come before the decision."""
     case = context.case
     if case.notified_on is None or case.statement_closed_on is not None:
         return None
-    rules = CaseRules.objects.filter(agency_id=case.agency_id).first() or CaseRules()
+    rules = _case_rules(case)
     due = context.calendar.add_workdays_provisional(case.notified_on, rules.statement_days)
     if context.today <= due.on:
         return (
