@@ -90,15 +90,18 @@ def attach_structure() -> dict[str, tuple[int, int]]:
         penalty = Article.objects.create(law=law, number=60 + i, label=f"第{60 + i}条", text="…")
         by_name[name] = (violated.pk, penalty.pk)
     began = time.perf_counter()
+    # One pass over the decisions per table: the kind is the title's last word ("<number> <kind>").
+    kinds = ", ".join(["(%s, %s, %s)"] * len(by_name))
+    pairs = [v for name, (violated, penalty) in by_name.items() for v in (name, violated, penalty)]
     with connection.cursor() as cursor:
-        for name, pair in by_name.items():
-            for table, article in zip(("violated", "penalty"), pair, strict=True):
-                cursor.execute(
-                    f"INSERT INTO cases_case_{table}_articles (case_id, article_id) "  # noqa: S608
-                    "SELECT case_id, %s FROM disclosure_publication "
-                    "WHERE title LIKE %s AND kind = 'penalty'",
-                    [article, f"% {name}"],
-                )
+        for table in ("violated", "penalty"):
+            cursor.execute(
+                f"INSERT INTO cases_case_{table}_articles (case_id, article_id) "  # noqa: S608
+                f"SELECT p.case_id, k.{table} FROM disclosure_publication p "
+                f"JOIN (VALUES {kinds}) k(name, violated, penalty) "
+                "ON p.title LIKE '%% ' || k.name WHERE p.kind = 'penalty'",
+                pairs,
+            )
         cursor.execute(
             "UPDATE cases_case SET penalty_kinds = %s WHERE number LIKE 'BENCH-%%'", ['["fine"]']
         )
@@ -153,13 +156,14 @@ def attach_violations() -> dict[str, int]:
     Benchmark.objects.filter(pk=benchmark.pk).update(status="superseded")
     began = time.perf_counter()
     with connection.cursor() as cursor:
-        for name, violation_id in by_name.items():
-            cursor.execute(
-                "UPDATE cases_case SET discretion_violation_id = %s WHERE id IN ("
-                "SELECT case_id FROM disclosure_publication "
-                "WHERE title LIKE %s AND kind = 'penalty')",
-                [violation_id, f"% {name}"],
-            )
+        kinds = ", ".join(["(%s, %s)"] * len(by_name))
+        cursor.execute(
+            "UPDATE cases_case AS c SET discretion_violation_id = k.violation "  # noqa: S608
+            f"FROM disclosure_publication p JOIN (VALUES {kinds}) k(name, violation) "
+            "ON p.title LIKE '%% ' || k.name "
+            "WHERE p.kind = 'penalty' AND c.id = p.case_id",
+            [v for pair in by_name.items() for v in pair],
+        )
         cursor.execute("ANALYZE")
     print(f"  违法行为 chosen on the cases in {time.perf_counter() - began:.0f} s", flush=True)
     return by_name
