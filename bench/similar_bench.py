@@ -6,11 +6,16 @@ writes N published decisions with realistic redacted texts (违建, 占道经营
 渣土, 噪声, 无照经营, 绿化; 24 agencies; three years). On PostgreSQL it writes ``--distinct``
 texts in Python (default 100,000) and the N rows from them by one ``INSERT … SELECT``, each row
 with its own date, decision number (title, text and search tokens) and fields, a text's copies
-years apart (the tokens of 300 random rows are checked against ``search.index_text``); Python
-wrote 159 rows/s here under load, too slow for 1M. This bench then gives each decision's
+years apart. The database parses each text's tokens once: a row's ``search_vector`` is its
+text's pieces joined with its own number's and date's by ``||`` (the column is made a plain one
+for the load, as PostgreSQL 15 cannot make it generated again without parsing every row; the
+tokens and the vector of 300 random rows are checked against ``search.index_text`` and
+``to_tsvector``), and the table's secondary indexes are dropped for the load and made after it.
+(Parsing ~1,000 tokens per row, ``to_tsvector`` was ~1.4 ms of a row's ~1.6 ms under load: the
+``INSERT … SELECT`` wrote 215 rows/s at the previous stop.) This bench then gives each decision's
 case the articles of its kind of violation (违法依据 and 处罚依据: one law per kind) and the
 penalty kind 罚款, and on PostgreSQL copies the fine from the text into the published fields
-(``罚款金额（元）``), all by SQL. Each kind of violation is also a 违法行为 of a 裁量基准 (one
+(``罚款金额（元）``), all by SQL (one pass over the decisions per table). Each kind of violation is also a 违法行为 of a 裁量基准 (one
 published bench version, tiers 从轻 < 1,000 ≤ 一般 < 10,000 ≤ 从重 yuan) chosen on its cases
 (``discretion_violation``, by SQL), so the structural key carries the 违法行为.
 ``sanxiang similar reindex --bulk``'s function then builds the index (timed; ``--rowwise``: the
@@ -37,11 +42,12 @@ Run: ``.venv/bin/python scripts/with-postgres.py -- .venv/bin/python bench/simil
 --count 100000`` (default 1,000,000 on PostgreSQL, 20,000 on SQLite). ``--eval`` also prints
 retrieval quality on the labelled set (recall@5, nDCG@10, against BM25 alone).
 
-Results: docs/operations/similar.md ("Measurements"). Last run, 2026-12-05, 200,000 decisions
-(40,000 texts), load average 10–17: INSERT … SELECT 215 rows/s, bulk index 150/s (237 MB);
-similar_to p50 / p95 73 / 116 ms, plainto_tsquery 20 / 62 ms (0.28), OR query 263 / 344 ms
-(3.59); recall@5 and nDCG@10 1.000 both ways (the labelled set does not discriminate).
-1,000,000 was not run: at that load the data alone would have taken about 80 minutes.
+Results: docs/operations/similar.md ("Measurements"). Last run, 2026-12-06, 100,000 decisions
+(20,000 texts), load average 8–17.5: cases 4,760/s, texts 256/s, INSERT … SELECT 874 rows/s
+(215 at the previous stop), indexes 54 s (GIN 66 MB), bulk index 289/s (150/s) into 120 MB;
+similar_to p50 / p95 178 / 266 ms, plainto_tsquery 25 / 70 ms (0.14), OR query 259 / 381 ms
+(1.45). 1,000,000 was not run: at these rates it takes about 1 h 45 min at that load (data
+~50 min, index ~58 min), more than was left before the stop.
 """
 
 from __future__ import annotations
