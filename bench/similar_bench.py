@@ -97,14 +97,17 @@ def attach_structure() -> dict[str, tuple[int, int]]:
         by_name[name] = (violated.pk, penalty.pk)
     began = time.perf_counter()
     # One pass over the decisions per table: the kind is the title's last word ("<number> <kind>").
-    kinds = ", ".join(["(%s, %s, %s)"] * len(by_name))
+    kinds = " UNION ALL ".join(
+        ["SELECT %s AS name, %s AS violated, %s AS penalty"]
+        + ["SELECT %s, %s, %s"] * (len(by_name) - 1)
+    )
     pairs = [v for name, (violated, penalty) in by_name.items() for v in (name, violated, penalty)]
     with connection.cursor() as cursor:
         for table in ("violated", "penalty"):
             cursor.execute(
                 f"INSERT INTO cases_case_{table}_articles (case_id, article_id) "  # noqa: S608
                 f"SELECT p.case_id, k.{table} FROM disclosure_publication p "
-                f"JOIN (VALUES {kinds}) k(name, violated, penalty) "
+                f"JOIN ({kinds}) k "
                 "ON p.title LIKE '%% ' || k.name WHERE p.kind = 'penalty'",
                 pairs,
             )
@@ -162,10 +165,12 @@ def attach_violations() -> dict[str, int]:
     Benchmark.objects.filter(pk=benchmark.pk).update(status="superseded")
     began = time.perf_counter()
     with connection.cursor() as cursor:
-        kinds = ", ".join(["(%s, %s)"] * len(by_name))
+        kinds = " UNION ALL ".join(
+            ["SELECT %s AS name, %s AS violation"] + ["SELECT %s, %s"] * (len(by_name) - 1)
+        )
         cursor.execute(
             "UPDATE cases_case AS c SET discretion_violation_id = k.violation "  # noqa: S608
-            f"FROM disclosure_publication p JOIN (VALUES {kinds}) k(name, violation) "
+            f"FROM disclosure_publication p JOIN ({kinds}) k "
             "ON p.title LIKE '%% ' || k.name "
             "WHERE p.kind = 'penalty' AND c.id = p.case_id",
             [v for pair in by_name.items() for v in pair],
