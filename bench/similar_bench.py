@@ -42,12 +42,13 @@ Run: ``.venv/bin/python scripts/with-postgres.py -- .venv/bin/python bench/simil
 --count 100000`` (default 1,000,000 on PostgreSQL, 20,000 on SQLite). ``--eval`` also prints
 retrieval quality on the labelled set (recall@5, nDCG@10, against BM25 alone).
 
-Results: docs/operations/similar.md ("Measurements"). Last run, 2026-12-06, 100,000 decisions
-(20,000 texts), load average 8–17.5: cases 4,760/s, texts 256/s, INSERT … SELECT 874 rows/s
-(215 at the previous stop), indexes 54 s (GIN 66 MB), bulk index 289/s (150/s) into 120 MB;
-similar_to p50 / p95 178 / 266 ms, plainto_tsquery 25 / 70 ms (0.14), OR query 259 / 381 ms
-(1.45). 1,000,000 was not run: at these rates it takes about 1 h 45 min at that load (data
-~50 min, index ~58 min), more than was left before the stop.
+Results: docs/operations/similar.md ("Measurements"). Last runs, 2026-12-06. 200,000
+decisions (40,000 texts), load average 2.4–4.5 during the load, build and queries: INSERT …
+SELECT 2,387 rows/s (215 at the previous stop, load 10–17), bulk index 974/s (150/s) into
+237 MB; similar_to p50 / p95 71 / 90 ms, plainto_tsquery 18 / 44 ms (0.25), OR query
+217 / 246 ms (3.05). 100,000 decisions at load 8–17.5: INSERT … SELECT 874 rows/s, bulk index
+289/s; similar_to 178 / 266 ms, plainto_tsquery 0.14, OR query 1.45. 1,000,000 was not run:
+at the 200,000 run's rates about 40 minutes, more than was left before the stop.
 """
 
 from __future__ import annotations
