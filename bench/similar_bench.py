@@ -6,11 +6,16 @@ writes N published decisions with realistic redacted texts (违建, 占道经营
 渣土, 噪声, 无照经营, 绿化; 24 agencies; three years). On PostgreSQL it writes ``--distinct``
 texts in Python (default 100,000) and the N rows from them by one ``INSERT … SELECT``, each row
 with its own date, decision number (title, text and search tokens) and fields, a text's copies
-years apart (the tokens of 300 random rows are checked against ``search.index_text``); Python
-wrote 159 rows/s here under load, too slow for 1M. This bench then gives each decision's
+years apart. The database parses each text's tokens once: a row's ``search_vector`` is its
+text's pieces joined with its own number's and date's by ``||`` (the column is made a plain one
+for the load, as PostgreSQL 15 cannot make it generated again without parsing every row; the
+tokens and the vector of 300 random rows are checked against ``search.index_text`` and
+``to_tsvector``), and the table's secondary indexes are dropped for the load and made after it.
+(Parsing ~1,000 tokens per row, ``to_tsvector`` was ~1.4 ms of a row's ~1.6 ms under load: the
+``INSERT … SELECT`` wrote 215 rows/s at the previous stop.) This bench then gives each decision's
 case the articles of its kind of violation (违法依据 and 处罚依据: one law per kind) and the
 penalty kind 罚款, and on PostgreSQL copies the fine from the text into the published fields
-(``罚款金额（元）``), all by SQL. Each kind of violation is also a 违法行为 of a 裁量基准 (one
+(``罚款金额（元）``), all by SQL (one pass over the decisions per table). Each kind of violation is also a 违法行为 of a 裁量基准 (one
 published bench version, tiers 从轻 < 1,000 ≤ 一般 < 10,000 ≤ 从重 yuan) chosen on its cases
 (``discretion_violation``, by SQL), so the structural key carries the 违法行为.
 ``sanxiang similar reindex --bulk``'s function then builds the index (timed; ``--rowwise``: the
@@ -39,12 +44,15 @@ retrieval quality on the hand-labelled set (data/similar-eval: recall@5 and nDCG
 product's ranking against BM25 alone and a reversed ranking, ``similar.evaluation``); ``--eval``
 without ``--count`` runs only that, in a fresh database, in seconds.
 
-Results: docs/operations/similar.md ("Measurements"). Last run, 2026-12-05, 200,000 decisions
-(40,000 texts), load average 10–17: INSERT … SELECT 215 rows/s, bulk index 150/s (237 MB);
-similar_to p50 / p95 73 / 116 ms, plainto_tsquery 20 / 62 ms (0.28), OR query 263 / 344 ms
-(3.59). Labelled set (2026-12-06): BM25 alone recall@5 0.717, nDCG@10 0.863; BM25 + structure
+Results: docs/operations/similar.md ("Measurements"). Last runs, 2026-12-06. 200,000
+decisions (40,000 texts), load average 2.4–4.5 during the load, build and queries: INSERT …
+SELECT 2,387 rows/s (215 at the previous stop, load 10–17), bulk index 974/s (150/s) into
+237 MB; similar_to p50 / p95 71 / 90 ms, plainto_tsquery 18 / 44 ms (0.25), OR query
+217 / 246 ms (3.05). 100,000 decisions at load 8–17.5: INSERT … SELECT 874 rows/s, bulk index
+289/s; similar_to 178 / 266 ms, plainto_tsquery 0.14, OR query 1.45. 1,000,000 was not run:
+at the 200,000 run's rates about 40 minutes, more than was left before the stop.
+Labelled set (2026-12-06): BM25 alone recall@5 0.717, nDCG@10 0.863; BM25 + structure
 0.694, 0.935.
-1,000,000 was not run: at that load the data alone would have taken about 80 minutes.
 """
 
 from __future__ import annotations
@@ -91,15 +99,21 @@ def attach_structure() -> dict[str, tuple[int, int]]:
         penalty = Article.objects.create(law=law, number=60 + i, label=f"第{60 + i}条", text="…")
         by_name[name] = (violated.pk, penalty.pk)
     began = time.perf_counter()
+    # One pass over the decisions per table: the kind is the title's last word ("<number> <kind>").
+    kinds = " UNION ALL ".join(
+        ["SELECT %s AS name, %s AS violated, %s AS penalty"]
+        + ["SELECT %s, %s, %s"] * (len(by_name) - 1)
+    )
+    pairs = [v for name, (violated, penalty) in by_name.items() for v in (name, violated, penalty)]
     with connection.cursor() as cursor:
-        for name, pair in by_name.items():
-            for table, article in zip(("violated", "penalty"), pair, strict=True):
-                cursor.execute(
-                    f"INSERT INTO cases_case_{table}_articles (case_id, article_id) "  # noqa: S608
-                    "SELECT case_id, %s FROM disclosure_publication "
-                    "WHERE title LIKE %s AND kind = 'penalty'",
-                    [article, f"% {name}"],
-                )
+        for table in ("violated", "penalty"):
+            cursor.execute(
+                f"INSERT INTO cases_case_{table}_articles (case_id, article_id) "  # noqa: S608
+                f"SELECT p.case_id, k.{table} FROM disclosure_publication p "
+                f"JOIN ({kinds}) k "
+                "ON p.title LIKE '%% ' || k.name WHERE p.kind = 'penalty'",
+                pairs,
+            )
         cursor.execute(
             "UPDATE cases_case SET penalty_kinds = %s WHERE number LIKE 'BENCH-%%'", ['["fine"]']
         )
@@ -154,13 +168,16 @@ def attach_violations() -> dict[str, int]:
     Benchmark.objects.filter(pk=benchmark.pk).update(status="superseded")
     began = time.perf_counter()
     with connection.cursor() as cursor:
-        for name, violation_id in by_name.items():
-            cursor.execute(
-                "UPDATE cases_case SET discretion_violation_id = %s WHERE id IN ("
-                "SELECT case_id FROM disclosure_publication "
-                "WHERE title LIKE %s AND kind = 'penalty')",
-                [violation_id, f"% {name}"],
-            )
+        kinds = " UNION ALL ".join(
+            ["SELECT %s AS name, %s AS violation"] + ["SELECT %s, %s"] * (len(by_name) - 1)
+        )
+        cursor.execute(
+            "UPDATE cases_case AS c SET discretion_violation_id = k.violation "  # noqa: S608
+            f"FROM disclosure_publication p JOIN ({kinds}) k "
+            "ON p.title LIKE '%% ' || k.name "
+            "WHERE p.kind = 'penalty' AND c.id = p.case_id",
+            [v for pair in by_name.items() for v in pair],
+        )
         cursor.execute("ANALYZE")
     print(f"  违法行为 chosen on the cases in {time.perf_counter() - began:.0f} s", flush=True)
     return by_name

@@ -63,26 +63,39 @@ def _searchable(publication: Publication) -> str:
 def _row(
     publication: Publication, case_id: int, key: Key, sig: dict[str, int], length: int
 ) -> IndexedDecision:
-    fields = publication.fields if isinstance(publication.fields, dict) else {}
     return IndexedDecision(
-        publication_id=publication.pk,
-        agency_id=publication.agency_id,
-        case_id=case_id,
-        procedure=key.procedure,
-        key=key.text,
-        violated=",".join(map(str, key.violated))[:200],
-        penalty=",".join(map(str, key.penalty))[:200],
-        kinds=",".join(key.kinds)[:100],
-        violation=key.violation,
-        tier=key.tier,
-        fine_yuan=_amount(fields),
-        decided_on=publication.decided_on,
-        title=publication.title[:300],
-        conclusion=str(fields.get("执法结论") or fields.get("处罚类别") or "")[:300],
-        terms=text.encode(sig),
-        length=length,
-        text_sha256=publication.public_sha256,
-    )
+        **row_values(
+            publication.pk, publication.agency_id, publication.title, publication.fields,
+            publication.decided_on, publication.public_sha256, case_id, key, sig, length,
+        )
+    )  # fmt: skip
+
+
+def row_values(
+    publication_id: int, agency_id: int, title: str, fields: object, decided_on: Any,
+    public_sha256: str, case_id: int, key: Key, sig: dict[str, int], length: int,
+) -> dict[str, Any]:  # fmt: skip
+    """An index row's values by attribute name (``_row``; the bulk rebuild writes them)."""
+    published = fields if isinstance(fields, dict) else {}
+    return {
+        "publication_id": publication_id,
+        "agency_id": agency_id,
+        "case_id": case_id,
+        "procedure": key.procedure,
+        "key": key.text,
+        "violated": ",".join(map(str, key.violated))[:200],
+        "penalty": ",".join(map(str, key.penalty))[:200],
+        "kinds": ",".join(key.kinds)[:100],
+        "violation": key.violation,
+        "tier": key.tier,
+        "fine_yuan": _amount(published),
+        "decided_on": decided_on,
+        "title": title[:300],
+        "conclusion": str(published.get("执法结论") or published.get("处罚类别") or "")[:300],
+        "terms": text.encode(sig),
+        "length": length,
+        "text_sha256": public_sha256,
+    }
 
 
 def _articles(row: IndexedDecision, articles: Iterable[int]) -> list[IndexedArticle]:

@@ -1,6 +1,6 @@
 """``sanxiang similar reindex``: rebuild the similar-case index from the published decisions
 (it is kept up to date as decisions publish and are withdrawn; rebuild after a restore, or to
-recount the terms). ``--bulk`` builds the same index set-wise (``similar/bulk.py``)."""
+recount the terms). ``--bulk`` builds the same index in bulk (``similar/bulk.py``)."""
 
 from __future__ import annotations
 
@@ -23,11 +23,20 @@ class Command(BaseCommand):
         reindex_parser.add_argument(
             "--bulk",
             action="store_true",
-            help="set-wise, for many decisions (PostgreSQL: the database counts the terms); "
-            "the similar-case pages wait until it is done",
+            help="in bulk, for many decisions (the texts are cut into terms in parallel "
+            "processes); the similar-case pages wait until it is done",
+        )
+        reindex_parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="--bulk: processes that cut the texts (default: one per CPU, at most 4; "
+            "0: none besides this one)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        rebuild = reindex_bulk if options.get("bulk") else reindex
-        count = rebuild(stream=self.stderr)
+        if options.get("bulk"):
+            count = reindex_bulk(stream=self.stderr, workers=options.get("workers"))
+        else:
+            count = reindex(stream=self.stderr)
         self.stdout.write(f"同案同罚索引已重建：{count} 件决定 (decisions indexed: {count})")
