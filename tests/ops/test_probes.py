@@ -10,13 +10,26 @@ from pathlib import Path
 import pytest
 from django.core.checks import run_checks
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import CaptureQueriesContext
 
 from sanxiang.instance import secret_key
-from sanxiang.jobs.models import Job
+from sanxiang.jobs.models import Job, JobState
 from sanxiang.ledger.models import LedgerEntry, LedgerLog, TreeHead
+from sanxiang.ops import metrics, probes
+from sanxiang.org.models import Unit
+from tests.conftest import make_officer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_table_figures(settings):
+    """Every scrape reads the tables: the figures are otherwise kept for 15 s, module-wide,
+    and one test would see another's."""
+    settings.SANXIANG_METRICS_DB_SECONDS = 0
+    metrics._tables._at = float("-inf")
+    metrics._tables._families = []
 
 
 def _sample(text: str, name: str, **labels: str) -> float | None:
@@ -93,7 +106,18 @@ def test_metrics_count_requests_by_route_not_path(client, agency):
     assert "999_001" not in text and "999001" not in text
     # The tables: the queue by state, each agency's log, the evidence stored.
     Job.objects.all().delete()
+    text = client.get("/metrics").content.decode()
     assert _sample(text, "sanxiang_jobs", state="queued") == 0
+    assert _sample(text, "sanxiang_jobs", state="running") == 0
+    head = make_officer(unit=Unit.objects.filter(agency=agency).first(), name="李科长", number=None)
+    for key, state in (("a", JobState.QUEUED), ("b", JobState.QUEUED), ("c", JobState.RUNNING)):
+        Job.objects.create(
+            kind="annual_report_pdf", input_key=key, agency=agency, requested_by=head, state=state
+        )
+    text = client.get("/metrics").content.decode()
+    assert _sample(text, "sanxiang_jobs", state="queued") == 2
+    assert _sample(text, "sanxiang_jobs", state="running") == 1
+    assert _sample(text, "sanxiang_jobs", state="done") == 0
     logs = list(LedgerLog.objects.all())
     assert logs
     for log in logs:
@@ -122,6 +146,77 @@ def test_metrics_refused_to_other_addresses_and_to_an_untrusted_proxy(client, se
     settings.SANXIANG_METRICS_ALLOW = ["10.1.2.0/24"]
     assert client.get("/metrics", REMOTE_ADDR="10.1.2.30").status_code == 200
     assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_X_REAL_IP": "203.0.113.9"},
+        {"HTTP_FORWARDED": "for=203.0.113.9;proto=https"},
+        {},
+        {"HTTP_X_FORWARDED_FOR": "127.0.0.1"},  # only trusted hops: the client is not named
+        {"HTTP_X_FORWARDED_FOR": "not-an-address"},
+    ],
+    ids=["x-real-ip", "forwarded", "no-header", "only-trusted-hops", "malformed"],
+)
+def test_metrics_behind_a_trusted_proxy_need_a_named_allowed_client_or_the_token(
+    client, settings, headers
+):
+    """nginx on loopback is trusted, but it says who the client is in X-Real-IP or Forwarded,
+    or not at all: every visitor would look like loopback, which may read /metrics."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "::1"]
+    settings.SANXIANG_METRICS_TOKEN = "s3cret-scrape-token"
+    refused = client.get("/metrics", REMOTE_ADDR="127.0.0.1", **headers)
+    assert refused.status_code == 403
+    allowed = client.get(
+        "/metrics",
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_AUTHORIZATION="Bearer s3cret-scrape-token",
+        **headers,
+    )
+    assert allowed.status_code == 200
+
+
+def test_metrics_behind_a_trusted_proxy_go_by_the_client_it_forwards(client, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/24"]
+    settings.SANXIANG_METRICS_ALLOW = ["10.1.2.0/24"]
+    hop = {"REMOTE_ADDR": "127.0.0.1"}
+    assert client.get("/metrics", **hop, HTTP_X_FORWARDED_FOR="10.1.2.30").status_code == 200
+    chain = "10.1.2.30, 10.0.0.5"  # a trusted proxy in between is skipped
+    assert client.get("/metrics", **hop, HTTP_X_FORWARDED_FOR=chain).status_code == 200
+    # what a stranger writes in front of his own address is never reached
+    forged = "10.1.2.30, 203.0.113.9"
+    assert client.get("/metrics", **hop, HTTP_X_FORWARDED_FOR=forged).status_code == 403
+    assert client.get("/metrics", **hop, HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 403
+
+
+def test_readyz_on_a_node_not_migrated_answers_503_not_500(client, settings, monkeypatch):
+    """A new node started before ``sanxiang migrate``: the ledger's tables are not there."""
+    assert client.get("/readyz").status_code == 200  # the signing key exists
+    settings.CLUSTER = True  # the signing-key check then reads the newest tree head
+    monkeypatch.setattr(probes, "_schema_ok", False)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE ledger_treehead RENAME TO ledger_treehead_gone")
+    MigrationRecorder.Migration.objects.filter(app="ledger").delete()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["migrations"] == "failed"
+    assert body["checks"]["signing_key"] == "failed"
+    assert "not migrated" in body["details"]["signing_key"]
+
+
+def test_readyz_names_a_ledger_table_that_cannot_be_read(client, settings, monkeypatch):
+    """Migrations recorded but the table not as the code expects: 503 with the error."""
+    assert client.get("/readyz").status_code == 200
+    settings.CLUSTER = True
+    monkeypatch.setattr(probes, "_schema_ok", True)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE ledger_treehead RENAME TO ledger_treehead_gone")
+    response = client.get("/readyz")  # the last query of this test (PostgreSQL: aborted)
+    assert response.status_code == 503
+    assert response.json()["checks"]["signing_key"] == "failed"
+    assert "treehead" in response.json()["details"]["signing_key"].lower()
 
 
 def test_cluster_refuses_state_kept_on_one_node(settings, tmp_path):

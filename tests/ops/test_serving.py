@@ -113,7 +113,7 @@ def test_request_id_is_echoed_and_on_the_json_log_line(node):
     assert urllib.parse.quote("王小明") not in text
 
 
-def test_metrics_add_up_the_requests_of_both_workers(node):
+def test_metrics_add_up_the_requests_of_every_worker(node):
     before = _count(node.get("/metrics")[2].decode(), "portal:procedures")
 
     def fetch(_: int) -> int:
@@ -123,8 +123,8 @@ def test_metrics_add_up_the_requests_of_both_workers(node):
     with ThreadPoolExecutor(max_workers=6) as pool:
         assert set(pool.map(fetch, range(30))) == {200}
     samples = {p.name for p in (node.var / "run" / "prometheus").glob("*/histogram_*.db")}
-    assert len(samples) >= 2, samples  # both workers served some of them
-    for _ in range(6):  # whichever worker answers the scrape counts all 30
+    assert samples  # each worker that served keeps its own file (one may have served all 30)
+    for _ in range(6):  # whichever worker answers the scrape adds up every file: all 30
         assert _count(node.get("/metrics")[2].decode(), "portal:procedures") == before + 30
 
 
