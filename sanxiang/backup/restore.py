@@ -25,7 +25,7 @@ from sanxiang.backup.files import (
     BackupProblem,
     check_files,
     load_manifest,
-    walk_files,
+    set_path,
 )
 from sanxiang.backup.postgres import as_server_user, free_port, give_to_server_user, pg_ctl
 
@@ -154,7 +154,7 @@ def restore(options: argparse.Namespace) -> int:
         if _not_empty(folder):
             shutil.rmtree(folder)
     into.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _restore_var_files(backup_set, into)
+    _restore_var_files(backup_set, manifest, into)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SANXIANG_VAR")}
     env["SANXIANG_VAR"] = str(into)
     if engine == "postgresql":
@@ -181,14 +181,21 @@ def restore(options: argparse.Namespace) -> int:
     return code
 
 
-def _restore_var_files(backup_set: Path, into: Path) -> None:
-    var = backup_set / "var"
-    if not var.is_dir():
-        return
-    for path in walk_files(var):
-        target = into / path.relative_to(var)
+def _restore_var_files(backup_set: Path, manifest: dict[str, Any], into: Path) -> None:
+    """Copy the installation files the manifest lists (``var/…``), and only those; a symlink
+    in the set is refused, never followed."""
+    for entry in manifest["files"]:
+        relative = entry["path"]
+        if not relative.startswith("var/"):
+            continue
+        source = set_path(backup_set, relative)
+        if source.is_symlink() or not source.is_file():
+            raise BackupProblem(f"备份文件不是普通文件：{relative}")
+        target = into.joinpath(*Path(relative).parts[1:])
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as handle, target.open("wb") as out:
+            shutil.copyfileobj(handle, out, 1024 * 1024)
         target.chmod(0o600)
 
 
