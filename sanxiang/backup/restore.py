@@ -137,6 +137,7 @@ def restore(options: argparse.Namespace) -> int:
     manifest = load_manifest(backup_set)
     if until is not None and not manifest["database"].get("wal_archive"):
         raise BackupProblem("这份备份没有 WAL 归档，只能恢复到备份时刻，不支持 --until")
+    _refuse_overlap(backup_set, manifest, (into, pgdata))
     for folder in (into, pgdata):
         if _not_empty(folder) and not options.replace:
             raise BackupProblem(
@@ -179,6 +180,30 @@ def restore(options: argparse.Namespace) -> int:
     elapsed = time.monotonic() - started
     _say(f"{'恢复完成' if code == 0 else '恢复校验未通过'}，用时 {elapsed:.1f} 秒。")
     return code
+
+
+def _is_area(folder: Path) -> bool:
+    """Whether ``folder`` holds backup sets or a WAL archive (not merely one set's parent)."""
+    if (folder / WAL_DIR).exists():
+        return True
+    return sum(1 for path in folder.iterdir() if (path / MANIFEST).is_file()) > 1
+
+
+def _refuse_overlap(backup_set: Path, manifest: dict[str, Any], folders: tuple[Path, ...]) -> None:
+    """Refuse (before anything is deleted) a target that holds the backup, its area or its WAL
+    archive, or lies inside one of them: ``--replace`` would delete the backup it restores."""
+    backup_set = backup_set.resolve()
+    area = backup_set.parent
+    guarded = [backup_set]
+    if manifest["database"].get("wal_archive") or _is_area(area):
+        guarded += [area, area / WAL_DIR]
+    for folder in folders:
+        for kept in guarded:
+            if folder == kept or folder in kept.parents or kept in folder.parents:
+                raise BackupProblem(
+                    f"{folder} 与备份 {kept} 重叠：恢复目标不能包含备份、备份区或其 WAL 归档，"
+                    "也不能在其中（--replace 会删掉备份本身）"
+                )
 
 
 def _restore_var_files(backup_set: Path, manifest: dict[str, Any], into: Path) -> None:

@@ -1,5 +1,5 @@
-"""What ``sanxiang restore`` refuses before it writes anything: a manifest that points outside
-the backup set or the evidence folder."""
+"""What ``sanxiang restore`` refuses before it writes or deletes anything: a manifest that
+points outside the backup set or the evidence folder, a target that holds the backup itself."""
 
 from __future__ import annotations
 
@@ -89,3 +89,21 @@ def test_the_evidence_folder_is_never_written_outside(tmp_path):
     assert _everything(tmp_path) == {root, source}
     _write_local(root, KEY, source)
     assert (root / KEY).read_bytes() == b"photo"
+
+
+@pytest.mark.parametrize("where", ["area", "set", "parent", "inside-set"])
+def test_replace_refuses_a_target_holding_the_backup(tmp_path, capsys, where):
+    area = tmp_path / "area"
+    backup_set = _set(area)
+    (area / "wal").mkdir()
+    into = {
+        "area": area,
+        "set": backup_set,
+        "parent": tmp_path,
+        "inside-set": backup_set / "var",
+    }[where]
+    code = restore_main([str(backup_set), "--into", str(into), "--replace"])
+    assert code == 1
+    assert "与备份" in capsys.readouterr().err
+    assert (backup_set / MANIFEST).is_file()
+    assert (backup_set / "var" / "secret_key").read_bytes() == b"s3cret"
