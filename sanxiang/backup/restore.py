@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,14 @@ from sanxiang.backup.files import (
     load_manifest,
     set_path,
 )
-from sanxiang.backup.postgres import as_server_user, free_port, give_to_server_user, pg_ctl
+from sanxiang.backup.postgres import (
+    as_server_user,
+    conf_quote,
+    free_port,
+    give_to_server_user,
+    pg_ctl,
+    pg_percent,
+)
 
 S3_ENV = ("SANXIANG_EVIDENCE_S3_BUCKET", "SANXIANG_EVIDENCE_S3_ENDPOINT",
           "SANXIANG_EVIDENCE_S3_REGION", "SANXIANG_EVIDENCE_S3_ACCESS_KEY",
@@ -277,7 +285,7 @@ def _restore_postgresql(
              "archive_mode = off"]  # fmt: skip
     if wal:
         source = (backup_set.parent / WAL_DIR).resolve()
-        lines.append(f'restore_command = \'cp "{source}/%f" "%p"\'')
+        lines.append(f"restore_command = {conf_quote(restore_command(source))}")
     if until is not None:
         lines.append(f"recovery_target_time = '{until.isoformat()}'")
     with (pgdata / "postgresql.auto.conf").open("a", encoding="utf-8") as conf:
@@ -296,7 +304,8 @@ def _restore_postgresql(
     _say("数据库：已解开基础备份，正在重放 WAL 归档……")
     started = pg_ctl(
         pgdata, "-w", "-t", "3600", "-o",
-        f"-p {server.port} -c listen_addresses=127.0.0.1 -k {sockets}", "start", log=log,
+        f"-p {server.port} -c listen_addresses=127.0.0.1 -k {shlex.quote(str(sockets))}", "start",
+        log=log,
     )  # fmt: skip
     if started.returncode != 0:
         shutil.rmtree(sockets, ignore_errors=True)
@@ -310,6 +319,11 @@ def _restore_postgresql(
     target = f"到 {until.isoformat()}" if until else "到归档的末尾"
     _say(f"数据库：WAL 已重放{target}（归档中共 {replayed} 个段），已转为可写。")
     return server
+
+
+def restore_command(wal: Path) -> str:
+    """The shell command that fetches a segment from the WAL archive ``wal``, quoted."""
+    return f"cp {shlex.quote(f'{pg_percent(str(wal))}/%f')} %p"
 
 
 def _fatal(log: Path) -> str:

@@ -1,17 +1,22 @@
 """What ``sanxiang restore`` refuses before it writes or deletes anything: a manifest that
-points outside the backup set or the evidence folder, a target that holds the backup itself."""
+points outside the backup set or the evidence folder, a target that holds the backup itself;
+and the shell commands it hands PostgreSQL, quoted."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sanxiang.backup.files import FORMAT, MANIFEST, BackupProblem
+from sanxiang.backup.postgres import archive_command, conf_quote
 from sanxiang.backup.restore import main as restore_main
+from sanxiang.backup.restore import restore_command
 from sanxiang.backup.verify import _write_local
 
 SHA = hashlib.sha256(b"photo").hexdigest()
@@ -107,3 +112,24 @@ def test_replace_refuses_a_target_holding_the_backup(tmp_path, capsys, where):
     assert "与备份" in capsys.readouterr().err
     assert (backup_set / MANIFEST).is_file()
     assert (backup_set / "var" / "secret_key").read_bytes() == b"s3cret"
+
+
+def _as_postgresql_runs(command: str, segment: str, source: str) -> None:
+    """Substitute %f, %p and %% as PostgreSQL does, then run the command in a shell."""
+    text = re.sub("%[fp%]", lambda m: {"%f": segment, "%p": source, "%%": "%"}[m.group()], command)
+    subprocess.run(["/bin/sh", "-c", text], check=True)
+
+
+def test_archive_and_restore_commands_survive_a_space_a_quote_and_a_percent(tmp_path, monkeypatch):
+    archive = tmp_path / "wal it's 100% here"
+    archive.mkdir()
+    segment = "000000010000000000000001"
+    (tmp_path / "pg_wal").mkdir()
+    (tmp_path / "pg_wal" / segment).write_bytes(b"wal")
+    monkeypatch.chdir(tmp_path)  # PostgreSQL runs the command in its data folder: %p is relative
+    _as_postgresql_runs(archive_command(archive), segment, f"pg_wal/{segment}")
+    assert (archive / segment).read_bytes() == b"wal"
+    assert not (archive / f"{segment}.partial").exists()
+    _as_postgresql_runs(restore_command(archive), segment, "pg_wal/RECOVERYXLOG")
+    assert (tmp_path / "pg_wal" / "RECOVERYXLOG").read_bytes() == b"wal"
+    assert conf_quote("cp 'it''s' \\x") == "'cp ''it''''s'' \\\\x'"
