@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -17,9 +18,28 @@ from sanxiang.backup.files import BackupProblem
 #: What docs/operations/backup.md asks of the server: copy under a temporary name, then rename,
 #: so that a segment in the archive is always whole (a plain ``cp`` cut off by a crash leaves a
 #: short file that recovery refuses), and never overwrite one.
-ARCHIVE_COMMAND = (
-    "test ! -f {archive}/%f && cp %p {archive}/%f.partial && mv {archive}/%f.partial {archive}/%f"
-)
+#: The folder is quoted for the shell (:func:`archive_command`), the whole for postgresql.conf
+#: (:func:`conf_quote`).
+ARCHIVE_COMMAND = "test ! -f {segment} && cp %p {partial} && mv {partial} {segment}"
+
+
+def archive_command(archive: Path) -> str:
+    """``ARCHIVE_COMMAND`` copying into ``archive``, its paths quoted for the shell (and a
+    ``%`` in them doubled: PostgreSQL reads ``%f``, ``%p`` and ``%%`` in the command)."""
+    folder = pg_percent(str(archive))
+    return ARCHIVE_COMMAND.format(
+        segment=shlex.quote(f"{folder}/%f"), partial=shlex.quote(f"{folder}/%f.partial")
+    )
+
+
+def pg_percent(path: str) -> str:
+    """``path`` inside an archive or restore command: its ``%`` doubled."""
+    return path.replace("%", "%%")
+
+
+def conf_quote(value: str) -> str:
+    """``value`` as a postgresql.conf string: in single quotes, ``'`` and ``\\`` escaped."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def pg_bin(name: str) -> str:
@@ -94,17 +114,18 @@ class Cluster:
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         # What docs/operations/backup.md asks of a production server, on a private port.
-        archive_command = ARCHIVE_COMMAND.format(archive=self.archive)
+        command = archive_command(self.archive)
         with (self.data / "postgresql.auto.conf").open("a", encoding="utf-8") as conf:
             conf.write(
                 "wal_level = replica\n"
                 "archive_mode = on\n"
-                f"archive_command = '{archive_command}'\n"
+                f"archive_command = {conf_quote(command)}\n"
                 f"archive_timeout = {self.archive_timeout}\n"
                 "fsync = off\n"  # a throwaway server: durability is not what the drill tests
             )
         started = pg_ctl(
-            self.data, "-w", "-o", f"-k {self.socket} -h 127.0.0.1 -p {self.port}", "start",
+            self.data, "-w", "-o",
+            f"-k {shlex.quote(str(self.socket))} -h 127.0.0.1 -p {self.port}", "start",
             log=self.log,
         )  # fmt: skip
         if started.returncode != 0:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -25,9 +26,16 @@ from sanxiang.backup.files import (
     BackupProblem,
     check_files,
     load_manifest,
-    walk_files,
+    set_path,
 )
-from sanxiang.backup.postgres import as_server_user, free_port, give_to_server_user, pg_ctl
+from sanxiang.backup.postgres import (
+    as_server_user,
+    conf_quote,
+    free_port,
+    give_to_server_user,
+    pg_ctl,
+    pg_percent,
+)
 
 S3_ENV = ("SANXIANG_EVIDENCE_S3_BUCKET", "SANXIANG_EVIDENCE_S3_ENDPOINT",
           "SANXIANG_EVIDENCE_S3_REGION", "SANXIANG_EVIDENCE_S3_ACCESS_KEY",
@@ -137,6 +145,7 @@ def restore(options: argparse.Namespace) -> int:
     manifest = load_manifest(backup_set)
     if until is not None and not manifest["database"].get("wal_archive"):
         raise BackupProblem("这份备份没有 WAL 归档，只能恢复到备份时刻，不支持 --until")
+    _refuse_overlap(backup_set, manifest, (into, pgdata))
     for folder in (into, pgdata):
         if _not_empty(folder) and not options.replace:
             raise BackupProblem(
@@ -154,7 +163,7 @@ def restore(options: argparse.Namespace) -> int:
         if _not_empty(folder):
             shutil.rmtree(folder)
     into.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _restore_var_files(backup_set, into)
+    _restore_var_files(backup_set, manifest, into)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SANXIANG_VAR")}
     env["SANXIANG_VAR"] = str(into)
     if engine == "postgresql":
@@ -181,14 +190,45 @@ def restore(options: argparse.Namespace) -> int:
     return code
 
 
-def _restore_var_files(backup_set: Path, into: Path) -> None:
-    var = backup_set / "var"
-    if not var.is_dir():
-        return
-    for path in walk_files(var):
-        target = into / path.relative_to(var)
+def _is_area(folder: Path) -> bool:
+    """Whether ``folder`` holds backup sets or a WAL archive (not merely one set's parent)."""
+    if (folder / WAL_DIR).exists():
+        return True
+    return sum(1 for path in folder.iterdir() if (path / MANIFEST).is_file()) > 1
+
+
+def _refuse_overlap(backup_set: Path, manifest: dict[str, Any], folders: tuple[Path, ...]) -> None:
+    """Refuse (before anything is deleted) a target that holds the backup, its area or its WAL
+    archive, or lies inside one of them: ``--replace`` would delete the backup it restores."""
+    backup_set = backup_set.resolve()
+    area = backup_set.parent
+    guarded = [backup_set]
+    if manifest["database"].get("wal_archive") or _is_area(area):
+        guarded += [area, area / WAL_DIR]
+    for folder in folders:
+        for kept in guarded:
+            if folder == kept or folder in kept.parents or kept in folder.parents:
+                raise BackupProblem(
+                    f"{folder} 与备份 {kept} 重叠：恢复目标不能包含备份、备份区或其 WAL 归档，"
+                    "也不能在其中（--replace 会删掉备份本身）"
+                )
+
+
+def _restore_var_files(backup_set: Path, manifest: dict[str, Any], into: Path) -> None:
+    """Copy the installation files the manifest lists (``var/…``), and only those; a symlink
+    in the set is refused, never followed."""
+    for entry in manifest["files"]:
+        relative = entry["path"]
+        if not relative.startswith("var/"):
+            continue
+        source = set_path(backup_set, relative)
+        if source.is_symlink() or not source.is_file():
+            raise BackupProblem(f"备份文件不是普通文件：{relative}")
+        target = into.joinpath(*Path(relative).parts[1:])
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as handle, target.open("wb") as out:
+            shutil.copyfileobj(handle, out, 1024 * 1024)
         target.chmod(0o600)
 
 
@@ -245,7 +285,7 @@ def _restore_postgresql(
              "archive_mode = off"]  # fmt: skip
     if wal:
         source = (backup_set.parent / WAL_DIR).resolve()
-        lines.append(f'restore_command = \'cp "{source}/%f" "%p"\'')
+        lines.append(f"restore_command = {conf_quote(restore_command(source))}")
     if until is not None:
         lines.append(f"recovery_target_time = '{until.isoformat()}'")
     with (pgdata / "postgresql.auto.conf").open("a", encoding="utf-8") as conf:
@@ -264,7 +304,8 @@ def _restore_postgresql(
     _say("数据库：已解开基础备份，正在重放 WAL 归档……")
     started = pg_ctl(
         pgdata, "-w", "-t", "3600", "-o",
-        f"-p {server.port} -c listen_addresses=127.0.0.1 -k {sockets}", "start", log=log,
+        f"-p {server.port} -c listen_addresses=127.0.0.1 -k {shlex.quote(str(sockets))}", "start",
+        log=log,
     )  # fmt: skip
     if started.returncode != 0:
         shutil.rmtree(sockets, ignore_errors=True)
@@ -278,6 +319,11 @@ def _restore_postgresql(
     target = f"到 {until.isoformat()}" if until else "到归档的末尾"
     _say(f"数据库：WAL 已重放{target}（归档中共 {replayed} 个段），已转为可写。")
     return server
+
+
+def restore_command(wal: Path) -> str:
+    """The shell command that fetches a segment from the WAL archive ``wal``, quoted."""
+    return f"cp {shlex.quote(f'{pg_percent(str(wal))}/%f')} %p"
 
 
 def _fatal(log: Path) -> str:

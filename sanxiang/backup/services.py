@@ -31,6 +31,7 @@ from sanxiang.backup.files import (
     Copied,
     copy_stream,
     hash_file,
+    set_path,
     walk_files,
 )
 from sanxiang.backup.postgres import pg_bin
@@ -193,8 +194,12 @@ def _previous_objects(area: Path) -> dict[tuple[str, str], tuple[Path, str]]:
     found = {}
     for item in manifest.get("evidence", {}).get("objects", []):
         if item.get("file") in hashes:
+            try:  # never link in a file from outside the earlier set
+                old = set_path(sets[-1], item["file"])
+            except BackupProblem:
+                continue
             identity = (item["key"], item.get("version_id") or str(item["size"]))
-            found[identity] = (sets[-1] / item["file"], item["sha256"])
+            found[identity] = (old, item["sha256"])
     return found
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.files.storage import FileSystemStorage
 
+from sanxiang.backup.files import EVIDENCE_KEY, BackupProblem, set_path
 from sanxiang.evidence.models import Blob
 from sanxiang.evidence.storage import blob_problem, evidence_storage
 from sanxiang.ledger.models import TreeHead
@@ -37,12 +38,15 @@ def objects_restore(backup_set: Path, manifest: dict[str, Any]) -> str:
     otherwise), and deletions are replayed; into a folder, the newest version of each key."""
     evidence = manifest["evidence"]
     objects = evidence["objects"]
+    for item in [*objects, *evidence.get("delete_markers", [])]:  # load_manifest checked these
+        if not EVIDENCE_KEY.fullmatch(item["key"]):
+            raise BackupProblem(f"备份清单中的证据对象名不是本系统的形式：{item['key']!r}")
     storage = evidence_storage()
     if isinstance(storage, FileSystemStorage):
         newest = [item for item in objects if item.get("latest", True)]
         root = Path(storage.location)
         for item in newest:
-            _write_local(root, item["key"], backup_set / item["file"])
+            _write_local(root, item["key"], set_path(backup_set, item["file"]))
         return f"证据：{len(newest)} 个对象已写入 {root}。"
     client = storage.connection.meta.client  # type: ignore[attr-defined]
     bucket = storage.bucket_name  # type: ignore[attr-defined]
@@ -61,7 +65,7 @@ def objects_restore(backup_set: Path, manifest: dict[str, Any]) -> str:
         if retention and until and until > now:
             extra = {"ObjectLockMode": retention["mode"], "ObjectLockRetainUntilDate": until}
             locked += 1
-        with (backup_set / item["file"]).open("rb") as handle:
+        with set_path(backup_set, item["file"]).open("rb") as handle:
             client.upload_fileobj(handle, bucket, item["key"], ExtraArgs=extra)
     return (
         f"证据：{len(objects)} 个对象版本已写入存储桶 {bucket}"
@@ -70,7 +74,10 @@ def objects_restore(backup_set: Path, manifest: dict[str, Any]) -> str:
 
 
 def _write_local(root: Path, key: str, source: Path) -> None:
-    target = root / key
+    root = root.resolve()
+    target = (root / key).resolve()
+    if not EVIDENCE_KEY.fullmatch(key) or not target.is_relative_to(root) or target == root:
+        raise BackupProblem(f"证据对象 {key!r} 会写到证据目录 {root} 之外，拒绝写入")
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".restore-")
     try:

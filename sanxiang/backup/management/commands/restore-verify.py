@@ -30,10 +30,10 @@ class Command(BaseCommand):
         backup_set = options["backup_set"].resolve()
         try:
             manifest = load_manifest(backup_set)
+            if options["objects"]:
+                self.stdout.write(objects_restore(backup_set, manifest))
         except BackupProblem as error:
             raise CommandError(str(error)) from None
-        if options["objects"]:
-            self.stdout.write(objects_restore(backup_set, manifest))
         report = installation_verify(manifest, say=self.stdout.write)
         for line in report.checked:
             self.stdout.write(f"✓ {line}")
