@@ -98,18 +98,42 @@ def schema_ensure() -> bool:
     return True
 
 
+# Keys of Django's PostgreSQL OPTIONS that are not libpq connection parameters.
+_DJANGO_ONLY_OPTIONS = {
+    "assume_role",
+    "cursor_factory",
+    "isolation_level",
+    "pool",
+    "server_side_binding",
+}
+
+
 def _conninfo() -> str:
+    """The worker's own connection string: Django's default database, with its ``OPTIONS``
+    (``sslmode``, ``sslrootcert`` … from ``DATABASE_URL``), so the worker connects as the web
+    process does."""
     from psycopg.conninfo import make_conninfo
 
     db = settings.DATABASES["default"]
-    parts = {
-        "dbname": db.get("NAME"),
-        "user": db.get("USER"),
-        "password": db.get("PASSWORD"),
-        "host": db.get("HOST"),
-        "port": str(db.get("PORT") or ""),
+    parts: dict[str, Any] = {
+        key: value
+        for key, value in (db.get("OPTIONS") or {}).items()
+        if key not in _DJANGO_ONLY_OPTIONS
+        and isinstance(value, str | int)
+        and not isinstance(value, bool)
     }
-    return make_conninfo(**{key: value for key, value in parts.items() if value})
+    parts.update(
+        {
+            "dbname": db.get("NAME"),
+            "user": db.get("USER"),
+            "password": db.get("PASSWORD"),
+            "host": db.get("HOST"),
+            "port": str(db.get("PORT") or ""),
+        }
+    )
+    return make_conninfo(
+        **{key: str(value) for key, value in parts.items() if value not in (None, "")}
+    )
 
 
 async def _sweep(app: procrastinate.App, stalled_after: float) -> None:

@@ -44,3 +44,38 @@ def test_every_kind_of_background_work_is_registered_by_its_app():
     assert {"cases.document_pdf", "supervision.opinion_pdf", "jobs.run"} <= set(TASKS)
     with pytest.raises(KeyError):
         background.enqueue("no.such_work")
+
+
+def test_the_worker_connects_with_the_databases_tls_options(monkeypatch):
+    from types import SimpleNamespace
+
+    from psycopg.conninfo import conninfo_to_dict
+
+    from sanxiang.core import queue
+
+    databases = {
+        "default": {
+            "NAME": "sanxiang",
+            "USER": "app",
+            "PASSWORD": "p w'd",
+            "HOST": "db.example",
+            "PORT": 5432,
+            "OPTIONS": {
+                "sslmode": "verify-full",
+                "sslrootcert": "/etc/ssl/ca root.pem",
+                "connect_timeout": 5,
+                "server_side_binding": False,
+            },
+        }
+    }
+    monkeypatch.setattr(queue, "settings", SimpleNamespace(DATABASES=databases))
+    assert conninfo_to_dict(queue._conninfo()) == {
+        "dbname": "sanxiang",
+        "user": "app",
+        "password": "p w'd",
+        "host": "db.example",
+        "port": "5432",
+        "sslmode": "verify-full",
+        "sslrootcert": "/etc/ssl/ca root.pem",
+        "connect_timeout": "5",
+    }
