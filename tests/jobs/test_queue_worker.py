@@ -145,29 +145,29 @@ def test_two_sweepers_put_a_stalled_job_back_once_and_never_one_another_worker_t
     url = queued.env["DATABASE_URL"]
     with psycopg.connect(url, autocommit=True) as a, psycopg.connect(url, autocommit=True) as b:
 
+        def row(query: str, *params: object) -> Any:
+            found = a.execute(query, params).fetchone()
+            assert found is not None
+            return found
+
         def job(attempts: int, worker: int) -> int:
-            return int(a.execute(
+            return int(row(
                 "INSERT INTO procrastinate_jobs (queue_name, task_name, args, status, attempts,"
                 " worker_id) VALUES ('default', 'sanxiang.background', %s, 'doing', %s, %s)"
                 " RETURNING id",
-                (json.dumps({"name": "test.none", "arguments": {}}), attempts, worker),
-            ).fetchone()[0])  # fmt: skip
+                json.dumps({"name": "test.none", "arguments": {}}), attempts, worker,
+            )[0])  # fmt: skip
 
         def status(job_id: int) -> tuple[str, int, int | None]:
-            row = a.execute(
-                "SELECT status::text, attempts, worker_id FROM procrastinate_jobs WHERE id = %s",
-                (job_id,),
-            ).fetchone()
-            return (row[0], row[1], row[2])
+            query = "SELECT status::text, attempts, worker_id FROM procrastinate_jobs WHERE id = %s"
+            return tuple(row(query, job_id))
 
         a.execute("DELETE FROM procrastinate_jobs WHERE status = 'doing'")
-        dead = a.execute(
+        dead = row(
             "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (NOW() - interval '1 hour')"
             " RETURNING id"
-        ).fetchone()[0]
-        alive = a.execute(
-            "INSERT INTO procrastinate_workers DEFAULT VALUES RETURNING id"
-        ).fetchone()[0]
+        )[0]
+        alive = row("INSERT INTO procrastinate_workers DEFAULT VALUES RETURNING id")[0]
         stalled, doomed = job(0, dead), job(CRASH_REQUEUES, dead)
 
         # While one worker sweeps (holds the lock), another's sweep does nothing.
