@@ -27,6 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections, connection
 from procrastinate.contrib.django.django_connector import DjangoConnector
 
+from sanxiang.core.request_context import RequestInfo, current
 from sanxiang.core.work import abandoned, run
 
 logger = logging.getLogger(__name__)
@@ -47,13 +48,30 @@ def stalled_after_seconds() -> float:
     return float(os.environ.get("SANXIANG_QUEUE_STALLED_AFTER", "30"))
 
 
-def _task(context: Any, name: str, arguments: dict[str, Any]) -> None:
+def _task(
+    context: Any, name: str, arguments: dict[str, Any], request: dict[str, str] | None = None
+) -> None:
     close_old_connections()
+    # The work's log records carry the id of the request that asked for it, as in the thread.
+    token = current.set(
+        RequestInfo(request_id=request["id"], method=request["method"], path=request["path"])
+        if request
+        else None
+    )
     try:
         # ``attempts`` counts the runs begun before this one.
         run(name, arguments, attempt_number=int(context.job.attempts))
     finally:
+        current.reset(token)
         connection.close()
+
+
+def _request() -> dict[str, Any] | None:
+    """The request asking for the work (its id, method and path), for the worker's logs."""
+    info = current.get()
+    if info is None:
+        return None
+    return {"id": info.request_id, "method": info.method, "path": info.path}
 
 
 def _app(connector: Any) -> procrastinate.App:
@@ -81,7 +99,7 @@ def defer(name: str, arguments: dict[str, Any]) -> None:
         app = _app(DjangoConnector())
         app.open()
         _deferring = app
-    _deferring.configure_task(TASK).defer(name=name, arguments=arguments)
+    _deferring.configure_task(TASK).defer(name=name, arguments=arguments, request=_request())
 
 
 def schema_ensure() -> bool:

@@ -79,3 +79,35 @@ def test_the_worker_connects_with_the_databases_tls_options(monkeypatch):
         "sslrootcert": "/etc/ssl/ca root.pem",
         "connect_timeout": "5",
     }
+
+
+def test_a_queued_jobs_log_lines_carry_the_id_of_the_request_that_asked_for_it(caplog):
+    import logging
+    from types import SimpleNamespace
+
+    from sanxiang.core import queue
+    from sanxiang.core.logs import RequestContextFilter
+    from sanxiang.core.request_context import RequestInfo, current
+    from sanxiang.core.work import TASKS
+
+    token = current.set(RequestInfo(request_id="req-42", method="POST", path="/report/2025/"))
+    try:
+        asked = queue._request()  # what ``defer`` stores with the job
+    finally:
+        current.reset(token)
+    assert asked == {"id": "req-42", "method": "POST", "path": "/report/2025/"}
+
+    def work() -> None:
+        logging.getLogger("sanxiang.test").warning("working")
+
+    TASKS["test.log"] = work
+    context = SimpleNamespace(job=SimpleNamespace(attempts=0))
+    try:
+        with caplog.at_level(logging.WARNING, logger="sanxiang.test"):
+            caplog.handler.addFilter(RequestContextFilter())
+            queue._task(context, "test.log", {}, request=asked)
+            queue._task(context, "test.log", {})  # a job written before jobs carried it
+    finally:
+        del TASKS["test.log"]
+    assert [r.request_id for r in caplog.records] == ["req-42", "-"]
+    assert current.get() is None
