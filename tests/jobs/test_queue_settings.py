@@ -81,7 +81,7 @@ def test_the_worker_connects_with_the_databases_tls_options(monkeypatch):
     }
 
 
-def test_a_queued_jobs_log_lines_carry_the_id_of_the_request_that_asked_for_it(caplog):
+def test_a_queued_jobs_log_lines_carry_the_id_of_the_request_that_asked_for_it():
     import logging
     from types import SimpleNamespace
 
@@ -97,17 +97,25 @@ def test_a_queued_jobs_log_lines_carry_the_id_of_the_request_that_asked_for_it(c
         current.reset(token)
     assert asked == {"id": "req-42", "method": "POST", "path": "/report/2025/"}
 
-    def work() -> None:
-        logging.getLogger("sanxiang.test").warning("working")
+    records: list[logging.LogRecord] = []
 
-    TASKS["test.log"] = work
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep()
+    handler.addFilter(RequestContextFilter())
+    log = logging.getLogger("sanxiang.test.queued")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.disabled = False
+    TASKS["test.log"] = lambda: log.warning("working")
     context = SimpleNamespace(job=SimpleNamespace(attempts=0))
     try:
-        with caplog.at_level(logging.WARNING, logger="sanxiang.test"):
-            caplog.handler.addFilter(RequestContextFilter())
-            queue._task(context, "test.log", {}, request=asked)
-            queue._task(context, "test.log", {})  # a job written before jobs carried it
+        queue._task(context, "test.log", {}, request=asked)
+        queue._task(context, "test.log", {})  # a job written before jobs carried it
     finally:
         del TASKS["test.log"]
-    assert [r.request_id for r in caplog.records] == ["req-42", "-"]
+        log.removeHandler(handler)
+    assert [getattr(r, "request_id", None) for r in records] == ["req-42", "-"]
     assert current.get() is None
