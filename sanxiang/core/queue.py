@@ -27,14 +27,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections, connection
 from procrastinate.contrib.django.django_connector import DjangoConnector
 
-from sanxiang.core.work import run
+from sanxiang.core.request_context import RequestInfo, current
+from sanxiang.core.work import abandoned, run
 
 logger = logging.getLogger(__name__)
 
 TASK = "sanxiang.background"
 # A failure (an exception, not a crash) is tried again twice, 5 s then 25 s later (5 ** n); a
-# crash is put back by the sweeper whatever the count (the work did not fail, its worker died),
-# though the runs it cost count against those two.
+# crash is put back by the sweeper (the work did not fail, its worker died) unless the job has
+# already begun CRASH_REQUEUES runs; the runs crashes cost count against those two.
 RETRY = procrastinate.RetryStrategy(max_attempts=2, exponential_wait=5)
 
 
@@ -47,13 +48,30 @@ def stalled_after_seconds() -> float:
     return float(os.environ.get("SANXIANG_QUEUE_STALLED_AFTER", "30"))
 
 
-def _task(context: Any, name: str, arguments: dict[str, Any]) -> None:
+def _task(
+    context: Any, name: str, arguments: dict[str, Any], request: dict[str, str] | None = None
+) -> None:
     close_old_connections()
+    # The work's log records carry the id of the request that asked for it, as in the thread.
+    token = current.set(
+        RequestInfo(request_id=request["id"], method=request["method"], path=request["path"])
+        if request
+        else None
+    )
     try:
         # ``attempts`` counts the runs begun before this one.
         run(name, arguments, attempt_number=int(context.job.attempts))
     finally:
+        current.reset(token)
         connection.close()
+
+
+def _request() -> dict[str, Any] | None:
+    """The request asking for the work (its id, method and path), for the worker's logs."""
+    info = current.get()
+    if info is None:
+        return None
+    return {"id": info.request_id, "method": info.method, "path": info.path}
 
 
 def _app(connector: Any) -> procrastinate.App:
@@ -81,7 +99,7 @@ def defer(name: str, arguments: dict[str, Any]) -> None:
         app = _app(DjangoConnector())
         app.open()
         _deferring = app
-    _deferring.configure_task(TASK).defer(name=name, arguments=arguments)
+    _deferring.configure_task(TASK).defer(name=name, arguments=arguments, request=_request())
 
 
 def schema_ensure() -> bool:
@@ -98,36 +116,150 @@ def schema_ensure() -> bool:
     return True
 
 
+# Keys of Django's PostgreSQL OPTIONS that are not libpq connection parameters.
+_DJANGO_ONLY_OPTIONS = {
+    "assume_role",
+    "cursor_factory",
+    "isolation_level",
+    "pool",
+    "server_side_binding",
+}
+
+
 def _conninfo() -> str:
+    """The worker's own connection string: Django's default database, with its ``OPTIONS``
+    (``sslmode``, ``sslrootcert`` … from ``DATABASE_URL``), so the worker connects as the web
+    process does."""
     from psycopg.conninfo import make_conninfo
 
     db = settings.DATABASES["default"]
-    parts = {
-        "dbname": db.get("NAME"),
-        "user": db.get("USER"),
-        "password": db.get("PASSWORD"),
-        "host": db.get("HOST"),
-        "port": str(db.get("PORT") or ""),
+    parts: dict[str, Any] = {
+        key: value
+        for key, value in (db.get("OPTIONS") or {}).items()
+        if key not in _DJANGO_ONLY_OPTIONS
+        and isinstance(value, str | int)
+        and not isinstance(value, bool)
     }
-    return make_conninfo(**{key: value for key, value in parts.items() if value})
+    parts.update(
+        {
+            "dbname": db.get("NAME"),
+            "user": db.get("USER"),
+            "password": db.get("PASSWORD"),
+            "host": db.get("HOST"),
+            "port": str(db.get("PORT") or ""),
+        }
+    )
+    return make_conninfo(
+        **{key: str(value) for key, value in parts.items() if value not in (None, "")}
+    )
 
 
-async def _sweep(app: procrastinate.App, stalled_after: float) -> None:
-    """Put back the running jobs of workers that stopped sending heartbeats."""
-    while True:
-        try:
-            stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after)
-            for job in stalled:
-                try:
-                    await app.job_manager.retry_job(job)
-                except Exception as exc:  # another worker put it back first
-                    logger.info("job %s not put back: %s", job.id, exc)
-                    continue
+# One sweeper at a time across all workers: a transaction-scoped advisory lock (any constant
+# unique to this use; "sanxiang" in ASCII).
+SWEEP_LOCK = 0x73616E7869616E67
+# A job whose worker died this many times is not put back again (it may be what kills them):
+# its queue job ends ``failed`` and its work is told (``core.work.abandoned``).
+CRASH_REQUEUES = 3
+
+# procrastinate's ``select_stalled_jobs_by_heartbeat``: the running jobs of workers silent for
+# too long (or already pruned: worker_id NULL).
+_STALLED = """
+SELECT job.id, job.worker_id, job.attempts, job.abort_requested, job.args
+  FROM procrastinate_jobs job
+  LEFT JOIN procrastinate_workers w ON w.id = job.worker_id
+ WHERE job.status = 'doing'
+   AND (job.worker_id IS NULL
+        OR w.last_heartbeat < NOW() - make_interval(secs => %(stalled_after)s))
+ ORDER BY job.id
+"""
+# What ``procrastinate_retry_job_v2`` does for a running job, but only while the job is still
+# running under the stalled worker it was listed with (never a job another worker took since,
+# never a failed or finished one).
+_REQUEUE = """
+UPDATE procrastinate_jobs
+   SET status = 'todo', attempts = attempts + 1, scheduled_at = NULL
+ WHERE id = %(id)s AND status = 'doing' AND worker_id IS NOT DISTINCT FROM %(worker_id)s
+   AND (worker_id IS NULL OR worker_id IN (
+        SELECT id FROM procrastinate_workers
+         WHERE last_heartbeat < NOW() - make_interval(secs => %(stalled_after)s)))
+RETURNING id
+"""
+_GIVE_UP = """
+UPDATE procrastinate_jobs
+   SET status = 'failed'
+ WHERE id = %(id)s AND status = 'doing' AND worker_id IS NOT DISTINCT FROM %(worker_id)s
+   AND (worker_id IS NULL OR worker_id IN (
+        SELECT id FROM procrastinate_workers
+         WHERE last_heartbeat < NOW() - make_interval(secs => %(stalled_after)s)))
+RETURNING id
+"""
+
+
+def sweep_once(db: Any, stalled_after: float) -> tuple[list[int], list[dict[str, Any]]]:
+    """Put back the running jobs of workers that stopped sending heartbeats, on ``db`` (a
+    psycopg connection, not in a transaction). Returns the ids put back and the arguments
+    (``{"name", "arguments"}``) of the jobs given up after ``CRASH_REQUEUES`` crashes. Does
+    nothing while another worker sweeps."""
+    requeued: list[int] = []
+    given_up: list[dict[str, Any]] = []
+    with db.transaction(), db.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", (SWEEP_LOCK,))
+        if not cursor.fetchone()[0]:
+            return requeued, given_up
+        cursor.execute(_STALLED, {"stalled_after": stalled_after})
+        for job_id, worker_id, attempts, abort_requested, args in cursor.fetchall():
+            params = {"id": job_id, "worker_id": worker_id, "stalled_after": stalled_after}
+            if attempts >= CRASH_REQUEUES or abort_requested:
+                cursor.execute(_GIVE_UP, params)
+                if cursor.fetchone() is not None:
+                    given_up.append(dict(args))
+                    logger.error(
+                        "job %s (%s): its worker died %d times running it (abort asked: %s); "
+                        "not put back again",
+                        job_id,
+                        args.get("name"),
+                        attempts + 1,
+                        abort_requested,
+                    )
+                continue
+            cursor.execute(_REQUEUE, params)
+            if cursor.fetchone() is not None:
+                requeued.append(job_id)
                 logger.warning(
                     "job %s (%s) of a stopped worker put back for another run",
-                    job.id,
-                    job.task_kwargs.get("name"),
+                    job_id,
+                    args.get("name"),
                 )
+    return requeued, given_up
+
+
+def _abandon(given_up: list[dict[str, Any]]) -> None:
+    close_old_connections()
+    try:
+        for args in given_up:
+            try:
+                abandoned(args["name"], args["arguments"])
+            except Exception:
+                logger.exception("marking the work of a given-up job failed: %s", args)
+    finally:
+        connection.close()
+
+
+def _sweep_with_new_connection(conninfo: str, stalled_after: float) -> None:
+    import psycopg
+
+    with psycopg.connect(conninfo, autocommit=True) as db:
+        _, given_up = sweep_once(db, stalled_after)
+    if given_up:
+        _abandon(given_up)
+
+
+async def _sweep(conninfo: str, stalled_after: float) -> None:
+    """Every few seconds, put back the running jobs of workers that stopped sending
+    heartbeats (one sweeper at a time, whichever worker gets the lock)."""
+    while True:
+        try:
+            await asyncio.to_thread(_sweep_with_new_connection, conninfo, stalled_after)
         except Exception:
             logger.exception("looking for stalled jobs failed; trying again")
         await asyncio.sleep(max(1.0, min(stalled_after / 3, 10.0)))
@@ -138,12 +270,13 @@ def work(*, concurrency: int = 1) -> None:
     _check_database()
     schema_ensure()
     connection.close()
-    app = _app(procrastinate.PsycopgConnector(conninfo=_conninfo()))
+    conninfo = _conninfo()
+    app = _app(procrastinate.PsycopgConnector(conninfo=conninfo))
     name = f"{socket.gethostname()}:{os.getpid()}"
 
     async def main() -> None:
         async with app.open_async():
-            sweeper = asyncio.create_task(_sweep(app, stalled_after_seconds()))
+            sweeper = asyncio.create_task(_sweep(conninfo, stalled_after_seconds()))
             try:
                 await app.run_worker_async(
                     name=name,

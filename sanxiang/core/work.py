@@ -8,15 +8,32 @@ from contextvars import ContextVar
 from typing import Any
 
 TASKS: dict[str, Callable[..., object]] = {}
+# Called with the work's arguments when the queue gives the work up (its workers kept dying).
+ABANDONED: dict[str, Callable[..., object]] = {}
 
 # The queue's attempt at the work now running in this thread (0: the first, or no queue).
 _attempt: ContextVar[int] = ContextVar("sanxiang_background_attempt", default=0)
 
 
-def register(name: str, function: Callable[..., object]) -> None:
+def register(
+    name: str,
+    function: Callable[..., object],
+    *,
+    on_abandoned: Callable[..., object] | None = None,
+) -> None:
     """Make ``function`` runnable as background work called ``name`` (keyword arguments:
-    JSON values only, since a queue stores them)."""
+    JSON values only, since a queue stores them). ``on_abandoned`` (same arguments) is called
+    when the queue stops trying (its worker died at every run), to say so to whoever waits."""
     TASKS[name] = function
+    if on_abandoned is not None:
+        ABANDONED[name] = on_abandoned
+
+
+def abandoned(name: str, arguments: dict[str, Any]) -> None:
+    """The queue gave up the work ``name`` with these arguments."""
+    function = ABANDONED.get(name)
+    if function is not None:
+        function(**arguments)
 
 
 def attempt() -> int:

@@ -10,9 +10,9 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         from sanxiang.core.background import register
-        from sanxiang.jobs.services import job_run
+        from sanxiang.jobs.services import job_abandon, job_run
 
-        register("jobs.run", job_run)
+        register("jobs.run", job_run, on_abandoned=job_abandon)
 
         from django.db.models.signals import post_migrate
 

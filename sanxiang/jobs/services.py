@@ -152,6 +152,19 @@ def job_run(*, job_id: int) -> None:
     logger.info("job %s (%s) done", job.pk, job.kind)
 
 
+def job_abandon(*, job_id: int) -> None:
+    """The queue stopped running the job (its worker died at every run): fail it with the
+    message its page shows, unless it already ended."""
+    count = Job.objects.filter(pk=job_id, state__in=OPEN_STATES).update(
+        state=JobState.FAILED,
+        message=FAILED_MESSAGE,
+        error="the queue gave the job up: its worker died at every run",
+        finished_at=timezone.now(),
+    )
+    if count:
+        logger.warning("job %s failed: the queue gave it up", job_id)
+
+
 def job_download(*, actor: Officer, job: Job) -> tuple[bytes, Job]:
     """The job's file for an officer who may have it (``selectors.job_get_for``), recorded in
     the agency's log."""

@@ -179,3 +179,17 @@ def test_a_retry_takes_over_a_job_whose_worker_went_silent_and_only_the_retry_fi
     assert attempts == [0, 1]
     assert job.state == JobState.DONE and job.attempt == 1
     assert (jobs_dir() / job.result_path).read_bytes() == b"retry"
+
+
+def test_a_job_the_queue_gives_up_after_its_workers_died_ends_failed_on_its_page(staff):
+    from sanxiang.core.work import abandoned
+
+    job = Job.objects.create(
+        kind="annual_report_pdf", params={"year": 2025}, input_key="a",
+        agency=staff.head.unit.agency, requested_by=staff.head, state=JobState.RUNNING,
+        attempt=3, worker="elsewhere:1",
+    )  # fmt: skip
+    abandoned("jobs.run", {"job_id": job.pk})
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and job.message == FAILED_MESSAGE
+    assert "worker died" in job.error and job.finished_at is not None

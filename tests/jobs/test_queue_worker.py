@@ -132,3 +132,65 @@ def test_a_job_that_cannot_succeed_ends_failed_with_the_message_its_page_shows(q
     assert status["message"].startswith("服务器未安装 LibreOffice，无法生成 PDF")
     assert status["download"] == "" and "soffice not found" in state["error"]
     assert state["queue"] == [["succeeded", 1]]  # the queue's job ran once; the 任务 failed
+
+
+def test_two_sweepers_put_a_stalled_job_back_once_and_never_one_another_worker_took(queued):
+    """Every worker sweeps: one at a time (an advisory lock), and a job is put back only while
+    it still runs under the dead worker it was listed with; after CRASH_REQUEUES deaths it
+    ends failed instead of being put back forever."""
+    import psycopg
+
+    from sanxiang.core.queue import _REQUEUE, CRASH_REQUEUES, SWEEP_LOCK, sweep_once
+
+    url = queued.env["DATABASE_URL"]
+    with psycopg.connect(url, autocommit=True) as a, psycopg.connect(url, autocommit=True) as b:
+
+        def row(query: str, *params: object) -> Any:
+            found = a.execute(query, params).fetchone()
+            assert found is not None
+            return found
+
+        def job(attempts: int, worker: int) -> int:
+            return int(row(
+                "INSERT INTO procrastinate_jobs (queue_name, task_name, args, status, attempts,"
+                " worker_id) VALUES ('default', 'sanxiang.background', %s, 'doing', %s, %s)"
+                " RETURNING id",
+                json.dumps({"name": "test.none", "arguments": {}}), attempts, worker,
+            )[0])  # fmt: skip
+
+        def status(job_id: int) -> tuple[str, int, int | None]:
+            query = "SELECT status::text, attempts, worker_id FROM procrastinate_jobs WHERE id = %s"
+            return tuple(row(query, job_id))
+
+        a.execute("DELETE FROM procrastinate_jobs WHERE status = 'doing'")
+        dead = row(
+            "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (NOW() - interval '1 hour')"
+            " RETURNING id"
+        )[0]
+        alive = row("INSERT INTO procrastinate_workers DEFAULT VALUES RETURNING id")[0]
+        stalled, doomed = job(0, dead), job(CRASH_REQUEUES, dead)
+
+        # While one worker sweeps (holds the lock), another's sweep does nothing.
+        with a.transaction():
+            a.execute("SELECT pg_advisory_xact_lock(%s)", (SWEEP_LOCK,))
+            assert sweep_once(b, 3) == ([], [])
+        assert status(stalled) == ("doing", 0, dead)
+
+        requeued, given_up = sweep_once(b, 3)
+        assert requeued == [stalled] and status(stalled) == ("todo", 1, dead)
+        assert given_up == [{"name": "test.none", "arguments": {}}]
+        assert status(doomed)[0] == "failed"
+
+        # A live worker takes the job again; a sweep that listed it under the dead worker
+        # before (the second of two racing sweeps) leaves it running, and nothing revives the
+        # failed one.
+        a.execute(
+            "UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s WHERE id = %s",
+            (alive, stalled),
+        )
+        late = {"id": stalled, "worker_id": dead, "stalled_after": 3}
+        assert a.execute(_REQUEUE, late).fetchone() is None
+        assert sweep_once(a, 3) == ([], []) and sweep_once(b, 3) == ([], [])
+        assert status(stalled) == ("doing", 1, alive) and status(doomed)[0] == "failed"
+        a.execute("DELETE FROM procrastinate_jobs WHERE id IN (%s, %s)", (stalled, doomed))
+        a.execute("DELETE FROM procrastinate_workers WHERE id IN (%s, %s)", (dead, alive))
