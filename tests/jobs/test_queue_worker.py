@@ -107,7 +107,7 @@ def queued(instance) -> Any:
 def test_a_worker_killed_mid_render_leaves_the_pdf_to_another_made_once(queued):
     with worker(queued) as first:
         document = _drive(queued, "document")["document"]
-        _until(lambda: _converting(queued), 120, "LibreOffice converting in the first worker")
+        _until(lambda: _converting(queued), 300, "LibreOffice converting in the first worker")
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
         state = _drive(queued, "document-state", str(document))
