@@ -3,17 +3,22 @@ to run its server as root; CI runs as root). No Django here."""
 
 from __future__ import annotations
 
-import glob
-import os
 import shlex
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 from sanxiang.backup.files import BackupProblem
+from sanxiang.core.processes import (
+    as_server_user,
+    find_pg_program,
+    free_port,
+    give_to_server_user,
+)
+
+__all__ = ["as_server_user", "free_port", "give_to_server_user"]
 
 #: What docs/operations/backup.md asks of the server: copy under a temporary name, then rename,
 #: so that a segment in the archive is always whole (a plain ``cp`` cut off by a crash leaves a
@@ -45,32 +50,10 @@ def conf_quote(value: str) -> str:
 def pg_bin(name: str) -> str:
     """The newest installed PostgreSQL's ``name`` (pg_basebackup must not be older than the
     server it copies)."""
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
-    found = candidates[0] if candidates else shutil.which(name)
+    found = find_pg_program(name)
     if not found:
         raise BackupProblem(f"找不到 PostgreSQL 工具 {name}：请安装 Debian 的 postgresql 软件包")
     return found
-
-
-def as_server_user() -> list[str]:
-    """The prefix that runs a server command as ``postgres`` when we are root."""
-    return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-
-
-def give_to_server_user(path: Path) -> None:
-    """Hand ``path`` (recursively) to the ``postgres`` user when we are root."""
-    if os.geteuid() != 0:
-        return
-    shutil.chown(path, "postgres", "postgres")
-    for folder, dirs, names in os.walk(path):
-        for name in dirs + names:
-            shutil.chown(os.path.join(folder, name), "postgres", "postgres")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def pg_ctl(data: Path, *args: str, log: Path | None = None) -> subprocess.CompletedProcess[str]:

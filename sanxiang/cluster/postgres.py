@@ -18,7 +18,6 @@ and under root run as the ``postgres`` user, as ``scripts/with-postgres.py`` doe
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import shutil
@@ -30,6 +29,15 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from sanxiang.core.processes import (
+    as_server_user,
+    find_pg_program,
+    free_port,
+    give_to_server_user,
+)
+
+__all__ = ["PgCluster", "free_port"]
 
 DATABASE = "sanxiang"
 USER = "postgres"
@@ -50,8 +58,7 @@ SERVER_SETTINGS = {
 
 
 def _bin(name: str) -> str:
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
-    found = candidates[0] if candidates else shutil.which(name)
+    found = find_pg_program(name)
     if not found:
         raise RuntimeError(f"{name} not found: install the postgresql package (make system-deps)")
     return found
@@ -64,12 +71,6 @@ def _pgbouncer() -> str:
     if not found:
         raise RuntimeError("pgbouncer not found: install the pgbouncer package (make system-deps)")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -117,7 +118,7 @@ class PgCluster:
 
     @property
     def _prefix(self) -> list[str]:
-        return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        return as_server_user()
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(  # noqa: S603 - PostgreSQL's own programs, our arguments
@@ -125,8 +126,7 @@ class PgCluster:
         )
 
     def _own(self, path: Path) -> None:
-        if os.geteuid() == 0:
-            shutil.chown(path, "postgres")
+        give_to_server_user(path, recursive=False)
 
     def data_dir(self, name: str) -> Path:
         return self.root / name

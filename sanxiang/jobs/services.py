@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sanxiang.core import background
+from sanxiang.core.processes import process_alive
 from sanxiang.errors import DomainError
 from sanxiang.jobs.events import job_downloaded
 from sanxiang.jobs.kinds import KINDS, Kind
@@ -210,12 +211,4 @@ def jobs_recover(*, now: Any = None) -> int:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pid == os.getpid() or process_alive(pid)

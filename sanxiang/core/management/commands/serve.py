@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
+from sanxiang.core.processes import process_alive
 from sanxiang.core.scratch import leftovers_remove
 
 logger = logging.getLogger(__name__)
@@ -72,23 +73,13 @@ def prometheus_dir_prepare(run_dir: Path) -> Path:
         parent = run_dir / "prometheus"
         parent.mkdir(mode=0o700, exist_ok=True)
         for other in parent.iterdir():
-            if other.is_dir() and other.name.isdigit() and not _alive(int(other.name)):
+            if other.is_dir() and other.name.isdigit() and not process_alive(int(other.name)):
                 shutil.rmtree(other, ignore_errors=True)
         folder = parent / str(os.getpid())
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(mode=0o700)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
     return folder
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class _JsonLogger(Logger):  # type: ignore[misc]  # gunicorn ships no type information
