@@ -21,7 +21,7 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -37,7 +37,6 @@ THREADS, LOOKS = 2, 4
 @dataclass
 class Node:
     port: int
-    cookies: dict[str, str] = field(default_factory=dict)
 
     def request(
         self, method: str, path: str, *, body: str = "", cookies: dict[str, str] | None = None
