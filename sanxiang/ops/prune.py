@@ -5,6 +5,7 @@ Pruning). Never a ledger entry, a case, a publication or a 后台任务 row: onl
 - the files of 后台任务 that ended long ago (``SANXIANG_PRUNE_JOB_FILES_DAYS``, 30): copies made
   on request, made again by asking again; the rows stay;
 - refused API authentications older than their cool-off (they count no more);
+- the 投诉举报 form's rate-limit rows older than a day (counts of tries, not complaints);
 - the write API's Idempotency-Keys only if an operator sets ``SANXIANG_PRUNE_API_KEYS_DAYS``
   (0, the default, keeps them, as the API documents).
 
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.complaints.services import complaint_submissions_prune
 from sanxiang.jobs.services import job_files_prune
 from sanxiang.org.tokens import api_auth_failures_prune, api_writes_prune
 
@@ -64,6 +66,9 @@ def prune(*, dry_run: bool = False, now: datetime | None = None) -> list[Pruned]
         found.append(Pruned("后台任务的结果文件", jobs, f"共 {size} 字节；任务记录保留"))
 
     found.append(Pruned("接口认证失败记录（已过冷却期）", api_auth_failures_prune(dry_run=dry_run)))
+    found.append(
+        Pruned("投诉举报提交次数记录（一天前）", complaint_submissions_prune(dry_run=dry_run))
+    )
 
     keys_before = _before(settings.SANXIANG_PRUNE_API_KEYS_DAYS, now)
     found.append(

@@ -218,7 +218,7 @@ def test_the_queues_workers_run_prune_on_a_schedule():
         key: (task.cron, task.configure_kwargs.get("task_kwargs"))
         for key, task in app.periodic_registry.periodic_tasks.items()
     }
-    assert scheduled == {(PERIODIC_TASK, "ops.prune"): ("17 3 * * *", {"name": "ops.prune"})}
+    assert scheduled == {(PERIODIC_TASK, "ops.prune"): ("17 19 * * *", {"name": "ops.prune"})}
 
 
 def _sample(text: str, name: str, **labels: str) -> float | None:
@@ -266,3 +266,27 @@ def test_metrics_say_nothing_of_the_queue_when_it_is_off(client, settings):
     metrics._tables._at = float("-inf")
     text = client.get("/metrics").content.decode()
     assert "sanxiang_jobs{" in text and "sanxiang_queue_jobs" not in text
+
+
+def test_a_bad_schedule_or_a_negative_keeping_time_is_refused_by_the_checks(settings):
+    from django.core.checks import run_checks
+
+    assert not {e.id for e in run_checks()} & {"sanxiang.E010", "sanxiang.E011"}
+    settings.SANXIANG_PRUNE_CRON = "every night"
+    settings.SANXIANG_PRUNE_QUEUE_DAYS = -1
+    assert {"sanxiang.E010", "sanxiang.E011"} <= {e.id for e in run_checks()}
+
+
+def test_the_complaint_forms_counts_older_than_a_day_go():
+    from sanxiang.complaints.models import Outcome, Submission
+
+    now = timezone.now()
+    for hours in (30, 20):
+        Submission.objects.create(
+            at=now - timedelta(hours=hours), address_hash="a" * 64, session_hash="s" * 64,
+            outcome=Outcome.REGISTERED,
+        )  # fmt: skip
+    assert "投诉举报提交次数记录（一天前）：将清理 1 项" in prune("--dry-run")
+    assert Submission.objects.count() == 2
+    prune()
+    assert [s.at for s in Submission.objects.all()] == [now - timedelta(hours=20)]
