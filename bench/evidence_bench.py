@@ -29,6 +29,7 @@ django.setup()
 
 from django.core.management import call_command
 
+from sanxiang.evidence.casefiles import case_files
 from sanxiang.evidence.services import Upload, evidence_register
 from sanxiang.evidence.storage import CHUNK, Digests
 from sanxiang.org.models import Officer
@@ -61,7 +62,13 @@ def main() -> None:
             digest.update(chunk)
     baseline = size_mib / (time.perf_counter() - began)
 
-    officer = Officer.objects.get(user__username="zhangwei")
+    # An officer with an open case to file under (the demo's cases change with its activity and
+    # with the day it is loaded on).
+    officer, case_number = next(
+        (officer, choices[0].reference)
+        for officer in Officer.objects.filter(is_active=True).order_by("pk")
+        if (choices := case_files().choices(officer))
+    )
     began = time.perf_counter()
     with video.open("rb") as handle:
         digests = Digests()
@@ -72,7 +79,7 @@ def main() -> None:
             actor=officer,
             upload=Upload(handle=handle, filename="bench.mp4", digests=digests),
             metadata={
-                "case_number": "示城执罚〔2026〕999号",
+                "case_number": case_number,
                 "kind": "full_video",
                 "collected_at": datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
                 "location": "示范市人民路",

@@ -313,6 +313,14 @@ SANXIANG_ANSWER_MAX_BYTES = int(os.environ.get("SANXIANG_ANSWER_MAX_BYTES", str(
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 # Finished 后台任务 files; on several nodes a folder every node mounts (docs/operations/jobs.md).
 SANXIANG_JOBS_DIR = os.environ.get("SANXIANG_JOBS_DIR", "").strip() or str(VAR_DIR / "jobs")
+# ``sanxiang prune`` (docs/operations/jobs.md, Pruning): what grows without end and is no record,
+# removed after this many days (0: kept). The job queue's workers run it on SANXIANG_PRUNE_CRON
+# (cron syntax in UTC: 19:17 UTC is 03:17 Beijing time).
+SANXIANG_PRUNE_QUEUE_DAYS = int(os.environ.get("SANXIANG_PRUNE_QUEUE_DAYS", "14"))
+SANXIANG_PRUNE_JOB_FILES_DAYS = int(os.environ.get("SANXIANG_PRUNE_JOB_FILES_DAYS", "30"))
+# The write API's Idempotency-Keys are kept (api.md): only an operator who sets a window drops them.
+SANXIANG_PRUNE_API_KEYS_DAYS = int(os.environ.get("SANXIANG_PRUNE_API_KEYS_DAYS", "0"))
+SANXIANG_PRUNE_CRON = os.environ.get("SANXIANG_PRUNE_CRON", "17 19 * * *").strip()
 # 同案同罚: compare a draft with the decisions of the installation's other agencies too (off:
 # only the agency's own decisions). docs/operations/similar.md
 SANXIANG_SIMILAR_ACROSS_AGENCIES = _env_bool("SANXIANG_SIMILAR_ACROSS_AGENCIES", False)

@@ -598,3 +598,15 @@ def complaint_attachment_open(
             action=ComplaintReadAction.DOWNLOAD,
         )
     return found
+
+
+# The longest look-back of the limits above (registrations per address per day).
+SUBMISSIONS_KEPT = timedelta(days=1)
+
+
+def complaint_submissions_prune(*, dry_run: bool = False) -> int:
+    """Remove the rate limits' rows older than any limit looks back (``SUBMISSIONS_KEPT``):
+    counts of tries, not complaints — each complaint is its own row and ledger event. For
+    ``sanxiang prune``; returns how many, or would."""
+    old = Submission.objects.filter(at__lt=timezone.now() - max(WINDOW, SUBMISSIONS_KEPT))
+    return old.count() if dry_run else old.delete()[0]

@@ -19,6 +19,7 @@ import asyncio
 import logging
 import os
 import socket
+from datetime import timedelta
 from typing import Any
 
 import procrastinate
@@ -28,11 +29,15 @@ from django.db import close_old_connections, connection
 from procrastinate.contrib.django.django_connector import DjangoConnector
 
 from sanxiang.core.request_context import RequestInfo, current
-from sanxiang.core.work import abandoned, run
+from sanxiang.core.work import PERIODIC, abandoned, run
 
 logger = logging.getLogger(__name__)
 
 TASK = "sanxiang.background"
+# Work registered with a ``cron`` (``core.work.PERIODIC``): procrastinate's periodic deferrer,
+# which runs in every worker, writes one job per tick (a row in procrastinate_periodic_defers
+# makes it one across workers).
+PERIODIC_TASK = "sanxiang.periodic"
 # A failure (an exception, not a crash) is tried again twice, 5 s then 25 s later (5 ** n); a
 # crash is put back by the sweeper (the work did not fail, its worker died) unless the job has
 # already begun CRASH_REQUEUES runs; the runs crashes cost count against those two.
@@ -74,9 +79,21 @@ def _request() -> dict[str, Any] | None:
     return {"id": info.request_id, "method": info.method, "path": info.path}
 
 
+def _periodic_task(timestamp: int, name: str) -> None:
+    close_old_connections()
+    try:
+        logger.info("periodic work %s (tick %s)", name, timestamp)
+        run(name, {})
+    finally:
+        connection.close()
+
+
 def _app(connector: Any) -> procrastinate.App:
     app = procrastinate.App(connector=connector)
     app.task(name=TASK, pass_context=True, retry=RETRY)(_task)
+    periodic = app.task(name=PERIODIC_TASK)(_periodic_task)
+    for name, cron in sorted(PERIODIC.items()):
+        app.periodic(cron=cron, periodic_id=name, task_kwargs={"name": name})(periodic)
     return app
 
 
@@ -290,3 +307,69 @@ def work(*, concurrency: int = 1) -> None:
 
     logger.info("worker %s started (concurrency %d)", name, concurrency)
     asyncio.run(main())
+
+
+# Jobs in a final state whose last event (finished, failed, cancelled) is older than the age, by
+# the database's clock (procrastinate dates its events with it). Their events go with them (ON
+# DELETE CASCADE); a periodic defer naming one is unlinked by procrastinate's own trigger. Jobs
+# still to do or running are never touched.
+_FINISHED = """
+SELECT job.id FROM procrastinate_jobs job
+ WHERE job.status IN ('succeeded', 'failed', 'cancelled', 'aborted')
+   AND NOT EXISTS (SELECT 1 FROM procrastinate_events event
+                    WHERE event.job_id = job.id
+                      AND event.at >= now() - make_interval(secs => %(seconds)s))
+"""
+_FINISHED_COUNT = f"""
+SELECT count(*), (SELECT count(*) FROM procrastinate_events WHERE job_id IN ({_FINISHED}))
+  FROM ({_FINISHED}) finished
+"""  # noqa: S608 - constants only
+_FINISHED_DELETE = f"DELETE FROM procrastinate_jobs WHERE id IN ({_FINISHED})"  # noqa: S608
+
+
+def queue_prune(*, older_than: timedelta, dry_run: bool = False) -> tuple[int, int]:
+    """Delete the queue's finished jobs (and their events) last changed ``older_than`` ago.
+    Returns (jobs, events) removed, or that would be with ``dry_run``. (0, 0) where the queue's
+    tables do not exist (SQLite, a queue never switched on)."""
+    if connection.vendor != "postgresql":
+        return 0, 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('procrastinate_jobs')")
+        if cursor.fetchone()[0] is None:
+            return 0, 0
+        params = {"seconds": older_than.total_seconds()}
+        cursor.execute(_FINISHED_COUNT, params)
+        jobs, events = cursor.fetchone()
+        if not dry_run and jobs:
+            cursor.execute(_FINISHED_DELETE, params)
+    return int(jobs), int(events)
+
+
+def queue_depth() -> tuple[list[tuple[str, str, int]], float]:
+    """The queue's jobs per (queue, status), and how long the oldest job due to run has waited
+    (seconds; 0 when none waits). Only the waiting jobs are read row by row (procrastinate's
+    partial index on todo/doing jobs); the count per status scans a table ``sanxiang prune``
+    keeps short. Nothing where the queue's tables do not exist yet."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('procrastinate_jobs')")
+        if cursor.fetchone()[0] is None:
+            return [], 0.0
+        cursor.execute(
+            "SELECT queue_name, status::text, count(*) FROM procrastinate_jobs"
+            " GROUP BY queue_name, status ORDER BY queue_name, status"
+        )
+        counts = [(str(queue), str(status), int(n)) for queue, status, n in cursor.fetchall()]
+        # Waiting since it last became due: deferred (or put back, or retried) and not before
+        # its scheduled time.
+        cursor.execute(
+            """
+            SELECT coalesce(extract(epoch FROM now() - min(greatest(
+                       coalesce(job.scheduled_at, '-infinity'::timestamptz),
+                       (SELECT max(event.at) FROM procrastinate_events event
+                         WHERE event.job_id = job.id)))), 0)
+              FROM procrastinate_jobs job
+             WHERE job.status = 'todo' AND (job.scheduled_at IS NULL OR job.scheduled_at <= now())
+            """
+        )
+        oldest = float(cursor.fetchone()[0] or 0)
+    return counts, max(0.0, oldest)

@@ -10,6 +10,9 @@ from typing import Any
 TASKS: dict[str, Callable[..., object]] = {}
 # Called with the work's arguments when the queue gives the work up (its workers kept dying).
 ABANDONED: dict[str, Callable[..., object]] = {}
+# Work run on a schedule by the job queue's workers (name -> cron line); without the queue an
+# operator's cron or timer runs the matching command instead (docs/operations/jobs.md).
+PERIODIC: dict[str, str] = {}
 
 # The queue's attempt at the work now running in this thread (0: the first, or no queue).
 _attempt: ContextVar[int] = ContextVar("sanxiang_background_attempt", default=0)
@@ -20,11 +23,16 @@ def register(
     function: Callable[..., object],
     *,
     on_abandoned: Callable[..., object] | None = None,
+    cron: str = "",
 ) -> None:
     """Make ``function`` runnable as background work called ``name`` (keyword arguments:
     JSON values only, since a queue stores them). ``on_abandoned`` (same arguments) is called
-    when the queue stops trying (its worker died at every run), to say so to whoever waits."""
+    when the queue stops trying (its worker died at every run), to say so to whoever waits.
+    ``cron`` (``"17 3 * * *"``): the queue's workers also run it, without arguments, on that
+    schedule (once per tick across all workers)."""
     TASKS[name] = function
+    if cron:
+        PERIODIC[name] = cron
     if on_abandoned is not None:
         ABANDONED[name] = on_abandoned
 

@@ -169,8 +169,10 @@ def job_abandon(*, job_id: int) -> None:
 def job_download(*, actor: Officer, job: Job) -> tuple[bytes, Job]:
     """The job's file for an officer who may have it (``selectors.job_get_for``), recorded in
     the agency's log."""
-    if job.state != JobState.DONE or not job.result_path:
+    if job.state != JobState.DONE:
         raise JobNotReady("文件尚未生成完成。")
+    if not job.result_path:  # removed by ``sanxiang prune`` after its keeping time
+        raise JobNotFound(PRUNED_MESSAGE)
     path = jobs_dir() / job.result_path
     try:
         data = path.read_bytes()
@@ -212,3 +214,37 @@ def jobs_recover(*, now: Any = None) -> int:
 
 def _alive(pid: int) -> bool:
     return pid == os.getpid() or process_alive(pid)
+
+
+PRUNED_MESSAGE = "文件已超过保存期限并已清理，如需要请重新生成。"
+
+
+def job_files_prune(*, before: Any, dry_run: bool = False) -> tuple[int, int]:
+    """Remove the files of jobs that ended (完成 or 失败) before ``before``: each is a copy
+    made from the records on request (a new request makes it again, with today's figures), and
+    every download of one is already in the agency's log with its SHA-256. The rows stay — who
+    asked for what, when, and how often it was downloaded — with the download withdrawn and
+    ``PRUNED_MESSAGE`` on the page. Returns (jobs, bytes) removed, or that would be."""
+    import shutil
+
+    root = jobs_dir()
+    ended = Job.objects.filter(
+        state__in=(JobState.DONE, JobState.FAILED), finished_at__lt=before
+    ).order_by("pk")
+    jobs = size = 0
+    for pk, result_path in ended.values_list("pk", "result_path").iterator():
+        folder = root / str(pk)
+        if not result_path and not folder.is_dir():
+            continue  # pruned before, or never made a file
+        jobs += 1
+        if folder.is_dir():
+            size += sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        if dry_run:
+            continue
+        # The row first: a download in between is told the file is gone, not left half-way.
+        if result_path:
+            Job.objects.filter(pk=pk).update(result_path="", message=PRUNED_MESSAGE)
+        shutil.rmtree(folder, ignore_errors=True)
+    if jobs and not dry_run:
+        logger.info("pruned the files of %d jobs ended before %s (%d bytes)", jobs, before, size)
+    return jobs, size

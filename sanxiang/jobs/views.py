@@ -26,12 +26,13 @@ def _job(request: HttpRequest, pk: int) -> Job:
 
 def status_of(job: Job) -> dict[str, object]:
     done = job.state == JobState.DONE
+    available = done and bool(job.result_path)  # no file once ``sanxiang prune`` removed it
     return {
         "state": job.state,
         "state_label": job.get_state_display(),
         "progress": 100 if done else job.progress,
         "message": job.message,
-        "download": reverse("jobs:download", args=[job.pk]) if done else "",
+        "download": reverse("jobs:download", args=[job.pk]) if available else "",
         "finished": job.state in (JobState.DONE, JobState.FAILED),
     }
 

@@ -6,6 +6,8 @@
 - ``sanxiang_ledger_entries{log}``: entries in each ledger log (one per agency, plus the
   installation's);
 - ``sanxiang_evidence_bytes`` and ``sanxiang_evidence_blobs``: evidence stored (distinct blobs);
+- ``sanxiang_queue_jobs{queue,status}`` and ``sanxiang_queue_oldest_waiting_seconds``: the job
+  queue's jobs per status and the wait of its oldest due job, with ``SANXIANG_QUEUE=procrastinate``;
 - ``sanxiang_replica_lag_seconds{alias}``: when a replica database alias is configured.
 
 Several gunicorn workers each count their own requests; ``sanxiang serve`` points
@@ -133,6 +135,8 @@ class TableCollector(Collector):
             "sanxiang_evidence_blobs", "Distinct evidence blobs stored.", value=stored["blobs"]
         )
 
+        yield from _queue_families()
+
         lag = replica_lag_seconds()
         if lag is not None:
             family = GaugeMetricFamily(
@@ -140,6 +144,34 @@ class TableCollector(Collector):
             )
             family.add_metric([REPLICA_ALIAS], lag)
             yield family
+
+
+def _queue_families() -> Iterator[Metric]:
+    """The job queue's depth, from procrastinate's own table, when the queue is on."""
+    from sanxiang.core.background import mode
+
+    if mode() != "procrastinate" or connections["default"].vendor != "postgresql":
+        return
+    from sanxiang.core.queue import queue_depth
+
+    counts, oldest = queue_depth()
+    jobs = GaugeMetricFamily(
+        "sanxiang_queue_jobs",
+        "Jobs in the job queue (procrastinate) by queue and status (todo: waiting).",
+        labels=["queue", "status"],
+    )
+    seen = {(queue, status) for queue, status, _ in counts}
+    for queue, status, n in counts:
+        jobs.add_metric([queue, status], n)
+    for status in ("todo", "doing"):  # the depth is 0, not absent, when nothing waits
+        if ("default", status) not in seen:
+            jobs.add_metric(["default", status], 0)
+    yield jobs
+    yield GaugeMetricFamily(
+        "sanxiang_queue_oldest_waiting_seconds",
+        "How long the job queue's oldest job due to run has waited (0: none waits).",
+        value=oldest,
+    )
 
 
 _tables = TableCollector()

@@ -260,3 +260,25 @@ def api_write(
             ) from None
         return found
     return Answer(status=status, body=body, replayed=False)
+
+
+# --- pruning (``sanxiang prune``) ------------------------------------------------------------
+
+
+def api_auth_failures_prune(*, dry_run: bool = False) -> int:
+    """Remove the refused-authentication rows older than the cool-off, which count no more
+    (each address's own are already removed at its next failure; an address that never comes
+    back leaves them). Returns how many, or would."""
+    old = ApiAuthFailure.objects.filter(at__lt=_since())
+    return old.count() if dry_run else old.delete()[0]
+
+
+def api_writes_prune(*, before: datetime | None, dry_run: bool = False) -> int:
+    """Remove the stored Idempotency-Keys (and answers) of writes made before ``before``; None
+    (the default, ``SANXIANG_PRUNE_API_KEYS_DAYS=0``) keeps them all, as api.md promises: a key
+    removed could be sent again and would write again. What the write recorded is in the
+    ledger, not here. Returns how many, or would."""
+    if before is None:
+        return 0
+    old = ApiWrite.objects.filter(created_at__lt=before)
+    return old.count() if dry_run else old.delete()[0]
