@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
@@ -117,13 +118,17 @@ def test_a_look_in_a_month_without_partition_lands_in_default_and_is_reported(pe
         _, record = evidence_open(actor=people.li, item_id=item.pk, action="view")
         assert where(record) == partitions.default_name(TABLE)
         month = partitions.month_of(timezone.now())
-        (result,) = partitions.ensure(connection, months_ahead=1)
+        (result,) = [r for r in partitions.ensure(connection, months_ahead=1) if r.table == TABLE]
         assert result.blocked == [(month, 1)]
         assert result.created == [partitions.partition_name(TABLE, partitions.next_month(month))]
         with pytest.raises(CommandError):
             call_command("partitions", "ensure", "--months", "1")
     listed = {p.name: p.rows for p in partitions.describe(connection)}
     assert listed[partitions.default_name(TABLE)] == 1
+    out = StringIO()
+    call_command("partitions", "list", stdout=out)
+    default_line = next(x for x in out.getvalue().splitlines() if "_default" in x and TABLE in x)
+    assert "DEFAULT\t1" in default_line and "run ensure" in default_line
     # The row is where it was, and the look is still in the record's history.
     assert where(record) == partitions.default_name(TABLE)
     history = selectors.access_history_of_record(officer=people.zhang, item=item)
