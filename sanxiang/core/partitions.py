@@ -128,6 +128,8 @@ class _Shape:
     triggers: list[str]  # CREATE TRIGGER statements
     trigger_names: list[str]
     columns: list[str]
+    owner: str
+    grants: list[tuple[str, str]]  # (grantee, privilege), other than the owner's own
 
 
 def _shape(cursor: Any, table: str) -> _Shape:
@@ -170,7 +172,20 @@ def _shape(cursor: Any, table: str) -> _Shape:
         "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
         [table],
     )
+    cursor.execute(
+        "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = to_regclass(%s)", [table]
+    )
+    owner = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT grantee, privilege_type FROM information_schema.role_table_grants "
+        "WHERE table_schema = current_schema() AND table_name = %s AND grantee <> %s "
+        "ORDER BY 1, 2",
+        [table, owner],
+    )
+    grants = [(r[0], r[1]) for r in cursor.fetchall()]
     return _Shape(
+        owner=owner,
+        grants=grants,
         pk_name=pk_name,
         pk_columns=pk_columns,
         indexes=[r[1] for r in index_rows],
@@ -326,6 +341,12 @@ def _rebuild(
             cursor.execute(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {definition}")
         for statement in shape.triggers:
             cursor.execute(statement)
+        cursor.execute("SELECT current_user")
+        if cursor.fetchone()[0] != shape.owner:
+            cursor.execute(f"ALTER TABLE {_q(table)} OWNER TO {_q(shape.owner)}")
+        for grantee, privilege in shape.grants:
+            to = "PUBLIC" if grantee == "PUBLIC" else _q(grantee)
+            cursor.execute(f"GRANT {privilege} ON {_q(table)} TO {to}")
         if column:
             for partition in _attached(cursor, table):
                 _truncate_guard(cursor, table, partition)
@@ -436,12 +457,3 @@ def describe(connection: Any, exact: bool = False) -> list[Partition]:
                     month = date(int(name[-6:-2]), int(name[-2:]), 1)
                 found.append(Partition(table, name, month, count, estimated))
     return sorted(found, key=lambda p: (p.table, p.month is None, p.month or date.min, p.name))
-
-
-def default_rows(connection: Any) -> dict[str, int]:
-    """Rows waiting in each table's DEFAULT partition (normally none)."""
-    return {
-        p.table: p.rows
-        for p in describe(connection)
-        if p.month is None and p.name.endswith("_default") and p.rows
-    }
