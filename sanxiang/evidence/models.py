@@ -126,7 +126,8 @@ class CustodyTransfer(models.Model):
     to_officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField("移交原因", max_length=300)
     transferred_at = models.DateTimeField("移交时间", auto_now_add=True)
-    ledger_sequence = models.BigIntegerField()
+    # Indexed: `ledger verify` finds each custody event's row by its ledger sequence.
+    ledger_sequence = models.BigIntegerField(db_index=True)
 
     class Meta:
         ordering = ["transferred_at", "pk"]
@@ -151,7 +152,9 @@ class AccessRecord(models.Model):
     action = models.CharField("方式", max_length=16, choices=AccessAction.choices)
     reason = models.CharField("调阅理由", max_length=300, blank=True)
     accessed_at = models.DateTimeField("时间", auto_now_add=True)
-    ledger_sequence = models.BigIntegerField()
+    # Indexed: `ledger verify` finds each view event's row by its ledger sequence (without
+    # the index every batch of the verify scanned the whole table: 5 s a batch at 5M rows).
+    ledger_sequence = models.BigIntegerField(db_index=True)
 
     class Meta:
         verbose_name = "调阅记录"
