@@ -147,7 +147,7 @@ def officer_for_user(user_id: int) -> Officer | None:
 
 
 def _officer_of_login(user: Any) -> Officer | None:
-    """A copy of the officer row the log-in read with the user (``OfficerBackend.get_user``
+    """A copy of the officer row the log-in read with the user (``ActiveOfficerBackend.get_user``
     reads it with his unit and agency at the start of the request), with his roles and
     certificates read now — as ``officer_for_user`` would, one query fewer. None when the
     log-in did not read it so."""
@@ -165,12 +165,17 @@ def _officer_of_login(user: Any) -> Officer | None:
     return officer
 
 
+def officer_of_request(request: HttpRequest) -> Officer | None:
+    """The officer behind a request's log-in as ``officer_for_user`` reads him, or None."""
+    user = request.user
+    if user.pk is None:
+        return None
+    return _officer_of_login(getattr(user, "_wrapped", user)) or officer_for_user(user.pk)
+
+
 def officer_for_request(request: HttpRequest) -> Officer:
     """The officer behind an office request; 403 for a log-in with no officer record."""
-    user = request.user
-    officer = None
-    if user.pk is not None:
-        officer = _officer_of_login(getattr(user, "_wrapped", user)) or officer_for_user(user.pk)
+    officer = officer_of_request(request)
     if officer is None:
         raise PermissionDenied("此账号尚未关联执法人员信息，请联系系统管理员。")
     return officer
