@@ -157,7 +157,7 @@ def _officer_of_login(user: Any) -> Officer | None:
         return None
     if "agency" not in loaded.unit._state.fields_cache:
         return None
-    officer = copy.copy(loaded)  # fresh prefetches each call, as a new query would have
+    officer: Officer = copy.copy(loaded)  # fresh prefetches each call, as a query would have
     officer._state = copy.copy(loaded._state)
     officer._state.fields_cache = dict(loaded._state.fields_cache)
     officer.__dict__.pop("_prefetched_objects_cache", None)

@@ -25,6 +25,7 @@ def test_the_officer_is_the_logins_with_his_roles_and_certificates_one_query_few
     with django_assert_num_queries(3):
         officer = officer_for_request(request)
     expected = officer_for_user(staff.zhang.user.pk)
+    assert expected is not None
     assert officer.pk == expected.pk and officer.unit.agency == expected.unit.agency
     assert [c.number for c in officer.certificates.all()] == [
         c.number for c in expected.certificates.all()
