@@ -37,7 +37,11 @@ home p95 655 ms; 工作台 11,523 ms (17.6 × portal, 46 queries); case page 4,6
 queries at most); case list 2,136 ms (3.26 ×). After (load average 10–14): portal 603 ms;
 工作台 9,431 ms (15.6 ×, 33 queries); case page 3,383 ms (5.61 ×, 26); list 1,683 ms (2.79 ×).
 The aim (case page p95 under 139 ms) is not met on this machine; the list stays ahead of Open
-Zaak's cited 2.8 s. See docs/operations/performance.md.
+Zaak's cited 2.8 s. Fourth round (the officer read with the log-in, the supervision notice and
+the late fee cheaper), load average 9–12 before and 13–15 after: portal 467 → 953 ms (load
+only); 工作台 6,278 → 11,112 ms (13.4 → 11.7 ×, 33 → 32 queries); case page 2,990 → 4,061 ms
+(6.40 → 4.26 ×, 26 → 25); list 1,471 → 2,336 ms (3.15 → 2.45 ×). In process the case page's
+CPU went 63.6 → 52.0 ms (medians of three alternating runs). See docs/operations/performance.md.
 """
 
 from __future__ import annotations

@@ -86,12 +86,16 @@ def late_fee(
     """
     if fine < 0:
         raise ValueError("a fine cannot be negative")
-    days = 0
-    day = due_on + timedelta(days=1)
-    while day <= on:
-        if not any(start <= day <= end for start, end in paused):
-            days += 1
-        day += timedelta(days=1)
+    first = due_on + timedelta(days=1)
+    days = max((on - first).days + 1, 0)
+    # Counted by arithmetic, not day by day (a fine unpaid for years is read on every case
+    # page): the days of the paused periods that fall in the span, overlaps counted once.
+    reach = first - timedelta(days=1)  # the last day already taken off
+    for start, end in sorted(paused):
+        start, end = max(start, first, reach + timedelta(days=1)), min(end, on)
+        if start <= end:
+            days -= (end - start).days + 1
+            reach = end
     raw = (fine * DAILY_RATE * days).quantize(CENT, rounding=ROUND_HALF_UP)
     return LateFee(days=days, amount=min(raw, fine), capped=raw >= fine and days > 0)
 

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from sanxiang.errors import DomainError
 from sanxiang.office.desk import desk_for, urgent_count
 from sanxiang.org.backends import address_locked_out
-from sanxiang.org.selectors import officer_for_request, officer_for_user
+from sanxiang.org.selectors import officer_for_request, officer_for_user, officer_of_request
 from sanxiang.org.services import password_change
 from sanxiang.org.signatures import active_key, signing_key_register
 
@@ -65,7 +65,7 @@ def home(request):
     """工作台: what waits for me (steps I may take now, reviews, publications), what is due or
     overdue; then who I am and whether my certificate is valid."""
     today = timezone.localdate()
-    officer = officer_for_user(request.user.pk)
+    officer = officer_of_request(request)
     certificate = officer.certificates.all()[0] if officer and officer.certificates.all() else None
     status = certificate.status_on(today) if certificate else None
     expiring = bool(
@@ -94,7 +94,7 @@ def desk_count(request):
     """The number the navigation's 工作台 link shows (overdue steps, reviews waiting, overdue
     publications), fetched by office/forms.js after the page is drawn, so that no office page
     pays for it."""
-    officer = officer_for_user(request.user.pk)
+    officer = officer_of_request(request)
     count = urgent_count(officer, timezone.localdate()) if officer is not None else 0
     return JsonResponse({"count": count})
 

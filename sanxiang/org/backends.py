@@ -68,7 +68,13 @@ class ActiveOfficerBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> Any:
         model = get_user_model()
-        user = model._default_manager.select_related("officer").filter(pk=user_id).first()
+        user = (
+            # The officer with his unit and agency: what ``officer_for_request`` needs, read
+            # here once rather than again by every office view.
+            model._default_manager.select_related("officer__unit__agency")
+            .filter(pk=user_id)
+            .first()
+        )
         if user is None or not self.user_can_authenticate(user):
             return None
         return user

@@ -34,6 +34,20 @@ def test_days_of_reconsideration_or_litigation_are_not_counted():
     assert (fee.days, fee.amount) == (5, Decimal("30.00"))
 
 
+def test_overlapping_pauses_and_pauses_outside_the_late_days_are_counted_once():
+    """A 复议 and a 诉讼 whose periods overlap stop the count once for their common days; days
+    paused before the due date or after today change nothing."""
+    paused = (
+        (DUE + timedelta(days=5), DUE + timedelta(days=9)),
+        (DUE + timedelta(days=2), DUE + timedelta(days=6)),
+        (DUE - timedelta(days=30), DUE + timedelta(days=1)),
+        (DUE + timedelta(days=40), DUE + timedelta(days=50)),
+    )
+    fee = late_fee(fine=Decimal("1000"), due_on=DUE, on=DUE + timedelta(days=20), paused=paused)
+    # Days 1 … 20 after the due date, less days 1 and 2 … 9: eleven.
+    assert fee.days == 11
+
+
 fines = st.decimals(min_value=0, max_value=10**7, places=2)
 days = st.integers(min_value=0, max_value=400)
 

@@ -258,6 +258,22 @@ def test_only_the_agency_head_answers_and_only_the_body_reviews(
     assert OpinionStep.objects.filter(opinion=opinion).count() == 1
 
 
+def test_the_case_page_shows_an_open_opinion_only_to_those_who_may_read_it(
+    client, staff, numbered, general_case
+):
+    """王强 sees the case (his unit's) but neither handles it nor heads the agency: the page
+    has no notice for him, while 李娜, a handler, has it; once it is accepted, nobody has."""
+    opinion = _issued(numbered.supervisor, general_case)
+    url = reverse("cases:detail", args=[general_case.pk])
+    client.force_login(staff.wang.user)
+    page = client.get(url).content.decode()
+    assert general_case.title in page and "执法监督：" not in page
+    client.force_login(staff.li.user)
+    assert opinion.number in client.get(url).content.decode()
+    Opinion.objects.filter(pk=opinion.pk).update(status=OpinionStatus.ACCEPTED)
+    assert "执法监督：" not in client.get(url).content.decode()
+
+
 def test_the_head_sees_open_opinions_on_the_desk_and_the_case_page(
     client, staff, numbered, general_case
 ):
