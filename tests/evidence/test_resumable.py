@@ -16,7 +16,7 @@ from sanxiang.evidence.models import Blob, EvidenceItem, ResumableUpload
 from sanxiang.evidence.resumable import scratch_path, uploads_expire
 from sanxiang.evidence.storage import Digests
 from sanxiang.ledger.models import LedgerEntry
-from tests.evidence.test_views import as_zhang, zhangs_case  # noqa: F401 (fixtures)
+from tests.evidence.test_views import zhangs_case  # noqa: F401 (a fixture)
 
 CHUNK = 64 * 1024
 VIDEO = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + os.urandom(3 * CHUNK - 1000)
@@ -26,6 +26,14 @@ TUS = {"HTTP_TUS_RESUMABLE": "1.0.0"}
 @pytest.fixture(autouse=True)
 def _small_chunks(settings):
     settings.SANXIANG_RESUMABLE_CHUNK_MAX_BYTES = CHUNK
+
+
+@pytest.fixture
+def as_zhang(client, people, request):
+    """张伟, logged in, handling the case 测城执罚〔2026〕1号."""
+    request.getfixturevalue("zhangs_case")
+    client.force_login(people.zhang.user)
+    return client
 
 
 def fields(people, **changes):
@@ -41,12 +49,12 @@ def fields(people, **changes):
     }
 
 
-def create(client, people, length=len(VIDEO), **changes):
+def create(client, people, length=None, **changes):
     name = base64.b64encode("执法记录仪.mp4".encode()).decode()
     return client.post(
         reverse("evidence:resumable-create"),
         fields(people, **changes),
-        HTTP_UPLOAD_LENGTH=str(length),
+        HTTP_UPLOAD_LENGTH=str(len(VIDEO) if length is None else length),
         HTTP_UPLOAD_METADATA=f"filename {name}",
         **TUS,
     )
@@ -153,9 +161,7 @@ def test_the_wrong_kind_of_file_is_refused_at_the_first_chunk(as_zhang, people):
     assert not ResumableUpload.objects.exists() and not scratch_path(upload).exists()
 
 
-def test_metadata_is_checked_at_creation_and_a_refusal_at_the_end_stores_nothing(
-    as_zhang, people
-):
+def test_metadata_is_checked_at_creation_and_a_refusal_at_the_end_stores_nothing(as_zhang, people):
     refused = create(as_zhang, people, case_number="测城执罚〔2026〕2号")
     assert refused.status_code == 400 and "不能为案件" in refused.json()["error"]
     url = create(as_zhang, people, declared_sha256="0" * 64)["Location"]

@@ -1,4 +1,4 @@
-"""``sanxiang evidence-uploads-expire``: remove resumable uploads left unfinished past their
+"""``sanxiang evidence_uploads_expire``: remove resumable uploads left unfinished past their
 expiry (``SANXIANG_RESUMABLE_EXPIRE_HOURS`` after their last chunk) and their scratch files."""
 
 from __future__ import annotations
