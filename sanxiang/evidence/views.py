@@ -58,6 +58,8 @@ from sanxiang.org.selectors import officer_for_request
 CONTENT_SECONDS = 600
 GRANT_SECONDS = 3600
 NOT_FOUND = "未找到该记录，或您无权调阅。"
+# The chunk the browser sends a large file in (resumable.js): small enough for a bad network.
+RESUMABLE_CHUNK_BYTES = 5 * 1024 * 1024
 
 
 def _agency_officers(officer):
@@ -166,7 +168,8 @@ def _evidence_upload(request):
         wanted = case_number_normalise(request.GET.get("case", ""))
         if wanted in {c.reference for c in form.case_choices}:
             form.initial["case_number"] = wanted
-    return render(request, "evidence/upload.html", {"form": form})
+    chunk_bytes = min(RESUMABLE_CHUNK_BYTES, settings.SANXIANG_RESUMABLE_CHUNK_MAX_BYTES)
+    return render(request, "evidence/upload.html", {"form": form, "chunk_bytes": chunk_bytes})
 
 
 @login_required
