@@ -180,7 +180,10 @@ def _claim(upload: ResumableUpload, offset: int) -> str:
     )
     if claimed:
         return token
-    upload.refresh_from_db()
+    try:
+        upload.refresh_from_db()
+    except ResumableUpload.DoesNotExist:  # expired and removed, or abandoned, meanwhile
+        raise UploadProblem(404, NOT_FOUND, log_message=f"upload {upload.pk} gone") from None
     if upload.offset != offset:
         raise UploadProblem(
             409,

@@ -62,6 +62,8 @@ def test_a_chunk_lost_on_a_phone_is_sent_again_and_the_video_becomes_evidence(
     fill_form(page, reference, path)
     page.get_by_role("button", name="上传并登记").click()
     expect(page.locator("#upload-progress")).to_contain_text("网络中断", timeout=15_000)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "evidence-resumable-phone.png"), full_page=True)
     record = page.locator("#record")
     expect(record).to_contain_text(hashlib.sha256(data).hexdigest(), timeout=60_000)
     expect(record).to_contain_text(hashlib.new("sm3", data).hexdigest())
@@ -80,7 +82,9 @@ def test_after_a_reload_the_same_file_goes_on_where_it_stopped(
 ) -> None:
     reference = case_opened_by(instance, "zhangwei")
     path, data = video(tmp_path)
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 900}
+    )
     page = context.new_page()
     log_in(page, server, "zhangwei")
     page.goto(f"{server}/office/evidence/upload/")
@@ -104,6 +108,8 @@ def test_after_a_reload_the_same_file_goes_on_where_it_stopped(
     page.get_by_role("button", name="上传并登记").click()
     expect(page.locator("#upload-progress")).to_contain_text("重试", timeout=15_000)
     expect(page.locator("#upload-progress progress")).to_have_attribute("value", str(CHUNK))
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "evidence-resumable-desk.png"), full_page=True)
     page.reload()
     offline["on"] = False
     patched.clear()
@@ -113,6 +119,4 @@ def test_after_a_reload_the_same_file_goes_on_where_it_stopped(
     expect(record).to_contain_text(hashlib.sha256(data).hexdigest(), timeout=60_000)
     assert len(created) == 1, "the reloaded page made a new upload instead of going on"
     assert patched == [str(CHUNK), str(2 * CHUNK)]
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / "evidence-resumable.png"), full_page=True)
     context.close()
