@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from datetime import date
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 os.environ.setdefault("SANXIANG_VAR", tempfile.mkdtemp(prefix="sanxiang-bench-"))
@@ -52,7 +53,9 @@ class Client:
         self.port = port
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, body=None, headers=None, length=None):
+    def request(
+        self, method: str, path: str, body: Any = None, headers: Any = None, length: Any = None
+    ) -> tuple[int, Any, str]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
         all_headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         all_headers.update(headers or {})
@@ -188,6 +191,7 @@ def main() -> None:
     call_command("collectstatic", "--noinput", verbosity=0)
     officer = Officer.objects.get(user__username="zhangwei")
     category = officer.certificates.latest("pk").categories.order_by("pk").first()
+    assert category is not None
     case = case_open(
         actor=officer,
         new=NewCase(procedure="penalty_general", title="擅自占用城市道路经营", source="巡查发现",
@@ -198,7 +202,7 @@ def main() -> None:
     work = Path(os.environ["SANXIANG_VAR"]) / "bench-files"
     work.mkdir(exist_ok=True)
     port = 18500 + os.getpid() % 400
-    results = {}
+    results: dict[str, tuple[float, float]] = {}
     for name in ("one-shot form upload (baseline)", f"resumable, {args.chunk_mib} MiB chunks"):
         path = work / f"{len(results)}.mp4"
         make_file(path, args.mib)
