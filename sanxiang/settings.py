@@ -304,6 +304,12 @@ SANXIANG_API_AUTH_FAILURE_LIMIT = int(os.environ.get("SANXIANG_API_AUTH_FAILURE_
 SANXIANG_API_AUTH_COOLOFF_MINUTES = int(os.environ.get("SANXIANG_API_AUTH_COOLOFF_MINUTES", "15"))
 # Evidence uploads stream to a temporary file while being hashed; this is the largest accepted.
 SANXIANG_EVIDENCE_MAX_BYTES = int(os.environ.get("SANXIANG_EVIDENCE_MAX_BYTES", str(8 * 1024**3)))
+# Resumable evidence uploads (tus 1.0, docs/operations/evidence.md): the largest chunk one
+# request may carry, and how long an unfinished upload is kept after its last chunk.
+SANXIANG_RESUMABLE_CHUNK_MAX_BYTES = int(
+    os.environ.get("SANXIANG_RESUMABLE_CHUNK_MAX_BYTES", str(16 * 1024**2))
+)
+SANXIANG_RESUMABLE_EXPIRE_HOURS = int(os.environ.get("SANXIANG_RESUMABLE_EXPIRE_HOURS", "48"))
 # Each attachment of a public 投诉举报 (docs/operations/complaints.md).
 SANXIANG_COMPLAINT_MAX_BYTES = int(
     os.environ.get("SANXIANG_COMPLAINT_MAX_BYTES", str(10 * 1024**2))

@@ -84,6 +84,12 @@ class EvidenceUploadForm(forms.Form):
         self.fields["case_number"].widget.choices = self.case_choices
 
 
+class ResumableStartForm(EvidenceUploadForm):
+    """The upload form without its file: the metadata of a file sent in chunks (resumable)."""
+
+    file = None  # type: ignore[assignment]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="调阅理由", max_length=300)
 

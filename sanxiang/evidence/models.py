@@ -163,3 +163,41 @@ class AccessRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.action} {self.item_id}"
+
+
+class ResumableUpload(models.Model):
+    """A large recording being received in chunks (tus 1.0 core protocol), not evidence yet.
+
+    The bytes go to a scratch file in shared storage; the row holds everything a node needs to
+    take the next chunk, so consecutive chunks may land on different app nodes. Once the last
+    chunk is in, the file is registered as an ordinary ``EvidenceItem`` (``item``) and the
+    scratch file is gone; an upload left unfinished expires and is removed
+    (``sanxiang evidence_uploads_expire``).
+    """
+
+    id = models.UUIDField(primary_key=True)
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="+")
+    case_number = models.CharField("案件编号", max_length=64)
+    # The upload form's fields as sent (strings), checked again when the file is complete.
+    form_data = models.JSONField(default=dict)
+    filename = models.CharField("原文件名", max_length=255)
+    length = models.BigIntegerField("总字节数")
+    offset = models.BigIntegerField("已接收字节数", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    # One request at a time writes: it holds the lease (a random token) until it commits.
+    lease = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    item = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Why the complete file was not registered (shown to the officer), if it was refused.
+    refusal = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "分片上传"
+        verbose_name_plural = "分片上传"
+        indexes = [models.Index(fields=["expires_at"], name="evidence_upload_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.offset}/{self.length}"

@@ -48,7 +48,13 @@ from sanxiang.evidence.selectors import (
     evidence_get_for,
     evidence_list_visible,
 )
-from sanxiang.evidence.storage import Digests, evidence_storage, open_blob, store_blob
+from sanxiang.evidence.storage import (
+    Digests,
+    evidence_storage,
+    open_blob,
+    store_blob,
+    store_in_place,
+)
 from sanxiang.ledger.services import SYSTEM
 from sanxiang.org.models import Officer, Role
 
@@ -85,6 +91,8 @@ class Upload:
     handle: IO[bytes]
     filename: str
     digests: Digests
+    # A finished resumable upload's scratch file in the store: renamed into place, not copied.
+    in_place: bool = False
 
 
 @dataclass(frozen=True)
@@ -236,7 +244,8 @@ def evidence_register(
         )
     # The (possibly long) copy happens outside the transaction; inside it, under the blob's
     # lock, the copy is checked again, in case a failed concurrent upload just removed it.
-    name, stored_here = store_blob(upload.handle, digests.sha256)
+    store = store_in_place if upload.in_place else store_blob
+    name, stored_here = store(upload.handle, digests.sha256)
     try:
         with transaction.atomic():
             _lock_blob(digests.sha256)

@@ -126,6 +126,35 @@ def store_blob(handle: IO[bytes], sha256: str) -> tuple[str, bool]:
     return name, True
 
 
+def store_in_place(handle: IO[bytes], sha256: str) -> tuple[str, bool]:
+    """Store a whole, synced scratch file as the blob ``sha256``; ``(name, created)``.
+
+    A file already inside the local store's ``.partial`` tree (a finished resumable upload) is
+    renamed into place, not copied, so a 4 GB recording is not read again; the caller removes
+    the scratch file if it is still there (the same bytes were stored already). Anything else
+    goes through :func:`store_blob`.
+    """
+    storage = evidence_storage()
+    path = Path(getattr(handle, "name", "") or ".")
+    partial_dir = Path(getattr(storage, "location", "")) / EVIDENCE_PARTIAL_DIR
+    if not isinstance(storage, FileSystemStorage) or partial_dir not in path.parents:
+        return store_blob(handle, sha256)
+    name = blob_name(sha256)
+    final = Path(storage.path(name))
+    size = handle.seek(0, os.SEEK_END)
+    if final.exists():
+        problem = _existing_blob_problem(storage, name, sha256, size)
+        if problem is None:
+            return name, False
+        logger.warning("replacing the stored blob %s: %s", sha256, problem)
+    final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o600)
+    os.replace(path, final)
+    _fsync_dir(final.parent)
+    _fsync_dir(path.parent)
+    return name, True
+
+
 def _existing_blob_problem(storage: Storage, name: str, sha256: str, size: int) -> str | None:
     """Why the blob at ``name`` cannot be trusted to hold these bytes (English), or None.
 

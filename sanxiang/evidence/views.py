@@ -5,24 +5,41 @@ a reason they never gave). The page that recorded a look hands out short-lived s
 one for the inline content, one for downloading, one per record listed by a case search.
 """
 
+import base64
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sanxiang.core.identifiers import case_number_normalise
 from sanxiang.errors import DomainError
 from sanxiang.evidence import selectors
 from sanxiang.evidence.access import access_decision
-from sanxiang.evidence.forms import CorrectionForm, EvidenceUploadForm, HandOverForm, ReasonForm
+from sanxiang.evidence.forms import (
+    CorrectionForm,
+    EvidenceUploadForm,
+    HandOverForm,
+    ReasonForm,
+    ResumableStartForm,
+)
 from sanxiang.evidence.grants import GRANT_SALT
 from sanxiang.evidence.grants import grant as _grant
 from sanxiang.evidence.models import AccessAction
+from sanxiang.evidence.resumable import (
+    UploadProblem,
+    upload_append,
+    upload_create,
+    upload_delete,
+    upload_finish,
+    upload_get,
+)
 from sanxiang.evidence.services import (
     EvidenceRefused,
     TargetSpec,
@@ -41,6 +58,8 @@ from sanxiang.org.selectors import officer_for_request
 CONTENT_SECONDS = 600
 GRANT_SECONDS = 3600
 NOT_FOUND = "未找到该记录，或您无权调阅。"
+# The chunk the browser sends a large file in (resumable.js): small enough for a bad network.
+RESUMABLE_CHUNK_BYTES = 5 * 1024 * 1024
 
 
 def _agency_officers(officer):
@@ -149,7 +168,8 @@ def _evidence_upload(request):
         wanted = case_number_normalise(request.GET.get("case", ""))
         if wanted in {c.reference for c in form.case_choices}:
             form.initial["case_number"] = wanted
-    return render(request, "evidence/upload.html", {"form": form})
+    chunk_bytes = min(RESUMABLE_CHUNK_BYTES, settings.SANXIANG_RESUMABLE_CHUNK_MAX_BYTES)
+    return render(request, "evidence/upload.html", {"form": form, "chunk_bytes": chunk_bytes})
 
 
 @login_required
@@ -300,3 +320,158 @@ def target_detail(request, pk):
     for item in selectors.evidence_list_for(officer=officer, target_id=target.pk):
         cases.setdefault(item.case_number, []).append(item)
     return render(request, "evidence/target.html", {"target": target, "cases": cases})
+
+
+# --- Resumable uploads (tus 1.0 core + creation + termination) -------------------------------
+
+TUS_VERSION = "1.0.0"
+
+
+def _tus(response: HttpResponse) -> HttpResponse:
+    response["Tus-Resumable"] = TUS_VERSION
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _tus_error(status: int, message: str) -> HttpResponse:
+    return _tus(JsonResponse({"error": message}, status=status))
+
+
+def _header_int(request, name: str) -> int | None:
+    raw = request.headers.get(name, "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 15 else None
+
+
+def _upload_filename(request) -> str:
+    """The file name from tus ``Upload-Metadata`` (``filename <base64>``), if sent."""
+    for pair in request.headers.get("Upload-Metadata", "").split(","):
+        key, _, value = pair.strip().partition(" ")
+        if key == "filename":
+            try:
+                return base64.b64decode(value, validate=True).decode("utf-8")[:255]
+            except (ValueError, UnicodeDecodeError):
+                return ""
+    return ""
+
+
+@login_required
+@require_http_methods(["POST", "OPTIONS"])
+def resumable_create(request):
+    """Create an upload: the form's fields (without the file) and ``Upload-Length``."""
+    if request.method == "OPTIONS":
+        response = _tus(HttpResponse(status=204))
+        response["Tus-Version"] = TUS_VERSION
+        response["Tus-Extension"] = "creation,termination"
+        response["Tus-Max-Size"] = str(settings.SANXIANG_EVIDENCE_MAX_BYTES)
+        return response
+    officer = officer_for_request(request)
+    length = _header_int(request, "Upload-Length")
+    if length is None:
+        return _tus_error(400, "缺少文件大小（Upload-Length），请刷新页面后重试。")
+    form = ResumableStartForm(request.POST, officers=_agency_officers(officer), officer=officer)
+    if not form.is_valid():
+        problems = "；".join(
+            f"{form.fields[name].label if name in form.fields else ''}{error}"
+            for name, errors in form.errors.items()
+            for error in errors
+        )
+        return _tus_error(400, f"请检查登记信息：{problems}")
+    fields = {name: request.POST.get(name, "") for name in form.fields}
+    try:
+        upload = upload_create(
+            actor=officer,
+            case_number=form.cleaned_data["case_number"],
+            form_data=fields,
+            filename=_upload_filename(request) or "upload",
+            length=length,
+        )
+    except UploadProblem as exc:
+        return _tus_error(exc.status, exc.message)
+    response = _tus(HttpResponse(status=201))
+    response["Location"] = reverse("evidence:resumable", args=[upload.pk])
+    return response
+
+
+@login_required
+@require_http_methods(["HEAD", "GET", "PATCH", "DELETE"])
+def resumable_upload(request, upload_id):
+    """HEAD: where to go on (``Upload-Offset``); PATCH: the next chunk; GET: the result of a
+    finished upload (JSON, with the message of a refusal); DELETE: abandon it."""
+    officer = officer_for_request(request)
+    try:
+        if request.method == "DELETE":
+            upload_delete(actor=officer, upload_id=upload_id)
+            return _tus(HttpResponse(status=204))
+        if request.method == "PATCH":
+            return _resumable_patch(request, officer, upload_id)
+        upload = upload_get(actor=officer, upload_id=upload_id)
+    except UploadProblem as exc:
+        return _tus_error(exc.status, exc.message)
+    if request.method == "GET":
+        response = _tus(JsonResponse(_upload_state(upload)))
+    else:
+        response = _tus(HttpResponse(status=200))
+    response["Upload-Offset"] = str(upload.offset)
+    response["Upload-Length"] = str(upload.length)
+    if upload.item_id is not None:
+        response["Sanxiang-Evidence"] = reverse("evidence:detail", args=[upload.item_id])
+    return response
+
+
+def _upload_state(upload) -> dict[str, Any]:
+    state: dict[str, Any] = {"offset": upload.offset, "length": upload.length}
+    if upload.item_id is not None:
+        state["evidence"] = reverse("evidence:detail", args=[upload.item_id])
+    if upload.refusal:
+        state["error"] = f"文件已完整收到，但未登记：{upload.refusal}"
+    return state
+
+
+def _resumable_patch(request, officer: Officer, upload_id: str) -> HttpResponse:
+    if request.content_type != "application/offset+octet-stream":
+        return _tus_error(415, "分片格式不正确，请刷新页面后重试。")
+    offset = _header_int(request, "Upload-Offset")
+    length = _header_int(request, "Content-Length")
+    if offset is None or length is None:
+        return _tus_error(400, "缺少分片位置或长度，请刷新页面后重试。")
+    upload, digests = upload_append(
+        actor=officer, upload_id=upload_id, offset=offset, body=request, body_length=length
+    )
+    if digests is not None:
+        _resumable_register(request, officer, upload, digests)
+    response = _tus(HttpResponse(status=204))
+    response["Upload-Offset"] = str(upload.offset)
+    if upload.item_id is not None:
+        response["Sanxiang-Evidence"] = reverse("evidence:detail", args=[upload.item_id])
+    elif upload.refusal:
+        raise UploadProblem(422, f"文件已完整收到，但未登记：{upload.refusal}")
+    return response
+
+
+def _resumable_register(request, officer: Officer, upload, digests) -> None:
+    """The complete file becomes evidence exactly as a one-shot upload would, with the form's
+    metadata checked again now (the case may have ended while the file was on its way)."""
+
+    def register(handle):
+        form = ResumableStartForm(
+            upload.form_data, officers=_agency_officers(officer), officer=officer
+        )
+        if not form.is_valid():
+            problems = "；".join(str(error) for errors in form.errors.values() for error in errors)
+            raise EvidenceRefused(
+                f"登记信息已不符合要求：{problems}", log_message="resumable form no longer valid"
+            )
+        data = form.cleaned_data
+        spec = None
+        if data["target_identifier"]:
+            spec = TargetSpec(data["target_kind"], data["target_name"], data["target_identifier"])
+        return evidence_register(
+            actor=officer,
+            upload=Upload(handle=handle, filename=upload.filename, digests=digests, in_place=True),
+            metadata=data,
+            declared_sha256=data["declared_sha256"],
+            new_target=spec,
+        )
+
+    upload_finish(upload=upload, digests=digests, register=register)
+    messages.success(request, f"已登记：{upload.item}，SHA-256 {upload.item.blob_id}")

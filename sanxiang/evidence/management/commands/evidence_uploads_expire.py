@@ -1,0 +1,18 @@
+"""``sanxiang evidence_uploads_expire``: remove resumable uploads left unfinished past their
+expiry (``SANXIANG_RESUMABLE_EXPIRE_HOURS`` after their last chunk) and their scratch files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from sanxiang.evidence.resumable import uploads_expire
+
+
+class Command(BaseCommand):
+    help = "Remove abandoned resumable evidence uploads and their partial files."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        removed = uploads_expire()
+        self.stdout.write(f"removed {removed} abandoned upload(s)")

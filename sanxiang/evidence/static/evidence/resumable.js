@@ -1,0 +1,204 @@
+// A large recording (a body-cam video of several GB) is sent in chunks with the tus 1.0 core
+// protocol: the form's fields create the upload, each chunk is appended at the offset the server
+// recorded, and after a network error the page asks the server (HEAD) where to go on, waiting
+// longer after each failure. The upload's address is kept in localStorage under the file's name,
+// size and modification time, so choosing the same file again after a reload goes on where it
+// stopped. Small files keep the ordinary one-shot form post.
+(function () {
+  "use strict";
+
+  var form = document.getElementById("upload-form");
+  if (!form || !window.fetch || !window.localStorage || !window.Blob) { return; }
+  var input = form.querySelector("input[type=file]");
+  var box = document.getElementById("upload-progress");
+  var bar = box && box.querySelector("progress");
+  var text = box && box.querySelector(".upload-status");
+  var chunkSize = parseInt(form.getAttribute("data-chunk-bytes"), 10) || 5 * 1024 * 1024;
+  var createUrl = form.getAttribute("data-resumable-url");
+  var MAX_FAILURES = 12;
+
+  function csrf() {
+    var field = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+
+  function megabytes(bytes) { return (bytes / 1048576).toFixed(1); }
+
+  function show(message, offset, length) {
+    box.hidden = false;
+    if (typeof offset === "number") {
+      bar.max = length;
+      bar.value = offset;
+      message = message + "　已上传 " + megabytes(offset) + " MB / " + megabytes(length) +
+        " MB（" + Math.floor(offset * 100 / length) + "%）";
+    }
+    text.textContent = message;
+  }
+
+  function storageKey(file) {
+    return "sanxiang-upload:" + file.name + ":" + file.size + ":" + file.lastModified;
+  }
+
+  function headers(extra) {
+    var all = { "Tus-Resumable": "1.0.0", "X-CSRFToken": csrf() };
+    for (var name in extra) { all[name] = extra[name]; }
+    return all;
+  }
+
+  function sleep(ms) { return new Promise(function (resolve) { window.setTimeout(resolve, ms); }); }
+
+  function errorOf(response) {
+    return response.json().then(
+      function (data) { return (data && data.error) || "上传失败，请稍后重试。"; },
+      function () { return "上传失败，请稍后重试。"; }
+    );
+  }
+
+  function fail(message) {
+    show(message);
+    box.classList.add("error");
+    form.removeAttribute("data-sent");
+    var buttons = form.querySelectorAll("[aria-busy]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].disabled = false;
+      buttons[i].removeAttribute("aria-busy");
+      if (buttons[i].hasAttribute("data-label")) {
+        buttons[i].textContent = buttons[i].getAttribute("data-label");
+      }
+    }
+  }
+
+  function fileNameMetadata(name) {
+    var bytes = new TextEncoder().encode(name);
+    var binary = "";
+    for (var i = 0; i < bytes.length; i++) { binary += String.fromCharCode(bytes[i]); }
+    return "filename " + window.btoa(binary);
+  }
+
+  // The upload's address: the one kept for this file if the server still has it, else a new one.
+  function uploadUrl(file) {
+    var kept = window.localStorage.getItem(storageKey(file));
+    var check = kept
+      ? fetch(kept, { method: "HEAD", headers: headers({}), credentials: "same-origin" })
+      : Promise.resolve(null);
+    return check.then(function (response) {
+      if (response && response.ok && response.headers.get("Upload-Offset") !== null) {
+        return kept;
+      }
+      var fields = new URLSearchParams();
+      new FormData(form).forEach(function (value, name) {
+        if (typeof value === "string") { fields.append(name, value); }
+      });
+      return fetch(createUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: headers({
+          "Upload-Length": String(file.size),
+          "Upload-Metadata": fileNameMetadata(file.name),
+          "Content-Type": "application/x-www-form-urlencoded"
+        }),
+        body: fields
+      }).then(function (created) {
+        if (created.status !== 201) {
+          return errorOf(created).then(function (message) { throw new Error(message); });
+        }
+        var url = created.headers.get("Location");
+        window.localStorage.setItem(storageKey(file), url);
+        return url;
+      });
+    });
+  }
+
+  function offsetOf(url) {
+    return fetch(url, { method: "HEAD", headers: headers({}), credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 404) { throw new Error("上传已失效（过期或被撤销），请重新选择文件上传。"); }
+        var offset = response.headers.get("Upload-Offset");
+        if (!response.ok || offset === null) { throw new TypeError("no offset"); }
+        return parseInt(offset, 10);
+      });
+  }
+
+  function send(file, url) {
+    var offset = null;
+    var failures = 0;
+
+    function retry(reason) {
+      failures += 1;
+      if (failures > MAX_FAILURES) {
+        var paused = new Error("网络多次中断，已暂停。请检查网络后再次点击“上传并登记”，将从断点继续上传。");
+        paused.resumable = true;
+        throw paused;
+      }
+      var wait = Math.min(30000, 1000 * Math.pow(2, failures - 1));
+      show(reason + "，" + Math.round(wait / 1000) + " 秒后重试（第 " + failures + " 次）…",
+        offset || 0, file.size);
+      offset = null;  // asked again (HEAD) before the next chunk
+      return sleep(wait).then(step);
+    }
+
+    function step() {
+      if (offset === null) {
+        return offsetOf(url).then(function (found) { offset = found; return step(); }, function (error) {
+          if (error instanceof TypeError) { return retry("网络中断"); }
+          throw error;
+        });
+      }
+      var end = Math.min(offset + chunkSize, file.size);
+      show("正在上传…", offset, file.size);
+      return fetch(url, {
+        method: "PATCH",
+        credentials: "same-origin",
+        headers: headers({
+          "Upload-Offset": String(offset),
+          "Content-Type": "application/offset+octet-stream"
+        }),
+        body: file.slice(offset, end)
+      }).then(function (response) {
+        var evidence = response.headers.get("Sanxiang-Evidence");
+        if (response.status === 204) {
+          failures = 0;
+          offset = parseInt(response.headers.get("Upload-Offset"), 10);
+          if (evidence) { return evidence; }
+          if (offset >= file.size) { show("已全部收到，正在计算指纹并登记…", offset, file.size); }
+          return step();
+        }
+        if (response.status === 409 || response.status === 400) {
+          offset = null;
+          return step();
+        }
+        if (response.status === 423 || response.status >= 500) {
+          return retry(response.status === 423 ? "服务器正在处理" : "服务器暂时无法处理");
+        }
+        return errorOf(response).then(function (message) { throw new Error(message); });
+      }, function () {
+        return retry("网络中断");
+      });
+    }
+
+    return step();
+  }
+
+  form.addEventListener("submit", function (event) {
+    var file = input && input.files && input.files[0];
+    if (!file || file.size <= chunkSize || event.defaultPrevented) { return; }
+    event.preventDefault();
+    box.classList.remove("error");
+    show("正在准备上传…", 0, file.size);
+    uploadUrl(file)
+      .then(function (url) { return send(file, url); })
+      .then(function (evidence) {
+        window.localStorage.removeItem(storageKey(file));
+        show("已登记，正在打开证据记录…", file.size, file.size);
+        window.location.assign(evidence);
+      })
+      .catch(function (error) {
+        var message = error && error.message && !(error instanceof TypeError)
+          ? error.message : "网络中断，请检查网络后再次点击“上传并登记”，将从断点继续上传。";
+        if (error && !error.resumable && !(error instanceof TypeError)) {
+          window.localStorage.removeItem(storageKey(file));  // refused: a new try starts afresh
+        }
+        fail(message);
+      });
+  });
+})();
