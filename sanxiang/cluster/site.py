@@ -3,9 +3,9 @@ a queue worker and HAProxy in front, from Debian's and PyPI's packages.
 
 For trying the cluster on one machine, the tests and the benches::
 
-    sanxiang cluster up DIR [--cases N] [--workers N]   # prints the address and the log-ins
+    sanxiang cluster up DIR [--cases N] [--workers N]   # prints the address, the log-ins
     sanxiang cluster status DIR
-    sanxiang cluster down DIR [--keep]                  # stops everything; deletes DIR unless --keep
+    sanxiang cluster down DIR [--keep]      # stops everything; deletes DIR unless --keep
 
 Everything lives in ``DIR`` (docs/operations/cluster.md, "The whole cluster on one machine"):
 
@@ -26,6 +26,7 @@ No Django here: the command runs before there is a database to set Django up wit
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
@@ -36,7 +37,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sanxiang.cluster.postgres import PgCluster
@@ -165,8 +166,9 @@ class Site:
         not keep; docs/operations/jobs.md), no replica."""
         env = self.app_env("worker", pg)
         env["DATABASE_URL"] = pg.primary.url()
-        for name in ("SANXIANG_DB_TRANSACTION_POOLING", "DATABASE_REPLICA_URL", "SANXIANG_NODE_NAME"):
+        for name in ("SANXIANG_DB_TRANSACTION_POOLING", "DATABASE_REPLICA_URL"):
             env.pop(name)
+        env["SANXIANG_NODE_NAME"] = "worker"
         return env
 
     def setup_env(self, pg: PgCluster) -> dict[str, str]:
@@ -194,9 +196,12 @@ class Site:
     ) -> Site:
         """Make and start everything; returns once HAProxy sees both nodes ready."""
 
+        started = time.monotonic()
+
         def say(text: str) -> None:
             if log:
-                print(text, flush=True)  # noqa: T201 - the command's progress
+                elapsed = time.monotonic() - started
+                print(f"[{elapsed:5.0f} 秒] {text}", flush=True)  # noqa: T201 - progress
 
         if self.root.exists() and any(self.root.iterdir()):
             raise RuntimeError(f"{self.root} is not empty: `sanxiang cluster down` it first")
@@ -230,19 +235,20 @@ class Site:
         if seed is None:
             say(f"载入演示数据（每个执法主体 {cases} 件案件）……")
             self._run(setup, "demo", "--cases", str(cases))
+            self._run(setup, "ledger", "sign")  # makes the signing keys, signs the demo's logs
+            shutil.copytree(self.root / "setup" / "keys", self.root / "keys", dirs_exist_ok=True)
         else:
-            shutil.copytree(seed.var / "keys", self.root / "setup" / "keys", dirs_exist_ok=True)
+            shutil.copytree(seed.var / "keys", self.root / "keys", dirs_exist_ok=True)
             if (seed.var / "evidence").is_dir():
                 shutil.copytree(
                     seed.var / "evidence", self.root / "shared" / "evidence", dirs_exist_ok=True
                 )
-        self._run(setup, "ledger", "sign")  # makes the keys if there are none yet
-        shutil.copytree(self.root / "setup" / "keys", self.root / "keys", dirs_exist_ok=True)
         for name in (*NODES, "worker"):
             var = self.root / name
             shutil.copytree(self.root / "keys", var / "keys", dirs_exist_ok=True)
             shutil.copy2(secret, var / "secret_key")
-        self._collect_static(pg)
+        say("收集静态文件……")
+        self._collect_static(pg, seed)
 
         say("启动两个应用节点、任务队列工作进程和 HAProxy……")
         for name in NODES:
@@ -253,12 +259,16 @@ class Site:
         self._write_haproxy_config()
         self._spawn("haproxy", [_haproxy(), "-f", str(self.root / "haproxy.cfg"), "-db"], None)
         self.wait_balanced()
+        say("集群已就绪。")
         return self
 
-    def _collect_static(self, pg: PgCluster) -> None:
-        """Static files once, copied to each node (``serve`` finds them current)."""
-        node1 = self.app_env(NODES[0], pg)
-        self._run(node1, "collectstatic", "--noinput", "-v0")
+    def _collect_static(self, pg: PgCluster, seed: Seed | None) -> None:
+        """Static files once (or the seed's, if it has them), copied with their times to each
+        node: ``serve`` finds them current and does not collect again."""
+        if seed is not None and (seed.var / "static").is_dir():
+            shutil.copytree(seed.var / "static", self.root / NODES[0] / "static")
+        else:
+            self._run(self.app_env(NODES[0], pg), "collectstatic", "--noinput", "-v0")
         for name in NODES[1:]:
             shutil.copytree(
                 self.root / NODES[0] / "static", self.root / name / "static", dirs_exist_ok=True
@@ -290,10 +300,8 @@ class Site:
         pid = self.pids.get(name)
         if pid is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, sig)
-        except ProcessLookupError:
-            pass
 
     def wait_ready(self, name: str, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
@@ -359,12 +367,13 @@ class Site:
             report["postgresql"] = self.pg.status()
         return report
 
-    def down(self, *, delete: bool = True) -> None:
-        """Stop HAProxy, the nodes and the worker (SIGTERM, then SIGKILL after 20 s), then
-        PostgreSQL; delete the directory unless ``delete`` is false."""
+    def down(self, *, delete: bool = True, wait: float = 20) -> None:
+        """Stop HAProxy, the nodes and the worker (SIGTERM, then SIGKILL for what still runs
+        after ``wait`` seconds; 0: SIGKILL at once), then PostgreSQL; delete the directory
+        unless ``delete`` is false."""
         for name in ("haproxy", *NODES, "worker"):
-            self.kill(name, signal.SIGTERM)
-        deadline = time.monotonic() + 20
+            self.kill(name, signal.SIGTERM if wait > 0 else signal.SIGKILL)
+        deadline = time.monotonic() + wait
         for name in ("haproxy", *NODES, "worker"):
             pid = self.pids.get(name)
             while pid is not None and process_alive(pid) and time.monotonic() < deadline:
@@ -436,10 +445,8 @@ def _status(url: str) -> int | None:
 
 def _reap(pid: int) -> None:
     """Collect ``pid`` if it is our child (the tests start the cluster in-process)."""
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def _print_started(site: Site) -> None:
