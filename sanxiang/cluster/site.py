@@ -9,7 +9,8 @@ For trying the cluster on one machine, the tests and the benches::
 
 Everything lives in ``DIR`` (docs/operations/cluster.md, "The whole cluster on one machine"):
 
-- ``pg/``: the PostgreSQL harness (``sanxiang.cluster.postgres``), run as ``postgres`` under root;
+- ``pg/``: the PostgreSQL harness (``sanxiang.cluster.postgres``), run as ``postgres`` under root
+  (a link to a folder in ``/tmp`` when that user cannot reach ``DIR``);
 - ``secret_key``: the secret key every node shares (copied into each node's ``var``);
 - ``keys/``: the ledger's signing keys, made once, copied to every node;
 - ``shared/evidence`` and ``shared/jobs``: the folders every node and the worker use (what a
@@ -34,6 +35,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -41,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sanxiang.cluster.postgres import PgCluster
-from sanxiang.core.processes import free_port, process_alive
+from sanxiang.core.processes import as_server_user, free_port, process_alive
 
 NODES = ("node1", "node2")
 #: Log-ins printed after ``up`` (the demo's; every password is DEMO_PASSWORD).
@@ -118,7 +120,24 @@ class Site:
 
     @property
     def pg(self) -> PgCluster:
-        return PgCluster.load(self.root / "pg")
+        return PgCluster.load((self.root / "pg").resolve())
+
+    def _pg_dir(self) -> Path:
+        """``DIR/pg``, or, when PostgreSQL's user cannot reach ``DIR`` (running as root in a
+        private folder such as ``var/``, mode 0700), a folder in the temporary directory that
+        ``DIR/pg`` links to."""
+        here = self.root / "pg"
+        prefix = as_server_user()
+        if prefix:
+            reach = subprocess.run(  # noqa: S603 - runuser and test, our arguments
+                [*prefix, "test", "-x", str(self.root)], check=False, timeout=30
+            )
+            if reach.returncode != 0:
+                there = Path(tempfile.mkdtemp(prefix="sanxiang-cluster-pg-"))
+                there.chmod(0o755)
+                here.symlink_to(there, target_is_directory=True)
+                return there
+        return here
 
     @property
     def url(self) -> str:
@@ -213,7 +232,7 @@ class Site:
         self._save()
 
         say("启动 PostgreSQL（主库、备库、PgBouncer）……")
-        pg = PgCluster(self.root / "pg")
+        pg = PgCluster(self._pg_dir())
         if seed is None:
             pg.up()
         else:
@@ -363,7 +382,7 @@ class Site:
                 entry["readyz"] = _status(self.node_url(name) + "/readyz")
                 entry["haproxy"] = balanced.get(name, "?")
             report[name] = entry
-        if (self.root / "pg" / "cluster.json").exists():
+        if ((self.root / "pg").resolve() / "cluster.json").exists():
             report["postgresql"] = self.pg.status()
         return report
 
@@ -380,9 +399,12 @@ class Site:
                 _reap(pid)
                 time.sleep(0.1)
             self.kill(name, signal.SIGKILL)
-        if (self.root / "pg" / "cluster.json").exists():
+        pg_dir = (self.root / "pg").resolve()
+        if (pg_dir / "cluster.json").exists():
             self.pg.down(delete=False)
         if delete:
+            if pg_dir != self.root / "pg":
+                shutil.rmtree(pg_dir, ignore_errors=True)
             shutil.rmtree(self.root, ignore_errors=True)
 
 
