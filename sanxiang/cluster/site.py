@@ -33,6 +33,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -338,7 +339,10 @@ class Site:
         )
         (self.root / "haproxy.cfg").write_text(
             HAPROXY_CONFIG.format(
-                port=self.ports["haproxy"], stats=self.ports["stats"], servers=servers
+                port=self.ports["haproxy"],
+                stats=self.ports["stats"],
+                servers=servers,
+                socket=self.root / "haproxy.sock",
             ),
             encoding="utf-8",
         )
@@ -354,6 +358,17 @@ class Site:
             if values.get("pxname") == "sanxiang" and values.get("svname") in NODES:
                 states[values["svname"]] = values["status"]
         return states
+
+    def haproxy_command(self, command: str) -> str:
+        """One command on HAProxy's runtime API (``DIR/haproxy.sock``); its answer."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(10)
+            conn.connect(str(self.root / "haproxy.sock"))
+            conn.sendall(command.encode() + b"\n")
+            answer = b""
+            while chunk := conn.recv(65536):
+                answer += chunk
+        return answer.decode()
 
     def wait_balanced(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -413,6 +428,8 @@ HAPROXY_CONFIG = """\
 global
     maxconn 512
     log stdout format raw local0 info
+    # The runtime API: `set server sanxiang/node2 state maint` takes a node out (the bench does).
+    stats socket {socket} mode 600 level admin
 
 defaults
     mode http
