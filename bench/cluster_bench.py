@@ -27,8 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from sanxiang.cluster.site import Site  # noqa: E402
-from tests.ops.test_cluster_site import Browser  # noqa: E402
+from sanxiang.cluster.site import Site
+from tests.ops.test_cluster_site import Browser
 
 
 def _leg(site: Site, paths: list[str], threads: int, seconds: float) -> dict[str, list[float]]:
@@ -54,7 +54,7 @@ def _leg(site: Site, paths: list[str], threads: int, seconds: float) -> dict[str
     for worker in workers:
         worker.join()
     if errors:
-        print(f"  errors: {len(errors)} (first: {errors[0]})")  # noqa: T201
+        print(f"  errors: {len(errors)} (first: {errors[0]})")
     return timings
 
 
@@ -84,24 +84,20 @@ def main() -> None:
         paths = ["/gongshi/", "/gongshi/decisions/", f"/office/cases/{found.group(1)}/"]
         results = {}
         for leg, maint in (("two nodes", False), ("one node", True), ("two nodes again", False)):
-            site.haproxy_command(
-                f"set server sanxiang/node2 state {'maint' if maint else 'ready'}"
-            )
+            site.haproxy_command(f"set server sanxiang/node2 state {'maint' if maint else 'ready'}")
             time.sleep(2)
-            print(f"{leg}: {options.threads} threads, {options.seconds:.0f} s")  # noqa: T201
+            print(f"{leg}: {options.threads} threads, {options.seconds:.0f} s")
             timings = _leg(site, paths, options.threads, options.seconds)
             every = [t for values in timings.values() for t in values]
             results[leg] = (len(every) / options.seconds, _p(every, 95))
             for path, values in timings.items():
-                print(  # noqa: T201
+                print(
                     f"  {path:28} n={len(values):4}  p50={_p(values, 50):6.0f} ms"
                     f"  p95={_p(values, 95):6.0f} ms"
                 )
-            print(  # noqa: T201
-                f"  all: {results[leg][0]:.1f} requests/s, p95 {results[leg][1]:.0f} ms"
-            )
+            print(f"  all: {results[leg][0]:.1f} requests/s, p95 {results[leg][1]:.0f} ms")
         two, one = results["two nodes"], results["one node"]
-        print(  # noqa: T201
+        print(
             f"two nodes ÷ one node: throughput {two[0] / one[0]:.2f}, p95 {two[1] / one[1]:.2f}"
             f" (second two-node leg: {results['two nodes again'][0] / one[0]:.2f},"
             f" {results['two nodes again'][1] / one[1]:.2f})"

@@ -217,12 +217,15 @@ class Tally:
     nodes_after: list[str] = field(default_factory=list)
 
 
-def _stream(site: Site, flow: Flow, stop: threading.Event, killed: threading.Event) -> Tally:
+def _stream(
+    site: Site, flow: Flow, stop: threading.Event, killed: threading.Event, ready: threading.Barrier
+) -> Tally:
     """One client: reads of the portal and of the case, and an idempotent write (the same
     handlers set again), each tried again on a connection error or a 5xx of the balancer."""
     tally = Tally()
     browser = Browser(site.url)
     browser.log_in("zhangwei")
+    ready.wait(timeout=120)
     steps = [
         ("GET", "/gongshi/", None),
         ("GET", f"/office/cases/{flow.case}/", None),
@@ -234,7 +237,7 @@ def _stream(site: Site, flow: Flow, stop: threading.Event, killed: threading.Eve
             for _ in range(TRIES):
                 try:
                     status, headers, _ = browser.request(method, path, data)
-                except OSError as error:
+                except (OSError, http.client.HTTPException) as error:
                     tally.retried.append((path, type(error).__name__))
                     time.sleep(0.2)
                     continue
@@ -256,12 +259,14 @@ def _stream(site: Site, flow: Flow, stop: threading.Event, killed: threading.Eve
 def test_killing_a_node_under_load_loses_no_request_and_haproxy_takes_it_out(site, flow):
     stop, killed = threading.Event(), threading.Event()
     results: list[Tally] = []
+    ready = threading.Barrier(3)  # both clients logged in, and this test
     clients = [
-        threading.Thread(target=lambda: results.append(_stream(site, flow, stop, killed)))
+        threading.Thread(target=lambda: results.append(_stream(site, flow, stop, killed, ready)))
         for _ in range(2)
     ]
     for client in clients:
         client.start()
+    ready.wait(timeout=120)
     time.sleep(4)
     site.kill("node1")  # SIGKILL to gunicorn's master and its workers, as when a machine dies
     killed.set()
