@@ -256,7 +256,7 @@ def _stream(
     return tally
 
 
-def test_killing_a_node_under_load_loses_no_request_and_haproxy_takes_it_out(site, flow):
+def test_killing_a_node_under_load_loses_no_request_and_haproxy_takes_it_out_until_back(site, flow):
     stop, killed = threading.Event(), threading.Event()
     results: list[Tally] = []
     ready = threading.Barrier(3)  # both clients logged in, and this test
@@ -299,3 +299,8 @@ def test_killing_a_node_under_load_loses_no_request_and_haproxy_takes_it_out(sit
     )  # fmt: skip
     assert verify.returncode == 0, verify.stderr[-2000:]
     assert verify.stdout.startswith("OK "), verify.stdout[:2000]
+    # Started again, the node is back in HAProxy's rotation once its /readyz answers.
+    site.start_node("node1", workers=1)
+    site.wait_ready("node1")
+    site.wait_balanced()
+    assert site.backends() == {"node1": "UP", "node2": "UP"}
