@@ -521,6 +521,13 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     root = options.dir.resolve()
     if options.action == "up":
+        if root.exists() and any(root.iterdir()):
+            print(  # noqa: T201
+                f"{root} 不是空目录（集群已在运行？先运行 sanxiang cluster down）/ "
+                f"{root} is not empty: `sanxiang cluster down` it first",
+                file=sys.stderr,
+            )
+            return 2
         site = Site(root)
         try:
             site.up(cases=options.cases, workers=options.workers)
