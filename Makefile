@@ -8,7 +8,7 @@ PORT ?= 8000
 # Cases per demo agency for `make run`'s year of activity (sanxiang demo --cases; 0: none).
 DEMO_CASES ?= 100
 
-.PHONY: install install-test system-deps run lint test test-sqlite test-postgres test-year-end \
+.PHONY: install install-test system-deps run cluster cluster-down lint test test-sqlite test-postgres test-year-end \
 	suite-sqlite suite-postgres suite-year-end clean
 
 $(BIN)/python:
@@ -43,6 +43,17 @@ run: install
 	$(SANXIANG) collectstatic --noinput -v0
 	$(SANXIANG) demo --cases $(DEMO_CASES)
 	$(SANXIANG) serve --host $(HOST) --port $(PORT)
+
+## cluster: the whole cluster on loopback (PostgreSQL primary, replica and PgBouncer, two app
+## nodes, a queue worker, HAProxy) in $(CLUSTER_DIR), with CLUSTER_CASES demo cases per agency;
+## prints the address and the log-ins (docs/operations/cluster.md). `make cluster-down` stops it.
+CLUSTER_DIR ?= $(or $(SANXIANG_VAR),var)/cluster
+CLUSTER_CASES ?= 5
+cluster: install
+	$(SANXIANG) cluster up $(CLUSTER_DIR) --cases $(CLUSTER_CASES)
+
+cluster-down: install
+	$(SANXIANG) cluster down $(CLUSTER_DIR)
 
 ## lint: ruff, mypy, the import layering contract, missing migrations
 lint: $(VENV)/.installed-test

@@ -73,6 +73,11 @@ def main(argv: list[str] | None = None) -> None:
         from sanxiang.backup.restore import main as restore_main
 
         raise SystemExit(restore_main(args[1:]))
+    if args and args[0] == "cluster":
+        # Starts the installation's servers first: no settings, no database yet.
+        from sanxiang.cluster.site import main as cluster_main
+
+        raise SystemExit(cluster_main(args[1:]))
     offline = tuple(args[:2]) in WITHOUT_SCHEMA_ACTIONS
     if args and args[0] not in WITHOUT_SCHEMA and not offline and not HELP_FLAGS.intersection(args):
         import django

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 
 import dj_database_url
@@ -380,6 +381,13 @@ SANXIANG_METRICS_ALLOW = parse_trusted_proxies(
     os.environ.get("SANXIANG_METRICS_ALLOW", "127.0.0.1,::1"), setting="SANXIANG_METRICS_ALLOW"
 )
 SANXIANG_METRICS_TOKEN = os.environ.get("SANXIANG_METRICS_TOKEN", "").strip()
+# The node's name, sent back in an X-Sanxiang-Node header on every response when set (several
+# app nodes behind a load balancer: which one answered). Letters, digits and ._:- only.
+SANXIANG_NODE_NAME = os.environ.get("SANXIANG_NODE_NAME", "").strip()
+if SANXIANG_NODE_NAME and not re.fullmatch(r"[A-Za-z0-9._:-]{1,64}", SANXIANG_NODE_NAME):
+    raise ImproperlyConfigured(
+        "SANXIANG_NODE_NAME: 1–64 letters, digits or ._:- (it is sent in a response header)"
+    )
 # Table counts behind /metrics (jobs, ledger sizes, evidence bytes) are read at most this often.
 SANXIANG_METRICS_DB_SECONDS = int(os.environ.get("SANXIANG_METRICS_DB_SECONDS", "15"))
 

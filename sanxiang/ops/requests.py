@@ -28,6 +28,8 @@ from sanxiang.core.request_context import RequestInfo, current
 logger = logging.getLogger("sanxiang.request")
 
 REQUEST_ID_HEADER = "X-Request-ID"
+#: Which app node answered (``SANXIANG_NODE_NAME``), for a load balancer's operator and the tests.
+NODE_HEADER = "X-Sanxiang-Node"
 _VALID_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 PROBES = ("/healthz", "/readyz", "/metrics")
 
@@ -84,6 +86,8 @@ class RequestMiddleware:
             route = route_of(request)
         info.route = route
         response[REQUEST_ID_HEADER] = info.request_id
+        if settings.SANXIANG_NODE_NAME:
+            response[NODE_HEADER] = settings.SANXIANG_NODE_NAME
         seconds = time.perf_counter() - started
         self.metrics.request_observe(route, response.status_code, seconds)
         if probe is None and settings.SANXIANG_REQUEST_LOG:

@@ -95,6 +95,14 @@ def test_a_well_formed_request_id_is_echoed_and_a_bad_one_replaced(client):
         assert echoed != bad and re.fullmatch(r"[0-9a-f]{32}", echoed)
 
 
+def test_a_named_node_says_so_on_every_answer_and_an_unnamed_one_not(client, settings):
+    settings.SANXIANG_NODE_NAME = "node2"
+    assert client.get("/gongshi/")["X-Sanxiang-Node"] == "node2"
+    assert client.get("/healthz")["X-Sanxiang-Node"] == "node2"
+    settings.SANXIANG_NODE_NAME = ""
+    assert "X-Sanxiang-Node" not in client.get("/gongshi/")
+
+
 def test_metrics_count_requests_by_route_not_path(client, agency):
     before = client.get("/metrics").content.decode()
     count = "sanxiang_http_request_duration_seconds_count"
