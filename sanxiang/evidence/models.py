@@ -126,11 +126,13 @@ class CustodyTransfer(models.Model):
     to_officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField("移交原因", max_length=300)
     transferred_at = models.DateTimeField("移交时间", auto_now_add=True)
-    # Indexed: `ledger verify` finds each custody event's row by its ledger sequence.
-    ledger_sequence = models.BigIntegerField(db_index=True)
+    ledger_sequence = models.BigIntegerField()
 
     class Meta:
         ordering = ["transferred_at", "pk"]
+        # `ledger verify` finds each custody event's row by its ledger sequence. An index, not
+        # db_index: on SQLite altering the field rebuilds the table and drops its triggers.
+        indexes = [models.Index(fields=["ledger_sequence"], name="evidence_custody_ledger_seq")]
 
     def __str__(self) -> str:
         return f"{self.record_id}: {self.from_officer_id} → {self.to_officer_id}"
@@ -152,14 +154,16 @@ class AccessRecord(models.Model):
     action = models.CharField("方式", max_length=16, choices=AccessAction.choices)
     reason = models.CharField("调阅理由", max_length=300, blank=True)
     accessed_at = models.DateTimeField("时间", auto_now_add=True)
-    # Indexed: `ledger verify` finds each view event's row by its ledger sequence (without
-    # the index every batch of the verify scanned the whole table: 5 s a batch at 5M rows).
-    ledger_sequence = models.BigIntegerField(db_index=True)
+    ledger_sequence = models.BigIntegerField()
 
     class Meta:
         verbose_name = "调阅记录"
         verbose_name_plural = "调阅记录"
         ordering = ["-accessed_at", "-pk"]
+        # `ledger verify` finds each view event's row by its ledger sequence; without an index
+        # every batch scanned the whole table (5 s a batch at 5M rows). An index, not db_index:
+        # on SQLite altering the field rebuilds the table and drops its append-only triggers.
+        indexes = [models.Index(fields=["ledger_sequence"], name="evidence_access_ledger_seq")]
 
     def __str__(self) -> str:
         return f"{self.actor} {self.action} {self.item_id}"
