@@ -5,277 +5,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("org", "0001_initial"),
+        ('org', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Blob",
+            name='Blob',
             fields=[
-                (
-                    "sha256",
-                    models.CharField(
-                        max_length=64, primary_key=True, serialize=False, verbose_name="SHA-256"
-                    ),
-                ),
-                ("sm3", models.CharField(max_length=64, verbose_name="SM3")),
-                ("size", models.BigIntegerField(verbose_name="字节数")),
-                ("content_type", models.CharField(max_length=100, verbose_name="类型")),
-                ("storage_name", models.CharField(max_length=300, verbose_name="存储位置")),
-                ("stored_at", models.DateTimeField(auto_now_add=True, verbose_name="入库时间")),
+                ('sha256', models.CharField(max_length=64, primary_key=True, serialize=False, verbose_name='SHA-256')),
+                ('sm3', models.CharField(max_length=64, verbose_name='SM3')),
+                ('size', models.BigIntegerField(verbose_name='字节数')),
+                ('content_type', models.CharField(max_length=100, verbose_name='类型')),
+                ('storage_name', models.CharField(max_length=300, verbose_name='存储位置')),
+                ('stored_at', models.DateTimeField(auto_now_add=True, verbose_name='入库时间')),
             ],
             options={
-                "verbose_name": "存储文件",
-                "verbose_name_plural": "存储文件",
+                'verbose_name': '存储文件',
+                'verbose_name_plural': '存储文件',
             },
         ),
         migrations.CreateModel(
-            name="Target",
+            name='Target',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("person", "自然人"), ("organisation", "法人或其他组织")],
-                        max_length=16,
-                        verbose_name="类型",
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="名称或姓名")),
-                (
-                    "identifier",
-                    models.CharField(
-                        max_length=32, unique=True, verbose_name="统一社会信用代码或身份证件号码"
-                    ),
-                ),
-                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('person', '自然人'), ('organisation', '法人或其他组织')], max_length=16, verbose_name='类型')),
+                ('name', models.CharField(max_length=200, verbose_name='名称或姓名')),
+                ('identifier', models.CharField(max_length=32, unique=True, verbose_name='统一社会信用代码或身份证件号码')),
+                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
             ],
             options={
-                "verbose_name": "执法对象",
-                "verbose_name_plural": "执法对象",
-                "ordering": ["name"],
+                'verbose_name': '执法对象',
+                'verbose_name_plural': '执法对象',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="CustodyTransfer",
+            name='CustodyTransfer',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("record_id", models.CharField(db_index=True, max_length=36)),
-                ("reason", models.CharField(max_length=300, verbose_name="移交原因")),
-                (
-                    "transferred_at",
-                    models.DateTimeField(auto_now_add=True, verbose_name="移交时间"),
-                ),
-                ("ledger_sequence", models.BigIntegerField()),
-                (
-                    "from_officer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="org.officer",
-                    ),
-                ),
-                (
-                    "to_officer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="org.officer",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('record_id', models.CharField(db_index=True, max_length=36)),
+                ('reason', models.CharField(max_length=300, verbose_name='移交原因')),
+                ('transferred_at', models.DateTimeField(auto_now_add=True, verbose_name='移交时间')),
+                ('ledger_sequence', models.BigIntegerField()),
+                ('from_officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.officer')),
+                ('to_officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.officer')),
             ],
             options={
-                "ordering": ["transferred_at", "pk"],
+                'ordering': ['transferred_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="EvidenceItem",
+            name='EvidenceItem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "record_id",
-                    models.CharField(db_index=True, max_length=36, verbose_name="记录编号"),
-                ),
-                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
-                (
-                    "correction_reason",
-                    models.CharField(blank=True, max_length=300, verbose_name="更正原因"),
-                ),
-                (
-                    "case_number",
-                    models.CharField(db_index=True, max_length=64, verbose_name="案件编号"),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("text", "文字"),
-                            ("photo", "照片"),
-                            ("audio", "录音"),
-                            ("video", "录像"),
-                            ("full_video", "全程录像"),
-                        ],
-                        max_length=16,
-                        verbose_name="记录形式",
-                    ),
-                ),
-                ("collected_at", models.DateTimeField(verbose_name="采集时间")),
-                ("location", models.CharField(max_length=200, verbose_name="采集地点")),
-                ("proves", models.CharField(max_length=300, verbose_name="证明对象")),
-                ("device", models.CharField(max_length=100, verbose_name="采集设备")),
-                ("description", models.TextField(blank=True, verbose_name="说明")),
-                ("original_filename", models.CharField(max_length=255, verbose_name="原文件名")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="org.agency",
-                    ),
-                ),
-                (
-                    "blob",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="items",
-                        to="evidence.blob",
-                    ),
-                ),
-                (
-                    "collector",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="org.officer",
-                        verbose_name="采集人",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="org.officer",
-                    ),
-                ),
-                (
-                    "custodian",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="org.officer",
-                        verbose_name="保管人",
-                    ),
-                ),
-                (
-                    "supersedes",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="superseded_by",
-                        to="evidence.evidenceitem",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="org.unit",
-                        verbose_name="承办机构",
-                    ),
-                ),
-                (
-                    "target",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="evidence",
-                        to="evidence.target",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('record_id', models.CharField(db_index=True, max_length=36, verbose_name='记录编号')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
+                ('correction_reason', models.CharField(blank=True, max_length=300, verbose_name='更正原因')),
+                ('case_number', models.CharField(db_index=True, max_length=64, verbose_name='案件编号')),
+                ('kind', models.CharField(choices=[('text', '文字'), ('photo', '照片'), ('audio', '录音'), ('video', '录像'), ('full_video', '全程录像')], max_length=16, verbose_name='记录形式')),
+                ('collected_at', models.DateTimeField(verbose_name='采集时间')),
+                ('location', models.CharField(max_length=200, verbose_name='采集地点')),
+                ('proves', models.CharField(max_length=300, verbose_name='证明对象')),
+                ('device', models.CharField(max_length=100, verbose_name='采集设备')),
+                ('description', models.TextField(blank=True, verbose_name='说明')),
+                ('original_filename', models.CharField(max_length=255, verbose_name='原文件名')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.agency')),
+                ('blob', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='evidence.blob')),
+                ('collector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.officer', verbose_name='采集人')),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.officer')),
+                ('custodian', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.officer', verbose_name='保管人')),
+                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='evidence.evidenceitem')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='承办机构')),
+                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='evidence.target')),
             ],
             options={
-                "verbose_name": "证据记录",
-                "verbose_name_plural": "证据记录",
-                "ordering": ["-collected_at", "-pk"],
+                'verbose_name': '证据记录',
+                'verbose_name_plural': '证据记录',
+                'ordering': ['-collected_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="AccessRecord",
+            name='AccessRecord',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("actor", models.CharField(max_length=64, verbose_name="操作人")),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("view", "查看"),
-                            ("download", "下载"),
-                            ("export", "导出"),
-                            ("list", "检索目录"),
-                        ],
-                        max_length=16,
-                        verbose_name="方式",
-                    ),
-                ),
-                ("reason", models.CharField(blank=True, max_length=300, verbose_name="调阅理由")),
-                ("accessed_at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
-                ("ledger_sequence", models.BigIntegerField()),
-                (
-                    "officer",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="org.officer",
-                    ),
-                ),
-                (
-                    "item",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="accesses",
-                        to="evidence.evidenceitem",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('actor', models.CharField(max_length=64, verbose_name='操作人')),
+                ('action', models.CharField(choices=[('view', '查看'), ('download', '下载'), ('export', '导出'), ('list', '检索目录')], max_length=16, verbose_name='方式')),
+                ('reason', models.CharField(blank=True, max_length=300, verbose_name='调阅理由')),
+                ('accessed_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
+                ('ledger_sequence', models.BigIntegerField()),
+                ('officer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.officer')),
+                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accesses', to='evidence.evidenceitem')),
             ],
             options={
-                "verbose_name": "调阅记录",
-                "verbose_name_plural": "调阅记录",
-                "ordering": ["-accessed_at", "-pk"],
+                'verbose_name': '调阅记录',
+                'verbose_name_plural': '调阅记录',
+                'ordering': ['-accessed_at', '-pk'],
             },
         ),
         migrations.AddConstraint(
-            model_name="evidenceitem",
-            constraint=models.UniqueConstraint(
-                fields=("record_id", "version"), name="evidence_version_once"
-            ),
+            model_name='evidenceitem',
+            constraint=models.UniqueConstraint(fields=('record_id', 'version'), name='evidence_version_once'),
         ),
     ]
