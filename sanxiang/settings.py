@@ -328,6 +328,9 @@ SANXIANG_PRUNE_JOB_FILES_DAYS = int(os.environ.get("SANXIANG_PRUNE_JOB_FILES_DAY
 # The write API's Idempotency-Keys are kept (api.md): only an operator who sets a window drops them.
 SANXIANG_PRUNE_API_KEYS_DAYS = int(os.environ.get("SANXIANG_PRUNE_API_KEYS_DAYS", "0"))
 SANXIANG_PRUNE_CRON = os.environ.get("SANXIANG_PRUNE_CRON", "17 19 * * *").strip()
+# ``sanxiang partitions ensure`` run by the job queue's workers (docs/operations/partitioning.md):
+# daily, cron syntax in UTC (18:43 UTC is 02:43 Beijing time).
+SANXIANG_PARTITIONS_CRON = os.environ.get("SANXIANG_PARTITIONS_CRON", "43 18 * * *").strip()
 # 同案同罚: compare a draft with the decisions of the installation's other agencies too (off:
 # only the agency's own decisions). docs/operations/similar.md
 SANXIANG_SIMILAR_ACROSS_AGENCIES = _env_bool("SANXIANG_SIMILAR_ACROSS_AGENCIES", False)

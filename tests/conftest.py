@@ -67,6 +67,21 @@ def pinned_clock_env() -> dict[str, str]:
     }  # FAKETIME_DONT_FAKE_MONOTONIC would make time.sleep() fail with EINVAL (libfaketime 0.9.10)
 
 
+def without_partitions(table: str, *months: date) -> None:
+    """Drop ``table``'s partitions of ``months`` where they exist, inside the test's transaction
+    (PostgreSQL). The test database was migrated before any clock was pinned, so the ``ensure``
+    after ``migrate`` made the partitions of the real months: a test that needs a month to have
+    no partition (its rows going to DEFAULT) says so itself, whatever day the suite runs on."""
+    from django.db import connection
+
+    from sanxiang.core import partitions
+
+    with connection.cursor() as cursor:
+        for month in months:
+            name = partitions.partition_name(table, month)
+            cursor.execute(f'DROP TABLE IF EXISTS "{name}"')
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     """Tests render templates without running collectstatic first."""

@@ -11,27 +11,14 @@ def _ensure_partitions(using: str = "default", **kwargs: Any) -> None:
     """After ``migrate``, make sure this and the coming months have their partitions. A
     failure is logged, not raised: the migration itself succeeded, and rows without a
     partition still land in DEFAULT (``sanxiang partitions ensure`` says more)."""
-    from django.db import DatabaseError, connections, transaction
+    from django.db import DatabaseError
 
     from sanxiang.core import partitions
 
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return
     try:
-        with transaction.atomic(using=using):
-            results = partitions.ensure(connection)
+        partitions.ensure_and_log(using)
     except DatabaseError as error:
         logger.warning("partitions not ensured after migrate: %s", error)
-        return
-    for result in results:
-        for month, rows in result.blocked:
-            logger.warning(
-                "%s: %s rows of %s wait in the DEFAULT partition; month not created",
-                result.table,
-                rows,
-                f"{month:%Y-%m}",
-            )
 
 
 class CoreConfig(AppConfig):
@@ -39,4 +26,12 @@ class CoreConfig(AppConfig):
     verbose_name = "基础设置"
 
     def ready(self) -> None:
+        from django.conf import settings
+
+        from sanxiang.core.partitions import ensure_periodic
+        from sanxiang.core.work import register
+
         post_migrate.connect(_ensure_partitions, sender=self, dispatch_uid="sanxiang-partitions")
+        # ``sanxiang partitions ensure`` on a schedule where the job queue runs, so that the
+        # coming months exist without an operator's cron (docs/operations/partitioning.md).
+        register("core.partitions", ensure_periodic, cron=settings.SANXIANG_PARTITIONS_CRON)

@@ -16,13 +16,17 @@ database's catalog, not from a list kept here. See docs/operations/partitioning.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MONTHS_AHEAD = 3
 
@@ -430,6 +434,33 @@ def ensure(
                 month = next_month(month)
         results.append(EnsureResult(table=table, created=created, blocked=blocked))
     return results
+
+
+def ensure_and_log(using: str = DEFAULT_DB_ALIAS) -> list[EnsureResult]:
+    """``ensure`` with the default months ahead in its own transaction, each created partition
+    and each blocked month logged; nothing on databases other than PostgreSQL."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return []
+    with transaction.atomic(using=using):
+        results = ensure(connection)
+    for result in results:
+        for name in result.created:
+            logger.info("created partition %s", name)
+        for month, rows in result.blocked:
+            logger.warning(
+                "%s: %s rows of %s wait in the DEFAULT partition; month not created",
+                result.table,
+                rows,
+                f"{month:%Y-%m}",
+            )
+    return results
+
+
+def ensure_periodic() -> None:
+    """What the job queue's workers run on ``SANXIANG_PARTITIONS_CRON``: a failure is raised,
+    so that the queue records it and tries again."""
+    ensure_and_log()
 
 
 def describe(connection: Any, exact: bool = False) -> list[Partition]:

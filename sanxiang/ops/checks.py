@@ -67,19 +67,20 @@ def shared_state_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
 
 @register("sanxiang")
 def prune_settings_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    """``sanxiang prune``'s settings: a schedule the queue's workers can read (a bad one would
-    stop them at their first tick), keeping times of 0 or more days."""
-    from croniter import croniter  # type: ignore[import-untyped]  # procrastinate's dependency
+    """``sanxiang prune``'s settings and ``sanxiang partitions ensure``'s schedule: schedules the
+    queue's workers can read (a bad one would stop them at their first tick), keeping times of
+    0 or more days."""
+    from croniter import croniter  # type: ignore[import-untyped]
 
-    errors = []
-    if not croniter.is_valid(settings.SANXIANG_PRUNE_CRON):
-        errors.append(
-            Error(
-                f"SANXIANG_PRUNE_CRON={settings.SANXIANG_PRUNE_CRON!r} 不是有效的 cron 表达式",
-                hint="例如 17 19 * * *（每天 UTC 19:17，即北京时间 03:17）。",
-                id="sanxiang.E010",
-            )
+    errors = [
+        Error(
+            f"{name}={getattr(settings, name)!r} 不是有效的 cron 表达式",
+            hint="例如 17 19 * * *（每天 UTC 19:17，即北京时间 03:17）。",
+            id="sanxiang.E010",
         )
+        for name in ("SANXIANG_PRUNE_CRON", "SANXIANG_PARTITIONS_CRON")
+        if not croniter.is_valid(getattr(settings, name))
+    ]
     errors.extend(
         Error(f"SANXIANG_PRUNE_{name}_DAYS 不能为负数（0 表示不清理）", id="sanxiang.E011")
         for name in ("QUEUE", "JOB_FILES", "API_KEYS")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
@@ -18,7 +18,7 @@ from sanxiang.evidence import selectors
 from sanxiang.evidence.models import AccessRecord
 from sanxiang.evidence.services import evidence_open, evidence_register
 from sanxiang.ledger.verify import verify_ledger
-from tests.conftest import TEST_NOW
+from tests.conftest import TEST_NOW, without_partitions
 from tests.evidence.conftest import metadata, upload
 
 pytestmark = pytest.mark.skipif(
@@ -108,16 +108,18 @@ def test_migrating_back_keeps_every_row(people, item):
 def test_a_look_lands_in_its_months_partition(people, item):
     partitions.ensure(connection)
     _, record = evidence_open(actor=people.li, item_id=item.pk, action="view")
-    assert where(record) == partitions.partition_name(TABLE, date(2026, 6, 1))
+    assert where(record) == partitions.partition_name(TABLE, partitions.month_of(TEST_NOW))
 
 
 @pytest.mark.django_db
 def test_a_look_in_a_month_without_partition_lands_in_default_and_is_reported(people, item):
     later = TEST_NOW.replace(year=TEST_NOW.year + 5)
+    month = partitions.month_of(later)
+    without_partitions(TABLE, month, partitions.next_month(month))
     with time_machine.travel(later, tick=True):
         _, record = evidence_open(actor=people.li, item_id=item.pk, action="view")
         assert where(record) == partitions.default_name(TABLE)
-        month = partitions.month_of(timezone.now())
+        assert partitions.month_of(timezone.now()) == month
         (result,) = [r for r in partitions.ensure(connection, months_ahead=1) if r.table == TABLE]
         assert result.blocked == [(month, 1)]
         assert result.created == [partitions.partition_name(TABLE, partitions.next_month(month))]
@@ -138,7 +140,7 @@ def test_a_look_in_a_month_without_partition_lands_in_default_and_is_reported(pe
 @pytest.mark.django_db
 def test_access_histories_read_across_partitions_newest_first(people, item):
     partitions.ensure(connection)
-    records = looks_over_months(people, item)  # this month, DEFAULT, DEFAULT
+    records = looks_over_months(people, item)  # in partitions or DEFAULT, as the months have
     newest_first = [r.pk for r in reversed(records)]
     by_record = selectors.access_history_of_record(officer=people.zhang, item=item)
     by_case = selectors.access_history_of_case(officer=people.zhang, case_number=item.case_number)

@@ -10,11 +10,12 @@ import time_machine
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import timezone
 
 from sanxiang.cases.models import CaseAccess
 from sanxiang.core import partitions
 from sanxiang.supervision.scorers_publicity import _reads
-from tests.conftest import TEST_NOW
+from tests.conftest import TEST_NOW, without_partitions
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="partitions exist on PostgreSQL only"
@@ -41,16 +42,22 @@ def open_as_supervisor(client, case, reason: str) -> None:
 def test_supervisor_looks_in_partitions_and_default_are_all_read(
     client, staff, oversight, general_case
 ):
+    later = TEST_NOW + timedelta(days=45)
+    without_partitions(TABLE, partitions.month_of(later))  # no partition yet
     partitions.ensure(connection, months_ahead=0)  # this month only
     open_as_supervisor(client, general_case, "file_review")
-    with time_machine.travel(TEST_NOW + timedelta(days=45), tick=True):  # no partition yet
+    with time_machine.travel(later, tick=True):
         open_as_supervisor(client, general_case, "complaint")
     first, second = CaseAccess.objects.filter(case=general_case).order_by("accessed_at")
-    assert where(first.pk) == partitions.partition_name(TABLE, TEST_NOW.date().replace(day=1))
+    assert where(first.pk) == partitions.partition_name(TABLE, partitions.month_of(TEST_NOW))
     assert where(second.pk) == partitions.default_name(TABLE)
 
-    reads = _reads(general_case.agency_id, TEST_NOW.year)
-    assert sorted(reads.values_list("reason", flat=True)) == ["complaint", "file_review"]
+    # The scorers read by year; from 20 December, 45 days on is the next year.
+    years = sorted({timezone.localtime(look.accessed_at).year for look in (first, second)})
+    reasons = [
+        r for y in years for r in _reads(general_case.agency_id, y).values_list("reason", flat=True)
+    ]
+    assert sorted(reasons) == ["complaint", "file_review"]
     client.force_login(staff.head.user)
     page = client.get(reverse("cases:access", args=[general_case.pk])).content.decode()
     assert page.count("马监督") >= 2 and "案卷评查" in page
