@@ -218,7 +218,7 @@ def test_the_queues_workers_run_prune_on_a_schedule():
         key: (task.cron, task.configure_kwargs.get("task_kwargs"))
         for key, task in app.periodic_registry.periodic_tasks.items()
     }
-    assert scheduled == {(PERIODIC_TASK, "ops.prune"): ("17 19 * * *", {"name": "ops.prune"})}
+    assert scheduled[(PERIODIC_TASK, "ops.prune")] == ("17 19 * * *", {"name": "ops.prune"})
 
 
 def _sample(text: str, name: str, **labels: str) -> float | None:
