@@ -151,7 +151,11 @@ def store_in_place(handle: IO[bytes], sha256: str) -> tuple[str, bool]:
     final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(path, 0o600)
     link = final.with_name(f"{final.name}.{secrets.token_hex(8)}.link")
-    os.link(path, link)
+    try:
+        os.link(path, link)
+    except OSError as exc:  # no hard links here (another mount, a file system without them)
+        logger.warning("cannot hard-link %s into the store (%s): copying it", path, exc)
+        return store_blob(handle, sha256)
     os.replace(link, final)
     _fsync_dir(final.parent)
     return name, True

@@ -247,3 +247,17 @@ def test_a_file_larger_than_the_free_scratch_space_is_refused_507(
 def test_abandoned_uploads_are_removed_on_a_schedule():
     assert PERIODIC["evidence.uploads_expire"] == "41 * * * *"
     assert TASKS["evidence.uploads_expire"] is resumable.uploads_expire_periodic
+
+
+def test_without_hard_links_the_finished_file_is_copied_into_the_store(
+    as_zhang, people, monkeypatch, _evidence_storage
+):
+    def no_links(source, target):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr("sanxiang.evidence.storage.os.link", no_links)
+    url = create(as_zhang, people)["Location"]
+    send_all(as_zhang, url)
+    item = EvidenceItem.objects.get()
+    assert (_evidence_storage / item.blob.storage_name).read_bytes() == VIDEO
+    assert not scratch_path(ResumableUpload.objects.get()).exists()
