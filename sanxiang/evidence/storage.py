@@ -150,7 +150,9 @@ def store_in_place(handle: IO[bytes], sha256: str) -> tuple[str, bool]:
         logger.warning("replacing the stored blob %s: %s", sha256, problem)
     final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(path, 0o600)
-    link = final.with_name(f"{final.name}.{secrets.token_hex(8)}.link")
+    # Linked first under a temporary name in .partial (whose leftovers the start-up clean-up
+    # removes), then renamed over the blob's name: the blob appears whole or not at all.
+    link = partial_dir / f"{sha256}.{secrets.token_hex(8)}.link"
     try:
         os.link(path, link)
     except OSError as exc:  # no hard links here (another mount, a file system without them)
