@@ -311,6 +311,17 @@ SANXIANG_RESUMABLE_CHUNK_MAX_BYTES = int(
     os.environ.get("SANXIANG_RESUMABLE_CHUNK_MAX_BYTES", str(16 * 1024**2))
 )
 SANXIANG_RESUMABLE_EXPIRE_HOURS = int(os.environ.get("SANXIANG_RESUMABLE_EXPIRE_HOURS", "48"))
+# The job queue's workers run ``sanxiang evidence_uploads_expire`` on this schedule (UTC; with the
+# thread queue an operator's cron runs it: docs/operations/evidence.md).
+SANXIANG_RESUMABLE_EXPIRE_CRON = os.environ.get(
+    "SANXIANG_RESUMABLE_EXPIRE_CRON", "41 * * * *"
+).strip()
+# Unfinished resumable uploads one officer may have open at once (more: 429).
+SANXIANG_RESUMABLE_MAX_OPEN = int(os.environ.get("SANXIANG_RESUMABLE_MAX_OPEN", "5"))
+# Free space kept in the scratch folder: a declared Upload-Length that would eat into it: 507.
+SANXIANG_RESUMABLE_FREE_MARGIN_BYTES = int(
+    os.environ.get("SANXIANG_RESUMABLE_FREE_MARGIN_BYTES", str(1024**3))
+)
 # Each attachment of a public 投诉举报 (docs/operations/complaints.md).
 SANXIANG_COMPLAINT_MAX_BYTES = int(
     os.environ.get("SANXIANG_COMPLAINT_MAX_BYTES", str(10 * 1024**2))

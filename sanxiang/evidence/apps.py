@@ -6,6 +6,17 @@ class EvidenceConfig(AppConfig):
     verbose_name = "证据与音像记录"
 
     def ready(self) -> None:
+        from django.conf import settings
+
+        from sanxiang.core.work import register
+        from sanxiang.evidence.resumable import uploads_expire_periodic
         from sanxiang.evidence.storage import register_evidence_checks
 
         register_evidence_checks()
+        # Abandoned uploads (GBs of personal data) go where the job queue runs; with the
+        # thread queue an operator's cron runs ``sanxiang evidence_uploads_expire``.
+        register(
+            "evidence.uploads_expire",
+            uploads_expire_periodic,
+            cron=settings.SANXIANG_RESUMABLE_EXPIRE_CRON,
+        )

@@ -16,14 +16,20 @@ scratch file (with two nodes taking turns, each reads the other's chunks once).
 
 When the last byte is in, the file is registered by ``evidence_register`` like a one-shot
 upload (type, size, metadata, case, ledger event, duplicate blob) and, on a local store,
-renamed into place rather than copied.
+hard-linked into place rather than copied. The registration runs in one transaction with a
+check that this request still holds the upload's lease, so it happens once; a failure that is
+not a refusal (a database error) leaves the complete scratch file for a retry.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import json
 import logging
 import os
 import secrets
+import shutil
 import threading
 import uuid
 from collections import OrderedDict
@@ -36,6 +42,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 
 from sanxiang.core.scratch import EVIDENCE_PARTIAL_DIR
@@ -56,12 +63,70 @@ _CACHE_SIZE = 32
 class UploadProblem(DomainError):
     """A request about a resumable upload that is refused; ``status`` is its HTTP status."""
 
-    def __init__(self, status: int, message: str, *, log_message: str = "") -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        log_message: str = "",
+        offset: int | None = None,
+        form_changed: bool = False,
+    ) -> None:
         super().__init__(message, log_message=log_message)
         self.status = status
+        # The offset the server has, when the answer tells the client where to go on.
+        self.offset = offset
+        self.form_changed = form_changed
 
 
 NOT_FOUND = "没有这个上传，或它不属于您，或已过期被清除。请重新选择文件上传。"
+SCRATCH_GONE = "服务器上已找不到该上传已接收的数据，请重新选择文件上传。"
+FINISHING_ELSEWHERE = "该上传正在由另一请求完成，请稍后查询结果。"
+FORM_CHANGED = "登记信息与开始上传时填写的不一致，原上传已作废，将按现在的登记信息重新上传。"
+# The key (inside ``form_data``) of the hash of all the fields the form was created with.
+FIELDS_HASH = "_fields_sha256"
+
+
+def fields_hash(data: QueryDict) -> str:
+    """SHA-256 of a form's fields (without the CSRF token), as resumable.js computes it: the
+    sorted ``[name, value]`` pairs as compact JSON, line breaks as ``\n``."""
+    pairs = sorted(
+        (name, value.replace("\r\n", "\n").replace("\r", "\n"))
+        for name, values in data.lists()
+        if name != "csrfmiddlewaretoken"
+        for value in values
+    )
+    text = json.dumps([list(pair) for pair in pairs], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_fields(upload: ResumableUpload, sent_hash: str) -> None:
+    """A client resuming ``upload`` sent the hash of the form as it is now: refuse (409) if the
+    officer has changed the fields since (the upload would be registered with the old ones)."""
+    kept = upload.form_data.get(FIELDS_HASH, "")
+    if sent_hash and upload.item_id is None and kept and sent_hash.strip().lower() != kept:
+        raise UploadProblem(
+            409,
+            FORM_CHANGED,
+            log_message=f"upload {upload.pk}: form fields changed since creation",
+            form_changed=True,
+        )
+
+
+def _write_problem(upload: ResumableUpload, exc: OSError) -> UploadProblem:
+    """The answer to a failure of the server's own disk (never the client's fault)."""
+    logger.error("upload %s: writing the scratch file failed: %s", upload.pk, exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return UploadProblem(
+            507,
+            "服务器存储空间不足，暂时无法接收文件。请稍后重试，或联系系统管理员。",
+            log_message=f"upload {upload.pk}: no space ({exc})",
+        )
+    return UploadProblem(
+        503,
+        "服务器写入文件时出错，请稍后重试；如反复出现请联系系统管理员。",
+        log_message=f"upload {upload.pk}: write error ({exc})",
+    )
 
 
 def scratch_dir() -> Path:
@@ -112,7 +177,7 @@ def _digests_at(upload: ResumableUpload, path: Path, offset: int) -> Digests:
     if digests is None or digests.size > offset:
         digests = Digests()
     if digests.size < offset:
-        with open(path, "rb") as handle:
+        with _open_scratch(upload, path) as handle:
             handle.seek(digests.size)
             while digests.size < offset:
                 piece = handle.read(min(CHUNK, offset - digests.size))
@@ -124,6 +189,15 @@ def _digests_at(upload: ResumableUpload, path: Path, offset: int) -> Digests:
                     )
                 digests.update(piece)
     return digests
+
+
+def _open_scratch(upload: ResumableUpload, path: Path) -> IO[bytes]:
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise UploadProblem(
+            410, SCRATCH_GONE, log_message=f"upload {upload.pk}: scratch file {path} missing"
+        ) from None
 
 
 def upload_create(
@@ -140,6 +214,27 @@ def upload_create(
             log_message=f"resumable upload of {length} bytes refused",
         )
     now = timezone.now()
+    open_uploads = ResumableUpload.objects.filter(
+        officer=actor, item__isnull=True, refusal="", expires_at__gte=now
+    ).count()
+    if open_uploads >= settings.SANXIANG_RESUMABLE_MAX_OPEN:
+        raise UploadProblem(
+            429,
+            f"您已有 {open_uploads} 个未完成的上传，请先完成或撤销其中的上传再开始新的上传。",
+            log_message=f"officer {actor.pk} has {open_uploads} open resumable uploads",
+        )
+    free = shutil.disk_usage(scratch_dir()).free
+    if length > free - settings.SANXIANG_RESUMABLE_FREE_MARGIN_BYTES:
+        logger.error(
+            "resumable upload of %d bytes refused: %d bytes free in the scratch folder",
+            length,
+            free,
+        )
+        raise UploadProblem(
+            507,
+            "服务器存储空间不足，无法接收这么大的文件。请联系系统管理员。",
+            log_message=f"resumable upload of {length} bytes, {free} bytes free",
+        )
     upload = ResumableUpload.objects.create(
         id=uuid.uuid4(),
         officer=actor,
@@ -170,7 +265,8 @@ def upload_get(*, actor: Officer, upload_id: str) -> ResumableUpload:
 
 
 def _claim(upload: ResumableUpload, offset: int) -> str:
-    """Take the write lease at ``offset``, or say why not (409 wrong offset, 423 busy)."""
+    """Take the write lease at ``offset``, or say why not (409 wrong offset, 423 busy); ""
+    if the upload was registered (or refused) meanwhile."""
     now = timezone.now()
     token = secrets.token_hex(16)
     claimed = (
@@ -184,11 +280,14 @@ def _claim(upload: ResumableUpload, offset: int) -> str:
         upload.refresh_from_db()
     except ResumableUpload.DoesNotExist:  # expired and removed, or abandoned, meanwhile
         raise UploadProblem(404, NOT_FOUND, log_message=f"upload {upload.pk} gone") from None
+    if upload.item_id is not None or upload.refusal:
+        return ""
     if upload.offset != offset:
         raise UploadProblem(
             409,
             "分片位置与服务器记录不一致，请重新查询进度后继续。",
             log_message=f"upload {upload.pk}: chunk at {offset}, server has {upload.offset}",
+            offset=upload.offset,
         )
     raise UploadProblem(
         423,
@@ -244,26 +343,38 @@ def upload_append(
             log_message=f"upload {upload.pk}: {offset}+{body_length} > {upload.length}",
         )
     token = _claim(upload, offset)
+    if not token:
+        return upload, None
     key = str(upload.pk)
     path = scratch_path(upload)
     written = 0
     try:
         digests = _digests_at(upload, path, offset)
-        fd = os.open(path, os.O_WRONLY)
+        try:
+            fd = os.open(path, os.O_WRONLY)
+        except FileNotFoundError:
+            raise UploadProblem(
+                410, SCRATCH_GONE, log_message=f"upload {upload.pk}: scratch file missing"
+            ) from None
         try:
             os.ftruncate(fd, offset)  # whatever a writer that died left after the offset
             os.lseek(fd, offset, os.SEEK_SET)
-            try:
-                while written < body_length:
+            while written < body_length:
+                # Only a failure to read the request is the client going away; a failure to
+                # write is the server's disk (below).
+                try:
                     piece = body.read(min(CHUNK, body_length - written))
-                    if not piece:
-                        break
-                    _write_all(fd, piece)
-                    digests.update(piece)
-                    written += len(piece)
-            except OSError:
-                logger.info("upload %s: client went away after %d bytes", upload.pk, written)
+                except OSError:
+                    logger.info("upload %s: client went away after %d bytes", upload.pk, written)
+                    break
+                if not piece:
+                    break
+                _write_all(fd, piece)
+                digests.update(piece)
+                written += len(piece)
             os.fsync(fd)
+        except OSError as exc:
+            raise _write_problem(upload, exc) from exc
         finally:
             os.close(fd)
         if offset < SNIFF_BYTES <= offset + written or (
@@ -272,7 +383,7 @@ def upload_append(
             _check_type(upload, path)
     except UploadProblem as problem:
         _digests.drop(key)
-        if problem.status == 415:
+        if problem.status in (410, 415):  # it cannot go on: the row goes too
             upload_delete(actor=actor, upload_id=key, token=token)
         else:
             _release(upload, token)
@@ -301,6 +412,7 @@ def upload_append(
             400,
             "分片未传完整，已保存收到的部分，请从新的位置继续。",
             log_message=f"upload {upload.pk}: short chunk ({written}/{body_length})",
+            offset=new_offset,
         )
     return upload, None
 
@@ -311,6 +423,10 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
+class _LeaseLost(Exception):
+    pass
+
+
 def upload_finish(
     *,
     upload: ResumableUpload,
@@ -318,26 +434,64 @@ def upload_finish(
     register: Callable[[IO[bytes]], EvidenceItem],
 ) -> EvidenceItem:
     """Register the complete file through ``register`` (the one-shot upload's service, with
-    the form's metadata checked again); the lease taken by the last chunk is released."""
+    the form's metadata checked again); the lease taken by the last chunk is released.
+
+    The registration runs in one transaction that first locks the upload's row and checks the
+    lease is still this request's and nothing was registered yet (a registration that took
+    longer than ``LEASE`` must not let a retry register the file a second time). A refusal
+    ends the upload (422); any other failure keeps the complete scratch file, so that a retry
+    of the last chunk registers it (503).
+    """
     path = scratch_path(upload)
     token = upload.lease
+    key = str(upload.pk)
     try:
-        with open(path, "rb") as handle:
-            item = register(handle)
+        with transaction.atomic():
+            if not ResumableUpload.objects.filter(
+                pk=upload.pk, lease=token, item__isnull=True, refusal=""
+            ).update(lease_until=timezone.now() + LEASE):
+                raise _LeaseLost
+            with _open_scratch(upload, path) as handle:
+                item = register(handle)
+            if not _release(upload, token, item=item):  # cannot happen: the row is locked
+                raise _LeaseLost
+    except _LeaseLost:
+        _digests.drop(key)
+        raise UploadProblem(
+            409, FINISHING_ELSEWHERE, log_message=f"upload {upload.pk}: lease lost at finish"
+        ) from None
+    except UploadProblem as problem:
+        _digests.drop(key)
+        if problem.status == 410:
+            ResumableUpload.objects.filter(pk=upload.pk, lease=token).delete()
+        else:
+            _release(upload, token)
+        raise
     except DomainError as exc:
         _release(upload, token, refusal=exc.message[:500])
         path.unlink(missing_ok=True)
-        _digests.drop(str(upload.pk))
+        _digests.drop(key)
         raise UploadProblem(
             422, f"文件已完整收到，但未登记：{exc.message}", log_message=exc.log_message
+        ) from exc
+    except Exception as exc:
+        logger.exception("upload %s: registration failed, kept for a retry", upload.pk)
+        try:
+            _release(upload, token)
+        except Exception:  # the database is away: the lease runs out by itself
+            logger.warning("upload %s: could not release the lease", upload.pk, exc_info=True)
+        _digests.put(key, digests)
+        raise UploadProblem(
+            503,
+            "文件已完整收到，但登记时出现临时故障，文件已保留。请稍后重试，将直接完成登记。",
+            log_message=f"upload {upload.pk}: registration failed: {exc!r}",
         ) from exc
     except BaseException:
         _release(upload, token)
         raise
-    _release(upload, token, item=item)
-    upload.item = item
-    path.unlink(missing_ok=True)  # still there if the same bytes were stored before
-    _digests.drop(str(upload.pk))
+    upload.item, upload.lease = item, ""
+    path.unlink(missing_ok=True)
+    _digests.drop(key)
     logger.info("resumable upload %s registered as evidence %s", upload.pk, item.pk)
     return item
 
@@ -374,3 +528,10 @@ def uploads_expire(*, now: datetime | None = None) -> int:
         _digests.drop(str(upload.pk))
         removed += upload.item_id is None
     return removed
+
+
+def uploads_expire_periodic() -> None:
+    """What the job queue's workers run on ``SANXIANG_RESUMABLE_EXPIRE_CRON``."""
+    removed = uploads_expire()
+    if removed:
+        logger.info("%d abandoned resumable uploads removed", removed)

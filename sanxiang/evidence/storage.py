@@ -130,9 +130,10 @@ def store_in_place(handle: IO[bytes], sha256: str) -> tuple[str, bool]:
     """Store a whole, synced scratch file as the blob ``sha256``; ``(name, created)``.
 
     A file already inside the local store's ``.partial`` tree (a finished resumable upload) is
-    renamed into place, not copied, so a 4 GB recording is not read again; the caller removes
-    the scratch file if it is still there (the same bytes were stored already). Anything else
-    goes through :func:`store_blob`.
+    hard-linked into place, not copied, so a 4 GB recording is not read again. The scratch
+    file stays where it is: if the registration then fails (a database error) and removes the
+    blob, the upload can still be finished by a retry; the caller removes the scratch file once
+    the registration is committed. Anything else goes through :func:`store_blob`.
     """
     storage = evidence_storage()
     path = Path(getattr(handle, "name", "") or ".")
@@ -149,9 +150,16 @@ def store_in_place(handle: IO[bytes], sha256: str) -> tuple[str, bool]:
         logger.warning("replacing the stored blob %s: %s", sha256, problem)
     final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(path, 0o600)
-    os.replace(path, final)
+    # Linked first under a temporary name in .partial (whose leftovers the start-up clean-up
+    # removes), then renamed over the blob's name: the blob appears whole or not at all.
+    link = partial_dir / f"{sha256}.{secrets.token_hex(8)}.link"
+    try:
+        os.link(path, link)
+    except OSError as exc:  # no hard links here (another mount, a file system without them)
+        logger.warning("cannot hard-link %s into the store (%s): copying it", path, exc)
+        return store_blob(handle, sha256)
+    os.replace(link, final)
     _fsync_dir(final.parent)
-    _fsync_dir(path.parent)
     return name, True
 
 

@@ -33,7 +33,10 @@ from sanxiang.evidence.grants import GRANT_SALT
 from sanxiang.evidence.grants import grant as _grant
 from sanxiang.evidence.models import AccessAction
 from sanxiang.evidence.resumable import (
+    FIELDS_HASH,
     UploadProblem,
+    check_fields,
+    fields_hash,
     upload_append,
     upload_create,
     upload_delete,
@@ -337,6 +340,17 @@ def _tus_error(status: int, message: str) -> HttpResponse:
     return _tus(JsonResponse({"error": message}, status=status))
 
 
+def _upload_problem(problem: UploadProblem) -> HttpResponse:
+    """The answer to a refused upload request; the server's offset if it tells where to go on,
+    ``Sanxiang-Form-Changed`` if the client must abandon the upload and start a new one."""
+    response = _tus_error(problem.status, problem.message)
+    if problem.offset is not None:
+        response["Upload-Offset"] = str(problem.offset)
+    if problem.form_changed:
+        response["Sanxiang-Form-Changed"] = "1"
+    return response
+
+
 def _header_int(request, name: str) -> int | None:
     raw = request.headers.get(name, "")
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 15 else None
@@ -377,6 +391,7 @@ def resumable_create(request):
         )
         return _tus_error(400, f"请检查登记信息：{problems}")
     fields = {name: request.POST.get(name, "") for name in form.fields}
+    fields[FIELDS_HASH] = fields_hash(request.POST)
     try:
         upload = upload_create(
             actor=officer,
@@ -386,7 +401,7 @@ def resumable_create(request):
             length=length,
         )
     except UploadProblem as exc:
-        return _tus_error(exc.status, exc.message)
+        return _upload_problem(exc)
     response = _tus(HttpResponse(status=201))
     response["Location"] = reverse("evidence:resumable", args=[upload.pk])
     return response
@@ -405,8 +420,10 @@ def resumable_upload(request, upload_id):
         if request.method == "PATCH":
             return _resumable_patch(request, officer, upload_id)
         upload = upload_get(actor=officer, upload_id=upload_id)
+        # A client resuming after a reload sends the hash of the form as it is now.
+        check_fields(upload, request.headers.get("Sanxiang-Form-Hash", ""))
     except UploadProblem as exc:
-        return _tus_error(exc.status, exc.message)
+        return _upload_problem(exc)
     if request.method == "GET":
         response = _tus(JsonResponse(_upload_state(upload)))
     else:

@@ -1,9 +1,14 @@
 // A large recording (a body-cam video of several GB) is sent in chunks with the tus 1.0 core
 // protocol: the form's fields create the upload, each chunk is appended at the offset the server
 // recorded, and after a network error the page asks the server (HEAD) where to go on, waiting
-// longer after each failure. The upload's address is kept in localStorage under the file's name,
-// size and modification time, so choosing the same file again after a reload goes on where it
-// stopped. Small files keep the ordinary one-shot form post.
+// longer after each failure (any answer but 2xx, or a 409 telling the offset to go on from). The
+// upload's address is kept in localStorage under the file's name, size and modification time and
+// a hash of the form's fields, so choosing the same file again after a reload goes on where it
+// stopped; the server too compares that hash with the fields the upload was created with and
+// answers 409 (Sanxiang-Form-Changed) if the officer has changed them, and the old upload is then
+// abandoned and a new one started (it would be registered with the old fields). Without
+// crypto.subtle (a page not served over HTTPS) nothing is resumed after a reload. Small files
+// keep the ordinary one-shot form post.
 (function () {
   "use strict";
 
@@ -35,8 +40,37 @@
     text.textContent = message;
   }
 
-  function storageKey(file) {
-    return "sanxiang-upload:" + file.name + ":" + file.size + ":" + file.lastModified;
+  function storageKey(file, fieldsHash) {
+    return "sanxiang-upload:" + file.name + ":" + file.size + ":" + file.lastModified + ":" +
+      fieldsHash;
+  }
+
+  function formFields() {
+    var fields = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string") { fields.append(name, value); }
+    });
+    return fields;
+  }
+
+  // SHA-256 of the sorted [name, value] pairs (without the CSRF token) as compact JSON, line
+  // breaks as \n: the same as fields_hash on the server. "" where it cannot be computed.
+  function fieldsHash() {
+    if (!window.crypto || !window.crypto.subtle || !window.TextEncoder) { return Promise.resolve(""); }
+    var pairs = [];
+    formFields().forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken") { pairs.push([name, value.replace(/\r\n?/g, "\n")]); }
+    });
+    pairs.sort(function (a, b) {
+      if (a[0] !== b[0]) { return a[0] < b[0] ? -1 : 1; }
+      return a[1] < b[1] ? -1 : (a[1] > b[1] ? 1 : 0);
+    });
+    var bytes = new TextEncoder().encode(JSON.stringify(pairs));
+    return window.crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
+      return Array.prototype.map.call(new Uint8Array(digest), function (byte) {
+        return ("0" + byte.toString(16)).slice(-2);
+      }).join("");
+    }, function () { return ""; });
   }
 
   function headers(extra) {
@@ -75,20 +109,28 @@
     return "filename " + window.btoa(binary);
   }
 
-  // The upload's address: the one kept for this file if the server still has it, else a new one.
-  function uploadUrl(file) {
-    var kept = window.localStorage.getItem(storageKey(file));
+  // The upload's address: the one kept for this file and these fields if the server still has it
+  // (and agrees the fields are the same), else a new one.
+  function uploadUrl(file, key, hash) {
+    var kept = hash ? window.localStorage.getItem(key) : null;
     var check = kept
-      ? fetch(kept, { method: "HEAD", headers: headers({}), credentials: "same-origin" })
+      ? fetch(kept, {
+        method: "HEAD",
+        headers: headers({ "Sanxiang-Form-Hash": hash }),
+        credentials: "same-origin"
+      })
       : Promise.resolve(null);
     return check.then(function (response) {
       if (response && response.ok && response.headers.get("Upload-Offset") !== null) {
         return kept;
       }
-      var fields = new URLSearchParams();
-      new FormData(form).forEach(function (value, name) {
-        if (typeof value === "string") { fields.append(name, value); }
-      });
+      if (response && response.status === 409 && response.headers.get("Sanxiang-Form-Changed")) {
+        // Changed fields: the old upload would be registered with the old ones; abandon it.
+        window.localStorage.removeItem(key);
+        fetch(kept, { method: "DELETE", headers: headers({}), credentials: "same-origin" })
+          .catch(function () { return null; });
+      }
+      var fields = formFields();
       return fetch(createUrl, {
         method: "POST",
         credentials: "same-origin",
@@ -103,7 +145,7 @@
           return errorOf(created).then(function (message) { throw new Error(message); });
         }
         var url = created.headers.get("Location");
-        window.localStorage.setItem(storageKey(file), url);
+        if (hash) { window.localStorage.setItem(key, url); }
         return url;
       });
     });
@@ -163,12 +205,17 @@
           if (offset >= file.size) { show("已全部收到，正在计算指纹并登记…", offset, file.size); }
           return step();
         }
-        if (response.status === 409 || response.status === 400) {
-          offset = null;
+        var told = response.headers.get("Upload-Offset");
+        if (response.status === 409 && told !== null && parseInt(told, 10) !== offset) {
+          offset = parseInt(told, 10);  // another tab or a lost answer: go on from there at once
           return step();
         }
-        if (response.status === 423 || response.status >= 500) {
-          return retry(response.status === 423 ? "服务器正在处理" : "服务器暂时无法处理");
+        if (response.status === 400 || response.status === 409 || response.status === 423) {
+          return retry(response.status === 423 ? "服务器正在处理" : "上传进度需重新核对");
+        }
+        if (response.status >= 500) {
+          // A full disk (507) or a failed registration (503): wait, never hammer the server.
+          return errorOf(response).then(function (message) { return retry(message.replace(/。$/, "")); });
         }
         return errorOf(response).then(function (message) { throw new Error(message); });
       }, function () {
@@ -185,10 +232,15 @@
     event.preventDefault();
     box.classList.remove("error");
     show("正在准备上传…", 0, file.size);
-    uploadUrl(file)
+    var key = null;
+    fieldsHash()
+      .then(function (hash) {
+        key = storageKey(file, hash);
+        return uploadUrl(file, key, hash);
+      })
       .then(function (url) { return send(file, url); })
       .then(function (evidence) {
-        window.localStorage.removeItem(storageKey(file));
+        window.localStorage.removeItem(key);
         show("已登记，正在打开证据记录…", file.size, file.size);
         window.location.assign(evidence);
       })
@@ -196,7 +248,7 @@
         var message = error && error.message && !(error instanceof TypeError)
           ? error.message : "网络中断，请检查网络后再次点击“上传并登记”，将从断点继续上传。";
         if (error && !error.resumable && !(error instanceof TypeError)) {
-          window.localStorage.removeItem(storageKey(file));  // refused: a new try starts afresh
+          if (key) { window.localStorage.removeItem(key); }  // refused: a new try starts afresh
         }
         fail(message);
       });
