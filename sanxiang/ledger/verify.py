@@ -244,9 +244,15 @@ def _check_heads_at(report: VerifyReport, heads: Heads, size: int, root: bytes, 
 
 def _raw_chunks(queryset: QuerySet[Any]) -> Generator[list[tuple[Any, ...]]]:
     """The rows of a ``values_list`` query as the database driver returns them, ``CHUNK`` at a
-    time (a server-side cursor on PostgreSQL): no per-row converters, no model machinery."""
+    time (a server-side cursor on PostgreSQL): no per-row converters, no model machinery.
+
+    Behind a transaction pooler (``DISABLE_SERVER_SIDE_CURSORS``, as ``QuerySet.iterator``
+    honours it) the rows are read client-side: a cursor declared outside a transaction does not
+    outlive it there, and the next fetch may reach another server connection."""
     sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].chunked_cursor() as cursor:
+    connection = connections[queryset.db]
+    pooled = connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    with connection.cursor() if pooled else connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):
             yield rows

@@ -15,6 +15,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -131,14 +132,23 @@ def served(request: pytest.FixtureRequest) -> Iterator[Served]:
     env = {**instance.env}
     for name in ("DJANGO_SETTINGS_MODULE", "PROMETHEUS_MULTIPROC_DIR"):
         env.pop(name, None)
+    # Each node a folder of its own (keys, secret, static files copied), the evidence shared:
+    # a second `sanxiang serve` on the installation's own folder would take over the suite's
+    # server's run/ (its control socket is removed when that server stops).
+    env.setdefault("SANXIANG_EVIDENCE_DIR", str(Path(instance.var) / "evidence"))
+    homes = request.getfixturevalue("tmp_path_factory").mktemp("two-nodes")
     processes, nodes = [], []
     try:
         for number in (1, 2):
             port = _free_port()
-            out = (Path(instance.var) / f"node{number}.out").open("w")
+            home = homes / f"node{number}"
+            shutil.copytree(
+                instance.var, home, ignore=shutil.ignore_patterns("run", "log", "tmp", "*.sqlite3*")
+            )
+            out = (home / "serve.out").open("w")
             process = subprocess.Popen(
                 [str(SANXIANG), "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
-                env=env,
+                env={**env, "SANXIANG_VAR": str(home)},
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
