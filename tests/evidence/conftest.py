@@ -135,3 +135,11 @@ def case_opened_by(instance, login: str, title: str = "擅自占用城市道路�
     )
     output = instance.sanxiang("shell", "--no-imports", "-c", code).stdout
     return str(output.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def as_zhang(client, people, request):
+    """张伟, logged in, handling the case 测城执罚〔2026〕1号."""
+    request.getfixturevalue("zhangs_case")
+    client.force_login(people.zhang.user)
+    return client

@@ -28,14 +28,6 @@ def _small_chunks(settings):
     settings.SANXIANG_RESUMABLE_CHUNK_MAX_BYTES = CHUNK
 
 
-@pytest.fixture
-def as_zhang(client, people, request):
-    """张伟, logged in, handling the case 测城执罚〔2026〕1号."""
-    request.getfixturevalue("zhangs_case")
-    client.force_login(people.zhang.user)
-    return client
-
-
 def fields(people, **changes):
     return {
         "case_number": "测城执罚〔2026〕1号",
