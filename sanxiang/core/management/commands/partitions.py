@@ -44,7 +44,7 @@ class Command(BaseCommand):
             blocked = False
             for result in results:
                 for name in result.created:
-                    self.stdout.write(f"created {name}")
+                    self.stdout.write(f"已建分区 {name} / created {name}")
                 for month, rows in result.blocked:
                     blocked = True
                     self.stderr.write(
@@ -53,14 +53,21 @@ class Command(BaseCommand):
                         "partition not created (docs/operations/partitioning.md)"
                     )
                 if not result.created and not result.blocked:
-                    self.stdout.write(f"{result.table}: up to date")
+                    self.stdout.write(f"{result.table}：分区已齐 / up to date")
             if blocked:
-                raise CommandError("some months are blocked", returncode=EXIT_BLOCKED)
+                raise CommandError(
+                    "部分月份有行在默认分区，未建这些月的分区："
+                    "按 docs/operations/partitioning.md 移出后再运行 / some months are blocked",
+                    returncode=EXIT_BLOCKED,
+                )
             return
         for partition in partitions.describe(connection, exact=options["exact"]):
             label = f"{partition.month:%Y-%m}" if partition.month else "DEFAULT"
             count = f"~{partition.rows}" if partition.estimated else str(partition.rows)
             warning = ""
             if partition.month is None and partition.rows:
-                warning = "  ! rows outside every monthly partition: run ensure, see the docs"
+                warning = (
+                    "  ! 有行不在任何月分区：请运行 ensure，见文档 / "
+                    "rows outside every monthly partition: run ensure, see the docs"
+                )
             self.stdout.write(f"{partition.table}\t{partition.name}\t{label}\t{count}{warning}")

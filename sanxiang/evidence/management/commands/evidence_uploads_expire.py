@@ -15,4 +15,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         removed = uploads_expire()
-        self.stdout.write(f"removed {removed} abandoned upload(s)")
+        self.stdout.write(
+            f"已清理 {removed} 个过期未完成的上传 / removed {removed} abandoned upload(s)"
+        )
