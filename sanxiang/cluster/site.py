@@ -17,9 +17,12 @@ Everything lives in ``DIR`` (docs/operations/cluster.md, "The whole cluster on o
 - ``seaweedfs/``: SeaweedFS (``sanxiang.cluster.seaweed``), the S3 store every node and the
   worker keep evidence in: bucket ``evidence`` with Object Lock, COMPLIANCE retention by default;
   its credentials in ``seaweedfs/credentials.json``;
-- ``shared/jobs``: finished 后台任务 files (exports, reports), the one folder every node and the
-  worker still share (what a shared mount is in production): they are not evidence and have no
-  place in the bucket;
+- ``shared/jobs``: finished 后台任务 files (exports, reports), which every node and the worker
+  share (what a shared mount is in production): they are not evidence, are pruned, and have no
+  place in a locked bucket;
+- ``shared/resumable``: the scratch files of resumable uploads, which with an S3 store are kept
+  in ``$SANXIANG_VAR/tmp/resumable`` (docs/operations/evidence.md): each process's is a link to
+  this folder, so that one upload's chunks may land on either node;
 - ``node1/``, ``node2/``, ``worker/``: each process's ``SANXIANG_VAR`` (logs, static files,
   metrics samples) and its output (``serve.out``, ``worker.out``);
 - ``haproxy.cfg`` and ``haproxy.log``; ``site.json``: ports and process ids, so that
@@ -251,8 +254,13 @@ class Site:
             raise RuntimeError(f"{self.root} is not empty: `sanxiang cluster down` it first")
         self.root.mkdir(parents=True, exist_ok=True)
         self.root.chmod(0o755)  # PostgreSQL's user must reach pg/
-        for folder in ("shared/jobs", "keys", "setup", *NODES, "worker"):
+        for folder in ("shared/jobs", "shared/resumable", "keys", "setup", *NODES, "worker"):
             (self.root / folder).mkdir(parents=True, exist_ok=True)
+        for name in (*NODES, "worker"):
+            (self.root / name / "tmp").mkdir(mode=0o700)
+            (self.root / name / "tmp" / "resumable").symlink_to(
+                self.root / "shared" / "resumable", target_is_directory=True
+            )
         self.ports = {name: free_port() for name in (*NODES, "haproxy", "stats")}
         self._save()
 

@@ -18,6 +18,7 @@ signature more than 15 minutes off its own. The flow's dates are days before the
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import http.client
 import os
@@ -84,9 +85,13 @@ class Browser:
         path: str,
         data: dict[str, Any] | None = None,
         file: tuple[str, str, bytes] | None = None,
+        *,
+        body: str | bytes | None = None,
+        extra: dict[str, str] | None = None,
     ) -> tuple[tuple[int, dict[str, str]], bytes]:
+        """``body`` and ``extra`` headers: a request of another kind (a tus chunk)."""
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body: str | bytes | None = None
+        headers.update(extra or {})
         if data is not None:
             fields = {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
             if file is None:
@@ -314,6 +319,30 @@ def test_evidence_uploaded_through_one_node_is_locked_in_the_bucket_and_download
             break
     else:
         raise AssertionError(f"every download came from {uploaded_on}: {officer.nodes}")
+    # A large recording in resumable chunks (tus), each through HAProxy, so taking turns on the
+    # nodes: the scratch file they append to is shared, and the whole lands in the bucket.
+    recording = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + os.urandom(3 * 1024 * 1024)
+    tus = {"Tus-Resumable": "1.0.0"}
+    name = base64.b64encode("执法记录仪.mp4".encode()).decode()
+    (status, headers), text = officer.request_bytes(
+        "POST", "/office/evidence/uploads/", {**fields, "kind": "video"},
+        extra={**tus, "Upload-Length": str(len(recording)), "Upload-Metadata": f"filename {name}"},
+    )  # fmt: skip
+    assert status == 201, text[:1000]
+    upload_url, chunk, served = headers["location"], 1024 * 1024, []
+    for offset in range(0, len(recording), chunk):
+        (status, headers), text = officer.request_bytes(
+            "PATCH", upload_url, body=recording[offset : offset + chunk],
+            extra={
+                **tus, "Upload-Offset": str(offset), "X-CSRFToken": officer.cookies["csrftoken"],
+                "Content-Type": "application/offset+octet-stream",
+            },
+        )  # fmt: skip
+        assert status == 204, (offset, text[:1000])
+        served.append(officer.nodes[-1])
+    assert set(served) == set(NODES), served
+    key = blob_name(hashlib.sha256(recording).hexdigest())
+    assert s3.head_object(Bucket=BUCKET, Key=key)["ContentLength"] == len(recording)
     verify = subprocess.run(
         [str(SANXIANG), "ledger", "verify"],
         env=site.app_env("node2", site.pg), capture_output=True, text=True, timeout=300,
