@@ -128,6 +128,7 @@ class SeaweedFS:
             "-s3", f"-s3.port={p['s3']}", f"-s3.port.grpc={p['s3.grpc']}",
             f"-s3.localSocket={self._socket('s3')}",
             "-s3.port.iceberg=0", "-s3.port.lance=0", "-webdav=false",
+            "-volume.preStopSeconds=0",  # one volume server: no one to hand over to on stop
         ]  # fmt: skip
         # The gateway's one identity, from its environment (not on the command line, which
         # every user of the machine can read).
@@ -198,18 +199,24 @@ class SeaweedFS:
         running = self.pid is not None and process_alive(self.pid)
         return {"pid": self.pid, "running": running, "s3": self.endpoint, "ready": self.ready()}
 
+    def terminate(self, *, kill: bool = False) -> None:
+        """Ask SeaweedFS to stop (SIGTERM; SIGKILL if ``kill``) without waiting for it."""
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pid, signal.SIGKILL if kill else signal.SIGTERM)
+
     def stop(self, *, wait: float = 20) -> None:
-        """SIGTERM, then SIGKILL after ``wait`` seconds (0: SIGKILL at once)."""
+        """SIGTERM, then SIGKILL after ``wait`` seconds (0: SIGKILL at once). Its graceful stop
+        takes about 15 s (the volume server flushes, the filer and master close their streams);
+        :meth:`terminate` first lets the caller stop other things meanwhile."""
         if self.pid is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pid, signal.SIGTERM if wait > 0 else signal.SIGKILL)
+        self.terminate(kill=wait <= 0)
         deadline = time.monotonic() + wait
         while process_alive(self.pid) and time.monotonic() < deadline:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.pid, os.WNOHANG)
             time.sleep(0.1)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pid, signal.SIGKILL)
+        self.terminate(kill=True)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, os.WNOHANG)

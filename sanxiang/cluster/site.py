@@ -442,6 +442,10 @@ class Site:
         directory (the bucket's data with it) unless ``delete`` is false."""
         for name in ("haproxy", *NODES, "worker"):
             self.kill(name, signal.SIGTERM if wait > 0 else signal.SIGKILL)
+        seaweed = None
+        if (self.root / "seaweedfs" / "credentials.json").exists():
+            seaweed = self.seaweed
+            seaweed.terminate(kill=wait <= 0)  # its graceful stop is slow: begun meanwhile
         deadline = time.monotonic() + wait
         for name in ("haproxy", *NODES, "worker"):
             pid = self.pids.get(name)
@@ -449,11 +453,11 @@ class Site:
                 _reap(pid)
                 time.sleep(0.1)
             self.kill(name, signal.SIGKILL)
-        if (self.root / "seaweedfs" / "credentials.json").exists():
-            self.seaweed.stop(wait=wait)
         pg_dir = (self.root / "pg").resolve()
         if (pg_dir / "cluster.json").exists():
             self.pg.down(delete=False)
+        if seaweed is not None:
+            seaweed.stop(wait=max(0.0, deadline - time.monotonic()) if wait > 0 else 0)
         if delete:
             if pg_dir != self.root / "pg":
                 shutil.rmtree(pg_dir, ignore_errors=True)
