@@ -220,3 +220,7 @@ class SeaweedFS:
         self.terminate(kill=True)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, os.WNOHANG)
+        # Its gRPC services' sockets in the temporary directory, left behind by a killed weed.
+        for name in ("master", "volume", "filer", "s3"):
+            port = self.ports.get(f"{name}.grpc")
+            Path(f"/tmp/seaweedfs-{name}-grpc-{port}.sock").unlink(missing_ok=True)  # noqa: S108
