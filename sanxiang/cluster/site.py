@@ -4,7 +4,7 @@ Debian's and PyPI's packages.
 
 For trying the cluster on one machine, the tests and the benches::
 
-    sanxiang cluster up DIR [--cases N] [--workers N]   # prints the address, the log-ins
+    sanxiang cluster up DIR [--cases N] [--workers N] [--retention-days N]  # prints the address
     sanxiang cluster status DIR
     sanxiang cluster down DIR [--keep]      # stops everything; deletes DIR unless --keep
 
