@@ -546,6 +546,17 @@ def _print_started(site: Site) -> None:
     print("\n".join(lines))  # noqa: T201 - the command's output
 
 
+def _days(text: str) -> int:
+    """A retention in whole days, 1 or more (S3 takes no other)."""
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"保留天数须为不小于 1 的整数，而不是“{text}”")
+    return days
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="sanxiang cluster",
@@ -560,7 +571,7 @@ def main(argv: list[str]) -> int:
     up.add_argument("--workers", type=int, default=2, help="每个应用节点的进程数（默认 2）")
     up.add_argument(
         "--retention-days",
-        type=int,
+        type=_days,
         default=RETENTION_DAYS,
         help=f"证据存储桶的默认合规保留天数（COMPLIANCE，期内不可删除；默认 {RETENTION_DAYS}）",
     )
