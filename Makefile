@@ -19,6 +19,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+$(VENV)/.installed-cluster: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[cluster]'
+	touch $@
+
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
@@ -44,12 +48,12 @@ run: install
 	$(SANXIANG) demo --cases $(DEMO_CASES)
 	$(SANXIANG) serve --host $(HOST) --port $(PORT)
 
-## cluster: the whole cluster on loopback (PostgreSQL primary, replica and PgBouncer, two app
-## nodes, a queue worker, HAProxy) in $(CLUSTER_DIR), with CLUSTER_CASES demo cases per agency;
-## prints the address and the log-ins (docs/operations/cluster.md). `make cluster-down` stops it.
+## cluster: the whole cluster on loopback (PostgreSQL primary, replica and PgBouncer, SeaweedFS
+## with the evidence bucket, two app nodes, a queue worker, HAProxy) in $(CLUSTER_DIR), with
+## CLUSTER_CASES demo cases per agency; prints the address and the log-ins (docs/operations/cluster.md). `make cluster-down` stops it.
 CLUSTER_DIR ?= $(or $(SANXIANG_VAR),var)/cluster
 CLUSTER_CASES ?= 5
-cluster: install
+cluster: $(VENV)/.installed-cluster
 	$(SANXIANG) cluster up $(CLUSTER_DIR) --cases $(CLUSTER_CASES)
 
 cluster-down: install

@@ -1,9 +1,10 @@
-"""The whole installation on loopback: PostgreSQL (primary, replica, PgBouncer), two app nodes,
-a queue worker and HAProxy in front, from Debian's and PyPI's packages.
+"""The whole installation on loopback: PostgreSQL (primary, replica, PgBouncer), SeaweedFS (the
+evidence bucket, Object Lock on), two app nodes, a queue worker and HAProxy in front, from
+Debian's and PyPI's packages.
 
 For trying the cluster on one machine, the tests and the benches::
 
-    sanxiang cluster up DIR [--cases N] [--workers N]   # prints the address, the log-ins
+    sanxiang cluster up DIR [--cases N] [--workers N] [--retention-days N]  # prints the address
     sanxiang cluster status DIR
     sanxiang cluster down DIR [--keep]      # stops everything; deletes DIR unless --keep
 
@@ -13,8 +14,15 @@ Everything lives in ``DIR`` (docs/operations/cluster.md, "The whole cluster on o
   (a link to a folder in ``/tmp`` when that user cannot reach ``DIR``);
 - ``secret_key``: the secret key every node shares (copied into each node's ``var``);
 - ``keys/``: the ledger's signing keys, made once, copied to every node;
-- ``shared/evidence`` and ``shared/jobs``: the folders every node and the worker use (what a
-  shared mount is in production); evidence is not in S3 here;
+- ``seaweedfs/``: SeaweedFS (``sanxiang.cluster.seaweed``), the S3 store every node and the
+  worker keep evidence in: bucket ``evidence`` with Object Lock, COMPLIANCE retention by default;
+  its credentials in ``seaweedfs/credentials.json``;
+- ``shared/jobs``: finished 后台任务 files (exports, reports), which every node and the worker
+  share (what a shared mount is in production): they are not evidence, are pruned, and have no
+  place in a locked bucket;
+- ``shared/resumable``: the scratch files of resumable uploads, which with an S3 store are kept
+  in ``$SANXIANG_VAR/tmp/resumable`` (docs/operations/evidence.md): each process's is a link to
+  this folder, so that one upload's chunks may land on either node;
 - ``node1/``, ``node2/``, ``worker/``: each process's ``SANXIANG_VAR`` (logs, static files,
   metrics samples) and its output (``serve.out``, ``worker.out``);
 - ``haproxy.cfg`` and ``haproxy.log``; ``site.json``: ports and process ids, so that
@@ -44,6 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sanxiang.cluster.postgres import PgCluster
+from sanxiang.cluster.seaweed import SeaweedFS
 from sanxiang.core.processes import as_server_user, free_port, process_alive
 
 NODES = ("node1", "node2")
@@ -71,7 +80,14 @@ _NOT_INHERITED = (
     "SANXIANG_JOBS_DIR",
     "SANXIANG_NODE_NAME",
     "SANXIANG_EVIDENCE_S3_BUCKET",
+    "SANXIANG_EVIDENCE_S3_ENDPOINT",
+    "SANXIANG_EVIDENCE_S3_REGION",
+    "SANXIANG_EVIDENCE_S3_ACCESS_KEY",
+    "SANXIANG_EVIDENCE_S3_SECRET_KEY",
 )
+#: The evidence bucket, and its default retention unless ``up`` is told otherwise.
+BUCKET = "evidence"
+RETENTION_DAYS = 1
 
 
 def _sanxiang() -> str:
@@ -141,6 +157,10 @@ class Site:
         return here
 
     @property
+    def seaweed(self) -> SeaweedFS:
+        return SeaweedFS.load(self.root / "seaweedfs")
+
+    @property
     def url(self) -> str:
         """The load balancer's address: the one a user opens."""
         return f"http://127.0.0.1:{self.ports['haproxy']}"
@@ -161,18 +181,19 @@ class Site:
 
     def app_env(self, name: str, pg: PgCluster) -> dict[str, str]:
         """What app node ``name`` runs with: the database through PgBouncer, portal reads from
-        the replica, the shared folders and secret, the cache in the database (settings do that
-        with ``SANXIANG_CLUSTER``), the jobs on the queue, HAProxy trusted as a proxy."""
+        the replica, evidence in the bucket, the shared jobs folder and secret, the cache in the
+        database (settings do that with ``SANXIANG_CLUSTER``), the jobs on the queue, HAProxy
+        trusted as a proxy."""
         shared = self.root / "shared"
         return {
             **self._base_env(),
+            **self.seaweed.env(BUCKET),
             "SANXIANG_VAR": str(self.root / name),
             "SANXIANG_CLUSTER": "1",
             "SANXIANG_NODE_NAME": name,
             "DATABASE_URL": pg.bouncer_url(),
             "SANXIANG_DB_TRANSACTION_POOLING": "1",
             "DATABASE_REPLICA_URL": pg.nodes["replica"].url(),
-            "SANXIANG_EVIDENCE_DIR": str(shared / "evidence"),
             "SANXIANG_JOBS_DIR": str(shared / "jobs"),
             "SANXIANG_QUEUE": "procrastinate",
             "SANXIANG_BACKGROUND": "thread",
@@ -212,7 +233,13 @@ class Site:
     # --- up -----------------------------------------------------------------------------------
 
     def up(
-        self, *, cases: int = 5, workers: int = 2, seed: Seed | None = None, log: bool = True
+        self,
+        *,
+        cases: int = 5,
+        workers: int = 2,
+        seed: Seed | None = None,
+        log: bool = True,
+        retention_days: int = RETENTION_DAYS,
     ) -> Site:
         """Make and start everything; returns once HAProxy sees both nodes ready."""
 
@@ -227,11 +254,19 @@ class Site:
             raise RuntimeError(f"{self.root} is not empty: `sanxiang cluster down` it first")
         self.root.mkdir(parents=True, exist_ok=True)
         self.root.chmod(0o755)  # PostgreSQL's user must reach pg/
-        for folder in ("shared/evidence", "shared/jobs", "keys", "setup", *NODES, "worker"):
+        for folder in ("shared/jobs", "shared/resumable", "keys", "setup", *NODES, "worker"):
             (self.root / folder).mkdir(parents=True, exist_ok=True)
+        for name in (*NODES, "worker"):
+            (self.root / name / "tmp").mkdir(mode=0o700)
+            (self.root / name / "tmp" / "resumable").symlink_to(
+                self.root / "shared" / "resumable", target_is_directory=True
+            )
         self.ports = {name: free_port() for name in (*NODES, "haproxy", "stats")}
         self._save()
 
+        say("启动 SeaweedFS（S3 对象存储）……")
+        seaweed = SeaweedFS(self.root / "seaweedfs").start()
+        seaweed.make_bucket(BUCKET, retention_days=retention_days)
         say("启动 PostgreSQL（主库、备库、PgBouncer）……")
         pg = PgCluster(self._pg_dir())
         if seed is None:
@@ -260,9 +295,7 @@ class Site:
         else:
             shutil.copytree(seed.var / "keys", self.root / "keys", dirs_exist_ok=True)
             if (seed.var / "evidence").is_dir():
-                shutil.copytree(
-                    seed.var / "evidence", self.root / "shared" / "evidence", dirs_exist_ok=True
-                )
+                seaweed.upload_folder(seed.var / "evidence", BUCKET)
         for name in (*NODES, "worker"):
             var = self.root / name
             shutil.copytree(self.root / "keys", var / "keys", dirs_exist_ok=True)
@@ -397,16 +430,22 @@ class Site:
                 entry["readyz"] = _status(self.node_url(name) + "/readyz")
                 entry["haproxy"] = balanced.get(name, "?")
             report[name] = entry
+        if (self.root / "seaweedfs" / "credentials.json").exists():
+            report["seaweedfs"] = {**self.seaweed.status(), "bucket": BUCKET}
         if ((self.root / "pg").resolve() / "cluster.json").exists():
             report["postgresql"] = self.pg.status()
         return report
 
     def down(self, *, delete: bool = True, wait: float = 20) -> None:
         """Stop HAProxy, the nodes and the worker (SIGTERM, then SIGKILL for what still runs
-        after ``wait`` seconds; 0: SIGKILL at once), then PostgreSQL; delete the directory
-        unless ``delete`` is false."""
+        after ``wait`` seconds; 0: SIGKILL at once), then SeaweedFS and PostgreSQL; delete the
+        directory (the bucket's data with it) unless ``delete`` is false."""
         for name in ("haproxy", *NODES, "worker"):
             self.kill(name, signal.SIGTERM if wait > 0 else signal.SIGKILL)
+        seaweed = None
+        if (self.root / "seaweedfs" / "credentials.json").exists():
+            seaweed = self.seaweed
+            seaweed.terminate(kill=wait <= 0)  # its graceful stop is slow: begun meanwhile
         deadline = time.monotonic() + wait
         for name in ("haproxy", *NODES, "worker"):
             pid = self.pids.get(name)
@@ -417,6 +456,8 @@ class Site:
         pg_dir = (self.root / "pg").resolve()
         if (pg_dir / "cluster.json").exists():
             self.pg.down(delete=False)
+        if seaweed is not None:
+            seaweed.stop(wait=max(0.0, deadline - time.monotonic()) if wait > 0 else 0)
         if delete:
             if pg_dir != self.root / "pg":
                 shutil.rmtree(pg_dir, ignore_errors=True)
@@ -494,6 +535,9 @@ def _print_started(site: Site) -> None:
         f"集群已启动：{site.url}/office/ （公示网站 {site.url}/gongshi/）",
         f"HAProxy 状态页：{site.stats_url}",
         "应用节点：" + "、".join(f"{name} {site.node_url(name)}" for name in NODES),
+        f"证据存储：SeaweedFS S3 {site.seaweed.endpoint} 存储桶 {BUCKET}"
+        "（对象锁定，合规模式保留；访问密钥见 "
+        f"{site.root / 'seaweedfs' / 'credentials.json'}）",
         f"演示账号（密码均为 {DEMO_PASSWORD}）："
         + "、".join(f"{user}（{role}）" for user, role in DEMO_USERS),
         f"查看状态：sanxiang cluster status {site.root}",
@@ -502,17 +546,35 @@ def _print_started(site: Site) -> None:
     print("\n".join(lines))  # noqa: T201 - the command's output
 
 
+def _days(text: str) -> int:
+    """A retention in whole days, 1 or more (S3 takes no other)."""
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"保留天数须为不小于 1 的整数，而不是“{text}”")
+    return days
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="sanxiang cluster",
-        description="在本机回环地址上启动整套集群：PostgreSQL 主备与 PgBouncer、两个应用节点、"
-        "任务队列工作进程和 HAProxy（docs/operations/cluster.md）",
+        description="在本机回环地址上启动整套集群：PostgreSQL 主备与 PgBouncer、SeaweedFS（证据存于"
+        "启用对象锁定的 S3 存储桶）、两个应用节点、任务队列工作进程和 HAProxy"
+        "（docs/operations/cluster.md）",
     )
     sub = parser.add_subparsers(dest="action", required=True)
     up = sub.add_parser("up", help="建立并启动集群")
     up.add_argument("dir", type=Path)
     up.add_argument("--cases", type=int, default=5, help="每个执法主体的演示案件数（默认 5）")
     up.add_argument("--workers", type=int, default=2, help="每个应用节点的进程数（默认 2）")
+    up.add_argument(
+        "--retention-days",
+        type=_days,
+        default=RETENTION_DAYS,
+        help=f"证据存储桶的默认合规保留天数（COMPLIANCE，期内不可删除；默认 {RETENTION_DAYS}）",
+    )
     status = sub.add_parser("status", help="显示各进程是否在运行")
     status.add_argument("dir", type=Path)
     down = sub.add_parser("down", help="停止全部进程并删除目录")
@@ -530,7 +592,11 @@ def main(argv: list[str]) -> int:
             return 2
         site = Site(root)
         try:
-            site.up(cases=options.cases, workers=options.workers)
+            site.up(
+                cases=options.cases,
+                workers=options.workers,
+                retention_days=options.retention_days,
+            )
         except (RuntimeError, OSError, subprocess.SubprocessError) as error:
             print(f"集群启动失败 / cluster failed to start: {error}", file=sys.stderr)  # noqa: T201
             if (root / "site.json").exists():

@@ -1,16 +1,25 @@
 """The whole cluster (issue 18) with real processes on loopback (``sanxiang cluster up``):
-PostgreSQL primary, replica and PgBouncer, two app nodes, a queue worker and HAProxy in front.
+PostgreSQL primary, replica and PgBouncer, SeaweedFS (the evidence bucket, Object Lock on), two
+app nodes, a queue worker and HAProxy in front.
 
 A case flow through the load balancer is served by both nodes and its document's PDF is made by
-the worker, once; one node killed with SIGKILL under a stream of requests loses none that the
-client retries, leaves no half-written case, and HAProxy takes it out.
+the worker, once, and kept in the bucket; evidence uploaded through one node is in the bucket
+under its hash, cannot be deleted there, and downloads through the other; one node killed with
+SIGKILL under a stream of requests loses none that the client retries, leaves no half-written
+case, and HAProxy takes it out.
 
 PostgreSQL leg only: the cluster's primary starts as a copy of the suite's server holding the
 shared demo installation (``instance``), which spares a migration and a demo load.
+
+The cluster runs on the real clock, not the suite's pinned one: the nodes sign their S3 requests
+with their clock and SeaweedFS (a static Go binary, out of libfaketime's reach) refuses a
+signature more than 15 minutes off its own. The flow's dates are days before the real today.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http.client
 import os
 import re
@@ -22,19 +31,26 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
+from botocore.exceptions import ClientError
 
-from sanxiang.cluster.site import NODES, Seed, Site
-from tests.conftest import SANXIANG, Instance, pinned_clock_env
+from sanxiang.cluster.site import BUCKET, NODES, Seed, Site
+from sanxiang.evidence.storage import blob_name
+from tests.conftest import SANXIANG, Instance
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="needs the PostgreSQL leg's server (scripts/with-postgres.py) to copy",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="needs the PostgreSQL leg's server (scripts/with-postgres.py) to copy",
+    ),
+    pytest.mark.real_clock,  # S3 signatures (the module's docstring)
+]
 
 PASSWORD = "sanxiang-demo"
 #: What a client takes for "try again": the connection failed, or the balancer found no node.
@@ -53,21 +69,43 @@ class Browser:
         self.nodes: list[str] = []
 
     def request(
-        self, method: str, path: str, data: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        data: dict[str, Any] | None = None,
+        file: tuple[str, str, bytes] | None = None,
     ) -> tuple[int, dict[str, str], str]:
+        """``data`` as a form (with ``file``, a multipart one: field name, file name, bytes)."""
+        response, raw = self.request_bytes(method, path, data, file)
+        return response[0], response[1], raw.decode("utf-8", errors="replace")
+
+    def request_bytes(
+        self,
+        method: str,
+        path: str,
+        data: dict[str, Any] | None = None,
+        file: tuple[str, str, bytes] | None = None,
+        *,
+        body: str | bytes | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> tuple[tuple[int, dict[str, str]], bytes]:
+        """``body`` and ``extra`` headers: a request of another kind (a tus chunk)."""
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
+        headers.update(extra or {})
         if data is not None:
             fields = {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
-            body = urllib.parse.urlencode(fields, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            if file is None:
+                body = urllib.parse.urlencode(fields, doseq=True)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            else:
+                body, headers["Content-Type"] = _multipart(fields, *file)
             headers["Origin"] = f"http://{self.host}:{self.port}"
             headers["Referer"] = f"http://{self.host}:{self.port}{path}"
         conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
-            text = response.read().decode("utf-8", errors="replace")
+            raw = response.read()
             for name, value in response.getheaders():
                 if name.lower() == "set-cookie":
                     key, _, rest = value.partition("=")
@@ -77,22 +115,41 @@ class Browser:
             conn.close()
         if "x-sanxiang-node" in answer:
             self.nodes.append(answer["x-sanxiang-node"])
-        return response.status, answer, text
+        return (response.status, answer), raw
 
     def get(self, path: str) -> str:
         status, _, text = self.request("GET", path)
         assert status == 200, (path, status, text[:500])
         return text
 
-    def post(self, path: str, data: dict[str, Any]) -> str:
+    def post(
+        self, path: str, data: dict[str, Any], file: tuple[str, str, bytes] | None = None
+    ) -> str:
         """A form POST answered with a redirect (the pages' post/redirect/get); its target."""
-        status, headers, text = self.request("POST", path, data)
+        status, headers, text = self.request("POST", path, data, file)
         assert status == 302, (path, status, text[:800])
         return headers["location"]
 
     def log_in(self, username: str) -> None:
         self.get("/office/login/")
         self.post("/office/login/", {"username": username, "password": PASSWORD, "next": ""})
+
+
+BOUNDARY = "----sanxiang-cluster-test"
+
+
+def _multipart(fields: dict[str, Any], name: str, filename: str, data: bytes) -> tuple[bytes, str]:
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"'
+        "\r\nContent-Type: application/octet-stream\r\n\r\n".encode()
+        + data
+        + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
+    return b"".join(parts), f"multipart/form-data; boundary={BOUNDARY}"
 
 
 @dataclass
@@ -105,6 +162,11 @@ class Flow:
     nodes: list[str] = field(default_factory=list)
 
 
+def _real_today() -> date:
+    """Today in Beijing by the real clock, which the cluster runs on (the module's docstring)."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
 def _value(site: Site, query: str) -> str:
     return site.pg.sql("primary", query)
 
@@ -114,7 +176,7 @@ def site(instance: Instance) -> Iterator[Site]:
     seed = Seed(port=urlparse(os.environ["DATABASE_URL"]).port or 5432, var=instance.var)
     root = tempfile.mkdtemp(prefix="sanxiang-site-")
     os.rmdir(root)
-    cluster = Site(root=Path(root), extra_env=pinned_clock_env())
+    cluster = Site(root=Path(root))
     try:
         cluster.up(seed=seed, workers=1, log=False)
         yield cluster
@@ -128,6 +190,7 @@ def flow(site: Site) -> Flow:
     """An officer opens a 一般程序 case and names the second handler; the 负责人 立案s it; the
     officer makes its 询问笔录 — every step a form through HAProxy."""
     officer, head = Browser(site.url), Browser(site.url)
+    day = {n: (_real_today() - timedelta(days=n)).isoformat() for n in (9, 8, 5)}
     officer.log_in("zhangwei")
     form = officer.get("/office/cases/new/")
     category = re.search(r'<option value="(\d+)"[^>]*>城市管理', form)
@@ -136,8 +199,8 @@ def flow(site: Site) -> Flow:
         "/office/cases/new/",
         {
             "procedure": "penalty_general", "title": "占道经营（集群测试）", "source": "巡查发现",
-            "category": category.group(1), "violation_on": "2026-06-01",
-            "clue_received_on": "2026-06-02", "facts": "在人民路占道摆摊",
+            "category": category.group(1), "violation_on": day[9],
+            "clue_received_on": day[8], "facts": "在人民路占道摆摊",
             "party_kind": "person", "party_name": "王某", "party_identifier": "11010519491231002X",
             "party_address": "示范市人民路 1 号",
         },
@@ -153,7 +216,7 @@ def flow(site: Site) -> Flow:
     head.post(f"/office/cases/{case}/act", {"action": "register"})
     assert _value(site, f"SELECT state FROM cases_case WHERE id = {case}") == "investigating"
     inputs = {
-        "started_at": "2026-06-05T14:00", "ended_at": "2026-06-05T14:40",
+        "started_at": f"{day[5]}T14:00", "ended_at": f"{day[5]}T14:40",
         "place": "执法一大队询问室", "person": "王某", "person_role": "当事人",
         "qa": "问：你在人民路摆摊多久了？\n答：大约三个月。",
     }  # fmt: skip
@@ -187,7 +250,10 @@ def test_a_case_flow_through_the_balancer_is_served_by_both_nodes_and_the_worker
     assert flow.nodes.count("node1") >= 3 and flow.nodes.count("node2") >= 3
     # The worker made the PDF (the nodes do not: SANXIANG_QUEUE=procrastinate), once.
     pdf = f"SELECT pdf_sha256 FROM cases_casedocument WHERE id = {flow.document}"
-    _until(lambda: _value(site, pdf), 300, "the worker's PDF")
+    pdf_sha256 = _until(lambda: _value(site, pdf), 300, "the worker's PDF")
+    # It is kept where evidence is: in the bucket, under its hash, locked.
+    stored = site.seaweed.client().head_object(Bucket=BUCKET, Key=blob_name(pdf_sha256))
+    assert stored["ObjectLockMode"] == "COMPLIANCE"
     jobs = _value(
         site,
         "SELECT string_agg(status::text, ',') FROM procrastinate_jobs"
@@ -207,6 +273,82 @@ def test_a_case_flow_through_the_balancer_is_served_by_both_nodes_and_the_worker
         )
         assert status == 200 and headers["content-type"] == "application/pdf"
     assert set(officer.nodes[-2:]) == set(NODES)
+
+
+def test_evidence_uploaded_through_one_node_is_locked_in_the_bucket_and_downloads_from_the_other(
+    site, flow
+):
+    officer = Browser(site.url)
+    officer.log_in("zhangwei")
+    reference = _value(site, f"SELECT number FROM cases_case WHERE id = {flow.case}")
+    form = officer.get(f"/office/evidence/upload/?case={urllib.parse.quote(reference)}")
+    collector = re.search(r'<option value="(\d+)" selected>', form)
+    assert reference and collector, form[:3000]
+    video = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + os.urandom(2 * 1024 * 1024)
+    sha256 = hashlib.sha256(video).hexdigest()
+    fields = {
+        "case_number": reference, "kind": "full_video",
+        "collected_at": f"{_real_today() - timedelta(days=5)}T14:10", "location": "示范市人民路",
+        "collector": collector.group(1), "proves": "当事人占道经营", "device": "DSJ-018",
+    }  # fmt: skip
+    location = officer.post("/office/evidence/upload/", fields, ("file", "现场录像.mp4", video))
+    found = re.search(r"/office/evidence/(\d+)/", location)
+    assert found, location
+    uploaded_on = officer.nodes[-1]
+    # In the bucket under its hash, with the bytes sent, locked for the default retention.
+    s3 = site.seaweed.client()
+    key = blob_name(sha256)
+    assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == video
+    version = s3.head_object(Bucket=BUCKET, Key=key)["VersionId"]
+    with pytest.raises(ClientError) as refused:
+        s3.delete_object(Bucket=BUCKET, Key=key, VersionId=version)
+    assert refused.value.response["Error"]["Code"] == "AccessDenied"
+    assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == video
+    retention = s3.get_object_retention(Bucket=BUCKET, Key=key)["Retention"]
+    assert retention["Mode"] == "COMPLIANCE"
+    # The record's download link, followed until the other node has served it (the link's grant
+    # is signed with the secret every node shares).
+    page = officer.get(f"/office/evidence/{found.group(1)}/")
+    link = re.search(r'href="(/office/evidence/\d+/download\?g=[^"]+)"', page)
+    assert link, page[:3000]
+    for _ in range(4):
+        (status, headers), body = officer.request_bytes("GET", link.group(1).replace("&amp;", "&"))
+        assert status == 200, body[:500]
+        assert body == video
+        if headers["x-sanxiang-node"] != uploaded_on:
+            break
+    else:
+        raise AssertionError(f"every download came from {uploaded_on}: {officer.nodes}")
+    # A large recording in resumable chunks (tus), each through HAProxy, so taking turns on the
+    # nodes: the scratch file they append to is shared, and the whole lands in the bucket.
+    recording = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00" + os.urandom(3 * 1024 * 1024)
+    tus = {"Tus-Resumable": "1.0.0"}
+    name = base64.b64encode("执法记录仪.mp4".encode()).decode()
+    (status, headers), text = officer.request_bytes(
+        "POST", "/office/evidence/uploads/", {**fields, "kind": "video"},
+        extra={**tus, "Upload-Length": str(len(recording)), "Upload-Metadata": f"filename {name}"},
+    )  # fmt: skip
+    assert status == 201, text[:1000]
+    upload_url, chunk, served = headers["location"], 1024 * 1024, []
+    for offset in range(0, len(recording), chunk):
+        (status, headers), text = officer.request_bytes(
+            "PATCH", upload_url, body=recording[offset : offset + chunk],
+            extra={
+                **tus, "Upload-Offset": str(offset), "X-CSRFToken": officer.cookies["csrftoken"],
+                "Content-Type": "application/offset+octet-stream",
+            },
+        )  # fmt: skip
+        assert status == 204, (offset, text[:1000])
+        served.append(officer.nodes[-1])
+    assert set(served) == set(NODES), served
+    key = blob_name(hashlib.sha256(recording).hexdigest())
+    assert s3.head_object(Bucket=BUCKET, Key=key)["ContentLength"] == len(recording)
+    verify = subprocess.run(
+        [str(SANXIANG), "ledger", "verify"],
+        env=site.app_env("node2", site.pg), capture_output=True, text=True, timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert verify.returncode == 0 and verify.stdout.startswith("OK "), verify.stderr[-2000:]
 
 
 @dataclass
