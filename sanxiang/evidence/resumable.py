@@ -578,8 +578,13 @@ def upload_finish_work(upload_id: str) -> None:
     upload = ResumableUpload.objects.select_related("officer").filter(pk=upload_id).first()
     if upload is None or not registering(upload):
         return
-    token = _claim(upload, upload.length)  # 423 while another holds it: the queue retries
-    if not token:
+    try:
+        token = _claim(upload, upload.length)
+    except UploadProblem as problem:
+        if problem.status == 423:  # another holds the lease (a retry of ours, say): try again
+            raise
+        return  # gone meanwhile (abandoned, expired)
+    if not token:  # registered or refused meanwhile
         return
     upload.lease = token
     digests = KnownDigests(upload.sha256, upload.sm3, upload.length)
