@@ -275,8 +275,9 @@ def s3_main(args: argparse.Namespace, officer: Officer, case_number: str, work: 
         for name, queue in legs.items():
             path = work / f"s3-{queue}.mp4"
             make_file(path, args.mib)
-            process = server(port, {"SANXIANG_QUEUE": queue})
+            process = None
             try:
+                process = server(port, {"SANXIANG_QUEUE": queue})
                 client = Client(port)
                 form = fields(officer, case_number, client.log_in())
                 times: list[float] = []
@@ -285,8 +286,9 @@ def s3_main(args: argparse.Namespace, officer: Officer, case_number: str, work: 
                 seconds = time.perf_counter() - began
                 rss = worker_peak_rss_mib(process.pid)
             finally:
-                process.terminate()
-                process.wait(timeout=60)
+                if process is not None:
+                    process.terminate()
+                    process.wait(timeout=60)
                 path.unlink()
             last[name] = times[-1]
             print(f"{name}: completing PATCH {times[-1]:,.2f} s, median other PATCH "
