@@ -11,14 +11,32 @@ Prints MiB/s of each, their ratio, and the peak RSS (VmHWM) of the server's work
 it must stay flat whatever the file's size. The client streams from disk in both cases.
 
 Run: ``.venv/bin/python bench/resumable_bench.py [--mib 512] [--chunk-mib 5]``
+
+``--s3``: the evidence store is a SeaweedFS bucket with Object Lock (``weed mini`` started here,
+on the fixed ports the tests use, under their lock), and the bench times each PATCH of the
+resumable upload, in two legs with a file of the same size each:
+
+- baseline: the last PATCH registers the file itself (``SANXIANG_QUEUE=off``, as before): the
+  whole recording goes to the bucket inside that request;
+- ours: the last PATCH leaves the registration to background work (the web process's worker
+  thread here) and the client asks with GET every second until the evidence is there.
+
+It prints the completing PATCH's time in both legs against the median of the other PATCHes, and
+in ours the time from the last byte to the registered evidence. Run it with ``--mib 200`` and
+``--mib 1024``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import http.client
 import os
 import re
+import shutil
+import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -86,13 +104,13 @@ class Client:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
-def server(port: int) -> subprocess.Popen[bytes]:
+def server(port: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     sanxiang = str(Path(sys.executable).with_name("sanxiang"))
     process = subprocess.Popen(
         [sanxiang, "serve", "--port", str(port), "--workers", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})},
     )  # fmt: skip
-    for _ in range(200):
+    for _ in range(600):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
             return process
@@ -157,7 +175,10 @@ def one_shot(client: Client, path: Path, form: dict[str, str]) -> None:
     assert status == 302, text[:500]
 
 
-def resumable(client: Client, path: Path, form: dict[str, str], chunk: int) -> None:
+def resumable(
+    client: Client, path: Path, form: dict[str, str], chunk: int, times: list[float] | None = None
+) -> float:
+    """Send the file; the seconds from the last PATCH's answer to the registered evidence."""
     tus = {"Tus-Resumable": "1.0.0", "X-CSRFToken": form["csrfmiddlewaretoken"],
            "Referer": client.base("/office/evidence/upload/")}  # fmt: skip
     size = path.stat().st_size
@@ -171,20 +192,119 @@ def resumable(client: Client, path: Path, form: dict[str, str], chunk: int) -> N
     with path.open("rb") as handle:
         while offset < size:
             data = handle.read(chunk)
+            began = time.perf_counter()
             status, headers, text = client.request(
                 "PATCH", url, data,
                 {**tus, "Content-Type": "application/offset+octet-stream",
                  "Upload-Offset": str(offset)},
             )  # fmt: skip
             assert status == 204, text
+            if times is not None:
+                times.append(time.perf_counter() - began)
             offset += len(data)
-    assert headers["Sanxiang-Evidence"], "the upload did not become evidence"
+    answered = time.perf_counter()
+    while not headers.get("Sanxiang-Evidence"):
+        assert headers.get("Sanxiang-Registering"), f"the upload did not become evidence: {text}"
+        time.sleep(1)
+        status, headers, text = client.request("HEAD", url, None, tus)
+        assert status == 200, text
+    return time.perf_counter() - answered
+
+
+S3_KEY, S3_SECRET, S3_ENDPOINT, S3_BUCKET = (
+    "sanxiang-bench", "sanxiang-bench-secret", "http://127.0.0.1:8333", "evidence"
+)  # fmt: skip
+
+
+@contextlib.contextmanager
+def seaweedfs() -> Iterator[None]:
+    """``weed mini`` with an Object Lock bucket, on the tests' fixed ports and under their lock;
+    the evidence store of the servers started after it (environment)."""
+    import boto3
+
+    lock = (Path(tempfile.gettempdir()) / "sanxiang-seaweedfs.lock").open("w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    data = Path(tempfile.mkdtemp(prefix="sanxiang-bench-weed-"))
+    weed = Path(sys.executable).with_name("weed")
+    process = subprocess.Popen(
+        [str(weed), "mini", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+         "-admin.ui=false", "-master.telemetry=false"],
+        env={**os.environ, "AWS_ACCESS_KEY_ID": S3_KEY, "AWS_SECRET_ACCESS_KEY": S3_SECRET},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        s3 = boto3.client(
+            "s3", endpoint_url=S3_ENDPOINT, aws_access_key_id=S3_KEY,
+            aws_secret_access_key=S3_SECRET, region_name="us-east-1",
+        )  # fmt: skip
+        for _ in range(180):
+            try:
+                s3.list_buckets()
+                break
+            except Exception:
+                time.sleep(0.5)
+        s3.create_bucket(Bucket=S3_BUCKET, ObjectLockEnabledForBucket=True)
+        s3.put_object_lock_configuration(
+            Bucket=S3_BUCKET,
+            ObjectLockConfiguration={
+                "ObjectLockEnabled": "Enabled",
+                "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 1}},
+            },
+        )
+        os.environ.update(
+            SANXIANG_EVIDENCE_S3_BUCKET=S3_BUCKET, SANXIANG_EVIDENCE_S3_ENDPOINT=S3_ENDPOINT,
+            SANXIANG_EVIDENCE_S3_REGION="us-east-1", SANXIANG_EVIDENCE_S3_ACCESS_KEY=S3_KEY,
+            SANXIANG_EVIDENCE_S3_SECRET_KEY=S3_SECRET,
+        )  # fmt: skip
+        yield
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+        shutil.rmtree(data, ignore_errors=True)
+        lock.close()
+
+
+def s3_main(args: argparse.Namespace, officer: Officer, case_number: str, work: Path) -> None:
+    """The resumable upload into the bucket: how long the completing PATCH takes."""
+    port = 18500 + os.getpid() % 400
+    legs = {"baseline: registered by the last PATCH": "off", "ours: background work": "thread"}
+    last: dict[str, float] = {}
+    print(f"file: {args.mib} MiB to S3 (SeaweedFS, Object Lock), {args.chunk_mib} MiB PATCHes, "
+          "gunicorn 1 worker on loopback")  # fmt: skip
+    with seaweedfs():
+        for name, queue in legs.items():
+            path = work / f"s3-{queue}.mp4"
+            make_file(path, args.mib)
+            process = None
+            try:
+                process = server(port, {"SANXIANG_QUEUE": queue})
+                client = Client(port)
+                form = fields(officer, case_number, client.log_in())
+                times: list[float] = []
+                began = time.perf_counter()
+                waited = resumable(client, path, form, args.chunk_mib * BLOCK, times)
+                seconds = time.perf_counter() - began
+                rss = worker_peak_rss_mib(process.pid)
+            finally:
+                if process is not None:
+                    process.terminate()
+                    process.wait(timeout=60)
+                path.unlink()
+            last[name] = times[-1]
+            print(f"{name}: completing PATCH {times[-1]:,.2f} s, median other PATCH "
+                  f"{statistics.median(times[:-1]):,.3f} s, {len(times)} PATCHes; "
+                  f"last byte to evidence {times[-1] + waited:,.1f} s; whole upload "
+                  f"{seconds:,.1f} s ({args.mib / seconds:,.1f} MiB/s); "
+                  f"server worker peak RSS {rss:,.0f} MiB")  # fmt: skip
+    (base, ours) = last.values()
+    print(f"ratio completing PATCH ours/baseline: {ours / base:.3f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mib", type=int, default=512)
     parser.add_argument("--chunk-mib", type=int, default=5)
+    parser.add_argument("--s3", action="store_true", help="evidence in SeaweedFS (see above)")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -201,6 +321,9 @@ def main() -> None:
     case_number = evidence_reference(case)
     work = Path(os.environ["SANXIANG_VAR"]) / "bench-files"
     work.mkdir(exist_ok=True)
+    if args.s3:
+        s3_main(args, officer, case_number, work)
+        return
     port = 18500 + os.getpid() % 400
     results: dict[str, tuple[float, float]] = {}
     for name in ("one-shot form upload (baseline)", f"resumable, {args.chunk_mib} MiB chunks"):

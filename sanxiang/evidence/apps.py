@@ -9,10 +9,16 @@ class EvidenceConfig(AppConfig):
         from django.conf import settings
 
         from sanxiang.core.work import register
-        from sanxiang.evidence.resumable import uploads_expire_periodic
+        from sanxiang.evidence.resumable import (
+            FINISH_WORK,
+            upload_finish_work,
+            uploads_expire_periodic,
+        )
         from sanxiang.evidence.storage import register_evidence_checks
 
         register_evidence_checks()
+        # A complete resumable upload copied into an object store (minutes for 4 GB).
+        register(FINISH_WORK, upload_finish_work)
         # Abandoned uploads (GBs of personal data) go where the job queue runs; with the
         # thread queue an operator's cron runs ``sanxiang evidence_uploads_expire``.
         register(

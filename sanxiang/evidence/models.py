@@ -197,6 +197,11 @@ class ResumableUpload(models.Model):
     )
     # Why the complete file was not registered (shown to the officer), if it was refused.
     refusal = models.CharField(max_length=500, blank=True)
+    # The digests of the whole file, kept when the last byte is in and the registration is left
+    # to background work (an object store: the copy into the bucket takes minutes), so that
+    # the worker does not read the file again to hash it.
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    sm3 = models.CharField("SM3", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "分片上传"

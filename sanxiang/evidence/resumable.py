@@ -17,8 +17,16 @@ scratch file (with two nodes taking turns, each reads the other's chunks once).
 When the last byte is in, the file is registered by ``evidence_register`` like a one-shot
 upload (type, size, metadata, case, ledger event, duplicate blob) and, on a local store,
 hard-linked into place rather than copied. The registration runs in one transaction with a
-check that this request still holds the upload's lease, so it happens once; a failure that is
+check that this holder still holds the upload's lease, so it happens once; a failure that is
 not a refusal (a database error) leaves the complete scratch file for a retry.
+
+On an object store (S3) registering means copying the whole file into the bucket, minutes for
+a 4 GB recording, longer than a proxy waits for an answer. There the last PATCH only keeps the
+file's digests in the row and asks for background work (``evidence.upload_finish``, the job
+queue's worker or the web process's worker thread); the phone is told the file is being
+registered and asks with GET until the evidence (or the refusal) is there. The officer who
+uploaded is the registrant whoever runs the work (docs/operations/evidence.md, "Large
+recordings on S3").
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
+from sanxiang.core import background
 from sanxiang.core.scratch import EVIDENCE_PARTIAL_DIR
 from sanxiang.errors import DomainError
 from sanxiang.evidence.filetypes import ALLOWED, KIND_HINT, sniff
@@ -82,6 +91,9 @@ class UploadProblem(DomainError):
 NOT_FOUND = "没有这个上传，或它不属于您，或已过期被清除。请重新选择文件上传。"
 SCRATCH_GONE = "服务器上已找不到该上传已接收的数据，请重新选择文件上传。"
 FINISHING_ELSEWHERE = "该上传正在由另一请求完成，请稍后查询结果。"
+REGISTERING = "文件已全部收到，正在存入证据库并登记（大文件需要几分钟），请稍候，不要关闭本页面……"
+# The background work that registers a complete upload (``upload_finish_work``).
+FINISH_WORK = "evidence.upload_finish"
 FORM_CHANGED = "登记信息与开始上传时填写的不一致，原上传已作废，将按现在的登记信息重新上传。"
 # The key (inside ``form_data``) of the hash of all the fields the form was created with.
 FIELDS_HASH = "_fields_sha256"
@@ -126,6 +138,43 @@ def _write_problem(upload: ResumableUpload, exc: OSError) -> UploadProblem:
         503,
         "服务器写入文件时出错，请稍后重试；如反复出现请联系系统管理员。",
         log_message=f"upload {upload.pk}: write error ({exc})",
+    )
+
+
+class KnownDigests(Digests):
+    """The digests of a whole file, computed as it arrived and kept in the upload's row."""
+
+    def __init__(self, sha256: str, sm3: str, size: int) -> None:
+        super().__init__()
+        self._known = (sha256, sm3)
+        self.size = size
+
+    def update(self, chunk: bytes) -> None:
+        raise RuntimeError("the digests of a complete upload take no more bytes")
+
+    @property
+    def sha256(self) -> str:
+        return self._known[0]
+
+    @property
+    def sm3(self) -> str:
+        return self._known[1]
+
+
+def finish_in_background() -> bool:
+    """Whether a complete upload is registered by background work rather than by its last
+    PATCH: when the store is not a local folder (the file is copied into an object store, not
+    linked) and background work runs at all (``SANXIANG_QUEUE`` is not ``off``)."""
+    return not isinstance(evidence_storage(), FileSystemStorage) and background.enabled()
+
+
+def registering(upload: ResumableUpload) -> bool:
+    """Complete, its digests kept, waiting for (or in) its background registration."""
+    return bool(
+        upload.item_id is None
+        and not upload.refusal
+        and upload.sha256
+        and upload.offset == upload.length
     )
 
 
@@ -349,7 +398,10 @@ def upload_append(
     path = scratch_path(upload)
     written = 0
     try:
-        digests = _digests_at(upload, path, offset)
+        if offset == upload.length and upload.sha256:  # asked again to register: known digests
+            digests: Digests = KnownDigests(upload.sha256, upload.sm3, upload.length)
+        else:
+            digests = _digests_at(upload, path, offset)
         try:
             fd = os.open(path, os.O_WRONLY)
         except FileNotFoundError:
@@ -496,11 +548,65 @@ def upload_finish(
     return item
 
 
+def upload_finish_later(*, upload: ResumableUpload, digests: Digests) -> None:
+    """Leave the registration of a complete upload to background work: keep its digests in
+    the row, release the lease the last chunk took and ask for ``FINISH_WORK`` in the same
+    transaction (with the job queue the job exists exactly when the row says so)."""
+    key = str(upload.pk)
+    with transaction.atomic():
+        if not _release(upload, upload.lease, sha256=digests.sha256, sm3=digests.sm3):
+            _digests.drop(key)
+            raise UploadProblem(
+                409, FINISHING_ELSEWHERE, log_message=f"upload {upload.pk}: lease lost at end"
+            )
+        background.enqueue(FINISH_WORK, upload_id=key)
+    upload.lease, upload.sha256, upload.sm3 = "", digests.sha256, digests.sm3
+    _digests.drop(key)
+    logger.info("resumable upload %s complete, registration left to background work", key)
+
+
+def upload_finish_work(upload_id: str) -> None:
+    """Background work: register the complete upload ``upload_id`` as its officer's evidence.
+
+    Idempotent: an upload already registered, refused or gone is left alone, and the lease
+    with ``upload_finish``'s transaction makes the registration happen once however often this
+    runs. A temporary failure (the bucket or the database away) is raised, so that the queue
+    tries again; the officer's page also asks again from time to time (a zero-length PATCH).
+    """
+    from sanxiang.evidence.registration import resumable_registration
+
+    upload = ResumableUpload.objects.select_related("officer").filter(pk=upload_id).first()
+    if upload is None or not registering(upload):
+        return
+    try:
+        token = _claim(upload, upload.length)
+    except UploadProblem as problem:
+        if problem.status == 423:  # another holds the lease (a retry of ours, say): try again
+            raise
+        return  # gone meanwhile (abandoned, expired)
+    if not token:  # registered or refused meanwhile
+        return
+    upload.lease = token
+    digests = KnownDigests(upload.sha256, upload.sm3, upload.length)
+    try:
+        upload_finish(
+            upload=upload,
+            digests=digests,
+            register=resumable_registration(upload, upload.officer, digests),
+        )
+    except UploadProblem as problem:
+        if problem.status >= 500:
+            raise
+        logger.info("upload %s not registered: %s", upload_id, problem.log_message or problem)
+
+
 def upload_delete(*, actor: Officer, upload_id: str, token: str = "") -> None:
     """Abandon an unfinished upload (tus termination): the row and the scratch file go."""
     upload = upload_get(actor=actor, upload_id=upload_id)
     if upload.item_id is not None:
         raise UploadProblem(409, "该文件已登记为证据，不能撤销上传。")
+    if registering(upload) and not token:
+        raise UploadProblem(409, "文件已全部收到，正在登记为证据，不能撤销上传。")
     with transaction.atomic():
         query = ResumableUpload.objects.filter(pk=upload.pk)
         if not token:

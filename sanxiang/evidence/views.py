@@ -32,15 +32,20 @@ from sanxiang.evidence.forms import (
 from sanxiang.evidence.grants import GRANT_SALT
 from sanxiang.evidence.grants import grant as _grant
 from sanxiang.evidence.models import AccessAction
+from sanxiang.evidence.registration import agency_officers, resumable_registration
 from sanxiang.evidence.resumable import (
     FIELDS_HASH,
+    REGISTERING,
     UploadProblem,
     check_fields,
     fields_hash,
+    finish_in_background,
+    registering,
     upload_append,
     upload_create,
     upload_delete,
     upload_finish,
+    upload_finish_later,
     upload_get,
 )
 from sanxiang.evidence.services import (
@@ -66,14 +71,7 @@ RESUMABLE_CHUNK_BYTES = 5 * 1024 * 1024
 
 
 def _agency_officers(officer):
-    return (
-        Officer.objects.filter(
-            unit__agency_id=officer.unit.agency_id, is_active=True, certificates__isnull=False
-        )
-        .select_related("unit")
-        .distinct()
-        .order_by("unit__name", "name")
-    )
+    return agency_officers(officer)
 
 
 def _read_grant(
@@ -432,6 +430,8 @@ def resumable_upload(request, upload_id):
     response["Upload-Length"] = str(upload.length)
     if upload.item_id is not None:
         response["Sanxiang-Evidence"] = reverse("evidence:detail", args=[upload.item_id])
+    elif registering(upload):
+        response["Sanxiang-Registering"] = "1"
     return response
 
 
@@ -439,6 +439,8 @@ def _upload_state(upload) -> dict[str, Any]:
     state: dict[str, Any] = {"offset": upload.offset, "length": upload.length}
     if upload.item_id is not None:
         state["evidence"] = reverse("evidence:detail", args=[upload.item_id])
+    elif registering(upload):
+        state["registering"] = REGISTERING
     if upload.refusal:
         state["error"] = f"文件已完整收到，但未登记：{upload.refusal}"
     return state
@@ -455,11 +457,16 @@ def _resumable_patch(request, officer: Officer, upload_id: str) -> HttpResponse:
         actor=officer, upload_id=upload_id, offset=offset, body=request, body_length=length
     )
     if digests is not None:
-        _resumable_register(request, officer, upload, digests)
+        if finish_in_background():  # copying into an object store: minutes, not in a request
+            upload_finish_later(upload=upload, digests=digests)
+        else:
+            _resumable_register(request, officer, upload, digests)
     response = _tus(HttpResponse(status=204))
     response["Upload-Offset"] = str(upload.offset)
     if upload.item_id is not None:
         response["Sanxiang-Evidence"] = reverse("evidence:detail", args=[upload.item_id])
+    elif registering(upload):
+        response["Sanxiang-Registering"] = "1"
     elif upload.refusal:
         raise UploadProblem(422, f"文件已完整收到，但未登记：{upload.refusal}")
     return response
@@ -468,27 +475,7 @@ def _resumable_patch(request, officer: Officer, upload_id: str) -> HttpResponse:
 def _resumable_register(request, officer: Officer, upload, digests) -> None:
     """The complete file becomes evidence exactly as a one-shot upload would, with the form's
     metadata checked again now (the case may have ended while the file was on its way)."""
-
-    def register(handle):
-        form = ResumableStartForm(
-            upload.form_data, officers=_agency_officers(officer), officer=officer
-        )
-        if not form.is_valid():
-            problems = "；".join(str(error) for errors in form.errors.values() for error in errors)
-            raise EvidenceRefused(
-                f"登记信息已不符合要求：{problems}", log_message="resumable form no longer valid"
-            )
-        data = form.cleaned_data
-        spec = None
-        if data["target_identifier"]:
-            spec = TargetSpec(data["target_kind"], data["target_name"], data["target_identifier"])
-        return evidence_register(
-            actor=officer,
-            upload=Upload(handle=handle, filename=upload.filename, digests=digests, in_place=True),
-            metadata=data,
-            declared_sha256=data["declared_sha256"],
-            new_target=spec,
-        )
-
-    upload_finish(upload=upload, digests=digests, register=register)
+    upload_finish(
+        upload=upload, digests=digests, register=resumable_registration(upload, officer, digests)
+    )
     messages.success(request, f"已登记：{upload.item}，SHA-256 {upload.item.blob_id}")

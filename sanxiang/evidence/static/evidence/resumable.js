@@ -9,6 +9,11 @@
 // abandoned and a new one started (it would be registered with the old fields). Without
 // crypto.subtle (a page not served over HTTPS) nothing is resumed after a reload. Small files
 // keep the ordinary one-shot form post.
+//
+// With the evidence in an object store (S3) the last chunk's answer says Sanxiang-Registering:
+// the file is copied into the bucket and registered by background work, which takes minutes for
+// a few GB. The page then asks (GET, every 3 s) until the evidence or the refusal is there, and
+// once a minute asks again for the registration with an empty chunk, in case that work was lost.
 (function () {
   "use strict";
 
@@ -21,6 +26,9 @@
   var chunkSize = parseInt(form.getAttribute("data-chunk-bytes"), 10) || 5 * 1024 * 1024;
   var createUrl = form.getAttribute("data-resumable-url");
   var MAX_FAILURES = 12;
+  var REGISTERING = "文件已全部收到，正在存入证据库并登记（大文件需要几分钟），请稍候，不要关闭本页面……";
+  var POLL_MS = 3000;
+  var NUDGE_EVERY = 20;  // polls: about once a minute
 
   function csrf() {
     var field = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -164,6 +172,25 @@
   function send(file, url) {
     var offset = null;
     var failures = 0;
+    var polls = 0;
+
+    function waitRegistered(message) {
+      polls += 1;
+      show(message, file.size, file.size);
+      return sleep(POLL_MS).then(function () {
+        if (polls % NUDGE_EVERY === 0) { offset = file.size; return step(); }
+        return fetch(url, { credentials: "same-origin", headers: headers({}) }).then(function (response) {
+          if (response.status !== 200) {
+            return errorOf(response).then(function (error) { throw new Error(error); });
+          }
+          return response.json().then(function (state) {
+            if (state.evidence) { return state.evidence; }
+            if (state.error) { throw new Error(state.error); }
+            return waitRegistered(state.registering || REGISTERING);
+          });
+        }, function () { return waitRegistered(message); });
+      });
+    }
 
     function retry(reason) {
       failures += 1;
@@ -202,6 +229,7 @@
           failures = 0;
           offset = parseInt(response.headers.get("Upload-Offset"), 10);
           if (evidence) { return evidence; }
+          if (response.headers.get("Sanxiang-Registering")) { return waitRegistered(REGISTERING); }
           if (offset >= file.size) { show("已全部收到，正在计算指纹并登记…", offset, file.size); }
           return step();
         }
@@ -210,6 +238,7 @@
           offset = parseInt(told, 10);  // another tab or a lost answer: go on from there at once
           return step();
         }
+        if (response.status === 423 && offset >= file.size) { return waitRegistered(REGISTERING); }
         if (response.status === 400 || response.status === 409 || response.status === 423) {
           return retry(response.status === 423 ? "服务器正在处理" : "上传进度需重新核对");
         }
