@@ -31,8 +31,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
 os.environ.setdefault("SANXIANG_BACKGROUND", "off")
 
 STATES = (
-    "clue,investigating,investigated,notified,under_review,decided,served,executing,closed,"
-    "archived"
+    "clue,investigating,investigated,notified,under_review,decided,served,executing,closed,archived"
 )
 # What changes from one request to the next: the CSRF token, the time in a signed approval's text.
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*"|("X-CSRFToken": ")[^"]*"')
