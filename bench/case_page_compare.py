@@ -8,7 +8,7 @@ code before and once after (e.g. ``PYTHONPATH=<an export of main>``), on the sam
 - ``handler``: an officer on duty who handles the case;
 - ``colleague``: an officer (not a 负责人) on duty of the case's unit who does not handle it;
 - ``head``: a 负责人 of the case's agency;
-- ``reviewer``: for a case under 法制审核, the reviewer it was sent to;
+- ``reviewer``: the reviewer the case was sent to (under 法制审核), else a 法制审核人员 of its unit;
 - ``supervisor``: a 监督人员 of a supervising body over the agency, with a 调阅事由.
 
 Each page is asked once to warm, once kept (the CSRF token masked), then ``--repeat`` times for
