@@ -41,7 +41,11 @@ Zaak's cited 2.8 s. Fourth round (the officer read with the log-in, the supervis
 the late fee cheaper), load average 9–12 before and 13–15 after: portal 467 → 953 ms (load
 only); 工作台 6,278 → 11,112 ms (13.4 → 11.7 ×, 33 → 32 queries); case page 2,990 → 4,061 ms
 (6.40 → 4.26 ×, 26 → 25); list 1,471 → 2,336 ms (3.15 → 2.45 ×). In process the case page's
-CPU went 63.6 → 52.0 ms (medians of three alternating runs). See docs/operations/performance.md.
+CPU went 63.6 → 52.0 ms (medians of three alternating runs). Fifth round (the case fetch's
+subqueries, the 拟处理意见's boxes), 25 s per page, this change / main / this change, load 10–13:
+case page p95 716 / 981 / 1,711 ms (3.33 / 5.11 / 7.57 × portal), 工作台 16.7 / 13.3 / 24.6 ×,
+list 2.01 / 3.26 / 4.12 ×: noise larger than the change; in process the case page's CPU went
+about 10–15 % down (4 handler pages 50.5 → 42.3 ms). See docs/operations/performance.md.
 """
 
 from __future__ import annotations
