@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sanxiang.cases.models import Case
 from sanxiang.cases.selectors import Waiting, due_counts, due_for, waiting_for
 from sanxiang.complaints.selectors import due_count_for as complaints_overdue_count
 from sanxiang.core.selectors import get_calendar
@@ -33,8 +33,9 @@ class Desk:
     reviews: list[Review]
     to_publish: list[Publication]
     publications_overdue: list[Publication]
-    overdue: list[Case]
-    due_soon: list[Case]
+    # The 期限 rows: only what the desk shows of each case (``DUE_ROW``), no model instances.
+    overdue: list[dict[str, Any]]
+    due_soon: list[dict[str, Any]]
     # How many there are in all: the lists show the ``SHOWN`` most urgent of them.
     overdue_total: int
     due_soon_total: int
@@ -68,6 +69,8 @@ class Desk:
 # Each list shows the most urgent; the full lists are on their own pages (期限: 我的案件, in
 # the order of their due dates), and the desk says how many there are in all.
 SHOWN = 20
+# What the 期限 lists show of a case: its link, number, title, due date and its basis.
+DUE_ROW = ("pk", "number", "title", "step_due_on", "step_due_basis")
 
 
 def desk_for(officer: Officer, today: date) -> Desk:
@@ -79,8 +82,8 @@ def desk_for(officer: Officer, today: date) -> Desk:
         reviews=list(queue_for(officer)[:SHOWN]),
         to_publish=list(publications_for(officer).filter(status=PublicationStatus.PENDING)[:SHOWN]),
         publications_overdue=list(overdue_for(officer)[:SHOWN]),
-        overdue=list(overdue[:SHOWN]),
-        due_soon=list(due_soon[:SHOWN]),
+        overdue=list(overdue.values(*DUE_ROW)[:SHOWN]),
+        due_soon=list(due_soon.values(*DUE_ROW)[:SHOWN]),
         overdue_total=overdue_total,
         due_soon_total=due_soon_total,
         notifications=list(notifications_for(officer)[:SHOWN]),
