@@ -2,7 +2,8 @@
 
 Issue #13's measure, profiled before it is measured under load (``desk_bench.py``): in this
 process, with Django's test client, for 张伟 (an officer handling about 3 % of his agency's
-cases) and his agency's 负责人,
+cases), his agency's 负责人 and 法制审核人员, and a 监督人员 (pages ``desk``, ``head``,
+``reviewer``, ``supervisor``; the last two show no case step),
 
 - the queries of one request: their count, time grouped by table, and the slowest ones with
   their plan (``EXPLAIN ANALYZE`` on PostgreSQL);
@@ -12,6 +13,10 @@ cases) and his agency's 负责人,
 
 The database is filled with ``--cases`` cases by ``desk_bench.py``'s generator unless it
 already holds that many (pass the ``DATABASE_URL`` of a kept database). Never asserts times.
+
+``--html DIR`` writes each 工作台's HTML (CSRF tokens masked) to ``DIR/<page>.html``: run it
+with two versions of the code on the same rows and compare the files (``cmp``), to show a
+change made the desks cheaper without changing what they show.
 
 Run: ``.venv/bin/python scripts/with-postgres.py -- .venv/bin/python bench/desk_profile.py
 --cases 10000`` (``--pages desk,head`` to profile only some pages).
