@@ -42,10 +42,11 @@ the late fee cheaper), load average 9–12 before and 13–15 after: portal 467 
 only); 工作台 6,278 → 11,112 ms (13.4 → 11.7 ×, 33 → 32 queries); case page 2,990 → 4,061 ms
 (6.40 → 4.26 ×, 26 → 25); list 1,471 → 2,336 ms (3.15 → 2.45 ×). In process the case page's
 CPU went 63.6 → 52.0 ms (medians of three alternating runs). Fifth round (the 工作台's 期限
-rows as values, its counts and the navigation badge's in one query each), the change then
-main, load average 7–13 during both: 工作台 3,541 ms (12.6 ×, 31 queries) against 2,891 ms
-(10.9 ×, 32) — the load moved more than the change; in process 张伟's 工作台 CPU 82.9 → 80.8 ms
-and the 负责人's 94.0 → 88.5 ms. See docs/operations/performance.md.
+rows as values, its counts and the navigation badge's in one query each), two pairs of runs
+in both orders, load average 7–13: 工作台 ÷ portal 12.57 (change) / 10.94 (main), then 12.97
+(main) / 9.80 (change), 32 → 31 queries; the second run of a pair was better whichever code it
+ran, so the load decided it. In process 张伟's 工作台 CPU 82.9 → 80.8 ms and the 负责人's 94.0
+→ 88.5 ms. See docs/operations/performance.md.
 """
 
 from __future__ import annotations
