@@ -45,7 +45,12 @@ CPU went 63.6 → 52.0 ms (medians of three alternating runs). Fifth round (the 
 subqueries, the 拟处理意见's boxes), 25 s per page, this change / main / this change, load 10–13:
 case page p95 716 / 981 / 1,711 ms (3.33 / 5.11 / 7.57 × portal), 工作台 16.7 / 13.3 / 24.6 ×,
 list 2.01 / 3.26 / 4.12 ×: noise larger than the change; in process the case page's CPU went
-about 10–15 % down (4 handler pages 50.5 → 42.3 ms). See docs/operations/performance.md.
+about 10–15 % down (4 handler pages 50.5 → 42.3 ms). Fifth round, second part (the 工作台's
+期限 rows as values, its counts and the navigation badge's in one query each), two pairs of
+runs in both orders, load average 7–13: 工作台 ÷ portal 12.57 (change) / 10.94 (main), then 12.97
+(main) / 9.80 (change), 32 → 31 queries; the second run of a pair was better whichever code it
+ran, so the load decided it. In process 张伟's 工作台 CPU 82.9 → 80.8 ms and the 负责人's 94.0
+→ 88.5 ms. See docs/operations/performance.md.
 """
 
 from __future__ import annotations

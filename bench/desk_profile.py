@@ -2,7 +2,8 @@
 
 Issue #13's measure, profiled before it is measured under load (``desk_bench.py``): in this
 process, with Django's test client, for 张伟 (an officer handling about 3 % of his agency's
-cases) and his agency's 负责人,
+cases), his agency's 负责人 and 法制审核人员, and a 监督人员 (pages ``desk``, ``head``,
+``reviewer``, ``supervisor``; the last two show no case step),
 
 - the queries of one request: their count, time grouped by table, and the slowest ones with
   their plan (``EXPLAIN ANALYZE`` on PostgreSQL);
@@ -12,6 +13,10 @@ cases) and his agency's 负责人,
 
 The database is filled with ``--cases`` cases by ``desk_bench.py``'s generator unless it
 already holds that many (pass the ``DATABASE_URL`` of a kept database). Never asserts times.
+
+``--html DIR`` writes each 工作台's HTML (CSRF tokens masked) to ``DIR/<page>.html``: run it
+with two versions of the code on the same rows and compare the files (``cmp``), to show a
+change made the desks cheaper without changing what they show.
 
 Run: ``.venv/bin/python scripts/with-postgres.py -- .venv/bin/python bench/desk_profile.py
 --cases 10000`` (``--pages desk,head`` to profile only some pages).
@@ -41,7 +46,9 @@ os.environ["SANXIANG_LEDGER_SIGN_EVERY"] = "0"
 os.environ["SANXIANG_LEDGER_SIGN_INTERVAL_MINUTES"] = "0"
 os.environ.setdefault("SANXIANG_BACKGROUND", "off")
 
-PAGES = "desk,head,list,investigating,notified,decided,served,archived"
+PAGES = "desk,head,reviewer,supervisor,list,investigating,notified,decided,served,archived"
+# The 工作台 pages: whose desk each shows (``--html DIR`` writes their HTML, CSRF tokens masked).
+DESKS = ("desk", "head", "reviewer", "supervisor")
 
 
 def table_of(sql: str) -> str:
@@ -50,11 +57,22 @@ def table_of(sql: str) -> str:
     return f"{verb} {found.group(1) if found else '?'}"
 
 
-def profile(client: Any, url: str, label: str, repeat: int, top: int, explain: int) -> None:
+def masked(html: str) -> str:
+    """The page without what differs between two requests (CSRF tokens)."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', html)
+    return re.sub(r'name="csrf-token" content="[^"]*"', 'name="csrf-token"', html)
+
+
+def profile(
+    client: Any, url: str, label: str, repeat: int, top: int, explain: int, html: Path | None = None
+) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    assert client.get(url).status_code == 200, url  # warm
+    response = client.get(url)  # warm
+    assert response.status_code == 200, url
+    if html is not None:
+        html.write_text(masked(response.content.decode()))
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
     queries = list(captured.captured_queries)
@@ -105,6 +123,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--explain", type=int, default=3, help="slowest queries explained")
+    parser.add_argument("--html", type=Path, help="write each 工作台's HTML here (CSRF masked)")
     args = parser.parse_args()
 
     import django
@@ -134,18 +153,29 @@ def main() -> None:
     print(f"{connection.vendor}: {Case.objects.count():,} cases")
     zhang = Officer.objects.select_related("unit").get(user__username=LOGIN)
     head = Officer.objects.get(unit__agency_id=zhang.unit.agency_id, roles__role=Role.HEAD)
+    agency = Officer.objects.filter(unit__agency_id=zhang.unit.agency_id).order_by("pk")
+    desks = {
+        "desk": ("", zhang),
+        "head": ("负责人 ", head),
+        "reviewer": ("法制审核 ", agency.filter(roles__role=Role.REVIEWER).first()),
+        "supervisor": ("监督 ", Officer.objects.filter(roles__role=Role.SUPERVISOR).first()),
+    }
     clients = {}
-    for officer in (zhang, head):
-        clients[officer.pk] = Client()
-        assert officer.user is not None
-        clients[officer.pk].force_login(officer.user)
+    for _, officer in desks.values():
+        if officer is not None and officer.user is not None:
+            clients[officer.pk] = Client()
+            clients[officer.pk].force_login(officer.user)
+    if args.html:
+        args.html.mkdir(parents=True, exist_ok=True)
     for page in args.pages.split(","):
-        if page == "desk":
-            profile(clients[zhang.pk], "/office/", f"工作台, {zhang.name}", args.repeat, args.top,
-                    args.explain)  # fmt: skip
-        elif page == "head":
-            profile(clients[head.pk], "/office/", f"工作台, 负责人 {head.name}", args.repeat,
-                    args.top, args.explain)  # fmt: skip
+        if page in DESKS:
+            title, officer = desks[page]
+            if officer is None or officer.pk not in clients:
+                print(f"\n== {page}: no such officer with a log-in")
+                continue
+            html = args.html / f"{page}.html" if args.html else None
+            profile(clients[officer.pk], "/office/", f"工作台, {title}{officer.name}", args.repeat,
+                    args.top, args.explain, html)  # fmt: skip
         elif page == "list":
             profile(clients[zhang.pk], "/office/cases/", f"我的案件, {zhang.name}", args.repeat,
                     args.top, args.explain)  # fmt: skip

@@ -302,10 +302,11 @@ class Waiting:
     steps: list[Transition]
 
 
-def _my_step_states(officer: Officer) -> Q:
+def _my_step_states(officer: Officer) -> Q | None:
     """The (procedure, state) pairs from which a declared step is this officer's by role —
     read from the procedure declarations, not listed here. A step out of a composite state's
-    sub-state counts from the composite state (the engine then asks the sub-process)."""
+    sub-state counts from the composite state (the engine then asks the sub-process). None
+    when there is none (法制审核人员, 监督人员)."""
     roles = {role for role in Role.values if officer.has_role(role)}
     pairs = {
         (code, composite_of(state))
@@ -314,6 +315,8 @@ def _my_step_states(officer: Officer) -> Q:
         if transition.roles & roles and not transition.via
         for state in transition.source
     }
+    if not pairs:
+        return None
     query = Q(pk__in=[])
     for code, state in sorted(pairs):
         query |= Q(procedure=code, state=state)
@@ -327,9 +330,12 @@ def waiting_for(
     he handles the case where only handlers may, and every guard of the step passes — the most
     urgent first. Asked of the engine for the ``DESK_CANDIDATES`` most urgent candidates;
     ``enough``: stop asking once that many are found (the desk shows no more)."""
+    states = _my_step_states(officer)
+    if states is None:  # no step is his by role: no case to ask the engine about
+        return []
     candidates = list(
         Case.objects.visible_to(officer, CaseAction.ACT)
-        .filter(_my_step_states(officer))
+        .filter(states)
         .select_related("unit")
         .order_by(F("step_due_on").asc(nulls_last=True), "-created_at")[:DESK_CANDIDATES]
     )

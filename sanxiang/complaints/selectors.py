@@ -61,17 +61,18 @@ def may(officer: Officer, complaint: Complaint, action: ComplaintAction) -> bool
     return visible_to(officer, action).filter(pk=complaint.pk).exists()
 
 
-def due_count_for(officer: Officer, today: date | None = None) -> int:
-    """Open complaints whose next step is overdue (one query; for the 工作台's counts)."""
+def overdue_for(officer: Officer, today: date | None = None) -> QuerySet[Complaint]:
+    """Open complaints whose next step is overdue (the 工作台 counts them)."""
     today = today or timezone.localdate()
-    return (
-        visible_to(officer, ComplaintAction.VIEW)
-        .filter(
-            Q(status__in=AWAITING_DECISION, accept_due__lt=today)
-            | Q(status__in=IN_HAND, reply_due__lt=today)
-        )
-        .count()
+    return visible_to(officer, ComplaintAction.VIEW).filter(
+        Q(status__in=AWAITING_DECISION, accept_due__lt=today)
+        | Q(status__in=IN_HAND, reply_due__lt=today)
     )
+
+
+def due_count_for(officer: Officer, today: date | None = None) -> int:
+    """How many ``overdue_for`` holds (one query)."""
+    return overdue_for(officer, today).count()
 
 
 @dataclass(frozen=True)

@@ -82,13 +82,18 @@ def findings_for(officer: Officer) -> QuerySet[Assignment]:
     )
 
 
-def findings_waiting_count(officer: Officer) -> int:
-    """How many findings the 负责人's agency has not yet answered (the 工作台's line)."""
+def findings_waiting(officer: Officer) -> QuerySet[Assignment]:
+    """The findings the 负责人's agency has not yet answered (none for anyone else)."""
     if not _is_head(officer):
-        return 0
+        return Assignment.objects.none()
     return Assignment.objects.filter(
         agency_id=officer.unit.agency_id, submitted_at__isnull=False, answered_at__isnull=True
-    ).count()
+    )
+
+
+def findings_waiting_count(officer: Officer) -> int:
+    """How many findings the 负责人's agency has not yet answered (the 工作台's line)."""
+    return findings_waiting(officer).count()
 
 
 def _mean(values: list[Decimal]) -> Decimal | None:

@@ -28,8 +28,14 @@ def notifications_for(officer: Officer) -> QuerySet[Notification]:
 UNREAD_COUNTED = 100
 
 
+def unread_counted(officer: Officer) -> QuerySet[Notification]:
+    """The unread notifications ``unread_count`` counts: at most ``UNREAD_COUNTED`` of them
+    (for pages that count it together with other lists, ``core.counting``)."""
+    unread = notifications_for(officer).filter(read_at__isnull=True)
+    return unread.select_related(None).order_by()[:UNREAD_COUNTED]
+
+
 def unread_count(officer: Officer) -> int:
     """One COUNT query over at most ``UNREAD_COUNTED`` rows (the navigation's badge asks it on
     every office page)."""
-    unread = notifications_for(officer).filter(read_at__isnull=True)
-    return unread.select_related(None).order_by()[:UNREAD_COUNTED].count()
+    return unread_counted(officer).count()

@@ -72,6 +72,10 @@ def test_overdue_and_soon_due_steps_are_listed_and_counted_in_the_navigation(
     page = desk(client, staff.zhang)
     deadlines = section(page, "deadline-title")
     assert "已超期 1" in deadlines and general_case.title in deadlines
+    # The row links to the case page and gives the basis of its due date.
+    basis = Case.objects.get(pk=general_case.pk).step_due_basis
+    assert basis and basis in deadlines
+    assert reverse("cases:detail", args=[general_case.pk]) in deadlines
     # The navigation asks for its count once the page is drawn.
     nav = re.search(r'<a href="[^"]*" id="nav-desk" data-count-url="([^"]+)">', page)
     assert nav is not None
@@ -84,9 +88,39 @@ def test_overdue_and_soon_due_steps_are_listed_and_counted_in_the_navigation(
 
 def test_the_reviewer_finds_the_review_sent_to_him(client, staff, notified_case):
     review = submit(staff, notified_case)
-    reviews = section(desk(client, staff.zhou), "reviews-title")
+    page = desk(client, staff.zhou)
+    reviews = section(page, "reviews-title")
     assert notified_case.title in reviews and reverse("review:detail", args=[review.pk]) in reviews
     assert notified_case.title not in section(desk(client, staff.head), "reviews-title")
+    # No step of a case is a 法制审核人员's to take (办、审分离).
+    assert "待我办理的案件（0）" in section(page, "waiting-title")
+
+
+def test_the_badge_counts_each_list_once(client, staff, notified_case, on_spot_case):
+    """The badge's four counts are read in one query: each must still count its own list —
+    the overdue step, the review waiting, the overdue publication and the unread notices."""
+    from sanxiang.disclosure.models import Publication
+    from sanxiang.disclosure.selectors import overdue_for
+    from sanxiang.notifications.selectors import unread_count
+    from sanxiang.review.selectors import queue_for
+
+    today = timezone.localdate()
+    submit(staff, notified_case)
+    Case.objects.filter(pk=notified_case.pk).update(step_due_on=today - timedelta(days=2))
+    spot = on_spot_case()
+    case_transition(actor=staff.zhang, case_id=spot.pk, action="decide_on_spot")
+    Publication.objects.filter(case=spot).update(due_on=today - timedelta(days=1))
+    found = {}
+    for officer in (staff.zhang, staff.head, staff.zhou):
+        page = desk(client, officer)
+        late = re.search(r"已超期 (\d+)", section(page, "deadline-title"))
+        assert late is not None
+        kinds = [int(late.group(1)), queue_for(officer).count(), overdue_for(officer).count(),
+                 unread_count(officer)]  # fmt: skip
+        assert client.get(reverse("office:desk-count")).json()["count"] == sum(kinds), kinds
+        found[officer.pk] = kinds
+    # Each kind is there for someone, so no sum is right by a zero's chance.
+    assert all(any(kinds[n] for kinds in found.values()) for n in range(4)), found
 
 
 def test_a_decision_to_publish_is_on_the_desk(client, staff, on_spot_case):
