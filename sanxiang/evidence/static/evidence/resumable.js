@@ -14,6 +14,11 @@
 // the file is copied into the bucket and registered by background work, which takes minutes for
 // a few GB. The page then asks (GET, every 3 s) until the evidence or the refusal is there, and
 // once a minute asks again for the registration with an empty chunk, in case that work was lost.
+// While it waits, a lost connection, a 5xx (a node restarting behind the proxy), 423 or 429 only
+// mean "ask again later" (waiting longer each time): the file is safe on the server, and
+// forgetting the upload here would have the officer send it again and register it twice. Only the
+// evidence, a refusal (422 or the GET's error) or a 404 (the upload is gone) end the wait; after
+// two minutes the page says it may be closed (the server registers the file all the same).
 (function () {
   "use strict";
 
@@ -29,6 +34,10 @@
   var REGISTERING = "文件已全部收到，正在存入证据库并登记（大文件需要几分钟），请稍候，不要关闭本页面……";
   var POLL_MS = 3000;
   var NUDGE_EVERY = 20;  // polls: about once a minute
+  var CLOSE_AFTER_MS = 120000;
+  var INTERRUPTED = "（与服务器的连接中断，仍在等待登记结果，稍后自动重试）";
+  var MAY_CLOSE = "文件已全部收到并保存在服务器上，登记还在进行。现在可以关闭本页面，稍后到本案件的证据列表查看这份证据。";
+  var GONE = "服务器上已找不到这次上传（已过期或被撤销）。请先到本案件的证据列表查看是否已登记，没有再重新上传。";
 
   function csrf() {
     var field = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -94,6 +103,13 @@
       function (data) { return (data && data.error) || "上传失败，请稍后重试。"; },
       function () { return "上传失败，请稍后重试。"; }
     );
+  }
+
+  // An error that stops the page but keeps the upload for the next try (same file, same fields).
+  function paused(message) {
+    var error = new Error(message);
+    error.resumable = true;
+    return error;
   }
 
   function fail(message) {
@@ -174,30 +190,73 @@
     var failures = 0;
     var polls = 0;
 
+    var waitingSince = null;
+    var interruptions = 0;
+
+    // After the last chunk: the evidence's address, or an error (thrown) that ends the wait.
     function waitRegistered(message) {
       polls += 1;
-      show(message, file.size, file.size);
-      return sleep(POLL_MS).then(function () {
-        if (polls % NUDGE_EVERY === 0) { offset = file.size; return step(); }
-        return fetch(url, { credentials: "same-origin", headers: headers({}) }).then(function (response) {
-          if (response.status !== 200) {
-            return errorOf(response).then(function (error) { throw new Error(error); });
-          }
-          return response.json().then(function (state) {
-            if (state.evidence) { return state.evidence; }
-            if (state.error) { throw new Error(state.error); }
-            return waitRegistered(state.registering || REGISTERING);
-          });
-        }, function () { return waitRegistered(message); });
+      if (waitingSince === null) { waitingSince = Date.now(); }
+      if (Date.now() - waitingSince >= CLOSE_AFTER_MS) { message = MAY_CLOSE; }
+      show(message + (interruptions ? INTERRUPTED : ""), file.size, file.size);
+      var pause = Math.min(30000, POLL_MS * Math.pow(2, Math.max(0, interruptions - 1)));
+      return sleep(pause).then(function () {
+        return polls % NUDGE_EVERY === 0 ? nudge() : ask();
+      }).then(function (answer) {
+        if (answer.evidence) { return answer.evidence; }
+        interruptions = answer.interrupted ? interruptions + 1 : 0;
+        return waitRegistered(answer.registering || message);
       });
+    }
+
+    // What an answer while waiting means: keep waiting (423: still registering; 5xx, 429: try
+    // again later), or an error to throw: a refusal or a gone upload (the upload is then
+    // forgotten), else one that keeps it.
+    function waiting(response) {
+      if (response.status === 423) { return Promise.resolve({}); }
+      if (response.status >= 500 || response.status === 429) {
+        return Promise.resolve({ interrupted: true });
+      }
+      if (response.status === 404) { return Promise.reject(new Error(GONE)); }
+      return errorOf(response).then(function (message) {
+        throw response.status === 422 ? new Error(message) : paused(message);
+      });
+    }
+
+    function ask() {
+      return fetch(url, { credentials: "same-origin", headers: headers({}) }).then(function (response) {
+        if (response.status !== 200) { return waiting(response); }
+        if (response.redirected) {
+          throw paused("登录已失效。请重新登录，再选择同一文件点击“上传并登记”，将查询登记结果，无需重新上传。");
+        }
+        return response.json().then(function (state) {
+          if (!state.evidence && state.error) { throw new Error(state.error); }
+          return state;
+        }, function () { return { interrupted: true }; });  // not JSON: a proxy's error page
+      }, function () { return { interrupted: true }; });
+    }
+
+    // An empty chunk at the end asks the server again to register the file.
+    function nudge() {
+      return fetch(url, {
+        method: "PATCH",
+        credentials: "same-origin",
+        headers: headers({
+          "Upload-Offset": String(file.size),
+          "Content-Type": "application/offset+octet-stream"
+        }),
+        body: new Blob([])
+      }).then(function (response) {
+        var evidence = response.headers.get("Sanxiang-Evidence");
+        if (evidence) { return { evidence: evidence }; }
+        return response.status === 204 ? {} : waiting(response);
+      }, function () { return { interrupted: true }; });
     }
 
     function retry(reason) {
       failures += 1;
       if (failures > MAX_FAILURES) {
-        var paused = new Error("网络多次中断，已暂停。请检查网络后再次点击“上传并登记”，将从断点继续上传。");
-        paused.resumable = true;
-        throw paused;
+        throw paused("网络多次中断，已暂停。请检查网络后再次点击“上传并登记”，将从断点继续上传。");
       }
       var wait = Math.min(30000, 1000 * Math.pow(2, failures - 1));
       show(reason + "，" + Math.round(wait / 1000) + " 秒后重试（第 " + failures + " 次）…",
