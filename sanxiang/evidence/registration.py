@@ -31,12 +31,19 @@ def agency_officers(officer: Officer) -> QuerySet[Officer]:
     )
 
 
-def resumable_registration(
-    upload: ResumableUpload, officer: Officer, digests: Digests
-) -> Callable[[IO[bytes]], EvidenceItem]:
-    """What ``upload_finish`` calls with the complete file (``digests`` are its digests)."""
+# What ``upload_finish`` calls: the complete file and what to run inside the registration's
+# transaction (the lease's check).
+Register = Callable[[IO[bytes], Callable[[EvidenceItem], None]], EvidenceItem]
 
-    def register(handle: IO[bytes]) -> EvidenceItem:
+
+def resumable_registration(upload: ResumableUpload, officer: Officer, digests: Digests) -> Register:
+    """What ``upload_finish`` calls with the complete file (``digests`` are its digests).
+
+    Everything that can refuse it (the form's fields, the case, a declared SHA-256, the type)
+    is checked before the file is copied into the store, so that a refused file is not left
+    there (in an Object Lock bucket it could not be removed)."""
+
+    def register(handle: IO[bytes], before_commit: Callable[[EvidenceItem], None]) -> EvidenceItem:
         form = ResumableStartForm(
             upload.form_data, officers=agency_officers(officer), officer=officer
         )
@@ -55,6 +62,7 @@ def resumable_registration(
             metadata=data,
             declared_sha256=data["declared_sha256"],
             new_target=spec,
+            before_commit=before_commit,
         )
 
     return register

@@ -39,6 +39,7 @@ import os
 import secrets
 import shutil
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -391,7 +392,14 @@ def upload_append(
             "分片超出了创建上传时申报的文件大小。",
             log_message=f"upload {upload.pk}: {offset}+{body_length} > {upload.length}",
         )
-    token = _claim(upload, offset)
+    try:
+        token = _claim(upload, offset)
+    except UploadProblem as problem:
+        if problem.status == 423 and body_length == 0 and registering(upload):
+            # The page's empty PATCH while the background work copies the file into the store
+            # (holding the lease): "still registering", at once.
+            return upload, None
+        raise
     if not token:
         return upload, None
     key = str(upload.pk)
@@ -479,34 +487,83 @@ class _LeaseLost(Exception):
     pass
 
 
+class _LeaseRenewal:
+    """Renews a lease every third of ``LEASE`` (in a thread, with its own connection) while
+    its holder copies a complete upload into the store, so that a copy longer than ``LEASE``
+    is not taken for a dead one and started a second time by a retry or the page's nudge."""
+
+    def __init__(self, upload: ResumableUpload, token: str) -> None:
+        self._upload_id, self._token = upload.pk, token
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"lease-{upload.pk}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        # Short sleeps rather than a timed wait on the event (which never times out under
+        # libfaketime, as in the test suite's subprocesses).
+        every = LEASE.total_seconds() / 3
+        due = time.monotonic() + every
+        try:
+            while not self._stopped.is_set():
+                time.sleep(0.1)
+                if time.monotonic() >= due and not self._stopped.is_set():
+                    ResumableUpload.objects.filter(
+                        pk=self._upload_id, lease=self._token, item__isnull=True, refusal=""
+                    ).update(lease_until=timezone.now() + LEASE)
+                    due = time.monotonic() + every
+        except Exception:  # the database away: the lease may run out, the copy goes on
+            logger.warning("upload %s: could not renew the lease", self._upload_id, exc_info=True)
+        finally:
+            connection.close()
+
+
 def upload_finish(
     *,
     upload: ResumableUpload,
     digests: Digests,
-    register: Callable[[IO[bytes]], EvidenceItem],
+    register: Callable[[IO[bytes], Callable[[EvidenceItem], None]], EvidenceItem],
 ) -> EvidenceItem:
     """Register the complete file through ``register`` (the one-shot upload's service, with
     the form's metadata checked again); the lease taken by the last chunk is released.
 
-    The registration runs in one transaction that first locks the upload's row and checks the
-    lease is still this request's and nothing was registered yet (a registration that took
-    longer than ``LEASE`` must not let a retry register the file a second time). A refusal
-    ends the upload (422); any other failure keeps the complete scratch file, so that a retry
-    of the last chunk registers it (503).
+    No transaction is open while the file is copied into the store (minutes for a recording
+    of several GB into a bucket): the lease is renewed first, on its own, so that a retry or
+    the page's empty PATCH meanwhile is told at once that the upload is busy, never waits on
+    the row. Only the registration is one short transaction (``evidence_register``'s), and
+    it checks, on the upload's row, that the lease is still this run's and nothing was
+    registered yet (a copy that took longer than ``LEASE`` must not let a retry register the
+    file a second time). A refusal ends the upload (422); any other failure keeps the complete
+    scratch file, so that a retry registers it (503).
     """
     path = scratch_path(upload)
     token = upload.lease
     key = str(upload.pk)
+
+    def still_ours(item: EvidenceItem) -> None:
+        # Inside the registration's transaction: this UPDATE locks the row until it commits.
+        if not _release(upload, token, item=item):
+            raise _LeaseLost
+
+    renewing = _LeaseRenewal(upload, token)
     try:
-        with transaction.atomic():
-            if not ResumableUpload.objects.filter(
-                pk=upload.pk, lease=token, item__isnull=True, refusal=""
-            ).update(lease_until=timezone.now() + LEASE):
-                raise _LeaseLost
+        if not ResumableUpload.objects.filter(
+            pk=upload.pk, lease=token, item__isnull=True, refusal=""
+        ).update(lease_until=timezone.now() + LEASE):
+            raise _LeaseLost
+        renewing.start()
+        try:
             with _open_scratch(upload, path) as handle:
-                item = register(handle)
-            if not _release(upload, token, item=item):  # cannot happen: the row is locked
-                raise _LeaseLost
+                item = register(handle, still_ours)
+        finally:
+            renewing.stop()
     except _LeaseLost:
         _digests.drop(key)
         raise UploadProblem(

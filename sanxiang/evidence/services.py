@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
@@ -197,6 +198,7 @@ def evidence_register(
     metadata: dict[str, Any],
     declared_sha256: str = "",
     new_target: TargetSpec | None = None,
+    before_commit: Callable[[EvidenceItem], None] | None = None,
 ) -> EvidenceItem:
     """Store an uploaded record with its metadata; refuse it whole if anything is wrong.
 
@@ -209,6 +211,11 @@ def evidence_register(
     A declared SHA-256 (from the device or the officer) must match the bytes received. The
     blob is stored content-addressed; if the registration fails, a blob this call stored is
     removed again unless a concurrent registration of the same bytes has claimed it.
+
+    Every check that can refuse the record runs before the (possibly long) copy into the store;
+    only the registration itself is one short transaction. ``before_commit`` is called inside
+    it with the saved item (a resumable upload checks and releases its lease there); whatever
+    it raises undoes the registration.
     """
     if not (actor.has_role(Role.OFFICER) or actor.has_role(Role.HEAD)) or not actor.is_active:
         raise EvidenceRefused(
@@ -285,6 +292,8 @@ def evidence_register(
             item.full_clean()
             item.save()
             evidence_stored(item, actor=actor_of(actor))
+            if before_commit is not None:
+                before_commit(item)
     except BaseException:
         if stored_here:
             _discard_unreferenced(digests.sha256, name)

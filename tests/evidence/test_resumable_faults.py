@@ -132,7 +132,7 @@ def test_a_registration_whose_lease_was_taken_meanwhile_does_not_register_twice(
     )
     registered = []
 
-    def register(handle):
+    def register(handle, before_commit):
         registered.append(1)
         raise AssertionError("must not register without the lease")
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -341,8 +342,42 @@ def test_evidence_uploaded_through_one_node_is_locked_in_the_bucket_and_download
         assert status == 204, (offset, text[:1000])
         served.append(officer.nodes[-1])
     assert set(served) == set(NODES), served
-    key = blob_name(hashlib.sha256(recording).hexdigest())
+    # With the bucket and the queue the last chunk is answered at once; the cluster's
+    # `sanxiang worker` copies the file into the bucket and registers it. As the page does,
+    # ask (GET) until the upload names the evidence.
+    assert headers.get("sanxiang-registering") == "1", headers
+    deadline, state = time.monotonic() + 240, {}
+    while time.monotonic() < deadline:
+        (status, _headers), text = officer.request_bytes("GET", upload_url, extra=tus)
+        assert status == 200, text[:1000]
+        state = json.loads(text)
+        assert "error" not in state, state
+        if state.get("evidence"):
+            break
+        time.sleep(1)
+    else:
+        raise AssertionError(
+            "the worker did not register the complete upload within 240 s "
+            f"(evidence.upload_finish): the upload still says {state}"
+        )
+    recording_sha256 = hashlib.sha256(recording).hexdigest()
+    item = re.fullmatch(r"/office/evidence/(\d+)/", state["evidence"])
+    assert item, state
+    assert _value(
+        site, f"SELECT string_agg(id::text, ',') FROM evidence_evidenceitem "
+        f"WHERE blob_id = '{recording_sha256}'"
+    ) == item.group(1)  # fmt: skip
+    key = blob_name(recording_sha256)
     assert s3.head_object(Bucket=BUCKET, Key=key)["ContentLength"] == len(recording)
+    assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == recording
+    retention = s3.get_object_retention(Bucket=BUCKET, Key=key)["Retention"]
+    assert retention["Mode"] == "COMPLIANCE"
+    # The officer who uploaded registered it, though the worker ran the registration.
+    zhang = _value(site, "SELECT id FROM auth_user WHERE username = 'zhangwei'")
+    assert _value(
+        site, "SELECT string_agg(actor, ',') FROM ledger_ledgerentry "
+        f"WHERE action = 'evidence.created' AND object_id = '{item.group(1)}'"
+    ) == f"user:{zhang}"  # fmt: skip
     verify = subprocess.run(
         [str(SANXIANG), "ledger", "verify"],
         env=site.app_env("node2", site.pg), capture_output=True, text=True, timeout=300,
