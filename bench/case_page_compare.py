@@ -1,8 +1,10 @@
 """The case page drawn for several viewers on cases in every state: its HTML kept, its CPU timed.
 
 For changes meant to make the case page cheaper without changing it (issue #13): run once on the
-code before and once after (e.g. ``PYTHONPATH=<an export of main>``), on the same database, with
-``--out`` pointing at two folders, then ``diff -r`` them. For each state present, a few cases
+code before and once after, on the same database, with ``--out`` pointing at two folders, then
+``diff -r`` them. For the code before, pass ``--code`` an export of it (``git archive lead sanxiang
+data | tar -x -C DIR``): ``PYTHONPATH`` alone is not enough, the editable install of ``.venv``
+finds the worktree's ``sanxiang`` first; ``--code`` sets that finder aside and says which code ran. For each state present, a few cases
 (the newest of the state, of 一般程序 first) and for each case every viewer the data offers:
 
 - ``handler``: an officer on duty who handles the case;
@@ -44,7 +46,16 @@ def main() -> None:
     parser.add_argument("--states", default=STATES)
     parser.add_argument("--per-state", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--code", help="an export of another version's sanxiang/ and data/")
     args = parser.parse_args()
+    if args.code:
+        import sys
+
+        sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+        sys.path.insert(0, str(Path(args.code).resolve()))
+    import sanxiang
+
+    print(f"code: {Path(sanxiang.__file__).parent}")
 
     import logging
 

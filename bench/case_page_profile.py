@@ -10,6 +10,9 @@ case (else the agency's 负责人):
 - the request's wall time and this process's CPU time over ``--repeat`` requests (medians),
   without the profiler; on a loaded machine the CPU time is the steadier figure.
 
+The forms on the page are drawn by ``cases.page_forms.PageRenderer`` (field template, inputs and
+textareas in Python); profile with ``--top 60`` to see what the template engine still costs.
+
 It measures the instance ``SANXIANG_VAR`` points at (``sanxiang demo`` data, or a bench
 database: pass its ``DATABASE_URL``). Never asserts times.
 

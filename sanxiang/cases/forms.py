@@ -13,6 +13,7 @@ from sanxiang.cases.delivery import MODES
 from sanxiang.cases.document_inputs import INPUTS, Input
 from sanxiang.cases.documents import KINDS
 from sanxiang.cases.models import AccessReason, PartyKind, Procedure
+from sanxiang.cases.page_forms import PAGE_RENDERER
 from sanxiang.core.money import MoneyFormField
 from sanxiang.core.params import is_id
 from sanxiang.org.models import Article, EnforcementCategory
@@ -146,6 +147,8 @@ def _article_choices(rows: tuple[tuple[int, str, str], ...]) -> _GroupedArticles
 
 class BasisForm(forms.Form):
     """违法依据和处罚依据: articles of laws in force in the 法律法规库."""
+
+    default_renderer = PAGE_RENDERER
 
     violated = _ArticlesField(
         label="违法依据（违反的条款）",
