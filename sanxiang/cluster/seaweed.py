@@ -6,12 +6,22 @@ opens is one we pass, bound to 127.0.0.1 only; no admin UI (``weed server`` has 
 ``weed mini``), no WebDAV, no Iceberg or Lance catalogue, no telemetry. Its gRPC services also
 listen on Unix sockets named after their ports in the temporary directory
 (``/tmp/seaweedfs-*-grpc-<port>.sock``); the filer's and the gateway's own sockets are kept in
-its folder.
+its folder (or, if that path is too long for a socket, in the temporary directory).
 
 The credentials are made per installation and kept in ``DIR/seaweedfs/credentials.json``
 (mode 0600). :meth:`SeaweedFS.make_bucket` creates a bucket with Object Lock and a default
-COMPLIANCE retention: nothing stored in it can be deleted or overwritten before the retention
-ends, not even with these credentials.
+COMPLIANCE retention: nothing stored in it can be deleted or overwritten through S3 before the
+retention ends, not even with these credentials.
+
+The gateway enforces the lock; the filer and the volume server behind it do not know of it. Their
+HTTP ports are closed to anyone without the JWT signing keys of ``DIR/seaweedfs/security.toml``
+(mode 0600, read by ``weed`` from its working directory; made per start): reads and writes
+(deletes too) of the filer and the volume server need a token signed with them, which only the
+gateway and the master make. Not closed: the gRPC ports of the filer, master and volume server
+(and their Unix sockets), which SeaweedFS authenticates only with mutual TLS, not set up here. A
+user of the machine who speaks SeaweedFS's gRPC (``weed shell``, say) can still delete through
+them: on one machine the lock holds against the application and its S3 keys, not against the
+machine's other users (docs/operations/cluster.md).
 
 No Django here (the cluster command runs before there is a settings module to load).
 """
@@ -27,6 +37,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +68,19 @@ def weed_program() -> str:
             "which `make cluster` does)"
         )
     return found
+
+
+@contextlib.contextmanager
+def _s3_errors(what: str) -> Iterator[None]:
+    """boto3's errors (refused, unreachable, timed out) as a RuntimeError saying ``what`` failed,
+    which the cluster command reports and cleans up after."""
+    from boto3.exceptions import Boto3Error
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except (Boto3Error, BotoCoreError, ClientError) as error:
+        raise RuntimeError(f"{what}：{error}") from error
 
 
 @dataclass
@@ -116,6 +140,8 @@ class SeaweedFS:
             self.ports = {name: free_port() for name in PORTS}
         if not self.key:
             self.key, self.secret = f"sx{secrets.token_hex(8)}", secrets.token_urlsafe(30)
+        self._write_security()
+        self._remove_stale_sockets()
         p = self.ports
         argv = [
             weed_program(), "server",
@@ -147,6 +173,46 @@ class SeaweedFS:
         self.wait_ready(timeout)
         return self
 
+    def _write_security(self) -> None:
+        """``security.toml`` in weed's working directory: fresh JWT signing keys for the volume
+        server (writes, reads) and the filer (writes, reads), so that only the master and the
+        gateway, which sign with them, get past their HTTP ports (the module's docstring)."""
+        sections = (
+            "jwt.signing",
+            "jwt.signing.read",
+            "jwt.filer_signing",
+            "jwt.filer_signing.read",
+        )
+        text = "".join(f'[{name}]\nkey = "{secrets.token_hex(32)}"\n\n' for name in sections)
+        # No directory listings from the filer either (its UI, metadata in GET answers).
+        text += "[filer.expose_directory_metadata]\nenabled = false\n"
+        path = self.root / "security.toml"
+        path.unlink(missing_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+
+    def _sockets(self) -> list[Path]:
+        """The Unix sockets weed makes for our ports in the temporary directory."""
+        if not self.ports:
+            return []
+        tmp = Path("/tmp")  # noqa: S108 - weed's own choice (its default), not ours
+        return [
+            *(tmp / f"seaweedfs-{name}-{self.ports[name]}.sock" for name in ("filer", "s3")),
+            *(
+                tmp / f"seaweedfs-{name}-grpc-{self.ports[name + '.grpc']}.sock"
+                for name in ("master", "volume", "filer", "s3")
+            ),
+        ]
+
+    def _remove_stale_sockets(self) -> None:
+        """Remove the sockets of our ports that a killed weed left behind (only ours: named
+        after our ports); a new weed could not listen on them."""
+        for path in self._sockets():
+            with contextlib.suppress(OSError):
+                if path.is_socket():
+                    path.unlink()
+
     def _socket(self, name: str) -> Path:
         """A Unix socket in our folder, unless its path would be too long for one (108 bytes);
         then SeaweedFS's own default in the temporary directory (named after the port)."""
@@ -174,14 +240,15 @@ class SeaweedFS:
         """Create ``name`` with Object Lock (which turns versioning on) and a default COMPLIANCE
         retention of ``retention_days`` for every object put into it."""
         s3 = self.client()
-        s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
-        s3.put_object_lock_configuration(
-            Bucket=name,
-            ObjectLockConfiguration={
-                "ObjectLockEnabled": "Enabled",
-                "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": retention_days}},
-            },
-        )
+        with _s3_errors(f"建立存储桶 {name} 失败 / could not create bucket {name}"):
+            s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+            s3.put_object_lock_configuration(
+                Bucket=name,
+                ObjectLockConfiguration={
+                    "ObjectLockEnabled": "Enabled",
+                    "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": retention_days}},
+                },
+            )
 
     def upload_folder(self, folder: Path, bucket: str) -> int:
         """Put every file below ``folder`` (a local evidence store; its ``.partial`` scratch
@@ -191,7 +258,8 @@ class SeaweedFS:
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(folder)
             if path.is_file() and relative.parts[0] != ".partial":
-                s3.upload_file(str(path), bucket, relative.as_posix())
+                with _s3_errors(f"上传 {relative} 到存储桶 {bucket} 失败 / could not upload it"):
+                    s3.upload_file(str(path), bucket, relative.as_posix())
                 count += 1
         return count
 
@@ -220,7 +288,6 @@ class SeaweedFS:
         self.terminate(kill=True)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, os.WNOHANG)
-        # Its gRPC services' sockets in the temporary directory, left behind by a killed weed.
-        for name in ("master", "volume", "filer", "s3"):
-            port = self.ports.get(f"{name}.grpc")
-            Path(f"/tmp/seaweedfs-{name}-grpc-{port}.sock").unlink(missing_ok=True)  # noqa: S108
+        # Its sockets in the temporary directory (gRPC's, and the filer's and gateway's when our
+        # folder's path is too long for one), left behind by a killed weed.
+        self._remove_stale_sockets()

@@ -16,7 +16,8 @@ Everything lives in ``DIR`` (docs/operations/cluster.md, "The whole cluster on o
 - ``keys/``: the ledger's signing keys, made once, copied to every node;
 - ``seaweedfs/``: SeaweedFS (``sanxiang.cluster.seaweed``), the S3 store every node and the
   worker keep evidence in: bucket ``evidence`` with Object Lock, COMPLIANCE retention by default;
-  its credentials in ``seaweedfs/credentials.json``;
+  its credentials in ``seaweedfs/credentials.json``, the JWT keys that close its filer's and
+  volume server's HTTP ports to all but its gateway in ``seaweedfs/security.toml``;
 - ``shared/jobs``: finished 后台任务 files (exports, reports), which every node and the worker
   share (what a shared mount is in production): they are not evidence, are pruned, and have no
   place in a locked bucket;
