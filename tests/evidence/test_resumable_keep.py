@@ -61,14 +61,14 @@ def waiting(officer, *, complete_for=timedelta(minutes=2), with_file=True, **cha
 @pytest.fixture
 def asked(monkeypatch):
     """The background work asked for (name, queueing lock, delay, arguments), not run."""
-    calls: list[tuple[str, str, float, dict]] = []
+    calls: list[tuple[str, str, float, dict[str, str]]] = []
 
     def enqueue(name, *, queueing_lock="", delay=0, **arguments):
         calls.append((name, queueing_lock, delay, arguments))
 
     monkeypatch.setenv("SANXIANG_BACKGROUND", "thread")
     monkeypatch.setenv("SANXIANG_QUEUE", "thread")
-    monkeypatch.setattr(resumable.background, "enqueue", enqueue)
+    monkeypatch.setattr(background, "enqueue", enqueue)
     return calls
 
 
