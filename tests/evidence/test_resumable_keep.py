@@ -198,8 +198,7 @@ def test_the_queue_holds_one_waiting_registration_job_per_upload(monkeypatch, pe
     background.enqueue(FINISH_WORK, queueing_lock=finish_lock(other), delay=300, upload_id=other)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT scheduled_at > now() + interval '4 minutes' FROM procrastinate_jobs"
-            " WHERE queueing_lock = %s",
-            [finish_lock(other)],
+            "SELECT scheduled_at > %s FROM procrastinate_jobs WHERE queueing_lock = %s",
+            [timezone.now() + timedelta(minutes=4), finish_lock(other)],
         )
         assert cursor.fetchone()[0] is True
