@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from threading import Lock
 from typing import Any
@@ -41,6 +42,8 @@ MODES = ("thread", "procrastinate", "off")
 
 _executor: ThreadPoolExecutor | None = None
 _lock = Lock()
+# The queueing locks of work submitted to this process's worker thread and not begun yet.
+_pending: set[str] = set()
 
 
 def mode() -> str:
@@ -65,7 +68,10 @@ def _pool() -> ThreadPoolExecutor:
         return _executor
 
 
-def _run_in_thread(name: str, arguments: dict[str, Any]) -> None:
+def _run_in_thread(name: str, arguments: dict[str, Any], queueing_lock: str = "") -> None:
+    if queueing_lock:
+        with _lock:
+            _pending.discard(queueing_lock)
     close_old_connections()
     try:
         run(name, arguments)
@@ -77,9 +83,37 @@ def _run_in_thread(name: str, arguments: dict[str, Any]) -> None:
         connection.close()
 
 
-def enqueue(name: str, **arguments: Any) -> None:
+def _submit(
+    context: contextvars.Context,
+    name: str,
+    arguments: dict[str, Any],
+    queueing_lock: str,
+    delay: float,
+) -> None:
+    if queueing_lock:
+        with _lock:
+            if queueing_lock in _pending:  # the same work waits already
+                return
+            _pending.add(queueing_lock)
+
+    def submit() -> None:
+        _pool().submit(context.run, _run_in_thread, name, arguments, queueing_lock)
+
+    if delay > 0:
+        timer = threading.Timer(delay, submit)
+        timer.daemon = True
+        timer.start()
+    else:
+        submit()
+
+
+def enqueue(name: str, *, queueing_lock: str = "", delay: float = 0, **arguments: Any) -> None:
     """Have ``name`` run with ``arguments`` once the current transaction commits (never if it
-    rolls back). With the queue the job is written inside the transaction itself."""
+    rolls back). With the queue the job is written inside the transaction itself.
+
+    ``queueing_lock``: nothing is asked for while work with the same lock waits to begin (the
+    queue's ``queueing_lock``; the worker thread's own list of waiting work). ``delay``: not
+    before so many seconds (a worker thread's timer is lost with its process)."""
     if name not in TASKS:
         raise KeyError(f"no background work called {name!r}")
     chosen = mode()
@@ -88,8 +122,8 @@ def enqueue(name: str, **arguments: Any) -> None:
     if chosen == "procrastinate":
         from sanxiang.core.queue import defer
 
-        defer(name, arguments)
+        defer(name, arguments, queueing_lock=queueing_lock, delay=delay)
         return
     # The job's log records carry the id of the request that asked for it.
     context = contextvars.copy_context()
-    transaction.on_commit(lambda: _pool().submit(context.run, _run_in_thread, name, arguments))
+    transaction.on_commit(lambda: _submit(context, name, arguments, queueing_lock, delay))

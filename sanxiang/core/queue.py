@@ -23,9 +23,10 @@ from datetime import timedelta
 from typing import Any
 
 import procrastinate
+import procrastinate.exceptions
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import close_old_connections, connection
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from procrastinate.contrib.django.django_connector import DjangoConnector
 
 from sanxiang.core.request_context import RequestInfo, current
@@ -108,15 +109,37 @@ def _check_database() -> None:
 _deferring: procrastinate.App | None = None
 
 
-def defer(name: str, arguments: dict[str, Any]) -> None:
-    """Write the job in the current transaction of Django's connection."""
+def defer(
+    name: str, arguments: dict[str, Any], *, queueing_lock: str = "", delay: float = 0
+) -> None:
+    """Write the job in the current transaction of Django's connection. With a
+    ``queueing_lock``, nothing is written while a job with the same lock waits to run
+    (procrastinate's ``queueing_lock``; quietly, in a savepoint, so that the request's
+    transaction goes on); with a ``delay``, the job is not run before so many seconds."""
     global _deferring
     _check_database()
     if _deferring is None:
         app = _app(DjangoConnector())
         app.open()
         _deferring = app
-    _deferring.configure_task(TASK).defer(name=name, arguments=arguments, request=_request())
+    options: dict[str, Any] = {}
+    if queueing_lock:
+        options["queueing_lock"] = queueing_lock
+    if delay > 0:
+        options["schedule_in"] = {"seconds": delay}
+    deferrer = _deferring.configure_task(TASK, **options)
+    if not queueing_lock:
+        deferrer.defer(name=name, arguments=arguments, request=_request())
+        return
+    try:
+        with transaction.atomic():
+            deferrer.defer(name=name, arguments=arguments, request=_request())
+    except procrastinate.exceptions.AlreadyEnqueued:
+        logger.debug("%s (%s) waits already in the queue", name, queueing_lock)
+    except IntegrityError as exc:  # the same, through Django's cursor
+        if "queueing_lock" not in str(exc):
+            raise
+        logger.debug("%s (%s) waits already in the queue", name, queueing_lock)
 
 
 def schema_ensure() -> bool:

@@ -202,6 +202,9 @@ class ResumableUpload(models.Model):
     # the worker does not read the file again to hash it.
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     sm3 = models.CharField("SM3", max_length=64, blank=True)
+    # When the last byte was in and the registration was first left to background work (an
+    # upload waiting long after it is reported by ``sanxiang evidence_uploads_expire``).
+    complete_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "分片上传"

@@ -50,7 +50,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -66,6 +66,9 @@ logger = logging.getLogger(__name__)
 
 # A writer that died (kill -9) without releasing its lease blocks the upload this long.
 LEASE = timedelta(minutes=5)
+# A complete upload still not registered this long after its last byte is logged as an ERROR by
+# the periodic expiry (``uploads_expire_periodic``, ``sanxiang evidence_uploads_expire``).
+STUCK_AFTER = timedelta(hours=1)
 SNIFF_BYTES = 64
 _CACHE_SIZE = 32
 
@@ -117,6 +120,8 @@ def check_fields(upload: ResumableUpload, sent_hash: str) -> None:
     """A client resuming ``upload`` sent the hash of the form as it is now: refuse (409) if the
     officer has changed the fields since (the upload would be registered with the old ones)."""
     kept = upload.form_data.get(FIELDS_HASH, "")
+    if registering(upload):  # all in and being registered: the page shows that, not a new upload
+        return
     if sent_hash and upload.item_id is None and kept and sent_hash.strip().lower() != kept:
         raise UploadProblem(
             409,
@@ -177,6 +182,15 @@ def registering(upload: ResumableUpload) -> bool:
         and upload.sha256
         and upload.offset == upload.length
     )
+
+
+# ``registering`` as a query.
+REGISTERING_ROWS = Q(item__isnull=True, refusal="", offset=F("length")) & ~Q(sha256="")
+
+
+def finish_lock(upload_id: str) -> str:
+    """The queueing lock of an upload's ``FINISH_WORK``: one job waiting at a time."""
+    return f"{FINISH_WORK}:{upload_id}"
 
 
 def scratch_dir() -> Path:
@@ -264,9 +278,14 @@ def upload_create(
             log_message=f"resumable upload of {length} bytes refused",
         )
     now = timezone.now()
-    open_uploads = ResumableUpload.objects.filter(
-        officer=actor, item__isnull=True, refusal="", expires_at__gte=now
-    ).count()
+    # Not those waiting for their background registration: the officer can do nothing about them.
+    open_uploads = (
+        ResumableUpload.objects.filter(
+            officer=actor, item__isnull=True, refusal="", expires_at__gte=now
+        )
+        .exclude(REGISTERING_ROWS)
+        .count()
+    )
     if open_uploads >= settings.SANXIANG_RESUMABLE_MAX_OPEN:
         raise UploadProblem(
             429,
@@ -307,7 +326,9 @@ def upload_get(*, actor: Officer, upload_id: str) -> ResumableUpload:
     except ValueError:
         raise UploadProblem(404, NOT_FOUND, log_message=f"bad upload id {upload_id!r}") from None
     upload = ResumableUpload.objects.filter(pk=key, officer=actor).first()
-    if upload is None or (upload.item_id is None and upload.expires_at < timezone.now()):
+    if upload is None or (
+        upload.item_id is None and not registering(upload) and upload.expires_at < timezone.now()
+    ):
         raise UploadProblem(
             404, NOT_FOUND, log_message=f"upload {upload_id} not found for officer {actor.pk}"
         )
@@ -610,14 +631,19 @@ def upload_finish_later(*, upload: ResumableUpload, digests: Digests) -> None:
     the row, release the lease the last chunk took and ask for ``FINISH_WORK`` in the same
     transaction (with the job queue the job exists exactly when the row says so)."""
     key = str(upload.pk)
+    complete_at = upload.complete_at or timezone.now()
     with transaction.atomic():
-        if not _release(upload, upload.lease, sha256=digests.sha256, sm3=digests.sm3):
+        if not _release(
+            upload, upload.lease, sha256=digests.sha256, sm3=digests.sm3, complete_at=complete_at
+        ):
             _digests.drop(key)
             raise UploadProblem(
                 409, FINISHING_ELSEWHERE, log_message=f"upload {upload.pk}: lease lost at end"
             )
-        background.enqueue(FINISH_WORK, upload_id=key)
+        # The page's nudge every minute adds no job while one waits.
+        background.enqueue(FINISH_WORK, queueing_lock=finish_lock(key), upload_id=key)
     upload.lease, upload.sha256, upload.sm3 = "", digests.sha256, digests.sm3
+    upload.complete_at = complete_at
     _digests.drop(key)
     logger.info("resumable upload %s complete, registration left to background work", key)
 
@@ -627,8 +653,12 @@ def upload_finish_work(upload_id: str) -> None:
 
     Idempotent: an upload already registered, refused or gone is left alone, and the lease
     with ``upload_finish``'s transaction makes the registration happen once however often this
-    runs. A temporary failure (the bucket or the database away) is raised, so that the queue
-    tries again; the officer's page also asks again from time to time (a zero-length PATCH).
+    runs. A temporary failure (the bucket or the database away, the scratch file not found by
+    this worker) is raised, so that the queue tries again; the officer's page also asks again
+    from time to time (a zero-length PATCH), and the periodic expiry asks again for every
+    complete upload nobody works on (``uploads_finish_again``). While another holds the lease
+    (a worker that died mid-copy holds it up to ``LEASE``), the work asks for itself again
+    once the lease has run out.
     """
     from sanxiang.evidence.registration import resumable_registration
 
@@ -638,12 +668,28 @@ def upload_finish_work(upload_id: str) -> None:
     try:
         token = _claim(upload, upload.length)
     except UploadProblem as problem:
-        if problem.status == 423:  # another holds the lease (a retry of ours, say): try again
-            raise
-        return  # gone meanwhile (abandoned, expired)
+        if problem.status == 423:  # another holds the lease: try again once it has run out
+            _finish_after_lease(upload)
+        return  # else gone meanwhile (abandoned)
     if not token:  # registered or refused meanwhile
         return
     upload.lease = token
+    path = scratch_path(upload)
+    if not path.exists():
+        # Not "gone" (410, which ends the upload): a worker without the web nodes' shared
+        # scratch folder must not delete complete uploads.
+        _release(upload, token)
+        logger.error(
+            "upload %s is complete but this worker cannot find its scratch file %s "
+            "(is the scratch folder shared with the web nodes?); the upload is kept",
+            upload_id,
+            path,
+        )
+        raise UploadProblem(
+            503,
+            "文件已完整收到，但登记程序暂时找不到该文件，文件已保留。请稍后重试或联系系统管理员。",
+            log_message=f"upload {upload_id}: scratch file {path} not found by the worker",
+        )
     digests = KnownDigests(upload.sha256, upload.sm3, upload.length)
     try:
         upload_finish(
@@ -655,6 +701,17 @@ def upload_finish_work(upload_id: str) -> None:
         if problem.status >= 500:
             raise
         logger.info("upload %s not registered: %s", upload_id, problem.log_message or problem)
+
+
+def _finish_after_lease(upload: ResumableUpload) -> None:
+    """Ask for ``FINISH_WORK`` again a little after the lease another holds runs out (the
+    queue's own retries, 5 s and 25 s later, all end inside a lease)."""
+    now = timezone.now()
+    until = upload.lease_until or now
+    delay = max((until - now).total_seconds(), 0.0) + 5.0
+    key = str(upload.pk)
+    background.enqueue(FINISH_WORK, queueing_lock=finish_lock(key), delay=delay, upload_id=key)
+    logger.info("upload %s: lease held by another, registration asked again in %.0f s", key, delay)
 
 
 def upload_delete(*, actor: Officer, upload_id: str, token: str = "") -> None:
@@ -679,12 +736,15 @@ def upload_delete(*, actor: Officer, upload_id: str, token: str = "") -> None:
 def uploads_expire(*, now: datetime | None = None) -> int:
     """Remove unfinished uploads past their expiry (and their scratch files); how many.
 
-    Finished and refused uploads lose their row after the same time (their file is gone).
+    Finished and refused uploads lose their row after the same time (their file is gone). A
+    complete upload waiting for its registration is never removed (``uploads_finish_again``).
     """
     now = now or timezone.now()
     removed = 0
-    for upload in ResumableUpload.objects.filter(expires_at__lt=now).filter(
-        Q(lease="") | Q(lease_until__lt=now)
+    for upload in (
+        ResumableUpload.objects.filter(expires_at__lt=now)
+        .filter(Q(lease="") | Q(lease_until__lt=now))
+        .exclude(REGISTERING_ROWS)
     ):
         scratch_path(upload).unlink(missing_ok=True)
         upload.delete()
@@ -693,8 +753,38 @@ def uploads_expire(*, now: datetime | None = None) -> int:
     return removed
 
 
+def uploads_finish_again(*, now: datetime | None = None) -> int:
+    """Ask again for the registration of every complete upload nobody holds the lease of (its
+    work failed for good, or was lost with a process); how many. One waiting longer than
+    ``STUCK_AFTER`` is logged as an ERROR: something keeps it from being registered."""
+    if not background.enabled():  # the page's empty PATCH registers it in the request
+        return 0
+    now = now or timezone.now()
+    asked = 0
+    for upload in ResumableUpload.objects.filter(REGISTERING_ROWS).filter(
+        Q(lease="") | Q(lease_until__lt=now)
+    ):
+        key = str(upload.pk)
+        since = upload.complete_at or upload.created_at
+        if now - since > STUCK_AFTER:
+            logger.error(
+                "resumable upload %s (officer %s) complete since %s and still not registered; "
+                "its registration is asked for again (see the worker's log for why it fails)",
+                key,
+                upload.officer_id,
+                since.isoformat(timespec="seconds"),
+            )
+        with transaction.atomic():
+            background.enqueue(FINISH_WORK, queueing_lock=finish_lock(key), upload_id=key)
+        asked += 1
+    return asked
+
+
 def uploads_expire_periodic() -> None:
     """What the job queue's workers run on ``SANXIANG_RESUMABLE_EXPIRE_CRON``."""
     removed = uploads_expire()
     if removed:
         logger.info("%d abandoned resumable uploads removed", removed)
+    asked = uploads_finish_again()
+    if asked:
+        logger.info("registration asked again for %d complete resumable uploads", asked)
