@@ -56,7 +56,7 @@ def test_the_counts_are_compiled_for_the_querysets_database(staff):
     compiled_for: list[object] = []
     real = Query.get_compiler
 
-    def spy(query, using=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(query, using=None, *args, **kwargs):
         compiled_for.append(using)
         return real(query, "default", *args, **kwargs)
 
