@@ -46,7 +46,8 @@ def _yes() -> forms.CheckboxInput:
 
 def _attrs_html(attrs: dict[str, Any]) -> str:
     return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
+        f" {conditional_escape(name)}"
+        + ("" if value is True else f'="{conditional_escape(str(value))}"')
         for name, value in attrs.items()
         if value is not False
     )

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     CharField,
     Count,
     DateTimeField,
-    ExpressionWrapper,
     F,
     Field,
     OuterRef,
@@ -20,8 +20,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
     prefetch_related_objects,
 )
+from django.db.models import Case as CaseWhen
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 
@@ -77,7 +79,9 @@ def case_get_for(
     ``with_audit``: the case also carries ``may_audit``, whether the officer may read who
     opened its page — the gate's own ``AUDIT`` rule, asked in the same query (the case page
     shows the link). ``for_page``: that and the case page's other single facts
-    (``_PAGE_FACTS_SQL``, read by ``page_facts``), in the same query."""
+    (``_PAGE_FACTS_SQL``, read by ``page_facts``), in the same query. Those are raw SQL naming
+    the case table itself: fetch the case only, never nest such a query in another
+    (``pk__in=``, ``Exists``), where Django renames the table and they would read another row."""
     try:
         pk = int(str(case_id))
     except ValueError:
@@ -86,8 +90,14 @@ def case_get_for(
     if with_audit or for_page:
         # The gate's own AUDIT rule asked of the same row: a condition in the select list, not
         # an EXISTS over a second scan of the case (which cost the ORM ~3 ms to build).
+        # CASE WHEN, not the bare condition: a rule that matches nothing (an officer off duty)
+        # would otherwise read back as the integer 0 on PostgreSQL.
         audit = case_rule(officer, CaseAction.AUDIT)
-        cases = cases.annotate(may_audit=ExpressionWrapper(audit, output_field=BooleanField()))
+        cases = cases.annotate(
+            may_audit=CaseWhen(
+                When(audit, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
     if for_page:
         cases = cases.annotate(**_page_annotations(officer))
     case = cases.select_related("unit", "category", "agency").first()
@@ -111,36 +121,37 @@ class PageFacts:
     active_key_id: str  # the officer's active signing key, "" if none
 
 
-# The page's single facts, each a scalar subquery on the fetched case ("cases_case", the outer
-# query's own alias). Hand-written because the ORM took ~4 ms of CPU per page to build and
-# compile the same seven subqueries (issue #13); each is parametrised only by the officer.
+# The page's single facts, each a scalar subquery on the fetched case ("{case}": the case
+# table's name, which is the outer query's alias only while that query is not nested in
+# another; see ``case_get_for``). Hand-written because the ORM took ~4 ms of CPU per page to
+# build and compile the same seven subqueries (issue #13); each is parametrised only by the officer.
 # ``tests/cases/test_page_facts.py`` checks they answer as the ORM's version does.
 _PAGE_FACTS_SQL: dict[str, tuple[str, Field[Any, Any]]] = {
     "page_signatures_required": (
-        'EXISTS (SELECT 1 FROM "cases_caserules" r WHERE r."agency_id" = "cases_case"."agency_id"'
+        'EXISTS (SELECT 1 FROM "cases_caserules" r WHERE r."agency_id" = {case}."agency_id"'
         ' AND r."approvals_signed")',
         BooleanField(),
     ),
     "page_step_due_provisional": (
         'EXISTS (SELECT 1 FROM "core_provisionaldeadline" p WHERE p."object_type" = %s'
-        ' AND p."object_id" = "cases_case"."id" AND p."field" = %s)',
+        ' AND p."object_id" = {case}."id" AND p."field" = %s)',
         BooleanField(),
     ),
     "page_has_extensions": (
-        'EXISTS (SELECT 1 FROM "cases_decisionextension" e WHERE e."case_id" = "cases_case"."id")',
+        'EXISTS (SELECT 1 FROM "cases_decisionextension" e WHERE e."case_id" = {case}."id")',
         BooleanField(),
     ),
     "page_has_signatures": (
-        'EXISTS (SELECT 1 FROM "cases_approvalsignature" s WHERE s."case_id" = "cases_case"."id")',
+        'EXISTS (SELECT 1 FROM "cases_approvalsignature" s WHERE s."case_id" = {case}."id")',
         BooleanField(),
     ),
     "page_party_code": (
-        'SELECT q."code" FROM "cases_partyquerycode" q WHERE q."case_id" = "cases_case"."id"'
+        'SELECT q."code" FROM "cases_partyquerycode" q WHERE q."case_id" = {case}."id"'
         ' AND q."revoked_at" IS NULL ORDER BY q."id" LIMIT 1',
         CharField(),
     ),
     "page_party_code_issued_at": (
-        'SELECT q."issued_at" FROM "cases_partyquerycode" q WHERE q."case_id" = "cases_case"."id"'
+        'SELECT q."issued_at" FROM "cases_partyquerycode" q WHERE q."case_id" = {case}."id"'
         ' AND q."revoked_at" IS NULL ORDER BY q."id" LIMIT 1',
         DateTimeField(),
     ),
@@ -157,9 +168,10 @@ def _page_annotations(officer: Officer) -> dict[str, Any]:
         "page_step_due_provisional": (Case._meta.label_lower, "step_due_on"),
         "page_active_key_id": (officer.pk,),
     }
+    case_table = connection.ops.quote_name(Case._meta.db_table)
     return {
         # Constant SQL; the only values are bound parameters.
-        name: RawSQL(sql, params.get(name, ()), output_field=field)  # noqa: S611
+        name: RawSQL(sql.format(case=case_table), params.get(name, ()), output_field=field)  # noqa: S611
         for name, (sql, field) in _PAGE_FACTS_SQL.items()
     }
 

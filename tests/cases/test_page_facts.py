@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.cases.access import CaseAction
@@ -24,6 +25,7 @@ from sanxiang.core.models import ProvisionalDeadline
 from sanxiang.org.models import Officer, SigningKey
 from tests.cases.conftest import ready_case
 from tests.conftest import make_officer
+from tests.supervision.conftest import oversight  # noqa: F401 - the supervising body's fixture
 
 FACTS = (
     "page_signatures_required",
@@ -147,3 +149,42 @@ def test_the_page_facts_and_the_audit_link_agree_with_the_orm_for_cases_in_sever
     zhao = Officer.objects.select_related("unit__agency").get(pk=colleague.pk)
     assert case_get_for(zhao, busy.pk, for_page=True).may_audit  # type: ignore[attr-defined]
     assert case_get_for(zhang, other_unit.pk, for_page=True).may_audit  # type: ignore[attr-defined]
+
+
+def test_a_reviewer_and_a_supervising_body_s_supervisor_may_not_read_the_access_records(
+    client,
+    staff,
+    general_case,
+    oversight,  # noqa: F811 - the imported fixture
+):
+    from sanxiang.review.models import Review, ReviewStatus
+
+    Review.objects.create(
+        case=general_case, agency=general_case.agency, status=ReviewStatus.UNDER_REVIEW,
+        reviewer=staff.zhou, need_reason="目录", due_on="2026-06-20",
+        submitted_at="2026-06-10T10:00:00+08:00",
+    )  # fmt: skip
+    reviewer = Officer.objects.select_related("unit__agency").get(pk=staff.zhou.pk)
+    supervisor = Officer.objects.select_related("unit__agency").get(pk=oversight.supervisor.pk)
+    detail = reverse("cases:detail", args=[general_case.pk])
+    access = reverse("cases:access", args=[general_case.pk])
+    for officer, query in ((reviewer, {}), (supervisor, {"reason": "routine"})):
+        # Both may read the case (VIEW), neither who opened it (AUDIT).
+        assert case_get_for(officer, general_case.pk, for_page=True).may_audit is False  # type: ignore[attr-defined]
+        assert page_read(officer, general_case.pk) == orm_facts(officer, general_case.pk)
+        client.force_login(officer.user)
+        page = client.get(detail, query)
+        assert page.status_code == 200, officer
+        assert "本案调阅记录" not in page.content.decode() and access not in page.content.decode()
+        assert client.get(access, query).status_code == 404
+
+
+def test_may_audit_is_a_boolean_also_when_the_rule_matches_nothing(staff, general_case):
+    # Off duty, the AUDIT rule is NOTHING (ACT still finds the case): a bare condition in the
+    # select list read back as the integer 0 on PostgreSQL.
+    Officer.objects.filter(pk=staff.zhang.pk).update(is_active=False)
+    off_duty = Officer.objects.select_related("unit__agency").get(pk=staff.zhang.pk)
+    case = case_get_for(off_duty, general_case.pk, CaseAction.ACT, with_audit=True)
+    assert case.may_audit is False  # type: ignore[attr-defined]
+    head = Officer.objects.select_related("unit__agency").get(pk=staff.head.pk)
+    assert case_get_for(head, general_case.pk, for_page=True).may_audit is True  # type: ignore[attr-defined]

@@ -28,7 +28,9 @@ from sanxiang.core.forms import SanxiangFormRenderer
 
 
 @pytest.mark.parametrize("choices", [PenaltyKind.choices, ReviewFlag.choices])
-@pytest.mark.parametrize("attrs", [None, {"id": "assessment_kinds"}, {"id": "k", "class": 'a<"b'}])
+@pytest.mark.parametrize(
+    "attrs", [None, {"id": "assessment_kinds"}, {"id": "k", "class": 'a<"b', 'data-"x': "1"}]
+)
 def test_the_checkbox_lists_are_drawn_as_djangos_widget_draws_them(choices, attrs):
     ticked = [choices[0][0], choices[-1][0]]
     for value in ([], ticked, None):
@@ -144,3 +146,38 @@ def test_the_case_pages_forms_are_drawn_as_the_templates_draw_them():
     for make in makers:
         ours, templates = _both_ways(make)
         assert ours == templates, make
+
+
+def _form_with(widget: type[forms.CheckboxSelectMultiple]) -> type[forms.Form]:
+    class Kinds(forms.Form):
+        kinds = forms.MultipleChoiceField(
+            label="处罚种类", choices=PenaltyKind.choices, widget=widget, help_text="可多选"
+        )
+        flags = forms.MultipleChoiceField(
+            label="情形", choices=ReviewFlag.choices, widget=widget, required=False, disabled=True
+        )
+        note = forms.CharField(label="说明", required=False)
+
+    return Kinds
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,  # unbound
+        {},  # bound, the required list empty: its error and aria-invalid
+        {"kinds": [PenaltyKind.choices[0][0]], "note": "x"},  # bound, valid
+        {"kinds": ["no-such-kind"]},  # bound, an invalid choice
+    ],
+)
+def test_a_whole_form_is_drawn_as_with_djangos_widget_under_the_page_renderer(data):
+    # The page's renderer draws the label, help text, errors and the widget's attributes
+    # (aria-invalid, aria-describedby, disabled, required) around it: a Django upgrade that
+    # changes ``multiple_input.html`` or those attributes shows here.
+    ours = _form_with(_Checkboxes)(data, auto_id="f_%s", renderer=SanxiangFormRenderer())
+    django_own = _form_with(forms.CheckboxSelectMultiple)(
+        data, auto_id="f_%s", renderer=SanxiangFormRenderer()
+    )
+    assert str(ours) == str(django_own)
+    if data == {}:
+        assert "aria-invalid" in str(ours) and "可多选" in str(ours) and " disabled" in str(ours)
