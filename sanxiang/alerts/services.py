@@ -26,7 +26,7 @@ from sanxiang.alerts.selectors import alerts_for
 from sanxiang.cases.models import Case
 from sanxiang.cases.workflow import observers
 from sanxiang.core.params import MAX_ID
-from sanxiang.core.selectors import add_workdays
+from sanxiang.core.selectors import add_workdays_provisional
 from sanxiang.errors import DomainError
 from sanxiang.org.models import Officer
 
@@ -195,7 +195,13 @@ def alerts_escalate(*, today: date) -> int:
             .select_related("rule")
         )
         for alert in waiting:
-            if add_workdays(alert.raised_on, alert.rule.escalate_after) > today:
+            # Provisional (Monday to Friday into a year whose holiday schedule is not entered
+            # yet): an escalation is an internal reminder, not a legal limit, and the strict
+            # count would stop the periodic job for every alert from late December. A
+            # provisional end is never later than the real one (but for the 调休上班 case of
+            # ``core.workdays``): at worst an alert is escalated a little early.
+            due = add_workdays_provisional(alert.raised_on, alert.rule.escalate_after)
+            if due.on > today:
                 continue
             alert.escalated_at = now
             alert.save(update_fields=["escalated_at"])

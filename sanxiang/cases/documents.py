@@ -8,6 +8,7 @@ verification code the QR code carries.
 from __future__ import annotations
 
 import io
+import logging
 import shutil
 import subprocess
 import tempfile
@@ -42,10 +43,12 @@ from sanxiang.core.paper import a4_pages
 from sanxiang.core.public_url import public_reverse
 from sanxiang.core.scratch import CONVERSION_PREFIX, conversion_dir
 from sanxiang.core.selectors import get_calendar
-from sanxiang.core.workdays import WorkdayCalendar
+from sanxiang.core.workdays import CalendarYearUnknownError, WorkdayCalendar
 from sanxiang.errors import DomainError
 from sanxiang.evidence.models import EvidenceItem, EvidenceKind
 from sanxiang.org.models import Article
+
+logger = logging.getLogger(__name__)
 
 # Inputs of a 送达回证 that only some modes record (``delivery.MODES``).
 SERVICE_DETAILS = frozenset(
@@ -213,9 +216,16 @@ def inputs_refusal(
         )
     if kind == "hearing_notice":
         # Once 通知听证 is recorded the period runs from that day (a corrected notice keeps it).
-        earliest = HEARING_NOTICE_PERIOD.due(today, calendar)
         if case.state == GeneralState.HEARING_NOTICED and case.step_due_on:
             earliest = case.step_due_on
+        else:
+            # Not provisional: a guessed end can be earlier than the real one and would shorten
+            # the party's seven working days' notice. Refused until the year is entered.
+            try:
+                earliest = HEARING_NOTICE_PERIOD.due(today, calendar)
+            except CalendarYearUnknownError as exc:
+                logger.warning("case %s: hearing notice refused: %s", case.pk, exc.log_message)
+                return exc.message.removesuffix("。")
         if date.fromisoformat(values["hearing_at"][:10]) < earliest:
             return (
                 "应当在举行听证的七日前通知当事人，听证时间最早为 "

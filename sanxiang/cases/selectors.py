@@ -378,12 +378,23 @@ def waiting_for(
     return waiting
 
 
+def _soon(today: date, calendar: WorkdayCalendar) -> date:
+    """The last day of the "due within 3 working days" window.
+
+    Provisional (counted Monday to Friday into a year whose holiday schedule is not entered
+    yet, from late December): the window only filters what the desk lists, it sets no limit,
+    and the strict count would answer every office page with an error until the year is
+    entered. A provisional end is never later than the real one (except the 调休上班 case in
+    ``core.workdays``), so at worst a case shows up in the list a day early or late."""
+    return calendar.add_workdays_provisional(today, 3).on
+
+
 def due_for(
     officer: Officer, today: date, calendar: WorkdayCalendar
 ) -> tuple[QuerySet[Case], QuerySet[Case]]:
     """期限: the cases this officer handles (the agency's, for a 负责人) whose current step is
     overdue, and those due within 3 working days."""
-    soon = calendar.add_workdays(today, 3)
+    soon = _soon(today, calendar)
     open_cases = _open_with_due_dates(officer)
     return (
         open_cases.filter(step_due_on__lt=today),
@@ -406,7 +417,7 @@ def _open_with_due_dates(officer: Officer) -> QuerySet[Case]:
 
 def due_counts(officer: Officer, today: date, calendar: WorkdayCalendar) -> tuple[int, int]:
     """How many cases each of ``due_for``'s lists holds: both counted in one query."""
-    soon = calendar.add_workdays(today, 3)
+    soon = _soon(today, calendar)
     counts = (
         _open_with_due_dates(officer)
         .filter(step_due_on__lte=soon)

@@ -160,6 +160,19 @@ class WorkdayCalendar:
                 count += 1
         return count
 
+    def workdays_between_provisional(self, start: date, end: date) -> int:
+        """Like :meth:`workdays_between`, counting the days of unknown years Monday to Friday:
+        for figures that only describe (a turnaround in working days), never for a limit."""
+        if end < start:
+            return -self.workdays_between_provisional(end, start)
+        count = 0
+        day = start
+        while day < end:
+            day += _ONE_DAY
+            if self.is_workday_provisional(day):
+                count += 1
+        return count
+
 
 @cache
 def package_calendar() -> WorkdayCalendar:

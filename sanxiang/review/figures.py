@@ -175,8 +175,10 @@ def _turnaround(opinions: QuerySet[Opinion]) -> Figure:
     """The reviewer's time: each round from submission to the opinion (not the handlers'
     answers), in working days."""
     calendar = get_calendar()
+    # Provisional: a figure, not a limit; from 1 January until that year's schedule is entered
+    # the strict count would refuse the whole page for this year's rounds.
     days = [
-        calendar.workdays_between(
+        calendar.workdays_between_provisional(
             timezone.localtime(o.round.submitted_at).date(), timezone.localtime(o.created_at).date()
         )
         for o in opinions.select_related("round")

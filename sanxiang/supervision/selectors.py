@@ -195,7 +195,11 @@ class Dashboard:
 
 
 def _window(today: date, calendar: WorkdayCalendar) -> date:
-    return calendar.add_workdays(today, SOON_WORKDAYS)
+    """The last day of the "due within 3 working days" figures: provisional (Monday to Friday
+    into a year whose holiday schedule is not entered yet), since the window only selects what
+    the figures count and sets no limit; a provisional end is never later than the real one
+    except in the 调休上班 case of ``core.workdays``."""
+    return calendar.add_workdays_provisional(today, SOON_WORKDAYS).on
 
 
 def _counts(scope: list[int], group: str, today: date, soon: date) -> dict[int, dict[str, int]]:

@@ -3,7 +3,7 @@ it stops, escalate the ones nobody acknowledged, and show each to the people it 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -19,6 +19,7 @@ from sanxiang.alerts.services import (
     alerts_evaluate,
 )
 from sanxiang.cases.services import case_transition
+from sanxiang.core.workdays import package_calendar
 from sanxiang.ledger.models import LedgerEntry
 from tests.cases.conftest import ready_case
 from tests.conftest import make_officer
@@ -207,3 +208,15 @@ def test_a_step_checks_only_its_own_cases_alerts_in_one_pass(staff, registered):
     # 30: a savepoint and an open-alert query per rule).
     assert len(captured.captured_queries) <= 12, [q["sql"][:60] for q in captured.captured_queries]
     assert Alert.objects.get(case_id=other.pk).status == AlertStatus.OPEN
+
+
+@pytest.mark.dates
+def test_escalation_counts_into_a_year_not_yet_entered_instead_of_stopping(staff, registered):
+    """From late December the 3 working days run into a year whose holiday schedule is not
+    entered: counted Monday to Friday (暂定), never an error that stops the periodic job."""
+    last = max(package_calendar().years)
+    AlertRule.objects.filter(key="decision_due_soon").update(audience="承办人", escalate_after=3)
+    alerts_evaluate(today=registered.decision_due_on - timedelta(days=1))
+    Alert.objects.update(raised_on=date(last, 12, 30))
+    assert alerts_escalate(today=date(last, 12, 31)) == 0
+    assert alerts_escalate(today=date(last + 1, 1, 12)) == 1

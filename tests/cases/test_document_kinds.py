@@ -17,6 +17,7 @@ from sanxiang.cases.services import (
     document_generate,
 )
 from sanxiang.cases.workflow.engine import TransitionRefused
+from sanxiang.core.workdays import package_calendar
 from sanxiang.evidence.storage import open_blob
 from sanxiang.ledger.models import LedgerEntry
 from sanxiang.ledger.verify import verify_ledger
@@ -504,3 +505,26 @@ def test_a_corrected_hearing_notice_counts_the_seven_days_from_the_notice_given(
             inputs={**HEARING, "hearing_at": "2026-05-29T09:30"},
         )
     assert document.fields["hearing_at"] == "2026-05-29T09:30"
+
+
+@pytest.mark.dates
+def test_a_hearing_notice_whose_seven_days_reach_an_unentered_year_is_refused_in_words(
+    staff, articles, caplog
+):
+    """The earliest hearing date is not guessed (a guess could shorten the party's notice):
+    from late December until next year's schedule is entered the notice is refused with the
+    message saying what to enter, and a line in the log."""
+    last = max(package_calendar().years)
+    case = hearing_requested(staff, articles)
+    unknown = f"{last + 1} 年的法定节假日安排尚未录入"
+    with (
+        time_machine.travel(date(last, 12, 29), tick=False),
+        pytest.raises(CaseRefused, match=unknown),
+    ):
+        document_generate(
+            actor=staff.zhang,
+            case_id=case.pk,
+            kind="hearing_notice",
+            inputs={**HEARING, "hearing_at": f"{last + 1}-01-25T09:30"},
+        )
+    assert f"no working-day schedule known for year {last + 1}" in caplog.text

@@ -134,3 +134,15 @@ def test_override_days_alone_do_not_make_a_year_known():
     CalendarDay.objects.create(date=date(year, 1, 1), is_workday=False, note="元旦", source="测试")
     with pytest.raises(CalendarYearUnknownError):
         selectors.is_workday(date(year, 1, 4))
+
+
+def test_workdays_between_provisional_counts_an_unknown_year_monday_to_friday():
+    start = date(LAST_PACKAGE_YEAR, 12, 31)
+    end = start + timedelta(days=14)
+    with pytest.raises(CalendarYearUnknownError):
+        CAL.workdays_between(start, end)
+    expected = sum(1 for i in range(1, 15) if (start + timedelta(days=i)).weekday() < 5)
+    assert CAL.workdays_between_provisional(start, end) == expected
+    assert CAL.workdays_between_provisional(end, start) == -expected
+    known = date(LAST_PACKAGE_YEAR, 2, 1), date(LAST_PACKAGE_YEAR, 3, 1)
+    assert CAL.workdays_between_provisional(*known) == CAL.workdays_between(*known)

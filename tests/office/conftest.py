@@ -11,3 +11,4 @@ from tests.cases.conftest import (  # noqa: F401 - fixtures shared with the case
     statutory_catalogue,
 )
 from tests.review.conftest import defaults, notified_case  # noqa: F401
+from tests.supervision.conftest import oversight  # noqa: F401 - the year-end pages' 监督人员
