@@ -27,12 +27,12 @@ SANXIANG = Path(sys.executable).with_name("sanxiang")
 #: The instant every test starts at, unless it travels elsewhere itself. A Wednesday in a year
 #: whose holiday schedule is known, away from holidays, so that results never depend on the day
 #: the suite runs. CI runs the date-sensitive tests (marker ``dates``) again with
-#: ``SANXIANG_TEST_NOW`` set to 20 December of the current year (``make test-year-end``).
+#: ``SANXIANG_TEST_NOW`` set to 29 December of the current year (``make test-year-end``).
 TEST_NOW = datetime.fromisoformat(
     os.environ.get("SANXIANG_TEST_NOW") or "2026-06-10T10:00:00+08:00"
 )
 if TEST_NOW.tzinfo is None:
-    raise pytest.UsageError("SANXIANG_TEST_NOW needs a UTC offset, e.g. 2026-12-20T10:00:00+08:00")
+    raise pytest.UsageError("SANXIANG_TEST_NOW needs a UTC offset, e.g. 2026-12-29T10:00:00+08:00")
 # Debian's faketime package, under the machine's multiarch directory (x86_64-linux-gnu, …).
 LIBFAKETIME = next(
     iter(sorted(Path("/usr/lib").glob("*/faketime/libfaketime.so.1"))),

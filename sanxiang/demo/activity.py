@@ -64,6 +64,7 @@ from sanxiang.disclosure.services import (
 )
 from sanxiang.discretion.models import CircumstanceKind
 from sanxiang.discretion.selectors import circumstances_for, violation_search
+from sanxiang.errors import DomainError
 from sanxiang.evidence.models import EvidenceItem
 from sanxiang.evidence.services import Upload, evidence_register
 from sanxiang.evidence.storage import digest_stream
@@ -784,13 +785,21 @@ def _hearing(play: Play, cast: Cast, case: Case, party: Party, lead: Officer, ta
     if target == "hearing_requested":
         return
     yield play.days(0, 2)
-    hearing_day = play.calendar.add_workdays(timezone.localdate(), 8)
-    document_generate(
-        actor=lead, case_id=case.pk, kind="hearing_notice",
-        inputs={"hearing_at": f"{hearing_day.isoformat()}T09:30", "place": "本局听证室",
-                "host": cast.head.name, "recorder": "办公室 工作人员",
-                "public": "公开举行"},
-    )  # fmt: skip
+    # In a year whose holiday schedule is not known (from late December until it is entered)
+    # the day is picked counting Monday to Friday, and the notice itself is refused: its seven
+    # working days must not be guessed (cases/documents.py). The case then waits at 已申请听证,
+    # as a real one would, and the demo goes on.
+    hearing_day = play.calendar.add_workdays_provisional(timezone.localdate(), 8).on
+    try:
+        document_generate(
+            actor=lead, case_id=case.pk, kind="hearing_notice",
+            inputs={"hearing_at": f"{hearing_day.isoformat()}T09:30", "place": "本局听证室",
+                    "host": cast.head.name, "recorder": "办公室 工作人员",
+                    "public": "公开举行"},
+        )  # fmt: skip
+    except DomainError as refused:
+        logger.info("demo case %s: hearing notice refused: %s", case.pk, refused)
+        raise Stop from refused
     _served(lead, case, "hearing_notice", party.name, party.address)
     case = _step(lead, case, "notice_hearing")
     if target == "hearing_noticed":
