@@ -10,6 +10,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
@@ -22,11 +23,13 @@ from sanxiang.evidence.resumable import (
     FIELDS_HASH,
     FINISH_WORK,
     LEASE,
+    SCRATCH_LOST,
     UploadProblem,
     finish_lock,
     scratch_path,
     upload_finish_work,
     uploads_expire,
+    uploads_finish_again,
 )
 from tests.evidence.test_resumable import TUS, create
 from tests.evidence.test_views import zhangs_case  # noqa: F401 (a fixture)
@@ -126,6 +129,33 @@ def test_a_worker_that_cannot_see_the_scratch_file_keeps_the_upload(people, aske
     upload.refresh_from_db()
     assert resumable.registering(upload) and upload.lease == ""
     assert any("cannot find its scratch file" in r.getMessage() for r in caplog.records)
+
+
+def test_a_scratch_file_still_missing_after_the_expiry_refuses_the_upload(
+    people, asked, as_zhang, caplog
+):
+    upload = waiting(people.zhang, with_file=False)
+    with pytest.raises(UploadProblem):  # before its expiry: kept, perhaps only this worker's
+        upload_finish_work(str(upload.pk))
+    later = upload.expires_at + timedelta(minutes=1)
+    with time_machine.travel(later, tick=False), caplog.at_level(logging.ERROR):
+        caplog.clear()
+        upload_finish_work(str(upload.pk))  # no exception: nothing to try again
+        upload_finish_work(str(upload.pk))  # a job asked before: nothing more
+        upload.refresh_from_db()
+        assert upload.refusal == SCRATCH_LOST and upload.lease == ""
+        assert not resumable.registering(upload)
+        errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+        assert len(errors) == 1 and "still missing after its expiry" in errors[0].getMessage()
+        # No longer asked for again; its page is told, then the row expires like a refused one.
+        asked.clear()
+        assert uploads_finish_again() == 0 and asked == []
+        as_zhang.force_login(people.zhang.user)  # two days later: the session ran out
+        state = as_zhang.get(reverse("evidence:resumable", args=[upload.pk]), **TUS)
+        assert state.status_code == 200 and "文件已丢失" in state.json()["error"]
+        assert uploads_expire() == 0
+    uploads_expire(now=later + timedelta(hours=49))
+    assert not ResumableUpload.objects.filter(pk=upload.pk).exists()
 
 
 def test_uploads_being_registered_do_not_count_toward_the_open_limit(people, as_zhang, settings):
