@@ -538,14 +538,26 @@ class _LeaseRenewal:
             while not self._stopped.is_set():
                 time.sleep(0.1)
                 if time.monotonic() >= due and not self._stopped.is_set():
-                    ResumableUpload.objects.filter(
-                        pk=self._upload_id, lease=self._token, item__isnull=True, refusal=""
-                    ).update(lease_until=timezone.now() + LEASE)
                     due = time.monotonic() + every
-        except Exception:  # the database away: the lease may run out, the copy goes on
-            logger.warning("upload %s: could not renew the lease", self._upload_id, exc_info=True)
+                    self._renew()
         finally:
             connection.close()
+
+    def _renew(self) -> None:
+        """One renewal; a failure (the database away a moment) is logged and the next tick
+        tries again on a new connection — the lease runs out only if every try fails."""
+        from django.db import connection
+
+        try:
+            ResumableUpload.objects.filter(
+                pk=self._upload_id, lease=self._token, item__isnull=True, refusal=""
+            ).update(lease_until=timezone.now() + LEASE)
+        except Exception:
+            logger.warning("upload %s: could not renew the lease", self._upload_id, exc_info=True)
+            try:
+                connection.close()
+            except Exception:  # a broken connection may fail to close: it is dropped anyway
+                logger.debug("upload %s: closing the connection failed", self._upload_id)
 
 
 def upload_finish(

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 import uuid
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -156,6 +159,38 @@ def test_a_scratch_file_still_missing_after_the_expiry_refuses_the_upload(
         assert uploads_expire() == 0
     uploads_expire(now=later + timedelta(hours=49))
     assert not ResumableUpload.objects.filter(pk=upload.pk).exists()
+
+
+def test_one_failed_lease_renewal_does_not_stop_the_next(people, monkeypatch, caplog):
+    monkeypatch.setattr(resumable, "LEASE", timedelta(seconds=0.6))  # a tick every 0.2 s
+    held_until = timezone.now() + timedelta(seconds=1)
+    upload = waiting(people.zhang, lease="copying", lease_until=held_until)
+    renewing = resumable._LeaseRenewal(upload, "copying")
+    ticks: list[str] = []
+    update = QuerySet.update
+
+    def failing_once(self, **changes):
+        if self.model is ResumableUpload:
+            if not ticks:
+                ticks.append("failed")
+                raise OperationalError("server closed the connection unexpectedly")
+            ticks.append("renewed")
+            renewing._stopped.set()
+        return update(self, **changes)
+
+    monkeypatch.setattr(QuerySet, "update", failing_once)
+    # Its loop runs here rather than in its thread, inside the test's transaction: its
+    # connection is the test's, kept open.
+    monkeypatch.setattr(connection, "close", lambda: None)
+    safety = threading.Timer(10, renewing._stopped.set)
+    safety.start()
+    with caplog.at_level(logging.WARNING, logger="sanxiang.evidence.resumable"):
+        renewing._run()
+    safety.cancel()
+    assert ticks == ["failed", "renewed"]
+    upload.refresh_from_db()
+    assert upload.lease == "copying" and upload.lease_until > held_until
+    assert any("could not renew the lease" in r.getMessage() for r in caplog.records)
 
 
 def test_uploads_being_registered_do_not_count_toward_the_open_limit(people, as_zhang, settings):
