@@ -4,6 +4,7 @@ and it neither blocks the officer's new uploads nor is replaced by one when the 
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import threading
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.core import background
+from sanxiang.core.work import TASKS
 from sanxiang.evidence import resumable
 from sanxiang.evidence.models import ResumableUpload
 from sanxiang.evidence.resumable import (
@@ -232,6 +234,18 @@ def test_the_worker_thread_takes_the_same_waiting_work_once(
     with django_capture_on_commit_callbacks(execute=True):
         background.enqueue(FINISH_WORK, queueing_lock=finish_lock(key), upload_id=key)
     assert len(submitted) == 2
+
+
+def test_the_worker_thread_runs_delayed_work_once_its_timer_fires(monkeypatch):
+    ran = threading.Event()
+    monkeypatch.setitem(TASKS, "tests.delayed", lambda **arguments: ran.set())
+    monkeypatch.setattr(background, "_pending", set())
+    background._submit(contextvars.copy_context(), "tests.delayed", {}, "tests.delayed:1", 0.2)
+    assert not ran.is_set() and background._pending == {"tests.delayed:1"}  # waits its delay
+    # The same work asked again meanwhile is not taken a second time.
+    background._submit(contextvars.copy_context(), "tests.delayed", {}, "tests.delayed:1", 0.2)
+    assert ran.wait(10)
+    assert background._pending == set()  # begun: a later ask is taken again
 
 
 POSTGRES = pytest.mark.skipif(
