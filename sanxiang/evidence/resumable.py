@@ -669,11 +669,11 @@ def upload_finish_work(upload_id: str) -> None:
     with ``upload_finish``'s transaction makes the registration happen once however often this
     runs. A temporary failure (the bucket or the database away, the scratch file not found by
     this worker) is raised, so that the queue tries again (a scratch file still missing after
-    the upload's expiry is taken for lost: the upload is refused, ``SCRATCH_LOST``); the officer's page also asks again
-    from time to time (a zero-length PATCH), and the periodic expiry asks again for every
-    complete upload nobody works on (``uploads_finish_again``). While another holds the lease
-    (a worker that died mid-copy holds it up to ``LEASE``), the work asks for itself again
-    once the lease has run out.
+    the upload's expiry is taken for lost: the upload is refused, ``SCRATCH_LOST``); the
+    officer's page also asks again from time to time (a zero-length PATCH), and the periodic
+    expiry asks again for every complete upload nobody works on (``uploads_finish_again``).
+    While another holds the lease (a worker that died mid-copy holds it up to ``LEASE``), the
+    work asks for itself again once the lease has run out.
     """
     from sanxiang.evidence.registration import resumable_registration
 

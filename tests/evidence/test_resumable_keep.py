@@ -1,6 +1,7 @@
 """A complete upload waiting for its background registration is never lost: not expired, not
 deleted by a worker that cannot see the scratch file, asked for again when its work is gone,
-and it neither blocks the officer's new uploads nor is replaced by one when the form changed."""
+and it neither blocks the officer's new uploads nor is replaced by one when the form changed;
+only a scratch file still missing after the expiry refuses it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import contextvars
 import logging
 import os
 import threading
-import time
 import uuid
 from datetime import timedelta
 
