@@ -94,6 +94,8 @@ class UploadProblem(DomainError):
 
 NOT_FOUND = "没有这个上传，或它不属于您，或已过期被清除。请重新选择文件上传。"
 SCRATCH_GONE = "服务器上已找不到该上传已接收的数据，请重新选择文件上传。"
+# The refusal of a complete upload whose scratch file is still missing after its expiry.
+SCRATCH_LOST = "文件已丢失，请重新上传。"
 FINISHING_ELSEWHERE = "该上传正在由另一请求完成，请稍后查询结果。"
 REGISTERING = "文件已全部收到，正在存入证据库并登记（大文件需要几分钟），请稍候，不要关闭本页面……"
 # The background work that registers a complete upload (``upload_finish_work``).
@@ -536,14 +538,26 @@ class _LeaseRenewal:
             while not self._stopped.is_set():
                 time.sleep(0.1)
                 if time.monotonic() >= due and not self._stopped.is_set():
-                    ResumableUpload.objects.filter(
-                        pk=self._upload_id, lease=self._token, item__isnull=True, refusal=""
-                    ).update(lease_until=timezone.now() + LEASE)
                     due = time.monotonic() + every
-        except Exception:  # the database away: the lease may run out, the copy goes on
-            logger.warning("upload %s: could not renew the lease", self._upload_id, exc_info=True)
+                    self._renew()
         finally:
             connection.close()
+
+    def _renew(self) -> None:
+        """One renewal; a failure (the database away a moment) is logged and the next tick
+        tries again on a new connection — the lease runs out only if every try fails."""
+        from django.db import connection
+
+        try:
+            ResumableUpload.objects.filter(
+                pk=self._upload_id, lease=self._token, item__isnull=True, refusal=""
+            ).update(lease_until=timezone.now() + LEASE)
+        except Exception:
+            logger.warning("upload %s: could not renew the lease", self._upload_id, exc_info=True)
+            try:
+                connection.close()
+            except Exception:  # a broken connection may fail to close: it is dropped anyway
+                logger.debug("upload %s: closing the connection failed", self._upload_id)
 
 
 def upload_finish(
@@ -654,11 +668,12 @@ def upload_finish_work(upload_id: str) -> None:
     Idempotent: an upload already registered, refused or gone is left alone, and the lease
     with ``upload_finish``'s transaction makes the registration happen once however often this
     runs. A temporary failure (the bucket or the database away, the scratch file not found by
-    this worker) is raised, so that the queue tries again; the officer's page also asks again
-    from time to time (a zero-length PATCH), and the periodic expiry asks again for every
-    complete upload nobody works on (``uploads_finish_again``). While another holds the lease
-    (a worker that died mid-copy holds it up to ``LEASE``), the work asks for itself again
-    once the lease has run out.
+    this worker) is raised, so that the queue tries again (a scratch file still missing after
+    the upload's expiry is taken for lost: the upload is refused, ``SCRATCH_LOST``); the
+    officer's page also asks again from time to time (a zero-length PATCH), and the periodic
+    expiry asks again for every complete upload nobody works on (``uploads_finish_again``).
+    While another holds the lease (a worker that died mid-copy holds it up to ``LEASE``), the
+    work asks for itself again once the lease has run out.
     """
     from sanxiang.evidence.registration import resumable_registration
 
@@ -677,7 +692,29 @@ def upload_finish_work(upload_id: str) -> None:
     path = scratch_path(upload)
     if not path.exists():
         # Not "gone" (410, which ends the upload): a worker without the web nodes' shared
-        # scratch folder must not delete complete uploads.
+        # scratch folder must not delete complete uploads. Only once the upload is past its
+        # expiry (``SANXIANG_RESUMABLE_EXPIRE_HOURS`` after its last chunk, long after any
+        # retry) is the file taken for lost: the upload is refused (its page says so and
+        # forgets it) and its row expires like any refused upload's; the file is not touched.
+        now = timezone.now()
+        if now > upload.expires_at:
+            refused = _release(
+                upload,
+                token,
+                refusal=SCRATCH_LOST,
+                expires_at=now + timedelta(hours=settings.SANXIANG_RESUMABLE_EXPIRE_HOURS),
+            )
+            _digests.drop(str(upload.pk))
+            if refused:
+                logger.error(
+                    "upload %s (officer %s) complete since %s: its scratch file %s is still "
+                    "missing after its expiry; refused, the officer must upload it again",
+                    upload_id,
+                    upload.officer_id,
+                    (upload.complete_at or upload.created_at).isoformat(timespec="seconds"),
+                    path,
+                )
+            return
         _release(upload, token)
         logger.error(
             "upload %s is complete but this worker cannot find its scratch file %s "
@@ -737,7 +774,8 @@ def uploads_expire(*, now: datetime | None = None) -> int:
     """Remove unfinished uploads past their expiry (and their scratch files); how many.
 
     Finished and refused uploads lose their row after the same time (their file is gone). A
-    complete upload waiting for its registration is never removed (``uploads_finish_again``).
+    complete upload waiting for its registration is never removed (``uploads_finish_again``);
+    one whose scratch file is lost is refused by its work after its expiry, then removed later.
     """
     now = now or timezone.now()
     removed = 0
@@ -756,7 +794,9 @@ def uploads_expire(*, now: datetime | None = None) -> int:
 def uploads_finish_again(*, now: datetime | None = None) -> int:
     """Ask again for the registration of every complete upload nobody holds the lease of (its
     work failed for good, or was lost with a process); how many. One waiting longer than
-    ``STUCK_AFTER`` is logged as an ERROR: something keeps it from being registered."""
+    ``STUCK_AFTER`` is logged as an ERROR each time: something keeps it from being registered.
+    This ends: its work registers it, or (its scratch file still missing after its expiry)
+    refuses it."""
     if not background.enabled():  # the page's empty PATCH registers it in the request
         return 0
     now = now or timezone.now()

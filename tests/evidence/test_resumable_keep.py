@@ -1,32 +1,40 @@
 """A complete upload waiting for its background registration is never lost: not expired, not
 deleted by a worker that cannot see the scratch file, asked for again when its work is gone,
-and it neither blocks the officer's new uploads nor is replaced by one when the form changed."""
+and it neither blocks the officer's new uploads nor is replaced by one when the form changed;
+only a scratch file still missing after the expiry refuses it."""
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
+import threading
 import uuid
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.core import background
+from sanxiang.core.work import TASKS
 from sanxiang.evidence import resumable
 from sanxiang.evidence.models import ResumableUpload
 from sanxiang.evidence.resumable import (
     FIELDS_HASH,
     FINISH_WORK,
     LEASE,
+    SCRATCH_LOST,
     UploadProblem,
     finish_lock,
     scratch_path,
     upload_finish_work,
     uploads_expire,
+    uploads_finish_again,
 )
 from tests.evidence.test_resumable import TUS, create
 from tests.evidence.test_views import zhangs_case  # noqa: F401 (a fixture)
@@ -128,6 +136,65 @@ def test_a_worker_that_cannot_see_the_scratch_file_keeps_the_upload(people, aske
     assert any("cannot find its scratch file" in r.getMessage() for r in caplog.records)
 
 
+def test_a_scratch_file_still_missing_after_the_expiry_refuses_the_upload(
+    people, asked, as_zhang, caplog
+):
+    upload = waiting(people.zhang, with_file=False)
+    with pytest.raises(UploadProblem):  # before its expiry: kept, perhaps only this worker's
+        upload_finish_work(str(upload.pk))
+    later = upload.expires_at + timedelta(minutes=1)
+    with time_machine.travel(later, tick=False), caplog.at_level(logging.ERROR):
+        caplog.clear()
+        upload_finish_work(str(upload.pk))  # no exception: nothing to try again
+        upload_finish_work(str(upload.pk))  # a job asked before: nothing more
+        upload.refresh_from_db()
+        assert upload.refusal == SCRATCH_LOST and upload.lease == ""
+        assert not resumable.registering(upload)
+        errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+        assert len(errors) == 1 and "still missing after its expiry" in errors[0].getMessage()
+        # No longer asked for again; its page is told, then the row expires like a refused one.
+        asked.clear()
+        assert uploads_finish_again() == 0 and asked == []
+        as_zhang.force_login(people.zhang.user)  # two days later: the session ran out
+        state = as_zhang.get(reverse("evidence:resumable", args=[upload.pk]), **TUS)
+        assert state.status_code == 200 and "文件已丢失" in state.json()["error"]
+        assert uploads_expire() == 0
+    uploads_expire(now=later + timedelta(hours=49))
+    assert not ResumableUpload.objects.filter(pk=upload.pk).exists()
+
+
+def test_one_failed_lease_renewal_does_not_stop_the_next(people, monkeypatch, caplog):
+    monkeypatch.setattr(resumable, "LEASE", timedelta(seconds=0.6))  # a tick every 0.2 s
+    held_until = timezone.now() + timedelta(seconds=1)
+    upload = waiting(people.zhang, lease="copying", lease_until=held_until)
+    renewing = resumable._LeaseRenewal(upload, "copying")
+    ticks: list[str] = []
+    update = QuerySet.update
+
+    def failing_once(self, **changes):
+        if self.model is ResumableUpload:
+            if not ticks:
+                ticks.append("failed")
+                raise OperationalError("server closed the connection unexpectedly")
+            ticks.append("renewed")
+            renewing._stopped.set()
+        return update(self, **changes)
+
+    monkeypatch.setattr(QuerySet, "update", failing_once)
+    # Its loop runs here rather than in its thread, inside the test's transaction: its
+    # connection is the test's, kept open.
+    monkeypatch.setattr(connection, "close", lambda: None)
+    safety = threading.Timer(10, renewing._stopped.set)
+    safety.start()
+    with caplog.at_level(logging.WARNING, logger="sanxiang.evidence.resumable"):
+        renewing._run()
+    safety.cancel()
+    assert ticks == ["failed", "renewed"]
+    upload.refresh_from_db()
+    assert upload.lease == "copying" and upload.lease_until > held_until
+    assert any("could not renew the lease" in r.getMessage() for r in caplog.records)
+
+
 def test_uploads_being_registered_do_not_count_toward_the_open_limit(people, as_zhang, settings):
     settings.SANXIANG_RESUMABLE_MAX_OPEN = 1
     waiting(people.zhang)
@@ -167,6 +234,18 @@ def test_the_worker_thread_takes_the_same_waiting_work_once(
     with django_capture_on_commit_callbacks(execute=True):
         background.enqueue(FINISH_WORK, queueing_lock=finish_lock(key), upload_id=key)
     assert len(submitted) == 2
+
+
+def test_the_worker_thread_runs_delayed_work_once_its_timer_fires(monkeypatch):
+    ran = threading.Event()
+    monkeypatch.setitem(TASKS, "tests.delayed", lambda **arguments: ran.set())
+    monkeypatch.setattr(background, "_pending", set())
+    background._submit(contextvars.copy_context(), "tests.delayed", {}, "tests.delayed:1", 0.2)
+    assert not ran.is_set() and background._pending == {"tests.delayed:1"}  # waits its delay
+    # The same work asked again meanwhile is not taken a second time.
+    background._submit(contextvars.copy_context(), "tests.delayed", {}, "tests.delayed:1", 0.2)
+    assert ran.wait(10)
+    assert background._pending == set()  # begun: a later ask is taken again
 
 
 POSTGRES = pytest.mark.skipif(
