@@ -333,6 +333,10 @@ def inputs_clean(kind: str, raw: Mapping[str, str], *, today: date) -> dict[str,
     values: dict[str, Any] = {}
     for field in INPUTS.get(kind, ()):
         value = str(raw.get(field.name, "") or "").strip()
+        if "\x00" in value:  # PostgreSQL stores no NUL in text or JSON: refuse it, never a 500
+            problems.append(f"「{field.label}」含有不可见的控制字符（NUL），请删除")
+            values[field.name] = ""
+            continue
         if not value:
             if field.required:
                 problems.append(f"请填写「{field.label}」")
