@@ -60,6 +60,7 @@ from django.core.management import call_command
 
 from sanxiang.cases.models import evidence_reference
 from sanxiang.cases.services import NewCase, case_open
+from sanxiang.cluster.seaweed import create_locked_bucket
 from sanxiang.org.models import Officer
 
 BLOCK = 1024 * 1024
@@ -243,14 +244,7 @@ def seaweedfs() -> Iterator[None]:
                 break
             except Exception:
                 time.sleep(0.5)
-        s3.create_bucket(Bucket=S3_BUCKET, ObjectLockEnabledForBucket=True)
-        s3.put_object_lock_configuration(
-            Bucket=S3_BUCKET,
-            ObjectLockConfiguration={
-                "ObjectLockEnabled": "Enabled",
-                "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 1}},
-            },
-        )
+        create_locked_bucket(s3, S3_BUCKET)
         os.environ.update(
             SANXIANG_EVIDENCE_S3_BUCKET=S3_BUCKET, SANXIANG_EVIDENCE_S3_ENDPOINT=S3_ENDPOINT,
             SANXIANG_EVIDENCE_S3_REGION="us-east-1", SANXIANG_EVIDENCE_S3_ACCESS_KEY=S3_KEY,

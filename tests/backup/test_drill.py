@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from sanxiang.backup.postgres import Cluster, free_port, give_to_server_user, pg_bin, pg_ctl
+from sanxiang.cluster.seaweed import create_locked_bucket
 from tests.evidence.test_s3 import ENDPOINT, KEY, SECRET, client
 from tests.evidence.test_s3 import seaweedfs as seaweedfs  # the module's fixture, shared
 
@@ -70,14 +71,7 @@ EVIDENCE = (
 
 def _bucket(name: str) -> None:
     s3 = client()
-    s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
-    s3.put_object_lock_configuration(
-        Bucket=name,
-        ObjectLockConfiguration={
-            "ObjectLockEnabled": "Enabled",
-            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 1}},
-        },
-    )
+    create_locked_bucket(s3, name)
 
 
 def _env(var: Path, bucket: str, database_url: str | None = None) -> dict[str, str]:

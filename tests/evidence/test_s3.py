@@ -21,6 +21,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from sanxiang.cluster.seaweed import create_locked_bucket
 from sanxiang.evidence.services import evidence_register
 from sanxiang.evidence.storage import blob_name
 from sanxiang.ledger.verify import verify_ledger
@@ -86,14 +87,7 @@ def _seaweedfs(tmp_path_factory) -> Iterator[None]:
                     raise RuntimeError("SeaweedFS did not start") from None
                 time.sleep(0.5)
         s3 = client()
-        s3.create_bucket(Bucket=BUCKET, ObjectLockEnabledForBucket=True)
-        s3.put_object_lock_configuration(
-            Bucket=BUCKET,
-            ObjectLockConfiguration={
-                "ObjectLockEnabled": "Enabled",
-                "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 1}},
-            },
-        )
+        create_locked_bucket(s3, BUCKET)
         yield
     finally:
         os.killpg(process.pid, signal.SIGTERM)
