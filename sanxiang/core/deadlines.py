@@ -13,12 +13,35 @@ from __future__ import annotations
 
 import calendar as calendar_module
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sanxiang.core.workdays import CalendarYearUnknownError, Due, WorkdayCalendar
 
 logger = logging.getLogger(__name__)
+
+# How often one process repeats the WARNING for the same missing year. A case page computes
+# several period ends: in December, with next year not yet entered, every page view would
+# otherwise log the same warning several times. The repeats go to DEBUG.
+UNROLLED_WARNING_EVERY_SECONDS = 3600.0
+_unrolled_warned: dict[int, float] = {}
+_unrolled_lock = threading.Lock()
+
+
+def _log_unrolled(exc: CalendarYearUnknownError) -> None:
+    """The warning that a period end was not rolled: once per missing year per process per
+    ``UNROLLED_WARNING_EVERY_SECONDS``, at DEBUG in between."""
+    year = exc.year
+    now = time.monotonic()
+    with _unrolled_lock:
+        last = _unrolled_warned.get(year)
+        due = last is None or now - last >= UNROLLED_WARNING_EVERY_SECONDS
+        if due:
+            _unrolled_warned[year] = now
+    level = logging.WARNING if due else logging.DEBUG
+    logger.log(level, "period end not rolled past holidays: %s", exc.log_message)
 
 
 @dataclass(frozen=True)
@@ -74,7 +97,7 @@ class CalendarDays:
             while not calendar.is_workday(end):
                 end += timedelta(days=1)
         except CalendarYearUnknownError as exc:
-            logger.warning("period end not rolled past holidays: %s", exc.log_message)
+            _log_unrolled(exc)
             return start + timedelta(days=self.days)
         return end
 
@@ -107,7 +130,7 @@ class Months:
             while not calendar.is_workday(rolled):
                 rolled += timedelta(days=1)
         except CalendarYearUnknownError as exc:
-            logger.warning("period end not rolled past holidays: %s", exc.log_message)
+            _log_unrolled(exc)
             return end
         return rolled
 

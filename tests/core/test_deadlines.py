@@ -87,3 +87,25 @@ def test_months_end_on_the_same_day_or_the_month_end_and_roll_past_holidays():
     assert str(Months(6)) == "6个月"
     # 2026-04-04 is a Saturday in the 清明 holiday (4–6 April): the period ends on 7 April.
     assert Months(6).due(date(2025, 10, 4), CAL) == date(2026, 4, 7)
+
+
+def test_an_unknown_year_is_warned_once_an_hour_not_at_every_count(caplog, monkeypatch):
+    # A case page counts several period ends; in December, with next year's schedule not entered,
+    # each page view used to log the same WARNING several times. The operator gets it once per
+    # year per process per hour; the repeats stay at DEBUG.
+    import logging
+
+    from sanxiang.core import deadlines
+
+    clock = [1000.0]
+    monkeypatch.setattr(deadlines.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(deadlines, "_unrolled_warned", {})
+    start = date(2199, 12, 25)  # its 15th day is in 2200, a year no schedule will know
+    with caplog.at_level(logging.DEBUG, logger="sanxiang.core.deadlines"):
+        for _ in range(3):
+            assert CalendarDays(15).due(start, CAL) == date(2200, 1, 9)
+        clock[0] += deadlines.UNROLLED_WARNING_EVERY_SECONDS
+        CalendarDays(15).due(start, CAL)
+    levels = [r.levelname for r in caplog.records if "not rolled" in r.getMessage()]
+    assert levels == ["WARNING", "DEBUG", "DEBUG", "WARNING"]
+    assert "2200" in caplog.records[0].getMessage()
