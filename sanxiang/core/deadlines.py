@@ -28,13 +28,14 @@ logger = logging.getLogger(__name__)
 UNROLLED_WARNING_EVERY_SECONDS = 3600.0
 _unrolled_warned: dict[int, float] = {}
 _unrolled_lock = threading.Lock()
+_clock = time.monotonic  # tests move it
 
 
 def _log_unrolled(exc: CalendarYearUnknownError) -> None:
     """The warning that a period end was not rolled: once per missing year per process per
     ``UNROLLED_WARNING_EVERY_SECONDS``, at DEBUG in between."""
     year = exc.year
-    now = time.monotonic()
+    now = _clock()
     with _unrolled_lock:
         last = _unrolled_warned.get(year)
         due = last is None or now - last >= UNROLLED_WARNING_EVERY_SECONDS

@@ -98,7 +98,7 @@ def test_an_unknown_year_is_warned_once_an_hour_not_at_every_count(caplog, monke
     from sanxiang.core import deadlines
 
     clock = [1000.0]
-    monkeypatch.setattr(deadlines.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(deadlines, "_clock", lambda: clock[0])
     monkeypatch.setattr(deadlines, "_unrolled_warned", {})
     start = date(2199, 12, 25)  # its 15th day is in 2200, a year no schedule will know
     with caplog.at_level(logging.DEBUG, logger="sanxiang.core.deadlines"):
