@@ -28,7 +28,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 
 from sanxiang.cases.access import CaseAction, case_rule
-from sanxiang.cases.batch import read_together
+from sanxiang.cases.batch import Lookups, read_together, relations_on_demand
 from sanxiang.cases.models import (
     Case,
     CaseAccess,
@@ -247,43 +247,66 @@ def _handlers_from(cases: list[Case], colleagues: list[Officer]) -> None:
 
 def guards_prefetch(cases: list[Case], *, colleagues: list[Officer] | None = None) -> None:
     """``case_page_prefetch`` for many cases at once: one query per relation for the whole
-    list, however many cases (the 工作台 asks the engine about each of its candidates)."""
-    articles = Article.objects.select_related("law").order_by("law__title", "number")
-    certificates = Prefetch("certificates", queryset=certificates_in_order())
-    handlers = Officer.objects.all()
-    if colleagues is None:
-        handlers = handlers.prefetch_related("roles", certificates)
-    lookups: list[Any] = [
-        "parties",
-        # With what the guards read (``GuardContext.handlers`` takes them from here).
-        Prefetch("handlers", queryset=handlers),
-        Prefetch("documents", queryset=CaseDocument.objects.order_by("kind", "-version")),
-        Prefetch("violated_articles", queryset=articles),
-        Prefetch("penalty_articles", queryset=articles),
-    ]
-    prefetch_related_objects(cases, *lookups)
+    list, however many cases."""
+    relations = guard_relations(handlers_with_roles=colleagues is None)
+    prefetch_related_objects(cases, *(lookup for name in EVERY_CASE for lookup in relations[name]))
     if colleagues is not None:
         _handlers_from(cases, colleagues)
     decided = [case for case in cases if case.decided_on is not None]
     if decided:
-        # Each in its model's order within one case, without the join to the case (or to the
-        # officer, for certificates) that ordering "by case" would add to every query.
         prefetch_related_objects(
-            decided,
+            decided, *(lookup for name in ONCE_DECIDED for lookup in relations[name])
+        )
+
+
+# The relations ``guard_relations`` names: those every case's guards may read, and those only
+# a decided case has rows in.
+EVERY_CASE = ("parties", "handlers", "documents", "violated_articles", "penalty_articles")
+ONCE_DECIDED = ("payments", "schedules", "remedies", "execution_steps")
+
+
+def guard_relations(*, handlers_with_roles: bool = True) -> Lookups:
+    """What the guards (and the case page) read of a case, by relation: the lookups that read
+    each for many cases in one query per relation. Handlers come with what the guards read of
+    them (``GuardContext.handlers`` takes them from here) unless ``handlers_with_roles`` is
+    False (the caller puts in officers it loaded with theirs)."""
+    articles = Article.objects.select_related("law").order_by("law__title", "number")
+    handlers = Officer.objects.all()
+    if handlers_with_roles:
+        certificates = Prefetch("certificates", queryset=certificates_in_order())
+        handlers = handlers.prefetch_related("roles", certificates)
+    # The 执行 records each in its model's order within one case, without the join to the case
+    # (or to the officer, for certificates) that ordering "by case" would add to every query.
+    return {
+        "parties": ("parties",),
+        "handlers": (Prefetch("handlers", queryset=handlers),),
+        "documents": (
+            Prefetch("documents", queryset=CaseDocument.objects.order_by("kind", "-version")),
+        ),
+        "violated_articles": (Prefetch("violated_articles", queryset=articles),),
+        "penalty_articles": (Prefetch("penalty_articles", queryset=articles),),
+        "payments": (
             Prefetch(
                 "payments",
                 queryset=Payment.objects.select_related("recorded_by").order_by("paid_on", "pk"),
             ),
+        ),
+        "schedules": (
             Prefetch(
                 "schedules",
                 queryset=PaymentSchedule.objects.select_related("approved_by").order_by("pk"),
             ),
+        ),
+        "remedies": (
             Prefetch("remedies", queryset=Remedy.objects.order_by("filed_on", "pk")),
             Prefetch("remedies__steps", queryset=RemedyStep.objects.order_by("decided_on", "pk")),
+        ),
+        "execution_steps": (
             Prefetch(
                 "execution_steps", queryset=ExecutionStep.objects.order_by("occurred_on", "pk")
             ),
-        )
+        ),
+    }
 
 
 def certificates_in_order() -> QuerySet[Certificate]:
@@ -351,9 +374,10 @@ def waiting_for(
         .select_related("unit")
         .order_by(F("step_due_on").asc(nulls_last=True), "-created_at")[:DESK_CANDIDATES]
     )
-    # What the guards read, loaded for all candidates at once rather than case by case; the
-    # agency's 音像记录事项清单 once per agency.
-    guards_prefetch(candidates)
+    # What the guards read, each relation for all candidates at once when a guard first reads
+    # it rather than case by case (and not at all when none does); the agency's 音像记录事项清单
+    # once per agency.
+    relations_on_demand(candidates, guard_relations())
     # What other guards read per case (the 法制审核, the case rules …), read for all candidates
     # the first time one asks.
     read_together(candidates)
