@@ -13,7 +13,7 @@ ever read from an earlier load.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import prefetch_related_objects
@@ -68,12 +68,15 @@ def by_agency(cases: Sequence[Case], rows: Sequence[Any]) -> dict[int, Any]:
 
 # A relation's lookups: what ``prefetch_related_objects`` takes to load it for many cases.
 Lookups = dict[str, tuple[Any, ...]]
+# How ``relations_on_demand`` reads each relation for many cases: its lookups, or a function
+# that puts the rows in each case's ``_prefetched_objects_cache`` itself.
+Relations = Mapping[str, tuple[Any, ...] | Callable[[list["Case"]], None]]
 
 
 class _Relations:
     """The relations of one batch of cases not read yet, and how to read each for all."""
 
-    def __init__(self, cases: Sequence[Case], lookups: Lookups) -> None:
+    def __init__(self, cases: Sequence[Case], lookups: Relations) -> None:
         self.cases = list(cases)
         self.lookups = lookups
         self.loading: set[str] = set()
@@ -85,8 +88,12 @@ class _Relations:
         if name not in self.lookups or name in self.loading or name in self.loaded:
             return False
         self.loading.add(name)
+        how = self.lookups[name]
         try:
-            prefetch_related_objects(self.cases, *self.lookups[name])
+            if callable(how):
+                how(self.cases)
+            else:
+                prefetch_related_objects(self.cases, *how)
         finally:
             self.loading.discard(name)
         self.loaded.add(name)
@@ -127,7 +134,7 @@ class RelationsOnDemand(dict[str, Any]):
             return default
 
 
-def relations_on_demand(cases: Sequence[Case], lookups: Lookups) -> None:
+def relations_on_demand(cases: Sequence[Case], lookups: Relations) -> None:
     """Let ``cases`` read each relation in ``lookups`` for all of them, on first need (see
     ``RelationsOnDemand``). For pages that draw, like ``read_together``."""
     relations = _Relations(cases, lookups)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from django.db import connection
@@ -28,7 +29,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 
 from sanxiang.cases.access import CaseAction, case_rule
-from sanxiang.cases.batch import Lookups, read_together, relations_on_demand
+from sanxiang.cases.batch import Lookups, Relations, read_together, relations_on_demand
 from sanxiang.cases.models import (
     Case,
     CaseAccess,
@@ -231,17 +232,20 @@ def colleagues_of(case: Case) -> list[Officer]:
 
 def _handlers_from(cases: list[Case], colleagues: list[Officer]) -> None:
     """Each case's loaded handlers replaced by the same officers among ``colleagues`` (with
-    their roles and certificates); those not among them get theirs read now."""
+    their roles and certificates); those not among them get theirs read now, each officer
+    once however many of ``cases`` he handles (one instance shared by those cases)."""
     known = {officer.pk: officer for officer in colleagues}
-    others: list[Officer] = []
+    others: dict[int, Officer] = {}
     for case in cases:
         loaded = case._prefetched_objects_cache["handlers"]  # type: ignore[attr-defined]
-        officers = [known.get(officer.pk, officer) for officer in loaded]
-        others += [officer for officer in officers if officer.pk not in known]
-        loaded._result_cache = officers
+        loaded._result_cache = [
+            known.get(officer.pk) or others.setdefault(officer.pk, officer) for officer in loaded
+        ]
     if others:
         prefetch_related_objects(
-            others, "roles", Prefetch("certificates", queryset=certificates_in_order())
+            list(others.values()),
+            "roles",
+            Prefetch("certificates", queryset=certificates_in_order()),
         )
 
 
@@ -358,6 +362,22 @@ def _my_step_states(officer: Officer) -> Q | None:
     return query
 
 
+def _handlers_once(handlers: tuple[Any, ...], cases: list[Case]) -> None:
+    """The handlers of ``cases`` (``handlers``: their lookups, without roles) with their roles
+    and certificates, each officer's read once: a 承办人's candidates are mostly his own
+    cases, and each handler's roles, certificates and their categories were read again for
+    every case he handles."""
+    prefetch_related_objects(cases, *handlers)
+    _handlers_from(cases, [])
+
+
+def candidate_relations() -> Relations:
+    """How the 工作台 reads what the guards read of its candidates (``guard_relations``), the
+    handlers each officer once."""
+    lookups = guard_relations(handlers_with_roles=False)
+    return {**lookups, "handlers": partial(_handlers_once, lookups["handlers"])}
+
+
 def waiting_for(
     officer: Officer, today: date, calendar: WorkdayCalendar, *, enough: int | None = None
 ) -> list[Waiting]:
@@ -377,7 +397,7 @@ def waiting_for(
     # What the guards read, each relation for all candidates at once when a guard first reads
     # it rather than case by case (and not at all when none does); the agency's 音像记录事项清单
     # once per agency.
-    relations_on_demand(candidates, guard_relations())
+    relations_on_demand(candidates, candidate_relations())
     # What other guards read per case (the 法制审核, the case rules …), read for all candidates
     # the first time one asks.
     read_together(candidates)

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from sanxiang.cases.batch import relations_on_demand
 from sanxiang.cases.models import Case
-from sanxiang.cases.selectors import guard_relations
+from sanxiang.cases.selectors import candidate_relations
 from sanxiang.cases.services import case_open, case_transition
 from tests.cases.conftest import new_case, ready_case
 
@@ -55,6 +55,23 @@ def test_the_head_is_offered_registration_only_where_a_party_is_recorded(client,
     assert steps_of(waiting, without.title) == ["不予立案"]
     # The parties of all four candidates in one query.
     assert tables["cases_party"] == 1
+
+
+def test_each_cases_handlers_are_judged_by_their_own_roles_and_certificates(client, staff):
+    # Handlers are read once per officer for all candidates: 张伟 handles all three cases, and
+    # each case is still judged by its own second handler.
+    fine = ready_case(staff, title="李娜承办")
+    with_reviewer = ready_case(staff, title="审核人员承办")
+    with_reviewer.handlers.add(staff.zhou)
+    uncertified = ready_case(staff, title="王强承办")
+    uncertified.handlers.remove(staff.li)
+    uncertified.handlers.add(staff.wang)
+    waiting, tables = desk_reads(client, staff.head)
+    assert steps_of(waiting, fine.title) == ["立案", "不予立案"]
+    # 法制审核人员不得承办案件; 王强's certificate is for another category (两名执法人员).
+    assert steps_of(waiting, with_reviewer.title) == ["不予立案"]
+    assert steps_of(waiting, uncertified.title) == ["不予立案"]
+    assert tables["org_officer"] == 1
 
 
 def test_a_handlers_desk_reads_no_legal_basis_nor_parties_no_guard_of_his_asks_for(client, staff):
@@ -101,7 +118,7 @@ def test_relations_read_on_demand_answer_as_reading_case_by_case(staff, django_a
     }
     assert len(expected) == 4 and any(not parties for parties, _, _ in expected.values())
     cases = list(Case.objects.order_by("pk"))
-    relations_on_demand(cases, guard_relations())
+    relations_on_demand(cases, candidate_relations())
     # Nothing read until asked; asking whether a relation is loaded reads nothing either.
     with django_assert_num_queries(0):
         assert "parties" not in cache_of(cases[0])
@@ -119,3 +136,5 @@ def test_relations_read_on_demand_answer_as_reading_case_by_case(staff, django_a
             for officer in case.handlers.all():
                 list(officer.roles.all())
                 list(officer.certificates.all())
+    # One officer, one instance with his roles and certificates, whichever case he handles.
+    assert len({id(o) for case in cases for o in case.handlers.all() if o == staff.zhang}) == 1
