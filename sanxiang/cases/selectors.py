@@ -13,6 +13,7 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    Exists,
     F,
     Field,
     OuterRef,
@@ -376,11 +377,53 @@ def _handlers_once(handlers: tuple[Any, ...], cases: list[Case]) -> None:
     _handlers_from(cases, [])
 
 
+class _RecordsHeld:
+    """Which of the candidates hold any rows of each 执行 record (``ONCE_DECIDED``): asked for
+    all four relations in one query, the first time a guard reads one of them. Most decided
+    cases hold none (paid at once, no 复议 or 诉讼); their relations are then known empty and
+    read by no query."""
+
+    def __init__(self, lookups: Lookups) -> None:
+        self.lookups = lookups
+        self.found: dict[str, set[int]] | None = None
+
+    def of(self, cases: list[Case], name: str) -> set[int]:
+        if self.found is None:
+            models = {each: self.lookups[each][0].queryset.model for each in ONCE_DECIDED}
+            held = Case.objects.filter(pk__in=[case.pk for case in cases]).annotate(
+                **{
+                    f"holds_{each}": Exists(model.objects.filter(case_id=OuterRef("pk")))
+                    for each, model in models.items()
+                }
+            )
+            rows = list(held.values("pk", *(f"holds_{each}" for each in ONCE_DECIDED)))
+            self.found = {
+                each: {row["pk"] for row in rows if row[f"holds_{each}"]} for each in ONCE_DECIDED
+            }
+        return self.found[name]
+
+    def load(self, name: str, cases: list[Case]) -> None:
+        holding = self.of(cases, name)
+        lookups = self.lookups[name]
+        if with_rows := [case for case in cases if case.pk in holding]:
+            prefetch_related_objects(with_rows, *lookups)
+        if without := [case for case in cases if case.pk not in holding]:
+            # Known empty: ``none()`` is answered without a query.
+            first = lookups[0]
+            none = Prefetch(first.prefetch_through, queryset=first.queryset.none())
+            prefetch_related_objects(without, none)
+
+
 def candidate_relations() -> Relations:
     """How the 工作台 reads what the guards read of its candidates (``guard_relations``), the
-    handlers each officer once."""
+    handlers each officer once, the 执行 records only of the cases that hold any."""
     lookups = guard_relations(handlers_with_roles=False)
-    return {**lookups, "handlers": partial(_handlers_once, lookups["handlers"])}
+    records = _RecordsHeld(lookups)
+    return {
+        **lookups,
+        "handlers": partial(_handlers_once, lookups["handlers"]),
+        **{name: partial(records.load, name) for name in ONCE_DECIDED},
+    }
 
 
 def waiting_for(

@@ -18,6 +18,7 @@ from sanxiang.cases.models import Case
 from sanxiang.cases.selectors import candidate_relations
 from sanxiang.cases.services import case_open, case_transition
 from tests.cases.conftest import new_case, ready_case
+from tests.cases.test_execution import DUE, pay, served
 
 pytestmark = pytest.mark.dates
 
@@ -138,3 +139,21 @@ def test_relations_read_on_demand_answer_as_reading_case_by_case(staff, django_a
                 list(officer.certificates.all())
     # One officer, one instance with his roles and certificates, whichever case he handles.
     assert len({id(o) for case in cases for o in case.handlers.all() if o == staff.zhang}) == 1
+
+
+def test_execution_records_are_read_only_of_the_candidates_that_hold_any(client, staff, articles):
+    paid = served(staff, ready_case(staff, title="已缴清"), articles)
+    pay(staff, paid, "1000", DUE, "非税-2026-0101")
+    unpaid = served(staff, ready_case(staff, title="未缴纳"), articles)
+    waiting, tables = desk_reads(client, staff.zhang)
+    # 执行完毕 once the fine is paid in full (its guard reads the payments); 催告 of the party
+    # who has not paid once the time to pay is over (行政强制法第三十五条), not of the one who has.
+    assert "执行完毕" in steps_of(waiting, paid.title)
+    assert "送达催告书" not in steps_of(waiting, paid.title)
+    assert "执行完毕" not in steps_of(waiting, unpaid.title)
+    assert "送达催告书" in steps_of(waiting, unpaid.title)
+    # Which candidates hold 执行 records, in one query; then the payments of the one that
+    # holds any. Neither holds a schedule, 复议/诉讼 or 执行 step: those are not read.
+    assert tables["cases_payment"] == 2
+    assert tables["cases_paymentschedule"] == tables["cases_remedy"] == 0
+    assert tables["cases_executionstep"] == 0
