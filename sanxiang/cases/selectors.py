@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from django.db import connection
@@ -12,6 +13,7 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    Exists,
     F,
     Field,
     OuterRef,
@@ -28,7 +30,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 
 from sanxiang.cases.access import CaseAction, case_rule
-from sanxiang.cases.batch import read_together
+from sanxiang.cases.batch import Lookups, Relations, read_together, relations_on_demand
 from sanxiang.cases.models import (
     Case,
     CaseAccess,
@@ -231,59 +233,85 @@ def colleagues_of(case: Case) -> list[Officer]:
 
 def _handlers_from(cases: list[Case], colleagues: list[Officer]) -> None:
     """Each case's loaded handlers replaced by the same officers among ``colleagues`` (with
-    their roles and certificates); those not among them get theirs read now."""
+    their roles and certificates); those not among them get theirs read now, each officer
+    once however many of ``cases`` he handles (one instance shared by those cases)."""
     known = {officer.pk: officer for officer in colleagues}
-    others: list[Officer] = []
+    others: dict[int, Officer] = {}
     for case in cases:
         loaded = case._prefetched_objects_cache["handlers"]  # type: ignore[attr-defined]
-        officers = [known.get(officer.pk, officer) for officer in loaded]
-        others += [officer for officer in officers if officer.pk not in known]
-        loaded._result_cache = officers
+        loaded._result_cache = [
+            known.get(officer.pk) or others.setdefault(officer.pk, officer) for officer in loaded
+        ]
     if others:
         prefetch_related_objects(
-            others, "roles", Prefetch("certificates", queryset=certificates_in_order())
+            list(others.values()),
+            "roles",
+            Prefetch("certificates", queryset=certificates_in_order()),
         )
 
 
 def guards_prefetch(cases: list[Case], *, colleagues: list[Officer] | None = None) -> None:
     """``case_page_prefetch`` for many cases at once: one query per relation for the whole
-    list, however many cases (the 工作台 asks the engine about each of its candidates)."""
-    articles = Article.objects.select_related("law").order_by("law__title", "number")
-    certificates = Prefetch("certificates", queryset=certificates_in_order())
-    handlers = Officer.objects.all()
-    if colleagues is None:
-        handlers = handlers.prefetch_related("roles", certificates)
-    lookups: list[Any] = [
-        "parties",
-        # With what the guards read (``GuardContext.handlers`` takes them from here).
-        Prefetch("handlers", queryset=handlers),
-        Prefetch("documents", queryset=CaseDocument.objects.order_by("kind", "-version")),
-        Prefetch("violated_articles", queryset=articles),
-        Prefetch("penalty_articles", queryset=articles),
-    ]
-    prefetch_related_objects(cases, *lookups)
+    list, however many cases."""
+    relations = guard_relations(handlers_with_roles=colleagues is None)
+    prefetch_related_objects(cases, *(lookup for name in EVERY_CASE for lookup in relations[name]))
     if colleagues is not None:
         _handlers_from(cases, colleagues)
     decided = [case for case in cases if case.decided_on is not None]
     if decided:
-        # Each in its model's order within one case, without the join to the case (or to the
-        # officer, for certificates) that ordering "by case" would add to every query.
         prefetch_related_objects(
-            decided,
+            decided, *(lookup for name in ONCE_DECIDED for lookup in relations[name])
+        )
+
+
+# The relations ``guard_relations`` names: those every case's guards may read, and those only
+# a decided case has rows in.
+EVERY_CASE = ("parties", "handlers", "documents", "violated_articles", "penalty_articles")
+ONCE_DECIDED = ("payments", "schedules", "remedies", "execution_steps")
+
+
+def guard_relations(*, handlers_with_roles: bool = True) -> Lookups:
+    """What the guards (and the case page) read of a case, by relation: the lookups that read
+    each for many cases in one query per relation. Handlers come with what the guards read of
+    them (``GuardContext.handlers`` takes them from here) unless ``handlers_with_roles`` is
+    False (the caller puts in officers it loaded with theirs)."""
+    articles = Article.objects.select_related("law").order_by("law__title", "number")
+    handlers = Officer.objects.all()
+    if handlers_with_roles:
+        certificates = Prefetch("certificates", queryset=certificates_in_order())
+        handlers = handlers.prefetch_related("roles", certificates)
+    # The 执行 records each in its model's order within one case, without the join to the case
+    # (or to the officer, for certificates) that ordering "by case" would add to every query.
+    return {
+        "parties": ("parties",),
+        "handlers": (Prefetch("handlers", queryset=handlers),),
+        "documents": (
+            Prefetch("documents", queryset=CaseDocument.objects.order_by("kind", "-version")),
+        ),
+        "violated_articles": (Prefetch("violated_articles", queryset=articles),),
+        "penalty_articles": (Prefetch("penalty_articles", queryset=articles),),
+        "payments": (
             Prefetch(
                 "payments",
                 queryset=Payment.objects.select_related("recorded_by").order_by("paid_on", "pk"),
             ),
+        ),
+        "schedules": (
             Prefetch(
                 "schedules",
                 queryset=PaymentSchedule.objects.select_related("approved_by").order_by("pk"),
             ),
+        ),
+        "remedies": (
             Prefetch("remedies", queryset=Remedy.objects.order_by("filed_on", "pk")),
             Prefetch("remedies__steps", queryset=RemedyStep.objects.order_by("decided_on", "pk")),
+        ),
+        "execution_steps": (
             Prefetch(
                 "execution_steps", queryset=ExecutionStep.objects.order_by("occurred_on", "pk")
             ),
-        )
+        ),
+    }
 
 
 def certificates_in_order() -> QuerySet[Certificate]:
@@ -329,10 +357,73 @@ def _my_step_states(officer: Officer) -> Q | None:
     }
     if not pairs:
         return None
-    query = Q(pk__in=[])
+    # One condition per procedure (its states listed), not one per pair: the same rows, and
+    # fewer conditions for Django to build on every desk.
+    states: dict[str, list[str]] = {}
     for code, state in sorted(pairs):
-        query |= Q(procedure=code, state=state)
+        states.setdefault(code, []).append(state)
+    query = Q(pk__in=[])
+    for code, listed in states.items():
+        query |= Q(procedure=code, state__in=listed)
     return query
+
+
+def _handlers_once(handlers: tuple[Any, ...], cases: list[Case]) -> None:
+    """The handlers of ``cases`` (``handlers``: their lookups, without roles) with their roles
+    and certificates, each officer's read once: a 承办人's candidates are mostly his own
+    cases, and each handler's roles, certificates and their categories were read again for
+    every case he handles."""
+    prefetch_related_objects(cases, *handlers)
+    _handlers_from(cases, [])
+
+
+class _RecordsHeld:
+    """Which of the candidates hold any rows of each 执行 record (``ONCE_DECIDED``): asked for
+    all four relations in one query, the first time a guard reads one of them. Most decided
+    cases hold none (paid at once, no 复议 or 诉讼); their relations are then known empty and
+    read by no query."""
+
+    def __init__(self, lookups: Lookups) -> None:
+        self.lookups = lookups
+        self.found: dict[str, set[int]] | None = None
+
+    def of(self, cases: list[Case], name: str) -> set[int]:
+        if self.found is None:
+            models = {each: self.lookups[each][0].queryset.model for each in ONCE_DECIDED}
+            held = Case.objects.filter(pk__in=[case.pk for case in cases]).annotate(
+                **{
+                    f"holds_{each}": Exists(model.objects.filter(case_id=OuterRef("pk")))
+                    for each, model in models.items()
+                }
+            )
+            rows = list(held.values("pk", *(f"holds_{each}" for each in ONCE_DECIDED)))
+            self.found = {
+                each: {row["pk"] for row in rows if row[f"holds_{each}"]} for each in ONCE_DECIDED
+            }
+        return self.found[name]
+
+    def load(self, name: str, cases: list[Case]) -> None:
+        holding = self.of(cases, name)
+        lookups = self.lookups[name]
+        if with_rows := [case for case in cases if case.pk in holding]:
+            prefetch_related_objects(with_rows, *lookups)
+        if without := [case for case in cases if case.pk not in holding]:
+            # Known empty: ``none()`` is answered without a query.
+            first = lookups[0]
+            none = Prefetch(first.prefetch_through, queryset=first.queryset.none())
+            prefetch_related_objects(without, none)
+
+
+def candidate_relations() -> Relations:
+    """How the 工作台 reads what the guards read of its candidates (``guard_relations``), the
+    handlers each officer once, the 执行 records only of the cases that hold any."""
+    lookups = guard_relations(handlers_with_roles=False)
+    records = _RecordsHeld(lookups)
+    return {
+        **lookups,
+        "handlers": partial(_handlers_once, lookups["handlers"]),
+        **{name: partial(records.load, name) for name in ONCE_DECIDED},
+    }
 
 
 def waiting_for(
@@ -351,9 +442,10 @@ def waiting_for(
         .select_related("unit")
         .order_by(F("step_due_on").asc(nulls_last=True), "-created_at")[:DESK_CANDIDATES]
     )
-    # What the guards read, loaded for all candidates at once rather than case by case; the
-    # agency's 音像记录事项清单 once per agency.
-    guards_prefetch(candidates)
+    # What the guards read, each relation for all candidates at once when a guard first reads
+    # it rather than case by case (and not at all when none does); the agency's 音像记录事项清单
+    # once per agency.
+    relations_on_demand(candidates, candidate_relations())
     # What other guards read per case (the 法制审核, the case rules …), read for all candidates
     # the first time one asks.
     read_together(candidates)
