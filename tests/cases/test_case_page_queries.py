@@ -98,6 +98,11 @@ def test_the_case_page_costs_the_same_with_one_party_or_ten(
     client, staff, general_case, articles, django_user_model
 ):
     case = served(staff, general_case, articles)
+    # One payment already (a case with none skips reading them: the page's fetch says so).
+    Payment.objects.create(
+        case=case, amount_yuan=Decimal("10"), paid_on=date(2026, 5, 20), channel="bank",
+        receipt_number="R20", recorded_by=staff.zhang,
+    )  # fmt: skip
     client.force_login(staff.zhang.user)
     client.get(reverse("cases:detail", args=[case.pk]))  # warm per-process caches
     before = page_queries(client, case)
