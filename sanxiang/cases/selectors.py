@@ -283,7 +283,11 @@ def _handlers_from(cases: list[Case], colleagues: list[Officer]) -> None:
 
 def guards_prefetch(cases: list[Case], *, colleagues: list[Officer] | None = None) -> None:
     """``case_page_prefetch`` for many cases at once: one query per relation for the whole
-    list, however many cases (the 工作台 asks the engine about each of its candidates)."""
+    list, however many cases (the 工作台 asks the engine about each of its candidates).
+
+    A case fetched for its page carries whether it has any 执行 records of each kind and any
+    legal basis (``page_has_*``, ``_PAGE_FACTS_SQL``): a relation it has none of is loaded empty
+    without a query. For one case, both article lists are read in one query."""
     articles = Article.objects.select_related("law").order_by("law__title", "number")
     certificates = Prefetch("certificates", queryset=certificates_in_order())
     handlers = Officer.objects.all()
@@ -352,10 +356,10 @@ def _articles_of(case: Case, articles: QuerySet[Article]) -> None:
         _prefetched_none(case, "violated_articles")
         _prefetched_none(case, "penalty_articles")
         return
-    # Hand-written: the ORM's Exists over the two through models cost more CPU to build than
-    # the second query it saves. Constant SQL, the case's id bound; tests/cases/test_page_facts.py
-    # compares it with the two prefetches. "org_article" is the outer query's own table: never
-    # nest this query in another.
+    # Hand-written, as the page facts are (their ORM subqueries cost CPU to build): constant
+    # SQL, the case's id bound. tests/cases/test_case_page_folds.py compares what it loads with
+    # the two prefetches. "org_article" is the outer query's own table: never nest this query
+    # in another.
     pk = (case.pk,)
     rows = list(
         articles.filter(
