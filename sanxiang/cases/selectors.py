@@ -41,6 +41,7 @@ from sanxiang.cases.models import (
     Remedy,
     RemedyStep,
 )
+from sanxiang.cases.page_notes import page_facts_installed
 from sanxiang.cases.recording import matters_for
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext, Transition, composite_of
@@ -162,6 +163,36 @@ _PAGE_FACTS_SQL: dict[str, tuple[str, Field[Any, Any]]] = {
         ' AND k."revoked_at" IS NULL ORDER BY k."created_at" DESC LIMIT 1',
         CharField(),
     ),
+    # Whether the case has any 违法依据 or 处罚依据 (none until the basis is recorded).
+    "page_has_articles": (
+        'EXISTS (SELECT 1 FROM "cases_case_violated_articles" v WHERE v."case_id" = {case}."id")'
+        ' OR EXISTS (SELECT 1 FROM "cases_case_penalty_articles" p'
+        ' WHERE p."case_id" = {case}."id")',
+        BooleanField(),
+    ),
+    # Whether the case has any rows of the relations the page lists once decided (most have
+    # none): ``guards_prefetch`` reads only those it has. And any party signature, which
+    # ``_document_rows`` then reads.
+    "page_has_payments": (
+        'EXISTS (SELECT 1 FROM "cases_payment" x WHERE x."case_id" = {case}."id")',
+        BooleanField(),
+    ),
+    "page_has_schedules": (
+        'EXISTS (SELECT 1 FROM "cases_paymentschedule" x WHERE x."case_id" = {case}."id")',
+        BooleanField(),
+    ),
+    "page_has_remedies": (
+        'EXISTS (SELECT 1 FROM "cases_remedy" x WHERE x."case_id" = {case}."id")',
+        BooleanField(),
+    ),
+    "page_has_execution_steps": (
+        'EXISTS (SELECT 1 FROM "cases_executionstep" x WHERE x."case_id" = {case}."id")',
+        BooleanField(),
+    ),
+    "page_has_party_signatures": (
+        'EXISTS (SELECT 1 FROM "cases_partysignature" x WHERE x."case_id" = {case}."id")',
+        BooleanField(),
+    ),
 }
 
 
@@ -171,11 +202,16 @@ def _page_annotations(officer: Officer) -> dict[str, Any]:
         "page_active_key_id": (officer.pk,),
     }
     case_table = connection.ops.quote_name(Case._meta.db_table)
-    return {
+    facts = {
         # Constant SQL; the only values are bound parameters.
         name: RawSQL(sql.format(case=case_table), params.get(name, ()), output_field=field)  # noqa: S611
         for name, (sql, field) in _PAGE_FACTS_SQL.items()
     }
+    for name, (sql, fact_params) in page_facts_installed().items():
+        # Installed by apps above cases (``page_notes.page_fact_install``): constant SQL too.
+        fact = sql.format(case=case_table)
+        facts[name] = RawSQL(fact, fact_params, output_field=BooleanField())  # noqa: S611
+    return facts
 
 
 def page_facts(case: Case, officer: Officer) -> PageFacts:
@@ -252,22 +288,43 @@ def _handlers_from(cases: list[Case], colleagues: list[Officer]) -> None:
 
 def guards_prefetch(cases: list[Case], *, colleagues: list[Officer] | None = None) -> None:
     """``case_page_prefetch`` for many cases at once: one query per relation for the whole
-    list, however many cases."""
+    list, however many cases (the 工作台 asks the engine about each of its candidates, through
+    ``relations_on_demand``, reading each relation when a guard first does).
+
+    A case fetched for its page carries whether it has any 执行 records of each kind and any
+    legal basis (``page_has_*``, ``_PAGE_FACTS_SQL``): a relation it has none of is loaded empty
+    without a query. For one case, both article lists are read in one query."""
     relations = guard_relations(handlers_with_roles=colleagues is None)
-    prefetch_related_objects(cases, *(lookup for name in EVERY_CASE for lookup in relations[name]))
+    single = len(cases) == 1
+    every = [name for name in EVERY_CASE if not (single and name in ARTICLE_LISTS)]
+    prefetch_related_objects(cases, *(lookup for name in every for lookup in relations[name]))
+    if single:
+        _articles_of(cases[0])
     if colleagues is not None:
         _handlers_from(cases, colleagues)
     decided = [case for case in cases if case.decided_on is not None]
-    if decided:
-        prefetch_related_objects(
-            decided, *(lookup for name in ONCE_DECIDED for lookup in relations[name])
-        )
+    for relation in ONCE_DECIDED:
+        # A case fetched for its page knows whether it has any (``page_has_<relation>``): one
+        # without any gets none loaded without a query (most decided cases have no payment,
+        # schedule, remedy or execution step); any other case gets them read.
+        fact = f"page_has_{relation}"
+        reading = [case for case in decided if getattr(case, fact, True)]
+        if reading:
+            prefetch_related_objects(reading, *relations[relation])
+        for case in decided:
+            if not getattr(case, fact, True):
+                _prefetched_none(case, relation)
 
 
 # The relations ``guard_relations`` names: those every case's guards may read, and those only
 # a decided case has rows in.
 EVERY_CASE = ("parties", "handlers", "documents", "violated_articles", "penalty_articles")
+ARTICLE_LISTS = ("violated_articles", "penalty_articles")
 ONCE_DECIDED = ("payments", "schedules", "remedies", "execution_steps")
+
+
+def _articles_in_order() -> QuerySet[Article]:
+    return Article.objects.select_related("law").order_by("law__title", "number")
 
 
 def guard_relations(*, handlers_with_roles: bool = True) -> Lookups:
@@ -275,7 +332,7 @@ def guard_relations(*, handlers_with_roles: bool = True) -> Lookups:
     each for many cases in one query per relation. Handlers come with what the guards read of
     them (``GuardContext.handlers`` takes them from here) unless ``handlers_with_roles`` is
     False (the caller puts in officers it loaded with theirs)."""
-    articles = Article.objects.select_related("law").order_by("law__title", "number")
+    articles = _articles_in_order()
     handlers = Officer.objects.all()
     if handlers_with_roles:
         certificates = Prefetch("certificates", queryset=certificates_in_order())
@@ -312,6 +369,63 @@ def guard_relations(*, handlers_with_roles: bool = True) -> Lookups:
             ),
         ),
     }
+
+
+def _articles_of(case: Case) -> None:
+    """The case's 违法依据 and 处罚依据 loaded as prefetching them would, in one query for both
+    (or none, for a case whose fetch for the page says it has neither): the articles of either
+    list, each saying which lists it is in (an article may be in both)."""
+    if not getattr(case, "page_has_articles", True):
+        _prefetched_none(case, "violated_articles")
+        _prefetched_none(case, "penalty_articles")
+        return
+    # Hand-written, as the page facts are (their ORM subqueries cost CPU to build): constant
+    # SQL, the case's id bound. tests/cases/test_case_page_folds.py compares what it loads with
+    # the two prefetches. "org_article" is the outer query's own table: never nest this query
+    # in another.
+    pk = (case.pk,)
+    rows = list(
+        _articles_in_order()
+        .filter(
+            pk__in=RawSQL(
+                'SELECT "article_id" FROM "cases_case_violated_articles" WHERE "case_id" = %s'
+                ' UNION SELECT "article_id" FROM "cases_case_penalty_articles"'
+                ' WHERE "case_id" = %s',
+                pk * 2,
+            )
+        )
+        .annotate(
+            in_violated=RawSQL(
+                'EXISTS (SELECT 1 FROM "cases_case_violated_articles" x WHERE x."case_id" = %s'
+                ' AND x."article_id" = "org_article"."id")',
+                pk,
+                output_field=BooleanField(),
+            ),
+            in_penalty=RawSQL(
+                'EXISTS (SELECT 1 FROM "cases_case_penalty_articles" x WHERE x."case_id" = %s'
+                ' AND x."article_id" = "org_article"."id")',
+                pk,
+                output_field=BooleanField(),
+            ),
+        )
+    )
+    for relation, flag in (
+        ("violated_articles", "in_violated"),
+        ("penalty_articles", "in_penalty"),
+    ):
+        loaded = getattr(case, relation).get_queryset()
+        loaded._result_cache = [row for row in rows if getattr(row, flag)]
+        loaded._prefetch_done = True
+        case._prefetched_objects_cache[relation] = loaded  # type: ignore[attr-defined]
+
+
+def _prefetched_none(case: Case, relation: str) -> None:
+    """``case.<relation>`` loaded as prefetching it finds no rows (as Django's prefetch fills
+    its cache): ``.all()`` and ``.exists()`` then answer without a query."""
+    rows = getattr(case, relation).get_queryset()
+    rows._result_cache = []
+    rows._prefetch_done = True
+    case._prefetched_objects_cache[relation] = rows  # type: ignore[attr-defined]
 
 
 def certificates_in_order() -> QuerySet[Certificate]:

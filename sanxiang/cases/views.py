@@ -372,9 +372,11 @@ def _folds(page: dict[str, Any], notice: dict[str, str] | None) -> dict[str, boo
 def _document_rows(case):
     """The 文书 table's rows; a version made on the spot says whether the party signed it."""
     documents = list(case.documents.all())
+    # Read only for a case with signatures (the page's fetch says whether it has any).
     signed = (
         party_signatures_by_document(case)
-        if any(d.kind in PARTY_SIGNED_KINDS for d in documents)
+        if getattr(case, "page_has_party_signatures", True)
+        and any(d.kind in PARTY_SIGNED_KINDS for d in documents)
         else {}
     )
     latest: dict[str, tuple[int, int]] = {}

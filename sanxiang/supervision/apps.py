@@ -9,9 +9,10 @@ class SupervisionConfig(AppConfig):
         # The computed items of 公示 and 全过程记录 register themselves in ``scorers.SCORERS``.
         from sanxiang.cases.page_notes import page_note_provider_install
         from sanxiang.supervision import scorers_publicity  # noqa: F401
-        from sanxiang.supervision.opinions.notes import opinion_notes
+        from sanxiang.supervision.opinions.notes import open_opinion_fact_install, opinion_notes
 
         page_note_provider_install(opinion_notes)
+        open_opinion_fact_install()
 
         from sanxiang.alerts.rules import evaluator_register
         from sanxiang.supervision.opinions.alerting import opinion_overdue

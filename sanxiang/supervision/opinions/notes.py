@@ -6,16 +6,31 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.cases.models import Case
-from sanxiang.cases.page_notes import PageNote
+from sanxiang.cases.page_notes import PageNote, page_fact_install
 from sanxiang.org.models import Officer
-from sanxiang.supervision.opinions.models import OpinionStatus
+from sanxiang.supervision.opinions.models import OPEN, OpinionStatus
 from sanxiang.supervision.opinions.selectors import may_answer, may_issue, open_on_case
+
+# Whether the case has an opinion not yet accepted, asked with the case's fetch for its page
+# (there is almost never one; the notes then need no query of their own).
+OPEN_FACT = "page_has_open_opinion"
+
+
+def open_opinion_fact_install() -> None:
+    page_fact_install(
+        OPEN_FACT,
+        'EXISTS (SELECT 1 FROM "supervision_opinion" o WHERE o."case_id" = {case}."id"'
+        ' AND o."status" IN (%s, %s, %s))',
+        tuple(status.value for status in OPEN),
+    )
 
 
 def opinion_notes(case: Case, officer: Officer) -> list[PageNote]:
     today = timezone.localdate()
     notes = []
-    for opinion in open_on_case(officer, case.pk):
+    # A case fetched otherwise (not for its page) does not know: asked then.
+    opinions = open_on_case(officer, case.pk) if getattr(case, OPEN_FACT, True) else []
+    for opinion in opinions:
         owed = opinion.status != OpinionStatus.ANSWERED
         late = owed and opinion.answer_due_on < today
         state = (
