@@ -45,7 +45,8 @@ from sanxiang.cases.workflow.engine import GuardContext, Transition, composite_o
 from sanxiang.core.workdays import WorkdayCalendar
 from sanxiang.errors import DomainError
 from sanxiang.ledger.models import LedgerEntry
-from sanxiang.org.models import Article, Certificate, Officer, Role
+from sanxiang.org.models import Article, Officer, Role
+from sanxiang.org.officer_rows import load_roles_and_certificates
 
 # States from which no step leads on (归档, and the ends of procedures without one).
 FINISHED = frozenset().union(*(d.terminal for d in PROCEDURES.values()))
@@ -221,12 +222,13 @@ def case_page_prefetch(case: Case, *, colleagues: list[Officer] | None = None) -
 def colleagues_of(case: Case) -> list[Officer]:
     """The officers in post of the case's agency with their unit, roles and certificates (and
     the certificates' categories), in the order the 指定承办人 picker lists them."""
-    return list(
+    colleagues = list(
         Officer.objects.filter(unit__agency_id=case.agency_id, is_active=True)
         .select_related("unit")
-        .prefetch_related("roles", Prefetch("certificates", queryset=certificates_in_order()))
         .order_by("unit__name", "name")
     )
+    load_roles_and_certificates(colleagues)
+    return colleagues
 
 
 def _handlers_from(cases: list[Case], colleagues: list[Officer]) -> None:
@@ -239,24 +241,18 @@ def _handlers_from(cases: list[Case], colleagues: list[Officer]) -> None:
         officers = [known.get(officer.pk, officer) for officer in loaded]
         others += [officer for officer in officers if officer.pk not in known]
         loaded._result_cache = officers
-    if others:
-        prefetch_related_objects(
-            others, "roles", Prefetch("certificates", queryset=certificates_in_order())
-        )
+    load_roles_and_certificates(others)
 
 
 def guards_prefetch(cases: list[Case], *, colleagues: list[Officer] | None = None) -> None:
     """``case_page_prefetch`` for many cases at once: one query per relation for the whole
     list, however many cases (the 工作台 asks the engine about each of its candidates)."""
     articles = Article.objects.select_related("law").order_by("law__title", "number")
-    certificates = Prefetch("certificates", queryset=certificates_in_order())
-    handlers = Officer.objects.all()
-    if colleagues is None:
-        handlers = handlers.prefetch_related("roles", certificates)
     lookups: list[Any] = [
         "parties",
-        # With what the guards read (``GuardContext.handlers`` takes them from here).
-        Prefetch("handlers", queryset=handlers),
+        # With what the guards read (``GuardContext.handlers`` takes them from here): their
+        # roles and certificates below, in one query for all the cases.
+        Prefetch("handlers", queryset=Officer.objects.all()),
         Prefetch("documents", queryset=CaseDocument.objects.order_by("kind", "-version")),
         Prefetch("violated_articles", queryset=articles),
         Prefetch("penalty_articles", queryset=articles),
@@ -264,6 +260,8 @@ def guards_prefetch(cases: list[Case], *, colleagues: list[Officer] | None = Non
     prefetch_related_objects(cases, *lookups)
     if colleagues is not None:
         _handlers_from(cases, colleagues)
+    else:
+        load_roles_and_certificates(officer for case in cases for officer in case.handlers.all())
     decided = [case for case in cases if case.decided_on is not None]
     if decided:
         # Each in its model's order within one case, without the join to the case (or to the
@@ -284,13 +282,6 @@ def guards_prefetch(cases: list[Case], *, colleagues: list[Officer] | None = Non
                 "execution_steps", queryset=ExecutionStep.objects.order_by("occurred_on", "pk")
             ),
         )
-
-
-def certificates_in_order() -> QuerySet[Certificate]:
-    """An officer's certificates with their categories, the latest valid first — the order of
-    ``Certificate.Meta.ordering`` within one officer, without its join to the officer (and
-    from there to his unit and agency) in every prefetch."""
-    return Certificate.objects.prefetch_related("categories").order_by("-valid_until")
 
 
 def case_accesses_for(officer: Officer, case: Case) -> QuerySet[CaseAccess]:

@@ -35,11 +35,11 @@ from tests.review.conftest import declared_all, defaults, notified_case  # noqa:
 # speed work took two from each: the access record's INSERT without BEGIN and COMMIT around it.
 # Its cache round took one more: the officer's row read with the log-in's user, not again.
 CEILINGS = {
-    "clue": 20,
-    "investigating": 21,
-    "under_review": 20,
-    "served": 25,
-    "archived": 25,
+    "clue": 16,
+    "investigating": 17,
+    "under_review": 16,
+    "served": 20,
+    "archived": 20,
 }
 
 

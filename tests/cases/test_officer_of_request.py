@@ -17,12 +17,13 @@ def _request(rf, user_id):
     return request
 
 
-def test_the_officer_is_the_logins_with_his_roles_and_certificates_one_query_fewer(
+def test_the_officer_is_the_logins_with_his_roles_and_certificates_one_more_query(
     staff, rf, django_assert_num_queries
 ):
     request = _request(rf, staff.zhang.user.pk)
-    # His roles, his certificates and their categories: the officer row came with the user.
-    with django_assert_num_queries(3):
+    # His roles, his certificates and their categories in one query: the officer row came
+    # with the user.
+    with django_assert_num_queries(1):
         officer = officer_for_request(request)
     expected = officer_for_user(staff.zhang.user.pk)
     assert expected is not None
