@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
-from django.db import connection, models
+from django.db import connections, models, router
 from django.utils.functional import SimpleLazyObject
 
 from sanxiang.core.models import CalendarDay, CalendarYear, ProvisionalDeadline
@@ -42,6 +42,7 @@ def calendar_rows() -> tuple[list[int], dict[date, bool]]:
     values pass through the ORM's converters for the columns' fields (SQLite keeps dates as
     text and booleans as integers).
     """
+    connection = connections[router.db_for_read(CalendarDay)]
     quote = connection.ops.quote_name
     day, is_workday = CalendarDay._meta.get_field("date"), CalendarDay._meta.get_field("is_workday")
     year = CalendarYear._meta.get_field("year")

@@ -20,10 +20,12 @@ through the same database converters the ORM applies (SQLite keeps dates as text
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 from sanxiang.org.models import Certificate, EnforcementCategory, Officer, RoleAssignment
@@ -35,7 +37,9 @@ def _fields(model: type[Model]) -> list[Field[Any, Any]]:
     return list(model._meta.concrete_fields)
 
 
-def _converters(model: type[Model]) -> list[list[tuple[Converter, Any]]]:
+def _converters(
+    model: type[Model], connection: BaseDatabaseWrapper
+) -> list[list[tuple[Converter, Any]]]:
     """For each concrete field of ``model``: the converters the ORM applies to its column."""
     found = []
     for field in _fields(model):
@@ -45,7 +49,11 @@ def _converters(model: type[Model]) -> list[list[tuple[Converter, Any]]]:
     return found
 
 
-def _convert(values: Sequence[Any], converters: list[list[tuple[Converter, Any]]]) -> list[Any]:
+def _convert(
+    values: Sequence[Any],
+    converters: list[list[tuple[Converter, Any]]],
+    connection: BaseDatabaseWrapper,
+) -> list[Any]:
     converted = list(values)
     for index, chain in enumerate(converters):
         for converter, column in chain:
@@ -53,7 +61,7 @@ def _convert(values: Sequence[Any], converters: list[list[tuple[Converter, Any]]
     return converted
 
 
-def _sql(count: int) -> str:
+def _sql(count: int, connection: BaseDatabaseWrapper) -> str:
     """The ``UNION ALL`` for ``count`` officer ids: columns ``kind, officer_id``, then the role's
     fields, the certificate's, the category's (NULL where the row is not of that kind)."""
     quote = connection.ops.quote_name
@@ -117,6 +125,15 @@ def _sql(count: int) -> str:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _plan(alias: str, count: int) -> tuple[str, list[list[list[tuple[Converter, Any]]]]]:
+    """The SQL for ``count`` officers and the three models' converters, on database ``alias``
+    (built once per process: they depend on the models and the database engine only)."""
+    connection = connections[alias]
+    models = (RoleAssignment, Certificate, EnforcementCategory)
+    return _sql(count, connection), [_converters(model, connection) for model in models]
+
+
 def _index(fields: list[Field[Any, Any]], name: str) -> int:
     return next(index for index, field in enumerate(fields) if field.name == name)
 
@@ -140,38 +157,40 @@ def load_roles_and_certificates(officers: Iterable[Officer]) -> None:
     if not by_pk:
         return
     ids = list(by_pk)
+    alias = router.db_for_read(Officer)
+    connection = connections[alias]
+    sql, (role_converters, certificate_converters, category_converters) = _plan(alias, len(ids))
     role_fields, certificate_fields = _fields(RoleAssignment), _fields(Certificate)
+    category_fields = _fields(EnforcementCategory)
     role_end = 2 + len(role_fields)
     certificate_end = role_end + len(certificate_fields)
-    role_converters = _converters(RoleAssignment)
-    certificate_converters = _converters(Certificate)
-    category_converters = _converters(EnforcementCategory)
-    db = connection.alias
+    certificate_id = role_end + _index(certificate_fields, "id")
+    category_id = certificate_end + _index(category_fields, "id")
     role_names = [field.attname for field in role_fields]
     certificate_names = [field.attname for field in certificate_fields]
-    category_names = [field.attname for field in _fields(EnforcementCategory)]
+    category_names = [field.attname for field in category_fields]
 
     roles: dict[int, list[RoleAssignment]] = {pk: [] for pk in ids}
     certificates: dict[int, list[Certificate]] = {pk: [] for pk in ids}
     categories: dict[int, list[EnforcementCategory]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_sql(len(ids)), ids + ids)
+        cursor.execute(sql, ids + ids)
         rows = cursor.fetchall()
     for row in rows:
         officer_id = row[1]
         if row[0] == 0:
-            values = _convert(row[2:role_end], role_converters)
-            roles[officer_id].append(RoleAssignment.from_db(db, role_names, values))
+            values = _convert(row[2:role_end], role_converters, connection)
+            roles[officer_id].append(RoleAssignment.from_db(alias, role_names, values))
             continue
-        certificate_pk = row[role_end + _index(certificate_fields, "id")]
+        certificate_pk = row[certificate_id]
         if certificate_pk not in categories:
-            values = _convert(row[role_end:certificate_end], certificate_converters)
-            certificates[officer_id].append(Certificate.from_db(db, certificate_names, values))
+            values = _convert(row[role_end:certificate_end], certificate_converters, connection)
+            certificates[officer_id].append(Certificate.from_db(alias, certificate_names, values))
             categories[certificate_pk] = []
-        if row[certificate_end + _index(_fields(EnforcementCategory), "id")] is not None:
-            values = _convert(row[certificate_end:], category_converters)
+        if row[category_id] is not None:
+            values = _convert(row[certificate_end:], category_converters, connection)
             categories[certificate_pk].append(
-                EnforcementCategory.from_db(db, category_names, values)
+                EnforcementCategory.from_db(alias, category_names, values)
             )
     officer_field = RoleAssignment._meta.get_field("officer")
     certificate_officer = Certificate._meta.get_field("officer")
