@@ -22,13 +22,21 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
-from sanxiang.org.models import Certificate, EnforcementCategory, Officer, RoleAssignment
+from sanxiang.org.models import (
+    Agency,
+    Certificate,
+    EnforcementCategory,
+    Officer,
+    RoleAssignment,
+    Unit,
+)
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -61,10 +69,21 @@ def _convert(
     return converted
 
 
-def _sql(count: int, connection: BaseDatabaseWrapper) -> str:
-    """The ``UNION ALL`` for ``count`` officer ids: columns ``kind, officer_id``, then the role's
-    fields, the certificate's, the category's (NULL where the row is not of that kind)."""
+HEAD = "h"  # the alias prefix of the log-in's head row: hu (user), ho, hn (unit), ha (agency)
+
+
+def _head_models() -> list[type[Model]]:
+    """The models of the log-in's head row: the user, his officer, the unit, the agency."""
+    return [get_user_model(), Officer, Unit, Agency]
+
+
+def _sql(officers: str, connection: BaseDatabaseWrapper, *, head: bool = False) -> str:
+    """The ``UNION ALL`` for the officers whose ids ``officers`` (an SQL list or subquery)
+    gives: columns ``kind, officer_id``, then (with ``head``) the user's, officer's, unit's and
+    agency's fields, then the role's fields, the certificate's, the category's — NULL where the
+    row is not of that kind. Kind -1 is the head row, 0 a role, 1 a certificate-category."""
     quote = connection.ops.quote_name
+    head_fields = [field for model in _head_models() for field in _fields(model)] if head else []
     role_fields, certificate_fields, category_fields = (
         _fields(RoleAssignment),
         _fields(Certificate),
@@ -82,11 +101,11 @@ def _sql(count: int, connection: BaseDatabaseWrapper) -> str:
 
     officer_column = quote(RoleAssignment._meta.get_field("officer").column)
     certificate_officer = quote(Certificate._meta.get_field("officer").column)
-    ids = ", ".join(["%s"] * count)
     roles = ", ".join(
         [
             "0",
             f"r.{officer_column}",
+            *nulls(head_fields),
             *columns("r", role_fields),
             *nulls(certificate_fields),
             *nulls(category_fields),
@@ -96,14 +115,42 @@ def _sql(count: int, connection: BaseDatabaseWrapper) -> str:
         [
             "1",
             f"c.{certificate_officer}",
+            *nulls(head_fields),
             *nulls(role_fields),
             *columns("c", certificate_fields),
             *columns("k", category_fields),
         ]
     )
+    first = ""
+    if head:
+        user, officer, unit, agency = _head_models()
+        heads = ", ".join(
+            [
+                "-1",
+                "ho.id",
+                *[
+                    column
+                    for model, alias in zip(_head_models(), ("hu", "ho", "hn", "ha"), strict=True)
+                    for column in columns(alias, _fields(model))
+                ],
+                *nulls(role_fields),
+                *nulls(certificate_fields),
+                *nulls(category_fields),
+            ]
+        )
+        officer_user = quote(Officer._meta.get_field("user").column)
+        officer_unit = quote(Officer._meta.get_field("unit").column)
+        unit_agency = quote(Unit._meta.get_field("agency").column)
+        first = (
+            f"SELECT {heads} FROM {quote(user._meta.db_table)} hu"  # noqa: S608 - our tables
+            f" LEFT JOIN {quote(officer._meta.db_table)} ho ON ho.{officer_user} = hu.id"
+            f" LEFT JOIN {quote(unit._meta.db_table)} hn ON hn.id = ho.{officer_unit}"
+            f" LEFT JOIN {quote(agency._meta.db_table)} ha ON ha.id = hn.{unit_agency}"
+            " WHERE hu.id = %s UNION ALL "
+        )
     # ORDER BY positions (1-based): kind, officer, then within the officer the role's id; the
     # certificate's valid_until descending and id; the category's code and id.
-    role_at = 3
+    role_at = 3 + len(head_fields)
     certificate_at = role_at + len(role_fields)
     category_at = certificate_at + len(certificate_fields)
     role_id = role_at + _index(role_fields, "id")
@@ -112,26 +159,40 @@ def _sql(count: int, connection: BaseDatabaseWrapper) -> str:
     category_code = category_at + _index(category_fields, "code")
     category_id = category_at + _index(category_fields, "id")
     return (
-        f"SELECT {roles} FROM {quote(RoleAssignment._meta.db_table)} r"  # noqa: S608 - our tables
-        f" WHERE r.{officer_column} IN ({ids})"
+        f"{first}SELECT {roles} FROM {quote(RoleAssignment._meta.db_table)} r"  # noqa: S608
+        f" WHERE r.{officer_column} IN ({officers})"
         " UNION ALL"
         f" SELECT {certificates} FROM {quote(Certificate._meta.db_table)} c"
         f" LEFT JOIN {quote(through.db_table)} t ON t.{quote(through_certificate)} = c.id"
         f" LEFT JOIN {quote(EnforcementCategory._meta.db_table)} k"
         f" ON k.id = t.{quote(through_category)}"
-        f" WHERE c.{certificate_officer} IN ({ids})"
+        f" WHERE c.{certificate_officer} IN ({officers})"
         f" ORDER BY 1, 2, {role_id}, {valid_until} DESC, {certificate_id},"
         f" {category_code}, {category_id}"
     )
 
 
 @functools.lru_cache(maxsize=64)
-def _plan(alias: str, count: int) -> tuple[str, list[list[list[tuple[Converter, Any]]]]]:
-    """The SQL for ``count`` officers and the three models' converters, on database ``alias``
-    (built once per process: they depend on the models and the database engine only)."""
+def _plan(alias: str, count: int) -> str:
+    """The SQL for ``count`` officers on database ``alias`` (built once per process: it depends
+    on the models and the database engine only)."""
+    return _sql(", ".join(["%s"] * count), connections[alias])
+
+
+@functools.lru_cache(maxsize=4)
+def _login_plan(alias: str) -> str:
+    """The SQL for one log-in's user, officer, unit, agency, roles and certificates."""
     connection = connections[alias]
-    models = (RoleAssignment, Certificate, EnforcementCategory)
-    return _sql(count, connection), [_converters(model, connection) for model in models]
+    officer = (
+        f"SELECT id FROM {connection.ops.quote_name(Officer._meta.db_table)}"  # noqa: S608
+        f" WHERE {connection.ops.quote_name(Officer._meta.get_field('user').column)} = %s"
+    )
+    return _sql(officer, connection, head=True)
+
+
+@functools.lru_cache(maxsize=4)
+def _converters_of(alias: str, model: type[Model]) -> list[list[tuple[Converter, Any]]]:
+    return _converters(model, connections[alias])
 
 
 def _index(fields: list[Field[Any, Any]], name: str) -> int:
@@ -158,11 +219,77 @@ def load_roles_and_certificates(officers: Iterable[Officer]) -> None:
         return
     ids = list(by_pk)
     alias = router.db_for_read(Officer)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_plan(alias, len(ids)), ids + ids)
+        rows = cursor.fetchall()
+    _fill(alias, rows, by_pk, head_width=0)
+
+
+def login_user(user_id: Any) -> Model | None:
+    """The user ``user_id`` with his officer (if any), the officer's unit and agency, roles,
+    certificates and their categories, in one query — what ``select_related("officer__unit__
+    agency")`` and ``load_roles_and_certificates`` read in four. None for no such user.
+
+    The officer's roles and certificates are marked as read with the log-in: the first
+    ``officer_of_request`` of the request takes them (``take_login_rows``), later ones read
+    afresh.
+    """
+    user_model = get_user_model()
+    alias = router.db_for_read(user_model)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_login_plan(alias), [user_id, user_id, user_id])
+        rows = cursor.fetchall()
+    if not rows or rows[0][0] != -1:
+        return None
+    head, rest = rows[0], rows[1:]
     connection = connections[alias]
-    sql, (role_converters, certificate_converters, category_converters) = _plan(alias, len(ids))
+    instances: list[Any] = []
+    at = 2
+    for model in _head_models():
+        fields = _fields(model)
+        values = head[at : at + len(fields)]
+        at += len(fields)
+        if values[_index(fields, model._meta.pk.name)] is None:  # no officer for this log-in
+            instances.append(None)
+            continue
+        converted = _convert(values, _converters_of(alias, model), connection)
+        instances.append(model.from_db(alias, [field.attname for field in fields], converted))
+    user, officer, unit, agency = instances
+    cached: Any = user_model._meta.get_field("officer")  # as select_related leaves them
+    cached.set_cached_value(user, officer)
+    if officer is None:
+        return cast(Model, user)
+    for field, instance, value in (
+        (Officer._meta.get_field("user"), officer, user),
+        (Officer._meta.get_field("unit"), officer, unit),
+        (Unit._meta.get_field("agency"), unit, agency),
+    ):
+        cached = field
+        cached.set_cached_value(instance, value)
+    _fill(alias, rest, {officer.pk: [officer]}, head_width=at - 2)
+    officer.__dict__["_login_rows"] = True
+    return cast(Model, user)
+
+
+def take_login_rows(officer: Officer) -> bool:
+    """Whether ``officer``'s roles and certificates were read with the log-in and not taken
+    yet; taking them, so that a second read in the same request asks the database again."""
+    return bool(officer.__dict__.pop("_login_rows", False))
+
+
+def _fill(
+    alias: str, rows: list[tuple[Any, ...]], by_pk: dict[int, list[Officer]], *, head_width: int
+) -> None:
+    """Build the roles, certificates and categories of ``rows`` (columns as ``_sql`` gives
+    them, ``head_width`` head columns after ``kind, officer_id``) and fill the caches."""
+    connection = connections[alias]
+    role_converters = _converters_of(alias, RoleAssignment)
+    certificate_converters = _converters_of(alias, Certificate)
+    category_converters = _converters_of(alias, EnforcementCategory)
     role_fields, certificate_fields = _fields(RoleAssignment), _fields(Certificate)
     category_fields = _fields(EnforcementCategory)
-    role_end = 2 + len(role_fields)
+    role_at = 2 + head_width
+    role_end = role_at + len(role_fields)
     certificate_end = role_end + len(certificate_fields)
     certificate_id = role_end + _index(certificate_fields, "id")
     category_id = certificate_end + _index(category_fields, "id")
@@ -170,16 +297,13 @@ def load_roles_and_certificates(officers: Iterable[Officer]) -> None:
     certificate_names = [field.attname for field in certificate_fields]
     category_names = [field.attname for field in category_fields]
 
-    roles: dict[int, list[RoleAssignment]] = {pk: [] for pk in ids}
-    certificates: dict[int, list[Certificate]] = {pk: [] for pk in ids}
+    roles: dict[int, list[RoleAssignment]] = {pk: [] for pk in by_pk}
+    certificates: dict[int, list[Certificate]] = {pk: [] for pk in by_pk}
     categories: dict[int, list[EnforcementCategory]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids + ids)
-        rows = cursor.fetchall()
     for row in rows:
         officer_id = row[1]
         if row[0] == 0:
-            values = _convert(row[2:role_end], role_converters, connection)
+            values = _convert(row[role_at:role_end], role_converters, connection)
             roles[officer_id].append(RoleAssignment.from_db(alias, role_names, values))
             continue
         certificate_pk = row[certificate_id]

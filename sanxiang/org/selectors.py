@@ -21,7 +21,7 @@ from sanxiang.org.models import (
     SupervisoryBody,
     Unit,
 )
-from sanxiang.org.officer_rows import load_roles_and_certificates
+from sanxiang.org.officer_rows import load_roles_and_certificates, take_login_rows
 from sanxiang.org.validators import CERTIFICATE_NUMBER_HINT, normalize_certificate_number
 
 
@@ -143,20 +143,28 @@ def officer_for_user(user_id: int) -> Officer | None:
 
 def _officer_of_login(user: Any) -> Officer | None:
     """A copy of the officer row the log-in read with the user (``ActiveOfficerBackend.get_user``
-    reads it with his unit and agency at the start of the request), with his roles and
-    certificates read now (one query) — as ``officer_for_user`` would, one query fewer. None
-    when the log-in did not read it so."""
+    reads it with his unit, agency, roles and certificates at the start of the request, in one
+    query: ``officer_rows.login_user``). The request's first call takes the roles and
+    certificates read so; each later call reads them afresh (one query), as ``officer_for_user``
+    would. None when the log-in did not read the officer so."""
     state = getattr(user, "_state", None)
     loaded = state.fields_cache.get("officer") if state is not None else None
     if loaded is None or "unit" not in loaded._state.fields_cache:
         return None
     if "agency" not in loaded.unit._state.fields_cache:
         return None
+    fresh = take_login_rows(loaded)
+    rows = loaded.__dict__.pop("_prefetched_objects_cache", None)
     officer: Officer = copy.copy(loaded)  # fresh prefetches each call, as a query would have
     officer._state = copy.copy(loaded._state)
     officer._state.fields_cache = dict(loaded._state.fields_cache)
-    officer.__dict__.pop("_prefetched_objects_cache", None)
-    load_roles_and_certificates([officer])
+    if fresh and rows is not None:
+        officer.__dict__["_prefetched_objects_cache"] = rows
+        for name in ("roles", "certificates"):
+            for row in rows[name]:
+                row._state.fields_cache["officer"] = officer
+    else:
+        load_roles_and_certificates([officer])
     return officer
 
 

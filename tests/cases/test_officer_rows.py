@@ -23,7 +23,7 @@ from sanxiang.org.models import (
     Role,
     RoleAssignment,
 )
-from sanxiang.org.officer_rows import load_roles_and_certificates
+from sanxiang.org.officer_rows import load_roles_and_certificates, login_user
 from sanxiang.org.selectors import officer_for_request
 from tests.cases.conftest import ready_case
 
@@ -156,3 +156,45 @@ def test_the_calendar_rows_answer_as_the_orm_and_apply(entered):
     calendar = get_calendar()
     assert calendar.is_workday(saturday) and not calendar.is_workday(monday)
     assert (2099 in calendar.years) is entered
+
+
+def test_the_login_s_one_query_answers_as_the_orm_and_refuses_at_once(
+    staff, django_user_model, django_assert_num_queries
+):
+    user = staff.head.user
+    with django_assert_num_queries(1):
+        loaded = login_user(user.pk)
+        officer = loaded.officer
+        assert (officer.unit.name, officer.unit.agency.name) == (
+            staff.head.unit.name,
+            staff.head.unit.agency.name,
+        )
+        assert officer.user is loaded
+    orm = django_user_model.objects.select_related("officer__unit__agency").get(pk=user.pk)
+    fields = [f.attname for f in django_user_model._meta.concrete_fields]
+    assert [getattr(loaded, f) for f in fields] == [getattr(orm, f) for f in fields]
+    for mine, theirs in ((officer, orm.officer), (officer.unit, orm.officer.unit)):
+        names = [f.attname for f in type(mine)._meta.concrete_fields]
+        assert [getattr(mine, f) for f in names] == [getattr(theirs, f) for f in names]
+    agency = [f.attname for f in type(officer.unit.agency)._meta.concrete_fields]
+    assert [getattr(officer.unit.agency, f) for f in agency] == [
+        getattr(orm.officer.unit.agency, f) for f in agency
+    ]
+    assert _described([officer]) == _as_orm([staff.head])
+
+    # A log-in without an officer record (the first administrator), and no such user.
+    admin = django_user_model.objects.create_superuser("root", password="correct horse battery")
+    with django_assert_num_queries(1):
+        alone = login_user(admin.pk)
+        assert not hasattr(alone, "officer") and alone.is_superuser
+    assert login_user(10**9) is None
+    backend = ActiveOfficerBackend()
+    assert backend.get_user("not a number") is None
+
+    # Taken off duty, or the account deactivated: refused at the next request.
+    assert backend.get_user(user.pk) is not None
+    Officer.objects.filter(pk=staff.head.pk).update(is_active=False)
+    assert backend.get_user(user.pk) is None
+    Officer.objects.filter(pk=staff.head.pk).update(is_active=True)
+    django_user_model.objects.filter(pk=user.pk).update(is_active=False)
+    assert backend.get_user(user.pk) is None
