@@ -97,7 +97,9 @@ def _sql(officers: str, connection: BaseDatabaseWrapper, *, head: bool = False) 
         return [f"{alias}.{quote(field.column)}" for field in fields]
 
     def nulls(fields: list[Field[Any, Any]]) -> list[str]:
-        return ["NULL"] * len(fields)
+        # Typed: PostgreSQL resolves a three-part UNION two parts at a time, and a column NULL
+        # in the first two would be taken for text.
+        return [f"CAST(NULL AS {field.db_type(connection)})" for field in fields]
 
     officer_column = quote(RoleAssignment._meta.get_field("officer").column)
     certificate_officer = quote(Certificate._meta.get_field("officer").column)
