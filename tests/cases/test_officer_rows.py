@@ -6,6 +6,7 @@ the very next request. Run on SQLite and on PostgreSQL (the suite's database).""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db.models import Prefetch
@@ -28,7 +29,7 @@ from sanxiang.org.selectors import officer_for_request
 from tests.cases.conftest import ready_case
 
 
-def _as_orm(officers: list[Officer]) -> list[tuple]:
+def _as_orm(officers: list[Officer]) -> list[tuple[Any, ...]]:
     """What the ORM's prefetches answer, the same certificate order (latest valid first)."""
     loaded = Officer.objects.filter(pk__in=[o.pk for o in officers]).prefetch_related(
         "roles",
@@ -42,8 +43,8 @@ def _as_orm(officers: list[Officer]) -> list[tuple]:
     return _described(sorted(loaded, key=lambda o: o.pk))
 
 
-def _described(officers: list[Officer]) -> list[tuple]:
-    def certificate(c: Certificate) -> tuple:
+def _described(officers: list[Officer]) -> list[tuple[Any, ...]]:
+    def certificate(c: Certificate) -> tuple[Any, ...]:
         fields = (c.pk, c.officer_id, c.number, c.region, c.valid_from, c.valid_until)
         return (
             *fields,
@@ -129,7 +130,7 @@ def test_the_handler_picker_says_at_once_whose_certificate_was_revoked(client, s
     page = reverse("cases:detail", args=[case.pk])
 
     def excluded() -> str:
-        html = client.get(page).content.decode()
+        html: str = client.get(page).content.decode()
         return html.split('id="handlers-excluded"')[1].split("</details>")[0]
 
     assert "李娜" not in excluded()
@@ -163,7 +164,7 @@ def test_the_login_s_one_query_answers_as_the_orm_and_refuses_at_once(
 ):
     user = staff.head.user
     with django_assert_num_queries(1):
-        loaded = login_user(user.pk)
+        loaded: Any = login_user(user.pk)
         officer = loaded.officer
         assert (officer.unit.name, officer.unit.agency.name) == (
             staff.head.unit.name,
@@ -185,7 +186,7 @@ def test_the_login_s_one_query_answers_as_the_orm_and_refuses_at_once(
     # A log-in without an officer record (the first administrator), and no such user.
     admin = django_user_model.objects.create_superuser("root", password="correct horse battery")
     with django_assert_num_queries(1):
-        alone = login_user(admin.pk)
+        alone: Any = login_user(admin.pk)
         assert not hasattr(alone, "officer") and alone.is_superuser
     assert login_user(10**9) is None
     backend = ActiveOfficerBackend()
