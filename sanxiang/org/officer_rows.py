@@ -10,8 +10,11 @@ CPU and the database another half, that was a fifth of a case page.
 per role, one per certificate-category pair, a certificate without category once) and fills the
 same caches ``prefetch_related`` would: ``officer.roles.all()``, ``officer.certificates.all()``
 (the latest valid first, as ``Certificate.Meta.ordering`` within one officer) and
-``certificate.categories.all()`` (by code, as ``EnforcementCategory.Meta.ordering``). Nothing is
-kept between requests: a revoked certificate or a removed role shows at the next read.
+``certificate.categories.all()`` (by code, as ``EnforcementCategory.Meta.ordering``; ties in
+``valid_until`` by id, where the ORM's order left them to the database). ``login_user`` reads
+the log-in's user, officer, unit and agency in the same query (the auth backend's ``get_user``,
+on every request). Nothing is kept between requests: a revoked certificate, a removed role or an
+officer taken off duty shows at the next request.
 
 Hand-written rather than the ORM's because the ORM has no way to read two unrelated tables in
 one query into model instances; the columns are taken from the models, and the values pass
@@ -67,9 +70,6 @@ def _convert(
         for converter, column in chain:
             converted[index] = converter(converted[index], column, connection)
     return converted
-
-
-HEAD = "h"  # the alias prefix of the log-in's head row: hu (user), ho, hn (unit), ha (agency)
 
 
 def _head_models() -> list[type[Model]]:
