@@ -48,7 +48,8 @@ from sanxiang.cases.workflow.engine import GuardContext, Transition, composite_o
 from sanxiang.core.workdays import WorkdayCalendar
 from sanxiang.errors import DomainError
 from sanxiang.ledger.models import LedgerEntry
-from sanxiang.org.models import Article, Certificate, Officer, Role
+from sanxiang.org.models import Article, Officer, Role
+from sanxiang.org.officer_rows import load_roles_and_certificates
 
 # States from which no step leads on (归档, and the ends of procedures without one).
 FINISHED = frozenset().union(*(d.terminal for d in PROCEDURES.values()))
@@ -259,12 +260,13 @@ def case_page_prefetch(case: Case, *, colleagues: list[Officer] | None = None) -
 def colleagues_of(case: Case) -> list[Officer]:
     """The officers in post of the case's agency with their unit, roles and certificates (and
     the certificates' categories), in the order the 指定承办人 picker lists them."""
-    return list(
+    colleagues = list(
         Officer.objects.filter(unit__agency_id=case.agency_id, is_active=True)
         .select_related("unit")
-        .prefetch_related("roles", Prefetch("certificates", queryset=certificates_in_order()))
         .order_by("unit__name", "name")
     )
+    load_roles_and_certificates(colleagues)
+    return colleagues
 
 
 def _handlers_from(cases: list[Case], colleagues: list[Officer]) -> None:
@@ -278,12 +280,7 @@ def _handlers_from(cases: list[Case], colleagues: list[Officer]) -> None:
         loaded._result_cache = [
             known.get(officer.pk) or others.setdefault(officer.pk, officer) for officer in loaded
         ]
-    if others:
-        prefetch_related_objects(
-            list(others.values()),
-            "roles",
-            Prefetch("certificates", queryset=certificates_in_order()),
-        )
+    load_roles_and_certificates(others.values())
 
 
 def guards_prefetch(cases: list[Case], *, colleagues: list[Officer] | None = None) -> None:
@@ -294,14 +291,15 @@ def guards_prefetch(cases: list[Case], *, colleagues: list[Officer] | None = Non
     A case fetched for its page carries whether it has any 执行 records of each kind and any
     legal basis (``page_has_*``, ``_PAGE_FACTS_SQL``): a relation it has none of is loaded empty
     without a query. For one case, both article lists are read in one query."""
-    relations = guard_relations(handlers_with_roles=colleagues is None)
+    relations = guard_relations()
     single = len(cases) == 1
     every = [name for name in EVERY_CASE if not (single and name in ARTICLE_LISTS)]
     prefetch_related_objects(cases, *(lookup for name in every for lookup in relations[name]))
     if single:
         _articles_of(cases[0])
-    if colleagues is not None:
-        _handlers_from(cases, colleagues)
+    # The handlers' roles and certificates: from ``colleagues`` where given, the others' in
+    # one query for all the cases, each officer once.
+    _handlers_from(cases, colleagues or [])
     decided = [case for case in cases if case.decided_on is not None]
     for relation in ONCE_DECIDED:
         # A case fetched for its page knows whether it has any (``page_has_<relation>``): one
@@ -327,16 +325,13 @@ def _articles_in_order() -> QuerySet[Article]:
     return Article.objects.select_related("law").order_by("law__title", "number")
 
 
-def guard_relations(*, handlers_with_roles: bool = True) -> Lookups:
+def guard_relations() -> Lookups:
     """What the guards (and the case page) read of a case, by relation: the lookups that read
-    each for many cases in one query per relation. Handlers come with what the guards read of
-    them (``GuardContext.handlers`` takes them from here) unless ``handlers_with_roles`` is
-    False (the caller puts in officers it loaded with theirs)."""
+    each for many cases in one query per relation. The handlers come without what the guards
+    read of them (``GuardContext.handlers`` takes them from here): the caller adds their roles
+    and certificates with ``_handlers_from``, each officer once."""
     articles = _articles_in_order()
     handlers = Officer.objects.all()
-    if handlers_with_roles:
-        certificates = Prefetch("certificates", queryset=certificates_in_order())
-        handlers = handlers.prefetch_related("roles", certificates)
     # The 执行 records each in its model's order within one case, without the join to the case
     # (or to the officer, for certificates) that ordering "by case" would add to every query.
     return {
@@ -426,13 +421,6 @@ def _prefetched_none(case: Case, relation: str) -> None:
     rows._result_cache = []
     rows._prefetch_done = True
     case._prefetched_objects_cache[relation] = rows  # type: ignore[attr-defined]
-
-
-def certificates_in_order() -> QuerySet[Certificate]:
-    """An officer's certificates with their categories, the latest valid first — the order of
-    ``Certificate.Meta.ordering`` within one officer, without its join to the officer (and
-    from there to his unit and agency) in every prefetch."""
-    return Certificate.objects.prefetch_related("categories").order_by("-valid_until")
 
 
 def case_accesses_for(officer: Officer, case: Case) -> QuerySet[CaseAccess]:
@@ -531,7 +519,7 @@ class _RecordsHeld:
 def candidate_relations() -> Relations:
     """How the 工作台 reads what the guards read of its candidates (``guard_relations``), the
     handlers each officer once, the 执行 records only of the cases that hold any."""
-    lookups = guard_relations(handlers_with_roles=False)
+    lookups = guard_relations()
     records = _RecordsHeld(lookups)
     return {
         **lookups,

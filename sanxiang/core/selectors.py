@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
-from django.db import models
+from django.db import connections, models, router
 from django.utils.functional import SimpleLazyObject
 
 from sanxiang.core.models import CalendarDay, CalendarYear, ProvisionalDeadline
@@ -33,17 +33,54 @@ def is_provisional(instance: models.Model, field: str) -> bool:
     ).exists()
 
 
+def calendar_rows() -> tuple[list[int], dict[date, bool]]:
+    """The entered years (``CalendarYear.year``) and the day overrides (``CalendarDay``:
+    date → is_workday), read in one query.
+
+    Hand-written: the two small tables are read on every page that counts working days (the
+    case page among them), and the ORM cannot read two unrelated tables in one query. The
+    values pass through the ORM's converters for the columns' fields (SQLite keeps dates as
+    text and booleans as integers).
+    """
+    connection = connections[router.db_for_read(CalendarDay)]
+    quote = connection.ops.quote_name
+    day, is_workday = CalendarDay._meta.get_field("date"), CalendarDay._meta.get_field("is_workday")
+    year = CalendarYear._meta.get_field("year")
+    sql = (
+        f"SELECT {quote(day.column)}, {quote(is_workday.column)}, NULL"  # noqa: S608 - our table
+        f" FROM {quote(CalendarDay._meta.db_table)}"
+        f" UNION ALL SELECT NULL, NULL, {quote(year.column)}"
+        f" FROM {quote(CalendarYear._meta.db_table)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    day_col = day.get_col(CalendarDay._meta.db_table)
+    flag_col = is_workday.get_col(CalendarDay._meta.db_table)
+    to_day = connection.ops.get_db_converters(day_col) + day_col.get_db_converters(connection)
+    to_flag = connection.ops.get_db_converters(flag_col) + flag_col.get_db_converters(connection)
+    years: list[int] = []
+    overrides: dict[date, bool] = {}
+    for day_value, flag, year_value in rows:
+        if year_value is not None:
+            years.append(int(year_value))
+            continue
+        for converter in to_day:
+            day_value = converter(day_value, day_col, connection)
+        for converter in to_flag:
+            flag = converter(flag, flag_col, connection)
+        overrides[day_value] = bool(flag)
+    return years, overrides
+
+
 def get_calendar() -> WorkdayCalendar:
     """The installation's calendar: the package's schedules and the override tables.
 
-    Two small queries per call; code computing many deadlines at once should call this once
+    One small query per call; code computing many deadlines at once should call this once
     and use the returned calendar's methods.
     """
-    return merge_overrides(
-        package_calendar(),
-        years=CalendarYear.objects.values_list("year", flat=True),
-        overrides=dict(CalendarDay.objects.values_list("date", "is_workday")),
-    )
+    years, overrides = calendar_rows()
+    return merge_overrides(package_calendar(), years=years, overrides=overrides)
 
 
 def lazy_calendar() -> WorkdayCalendar:

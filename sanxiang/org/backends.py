@@ -6,7 +6,6 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Sum
@@ -14,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sanxiang.core.http import client_address
+from sanxiang.org.officer_rows import login_user
 
 
 def address_failures(address: str | None) -> int:
@@ -67,14 +67,13 @@ class ActiveOfficerBackend(ModelBackend):
         return bool(officer.is_active)
 
     def get_user(self, user_id: Any) -> Any:
-        model = get_user_model()
-        user = (
-            # The officer with his unit and agency: what ``officer_for_request`` needs, read
-            # here once rather than again by every office view.
-            model._default_manager.select_related("officer__unit__agency")
-            .filter(pk=user_id)
-            .first()
-        )
+        # The officer with his unit, agency, roles and certificates: what
+        # ``officer_for_request`` needs, read here in one query rather than again by every
+        # office view. Read on every request: a deactivated account is refused at its next.
+        try:
+            user = login_user(int(user_id))
+        except (TypeError, ValueError):
+            return None
         if user is None or not self.user_can_authenticate(user):
             return None
         return user

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest
 
 from sanxiang.org.models import (
@@ -21,6 +21,7 @@ from sanxiang.org.models import (
     SupervisoryBody,
     Unit,
 )
+from sanxiang.org.officer_rows import load_roles_and_certificates, take_login_rows
 from sanxiang.org.validators import CERTIFICATE_NUMBER_HINT, normalize_certificate_number
 
 
@@ -131,37 +132,39 @@ def certificate_check_public(*, raw_number: str, on: date) -> CertificateCheck:
     return CertificateCheck(number, status, message, certificate)
 
 
-def _officer_lookups() -> tuple[Any, ...]:
-    certificates = Certificate.objects.order_by("-valid_until").prefetch_related("categories")
-    return ("roles", Prefetch("certificates", queryset=certificates))
-
-
 def officer_for_user(user_id: int) -> Officer | None:
-    """The officer record behind a log-in, with what the office home shows."""
-    return (
-        Officer.objects.select_related("unit__agency")
-        .prefetch_related(*_officer_lookups())
-        .filter(user_id=user_id)
-        .first()
-    )
+    """The officer record behind a log-in, with what the office home shows: his unit and
+    agency, his roles and certificates (with their categories)."""
+    officer = Officer.objects.select_related("unit__agency").filter(user_id=user_id).first()
+    if officer is not None:
+        load_roles_and_certificates([officer])
+    return officer
 
 
 def _officer_of_login(user: Any) -> Officer | None:
     """A copy of the officer row the log-in read with the user (``ActiveOfficerBackend.get_user``
-    reads it with his unit and agency at the start of the request), with his roles and
-    certificates read now — as ``officer_for_user`` would, one query fewer. None when the
-    log-in did not read it so."""
+    reads it with his unit, agency, roles and certificates at the start of the request, in one
+    query: ``officer_rows.login_user``). The request's first call takes the roles and
+    certificates read so; each later call reads them afresh (one query), as ``officer_for_user``
+    would. None when the log-in did not read the officer so."""
     state = getattr(user, "_state", None)
     loaded = state.fields_cache.get("officer") if state is not None else None
     if loaded is None or "unit" not in loaded._state.fields_cache:
         return None
     if "agency" not in loaded.unit._state.fields_cache:
         return None
+    fresh = take_login_rows(loaded)
+    rows = loaded.__dict__.pop("_prefetched_objects_cache", None)
     officer: Officer = copy.copy(loaded)  # fresh prefetches each call, as a query would have
     officer._state = copy.copy(loaded._state)
     officer._state.fields_cache = dict(loaded._state.fields_cache)
-    officer.__dict__.pop("_prefetched_objects_cache", None)
-    prefetch_related_objects([officer], *_officer_lookups())
+    if fresh and rows is not None:
+        officer.__dict__["_prefetched_objects_cache"] = rows
+        for name in ("roles", "certificates"):
+            for row in rows[name]:
+                row._state.fields_cache["officer"] = officer
+    else:
+        load_roles_and_certificates([officer])
     return officer
 
 

@@ -17,12 +17,12 @@ def _request(rf, user_id):
     return request
 
 
-def test_the_officer_is_the_logins_with_his_roles_and_certificates_one_query_fewer(
+def test_the_officer_is_the_logins_with_his_roles_and_certificates_read_with_the_user(
     staff, rf, django_assert_num_queries
 ):
-    request = _request(rf, staff.zhang.user.pk)
-    # His roles, his certificates and their categories: the officer row came with the user.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1):  # user, officer, unit, agency, roles, certificates
+        request = _request(rf, staff.zhang.user.pk)
+    with django_assert_num_queries(0):
         officer = officer_for_request(request)
     expected = officer_for_user(staff.zhang.user.pk)
     assert expected is not None
@@ -32,6 +32,12 @@ def test_the_officer_is_the_logins_with_his_roles_and_certificates_one_query_few
     ]
     assert officer.certificate_valid_on(staff.zhang.certificates.get().valid_from) is not None
     assert not officer.has_role(Role.HEAD)
+    # A second read in the same request asks again: his roles and certificates in one query.
+    with django_assert_num_queries(1):
+        again = officer_for_request(request)
+    assert [c.number for c in again.certificates.all()] == [
+        c.number for c in expected.certificates.all()
+    ]
 
 
 def test_a_role_given_during_the_request_is_seen_by_the_next_read(staff, rf):

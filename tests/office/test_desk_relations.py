@@ -124,9 +124,9 @@ def test_relations_read_on_demand_answer_as_reading_case_by_case(staff, django_a
     with django_assert_num_queries(0):
         assert "parties" not in cache_of(cases[0])
         assert cache_of(cases[0]).get("no such relation") is None
-    # Each relation: one query for the four cases (handlers with their roles, certificates
-    # and the certificates' categories), then none.
-    with django_assert_num_queries(1 + 4 + 1):
+    # Each relation: one query for the four cases (the handlers, then their roles,
+    # certificates and the certificates' categories in one), then none.
+    with django_assert_num_queries(1 + 2 + 1):
         answers = {case.pk: read(case) for case in cases}
     assert answers == expected
     with django_assert_num_queries(0):
