@@ -50,7 +50,11 @@ about 10–15 % down (4 handler pages 50.5 → 42.3 ms). Fifth round, second par
 runs in both orders, load average 7–13: 工作台 ÷ portal 12.57 (change) / 10.94 (main), then 12.97
 (main) / 9.80 (change), 32 → 31 queries; the second run of a pair was better whichever code it
 ran, so the load decided it. In process 张伟's 工作台 CPU 82.9 → 80.8 ms and the 负责人's 94.0
-→ 88.5 ms. See docs/operations/performance.md.
+→ 88.5 ms. Seventh round (relations read only when held or asked for, officers' roles and
+certificates in one query, the log-in in one), alternately main / this / main / this, 15 s per
+page, load 3–5: case page p95 297 / 258 / 331 / 218 ms (5.57 / 3.96 / 4.91 / 2.60 × portal),
+工作台 15.9 / 11.4 / 19.0 / 9.0 ×, queries 25 → 14 (case page, most) and 31 → 19 (工作台). See
+docs/operations/performance.md.
 """
 
 from __future__ import annotations
