@@ -72,7 +72,7 @@ class ActiveOfficerBackend(ModelBackend):
         # office view. Read on every request: a deactivated account is refused at its next.
         try:
             user = login_user(int(user_id))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # SQLite: no integer that large
             return None
         if user is None or not self.user_can_authenticate(user):
             return None

@@ -192,8 +192,10 @@ def _login_plan(alias: str) -> str:
     return _sql(officer, connection, head=True)
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=32)
 def _converters_of(alias: str, model: type[Model]) -> list[list[tuple[Converter, Any]]]:
+    # Seven models a database (the head row's four, the role's, certificate's, category's):
+    # room for them all on a primary and a replica, else each log-in evicts the last's.
     return _converters(model, connections[alias])
 
 
