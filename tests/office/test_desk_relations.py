@@ -157,3 +157,16 @@ def test_execution_records_are_read_only_of_the_candidates_that_hold_any(client,
     assert tables["cases_payment"] == 2
     assert tables["cases_paymentschedule"] == tables["cases_remedy"] == 0
     assert tables["cases_executionstep"] == 0
+
+
+def test_a_relation_known_empty_reads_the_database_when_asked_anew(staff, articles):
+    # The candidates holding no payment get theirs loaded empty without a query; what asks the
+    # database again (``.filter()``, ``.order_by()``) asks it, as after a prefetch, and finds a
+    # payment recorded since (not an empty answer of its own).
+    unpaid = served(staff, ready_case(staff, title="未缴纳"), articles)
+    cases = list(Case.objects.filter(pk=unpaid.pk))
+    relations_on_demand(cases, candidate_relations())
+    assert list(cases[0].payments.all()) == []
+    recorded = pay(staff, unpaid, "1000", DUE, "非税-2026-0102")
+    assert list(cases[0].payments.filter(receipt_number="非税-2026-0102")) == [recorded]
+    assert list(cases[0].payments.order_by("pk")) == [recorded]
