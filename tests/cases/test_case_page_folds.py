@@ -120,6 +120,32 @@ def test_the_page_loads_what_each_case_has_as_the_plain_prefetch_does(
     assert "非税-2026-0420" not in page and "测试市人民政府" not in page
 
 
+@pytest.mark.dates
+def test_a_payment_or_remedy_recorded_in_place_shows_on_the_page_that_answers(
+    client, staff, general_case, articles
+):
+    # The page answering an htmx post is built from a fetch made after the service wrote: its
+    # "has any" facts see the new row (a case with none would otherwise skip reading them).
+    case = served(staff, general_case, articles)
+    assert not Payment.objects.filter(case=case).exists()
+    client.force_login(staff.zhang.user)
+    htmx = {"HX-Request": "true"}
+    with time_machine.travel(date(2026, 6, 10), tick=False):
+        paid = client.post(
+            reverse("cases:payment-new", args=[case.pk]),
+            {"paid_on": "2026-06-09", "amount": "100", "channel": "bank",
+             "receipt_number": "银行-2026-0609"},
+            headers=htmx,
+        )  # fmt: skip
+        filed = client.post(
+            reverse("cases:remedy-new", args=[case.pk]),
+            {"kind": "litigation", "filed_on": "2026-06-10", "body": "测试区人民法院"},
+            headers=htmx,
+        )
+    assert paid.status_code == 200 and "银行-2026-0609" in paid.content.decode()
+    assert filed.status_code == 200 and "测试区人民法院" in filed.content.decode()
+
+
 def test_the_pages_article_lists_read_on_as_the_two_prefetches_would(staff, general_case, articles):
     # Two versions of one regulation (the same title) and an article in both lists. The page's
     # lists are in the prefetch's order (title, then number); what reads the database again
