@@ -311,7 +311,7 @@ def guards_prefetch(cases: list[Case], *, colleagues: list[Officer] | None = Non
             prefetch_related_objects(reading, *relations[relation])
         for case in decided:
             if not getattr(case, fact, True):
-                _prefetched_none(case, relation)
+                _prefetched_none(case, relation, relations[relation][0].queryset)
 
 
 # The relations ``guard_relations`` names: those every case's guards may read, and those only
@@ -371,8 +371,8 @@ def _articles_of(case: Case) -> None:
     (or none, for a case whose fetch for the page says it has neither): the articles of either
     list, each saying which lists it is in (an article may be in both)."""
     if not getattr(case, "page_has_articles", True):
-        _prefetched_none(case, "violated_articles")
-        _prefetched_none(case, "penalty_articles")
+        _prefetched_none(case, "violated_articles", _articles_in_order())
+        _prefetched_none(case, "penalty_articles", _articles_in_order())
         return
     # Hand-written, as the page facts are (their ORM subqueries cost CPU to build): constant
     # SQL, the case's id bound. tests/cases/test_case_page_folds.py compares what it loads with
@@ -408,19 +408,24 @@ def _articles_of(case: Case) -> None:
         ("violated_articles", "in_violated"),
         ("penalty_articles", "in_penalty"),
     ):
-        loaded = getattr(case, relation).get_queryset()
-        loaded._result_cache = [row for row in rows if getattr(row, flag)]
-        loaded._prefetch_done = True
-        case._prefetched_objects_cache[relation] = loaded  # type: ignore[attr-defined]
+        found = [row for row in rows if getattr(row, flag)]
+        _prefetched(case, relation, _articles_in_order(), found)
 
 
-def _prefetched_none(case: Case, relation: str) -> None:
-    """``case.<relation>`` loaded as prefetching it finds no rows (as Django's prefetch fills
-    its cache): ``.all()`` and ``.exists()`` then answer without a query."""
-    rows = getattr(case, relation).get_queryset()
-    rows._result_cache = []
-    rows._prefetch_done = True
-    case._prefetched_objects_cache[relation] = rows  # type: ignore[attr-defined]
+def _prefetched(case: Case, relation: str, queryset: QuerySet[Any], rows: list[Any]) -> None:
+    """``case.<relation>`` loaded with ``rows`` as prefetching it with ``queryset`` fills its
+    cache: ``.all()``, ``.exists()``, ``.count()`` answer from ``rows``; what asks the database
+    again (``.filter()``, ``.last()`` …) asks ``queryset``'s rows of the case, in its order, as
+    after the prefetch (not the relation's default order, nor no rows at all)."""
+    loaded = getattr(case, relation)._apply_rel_filters(queryset)
+    loaded._result_cache = rows
+    loaded._prefetch_done = True
+    case._prefetched_objects_cache[relation] = loaded  # type: ignore[attr-defined]
+
+
+def _prefetched_none(case: Case, relation: str, queryset: QuerySet[Any]) -> None:
+    """``case.<relation>`` loaded as prefetching it with ``queryset`` finds no rows."""
+    _prefetched(case, relation, queryset, [])
 
 
 def case_accesses_for(officer: Officer, case: Case) -> QuerySet[CaseAccess]:
@@ -509,11 +514,11 @@ class _RecordsHeld:
         lookups = self.lookups[name]
         if with_rows := [case for case in cases if case.pk in holding]:
             prefetch_related_objects(with_rows, *lookups)
-        if without := [case for case in cases if case.pk not in holding]:
-            # Known empty: ``none()`` is answered without a query.
-            first = lookups[0]
-            none = Prefetch(first.prefetch_through, queryset=first.queryset.none())
-            prefetch_related_objects(without, none)
+        for case in cases:
+            if case.pk not in holding:
+                # Known empty: loaded so without a query (a later ``.filter()`` asks the
+                # database, as after a prefetch).
+                _prefetched_none(case, name, lookups[0].queryset)
 
 
 def candidate_relations() -> Relations:

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 import time_machine
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -24,9 +24,9 @@ from sanxiang.cases.models import (
     PaymentSchedule,
     Remedy,
 )
-from sanxiang.cases.selectors import case_get_for, guards_prefetch
+from sanxiang.cases.selectors import _articles_in_order, case_get_for, guards_prefetch
 from sanxiang.cases.services import schedule_approve
-from sanxiang.org.models import Officer
+from sanxiang.org.models import Article, Law, Officer
 from tests.cases.test_execution import _another, outcome, pay, remedy, served, step
 
 RELATIONS = ("payments", "schedules", "remedies", "execution_steps")
@@ -118,3 +118,60 @@ def test_the_page_loads_what_each_case_has_as_the_plain_prefetch_does(
     assert "测执申〔2026〕1号" in page
     page = client.get(reverse("cases:detail", args=[quiet.pk])).content.decode()
     assert "非税-2026-0420" not in page and "测试市人民政府" not in page
+
+
+@pytest.mark.dates
+def test_a_payment_or_remedy_recorded_in_place_shows_on_the_page_that_answers(
+    client, staff, general_case, articles
+):
+    # The page answering an htmx post is built from a fetch made after the service wrote: its
+    # "has any" facts see the new row (a case with none would otherwise skip reading them).
+    case = served(staff, general_case, articles)
+    assert not Payment.objects.filter(case=case).exists()
+    client.force_login(staff.zhang.user)
+    htmx = {"HX-Request": "true"}
+    with time_machine.travel(date(2026, 6, 10), tick=False):
+        paid = client.post(
+            reverse("cases:payment-new", args=[case.pk]),
+            {"paid_on": "2026-06-09", "amount": "100", "channel": "bank",
+             "receipt_number": "银行-2026-0609"},
+            headers=htmx,
+        )  # fmt: skip
+        filed = client.post(
+            reverse("cases:remedy-new", args=[case.pk]),
+            {"kind": "litigation", "filed_on": "2026-06-10", "body": "测试区人民法院"},
+            headers=htmx,
+        )
+    assert paid.status_code == 200 and "银行-2026-0609" in paid.content.decode()
+    assert filed.status_code == 200 and "测试区人民法院" in filed.content.decode()
+
+
+def test_the_pages_article_lists_read_on_as_the_two_prefetches_would(staff, general_case, articles):
+    # Two versions of one regulation (the same title) and an article in both lists. The page's
+    # lists are in the prefetch's order (title, then number); what reads the database again
+    # (``.last()``, ``.filter()``) reads in that order too, not the articles' own order (the
+    # newest version first), as after the two prefetches.
+    older = Law.objects.create(
+        title="城市市容和环境卫生管理条例", kind="admin_regulation", issuer="国务院",
+        promulgated_on=date(2011, 1, 8), effective_on=date(2011, 1, 8), source="测试",
+    )  # fmt: skip
+    older_20 = Article.objects.create(law=older, number=20, label="第二十条", text="第二十条条文")
+    general_case.violated_articles.set([articles[36], older_20, articles[14]])
+    general_case.penalty_articles.set([articles[14], older_20])
+    plain = Case.objects.get(pk=general_case.pk)
+    prefetch_related_objects(
+        [plain],
+        *(
+            Prefetch(name, queryset=_articles_in_order())
+            for name in ("violated_articles", "penalty_articles")
+        ),
+    )
+    page = case_get_for(Officer.objects.get(pk=staff.head.pk), general_case.pk, for_page=True)
+    guards_prefetch([page])
+    for name in ("violated_articles", "penalty_articles"):
+        ours, theirs = getattr(page, name), getattr(plain, name)
+        assert list(ours.all()) == list(theirs.all())
+        assert ours.first() == theirs.first() and ours.last() == theirs.last()
+        assert list(ours.filter(number__gt=0)) == list(theirs.filter(number__gt=0))
+    assert [a.number for a in page.violated_articles.all()] == [14, 20, 36]
+    assert page.violated_articles.last() == articles[36]

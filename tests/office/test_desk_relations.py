@@ -157,3 +157,39 @@ def test_execution_records_are_read_only_of_the_candidates_that_hold_any(client,
     assert tables["cases_payment"] == 2
     assert tables["cases_paymentschedule"] == tables["cases_remedy"] == 0
     assert tables["cases_executionstep"] == 0
+
+
+def test_a_relation_known_empty_reads_the_database_when_asked_anew(staff, articles):
+    # The candidates holding no payment get theirs loaded empty without a query; what asks the
+    # database again (``.filter()``, ``.order_by()``) asks it, as after a prefetch, and finds a
+    # payment recorded since (not an empty answer of its own).
+    unpaid = served(staff, ready_case(staff, title="未缴纳"), articles)
+    cases = list(Case.objects.filter(pk=unpaid.pk))
+    relations_on_demand(cases, candidate_relations())
+    assert list(cases[0].payments.all()) == []
+    recorded = pay(staff, unpaid, "1000", DUE, "非税-2026-0102")
+    assert list(cases[0].payments.filter(receipt_number="非税-2026-0102")) == [recorded]
+    assert list(cases[0].payments.order_by("pk")) == [recorded]
+
+
+def test_relations_on_demand_behave_as_djangos_cache_for_what_else_asks_it(staff):
+    # Asked whether loaded, popped, listed, pickled, or prefetched again by Django: the same
+    # answers as the rows read case by case.
+    import pickle
+
+    from django.db.models import prefetch_related_objects
+
+    for i in range(2):
+        ready_case(staff, title=f"案件{i}")
+    expected = {case.pk: [p.pk for p in case.parties.all()] for case in Case.objects.all()}
+    cases = list(Case.objects.order_by("pk"))
+    relations_on_demand(cases, candidate_relations())
+    cache = cache_of(cases[0])
+    assert list(cache) == [] and "parties" not in cache and cache.pop("parties", None) is None
+    copied = pickle.loads(pickle.dumps(cases[1]))  # noqa: S301 (our own bytes)
+    assert [p.pk for p in copied.parties.all()] == expected[cases[1].pk]
+    prefetch_related_objects(cases, "parties")
+    assert {case.pk: [p.pk for p in case.parties.all()] for case in cases} == expected
+    # A relation dropped (as a related manager's add/remove does) is read again, fresh.
+    cache_of(cases[0]).pop("parties")
+    assert [p.pk for p in cases[0].parties.all()] == expected[cases[0].pk]
