@@ -17,12 +17,12 @@ OPEN_FACT = "page_has_open_opinion"
 
 
 def open_opinion_fact_install() -> None:
-    page_fact_install(
-        OPEN_FACT,
-        'EXISTS (SELECT 1 FROM "supervision_opinion" o WHERE o."case_id" = {case}."id"'
-        ' AND o."status" IN (%s, %s, %s))',
-        tuple(status.value for status in OPEN),
-    )
+    statuses = tuple(status.value for status in OPEN)
+    # As many markers as OPEN has statuses, whatever it holds; the values are bound.
+    markers = ", ".join(["%s"] * len(statuses))
+    sql = 'EXISTS (SELECT 1 FROM "supervision_opinion" o WHERE o."case_id" = {case}."id"'
+    sql += ' AND o."status" IN (' + markers + "))"
+    page_fact_install(OPEN_FACT, sql, statuses)
 
 
 def opinion_notes(case: Case, officer: Officer) -> list[PageNote]:
