@@ -55,6 +55,7 @@ from sanxiang.cases.page_forms import (
     ScheduleForm,
 )
 from sanxiang.cases.page_notes import page_notes
+from sanxiang.cases.page_rows import documents_html, timeline_html
 from sanxiang.cases.party_access import code_display, party_code_current, party_code_reissue
 from sanxiang.cases.reasoning import reasoning_text
 from sanxiang.cases.services import (
@@ -501,7 +502,9 @@ def _render_detail(
         "parties": case.parties.all(),
         "handlers": context.handlers,
         "timeline": timeline,
-        "documents": _document_rows(case),
+        "timeline_html": timeline_html(timeline),
+        "documents": (documents := _document_rows(case)),
+        "documents_html": documents_html(case.pk, documents),
         "picker": _handler_picker(case, today, colleagues)
         if colleagues is not None and definition.open_to("handlers", case, officer)
         else None,
