@@ -45,6 +45,7 @@ from sanxiang.cases.page_notes import page_facts_installed
 from sanxiang.cases.recording import matters_for
 from sanxiang.cases.workflow.definitions import PROCEDURES
 from sanxiang.cases.workflow.engine import GuardContext, Transition, composite_of
+from sanxiang.core.prefetched import fill_prefetched
 from sanxiang.core.workdays import WorkdayCalendar
 from sanxiang.errors import DomainError
 from sanxiang.ledger.models import LedgerEntry
@@ -409,23 +410,12 @@ def _articles_of(case: Case) -> None:
         ("penalty_articles", "in_penalty"),
     ):
         found = [row for row in rows if getattr(row, flag)]
-        _prefetched(case, relation, _articles_in_order(), found)
-
-
-def _prefetched(case: Case, relation: str, queryset: QuerySet[Any], rows: list[Any]) -> None:
-    """``case.<relation>`` loaded with ``rows`` as prefetching it with ``queryset`` fills its
-    cache: ``.all()``, ``.exists()``, ``.count()`` answer from ``rows``; what asks the database
-    again (``.filter()``, ``.last()`` …) asks ``queryset``'s rows of the case, in its order, as
-    after the prefetch (not the relation's default order, nor no rows at all)."""
-    loaded = getattr(case, relation)._apply_rel_filters(queryset)
-    loaded._result_cache = rows
-    loaded._prefetch_done = True
-    case._prefetched_objects_cache[relation] = loaded  # type: ignore[attr-defined]
+        fill_prefetched(case, relation, found, _articles_in_order())
 
 
 def _prefetched_none(case: Case, relation: str, queryset: QuerySet[Any]) -> None:
     """``case.<relation>`` loaded as prefetching it with ``queryset`` finds no rows."""
-    _prefetched(case, relation, queryset, [])
+    fill_prefetched(case, relation, [], queryset)
 
 
 def case_accesses_for(officer: Officer, case: Case) -> QuerySet[CaseAccess]:

@@ -32,6 +32,7 @@ from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
+from sanxiang.core.prefetched import fill_prefetched
 from sanxiang.org.models import (
     Agency,
     Certificate,
@@ -203,16 +204,6 @@ def _index(fields: list[Field[Any, Any]], name: str) -> int:
     return next(index for index, field in enumerate(fields) if field.name == name)
 
 
-def _cache(instance: Model, name: str, rows: list[Any]) -> None:
-    """What ``prefetch_related`` leaves behind: ``instance.<name>.all()`` answers ``rows``."""
-    cache: dict[str, Any] = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache.pop(name, None)
-    queryset = getattr(instance, name).get_queryset()
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    cache[name] = queryset
-
-
 def load_roles_and_certificates(officers: Iterable[Officer]) -> None:
     """Fill each officer's ``roles``, ``certificates`` and their ``categories`` in one query
     (none when ``officers`` is empty), as ``prefetch_related`` would."""
@@ -328,8 +319,8 @@ def _fill(
                 officer_field.set_cached_value(role, officer)
             for certificate in certificates[pk]:
                 certificate_officer.set_cached_value(certificate, officer)
-            _cache(officer, "roles", roles[pk])
-            _cache(officer, "certificates", certificates[pk])
+            fill_prefetched(officer, "roles", roles[pk])
+            fill_prefetched(officer, "certificates", certificates[pk])
     for certificate_list in certificates.values():
         for certificate in certificate_list:
-            _cache(certificate, "categories", categories[certificate.pk])
+            fill_prefetched(certificate, "categories", categories[certificate.pk])
