@@ -78,9 +78,12 @@ _REQUIRED_MARK = (
 )
 
 
-def _e(value: Any) -> str:
+def as_template_text(value: Any) -> str:
     """A value as ``{{ value }}`` writes it: made a string, then escaped unless safe."""
     return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+_e = as_template_text
 
 
 def _input_html(widget: dict[str, Any]) -> str:

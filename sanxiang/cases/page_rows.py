@@ -13,8 +13,10 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from sanxiang.cases.page_forms import as_template_text as _e
+from sanxiang.core.beijing import beijing
 
 _MARK = 987654321
 
@@ -49,31 +51,22 @@ class _IntUrl:
         )
 
 
-def _e(value: Any) -> str:
-    return conditional_escape(value if isinstance(value, str) else str(value))
-
-
-def _minute(value: datetime | None) -> str:
-    """``value|date:"Y-m-d H:i"`` in the current time zone ("" for none, as the filter)."""
+def _moment(value: datetime | None, *, seconds: bool = False) -> str:
+    """``value|date:"Y-m-d H:i"`` (``…:s`` with ``seconds``) in the current time zone ("" for
+    none, as the filter)."""
     if not value:
         return ""
-    t = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
-
-
-def _second(value: datetime | None) -> str:
-    """``value|date:"Y-m-d H:i:s"`` in the current time zone."""
-    if not value:
-        return ""
-    t = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+    t = beijing(value) if timezone.is_aware(value) else value
+    text = f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
+    return f"{text}:{t.second:02d}" if seconds else text
 
 
 def timeline_html(rows: list[dict[str, Any]]) -> SafeString:
     """The 全过程记录 table's rows (``views._timeline``)."""
     return mark_safe(  # noqa: S308 - every value below is escaped or a date
         "".join(
-            f"<tr><td>{_second(row['entry'].recorded_at)}</td><td>{_e(row['label'])}</td>"
+            f"<tr><td>{_moment(row['entry'].recorded_at, seconds=True)}</td>"
+            f"<td>{_e(row['label'])}</td>"
             f"<td>{_e(row['who'])}</td><td>{_e(row['entry'].sequence)}</td></tr>"
             for row in rows
         )
@@ -86,7 +79,7 @@ def _signature_html(case_pk: int, row: dict[str, Any], urls: dict[str, _IntUrl])
     if sig and sig.outcome == "signed":
         url = urls["image"](sig.pk)
         inner = (
-            f"<strong>当事人已签名</strong> {_minute(sig.recorded_at)} · "
+            f"<strong>当事人已签名</strong> {_moment(sig.recorded_at)} · "
             f'<a href="{_e(url)}">查看签名</a>'
         )
     elif sig:
@@ -120,7 +113,7 @@ def documents_html(case_pk: int, rows: list[dict[str, Any]]) -> SafeString:
         verify = _e(reverse("portal:document-verify", args=[d.verification_code]))
         parts.append(
             f"\n    <tr><td>{_e(row['label'])}{signature}</td><td>v{_e(d.version)}</td>"
-            f"<td>{_minute(d.created_at)}</td>\n"
+            f"<td>{_moment(d.created_at)}</td>\n"
             f'      <td><a href="{pdf}">PDF</a>{converting} · <a href="{docx}">Word</a></td>\n'
             f'      <td><a href="{verify}">{_e(d.verification_code)}</a></td></tr>\n  '
         )
