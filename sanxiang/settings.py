@@ -143,6 +143,27 @@ TRANSACTION_POOLING = os.environ.get("SANXIANG_DB_TRANSACTION_POOLING", "") == "
 if TRANSACTION_POOLING:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
+# Prepared statements on PostgreSQL: parameters are sent apart from the query (server-side
+# binding) and psycopg prepares a statement once its connection has run it PREPARE_THRESHOLD
+# times, so PostgreSQL plans the case page's queries once per connection instead of on every
+# request (docs/operations/performance.md, "Eighth round"). Off by default behind PgBouncer in
+# transaction pooling mode: a statement prepared on one server connection is unknown on the
+# next, unless PgBouncer 1.21+ runs with `max_prepared_statements` (then set it to 1).
+PREPARED_STATEMENTS = _env_bool("SANXIANG_DB_PREPARED_STATEMENTS", not TRANSACTION_POOLING)
+PREPARE_THRESHOLD = int(os.environ.get("SANXIANG_DB_PREPARE_THRESHOLD", "5"))
+if PREPARE_THRESHOLD < 1:
+    raise ImproperlyConfigured("SANXIANG_DB_PREPARE_THRESHOLD: a whole number of 1 or more")
+POSTGRES_OPTIONS: dict[str, object] = (
+    {"server_side_binding": True, "prepare_threshold": PREPARE_THRESHOLD}
+    if PREPARED_STATEMENTS
+    else {}
+)
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **POSTGRES_OPTIONS,
+    }
+
 # A streaming replica the public portal and the read-only JSON API read from, while it is no more
 # than SANXIANG_REPLICA_MAX_LAG seconds behind (sanxiang/core/replica.py). Unset: one database.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
@@ -164,7 +185,11 @@ if DATABASE_REPLICA_URL:
         )
     # A replica that is down answers "refused" at once; one that does not answer at all costs
     # a request at most this long before it is read from the primary.
-    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["replica"].get("OPTIONS", {}),
+        **POSTGRES_OPTIONS,
+        "connect_timeout": 2,
+    }
     DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = TRANSACTION_POOLING
     # Tests read the replica alias from the test database itself.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

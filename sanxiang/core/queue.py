@@ -162,6 +162,7 @@ _DJANGO_ONLY_OPTIONS = {
     "cursor_factory",
     "isolation_level",
     "pool",
+    "prepare_threshold",
     "server_side_binding",
 }
 
