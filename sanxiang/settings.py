@@ -150,9 +150,12 @@ if TRANSACTION_POOLING:
 # transaction pooling mode: a statement prepared on one server connection is unknown on the
 # next, unless PgBouncer 1.21+ runs with `max_prepared_statements` (then set it to 1).
 PREPARED_STATEMENTS = _env_bool("SANXIANG_DB_PREPARED_STATEMENTS", not TRANSACTION_POOLING)
-PREPARE_THRESHOLD = int(os.environ.get("SANXIANG_DB_PREPARE_THRESHOLD", "5"))
-if PREPARE_THRESHOLD < 1:
-    raise ImproperlyConfigured("SANXIANG_DB_PREPARE_THRESHOLD: a whole number of 1 or more")
+_threshold = os.environ.get("SANXIANG_DB_PREPARE_THRESHOLD", "5").strip()
+if not _threshold.isdigit() or int(_threshold) < 1:
+    raise ImproperlyConfigured(
+        f"SANXIANG_DB_PREPARE_THRESHOLD={_threshold!r}: a whole number of 1 or more"
+    )
+PREPARE_THRESHOLD = int(_threshold)
 POSTGRES_OPTIONS: dict[str, object] = (
     {"server_side_binding": True, "prepare_threshold": PREPARE_THRESHOLD}
     if PREPARED_STATEMENTS

@@ -253,9 +253,11 @@ def _truncate_guard(cursor: Any, table: str, partition: str) -> None:
 def _create_partition(cursor: Any, table: str, month: date) -> str:
     name = partition_name(table, month)
     low, high = month_bounds(month)
+    # DDL takes no bound parameters (with prepared statements on, Django binds them on the
+    # server): the bounds, instants this module computed, are written as literals.
     cursor.execute(
-        f"CREATE TABLE {_q(name)} PARTITION OF {_q(table)} FOR VALUES FROM (%s) TO (%s)",
-        [low, high],
+        f"CREATE TABLE {_q(name)} PARTITION OF {_q(table)} "
+        f"FOR VALUES FROM ('{low.isoformat()}') TO ('{high.isoformat()}')"
     )
     _truncate_guard(cursor, table, name)
     return name

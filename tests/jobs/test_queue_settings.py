@@ -64,7 +64,9 @@ def test_the_worker_connects_with_the_databases_tls_options(monkeypatch):
                 "sslmode": "verify-full",
                 "sslrootcert": "/etc/ssl/ca root.pem",
                 "connect_timeout": 5,
-                "server_side_binding": False,
+                # Django's own options (prepared statements): not libpq parameters.
+                "server_side_binding": True,
+                "prepare_threshold": 5,
             },
         }
     }
