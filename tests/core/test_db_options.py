@@ -1,6 +1,6 @@
-"""Prepared statements on PostgreSQL (SANXIANG_DB_PREPARED_STATEMENTS): on by default, off
-behind PgBouncer in transaction pooling mode unless asked for, a bad threshold refused at start;
-and on a live server the case page's queries are planned once per connection, not per request."""
+"""Prepared statements on PostgreSQL (SANXIANG_DB_PREPARED_STATEMENTS): off unless asked for,
+then with the threshold asked for (a bad one refused at start), on the replica too; and on a
+live server a query run again on a connection is planned once, not at every request."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ SHOW = (
     "import json; from django.conf import settings as s; "
     "print(json.dumps({a: s.DATABASES[a].get('OPTIONS', {}) for a in s.DATABASES}))"
 )
+URL = "postgres://app:secret@db.example:5432/sanxiang?sslmode=verify-full"
 
 
 def _options(**env: str) -> subprocess.CompletedProcess[str]:
@@ -40,23 +41,14 @@ def _ok(**env: str) -> dict[str, dict[str, object]]:
     return options
 
 
-URL = "postgres://app:secret@db.example:5432/sanxiang?sslmode=verify-full"
-
-
-def test_postgresql_prepares_its_statements_by_default():
-    options = _ok(DATABASE_URL=URL)["default"]
-    assert options == {
+def test_postgresql_prepares_its_statements_only_when_asked():
+    assert _ok(DATABASE_URL=URL)["default"] == {"sslmode": "verify-full"}
+    assert _ok(DATABASE_URL=URL, SANXIANG_DB_PREPARED_STATEMENTS="1")["default"] == {
         "sslmode": "verify-full",
         "server_side_binding": True,
         "prepare_threshold": 5,
     }
-
-
-def test_behind_transaction_pooling_they_are_off_unless_asked_for():
-    assert _ok(DATABASE_URL=URL, SANXIANG_DB_TRANSACTION_POOLING="1")["default"] == {
-        "sslmode": "verify-full"
-    }
-    # PgBouncer 1.21+ with max_prepared_statements keeps protocol-level prepared statements.
+    # Behind PgBouncer 1.21+ with max_prepared_statements, and another threshold.
     asked = _ok(
         DATABASE_URL=URL,
         SANXIANG_DB_TRANSACTION_POOLING="1",
@@ -66,25 +58,28 @@ def test_behind_transaction_pooling_they_are_off_unless_asked_for():
     assert asked["server_side_binding"] is True and asked["prepare_threshold"] == 2
 
 
-def test_they_can_be_turned_off_and_a_bad_threshold_stops_the_start():
-    assert _ok(DATABASE_URL=URL, SANXIANG_DB_PREPARED_STATEMENTS="0")["default"] == {
-        "sslmode": "verify-full"
-    }
+def test_a_bad_threshold_stops_the_start():
     for bad in ("0", "five"):
-        run = _options(DATABASE_URL=URL, SANXIANG_DB_PREPARE_THRESHOLD=bad)
+        run = _options(
+            DATABASE_URL=URL, SANXIANG_DB_PREPARED_STATEMENTS="1", SANXIANG_DB_PREPARE_THRESHOLD=bad
+        )
         assert run.returncode != 0
         assert f"SANXIANG_DB_PREPARE_THRESHOLD={bad!r}: a whole number" in run.stderr
 
 
 def test_sqlite_gets_none_of_it():
-    options = _ok(DATABASE_URL="")["default"]
+    options = _ok(DATABASE_URL="", SANXIANG_DB_PREPARED_STATEMENTS="1")["default"]
     assert "server_side_binding" not in options and "prepare_threshold" not in options
 
 
 def test_the_replica_keeps_its_urls_tls_options_and_prepares_too():
+    replica = "postgres://app:secret@replica.example/sanxiang?sslmode=require"
+    assert _ok(DATABASE_URL=URL, DATABASE_REPLICA_URL=replica)["replica"] == {
+        "sslmode": "require",
+        "connect_timeout": 2,
+    }
     options = _ok(
-        DATABASE_URL=URL,
-        DATABASE_REPLICA_URL="postgres://app:secret@replica.example/sanxiang?sslmode=require",
+        DATABASE_URL=URL, DATABASE_REPLICA_URL=replica, SANXIANG_DB_PREPARED_STATEMENTS="1"
     )["replica"]
     assert options == {
         "sslmode": "require",
@@ -94,23 +89,36 @@ def test_the_replica_keeps_its_urls_tls_options_and_prepares_too():
     }
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
-)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 @pytest.mark.django_db
 def test_a_query_run_again_on_a_connection_is_planned_once_by_the_server():
-    threshold = int(connection.settings_dict["OPTIONS"]["prepare_threshold"])
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    # A connection of its own, with the options SANXIANG_DB_PREPARED_STATEMENTS=1 gives.
+    threshold = 3
+    settings_dict = {
+        **connection.settings_dict,
+        "OPTIONS": {
+            **connection.settings_dict["OPTIONS"],
+            "server_side_binding": True,
+            "prepare_threshold": threshold,
+        },
+    }
+    prepared = DatabaseWrapper(settings_dict, alias="prepared-probe")
     probe = "SELECT count(*) /* prepared-statement probe */ FROM org_agency WHERE name = %s"
 
     def run_and_list(times: int) -> list[str]:
-        with connection.cursor() as cursor:
+        with prepared.cursor() as cursor:
             for _ in range(times):
                 cursor.execute(probe, ["没有这个执法主体"])
                 assert cursor.fetchone() == (0,)
             cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
             return [row[0] for row in cursor.fetchall()]
 
-    assert not any("prepared-statement probe" in s for s in run_and_list(threshold - 1))
-    statements = [s for s in run_and_list(2) if "prepared-statement probe" in s]
+    try:
+        assert not any("prepared-statement probe" in s for s in run_and_list(threshold - 1))
+        statements = [s for s in run_and_list(2) if "prepared-statement probe" in s]
+    finally:
+        prepared.close()
     # Prepared with its value as a parameter: one plan serves every name asked for.
     assert len(statements) == 1 and "$1" in statements[0]
