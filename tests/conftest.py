@@ -17,8 +17,14 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from hypothesis import settings as hypothesis_settings
 
 from sanxiang.core.identifiers import credit_code_check_char
+
+# Property tests assert results, never time: Hypothesis's default 200 ms deadline per example
+# failed a 0.07 ms late-fee example that took 281 ms once on a loaded CI machine.
+hypothesis_settings.register_profile("sanxiang", deadline=None)
+hypothesis_settings.load_profile("sanxiang")
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
