@@ -30,11 +30,9 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
 
 from desk_bench import Session, percentile
+from serving import serving
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -115,17 +114,8 @@ def main() -> None:
     pages = ["portal", *[p for p in args.pages.split(",") if p in paths and p != "portal"]]
     postmaster = _postmaster()
     port = 19000 + os.getpid() % 1000
-    sanxiang = str(Path(sys.executable).with_name("sanxiang"))
-    server = subprocess.Popen([sanxiang, "serve", "--port", str(port), "--workers", "2"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     rows: list[tuple[str, int, float, float, float, dict[str, float]]] = []
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/gongshi/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.3)
+    with serving(port) as server:
         sessions = [Session("127.0.0.1", port) for _ in range(args.threads)]
         for session in sessions:
             session.log_in()
@@ -163,9 +153,6 @@ def main() -> None:
             per["busy"] = sum(groups.values()) / wall / (os.cpu_count() or 1) * 100
             rows.append((name, len(timings), percentile(timings, 0.5),
                          percentile(timings, 0.95), statistics.mean(timings or [0.0]), per))  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     portal_total = sum(v for k, v in rows[0][5].items() if k != "busy")
     print(f"{args.threads} clients x {args.seconds:.0f} s per page, {os.cpu_count()} cores;"
           " CPU in ms per request (server workers / database / client)")  # fmt: skip

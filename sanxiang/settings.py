@@ -147,10 +147,10 @@ if TRANSACTION_POOLING:
 # (server-side binding) and psycopg prepares a statement once its connection has run it
 # PREPARE_THRESHOLD times, so PostgreSQL plans the case page's queries once per connection
 # instead of on every request (docs/operations/performance.md, "Eighth round": the database's
-# CPU per case page about a third). Off by default until the whole test suite has run with it
-# on (the same page, but the PostgreSQL test leg ran about 40 % slower in a first trial). Never
-# behind PgBouncer in transaction pooling mode, where a statement prepared on one server
-# connection is unknown on the next, unless PgBouncer is 1.21+ with `max_prepared_statements`.
+# CPU per case page halved, the mean lower, the p95 not). Off by default: with it on the
+# PostgreSQL test leg ran about half as long again, for a reason not yet found. Never behind
+# PgBouncer in transaction pooling mode, where a statement prepared on one server connection
+# is unknown on the next, unless PgBouncer is 1.21+ with `max_prepared_statements`.
 PREPARED_STATEMENTS = _env_bool("SANXIANG_DB_PREPARED_STATEMENTS", False)
 _threshold = os.environ.get("SANXIANG_DB_PREPARE_THRESHOLD", "5").strip()
 if not _threshold.isdigit() or int(_threshold) < 1:
