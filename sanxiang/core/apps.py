@@ -27,11 +27,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+        from django.db.backends.signals import connection_created
 
+        from sanxiang.core.db_binding import use_many_values_cursor
         from sanxiang.core.partitions import ensure_periodic
         from sanxiang.core.work import register
 
         post_migrate.connect(_ensure_partitions, sender=self, dispatch_uid="sanxiang-partitions")
+        connection_created.connect(use_many_values_cursor, dispatch_uid="sanxiang-many-values")
         # ``sanxiang partitions ensure`` on a schedule where the job queue runs, so that the
         # coming months exist without an operator's cron (docs/operations/partitioning.md).
         register("core.partitions", ensure_periodic, cron=settings.SANXIANG_PARTITIONS_CRON)

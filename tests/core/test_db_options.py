@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 SHOW = (
     "import json; from django.conf import settings as s; "
@@ -89,13 +90,10 @@ def test_the_replica_keeps_its_urls_tls_options_and_prepares_too():
     }
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
-@pytest.mark.django_db
-def test_a_query_run_again_on_a_connection_is_planned_once_by_the_server():
+def _prepared_connection(threshold: int) -> BaseDatabaseWrapper:
+    """A connection of its own, with the options SANXIANG_DB_PREPARED_STATEMENTS=1 gives."""
     from django.db.backends.postgresql.base import DatabaseWrapper
 
-    # A connection of its own, with the options SANXIANG_DB_PREPARED_STATEMENTS=1 gives.
-    threshold = 3
     settings_dict = {
         **connection.settings_dict,
         "OPTIONS": {
@@ -104,7 +102,14 @@ def test_a_query_run_again_on_a_connection_is_planned_once_by_the_server():
             "prepare_threshold": threshold,
         },
     }
-    prepared = DatabaseWrapper(settings_dict, alias="prepared-probe")
+    return DatabaseWrapper(settings_dict, alias="prepared-probe")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.django_db
+def test_a_query_run_again_on_a_connection_is_planned_once_by_the_server():
+    threshold = 3
+    prepared = _prepared_connection(threshold)
     probe = "SELECT count(*) /* prepared-statement probe */ FROM org_agency WHERE name = %s"
 
     def run_and_list(times: int) -> list[str]:
@@ -122,3 +127,19 @@ def test_a_query_run_again_on_a_connection_is_planned_once_by_the_server():
         prepared.close()
     # Prepared with its value as a parameter: one plan serves every name asked for.
     assert len(statements) == 1 and "$1" in statements[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.django_db
+def test_a_query_with_more_values_than_postgresql_binds_still_answers():
+    # PostgreSQL binds at most 65,535 values to one query; an id list of a year's cases can be
+    # longer. Such a query is sent with its values in its text, as with the setting off.
+    values = list(range(1, 70_002))
+    many = "SELECT count(*), sum(v) FROM (VALUES " + ", ".join(["(%s)"] * len(values)) + ") t(v)"
+    prepared = _prepared_connection(3)
+    try:
+        with prepared.cursor() as cursor:
+            cursor.execute(many, values)
+            assert cursor.fetchone() == (len(values), sum(values))
+    finally:
+        prepared.close()
