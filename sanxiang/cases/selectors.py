@@ -105,7 +105,9 @@ def case_get_for(
         )
     if for_page:
         cases = cases.annotate(**_page_annotations(officer))
-    case = cases.select_related("unit", "category", "agency").first()
+    # One row by its key: no ORDER BY (``first()`` would add one, and Django's compiler then
+    # hashes every one of the ~90 selected columns to match it against them).
+    case = next(iter(cases.select_related("unit", "category", "agency").order_by()[:1]), None)
     if case is None:
         raise CaseNotFound(case_id)
     return case
