@@ -146,9 +146,10 @@ if TRANSACTION_POOLING:
 # Prepared statements on PostgreSQL (opt-in): parameters are sent apart from the query
 # (server-side binding) and psycopg prepares a statement once its connection has run it
 # PREPARE_THRESHOLD times, so PostgreSQL plans the case page's queries once per connection
-# instead of on every request (docs/operations/performance.md, "Eighth round": the database's
-# CPU per case page halved, the mean lower, the p95 not). Off by default: with it on the
-# PostgreSQL test leg ran about half as long again, for a reason not yet found. Never behind
+# instead of on every request (docs/operations/performance.md, "Eighth" and "Ninth round": the
+# database's CPU per page halved, but on the office pages the server's CPU rose by about as much
+# and their times did not improve). Off by default for that reason. A query with more than
+# 65,535 values is sent with them written into it (sanxiang/core/db_binding.py). Never behind
 # PgBouncer in transaction pooling mode, where a statement prepared on one server connection
 # is unknown on the next, unless PgBouncer is 1.21+ with `max_prepared_statements`.
 PREPARED_STATEMENTS = _env_bool("SANXIANG_DB_PREPARED_STATEMENTS", False)
