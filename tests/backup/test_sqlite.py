@@ -89,7 +89,8 @@ def test_a_sqlite_installation_is_backed_up_and_restored_with_its_evidence(insta
     assert "SQLite 的备份只能恢复到备份时刻" in no_point_in_time.stderr
 
     # A backup file changed afterwards stops the restore before anything is written.
-    blob.write_bytes(blob.read_bytes()[:-1] + b"!")
+    data = blob.read_bytes()
+    blob.write_bytes(data[:-1] + bytes([data[-1] ^ 0xFF]))  # its last byte, whatever it was
     tampered = _run(plain, "restore", str(area), "--into", str(tmp_path / "third"))
     assert tampered.returncode == 1
     assert f"备份文件已被改动：evidence/{stored.relative_to(fresh / 'evidence')}" in (

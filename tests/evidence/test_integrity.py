@@ -86,7 +86,9 @@ def test_a_tampered_archive_is_refused(case, tmp_path, tamper, message):
     bag = archive_export(case_number=photo.case_number, out_dir=tmp_path)
     if tamper == "record":
         target = next((bag / "data" / "records").glob("*.mp4"))
-        target.write_bytes(target.read_bytes()[:-1] + b"!")
+        # Flip its last byte: writing a fixed one left a random file unchanged 1 time in 256.
+        data = target.read_bytes()
+        target.write_bytes(data[:-1] + bytes([data[-1] ^ 0xFF]))
     elif tamper == "manifest":
         (bag / "manifest-sha256.txt").write_text("", encoding="utf-8")
     elif tamper == "leaf":
