@@ -141,5 +141,9 @@ def test_a_query_with_more_values_than_postgresql_binds_still_answers():
         with prepared.cursor() as cursor:
             cursor.execute(many, values)
             assert cursor.fetchone() == (len(values), sum(values))
+        # The same through a named cursor, as QuerySet.iterator() reads.
+        with prepared.chunked_cursor() as cursor:
+            cursor.execute(many, values)
+            assert cursor.fetchone() == (len(values), sum(values))
     finally:
         prepared.close()
