@@ -147,11 +147,12 @@ if TRANSACTION_POOLING:
 # (server-side binding) and psycopg prepares a statement once its connection has run it
 # PREPARE_THRESHOLD times, so PostgreSQL plans the case page's queries once per connection
 # instead of on every request (docs/operations/performance.md, "Eighth" and "Ninth round": the
-# database's CPU per page halved, but on the office pages the server's CPU rose by about as much
-# and their times did not improve). Off by default for that reason. A query with more than
-# 65,535 values is sent with them written into it (sanxiang/core/db_binding.py). Never behind
-# PgBouncer in transaction pooling mode, where a statement prepared on one server connection
-# is unknown on the next, unless PgBouncer is 1.21+ with `max_prepared_statements`.
+# database's CPU per portal and case page halved, but on the office pages the server's CPU rose
+# by about as much and their times did not improve). Off by default for that reason. The slower
+# test leg of the eighth round was not seen again in two pairs of 57 tests on a quiet machine.
+# A query with more than 65,535 values is sent with them written into it (core/db_binding.py).
+# Never behind PgBouncer in transaction pooling mode, where a statement prepared on one server
+# connection is unknown on the next, unless PgBouncer is 1.21+ with `max_prepared_statements`.
 PREPARED_STATEMENTS = _env_bool("SANXIANG_DB_PREPARED_STATEMENTS", False)
 _threshold = os.environ.get("SANXIANG_DB_PREPARE_THRESHOLD", "5").strip()
 if not _threshold.isdigit() or int(_threshold) < 1:

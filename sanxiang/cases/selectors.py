@@ -105,8 +105,8 @@ def case_get_for(
         )
     if for_page:
         cases = cases.annotate(**_page_annotations(officer))
-    # One row by its key: no ORDER BY (``first()`` would add one, and Django's compiler then
-    # hashes every one of the ~90 selected columns to match it against them).
+    # One row by its key: no ORDER BY (``first()`` kept Case's Meta ordering, and given one
+    # Django's compiler hashes every selected expression, the page's facts among them).
     case = next(iter(cases.select_related("unit", "category", "agency").order_by()[:1]), None)
     if case is None:
         raise CaseNotFound(case_id)
