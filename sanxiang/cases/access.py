@@ -53,6 +53,11 @@ def _handled_by(officer: Officer) -> Q:
     return Q(Exists(handled))
 
 
+def handled_rule(officer: Officer) -> Q:
+    """The cases ``officer`` handles (承办), as a filter on ``Case``; his duty is not asked."""
+    return _handled_by(officer)
+
+
 def case_rule(actor: Officer | None, action: CaseAction | str) -> Q:
     """The cases ``actor`` may perform ``action`` on, as a filter on ``Case``."""
     action = CaseAction(action)

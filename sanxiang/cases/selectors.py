@@ -29,7 +29,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 
-from sanxiang.cases.access import CaseAction, case_rule
+from sanxiang.cases.access import CaseAction, case_rule, handled_rule
 from sanxiang.cases.batch import Lookups, Relations, read_together, relations_on_demand
 from sanxiang.cases.models import (
     Case,
@@ -442,28 +442,41 @@ class Waiting:
 
 
 def _my_step_states(officer: Officer) -> Q | None:
-    """The (procedure, state) pairs from which a declared step is this officer's by role —
-    read from the procedure declarations, not listed here. A step out of a composite state's
-    sub-state counts from the composite state (the engine then asks the sub-process). None
-    when there is none (法制审核人员, 监督人员)."""
+    """The cases in which a declared step may be this officer's: in a (procedure, state) from
+    which a step is his by role — read from the procedure declarations, not listed here —
+    and, where each such step is for the case's 承办人 only, a case he handles. A step out of
+    a composite state's sub-state counts from the composite state (the engine then asks the
+    sub-process). None when there is none (法制审核人员, 监督人员).
+
+    Without the second part a 承办人's candidates were mostly his colleagues' cases, which the
+    engine then refused one by one ("只有本案承办人可以……"), and the ones waiting for him fell
+    out of the ``DESK_CANDIDATES`` most urgent."""
     roles = {role for role in Role.values if officer.has_role(role)}
-    pairs = {
-        (code, composite_of(state))
-        for code, definition in PROCEDURES.items()
-        for transition in definition.transitions
-        if transition.roles & roles and not transition.via
-        for state in transition.source
-    }
+    # (procedure, state) → whether some step of his from it is open to non-handlers too.
+    pairs: dict[tuple[str, str], bool] = {}
+    for code, definition in PROCEDURES.items():
+        for transition in definition.transitions:
+            if not transition.roles & roles or transition.via:
+                continue
+            for state in transition.source:
+                key = (code, composite_of(state))
+                pairs[key] = pairs.get(key, False) or not transition.handlers_only
     if not pairs:
         return None
     # One condition per procedure (its states listed), not one per pair: the same rows, and
     # fewer conditions for Django to build on every desk.
-    states: dict[str, list[str]] = {}
-    for code, state in sorted(pairs):
-        states.setdefault(code, []).append(state)
+    anyone: dict[str, list[str]] = {}
+    handlers: dict[str, list[str]] = {}
+    for (code, state), open_to_others in sorted(pairs.items()):
+        (anyone if open_to_others else handlers).setdefault(code, []).append(state)
     query = Q(pk__in=[])
-    for code, listed in states.items():
+    for code, listed in anyone.items():
         query |= Q(procedure=code, state__in=listed)
+    if handlers:
+        his = Q(pk__in=[])
+        for code, listed in handlers.items():
+            his |= Q(procedure=code, state__in=listed)
+        query |= his & handled_rule(officer)
     return query
 
 

@@ -152,3 +152,26 @@ def test_the_desk_lists_the_most_urgent_overdue_cases_and_counts_them_all(client
     assert f"各列出最紧急的 {SHOWN} 件" in deadlines and reverse("cases:mine") in deadlines
     nav = re.search(r'data-count-url="([^"]+)"', page)
     assert nav is not None and client.get(nav.group(1)).json() == {"count": SHOWN + 3}
+
+
+def test_his_own_case_is_not_crowded_out_by_colleagues_cases_more_urgent_than_it(client, staff):
+    """The desk asks the engine about the ``DESK_CANDIDATES`` most urgent candidates. 调查终结
+    is for the case's 承办人 only, so only the cases an officer handles are his candidates in
+    立案调查: his colleagues' cases, however urgent, do not push his own off his desk."""
+    from sanxiang.cases.selectors import DESK_CANDIDATES
+    from tests.cases.conftest import ready_case
+
+    today = timezone.localdate()
+    mine = ready_case(staff, title="张伟承办的占道经营案")
+    case_transition(actor=staff.head, case_id=mine.pk, action="register")
+    theirs = [ready_case(staff, title=f"同事承办第{n}起") for n in range(DESK_CANDIDATES)]
+    for case in theirs:
+        case.handlers.set([staff.li, staff.wang])
+    # The colleagues' cases in 立案调查 too, each due before his.
+    Case.objects.filter(pk__in=[case.pk for case in theirs]).update(
+        state="investigating", step_due_on=today
+    )
+    Case.objects.filter(pk=mine.pk).update(step_due_on=today + timedelta(days=5))
+    waiting = section(desk(client, staff.zhang), "waiting-title")
+    assert mine.title in waiting and "调查终结" in waiting
+    assert "同事承办" not in waiting
