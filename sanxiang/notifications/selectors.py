@@ -16,10 +16,8 @@ def notifications_for(officer: Officer) -> QuerySet[Notification]:
     The access gate applies when reading, not only when sending: an officer moved to another
     unit or taken off duty no longer sees the notifications of cases he may not open."""
     visible = Case.objects.visible_to(officer, CaseAction.VIEW).values("pk")
-    return (
-        Notification.objects.filter(recipient=officer, case_id__in=visible)
-        .select_related("case")
-        .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk")
+    return Notification.objects.filter(recipient=officer, case_id__in=visible).order_by(
+        F("read_at").desc(nulls_first=True), "-created_at", "-pk"
     )
 
 
@@ -32,7 +30,7 @@ def unread_counted(officer: Officer) -> QuerySet[Notification]:
     """The unread notifications ``unread_count`` counts: at most ``UNREAD_COUNTED`` of them
     (for pages that count it together with other lists, ``core.counting``)."""
     unread = notifications_for(officer).filter(read_at__isnull=True)
-    return unread.select_related(None).order_by()[:UNREAD_COUNTED]
+    return unread.order_by()[:UNREAD_COUNTED]
 
 
 def unread_count(officer: Officer) -> int:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
+
 from sanxiang.cases.selectors import Waiting, due_counts, due_for, waiting_for
 from sanxiang.complaints.selectors import overdue_for as complaints_overdue
 from sanxiang.core.counting import counts_together
@@ -83,9 +85,11 @@ def desk_for(officer: Officer, today: date) -> Desk:
     )
     return Desk(
         waiting=waiting_for(officer, today, calendar, enough=SHOWN),
-        reviews=list(queue_for(officer)[:SHOWN]),
-        to_publish=list(publications_for(officer).filter(status=PublicationStatus.PENDING)[:SHOWN]),
-        publications_overdue=list(overdue_for(officer)[:SHOWN]),
+        reviews=list(queue_for(officer).select_related(None).select_related("case")[:SHOWN]),
+        to_publish=list(
+            _desk_rows(publications_for(officer).filter(status=PublicationStatus.PENDING))
+        ),
+        publications_overdue=list(_desk_rows(overdue_for(officer))),
         overdue=list(overdue.values(*DUE_ROW)[:SHOWN]),
         due_soon=list(due_soon.values(*DUE_ROW)[:SHOWN]),
         overdue_total=overdue_total,
@@ -97,6 +101,14 @@ def desk_for(officer: Officer, today: date) -> Desk:
         evaluation_findings=findings,
         reporting=tuple(reporting_to_do(officer, today)),
     )
+
+
+def _desk_rows(publications: QuerySet[Publication]) -> QuerySet[Publication]:
+    """The most urgent ``SHOWN`` of ``publications`` as the desk lists them: a record's title,
+    status and due date. Not its case and agency, which the full list joins, nor its long texts
+    (the published content, its fields and search tokens), read for every row otherwise."""
+    heavy = ("fields", "public_text", "search_tokens", "withdrawal_statement")
+    return publications.select_related(None).defer(*heavy)[:SHOWN]
 
 
 def urgent_count(officer: Officer, today: date) -> int:

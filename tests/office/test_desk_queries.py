@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_transition
+from sanxiang.disclosure.models import Publication
 from sanxiang.notifications.models import Notification
+from sanxiang.review.models import Review, ReviewStatus
 from tests.cases.conftest import ready_case
 
 pytestmark = pytest.mark.dates
@@ -42,6 +44,18 @@ def more_cases(staff, count: int, *, registered: bool) -> None:
             recipient=staff.zhang, agency=case.agency, case=case, kind="decided",
             text=f"通知{i}",
         )  # fmt: skip
+        # A record to publish (the desk lists its title and due date, not its long texts) and
+        # a review waiting: returned to the handlers, or for the 负责人's committee meeting.
+        Publication.objects.create(
+            case=case, agency=case.agency, kind="penalty", title=f"处罚决定公示{i}",
+            decided_on=today, due_on=today + timedelta(days=i % 9), due_basis="七个工作日",
+            fields={"decision": "罚款"}, public_text="决定书全文" * 200,
+        )  # fmt: skip
+        Review.objects.create(
+            case=case, agency=case.agency, reviewer=staff.zhou, need_reason="目录",
+            status=ReviewStatus.RETURNED if i % 2 else ReviewStatus.COMMITTEE,
+            due_on=today + timedelta(days=10), submitted_at=timezone.now(),
+        )  # fmt: skip
         if i % 2:
             Case.objects.filter(pk=case.pk).update(step_due_on=today - timedelta(days=1))
 
@@ -63,4 +77,7 @@ def test_the_desk_costs_the_same_queries_with_three_or_thirty_cases(client, staf
     many = desk_queries(client, officer)
     assert many <= few and many <= CEILING, (few, many)
     page = client.get(reverse("office:home")).content.decode()
-    assert "占道经营29" in page  # the rows are there: the count is not low for want of them
+    # The rows are there: the count is not low for want of them.
+    assert "占道经营29" in page and "处罚决定公示29" in page
+    # The reviews waiting for him: 16 returned to 张伟's cases, 17 for the 负责人's meeting.
+    assert f"法制审核（{16 if who == 'zhang' else 17}）" in page
