@@ -17,10 +17,10 @@ under ``SANXIANG_VAR``), so run that first with ``with-postgres.py --keep DIR``;
         .venv/bin/python bench/desk_cpu.py [--pages case,desk,list] [--seconds 15]
 
 The server inherits this process's environment: run it twice, with and without a setting
-(``SANXIANG_DB_PREPARED_STATEMENTS=1``), to compare the two.
+(``SANXIANG_DB_PREPARED_STATEMENTS=0``), to compare the two.
 
-Last run, 2026-12-06, 100,000 cases, PostgreSQL 15, 8 clients, 15 s per page, load average
-under 1 before it: see docs/operations/performance.md, "Eighth round".
+Last runs, 2026-12-06/07, 100,000 cases, PostgreSQL 15, 8 clients, 15 s per page, load
+average under 1 before them: see docs/operations/performance.md, "Tenth round".
 """
 
 from __future__ import annotations

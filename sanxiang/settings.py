@@ -143,17 +143,18 @@ TRANSACTION_POOLING = os.environ.get("SANXIANG_DB_TRANSACTION_POOLING", "") == "
 if TRANSACTION_POOLING:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
-# Prepared statements on PostgreSQL (opt-in): parameters are sent apart from the query
-# (server-side binding) and psycopg prepares a statement once its connection has run it
-# PREPARE_THRESHOLD times, so PostgreSQL plans the case page's queries once per connection
-# instead of on every request (docs/operations/performance.md, "Eighth" and "Ninth round": the
-# database's CPU per portal and case page halved, but on the office pages the server's CPU rose
-# by about as much and their times did not improve). Off by default for that reason. The slower
-# test leg of the eighth round was not seen again in two pairs of 57 tests on a quiet machine.
+# Prepared statements on PostgreSQL (on unless SANXIANG_DB_PREPARED_STATEMENTS=0): parameters
+# are sent apart from the query (server-side binding) and psycopg prepares a statement once its
+# connection has run it PREPARE_THRESHOLD times, so PostgreSQL plans the pages' queries once per
+# connection instead of on every request. Measured at 100k cases, 8 clients, alternating runs
+# (docs/operations/performance.md, "Tenth round"): the case page's CPU 26.3–27.2 → 21.6–22.5 ms
+# a request, its p95 198–209 → 128–156 ms, the portal home's 61–63 → 35–39 ms. (The eighth and
+# ninth rounds had seen the server's CPU rise by as much as the database's fell: not seen again.)
 # A query with more than 65,535 values is sent with them written into it (core/db_binding.py).
-# Never behind PgBouncer in transaction pooling mode, where a statement prepared on one server
-# connection is unknown on the next, unless PgBouncer is 1.21+ with `max_prepared_statements`.
-PREPARED_STATEMENTS = _env_bool("SANXIANG_DB_PREPARED_STATEMENTS", False)
+# Off by default behind PgBouncer in transaction pooling mode, where a statement prepared on one
+# server connection is unknown on the next; PgBouncer 1.21+ with `max_prepared_statements` may
+# have it on again (SANXIANG_DB_PREPARED_STATEMENTS=1).
+PREPARED_STATEMENTS = _env_bool("SANXIANG_DB_PREPARED_STATEMENTS", not TRANSACTION_POOLING)
 _threshold = os.environ.get("SANXIANG_DB_PREPARE_THRESHOLD", "5").strip()
 if not _threshold.isdigit() or int(_threshold) < 1:
     raise ImproperlyConfigured(

@@ -1,7 +1,8 @@
 """A query with more values than PostgreSQL can bind still runs with prepared statements on.
 
-With ``SANXIANG_DB_PREPARED_STATEMENTS=1`` the values of a query are sent apart from its text
-(server-side binding), and PostgreSQL's protocol takes at most 65,535 of them per query.
+With prepared statements on (``SANXIANG_DB_PREPARED_STATEMENTS``, the default on PostgreSQL) the
+values of a query are sent apart from its text (server-side binding), and PostgreSQL's protocol
+takes at most 65,535 of them per query.
 Django 5.2 does not split for that limit, so ``filter(pk__in=ids)`` with 70,000 ids (a year's
 statistics, an export, a batch over many cases) would fail with "number of parameters must be
 between 0 and 65535" where it runs with the setting off. Such a query is sent here as Django

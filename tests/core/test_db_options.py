@@ -1,6 +1,7 @@
-"""Prepared statements on PostgreSQL (SANXIANG_DB_PREPARED_STATEMENTS): off unless asked for,
-then with the threshold asked for (a bad one refused at start), on the replica too; and on a
-live server a query run again on a connection is planned once, not at every request."""
+"""Prepared statements on PostgreSQL (SANXIANG_DB_PREPARED_STATEMENTS): on unless turned off or
+behind PgBouncer in transaction pooling mode, with the threshold asked for (a bad one refused at
+start), on the replica too; and on a live server a query run again on a connection is planned
+once, not at every request."""
 
 from __future__ import annotations
 
@@ -42,14 +43,19 @@ def _ok(**env: str) -> dict[str, dict[str, object]]:
     return options
 
 
-def test_postgresql_prepares_its_statements_only_when_asked():
-    assert _ok(DATABASE_URL=URL)["default"] == {"sslmode": "verify-full"}
-    assert _ok(DATABASE_URL=URL, SANXIANG_DB_PREPARED_STATEMENTS="1")["default"] == {
-        "sslmode": "verify-full",
-        "server_side_binding": True,
-        "prepare_threshold": 5,
-    }
-    # Behind PgBouncer 1.21+ with max_prepared_statements, and another threshold.
+def test_postgresql_prepares_its_statements_unless_told_not_to():
+    prepared = {"sslmode": "verify-full", "server_side_binding": True, "prepare_threshold": 5}
+    assert _ok(DATABASE_URL=URL)["default"] == prepared
+    assert _ok(DATABASE_URL=URL, SANXIANG_DB_PREPARED_STATEMENTS="1")["default"] == prepared
+    for off in ("0", "no", "false"):
+        options = _ok(DATABASE_URL=URL, SANXIANG_DB_PREPARED_STATEMENTS=off)["default"]
+        assert options == {"sslmode": "verify-full"}
+
+
+def test_behind_pgbouncer_in_transaction_pooling_they_are_off_unless_asked_for():
+    pooled = _ok(DATABASE_URL=URL, SANXIANG_DB_TRANSACTION_POOLING="1")["default"]
+    assert "server_side_binding" not in pooled and "prepare_threshold" not in pooled
+    # PgBouncer 1.21+ with max_prepared_statements, and another threshold.
     asked = _ok(
         DATABASE_URL=URL,
         SANXIANG_DB_TRANSACTION_POOLING="1",
@@ -75,13 +81,10 @@ def test_sqlite_gets_none_of_it():
 
 def test_the_replica_keeps_its_urls_tls_options_and_prepares_too():
     replica = "postgres://app:secret@replica.example/sanxiang?sslmode=require"
-    assert _ok(DATABASE_URL=URL, DATABASE_REPLICA_URL=replica)["replica"] == {
-        "sslmode": "require",
-        "connect_timeout": 2,
-    }
-    options = _ok(
-        DATABASE_URL=URL, DATABASE_REPLICA_URL=replica, SANXIANG_DB_PREPARED_STATEMENTS="1"
-    )["replica"]
+    assert _ok(DATABASE_URL=URL, DATABASE_REPLICA_URL=replica, SANXIANG_DB_PREPARED_STATEMENTS="0")[
+        "replica"
+    ] == {"sslmode": "require", "connect_timeout": 2}
+    options = _ok(DATABASE_URL=URL, DATABASE_REPLICA_URL=replica)["replica"]
     assert options == {
         "sslmode": "require",
         "server_side_binding": True,
