@@ -151,3 +151,19 @@ def test_readyz_turns_503_while_the_database_is_unreachable(node):
         shutil.rmtree(database)
         aside.rename(database)
     assert node.get("/readyz")[0] == 200
+
+
+def test_a_worker_sets_what_it_loaded_aside_from_the_garbage_collector():
+    """``sanxiang serve``'s workers, once loaded, freeze their objects (``gc.freeze``), so a
+    collection of the oldest generation no longer walks the ~200,000 of them with the GIL held
+    while the worker's other threads wait (performance.md, "Tenth round")."""
+    import gc
+
+    from sanxiang.core.management.commands.serve import _post_worker_init
+
+    before = gc.get_freeze_count()
+    try:
+        _post_worker_init(worker=None)
+        assert gc.get_freeze_count() > max(before, 50_000)
+    finally:
+        gc.unfreeze()
