@@ -54,7 +54,12 @@ ran, so the load decided it. In process 张伟's 工作台 CPU 82.9 → 80.8 ms 
 certificates in one query, the log-in in one), alternately main / this / main / this, 15 s per
 page, load 3–5: case page p95 297 / 258 / 331 / 218 ms (5.57 / 3.96 / 4.91 / 2.60 × portal),
 工作台 15.9 / 11.4 / 19.0 / 9.0 ×, queries 25 → 14 (case page, most) and 31 → 19 (工作台). See
-docs/operations/performance.md.
+docs/operations/performance.md. Tenth round (prepared statements on by default, workers' objects
+frozen out of the garbage collector's way, the 工作台's candidates and lists), a new machine,
+load under 1, 15 s per page: before, portal 50 ms, 工作台 595 ms (11.9 ×, 19 queries), case page
+173 ms (3.44 ×, 14), list 147 ms; after, portal 38 ms, 工作台 492 ms (13.1 ×, 20), case page
+131 ms (3.49 ×, 14), list 127 ms: the case page under the aim in this run, not in every run
+(docs/operations/performance.md, "Tenth round").
 """
 
 from __future__ import annotations
