@@ -139,7 +139,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # PgBouncer in transaction pooling mode between Django and PostgreSQL: consecutive transactions
 # of one Django connection may run on different server connections, so no server-side cursors
 # (docs/operations/cluster.md). The server's own `timezone = 'UTC'` spares Django's SET TIME ZONE.
-TRANSACTION_POOLING = os.environ.get("SANXIANG_DB_TRANSACTION_POOLING", "") == "1"
+TRANSACTION_POOLING = _env_bool("SANXIANG_DB_TRANSACTION_POOLING", False)
 if TRANSACTION_POOLING:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
@@ -153,7 +153,8 @@ if TRANSACTION_POOLING:
 # A query with more than 65,535 values is sent with them written into it (core/db_binding.py).
 # Off by default behind PgBouncer in transaction pooling mode, where a statement prepared on one
 # server connection is unknown on the next; PgBouncer 1.21+ with `max_prepared_statements` may
-# have it on again (SANXIANG_DB_PREPARED_STATEMENTS=1).
+# have it on again (SANXIANG_DB_PREPARED_STATEMENTS=1). The replica takes the same options, so
+# in the cluster (PgBouncer before the primary) it does without them too.
 PREPARED_STATEMENTS = _env_bool("SANXIANG_DB_PREPARED_STATEMENTS", not TRANSACTION_POOLING)
 _threshold = os.environ.get("SANXIANG_DB_PREPARE_THRESHOLD", "5").strip()
 if not _threshold.isdigit() or int(_threshold) < 1:

@@ -226,10 +226,11 @@ class Case(models.Model):
             # 我的案件 lists by due date within an agency (负责人) or a unit (officers).
             models.Index(fields=["agency", "step_due_on"], name="case_agency_due"),
             models.Index(fields=["unit", "step_due_on"], name="case_unit_due"),
-            # The 工作台's 期限 counts and the navigation's (an officer's cases due within 3
-            # working days or overdue): read from the index alone on PostgreSQL, joined to his
-            # handler rows, instead of a heap page per case (at 100k cases 11 → 5 ms a desk).
-            # Only open steps have a due date. SQLite keeps the plain partial index.
+            # The 工作台's 期限 counts of a 承办人's cases (overdue, due within 3 working days)
+            # and the navigation's overdue count: read from the index alone on PostgreSQL,
+            # joined to his handler rows, instead of a table page per case (at 100k cases
+            # 11 → 5 ms a desk). Only open steps have a due date. SQLite keeps the plain
+            # partial index.
             models.Index(
                 fields=["step_due_on"],
                 include=["state", "id"],

@@ -53,8 +53,10 @@ def test_postgresql_prepares_its_statements_unless_told_not_to():
 
 
 def test_behind_pgbouncer_in_transaction_pooling_they_are_off_unless_asked_for():
-    pooled = _ok(DATABASE_URL=URL, SANXIANG_DB_TRANSACTION_POOLING="1")["default"]
-    assert "server_side_binding" not in pooled and "prepare_threshold" not in pooled
+    # Read as the other switches are: "true" counts as on, not as "not pooled".
+    for pooling in ("1", "true"):
+        pooled = _ok(DATABASE_URL=URL, SANXIANG_DB_TRANSACTION_POOLING=pooling)["default"]
+        assert "server_side_binding" not in pooled and "prepare_threshold" not in pooled
     # PgBouncer 1.21+ with max_prepared_statements, and another threshold.
     asked = _ok(
         DATABASE_URL=URL,
@@ -94,7 +96,7 @@ def test_the_replica_keeps_its_urls_tls_options_and_prepares_too():
 
 
 def _prepared_connection(threshold: int) -> BaseDatabaseWrapper:
-    """A connection of its own, with the options SANXIANG_DB_PREPARED_STATEMENTS=1 gives."""
+    """A connection of its own, with the options prepared statements give (the default)."""
     from django.db.backends.postgresql.base import DatabaseWrapper
 
     settings_dict = {

@@ -109,7 +109,8 @@ def _post_worker_init(worker: Any) -> None:
     after enough new objects have survived, and each such collection walked all of them: about
     85 ms with the GIL held, so the pages the worker's other threads were drawing waited as
     long (docs/operations/performance.md, "Tenth round"). Frozen, they are never walked again;
-    only what requests leave behind is."""
+    only what requests leave behind is. A view module that fails to import now stops the
+    worker as it starts (and gunicorn the server), rather than answering its pages with 500."""
     import gc
 
     from django.urls import get_resolver
