@@ -45,17 +45,13 @@ class CaseAction(StrEnum):
     AUDIT = "audit"
 
 
-def _handled_by(officer: Officer) -> Q:
-    # EXISTS rather than a join, so lists need no DISTINCT and stay an index walk.
+def handled_rule(officer: Officer) -> Q:
+    """The cases ``officer`` handles (承办), as a filter on ``Case``; his duty is not asked.
+    EXISTS rather than a join, so lists need no DISTINCT and stay an index walk."""
     handled = Officer.handled_cases.through.objects.filter(
         case_id=OuterRef("pk"), officer_id=officer.pk
     )
     return Q(Exists(handled))
-
-
-def handled_rule(officer: Officer) -> Q:
-    """The cases ``officer`` handles (承办), as a filter on ``Case``; his duty is not asked."""
-    return _handled_by(officer)
 
 
 def case_rule(actor: Officer | None, action: CaseAction | str) -> Q:
@@ -75,14 +71,14 @@ def case_rule(actor: Officer | None, action: CaseAction | str) -> Q:
         if actor.has_role(Role.HEAD):
             return agency | above
         # A 法制审核人员 reads the cases sent to him for review (DESIGN.md rule 6).
-        own = Q(unit_id=actor.unit_id) | _handled_by(actor) | review_gate().scope(actor)
+        own = Q(unit_id=actor.unit_id) | handled_rule(actor) | review_gate().scope(actor)
         return own | above if supervised else own
     if action == CaseAction.CHANGE:
-        return agency if actor.has_role(Role.HEAD) else agency & _handled_by(actor)
+        return agency if actor.has_role(Role.HEAD) else agency & handled_rule(actor)
     # AUDIT
     if actor.has_role(Role.HEAD) or actor.has_role(Role.SUPERVISOR):
         return agency
-    return Q(unit_id=actor.unit_id) | _handled_by(actor)
+    return Q(unit_id=actor.unit_id) | handled_rule(actor)
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -96,7 +92,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         of the rule (his unit's cases, those under his review) of every row."""
         if not actor.is_active:
             return self.none()
-        return self.filter(_handled_by(actor))
+        return self.filter(handled_rule(actor))
 
 
 def case_allows(actor: Officer | None, action: CaseAction | str, case: Case) -> bool:

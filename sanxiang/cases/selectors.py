@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -463,20 +464,21 @@ def _my_step_states(officer: Officer) -> Q | None:
                 pairs[key] = pairs.get(key, False) or not transition.handlers_only
     if not pairs:
         return None
-    # One condition per procedure (its states listed), not one per pair: the same rows, and
-    # fewer conditions for Django to build on every desk.
-    anyone: dict[str, list[str]] = {}
-    handlers: dict[str, list[str]] = {}
-    for (code, state), open_to_others in sorted(pairs.items()):
-        (anyone if open_to_others else handlers).setdefault(code, []).append(state)
+    anyone = _in_states(pair for pair, open_to_others in pairs.items() if open_to_others)
+    handlers = [pair for pair, open_to_others in pairs.items() if not open_to_others]
+    return anyone | (_in_states(handlers) & handled_rule(officer)) if handlers else anyone
+
+
+def _in_states(pairs: Iterable[tuple[str, str]]) -> Q:
+    """Cases in any of the (procedure, state) ``pairs``: one condition per procedure (its states
+    listed), not one per pair — the same rows, and fewer conditions for Django to build on
+    every desk."""
+    states: dict[str, list[str]] = {}
+    for code, state in sorted(pairs):
+        states.setdefault(code, []).append(state)
     query = Q(pk__in=[])
-    for code, listed in anyone.items():
+    for code, listed in states.items():
         query |= Q(procedure=code, state__in=listed)
-    if handlers:
-        his = Q(pk__in=[])
-        for code, listed in handlers.items():
-            his |= Q(procedure=code, state__in=listed)
-        query |= his & handled_rule(officer)
     return query
 
 
