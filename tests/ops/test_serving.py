@@ -167,3 +167,34 @@ def test_a_worker_sets_what_it_loaded_aside_from_the_garbage_collector():
         assert gc.get_freeze_count() > max(before, 50_000)
     finally:
         gc.unfreeze()
+
+
+def test_a_worker_whose_threads_are_all_held_leaves_new_visitors_to_the_other(node):
+    """Three clients that send half a request (a phone on a bad line) hold three of the two
+    workers' four threads. Every other visitor is still answered at once, by the worker with a
+    free thread: a worker takes a connection only when it has a thread for it. Before, the
+    busy worker took connections it could not serve, and they waited behind the held threads
+    until those clients gave up. Each answer closes its connection, so no client stays tied
+    to one worker either."""
+    import socket
+
+    held = []
+    try:
+        for _ in range(3):
+            sock = socket.create_connection(("127.0.0.1", node.port), timeout=30)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # no blank line yet
+            held.append(sock)
+        time.sleep(1)  # each taken by a worker, its thread reading the rest of the headers
+        for _ in range(12):
+            conn = http.client.HTTPConnection("127.0.0.1", node.port, timeout=10)
+            try:
+                conn.request("GET", "/healthz")
+                response = conn.getresponse()
+                assert response.status == 200
+                assert response.getheader("Connection") == "close"
+                response.read()
+            finally:
+                conn.close()
+    finally:
+        for sock in held:
+            sock.close()
