@@ -15,7 +15,8 @@ page makes.
    PostgreSQL or SQLite, and case pages in every state are checked to answer 200.
 3. ``sanxiang serve`` (gunicorn, ``--workers 2`` gthread workers of 4 threads; the machine has 2
    cores) runs as a separate process; a separate load-client process (stdlib threads and
-   ``http.client``, one keep-alive connection each) runs ``--threads`` (8) clients logged in as
+   ``http.client``, one connection each, kept alive where the server allows: ``sanxiang serve``
+   closes each since the eleventh round) runs ``--threads`` (8) clients logged in as
    张伟, each page in turn for ``--seconds``: the portal home, the 工作台, a random case page of
    his, and 我的案件.
 
@@ -59,7 +60,10 @@ frozen out of the garbage collector's way, the 工作台's candidates and lists)
 load under 1, 15 s per page: before, portal 50 ms, 工作台 595 ms (11.9 ×, 19 queries), case page
 173 ms (3.44 ×, 14), list 147 ms; after, portal 38 ms, 工作台 492 ms (13.1 ×, 20), case page
 131 ms (3.49 ×, 14), list 127 ms: the case page under the aim in this run, not in every run
-(docs/operations/performance.md, "Tenth round").
+(docs/operations/performance.md, "Tenth round"). Eleventh round (a worker takes a connection
+only when a thread of its is free, one request per connection), now / before / now, 30 s per
+page: portal 44 / 44 / 46 ms; 工作台 408 / 542 / 433 ms (9.22 / 12.28 / 9.45 ×); case page 128 /
+153 / 128 ms (2.89 / 3.47 / 2.79 ×); list 127 / 152 / 135 ms ("Eleventh round").
 """
 
 from __future__ import annotations
@@ -346,7 +350,7 @@ def count_queries(by_state: dict[str, list[int]]) -> dict[str, Any]:
 
 
 class Session:
-    """One client: its own keep-alive connection and log-in."""
+    """One client: its own connection (opened again when the server closed it) and log-in."""
 
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port

@@ -6,7 +6,10 @@ Issue #13's case page under 8 clients on a 2-core machine is CPU-bound: its late
 ``/proc`` before and after each page's load: the gunicorn master and workers of ``sanxiang
 serve`` (started here, ``--workers 2``, 4 threads each), the backends of the PostgreSQL server
 the bench database is on (the postmaster's children, found from ``pg_backend_pid()``), and
-this process (the client: stdlib threads and ``http.client``, one keep-alive connection each).
+this process (the client: stdlib threads and ``http.client``, one connection each, opened again
+whenever the server closes it). ``spread`` is the slowest client's mean time over the fastest
+one's: near 1 when the requests were shared evenly between the workers, and several times that
+when some clients' connections were tied to a busier worker.
 The portal's home page is measured first in the same run as the baseline: each page's total
 is printed against it. Linux only; never asserts times.
 
@@ -20,7 +23,8 @@ The server inherits this process's environment: run it twice, with and without a
 (``SANXIANG_DB_PREPARED_STATEMENTS=0``), to compare the two.
 
 Last runs, 2026-12-06/07, 100,000 cases, PostgreSQL 15, 8 clients, 15 s per page, load
-average under 1 before them: see docs/operations/performance.md, "Tenth round".
+average under 1 before them: see docs/operations/performance.md, "Tenth round" and "Eleventh
+round" (where ``spread`` showed the keep-alive connections tied to one worker).
 """
 
 from __future__ import annotations
@@ -124,12 +128,14 @@ def main() -> None:
                     session.request("GET", paths[name](random.Random(1)))
         for name in pages:
             timings: list[float] = []
+            by_client: dict[int, list[float]] = {}
             lock = threading.Lock()
             stop = time.monotonic() + args.seconds
 
             def work(n: int, path_of: Callable[[random.Random], str] = paths[name],
                      timings: list[float] = timings, lock: threading.Lock = lock,
-                     stop: float = stop) -> None:  # fmt: skip
+                     stop: float = stop, by_client: dict[int, list[float]] = by_client,
+                     ) -> None:  # fmt: skip
                 rng = random.Random(n)
                 while time.monotonic() < stop:
                     path = path_of(rng)
@@ -139,6 +145,7 @@ def main() -> None:
                     if status == 200:
                         with lock:
                             timings.append(took)
+                            by_client.setdefault(n, []).append(took)
 
             before, began = _processes(), time.monotonic()
             pool = [threading.Thread(target=work, args=(n,)) for n in range(args.threads)]
@@ -151,18 +158,20 @@ def main() -> None:
             n = max(len(timings), 1)
             per = {k: v * 1000 / n for k, v in groups.items()}
             per["busy"] = sum(groups.values()) / wall / (os.cpu_count() or 1) * 100
+            means = [statistics.mean(took) for took in by_client.values()] or [1.0]
+            per["spread"] = max(means) / min(means)
             rows.append((name, len(timings), percentile(timings, 0.5),
                          percentile(timings, 0.95), statistics.mean(timings or [0.0]), per))  # fmt: skip
-    portal_total = sum(v for k, v in rows[0][5].items() if k != "busy")
+    portal_total = sum(v for k, v in rows[0][5].items() if k not in ("busy", "spread"))
     print(f"{args.threads} clients x {args.seconds:.0f} s per page, {os.cpu_count()} cores;"
           " CPU in ms per request (server workers / database / client)")  # fmt: skip
     print(f"{'page':<8}{'n':>6}{'p50':>8}{'p95':>8}{'mean':>8}{'server':>8}{'db':>7}"
-          f"{'client':>8}{'total':>8}{'÷portal':>9}{'busy':>7}")  # fmt: skip
+          f"{'client':>8}{'total':>8}{'÷portal':>9}{'busy':>7}{'spread':>8}")  # fmt: skip
     for name, count, p50, p95, mean, per in rows:
         total = per["server"] + per["database"] + per["client"]
         print(f"{name:<8}{count:>6}{p50:8.1f}{p95:8.1f}{mean:8.1f}{per['server']:8.1f}"
               f"{per['database']:7.1f}{per['client']:8.1f}{total:8.1f}"
-              f"{total / portal_total:9.2f}{per['busy']:6.0f}%")  # fmt: skip
+              f"{total / portal_total:9.2f}{per['busy']:6.0f}%{per['spread']:7.2f}x")  # fmt: skip
     if postmaster < 0:
         print("(no PostgreSQL server on this machine: the database's work is in the server's)")
 
