@@ -72,6 +72,9 @@ class Desk:
 # Each list shows the most urgent; the full lists are on their own pages (期限: 我的案件, in
 # the order of their due dates), and the desk says how many there are in all.
 SHOWN = 20
+# Read notifications the desk still shows below the unread ones: the latest few, so that what
+# was just opened is still there, but never a screen of old news above the cases waiting.
+READ_SHOWN = 3
 # What the 期限 lists show of a case: its link, number, title, due date and its basis.
 DUE_ROW = ("pk", "number", "title", "step_due_on", "step_due_basis")
 
@@ -94,13 +97,20 @@ def desk_for(officer: Officer, today: date) -> Desk:
         due_soon=list(due_soon.values(*DUE_ROW)[:SHOWN]),
         overdue_total=overdue_total,
         due_soon_total=due_soon_total,
-        notifications=list(notifications_for(officer)[:SHOWN]),
+        notifications=_unread_then_latest_read(list(notifications_for(officer)[:SHOWN])),
         unread=unread,
         complaints_overdue=complaints,
         opinions=tuple(opinions_to_do(officer)[:SHOWN]),
         evaluation_findings=findings,
         reporting=tuple(reporting_to_do(officer, today)),
     )
+
+
+def _unread_then_latest_read(notifications: list[Notification]) -> list[Notification]:
+    """Of the notifications in desk order (unread first), the unread ones and the first
+    ``READ_SHOWN`` read ones; the full list (全部通知) has the rest."""
+    unread = [n for n in notifications if n.read_at is None]
+    return unread + [n for n in notifications if n.read_at is not None][:READ_SHOWN]
 
 
 def _desk_rows(publications: QuerySet[Publication]) -> QuerySet[Publication]:

@@ -60,6 +60,39 @@ def test_unread_notifications_come_first(client, staff, registered):
     assert "通知（未读 1）" in notices
 
 
+def test_the_desk_keeps_only_the_latest_read_notifications_below_the_unread(
+    client, staff, registered
+):
+    """Old news must not push the cases waiting off the screen: every unread notification,
+    then the three latest read ones; the rest are on 全部通知."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    own(staff.zhang).delete()
+    now = timezone.now()
+    for n in range(6):
+        made = Notification.objects.create(
+            recipient=staff.zhang, agency=registered.agency, case=registered, kind="decided",
+            text=f"已读通知第{n}条",
+        )  # fmt: skip
+        at = now - timedelta(days=10 - n)
+        Notification.objects.filter(pk=made.pk).update(created_at=at, read_at=at)
+    Notification.objects.create(
+        recipient=staff.zhang, agency=registered.agency, case=registered, kind="decided",
+        text="最早的未读通知",
+    )  # fmt: skip
+    Notification.objects.filter(text="最早的未读通知").update(created_at=now - timedelta(days=30))
+    notices = desk_section(client, staff.zhang)
+    assert "最早的未读通知" in notices
+    assert [n for n in range(6) if f"已读通知第{n}条" in notices] == [3, 4, 5]
+    assert notices.index("最早的未读通知") < notices.index("已读通知第5条")
+    assert reverse("notifications:list") in notices
+    client.force_login(staff.zhang.user)
+    full = client.get(reverse("notifications:list")).content.decode()
+    assert all(f"已读通知第{n}条" in full for n in range(6))
+
+
 def test_marking_read_is_a_post_that_returns_to_the_desk(client, staff, registered):
     notice = own(staff.zhang)
     client.force_login(staff.zhang.user)
