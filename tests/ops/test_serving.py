@@ -195,6 +195,61 @@ def test_a_worker_whose_threads_are_all_held_leaves_new_visitors_to_the_other(no
                 response.read()
             finally:
                 conn.close()
+        for sock in held:  # still waiting for the rest of their headers: nothing answered
+            sock.setblocking(False)
+            with pytest.raises(BlockingIOError):
+                sock.recv(1)
     finally:
         for sock in held:
             sock.close()
+
+
+def _answer(sock) -> bytes:
+    """One whole HTTP answer read from ``sock``: to its end, which the server marks by closing
+    its side of the connection (one request per connection)."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
+def test_a_client_that_keeps_its_connection_open_does_not_hold_up_the_next_one(node):
+    """Eight clients in turn read their answer and leave the connection open (a phone that
+    does not hang up). gunicorn's own worker waited up to 2 s for each to close before it took
+    the next request, so the eight took 6–8 s; each is answered at once now."""
+    import socket
+
+    held = []
+    began = time.monotonic()
+    try:
+        for _ in range(8):
+            sock = socket.create_connection(("127.0.0.1", node.port), timeout=30)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert _answer(sock).startswith(b"HTTP/1.1 200")
+            held.append(sock)
+        took = time.monotonic() - began
+        assert took < 3, f"eight answers took {took:.1f} s"
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_an_answer_to_a_body_left_unread_still_reaches_the_client(node):
+    """A refused request whose body the application never read (here a POST without a CSRF
+    token): its answer arrives whole, not cut off by the connection's reset."""
+    import socket
+
+    for _ in range(5):
+        sock = socket.create_connection(("127.0.0.1", node.port), timeout=30)
+        try:
+            body = b"x" * 48_000
+            sock.sendall(
+                b"POST /office/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/octet-stream\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(body) + body
+            )
+            answer = _answer(sock)
+        finally:
+            sock.close()
+        assert answer.startswith(b"HTTP/1.1 403"), answer[:200]
+        assert answer.rstrip().endswith(b"</html>")  # the styled 403 page, to its end

@@ -190,13 +190,16 @@ class Command(BaseCommand):
                 "bind": bind,
                 "workers": options["workers"],
                 "threads": options["threads"],
-                "worker_class": "gthread",
-                # A worker takes a connection only when one of its threads is free for it, and
-                # answers one request per connection: every request waits in the kernel's one
-                # queue for whichever worker is free first. A kept-alive connection would tie
-                # its client to the worker that happened to accept it, and with few busy
-                # clients one worker's queue decided every page's time (performance.md,
-                # "Eleventh round"). A proxy in front keeps the browsers' connections alive.
+                # gthread, closing connections off its main loop (core/gunicorn_worker.py).
+                "worker_class": "sanxiang.core.gunicorn_worker.Worker",
+                # A worker takes a connection only when one of its threads is free for it
+                # (worker_connections = threads, which also leaves no room for kept-alive
+                # connections: one request per connection; keepalive 0 says so, and spares
+                # gunicorn's warning). Every request waits in the kernel's one queue for
+                # whichever worker is free first. A kept-alive connection would tie its client
+                # to the worker that happened to accept it, and with few busy clients one
+                # worker's queue decided every page's time (performance.md, "Eleventh round").
+                # A proxy in front keeps the browsers' connections alive.
                 "keepalive": 0,
                 "worker_connections": options["threads"],
                 "timeout": 60,
