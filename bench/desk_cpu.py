@@ -128,7 +128,7 @@ def main() -> None:
                     session.request("GET", paths[name](random.Random(1)))
         for name in pages:
             timings: list[float] = []
-            by_client: dict[int, list[float]] = {}
+            by_client: dict[int, list[float]] = {n: [] for n in range(args.threads)}
             lock = threading.Lock()
             stop = time.monotonic() + args.seconds
 
@@ -145,7 +145,7 @@ def main() -> None:
                     if status == 200:
                         with lock:
                             timings.append(took)
-                            by_client.setdefault(n, []).append(took)
+                            by_client[n].append(took)
 
             before, began = _processes(), time.monotonic()
             pool = [threading.Thread(target=work, args=(n,)) for n in range(args.threads)]
@@ -158,8 +158,9 @@ def main() -> None:
             n = max(len(timings), 1)
             per = {k: v * 1000 / n for k, v in groups.items()}
             per["busy"] = sum(groups.values()) / wall / (os.cpu_count() or 1) * 100
-            means = [statistics.mean(took) for took in by_client.values()] or [1.0]
-            per["spread"] = max(means) / min(means)
+            # A client that got no page at all was served worst of all: an infinite spread.
+            means = [statistics.mean(took) if took else float("inf") for took in by_client.values()]
+            per["spread"] = max(means) / min(means) if min(means) < float("inf") else float("inf")
             rows.append((name, len(timings), percentile(timings, 0.5),
                          percentile(timings, 0.95), statistics.mean(timings or [0.0]), per))  # fmt: skip
     portal_total = sum(v for k, v in rows[0][5].items() if k not in ("busy", "spread"))
