@@ -53,3 +53,30 @@ def test_static_files_are_served_by_the_production_server(server: str, page: Pag
     )
     assert background == "rgb(164, 22, 26)", "site.css did not load"
     expect(page.locator("#officer-list")).to_contain_text("林晓")
+
+
+def test_on_a_phone_the_office_menu_folds_behind_one_button(server: str, browser: Browser) -> None:
+    """At 390 px the thirteen areas no longer fill the first screen above the page: 工作台 and
+    全部菜单 stay in sight, the rest open from the button (a tap, or Space from the keyboard)."""
+    context = phone(browser)
+    page = context.new_page()
+    log_in(page, server, "zhangwei")
+    expect(page.get_by_role("heading", name="您好，张伟")).to_be_visible()
+    nav = page.get_by_role("navigation", name="办公导航")
+    mine = nav.get_by_role("link", name="我的案件", exact=True)
+    expect(nav.get_by_role("link", name="工作台")).to_be_visible()
+    expect(mine).to_be_hidden()
+    assert page.get_by_role("heading", name="工作台").bounding_box()["y"] < 400
+    nav.get_by_role("checkbox", name="显示或收起全部菜单").focus()
+    page.keyboard.press("Space")
+    expect(mine).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page is {width} px wide"
+    mine.click()
+    expect(page).to_have_title("我的案件 · 三项制度执法平台")
+    context.close()
+    desk = browser.new_page(viewport={"width": 1366, "height": 900})
+    log_in(desk, server, "zhangwei")
+    expect(desk.get_by_role("navigation", name="办公导航").get_by_text("全部菜单")).to_be_hidden()
+    expect(desk.get_by_role("link", name="我的案件", exact=True)).to_be_visible()
+    desk.close()

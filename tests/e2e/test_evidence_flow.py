@@ -28,6 +28,7 @@ def test_officer_registers_a_photo_on_a_phone_and_the_head_must_give_a_reason(
     page = mobile.new_page()
     log_in(page, server, "zhangwei")
     expect(page.get_by_role("heading", name="您好，张伟")).to_be_visible()
+    page.get_by_text("全部菜单").click()  # on a phone the office's areas are folded away
     page.get_by_role("link", name="证据与全过程记录").click()
     page.get_by_role("link", name="登记新记录").click()
     page.get_by_label("案件编号").fill(reference)
