@@ -66,7 +66,8 @@ def test_on_a_phone_the_office_menu_folds_behind_one_button(server: str, browser
     mine = nav.get_by_role("link", name="我的案件", exact=True)
     expect(nav.get_by_role("link", name="工作台")).to_be_visible()
     expect(mine).to_be_hidden()
-    assert page.get_by_role("heading", name="工作台").bounding_box()["y"] < 400
+    heading = page.get_by_role("heading", name="工作台").bounding_box()
+    assert heading is not None and heading["y"] < 400, heading
     nav.get_by_role("checkbox", name="显示或收起全部菜单").focus()
     page.keyboard.press("Space")
     expect(mine).to_be_visible()
