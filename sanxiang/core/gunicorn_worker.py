@@ -57,8 +57,7 @@ def _bytes_waiting(sock: socket.socket) -> bool:
 class Worker(ThreadWorker):  # type: ignore[misc]  # gunicorn ships no type information
     def init_process(self) -> None:
         self._lingering = ThreadPoolExecutor(LINGERING_THREADS, thread_name_prefix="linger")
-        self._lingering_now = 0
-        self._lingering_lock = threading.Lock()
+        self._lingering_room = threading.BoundedSemaphore(LINGERING_MAX)
         super().init_process()
 
     def finish_request(self, conn: Any, fs: Any) -> None:
@@ -69,26 +68,20 @@ class Worker(ThreadWorker):  # type: ignore[misc]  # gunicorn ships no type info
     def _closer(self, conn: Any, close: Callable[..., None]) -> Callable[..., None]:
         def closing(graceful: bool = False) -> None:
             vars(conn).pop("close", None)  # no cycle left between the connection and this
-            if graceful and (_body_left(conn) or _bytes_waiting(conn.sock)) and self._linger():
+            room = self._lingering_room
+            if (
+                graceful
+                and (_body_left(conn) or _bytes_waiting(conn.sock))
+                and room.acquire(blocking=False)
+            ):
                 try:
                     future = self._lingering.submit(close, graceful=True)
                 except RuntimeError:  # the pool is shut down: the worker is exiting
-                    self._lingered(None)
+                    room.release()
                     close()
                 else:
-                    future.add_done_callback(self._lingered)
+                    future.add_done_callback(lambda _: room.release())
             else:
                 close()
 
         return closing
-
-    def _linger(self) -> bool:
-        with self._lingering_lock:
-            if self._lingering_now >= LINGERING_MAX:
-                return False
-            self._lingering_now += 1
-            return True
-
-    def _lingered(self, _future: Any) -> None:
-        with self._lingering_lock:
-            self._lingering_now -= 1
